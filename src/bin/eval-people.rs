@@ -1,0 +1,2 @@
+//! Evaluates person extraction on ner-uk. (Skeleton: being written.)
+fn main() {}

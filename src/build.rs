@@ -1,0 +1,153 @@
+//! The build pipeline: ingest → load the site model → render → write `public/`.
+//! Nothing is written to the output until every page has rendered, so a failed build leaves
+//! the previous `public/` as it was.
+
+use crate::config::Config;
+use crate::ingest::{self, IngestOptions, IngestReport};
+use crate::output::{self, WriteStats};
+use crate::people::Registry;
+use crate::render::{self, Templates};
+use crate::site::{Site, SiteError};
+use std::path::{Path, PathBuf};
+
+/// Options of `litopys build` (and of the rebuilds `serve` does).
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides the config's `base_url`.
+    pub base_url: Option<String>,
+    /// Output folder (default `public/` under the root).
+    pub output: Option<PathBuf>,
+    /// Passed to ingest: regenerate Markdown an editor changed.
+    pub force: bool,
+}
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub ingest: IngestReport,
+    pub articles: usize,
+    pub people: usize,
+    pub pages: usize,
+    pub write: WriteStats,
+}
+
+/// A failed build: every error found, each with its file and line.
+#[derive(Debug)]
+pub struct BuildError {
+    pub errors: Vec<SiteError>,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for e in &self.errors {
+            writeln!(f, "error: {e}")?;
+        }
+        write!(f, "{} error(s); nothing was written", self.errors.len())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+fn err(file: &Path, e: impl std::fmt::Display) -> BuildError {
+    BuildError {
+        errors: vec![SiteError {
+            file: file.to_path_buf(),
+            line: None,
+            message: format!("{e:#}"),
+        }],
+    }
+}
+
+/// Loads config and registry, applying `--base-url`.
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<(Config, Registry), BuildError> {
+    let mut config =
+        Config::load(root).map_err(|e| err(&root.join(crate::config::CONFIG_FILE), e))?;
+    if let Some(b) = base_url {
+        config.base_url = b.to_string();
+    }
+    let registry = Registry::load(root)
+        .map_err(|e| err(&root.join(crate::people::registry::REGISTRY_FILE), e))?;
+    Ok((config, registry))
+}
+
+/// Output folder for `opts`.
+pub fn output_dir(opts: &BuildOptions) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("public"))
+}
+
+/// Runs the whole pipeline.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let root = &opts.root;
+    let (config, registry) = load_config(root, opts.base_url.as_deref())?;
+    let ingest_report = ingest::ingest(
+        root,
+        &config,
+        &registry,
+        &IngestOptions {
+            force: opts.force,
+            dry_run: false,
+        },
+    )
+    .map_err(|e| err(&root.join("content/raw"), e))?;
+    let templates = Templates::load(root).map_err(|errors| BuildError { errors })?;
+    let site = Site::load(root, &config, &registry).map_err(|errors| BuildError { errors })?;
+    let files = render::render(&site, &templates).map_err(|errors| BuildError { errors })?;
+    let out = output_dir(opts);
+    let write = output::write(&out, &files).map_err(|e| err(&out, e))?;
+    Ok(BuildReport {
+        ingest: ingest_report,
+        articles: site.article_count(),
+        people: site.person_count(),
+        pages: files.len(),
+        write,
+    })
+}
+
+/// `litopys check`: ingest in dry-run mode, load, render in memory; write nothing.
+pub fn check(root: &Path) -> Result<BuildReport, BuildError> {
+    let (config, registry) = load_config(root, None)?;
+    let ingest_report = ingest::ingest(
+        root,
+        &config,
+        &registry,
+        &IngestOptions {
+            force: false,
+            dry_run: true,
+        },
+    )
+    .map_err(|e| err(&root.join("content/raw"), e))?;
+    let mut errors: Vec<SiteError> = ingest_report
+        .errors
+        .iter()
+        .map(|(f, m)| SiteError {
+            file: f.clone(),
+            line: None,
+            message: m.clone(),
+        })
+        .collect();
+    let templates = Templates::load(root).map_err(|e| errors.extend(e)).ok();
+    let site = Site::load(root, &config, &registry)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let mut pages = 0;
+    if let (Some(t), Some(s)) = (&templates, &site) {
+        match render::render(s, t) {
+            Ok(files) => pages = files.len(),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(BuildError { errors });
+    }
+    let site = site.unwrap_or_default();
+    Ok(BuildReport {
+        ingest: ingest_report,
+        articles: site.article_count(),
+        people: site.person_count(),
+        pages,
+        write: WriteStats::default(),
+    })
+}

@@ -1,0 +1,233 @@
+//! Article files: `content/articles/*.md`, YAML front matter between `---` lines, then the
+//! Markdown body. Parsing reports the file's line numbers; writing is the exact inverse, so
+//! a parsed and rewritten file is byte-identical.
+
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
+
+/// A role phrase written next to a person's name in an article («секретар РНБО»).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub person: String,
+    pub role: String,
+}
+
+/// The front matter schema (documented in README.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: Date,
+    /// How `date` was found: `filename`, `text`, `mtime`, `reference` or `editor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<String>,
+    /// Canonical names, in order of first mention.
+    #[serde(default)]
+    pub people: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// The lede.
+    #[serde(default)]
+    pub summary: String,
+    /// The raw file this page was made from, relative to the site root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_sha256: Option<String>,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// URL slug; derived from the title when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Template used for the article page (default `article.html`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+}
+
+fn default_language() -> String {
+    "uk".to_string()
+}
+
+/// An error in an article file, with the 1-based line it is about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ContentError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Splits a Markdown file into front matter and body, and parses the front matter.
+pub fn parse(text: &str) -> Result<(FrontMatter, String), ContentError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or_else(|| ContentError {
+            line: 1,
+            message: "the file must start with a `---` line, then the YAML front matter, then \
+                      another `---` line"
+                .into(),
+        })?;
+    // Find the closing fence: a line that is exactly `---`.
+    let mut offset = 0;
+    let mut close = None;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end_matches(['\n', '\r']) == "---" {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let (yaml_end, body_start) = close.ok_or_else(|| ContentError {
+        line: 1,
+        message: "the front matter is not closed: add a line with just `---` after it".into(),
+    })?;
+    let yaml = &rest[..yaml_end];
+    let body = &rest[body_start..];
+    let fm: FrontMatter = crate::yaml::parse(yaml).map_err(|e| ContentError {
+        // +1 for the opening fence.
+        line: e.line.map(|l| l + 1).unwrap_or(1),
+        message: e.message,
+    })?;
+    if fm.title.trim().is_empty() {
+        return Err(ContentError {
+            line: 2,
+            message: "`title` is empty".into(),
+        });
+    }
+    let body = body.strip_prefix('\n').unwrap_or(body);
+    Ok((fm, body.to_string()))
+}
+
+/// Writes front matter and body as a Markdown file.
+pub fn write(fm: &FrontMatter, body: &str) -> String {
+    let yaml = crate::yaml::to_string(fm).unwrap_or_default();
+    let mut out = String::with_capacity(yaml.len() + body.len() + 16);
+    out.push_str("---\n");
+    out.push_str(&yaml);
+    if !yaml.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str("---\n\n");
+    out.push_str(body);
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Renders a Markdown body to HTML. Raw HTML in the Markdown is escaped unless `allow_html`.
+pub fn markdown_to_html(body: &str, allow_html: bool) -> String {
+    use pulldown_cmark::{html, Event, Options, Parser};
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_FOOTNOTES);
+    let parser = Parser::new_ext(body, opts).map(|ev| match ev {
+        Event::Html(h) | Event::InlineHtml(h) if !allow_html => Event::Text(h),
+        Event::Start(pulldown_cmark::Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !allow_html && is_dangerous_url(&dest_url) => {
+            Event::Start(pulldown_cmark::Tag::Link {
+                link_type,
+                dest_url: "#".into(),
+                title,
+                id,
+            })
+        }
+        Event::Start(pulldown_cmark::Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !allow_html && is_dangerous_url(&dest_url) => {
+            Event::Start(pulldown_cmark::Tag::Image {
+                link_type,
+                dest_url: "#".into(),
+                title,
+                id,
+            })
+        }
+        other => other,
+    });
+    let mut out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut out, parser);
+    out
+}
+
+/// `javascript:`, `vbscript:` and `data:` URLs (ignoring case, spaces and control characters).
+pub fn is_dangerous_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    cleaned.starts_with("javascript:")
+        || cleaned.starts_with("vbscript:")
+        || cleaned.starts_with("data:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> FrontMatter {
+        FrontMatter {
+            title: "Переговори у Парижі: «мир» і 'безпека'".into(),
+            date: Date::new(2026, 1, 7).unwrap(),
+            date_source: Some("text".into()),
+            people: vec!["Кирило Буданов".into(), "Зеленський".into()],
+            roles: vec![Role {
+                person: "Кирило Буданов".into(),
+                role: "керівник Офісу президента".into(),
+            }],
+            summary: "Представники України: перемовини #1".into(),
+            source: Some("content/raw/a.txt".into()),
+            source_sha256: Some("ab".repeat(32)),
+            language: "uk".into(),
+            slug: None,
+            template: None,
+        }
+    }
+
+    #[test]
+    fn front_matter_round_trip_is_exact() {
+        let text = write(&sample(), "Перший абзац.\n\nДругий: так.\n");
+        let (fm, body) = parse(&text).unwrap();
+        assert_eq!(fm, sample());
+        assert_eq!(body, "Перший абзац.\n\nДругий: так.\n");
+        assert_eq!(write(&fm, &body), text);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse("title: x\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        let e = parse("---\ntitle: x\ndate: 2026-02-30\n---\nbody").unwrap_err();
+        assert!(e.message.contains("2026-02-30"), "{e}");
+        let e = parse("---\ntitle: x\ndate: 2026-01-01\npeople: [a\n---\n").unwrap_err();
+        assert!(e.line >= 4, "{e}");
+        let e = parse("---\ntitle: x\ndate: 2026-01-01\n").unwrap_err();
+        assert!(e.message.contains("not closed"));
+        let e = parse("---\ntitle: x\ndate: 2026-01-01\nauthor: me\n---\n").unwrap_err();
+        assert!(e.message.contains("author"), "{e}");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_by_default() {
+        let html = markdown_to_html(
+            "Hi <script>alert(1)</script>\n\n[x](javascript:alert(1))",
+            false,
+        );
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("javascript:"), "{html}");
+        let html = markdown_to_html("a <b>bold</b>", true);
+        assert!(html.contains("<b>bold</b>"));
+    }
+}

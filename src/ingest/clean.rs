@@ -1,0 +1,1 @@
+//! Cleaning raw text. (Skeleton: being written.)

@@ -1,0 +1,1 @@
+//! Title, date and lede. (Skeleton: being written.)

@@ -1,0 +1,17 @@
+//! Litopys: a static-site generator for news digests.
+//!
+//! Data flows one way: raw text → [`ingest`] (decode, clean, [`people`] extraction) →
+//! Markdown with front matter ([`content`]) → [`site`] model → [`render`] (Tera) → [`output`]
+//! (`public/`). [`build`] ties the pipeline together; [`serve`] wraps it with a local server.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod ingest;
+pub mod output;
+pub mod people;
+pub mod render;
+pub mod serve;
+pub mod site;
+pub mod yaml;

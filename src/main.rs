@@ -1,0 +1,272 @@
+//! The `litopys` command line: parses arguments, calls one pipeline function, prints errors.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use litopys::build::{self, BuildOptions};
+use litopys::people::{self, Registry};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Litopys (Літопис): turns raw news article texts into a browsable news-digest site, with
+/// the people named in them extracted, reduced to nominative names and given pages.
+///
+/// A site is a folder with `content/raw/**/*.txt` (raw texts), `content/articles/*.md`
+/// (Markdown written by ingest, owned by editors), optional `content/people.yaml` (the
+/// editors' registry), optional `templates/` (overrides) and `litopys.yaml` (config).
+#[derive(Parser, Debug)]
+#[command(name = "litopys", version, about, long_about)]
+struct Cli {
+    /// Site root (default: the current folder).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Turn content/raw/**/*.txt into content/articles/*.md (never overwrites an editor's change).
+    Ingest {
+        /// Regenerate Markdown files even where an editor changed them.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Ingest, then render the site into public/ (only changed files are written).
+    Build {
+        /// Base URL the site is published under (overrides litopys.yaml), e.g. https://host/sub/.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Output folder (default: public/ under the root).
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Passed to ingest: regenerate Markdown files even where an editor changed them.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Build, serve on 127.0.0.1, rebuild on changes and reload the open page.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to bind (default: loopback only).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Output folder (default: public/ under the root).
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Parse and validate everything; write nothing; exit non-zero on any error.
+    Check,
+    /// Print the people found in raw text files.
+    Extract {
+        /// Raw text files.
+        files: Vec<PathBuf>,
+        /// Read JSON Lines {"id": …, "text": …} on stdin, write {"id", "mentions", "people"} per line.
+        #[arg(long)]
+        jsonl: bool,
+    },
+    /// List every person in the site with mention and article counts and merged forms.
+    People {
+        /// Only likely errors: single-article surname-only people, slug collisions, near-duplicates.
+        #[arg(long)]
+        suspicious: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let root = cli.root;
+    match cli.command {
+        Command::Ingest { force } => {
+            let (config, registry) =
+                build::load_config(&root, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let opts = litopys::ingest::IngestOptions {
+                force,
+                dry_run: false,
+            };
+            let report = litopys::ingest::ingest(&root, &config, &registry, &opts)?;
+            print_ingest(&report);
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Build {
+            base_url,
+            output,
+            force,
+        } => {
+            let opts = BuildOptions {
+                root,
+                base_url,
+                output,
+                force,
+            };
+            let started = std::time::Instant::now();
+            match build::build(&opts) {
+                Ok(r) => {
+                    print_ingest(&r.ingest);
+                    eprintln!(
+                        "built {} articles, {} people, {} files ({} written, {} unchanged, {} removed) in {:.2?} → {}",
+                        r.articles,
+                        r.people,
+                        r.pages,
+                        r.write.written,
+                        r.write.unchanged,
+                        r.write.removed,
+                        started.elapsed(),
+                        build::output_dir(&opts).display()
+                    );
+                    Ok(if r.ingest.errors.is_empty() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    })
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Serve { port, bind, output } => {
+            litopys::serve::serve(&litopys::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                output,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => match build::check(&root) {
+            Ok(r) => {
+                eprintln!(
+                    "ok: {} articles, {} people, {} pages would be written",
+                    r.articles, r.people, r.pages
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        Command::Extract { files, jsonl } => {
+            let registry = Registry::load(&root).unwrap_or_default();
+            if jsonl {
+                extract_jsonl(&registry)?;
+            } else {
+                if files.is_empty() {
+                    anyhow::bail!(
+                        "give raw text files to read, or --jsonl to read JSON Lines on stdin"
+                    );
+                }
+                extract_files(&files, &registry)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::People { suspicious } => {
+            let (config, registry) =
+                build::load_config(&root, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let site = litopys::site::Site::load(&root, &config, &registry).map_err(|errs| {
+                anyhow::anyhow!(errs
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"))
+            })?;
+            let report = litopys::site::people_report(&site, suspicious);
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_ingest(r: &litopys::ingest::IngestReport) {
+    for p in &r.kept_edited {
+        eprintln!(
+            "kept {} (changed by an editor; `--force` regenerates it)",
+            p.display()
+        );
+    }
+    for (p, m) in &r.errors {
+        eprintln!("error: {}: {m}", p.display());
+    }
+    if !r.written.is_empty() || !r.errors.is_empty() {
+        eprintln!(
+            "ingest: {} written, {} unchanged, {} kept, {} failed",
+            r.written.len(),
+            r.unchanged,
+            r.kept_edited.len(),
+            r.errors.len()
+        );
+    }
+}
+
+fn extract_files(files: &[PathBuf], registry: &Registry) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for f in files {
+        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let text = litopys::ingest::decode::decode(&bytes)
+            .with_context(|| format!("in {}", f.display()))?;
+        let lang = people::detect_language(&text);
+        let ex = people::extract(&text, lang, registry);
+        writeln!(out, "{}:", f.display())?;
+        for p in &ex.people {
+            let forms: Vec<&str> = ex
+                .mentions
+                .iter()
+                .filter(|m| &m.canonical == p)
+                .map(|m| m.text.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            writeln!(out, "  {p}  ({})", forms.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct JsonlIn {
+    id: serde_json::Value,
+    text: String,
+}
+
+fn extract_jsonl(registry: &Registry) -> Result<()> {
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (n, line) in stdin.lines().enumerate() {
+        let line = line.context("cannot read stdin")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let input: JsonlIn = serde_json::from_str(&line).with_context(|| {
+            format!("stdin line {}: expected {{\"id\": …, \"text\": …}}", n + 1)
+        })?;
+        let lang = people::detect_language(&input.text);
+        let ex = people::extract(&input.text, lang, registry);
+        let obj = serde_json::json!({
+            "id": input.id,
+            "mentions": ex.mentions,
+            "people": ex.people,
+        });
+        serde_json::to_writer(&mut out, &obj)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}

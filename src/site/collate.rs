@@ -1,0 +1,1 @@
+//! Ukrainian alphabetical order. (Skeleton: being written.)

@@ -1,0 +1,1 @@
+//! KMU 2010 transliteration and slugs. (Skeleton: being written.)
