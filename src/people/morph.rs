@@ -53,3 +53,28 @@ pub fn patronymic(_token: &str) -> Option<(Gender, Cases)> {
 pub fn surname_nominative(token: &str, _gender: Gender, _cases: Cases) -> String {
     token.to_string()
 }
+
+/// A person's name canonicalised from one mention span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canonical {
+    /// Nominative given name, when the span has one (initials are not given names).
+    pub given: Option<String>,
+    /// Nominative surname with its particles («Ланглад де Монгро»), when the span has one.
+    pub surname: Option<String>,
+    pub gender: Gender,
+    /// The display name: «Given Surname», or whichever of the two exists.
+    pub full: String,
+}
+
+/// Canonicalises the text of one mention span («Стівом Віткоффом», «В. Ф. Януковича»,
+/// «Зеленський Володимир Олександрович», «МАШКОВСЬКИЙ») to a nominative name. `case_hint`
+/// narrows the possible cases when the context tells them (a preposition or role noun before
+/// the span); pass [`Cases::ALL`] when unknown.
+pub fn canonicalize(span: &str, _case_hint: Cases) -> Canonical {
+    Canonical {
+        given: None,
+        surname: Some(span.to_string()),
+        gender: Gender::Unknown,
+        full: span.to_string(),
+    }
+}
