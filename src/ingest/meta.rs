@@ -48,10 +48,24 @@ pub fn title_from_sentence(p: &str) -> String {
     let sentence = first_sentence(p);
     let sentence = sentence
         .strip_suffix('.')
-        .filter(|s| !s.ends_with('.'))
+        .filter(|s| !s.ends_with('.') && !ends_with_abbreviation(s))
         .unwrap_or(sentence)
         .trim();
     truncate_words(sentence, TITLE_MAX)
+}
+
+/// Whether `s` ends with an abbreviation or an initial (whose period must stay).
+fn ends_with_abbreviation(s: &str) -> bool {
+    let word: String = s
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+    !word.is_empty() && (initial || ABBREVIATIONS.contains(&word.as_str()))
 }
 
 /// Cuts `s` to at most `max` characters (counting the «…» it adds) at a word boundary.
@@ -160,21 +174,8 @@ fn sentence_ends(p: &str) -> Vec<usize> {
         {
             continue;
         }
-        if c == '.' {
-            let word: String = chars[..k]
-                .iter()
-                .rev()
-                .map(|&(_, c)| c)
-                .take_while(|c| c.is_alphabetic())
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            let n = word.chars().count();
-            let initial = n == 1 && word.chars().all(char::is_uppercase);
-            if initial || ABBREVIATIONS.contains(&word.as_str()) {
-                continue;
-            }
+        if c == '.' && ends_with_abbreviation(&p[..chars[k].0]) {
+            continue;
         }
         ends.push(end);
     }
@@ -531,6 +532,8 @@ mod tests {
         assert_eq!(title_and_body(&p).0, "Умєров прибув до Парижа");
         let p = paras(&["В. О. Зеленський відвідав м. Львів. Далі."]);
         assert_eq!(title_and_body(&p).0, "В. О. Зеленський відвідав м. Львів");
+        let p = paras(&["Його призначили 16 грудня 2019 р."]);
+        assert_eq!(title_and_body(&p).0, "Його призначили 16 грудня 2019 р.");
     }
 
     #[test]
