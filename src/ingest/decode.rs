@@ -311,6 +311,55 @@ mod tests {
         assert_eq!(decode(&bytes).unwrap(), text);
     }
 
+    /// Every sample news text (and its first line alone) round-trips through Windows-1251
+    /// and KOI8-U wherever the encoding can represent it.
+    #[test]
+    fn sample_texts_round_trip() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let mut checked = 0;
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let first_line = text.lines().next().unwrap_or("").to_string();
+            for sample in [text, first_line] {
+                for enc in [WINDOWS_1251, KOI8_U] {
+                    // KOI8-U has no typographic quotes or dashes: use ASCII ones.
+                    let sample: String = if enc == KOI8_U {
+                        sample
+                            .chars()
+                            .map(|c| match c {
+                                '«' | '»' | '“' | '”' | '„' => '"',
+                                '—' | '–' => '-',
+                                '’' | 'ʼ' => '\'',
+                                '№' => 'N',
+                                '…' => '.',
+                                c => c,
+                            })
+                            .collect()
+                    } else {
+                        sample.clone()
+                    };
+                    let (bytes, _, unmappable) = enc.encode(&sample);
+                    if unmappable {
+                        continue;
+                    }
+                    let back = decode(&bytes).unwrap();
+                    assert!(
+                        back == sample,
+                        "{} as {}: {back}",
+                        entry.path().display(),
+                        enc.name()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 150, "only {checked} samples checked");
+    }
+
     #[test]
     fn binary_is_an_error() {
         let err = decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err();

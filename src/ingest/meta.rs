@@ -3,7 +3,8 @@
 //! - Title: the first paragraph when it reads as a headline (at most 150 characters, not
 //!   ending with a period, comma, semicolon or colon, and followed by more text); the body
 //!   then starts after it. Otherwise the first sentence, at most 120 characters, cut at a
-//!   word boundary with «…»; the body is then the whole text.
+//!   word boundary with «…»; the body is then the whole text. Leading scraps (a timestamp,
+//!   «Фото») are passed over when looking for the title and the lede.
 //! - Date, in this order of trust: an ISO date in the file name (`filename`); the first
 //!   date stated in the text that resolves against the reference day (`text`); the reference
 //!   day itself (`reference` when the config pins it, `mtime` when it is the file's
@@ -21,14 +22,37 @@ pub const TITLE_MAX: usize = 120;
 pub const LEDE_MAX: usize = 300;
 
 /// The title and the body paragraphs (empty input gives an empty title and body).
+///
+/// Leading scraps without at least two words («12:30», «07.01.2026», «Фото») are passed
+/// over when looking for the title (they stay in the body).
 pub fn title_and_body(paragraphs: &[String]) -> (String, Vec<String>) {
-    let Some(first) = paragraphs.first() else {
-        return (String::new(), Vec::new());
+    let Some(i) = first_wordy(paragraphs) else {
+        return match paragraphs.first() {
+            Some(p) => (title_from_sentence(p), paragraphs.to_vec()),
+            None => (String::new(), Vec::new()),
+        };
     };
-    if paragraphs.len() > 1 && is_headline(first) {
-        return (first.clone(), paragraphs[1..].to_vec());
+    let first = &paragraphs[i];
+    if i + 1 < paragraphs.len() && is_headline(first) {
+        let mut body = paragraphs.to_vec();
+        body.remove(i);
+        return (first.clone(), body);
     }
     (title_from_sentence(first), paragraphs.to_vec())
+}
+
+/// Whether a paragraph has at least two words of two or more letters.
+fn is_wordy(p: &str) -> bool {
+    p.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 2)
+        .take(2)
+        .count()
+        == 2
+}
+
+/// The first paragraph (among the first three) that is more than a scrap.
+fn first_wordy(paragraphs: &[String]) -> Option<usize> {
+    paragraphs.iter().take(3).position(|p| is_wordy(p))
 }
 
 /// Whether a paragraph reads as a headline.
@@ -190,10 +214,10 @@ pub fn first_sentence(p: &str) -> &str {
     }
 }
 
-/// The lede: the first body paragraph, cut near [`LEDE_MAX`] characters at a sentence end,
+/// The lede: the first body paragraph (passing over scraps), cut near [`LEDE_MAX`] characters at a sentence end,
 /// else at a word boundary with «…».
 pub fn lede(body: &[String]) -> String {
-    let Some(first) = body.first() else {
+    let Some(first) = first_wordy(body).map(|i| &body[i]).or(body.first()) else {
         return String::new();
     };
     let first = first.trim();
@@ -550,6 +574,12 @@ mod tests {
             paras(&["Про це повідомив Кирило Буданов.", "Другий абзац."])
         );
         assert_eq!(lede(&body), "Про це повідомив Кирило Буданов.");
+        // Scraps before the headline are passed over.
+        let p = paras(&["07.01.2026 12:30", "Переговори в Парижі", "Текст новини."]);
+        let (title, body) = title_and_body(&p);
+        assert_eq!(title, "Переговори в Парижі");
+        assert_eq!(body, paras(&["07.01.2026 12:30", "Текст новини."]));
+        assert_eq!(lede(&body), "Текст новини.");
         // A line ending with a colon is not a headline.
         let p = paras(&["Про це повідомив Буданов:", "Цитата."]);
         assert_eq!(title_and_body(&p).1.len(), 2);
