@@ -181,6 +181,15 @@ fn legacy_encodings_and_file_name_dates() {
     let (koi8, _, _) = encoding_rs::KOI8_U.encode(text);
     write_raw(site.path(), "a/2025-12-30_cp1251.txt", &cp1251, FEB_2026);
     write_raw(site.path(), "b/koi8.txt", &koi8, FEB_2026);
+    // Not ingested: hidden files and folders, other extensions.
+    write_raw(site.path(), "b/.backup.txt", b"\0\0", FEB_2026);
+    write_raw(site.path(), ".git/x.txt", b"\0\0", FEB_2026);
+    write_raw(
+        site.path(),
+        "b/README.md",
+        "Нотатки редакції\n\nТекст.".as_bytes(),
+        FEB_2026,
+    );
     let out = litopys(site.path(), &["ingest"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let files = articles(site.path());

@@ -40,7 +40,7 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         check_sane(text, UTF_8)?;
-        return Ok(text.to_string());
+        return Ok(fix_double_encoding(text));
     }
 
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
@@ -73,6 +73,24 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
             Ok(text)
         }
         None => bail!("cannot decode the text"),
+    }
+}
+
+/// Repairs UTF-8 text that was once read as Windows-1251 and saved as UTF-8 again
+/// («РџСЂРµРґСЃС‚Р°РІРЅРёРєРё» → «Представники»), when the repair reads clearly better.
+fn fix_double_encoding(text: &str) -> String {
+    // Only Cyrillic mojibake: lots of Р and С.
+    let rs = text.chars().filter(|c| matches!(c, 'Р' | 'С')).count();
+    if rs * 10 < text.chars().count() {
+        return text.to_string();
+    }
+    let (bytes, _, unmappable) = WINDOWS_1251.encode(text);
+    if unmappable {
+        return text.to_string();
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(fixed) if plausibility(fixed) > plausibility(text) + 100 => fixed.to_string(),
+        _ => text.to_string(),
     }
 }
 
@@ -358,6 +376,16 @@ mod tests {
             }
         }
         assert!(checked >= 150, "only {checked} samples checked");
+    }
+
+    #[test]
+    fn double_encoded_utf8_is_repaired() {
+        let (as_1251, _) = WINDOWS_1251.decode_without_bom_handling(UK.as_bytes());
+        assert!(as_1251.contains("Р"), "{as_1251}");
+        assert_eq!(decode(as_1251.as_bytes()).unwrap(), UK);
+        // Real text with many Р and С stays as it is.
+        let caps = "РНБО, СБУ, РФ, США, СНД: Рада і Сенат. Роман Сергієнко.";
+        assert_eq!(decode(caps.as_bytes()).unwrap(), caps);
     }
 
     #[test]

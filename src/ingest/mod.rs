@@ -1,5 +1,9 @@
 //! Ingest: `content/raw/**/*.txt` → `content/articles/*.md`.
 //!
+//! Raw files are found at any depth (hidden files and folders skipped), in sorted path order;
+//! each becomes `content/articles/<date>-<slug>.md`, the slug from the raw file's name, made
+//! unique with `-2`, `-3`… in sorted raw-path order.
+//!
 //! Two passes. First every raw file is read, decoded ([`decode`]), cleaned ([`clean`]),
 //! given a title, date and lede ([`meta`]) and run through person extraction — in parallel,
 //! each file on its own. Then the people lists of all articles are merged across the site
@@ -163,7 +167,12 @@ fn list_raw_files(root: &Path, report: &mut IngestReport) -> Vec<(PathBuf, Strin
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&raw_dir).sort_by_file_name() {
+    // Hidden files and folders (editor backups, `.git`) are skipped.
+    let walker = walkdir::WalkDir::new(&raw_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -176,7 +185,10 @@ fn list_raw_files(root: &Path, report: &mut IngestReport) -> Vec<(PathBuf, Strin
             .path()
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
-        if !entry.file_type().is_file() || !is_txt {
+        // Regular files, and symbolic links to regular files.
+        let is_file =
+            entry.file_type().is_file() || entry.path_is_symlink() && entry.path().is_file();
+        if !is_file || !is_txt {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
