@@ -110,11 +110,86 @@ fn truncate_words(s: &str, max: usize) -> String {
             _ => limit.as_str(),
         }
     };
-    let cut = cut.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '—' | '–' | '-' | '(' | '«' | '"')
-    });
+    let trim = |s: &'_ str| -> usize {
+        s.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | ';' | ':' | '—' | '–' | '-' | '(' | '«' | '"')
+        })
+        .len()
+    };
+    // Prefer ending at a clause («…7 січня, де обговорили» → «…7 січня…») when that keeps
+    // at least half of the room.
+    let cut = match cut.rfind(", ") {
+        Some(i) if cut[..i].chars().count() >= max / 2 => &cut[..i],
+        _ => cut,
+    };
+    let mut cut = &cut[..trim(cut)];
+    // Do not end on a preposition or conjunction («…щодо ділянок у…»), keeping at least
+    // a few words.
+    while let Some(i) = cut.rfind(' ') {
+        let last = &cut[i + 1..];
+        if !DANGLING_WORDS.contains(&last) || cut[..i].split(' ').count() < 3 {
+            break;
+        }
+        cut = &cut[..i];
+        cut = &cut[..trim(cut)];
+    }
     format!("{cut}…")
 }
+
+/// Short words that should not end a shortened title or lede.
+const DANGLING_WORDS: &[&str] = &[
+    "у",
+    "в",
+    "з",
+    "із",
+    "зі",
+    "і",
+    "й",
+    "та",
+    "а",
+    "на",
+    "до",
+    "по",
+    "за",
+    "від",
+    "для",
+    "про",
+    "при",
+    "між",
+    "над",
+    "під",
+    "щодо",
+    "або",
+    "але",
+    "що",
+    "як",
+    "які",
+    "який",
+    "яка",
+    "яке",
+    "якій",
+    "о",
+    "об",
+    "поза",
+    "через",
+    "не",
+    "ні",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "that",
+];
 
 /// Abbreviations that end with a period but not a sentence («м. Київ», «ст. 5», «Mr. Smith»).
 const ABBREVIATIONS: &[&str] = &[
@@ -544,8 +619,18 @@ mod tests {
             title.starts_with("Представники України та Сполучених Штатів провели"),
             "{title}"
         );
-        assert!(title.ends_with('…'), "{title}");
+        assert_eq!(
+            title,
+            "Представники України та Сполучених Штатів провели новий раунд переговорів у \
+             столиці Франції 7 січня…"
+        );
         assert!(!title.contains(" …"), "{title}");
+        let long = "Окружний адмінсуд м. Києва заборонив Державній реєстраційній службі вчиняти \
+                    будь-які реєстраційні дії щодо ділянок у заказнику «Жуків острів», де будується маєток.";
+        let t = title_from_sentence(long);
+        assert!(t.ends_with("щодо ділянок…"), "{t}");
+        let t = title_from_sentence(&long.replace("ділянок у", "ділянок, у"));
+        assert!(t.ends_with("щодо ділянок…"), "{t}");
         assert_eq!(body.len(), p.len(), "the first paragraph stays in the body");
         assert_eq!(lede(&body), p[0]);
     }
