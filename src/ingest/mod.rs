@@ -283,31 +283,35 @@ fn prepare(
 fn apply_site_merge(prepared: &mut [Prepared]) {
     let lists: Vec<Vec<String>> = prepared.iter().map(|p| p.fm.people.clone()).collect();
     let map: HashMap<String, String> = people::site_merge(&lists);
+    for p in prepared.iter_mut() {
+        apply_merge_map(&mut p.fm, &map);
+    }
+}
+
+/// Renames people (and the people of roles) by `map`, keeping first-mention order and
+/// dropping the duplicates a merge creates.
+fn apply_merge_map(fm: &mut FrontMatter, map: &HashMap<String, String>) {
     if map.is_empty() {
         return;
     }
     let rename = |n: &String| map.get(n).cloned().unwrap_or_else(|| n.clone());
-    for p in prepared.iter_mut() {
-        let mut seen = HashSet::new();
-        let people: Vec<String> =
-            p.fm.people
-                .iter()
-                .map(rename)
-                .filter(|n| seen.insert(n.clone()))
-                .collect();
-        p.fm.people = people;
-        let mut seen_roles = HashSet::new();
-        let roles: Vec<Role> =
-            p.fm.roles
-                .iter()
-                .map(|r| Role {
-                    person: rename(&r.person),
-                    role: r.role.clone(),
-                })
-                .filter(|r| seen_roles.insert((r.person.clone(), r.role.clone())))
-                .collect();
-        p.fm.roles = roles;
-    }
+    let mut seen = HashSet::new();
+    fm.people = fm
+        .people
+        .iter()
+        .map(rename)
+        .filter(|n| seen.insert(n.clone()))
+        .collect();
+    let mut seen_roles = HashSet::new();
+    fm.roles = fm
+        .roles
+        .iter()
+        .map(|r| Role {
+            person: rename(&r.person),
+            role: r.role.clone(),
+        })
+        .filter(|r| seen_roles.insert((r.person.clone(), r.role.clone())))
+        .collect();
 }
 
 /// The slug part of an output file name from a raw file's stem: lower-case ASCII letters,
@@ -427,6 +431,35 @@ mod tests {
         assert_eq!(file_slug("2026-01-07"), "article");
         assert_eq!(file_slug("Переговори у Парижі"), "perehovory-u-paryzhi");
         assert_eq!(file_slug("!!!"), "article");
+    }
+
+    #[test]
+    fn merge_renames_people_and_roles() {
+        let role = |p: &str| Role {
+            person: p.into(),
+            role: "керівник ОП".into(),
+        };
+        let mut fm = FrontMatter {
+            title: "t".into(),
+            date: Date::from_unix(0),
+            date_source: None,
+            people: vec![
+                "Буданов".into(),
+                "Рустем Умєров".into(),
+                "Кирило Буданов".into(),
+            ],
+            roles: vec![role("Буданов"), role("Кирило Буданов")],
+            summary: String::new(),
+            source: None,
+            source_sha256: None,
+            language: "uk".into(),
+            slug: None,
+            template: None,
+        };
+        let map = HashMap::from([("Буданов".to_string(), "Кирило Буданов".to_string())]);
+        apply_merge_map(&mut fm, &map);
+        assert_eq!(fm.people, ["Кирило Буданов", "Рустем Умєров"]);
+        assert_eq!(fm.roles, [role("Кирило Буданов")]);
     }
 
     #[test]
