@@ -1,1 +1,218 @@
-//! Cleaning raw text. (Skeleton: being written.)
+//! Cleaning decoded raw text into paragraphs.
+//!
+//! In order: line endings → `\n`; stress marks (U+0301 after a Cyrillic letter) and
+//! invisible characters (zero-width spaces and joiners, BOMs, soft hyphens, direction marks)
+//! removed; NFC; apostrophes inside words (`'` `’` `‘` `` ` `` `ʼ` `´`) → `ʼ` (U+02BC, the
+//! Ukrainian orthographic apostrophe); runs of whitespace → one space, lines trimmed;
+//! boilerplate lines dropped (see [`is_boilerplate`]); lines grouped into paragraphs.
+//!
+//! Paragraphs are separated by blank lines. Inside a block of consecutive lines, a line
+//! break that ends a sentence («…мир.» then «Про це…») also ends the paragraph, so texts
+//! written one paragraph (or one sentence) per line keep that structure; a line break inside
+//! a sentence (hard-wrapped text) is joined with a space. Paragraphs with no letter or
+//! digit («* * *», «—») are dropped.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Cleans `text` into paragraphs, dropping lines that match `boilerplate` patterns.
+pub fn clean(text: &str, boilerplate: &[String]) -> Vec<String> {
+    let text = normalize_chars(text);
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    let finish = |current: &mut Option<String>, paragraphs: &mut Vec<String>| {
+        if let Some(p) = current.take() {
+            if p.chars().any(char::is_alphanumeric) {
+                paragraphs.push(p);
+            }
+        }
+    };
+    for raw_line in text.split('\n') {
+        let line = collapse_whitespace(raw_line);
+        if line.is_empty() || is_boilerplate(&line, boilerplate) {
+            finish(&mut current, &mut paragraphs);
+            continue;
+        }
+        match current.as_mut() {
+            Some(p) if !ends_paragraph(p, &line) => {
+                p.push(' ');
+                p.push_str(&line);
+            }
+            _ => {
+                finish(&mut current, &mut paragraphs);
+                current = Some(line);
+            }
+        }
+    }
+    finish(&mut current, &mut paragraphs);
+    paragraphs
+}
+
+/// Line endings, invisible characters, stress marks, NFC and apostrophes.
+pub fn normalize_chars(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // Stress marks go before NFC, which would otherwise fuse some of them with the letter
+    // (г + U+0301 → ѓ).
+    let mut stripped = String::with_capacity(text.len());
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        let drop = match c {
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            | '\u{200E}' | '\u{200F}' | '\u{180E}' => true,
+            '\u{0301}' => prev.is_none_or(is_cyrillic_letter),
+            _ => false,
+        };
+        if !drop {
+            stripped.push(c);
+            prev = Some(c);
+        }
+    }
+    let nfc: Vec<char> = stripped.nfc().collect();
+    let mut out = String::with_capacity(stripped.len());
+    for (i, &c) in nfc.iter().enumerate() {
+        if is_apostrophe(c)
+            && i > 0
+            && nfc[i - 1].is_alphabetic()
+            && nfc.get(i + 1).is_some_and(|n| n.is_alphabetic())
+        {
+            out.push('ʼ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '‘' | '`' | '´')
+}
+
+fn is_cyrillic_letter(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+/// Trims a line and turns every run of whitespace (tabs, no-break spaces…) into one space.
+fn collapse_whitespace(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for word in line.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Whether a (trimmed, collapsed) line is boilerplate: it equals a pattern ignoring case and
+/// surrounding space, or, for a pattern ending in `*`, starts with the rest of the pattern.
+pub fn is_boilerplate(line: &str, patterns: &[String]) -> bool {
+    let line = line.trim().to_lowercase();
+    patterns.iter().any(|p| {
+        let p = collapse_whitespace(p).to_lowercase();
+        match p.strip_suffix('*') {
+            Some(prefix) => {
+                let prefix = prefix.trim_end();
+                !prefix.is_empty() && line.starts_with(prefix)
+            }
+            None => !p.is_empty() && line == p,
+        }
+    })
+}
+
+/// Whether the line break between `prev` (the paragraph so far) and `next` starts a new
+/// paragraph: `prev` ends a sentence or a heading-like line, and `next` does not continue
+/// it in lower case.
+fn ends_paragraph(prev: &str, next: &str) -> bool {
+    let Some(last) = prev.chars().last() else {
+        return true;
+    };
+    let first = next.chars().next().unwrap_or(' ');
+    if first.is_lowercase() {
+        return false;
+    }
+    if matches!(
+        last,
+        '.' | '!' | '?' | '…' | ':' | ';' | '»' | '"' | '”' | ')'
+    ) {
+        return true;
+    }
+    if matches!(last, ',' | '-' | '–' | '—' | '(' | '«' | '„') {
+        return false;
+    }
+    // A short line without final punctuation followed by a capitalised line is a headline,
+    // a byline or a list item, unless it ends in a short lower-case word (a preposition or
+    // conjunction: hard-wrapped text that goes on with a name).
+    let last_word = prev.rsplit(' ').next().unwrap_or("");
+    let dangling = last_word.chars().count() <= 3 && last_word.chars().all(char::is_lowercase);
+    prev.chars().count() <= 150 && !dangling
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DEFAULT_BOILERPLATE;
+
+    fn defaults() -> Vec<String> {
+        DEFAULT_BOILERPLATE.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn seed_boilerplate_is_dropped() {
+        let raw = "Перший абзац.\r\n\r\nПродовження після реклами\r\nРЕКЛАМА\r\n\r\nДругий абзац.\n\n  реклама  \nТретій.";
+        let p = clean(raw, &defaults());
+        assert_eq!(p, ["Перший абзац.", "Другий абзац.", "Третій."]);
+    }
+
+    #[test]
+    fn prefix_patterns_and_case() {
+        let pats = vec!["Читайте також*".to_string(), "РЕКЛАМА".to_string()];
+        let p = clean(
+            "Текст.\nчитайте також: інша новина\nРЕКЛАМА партнера\nКінець.",
+            &pats,
+        );
+        assert_eq!(p, ["Текст.", "РЕКЛАМА партнера", "Кінець."]);
+        assert!(is_boilerplate("  Реклама ", &pats));
+        assert!(!is_boilerplate("Рекламація", &pats));
+    }
+
+    #[test]
+    fn apostrophes_stress_and_invisible_characters() {
+        let p = clean(
+            "Мар'яна з’їла п‘ять сім`ї, об´єм; 'цитата' і м'\u{200B}ята  \t  за\u{301}мок",
+            &[],
+        );
+        assert_eq!(
+            p,
+            ["Марʼяна зʼїла пʼять сімʼї, обʼєм; 'цитата' і мʼята замок"]
+        );
+        // Latin letters keep their accents (NFC composes them).
+        assert_eq!(clean("cafe\u{301}", &[]), ["café"]);
+    }
+
+    #[test]
+    fn line_breaks_inside_sentences_are_joined() {
+        let p = clean(
+            "Заголовок новини\nПерше речення абзацу,\nщо триває тут. Друге речення.\nНовий рядок — нове речення.\n\n\n* * *\n\nОстанній.",
+            &[],
+        );
+        assert_eq!(
+            p,
+            [
+                "Заголовок новини",
+                "Перше речення абзацу, що триває тут. Друге речення.",
+                "Новий рядок — нове речення.",
+                "Останній."
+            ]
+        );
+    }
+
+    #[test]
+    fn seed_keeps_one_paragraph_per_line() {
+        let seed = include_str!("../../content/raw/seed/000_d450a8c0e07fb2e9.txt");
+        let p = clean(seed, &defaults());
+        assert_eq!(p.len(), 10, "{p:#?}");
+        assert!(p
+            .iter()
+            .all(|x| !x.contains("РЕКЛАМА") && !x.contains("реклами")));
+        assert!(p[9].contains("зобовʼязання"));
+    }
+}

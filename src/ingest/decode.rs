@@ -1,6 +1,400 @@
-//! Bytes → UTF-8 text. (Skeleton: being written.)
+//! Bytes → text.
+//!
+//! Raw articles arrive in whatever encoding the scraper saw:
+//!
+//! - UTF-8 with or without a BOM, UTF-16 LE/BE with a BOM: decoded as marked.
+//! - Unmarked legacy Cyrillic (Windows-1251, KOI8-U and friends): chardetng makes a guess,
+//!   then every plausible candidate is decoded and scored by how Ukrainian (or English) the
+//!   result reads: frequent letters, sane letter case inside words, no words that mix
+//!   scripts. KOI8-U read as Windows-1251 (or the other way round) gives words like
+//!   «пРЕДСТАВНИКИ» and rare letters, so the right reading wins by a wide margin.
+//! - Binary input (NUL bytes without a UTF-16 BOM) and text that decodes to garbage in every
+//!   candidate encoding are errors; the caller names the file and skips it.
 
-/// Decodes raw bytes to text.
-pub fn decode(bytes: &[u8]) -> anyhow::Result<String> {
-    Ok(String::from_utf8_lossy(bytes).into_owned())
+use anyhow::{bail, Result};
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{Encoding, IBM866, KOI8_R, KOI8_U, UTF_8, WINDOWS_1251, WINDOWS_1252};
+
+/// Decodes raw bytes to text (without a BOM).
+pub fn decode(bytes: &[u8]) -> Result<String> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let body = &bytes[bom_len..];
+        return match enc.decode_without_bom_handling_and_without_replacement(body) {
+            Some(text) => {
+                let text = text.into_owned();
+                check_sane(&text, enc)?;
+                Ok(text)
+            }
+            None => bail!(
+                "the file starts with a {} byte-order mark but is not valid {}",
+                enc.name(),
+                enc.name()
+            ),
+        };
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        bail!(
+            "looks like a binary file, not text (NUL byte at offset {pos}); \
+             UTF-16 text needs a byte-order mark"
+        );
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        check_sane(text, UTF_8)?;
+        return Ok(fix_double_encoding(text));
+    }
+
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, Utf8Detection::Allow);
+
+    // Candidates: the guess first, then the legacy Cyrillic encodings and Latin-1, and UTF-8
+    // with a few stray bad bytes (scraped text glued from several sources).
+    let mut candidates: Vec<&'static Encoding> = vec![guess];
+    for enc in [WINDOWS_1251, KOI8_U, KOI8_R, IBM866, WINDOWS_1252, UTF_8] {
+        if !candidates.contains(&enc) {
+            candidates.push(enc);
+        }
+    }
+    let mut best: Option<(i64, &'static Encoding, String)> = None;
+    for enc in candidates {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        let mut score = plausibility(&text);
+        if enc == guess {
+            // A small tie-breaker in favour of the detector.
+            score += 2;
+        }
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, enc, text.into_owned()));
+        }
+    }
+    match best {
+        Some((_, enc, text)) => {
+            check_sane(&text, enc)?;
+            Ok(text)
+        }
+        None => bail!("cannot decode the text"),
+    }
+}
+
+/// Repairs UTF-8 text that was once read as Windows-1251 and saved as UTF-8 again
+/// («РџСЂРµРґСЃС‚Р°РІРЅРёРєРё» → «Представники»), when the repair reads clearly better.
+fn fix_double_encoding(text: &str) -> String {
+    // Only Cyrillic mojibake: lots of Р and С.
+    let rs = text.chars().filter(|c| matches!(c, 'Р' | 'С')).count();
+    if rs * 10 < text.chars().count() {
+        return text.to_string();
+    }
+    let (bytes, _, unmappable) = WINDOWS_1251.encode(text);
+    if unmappable {
+        return text.to_string();
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(fixed) if plausibility(fixed) > plausibility(text) + 100 => fixed.to_string(),
+        _ => text.to_string(),
+    }
+}
+
+/// Relative frequency (per mille, rounded) of Ukrainian letters in running text.
+fn uk_letter_weight(c: char) -> i64 {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'о' => 94,
+        'а' => 72,
+        'н' => 65,
+        'и' => 61,
+        'і' => 59,
+        'в' => 54,
+        'т' => 52,
+        'е' => 48,
+        'р' => 47,
+        'с' => 41,
+        'к' => 35,
+        'л' => 35,
+        'у' => 33,
+        'д' => 32,
+        'м' => 31,
+        'п' => 28,
+        'я' => 22,
+        'з' => 21,
+        'ь' => 17,
+        'г' => 16,
+        'б' => 16,
+        'ч' => 14,
+        'х' => 12,
+        'ж' => 9,
+        'ц' => 9,
+        'ш' => 8,
+        'ю' => 8,
+        'й' => 8,
+        'є' => 6,
+        'ї' => 6,
+        'ф' => 3,
+        'щ' => 3,
+        'ґ' => 1,
+        // Russian letters: plausible in quotes, but not in Ukrainian text.
+        'ы' | 'э' | 'ъ' | 'ё' => 2,
+        _ => -30,
+    }
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+/// How much `text` reads like natural Ukrainian or English text; higher is better.
+///
+/// Per word (a run of letters): letter frequencies (Cyrillic) or a flat score (ASCII Latin);
+/// a bonus for a sane case pattern (lower, Capitalised, UPPER) and a penalty for mixed case
+/// («пРЕДСТАВНИКИ») or mixed scripts («cafй»). Outside words: penalties for control
+/// characters, replacement characters and symbols that legacy text rarely contains.
+fn plausibility(text: &str) -> i64 {
+    let mut score: i64 = 0;
+    let mut word: Vec<char> = Vec::new();
+    let flush = |word: &mut Vec<char>, score: &mut i64| {
+        if word.is_empty() {
+            return;
+        }
+        let len = word.len() as i64;
+        let cyr = word.iter().filter(|c| is_cyrillic(**c)).count();
+        let ascii = word.iter().filter(|c| c.is_ascii_alphabetic()).count();
+        let other = word.len() - cyr - ascii;
+        if cyr > 0 && (ascii > 0 || other > 0) || ascii > 0 && other > 0 {
+            *score -= 40 * len;
+        } else if cyr > 0 {
+            *score += word.iter().map(|&c| uk_letter_weight(c)).sum::<i64>();
+        } else if ascii > 0 {
+            *score += 30 * len;
+        } else {
+            // Letters of another script: Greek, accented Latin-1 mojibake...
+            *score -= 20 * len;
+        }
+        let rest_lower = word[1..].iter().all(|c| !c.is_uppercase());
+        let all_upper = word.iter().all(|c| !c.is_lowercase());
+        if !(rest_lower || all_upper) {
+            *score -= 60 * len;
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut score);
+        if c == '\u{FFFD}' {
+            score -= 300;
+        } else if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+            score -= 200;
+        } else if !c.is_ascii() && !is_common_symbol(c) {
+            score -= 40;
+        }
+    }
+    flush(&mut word, &mut score);
+    score
+}
+
+/// Non-ASCII punctuation that news text uses.
+fn is_common_symbol(c: char) -> bool {
+    matches!(
+        c,
+        '«' | '»'
+            | '“'
+            | '”'
+            | '„'
+            | '‘'
+            | '’'
+            | 'ʼ'
+            | '—'
+            | '–'
+            | '…'
+            | '№'
+            | '\u{a0}'
+            | '°'
+            | '€'
+            | '′'
+            | '″'
+            | '•'
+            | '·'
+            | '§'
+            | '©'
+            | '®'
+            | '™'
+            | '×'
+            | '±'
+            | '\u{301}'
+            | '\u{200b}'
+            | '\u{2009}'
+            | '\u{202f}'
+    ) || c.is_whitespace()
+}
+
+/// Rejects decoded text that is clearly not text: many replacement or control characters.
+fn check_sane(text: &str, enc: &'static Encoding) -> Result<()> {
+    let total = text.chars().count();
+    if total == 0 {
+        return Ok(());
+    }
+    let bad = text
+        .chars()
+        .filter(|&c| {
+            c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        })
+        .count();
+    if bad * 50 > total || bad > 0 && total < 20 {
+        bail!(
+            "not readable text: {bad} of {total} characters are control or undecodable \
+             characters even as {} (is it a binary file?)",
+            enc.name()
+        );
+    }
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters * 4 < total && total > 40 {
+        bail!(
+            "not readable text: only {letters} of {total} characters are letters when read as {}",
+            enc.name()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UK: &str = "Представники України та Сполучених Штатів провели новий раунд переговорів \
+                      у столиці Франції 7 січня, де обговорили безпеку та мир. Про це повідомив \
+                      керівник Офісу президента Кирило Буданов. \"Їжак з'їв ґудзик\", - єдиний \
+                      приклад.\nДругий рядок: щастя, юнь, їхати.";
+    /// With the typographic punctuation Windows-1251 has (and KOI8-U lacks).
+    const UK_TYPO: &str = "«Їжак з’їв ґудзик», — сказав Олексій Гончаренко 7 січня 2026 року.\n\
+                           Щоденні новини: Євген, Юлія та Ігор поїхали до Львова…";
+
+    fn encode(enc: &'static Encoding, text: &str) -> Vec<u8> {
+        let (bytes, _, unmappable) = enc.encode(text);
+        assert!(!unmappable, "{} cannot encode the sample", enc.name());
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode(UK.as_bytes()).unwrap(), UK);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(UK.as_bytes());
+        assert_eq!(decode(&bom).unwrap(), UK);
+        assert_eq!(decode(b"").unwrap(), "");
+    }
+
+    #[test]
+    fn windows_1251() {
+        let bytes = encode(WINDOWS_1251, UK);
+        assert_eq!(decode(&bytes).unwrap(), UK);
+        let bytes = encode(WINDOWS_1251, UK_TYPO);
+        assert_eq!(decode(&bytes).unwrap(), UK_TYPO);
+    }
+
+    #[test]
+    fn koi8_u() {
+        let bytes = encode(KOI8_U, UK);
+        assert_eq!(decode(&bytes).unwrap(), UK);
+    }
+
+    #[test]
+    fn short_legacy_texts() {
+        for text in [
+            "Зеленський заявив про мир.",
+            "Новини дня",
+            "ЗАГОЛОВОК ВЕЛИКИМИ ЛІТЕРАМИ",
+        ] {
+            assert_eq!(decode(&encode(WINDOWS_1251, text)).unwrap(), text, "1251");
+            assert_eq!(decode(&encode(KOI8_U, text)).unwrap(), text, "KOI8-U");
+        }
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for unit in UK.encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+            be.extend_from_slice(&unit.to_be_bytes());
+        }
+        assert_eq!(decode(&le).unwrap(), UK);
+        assert_eq!(decode(&be).unwrap(), UK);
+    }
+
+    #[test]
+    fn english_latin1_is_not_read_as_cyrillic() {
+        let text = "The café owner said the naïve plan would fail, reports Reuters.";
+        let bytes = encode(WINDOWS_1252, text);
+        assert_eq!(decode(&bytes).unwrap(), text);
+    }
+
+    /// Every sample news text (and its first line alone) round-trips through Windows-1251
+    /// and KOI8-U wherever the encoding can represent it.
+    #[test]
+    fn sample_texts_round_trip() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let mut checked = 0;
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let first_line = text.lines().next().unwrap_or("").to_string();
+            for sample in [text, first_line] {
+                for enc in [WINDOWS_1251, KOI8_U] {
+                    // KOI8-U has no typographic quotes or dashes: use ASCII ones.
+                    let sample: String = if enc == KOI8_U {
+                        sample
+                            .chars()
+                            .map(|c| match c {
+                                '«' | '»' | '“' | '”' | '„' => '"',
+                                '—' | '–' => '-',
+                                '’' | 'ʼ' => '\'',
+                                '№' => 'N',
+                                '…' => '.',
+                                c => c,
+                            })
+                            .collect()
+                    } else {
+                        sample.clone()
+                    };
+                    let (bytes, _, unmappable) = enc.encode(&sample);
+                    if unmappable {
+                        continue;
+                    }
+                    let back = decode(&bytes).unwrap();
+                    assert!(
+                        back == sample,
+                        "{} as {}: {back}",
+                        entry.path().display(),
+                        enc.name()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 150, "only {checked} samples checked");
+    }
+
+    #[test]
+    fn double_encoded_utf8_is_repaired() {
+        let (as_1251, _) = WINDOWS_1251.decode_without_bom_handling(UK.as_bytes());
+        assert!(as_1251.contains("Р"), "{as_1251}");
+        assert_eq!(decode(as_1251.as_bytes()).unwrap(), UK);
+        // Real text with many Р and С stays as it is.
+        let caps = "РНБО, СБУ, РФ, США, СНД: Рада і Сенат. Роман Сергієнко.";
+        assert_eq!(decode(caps.as_bytes()).unwrap(), caps);
+    }
+
+    #[test]
+    fn binary_is_an_error() {
+        let err = decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err();
+        assert!(err.to_string().contains("binary"), "{err}");
+        let noise: Vec<u8> = (0..400u32)
+            .map(|i| ((i * 37 + 11) % 31 + 1) as u8)
+            .collect();
+        assert!(decode(&noise).is_err());
+    }
 }

@@ -1,13 +1,39 @@
-//! Ingest: `content/raw/**/*.txt` → `content/articles/*.md`. (Skeleton: being written.)
+//! Ingest: `content/raw/**/*.txt` → `content/articles/*.md`.
+//!
+//! Raw files are found at any depth (hidden files and folders skipped), in sorted path order;
+//! each becomes `content/articles/<date>-<slug>.md`, the slug from the raw file's name, made
+//! unique with `-2`, `-3`… in sorted raw-path order.
+//!
+//! Two passes. First every raw file is read, decoded ([`decode`]), cleaned ([`clean`]),
+//! given a title, date and lede ([`meta`]) and run through person extraction — in parallel,
+//! each file on its own. Then the people lists of all articles are merged across the site
+//! ([`crate::people::site_merge`]) and the Markdown files are written, in sorted order.
+//!
+//! Editors own the Markdown. `.litopys/ingest.json` ([`manifest`]) records the hash of every
+//! file ingest wrote; a file whose bytes no longer match that hash was changed by someone
+//! else and is kept (and reported) unless `--force`. A file ingest would write identically is
+//! not touched at all, so re-running ingest changes nothing. Ingest never deletes Markdown.
 
 pub mod clean;
 pub mod decode;
+pub mod manifest;
+pub mod markdown;
 pub mod meta;
 
 use crate::config::Config;
-use crate::people::Registry;
-use anyhow::Result;
+use crate::content::{FrontMatter, Role};
+use crate::date::Date;
+use crate::people::{self, Registry};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+
+/// Where raw texts live, relative to the site root.
+pub const RAW_DIR: &str = "content/raw";
+/// Where ingest writes Markdown, relative to the site root.
+pub const ARTICLES_DIR: &str = "content/articles";
 
 /// Options of `litopys ingest`.
 #[derive(Debug, Clone, Default)]
@@ -29,12 +55,418 @@ pub struct IngestReport {
     pub errors: Vec<(PathBuf, String)>,
 }
 
+/// One raw file after the first pass.
+#[derive(Debug, Clone)]
+struct Prepared {
+    /// The slug part of the output file name (before collision suffixes).
+    stem_slug: String,
+    fm: FrontMatter,
+    body: String,
+}
+
 /// Runs ingest over the site at `root`.
 pub fn ingest(
-    _root: &Path,
-    _config: &Config,
-    _registry: &Registry,
-    _opts: &IngestOptions,
+    root: &Path,
+    config: &Config,
+    registry: &Registry,
+    opts: &IngestOptions,
 ) -> Result<IngestReport> {
-    Ok(IngestReport::default())
+    let mut report = IngestReport::default();
+    let raw_files = list_raw_files(root, &mut report);
+
+    let results: Vec<Result<Prepared, String>> = raw_files
+        .par_iter()
+        .map(|(path, rel)| prepare(path, rel, config, registry))
+        .collect();
+    let mut prepared = Vec::with_capacity(results.len());
+    for ((path, _), r) in raw_files.iter().zip(results) {
+        match r {
+            Ok(p) => prepared.push(p),
+            Err(msg) => report.errors.push((path.clone(), msg)),
+        }
+    }
+
+    apply_site_merge(&mut prepared);
+
+    // Output names: <date>-<slug>.md, unique in sorted raw-path order.
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut outputs: Vec<(String, String)> = Vec::with_capacity(prepared.len());
+    for p in &prepared {
+        let base = format!("{}-{}", p.fm.date.iso(), p.stem_slug);
+        let mut name = format!("{base}.md");
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}-{n}.md");
+            n += 1;
+        }
+        outputs.push((name, crate::content::write(&p.fm, &p.body)));
+    }
+
+    let articles_dir = root.join(ARTICLES_DIR);
+    let mut manifest = manifest::Manifest::load(root);
+    let before = manifest.clone();
+    for (name, text) in outputs {
+        let path = articles_dir.join(&name);
+        let key = format!("{ARTICLES_DIR}/{name}");
+        let bytes = text.as_bytes();
+        let new_hash = sha256_hex(bytes);
+        let current = match std::fs::read(&path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                report
+                    .errors
+                    .push((path.clone(), format!("cannot read the existing file: {e}")));
+                continue;
+            }
+        };
+        let action = match &current {
+            Some(cur) if cur.as_slice() == bytes => Action::Unchanged,
+            None => Action::Write,
+            Some(cur) if manifest.get(&key) == Some(sha256_hex(cur).as_str()) => Action::Write,
+            Some(_) if opts.force => Action::Write,
+            Some(_) => Action::Keep,
+        };
+        match action {
+            Action::Unchanged => {
+                report.unchanged += 1;
+                manifest.set(&key, &new_hash);
+            }
+            Action::Keep => report.kept_edited.push(path),
+            Action::Write => {
+                if !opts.dry_run {
+                    if let Err(e) = write_atomic(&path, bytes) {
+                        report.errors.push((path.clone(), format!("{e:#}")));
+                        continue;
+                    }
+                }
+                manifest.set(&key, &new_hash);
+                report.written.push(path);
+            }
+        }
+    }
+    if !opts.dry_run && manifest != before {
+        manifest
+            .save(root)
+            .with_context(|| format!("cannot save {}", manifest::path(root).display()))?;
+    }
+    Ok(report)
+}
+
+enum Action {
+    Unchanged,
+    Write,
+    Keep,
+}
+
+/// Every `*.txt` under `content/raw/`, sorted by path: (full path, `/`-separated path
+/// relative to the root). Unreadable folders become errors.
+fn list_raw_files(root: &Path, report: &mut IngestReport) -> Vec<(PathBuf, String)> {
+    let raw_dir = root.join(RAW_DIR);
+    if !raw_dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    // Hidden files and folders (editor backups, `.git`) are skipped.
+    let walker = walkdir::WalkDir::new(&raw_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or(raw_dir.clone());
+                report.errors.push((path, format!("cannot list: {e}")));
+                continue;
+            }
+        };
+        let is_txt = entry
+            .path()
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+        // Regular files, and symbolic links to regular files.
+        let is_file =
+            entry.file_type().is_file() || entry.path_is_symlink() && entry.path().is_file();
+        if !is_file || !is_txt {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.push((entry.path().to_path_buf(), rel));
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    files
+}
+
+/// First pass for one raw file.
+fn prepare(
+    path: &Path,
+    rel: &str,
+    config: &Config,
+    registry: &Registry,
+) -> Result<Prepared, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = decode::decode(&bytes).map_err(|e| format!("cannot decode: {e:#}"))?;
+    let paragraphs = clean::clean(&text, &config.boilerplate);
+    if paragraphs.is_empty() {
+        return Err("no text left after cleaning (empty or only boilerplate)".to_string());
+    }
+    let (title, body) = meta::title_and_body(&paragraphs);
+    if title.trim().is_empty() {
+        return Err("no title could be derived".to_string());
+    }
+
+    let (reference, from_config) = match config.reference_date {
+        Some(d) => (d, true),
+        None => {
+            let mtime = std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .map_err(|e| format!("cannot read the modification time: {e}"))?;
+            (Date::from_system_time(mtime), false)
+        }
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let all_text = paragraphs.join("\n\n");
+    let (date, source) = meta::article_date(&file_name, &all_text, reference, from_config);
+    let summary = meta::lede(&body);
+
+    // People: on the title (when it is a separate headline) and the body.
+    let extract_text = if body.len() < paragraphs.len() {
+        format!("{title}\n\n{}", body.join("\n\n"))
+    } else {
+        body.join("\n\n")
+    };
+    let lang = people::detect_language(&extract_text);
+    let ex = people::extract(&extract_text, lang, registry);
+    let roles = ex
+        .roles
+        .into_iter()
+        .map(|r| Role {
+            person: r.person,
+            role: r.role,
+        })
+        .collect();
+
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let fm = FrontMatter {
+        title,
+        date,
+        date_source: Some(source.as_str().to_string()),
+        people: ex.people,
+        roles,
+        summary,
+        source: Some(rel.to_string()),
+        source_sha256: Some(sha256_hex(&bytes)),
+        language: lang.code().to_string(),
+        slug: None,
+        template: None,
+    };
+    Ok(Prepared {
+        stem_slug: file_slug(&stem),
+        fm,
+        body: markdown::paragraphs_to_markdown(&body),
+    })
+}
+
+/// Applies the site-wide merge of people to every article's `people` and `roles`.
+fn apply_site_merge(prepared: &mut [Prepared]) {
+    let lists: Vec<Vec<String>> = prepared.iter().map(|p| p.fm.people.clone()).collect();
+    let map: HashMap<String, String> = people::site_merge(&lists);
+    for p in prepared.iter_mut() {
+        apply_merge_map(&mut p.fm, &map);
+    }
+}
+
+/// Renames people (and the people of roles) by `map`, keeping first-mention order and
+/// dropping the duplicates a merge creates.
+fn apply_merge_map(fm: &mut FrontMatter, map: &HashMap<String, String>) {
+    if map.is_empty() {
+        return;
+    }
+    let rename = |n: &String| map.get(n).cloned().unwrap_or_else(|| n.clone());
+    let mut seen = HashSet::new();
+    fm.people = fm
+        .people
+        .iter()
+        .map(rename)
+        .filter(|n| seen.insert(n.clone()))
+        .collect();
+    let mut seen_roles = HashSet::new();
+    fm.roles = fm
+        .roles
+        .iter()
+        .map(|r| Role {
+            person: rename(&r.person),
+            role: r.role.clone(),
+        })
+        .filter(|r| seen_roles.insert((r.person.clone(), r.role.clone())))
+        .collect();
+}
+
+/// The slug part of an output file name from a raw file's stem: lower-case ASCII letters,
+/// digits and single dashes; an ISO date in the stem is left out (it is the name's prefix
+/// already); Cyrillic is transliterated simply; `article` when nothing is left.
+pub fn file_slug(stem: &str) -> String {
+    let mut stem = stem.to_string();
+    if let Some(d) = meta::date_in_filename(&stem) {
+        for sep in ['-', '_', '.'] {
+            let s = format!("{:04}{sep}{:02}{sep}{:02}", d.year, d.month, d.day);
+            stem = stem.replacen(&s, " ", 1);
+        }
+    }
+    let mut out = String::new();
+    for c in stem.chars().flat_map(char::to_lowercase) {
+        let piece = translit_simple(c);
+        for p in piece.chars() {
+            if p.is_ascii_alphanumeric() {
+                out.push(p);
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+    }
+    let out = out.trim_matches('-');
+    let mut out: String = out.chars().take(80).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "article".to_string()
+    } else {
+        out
+    }
+}
+
+/// A plain one-letter transliteration of lower-case Ukrainian letters (other characters
+/// pass through). The site builder makes its own URL slugs; this only names files.
+fn translit_simple(c: char) -> String {
+    let s = match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "h",
+        'ґ' => "g",
+        'д' => "d",
+        'е' => "e",
+        'є' => "ie",
+        'ж' => "zh",
+        'з' => "z",
+        'и' => "y",
+        'і' => "i",
+        'ї' => "i",
+        'й' => "i",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ь' | 'ʼ' | '\'' | '’' => "",
+        'ю' => "iu",
+        'я' => "ia",
+        _ => return c.to_string(),
+    };
+    s.to_string()
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest.iter() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
+/// the file is never seen half-written.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .with_context(|| format!("{} has no parent folder", path.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_slugs() {
+        assert_eq!(file_slug("000_d450a8c0e07fb2e9"), "000-d450a8c0e07fb2e9");
+        assert_eq!(file_slug("2026-01-07-Talks in Paris"), "talks-in-paris");
+        assert_eq!(file_slug("2026-01-07"), "article");
+        assert_eq!(file_slug("Переговори у Парижі"), "perehovory-u-paryzhi");
+        assert_eq!(file_slug("!!!"), "article");
+    }
+
+    #[test]
+    fn merge_renames_people_and_roles() {
+        let role = |p: &str| Role {
+            person: p.into(),
+            role: "керівник ОП".into(),
+        };
+        let mut fm = FrontMatter {
+            title: "t".into(),
+            date: Date::from_unix(0),
+            date_source: None,
+            people: vec![
+                "Буданов".into(),
+                "Рустем Умєров".into(),
+                "Кирило Буданов".into(),
+            ],
+            roles: vec![role("Буданов"), role("Кирило Буданов")],
+            summary: String::new(),
+            source: None,
+            source_sha256: None,
+            language: "uk".into(),
+            slug: None,
+            template: None,
+        };
+        let map = HashMap::from([("Буданов".to_string(), "Кирило Буданов".to_string())]);
+        apply_merge_map(&mut fm, &map);
+        assert_eq!(fm.people, ["Кирило Буданов", "Рустем Умєров"]);
+        assert_eq!(fm.roles, [role("Кирило Буданов")]);
+    }
+
+    #[test]
+    fn sha_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

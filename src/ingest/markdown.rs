@@ -1,0 +1,93 @@
+//! Article text → Markdown that renders as exactly that text.
+//!
+//! Every character CommonMark (with the tables, strikethrough and footnote extensions the
+//! renderer enables) could read as markup is backslash-escaped: `\` `` ` `` `*` `_` `[` `]`
+//! `<` `>` `&` `|` `~` `#` everywhere, and at the start of a paragraph also list, heading
+//! and thematic-break markers (`-` `+` `=` `1.` `1)`). Entities like `&amp;` stay literal
+//! because `&` is escaped. Paragraphs are separated by blank lines.
+
+/// Escapes one paragraph (a single line) so that it renders as plain text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let chars: Vec<char> = text.chars().collect();
+    // Block markers at the start of the line: «- », «+ », «1. », «1) », «===», «---».
+    let lead_digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut escape_at: Option<usize> = None;
+    if let Some(&c0) = chars.first() {
+        if matches!(c0, '-' | '+' | '=') {
+            escape_at = Some(0);
+        } else if lead_digits > 0
+            && lead_digits <= 9
+            && matches!(chars.get(lead_digits), Some('.') | Some(')'))
+        {
+            escape_at = Some(lead_digits);
+        }
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        if escape_at == Some(i)
+            || matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#'
+            )
+        {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Paragraphs → a Markdown body: escaped, separated by blank lines, ending with a newline.
+pub fn paragraphs_to_markdown(paragraphs: &[String]) -> String {
+    let mut out = String::new();
+    for p in paragraphs {
+        let line = p.replace(['\n', '\r'], " ");
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&escape(line.trim()));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::markdown_to_html;
+
+    fn render(text: &str) -> String {
+        markdown_to_html(&paragraphs_to_markdown(&[text.to_string()]), true)
+    }
+
+    #[test]
+    fn markup_renders_as_text() {
+        let cases = [
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            ("a *b* _c_ `d` [e](f) ~~g~~", "a *b* _c_ `d` [e](f) ~~g~~"),
+            ("# не заголовок", "# не заголовок"),
+            ("- не список", "- не список"),
+            ("1. не список", "1. не список"),
+            ("2025) рік", "2025) рік"),
+            ("&amp; і &copy;", "&amp;amp; і &amp;copy;"),
+            ("a | b | c", "a | b | c"),
+            ("> не цитата", "&gt; не цитата"),
+            ("шлях C:\\temp\\", "шлях C:\\temp\\"),
+            ("---", "---"),
+            ("+ плюс", "+ плюс"),
+        ];
+        for (text, want) in cases {
+            let html = render(text);
+            assert_eq!(html, format!("<p>{want}</p>\n"), "{text}");
+        }
+    }
+
+    #[test]
+    fn paragraphs_are_blank_line_separated() {
+        let md = paragraphs_to_markdown(&["Один.".into(), "Два.".into()]);
+        assert_eq!(md, "Один.\n\nДва.\n");
+    }
+}
