@@ -133,11 +133,19 @@ pub fn validate_path(path: &str) -> std::result::Result<(), String> {
 fn validate_all(files: &[OutputFile]) -> std::result::Result<(), InvalidPaths> {
     let mut bad: Vec<(String, String)> = Vec::new();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
+    // Lower-cased path → first path seen: paths differing only in case overwrite each other on
+    // macOS and Windows (and on the hosts a site may be deployed from).
+    let mut folded: BTreeMap<String, &str> = BTreeMap::new();
     for f in files {
         if let Err(why) = validate_path(&f.path) {
             bad.push((f.path.clone(), why));
         } else if !seen.insert(f.path.as_str()) {
             bad.push((f.path.clone(), "given more than once".into()));
+        } else if let Some(other) = folded.insert(f.path.to_lowercase(), f.path.as_str()) {
+            bad.push((
+                f.path.clone(),
+                format!("differs from {other:?} only in case (they clash on macOS and Windows)"),
+            ));
         }
     }
     // A file whose path is a folder of another file.
@@ -558,8 +566,10 @@ mod tests {
             path: p.into(),
             bytes: vec![],
         };
-        let e = validate_all(&[f("a"), f("a/b"), f("c"), f("c")]).unwrap_err();
-        assert_eq!(e.paths.len(), 2, "{e}");
+        let e = validate_all(&[f("a"), f("a/b"), f("c"), f("c"), f("D.html"), f("d.html")])
+            .unwrap_err();
+        assert_eq!(e.paths.len(), 3, "{e}");
+        assert_eq!(e.paths[1].0, "d.html");
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub use watch::Debouncer;
 
 use crate::build::{self, BuildOptions};
 use anyhow::{Context, Result};
-use notify::{RecursiveMode, Watcher};
+use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -115,6 +115,14 @@ pub fn serve_until(
                 if Instant::now() > echo_until {
                     echo.clear();
                 }
+                if matches!(event.kind, EventKind::Remove(_)) {
+                    // A watched folder removed (and perhaps created again): watch it anew.
+                    for p in &event.paths {
+                        if watched.remove(p) {
+                            let _ = watcher.unwatch(p);
+                        }
+                    }
+                }
                 if event_matters(&event.kind, &event.paths, &scope, &echo) {
                     debouncer.event(Instant::now());
                 }
@@ -126,9 +134,10 @@ pub fn serve_until(
             }
         }
         if debouncer.take_if_due(Instant::now()) {
+            // Watch newly created folders first, so no change made during the build is missed.
+            add_watches(&mut watcher, &root, &mut watched);
             echo = rebuild(&build_opts, &server);
             echo_until = Instant::now() + ECHO_WINDOW;
-            add_watches(&mut watcher, &root, &mut watched);
         }
     }
     drop(watcher);

@@ -296,3 +296,86 @@ fn serve_rebuilds_on_change() {
         assert_eq!(v2, v3, "rebuilt without a change");
     });
 }
+
+/// Runs `serve_until` on `root` (port 0) and calls `f` with the address and a function that
+/// waits (bounded) for the version to differ from the given one.
+fn with_serve(root: &Path, f: impl FnOnce(SocketAddr, &dyn Fn(&str) -> String)) {
+    let mut opts = ServeOptions::new(root);
+    opts.port = 0;
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        let handle = s.spawn(|| serve::serve_until(&opts, &stop, move |a| tx.send(a).unwrap()));
+        let addr = rx.recv_timeout(Duration::from_secs(60)).expect("not ready");
+        let wait_change = |old: &str| -> String {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                let v = get(addr, serve::http::VERSION_PATH).text();
+                if v != old || Instant::now() > deadline {
+                    return v;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        };
+        // Stop the server even if `f` panics.
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(addr, &wait_change)));
+        stop.store(true, Ordering::SeqCst);
+        let result = handle.join().unwrap();
+        if let Err(p) = outcome {
+            std::panic::resume_unwind(p);
+        }
+        assert!(result.is_ok(), "{result:?}");
+    });
+}
+
+#[test]
+fn serve_watches_folders_created_later_and_ignores_public() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    with_serve(root, |addr, wait_change| {
+        let v0 = get(addr, serve::http::VERSION_PATH).text();
+        // templates/ does not exist yet: creating it is seen through the root watch…
+        fs::create_dir_all(root.join("templates")).unwrap();
+        let v1 = wait_change(&v0);
+        assert_ne!(v0, v1, "creating templates/ did not rebuild");
+        // …and then files inside it are watched.
+        fs::write(root.join("templates/base.html"), "x").unwrap();
+        let v2 = wait_change(&v1);
+        assert_ne!(v1, v2, "editing templates/base.html did not rebuild");
+        // The config file.
+        fs::write(root.join("litopys.yaml"), "").unwrap();
+        let v3 = wait_change(&v2);
+        assert_ne!(v2, v3, "editing litopys.yaml did not rebuild");
+        // Writes to public/ and .litopys/ and other files in the root do not rebuild.
+        fs::create_dir_all(root.join("public/x")).unwrap();
+        fs::write(root.join("public/x/index.html"), "x").unwrap();
+        fs::create_dir_all(root.join(".litopys")).unwrap();
+        fs::write(root.join(".litopys/state"), "x").unwrap();
+        fs::write(root.join("README.md"), "x").unwrap();
+        std::thread::sleep(Duration::from_millis(1000));
+        let v4 = get(addr, serve::http::VERSION_PATH).text();
+        assert_eq!(v3, v4, "rebuilt after a change outside the watched paths");
+    });
+}
+
+#[test]
+fn serve_survives_content_being_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("content/raw")).unwrap();
+    with_serve(root, |addr, wait_change| {
+        let v0 = get(addr, serve::http::VERSION_PATH).text();
+        fs::remove_dir_all(root.join("content")).unwrap();
+        let v1 = wait_change(&v0);
+        assert_ne!(v0, v1, "removing content/ did not rebuild");
+        fs::create_dir_all(root.join("content/raw")).unwrap();
+        let v2 = wait_change(&v1);
+        assert_ne!(v1, v2, "creating content/ did not rebuild");
+        std::thread::sleep(Duration::from_millis(300));
+        let v2 = get(addr, serve::http::VERSION_PATH).text();
+        fs::write(root.join("content/raw/a.txt"), "x").unwrap();
+        let v3 = wait_change(&v2);
+        assert_ne!(v2, v3, "editing the new content/ did not rebuild");
+    });
+}
