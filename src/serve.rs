@@ -1,20 +1,20 @@
 //! `litopys serve`: builds the site, serves the output folder on a local HTTP server, watches
 //! `content/`, `templates/` and `litopys.yaml`, rebuilds on change and reloads open pages.
 //!
-//! - [`http`]: request paths → files inside the output folder, content types, and the
+//! - `http`: request paths → files inside the output folder, content types, and the
 //!   live-reload script injected into HTML responses (never into files on disk). Pages poll
-//!   [`http::VERSION_PATH`]; the version changes after every successful rebuild.
-//! - [`watch`]: which file-system events matter and the debouncing that turns a burst of them
+//!   [`VERSION_PATH`]; the version changes after every successful rebuild.
+//! - `watch`: which file-system events matter and the debouncing that turns a burst of them
 //!   into one rebuild.
 //!
 //! A failed rebuild prints its errors and the previous output keeps being served (the build
 //! writes nothing unless every page rendered, and `output::write` renames files into place, so
 //! a request never sees a half-written file).
 
-pub mod http;
-pub mod watch;
+mod http;
+mod watch;
 
-pub use http::{resolve_request_path, Resolved, Server};
+pub use http::{resolve_request_path, Resolved, Server, VERSION_PATH};
 pub use watch::Debouncer;
 
 use crate::build::{self, BuildOptions};

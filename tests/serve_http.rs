@@ -94,7 +94,7 @@ fn serves_index_with_reload_script() {
         "{body}"
     );
     assert!(body.ends_with("</script></body></html>"), "{body}");
-    assert!(body.contains(serve::http::VERSION_PATH));
+    assert!(body.contains(serve::VERSION_PATH));
     // Only in the response: the file on disk is untouched.
     let disk = fs::read_to_string(tmp.path().join("index.html")).unwrap();
     assert!(!disk.contains("<script"));
@@ -228,10 +228,10 @@ fn only_get_and_head() {
 fn version_changes_after_bump() {
     let tmp = tempfile::tempdir().unwrap();
     let server = start(tmp.path());
-    let v1 = get(server.addr(), serve::http::VERSION_PATH).text();
+    let v1 = get(server.addr(), serve::VERSION_PATH).text();
     assert_eq!(v1, server.version());
     server.bump_version();
-    let v2 = get(server.addr(), serve::http::VERSION_PATH).text();
+    let v2 = get(server.addr(), serve::VERSION_PATH).text();
     assert_ne!(v1, v2);
     // The page embeds the version it was served at.
     fs::write(tmp.path().join("index.html"), "<body></body>").unwrap();
@@ -277,18 +277,18 @@ fn serve_rebuilds_on_change() {
     std::thread::scope(|s| {
         let handle = s.spawn(|| serve::serve_until(&opts, &stop, move |a| tx.send(a).unwrap()));
         let addr = rx.recv_timeout(Duration::from_secs(60)).expect("not ready");
-        let v1 = get(addr, serve::http::VERSION_PATH).text();
+        let v1 = get(addr, serve::VERSION_PATH).text();
         fs::write(root.join("content/raw/note.txt"), "hello").unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut v2 = v1.clone();
         while v2 == v1 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(100));
-            v2 = get(addr, serve::http::VERSION_PATH).text();
+            v2 = get(addr, serve::VERSION_PATH).text();
         }
         // Reads and no-op changes in public/ cause no further rebuilds.
         let _ = get(addr, "/");
         std::thread::sleep(Duration::from_millis(800));
-        let v3 = get(addr, serve::http::VERSION_PATH).text();
+        let v3 = get(addr, serve::VERSION_PATH).text();
         stop.store(true, Ordering::SeqCst);
         let result = handle.join().unwrap();
         assert!(result.is_ok(), "{result:?}");
@@ -310,7 +310,7 @@ fn with_serve(root: &Path, f: impl FnOnce(SocketAddr, &dyn Fn(&str) -> String)) 
         let wait_change = |old: &str| -> String {
             let deadline = Instant::now() + Duration::from_secs(20);
             loop {
-                let v = get(addr, serve::http::VERSION_PATH).text();
+                let v = get(addr, serve::VERSION_PATH).text();
                 if v != old || Instant::now() > deadline {
                     return v;
                 }
@@ -334,7 +334,7 @@ fn serve_watches_folders_created_later_and_ignores_public() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     with_serve(root, |addr, wait_change| {
-        let v0 = get(addr, serve::http::VERSION_PATH).text();
+        let v0 = get(addr, serve::VERSION_PATH).text();
         // templates/ does not exist yet: creating it is seen through the root watch…
         fs::create_dir_all(root.join("templates")).unwrap();
         let v1 = wait_change(&v0);
@@ -354,7 +354,7 @@ fn serve_watches_folders_created_later_and_ignores_public() {
         fs::write(root.join(".litopys/state"), "x").unwrap();
         fs::write(root.join("README.md"), "x").unwrap();
         std::thread::sleep(Duration::from_millis(1000));
-        let v4 = get(addr, serve::http::VERSION_PATH).text();
+        let v4 = get(addr, serve::VERSION_PATH).text();
         assert_eq!(v3, v4, "rebuilt after a change outside the watched paths");
     });
 }
@@ -365,7 +365,7 @@ fn serve_survives_content_being_replaced() {
     let root = tmp.path();
     fs::create_dir_all(root.join("content/raw")).unwrap();
     with_serve(root, |addr, wait_change| {
-        let v0 = get(addr, serve::http::VERSION_PATH).text();
+        let v0 = get(addr, serve::VERSION_PATH).text();
         fs::remove_dir_all(root.join("content")).unwrap();
         let v1 = wait_change(&v0);
         assert_ne!(v0, v1, "removing content/ did not rebuild");
@@ -373,7 +373,7 @@ fn serve_survives_content_being_replaced() {
         let v2 = wait_change(&v1);
         assert_ne!(v1, v2, "creating content/ did not rebuild");
         std::thread::sleep(Duration::from_millis(300));
-        let v2 = get(addr, serve::http::VERSION_PATH).text();
+        let v2 = get(addr, serve::VERSION_PATH).text();
         fs::write(root.join("content/raw/a.txt"), "x").unwrap();
         let v3 = wait_change(&v2);
         assert_ne!(v2, v3, "editing the new content/ did not rebuild");

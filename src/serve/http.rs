@@ -139,7 +139,7 @@ fn file_inside(root: &Path, path: &Path) -> Resolved {
 }
 
 /// The `Content-Type` for a file name.
-pub fn content_type(path: &Path) -> &'static str {
+fn content_type(path: &Path) -> &'static str {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -173,7 +173,7 @@ pub fn content_type(path: &Path) -> &'static str {
 /// The live-reload script for a page served at site version `version`: it polls
 /// [`VERSION_PATH`] every second and reloads when the answer differs (a rebuild, or a restarted
 /// server); while the server is down it keeps retrying.
-pub fn reload_script(version: &str) -> String {
+fn reload_script(version: &str) -> String {
     format!(
         "<script>/* litopys serve: live reload */(function(){{var v=\"{version}\";\
 function p(){{fetch(\"{VERSION_PATH}\",{{cache:\"no-store\"}})\
@@ -184,7 +184,7 @@ function(){{setTimeout(p,2000)}})}}setTimeout(p,1000)}})();</script>"
 }
 
 /// Inserts `script` before the last `</body` (any case), or appends it if there is none.
-pub fn inject_script(html: &[u8], script: &str) -> Vec<u8> {
+fn inject_script(html: &[u8], script: &str) -> Vec<u8> {
     const NEEDLE: &[u8] = b"</body";
     let at = html
         .windows(NEEDLE.len())
