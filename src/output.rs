@@ -200,11 +200,10 @@ fn mtime_of(meta: &fs::Metadata) -> (u64, u32) {
         .unwrap_or((0, 0))
 }
 
-/// Reads the manifest; `None` if it is missing, unreadable or of another version. Entries
-/// whose path is not valid are dropped (a hand-edited manifest cannot point outside).
-fn read_manifest(out_dir: &Path) -> Option<Manifest> {
-    let text = fs::read(out_dir.join(MANIFEST_FILE)).ok()?;
-    let mut m: Manifest = serde_json::from_slice(&text).ok()?;
+/// Parses the manifest; `None` if it is unreadable or of another version. Entries whose path
+/// is not valid are dropped (a hand-edited manifest cannot point outside).
+fn parse_manifest(text: &[u8]) -> Option<Manifest> {
+    let mut m: Manifest = serde_json::from_slice(text).ok()?;
     if m.version != MANIFEST_VERSION {
         return None;
     }
@@ -295,7 +294,8 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
         .with_context(|| format!("cannot resolve output folder {}", out_dir.display()))?;
     let _lock = lock(&root)?;
 
-    let old = read_manifest(&root);
+    let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
+    let old = old_bytes.as_deref().and_then(parse_manifest);
     let old_files = old.map(|m| m.files).unwrap_or_default();
     // What will be on disk when we are done; starts as the old record and is updated as we go,
     // so that even a failed write leaves a manifest that tells the truth.
@@ -348,13 +348,33 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
             }
         }
     }
-    // Remove the folders stale files left empty, deepest first, up to (not including) root.
+    // The folders the new files go into.
+    let folders: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rfind('/').map(|i| &f.path[..i]))
+        .collect();
+    // Remove the folders stale files left empty, deepest first, up to (not including) root,
+    // keeping those the new files need.
+    let needed: BTreeSet<PathBuf> = folders
+        .iter()
+        .flat_map(|rel| {
+            let dir = root.join(rel);
+            dir.ancestors()
+                .take_while(|a| *a != root)
+                .map(Path::to_path_buf)
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let mut dirs: Vec<PathBuf> = emptied.into_iter().collect();
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for d in dirs {
         let mut cur = Some(d.as_path());
         while let Some(dir) = cur {
-            if dir == root || !dir.starts_with(&root) || fs::remove_dir(dir).is_err() {
+            if dir == root
+                || !dir.starts_with(&root)
+                || needed.contains(dir)
+                || fs::remove_dir(dir).is_err()
+            {
                 break;
             }
             cur = dir.parent();
@@ -362,10 +382,6 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     }
 
     // 2. Create the folders, in a deterministic order, and check each lies inside root.
-    let folders: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rfind('/').map(|i| &f.path[..i]))
-        .collect();
     let mut bad_folders: BTreeSet<&str> = BTreeSet::new();
     for rel in &folders {
         if let Err(e) = ensure_dir(&root, rel) {
@@ -405,7 +421,9 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
         files: record,
     };
     let json = serde_json::to_vec_pretty(&manifest).context("cannot encode the manifest")?;
-    if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &json) {
+    if old_bytes.as_deref() == Some(json.as_slice()) {
+        // Nothing changed: leave the manifest (and its mtime) alone too.
+    } else if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &json) {
         errors.push(format!("cannot write {MANIFEST_FILE}: {e}"));
     }
     if errors.is_empty() {

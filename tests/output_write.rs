@@ -323,3 +323,50 @@ fn concurrent_writes_do_not_corrupt() {
     let t = tree(&out);
     assert!(t == expected(&a) || t == expected(&b), "mixed output");
 }
+
+#[test]
+fn a_stale_file_beside_a_kept_one_leaves_the_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let files = vec![f("a/b/x.html", "x"), f("a/b/y.html", "y")];
+    output::write(&out, &files).unwrap();
+    let kept = vec![f("a/b/y.html", "y")];
+    assert_eq!(output::write(&out, &kept).unwrap(), stats(0, 1, 1));
+    assert_eq!(tree(&out), expected(&kept));
+}
+
+#[test]
+fn an_identical_write_leaves_the_manifest_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let files = site();
+    output::write(&out, &files).unwrap();
+    age(&out); // ages the manifest too; the next write records the files' new mtimes
+    output::write(&out, &files).unwrap();
+    let manifest = out.join(MANIFEST_FILE);
+    let old = SystemTime::now() - Duration::from_secs(7200);
+    fs::File::options()
+        .write(true)
+        .open(&manifest)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    output::write(&out, &files).unwrap();
+    assert_eq!(mtime(&manifest), old);
+}
+
+#[test]
+fn an_empty_file_list_removes_everything_we_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join(".gitkeep"), "").unwrap();
+    output::write(&out, &site()).unwrap();
+    assert_eq!(output::write(&out, &[]).unwrap(), stats(0, 0, 5));
+    let left: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with(".litopys"))
+        .collect();
+    assert_eq!(left, [".gitkeep"]);
+}
