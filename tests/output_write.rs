@@ -370,3 +370,33 @@ fn an_empty_file_list_removes_everything_we_wrote() {
         .collect();
     assert_eq!(left, [".gitkeep"]);
 }
+
+#[test]
+fn a_second_writer_waits_for_the_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    output::write(&out, &site()).unwrap();
+    // Another "build" holds the lock.
+    let held = fs::File::options()
+        .read(true)
+        .write(true)
+        .open(out.join(LOCK_FILE))
+        .unwrap();
+    held.lock().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let r = output::write(&out, &[f("index.html", "new")]);
+            tx.send(r.is_ok()).unwrap();
+        });
+        // While the lock is held, nothing happens.
+        assert!(rx.recv_timeout(Duration::from_millis(500)).is_err());
+        assert_eq!(
+            fs::read(out.join("index.html")).unwrap(),
+            b"<html><body>home</body></html>"
+        );
+        held.unlock().unwrap();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(20)), Ok(true));
+    });
+    assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+}

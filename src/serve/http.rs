@@ -95,6 +95,10 @@ pub fn resolve_request_path(out_dir: &Path, url_path: &str) -> Resolved {
     if segs.iter().any(|s| *s == "." || *s == "..") {
         return Resolved::BadRequest;
     }
+    // On Windows a segment like `C:` would replace the path it is joined to.
+    if cfg!(windows) && segs.iter().any(|s| s.contains(':')) {
+        return Resolved::BadRequest;
+    }
     if let Some(first) = segs.first() {
         if segs.len() == 1 && (*first == MANIFEST_FILE || *first == LOCK_FILE) {
             return Resolved::NotFound;
@@ -390,7 +394,11 @@ fn serve_file(
     };
     Some(with_headers(
         Response::from_data(body).with_status_code(StatusCode(status)),
-        &[("Content-Type", ctype), ("Cache-Control", "no-cache")],
+        &[
+            ("Content-Type", ctype),
+            ("Cache-Control", "no-cache"),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
     ))
 }
 
