@@ -18,7 +18,8 @@
 //!   must lie inside the canonicalized `out_dir` (a symlinked sub-folder pointing elsewhere is
 //!   refused).
 //! - An exclusive lock on `out_dir/.litopys-lock` is held for the whole write, so two builds at
-//!   once write one after the other.
+//!   once write one after the other. The lock file holds the writer's pid during a write; if a
+//!   writer was killed mid-write, the next one removes the temporary files it left.
 //!
 //! Both hidden files start with `.litopys`; static hosts ignore dot-files or serve them
 //! harmlessly, and `rsync --exclude '.litopys-*'` leaves them out of a deploy.
@@ -244,8 +245,43 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<fs::Metadata> {
     result
 }
 
-/// Holds the exclusive lock on `out_dir/.litopys-lock` while alive.
-struct Lock(#[allow(dead_code)] fs::File);
+/// Holds the exclusive lock on `out_dir/.litopys-lock` while alive. While a write runs the
+/// lock file holds the writer's pid; it is emptied when the write ends, so a non-empty lock
+/// file found on locking means the previous writer was killed mid-write.
+struct Lock {
+    file: fs::File,
+}
+
+impl Lock {
+    /// Whether the previous writer died mid-write (and may have left temporary files).
+    fn previous_interrupted(&mut self) -> bool {
+        self.file.metadata().is_ok_and(|m| m.len() > 0)
+    }
+
+    /// Marks a write as running.
+    fn begin(&mut self) -> std::io::Result<()> {
+        self.file.set_len(0)?;
+        self.file
+            .write_all(format!("{}\n", std::process::id()).as_bytes())
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // The write ended (successfully or not); the file lock itself goes with the handle.
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// Removes temporary files an interrupted write left under `root` (only ours: their names
+/// carry [`TMP_MARKER`]; nobody else writes them while we hold the lock).
+fn remove_leftover_temp_files(root: &Path) {
+    for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
+        if entry.file_type().is_file() && entry.file_name().to_string_lossy().contains(TMP_MARKER) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
 
 // `File::lock`/`try_lock` are stable since Rust 1.89; Cargo.toml still says 1.88 (to be bumped).
 #[allow(clippy::incompatible_msrv)]
@@ -272,7 +308,7 @@ fn lock(out_dir: &Path) -> Result<Lock> {
             return Err(e).with_context(|| format!("cannot lock {}", path.display()));
         }
     }
-    Ok(Lock(f))
+    Ok(Lock { file: f })
 }
 
 /// The result of writing one file: (written, its new manifest entry) or the reason it failed.
@@ -292,7 +328,12 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     let root = out_dir
         .canonicalize()
         .with_context(|| format!("cannot resolve output folder {}", out_dir.display()))?;
-    let _lock = lock(&root)?;
+    let mut lock = lock(&root)?;
+    if lock.previous_interrupted() {
+        remove_leftover_temp_files(&root);
+    }
+    lock.begin()
+        .with_context(|| format!("cannot write {}", root.join(LOCK_FILE).display()))?;
 
     let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
     let old = old_bytes.as_deref().and_then(parse_manifest);

@@ -400,3 +400,22 @@ fn a_second_writer_waits_for_the_lock() {
     });
     assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
 }
+
+#[test]
+fn temp_files_of_an_interrupted_write_are_cleaned_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    output::write(&out, &site()).unwrap();
+    assert_eq!(
+        fs::read(out.join(LOCK_FILE)).unwrap(),
+        b"",
+        "lock file not emptied"
+    );
+    // A writer killed mid-write: its pid still in the lock file, a temp file left behind.
+    fs::write(out.join(LOCK_FILE), "12345\n").unwrap();
+    let leftover = out.join("people/.index.html.litopys-tmp-12345-7");
+    fs::write(&leftover, "half").unwrap();
+    output::write(&out, &site()).unwrap();
+    assert!(!leftover.exists(), "temp file left");
+    assert_eq!(tree(&out), expected(&site()));
+}
