@@ -92,14 +92,16 @@ pub fn serve_until(
         out.display()
     );
 
-    let mut echo = rebuild(&build_opts, &server);
-    let mut echo_until = Instant::now() + ECHO_WINDOW;
-    let scope = scope_for(&root, &out);
-
+    // Watch before the first build, so an edit made while it runs is not missed.
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx).context("cannot watch files")?;
     let mut watched: HashSet<PathBuf> = HashSet::new();
     add_watches(&mut watcher, &root, &mut watched);
+
+    let mut echo = rebuild(&build_opts, &server);
+    let mut echo_until = Instant::now() + ECHO_WINDOW;
+    // After the first build, so the output folder exists and its real path is known.
+    let scope = scope_for(&root, &out);
     on_ready(addr);
 
     let mut debouncer = Debouncer::new(DEBOUNCE, MAX_DELAY);
