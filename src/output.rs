@@ -283,8 +283,6 @@ fn remove_leftover_temp_files(root: &Path) {
     }
 }
 
-// `File::lock`/`try_lock` are stable since Rust 1.89; Cargo.toml still says 1.88 (to be bumped).
-#[allow(clippy::incompatible_msrv)]
 fn lock(out_dir: &Path) -> Result<Lock> {
     let path = out_dir.join(LOCK_FILE);
     let f = fs::OpenOptions::new()
