@@ -108,12 +108,18 @@ mod tests {
             ["Иван", "Іванов", "Ілля", "Їжак"]
         );
         assert_eq!(sorted(vec!["Яр", "Ющенко", "Ьа"]), ["Ьа", "Ющенко", "Яр"]);
-        assert_eq!(sorted(vec!["Абрамович", "Ґонта", "Ящук"]), ["Абрамович", "Ґонта", "Ящук"]);
+        assert_eq!(
+            sorted(vec!["Абрамович", "Ґонта", "Ящук"]),
+            ["Абрамович", "Ґонта", "Ящук"]
+        );
     }
 
     #[test]
     fn cyrillic_before_latin() {
-        assert_eq!(sorted(vec!["Trump", "Ящук", "Adams"]), ["Ящук", "Adams", "Trump"]);
+        assert_eq!(
+            sorted(vec!["Trump", "Ящук", "Adams"]),
+            ["Ящук", "Adams", "Trump"]
+        );
     }
 
     #[test]
@@ -121,7 +127,11 @@ mod tests {
         // Дем'яненко sorts as Демяненко: after Демченко (ч < я).
         for a in ["'", "’", "ʼ"] {
             let d = format!("Дем{a}яненко");
-            assert_eq!(sorted(vec![&d, "Демченко"]), ["Демченко", d.as_str()], "{a}");
+            assert_eq!(
+                sorted(vec![&d, "Демченко"]),
+                ["Демченко", d.as_str()],
+                "{a}"
+            );
         }
     }
 
