@@ -28,7 +28,7 @@ pub struct OutputFile {
 /// The built-in templates, embedded from the repository's `templates/` folder.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
+    ("card.html", include_str!("../../templates/card.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("article.html", include_str!("../../templates/article.html")),
     ("day.html", include_str!("../../templates/day.html")),
@@ -61,22 +61,38 @@ impl std::fmt::Debug for Templates {
     }
 }
 
-/// Escapes `& < > " '` and drops the control characters XML 1.0 forbids.
+/// Escapes `& < > " '` and drops the characters XML 1.0 forbids (C0 controls other than tab,
+/// newline and carriage return; U+FFFE and U+FFFF). Works on bytes: every byte it looks for is
+/// ASCII (or starts U+FFFE/U+FFFF), so slices always fall on character boundaries.
 fn escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
+    let mut last = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (rep, skip) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            0..=8 | 11 | 12 | 14..=31 | 127 => ("", 1),
+            0xEF if bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE) | Some(0xBF)) =>
+            {
+                ("", 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&input[last..i]);
+        out.push_str(rep);
+        i += skip;
+        last = i;
     }
+    out.push_str(&input[last..]);
     out
 }
 
@@ -453,6 +469,9 @@ mod tests {
             escape("<a href=\"x\">'&'</a>\u{1}"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+        assert_eq!(escape("Київ\u{fffe}\u{7f} «мир»\u{ffff}"), "Київ «мир»");
+        assert_eq!(escape("\t\n\r"), "\t\n\r");
+        assert_eq!(escape(""), "");
     }
 
     #[test]
