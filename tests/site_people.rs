@@ -139,7 +139,7 @@ fn colliding_slugs_get_suffixes_and_are_reported() {
     assert!(report.contains("near-duplicates"), "{report}");
     let table = people_report(&site, false);
     assert!(table.contains("Volodymyr Zelensky"), "{table}");
-    assert!(table.lines().count() >= site.people.len() + 1);
+    assert!(table.lines().count() > site.people.len());
 }
 
 #[test]
