@@ -1,11 +1,41 @@
-//! The site model. (Skeleton: being written.)
+//! The site model: every article of `content/articles/*.md`, the people named in them and the
+//! date index, built once by [`Site::load`] and then only read by the renderers.
+//!
+//! - Articles are sorted newest first (date descending, then title, then file path), so an
+//!   article's index is its position in every list. Each has a URL `YYYY/MM/DD/<slug>/`: the
+//!   slug is the front matter's `slug` or the KMU 2010 transliteration of the title ([`translit`]),
+//!   at most [`ARTICLE_SLUG_MAX`] bytes; slugs that collide on the same day get `-2`, `-3`, …
+//!   (articles with an explicit `slug` claim first, then in file-name order).
+//! - People are keyed by canonical name after the registry's aliases and ignores and the
+//!   site-wide merge ([`crate::people::site_merge`]); they are sorted in Ukrainian alphabetical
+//!   order by surname ([`collate`]), so a person's index is its place in the people index.
+//!   Slugs come from the registry or the transliterated name; collisions get `-2`, `-3`, ….
+//! - Days, months and years that have articles, newest first.
+//!
+//! Every index is built in one pass over the articles with hash maps; nothing is quadratic in
+//! the number of articles.
 
 pub mod collate;
 pub mod translit;
 
 use crate::config::Config;
+use crate::date::Date;
 use crate::people::Registry;
+use collate::IndexKey;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+
+/// Longest article slug, in bytes.
+pub const ARTICLE_SLUG_MAX: usize = 60;
+/// Longest person slug, in bytes.
+pub const PERSON_SLUG_MAX: usize = 80;
+/// How many co-mentioned people a person keeps.
+pub const CO_MENTIONS_MAX: usize = 12;
+/// How many related articles an article keeps.
+pub const RELATED_MAX: usize = 5;
+/// How far (in a person's article list) related articles are looked for, each way.
+const RELATED_WINDOW: usize = 30;
 
 /// An error found while loading the site, with its file and line.
 #[derive(Debug, Clone)]
@@ -24,31 +54,662 @@ impl std::fmt::Display for SiteError {
     }
 }
 
+/// One article.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The Markdown file, relative to the site root (`content/articles/x.md`).
+    pub file: PathBuf,
+    pub title: String,
+    pub date: Date,
+    /// The lede.
+    pub summary: String,
+    /// `uk` or `en`.
+    pub language: String,
+    /// The body rendered from Markdown (the only HTML inserted unescaped).
+    pub body_html: String,
+    /// Indices into [`Site::people`], in the front matter's order, without repeats.
+    pub people: Vec<usize>,
+    pub slug: String,
+    /// `YYYY/MM/DD/<slug>/`, relative to the site root.
+    pub url: String,
+    /// The page template named in the front matter (checked when rendering).
+    pub template: Option<String>,
+    /// Articles sharing the most people with this one (indices), best first.
+    pub related: Vec<usize>,
+}
+
+/// A person's latest role and the date of the article it is from (none: from the registry).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleAt {
+    pub role: String,
+    pub date: Option<Date>,
+}
+
+/// Mentions of a person in one month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthCount {
+    pub year: i32,
+    pub month: u32,
+    pub count: usize,
+}
+
+/// One person.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// The canonical name.
+    pub name: String,
+    pub slug: String,
+    /// `people/<slug>/`, relative to the site root.
+    pub url: String,
+    /// Indices of the person's articles, newest first.
+    pub articles: Vec<usize>,
+    /// How many names in front matter (after aliases and merging) point at the person; more
+    /// than `articles.len()` when one article names them twice, e.g. «Буданов» and «Кирило
+    /// Буданов» before the merge.
+    pub mentions: usize,
+    /// Articles per month, oldest month first.
+    pub months: Vec<MonthCount>,
+    /// (person index, articles shared), most shared first, at most [`CO_MENTIONS_MAX`].
+    pub co_mentions: Vec<(usize, usize)>,
+    pub first: Date,
+    pub last: Date,
+    pub role: Option<RoleAt>,
+    pub description: Option<String>,
+    /// Other spellings that were mapped to this person (registry aliases, site merge).
+    pub forms: Vec<String>,
+    pub key: IndexKey,
+    /// The letter of the people index the person is listed under.
+    pub letter: String,
+}
+
+/// A day with articles.
+#[derive(Debug, Clone)]
+pub struct Day {
+    pub date: Date,
+    /// Article indices in site order.
+    pub articles: Vec<usize>,
+}
+
+/// A month with articles.
+#[derive(Debug, Clone, Default)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+    /// Indices into [`Site::days`], newest first.
+    pub days: Vec<usize>,
+    pub count: usize,
+}
+
+/// A year with articles.
+#[derive(Debug, Clone, Default)]
+pub struct Year {
+    pub year: i32,
+    /// Indices into [`Site::months`], newest first.
+    pub months: Vec<usize>,
+    pub count: usize,
+}
+
 /// Everything the renderers need, built once.
 #[derive(Debug, Default)]
-pub struct Site {}
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Newest first.
+    pub articles: Vec<Article>,
+    /// In Ukrainian alphabetical order of [`Person::key`].
+    pub people: Vec<Person>,
+    /// Newest first.
+    pub days: Vec<Day>,
+    /// Newest first.
+    pub months: Vec<Month>,
+    /// Newest first.
+    pub years: Vec<Year>,
+}
+
+/// What one file gives before the site-wide passes.
+struct Parsed {
+    file: PathBuf,
+    fm: crate::content::FrontMatter,
+    body_html: String,
+}
+
+fn read_article(root: &Path, path: &Path, allow_html: bool) -> Result<Parsed, SiteError> {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let text = std::fs::read_to_string(path).map_err(|e| SiteError {
+        file: rel.clone(),
+        line: None,
+        message: format!("cannot read: {e}"),
+    })?;
+    let (fm, body) = crate::content::parse(&text).map_err(|e| SiteError {
+        file: rel.clone(),
+        line: Some(e.line),
+        message: e.message,
+    })?;
+    let body_html = crate::content::markdown_to_html(&body, allow_html);
+    Ok(Parsed {
+        file: rel,
+        fm,
+        body_html,
+    })
+}
+
+/// Whitespace collapsed to single spaces.
+fn tidy(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Maps names as written in front matter to canonical names: registry ignores and aliases,
+/// then the site-wide merge, then aliases again.
+struct NameMap<'a> {
+    registry: &'a Registry,
+    merged: HashMap<String, String>,
+}
+
+impl NameMap<'_> {
+    fn first_pass(registry: &Registry, name: &str) -> Option<String> {
+        let name = tidy(name);
+        if name.is_empty() || registry.is_ignored(&name) {
+            return None;
+        }
+        Some(registry.resolve(&name).map(str::to_string).unwrap_or(name))
+    }
+
+    fn canonical(&self, name: &str) -> Option<String> {
+        let mut n = Self::first_pass(self.registry, name)?;
+        // Follow merges a few steps (a chain is possible; a cycle must not hang).
+        for _ in 0..4 {
+            match self.merged.get(&n) {
+                Some(m) if *m != n => {
+                    n = self
+                        .registry
+                        .resolve(m)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| tidy(m));
+                }
+                _ => break,
+            }
+        }
+        if n.is_empty() || self.registry.is_ignored(&n) {
+            None
+        } else {
+            Some(n)
+        }
+    }
+}
 
 impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
-    pub fn load(
-        _root: &Path,
-        _config: &Config,
-        _registry: &Registry,
-    ) -> Result<Site, Vec<SiteError>> {
-        Ok(Site::default())
+    pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
+        let dir = root.join("content").join("articles");
+        let mut paths: Vec<PathBuf> = Vec::new();
+        let mut errors: Vec<SiteError> = Vec::new();
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .min_depth(1)
+                .max_depth(1)
+                .sort_by_file_name()
+            {
+                match entry {
+                    Ok(e) => {
+                        let p = e.path();
+                        if e.file_type().is_file() && p.extension().is_some_and(|x| x == "md") {
+                            paths.push(p.to_path_buf());
+                        }
+                    }
+                    Err(e) => errors.push(SiteError {
+                        file: e
+                            .path()
+                            .map(Path::to_path_buf)
+                            .unwrap_or_else(|| dir.clone()),
+                        line: None,
+                        message: e.to_string(),
+                    }),
+                }
+            }
+        }
+        let results: Vec<Result<Parsed, SiteError>> = paths
+            .par_iter()
+            .map(|p| read_article(root, p, config.allow_html))
+            .collect();
+        let mut parsed = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(p) => parsed.push(p),
+                Err(e) => errors.push(e),
+            }
+        }
+        let site = build_model(root, config, registry, parsed, &mut errors);
+        if errors.is_empty() {
+            Ok(site)
+        } else {
+            Err(errors)
+        }
     }
-}
 
-impl Site {
     pub fn article_count(&self) -> usize {
-        0
+        self.articles.len()
     }
+
     pub fn person_count(&self) -> usize {
-        0
+        self.people.len()
     }
 }
 
-/// The text of `litopys people`.
-pub fn people_report(_site: &Site, _suspicious: bool) -> String {
-    String::new()
+/// Builds the model from parsed files (in file-name order).
+fn build_model(
+    root: &Path,
+    config: &Config,
+    registry: &Registry,
+    mut parsed: Vec<Parsed>,
+    errors: &mut Vec<SiteError>,
+) -> Site {
+    // Newest first; ties by title, then file: deterministic.
+    parsed.sort_by(|a, b| {
+        b.fm.date
+            .cmp(&a.fm.date)
+            .then_with(|| a.fm.title.cmp(&b.fm.title))
+            .then_with(|| a.file.cmp(&b.file))
+    });
+
+    // Names: registry first pass, then the site-wide merge.
+    let first: Vec<Vec<String>> = parsed
+        .iter()
+        .map(|p| {
+            p.fm.people
+                .iter()
+                .filter_map(|n| NameMap::first_pass(registry, n))
+                .collect()
+        })
+        .collect();
+    let names = NameMap {
+        registry,
+        merged: crate::people::site_merge(&first),
+    };
+
+    // Canonical names per article, and the set of people.
+    let mut forms: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut article_names: Vec<Vec<String>> = Vec::with_capacity(parsed.len());
+    let mut mention_counts: HashMap<String, usize> = HashMap::new();
+    for p in &parsed {
+        let mut list: Vec<String> = Vec::with_capacity(p.fm.people.len());
+        for raw in &p.fm.people {
+            let Some(c) = names.canonical(raw) else {
+                continue;
+            };
+            let raw = tidy(raw);
+            if raw != c {
+                forms.entry(c.clone()).or_default().insert(raw);
+            }
+            *mention_counts.entry(c.clone()).or_insert(0) += 1;
+            if !list.contains(&c) {
+                list.push(c);
+            }
+        }
+        article_names.push(list);
+    }
+
+    // People in Ukrainian order.
+    let mut all_names: Vec<String> = mention_counts.keys().cloned().collect();
+    let mut keyed: Vec<(IndexKey, String)> =
+        all_names.drain(..).map(|n| (IndexKey::of(&n), n)).collect();
+    keyed.sort_by(|a, b| a.0.cmp_uk(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let person_id: HashMap<&str, usize> = keyed
+        .iter()
+        .enumerate()
+        .map(|(i, (_, n))| (n.as_str(), i))
+        .collect();
+    let mut people: Vec<Person> = keyed
+        .iter()
+        .map(|(key, name)| {
+            let reg = registry.person(name);
+            Person {
+                name: name.clone(),
+                mentions: mention_counts.get(name).copied().unwrap_or(0),
+                description: reg
+                    .and_then(|r| r.description.clone())
+                    .filter(|d| !d.trim().is_empty()),
+                forms: forms
+                    .get(name)
+                    .map(|s| s.iter().cloned().collect())
+                    .unwrap_or_default(),
+                letter: key.letter(),
+                key: key.clone(),
+                slug: String::new(),
+                url: String::new(),
+                articles: Vec::new(),
+                months: Vec::new(),
+                co_mentions: Vec::new(),
+                first: Date::from_unix(0),
+                last: Date::from_unix(0),
+                role: None,
+            }
+        })
+        .collect();
+    assign_person_slugs(&mut people, registry);
+
+    // Roles (person index, role) per article, before the front matter is moved.
+    let roles: Vec<Vec<(usize, String)>> = parsed
+        .iter()
+        .map(|p| {
+            p.fm.roles
+                .iter()
+                .filter_map(|r| {
+                    let c = names.canonical(&r.person)?;
+                    let id = *person_id.get(c.as_str())?;
+                    let role = tidy(&r.role);
+                    (!role.is_empty()).then_some((id, role))
+                })
+                .collect()
+        })
+        .collect();
+
+    // Articles, with person indices.
+    let mut articles: Vec<Article> = parsed
+        .into_iter()
+        .zip(&article_names)
+        .map(|(p, names)| Article {
+            file: p.file,
+            title: p.fm.title,
+            date: p.fm.date,
+            summary: p.fm.summary,
+            language: p.fm.language,
+            body_html: p.body_html,
+            people: names
+                .iter()
+                .filter_map(|n| person_id.get(n.as_str()).copied())
+                .collect(),
+            slug: p.fm.slug.unwrap_or_default(),
+            url: String::new(),
+            template: p.fm.template,
+            related: Vec::new(),
+        })
+        .collect();
+    assign_article_urls(&mut articles, errors);
+
+    // One pass: per-person lists, months, co-mentions, first/last; the date index.
+    let mut months: Vec<BTreeMap<(i32, u32), usize>> = vec![BTreeMap::new(); people.len()];
+    let mut co: Vec<HashMap<usize, usize>> = vec![HashMap::new(); people.len()];
+    let mut days: Vec<Day> = Vec::new();
+    for (ai, a) in articles.iter().enumerate() {
+        match days.last_mut() {
+            Some(d) if d.date == a.date => d.articles.push(ai),
+            _ => days.push(Day {
+                date: a.date,
+                articles: vec![ai],
+            }),
+        }
+        for (p, role) in &roles[ai] {
+            if people[*p].role.is_none() {
+                people[*p].role = Some(RoleAt {
+                    role: role.clone(),
+                    date: Some(a.date),
+                });
+            }
+        }
+        for &p in &a.people {
+            let person = &mut people[p];
+            if person.articles.is_empty() {
+                person.last = a.date;
+            }
+            person.first = a.date;
+            person.articles.push(ai);
+            *months[p].entry((a.date.year, a.date.month)).or_insert(0) += 1;
+            for &q in &a.people {
+                if q != p {
+                    *co[p].entry(q).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    for (p, person) in people.iter_mut().enumerate() {
+        if person.role.is_none() {
+            person.role = registry
+                .person(&person.name)
+                .and_then(|r| r.role.as_deref())
+                .map(tidy)
+                .filter(|r| !r.is_empty())
+                .map(|role| RoleAt { role, date: None });
+        }
+        person.months = months[p]
+            .iter()
+            .map(|(&(year, month), &count)| MonthCount { year, month, count })
+            .collect();
+        let mut c: Vec<(usize, usize)> = co[p].iter().map(|(&q, &n)| (q, n)).collect();
+        c.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        c.truncate(CO_MENTIONS_MAX);
+        person.co_mentions = c;
+    }
+
+    // Months and years from the days (already newest first).
+    let mut month_list: Vec<Month> = Vec::new();
+    for (di, d) in days.iter().enumerate() {
+        match month_list.last_mut() {
+            Some(m) if m.year == d.date.year && m.month == d.date.month => {
+                m.days.push(di);
+                m.count += d.articles.len();
+            }
+            _ => month_list.push(Month {
+                year: d.date.year,
+                month: d.date.month,
+                days: vec![di],
+                count: d.articles.len(),
+            }),
+        }
+    }
+    let mut years: Vec<Year> = Vec::new();
+    for (mi, m) in month_list.iter().enumerate() {
+        match years.last_mut() {
+            Some(y) if y.year == m.year => {
+                y.months.push(mi);
+                y.count += m.count;
+            }
+            _ => years.push(Year {
+                year: m.year,
+                months: vec![mi],
+                count: m.count,
+            }),
+        }
+    }
+
+    // Related articles, in parallel (reads only the person lists).
+    let related: Vec<Vec<usize>> = (0..articles.len())
+        .into_par_iter()
+        .map(|ai| related_articles(ai, &articles, &people))
+        .collect();
+    for (a, r) in articles.iter_mut().zip(related) {
+        a.related = r;
+    }
+
+    Site {
+        root: root.to_path_buf(),
+        config: config.clone(),
+        articles,
+        people,
+        days,
+        months: month_list,
+        years,
+    }
+}
+
+/// Person slugs: the registry's (made safe), else the transliterated name; collisions get
+/// `-2`, `-3`, … (registry slugs claim first, then people in index order).
+fn assign_person_slugs(people: &mut [Person], registry: &Registry) {
+    let base: Vec<(bool, String)> = people
+        .iter()
+        .map(|p| {
+            let reg = registry
+                .person(&p.name)
+                .and_then(|r| r.slug.as_deref())
+                .map(translit::slug)
+                .filter(|s| !s.is_empty());
+            match reg {
+                Some(s) => (true, translit::shorten(&s, PERSON_SLUG_MAX)),
+                None => (false, translit::slug_or_hash(&p.name, PERSON_SLUG_MAX)),
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..people.len()).collect();
+    order.sort_by_key(|&i| (!base[i].0, i));
+    let slugs = claim_unique(&order, |i| base[i].1.clone());
+    for (i, p) in people.iter_mut().enumerate() {
+        p.slug = slugs[i].clone();
+        p.url = format!("people/{}/", p.slug);
+    }
+}
+
+/// Gives each item (in `order`) its base name, or `base-2`, `base-3`, … when taken. First every
+/// item tries its base name in order, then the losers take suffixes, so a base name like `a-2`
+/// is never taken by a suffixed `a`.
+fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> {
+    let n = order.iter().copied().max().map_or(0, |m| m + 1);
+    let mut out: Vec<String> = vec![String::new(); n];
+    let mut taken: HashSet<String> = HashSet::with_capacity(order.len());
+    let mut losers = Vec::new();
+    for &i in order {
+        let b = base(i);
+        if taken.insert(b.clone()) {
+            out[i] = b;
+        } else {
+            losers.push(i);
+        }
+    }
+    for i in losers {
+        let b = base(i);
+        let mut k = 2;
+        loop {
+            let cand = format!("{b}-{k}");
+            if taken.insert(cand.clone()) {
+                out[i] = cand;
+                break;
+            }
+            k += 1;
+        }
+    }
+    out
+}
+
+/// Article slugs and URLs, unique per day. Two articles giving the same explicit `slug` on the
+/// same day are an error (an editor asked for one URL twice).
+fn assign_article_urls(articles: &mut [Article], errors: &mut Vec<SiteError>) {
+    // (explicit?, base slug) per article.
+    let base: Vec<(bool, String)> = articles
+        .iter()
+        .map(|a| {
+            let explicit = translit::shorten(&translit::slug(&a.slug), ARTICLE_SLUG_MAX);
+            if explicit.is_empty() {
+                (false, translit::slug_or_hash(&a.title, ARTICLE_SLUG_MAX))
+            } else {
+                (true, explicit)
+            }
+        })
+        .collect();
+    let mut by_day: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        by_day.entry(a.date).or_default().push(i);
+    }
+    for (_, mut idx) in by_day {
+        // Explicit slugs first, then by file name.
+        idx.sort_by(|&a, &b| {
+            (!base[a].0)
+                .cmp(&!base[b].0)
+                .then_with(|| articles[a].file.cmp(&articles[b].file))
+        });
+        let mut explicit_seen: HashMap<&str, usize> = HashMap::new();
+        for &i in &idx {
+            if base[i].0 {
+                if let Some(&j) = explicit_seen.get(base[i].1.as_str()) {
+                    errors.push(SiteError {
+                        file: articles[i].file.clone(),
+                        line: None,
+                        message: format!(
+                            "slug `{}` is already used on {} by {}: give one of them another slug",
+                            base[i].1,
+                            articles[i].date,
+                            articles[j].file.display()
+                        ),
+                    });
+                } else {
+                    explicit_seen.insert(&base[i].1, i);
+                }
+            }
+        }
+        let slugs = claim_unique(&idx, |i| base[i].1.clone());
+        for &i in &idx {
+            let a = &mut articles[i];
+            a.slug = slugs[i].clone();
+            a.url = format!(
+                "{:04}/{:02}/{:02}/{}/",
+                a.date.year, a.date.month, a.date.day, a.slug
+            );
+        }
+    }
+}
+
+/// Up to [`RELATED_MAX`] articles sharing people with article `ai`: most shared people first,
+/// then nearest in date, then site order. Only a window of each person's list is looked at, so
+/// a person in every article does not make this quadratic.
+fn related_articles(ai: usize, articles: &[Article], people: &[Person]) -> Vec<usize> {
+    let a = &articles[ai];
+    let mut score: HashMap<usize, usize> = HashMap::new();
+    for &p in &a.people {
+        let list = &people[p].articles;
+        let pos = list.binary_search(&ai).unwrap_or_else(|e| e);
+        let lo = pos.saturating_sub(RELATED_WINDOW);
+        let hi = (pos + RELATED_WINDOW + 1).min(list.len());
+        for &other in &list[lo..hi] {
+            if other != ai {
+                *score.entry(other).or_insert(0) += 1;
+            }
+        }
+    }
+    let day = a.date.days_since_epoch();
+    let mut v: Vec<(usize, usize)> = score.into_iter().collect();
+    v.sort_by(|x, y| {
+        y.1.cmp(&x.1)
+            .then_with(|| {
+                let dx = (articles[x.0].date.days_since_epoch() - day).abs();
+                let dy = (articles[y.0].date.days_since_epoch() - day).abs();
+                dx.cmp(&dy)
+            })
+            .then(x.0.cmp(&y.0))
+    });
+    v.into_iter().take(RELATED_MAX).map(|(i, _)| i).collect()
+}
+
+/// Splits `len` items into pages of `size` (at least one page, possibly empty).
+pub fn paginate(len: usize, size: usize) -> Vec<std::ops::Range<usize>> {
+    let size = size.max(1);
+    if len == 0 {
+        return std::iter::once(0..0).collect();
+    }
+    (0..len.div_ceil(size))
+        .map(|p| p * size..((p + 1) * size).min(len))
+        .collect()
+}
+
+/// The text of `litopys people`: every person, or with `suspicious` only likely mistakes.
+pub fn people_report(site: &Site, suspicious: bool) -> String {
+    report::people_report(site, suspicious)
+}
+
+mod report;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_covers_every_item_once() {
+        assert_eq!(paginate(0, 20), std::iter::once(0..0).collect::<Vec<_>>());
+        assert_eq!(paginate(5, 2), [0..2, 2..4, 4..5]);
+        assert_eq!(paginate(4, 2), [0..2, 2..4]);
+        assert_eq!(paginate(3, 0).len(), 3);
+    }
+
+    #[test]
+    fn claims_are_unique_and_never_steal_a_base_name() {
+        let bases = ["a", "a", "a-2", "b"];
+        let out = claim_unique(&[0, 1, 2, 3], |i| bases[i].to_string());
+        assert_eq!(out, ["a", "a-3", "a-2", "b"]);
+    }
 }

@@ -1,1 +1,374 @@
-//! KMU 2010 transliteration and slugs. (Skeleton: being written.)
+//! KMU 2010 transliteration (Resolution No. 55 of 27 January 2010) and URL slugs.
+//!
+//! [`translit`] renders Ukrainian letter by letter with the official table:
+//! - Є Ї Й Ю Я give Ye Yi Y Yu Ya at the start of a word and ie i i iu ia elsewhere; a hyphen
+//!   starts a new word (Жан-Юрій → Zhan-Yurii), an apostrophe does not (Мар'їне → Marine);
+//! - «зг» gives «zgh» (Згорани → Zghorany), to keep it apart from ж = zh;
+//! - Ь and apostrophes (' ’ ʼ ‘ ` ´) are dropped.
+//!
+//! Project rule for Russian letters, which the resolution does not cover (they turn up in
+//! quotes): Ё gives Yo at the start of a word and io elsewhere (like Є/Ю/Я), Ы gives y, Э gives
+//! e, Ъ is dropped (like Ь).
+//!
+//! Latin letters pass through with simple diacritics stripped (é → e, ł → l, ß → ss); other
+//! scripts pass through unchanged and vanish from a slug. [`slug`] lower-cases the result and
+//! turns every run of characters other than `[a-z0-9]` into one `-`.
+
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+/// True for the characters KMU drops as apostrophes.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '‘' | '`' | '´')
+}
+
+/// The lower-case Latin of a lower-case Cyrillic letter: (word-initial form, other form).
+fn cyr(c: char) -> Option<(&'static str, &'static str)> {
+    let same = |s: &'static str| Some((s, s));
+    match c {
+        'а' => same("a"),
+        'б' => same("b"),
+        'в' => same("v"),
+        'г' => same("h"),
+        'ґ' => same("g"),
+        'д' => same("d"),
+        'е' => same("e"),
+        'є' => Some(("ye", "ie")),
+        'ж' => same("zh"),
+        'з' => same("z"),
+        'и' => same("y"),
+        'і' => same("i"),
+        'ї' => Some(("yi", "i")),
+        'й' => Some(("y", "i")),
+        'к' => same("k"),
+        'л' => same("l"),
+        'м' => same("m"),
+        'н' => same("n"),
+        'о' => same("o"),
+        'п' => same("p"),
+        'р' => same("r"),
+        'с' => same("s"),
+        'т' => same("t"),
+        'у' => same("u"),
+        'ф' => same("f"),
+        'х' => same("kh"),
+        'ц' => same("ts"),
+        'ч' => same("ch"),
+        'ш' => same("sh"),
+        'щ' => same("shch"),
+        'ь' | 'ъ' => same(""),
+        'ю' => Some(("yu", "iu")),
+        'я' => Some(("ya", "ia")),
+        // Project rule for Russian letters (see the module doc).
+        'ё' => Some(("yo", "io")),
+        'ы' => same("y"),
+        'э' => same("e"),
+        _ => None,
+    }
+}
+
+/// Latin letters that do not decompose into a base letter and marks.
+fn latin_special(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' => "ss",
+        'æ' => "ae",
+        'Æ' => "AE",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'ø' => "o",
+        'Ø' => "O",
+        'ł' => "l",
+        'Ł' => "L",
+        'đ' => "d",
+        'Đ' => "D",
+        'ð' => "d",
+        'Ð' => "D",
+        'þ' => "th",
+        'Þ' => "Th",
+        'ı' => "i",
+        _ => return None,
+    })
+}
+
+/// Transliterates `s` by the KMU 2010 table, keeping case and every non-Cyrillic character
+/// (Latin diacritics are stripped).
+pub fn translit(s: &str) -> String {
+    let chars: Vec<char> = s.nfc().filter(|&c| c != '\u{301}').collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if is_apostrophe(c) {
+            continue;
+        }
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        if let Some((initial, other)) = cyr(lower) {
+            let word_initial = i == 0 || {
+                let p = chars[i - 1];
+                !(p.is_alphabetic() || is_apostrophe(p))
+            };
+            // «зг» → «zgh»: г after з.
+            let latin = if lower == 'г' && i > 0 && chars[i - 1].to_lowercase().eq(['з']) {
+                "gh"
+            } else if word_initial {
+                initial
+            } else {
+                other
+            };
+            if c == lower {
+                out.push_str(latin);
+            } else {
+                // Upper case: all caps when the next letter is upper case too (ЄВРОПА → YEVROPA).
+                let next_upper = chars
+                    .get(i + 1)
+                    .is_some_and(|n| n.is_uppercase() && n.is_alphabetic());
+                let mut it = latin.chars();
+                if let Some(first) = it.next() {
+                    out.push(first.to_ascii_uppercase());
+                    for rest in it {
+                        out.push(if next_upper {
+                            rest.to_ascii_uppercase()
+                        } else {
+                            rest
+                        });
+                    }
+                }
+            }
+        } else if c.is_ascii() {
+            out.push(c);
+        } else if let Some(l) = latin_special(c) {
+            out.push_str(l);
+        } else {
+            // Decompose and drop combining marks: é → e. Other scripts pass through.
+            for d in std::iter::once(c).nfd() {
+                if !is_combining_mark(d) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+}
+
+/// Lower-case ASCII slug of already-Latin text: runs of anything but `[a-z0-9]` become one `-`,
+/// trimmed at both ends. May be empty.
+pub fn slugify_latin(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// The slug of any text: KMU transliteration, then [`slugify_latin`]. May be empty (only
+/// punctuation or other scripts); see [`slug_or_hash`].
+pub fn slug(s: &str) -> String {
+    slugify_latin(&translit(s))
+}
+
+/// A stable fallback slug `p-<8 hex>` from the SHA-256 of `s`.
+pub fn hash_slug(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    let mut out = String::from("p-");
+    for b in &digest[..4] {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Shortens a slug to at most `max` bytes, cutting at a hyphen when there is one.
+pub fn shorten(slug: &str, max: usize) -> String {
+    if slug.len() <= max {
+        return slug.to_string();
+    }
+    // Slugs are ASCII, so any byte index is a char boundary; be careful anyway.
+    let mut end = max;
+    while end > 0 && !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &slug[..end];
+    if slug.as_bytes().get(end) == Some(&b'-') {
+        return cut.trim_matches('-').to_string();
+    }
+    let cut = match cut.rfind('-') {
+        Some(p) if p > 0 => &cut[..p],
+        _ => cut,
+    };
+    cut.trim_matches('-').to_string()
+}
+
+/// [`slug`] shortened to `max` bytes; when it comes out empty, [`hash_slug`] of `s`.
+pub fn slug_or_hash(s: &str, max: usize) -> String {
+    let sl = shorten(&slug(s), max);
+    if sl.is_empty() {
+        hash_slug(s)
+    } else {
+        sl
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every example of the resolution's table and notes (docs/ukrainian-names.md §5).
+    const OFFICIAL: &[(&str, &str)] = &[
+        ("Алушта", "Alushta"),
+        ("Андрій", "Andrii"),
+        ("Борщагівка", "Borshchahivka"),
+        ("Борисенко", "Borysenko"),
+        ("Вінниця", "Vinnytsia"),
+        ("Володимир", "Volodymyr"),
+        ("Гадяч", "Hadiach"),
+        ("Богдан", "Bohdan"),
+        ("Згурський", "Zghurskyi"),
+        ("Ґалаґан", "Galagan"),
+        ("Ґорґани", "Gorgany"),
+        ("Донецьк", "Donetsk"),
+        ("Дмитро", "Dmytro"),
+        ("Рівне", "Rivne"),
+        ("Олег", "Oleh"),
+        ("Есмань", "Esman"),
+        ("Єнакієве", "Yenakiieve"),
+        ("Гаєвич", "Haievych"),
+        ("Короп'є", "Koropie"),
+        ("Житомир", "Zhytomyr"),
+        ("Жанна", "Zhanna"),
+        ("Жежелів", "Zhezheliv"),
+        ("Закарпаття", "Zakarpattia"),
+        ("Казимирчук", "Kazymyrchuk"),
+        ("Медвин", "Medvyn"),
+        ("Михайленко", "Mykhailenko"),
+        ("Іванків", "Ivankiv"),
+        ("Іващенко", "Ivashchenko"),
+        ("Їжакевич", "Yizhakevych"),
+        ("Кадиївка", "Kadyivka"),
+        ("Мар'їне", "Marine"),
+        ("Йосипівка", "Yosypivka"),
+        ("Стрий", "Stryi"),
+        ("Олексій", "Oleksii"),
+        ("Київ", "Kyiv"),
+        ("Коваленко", "Kovalenko"),
+        ("Лебедин", "Lebedyn"),
+        ("Леонід", "Leonid"),
+        ("Миколаїв", "Mykolaiv"),
+        ("Маринич", "Marynych"),
+        ("Ніжин", "Nizhyn"),
+        ("Наталія", "Nataliia"),
+        ("Одеса", "Odesa"),
+        ("Онищенко", "Onyshchenko"),
+        ("Полтава", "Poltava"),
+        ("Петро", "Petro"),
+        ("Решетилівка", "Reshetylivka"),
+        ("Рибчинський", "Rybchynskyi"),
+        ("Суми", "Sumy"),
+        ("Соломія", "Solomiia"),
+        ("Тернопіль", "Ternopil"),
+        ("Троць", "Trots"),
+        ("Ужгород", "Uzhhorod"),
+        ("Уляна", "Uliana"),
+        ("Фастів", "Fastiv"),
+        ("Філіпчук", "Filipchuk"),
+        ("Харків", "Kharkiv"),
+        ("Христина", "Khrystyna"),
+        ("Біла Церква", "Bila Tserkva"),
+        ("Стеценко", "Stetsenko"),
+        ("Чернівці", "Chernivtsi"),
+        ("Шевченко", "Shevchenko"),
+        ("Шостка", "Shostka"),
+        ("Кишеньки", "Kyshenky"),
+        ("Щербухи", "Shcherbukhy"),
+        ("Гоща", "Hoshcha"),
+        ("Гаращенко", "Harashchenko"),
+        ("Юрій", "Yurii"),
+        ("Корюківка", "Koriukivka"),
+        ("Яготин", "Yahotyn"),
+        ("Ярошенко", "Yaroshenko"),
+        ("Костянтин", "Kostiantyn"),
+        ("Знам'янка", "Znamianka"),
+        ("Феодосія", "Feodosiia"),
+        // Notes of the resolution.
+        ("Згорани", "Zghorany"),
+        ("Розгон", "Rozghon"),
+    ];
+
+    #[test]
+    fn every_official_example() {
+        for (cyr, lat) in OFFICIAL {
+            assert_eq!(translit(cyr), *lat, "{cyr}");
+        }
+    }
+
+    #[test]
+    fn apostrophes_of_every_kind_are_dropped() {
+        for a in ["'", "’", "ʼ", "‘", "`"] {
+            assert_eq!(translit(&format!("Знам{a}янка")), "Znamianka");
+        }
+    }
+
+    #[test]
+    fn hyphen_parts_are_words_and_caps_stay_caps() {
+        assert_eq!(translit("Жан-Юрій"), "Zhan-Yurii");
+        assert_eq!(translit("ЗЕЛЕНСЬКИЙ"), "ZELENSKYI");
+        assert_eq!(translit("ЄВРОПА"), "YEVROPA");
+        assert_eq!(translit("Юрій Щербак"), "Yurii Shcherbak");
+        // Decomposed й and ї, and a stress mark.
+        assert_eq!(translit("Андрі\u{438}\u{306} Киі\u{308}в"), "Andrii Kyiv");
+        assert_eq!(translit("Андрі\u{301}й"), "Andrii");
+    }
+
+    #[test]
+    fn russian_letters_follow_the_project_rule() {
+        assert_eq!(translit("Ёлка"), "Yolka");
+        assert_eq!(translit("Соловьёв"), "Soloviov");
+        assert_eq!(translit("Крылов"), "Krylov");
+        assert_eq!(translit("Эрнст"), "Ernst");
+        assert_eq!(translit("подъезд"), "podezd");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Кирило Буданов"), "kyrylo-budanov");
+        assert_eq!(slug("Володимир Зеленський"), "volodymyr-zelenskyi");
+        assert_eq!(slug("  «Мир» — і безпека!  "), "myr-i-bezpeka");
+        assert_eq!(slug("Emmanuel Macron"), "emmanuel-macron");
+        assert_eq!(slug("François Hollande"), "francois-hollande");
+        assert_eq!(slug("Lech Wałęsa"), "lech-walesa");
+        assert_eq!(slug("Jörg Müller-Straße"), "jorg-muller-strasse");
+        assert_eq!(slug("习近平"), "");
+        assert_eq!(slug("2026 рік"), "2026-rik");
+    }
+
+    #[test]
+    fn empty_slugs_fall_back_to_a_stable_hash() {
+        let a = slug_or_hash("习近平", 80);
+        assert!(a.starts_with("p-") && a.len() == 10, "{a}");
+        assert_eq!(a, slug_or_hash("习近平", 80));
+        assert_ne!(a, slug_or_hash("!!!", 80));
+        assert_eq!(slug_or_hash("Кирило Буданов", 80), "kyrylo-budanov");
+    }
+
+    #[test]
+    fn long_slugs_are_cut_at_a_hyphen() {
+        let s = shorten("aaaa-bbbb-cccc", 11);
+        assert_eq!(s, "aaaa-bbbb");
+        assert_eq!(shorten("aaaa-bbbb-cccc", 9), "aaaa-bbbb");
+        assert_eq!(shorten("aaaaaaaaaa", 4), "aaaa");
+        assert_eq!(shorten("short", 60), "short");
+        let long = slug(&"Дуже довгий заголовок статті ".repeat(10));
+        let cut = shorten(&long, 60);
+        assert!(cut.len() <= 60 && !cut.ends_with('-'), "{cut}");
+    }
+}

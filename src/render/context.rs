@@ -1,0 +1,845 @@
+//! The contexts templates get: plain serialisable structs, documented field by field in the
+//! comment at the top of each default template.
+//!
+//! [`Shared`] holds what many pages show (one [`Card`] per article, one [`Chip`] per person),
+//! built once; page contexts borrow from it, so no page copies the model. Links are paths from
+//! the site root to a file; templates prefix them with the page's `root`.
+
+use super::links::{index_of, root_prefix};
+use crate::date::{Date, MONTHS_NOMINATIVE};
+use crate::site::{paginate, Site};
+use serde::Serialize;
+
+/// How many entries the site feed has.
+pub const FEED_ENTRIES: usize = 50;
+/// How many entries a person's feed has.
+pub const PERSON_FEED_ENTRIES: usize = 50;
+
+/// A person as shown in lists: name, link, article count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chip {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// An article as shown in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub url: String,
+    /// `2026-01-07`.
+    pub date: String,
+    /// «7 січня 2026» (or «January 7, 2026» for English articles).
+    pub date_text: String,
+    pub summary: String,
+    pub lang: String,
+    pub people: Vec<Chip>,
+}
+
+/// A link with a label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// What every page has.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// The site's title (config `title`).
+    pub site_title: String,
+    /// The page's language (`uk` or `en`).
+    pub lang: String,
+    /// The page's title (without the site title).
+    pub title: String,
+    /// The page's folder from the site root (`2026/01/07/slug/`, `""` for the home page).
+    pub dir: String,
+    /// Prefix from this page back to the site root (`../../`); the base URL on the 404 page.
+    pub root: String,
+    /// The absolute URL of the page.
+    pub canonical: String,
+    /// The site feed's link from the root (`atom.xml`).
+    pub feed: String,
+}
+
+/// Built once per render: the model plus cards and chips.
+pub struct Shared<'a> {
+    pub site: &'a Site,
+    /// `base_url` with one trailing slash.
+    pub base: String,
+    pub cards: Vec<Card>,
+    pub chips: Vec<Chip>,
+}
+
+fn date_text(d: &Date, lang: &str) -> String {
+    if lang == "en" {
+        d.format_en()
+    } else {
+        d.format_uk()
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// «Січень 2026».
+pub fn month_title(year: i32, month: u32) -> String {
+    let name = MONTHS_NOMINATIVE
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("");
+    format!("{} {year}", capitalise(name))
+}
+
+fn month_name(month: u32) -> String {
+    capitalise(
+        MONTHS_NOMINATIVE
+            .get(month.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(""),
+    )
+}
+
+/// Folder of a day page.
+pub fn day_dir(d: &Date) -> String {
+    format!("{:04}/{:02}/{:02}/", d.year, d.month, d.day)
+}
+
+/// Folder of a month page.
+pub fn month_dir(year: i32, month: u32) -> String {
+    format!("{year:04}/{month:02}/")
+}
+
+/// Folder of a year page.
+pub fn year_dir(year: i32) -> String {
+    format!("{year:04}/")
+}
+
+/// Folder of page `n` (from 0) of a person.
+pub fn person_page_dir(person_url: &str, n: usize) -> String {
+    if n == 0 {
+        person_url.to_string()
+    } else {
+        format!("{person_url}page/{}/", n + 1)
+    }
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(site: &'a Site) -> Shared<'a> {
+        let chips: Vec<Chip> = site
+            .people
+            .iter()
+            .map(|p| Chip {
+                name: p.name.clone(),
+                url: index_of(&p.url),
+                count: p.articles.len(),
+            })
+            .collect();
+        let cards = site
+            .articles
+            .iter()
+            .map(|a| Card {
+                title: a.title.clone(),
+                url: index_of(&a.url),
+                date: a.date.iso(),
+                date_text: date_text(&a.date, &a.language),
+                summary: a.summary.clone(),
+                lang: a.language.clone(),
+                people: a.people.iter().map(|&p| chips[p].clone()).collect(),
+            })
+            .collect();
+        Shared {
+            site,
+            base: site.config.base_url(),
+            cards,
+            chips,
+        }
+    }
+
+    fn page(&self, dir: String, title: String) -> Page {
+        Page {
+            site_title: self.site.config.title.clone(),
+            lang: self.site.config.language.clone(),
+            title,
+            root: root_prefix(&dir),
+            canonical: format!("{}{dir}", self.base),
+            dir,
+            feed: "atom.xml".into(),
+        }
+    }
+
+    fn day_block(&self, di: usize) -> DayBlock<'_> {
+        let d = &self.site.days[di];
+        DayBlock {
+            date: d.date.iso(),
+            date_text: d.date.format_uk(),
+            url: index_of(&day_dir(&d.date)),
+            count: d.articles.len(),
+            articles: d.articles.iter().map(|&i| &self.cards[i]).collect(),
+        }
+    }
+
+    fn day_link(&self, di: usize) -> Link {
+        let d = &self.site.days[di].date;
+        Link {
+            name: d.format_uk(),
+            url: index_of(&day_dir(d)),
+        }
+    }
+
+    fn month_link(&self, mi: usize) -> Link {
+        let m = &self.site.months[mi];
+        Link {
+            name: month_title(m.year, m.month),
+            url: index_of(&month_dir(m.year, m.month)),
+        }
+    }
+
+    fn year_link(&self, yi: usize) -> Link {
+        let y = self.site.years[yi].year;
+        Link {
+            name: y.to_string(),
+            url: index_of(&year_dir(y)),
+        }
+    }
+
+    /// The 12 months of year `yi`, linked where there are articles.
+    fn month_cells(&self, yi: usize) -> Vec<MonthCell> {
+        let y = &self.site.years[yi];
+        let mut cells: Vec<MonthCell> = (1..=12)
+            .map(|m| MonthCell {
+                name: month_name(m),
+                url: None,
+                count: 0,
+                width: 0,
+            })
+            .collect();
+        for &mi in &y.months {
+            let m = &self.site.months[mi];
+            if let Some(c) = cells.get_mut(m.month.saturating_sub(1) as usize) {
+                c.url = Some(index_of(&month_dir(m.year, m.month)));
+                c.count = m.count;
+            }
+        }
+        let max = cells.iter().map(|c| c.count).max().unwrap_or(0).max(1);
+        for c in &mut cells {
+            c.width = c.count * 100 / max;
+        }
+        cells
+    }
+}
+
+/// A day's digest.
+#[derive(Debug, Serialize)]
+pub struct DayBlock<'a> {
+    pub date: String,
+    pub date_text: String,
+    pub url: String,
+    pub count: usize,
+    pub articles: Vec<&'a Card>,
+}
+
+/// `index.html`.
+#[derive(Debug, Serialize)]
+pub struct HomeCtx<'a> {
+    pub page: Page,
+    /// The latest `home_days` days with articles, newest first.
+    pub days: Vec<DayBlock<'a>>,
+    /// `archive/index.html`.
+    pub archive: String,
+    /// `people/index.html`.
+    pub people: String,
+    /// True when there are older days than those shown.
+    pub more: bool,
+}
+
+pub fn home<'s>(sh: &'s Shared) -> HomeCtx<'s> {
+    let n = sh.site.config.home_days.min(sh.site.days.len());
+    HomeCtx {
+        page: sh.page(String::new(), sh.site.config.title.clone()),
+        days: (0..n).map(|i| sh.day_block(i)).collect(),
+        archive: "archive/index.html".into(),
+        people: "people/index.html".into(),
+        more: sh.site.days.len() > n,
+    }
+}
+
+/// `YYYY/MM/DD/<slug>/index.html` (or the article's own `template`).
+#[derive(Debug, Serialize)]
+pub struct ArticleCtx<'a> {
+    pub page: Page,
+    pub article: &'a Card,
+    /// The body as HTML (the only value templates insert with `| safe`).
+    pub body: &'a str,
+    /// Home › year › month › day.
+    pub crumbs: Vec<Link>,
+    /// The next older article.
+    pub prev: Option<&'a Card>,
+    /// The next newer article.
+    pub next: Option<&'a Card>,
+    /// Articles sharing people with this one.
+    pub related: Vec<&'a Card>,
+    /// The source file from the site root, e.g. `content/articles/x.md`.
+    pub file: String,
+}
+
+pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
+    let a = &sh.site.articles[i];
+    let card = &sh.cards[i];
+    let mut page = sh.page(a.url.clone(), a.title.clone());
+    page.lang = a.language.clone();
+    let d = &a.date;
+    ArticleCtx {
+        page,
+        article: card,
+        body: &a.body_html,
+        crumbs: vec![
+            Link {
+                name: sh.site.config.title.clone(),
+                url: "index.html".into(),
+            },
+            Link {
+                name: d.year.to_string(),
+                url: index_of(&year_dir(d.year)),
+            },
+            Link {
+                name: month_name(d.month),
+                url: index_of(&month_dir(d.year, d.month)),
+            },
+            Link {
+                name: d.format_uk(),
+                url: index_of(&day_dir(d)),
+            },
+        ],
+        prev: sh.cards.get(i + 1),
+        next: i.checked_sub(1).and_then(|j| sh.cards.get(j)),
+        related: a.related.iter().map(|&r| &sh.cards[r]).collect(),
+        file: a.file.to_string_lossy().replace('\\', "/"),
+    }
+}
+
+/// `YYYY/MM/DD/index.html`.
+#[derive(Debug, Serialize)]
+pub struct DayCtx<'a> {
+    pub page: Page,
+    pub day: DayBlock<'a>,
+    /// The previous day with articles.
+    pub older: Option<Link>,
+    /// The next day with articles.
+    pub newer: Option<Link>,
+    pub month: Link,
+}
+
+pub fn day<'s>(sh: &'s Shared, di: usize) -> DayCtx<'s> {
+    let d = sh.site.days[di].date;
+    DayCtx {
+        page: sh.page(day_dir(&d), d.format_uk()),
+        day: sh.day_block(di),
+        older: (di + 1 < sh.site.days.len()).then(|| sh.day_link(di + 1)),
+        newer: di.checked_sub(1).map(|j| sh.day_link(j)),
+        month: Link {
+            name: month_title(d.year, d.month),
+            url: index_of(&month_dir(d.year, d.month)),
+        },
+    }
+}
+
+/// One cell of a month calendar: `day` 0 is an empty cell before the 1st or after the last day.
+#[derive(Debug, Serialize)]
+pub struct Cell {
+    pub day: u32,
+    pub url: Option<String>,
+    pub count: usize,
+}
+
+/// `YYYY/MM/index.html`.
+#[derive(Debug, Serialize)]
+pub struct MonthCtx<'a> {
+    pub page: Page,
+    /// «Січень 2026».
+    pub name: String,
+    pub count: usize,
+    /// Пн … Нд.
+    pub weekdays: Vec<&'static str>,
+    /// Weeks Monday to Sunday, seven cells each.
+    pub weeks: Vec<Vec<Cell>>,
+    /// The month's days with articles, newest first.
+    pub days: Vec<DayBlock<'a>>,
+    pub older: Option<Link>,
+    pub newer: Option<Link>,
+    pub year: Link,
+}
+
+pub fn month<'s>(sh: &'s Shared, mi: usize) -> MonthCtx<'s> {
+    let m = &sh.site.months[mi];
+    let mut counts = [0usize; 32];
+    for &di in &m.days {
+        let d = sh.site.days[di].date.day as usize;
+        if let Some(c) = counts.get_mut(d) {
+            *c = sh.site.days[di].articles.len();
+        }
+    }
+    let days_in = crate::date::days_in_month(m.year, m.month);
+    let offset = Date::new(m.year, m.month, 1)
+        .map(|d| (d.days_since_epoch() + 3).rem_euclid(7) as usize)
+        .unwrap_or(0);
+    let mut cells: Vec<Cell> = (0..offset)
+        .map(|_| Cell {
+            day: 0,
+            url: None,
+            count: 0,
+        })
+        .collect();
+    for d in 1..=days_in {
+        let count = counts.get(d as usize).copied().unwrap_or(0);
+        cells.push(Cell {
+            day: d,
+            url: Date::new(m.year, m.month, d)
+                .filter(|_| count > 0)
+                .map(|date| index_of(&day_dir(&date))),
+            count,
+        });
+    }
+    while !cells.len().is_multiple_of(7) {
+        cells.push(Cell {
+            day: 0,
+            url: None,
+            count: 0,
+        });
+    }
+    let mut weeks = Vec::with_capacity(6);
+    let mut it = cells.into_iter().peekable();
+    while it.peek().is_some() {
+        weeks.push(it.by_ref().take(7).collect());
+    }
+    let yi = sh
+        .site
+        .years
+        .iter()
+        .position(|y| y.year == m.year)
+        .unwrap_or(0);
+    MonthCtx {
+        page: sh.page(month_dir(m.year, m.month), month_title(m.year, m.month)),
+        name: month_title(m.year, m.month),
+        count: m.count,
+        weekdays: vec!["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Нд"],
+        weeks,
+        days: m.days.iter().map(|&di| sh.day_block(di)).collect(),
+        older: (mi + 1 < sh.site.months.len()).then(|| sh.month_link(mi + 1)),
+        newer: mi.checked_sub(1).map(|j| sh.month_link(j)),
+        year: sh.year_link(yi),
+    }
+}
+
+/// A month in a year's list: `url` is none when the month has no articles; `width` is the
+/// count as a percentage of the year's busiest month.
+#[derive(Debug, Serialize)]
+pub struct MonthCell {
+    pub name: String,
+    pub url: Option<String>,
+    pub count: usize,
+    pub width: usize,
+}
+
+/// `YYYY/index.html`.
+#[derive(Debug, Serialize)]
+pub struct YearCtx {
+    pub page: Page,
+    pub year: i32,
+    pub count: usize,
+    /// All twelve months, January first.
+    pub months: Vec<MonthCell>,
+    pub older: Option<Link>,
+    pub newer: Option<Link>,
+}
+
+pub fn year(sh: &Shared, yi: usize) -> YearCtx {
+    let y = &sh.site.years[yi];
+    YearCtx {
+        page: sh.page(year_dir(y.year), y.year.to_string()),
+        year: y.year,
+        count: y.count,
+        months: sh.month_cells(yi),
+        older: (yi + 1 < sh.site.years.len()).then(|| sh.year_link(yi + 1)),
+        newer: yi.checked_sub(1).map(|j| sh.year_link(j)),
+    }
+}
+
+/// A year in the archive.
+#[derive(Debug, Serialize)]
+pub struct ArchiveYear {
+    pub year: i32,
+    pub url: String,
+    pub count: usize,
+    pub months: Vec<MonthCell>,
+}
+
+/// `archive/index.html`.
+#[derive(Debug, Serialize)]
+pub struct ArchiveCtx {
+    pub page: Page,
+    /// Newest first.
+    pub years: Vec<ArchiveYear>,
+    pub count: usize,
+}
+
+pub fn archive(sh: &Shared) -> ArchiveCtx {
+    ArchiveCtx {
+        page: sh.page("archive/".into(), "Архів".into()),
+        years: sh
+            .site
+            .years
+            .iter()
+            .enumerate()
+            .map(|(yi, y)| ArchiveYear {
+                year: y.year,
+                url: index_of(&year_dir(y.year)),
+                count: y.count,
+                months: sh.month_cells(yi),
+            })
+            .collect(),
+        count: sh.site.articles.len(),
+    }
+}
+
+/// A letter of the people index; `id` is the anchor (`letter-1`, …).
+#[derive(Debug, Serialize)]
+pub struct Letter<'a> {
+    pub letter: String,
+    pub id: String,
+    pub people: Vec<&'a Chip>,
+}
+
+/// `people/index.html`.
+#[derive(Debug, Serialize)]
+pub struct PeopleCtx<'a> {
+    pub page: Page,
+    pub count: usize,
+    /// In Ukrainian alphabetical order by surname, grouped by first letter.
+    pub letters: Vec<Letter<'a>>,
+}
+
+pub fn people<'s>(sh: &'s Shared) -> PeopleCtx<'s> {
+    let mut letters: Vec<Letter> = Vec::new();
+    for (i, p) in sh.site.people.iter().enumerate() {
+        match letters.last_mut() {
+            Some(l) if l.letter == p.letter => l.people.push(&sh.chips[i]),
+            _ => {
+                let id = format!("letter-{}", letters.len() + 1);
+                letters.push(Letter {
+                    letter: p.letter.clone(),
+                    id,
+                    people: vec![&sh.chips[i]],
+                });
+            }
+        }
+    }
+    PeopleCtx {
+        page: sh.page("people/".into(), "Люди".into()),
+        count: sh.site.people.len(),
+        letters,
+    }
+}
+
+/// One bar of a person's mentions per month; `width` is a percentage of the busiest month.
+#[derive(Debug, Serialize)]
+pub struct Bar {
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+    pub width: usize,
+}
+
+/// A person's facts.
+#[derive(Debug, Serialize)]
+pub struct PersonInfo {
+    pub name: String,
+    pub description: Option<String>,
+    pub role: Option<String>,
+    /// «7 січня 2026», the date of the article the role is from (none: from the registry).
+    pub role_date: Option<String>,
+    pub count: usize,
+    pub mentions: usize,
+    pub first: Option<Link>,
+    pub last: Option<Link>,
+    /// `people/<slug>/atom.xml`.
+    pub feed: String,
+    /// Oldest month first.
+    pub months: Vec<Bar>,
+    /// The people most often in the same articles; `count` is the number of shared articles.
+    pub co: Vec<Chip>,
+    /// The person's first page.
+    pub url: String,
+}
+
+/// Page links of a paginated list.
+#[derive(Debug, Serialize)]
+pub struct Pagination {
+    /// From 1.
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// `people/<slug>/index.html` and `people/<slug>/page/N/index.html`.
+#[derive(Debug, Serialize)]
+pub struct PersonCtx<'a> {
+    pub page: Page,
+    pub person: PersonInfo,
+    /// This page's articles, newest first.
+    pub articles: Vec<&'a Card>,
+    pub pagination: Pagination,
+}
+
+pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
+    let p = &sh.site.people[pi];
+    let pages = paginate(p.articles.len(), sh.site.config.page_size);
+    let range = pages.get(n).cloned().unwrap_or(0..0);
+    let max = p.months.iter().map(|m| m.count).max().unwrap_or(0).max(1);
+    let page_url = |k: usize| index_of(&person_page_dir(&p.url, k));
+    let title = if n == 0 {
+        p.name.clone()
+    } else {
+        format!("{} — сторінка {}", p.name, n + 1)
+    };
+    PersonCtx {
+        page: sh.page(person_page_dir(&p.url, n), title),
+        person: PersonInfo {
+            name: p.name.clone(),
+            description: p.description.clone(),
+            role: p.role.as_ref().map(|r| r.role.clone()),
+            role_date: p
+                .role
+                .as_ref()
+                .and_then(|r| r.date.as_ref())
+                .map(Date::format_uk),
+            count: p.articles.len(),
+            mentions: p.mentions,
+            first: (!p.articles.is_empty()).then(|| Link {
+                name: p.first.format_uk(),
+                url: index_of(&day_dir(&p.first)),
+            }),
+            last: (!p.articles.is_empty()).then(|| Link {
+                name: p.last.format_uk(),
+                url: index_of(&day_dir(&p.last)),
+            }),
+            feed: format!("{}atom.xml", p.url),
+            months: p
+                .months
+                .iter()
+                .map(|m| Bar {
+                    label: month_title(m.year, m.month),
+                    url: index_of(&month_dir(m.year, m.month)),
+                    count: m.count,
+                    width: (m.count * 100 / max).max(1),
+                })
+                .collect(),
+            co: p
+                .co_mentions
+                .iter()
+                .map(|&(q, count)| Chip {
+                    name: sh.chips[q].name.clone(),
+                    url: sh.chips[q].url.clone(),
+                    count,
+                })
+                .collect(),
+            url: page_url(0),
+        },
+        articles: p.articles[range].iter().map(|&a| &sh.cards[a]).collect(),
+        pagination: Pagination {
+            current: n + 1,
+            total: pages.len(),
+            prev: n.checked_sub(1).map(page_url),
+            next: (n + 1 < pages.len()).then(|| page_url(n + 1)),
+            pages: (0..pages.len())
+                .map(|k| PageLink {
+                    number: k + 1,
+                    url: page_url(k),
+                    current: k == n,
+                })
+                .collect(),
+        },
+    }
+}
+
+/// An Atom entry; URLs are absolute.
+#[derive(Debug, Serialize)]
+pub struct Entry<'a> {
+    pub title: &'a str,
+    pub url: String,
+    /// RFC 3339 (`2026-01-07T00:00:00Z`).
+    pub updated: String,
+    pub summary: &'a str,
+    /// HTML, escaped by the template into `type="html"` content.
+    pub content: &'a str,
+    pub people: Vec<&'a str>,
+}
+
+/// `atom.xml` and `people/<slug>/atom.xml`.
+#[derive(Debug, Serialize)]
+pub struct FeedCtx<'a> {
+    pub title: String,
+    pub site_title: String,
+    /// Absolute URL of the feed (its id and `rel=self`).
+    pub self_url: String,
+    /// Absolute URL of the page the feed belongs to.
+    pub alt_url: String,
+    pub updated: String,
+    pub entries: Vec<Entry<'a>>,
+}
+
+fn rfc3339(d: &Date) -> String {
+    format!("{}T00:00:00Z", d.iso())
+}
+
+fn feed<'a>(
+    sh: &'a Shared,
+    title: String,
+    self_path: String,
+    alt_dir: &str,
+    articles: &[usize],
+    max: usize,
+) -> FeedCtx<'a> {
+    let entries: Vec<Entry> = articles
+        .iter()
+        .take(max)
+        .map(|&i| {
+            let a = &sh.site.articles[i];
+            Entry {
+                title: &a.title,
+                url: format!("{}{}", sh.base, a.url),
+                updated: rfc3339(&a.date),
+                summary: &a.summary,
+                content: &a.body_html,
+                people: a
+                    .people
+                    .iter()
+                    .map(|&p| sh.site.people[p].name.as_str())
+                    .collect(),
+            }
+        })
+        .collect();
+    let updated = articles
+        .first()
+        .map(|&i| rfc3339(&sh.site.articles[i].date))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    FeedCtx {
+        title,
+        site_title: sh.site.config.title.clone(),
+        self_url: format!("{}{self_path}", sh.base),
+        alt_url: format!("{}{alt_dir}", sh.base),
+        updated,
+        entries,
+    }
+}
+
+pub fn site_feed<'s>(sh: &'s Shared) -> FeedCtx<'s> {
+    let all: Vec<usize> = (0..sh.site.articles.len().min(FEED_ENTRIES)).collect();
+    feed(
+        sh,
+        sh.site.config.title.clone(),
+        "atom.xml".into(),
+        "",
+        &all,
+        FEED_ENTRIES,
+    )
+}
+
+pub fn person_feed<'s>(sh: &'s Shared, pi: usize) -> FeedCtx<'s> {
+    let p = &sh.site.people[pi];
+    feed(
+        sh,
+        format!("{} — {}", p.name, sh.site.config.title),
+        format!("{}atom.xml", p.url),
+        &p.url,
+        &p.articles,
+        PERSON_FEED_ENTRIES,
+    )
+}
+
+/// A sitemap entry.
+#[derive(Debug, Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: Option<String>,
+}
+
+/// `sitemap.xml`.
+#[derive(Debug, Serialize)]
+pub struct SitemapCtx {
+    pub urls: Vec<SitemapUrl>,
+}
+
+pub fn sitemap(sh: &Shared) -> SitemapCtx {
+    let site = sh.site;
+    let at = |dir: String, lastmod: Option<&Date>| SitemapUrl {
+        loc: format!("{}{dir}", sh.base),
+        lastmod: lastmod.map(Date::iso),
+    };
+    let mut urls = Vec::with_capacity(site.articles.len() * 2 + site.people.len() + 8);
+    urls.push(at(String::new(), site.articles.first().map(|a| &a.date)));
+    urls.push(at("archive/".into(), None));
+    urls.push(at("people/".into(), None));
+    for a in &site.articles {
+        urls.push(at(a.url.clone(), Some(&a.date)));
+    }
+    for d in &site.days {
+        urls.push(at(day_dir(&d.date), Some(&d.date)));
+    }
+    for m in &site.months {
+        urls.push(at(month_dir(m.year, m.month), None));
+    }
+    for y in &site.years {
+        urls.push(at(year_dir(y.year), None));
+    }
+    let page_size = site.config.page_size.max(1);
+    for p in &site.people {
+        let pages = p.articles.len().div_ceil(page_size).max(1);
+        for n in 0..pages {
+            let last = if n == 0 { Some(&p.last) } else { None };
+            urls.push(at(person_page_dir(&p.url, n), last));
+        }
+    }
+    SitemapCtx { urls }
+}
+
+/// `404.html`: `page.root` is the absolute base URL.
+#[derive(Debug, Serialize)]
+pub struct NotFoundCtx {
+    pub page: Page,
+}
+
+pub fn not_found(sh: &Shared) -> NotFoundCtx {
+    let mut page = sh.page(String::new(), "Сторінку не знайдено".into());
+    page.root = sh.base.clone();
+    page.canonical = format!("{}404.html", sh.base);
+    NotFoundCtx { page }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_titles_and_folders() {
+        assert_eq!(month_title(2026, 1), "Січень 2026");
+        assert_eq!(day_dir(&Date::new(2026, 1, 7).unwrap()), "2026/01/07/");
+        assert_eq!(person_page_dir("people/a/", 0), "people/a/");
+        assert_eq!(person_page_dir("people/a/", 2), "people/a/page/3/");
+    }
+}

@@ -1,0 +1,482 @@
+//! Rendering the site model to pages, feeds and the sitemap through Tera.
+//!
+//! [`Templates::load`] compiles the built-in templates (the repository's `templates/`, embedded
+//! in the binary) overridden by same-named files in the site's `templates/` folder (which may
+//! add templates of its own, e.g. for an article's `template:`), once. [`render`] builds the
+//! shared pieces of context (one card per article, one link per person) once, then renders
+//! every page in parallel and returns the files sorted by path.
+//!
+//! Templates get plain serialisable contexts ([`context`]); every string is escaped by Tera's
+//! autoescape (on for `.html` and `.xml`) except an article's body HTML. Links in contexts are
+//! paths from the site root; each page has a `root` prefix to make them relative ([`links`]).
+
+pub mod context;
+pub mod links;
+
+use crate::site::{Site, SiteError};
+use context::Shared;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// One output file: a path relative to the output folder ('/'-separated) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The built-in templates, embedded from the repository's `templates/` folder.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("card.html", include_str!("../../templates/card.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("day.html", include_str!("../../templates/day.html")),
+    ("month.html", include_str!("../../templates/month.html")),
+    ("year.html", include_str!("../../templates/year.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    ("people.html", include_str!("../../templates/people.html")),
+    ("person.html", include_str!("../../templates/person.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+];
+
+/// The stylesheet, copied as it is (not a Tera template); `templates/style.css` overrides it.
+pub const DEFAULT_STYLE: &str = include_str!("../../templates/style.css");
+
+/// The compiled templates: the built-in defaults, overridden by the site's `templates/`.
+pub struct Templates {
+    tera: tera::Tera,
+    /// Template name → the file it came from (for error messages).
+    sources: std::collections::HashMap<String, PathBuf>,
+    style: Vec<u8>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("names", &self.tera.get_template_names().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Escapes `& < > " '` and drops the characters XML 1.0 forbids (C0 controls other than tab,
+/// newline and carriage return; U+FFFE and U+FFFF). Works on bytes: every byte it looks for is
+/// ASCII (or starts U+FFFE/U+FFFF), so slices always fall on character boundaries.
+fn escape(input: &str) -> String {
+    let bytes = input.as_bytes();
+    let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
+    let mut last = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (rep, skip) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            0..=8 | 11 | 12 | 14..=31 | 127 => ("", 1),
+            0xEF if bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE) | Some(0xBF)) =>
+            {
+                ("", 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&input[last..i]);
+        out.push_str(rep);
+        i += skip;
+        last = i;
+    }
+    out.push_str(&input[last..]);
+    out
+}
+
+/// The line a Tera error points at (`--> 3:5` in a parse error), if any.
+fn tera_line(e: &tera::Error) -> Option<usize> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        let msg = err.to_string();
+        if let Some(pos) = msg.find("--> ") {
+            let digits: String = msg[pos + 4..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Ok(n) = digits.parse() {
+                return Some(n);
+            }
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// The whole chain of a Tera error on one line.
+fn tera_message(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = std::error::Error::source(e);
+    while let Some(err) = cur {
+        let m = err.to_string();
+        // Pest errors span several lines; keep them readable but compact.
+        parts.push(m.trim().replace('\n', "\n    "));
+        cur = err.source();
+    }
+    parts.join(": ")
+}
+
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape);
+    // Output must not depend on the environment.
+    tera.register_function(
+        "get_env",
+        |_: &std::collections::HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            Err(tera::Error::msg(
+                "get_env is disabled: output must not depend on the environment",
+            ))
+        },
+    );
+    tera
+}
+
+impl Templates {
+    /// Compiles the templates of the site at `root`; errors name the template file and line.
+    pub fn load(root: &Path) -> Result<Templates, Vec<SiteError>> {
+        let mut errors = Vec::new();
+        let mut sources = std::collections::HashMap::new();
+        let mut texts: std::collections::BTreeMap<String, String> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, t)| {
+                sources.insert(
+                    n.to_string(),
+                    PathBuf::from(format!("templates/{n} (built-in)")),
+                );
+                (n.to_string(), t.to_string())
+            })
+            .collect();
+        let mut style = DEFAULT_STYLE.as_bytes().to_vec();
+        let dir = root.join("templates");
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        errors.push(SiteError {
+                            file: dir.clone(),
+                            line: None,
+                            message: e.to_string(),
+                        });
+                        continue;
+                    }
+                };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let path = entry.path();
+                let Ok(rel) = path.strip_prefix(&dir) else {
+                    continue;
+                };
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if name.starts_with('.') || name.ends_with('~') {
+                    continue;
+                }
+                if name == "style.css" {
+                    match std::fs::read(path) {
+                        Ok(b) => style = b,
+                        Err(e) => errors.push(SiteError {
+                            file: path.to_path_buf(),
+                            line: None,
+                            message: format!("cannot read: {e}"),
+                        }),
+                    }
+                    continue;
+                }
+                match std::fs::read_to_string(path) {
+                    Ok(t) => {
+                        sources.insert(name.clone(), path.to_path_buf());
+                        texts.insert(name, t);
+                    }
+                    Err(e) => errors.push(SiteError {
+                        file: path.to_path_buf(),
+                        line: None,
+                        message: format!("cannot read: {e}"),
+                    }),
+                }
+            }
+        }
+        // Parse each template alone first, so every syntax error is reported.
+        for (name, text) in &texts {
+            let mut one = new_tera();
+            if let Err(e) = one.add_raw_template(name, text) {
+                let msg = tera_message(&e);
+                // A missing parent is not this template's syntax error; the full pass sees it.
+                if msg.contains("Failed to parse") {
+                    errors.push(SiteError {
+                        file: sources.get(name).cloned().unwrap_or_else(|| name.into()),
+                        line: tera_line(&e),
+                        message: msg,
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = new_tera();
+        if let Err(e) = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            let msg = tera_message(&e);
+            let file = texts
+                .keys()
+                .find(|n| msg.contains(&format!("'{n}'")))
+                .and_then(|n| sources.get(n).cloned())
+                .unwrap_or_else(|| dir.clone());
+            return Err(vec![SiteError {
+                file,
+                line: tera_line(&e),
+                message: msg,
+            }]);
+        }
+        Ok(Templates {
+            tera,
+            sources,
+            style,
+        })
+    }
+
+    /// True when a template of that name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    fn source(&self, name: &str) -> PathBuf {
+        self.sources
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+    }
+
+    /// Renders `name` with `ctx` into a file at `path`.
+    fn page<T: serde::Serialize>(
+        &self,
+        name: &str,
+        path: String,
+        ctx: &T,
+        size_hint: usize,
+    ) -> Result<OutputFile, SiteError> {
+        let context = tera::Context::from_serialize(ctx).map_err(|e| SiteError {
+            file: self.source(name),
+            line: None,
+            message: format!("cannot build the context of {path}: {}", tera_message(&e)),
+        })?;
+        let mut bytes = Vec::with_capacity(size_hint);
+        self.tera
+            .render_to(name, &context, &mut bytes)
+            .map_err(|e| SiteError {
+                file: self.source(name),
+                line: tera_line(&e),
+                message: format!("rendering {path}: {}", tera_message(&e)),
+            })?;
+        Ok(OutputFile { path, bytes })
+    }
+}
+
+/// One output file to produce.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Article(usize),
+    Day(usize),
+    Month(usize),
+    Year(usize),
+    Archive,
+    People,
+    /// Person index, page number from 0.
+    Person(usize, usize),
+    PersonFeed(usize),
+    Feed,
+    Sitemap,
+    NotFound,
+    Style,
+}
+
+/// Renders every page, feed and sitemap of `site`.
+pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec<SiteError>> {
+    let mut errors = Vec::new();
+    // Unknown article templates.
+    for a in &site.articles {
+        if let Some(t) = &a.template {
+            if !templates.has(t) {
+                errors.push(SiteError {
+                    file: site.root.join(&a.file),
+                    line: None,
+                    message: format!(
+                        "template `{t}` does not exist: add templates/{t} or remove `template:`"
+                    ),
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let shared = Shared::new(site);
+    let mut jobs = vec![
+        Job::Home,
+        Job::Archive,
+        Job::People,
+        Job::Feed,
+        Job::Sitemap,
+        Job::NotFound,
+        Job::Style,
+    ];
+    jobs.extend((0..site.articles.len()).map(Job::Article));
+    jobs.extend((0..site.days.len()).map(Job::Day));
+    jobs.extend((0..site.months.len()).map(Job::Month));
+    jobs.extend((0..site.years.len()).map(Job::Year));
+    let page_size = site.config.page_size.max(1);
+    for (i, p) in site.people.iter().enumerate() {
+        let pages = p.articles.len().div_ceil(page_size).max(1);
+        jobs.extend((0..pages).map(|n| Job::Person(i, n)));
+        jobs.push(Job::PersonFeed(i));
+    }
+    let results: Vec<Result<OutputFile, SiteError>> = jobs
+        .par_iter()
+        .map(|&job| render_job(job, &shared, templates))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for w in files.windows(2) {
+        if w[0].path == w[1].path {
+            errors.push(SiteError {
+                file: site.root.clone(),
+                line: None,
+                message: format!("two pages would be written to {}", w[0].path),
+            });
+        }
+    }
+    for f in &files {
+        if !links::is_safe_path(&f.path) {
+            errors.push(SiteError {
+                file: site.root.clone(),
+                line: None,
+                message: format!("refusing to write outside the output folder: {:?}", f.path),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn render_job(job: Job, sh: &Shared, t: &Templates) -> Result<OutputFile, SiteError> {
+    use context as c;
+    match job {
+        Job::Home => t.page("index.html", "index.html".into(), &c::home(sh), 32 << 10),
+        Job::Article(i) => {
+            let a = &sh.site.articles[i];
+            let name = a.template.as_deref().unwrap_or("article.html");
+            t.page(
+                name,
+                links::index_of(&a.url),
+                &c::article(sh, i),
+                a.body_html.len() + (8 << 10),
+            )
+        }
+        Job::Day(i) => {
+            let ctx = c::day(sh, i);
+            t.page("day.html", links::index_of(&ctx.page.dir), &ctx, 16 << 10)
+        }
+        Job::Month(i) => {
+            let ctx = c::month(sh, i);
+            t.page("month.html", links::index_of(&ctx.page.dir), &ctx, 32 << 10)
+        }
+        Job::Year(i) => {
+            let ctx = c::year(sh, i);
+            t.page("year.html", links::index_of(&ctx.page.dir), &ctx, 8 << 10)
+        }
+        Job::Archive => {
+            let ctx = c::archive(sh);
+            t.page(
+                "archive.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                16 << 10,
+            )
+        }
+        Job::People => {
+            let ctx = c::people(sh);
+            t.page(
+                "people.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                64 << 10,
+            )
+        }
+        Job::Person(i, n) => {
+            let ctx = c::person(sh, i, n);
+            t.page(
+                "person.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                16 << 10,
+            )
+        }
+        Job::PersonFeed(i) => {
+            let ctx = c::person_feed(sh, i);
+            let path = format!("{}atom.xml", sh.site.people[i].url);
+            t.page("atom.xml", path, &ctx, 32 << 10)
+        }
+        Job::Feed => t.page("atom.xml", "atom.xml".into(), &c::site_feed(sh), 64 << 10),
+        Job::Sitemap => t.page(
+            "sitemap.xml",
+            "sitemap.xml".into(),
+            &c::sitemap(sh),
+            128 << 10,
+        ),
+        Job::NotFound => t.page("404.html", "404.html".into(), &c::not_found(sh), 4 << 10),
+        Job::Style => Ok(OutputFile {
+            path: "style.css".into(),
+            bytes: t.style.clone(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_quotes_and_drops_controls() {
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape("Київ\u{fffe}\u{7f} «мир»\u{ffff}"), "Київ «мир»");
+        assert_eq!(escape("\t\n\r"), "\t\n\r");
+        assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn built_in_templates_compile() {
+        let t = Templates::load(Path::new("/nonexistent-litopys-root"));
+        assert!(t.is_ok(), "{:?}", t.err());
+    }
+}

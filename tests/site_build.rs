@@ -1,0 +1,413 @@
+//! Builds small sites in temporary folders through the library API (`Site::load` + `render`)
+//! and checks the output as a whole: links, order, pagination, escaping, determinism, errors.
+
+use litopys::config::Config;
+use litopys::people::Registry;
+use litopys::render::{self, OutputFile, Templates};
+use litopys::site::Site;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(p, text).unwrap();
+}
+
+fn article(date: &str, title: &str, people: &[&str], extra: &str, body: &str) -> String {
+    let people: Vec<String> = people.iter().map(|p| format!("\"{p}\"")).collect();
+    format!(
+        "---\ntitle: '{}'\ndate: {date}\npeople: [{}]\n{extra}---\n\n{body}\n",
+        title.replace('\'', "''"),
+        people.join(", ")
+    )
+}
+
+fn config() -> Config {
+    Config {
+        page_size: 2,
+        home_days: 3,
+        base_url: "https://host/sub/path/".into(),
+        ..Config::default()
+    }
+}
+
+/// A small site: Ukrainian names, shared people, a `<script>` in a title, a slug collision.
+fn sample_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "content/articles/01-paris.md",
+        &article(
+            "2026-01-07",
+            "Переговори у Парижі",
+            &["Кирило Буданов", "Володимир Зеленський", "Олена Ґалаґан"],
+            "roles:\n- person: Кирило Буданов\n  role: керівник Офісу президента\nsummary: 'Лід <b>жирний</b>'\n",
+            "Перший абзац.\n\nДругий <script>alert(1)</script> абзац.",
+        ),
+    );
+    write(
+        root,
+        "content/articles/02-paris-again.md",
+        &article(
+            "2026-01-07",
+            "Переговори у Парижі",
+            &["Володимир Зеленський", "Іван Гуменюк"],
+            "",
+            "Ще одна стаття з тією ж назвою.",
+        ),
+    );
+    write(
+        root,
+        "content/articles/03-script.md",
+        &article(
+            "2026-01-06",
+            "<script>alert('x')</script> Новини дня",
+            &[
+                "Володимир Зеленський",
+                "Андрій Ермак",
+                "Їжак",
+                "Ілля Іванов",
+            ],
+            "",
+            "Текст з [посиланням](javascript:alert(1)).",
+        ),
+    );
+    write(
+        root,
+        "content/articles/04-en.md",
+        &article(
+            "2026-01-05",
+            "Talks in Paris",
+            &["Donald Trump", "Кирило Буданов", "Олександр Євтушенко"],
+            "language: en\n",
+            "English text.",
+        ),
+    );
+    for d in 1..=3 {
+        write(
+            root,
+            &format!("content/articles/1{d}-older.md"),
+            &article(
+                &format!("2025-12-{:02}", d + 10),
+                &format!("Старша новина {d}"),
+                &["Володимир Зеленський", "Иван Иванченко"],
+                "",
+                "Текст.",
+            ),
+        );
+    }
+    dir
+}
+
+fn build(root: &Path) -> Vec<OutputFile> {
+    let templates = Templates::load(root).unwrap();
+    let site = Site::load(root, &config(), &Registry::default()).unwrap();
+    render::render(&site, &templates).unwrap()
+}
+
+fn html_entities(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+/// Every value of `attr="…"` in `html`.
+fn attrs<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let pat = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(p) = rest.find(&pat) {
+        rest = &rest[p + pat.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+fn text(files: &[OutputFile], path: &str) -> String {
+    let f = files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path}"));
+    String::from_utf8(f.bytes.clone()).unwrap()
+}
+
+#[test]
+fn every_internal_link_points_at_an_output_file() {
+    let dir = sample_site();
+    let files = build(dir.path());
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for must in [
+        "index.html",
+        "2026/01/07/perehovory-u-paryzhi/index.html",
+        "2026/01/07/perehovory-u-paryzhi-2/index.html",
+        "2026/01/07/index.html",
+        "2026/01/index.html",
+        "2026/index.html",
+        "archive/index.html",
+        "people/index.html",
+        "people/kyrylo-budanov/index.html",
+        "people/kyrylo-budanov/atom.xml",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "style.css",
+    ] {
+        assert!(paths.contains(must), "missing {must}; have {paths:?}");
+    }
+    let mut checked = 0;
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let html = std::str::from_utf8(&f.bytes).unwrap();
+        for href in attrs(html, "href").into_iter().chain(attrs(html, "src")) {
+            let href = html_entities(href);
+            if href.starts_with('#') {
+                continue;
+            }
+            if f.path == "404.html" {
+                assert!(href.starts_with("https://host/sub/path/"), "{href} in 404");
+                continue;
+            }
+            if href.contains(':') {
+                // Only the canonical link and the body's neutralised links may be absolute.
+                assert!(
+                    href.starts_with("https://host/sub/path/"),
+                    "{href} in {}",
+                    f.path
+                );
+                continue;
+            }
+            let target = litopys::render::links::resolve(&f.path, &href)
+                .unwrap_or_else(|| panic!("{href} in {} leaves the site", f.path));
+            assert!(
+                paths.contains(target.as_str()),
+                "{href} in {} → {target} does not exist",
+                f.path
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    // Relative from deep pages.
+    let a = text(&files, "2026/01/07/perehovory-u-paryzhi/index.html");
+    assert!(a.contains("href=\"../../../../index.html\""), "{a}");
+    assert!(a.contains("7 січня 2026"));
+    assert!(a.contains("href=\"../../../../people/kyrylo-budanov/index.html\""));
+    let en = text(&files, "2026/01/05/talks-in-paris/index.html");
+    assert!(en.contains("January 5, 2026"), "{en}");
+    assert!(en.contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn people_index_is_in_ukrainian_order_and_person_pages_paginate() {
+    let dir = sample_site();
+    let files = build(dir.path());
+    let people = text(&files, "people/index.html");
+    let order = [
+        "Кирило Буданов",
+        "Іван Гуменюк",
+        "Олена Ґалаґан",
+        "Андрій Ермак",
+        "Олександр Євтушенко",
+        "Володимир Зеленський",
+        "Иван Иванченко",
+        "Ілля Іванов",
+        "Їжак",
+        "Donald Trump",
+    ];
+    let pos: Vec<usize> = order
+        .iter()
+        .map(|n| {
+            people
+                .find(&format!(">{n}</a>"))
+                .unwrap_or_else(|| panic!("{n}"))
+        })
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{pos:?}\n{people}");
+    // Letter groups: Ґ separate from Г, Є from Е.
+    for l in ["Б", "Г", "Ґ", "Е", "Є", "И", "І", "Ї", "T"] {
+        assert!(people.contains(&format!("<h2>{l}</h2>")), "{l}");
+    }
+    // 6 articles with page size 2: three pages.
+    let z = "people/volodymyr-zelenskyi/";
+    let p1 = text(&files, &format!("{z}index.html"));
+    assert!(p1.contains("Статей: 6"), "{p1}");
+    assert!(p1.contains("href=\"page/2/index.html\"") || p1.contains("page/2/index.html"));
+    let p3 = text(&files, &format!("{z}page/3/index.html"));
+    assert!(p3.contains("href=\"../../../../index.html\""), "{p3}");
+    assert!(!files
+        .iter()
+        .any(|f| f.path == format!("{z}page/4/index.html")));
+    assert!(!files
+        .iter()
+        .any(|f| f.path == format!("{z}page/1/index.html")));
+    // Role with its date; co-mentions.
+    let b = text(&files, "people/kyrylo-budanov/index.html");
+    assert!(b.contains("керівник Офісу президента"), "{b}");
+    assert!(b.contains("7 січня 2026"));
+    assert!(b.contains(">Володимир Зеленський</a>"));
+}
+
+#[test]
+fn renders_are_byte_identical() {
+    let dir = sample_site();
+    let a = build(dir.path());
+    let b = build(dir.path());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.path, y.path);
+        assert!(x.bytes == y.bytes, "{} differs", x.path);
+    }
+    let mut sorted: Vec<&str> = a.iter().map(|f| f.path.as_str()).collect();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        a.iter().map(|f| f.path.as_str()).collect::<Vec<_>>()
+    );
+    for f in &a {
+        assert!(litopys::render::links::is_safe_path(&f.path), "{}", f.path);
+    }
+}
+
+#[test]
+fn nothing_from_content_becomes_markup() {
+    let dir = sample_site();
+    let files = build(dir.path());
+    for f in &files {
+        let s = String::from_utf8_lossy(&f.bytes);
+        assert!(!s.contains("<script"), "<script in {}", f.path);
+        assert!(!s.contains("javascript:"), "javascript: in {}", f.path);
+        assert!(!s.contains("<b>жирний"), "<b> in {}", f.path);
+    }
+    let feed = text(&files, "atom.xml");
+    assert!(
+        feed.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;&#x2F;script&gt;")
+            || feed.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "{feed}"
+    );
+    assert!(feed.starts_with("<?xml"));
+    assert!(feed.contains("<id>https://host/sub/path/2026/01/07/perehovory-u-paryzhi/</id>"));
+    let sitemap = text(&files, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://host/sub/path/people/kyrylo-budanov/</loc>"));
+}
+
+#[test]
+fn a_broken_template_names_its_file_and_line() {
+    let dir = sample_site();
+    write(
+        dir.path(),
+        "templates/index.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% if days %}\n<p>x</p>\n{% endblock content %}\n",
+    );
+    let errs = Templates::load(dir.path()).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let e = errs[0].to_string();
+    assert!(e.contains("templates/index.html"), "{e}");
+    assert!(!e.contains("built-in"), "{e}");
+    assert!(errs[0].line.is_some(), "{e}");
+}
+
+#[test]
+fn an_overriding_template_is_used_and_unknown_article_templates_are_errors() {
+    let dir = sample_site();
+    write(
+        dir.path(),
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}<p id=\"mine\">{{ days | length }}</p>{% endblock content %}",
+    );
+    write(
+        dir.path(),
+        "content/articles/05-custom.md",
+        &article("2026-01-08", "Своя", &[], "template: wide.html\n", "x"),
+    );
+    let templates = Templates::load(dir.path()).unwrap();
+    let site = Site::load(dir.path(), &config(), &Registry::default()).unwrap();
+    let errs = render::render(&site, &templates).unwrap_err();
+    assert!(errs[0].to_string().contains("05-custom.md"), "{errs:?}");
+    write(
+        dir.path(),
+        "templates/wide.html",
+        "{% extends \"article.html\" %}",
+    );
+    let templates = Templates::load(dir.path()).unwrap();
+    let files = render::render(&site, &templates).unwrap();
+    assert!(text(&files, "index.html").contains("<p id=\"mine\">3</p>"));
+}
+
+#[test]
+fn bad_front_matter_names_file_and_line_and_every_error_is_collected() {
+    let dir = sample_site();
+    write(
+        dir.path(),
+        "content/articles/bad-date.md",
+        "---\ntitle: Погана дата\ndate: 2026-02-30\n---\n\nx\n",
+    );
+    write(
+        dir.path(),
+        "content/articles/bad-yaml.md",
+        "---\ntitle: x\ndate: 2026-01-01\npeople: [a\n---\n",
+    );
+    write(
+        dir.path(),
+        "content/articles/no-fence.md",
+        "title: Без огорожі\n",
+    );
+    write(
+        dir.path(),
+        "content/articles/dup-a.md",
+        &article("2026-01-07", "A", &[], "slug: same\n", "x"),
+    );
+    write(
+        dir.path(),
+        "content/articles/dup-b.md",
+        &article("2026-01-07", "B", &[], "slug: same\n", "x"),
+    );
+    let errs = Site::load(dir.path(), &config(), &Registry::default()).unwrap_err();
+    let all: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    let find = |name: &str| {
+        errs.iter()
+            .find(|e| e.file.to_string_lossy().contains(name))
+            .unwrap_or_else(|| panic!("no error for {name}: {all:?}"))
+    };
+    // serde_yaml places errors raised while deserialising a value (an impossible date) at the
+    // start of the mapping, so only syntax errors get their exact line.
+    let e = find("bad-date.md");
+    assert!(e.line.is_some(), "{all:?}");
+    assert!(e.message.contains("2026-02-30"));
+    assert_eq!(find("no-fence.md").line, Some(1));
+    assert!(find("bad-yaml.md").line.is_some_and(|l| l >= 4), "{all:?}");
+    assert!(find("dup-b.md").message.contains("same"), "{all:?}");
+    assert_eq!(errs.len(), 4, "{all:?}");
+}
+
+#[test]
+fn same_day_title_collisions_get_suffixes_in_file_order() {
+    let dir = sample_site();
+    let site = Site::load(dir.path(), &config(), &Registry::default()).unwrap();
+    let urls: BTreeMap<String, String> = site
+        .articles
+        .iter()
+        .map(|a| (a.file.to_string_lossy().into_owned(), a.url.clone()))
+        .collect();
+    assert_eq!(
+        urls.get("content/articles/01-paris.md").map(String::as_str),
+        Some("2026/01/07/perehovory-u-paryzhi/")
+    );
+    assert_eq!(
+        urls.get("content/articles/02-paris-again.md")
+            .map(String::as_str),
+        Some("2026/01/07/perehovory-u-paryzhi-2/")
+    );
+    assert_eq!(site.article_count(), 7);
+    assert_eq!(site.person_count(), 10);
+    let report = litopys::site::people_report(&site, false);
+    assert!(report.contains("Володимир Зеленський"), "{report}");
+    let _ = litopys::site::people_report(&site, true);
+}
