@@ -193,8 +193,17 @@ const M_SIB: MascEndings = MascEndings {
     gen: &["а"],
     dat: &["у", "еві"],
     ins: &["ем"],
-    loc: &["еві", "у"],
+    loc: &["еві", "у", "і"],
     voc: &["у", "е"],
+};
+/// Sibilant given names (Джордж): no bare -і in the locative, which would clash with
+/// feminine forms (Джорджі ← Джорджа).
+const M_SIB_NAME: MascEndings = MascEndings {
+    gen: &["а"],
+    dat: &["у", "еві"],
+    ins: &["ем"],
+    loc: &["еві", "у"],
+    voc: &["е", "у"],
 };
 const M_SOFT: MascEndings = MascEndings {
     gen: &["я"],
@@ -279,7 +288,7 @@ fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
     }
     let sib = before.is_some_and(is_sibilant);
     match case {
-        Cases::GEN if sib => vec![(b, &["і"])],
+        Cases::GEN if sib => vec![(b, &["і", "и"])],
         Cases::GEN => vec![(b, &["и"])],
         Cases::DAT | Cases::LOC if sib => vec![(b, &["і"])],
         Cases::DAT | Cases::LOC => vec![(alternate_velar(stem), &["і"])],
@@ -346,7 +355,7 @@ fn given_parts(k: &str, gender: Gender, case: Cases) -> Parts<'_> {
         Some('о') => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_O, case),
         Some('й') => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_J, case),
         Some('ь') => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_SOFT, case),
-        Some(c) if is_sibilant(c) => masc_parts(k, &[Cow::Borrowed(k)], &M_SIB, case),
+        Some(c) if is_sibilant(c) => masc_parts(k, &[Cow::Borrowed(k)], &M_SIB_NAME, case),
         Some(c) if is_consonant(c) => {
             let stem = Cow::Borrowed(given_alternation(k).unwrap_or(k));
             if matches!(k, "ігор" | "лазар" | "цезар") {
@@ -381,13 +390,6 @@ pub fn given_forms(k: &str, gender: Gender, indeclinable: bool) -> Vec<(String, 
             }
         }
     }
-    // Vowel-final masculine names are sometimes left undeclined before an indeclinable
-    // surname (з Марко Рубіо).
-    if gender == Gender::Male && k.ends_with('о') {
-        if let Some((_, c)) = out.iter_mut().find(|(g, _)| g == k) {
-            *c = c.union(Cases::ALL);
-        }
-    }
     out
 }
 
@@ -400,6 +402,15 @@ fn given_readings_key(k: &str) -> Vec<GivenForm> {
                 gender: e.gender,
                 cases,
             });
+        }
+    }
+    if out.is_empty() {
+        // A dropped apostrophe after a labial or р (Вячеслава → Вʼячеслава, Маряна).
+        if let Some(fixed) = insert_apostrophe(k) {
+            let r = given_readings_key(&fixed);
+            if !r.is_empty() {
+                return r;
+            }
         }
     }
     if out.is_empty() {
@@ -423,6 +434,22 @@ fn given_readings_key(k: &str) -> Vec<GivenForm> {
         }
     }
     out
+}
+
+/// `k` with ʼ inserted between a labial / р and a following я, ю, є, ї (first place only).
+fn insert_apostrophe(k: &str) -> Option<String> {
+    let chars: Vec<char> = k.chars().collect();
+    for i in 1..chars.len() {
+        if matches!(chars[i], 'я' | 'ю' | 'є' | 'ї')
+            && matches!(chars[i - 1], 'б' | 'п' | 'в' | 'м' | 'ф' | 'р')
+        {
+            let mut s: String = chars[..i].iter().collect();
+            s.push(APOS);
+            s.extend(&chars[i..]);
+            return Some(s);
+        }
+    }
+    None
 }
 
 /// Readings of `token` as a (possibly inflected) given name.
@@ -852,8 +879,8 @@ fn restore_i(stem: &str) -> Option<String> {
 
 /// Stem variants to try as the base of a nominative: as is, velar restored (сибіз → сибіг),
 /// fleeting vowel inserted (лубінц → лубінець), і restored (кривонос → кривоніс).
-fn stem_variants(stem: &str) -> Vec<(String, bool)> {
-    let mut v: Vec<(String, bool)> = vec![(stem.to_string(), false)];
+fn stem_variants(stem: &str) -> Vec<(String, u8)> {
+    let mut v: Vec<(String, u8)> = vec![(stem.to_string(), 0)];
     let chars: Vec<char> = stem.chars().collect();
     let n = chars.len();
     if n == 0 {
@@ -869,7 +896,7 @@ fn stem_variants(stem: &str) -> Vec<(String, bool)> {
     if let Some(r) = velar {
         let mut s: String = chars[..n - 1].iter().collect();
         s.push(r);
-        v.push((s, false));
+        v.push((s, 0));
     }
     if n >= 3 && matches!(last, 'ц' | 'к' | 'л' | 'н') {
         let prev = chars[n - 2];
@@ -877,18 +904,31 @@ fn stem_variants(stem: &str) -> Vec<(String, bool)> {
             let mut s: String = chars[..n - 2].iter().collect();
             s.push('є');
             s.push(last);
-            v.push((s, false));
+            v.push((s, 0));
+        } else if prev == 'ь' && last == 'ц' {
+            // подольц → подолець
+            let mut s: String = chars[..n - 2].iter().collect();
+            s.push('е');
+            s.push(last);
+            v.push((s, 0));
         } else if is_consonant(prev) {
             for ins in ['е', 'о'] {
                 let mut s: String = chars[..n - 1].iter().collect();
                 s.push(ins);
                 s.push(last);
-                v.push((s, false));
+                v.push((s, 0));
             }
         }
     }
     if let Some(s) = restore_i(stem) {
-        v.push((s, true));
+        v.push((s, 1));
+    }
+    // е → і before a soft ending (киселя → кисіль, лебедя → лебідь)
+    if n >= 3 && chars[n - 2] == 'е' && is_consonant(last) && is_consonant(chars[n - 3]) {
+        let mut s: String = chars[..n - 2].iter().collect();
+        s.push('і');
+        s.push(last);
+        v.push((s, 2));
     }
     v
 }
@@ -925,7 +965,7 @@ fn common_ending(k: &str) -> bool {
 /// Prior of the most likely case among `cases` (nominative and genitive are the most frequent
 /// in news text, the vocative the least).
 fn case_prior(cases: Cases) -> i32 {
-    const W: [i32; 7] = [4, 3, 2, 2, 3, 1, 0];
+    const W: [i32; 7] = [4, 3, 2, 2, 3, 1, -1];
     Cases::EACH
         .iter()
         .zip(W)
@@ -1007,6 +1047,9 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
             if is_consonant(l) || l == 'ь' {
                 p -= 1;
             }
+            if ends_any(k, &["оя", "ея", "уя", "ої", "ею"]) {
+                p -= 15; // загребельськоя
+            }
         }
         Gender::Unknown => {}
     }
@@ -1072,9 +1115,8 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
     }
     if alt {
         // і restored in the last syllable (Кривоноса → Кривоніс): only for attested surnames.
-        if listed.is_some() {
-            s += 20;
-        } else {
+        // Frequency decides when both exist (Кривоноса → Кривонос 837 vs Кривоніс 3055).
+        if listed.is_none() {
             s -= 3;
         }
     }
@@ -1090,7 +1132,7 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
             // «Петра Порошенко»: possible, but for Ukrainian -ко the declined reading is the
             // rule; foreign -о (Фіцо) does not decline.
             s -= if nom.ends_with("ко") || listed.is_some() {
-                8
+                4
             } else {
                 1
             };
@@ -1100,7 +1142,7 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
         s -= 1;
     }
     if gender == Gender::Male {
-        s += 1;
+        s += 2; // news names more men than women: «Голяшкіна» alone is more often his genitive
     }
     s + case_prior(cases) + shape_penalty(nom, gender)
 }
@@ -1118,8 +1160,12 @@ fn surname_readings_key(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameRea
         if char_len(stem) < 2 {
             continue;
         }
-        for (base, alt) in stem_variants(stem) {
+        for (base, alt_kind) in stem_variants(stem) {
+            let alt = alt_kind != 0;
             for tail in NOM_TAILS {
+                if alt_kind == 2 && *tail != "ь" {
+                    continue;
+                }
                 let cand = format!("{base}{tail}");
                 if seen.contains(&cand) {
                     continue;
@@ -1559,7 +1605,7 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
     } else {
         (
             Some(0),
-            if words.len() >= 3 && patr_at(1).is_some() {
+            if words.len() >= 2 && !readings[0].is_empty() && patr_at(1).is_some() {
                 Some(1)
             } else {
                 None
@@ -1609,11 +1655,7 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
         let mut c = r.cases.intersect(cases);
         // «Володимира», «Кіра», «Джорджа»: a masculine genitive far more often than a rare
         // feminine nominative.
-        let mut penalty = if both_genders && r.gender == Gender::Male {
-            4
-        } else {
-            0
-        };
+        let mut penalty = given_prior(r, &wkeys[gi], both_genders);
         if c.is_empty() {
             c = r.cases;
             penalty -= 5;
@@ -1633,14 +1675,49 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
     if let Some((_, c)) = best {
         return c;
     }
-    // Unknown given name: reduce it like a name word of unknown gender, then the surname.
+    // Unknown given name: reduce it with the name paradigms of each gender, jointly with the
+    // surname (one gender, one case).
     let gk = &wkeys[gi];
-    let (gname, gg) = match best_surname_word(gk, patr_gender, cases) {
-        Some((n, g, _, _)) if char_len(gk) > 2 => (recase(&n, words[gi]), g),
-        _ => (title_if_caps(words[gi]), patr_gender),
+    let genders: &[Gender] = match patr_gender {
+        Gender::Unknown => &[Gender::Male, Gender::Female],
+        Gender::Male => &[Gender::Male],
+        Gender::Female => &[Gender::Female],
     };
-    let (s, g, _, _) = reduce_surname(&surname_tok_range, gg, cases);
-    canonical_from(Some(gname), Some(s), g)
+    let mut best: Option<(i32, Canonical)> = None;
+    for &g in genders {
+        let (gname, gc, gs) = match best_surname_word(gk, g, cases) {
+            Some((n, _, c, sc)) if char_len(gk) > 2 => (recase(&n, words[gi]), c, sc),
+            _ => (title_if_caps(words[gi]), cases, -10),
+        };
+        let (s, sg, _, score) = reduce_surname(&surname_tok_range, g, gc);
+        let total = score + gs;
+        let cand = canonical_from(Some(gname), Some(s), sg);
+        if best.as_ref().is_none_or(|(b, _)| total > *b) {
+            best = Some((total, cand));
+        }
+    }
+    match best {
+        Some((_, c)) => c,
+        None => canonical_from(Some(title_if_caps(words[gi])), None, patr_gender),
+    }
+}
+
+/// Prior of a given-name reading: common names over rare homographs (Світлана, not the rare
+/// masculine «Світлан» in the genitive), masculine over feminine when both are common
+/// (Олександра), the nominative when the token is one.
+fn given_prior(r: &GivenForm, token_key: &str, both_genders: bool) -> i32 {
+    let k = names::key(&r.nominative);
+    let mut p = 0;
+    if names::is_common_given(&k) {
+        p += 5;
+    }
+    if both_genders && r.gender == Gender::Male {
+        p += 2;
+    }
+    if k == token_key {
+        p += 1;
+    }
+    p
 }
 
 fn best_given(readings: &[GivenForm], cases: Cases) -> Option<&GivenForm> {
@@ -1648,6 +1725,7 @@ fn best_given(readings: &[GivenForm], cases: Cases) -> Option<&GivenForm> {
         let c = r.cases.intersect(cases);
         (
             !c.is_empty(),
+            names::is_common_given(&names::key(&r.nominative)),
             c.contains(Cases::NOM),
             r.gender == Gender::Male && c.intersects(Cases(2 | 8)),
         )
