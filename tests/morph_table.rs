@@ -583,3 +583,16 @@ fn hostile_input_never_panics() {
     let s = "ю".repeat(10_000);
     let _ = canonicalize(&s, Cases::ALL);
 }
+
+#[test]
+fn debug_readings() {
+    for (t, g, c) in [
+        ("Козименко", Gender::Male, Cases(100)),
+        ("Козименко", Gender::Female, Cases(8)),
+    ] {
+        eprintln!(
+            "{t}: {:?}",
+            litopys::people::morph::surname_readings(t, g, c)
+        );
+    }
+}

@@ -288,7 +288,7 @@ fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
     }
     let sib = before.is_some_and(is_sibilant);
     match case {
-        Cases::GEN if sib => vec![(b, &["і", "и"])],
+        Cases::GEN if sib => vec![(b, &["і"])],
         Cases::GEN => vec![(b, &["и"])],
         Cases::DAT | Cases::LOC if sib => vec![(b, &["і"])],
         Cases::DAT | Cases::LOC => vec![(alternate_velar(stem), &["і"])],
@@ -639,7 +639,7 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
     let Some(last) = last_char(k) else {
         return &[Par::Indecl];
     };
-    if ends_any(k, &["их", "іх", "аго", "яго", "ово"]) {
+    if ends_any(k, &["их", "аго", "яго", "ово"]) {
         return &[Par::Indecl];
     }
     match last {
@@ -698,6 +698,9 @@ fn noun_stems(base: &str) -> Vec<Cow<'_, str>> {
                 v.push(Cow::Owned(s));
             } else if is_consonant(a) || (b == 'є') {
                 let mut s: String = chars[..n - 2].iter().collect();
+                if a == 'л' && c == 'ц' {
+                    s.push('ь'); // Подолець → Подольця
+                }
                 s.push(c);
                 v.push(Cow::Owned(s));
             }
@@ -1033,6 +1036,14 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
                 p -= 20;
             } else if matches!(l, 'а' | 'я') {
                 p -= 3;
+            }
+            if ends_any(k, &["ськ", "цьк", "зьк"])
+                || (ends_any(k, &["сько", "цько"])
+                    && chars
+                        .get(n.wrapping_sub(5))
+                        .is_some_and(|&c| is_consonant(c)))
+            {
+                p -= 20; // an adjectival stem, not a nominative (Вадзінсько)
             }
         }
         Gender::Female => {
@@ -1685,8 +1696,8 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
     };
     let mut best: Option<(i32, Canonical)> = None;
     for &g in genders {
-        let (gname, gc, gs) = match best_surname_word(gk, g, cases) {
-            Some((n, _, c, sc)) if char_len(gk) > 2 => (recase(&n, words[gi]), c, sc),
+        let (gname, gc, gs) = match unknown_given(gk, g, cases) {
+            Some((n, c, sc)) if char_len(gk) > 2 => (recase(&n, words[gi]), c, sc),
             _ => (title_if_caps(words[gi]), cases, -10),
         };
         let (s, sg, _, score) = reduce_surname(&surname_tok_range, g, gc);
@@ -1700,6 +1711,50 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
         Some((_, c)) => c,
         None => canonical_from(Some(title_if_caps(words[gi])), None, patr_gender),
     }
+}
+
+/// Best reading of a given name missing from the gazetteer (Пантелій, Гарегіна), with the
+/// given-name paradigms of `gender`: (nominative, cases, score).
+fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases, i32)> {
+    let mut best: Option<(String, Cases, i32)> = None;
+    for e in OBLIQUE_ENDINGS {
+        let Some(stem) = k.strip_suffix(e) else {
+            continue;
+        };
+        if char_len(stem) < 2 {
+            continue;
+        }
+        for tail in NOM_TAILS {
+            let cand = format!("{stem}{tail}");
+            let mut m = Cases(0);
+            for c in Cases::EACH {
+                if cases.contains(c) && parts_contain(&given_parts(&cand, gender, c), k) {
+                    m = m.union(c);
+                }
+            }
+            if m.is_empty() {
+                continue;
+            }
+            let mut score = case_prior(m) + shape_penalty(&cand, gender);
+            if cand == k && matches!(last_char(k), Some('у' | 'ю' | 'і' | 'ї' | 'и' | 'е' | 'є'))
+            {
+                score -= 5; // Райану, Єлізаветі: a case form, not a vowel-final name
+            }
+            if gender == Gender::Male {
+                score += 2;
+            }
+            if names::is_common_given(&cand) {
+                score += 5;
+            }
+            if tail.is_empty() || *tail == "а" {
+                score += 1; // Єлізаветі → Єлізавета rather than «Єлізаветя»
+            }
+            if best.as_ref().is_none_or(|(_, _, b)| score > *b) {
+                best = Some((cand, m, score));
+            }
+        }
+    }
+    best
 }
 
 /// Prior of a given-name reading: common names over rare homographs (Світлана, not the rare
