@@ -360,6 +360,9 @@ fn given_parts(k: &str, gender: Gender, case: Cases) -> Parts<'_> {
             let stem = Cow::Borrowed(given_alternation(k).unwrap_or(k));
             if matches!(k, "ігор" | "лазар" | "цезар") {
                 masc_parts(k, &[stem], &M_SOFT, case)
+            } else if k == "лев" {
+                // Лева (the norm) and the widespread Льва
+                masc_parts(k, &[stem, Cow::Borrowed("льв")], &M_HARD, case)
             } else {
                 masc_parts(k, &[stem], &M_HARD, case)
             }
@@ -559,10 +562,11 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
     if let Some(s) = base.strip_suffix('й').or_else(|| base.strip_suffix('ь')) {
         cands.push(s.to_string());
     }
-    // о/е → і in the last syllable (Федорович ← Федір).
+    // о/е → і in the last syllable (Федорович ← Федір; Якович ← Яків).
     if let Some(alt) = restore_i(&base) {
         cands.push(alt);
     }
+    cands.push(format!("{base}ів"));
     cands.iter().any(|c| male(c))
 }
 
@@ -1013,6 +1017,12 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
     if matches!(l, 'ы' | 'э' | 'ё' | 'ъ') {
         p -= 30;
     }
+    if ends_any(k, &["оя", "ея", "уя", "ої", "ею"]) {
+        p -= 15; // загребельськоя, гонтарєвоя
+    }
+    if l == 'к' && b == 'ь' {
+        p -= 10; // смольк
+    }
     // Case endings left on a "nominative".
     if ends_any(
         k,
@@ -1057,9 +1067,6 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
             }
             if is_consonant(l) || l == 'ь' {
                 p -= 1;
-            }
-            if ends_any(k, &["оя", "ея", "уя", "ої", "ею"]) {
-                p -= 15; // загребельськоя
             }
         }
         Gender::Unknown => {}
@@ -1133,6 +1140,9 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
     }
     if common_ending(nom) {
         s += 2;
+    }
+    if listed.is_none() && ends_any(nom, &["ой", "ей"]) {
+        s -= 3; // Дорою → Дора rather than «Дорой»
     }
     if par == Par::Indecl && nom == token {
         s += indecl_penalty(nom);
@@ -1434,7 +1444,8 @@ fn tokenize(span: &str) -> Vec<Tok> {
                 continue;
             }
             let w = w.trim_end_matches('.');
-            if is_particle(w) {
+            // Particles and any other lowercase word (та, з) stay as written.
+            if is_particle(w) || w.chars().next().is_some_and(char::is_lowercase) {
                 toks.push(Tok::Particle(w.to_string()));
             } else {
                 toks.push(Tok::Word(w.to_string()));
@@ -1616,7 +1627,7 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
     } else {
         (
             Some(0),
-            if words.len() >= 2 && !readings[0].is_empty() && patr_at(1).is_some() {
+            if words.len() >= 2 && patronymic_after_given(&readings[0], &wkeys[1], words.len()) {
                 Some(1)
             } else {
                 None
@@ -1755,6 +1766,25 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
         }
     }
     best
+}
+
+/// Whether the word after a given name is its patronymic: the genders agree, and in a
+/// two-word span the word is not a frequent surname (Олексія Богдановича: a surname).
+fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool {
+    let Some((g, c)) = patronymic_key(k, false) else {
+        return false;
+    };
+    if !given.iter().any(|r| r.gender == g && r.cases.intersects(c)) {
+        return false;
+    }
+    if n_words == 2 {
+        if let Some((n, _, _, _)) = best_surname_word(k, g, c) {
+            if names::surname_rank_key(&n).is_some_and(|r| r < names::TOP_SURNAMES) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Prior of a given-name reading: common names over rare homographs (Світлана, not the rare
