@@ -11,6 +11,8 @@
 //! the input (ALL CAPS → title case per hyphen part).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -797,8 +799,35 @@ fn parts_contain(parts: &Parts<'_>, token: &str) -> bool {
 /// lowercase form `token`.
 fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
     let mut m = Cases(0);
+    if cases.contains(Cases::NOM) && k == token {
+        m = Cases::NOM;
+    }
+    if par == Par::Indecl {
+        return if k == token { cases } else { m };
+    }
+    // Noun paradigms: compute the oblique stems once.
+    let noun = match par {
+        Par::Soft => Some((noun_stems(k.strip_suffix('ь').unwrap_or(k)), &M_SOFT)),
+        Par::Hard => Some((noun_stems(k), &M_HARD)),
+        Par::Sib => Some((noun_stems(k), &M_SIB)),
+        _ => None,
+    };
+    if let Some((stems, ends)) = noun {
+        if !stems.iter().any(|s| token.starts_with(s.as_ref())) {
+            return m;
+        }
+        for c in Cases::EACH {
+            if c != Cases::NOM
+                && cases.contains(c)
+                && parts_contain(&masc_parts(k, &stems, ends, c), token)
+            {
+                m = m.union(c);
+            }
+        }
+        return m;
+    }
     for c in Cases::EACH {
-        if cases.contains(c) && parts_contain(&surname_parts(k, par, c), token) {
+        if c != Cases::NOM && cases.contains(c) && parts_contain(&surname_parts(k, par, c), token) {
             m = m.union(c);
         }
     }
@@ -938,6 +967,26 @@ fn stem_variants(stem: &str) -> Vec<(String, u8)> {
         v.push((s, 2));
     }
     v
+}
+
+/// Whether some paradigm whose nominative ends in `tail` has the case ending `e` (a cheap
+/// filter before verification).
+fn tail_takes_ending(tail: &str, e: &str) -> bool {
+    match tail {
+        "" => matches!(
+            e,
+            "" | "а" | "у" | "ові" | "ом" | "е" | "еві" | "ем" | "і" | "им" | "я" | "ю"
+        ),
+        "о" => matches!(e, "" | "а" | "у" | "ові" | "ом" | "е"),
+        "а" => matches!(e, "" | "и" | "і" | "у" | "ою" | "о" | "ої" | "ій" | "ею"),
+        "я" => matches!(
+            e,
+            "" | "і" | "ї" | "ю" | "ею" | "єю" | "е" | "є" | "ьої" | "ій" | "ьою"
+        ),
+        "ь" => matches!(e, "" | "я" | "ю" | "еві" | "ем"),
+        "й" => matches!(e, "" | "я" | "ю" | "єві" | "єм"),
+        _ => true,
+    }
 }
 
 /// One verified nominative reading of a surname token.
@@ -1169,6 +1218,31 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
 }
 
 fn surname_readings_key(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameReading> {
+    // Surname tokens recur across spans: memoise per thread (bounded).
+    thread_local! {
+        static MEMO: RefCell<HashMap<(String, Gender, u8), Vec<SurnameReading>>> =
+            RefCell::new(HashMap::new());
+    }
+    const MEMO_MAX: usize = 50_000;
+    if t.len() > 120 {
+        return surname_readings_uncached(t, gender, cases);
+    }
+    let key = (t.to_string(), gender, cases.0);
+    if let Some(r) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+        return r;
+    }
+    let r = surname_readings_uncached(t, gender, cases);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        m.insert(key, r.clone());
+    });
+    r
+}
+
+fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameReading> {
     let mut out: Vec<SurnameReading> = Vec::new();
     if t.is_empty() || cases.is_empty() {
         return out;
@@ -1184,7 +1258,7 @@ fn surname_readings_key(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameRea
         for (base, alt_kind) in stem_variants(stem) {
             let alt = alt_kind != 0;
             for tail in NOM_TAILS {
-                if alt_kind == 2 && *tail != "ь" {
+                if (alt_kind == 2 && *tail != "ь") || !tail_takes_ending(tail, e) {
                     continue;
                 }
                 let cand = format!("{base}{tail}");
@@ -1535,6 +1609,30 @@ fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gende
 /// narrows the possible cases when the context tells them (a preposition or role noun before
 /// the span); pass [`Cases::ALL`] when unknown.
 pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
+    // Names recur: memoise per thread (bounded).
+    thread_local! {
+        static CACHE: RefCell<HashMap<(String, u8), Canonical>> = RefCell::new(HashMap::new());
+    }
+    const CACHE_MAX: usize = 50_000;
+    if span.len() > 200 {
+        return canonicalize_uncached(span, case_hint);
+    }
+    let key = (span.to_string(), case_hint.0);
+    if let Some(c) = CACHE.with(|m| m.borrow().get(&key).cloned()) {
+        return c;
+    }
+    let c = canonicalize_uncached(span, case_hint);
+    CACHE.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= CACHE_MAX {
+            m.clear();
+        }
+        m.insert(key, c.clone());
+    });
+    c
+}
+
+fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
     // Bound the work on hostile input: a name span is short.
     let span: String = span.chars().take(300).collect();
     let norm = normalize(&span);
