@@ -1,6 +1,17 @@
-//! Person extraction from one text. (Skeleton: being written.)
+//! Person extraction from one text.
+//!
+//! One pass tokenises the text (words with code-point offsets); runs of capitalised tokens,
+//! initials and particles become candidate spans; context (sentence starts, quotes, stop lists,
+//! places, role words, prepositions, verbs after the name) decides which spans are people; each
+//! span is canonicalised to a nominative name and, within the article, surname-only and
+//! initial mentions are merged into the single full name they belong to.
 
-use super::{Extraction, Lang, Registry};
+use super::english;
+use super::infl::{patronymic, surname_candidates};
+use super::lexicon::{lexicon, lower_key, named_after, preposition_cases, Lexicon};
+use super::morph::Cases;
+use super::{Extraction, Gender, Lang, Mention, PersonRole, Registry};
+use std::collections::HashMap;
 
 /// The language of a text: English when Latin letters clearly outnumber Cyrillic ones.
 pub fn detect_language(text: &str) -> Lang {
@@ -19,7 +30,1532 @@ pub fn detect_language(text: &str) -> Lang {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Word,
+    Num,
+    Punct,
+}
+
+/// One token with byte and code-point offsets.
+#[derive(Debug, Clone)]
+pub(crate) struct Tok {
+    pub kind: Kind,
+    /// Code-point offsets, end exclusive.
+    pub cs: usize,
+    pub ce: usize,
+    /// Byte offsets, end exclusive.
+    pub bs: usize,
+    pub be: usize,
+    /// Lower case, apostrophes unified, Latin look-alikes in Cyrillic words mapped.
+    pub lower: String,
+    pub cap: bool,
+    pub allcaps: bool,
+    pub latin: bool,
+    /// A newline between the previous token and this one.
+    pub nl_before: bool,
+    pub space_before: bool,
+    pub ch: char,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ' | '`' | '´' | '‘')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑')
+}
+
+fn is_letter(c: char) -> bool {
+    c.is_alphabetic() || ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+fn homoglyph(c: char) -> char {
+    match c {
+        'a' => 'а',
+        'e' => 'е',
+        'i' => 'і',
+        'o' => 'о',
+        'p' => 'р',
+        'c' => 'с',
+        'x' => 'х',
+        'y' => 'у',
+        'k' => 'к',
+        'm' => 'м',
+        't' => 'т',
+        'h' => 'н',
+        'b' => 'в',
+        _ => c,
+    }
+}
+
+fn normalise_word(word: &str) -> (String, bool, bool, bool) {
+    let mut cyr = 0;
+    let mut lat = 0;
+    let mut upper = 0;
+    let mut letters = 0;
+    let mut combining = false;
+    for c in word.chars() {
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            combining = true;
+            continue;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+            if c.is_uppercase() {
+                upper += 1;
+            }
+            if ('\u{0400}'..='\u{04FF}').contains(&c) {
+                cyr += 1;
+            } else if c.is_ascii_alphabetic() {
+                lat += 1;
+            }
+        }
+    }
+    let owned;
+    let mut w = word;
+    if combining {
+        use unicode_normalization::UnicodeNormalization;
+        owned = w
+            .nfc()
+            .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
+            .collect::<String>();
+        w = &owned;
+    }
+    let mut lower = lower_key(w);
+    if cyr > 0 && lat > 0 && cyr >= lat {
+        lower = lower.chars().map(homoglyph).collect();
+    }
+    let cap = w.chars().next().is_some_and(|c| c.is_uppercase());
+    let allcaps = letters >= 2 && upper == letters;
+    (lower, cap, allcaps, lat > cyr)
+}
+
+/// Splits `text` into tokens in one pass.
+pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
+    let mut toks = Vec::with_capacity(text.len() / 6);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
+    let mut i = 0;
+    let mut nl = true;
+    let mut space = true;
+    while i < n {
+        let c = chars[i].1;
+        if c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control() {
+            if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
+                nl = true;
+            }
+            space = true;
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if is_letter(c) && !('\u{0300}'..='\u{036F}').contains(&c) {
+            i += 1;
+            while i < n {
+                let d = chars[i].1;
+                if is_letter(d) {
+                    i += 1;
+                } else if (is_apostrophe(d) || is_hyphen(d))
+                    && i + 1 < n
+                    && is_letter(chars[i + 1].1)
+                {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            let (bs, be) = (byte_at(start), byte_at(i));
+            let (lower, cap, allcaps, latin) = normalise_word(&text[bs..be]);
+            toks.push(Tok {
+                kind: Kind::Word,
+                cs: start,
+                ce: i,
+                bs,
+                be,
+                lower,
+                cap,
+                allcaps,
+                latin,
+                nl_before: nl,
+                space_before: space,
+                ch: c,
+            });
+        } else if c.is_ascii_digit() {
+            while i < n && chars[i].1.is_ascii_digit() {
+                i += 1;
+            }
+            toks.push(Tok {
+                kind: Kind::Num,
+                cs: start,
+                ce: i,
+                bs: byte_at(start),
+                be: byte_at(i),
+                lower: String::new(),
+                cap: false,
+                allcaps: false,
+                latin: false,
+                nl_before: nl,
+                space_before: space,
+                ch: c,
+            });
+        } else {
+            i += 1;
+            toks.push(Tok {
+                kind: Kind::Punct,
+                cs: start,
+                ce: i,
+                bs: byte_at(start),
+                be: byte_at(i),
+                lower: String::new(),
+                cap: false,
+                allcaps: false,
+                latin: false,
+                nl_before: nl,
+                space_before: space,
+                ch: c,
+            });
+        }
+        nl = false;
+        space = false;
+    }
+    toks
+}
+
+fn is_open_quote(toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    match t.ch {
+        '«' | '„' | '“' => true,
+        '"' | '”' => {
+            let next_word = toks.get(i + 1).is_some_and(|n| !n.space_before);
+            (t.space_before || t.nl_before || i == 0) && next_word
+        }
+        _ => false,
+    }
+}
+
+fn is_close_quote(t: &Tok) -> bool {
+    matches!(t.ch, '»' | '"' | '”' | '“')
+}
+
+/// Marks tokens inside short quotations (names of organisations, parties, units, works).
+fn quoted_mask(toks: &[Tok]) -> Vec<bool> {
+    let mut mask = vec![false; toks.len()];
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i].kind == Kind::Punct && is_open_quote(toks, i) {
+            let mut words = 0;
+            let mut j = i + 1;
+            let mut depth = 1;
+            let mut closed = None;
+            while j < toks.len() && j < i + 24 {
+                let t = &toks[j];
+                if t.nl_before {
+                    break;
+                }
+                if t.kind == Kind::Word {
+                    words += 1;
+                } else if t.kind == Kind::Punct {
+                    if t.ch == '«' {
+                        depth += 1;
+                    } else if is_close_quote(t) && !(t.ch == '"' && is_open_quote(toks, j)) {
+                        depth -= 1;
+                        if depth == 0 {
+                            closed = Some(j);
+                            break;
+                        }
+                    }
+                }
+                j += 1;
+            }
+            if let Some(j) = closed {
+                if words <= 6 {
+                    for m in mask.iter_mut().take(j).skip(i + 1) {
+                        *m = true;
+                    }
+                }
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    mask
+}
+
+const PARTICLES: &[&str] = &[
+    "де",
+    "фон",
+    "ван",
+    "дер",
+    "ді",
+    "да",
+    "дю",
+    "дель",
+    "делла",
+    "ла",
+    "ле",
+    "бін",
+    "ібн",
+    "аль",
+    "ель",
+    "ду",
+    "дос",
+    "дас",
+    "де-ла",
+    "von",
+    "van",
+    "der",
+    "de",
+    "da",
+    "di",
+    "du",
+    "del",
+    "della",
+    "la",
+    "le",
+    "bin",
+    "ibn",
+    "al",
+    "el",
+    "dos",
+    "das",
+    "ten",
+    "ter",
+];
+
+fn is_particle(lower: &str) -> bool {
+    PARTICLES.contains(&lower)
+}
+
+/// Is token `i` at the start of a sentence or heading?
+fn sentence_initial(toks: &[Tok], i: usize) -> bool {
+    if i == 0 || toks[i].nl_before {
+        return true;
+    }
+    let p = &toks[i - 1];
+    if p.kind != Kind::Punct {
+        return false;
+    }
+    match p.ch {
+        '.' => {
+            // After an abbreviation («м. Щастя», «вул. Шевченка») or an initial: not a start.
+            if i >= 2 {
+                let q = &toks[i - 2];
+                if q.kind == Kind::Word && !q.cap && q.lower.chars().count() <= 4 {
+                    return false;
+                }
+            }
+            true
+        }
+        '!' | '?' | '…' | ':' | ';' | '«' | '"' | '“' | '„' | '(' | '—' | '–' | '•' | '*' | '[' => {
+            true
+        }
+        '-' => p.nl_before,
+        _ => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Given,
+    Patronymic,
+    Initial,
+    Surname,
+    Particle,
+}
+
+/// A person span found in the text, before canonicalisation.
+#[derive(Debug, Clone)]
+struct Cand {
+    /// First and last token index (inclusive; an initial includes its dot token).
+    first: usize,
+    last: usize,
+    parts: Vec<(usize, Role)>,
+    given: Option<(String, Gender)>,
+    gender: Gender,
+    cases: u8,
+    surname_only: bool,
+    given_only: bool,
+    initials: Vec<char>,
+    /// Nominative surname (display form).
+    surname: Option<String>,
+    /// Surname as written, lower case, for in-article matching.
+    surname_forms: Vec<String>,
+    canonical: String,
+    role: Option<String>,
+}
+
+fn capitalise_like(orig: &str, lower: &str) -> String {
+    // Keeps inner capitals of the written form (МакКейн) where the letters agree.
+    let o: Vec<char> = orig.chars().collect();
+    let all_caps = o
+        .iter()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| c.is_uppercase());
+    let mut out = String::with_capacity(lower.len());
+    let mut up = true;
+    for (k, c) in lower.chars().enumerate() {
+        let oc = o.get(k).copied();
+        let same = oc.is_some_and(|oc| oc.to_lowercase().eq(std::iter::once(c)));
+        if up || !all_caps && same && oc.is_some_and(char::is_uppercase) {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        up = c == '-' || c == ' ';
+    }
+    out
+}
+
+/// The cases a word form most likely has, from its ending (role nouns before a name).
+fn ending_cases(lower: &str) -> u8 {
+    if lower.ends_with("ом")
+        || lower.ends_with("ем")
+        || lower.ends_with("ою")
+        || lower.ends_with("єм")
+    {
+        16
+    } else if lower.ends_with("ові") || lower.ends_with("еві") || lower.ends_with("єві") {
+        4 | 32
+    } else if lower.ends_with('а') || lower.ends_with('я') {
+        2 | 8
+    } else if lower.ends_with('и') || lower.ends_with('і') {
+        2 | 4 | 32
+    } else if lower.ends_with('у') || lower.ends_with('ю') {
+        4 | 8 | 32
+    } else {
+        1
+    }
+}
+
+fn verb_gender(t: Option<&Tok>) -> Gender {
+    let Some(t) = t else {
+        return Gender::Unknown;
+    };
+    if t.kind != Kind::Word || t.cap {
+        return Gender::Unknown;
+    }
+    let w = t.lower.strip_suffix("ся").unwrap_or(&t.lower);
+    let n = w.chars().count();
+    if n < 4 {
+        return Gender::Unknown;
+    }
+    if w.ends_with("ла") && !w.ends_with("ела") && !w.ends_with("сла")
+        || w.ends_with("ела") && n > 5
+    {
+        // заявила, сказала, повідомила, зустрілася.
+        if w.ends_with("ила") || w.ends_with("ала") || w.ends_with("іла") || w.ends_with("яла")
+        {
+            return Gender::Female;
+        }
+    }
+    if w.ends_with("ив")
+        || w.ends_with("ав")
+        || w.ends_with("яв")
+        || w.ends_with("ув")
+        || w.ends_with("ів") && n > 5
+    {
+        if t.lower.ends_with("ів") && !is_past_iv(w) {
+            return Gender::Unknown;
+        }
+        return Gender::Male;
+    }
+    Gender::Unknown
+}
+
+fn is_past_iv(w: &str) -> bool {
+    // розповів, зустрів, сів, хотів, вмів: verbs; депутатів, років: genitive plurals.
+    [
+        "розповів",
+        "зустрів",
+        "хотів",
+        "зумів",
+        "вмів",
+        "встиг",
+        "захотів",
+        "полетів",
+        "пішов",
+        "сів",
+    ]
+    .iter()
+    .any(|v| w.ends_with(v))
+}
+
+/// A patronymic reading of `lower` whose stem is a known given name (Олександрович ←
+/// Олександр), so surnames in -ович (Янукович) are not taken for patronymics.
+fn real_patronymic(lex: &Lexicon, lower: &str) -> Option<(Gender, u8)> {
+    let (g, c) = patronymic(lower)?;
+    let stem_end = if g == Gender::Male {
+        lower.rfind("ович").or_else(|| lower.rfind("евич"))?
+    } else {
+        lower
+            .rfind("івн")
+            .or_else(|| lower.rfind("ївн"))
+            .or_else(|| lower.rfind("ичн"))?
+    };
+    let stem = &lower[..stem_end];
+    let known = |s: &str| {
+        lex.given
+            .get(s)
+            .is_some_and(|rs| rs.iter().any(|r| r.cases & 1 != 0))
+    };
+    let ok = known(stem)
+        || ["о", "а", "ь", "й", "ій"]
+            .iter()
+            .any(|e| known(&format!("{stem}{e}")))
+        || stem.strip_suffix('й').is_some_and(known);
+    ok.then_some((g, c))
+}
+
+fn surname_shaped(nom: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "енко",
+        "ський",
+        "цький",
+        "ська",
+        "цька",
+        "зький",
+        "зька",
+        "ук",
+        "юк",
+        "чук",
+        "ович",
+        "евич",
+        "ов",
+        "ев",
+        "єв",
+        "ова",
+        "єва",
+        "ева",
+        "ін",
+        "іна",
+        "ишин",
+        "як",
+        "ак",
+        "ко",
+        "ий",
+        "ій",
+        "ян",
+        "ишина",
+        "ецький",
+        "ецька",
+    ];
+    ENDS.iter().any(|e| nom.ends_with(e)) && nom.chars().count() >= 4
+}
+
+fn plausible_nominative(nom: &str) -> bool {
+    !(nom.ends_with("ого")
+        || nom.ends_with("ому")
+        || nom.ends_with("ої")
+        || nom.ends_with("ою")
+        || nom.ends_with("ові")
+        || nom.ends_with("еві")
+        || nom.ends_with("ською")
+        || nom.ends_with("ськом")
+        || nom.ends_with("ським")
+        || nom.ends_with("цьким")
+        || nom.ends_with("ській")
+        || nom.ends_with("ську")
+        || nom.ends_with("овим")
+        || nom.ends_with("іним")
+        || nom.ends_with("ком") && !nom.ends_with("ьком"))
+}
+
+/// Picks the nominative of a surname token.
+fn pick_surname(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> String {
+    pick_surname_scored(lex, lower, gender, cases).0
+}
+
+/// The nominative of a surname token and how plausible it is.
+fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
+    let cands = surname_candidates(lower, gender, Cases(cases));
+    let mut best: Option<(i32, usize, &String)> = None;
+    for (k, c) in cands.iter().enumerate() {
+        let mut s = 0;
+        if lex.surnames_top.contains(c) {
+            s += 3;
+        } else if lex.surnames_all.contains(c) {
+            s += 2;
+        }
+        if !plausible_nominative(c) {
+            s -= 4;
+        }
+        if c == lower && cases & 1 != 0 {
+            s += 1;
+        }
+        if gender == Gender::Male
+            && (c.ends_with("ська")
+                || c.ends_with("цька")
+                || c.ends_with("ова")
+                || c.ends_with("іна"))
+        {
+            s -= 3;
+        }
+        if gender == Gender::Female
+            && (c.ends_with("ський")
+                || c.ends_with("цький")
+                || c.ends_with("ича")
+                || c.ends_with("ого")
+                || c.ends_with("ова") && c != lower)
+        {
+            s -= 3;
+        }
+        if best.is_none_or(|(bs, bk, _)| s > bs || s == bs && k < bk) {
+            best = Some((s, k, c));
+        }
+    }
+    best.map_or_else(|| (lower.to_string(), -9), |(s, _, c)| (c.clone(), s))
+}
+
+fn surname_gender(nom: &str) -> Gender {
+    if nom.ends_with("ська")
+        || nom.ends_with("цька")
+        || nom.ends_with("зька")
+        || nom.ends_with("ова")
+        || nom.ends_with("єва")
+        || nom.ends_with("ева")
+        || nom.ends_with("іна")
+        || nom.ends_with("ина") && nom.chars().count() > 5
+    {
+        Gender::Female
+    } else if nom.ends_with("ський")
+        || nom.ends_with("цький")
+        || nom.ends_with("ов")
+        || nom.ends_with("ев")
+        || nom.ends_with("єв")
+        || nom.ends_with("ін")
+        || nom.ends_with("ий")
+    {
+        Gender::Male
+    } else {
+        Gender::Unknown
+    }
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+    quoted: Vec<bool>,
+    lex: &'static Lexicon,
+}
+
+impl Ctx<'_> {
+    fn word(&self, i: usize) -> Option<&Tok> {
+        self.toks.get(i).filter(|t| t.kind == Kind::Word)
+    }
+
+    fn is_initial(&self, i: usize) -> bool {
+        let Some(t) = self.word(i) else { return false };
+        if !t.cap {
+            return false;
+        }
+        let n = t.ce - t.cs;
+        let dot = self
+            .toks
+            .get(i + 1)
+            .is_some_and(|d| d.kind == Kind::Punct && d.ch == '.' && !d.space_before);
+        dot && (n == 1
+            || n == 2 && matches!(t.lower.as_str(), "дж" | "ст" | "ол" | "ю" | "ch" | "th"))
+    }
+
+    fn given(&self, i: usize) -> Option<&'static Vec<super::lexicon::GivenReading>> {
+        let t = self.word(i)?;
+        if !t.cap || t.latin {
+            return None;
+        }
+        self.lex.given.get(&t.lower)
+    }
+
+    fn is_stop(&self, i: usize) -> bool {
+        let Some(t) = self.word(i) else { return true };
+        self.lex.stop.contains(&t.lower) || self.lex.roles.contains_key(&t.lower)
+    }
+
+    fn is_namey(&self, i: usize) -> bool {
+        // A capitalised word that may be part of a name.
+        self.word(i).is_some_and(|t| t.cap) && !self.quoted[i]
+    }
+}
+
 /// Finds the people named in `text`.
-pub fn extract(_text: &str, _lang: Lang, _registry: &Registry) -> Extraction {
-    Extraction::default()
+pub fn extract(text: &str, lang: Lang, registry: &Registry) -> Extraction {
+    let toks = tokenize(text);
+    if lang == Lang::En {
+        return english::extract_en(text, &toks, registry);
+    }
+    let lex = lexicon();
+    let quoted = quoted_mask(&toks);
+    let ctx = Ctx {
+        text,
+        toks: &toks,
+        quoted,
+        lex,
+    };
+    let mut cands = find_candidates(&ctx);
+    // Surnames of full names in this article (lower-case nominative, gender).
+    resolve_article(&ctx, &mut cands);
+    finish(text, &toks, cands, registry)
+}
+
+/// Builds the Extraction from accepted, canonicalised candidates.
+fn finish(text: &str, toks: &[Tok], cands: Vec<Cand>, registry: &Registry) -> Extraction {
+    let mut ex = Extraction::default();
+    for c in cands {
+        let (Some(ft), Some(lt)) = (toks.get(c.first), toks.get(c.last)) else {
+            continue;
+        };
+        let span = text.get(ft.bs..lt.be).unwrap_or_default();
+        if span.is_empty() || registry.is_ignored(span) || registry.is_ignored(&c.canonical) {
+            continue;
+        }
+        let canonical = registry
+            .resolve(&c.canonical)
+            .map(str::to_string)
+            .unwrap_or(c.canonical);
+        if !ex.people.contains(&canonical) {
+            ex.people.push(canonical.clone());
+        }
+        if let Some(r) = c.role {
+            ex.roles.push(PersonRole {
+                person: canonical.clone(),
+                role: r,
+            });
+        }
+        ex.mentions.push(Mention {
+            start: ft.cs,
+            end: lt.ce,
+            text: span.to_string(),
+            canonical,
+        });
+    }
+    ex
+}
+
+/// Scans back from a span for a role word; returns (role token index, first token of the
+/// role phrase) when the words in between are a short complement («секретар РНБО»).
+fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
+    let mut j = first;
+    let mut steps = 0;
+    while j > 0 && steps < 8 {
+        j -= 1;
+        steps += 1;
+        let t = &ctx.toks[j];
+        match t.kind {
+            Kind::Word => {
+                if ctx.lex.roles.contains_key(&t.lower) {
+                    // «керівник Офісу президента»: the role word governs a capitalised
+                    // complement; look further back for the head role word.
+                    let mut j = j;
+                    if j >= 2 && ctx.toks[j - 1].kind == Kind::Word && ctx.toks[j - 1].cap {
+                        let mut m = j - 1;
+                        let mut hops = 0;
+                        while m > 0
+                            && hops < 3
+                            && ctx.toks[m].kind == Kind::Word
+                            && !ctx.toks[m].nl_before
+                        {
+                            m -= 1;
+                            hops += 1;
+                            if ctx.toks[m].kind == Kind::Word
+                                && ctx.lex.roles.contains_key(&ctx.toks[m].lower)
+                            {
+                                j = m;
+                                break;
+                            }
+                        }
+                    }
+                    // Adjectives before the role word: «спеціальним посланцем».
+                    let mut s = j;
+                    while s > 0 {
+                        let p = &ctx.toks[s - 1];
+                        if p.kind == Kind::Word && !p.cap && is_adjective(&p.lower) && !p.nl_before
+                        {
+                            s -= 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    if ctx.toks[j].nl_before && s < j {
+                        s = j;
+                    }
+                    return Some((j, s));
+                }
+                if !t.cap
+                    && (preposition_cases(&t.lower).is_some()
+                        || matches!(
+                            t.lower.as_str(),
+                            "та" | "і" | "й" | "а" | "що" | "як" | "але"
+                        ))
+                {
+                    return None;
+                }
+                if !t.cap && verb_gender(Some(t)) != Gender::Unknown {
+                    return None;
+                }
+            }
+            Kind::Punct => {
+                if !matches!(t.ch, '"' | '«' | '»' | '“' | '”' | '„' | '-') {
+                    return None;
+                }
+            }
+            Kind::Num => return None,
+        }
+        if t.nl_before {
+            return None;
+        }
+    }
+    None
+}
+
+fn is_adjective(l: &str) -> bool {
+    [
+        "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
+    ]
+    .iter()
+    .any(|e| l.ends_with(e))
+        && l.chars().count() > 3
+}
+
+fn adjective_nominative(l: &str) -> String {
+    for (suf, rep) in [
+        ("нього", "ній"),
+        ("ньому", "ній"),
+        ("нім", "ній"),
+        ("ого", "ий"),
+        ("ому", "ий"),
+        ("им", "ий"),
+        ("ім", "ий"),
+    ] {
+        if let Some(s) = l.strip_suffix(suf) {
+            return format!("{s}{rep}");
+        }
+    }
+    l.to_string()
+}
+
+fn role_phrase(ctx: &Ctx, role_tok: usize, start: usize, end_excl: usize) -> Option<String> {
+    let mut out = String::new();
+    for k in start..end_excl {
+        let t = &ctx.toks[k];
+        if k > start && t.space_before {
+            out.push(' ');
+        }
+        if k == role_tok {
+            let nom = ctx.lex.roles.get(&t.lower)?;
+            out.push_str(nom);
+        } else if k < role_tok {
+            out.push_str(&adjective_nominative(&t.lower));
+        } else {
+            out.push_str(ctx.text.get(t.bs..t.be)?);
+        }
+    }
+    let out = out.trim_matches(|c: char| c == ' ' || c == '-').to_string();
+    (!out.is_empty()).then_some(out)
+}
+
+/// Case hint from the word before a span.
+fn case_hint(ctx: &Ctx, first: usize) -> u8 {
+    if first == 0 {
+        return 127;
+    }
+    let p = &ctx.toks[first - 1];
+    if p.kind != Kind::Word {
+        return 127;
+    }
+    if let Some(c) = preposition_cases(&p.lower) {
+        return c;
+    }
+    if p.lower == "словами" {
+        return 2;
+    }
+    if ctx.lex.roles.contains_key(&p.lower) {
+        return ending_cases(&p.lower);
+    }
+    127
+}
+
+fn find_candidates(ctx: &Ctx) -> Vec<Cand> {
+    let toks = ctx.toks;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !ctx.is_namey(i) {
+            i += 1;
+            continue;
+        }
+        // A run: capitalised words, initials with their dots, particles between names.
+        let mut run: Vec<usize> = vec![i];
+        let mut j = i;
+        loop {
+            let next = if ctx.is_initial(j) { j + 2 } else { j + 1 };
+            let Some(t) = toks.get(next) else { break };
+            if t.nl_before || run.len() >= 12 {
+                break;
+            }
+            if ctx.is_namey(next) {
+                run.push(next);
+                j = next;
+                continue;
+            }
+            if t.kind == Kind::Word
+                && is_particle(&t.lower)
+                && ctx.is_namey(next + 1)
+                && !toks[next + 1].nl_before
+            {
+                run.push(next);
+                run.push(next + 1);
+                j = next + 1;
+                continue;
+            }
+            break;
+        }
+        let end = if ctx.is_initial(j) { j + 2 } else { j + 1 };
+        parse_run(ctx, &run, &mut out);
+        i = end;
+    }
+    out
+}
+
+/// The role each token of a run plays, or None for a token that cannot be in a name.
+fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Vec<Cand>) {
+    let lex = ctx.lex;
+    // Split the run at tokens that cannot be part of a name.
+    let mut seg: Vec<usize> = Vec::new();
+    let mut segs: Vec<Vec<usize>> = Vec::new();
+    for (k, &ti) in run.iter().enumerate() {
+        let t = &ctx.toks[ti];
+        let stop = !is_particle(&t.lower)
+            && ctx.is_stop(ti)
+            && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(&t.lower));
+        let abbr = t.allcaps && !ctx.is_initial(ti) && {
+            // ALL-CAPS words are names only next to a given name.
+            let prev_given = k > 0 && ctx.given(run[k - 1]).is_some();
+            let next_given = run.get(k + 1).is_some_and(|&n| ctx.given(n).is_some());
+            !(prev_given || next_given) || t.ce - t.cs < 3
+        };
+        if stop || abbr {
+            if !seg.is_empty() {
+                segs.push(std::mem::take(&mut seg));
+            }
+            continue;
+        }
+        seg.push(ti);
+    }
+    if !seg.is_empty() {
+        segs.push(seg);
+    }
+    for s in segs {
+        parse_segment(ctx, &s, out);
+        let _ = lex;
+    }
+}
+
+fn given_ok(ctx: &Ctx, seg: &[usize], k: usize) -> bool {
+    let ti = seg[k];
+    if ctx.given(ti).is_none() {
+        return false;
+    }
+    if ctx.lex.given_ambiguous.contains(&ctx.toks[ti].lower) {
+        // Only with a surname right after it.
+        return seg.get(k + 1).is_some_and(|&n| {
+            ctx.given(n).is_none() && !ctx.is_initial(n) && !is_particle(&ctx.toks[n].lower)
+        });
+    }
+    true
+}
+
+fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
+    if seg.is_empty() {
+        return;
+    }
+    let toks = ctx.toks;
+    let n = seg.len();
+    let first_initial = sentence_initial(toks, seg[0]);
+    // Surname-first: «Зеленський Володимир Олександрович», «Януковича В. Ф.».
+    if n >= 2 && !ctx.is_initial(seg[0]) && ctx.given(seg[0]).is_none() {
+        let t1_given = ctx.given(seg[1]).is_some();
+        let t2_patr = seg
+            .get(2)
+            .is_some_and(|&k| real_patronymic(ctx.lex, &toks[k].lower).is_some());
+        if t1_given && t2_patr {
+            let parts = vec![
+                (seg[0], Role::Surname),
+                (seg[1], Role::Given),
+                (seg[2], Role::Patronymic),
+            ];
+            push_cand(ctx, parts, out);
+            parse_segment(ctx, &seg[3..], out);
+            return;
+        }
+        if ctx.is_initial(seg[1]) && !first_initial || ctx.is_initial(seg[1]) && n == 2 {
+            let mut parts = vec![(seg[0], Role::Surname)];
+            let mut k = 1;
+            while k < n && ctx.is_initial(seg[k]) && k <= 3 {
+                parts.push((seg[k], Role::Initial));
+                k += 1;
+            }
+            push_cand(ctx, parts, out);
+            parse_segment(ctx, &seg[k..], out);
+            return;
+        }
+        if t1_given
+            && n == 2
+            && !first_initial
+            && given_ok(ctx, seg, 1)
+            && real_patronymic(ctx.lex, &toks[seg[0]].lower).is_none()
+            && !ctx.lex.places.contains(&toks[seg[0]].lower)
+        {
+            let sn = &toks[seg[0]].lower;
+            if ctx.lex.surnames_all.contains(sn) || surname_shaped(sn) {
+                push_cand(
+                    ctx,
+                    vec![(seg[0], Role::Surname), (seg[1], Role::Given)],
+                    out,
+                );
+                return;
+            }
+        }
+    }
+    // Find the first given name or initial.
+    let start = (0..n).find(|&k| ctx.is_initial(seg[k]) || given_ok(ctx, seg, k));
+    let Some(k0) = start else {
+        // No given name: surname-only candidates.
+        if first_initial && n > 1 {
+            // The sentence-initial word is on its own.
+            single(ctx, seg[0], out);
+            parse_segment(ctx, &seg[1..], out);
+            return;
+        }
+        if n == 1 {
+            single(ctx, seg[0], out);
+        } else {
+            multi_unknown(ctx, seg, out);
+        }
+        return;
+    };
+    if k0 > 0 {
+        // Words before the given name: a sentence-initial word, or the complement of a role
+        // («Голова Нацбанку Андрій Пишний»). A lone sentence-initial word may still be a surname
+        // handled by `single`; a word right before a given name is not.
+        if k0 >= 2 {
+            parse_segment(ctx, &seg[..k0 - 1], out);
+        }
+    }
+    let mut parts: Vec<(usize, Role)> = Vec::new();
+    let mut k = k0;
+    if ctx.is_initial(seg[k]) {
+        while k < n && ctx.is_initial(seg[k]) && parts.len() < 3 {
+            parts.push((seg[k], Role::Initial));
+            k += 1;
+        }
+    } else {
+        parts.push((seg[k], Role::Given));
+        k += 1;
+        // A second given name (Жан Поль, foreign middle names) only when a surname follows.
+        if k + 1 < n && given_ok(ctx, seg, k) && ctx.given(seg[k + 1]).is_none() {
+            parts.push((seg[k], Role::Given));
+            k += 1;
+        }
+        if k < n && real_patronymic(ctx.lex, &toks[seg[k]].lower).is_some() {
+            parts.push((seg[k], Role::Patronymic));
+            k += 1;
+        }
+    }
+    // Surname part: up to two words plus particles.
+    let mut sn = 0;
+    while k < n && sn < 2 {
+        let ti = seg[k];
+        if is_particle(&toks[ti].lower) {
+            if k + 1 < n {
+                parts.push((ti, Role::Particle));
+                k += 1;
+                continue;
+            }
+            break;
+        }
+        if ctx.is_initial(ti) {
+            break;
+        }
+        if sn >= 1 {
+            // A second surname word only after a particle («Ланглад де Монгро»).
+            if parts.last().map(|p| p.1) != Some(Role::Particle) {
+                break;
+            }
+        }
+        if sn == 0 && given_ok(ctx, seg, k) && !ctx.lex.given_ambiguous.contains(&toks[ti].lower) {
+            // «Микола Андрій»: two given names in a row and nothing after: second is a surname.
+            if k + 1 < n {
+                break;
+            }
+        }
+        parts.push((ti, Role::Surname));
+        sn += 1;
+        k += 1;
+    }
+    let has_surname = parts.iter().any(|p| p.1 == Role::Surname);
+    let has_initial = parts.iter().any(|p| p.1 == Role::Initial);
+    if has_initial && !has_surname {
+        // Initials alone («В. Ф.») are not a mention.
+        parse_segment(ctx, &seg[k..], out);
+        return;
+    }
+    if !has_surname && !has_initial {
+        // Given name alone.
+        let ti = parts[0].0;
+        let lower = &toks[ti].lower;
+        if !ctx.lex.given_common.contains(lower) {
+            push_cand(ctx, parts, out);
+        }
+        parse_segment(ctx, &seg[k..], out);
+        return;
+    }
+    push_cand(ctx, parts, out);
+    parse_segment(ctx, &seg[k..], out);
+}
+
+/// Several capitalised words without a given name («Груенбаум Джош» aside): accepted only
+/// mid-sentence, with a role word before them, and none of them a place.
+fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
+    let toks = ctx.toks;
+    let any_place = seg.iter().any(|&k| ctx.lex.places.contains(&toks[k].lower));
+    let role = role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
+    if !any_place && role && seg.len() <= 3 && !sentence_initial(toks, seg[0]) {
+        let mut parts = Vec::new();
+        for (k, &ti) in seg.iter().enumerate() {
+            let role = if k + 1 == seg.len() {
+                Role::Surname
+            } else if is_particle(&toks[ti].lower) {
+                Role::Particle
+            } else {
+                Role::Given
+            };
+            parts.push((ti, role));
+        }
+        push_cand(ctx, parts, out);
+        return;
+    }
+    for &k in seg {
+        single(ctx, k, out);
+    }
+}
+
+/// A lone capitalised word: a surname-only mention when the context says so. Weak candidates
+/// are kept with `surname_only` and decided in [`resolve_article`].
+fn single(ctx: &Ctx, ti: usize, out: &mut Vec<Cand>) {
+    let toks = ctx.toks;
+    let t = &toks[ti];
+    if t.allcaps || is_particle(&t.lower) || t.ce - t.cs < 2 || t.latin {
+        return;
+    }
+    if ctx.is_stop(ti) || ctx.quoted[ti] {
+        return;
+    }
+    // An organisation's name in the genitive after a role: «начальник Генштабу ЗСУ».
+    if toks
+        .get(ti + 1)
+        .is_some_and(|n| n.kind == Kind::Word && n.allcaps && !n.nl_before)
+    {
+        return;
+    }
+    // Plural family names and adjectives.
+    let l = &t.lower;
+    if l.ends_with("ських") || l.ends_with("цьких") || l.ends_with("ових") || l.ends_with("івських")
+    {
+        return;
+    }
+    if ctx.given(ti).is_some() {
+        // An ambiguous given name alone (Віра, Роман): not a person here.
+        return;
+    }
+    push_cand(ctx, vec![(ti, Role::Surname)], out);
+}
+
+/// «вулиця Шевченка», «вул. Шевченка», «імені Тараса Шевченка», «родина Трампів».
+fn named_after_before(ctx: &Ctx, first: usize) -> bool {
+    let toks = ctx.toks;
+    if first == 0 {
+        return false;
+    }
+    let p = &toks[first - 1];
+    if p.kind == Kind::Word && !p.cap && named_after(&p.lower) {
+        return true;
+    }
+    p.kind == Kind::Punct
+        && p.ch == '.'
+        && first > 1
+        && toks[first - 2].kind == Kind::Word
+        && named_after(&toks[first - 2].lower)
+}
+
+fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
+    let (Some(&(first, _)), Some(&(last_tok, last_role))) = (parts.first(), parts.last()) else {
+        return;
+    };
+    let last = if last_role == Role::Initial && ctx.is_initial(last_tok) {
+        last_tok + 1
+    } else {
+        last_tok
+    };
+    let toks = ctx.toks;
+    let lex = ctx.lex;
+    if named_after_before(ctx, first) {
+        return;
+    }
+    let hint = case_hint(ctx, first);
+    let verb = verb_gender(toks.get(last + 1));
+    // Gender and cases from the given name and patronymic.
+    let mut gender = Gender::Unknown;
+    let mut cases: u8 = 127;
+    let mut given: Option<(String, Gender)> = None;
+    if let Some(&(pi, _)) = parts.iter().find(|p| p.1 == Role::Patronymic) {
+        if let Some((g, c)) = real_patronymic(lex, &toks[pi].lower) {
+            gender = g;
+            cases &= c;
+        }
+    }
+    if let Some(&(gi, _)) = parts.iter().find(|p| p.1 == Role::Given) {
+        if let Some(readings) = ctx.given(gi) {
+            let mut best: Option<(i32, &super::lexicon::GivenReading)> = None;
+            let surname_tok = parts
+                .iter()
+                .find(|p| p.1 == Role::Surname)
+                .map(|p| &toks[p.0]);
+            for r in readings {
+                let mut s = 0;
+                if r.cases & 1 != 0 {
+                    s += 1;
+                }
+                if let Some(st) = surname_tok {
+                    if !st.latin {
+                        let c = if r.cases & hint != 0 {
+                            r.cases & hint
+                        } else {
+                            r.cases
+                        };
+                        s += pick_surname_scored(lex, &st.lower, r.gender, c).1;
+                    }
+                }
+                if gender != Gender::Unknown && r.gender == gender {
+                    s += 4;
+                }
+                if verb != Gender::Unknown && r.gender == verb {
+                    s += 2;
+                }
+                if r.cases & hint != 0 {
+                    s += 1;
+                }
+                if r.cases & cases != 0 {
+                    s += 1;
+                }
+                if best.is_none_or(|(bs, _)| s > bs) {
+                    best = Some((s, r));
+                }
+            }
+            if let Some((_, r)) = best {
+                gender = r.gender;
+                let c = r.cases & cases;
+                cases = if c != 0 { c } else { r.cases };
+                let h = cases & hint;
+                if h != 0 {
+                    cases = h;
+                }
+                given = Some((r.nominative.clone(), r.gender));
+            }
+        } else if toks[gi].latin {
+            let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
+            given = Some((raw.to_string(), Gender::Unknown));
+        } else {
+            // An unknown word in given-name position (multi_unknown): keep as written.
+            let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
+            given = Some((raw.to_string(), Gender::Unknown));
+        }
+    } else {
+        if hint != 127 {
+            cases = hint;
+        }
+        if gender == Gender::Unknown {
+            gender = verb;
+        }
+    }
+    let given_names: Vec<String> = parts
+        .iter()
+        .filter(|p| p.1 == Role::Given)
+        .filter_map(|&(gi, _)| {
+            ctx.given(gi)
+                .and_then(|rs| {
+                    rs.iter()
+                        .find(|r| Some(r.gender) == given.as_ref().map(|g| g.1))
+                })
+                .map(|r| r.nominative.clone())
+                .or_else(|| ctx.text.get(toks[gi].bs..toks[gi].be).map(str::to_string))
+        })
+        .collect();
+    // Surname nominative.
+    let mut surname = String::new();
+    let mut surname_forms = Vec::new();
+    let mut after_particle = false;
+    for &(ti, role) in &parts {
+        match role {
+            Role::Particle => {
+                if !surname.is_empty() {
+                    surname.push(' ');
+                }
+                surname.push_str(&toks[ti].lower);
+                after_particle = true;
+            }
+            Role::Surname => {
+                let t = &toks[ti];
+                let raw = ctx.text.get(t.bs..t.be).unwrap_or_default();
+                let raw = raw.replace(['\'', '’', '`', '´', '‘'], "ʼ");
+                let nom = if after_particle || t.latin {
+                    t.lower.clone()
+                } else {
+                    // Hyphenated surnames decline in every part.
+                    t.lower
+                        .split('-')
+                        .map(|p| pick_surname(lex, p, gender, cases))
+                        .collect::<Vec<_>>()
+                        .join("-")
+                };
+                if !surname.is_empty() {
+                    surname.push(' ');
+                }
+                surname.push_str(&capitalise_like(&raw, &nom));
+                surname_forms.push(t.lower.clone());
+            }
+            _ => {}
+        }
+    }
+    if gender == Gender::Unknown && !surname.is_empty() {
+        gender = surname_gender(&lower_key(&surname));
+        if gender == Gender::Unknown {
+            gender = verb;
+        }
+    }
+    let initials: Vec<char> = parts
+        .iter()
+        .filter(|p| p.1 == Role::Initial)
+        .filter_map(|p| toks[p.0].lower.chars().next())
+        .collect();
+    let surname_only = given.is_none() && initials.is_empty();
+    let given_only = surname.is_empty();
+    let canonical = match (&given, surname.is_empty()) {
+        (Some(_), false) => format!("{} {}", given_names.join(" "), surname),
+        (Some(_), true) => given_names.join(" "),
+        (None, _) => surname.clone(),
+    };
+    let role = role_before(ctx, first).and_then(|(r, s)| role_phrase(ctx, r, s, first));
+    out.push(Cand {
+        first,
+        last,
+        parts,
+        given,
+        gender,
+        cases,
+        surname_only,
+        given_only,
+        initials,
+        surname: (!surname.is_empty()).then_some(surname),
+        surname_forms,
+        canonical,
+        role,
+    });
+}
+
+/// Scores a surname-only candidate by its context.
+fn single_score(ctx: &Ctx, c: &Cand) -> i32 {
+    let toks = ctx.toks;
+    let t = &toks[c.first];
+    let lex = ctx.lex;
+    let nom = c.surname.as_deref().map(lower_key).unwrap_or_default();
+    let mut s = 0;
+    if sentence_initial(toks, c.first) {
+        s -= 2;
+    } else {
+        s += 1;
+    }
+    if lex.surnames_top.contains(&nom) || lex.surnames_top.contains(&t.lower) {
+        s += 2;
+    } else if lex.surnames_all.contains(&nom) {
+        s += 1;
+    }
+    if surname_shaped(&nom) {
+        s += 1;
+    }
+    if let Some((r, _)) = role_before(ctx, c.first) {
+        s += if r + 1 == c.first { 3 } else { 1 };
+    }
+    if verb_gender(toks.get(c.last + 1)) != Gender::Unknown {
+        s += 2;
+    }
+    if lex.places.contains(&t.lower) {
+        s -= 4;
+    }
+    s
+}
+
+/// Decides surname-only candidates and merges mentions of one person within the article.
+fn resolve_article(ctx: &Ctx, cands: &mut Vec<Cand>) {
+    // Full names of the article: (lower surname nominative, gender, given, canonical).
+    let full: Vec<(String, Gender, String, String)> = cands
+        .iter()
+        .filter(|c| c.given.is_some() && c.surname.is_some())
+        .filter_map(|c| {
+            Some((
+                lower_key(c.surname.as_ref()?),
+                c.gender,
+                c.given.as_ref()?.0.clone(),
+                c.canonical.clone(),
+            ))
+        })
+        .collect();
+    // Distinct full names per surname.
+    let mut by_surname: HashMap<String, Vec<(Gender, String, String)>> = HashMap::new();
+    for (s, g, given, canon) in &full {
+        let v = by_surname.entry(s.clone()).or_default();
+        if !v.iter().any(|x| &x.2 == canon) {
+            v.push((*g, given.clone(), canon.clone()));
+        }
+    }
+    let mut by_given: HashMap<String, Vec<String>> = HashMap::new();
+    for (_, _, given, canon) in &full {
+        let v = by_given.entry(given.clone()).or_default();
+        if !v.contains(canon) {
+            v.push(canon.clone());
+        }
+    }
+    let mut keep = vec![true; cands.len()];
+    for (idx, c) in cands.iter_mut().enumerate() {
+        if c.given_only {
+            // A given name alone: the single full name with that given name, else itself.
+            if let Some(v) = by_given.get(&c.canonical) {
+                if v.len() == 1 {
+                    c.canonical = v[0].clone();
+                }
+            }
+            if sentence_initial(ctx.toks, c.first)
+                && verb_gender(ctx.toks.get(c.last + 1)) == Gender::Unknown
+            {
+                keep[idx] = false;
+            }
+            continue;
+        }
+        if !c.surname_only && c.initials.is_empty() {
+            continue;
+        }
+        // Which full names can this form belong to?
+        let Some(form) = c.surname_forms.first().cloned() else {
+            continue;
+        };
+        let mut found: Vec<&(Gender, String, String)> = Vec::new();
+        for g in [Gender::Male, Gender::Female, Gender::Unknown] {
+            if c.gender != Gender::Unknown && g != Gender::Unknown && g != c.gender {
+                continue;
+            }
+            for cand in surname_candidates(&form, g, Cases(c.cases)) {
+                if let Some(v) = by_surname.get(&cand) {
+                    for f in v {
+                        let gender_ok = g == Gender::Unknown || f.0 == g || f.0 == Gender::Unknown;
+                        let init_ok = c
+                            .initials
+                            .first()
+                            .is_none_or(|i| f.1.to_lowercase().starts_with(*i));
+                        if gender_ok && init_ok && !found.iter().any(|x| x.2 == f.2) {
+                            found.push(f);
+                        }
+                    }
+                }
+            }
+        }
+        if c.surname
+            .as_deref()
+            .map(lower_key)
+            .as_deref()
+            .is_some_and(|s| by_surname.contains_key(s))
+            && found.is_empty()
+        {
+            // Identity form of a surname seen in the article.
+        }
+        let multi_token = c.parts.len() > 1;
+        if found.len() == 1 {
+            c.canonical = found[0].2.clone();
+            continue;
+        }
+        if !found.is_empty() {
+            // Ambiguous (two Кушнерs): keep the nominative surname alone.
+            if let Some(s) = by_surname_key_for(&found) {
+                c.canonical = s;
+            }
+            continue;
+        }
+        if c.surname_only && !multi_token && single_score(ctx, c) < 3 {
+            keep[idx] = false;
+        }
+    }
+    let mut k = 0;
+    cands.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
+
+fn by_surname_key_for(found: &[&(Gender, String, String)]) -> Option<String> {
+    // The surname of the full names: the canonical minus its given name.
+    let f = found.first()?;
+    let s = f.2.strip_prefix(&f.1)?.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_apostrophes_and_hyphens() {
+        let t = tokenize("Мар’яна Безугла, Жан-Ноель, 12 р.");
+        let words: Vec<&str> = t
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| t.lower.as_str())
+            .collect();
+        assert_eq!(words, ["марʼяна", "безугла", "жан-ноель", "р"]);
+    }
+
+    #[test]
+    fn simple_names() {
+        let r = Registry::default();
+        let ex = extract(
+            "Про це повідомив керівник Офісу президента Кирило Буданов. Також Буданов розповів.",
+            Lang::Uk,
+            &r,
+        );
+        assert_eq!(ex.people, ["Кирило Буданов"]);
+        assert_eq!(ex.mentions.len(), 2);
+        assert_eq!(ex.roles[0].role, "керівник Офісу президента");
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        let r = Registry::default();
+        let big = "Іван ".repeat(200_000);
+        for s in [
+            "",
+            "   \n\t ",
+            "\u{0}\u{0}Іван\u{0}Петренко",
+            "\u{301}\u{301} Й\u{306}",
+            "Mixed Київ Zelensky Зеленський 東京 عربي",
+            "В.",
+            "«",
+            "\"Іван",
+            big.as_str(),
+        ] {
+            let ex = extract(s, Lang::Uk, &r);
+            for m in &ex.mentions {
+                assert!(m.start <= m.end && m.end <= s.chars().count());
+            }
+            let _ = extract(s, Lang::En, &r);
+        }
+    }
 }

@@ -9,7 +9,10 @@
 //! - [`merge`]: merging across the site (surname-only → the single full name).
 //! - [`registry`]: `content/people.yaml`, the editors' aliases, descriptions and ignore list.
 
+mod english;
 pub mod extract;
+mod infl;
+mod lexicon;
 pub mod merge;
 pub mod morph;
 pub mod names;

@@ -1,0 +1,599 @@
+//! Private inflection helpers for extraction: given-name case forms, noun/adjective case forms
+//! (for places and stop words) and a surname nominative guesser. A small, self-contained
+//! stand-in used by [`super::extract`]; the full morphology lives in [`super::morph`].
+
+use super::morph::Cases;
+use super::Gender;
+
+const N: u8 = 1;
+const G: u8 = 2;
+const D: u8 = 4;
+const A: u8 = 8;
+const I: u8 = 16;
+const L: u8 = 32;
+const V: u8 = 64;
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'а' | 'е' | 'є' | 'и' | 'і' | 'ї' | 'о' | 'у' | 'ю' | 'я')
+}
+
+fn is_sibilant(c: char) -> bool {
+    matches!(c, 'ж' | 'ч' | 'ш' | 'щ')
+}
+
+fn last_char(s: &str) -> Option<char> {
+    s.chars().next_back()
+}
+
+fn strip_last(s: &str) -> &str {
+    match s.char_indices().next_back() {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// г/к/х → з/ц/с before the dative/locative -і.
+fn palatalize(stem: &str) -> String {
+    match last_char(stem) {
+        Some('г') => format!("{}з", strip_last(stem)),
+        Some('к') => format!("{}ц", strip_last(stem)),
+        Some('х') => format!("{}с", strip_last(stem)),
+        _ => stem.to_string(),
+    }
+}
+
+/// і → о in the last closed syllable (Федір → Федор-, Яків → Яков-).
+fn alternate_i(stem: &str) -> Option<String> {
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    if n >= 3 && chars[n - 2] == 'і' && !is_vowel(chars[n - 1]) && !is_vowel(chars[n - 3]) {
+        let mut out: String = chars[..n - 2].iter().collect();
+        out.push('о');
+        out.push(chars[n - 1]);
+        Some(out)
+    } else {
+        None
+    }
+}
+
+/// Case forms of a given name (lower-case in, lower-case out) with their cases.
+pub fn given_forms(nom: &str, gender: Gender) -> Vec<(String, u8)> {
+    let mut out: Vec<(String, u8)> = vec![(nom.to_string(), N)];
+    let Some(last) = last_char(nom) else {
+        return out;
+    };
+    let stem = strip_last(nom);
+    let mut add = |s: String, c: u8| out.push((s, c));
+    match last {
+        'о' if gender != Gender::Female => {
+            add(format!("{stem}а"), G | A);
+            add(format!("{stem}у"), D | L | V);
+            add(format!("{stem}ові"), D | L);
+            add(format!("{stem}ом"), I);
+            add(format!("{stem}е"), V);
+        }
+        'а' => {
+            let soft = last_char(stem).is_some_and(is_sibilant);
+            add(format!("{stem}{}", if soft { 'і' } else { 'и' }), G);
+            add(format!("{}і", palatalize(stem)), D | L);
+            if soft {
+                add(format!("{stem}і"), D | L);
+            }
+            add(format!("{stem}у"), A);
+            add(format!("{stem}{}", if soft { "ею" } else { "ою" }), I);
+            add(format!("{stem}о"), V);
+        }
+        'я' => {
+            let after_vowel = last_char(stem).is_some_and(|c| is_vowel(c) || c == 'ʼ');
+            if after_vowel {
+                add(format!("{stem}ї"), G | D | L);
+                add(format!("{stem}ю"), A);
+                add(format!("{stem}єю"), I);
+                add(format!("{stem}є"), V);
+            } else {
+                add(format!("{stem}і"), G | D | L);
+                add(format!("{stem}ю"), A | V);
+                add(format!("{stem}ею"), I);
+            }
+        }
+        'й' => {
+            add(format!("{stem}я"), G | A);
+            add(format!("{stem}ю"), D | L | V);
+            add(format!("{stem}єві"), D | L);
+            add(format!("{stem}єм"), I);
+        }
+        'ь' => {
+            add(format!("{stem}я"), G | A);
+            add(format!("{stem}ю"), D | L | V);
+            add(format!("{stem}еві"), D | L);
+            add(format!("{stem}ем"), I);
+        }
+        c if !is_vowel(c) && c != 'ʼ' => {
+            if gender == Gender::Female {
+                // Любов, Марін, Керолайн: not declined in news (Любові, Любовʼю aside).
+                if nom == "любов" {
+                    add("любові".into(), G | D | L);
+                    add("любовʼю".into(), I);
+                }
+                return out;
+            }
+            let mut stems = vec![nom.to_string()];
+            if let Some(alt) = alternate_i(nom) {
+                stems.push(alt);
+            }
+            for s in stems {
+                if is_sibilant(c) || c == 'р' && nom.ends_with("ор") {
+                    if c == 'р' {
+                        add(format!("{s}я"), G | A);
+                        add(format!("{s}ю"), D | L | V);
+                    }
+                    add(format!("{s}а"), G | A);
+                    add(format!("{s}у"), D | L | V);
+                    add(format!("{s}еві"), D | L);
+                    add(format!("{s}ем"), I);
+                    if c == 'р' {
+                        add(format!("{s}ові"), D | L);
+                        add(format!("{s}ом"), I);
+                        add(format!("{s}е"), V);
+                    }
+                } else {
+                    add(format!("{s}а"), G | A);
+                    add(format!("{s}у"), D | L | V);
+                    add(format!("{s}ові"), D | L);
+                    add(format!("{s}ом"), I);
+                    add(format!("{s}е"), V);
+                }
+            }
+        }
+        _ => {
+            // Vowel-final foreign names (Джо, Ріші) do not decline.
+            if let Some((_, c)) = out.first_mut() {
+                *c = N | G | D | A | I | L | V;
+            }
+        }
+    }
+    out
+}
+
+/// Reading of a (lower-case) token as a patronymic: its gender and cases.
+pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
+    const M: [(&str, u8); 6] = [
+        ("ович", N),
+        ("овича", G | A),
+        ("овичу", D | L | V),
+        ("овичеві", D | L),
+        ("овичем", I),
+        ("овичі", L),
+    ];
+    const F: [(&str, u8); 5] = [
+        ("івна", N),
+        ("івни", G),
+        ("івні", D | L),
+        ("івну", A),
+        ("івною", I),
+    ];
+    let n = lower.chars().count();
+    if n < 7 {
+        return None;
+    }
+    for (suf, c) in M {
+        if lower.ends_with(suf) || lower.ends_with(&suf.replacen('о', "е", 1)) {
+            return Some((Gender::Male, c));
+        }
+    }
+    for (suf, c) in F {
+        if lower.ends_with(suf)
+            || lower.ends_with(&suf.replacen('і', "ї", 1))
+            || lower.ends_with(&suf.replacen("ів", "ич", 1))
+        {
+            return Some((Gender::Female, c));
+        }
+    }
+    None
+}
+
+/// Lower-case case forms of a common or place noun/adjective in the nominative (lower-case).
+/// Over-generates on purpose: the forms are only used to recognise non-names.
+pub fn noun_forms(nom: &str) -> Vec<String> {
+    let mut out = vec![nom.to_string()];
+    let Some(last) = last_char(nom) else {
+        return out;
+    };
+    let stem = strip_last(nom);
+    let push_all = |out: &mut Vec<String>, stem: &str, ends: &[&str]| {
+        for e in ends {
+            out.push(format!("{stem}{e}"));
+        }
+    };
+    // Adjectives.
+    for (suf, ends) in [
+        ("ький", &["ького", "ькому", "ьким", "ькім"][..]),
+        ("ий", &["ого", "ому", "им", "ім"][..]),
+        ("ій", &["ього", "ьому", "ім"][..]),
+        ("ька", &["ької", "ькій", "ьку", "ькою"][..]),
+        ("на", &["ної", "ній", "ну", "ною"][..]),
+        ("ка", &["кої", "кій", "ку", "кою"][..]),
+        ("ве", &["вого", "вому", "вим", "вім"][..]),
+        ("ке", &["кого", "кому", "ким", "кім"][..]),
+        ("не", &["ного", "ному", "ним", "нім"][..]),
+        ("ні", &["них", "ним", "ними"][..]),
+        ("і", &["их", "им", "ими", "ів", "ям", "ях", "ами", "ах"][..]),
+        ("и", &["", "ів", "ам", "ах", "ами"][..]),
+    ] {
+        if let Some(s) = nom.strip_suffix(suf) {
+            push_all(&mut out, s, ends);
+        }
+    }
+    match last {
+        'а' => {
+            let soft = last_char(stem).is_some_and(is_sibilant);
+            push_all(
+                &mut out,
+                stem,
+                &[
+                    if soft { "і" } else { "и" },
+                    "у",
+                    if soft { "ею" } else { "ою" },
+                    "о",
+                ],
+            );
+            out.push(format!("{}і", palatalize(stem)));
+            out.push(format!("{stem}і"));
+        }
+        'я' => {
+            if nom.ends_with("ія") {
+                push_all(&mut out, stem, &["ї", "ю", "єю"]);
+            } else {
+                push_all(&mut out, stem, &["і", "ю", "ею", "ї", "єю"]);
+            }
+        }
+        'о' | 'е' => push_all(
+            &mut out,
+            stem,
+            &["а", "у", "ові", "ом", "і", "ем", "я", "ю"],
+        ),
+        'ь' => {
+            let mut stems = vec![stem.to_string()];
+            if let Some(alt) = alternate_i(stem) {
+                stems.push(alt);
+            }
+            for s in stems {
+                push_all(&mut out, &s, &["я", "ю", "еві", "ем", "і", "і"]);
+            }
+        }
+        'й' => push_all(&mut out, stem, &["я", "ю", "єві", "єм", "ї"]),
+        c if !is_vowel(c) => {
+            let mut stems = vec![nom.to_string()];
+            if let Some(alt) = alternate_i(nom) {
+                stems.push(alt);
+            }
+            // Fleeting е/о: Кременець → Кременця, Луцьк stays.
+            if let Some(s) = nom.strip_suffix("ець") {
+                stems.push(format!("{s}ц"));
+            }
+            for s in stems {
+                push_all(
+                    &mut out,
+                    &s,
+                    &["а", "у", "ові", "ом", "і", "ем", "еві", "я", "ю", "і"],
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Stress-less guess of a masculine/feminine surname's nominative from an inflected form,
+/// given its possible cases. `lower` is lower case; the answer is lower case.
+/// Returns candidates, the most likely first.
+pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let c = cases.0;
+    let n = lower.chars().count();
+    let may = |bits: u8| c & bits != 0;
+    let fem = gender == Gender::Female;
+    let masc = gender == Gender::Male;
+    let mut push = |s: String| {
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    if n < 3 {
+        push(lower.to_string());
+        return out;
+    }
+    if may(N) {
+        push(lower.to_string());
+    }
+    // Adjectival: -ський/-цький/-ий/-ій, -ська/-ова/-іна.
+    let adj_m: [(&str, &str, u8); 8] = [
+        ("ського", "ський", G | A),
+        ("ському", "ський", D | L),
+        ("ським", "ський", I),
+        ("цького", "цький", G | A),
+        ("цькому", "цький", D | L),
+        ("цьким", "цький", I),
+        ("нього", "ній", G | A),
+        ("ньому", "ній", D | L),
+    ];
+    if !fem {
+        for (suf, rep, cs) in adj_m {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    push(format!("{s}{rep}"));
+                }
+            }
+        }
+    }
+    if !masc {
+        for (suf, rep, cs) in [
+            ("ської", "ська", G),
+            ("ській", "ська", D | L),
+            ("ську", "ська", A),
+            ("ською", "ська", I),
+            ("цької", "цька", G),
+            ("цькій", "цька", D | L),
+            ("цьку", "цька", A),
+            ("цькою", "цька", I),
+        ] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    push(format!("{s}{rep}"));
+                }
+            }
+        }
+        // Possessive -ова/-єва/-іна/-ина and adjectival -на/-ня.
+        for (suf, rep, cs) in [
+            ("ової", "ова", G),
+            ("овій", "ова", D | L),
+            ("ову", "ова", A),
+            ("овою", "ова", I),
+            ("євої", "єва", G),
+            ("євій", "єва", D | L),
+            ("єву", "єва", A),
+            ("євою", "єва", I),
+            ("евої", "ева", G),
+            ("евій", "ева", D | L),
+            ("еву", "ева", A),
+            ("евою", "ева", I),
+            ("іної", "іна", G),
+            ("іній", "іна", D | L),
+            ("іну", "іна", A),
+            ("іною", "іна", I),
+            ("иної", "ина", G),
+            ("иній", "ина", D | L),
+            ("ину", "ина", A),
+            ("иною", "ина", I),
+            ("ньої", "ня", G),
+            ("ню", "ня", A),
+            ("ньою", "ня", I),
+            ("ної", "на", G),
+            ("ній", "на", D | L),
+            ("ною", "на", I),
+        ] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    push(format!("{s}{rep}"));
+                }
+            }
+        }
+    }
+    if !fem {
+        // -ов/-ев/-єв/-ін/-ин: instrumental -им, locative -і.
+        for (suf, cs) in [("им", I), ("а", G | A), ("у", D), ("ові", D | L), ("і", L)] {
+            if !may(cs) {
+                continue;
+            }
+            if let Some(s) = lower.strip_suffix(suf) {
+                if s.ends_with("ов")
+                    || s.ends_with("ев")
+                    || s.ends_with("єв")
+                    || s.ends_with("ін")
+                    || s.ends_with("ин")
+                    || s.ends_with("ів")
+                {
+                    push(s.to_string());
+                }
+            }
+        }
+        // Other adjectival -ий: Залужного → Залужний.
+        for (suf, cs) in [("ого", G | A), ("ому", D | L), ("им", I)] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    if s.chars().count() >= 3 {
+                        push(format!("{s}ий"));
+                    }
+                }
+            }
+        }
+        // -енко/-ко/-о nouns: Шевченка → Шевченко.
+        for (suf, cs) in [
+            ("енка", G | A),
+            ("енку", D | L | V),
+            ("енкові", D | L),
+            ("енком", I),
+        ] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    push(format!("{s}енко"));
+                }
+            }
+        }
+        // Soft: Шмигаля → Шмигаль, Палія → Палій, Лубінця → Лубінець.
+        for (suf, cs) in [
+            ("ія", G | A),
+            ("ію", D | L | V),
+            ("ієві", D | L),
+            ("ієм", I),
+            ("ая", G | A),
+            ("аю", D | L),
+            ("аєм", I),
+            ("аєві", D | L),
+            ("ея", G | A),
+            ("ею", D | L),
+            ("еєм", I),
+        ] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
+                    push(format!("{s}{v}й"));
+                }
+            }
+        }
+        for (suf, cs) in [("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    if last_char(s).is_some_and(|c| !is_vowel(c)) {
+                        push(format!("{s}ець"));
+                    }
+                }
+            }
+        }
+        for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    push(format!("{s}ль"));
+                }
+            }
+        }
+        for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    push(format!("{s}р"));
+                }
+            }
+        }
+        // Sibilant/-ич: Кротевича → Кротевич.
+        for (suf, cs) in [("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
+                        push(s.to_string());
+                    }
+                }
+            }
+        }
+        // Hard consonant: Віткоффом → Віткофф, Стефанчука → Стефанчук.
+        for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    if last_char(s).is_some_and(|c| !is_vowel(c) && c != 'ь' && c != 'й') {
+                        // -ко nouns: Кличка → Кличко (two consonants before -а).
+                        let chars: Vec<char> = s.chars().collect();
+                        let k = chars.len();
+                        if k >= 2
+                            && chars[k - 1] == 'к'
+                            && !is_vowel(chars[k - 2])
+                            && chars[k - 2] != 'й'
+                        {
+                            push(format!("{s}о"));
+                        }
+                        push(s.to_string());
+                        if let Some(o) = s.strip_suffix("ов") {
+                            let _ = o;
+                        }
+                        // і → о alternation: Кривоноса → Кривоніс.
+                        if k >= 3 && chars[k - 2] == 'о' && !is_vowel(chars[k - 1]) {
+                            let mut alt: String = chars[..k - 2].iter().collect();
+                            alt.push('і');
+                            alt.push(chars[k - 1]);
+                            push(alt);
+                        }
+                    }
+                }
+            }
+        }
+        // -о nouns other than -енко: Кличком, Кличкові.
+        for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)] {
+            if may(cs) {
+                if let Some(s) = lower.strip_suffix(suf) {
+                    if s.chars().count() >= 3 {
+                        push(format!("{s}о"));
+                    }
+                }
+            }
+        }
+    }
+    // First-declension -а/-я nouns (both genders): Кулеби → Кулеба, Сибізі → Сибіга.
+    for (suf, rep, cs) in [
+        ("ії", "ія", G | D | L),
+        ("ію", "ія", A),
+        ("ією", "ія", I),
+        ("ою", "а", I),
+        ("и", "а", G),
+        ("у", "а", A),
+        ("і", "а", D | L),
+        ("зі", "га", D | L),
+        ("ці", "ка", D | L),
+        ("сі", "ха", D | L),
+        ("ею", "я", I),
+        ("ю", "я", A),
+    ] {
+        if may(cs) {
+            if let Some(s) = lower.strip_suffix(suf) {
+                if s.chars().count() >= 2 {
+                    push(format!("{s}{rep}"));
+                }
+            }
+        }
+    }
+    push(lower.to_string());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has(forms: &[(String, u8)], f: &str) -> bool {
+        forms.iter().any(|(s, _)| s == f)
+    }
+
+    #[test]
+    fn given_forms_cover_the_usual_classes() {
+        let f = given_forms("стів", Gender::Male);
+        assert!(has(&f, "стівом") && has(&f, "стіва"));
+        let f = given_forms("сергій", Gender::Male);
+        assert!(has(&f, "сергієм") && has(&f, "сергія"));
+        let f = given_forms("ольга", Gender::Female);
+        assert!(has(&f, "ользі") && has(&f, "ольгою"));
+        let f = given_forms("юлія", Gender::Female);
+        assert!(has(&f, "юлії") && has(&f, "юлією"));
+        let f = given_forms("федір", Gender::Male);
+        assert!(has(&f, "федора"));
+        let f = given_forms("кирило", Gender::Male);
+        assert!(has(&f, "кирилом"));
+        let f = given_forms("ігор", Gender::Male);
+        assert!(has(&f, "ігоря") && has(&f, "ігорем"));
+    }
+
+    #[test]
+    fn patronymics() {
+        assert_eq!(
+            patronymic("олександровича").map(|p| p.0),
+            Some(Gender::Male)
+        );
+        assert_eq!(patronymic("федорович").map(|p| p.0), Some(Gender::Male));
+        assert_eq!(patronymic("василівна").map(|p| p.0), Some(Gender::Female));
+        assert_eq!(patronymic("сергіївни").map(|p| p.0), Some(Gender::Female));
+        assert_eq!(patronymic("петрович").map(|p| p.0), Some(Gender::Male));
+        assert!(patronymic("іванов").is_none());
+    }
+
+    #[test]
+    fn surname_guesses() {
+        let c = surname_candidates("віткоффом", Gender::Male, Cases(I));
+        assert_eq!(c[0], "віткофф");
+        let c = surname_candidates("зеленського", Gender::Male, Cases(G));
+        assert_eq!(c[0], "зеленський");
+        let c = surname_candidates("будановим", Gender::Male, Cases(I));
+        assert_eq!(c[0], "буданов");
+        let c = surname_candidates("стефанішиної", Gender::Female, Cases(G));
+        assert_eq!(c[0], "стефанішина");
+        let c = surname_candidates("шевченка", Gender::Male, Cases(G));
+        assert_eq!(c[0], "шевченко");
+        assert!(noun_forms("париж").contains(&"парижі".to_string()));
+        assert!(noun_forms("москва").contains(&"москви".to_string()));
+    }
+}
