@@ -290,6 +290,9 @@ impl Templates {
     }
 }
 
+/// About how many bytes a card takes on a page (for pre-sizing buffers).
+const CARD_BYTES: usize = 3 << 10;
+
 /// One output file to produce.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -402,11 +405,13 @@ fn render_job(job: Job, sh: &Shared, t: &Templates) -> Result<OutputFile, SiteEr
         }
         Job::Day(i) => {
             let ctx = c::day(sh, i);
-            t.page("day.html", links::index_of(&ctx.page.dir), &ctx, 16 << 10)
+            let hint = (8 << 10) + ctx.day.count * CARD_BYTES;
+            t.page("day.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::Month(i) => {
             let ctx = c::month(sh, i);
-            t.page("month.html", links::index_of(&ctx.page.dir), &ctx, 32 << 10)
+            let hint = (16 << 10) + ctx.count * CARD_BYTES;
+            t.page("month.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::Year(i) => {
             let ctx = c::year(sh, i);
@@ -423,21 +428,13 @@ fn render_job(job: Job, sh: &Shared, t: &Templates) -> Result<OutputFile, SiteEr
         }
         Job::People => {
             let ctx = c::people(sh);
-            t.page(
-                "people.html",
-                links::index_of(&ctx.page.dir),
-                &ctx,
-                64 << 10,
-            )
+            let hint = (8 << 10) + ctx.count * 128;
+            t.page("people.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::Person(i, n) => {
             let ctx = c::person(sh, i, n);
-            t.page(
-                "person.html",
-                links::index_of(&ctx.page.dir),
-                &ctx,
-                16 << 10,
-            )
+            let hint = (12 << 10) + ctx.articles.len() * CARD_BYTES;
+            t.page("person.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::PersonFeed(i) => {
             let ctx = c::person_feed(sh, i);

@@ -650,30 +650,29 @@ fn assign_article_urls(articles: &mut [Article], errors: &mut Vec<SiteError>) {
 /// a person in every article does not make this quadratic.
 fn related_articles(ai: usize, articles: &[Article], people: &[Person]) -> Vec<usize> {
     let a = &articles[ai];
-    let mut score: HashMap<usize, usize> = HashMap::new();
+    let mut cand: Vec<usize> = Vec::with_capacity(a.people.len() * (2 * RELATED_WINDOW + 1));
     for &p in &a.people {
         let list = &people[p].articles;
         let pos = list.binary_search(&ai).unwrap_or_else(|e| e);
         let lo = pos.saturating_sub(RELATED_WINDOW);
         let hi = (pos + RELATED_WINDOW + 1).min(list.len());
-        for &other in &list[lo..hi] {
-            if other != ai {
-                *score.entry(other).or_insert(0) += 1;
-            }
-        }
+        cand.extend(list[lo..hi].iter().copied().filter(|&o| o != ai));
     }
+    cand.sort_unstable();
     let day = a.date.days_since_epoch();
-    let mut v: Vec<(usize, usize)> = score.into_iter().collect();
-    v.sort_by(|x, y| {
-        y.1.cmp(&x.1)
-            .then_with(|| {
-                let dx = (articles[x.0].date.days_since_epoch() - day).abs();
-                let dy = (articles[y.0].date.days_since_epoch() - day).abs();
-                dx.cmp(&dy)
-            })
-            .then(x.0.cmp(&y.0))
-    });
-    v.into_iter().take(RELATED_MAX).map(|(i, _)| i).collect()
+    // (shared people, distance in days, index) per candidate.
+    let mut scored: Vec<(usize, i64, usize)> = Vec::new();
+    for run in cand.chunk_by(|x, y| x == y) {
+        let o = run[0];
+        let dist = (articles[o].date.days_since_epoch() - day).abs();
+        scored.push((run.len(), dist, o));
+    }
+    scored.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    scored
+        .into_iter()
+        .take(RELATED_MAX)
+        .map(|(_, _, o)| o)
+        .collect()
 }
 
 /// Splits `len` items into pages of `size` (at least one page, possibly empty).
