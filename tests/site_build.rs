@@ -327,6 +327,9 @@ fn an_overriding_template_is_used_and_unknown_article_templates_are_errors() {
         "content/articles/05-custom.md",
         &article("2026-01-08", "Своя", &[], "template: wide.html\n", "x"),
     );
+    // Files other than .html, .xml and style.css are not templates.
+    std::fs::write(dir.path().join("templates/logo.png"), [0xff, 0xfe, 0x00]).unwrap();
+    write(dir.path(), "templates/style.css", "body { color: red }\n");
     let templates = Templates::load(dir.path()).unwrap();
     let site = Site::load(dir.path(), &config(), &Registry::default()).unwrap();
     let errs = render::render(&site, &templates).unwrap_err();
@@ -339,6 +342,7 @@ fn an_overriding_template_is_used_and_unknown_article_templates_are_errors() {
     let templates = Templates::load(dir.path()).unwrap();
     let files = render::render(&site, &templates).unwrap();
     assert!(text(&files, "index.html").contains("<p id=\"mine\">3</p>"));
+    assert_eq!(text(&files, "style.css"), "body { color: red }\n");
 }
 
 #[test]

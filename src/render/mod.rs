@@ -200,6 +200,11 @@ impl Templates {
                     }
                     continue;
                 }
+                // Only .html and .xml files are templates; other files (notes, images) are
+                // not this folder's business.
+                if !(name.ends_with(".html") || name.ends_with(".xml")) {
+                    continue;
+                }
                 match std::fs::read_to_string(path) {
                     Ok(t) => {
                         sources.insert(name.clone(), path.to_path_buf());

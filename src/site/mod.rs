@@ -37,7 +37,8 @@ pub const RELATED_MAX: usize = 5;
 /// How far (in a person's article list) related articles are looked for, each way.
 const RELATED_WINDOW: usize = 30;
 
-/// An error found while loading the site, with its file and line.
+/// An error found while loading or rendering the site, with its file (the site root joined
+/// with the file's path) and line.
 #[derive(Debug, Clone)]
 pub struct SiteError {
     pub file: PathBuf,
@@ -176,12 +177,12 @@ struct Parsed {
 fn read_article(root: &Path, path: &Path, allow_html: bool) -> Result<Parsed, SiteError> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let text = std::fs::read_to_string(path).map_err(|e| SiteError {
-        file: rel.clone(),
+        file: path.to_path_buf(),
         line: None,
         message: format!("cannot read: {e}"),
     })?;
     let (fm, body) = crate::content::parse(&text).map_err(|e| SiteError {
-        file: rel.clone(),
+        file: path.to_path_buf(),
         line: Some(e.line),
         message: e.message,
     })?;
@@ -424,7 +425,7 @@ fn build_model(
             related: Vec::new(),
         })
         .collect();
-    assign_article_urls(&mut articles, errors);
+    assign_article_urls(root, &mut articles, errors);
 
     // One pass: per-person lists, months, co-mentions, first/last; the date index.
     let mut months: Vec<BTreeMap<(i32, u32), usize>> = vec![BTreeMap::new(); people.len()];
@@ -590,7 +591,7 @@ fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> 
 
 /// Article slugs and URLs, unique per day. Two articles giving the same explicit `slug` on the
 /// same day are an error (an editor asked for one URL twice).
-fn assign_article_urls(articles: &mut [Article], errors: &mut Vec<SiteError>) {
+fn assign_article_urls(root: &Path, articles: &mut [Article], errors: &mut Vec<SiteError>) {
     // (explicit?, base slug) per article.
     let base: Vec<(bool, String)> = articles
         .iter()
@@ -619,7 +620,7 @@ fn assign_article_urls(articles: &mut [Article], errors: &mut Vec<SiteError>) {
             if base[i].0 {
                 if let Some(&j) = explicit_seen.get(base[i].1.as_str()) {
                     errors.push(SiteError {
-                        file: articles[i].file.clone(),
+                        file: root.join(&articles[i].file),
                         line: None,
                         message: format!(
                             "slug `{}` is already used on {} by {}: give one of them another slug",
