@@ -415,3 +415,23 @@ fn same_day_title_collisions_get_suffixes_in_file_order() {
     assert!(report.contains("Володимир Зеленський"), "{report}");
     let _ = litopys::site::people_report(&site, true);
 }
+
+#[test]
+fn an_english_site_gets_english_interface_words_and_dates() {
+    let dir = sample_site();
+    let config = Config {
+        language: "en".into(),
+        ..config()
+    };
+    let templates = Templates::load(dir.path()).unwrap();
+    let site = Site::load(dir.path(), &config, &Registry::default()).unwrap();
+    let files = render::render(&site, &templates).unwrap();
+    assert!(text(&files, "archive/index.html").contains("<h1>Archive</h1>"));
+    let month = text(&files, "2026/01/index.html");
+    assert!(month.contains("<h1>January 2026</h1>"), "{month}");
+    assert!(month.contains(">Mo</th>"));
+    // Ukrainian articles keep Ukrainian dates on their cards.
+    assert!(month.contains("7 січня 2026"));
+    assert!(text(&files, "2026/01/07/index.html")
+        .contains("<h1><time datetime=\"2026-01-07\">January 7, 2026</time></h1>"));
+}

@@ -11,6 +11,7 @@
 //! paths from the site root; each page has a `root` prefix to make them relative ([`links`]).
 
 pub mod context;
+pub mod labels;
 pub mod links;
 
 use crate::site::{Site, SiteError};
