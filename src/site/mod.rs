@@ -253,7 +253,12 @@ impl Site {
                 match entry {
                     Ok(e) => {
                         let p = e.path();
-                        if e.file_type().is_file() && p.extension().is_some_and(|x| x == "md") {
+                        // Hidden files (editor locks and backups such as `.#a.md`) are skipped.
+                        let hidden = e.file_name().to_string_lossy().starts_with('.');
+                        if !hidden
+                            && e.file_type().is_file()
+                            && p.extension().is_some_and(|x| x == "md")
+                        {
                             paths.push(p.to_path_buf());
                         }
                     }
