@@ -194,9 +194,11 @@ fn read_article(root: &Path, path: &Path, allow_html: bool) -> Result<Parsed, Si
     })
 }
 
-/// Whitespace collapsed to single spaces.
+/// NFC, whitespace collapsed to single spaces.
 fn tidy(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ")
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = name.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Maps names as written in front matter to canonical names: registry ignores and aliases,
@@ -557,38 +559,38 @@ fn assign_person_slugs(people: &mut [Person], registry: &Registry) {
     let mut order: Vec<usize> = (0..people.len()).collect();
     order.sort_by_key(|&i| (!base[i].0, i));
     let slugs = claim_unique(&order, |i| base[i].1.clone());
-    for (i, p) in people.iter_mut().enumerate() {
-        p.slug = slugs[i].clone();
-        p.url = format!("people/{}/", p.slug);
+    for (&i, slug) in order.iter().zip(slugs) {
+        let p = &mut people[i];
+        p.url = format!("people/{slug}/");
+        p.slug = slug;
     }
 }
 
-/// Gives each item (in `order`) its base name, or `base-2`, `base-3`, … when taken. First every
-/// item tries its base name in order, then the losers take suffixes, so a base name like `a-2`
-/// is never taken by a suffixed `a`.
+/// Gives each item of `order` its base name, or `base-2`, `base-3`, … when taken; the result
+/// is aligned with `order`. First every item tries its base name in order, then the losers
+/// take suffixes, so a base name like `a-2` is never taken by a suffixed `a`.
 fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> {
-    let n = order.iter().copied().max().map_or(0, |m| m + 1);
-    let mut out: Vec<String> = vec![String::new(); n];
+    let mut out: Vec<String> = vec![String::new(); order.len()];
     let mut taken: HashSet<String> = HashSet::with_capacity(order.len());
     let mut losers = Vec::new();
-    for &i in order {
+    for (k, &i) in order.iter().enumerate() {
         let b = base(i);
         if taken.insert(b.clone()) {
-            out[i] = b;
+            out[k] = b;
         } else {
-            losers.push(i);
+            losers.push(k);
         }
     }
-    for i in losers {
-        let b = base(i);
-        let mut k = 2;
+    for k in losers {
+        let b = base(order[k]);
+        let mut n = 2;
         loop {
-            let cand = format!("{b}-{k}");
+            let cand = format!("{b}-{n}");
             if taken.insert(cand.clone()) {
-                out[i] = cand;
+                out[k] = cand;
                 break;
             }
-            k += 1;
+            n += 1;
         }
     }
     out
@@ -640,9 +642,9 @@ fn assign_article_urls(root: &Path, articles: &mut [Article], errors: &mut Vec<S
             }
         }
         let slugs = claim_unique(&idx, |i| base[i].1.clone());
-        for &i in &idx {
+        for (&i, slug) in idx.iter().zip(slugs) {
             let a = &mut articles[i];
-            a.slug = slugs[i].clone();
+            a.slug = slug;
             a.url = format!(
                 "{:04}/{:02}/{:02}/{}/",
                 a.date.year, a.date.month, a.date.day, a.slug
@@ -716,5 +718,8 @@ mod tests {
         let bases = ["a", "a", "a-2", "b"];
         let out = claim_unique(&[0, 1, 2, 3], |i| bases[i].to_string());
         assert_eq!(out, ["a", "a-3", "a-2", "b"]);
+        // Aligned with the order given, whatever the indices.
+        let out = claim_unique(&[3, 1, 0], |i| bases[i].to_string());
+        assert_eq!(out, ["b", "a", "a-2"]);
     }
 }
