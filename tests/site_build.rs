@@ -435,3 +435,27 @@ fn an_english_site_gets_english_interface_words_and_dates() {
     assert!(text(&files, "2026/01/07/index.html")
         .contains("<h1><time datetime=\"2026-01-07\">January 7, 2026</time></h1>"));
 }
+
+#[test]
+fn a_template_failing_at_render_time_is_named_with_a_few_pages() {
+    let dir = sample_site();
+    write(
+        dir.path(),
+        "templates/person.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nobody.name }}{% endblock content %}",
+    );
+    let templates = Templates::load(dir.path()).unwrap();
+    let site = Site::load(dir.path(), &config(), &Registry::default()).unwrap();
+    let errs = render::render(&site, &templates).unwrap_err();
+    // A few pages, then how many more: each naming the override.
+    assert_eq!(errs.len(), 4, "{errs:?}");
+    for e in &errs {
+        let s = e.to_string();
+        assert!(
+            s.contains("templates/person.html") && !s.contains("built-in"),
+            "{s}"
+        );
+    }
+    assert!(errs[0].to_string().contains("nobody"), "{errs:?}");
+    assert!(errs[3].message.contains("more page"), "{errs:?}");
+}

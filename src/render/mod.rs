@@ -296,6 +296,9 @@ impl Templates {
     }
 }
 
+/// How many failing pages are reported per template file.
+const ERRORS_PER_TEMPLATE: usize = 3;
+
 /// About how many bytes a card takes on a page (for pre-sizing buffers).
 const CARD_BYTES: usize = 3 << 10;
 
@@ -363,10 +366,30 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec
         .map(|&job| render_job(job, &shared, templates))
         .collect();
     let mut files = Vec::with_capacity(results.len());
+    // A broken template fails every page it renders: report a few pages per template file.
+    let mut per_file: std::collections::BTreeMap<PathBuf, (usize, Vec<SiteError>)> =
+        std::collections::BTreeMap::new();
     for r in results {
         match r {
             Ok(f) => files.push(f),
-            Err(e) => errors.push(e),
+            Err(e) => {
+                let entry = per_file.entry(e.file.clone()).or_default();
+                entry.0 += 1;
+                if entry.1.len() < ERRORS_PER_TEMPLATE {
+                    entry.1.push(e);
+                }
+            }
+        }
+    }
+    for (file, (count, shown)) in per_file {
+        let more = count - shown.len();
+        errors.extend(shown);
+        if more > 0 {
+            errors.push(SiteError {
+                file,
+                line: None,
+                message: format!("… and {more} more page(s) fail in this template"),
+            });
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
