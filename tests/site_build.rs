@@ -459,3 +459,21 @@ fn a_template_failing_at_render_time_is_named_with_a_few_pages() {
     assert!(errs[0].to_string().contains("nobody"), "{errs:?}");
     assert!(errs[3].message.contains("more page"), "{errs:?}");
 }
+
+#[test]
+fn with_the_default_base_url_pages_have_no_root_relative_links() {
+    let dir = sample_site();
+    let templates = Templates::load(dir.path()).unwrap();
+    let site = Site::load(dir.path(), &Config::default(), &Registry::default()).unwrap();
+    let files = render::render(&site, &templates).unwrap();
+    for f in files
+        .iter()
+        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
+    {
+        let html = std::str::from_utf8(&f.bytes).unwrap();
+        for href in attrs(html, "href") {
+            assert!(!href.starts_with('/'), "{href} in {}", f.path);
+        }
+        assert!(!html.contains("rel=\"canonical\""), "{}", f.path);
+    }
+}

@@ -59,7 +59,9 @@ pub struct Page {
     /// Prefix from this page back to the site root (`../../`); the base URL on the 404 page.
     pub root: String,
     /// The absolute URL of the page.
-    pub canonical: String,
+    /// The absolute URL of the page; none when `base_url` is not absolute (the default `/`),
+    /// since a canonical link must name a full URL.
+    pub canonical: Option<String>,
     /// The site feed's link from the root (`atom.xml`).
     pub feed: String,
     /// Interface words in the site's language (see `src/render/labels.rs`).
@@ -73,6 +75,8 @@ pub struct Shared<'a> {
     pub lang: String,
     /// `base_url` with one trailing slash.
     pub base: String,
+    /// True when `base` is an absolute URL (`https://…`).
+    pub absolute: bool,
     pub cards: Vec<Card>,
     pub chips: Vec<Chip>,
 }
@@ -170,6 +174,7 @@ impl<'a> Shared<'a> {
             site,
             lang: site.config.language.clone(),
             base: site.config.base_url(),
+            absolute: site.config.base_url().contains("://"),
             cards,
             chips,
         }
@@ -181,7 +186,7 @@ impl<'a> Shared<'a> {
             lang: self.site.config.language.clone(),
             title,
             root: root_prefix(&dir),
-            canonical: format!("{}{dir}", self.base),
+            canonical: self.absolute.then(|| format!("{}{dir}", self.base)),
             dir,
             feed: "atom.xml".into(),
             t: labels::for_language(&self.lang),
@@ -868,7 +873,7 @@ pub fn not_found(sh: &Shared) -> NotFoundCtx {
         labels::for_language(&sh.lang).not_found.into(),
     );
     page.root = sh.base.clone();
-    page.canonical = format!("{}404.html", sh.base);
+    page.canonical = sh.absolute.then(|| format!("{}404.html", sh.base));
     NotFoundCtx { page }
 }
 
