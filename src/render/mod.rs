@@ -9,6 +9,23 @@
 //! Templates get plain serialisable contexts ([`context`]); every string is escaped by Tera's
 //! autoescape (on for `.html` and `.xml`) except an article's body HTML. Links in contexts are
 //! paths from the site root; each page has a `root` prefix to make them relative ([`links`]).
+//! Interface words come in the site's language ([`labels`]).
+//!
+//! | output | template |
+//! |---|---|
+//! | `index.html` (digest of the latest `home_days` days) | `index.html` |
+//! | `YYYY/MM/DD/<slug>/index.html` | `article.html` or the article's `template` |
+//! | `YYYY/MM/DD/index.html`, `YYYY/MM/index.html`, `YYYY/index.html` | `day.html`, `month.html`, `year.html` |
+//! | `archive/index.html` | `archive.html` |
+//! | `people/index.html` | `people.html` |
+//! | `people/<slug>/index.html`, `people/<slug>/page/N/index.html` | `person.html` |
+//! | `atom.xml`, `people/<slug>/atom.xml` | `atom.xml` |
+//! | `sitemap.xml`, `404.html` | `sitemap.xml`, `404.html` |
+//! | `style.css` | copied from `templates/style.css` |
+//!
+//! `base.html` is the layout the HTML templates extend and `card.html` the article card they
+//! include. Nothing depends on the clock or the environment (`get_env` is disabled), and the
+//! files come back sorted by path, so the same input gives the same bytes.
 
 pub mod context;
 pub mod labels;
