@@ -1519,7 +1519,12 @@ fn tokenize(span: &str) -> Vec<Tok> {
             }
             let w = w.trim_end_matches('.');
             // Particles and any other lowercase word (та, з) stay as written.
-            if is_particle(w) || w.chars().next().is_some_and(char::is_lowercase) {
+            // Regnal numbers (Лев XIV) and words with digits too.
+            let numeral = w
+                .chars()
+                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+                || w.chars().any(|c| c.is_ascii_digit());
+            if numeral || is_particle(w) || w.chars().next().is_some_and(char::is_lowercase) {
                 toks.push(Tok::Particle(w.to_string()));
             } else {
                 toks.push(Tok::Word(w.to_string()));
@@ -1694,7 +1699,15 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
                 .any(|r| !names::is_given_also_surname(&r.nominative));
         if given_ok {
             if let Some(r) = best_given(&readings[0], hint) {
-                return canonical_from(Some(r.nominative.clone()), None, r.gender);
+                // Words kept as written after the name (Лев XIV).
+                let mut name = r.nominative.clone();
+                for t in &toks[word_idx[0] + 1..] {
+                    if let Tok::Particle(p) = t {
+                        name.push(' ');
+                        name.push_str(p);
+                    }
+                }
+                return canonical_from(Some(name), None, r.gender);
             }
         }
         let surname_toks: Vec<&Tok> = toks.iter().filter(|t| *t != &Tok::Initial).collect();
