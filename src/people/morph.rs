@@ -1039,12 +1039,15 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
     }
     let mut p = 0;
     if n < 3 {
-        p -= 8;
+        p -= 2; // short East Asian syllables exist (Кім Чен Ин)
     }
     let (l, b) = (chars[n - 1], chars[n - 2]);
     let c3 = if n >= 3 { Some(chars[n - 3]) } else { None };
-    if l == 'ь' && is_consonant(b) && c3.is_some_and(is_consonant) {
-        p -= 15; // журавль, лубінць
+    if l == 'ь'
+        && is_consonant(b)
+        && c3.is_some_and(|c| is_consonant(c) && !((c == 'л' || c == 'р') && b == 'л'))
+    {
+        p -= 15; // журавль, лубінць (but Шарль, Голль)
     }
     if l == 'ь' && !is_consonant(b) {
         p -= 30;
@@ -1524,7 +1527,8 @@ fn tokenize(span: &str) -> Vec<Tok> {
                 .chars()
                 .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
                 || w.chars().any(|c| c.is_ascii_digit());
-            if numeral || is_particle(w) || w.chars().next().is_some_and(char::is_lowercase) {
+            let lowercase = w.chars().next().is_some_and(char::is_lowercase) && !w.contains('-');
+            if numeral || is_particle(w) || lowercase {
                 toks.push(Tok::Particle(w.to_string()));
             } else {
                 toks.push(Tok::Word(w.to_string()));
@@ -1591,7 +1595,8 @@ fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gende
                         parts.push(recase(&n, w));
                         if first_word {
                             g = rg;
-                            if !rc.intersect(c).is_empty() {
+                            // An unchanged word tells nothing about the case (Кім Чен Ина).
+                            if n != k && !rc.intersect(c).is_empty() {
                                 c = rc.intersect(c);
                             }
                         }
@@ -1867,6 +1872,12 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
             }
             if names::is_common_given(&cand) {
                 score += 5;
+            }
+            // Masculine names on -а/-я and feminine consonant-final names are few, and
+            // listed in the gazetteer.
+            let vowel_a = matches!(last_char(&cand), Some('а' | 'я'));
+            if (gender == Gender::Male) == vowel_a {
+                score -= 3;
             }
             if tail.is_empty() || *tail == "а" {
                 score += 1; // Єлізаветі → Єлізавета rather than «Єлізаветя»
