@@ -1938,3 +1938,110 @@ fn best_given(readings: &[GivenForm], cases: Cases) -> Option<&GivenForm> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(normalize("Дем'яненко"), "Демʼяненко");
+        assert_eq!(normalize("Дем’яненко"), "Демʼяненко");
+        assert_eq!(normalize("Косач–Квітка"), "Косач-Квітка");
+        // Latin look-alikes inside a Cyrillic word; a Latin word stays Latin.
+        assert_eq!(normalize("Зеленcький"), "Зеленський");
+        assert_eq!(normalize("Zelensky"), "Zelensky");
+        // decomposed й and a stress mark
+        assert_eq!(normalize("Андріи\u{0306}"), "Андрій");
+        assert_eq!(normalize("Ма\u{0301}рко"), "Марко");
+    }
+
+    #[test]
+    fn recasing() {
+        assert_eq!(recase("зеленський", "ЗЕЛЕНСЬКОГО"), "Зеленський");
+        assert_eq!(recase("маккейн", "МакКейна"), "МакКейн");
+        assert_eq!(recase("косач-квітка", "КОСАЧ-КВІТКИ"), "Косач-Квітка");
+        assert_eq!(recase("аль-асад", "аль-Асада"), "аль-Асад");
+    }
+
+    #[test]
+    fn tokens() {
+        let t = tokenize("В.Ф. Януковича");
+        assert_eq!(
+            t,
+            vec![Tok::Initial, Tok::Initial, Tok::Word("Януковича".into())]
+        );
+        let t = tokenize("«Жаком Лангладом де Монгро»,");
+        assert_eq!(
+            t,
+            vec![
+                Tok::Word("Жаком".into()),
+                Tok::Word("Лангладом".into()),
+                Tok::Particle("де".into()),
+                Tok::Word("Монгро".into()),
+            ]
+        );
+        assert!(tokenize("--- ...").is_empty());
+    }
+
+    #[test]
+    fn paradigm_choice() {
+        assert_eq!(masc_paradigms("буданов"), &[Par::Poss, Par::Hard]);
+        assert_eq!(masc_paradigms("зеленський"), &[Par::AdjHard]);
+        assert_eq!(masc_paradigms("рубіо"), &[Par::Indecl]);
+        assert_eq!(masc_paradigms("бряних"), &[Par::Indecl]);
+        assert_eq!(fem_paradigms("меркель"), &[Par::Indecl]);
+        assert_eq!(fem_paradigms("зеленська")[0], Par::FemAdj);
+        assert!(noun_stems("лубінец").iter().any(|s| s == "лубінц"));
+        assert!(noun_stems("заєц").iter().any(|s| s == "зайц"));
+        assert!(noun_stems("моток").iter().any(|s| s == "мотк"));
+        assert!(noun_stems("кривоніс").iter().any(|s| s == "кривонос"));
+    }
+
+    #[test]
+    fn surname_reduction() {
+        let g = Gender::Male;
+        assert_eq!(surname_nominative("Будановим", g, Cases::ALL), "Буданов");
+        assert_eq!(surname_nominative("Байденом", g, Cases::ALL), "Байден");
+        assert_eq!(surname_nominative("Сибізі", g, Cases::ALL), "Сибіга");
+        assert_eq!(surname_nominative("Лубінця", g, Cases::ALL), "Лубінець");
+        assert_eq!(surname_nominative("Кравця", g, Cases::ALL), "Кравець");
+        assert_eq!(surname_nominative("Мерца", g, Cases::ALL), "Мерц");
+        assert_eq!(
+            surname_nominative("ЗЕЛЕНСЬКОГО", g, Cases::ALL),
+            "Зеленський"
+        );
+        let f = Gender::Female;
+        assert_eq!(
+            surname_nominative("Стефанішиної", f, Cases::ALL),
+            "Стефанішина"
+        );
+        assert_eq!(
+            surname_nominative("Свириденко", f, Cases::GEN),
+            "Свириденко"
+        );
+        assert_eq!(
+            surname_nominative("Зеленської", Gender::Unknown, Cases::ALL),
+            "Зеленська"
+        );
+        // gender never crosses: a woman's -ова is not a man's genitive
+        assert_eq!(surname_nominative("Іванова", f, Cases::ALL), "Іванова");
+        assert_eq!(surname_nominative("Іванова", g, Cases::GEN), "Іванов");
+    }
+
+    #[test]
+    fn spans() {
+        let c = canonicalize("Зеленський Володимир Олександрович", Cases::ALL);
+        assert_eq!(c.given.as_deref(), Some("Володимир"));
+        assert_eq!(c.surname.as_deref(), Some("Зеленський"));
+        assert_eq!(c.gender, Gender::Male);
+        let c = canonicalize("Жаком Лангладом де Монгро", Cases::ALL);
+        assert_eq!(c.surname.as_deref(), Some("Ланглад де Монгро"));
+        let c = canonicalize("В. Ф. Януковича", Cases::ALL);
+        assert_eq!(c.given, None);
+        assert_eq!(c.full, "Янукович");
+        let c = canonicalize("Світлана", Cases::ALL);
+        assert_eq!((c.given.as_deref(), c.surname), (Some("Світлана"), None));
+        assert_eq!(canonicalize("", Cases::ALL).full, "");
+    }
+}

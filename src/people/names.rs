@@ -10,6 +10,7 @@
 //! normalise their argument the same way, so callers may pass text as written.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::morph::{self, Cases};
@@ -41,14 +42,40 @@ pub struct GivenEntry {
     pub foreign: bool,
 }
 
+/// FNV-1a: a fast hash for the short string keys of the gazetteer (no untrusted-key DoS concern:
+/// the keys are the embedded lists; lookups only read).
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A HashMap with the [`Fnv`] hasher.
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 struct Data {
     given: Vec<GivenEntry>,
     /// lowercase nominative → entry indices
-    given_nom: HashMap<String, Vec<u32>>,
+    given_nom: FastMap<String, Vec<u32>>,
     /// lowercase inflected form → (entry index, cases)
-    forms: HashMap<String, Vec<(u32, Cases)>>,
+    forms: FastMap<String, Vec<(u32, Cases)>>,
     /// lowercase surname → rank (top list order first, then the full list)
-    surnames: HashMap<String, u32>,
+    surnames: FastMap<String, u32>,
     given_also_surname: HashSet<String>,
 }
 
@@ -59,6 +86,10 @@ pub(crate) fn key(s: &str) -> String {
         match c {
             '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BC}' => out.push('\u{02BC}'),
             '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push('-'),
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'Є' | 'І' | 'Ї' | 'Ё' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+            'Ґ' => out.push('ґ'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             _ => out.extend(c.to_lowercase()),
         }
     }
@@ -79,7 +110,7 @@ fn data() -> &'static Data {
 
 fn build() -> Data {
     let mut given: Vec<GivenEntry> = Vec::with_capacity(1600);
-    let mut given_nom: HashMap<String, Vec<u32>> = HashMap::with_capacity(1600);
+    let mut given_nom: FastMap<String, Vec<u32>> = FastMap::default();
     let lists: [(&str, Gender, bool); 6] = [
         (UK_MALE, Gender::Male, false),
         (UK_MALE_EXTRA, Gender::Male, false),
@@ -114,7 +145,8 @@ fn build() -> Data {
             });
         }
     }
-    let mut forms: HashMap<String, Vec<(u32, Cases)>> = HashMap::with_capacity(given.len() * 10);
+    let mut forms: FastMap<String, Vec<(u32, Cases)>> = FastMap::default();
+    forms.reserve(given.len() * 12);
     for (i, e) in given.iter().enumerate() {
         let k = key(&e.nominative);
         for (form, cases) in morph::given_forms(&k, e.gender, e.indeclinable) {
@@ -125,7 +157,8 @@ fn build() -> Data {
             }
         }
     }
-    let mut surnames: HashMap<String, u32> = HashMap::with_capacity(110_000);
+    let mut surnames: FastMap<String, u32> = FastMap::default();
+    surnames.reserve(110_000);
     for (rank, line) in SURNAMES_TOP.lines().enumerate() {
         if !line.trim().is_empty() {
             surnames.entry(key(line)).or_insert(rank as u32);
