@@ -396,7 +396,7 @@ fn corpus_accuracy() {
         eprintln!("  {e}");
     }
     assert!(total > 500, "too few mentions compared: {total}");
-    assert!(acc >= 0.80, "accuracy {acc:.4}");
+    assert!(acc >= 0.96, "accuracy {acc:.4}");
 }
 
 #[test]
@@ -614,11 +614,4 @@ fn hostile_input_never_panics() {
     assert_eq!(canonicalize("", Cases::ALL).full, "");
     let s = "ю".repeat(10_000);
     let _ = canonicalize(&s, Cases::ALL);
-}
-
-#[test]
-fn debug_readings() {
-    for t in ["Кім Чен Ином", "Чен Ином", "Ином"] {
-        eprintln!("{t}: {:?}", canonicalize(t, Cases::ALL));
-    }
 }
