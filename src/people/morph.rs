@@ -715,6 +715,12 @@ fn noun_stems(base: &str) -> Vec<Cow<'_, str>> {
     if v.len() > 1 && (base.ends_with("ец") || base.ends_with("єц") || base.ends_with("ок")) {
         v.swap(0, 1);
     }
+    // Швець → Шевця: the fleeting е moves before в.
+    if n >= 4 && base.ends_with("вец") && is_consonant(chars[n - 4]) {
+        let mut s: String = chars[..n - 3].iter().collect();
+        s.push_str("евц");
+        v.insert(0, Cow::Owned(s));
+    }
     if n >= 3 && chars[n - 2] == 'і' && is_consonant(chars[n - 1]) && is_consonant(chars[n - 3]) {
         for r in ['о', 'е'] {
             let mut s: String = chars[..n - 2].iter().collect();
@@ -940,6 +946,11 @@ fn stem_variants(stem: &str) -> Vec<(String, u8)> {
             let mut s: String = chars[..n - 2].iter().collect();
             s.push('є');
             s.push(last);
+            v.push((s, 0));
+        } else if prev == 'в' && last == 'ц' && n >= 4 && chars[n - 3] == 'е' {
+            // шевц → швець
+            let mut s: String = chars[..n - 3].iter().collect();
+            s.push_str("вец");
             v.push((s, 0));
         } else if prev == 'ь' && last == 'ц' {
             // подольц → подолець
