@@ -141,7 +141,30 @@ fn is_vowel(c: char) -> bool {
 }
 
 fn is_consonant(c: char) -> bool {
-    is_cyrillic(c) && c.is_alphabetic() && !is_vowel(c) && c != 'ь' && c != 'ъ'
+    matches!(
+        c,
+        'б' | 'в'
+            | 'г'
+            | 'ґ'
+            | 'д'
+            | 'ж'
+            | 'з'
+            | 'й'
+            | 'к'
+            | 'л'
+            | 'м'
+            | 'н'
+            | 'п'
+            | 'р'
+            | 'с'
+            | 'т'
+            | 'ф'
+            | 'х'
+            | 'ц'
+            | 'ч'
+            | 'ш'
+            | 'щ'
+    )
 }
 
 fn is_sibilant(c: char) -> bool {
