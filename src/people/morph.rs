@@ -1760,11 +1760,22 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
     let patr_at = |i: usize| -> Option<(Gender, Cases)> {
         wkeys.get(i).and_then(|k| patronymic_key(k, false))
     };
+    // Both words given names (Бойко Олександр): the common given name is the given name.
+    let common = |rs: &[GivenForm]| {
+        rs.iter()
+            .any(|r| names::is_common_given(&names::key(&r.nominative)))
+    };
     let surname_first = (!readings[1].is_empty() && readings[0].is_empty())
         || (words.len() >= 3
             && !readings[1].is_empty()
             && patr_at(2).is_some()
-            && patr_at(1).is_none());
+            && patr_at(1).is_none())
+        || (!readings[0].is_empty()
+            && common(&readings[1])
+            && !common(&readings[0])
+            && readings[0]
+                .iter()
+                .any(|r| names::is_given_also_surname(&r.nominative)));
     let (given_w, patr_w): (Option<usize>, Option<usize>) = if surname_first {
         (
             Some(1),
