@@ -325,6 +325,9 @@ const TABLE: &[(&str, &str)] = &[
     // Latin
     ("Prakash Gianchandani", "Prakash Gianchandani"),
     ("Zelensky's", "Zelensky"),
+    ("Donald Trump's", "Donald Trump"),
+    ("DONALD TRUMP", "Donald Trump"),
+    ("John McCain", "John McCain"),
     ("Zelensky’s", "Zelensky"),
 ];
 

@@ -1701,7 +1701,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
         let ws: Vec<String> = toks
             .iter()
             .filter_map(|t| match t {
-                Tok::Word(w) => Some(strip_possessive(w).to_string()),
+                Tok::Word(w) => Some(title_if_caps(strip_possessive(w))),
                 Tok::Particle(p) => Some(p.clone()),
                 Tok::Initial => None,
             })
