@@ -865,6 +865,7 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
 
 /// Declines a surname (nominative, any capitalisation) for a person of `gender` into `case`
 /// (a single case; the first variant where several are correct: Трампові, not Трампу).
+/// With [`Gender::Unknown`] the gender is guessed from the shape (-ська, -ова, -іна: feminine).
 /// Double surnames decline in both parts; particles stay.
 pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String {
     let norm = normalize(nominative);
@@ -882,7 +883,14 @@ pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String 
                 out.push('-');
             }
             let k = lower(part);
-            let pars = paradigms_for(&k, gender);
+            // Unknown gender: feminine adjectival / possessive shapes are women's surnames.
+            let g = match gender {
+                Gender::Unknown if ends_any(&k, FEM_ADJ) && !k.ends_with("на") => Gender::Female,
+                Gender::Unknown if k.ends_with("ня") => Gender::Female,
+                Gender::Unknown => Gender::Male,
+                g => g,
+            };
+            let pars = paradigms_for(&k, g);
             let form = pars
                 .first()
                 .and_then(|&(p, _)| {
