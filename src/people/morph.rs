@@ -595,7 +595,9 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
     cands.iter().any(|c| male(c))
 }
 
-fn patronymic_key(k: &str, strict: bool) -> Option<(Gender, Cases)> {
+/// `shape_only`: accept any patronymic ending on a stem of 3+ letters (a word already known to
+/// stand in patronymic position: Владимирович).
+fn patronymic_key(k: &str, shape_only: bool) -> Option<(Gender, Cases)> {
     for (table, gender) in [(PATR_M, Gender::Male), (PATR_F, Gender::Female)] {
         for &(suf, cases) in table {
             if let Some(stem) = k.strip_suffix(suf) {
@@ -607,7 +609,7 @@ fn patronymic_key(k: &str, strict: bool) -> Option<(Gender, Cases)> {
                 // Feminine -івна/-ївна is a patronymic shape on its own; masculine -ович is
                 // also a common surname ending (Петрович, Кротевич), so require a known name.
                 let shape_ok = gender == Gender::Female && (core == "ів" || core == "їв");
-                if known || (!strict && shape_ok) {
+                if known || shape_ok || (shape_only && char_len(stem) >= 3) {
                     return Some((gender, cases));
                 }
             }
@@ -1946,7 +1948,7 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
 /// Whether the word after a given name is its patronymic: the genders agree, and in a
 /// two-word span the word is not a frequent surname (Олексія Богдановича: a surname).
 fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool {
-    let Some((g, c)) = patronymic_key(k, false) else {
+    let Some((g, c)) = patronymic_key(k, false).or_else(|| patronymic_key(k, n_words >= 3)) else {
         return false;
     };
     if !given.iter().any(|r| r.gender == g && r.cases.intersects(c)) {
