@@ -1228,10 +1228,13 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
         s -= 3; // noun-type feminine surnames (Сорока) are rarer than masculine genitives
     }
     if alt {
-        // і restored in the last syllable (Кривоноса → Кривоніс): only for attested surnames.
-        // Frequency decides when both exist (Кривоноса → Кривонос 837 vs Кривоніс 3055).
+        // і restored in the last syllable: only for attested surnames, and frequency decides
+        // when both forms exist (Сокола → Сокол 471 over Сокіл 2268) — except for compounds
+        // with «ніс» (nose), whose Ukrainian form alternates: Кривоноса → Кривоніс.
         if listed.is_none() {
             s -= 3;
+        } else if nom.ends_with("ніс") && char_len(nom) > 4 {
+            s += 10;
         }
     }
     if common_ending(nom) {
