@@ -398,7 +398,7 @@ fn given_parts(k: &str, gender: Gender, case: Cases) -> Parts<'_> {
 
 /// Every form of a given name (lowercase nominative `k`) with its cases. Hyphenated names
 /// decline in the last part. Used by [`super::names`] to build FORMS.
-pub fn given_forms(k: &str, gender: Gender, indeclinable: bool) -> Vec<(String, Cases)> {
+pub(crate) fn given_forms(k: &str, gender: Gender, indeclinable: bool) -> Vec<(String, Cases)> {
     if indeclinable {
         return vec![(k.to_string(), Cases::ALL)];
     }
@@ -1743,7 +1743,6 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
 
     // Single word: a given name alone, or a surname.
     if words.len() == 1 {
-        let k = &wkeys[0];
         let given_ok = !readings[0].is_empty()
             && !has_initial
             && readings[0]
@@ -1764,7 +1763,6 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
         }
         let surname_toks: Vec<&Tok> = toks.iter().filter(|t| *t != &Tok::Initial).collect();
         let (s, g, _, _) = reduce_surname(&surname_toks, Gender::Unknown, hint);
-        let _ = k;
         return canonical_from(None, Some(s), g);
     }
 
@@ -1776,7 +1774,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
     // Both words given names (Бойко Олександр): the common given name is the given name.
     let common = |rs: &[GivenForm]| {
         rs.iter()
-            .any(|r| names::is_common_given(&names::key(&r.nominative)))
+            .any(|r| names::is_common_given_key(&names::key(&r.nominative)))
     };
     let surname_first = (!readings[1].is_empty() && readings[0].is_empty())
         || (words.len() >= 3
@@ -1856,8 +1854,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
             c = r.cases;
             penalty -= 5;
         }
-        let (s, g, sc, score) = reduce_surname(&surname_tok_range, r.gender, c);
-        let _ = sc;
+        let (s, g, _, score) = reduce_surname(&surname_tok_range, r.gender, c);
         let total = score + penalty;
         let cand = canonical_from(
             Some(r.nominative.clone()),
@@ -1928,7 +1925,7 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
             if gender == Gender::Male {
                 score += 2;
             }
-            if names::is_common_given(&cand) {
+            if names::is_common_given_key(&cand) {
                 score += 5;
             }
             // Masculine names on -а/-я and feminine consonant-final names are few, and
@@ -1973,7 +1970,7 @@ fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool 
 fn given_prior(r: &GivenForm, token_key: &str, both_genders: bool) -> i32 {
     let k = names::key(&r.nominative);
     let mut p = 0;
-    if names::is_common_given(&k) {
+    if names::is_common_given_key(&k) {
         p += 5;
     }
     if both_genders && r.gender == Gender::Male {
@@ -1990,7 +1987,7 @@ fn best_given(readings: &[GivenForm], cases: Cases) -> Option<&GivenForm> {
         let c = r.cases.intersect(cases);
         (
             !c.is_empty(),
-            names::is_common_given(&names::key(&r.nominative)),
+            names::is_common_given_key(&names::key(&r.nominative)),
             c.contains(Cases::NOM),
             r.gender == Gender::Male && c.intersects(Cases(2 | 8)),
         )

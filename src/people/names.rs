@@ -45,7 +45,7 @@ pub struct GivenEntry {
 /// FNV-1a: a fast hash for the short string keys of the gazetteer (no untrusted-key DoS concern:
 /// the keys are the embedded lists; lookups only read).
 #[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -66,7 +66,7 @@ impl Hasher for Fnv {
 }
 
 /// A HashMap with the [`Fnv`] hasher.
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 struct Data {
     given: Vec<GivenEntry>,
@@ -354,17 +354,22 @@ const COMMON_GIVEN: &[&str] = &[
 ];
 
 /// Whether a lowercase nominative key is a common given name (see [`COMMON_GIVEN`]).
-pub fn is_common_given(nom_key: &str) -> bool {
+pub(crate) fn is_common_given_key(nom_key: &str) -> bool {
     COMMON_GIVEN.contains(&nom_key)
 }
 
+/// Whether `nominative` is a given name common in Ukraine today (a prior between homographs).
+pub fn is_common_given(nominative: &str) -> bool {
+    is_common_given_key(&key(nominative))
+}
+
 /// The given-name entry with index `i` (as found in [`given_form_readings`]).
-pub fn given_entry(i: u32) -> Option<&'static GivenEntry> {
+pub(crate) fn given_entry(i: u32) -> Option<&'static GivenEntry> {
     data().given.get(i as usize)
 }
 
 /// Readings of a lowercase, normalised form (see [`key`]): (entry index, cases).
-pub fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
+pub(crate) fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
     data()
         .forms
         .get(form_key)
@@ -373,7 +378,7 @@ pub fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
 }
 
 /// Entries whose nominative is the lowercase, normalised `nom_key`.
-pub fn given_nominative_entries(nom_key: &str) -> &'static [u32] {
+pub(crate) fn given_nominative_entries(nom_key: &str) -> &'static [u32] {
     data()
         .given_nom
         .get(nom_key)
