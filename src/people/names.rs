@@ -26,6 +26,11 @@ const SURNAMES_TOP: &str = include_str!("../../data/names/uk-surnames-top5000.tx
 const SURNAMES_ALL: &str = include_str!("../../data/names/uk-surnames-all.txt");
 const GIVEN_ALSO_SURNAME: &str = include_str!("../../data/names/given-also-common-surname.txt");
 
+/// Everyday short forms of given names, used as names in the press and in quotes (compiled for
+/// this project from general knowledge; not in the extracted lists).
+const DIMINUTIVES_MALE: &str = "Саша\nЖеня\nСашко\nТоля\nФедя\nВаня\nВася\nПетя\nКоля\nМиша\nДіма\nВова\nЛьоня\nГриць\nПетрусь\nЮрко";
+const DIMINUTIVES_FEMALE: &str = "Саша\nЖеня\nВаля\nГаля\nЮля\nТаня\nОля\nКатя\nМаша\nНаташа\nЛіза\nДаша\nІра\nЛєна\nЛюда\nЛюба\nНадя\nЗіна\nМаруся\nГанна\nОксанка\nНаталка\nСвітланка";
+
 /// Number of entries in the strong (top) surname list.
 pub const TOP_SURNAMES: u32 = 5000;
 
@@ -119,7 +124,10 @@ fn build() -> Data {
         (FOREIGN_MALE, Gender::Male, true),
         (FOREIGN_FEMALE, Gender::Female, true),
     ];
-    for (text, gender, foreign) in lists {
+    for (text, gender, foreign) in lists.into_iter().chain([
+        (DIMINUTIVES_MALE, Gender::Male, false),
+        (DIMINUTIVES_FEMALE, Gender::Female, false),
+    ]) {
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() {
@@ -438,6 +446,10 @@ mod tests {
         assert_eq!(surname_rank("Мельник"), Some(0));
         assert!(!is_known_surname("Ыыыы"));
         assert!(is_given_also_surname("Бойко"));
+        assert!(is_given_nominative("Юля"));
+        assert!(is_given_name_form("Юлею"));
+        assert!(is_common_given("Олена"));
+        assert!(!is_common_given("Світлан"));
         assert!(!is_given_also_surname("Олена"));
     }
 
