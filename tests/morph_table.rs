@@ -3,8 +3,8 @@
 //! annotated development corpus when it is present.
 
 use litopys::people::morph::{
-    canonicalize, decline_given, decline_surname, given_name, is_surname_form, patronymic,
-    surname_nominative, Cases,
+    canonicalize, canonicalize_with, decline_given, decline_surname, given_name, is_surname_form,
+    patronymic, surname_nominative, Cases,
 };
 use litopys::people::Gender;
 
@@ -574,6 +574,36 @@ fn case_hint_and_gender() {
     let c = canonicalize("Буданова", Cases::GEN);
     assert_eq!(c.full, "Буданов");
     assert_eq!(c.gender, Gender::Male);
+    // A gender known from the context decides -ова / -ов.
+    assert_eq!(
+        canonicalize_with("Іванова", Cases::ALL, Gender::Female).full,
+        "Іванова"
+    );
+    assert_eq!(
+        canonicalize_with("Іванова", Cases::ALL, Gender::Male).full,
+        "Іванов"
+    );
+    assert_eq!(
+        canonicalize_with("Стефанішина", Cases::ALL, Gender::Female).full,
+        "Стефанішина"
+    );
+    assert_eq!(
+        canonicalize_with("Валентину Козименко", Cases::ALL, Gender::Female).full,
+        "Валентина Козименко"
+    );
+    assert_eq!(
+        canonicalize_with("Валентину Козименко", Cases::ALL, Gender::Male).full,
+        "Валентин Козименко"
+    );
+    // a patronymic overrides the hint; an impossible hint is ignored
+    assert_eq!(
+        canonicalize_with("Олену Петрівну", Cases::ALL, Gender::Male).full,
+        "Олена"
+    );
+    assert_eq!(
+        canonicalize_with("Зеленського", Cases::ALL, Gender::Female).full,
+        "Зеленський"
+    );
     let c = canonicalize("Стівом Віткоффом", Cases::INS);
     assert_eq!(c.given.as_deref(), Some("Стів"));
     assert_eq!(c.surname.as_deref(), Some("Віткофф"));

@@ -1666,19 +1666,28 @@ fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gende
 /// narrows the possible cases when the context tells them (a preposition or role noun before
 /// the span); pass [`Cases::ALL`] when unknown.
 pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
+    canonicalize_with(span, case_hint, Gender::Unknown)
+}
+
+/// [`canonicalize`] with a gender known from the context (a predicate «заявила», a role noun
+/// «речниця», the registry): it decides ambiguous endings («Іванова заявила» → Іванова,
+/// «Іванова» after «заступника» → Іванов). A patronymic in the span overrides it; a hint that
+/// no reading of the span supports is ignored.
+pub fn canonicalize_with(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
     // Names recur: memoise per thread (bounded).
     thread_local! {
-        static CACHE: RefCell<HashMap<(String, u8), Canonical>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<(String, u8, Gender), Canonical>> =
+            RefCell::new(HashMap::new());
     }
     const CACHE_MAX: usize = 50_000;
     if span.len() > 200 {
-        return canonicalize_uncached(span, case_hint);
+        return canonicalize_uncached(span, case_hint, gender_hint);
     }
-    let key = (span.to_string(), case_hint.0);
+    let key = (span.to_string(), case_hint.0, gender_hint);
     if let Some(c) = CACHE.with(|m| m.borrow().get(&key).cloned()) {
         return c;
     }
-    let c = canonicalize_uncached(span, case_hint);
+    let c = canonicalize_uncached(span, case_hint, gender_hint);
     CACHE.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= CACHE_MAX {
@@ -1689,7 +1698,7 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
     c
 }
 
-fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
+fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
     // Bound the work on hostile input: a name span is short.
     let span: String = span.chars().take(300).collect();
     let norm = normalize(&span);
@@ -1749,7 +1758,17 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
                 .iter()
                 .any(|r| !names::is_given_also_surname(&r.nominative));
         if given_ok {
-            if let Some(r) = best_given(&readings[0], hint) {
+            let fitting: Vec<GivenForm> = readings[0]
+                .iter()
+                .filter(|r| r.gender == gender_hint)
+                .cloned()
+                .collect();
+            let pool = if fitting.is_empty() {
+                &readings[0]
+            } else {
+                &fitting
+            };
+            if let Some(r) = best_given(pool, hint) {
                 // Words kept as written after the name (Лев XIV).
                 let mut name = r.nominative.clone();
                 for t in &toks[word_idx[0] + 1..] {
@@ -1762,7 +1781,14 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
             }
         }
         let surname_toks: Vec<&Tok> = toks.iter().filter(|t| *t != &Tok::Initial).collect();
-        let (s, g, _, _) = reduce_surname(&surname_toks, Gender::Unknown, hint);
+        let (s, g, _, score) = reduce_surname(&surname_toks, gender_hint, hint);
+        if gender_hint != Gender::Unknown {
+            // A hint that only a far-fetched reading fits (Зеленського for a woman) is ignored.
+            let (su, gu, _, score_u) = reduce_surname(&surname_toks, Gender::Unknown, hint);
+            if gu != gender_hint && score_u - score >= 10 {
+                return canonical_from(None, Some(su), gu);
+            }
+        }
         return canonical_from(None, Some(s), g);
     }
 
@@ -1820,7 +1846,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
             .collect()
     };
     let mut cases = hint;
-    let mut patr_gender = Gender::Unknown;
+    let mut patr_gender = gender_hint;
     if let Some((g, c)) = patr_w.and_then(patr_at) {
         if !c.intersect(cases).is_empty() {
             cases = c.intersect(cases);
@@ -1828,11 +1854,14 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
         patr_gender = g;
     }
     let gi = given_w.unwrap_or(0);
-    let given_readings: Vec<GivenForm> = readings[gi]
+    let mut given_readings: Vec<GivenForm> = readings[gi]
         .iter()
         .filter(|r| patr_gender == Gender::Unknown || r.gender == patr_gender)
         .cloned()
         .collect();
+    if given_readings.is_empty() {
+        given_readings = readings[gi].clone();
+    }
     if surname_tok_range.is_empty() {
         // «Володимир Олександрович»: a given name and a patronymic only.
         let r = best_given(&readings[gi], cases);
