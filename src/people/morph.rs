@@ -763,22 +763,10 @@ fn surname_parts(k: &str, par: Par, case: Cases) -> Parts<'_> {
     }
     match par {
         Par::Indecl => vec![(Cow::Borrowed(k), E_NONE)],
-        Par::AdjHard | Par::AdjSoft => {
-            let stem = Cow::Borrowed(drop_chars(k, 2));
-            let soft = par == Par::AdjSoft;
-            let ends: &'static [&'static str] = match (case, soft) {
-                (Cases::GEN | Cases::ACC, false) => &["ого"],
-                (Cases::DAT, false) => &["ому"],
-                (Cases::INS, false) => &["им"],
-                (Cases::LOC, false) => &["ому", "ім"],
-                (Cases::GEN | Cases::ACC, true) => &["ього"],
-                (Cases::DAT, true) => &["ьому"],
-                (Cases::INS, true) => &["ім"],
-                (Cases::LOC, true) => &["ьому", "ім"],
-                _ => return vec![(Cow::Borrowed(k), E_NONE)],
-            };
-            vec![(stem, ends)]
-        }
+        Par::AdjHard | Par::AdjSoft | Par::FemAdj | Par::FemAdjSoft => match adj_ends(par, case) {
+            Some((drop, ends)) => vec![(Cow::Borrowed(drop_chars(k, drop)), ends)],
+            None => vec![(Cow::Borrowed(k), E_NONE)],
+        },
         Par::Poss => masc_parts(k, &[Cow::Borrowed(k)], &M_POSS, case),
         Par::NounO => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_O, case),
         Par::First => first_decl_parts(k, case),
@@ -789,21 +777,67 @@ fn surname_parts(k: &str, par: Par, case: Cases) -> Parts<'_> {
         }
         Par::Hard => masc_parts(k, &noun_stems(k), &M_HARD, case),
         Par::Sib => masc_parts(k, &noun_stems(k), &M_SIB, case),
-        Par::FemAdj | Par::FemAdjSoft => {
-            let stem = Cow::Borrowed(drop_chars(k, 1));
-            let soft = par == Par::FemAdjSoft;
-            let ends: &'static [&'static str] = match (case, soft) {
-                (Cases::GEN, false) => &["ої"],
-                (Cases::DAT | Cases::LOC, _) => &["ій"],
-                (Cases::ACC, false) => &["у"],
-                (Cases::INS, false) => &["ою"],
-                (Cases::GEN, true) => &["ьої"],
-                (Cases::ACC, true) => &["ю"],
-                (Cases::INS, true) => &["ьою"],
-                _ => return vec![(Cow::Borrowed(k), E_NONE)],
-            };
-            vec![(stem, ends)]
-        }
+    }
+}
+
+/// Adjectival paradigms: (letters dropped from the nominative, endings) of an oblique case;
+/// `None` where the form is the nominative (vocative).
+fn adj_ends(par: Par, case: Cases) -> Option<(usize, &'static [&'static str])> {
+    let ends: &'static [&'static str] = match (par, case) {
+        (Par::AdjHard, Cases::GEN | Cases::ACC) => &["ого"],
+        (Par::AdjHard, Cases::DAT) => &["ому"],
+        (Par::AdjHard, Cases::INS) => &["им"],
+        (Par::AdjHard, Cases::LOC) => &["ому", "ім"],
+        (Par::AdjSoft, Cases::GEN | Cases::ACC) => &["ього"],
+        (Par::AdjSoft, Cases::DAT) => &["ьому"],
+        (Par::AdjSoft, Cases::INS) => &["ім"],
+        (Par::AdjSoft, Cases::LOC) => &["ьому", "ім"],
+        (Par::FemAdj, Cases::GEN) => &["ої"],
+        (Par::FemAdj | Par::FemAdjSoft, Cases::DAT | Cases::LOC) => &["ій"],
+        (Par::FemAdj, Cases::ACC) => &["у"],
+        (Par::FemAdj, Cases::INS) => &["ою"],
+        (Par::FemAdjSoft, Cases::GEN) => &["ьої"],
+        (Par::FemAdjSoft, Cases::ACC) => &["ю"],
+        (Par::FemAdjSoft, Cases::INS) => &["ьою"],
+        _ => return None,
+    };
+    let drop = if matches!(par, Par::AdjHard | Par::AdjSoft) {
+        2
+    } else {
+        1
+    };
+    Some((drop, ends))
+}
+
+fn masc_case_ends(e: &MascEndings, case: Cases) -> &'static [&'static str] {
+    match case {
+        Cases::GEN | Cases::ACC => e.gen,
+        Cases::DAT => e.dat,
+        Cases::INS => e.ins,
+        Cases::LOC => e.loc,
+        _ => e.voc,
+    }
+}
+
+fn in_ends(token: &str, stem: &str, ends: &[&str]) -> bool {
+    token
+        .strip_prefix(stem)
+        .is_some_and(|rest| ends.contains(&rest))
+}
+
+/// Whether `token` is the oblique `case` of `k` in a paradigm without stem changes — checked
+/// without allocating (the hot path of surname reduction).
+fn oblique_matches(k: &str, par: Par, case: Cases, token: &str) -> bool {
+    match par {
+        Par::Indecl => token == k,
+        Par::AdjHard | Par::AdjSoft | Par::FemAdj | Par::FemAdjSoft => match adj_ends(par, case) {
+            Some((drop, ends)) => in_ends(token, drop_chars(k, drop), ends),
+            None => token == k,
+        },
+        Par::Poss => in_ends(token, k, masc_case_ends(&M_POSS, case)),
+        Par::NounO => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_O, case)),
+        Par::NounJ => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_J, case)),
+        _ => parts_contain(&surname_parts(k, par, case), token),
     }
 }
 
@@ -858,7 +892,7 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
         return m;
     }
     for c in Cases::EACH {
-        if c != Cases::NOM && cases.contains(c) && parts_contain(&surname_parts(k, par, c), token) {
+        if c != Cases::NOM && cases.contains(c) && oblique_matches(k, par, c, token) {
             m = m.union(c);
         }
     }
@@ -1316,7 +1350,21 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                     continue;
                 }
                 seen.push(cand.clone());
-                for (par, g) in paradigms_for(&cand, gender) {
+                let masc: &[Par] = if gender != Gender::Female {
+                    masc_paradigms(&cand)
+                } else {
+                    &[]
+                };
+                let fem: &[Par] = if gender != Gender::Male {
+                    fem_paradigms(&cand)
+                } else {
+                    &[]
+                };
+                let pars = masc
+                    .iter()
+                    .map(|&p| (p, Gender::Male))
+                    .chain(fem.iter().map(|&p| (p, Gender::Female)));
+                for (par, g) in pars {
                     let m = matching_cases(&cand, par, cases, t);
                     if m.is_empty() {
                         continue;
