@@ -7,7 +7,7 @@
 //! initial mentions are merged into the single full name they belong to.
 
 use super::english;
-use super::infl::{patronymic, surname_candidates};
+use super::infl::{patronymic, surname_candidates, surname_forms};
 use super::lexicon::{lexicon, lower_key, named_after, preposition_cases, Lexicon};
 use super::morph::Cases;
 use super::{Extraction, Gender, Lang, Mention, PersonRole, Registry};
@@ -67,7 +67,23 @@ fn is_hyphen(c: char) -> bool {
 }
 
 fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    if ('\u{0400}'..='\u{0481}').contains(&c) || ('\u{048A}'..='\u{04FF}').contains(&c) {
+        return true;
+    }
     c.is_alphabetic() || ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+fn is_upper(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_uppercase(),
+        0x400..=0x42F => true,
+        0x430..=0x45F => false,
+        0x460..=0x4BF => (c as u32).is_multiple_of(2),
+        _ => c.is_uppercase(),
+    }
 }
 
 fn homoglyph(c: char) -> char {
@@ -100,9 +116,9 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
             combining = true;
             continue;
         }
-        if c.is_alphabetic() {
+        if is_letter(c) {
             letters += 1;
-            if c.is_uppercase() {
+            if is_upper(c) {
                 upper += 1;
             }
             if ('\u{0400}'..='\u{04FF}').contains(&c) {
@@ -122,11 +138,15 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
             .collect::<String>();
         w = &owned;
     }
-    let mut lower = lower_key(w);
+    let mut lower = if upper == 0 && !w.chars().any(is_apostrophe) {
+        w.to_string()
+    } else {
+        lower_key(w)
+    };
     if cyr > 0 && lat > 0 && cyr >= lat {
         lower = lower.chars().map(homoglyph).collect();
     }
-    let cap = w.chars().next().is_some_and(|c| c.is_uppercase());
+    let cap = w.chars().next().is_some_and(is_upper);
     let allcaps = letters >= 2 && upper == letters;
     (lower, cap, allcaps, lat > cyr)
 }
@@ -372,10 +392,8 @@ struct Cand {
     /// First and last token index (inclusive; an initial includes its dot token).
     first: usize,
     last: usize,
-    parts: Vec<(usize, Role)>,
     given: Option<(String, Gender)>,
     gender: Gender,
-    cases: u8,
     surname_only: bool,
     given_only: bool,
     initials: Vec<char>,
@@ -693,9 +711,8 @@ pub fn extract(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         quoted,
         lex,
     };
-    let mut cands = find_candidates(&ctx);
-    // Surnames of full names in this article (lower-case nominative, gender).
-    resolve_article(&ctx, &mut cands);
+    let found = find_candidates(&ctx);
+    let cands = resolve_article(&ctx, found);
     finish(text, &toks, cands, registry)
 }
 
@@ -876,9 +893,16 @@ fn case_hint(ctx: &Ctx, first: usize) -> u8 {
     127
 }
 
-fn find_candidates(ctx: &Ctx) -> Vec<Cand> {
+/// Candidates of one text: parsed name spans, and lone capitalised words decided later.
+#[derive(Default)]
+struct Found {
+    cands: Vec<Cand>,
+    singles: Vec<usize>,
+}
+
+fn find_candidates(ctx: &Ctx) -> Found {
     let toks = ctx.toks;
-    let mut out = Vec::new();
+    let mut out = Found::default();
     let mut i = 0;
     while i < toks.len() {
         if !ctx.is_namey(i) {
@@ -919,7 +943,7 @@ fn find_candidates(ctx: &Ctx) -> Vec<Cand> {
 }
 
 /// The role each token of a run plays, or None for a token that cannot be in a name.
-fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Vec<Cand>) {
+fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Found) {
     let lex = ctx.lex;
     // Split the run at tokens that cannot be part of a name.
     let mut seg: Vec<usize> = Vec::new();
@@ -966,7 +990,7 @@ fn given_ok(ctx: &Ctx, seg: &[usize], k: usize) -> bool {
     true
 }
 
-fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
+fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     if seg.is_empty() {
         return;
     }
@@ -1117,7 +1141,7 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
 
 /// Several capitalised words without a given name («Груенбаум Джош» aside): accepted only
 /// mid-sentence, with a role word before them, and none of them a place.
-fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
+fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     let toks = ctx.toks;
     let any_place = seg.iter().any(|&k| ctx.lex.places.contains(&toks[k].lower));
     let role = role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
@@ -1143,7 +1167,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
 
 /// A lone capitalised word: a surname-only mention when the context says so. Weak candidates
 /// are kept with `surname_only` and decided in [`resolve_article`].
-fn single(ctx: &Ctx, ti: usize, out: &mut Vec<Cand>) {
+fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
     let toks = ctx.toks;
     let t = &toks[ti];
     if t.allcaps || is_particle(&t.lower) || t.ce - t.cs < 2 || t.latin {
@@ -1169,7 +1193,7 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Vec<Cand>) {
         // An ambiguous given name alone (Віра, Роман): not a person here.
         return;
     }
-    push_cand(ctx, vec![(ti, Role::Surname)], out);
+    out.singles.push(ti);
 }
 
 /// «вулиця Шевченка», «вул. Шевченка», «імені Тараса Шевченка», «родина Трампів».
@@ -1189,7 +1213,7 @@ fn named_after_before(ctx: &Ctx, first: usize) -> bool {
         && named_after(&toks[first - 2].lower)
 }
 
-fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
+fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     let (Some(&(first, _)), Some(&(last_tok, last_role))) = (parts.first(), parts.last()) else {
         return;
     };
@@ -1347,13 +1371,11 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
         (None, _) => surname.clone(),
     };
     let role = role_before(ctx, first).and_then(|(r, s)| role_phrase(ctx, r, s, first));
-    out.push(Cand {
+    out.cands.push(Cand {
         first,
         last,
-        parts,
         given,
         gender,
-        cases,
         surname_only,
         given_only,
         initials,
@@ -1364,79 +1386,157 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
     });
 }
 
-/// Scores a surname-only candidate by its context.
-fn single_score(ctx: &Ctx, c: &Cand) -> i32 {
+/// Scores a lone capitalised word as a surname-only mention by its context.
+fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     let toks = ctx.toks;
-    let t = &toks[c.first];
+    let t = &toks[ti];
     let lex = ctx.lex;
-    let nom = c.surname.as_deref().map(lower_key).unwrap_or_default();
+    let l = &t.lower;
     let mut s = 0;
-    if sentence_initial(toks, c.first) {
+    if sentence_initial(toks, ti) {
         s -= 2;
     } else {
         s += 1;
     }
-    if lex.surnames_top.contains(&nom) || lex.surnames_top.contains(&t.lower) {
+    if lex.surnames_top.contains(l) {
         s += 2;
-    } else if lex.surnames_all.contains(&nom) {
+    } else if lex.surnames_all.contains(l) {
         s += 1;
     }
-    if surname_shaped(&nom) {
+    if surname_shaped(l) || oblique_surname_shaped(l) {
         s += 1;
     }
-    if let Some((r, _)) = role_before(ctx, c.first) {
-        s += if r + 1 == c.first { 3 } else { 1 };
+    if let Some((r, _)) = role_before(ctx, ti) {
+        s += if r + 1 == ti { 3 } else { 1 };
     }
-    if verb_gender(toks.get(c.last + 1)) != Gender::Unknown {
+    if verb_gender(toks.get(ti + 1)) != Gender::Unknown {
         s += 2;
     }
-    if lex.places.contains(&t.lower) {
+    if lex.places.contains(l) {
         s -= 4;
     }
     s
 }
 
-/// Decides surname-only candidates and merges mentions of one person within the article.
-fn resolve_article(ctx: &Ctx, cands: &mut Vec<Cand>) {
-    // Full names of the article: (lower surname nominative, gender, given, canonical).
-    let full: Vec<(String, Gender, String, String)> = cands
-        .iter()
-        .filter(|c| c.given.is_some() && c.surname.is_some())
-        .filter_map(|c| {
-            Some((
-                lower_key(c.surname.as_ref()?),
-                c.gender,
-                c.given.as_ref()?.0.clone(),
-                c.canonical.clone(),
-            ))
-        })
-        .collect();
-    // Distinct full names per surname.
-    let mut by_surname: HashMap<String, Vec<(Gender, String, String)>> = HashMap::new();
-    for (s, g, given, canon) in &full {
-        let v = by_surname.entry(s.clone()).or_default();
-        if !v.iter().any(|x| &x.2 == canon) {
-            v.push((*g, given.clone(), canon.clone()));
+fn oblique_surname_shaped(l: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "ського",
+        "ському",
+        "ським",
+        "цького",
+        "цькому",
+        "цьким",
+        "ської",
+        "ській",
+        "ською",
+        "енка",
+        "енку",
+        "енком",
+        "енкові",
+        "ова",
+        "ову",
+        "овим",
+        "ові",
+        "ука",
+        "уком",
+        "укові",
+        "юка",
+        "юком",
+        "ича",
+        "ичем",
+        "ичу",
+        "іна",
+        "іним",
+        "євим",
+        "ева",
+        "евим",
+        "ової",
+        "овою",
+        "іної",
+        "іною",
+    ];
+    ENDS.iter().any(|e| l.ends_with(e)) && l.chars().count() >= 5
+}
+
+/// A known full name of the article.
+struct Full {
+    canonical: String,
+    given: String,
+    surname: String,
+    gender: Gender,
+}
+
+/// Decides lone words, merges surname-only, initial and given-only mentions into the single
+/// full name of the article they belong to, and returns the mentions in text order.
+fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
+    let Found { mut cands, singles } = found;
+    let toks = ctx.toks;
+    let mut fulls: Vec<Full> = Vec::new();
+    for c in &cands {
+        if let (Some(g), Some(sn)) = (&c.given, &c.surname) {
+            if c.initials.is_empty() && !fulls.iter().any(|f| f.canonical == c.canonical) {
+                fulls.push(Full {
+                    canonical: c.canonical.clone(),
+                    given: g.0.clone(),
+                    surname: sn.clone(),
+                    gender: c.gender,
+                });
+            }
         }
     }
-    let mut by_given: HashMap<String, Vec<String>> = HashMap::new();
-    for (_, _, given, canon) in &full {
-        let v = by_given.entry(given.clone()).or_default();
-        if !v.contains(canon) {
-            v.push(canon.clone());
+    // Inflected forms of the article's surnames → full names.
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (fi, f) in fulls.iter().enumerate() {
+        let sl = lower_key(&f.surname);
+        for form in surname_forms(&sl, f.gender) {
+            let v = index.entry(form).or_default();
+            if !v.contains(&fi) {
+                v.push(fi);
+            }
         }
     }
+    let mut by_given: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (fi, f) in fulls.iter().enumerate() {
+        by_given.entry(f.given.as_str()).or_default().push(fi);
+    }
+    // The full names a surname form (with gender and initial constraints) can belong to.
+    let lookup = |form: &str, gender: Gender, initial: Option<char>| -> Vec<usize> {
+        index
+            .get(form)
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|&fi| {
+                        let f = &fulls[fi];
+                        (gender == Gender::Unknown
+                            || f.gender == Gender::Unknown
+                            || f.gender == gender)
+                            && initial.is_none_or(|i| f.given.to_lowercase().starts_with(i))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let apply = |c: &mut Cand, m: &[usize]| {
+        if m.len() == 1 {
+            c.canonical = fulls[m[0]].canonical.clone();
+        } else if let Some(&f0) = m.first() {
+            // Two people share the surname (two Кушнерs): the nominative surname alone.
+            if m.iter().all(|&fi| fulls[fi].surname == fulls[f0].surname) {
+                c.canonical = fulls[f0].surname.clone();
+            }
+        }
+    };
     let mut keep = vec![true; cands.len()];
     for (idx, c) in cands.iter_mut().enumerate() {
         if c.given_only {
-            // A given name alone: the single full name with that given name, else itself.
-            if let Some(v) = by_given.get(&c.canonical) {
+            if let Some(v) = by_given.get(c.canonical.as_str()) {
                 if v.len() == 1 {
-                    c.canonical = v[0].clone();
+                    c.canonical = fulls[v[0]].canonical.clone();
                 }
             }
-            if sentence_initial(ctx.toks, c.first)
-                && verb_gender(ctx.toks.get(c.last + 1)) == Gender::Unknown
+            if sentence_initial(toks, c.first)
+                && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
             {
                 keep[idx] = false;
             }
@@ -1445,67 +1545,34 @@ fn resolve_article(ctx: &Ctx, cands: &mut Vec<Cand>) {
         if !c.surname_only && c.initials.is_empty() {
             continue;
         }
-        // Which full names can this form belong to?
-        let Some(form) = c.surname_forms.first().cloned() else {
+        let Some(form) = c.surname_forms.first() else {
             continue;
         };
-        let mut found: Vec<&(Gender, String, String)> = Vec::new();
-        for g in [Gender::Male, Gender::Female, Gender::Unknown] {
-            if c.gender != Gender::Unknown && g != Gender::Unknown && g != c.gender {
-                continue;
-            }
-            for cand in surname_candidates(&form, g, Cases(c.cases)) {
-                if let Some(v) = by_surname.get(&cand) {
-                    for f in v {
-                        let gender_ok = g == Gender::Unknown || f.0 == g || f.0 == Gender::Unknown;
-                        let init_ok = c
-                            .initials
-                            .first()
-                            .is_none_or(|i| f.1.to_lowercase().starts_with(*i));
-                        if gender_ok && init_ok && !found.iter().any(|x| x.2 == f.2) {
-                            found.push(f);
-                        }
-                    }
-                }
-            }
-        }
-        if c.surname
-            .as_deref()
-            .map(lower_key)
-            .as_deref()
-            .is_some_and(|s| by_surname.contains_key(s))
-            && found.is_empty()
-        {
-            // Identity form of a surname seen in the article.
-        }
-        let multi_token = c.parts.len() > 1;
-        if found.len() == 1 {
-            c.canonical = found[0].2.clone();
-            continue;
-        }
-        if !found.is_empty() {
-            // Ambiguous (two Кушнерs): keep the nominative surname alone.
-            if let Some(s) = by_surname_key_for(&found) {
-                c.canonical = s;
-            }
-            continue;
-        }
-        if c.surname_only && !multi_token && single_score(ctx, c) < 3 {
-            keep[idx] = false;
-        }
+        let m = lookup(form, c.gender, c.initials.first().copied());
+        apply(c, &m);
     }
     let mut k = 0;
     cands.retain(|_| {
         k += 1;
         keep[k - 1]
     });
-}
-
-fn by_surname_key_for(found: &[&(Gender, String, String)]) -> Option<String> {
-    // The surname of the full names: the canonical minus its given name.
-    let f = found.first()?;
-    let s = f.2.strip_prefix(&f.1)?.trim().to_string();
-    (!s.is_empty()).then_some(s)
+    // Lone words: a known surname of the article, or enough context.
+    for ti in singles {
+        let t = &toks[ti];
+        let verb = verb_gender(toks.get(ti + 1));
+        let m = lookup(&t.lower, verb, None);
+        if m.is_empty() && single_score(ctx, ti) < 3 {
+            continue;
+        }
+        let mut tmp = Found::default();
+        push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
+        if let Some(mut c) = tmp.cands.pop() {
+            apply(&mut c, &m);
+            cands.push(c);
+        }
+    }
+    cands.sort_by_key(|c| c.first);
+    cands
 }
 
 #[cfg(test)]
