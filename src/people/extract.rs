@@ -826,6 +826,37 @@ fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// The nominative of an unknown, declined given name (Ріната → Рінат, Люсі → Люся).
+fn guess_given(l: &str, gender: Gender) -> String {
+    if gender == Gender::Female {
+        for (suf, rep) in [
+            ("ою", "а"),
+            ("ею", "я"),
+            ("ої", "а"),
+            ("и", "а"),
+            ("у", "а"),
+            ("і", "а"),
+        ] {
+            if let Some(s) = l.strip_suffix(suf) {
+                return format!("{s}{rep}");
+            }
+        }
+        return l.to_string();
+    }
+    for suf in ["ові", "ом", "а", "у"] {
+        if let Some(s) = l.strip_suffix(suf) {
+            if s.chars()
+                .next_back()
+                .is_some_and(|c| !"аеєиіїоуюяьй".contains(c))
+                && s.chars().count() >= 2
+            {
+                return s.to_string();
+            }
+        }
+    }
+    l.to_string()
+}
+
 fn is_adjective(l: &str) -> bool {
     [
         "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
@@ -950,7 +981,18 @@ fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Found) {
     let mut segs: Vec<Vec<usize>> = Vec::new();
     for (k, &ti) in run.iter().enumerate() {
         let t = &ctx.toks[ti];
+        let after_given = k > 0
+            && ctx.given(run[k - 1]).is_some()
+            && !ctx
+                .lex
+                .given_ambiguous
+                .contains(&ctx.toks[run[k - 1]].lower)
+            && !ctx.lex.roles.contains_key(&t.lower)
+            && !ctx.lex.places.contains(&t.lower)
+            && t.lower.chars().count() > 3;
         let stop = !is_particle(&t.lower)
+            && !ctx.is_initial(ti)
+            && !after_given
             && ctx.is_stop(ti)
             && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(&t.lower));
         let abbr = t.allcaps && !ctx.is_initial(ti) && {
@@ -1082,7 +1124,13 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             parts.push((seg[k], Role::Given));
             k += 1;
         }
-        if k < n && real_patronymic(ctx.lex, &toks[seg[k]].lower).is_some() {
+        if k < n
+            && (real_patronymic(ctx.lex, &toks[seg[k]].lower).is_some()
+                || patronymic(&toks[seg[k]].lower).is_some()
+                    && k + 1 < n
+                    && ctx.given(seg[k + 1]).is_none()
+                    && !ctx.is_initial(seg[k + 1]))
+        {
             parts.push((seg[k], Role::Patronymic));
             k += 1;
         }
@@ -1160,6 +1208,28 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         push_cand(ctx, parts, out);
         return;
     }
+    // «Ріната Ахметова», «Ваагн Авагян»: an unknown given name before a clear surname.
+    if seg.len() == 2 && !any_place && !sentence_initial(toks, seg[0]) {
+        let (x, y) = (&toks[seg[0]], &toks[seg[1]]);
+        let surname_like = ctx.lex.surnames_all.contains(&y.lower)
+            || surname_shaped(&y.lower)
+            || oblique_surname_shaped(&y.lower);
+        let x_ok = !is_adjective(&x.lower)
+            && !x.latin
+            && !y.latin
+            && !ctx.lex.surnames_top.contains(&x.lower)
+            && !oblique_surname_shaped(&x.lower)
+            && !x.lower.contains('-')
+            && !y.allcaps;
+        if surname_like && x_ok && !named_after_before(ctx, seg[0]) {
+            push_cand(
+                ctx,
+                vec![(seg[0], Role::Given), (seg[1], Role::Surname)],
+                out,
+            );
+            return;
+        }
+    }
     for &k in seg {
         single(ctx, k, out);
     }
@@ -1199,18 +1269,30 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
 /// «вулиця Шевченка», «вул. Шевченка», «імені Тараса Шевченка», «родина Трампів».
 fn named_after_before(ctx: &Ctx, first: usize) -> bool {
     let toks = ctx.toks;
-    if first == 0 {
-        return false;
+    let mut j = first;
+    let mut hops = 0;
+    while j > 0 && hops < 4 {
+        j -= 1;
+        hops += 1;
+        let p = &toks[j];
+        if p.nl_before && j + 1 < first {
+            // A new line in between: stop after checking this word.
+            return p.kind == Kind::Word && named_after(&p.lower);
+        }
+        match p.kind {
+            Kind::Word => {
+                if named_after(&p.lower) {
+                    return true;
+                }
+                if !(p.cap || ctx.is_initial(j)) {
+                    return false;
+                }
+            }
+            Kind::Punct if p.ch == '.' => {}
+            _ => return false,
+        }
     }
-    let p = &toks[first - 1];
-    if p.kind == Kind::Word && !p.cap && named_after(&p.lower) {
-        return true;
-    }
-    p.kind == Kind::Punct
-        && p.ch == '.'
-        && first > 1
-        && toks[first - 2].kind == Kind::Word
-        && named_after(&toks[first - 2].lower)
+    false
 }
 
 fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
@@ -1233,8 +1315,9 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     let mut gender = Gender::Unknown;
     let mut cases: u8 = 127;
     let mut given: Option<(String, Gender)> = None;
+    let mut unknown_given: Option<usize> = None;
     if let Some(&(pi, _)) = parts.iter().find(|p| p.1 == Role::Patronymic) {
-        if let Some((g, c)) = real_patronymic(lex, &toks[pi].lower) {
+        if let Some((g, c)) = patronymic(&toks[pi].lower) {
             gender = g;
             cases &= c;
         }
@@ -1291,9 +1374,10 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
             given = Some((raw.to_string(), Gender::Unknown));
         } else {
-            // An unknown word in given-name position (multi_unknown): keep as written.
+            // An unknown word in given-name position (multi_unknown): fixed below.
             let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
             given = Some((raw.to_string(), Gender::Unknown));
+            unknown_given = Some(gi);
         }
     } else {
         if hint != 127 {
@@ -1303,7 +1387,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             gender = verb;
         }
     }
-    let given_names: Vec<String> = parts
+    let mut given_names: Vec<String> = parts
         .iter()
         .filter(|p| p.1 == Role::Given)
         .filter_map(|&(gi, _)| {
@@ -1358,6 +1442,23 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             gender = verb;
         }
     }
+    if let (Some(gi), Some(st)) = (
+        unknown_given,
+        parts
+            .iter()
+            .find(|p| p.1 == Role::Surname)
+            .map(|p| &toks[p.0]),
+    ) {
+        // Decline the unknown given name back as far as its surname was declined.
+        let nom_l = lower_key(&surname);
+        if nom_l != st.lower && !toks[gi].latin {
+            let g = guess_given(&toks[gi].lower, gender);
+            let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
+            let shown = capitalise_like(raw, &g);
+            given = Some((shown.clone(), gender));
+            given_names = vec![shown];
+        }
+    }
     let initials: Vec<char> = parts
         .iter()
         .filter(|p| p.1 == Role::Initial)
@@ -1406,8 +1507,24 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     if surname_shaped(l) || oblique_surname_shaped(l) {
         s += 1;
     }
+    let evidence = lex.surnames_all.contains(l) || surname_shaped(l) || oblique_surname_shaped(l);
+    if !evidence {
+        return -9;
+    }
     if let Some((r, _)) = role_before(ctx, ti) {
-        s += if r + 1 == ti { 3 } else { 1 };
+        s += if r + 1 == ti { 2 } else { 1 };
+    }
+    // An adjective before a lowercase noun: «Кременчукської міськради».
+    if is_adjective(l) {
+        if let Some(n) = toks.get(ti + 1) {
+            if n.kind == Kind::Word
+                && !n.cap
+                && verb_gender(Some(n)) == Gender::Unknown
+                && n.lower.chars().count() > 3
+            {
+                return -9;
+            }
+        }
     }
     if verb_gender(toks.get(ti + 1)) != Gender::Unknown {
         s += 2;
@@ -1618,9 +1735,10 @@ mod tests {
             "\"Іван",
             big.as_str(),
         ] {
+            let n = s.chars().count();
             let ex = extract(s, Lang::Uk, &r);
             for m in &ex.mentions {
-                assert!(m.start <= m.end && m.end <= s.chars().count());
+                assert!(m.start <= m.end && m.end <= n);
             }
             let _ = extract(s, Lang::En, &r);
         }
