@@ -1,6 +1,22 @@
 //! Ukrainian name morphology: inflected given names, patronymics and surnames → nominative.
-//! (Skeleton: being written.)
+//!
+//! Implements `shared/docs/ukrainian-names.md` §1 (declension tables), §2 (generate and verify)
+//! and §4 (normalisation). Given names are looked up in the FORMS table built once by
+//! [`super::names`] from [`given_forms`]. Surnames are reduced by generating candidate
+//! nominatives from the token (undoing every case ending, restoring г/к/х, fleeting vowels and
+//! the і→о/е alternation), keeping the candidates whose declension in an allowed case
+//! reproduces the token, and scoring them (surname lists, common endings, plausible shape).
+//!
+//! Everything works on lowercase keys with the apostrophe as U+02BC; output is re-cased from
+//! the input (ALL CAPS → title case per hyphen part).
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::names;
 use super::Gender;
 
 /// A set of grammatical cases (bit flags).
@@ -16,6 +32,16 @@ impl Cases {
     pub const LOC: Cases = Cases(32);
     pub const VOC: Cases = Cases(64);
     pub const ALL: Cases = Cases(127);
+    /// The seven single cases in table order.
+    pub const EACH: [Cases; 7] = [
+        Cases::NOM,
+        Cases::GEN,
+        Cases::DAT,
+        Cases::ACC,
+        Cases::INS,
+        Cases::LOC,
+        Cases::VOC,
+    ];
     pub fn contains(self, other: Cases) -> bool {
         self.0 & other.0 == other.0
     }
@@ -28,6 +54,10 @@ impl Cases {
     pub fn intersect(self, other: Cases) -> Cases {
         Cases(self.0 & other.0)
     }
+    /// No case at all.
+    pub fn is_empty(self) -> bool {
+        self.0 & 127 == 0
+    }
 }
 
 /// A reading of a token as a given name.
@@ -38,21 +68,1358 @@ pub struct GivenForm {
     pub cases: Cases,
 }
 
-/// Readings of `token` as a (possibly inflected) given name.
-pub fn given_name(_token: &str) -> Vec<GivenForm> {
-    Vec::new()
+// ---------------------------------------------------------------------------------------------
+// Normalisation (§4)
+
+const APOS: char = '\u{02BC}';
+
+/// Normalises name text: NFC, stress marks removed, apostrophes → ʼ (U+02BC), hyphen look-alikes
+/// → '-', Latin look-alike letters inside Cyrillic words → Cyrillic.
+pub fn normalize(text: &str) -> String {
+    let nfc: String = text
+        .chars()
+        .filter(|&c| c != '\u{0301}' && c != '\u{00AD}')
+        .nfc()
+        .map(|c| match c {
+            '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BB}' => APOS,
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
+            '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
+            _ => c,
+        })
+        .collect();
+    // Latin look-alikes inside words that also have Cyrillic letters.
+    let mut out = String::with_capacity(nfc.len());
+    for word in nfc.split_inclusive(|c: char| !c.is_alphanumeric() && c != APOS) {
+        if word.chars().any(is_cyrillic) && word.chars().any(|c| c.is_ascii_alphabetic()) {
+            out.extend(word.chars().map(latin_to_cyrillic));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
 }
 
-/// Reading of `token` as a patronymic: its gender and cases.
-pub fn patronymic(_token: &str) -> Option<(Gender, Cases)> {
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+fn latin_to_cyrillic(c: char) -> char {
+    match c {
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'i' => 'і',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        'A' => 'А',
+        'B' => 'В',
+        'C' => 'С',
+        'E' => 'Е',
+        'H' => 'Н',
+        'I' => 'І',
+        'K' => 'К',
+        'M' => 'М',
+        'O' => 'О',
+        'P' => 'Р',
+        'T' => 'Т',
+        'X' => 'Х',
+        _ => c,
+    }
+}
+
+fn lower(s: &str) -> String {
+    s.chars().flat_map(char::to_lowercase).collect()
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'а' | 'е' | 'є' | 'и' | 'і' | 'ї' | 'о' | 'у' | 'ю' | 'я' | 'ё' | 'ы' | 'э'
+    )
+}
+
+fn is_consonant(c: char) -> bool {
+    is_cyrillic(c) && c.is_alphabetic() && !is_vowel(c) && c != 'ь' && c != 'ъ'
+}
+
+fn is_sibilant(c: char) -> bool {
+    matches!(c, 'ж' | 'ч' | 'ш' | 'щ')
+}
+
+fn last_char(s: &str) -> Option<char> {
+    s.chars().next_back()
+}
+
+/// `s` without its last `n` characters.
+fn drop_chars(s: &str, n: usize) -> &str {
+    let mut end = s.len();
+    for _ in 0..n {
+        match s[..end].char_indices().next_back() {
+            Some((i, _)) => end = i,
+            None => return "",
+        }
+    }
+    &s[..end]
+}
+
+fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declension tables. A case of a paradigm is a list of (stem, endings): the forms are stem+ending.
+
+type Parts<'a> = Vec<(Cow<'a, str>, &'static [&'static str])>;
+
+const E_NONE: &[&str] = &[""];
+
+/// Masculine 2nd declension (consonant / -о / -й / -ь): endings per case.
+struct MascEndings {
+    gen: &'static [&'static str],
+    dat: &'static [&'static str],
+    ins: &'static [&'static str],
+    loc: &'static [&'static str],
+    voc: &'static [&'static str],
+}
+
+const M_HARD: MascEndings = MascEndings {
+    gen: &["а"],
+    dat: &["ові", "у"],
+    ins: &["ом"],
+    loc: &["ові", "у"],
+    voc: &["е", "у"],
+};
+const M_SIB: MascEndings = MascEndings {
+    gen: &["а"],
+    dat: &["у", "еві"],
+    ins: &["ем"],
+    loc: &["еві", "у", "і"],
+    voc: &["у", "е"],
+};
+/// Sibilant given names (Джордж): no bare -і in the locative, which would clash with
+/// feminine forms (Джорджі ← Джорджа).
+const M_SIB_NAME: MascEndings = MascEndings {
+    gen: &["а"],
+    dat: &["у", "еві"],
+    ins: &["ем"],
+    loc: &["еві", "у"],
+    voc: &["е", "у"],
+};
+const M_SOFT: MascEndings = MascEndings {
+    gen: &["я"],
+    dat: &["ю", "еві"],
+    ins: &["ем"],
+    loc: &["еві", "ю"],
+    voc: &["ю", "е"],
+};
+const M_J: MascEndings = MascEndings {
+    gen: &["я"],
+    dat: &["ю", "єві"],
+    ins: &["єм"],
+    loc: &["єві", "ю"],
+    voc: &["ю"],
+};
+const M_POSS: MascEndings = MascEndings {
+    gen: &["а"],
+    dat: &["у", "ові"],
+    ins: &["им"],
+    loc: &["і", "ові", "у"],
+    voc: &["е"],
+};
+const M_O: MascEndings = MascEndings {
+    gen: &["а"],
+    dat: &["ові", "у"],
+    ins: &["ом"],
+    loc: &["ові", "у"],
+    voc: &["у", "е"],
+};
+
+/// Masculine noun declension: nominative `n`, oblique stems `stems`.
+fn masc_parts<'a>(n: &'a str, stems: &[Cow<'a, str>], e: &MascEndings, case: Cases) -> Parts<'a> {
+    if case == Cases::NOM {
+        return vec![(Cow::Borrowed(n), E_NONE)];
+    }
+    let ends = match case {
+        Cases::GEN | Cases::ACC => e.gen,
+        Cases::DAT => e.dat,
+        Cases::INS => e.ins,
+        Cases::LOC => e.loc,
+        _ => e.voc,
+    };
+    stems.iter().map(|s| (s.clone(), ends)).collect()
+}
+
+/// г/к/х → з/ц/с before -і (Ольга → Ользі, Сибіга → Сибізі).
+fn alternate_velar(stem: &str) -> Cow<'_, str> {
+    let Some(c) = last_char(stem) else {
+        return Cow::Borrowed(stem);
+    };
+    let r = match c {
+        'г' => 'з',
+        'к' => 'ц',
+        'х' => 'с',
+        _ => return Cow::Borrowed(stem),
+    };
+    let mut s = drop_chars(stem, 1).to_string();
+    s.push(r);
+    Cow::Owned(s)
+}
+
+/// First declension (-а/-я), both genders.
+fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
+    if case == Cases::NOM {
+        return vec![(Cow::Borrowed(n), E_NONE)];
+    }
+    let stem = drop_chars(n, 1);
+    let b = Cow::Borrowed(stem);
+    let before = last_char(stem);
+    if n.ends_with('я') {
+        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь');
+        let ends: &'static [&'static str] = match (case, vowel_like) {
+            (Cases::GEN | Cases::DAT | Cases::LOC, true) => &["ї"],
+            (Cases::ACC, _) => &["ю"],
+            (Cases::INS, true) => &["єю"],
+            (Cases::VOC, true) => &["є"],
+            (Cases::GEN | Cases::DAT | Cases::LOC, false) => &["і"],
+            (Cases::INS, false) => &["ею"],
+            _ => &["ю", "е"],
+        };
+        return vec![(b, ends)];
+    }
+    let sib = before.is_some_and(is_sibilant);
+    match case {
+        Cases::GEN if sib => vec![(b, &["і"])],
+        Cases::GEN => vec![(b, &["и"])],
+        Cases::DAT | Cases::LOC if sib => vec![(b, &["і"])],
+        Cases::DAT | Cases::LOC => vec![(alternate_velar(stem), &["і"])],
+        Cases::ACC => vec![(b, &["у"])],
+        Cases::INS if sib => vec![(b, &["ею"])],
+        Cases::INS => vec![(b, &["ою"])],
+        _ => vec![(b, &["о"])],
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Given names (§1.3)
+
+/// Whether a foreign given name of `gender` (lowercase) is indeclinable: vowel-final except -а/-я,
+/// and feminine consonant-final names.
+pub(crate) fn foreign_given_indeclinable(k: &str, gender: Gender) -> bool {
+    let last_part = k.rsplit('-').next().unwrap_or(k);
+    match last_char(last_part) {
+        Some('а' | 'я') => false,
+        Some(c) if is_vowel(c) => true,
+        Some(_) => gender == Gender::Female,
+        None => true,
+    }
+}
+
+/// Stem alternations of masculine given names (Федір → Федора).
+fn given_alternation(k: &str) -> Option<&'static str> {
+    Some(match k {
+        "федір" => "федор",
+        "сидір" => "сидор",
+        "яків" => "яков",
+        "прокіп" => "прокоп",
+        "тихін" => "тихон",
+        "антін" => "антон",
+        "нечипір" => "нечипор",
+        "никифір" => "никифор",
+        "лаврін" => "лаврен",
+        _ => return None,
+    })
+}
+
+fn given_parts(k: &str, gender: Gender, case: Cases) -> Parts<'_> {
+    let last = last_char(k);
+    match last {
+        Some('а' | 'я') => first_decl_parts(k, case),
+        Some(_) if gender == Gender::Female => {
+            // Third declension (Любов, Нінель).
+            let stem = k.strip_suffix('ь').unwrap_or(k);
+            match case {
+                Cases::NOM | Cases::ACC => vec![(Cow::Borrowed(k), E_NONE)],
+                Cases::INS => {
+                    let lc = last_char(stem);
+                    let s = match lc {
+                        Some('б' | 'п' | 'в' | 'м' | 'ф' | 'р') => format!("{stem}{APOS}"),
+                        Some(c) => format!("{stem}{c}"),
+                        None => stem.to_string(),
+                    };
+                    vec![(Cow::Owned(s), &["ю"])]
+                }
+                Cases::VOC => vec![(Cow::Borrowed(stem), &["е", "і"])],
+                _ => vec![(Cow::Borrowed(stem), &["і"])],
+            }
+        }
+        Some('о') => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_O, case),
+        Some('й') => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_J, case),
+        Some('ь') => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_SOFT, case),
+        Some(c) if is_sibilant(c) => masc_parts(k, &[Cow::Borrowed(k)], &M_SIB_NAME, case),
+        Some(c) if is_consonant(c) => {
+            let stem = Cow::Borrowed(given_alternation(k).unwrap_or(k));
+            if matches!(k, "ігор" | "лазар" | "цезар") {
+                masc_parts(k, &[stem], &M_SOFT, case)
+            } else if k == "лев" {
+                // Лева (the norm) and the widespread Льва
+                masc_parts(k, &[stem, Cow::Borrowed("льв")], &M_HARD, case)
+            } else {
+                masc_parts(k, &[stem], &M_HARD, case)
+            }
+        }
+        _ => vec![(Cow::Borrowed(k), E_NONE)],
+    }
+}
+
+/// Every form of a given name (lowercase nominative `k`) with its cases. Hyphenated names
+/// decline in the last part. Used by [`super::names`] to build FORMS.
+pub fn given_forms(k: &str, gender: Gender, indeclinable: bool) -> Vec<(String, Cases)> {
+    if indeclinable {
+        return vec![(k.to_string(), Cases::ALL)];
+    }
+    let (prefix, last) = match k.rfind('-') {
+        Some(i) => (&k[..=i], &k[i + 1..]),
+        None => ("", k),
+    };
+    let mut out: Vec<(String, Cases)> = Vec::with_capacity(12);
+    for case in Cases::EACH {
+        for (stem, ends) in given_parts(last, gender, case) {
+            for e in ends {
+                let f = format!("{prefix}{stem}{e}");
+                match out.iter_mut().find(|(g, _)| *g == f) {
+                    Some((_, c)) => *c = c.union(case),
+                    None => out.push((f, case)),
+                }
+            }
+        }
+    }
+    out
+}
+
+fn given_readings_key(k: &str) -> Vec<GivenForm> {
+    let mut out: Vec<GivenForm> = Vec::new();
+    for &(i, cases) in names::given_form_readings(k) {
+        if let Some(e) = names::given_entry(i) {
+            out.push(GivenForm {
+                nominative: e.nominative.clone(),
+                gender: e.gender,
+                cases,
+            });
+        }
+    }
+    if out.is_empty() {
+        // A dropped apostrophe after a labial or р (Вячеслава → Вʼячеслава, Маряна).
+        if let Some(fixed) = insert_apostrophe(k) {
+            let r = given_readings_key(&fixed);
+            if !r.is_empty() {
+                return r;
+            }
+        }
+    }
+    if out.is_empty() {
+        // Hyphenated: a nominative given name + a form of another one (Жан-Ноеля).
+        if let Some(i) = k.find('-') {
+            let (first, rest) = (&k[..i], &k[i + 1..]);
+            if !first.is_empty() && !names::given_nominative_entries(first).is_empty() {
+                for r in given_readings_key(rest) {
+                    let first_disp = names::given_nominative_entries(first)
+                        .first()
+                        .and_then(|&j| names::given_entry(j))
+                        .map(|e| e.nominative.clone())
+                        .unwrap_or_default();
+                    out.push(GivenForm {
+                        nominative: format!("{first_disp}-{}", r.nominative),
+                        gender: r.gender,
+                        cases: r.cases,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `k` with ʼ inserted between a labial / р and a following я, ю, є, ї (first place only).
+fn insert_apostrophe(k: &str) -> Option<String> {
+    let chars: Vec<char> = k.chars().collect();
+    for i in 1..chars.len() {
+        if matches!(chars[i], 'я' | 'ю' | 'є' | 'ї')
+            && matches!(chars[i - 1], 'б' | 'п' | 'в' | 'м' | 'ф' | 'р')
+        {
+            let mut s: String = chars[..i].iter().collect();
+            s.push(APOS);
+            s.extend(&chars[i..]);
+            return Some(s);
+        }
+    }
     None
+}
+
+/// Readings of `token` as a (possibly inflected) given name.
+pub fn given_name(token: &str) -> Vec<GivenForm> {
+    given_readings_key(&names::key(&normalize(token)))
+}
+
+/// A given name of the gazetteer (nominative) declined into `case` (first variant).
+pub fn decline_given(nominative: &str, gender: Gender, case: Cases) -> String {
+    let k = names::key(&normalize(nominative));
+    let ids = names::given_nominative_entries(&k);
+    let indecl = ids
+        .iter()
+        .filter_map(|&i| names::given_entry(i))
+        .find(|e| e.gender == gender || gender == Gender::Unknown)
+        .is_some_and(|e| e.indeclinable);
+    if indecl {
+        return nominative.to_string();
+    }
+    let g = if gender == Gender::Unknown {
+        ids.first()
+            .and_then(|&i| names::given_entry(i))
+            .map_or(Gender::Male, |e| e.gender)
+    } else {
+        gender
+    };
+    let (prefix, last) = match k.rfind('-') {
+        Some(i) => (&k[..=i], &k[i + 1..]),
+        None => ("", k.as_str()),
+    };
+    let form = given_parts(last, g, case)
+        .first()
+        .map(|(s, e)| format!("{prefix}{s}{}", e.first().copied().unwrap_or("")))
+        .unwrap_or_else(|| k.clone());
+    recase(&form, nominative)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patronymics
+
+const PATR_M: &[(&str, Cases)] = &[
+    ("овичем", Cases::INS),
+    ("евичем", Cases::INS),
+    ("овичеві", Cases(4 | 32)),
+    ("евичеві", Cases(4 | 32)),
+    ("овича", Cases(2 | 8)),
+    ("евича", Cases(2 | 8)),
+    ("овичу", Cases(4 | 32 | 64)),
+    ("евичу", Cases(4 | 32 | 64)),
+    ("ович", Cases::NOM),
+    ("евич", Cases::NOM),
+    ("ічем", Cases::INS),
+    ("ічу", Cases(4 | 32 | 64)),
+    ("іча", Cases(2 | 8)),
+    ("іч", Cases::NOM),
+];
+const PATR_F: &[(&str, Cases)] = &[
+    ("івною", Cases::INS),
+    ("ївною", Cases::INS),
+    ("овною", Cases::INS),
+    ("евною", Cases::INS),
+    ("ічною", Cases::INS),
+    ("івна", Cases::NOM),
+    ("ївна", Cases::NOM),
+    ("овна", Cases::NOM),
+    ("евна", Cases::NOM),
+    ("ічна", Cases::NOM),
+    ("івни", Cases::GEN),
+    ("ївни", Cases::GEN),
+    ("овни", Cases::GEN),
+    ("евни", Cases::GEN),
+    ("ічни", Cases::GEN),
+    ("івні", Cases(4 | 32)),
+    ("ївні", Cases(4 | 32)),
+    ("овні", Cases(4 | 32)),
+    ("евні", Cases(4 | 32)),
+    ("ічні", Cases(4 | 32)),
+    ("івну", Cases::ACC),
+    ("ївну", Cases::ACC),
+    ("овну", Cases::ACC),
+    ("евну", Cases::ACC),
+    ("ічну", Cases::ACC),
+    ("івно", Cases::VOC),
+    ("ївно", Cases::VOC),
+    ("ічно", Cases::VOC),
+];
+
+/// Whether the stem of a patronymic comes from a known masculine given name
+/// (Олександр-ович, Андрі-йович, Петр-ович ← Петро, Федор-ович ← Федір, Ілл-іч ← Ілля).
+fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
+    let male = |s: &str| {
+        names::given_nominative_entries(s)
+            .iter()
+            .filter_map(|&i| names::given_entry(i))
+            .any(|e| e.gender == Gender::Male)
+    };
+    let mut cands: Vec<String> = Vec::with_capacity(8);
+    let base = if suffix.starts_with('ї') {
+        format!("{stem}й")
+    } else {
+        stem.to_string()
+    };
+    cands.push(base.clone());
+    for tail in ["о", "а", "я", "ь", "й"] {
+        cands.push(format!("{base}{tail}"));
+    }
+    if let Some(s) = base.strip_suffix('й').or_else(|| base.strip_suffix('ь')) {
+        cands.push(s.to_string());
+    }
+    // о/е → і in the last syllable (Федорович ← Федір; Якович ← Яків).
+    if let Some(alt) = restore_i(&base) {
+        cands.push(alt);
+    }
+    cands.push(format!("{base}ів"));
+    cands.iter().any(|c| male(c))
+}
+
+fn patronymic_key(k: &str, strict: bool) -> Option<(Gender, Cases)> {
+    for (table, gender) in [(PATR_M, Gender::Male), (PATR_F, Gender::Female)] {
+        for &(suf, cases) in table {
+            if let Some(stem) = k.strip_suffix(suf) {
+                if char_len(stem) < 2 {
+                    continue;
+                }
+                let core = suf.chars().take(2).collect::<String>();
+                let known = patronymic_stem_known(stem, &core);
+                // Feminine -івна/-ївна is a patronymic shape on its own; masculine -ович is
+                // also a common surname ending (Петрович, Кротевич), so require a known name.
+                let shape_ok = gender == Gender::Female && (core == "ів" || core == "їв");
+                if known || (!strict && shape_ok) {
+                    return Some((gender, cases));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Reading of `token` as a patronymic: its gender and cases. Masculine patronymics are
+/// accepted only when their stem is a known given name (Олександрович, Андрійович), as -ович is
+/// also a surname ending.
+pub fn patronymic(token: &str) -> Option<(Gender, Cases)> {
+    patronymic_key(&names::key(&normalize(token)), false)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Surnames (§1.1, §1.2)
+
+/// Surname paradigms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Par {
+    /// Does not decline.
+    Indecl,
+    /// Masculine hard adjectival -ий/-ой (Зеленський, Залужний).
+    AdjHard,
+    /// Masculine soft adjectival -ій (Задорожній).
+    AdjSoft,
+    /// Slavic possessive -ов/-ев/-єв/-ів/-ин/-ін (Буданов, Путін): I -им.
+    Poss,
+    /// Masculine -о (Шевченко, Кличко).
+    NounO,
+    /// First declension -а/-я (Кулеба, Сибіга; Українка).
+    First,
+    /// Masculine -й (Палій).
+    NounJ,
+    /// Masculine soft -ь / soft -р (Шмигаль, Лубінець, Бондар).
+    Soft,
+    /// Masculine hard consonant (Трамп, Стефанчук, Віткофф, Мерц).
+    Hard,
+    /// Masculine sibilant (Кротевич, Лукаш).
+    Sib,
+    /// Feminine adjectival / possessive -а (Зеленська, Стефанішина, Захарова).
+    FemAdj,
+    /// Feminine soft adjectival -я (Задорожня).
+    FemAdjSoft,
+}
+
+fn ends_any(k: &str, sufs: &[&str]) -> bool {
+    sufs.iter().any(|s| k.ends_with(s))
+}
+
+const POSS_M: &[&str] = &["ов", "ев", "єв", "ів", "їв", "ин", "ін", "їн"];
+const FEM_ADJ: &[&str] = &[
+    "ська", "цька", "зька", "ова", "ева", "єва", "іна", "ина", "їна", "ая", "на", "ра",
+];
+
+fn masc_paradigms(k: &str) -> &'static [Par] {
+    let Some(last) = last_char(k) else {
+        return &[Par::Indecl];
+    };
+    if ends_any(k, &["их", "аго", "яго", "ово"]) {
+        return &[Par::Indecl];
+    }
+    match last {
+        'о' => {
+            let before = last_char(drop_chars(k, 1));
+            if before.is_some_and(is_vowel) {
+                &[Par::Indecl]
+            } else {
+                // Foreign -о (Фіцо, Гюго) does not decline; Ukrainian -о sometimes is left
+                // undeclined in news too.
+                &[Par::NounO, Par::Indecl]
+            }
+        }
+        'а' | 'я' => &[Par::First],
+        'й' if k.ends_with("ий") => &[Par::AdjHard],
+        'й' if k.ends_with("ой") => &[Par::AdjHard, Par::NounJ],
+        'й' if k.ends_with("ній") => &[Par::AdjSoft, Par::NounJ],
+        'й' if k.ends_with("ій") => &[Par::NounJ, Par::AdjSoft],
+        'й' => &[Par::NounJ],
+        'ь' => &[Par::Soft],
+        c if is_vowel(c) => &[Par::Indecl],
+        c if is_sibilant(c) => &[Par::Sib],
+        _ if char_len(k) >= 4 && ends_any(k, POSS_M) => &[Par::Poss, Par::Hard],
+        _ if ends_any(k, &["ар", "яр", "ир"]) => &[Par::Hard, Par::Soft],
+        c if is_consonant(c) => &[Par::Hard],
+        _ => &[Par::Indecl],
+    }
+}
+
+fn fem_paradigms(k: &str) -> &'static [Par] {
+    match last_char(k) {
+        Some('а') if ends_any(k, FEM_ADJ) => &[Par::FemAdj, Par::First],
+        Some('а') => &[Par::First, Par::FemAdj],
+        Some('я') if k.ends_with("ня") => &[Par::FemAdjSoft, Par::First],
+        Some('я') => &[Par::First],
+        _ => &[Par::Indecl],
+    }
+}
+
+/// Oblique stems of a masculine noun nominative: the form itself, fleeting vowels dropped
+/// (Лубінець → лубінц, Моток → мотк, Журавель → журавл, Заєць → зайц) and і → о/е in the
+/// last closed syllable (Кривоніс → кривонос, Лебідь → лебед).
+fn noun_stems(base: &str) -> Vec<Cow<'_, str>> {
+    let mut v: Vec<Cow<'_, str>> = vec![Cow::Borrowed(base)];
+    let chars: Vec<char> = base.chars().collect();
+    let n = chars.len();
+    if n >= 4 {
+        let (a, b, c) = (chars[n - 3], chars[n - 2], chars[n - 1]);
+        // fleeting е/о before a final consonant: -ець, -ок, -ель, -ень
+        // (the dropped form first for -ець and -ок, where it is the rule)
+        if (b == 'е' || b == 'о' || b == 'є') && matches!(c, 'ц' | 'к' | 'л' | 'н') {
+            if b == 'є' && is_vowel(a) {
+                let mut s: String = chars[..n - 2].iter().collect();
+                s.push('й');
+                s.push(c);
+                v.push(Cow::Owned(s));
+            } else if is_consonant(a) || (b == 'є') {
+                let mut s: String = chars[..n - 2].iter().collect();
+                if a == 'л' && c == 'ц' {
+                    s.push('ь'); // Подолець → Подольця
+                }
+                s.push(c);
+                v.push(Cow::Owned(s));
+            }
+        }
+    }
+    if v.len() > 1 && (base.ends_with("ец") || base.ends_with("єц") || base.ends_with("ок")) {
+        v.swap(0, 1);
+    }
+    // Швець → Шевця: the fleeting е moves before в.
+    if n >= 4 && base.ends_with("вец") && is_consonant(chars[n - 4]) {
+        let mut s: String = chars[..n - 3].iter().collect();
+        s.push_str("евц");
+        v.insert(0, Cow::Owned(s));
+    }
+    if n >= 3 && chars[n - 2] == 'і' && is_consonant(chars[n - 1]) && is_consonant(chars[n - 3]) {
+        for r in ['о', 'е'] {
+            let mut s: String = chars[..n - 2].iter().collect();
+            s.push(r);
+            s.push(chars[n - 1]);
+            v.push(Cow::Owned(s));
+        }
+    }
+    v
+}
+
+fn surname_parts(k: &str, par: Par, case: Cases) -> Parts<'_> {
+    if case == Cases::NOM {
+        return vec![(Cow::Borrowed(k), E_NONE)];
+    }
+    match par {
+        Par::Indecl => vec![(Cow::Borrowed(k), E_NONE)],
+        Par::AdjHard | Par::AdjSoft => {
+            let stem = Cow::Borrowed(drop_chars(k, 2));
+            let soft = par == Par::AdjSoft;
+            let ends: &'static [&'static str] = match (case, soft) {
+                (Cases::GEN | Cases::ACC, false) => &["ого"],
+                (Cases::DAT, false) => &["ому"],
+                (Cases::INS, false) => &["им"],
+                (Cases::LOC, false) => &["ому", "ім"],
+                (Cases::GEN | Cases::ACC, true) => &["ього"],
+                (Cases::DAT, true) => &["ьому"],
+                (Cases::INS, true) => &["ім"],
+                (Cases::LOC, true) => &["ьому", "ім"],
+                _ => return vec![(Cow::Borrowed(k), E_NONE)],
+            };
+            vec![(stem, ends)]
+        }
+        Par::Poss => masc_parts(k, &[Cow::Borrowed(k)], &M_POSS, case),
+        Par::NounO => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_O, case),
+        Par::First => first_decl_parts(k, case),
+        Par::NounJ => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_J, case),
+        Par::Soft => {
+            let base = k.strip_suffix('ь').unwrap_or(k);
+            masc_parts(k, &noun_stems(base), &M_SOFT, case)
+        }
+        Par::Hard => masc_parts(k, &noun_stems(k), &M_HARD, case),
+        Par::Sib => masc_parts(k, &noun_stems(k), &M_SIB, case),
+        Par::FemAdj | Par::FemAdjSoft => {
+            let stem = Cow::Borrowed(drop_chars(k, 1));
+            let soft = par == Par::FemAdjSoft;
+            let ends: &'static [&'static str] = match (case, soft) {
+                (Cases::GEN, false) => &["ої"],
+                (Cases::DAT | Cases::LOC, _) => &["ій"],
+                (Cases::ACC, false) => &["у"],
+                (Cases::INS, false) => &["ою"],
+                (Cases::GEN, true) => &["ьої"],
+                (Cases::ACC, true) => &["ю"],
+                (Cases::INS, true) => &["ьою"],
+                _ => return vec![(Cow::Borrowed(k), E_NONE)],
+            };
+            vec![(stem, ends)]
+        }
+    }
+}
+
+fn paradigms_for(k: &str, gender: Gender) -> Vec<(Par, Gender)> {
+    let mut v = Vec::with_capacity(4);
+    if gender != Gender::Female {
+        v.extend(masc_paradigms(k).iter().map(|&p| (p, Gender::Male)));
+    }
+    if gender != Gender::Male {
+        v.extend(fem_paradigms(k).iter().map(|&p| (p, Gender::Female)));
+    }
+    v
+}
+
+fn parts_contain(parts: &Parts<'_>, token: &str) -> bool {
+    parts.iter().any(|(stem, ends)| {
+        token
+            .strip_prefix(stem.as_ref())
+            .is_some_and(|rest| ends.contains(&rest))
+    })
+}
+
+/// The cases (among `cases`) in which the lowercase surname `k` of paradigm `par` has the
+/// lowercase form `token`.
+fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
+    let mut m = Cases(0);
+    if cases.contains(Cases::NOM) && k == token {
+        m = Cases::NOM;
+    }
+    if par == Par::Indecl {
+        return if k == token { cases } else { m };
+    }
+    // Noun paradigms: compute the oblique stems once.
+    let noun = match par {
+        Par::Soft => Some((noun_stems(k.strip_suffix('ь').unwrap_or(k)), &M_SOFT)),
+        Par::Hard => Some((noun_stems(k), &M_HARD)),
+        Par::Sib => Some((noun_stems(k), &M_SIB)),
+        _ => None,
+    };
+    if let Some((stems, ends)) = noun {
+        if !stems.iter().any(|s| token.starts_with(s.as_ref())) {
+            return m;
+        }
+        for c in Cases::EACH {
+            if c != Cases::NOM
+                && cases.contains(c)
+                && parts_contain(&masc_parts(k, &stems, ends, c), token)
+            {
+                m = m.union(c);
+            }
+        }
+        return m;
+    }
+    for c in Cases::EACH {
+        if c != Cases::NOM && cases.contains(c) && parts_contain(&surname_parts(k, par, c), token) {
+            m = m.union(c);
+        }
+    }
+    m
+}
+
+/// Declines a surname (nominative, any capitalisation) for a person of `gender` into `case`
+/// (a single case; the first variant where several are correct: Трампові, not Трампу).
+/// Double surnames decline in both parts; particles stay.
+pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String {
+    let norm = normalize(nominative);
+    let mut out = String::with_capacity(norm.len() + 4);
+    for (i, word) in norm.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if is_particle(word) {
+            out.push_str(word);
+            continue;
+        }
+        for (j, part) in word.split('-').enumerate() {
+            if j > 0 {
+                out.push('-');
+            }
+            let k = lower(part);
+            let pars = paradigms_for(&k, gender);
+            let form = pars
+                .first()
+                .and_then(|&(p, _)| {
+                    surname_parts(&k, p, case)
+                        .first()
+                        .map(|(s, e)| format!("{s}{}", e.first().copied().unwrap_or("")))
+                })
+                .unwrap_or_else(|| k.clone());
+            out.push_str(&recase(&form, part));
+        }
+    }
+    out
+}
+
+/// Whether `token` is a form of the surname `nominative` for a person of `gender` in one of
+/// `cases` (for linking «Буданову» to «Буданов»). Case-insensitive; handles double surnames.
+pub fn is_surname_form(token: &str, nominative: &str, gender: Gender, cases: Cases) -> bool {
+    let t = names::key(&normalize(token));
+    let n = names::key(&normalize(nominative));
+    let tp: Vec<&str> = t.split(['-', ' ']).collect();
+    let np: Vec<&str> = n.split(['-', ' ']).collect();
+    if tp.len() != np.len() {
+        return false;
+    }
+    tp.iter().zip(np.iter()).all(|(t, n)| {
+        t == n
+            || paradigms_for(n, gender)
+                .iter()
+                .any(|&(p, _)| !matching_cases(n, p, cases, t).is_empty())
+    })
+}
+
+// --- reduction ---
+
+const OBLIQUE_ENDINGS: &[&str] = &[
+    "", "а", "я", "у", "ю", "і", "ї", "и", "е", "є", "о", "ові", "еві", "єві", "ом", "ем", "єм",
+    "им", "ім", "ого", "ього", "ому", "ьому", "ої", "ьої", "ій", "ою", "ею", "єю", "ьою",
+];
+const NOM_TAILS: &[&str] = &["", "о", "а", "я", "ь", "й", "ий", "ій", "ой"];
+
+/// о/е → і in a final closed syllable (кривонос → кривоніс).
+fn restore_i(stem: &str) -> Option<String> {
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    if n >= 3
+        && chars[n - 2] == 'о'
+        && is_consonant(chars[n - 1])
+        && chars[n - 1] != 'в'
+        && is_consonant(chars[n - 3])
+    {
+        let mut s: String = chars[..n - 2].iter().collect();
+        s.push('і');
+        s.push(chars[n - 1]);
+        Some(s)
+    } else {
+        None
+    }
+}
+
+/// Stem variants to try as the base of a nominative: as is, velar restored (сибіз → сибіг),
+/// fleeting vowel inserted (лубінц → лубінець), і restored (кривонос → кривоніс).
+fn stem_variants(stem: &str) -> Vec<(String, u8)> {
+    let mut v: Vec<(String, u8)> = vec![(stem.to_string(), 0)];
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    if n == 0 {
+        return v;
+    }
+    let last = chars[n - 1];
+    let velar = match last {
+        'з' => Some('г'),
+        'ц' => Some('к'),
+        'с' => Some('х'),
+        _ => None,
+    };
+    if let Some(r) = velar {
+        let mut s: String = chars[..n - 1].iter().collect();
+        s.push(r);
+        v.push((s, 0));
+    }
+    if n >= 3 && matches!(last, 'ц' | 'к' | 'л' | 'н') {
+        let prev = chars[n - 2];
+        if prev == 'й' {
+            let mut s: String = chars[..n - 2].iter().collect();
+            s.push('є');
+            s.push(last);
+            v.push((s, 0));
+        } else if prev == 'в' && last == 'ц' && n >= 4 && chars[n - 3] == 'е' {
+            // шевц → швець
+            let mut s: String = chars[..n - 3].iter().collect();
+            s.push_str("вец");
+            v.push((s, 0));
+        } else if prev == 'ь' && last == 'ц' {
+            // подольц → подолець
+            let mut s: String = chars[..n - 2].iter().collect();
+            s.push('е');
+            s.push(last);
+            v.push((s, 0));
+        } else if is_consonant(prev) {
+            for ins in ['е', 'о'] {
+                let mut s: String = chars[..n - 1].iter().collect();
+                s.push(ins);
+                s.push(last);
+                v.push((s, 0));
+            }
+        }
+    }
+    if let Some(s) = restore_i(stem) {
+        v.push((s, 1));
+    }
+    // е → і before a soft ending (киселя → кисіль, лебедя → лебідь)
+    if n >= 3 && chars[n - 2] == 'е' && is_consonant(last) && is_consonant(chars[n - 3]) {
+        let mut s: String = chars[..n - 2].iter().collect();
+        s.push('і');
+        s.push(last);
+        v.push((s, 2));
+    }
+    v
+}
+
+/// Whether some paradigm whose nominative ends in `tail` has the case ending `e` (a cheap
+/// filter before verification).
+fn tail_takes_ending(tail: &str, e: &str) -> bool {
+    match tail {
+        "" => matches!(
+            e,
+            "" | "а" | "у" | "ові" | "ом" | "е" | "еві" | "ем" | "і" | "им" | "я" | "ю"
+        ),
+        "о" => matches!(e, "" | "а" | "у" | "ові" | "ом" | "е"),
+        "а" => matches!(e, "" | "и" | "і" | "у" | "ою" | "о" | "ої" | "ій" | "ею"),
+        "я" => matches!(
+            e,
+            "" | "і" | "ї" | "ю" | "ею" | "єю" | "е" | "є" | "ьої" | "ій" | "ьою"
+        ),
+        "ь" => matches!(e, "" | "я" | "ю" | "еві" | "ем"),
+        "й" => matches!(e, "" | "я" | "ю" | "єві" | "єм"),
+        _ => true,
+    }
+}
+
+/// One verified nominative reading of a surname token.
+#[derive(Debug, Clone)]
+struct SurnameReading {
+    nom: String,
+    gender: Gender,
+    cases: Cases,
+    score: i32,
+}
+
+fn common_ending(k: &str) -> bool {
+    ends_any(
+        k,
+        &[
+            "енко",
+            "ук",
+            "юк",
+            "ський",
+            "цький",
+            "ич",
+            "ишин",
+            "ець",
+            "як",
+            "ак",
+            "ська",
+            "цька",
+        ],
+    )
+}
+
+/// Prior of the most likely case among `cases` (nominative and genitive are the most frequent
+/// in news text, the vocative the least).
+fn case_prior(cases: Cases) -> i32 {
+    const W: [i32; 7] = [4, 3, 2, 2, 3, 1, -1];
+    Cases::EACH
+        .iter()
+        .zip(W)
+        .filter(|(c, _)| cases.contains(**c))
+        .map(|(_, w)| w)
+        .max()
+        .unwrap_or(0)
+}
+
+fn shape_penalty(k: &str, gender: Gender) -> i32 {
+    let chars: Vec<char> = k.chars().collect();
+    let n = chars.len();
+    if n < 2 {
+        return -40;
+    }
+    let mut p = 0;
+    if n < 3 {
+        p -= 2; // short East Asian syllables exist (Кім Чен Ин)
+    }
+    let (l, b) = (chars[n - 1], chars[n - 2]);
+    let c3 = if n >= 3 { Some(chars[n - 3]) } else { None };
+    if l == 'ь'
+        && is_consonant(b)
+        && c3.is_some_and(|c| is_consonant(c) && !((c == 'л' || c == 'р') && b == 'л'))
+    {
+        p -= 15; // журавль, лубінць (but Шарль, Голль)
+    }
+    if l == 'ь' && !is_consonant(b) {
+        p -= 30;
+    }
+    if l == 'й' && !is_vowel(b) {
+        p -= 30;
+    }
+    if l == 'ц'
+        && matches!(
+            b,
+            'в' | 'б' | 'п' | 'м' | 'к' | 'г' | 'х' | 'д' | 'т' | 'ф' | 'с' | 'з'
+        )
+    {
+        p -= 10; // кравц
+    }
+    if l == 'к' && is_consonant(b) && !matches!(b, 'н' | 'р' | 'с' | 'л') {
+        p -= 8; // мотк
+    }
+    if matches!(l, 'ы' | 'э' | 'ё' | 'ъ') {
+        p -= 30;
+    }
+    if ends_any(k, &["оя", "ея", "уя", "ої", "ею"]) {
+        p -= 15; // загребельськоя, гонтарєвоя
+    }
+    if l == 'к' && b == 'ь' {
+        p -= 10; // смольк
+    }
+    // Case endings left on a "nominative".
+    if ends_any(
+        k,
+        &[
+            "ої", "ого", "ому", "ою", "ею", "єю", "ом", "ем", "єм", "ові", "еві", "єві",
+        ],
+    ) {
+        p -= 20;
+    }
+    if ends_any(k, &["им", "ім"]) {
+        p -= 8;
+    }
+    match gender {
+        Gender::Male => {
+            if ends_any(
+                k,
+                &[
+                    "ова", "ева", "єва", "іна", "ина", "їна", "ська", "цька", "зька", "ая", "ня",
+                ],
+            ) {
+                p -= 20;
+            } else if matches!(l, 'а' | 'я') {
+                p -= 3;
+            }
+            if ends_any(k, &["ськ", "цьк", "зьк"])
+                || (ends_any(k, &["сько", "цько"])
+                    && chars
+                        .get(n.wrapping_sub(5))
+                        .is_some_and(|&c| is_consonant(c)))
+            {
+                p -= 20; // an adjectival stem, not a nominative (Вадзінсько)
+            }
+        }
+        Gender::Female => {
+            if ends_any(
+                k,
+                &[
+                    "ов", "ев", "єв", "ін", "ин", "їн", "ий", "ій", "ой", "ого", "ому", "ім", "им",
+                ],
+            ) {
+                p -= 60;
+            }
+            if is_consonant(l) || l == 'ь' {
+                p -= 1;
+            }
+        }
+        Gender::Unknown => {}
+    }
+    p
+}
+
+/// The masculine counterpart of a feminine adjectival / possessive surname
+/// (Іванова → Іванов, Зеленська → Зеленський, Задорожня → Задорожній).
+fn feminine_to_masculine(k: &str) -> Option<String> {
+    for (f, m) in [
+        ("ська", "ський"),
+        ("цька", "цький"),
+        ("зька", "зький"),
+        ("ова", "ов"),
+        ("ева", "ев"),
+        ("єва", "єв"),
+        ("іна", "ін"),
+        ("ина", "ин"),
+        ("їна", "їн"),
+        ("ня", "ній"),
+        ("на", "ний"),
+    ] {
+        if let Some(stem) = k.strip_suffix(f) {
+            if !stem.is_empty() {
+                return Some(format!("{stem}{m}"));
+            }
+        }
+    }
+    None
+}
+
+/// Identity readings of vowel-final words that look like case forms (-у/-ю, -и, -ці).
+fn indecl_penalty(k: &str) -> i32 {
+    match last_char(k) {
+        Some('у' | 'ю') => -3,
+        Some('и') => -6,
+        Some('і') if ends_any(k, &["ці", "зі", "сі"]) => -4,
+        Some('ї') => -5,
+        _ => 0,
+    }
+}
+
+fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool, par: Par) -> i32 {
+    let mut s = 0;
+    // The full list has feminine rows too; rank feminine adjectival forms by their masculine.
+    let masc: Option<String> = if gender == Gender::Female {
+        feminine_to_masculine(nom)
+    } else {
+        None
+    };
+    let listed = names::surname_rank_key(masc.as_deref().unwrap_or(nom));
+    match listed {
+        Some(r) if r < names::TOP_SURNAMES => s += 30 - (r / 500) as i32,
+        Some(r) => s += 14 - ((r - names::TOP_SURNAMES) / 15000) as i32,
+        None => {}
+    }
+    if gender == Gender::Female
+        && matches!(par, Par::First | Par::FemAdj)
+        && listed.is_none()
+        && !ends_any(nom, FEM_ADJ)
+    {
+        s -= 3; // noun-type feminine surnames (Сорока) are rarer than masculine genitives
+    }
+    if alt {
+        // і restored in the last syllable (Кривоноса → Кривоніс): only for attested surnames.
+        // Frequency decides when both exist (Кривоноса → Кривонос 837 vs Кривоніс 3055).
+        if listed.is_none() {
+            s -= 3;
+        }
+    }
+    if common_ending(nom) {
+        s += 2;
+    }
+    if listed.is_none() && ends_any(nom, &["ой", "ей"]) {
+        s -= 3; // Дорою → Дора rather than «Дорой»
+    }
+    if par == Par::Indecl && nom == token {
+        s += indecl_penalty(nom);
+        if !cases.contains(Cases::NOM) {
+            s -= 1; // a declinable reading explains an oblique form better
+        }
+        if gender == Gender::Male && nom.ends_with('о') && !cases.contains(Cases::NOM) {
+            // «Петра Порошенко»: possible, but for Ukrainian -ко the declined reading is the
+            // rule; foreign -о (Фіцо) does not decline.
+            s -= if nom.ends_with("ко") || listed.is_some() {
+                4
+            } else {
+                1
+            };
+        }
+    }
+    if par == Par::NounO && listed.is_none() && !nom.ends_with("ко") {
+        s -= 1;
+    }
+    if gender == Gender::Male {
+        s += 2; // news names more men than women: «Голяшкіна» alone is more often his genitive
+    }
+    s + case_prior(cases) + shape_penalty(nom, gender)
+}
+
+fn surname_readings_key(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameReading> {
+    // Surname tokens recur across spans: memoise per thread (bounded).
+    thread_local! {
+        static MEMO: RefCell<HashMap<(String, Gender, u8), Vec<SurnameReading>>> =
+            RefCell::new(HashMap::new());
+    }
+    const MEMO_MAX: usize = 50_000;
+    if t.len() > 120 {
+        return surname_readings_uncached(t, gender, cases);
+    }
+    let key = (t.to_string(), gender, cases.0);
+    if let Some(r) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+        return r;
+    }
+    let r = surname_readings_uncached(t, gender, cases);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        m.insert(key, r.clone());
+    });
+    r
+}
+
+fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameReading> {
+    let mut out: Vec<SurnameReading> = Vec::new();
+    if t.is_empty() || cases.is_empty() {
+        return out;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for e in OBLIQUE_ENDINGS {
+        let Some(stem) = t.strip_suffix(e) else {
+            continue;
+        };
+        if char_len(stem) < 2 {
+            continue;
+        }
+        for (base, alt_kind) in stem_variants(stem) {
+            let alt = alt_kind != 0;
+            for tail in NOM_TAILS {
+                if (alt_kind == 2 && *tail != "ь") || !tail_takes_ending(tail, e) {
+                    continue;
+                }
+                let cand = format!("{base}{tail}");
+                if seen.contains(&cand) {
+                    continue;
+                }
+                seen.push(cand.clone());
+                for (par, g) in paradigms_for(&cand, gender) {
+                    let m = matching_cases(&cand, par, cases, t);
+                    if m.is_empty() {
+                        continue;
+                    }
+                    let score =
+                        score_reading(&cand, g, m, t, alt, par) + i32::from(e.chars().count() >= 2);
+                    match out.iter_mut().find(|r| r.nom == cand && r.gender == g) {
+                        Some(r) => {
+                            r.cases = r.cases.union(m);
+                            r.score = r.score.max(score);
+                        }
+                        None => out.push(SurnameReading {
+                            nom: cand.clone(),
+                            gender: g,
+                            cases: m,
+                            score,
+                        }),
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|r| std::cmp::Reverse(r.score));
+    out
+}
+
+/// Best reading of one surname word (lowercase), possibly hyphenated (each part declines) or
+/// with a prefix particle (аль-Асада).
+fn best_surname_word(
+    t: &str,
+    gender: Gender,
+    cases: Cases,
+) -> Option<(String, Gender, Cases, i32)> {
+    if let Some(i) = t.find('-') {
+        let (head, rest) = (&t[..i], &t[i + 1..]);
+        if is_particle(head) {
+            let (n, g, c, s) = best_surname_word(rest, gender, cases)?;
+            return Some((format!("{head}-{n}"), g, c, s));
+        }
+        // Double surname: both parts share gender and case.
+        let (n1, g1, c1, s1) = best_surname_word(head, gender, cases)?;
+        let (n2, g2, c2, s2) =
+            best_surname_word(rest, g1, c1).or_else(|| best_surname_word(rest, gender, cases))?;
+        let g = if g1 == g2 { g1 } else { gender };
+        let c = if c1.intersect(c2).is_empty() {
+            c2
+        } else {
+            c1.intersect(c2)
+        };
+        return Some((format!("{n1}-{n2}"), g, c, s1 + s2));
+    }
+    let rs = surname_readings_key(t, gender, cases);
+    rs.into_iter()
+        .next()
+        .map(|r| (r.nom, r.gender, r.cases, r.score))
 }
 
 /// The most likely nominative of an inflected surname `token` for a person of `gender`,
 /// whose case is one of `cases`.
-pub fn surname_nominative(token: &str, _gender: Gender, _cases: Cases) -> String {
-    token.to_string()
+pub fn surname_nominative(token: &str, gender: Gender, cases: Cases) -> String {
+    let norm = normalize(token.trim());
+    let t = names::key(&norm);
+    let cases = if cases.is_empty() { Cases::ALL } else { cases };
+    match best_surname_word(&t, gender, cases).or_else(|| best_surname_word(&t, gender, Cases::ALL))
+    {
+        Some((n, _, _, _)) => recase(&n, &norm),
+        None => norm,
+    }
 }
+
+/// Readings of a surname token for a person of `gender` in one of `cases`, best first:
+/// (nominative, gender, cases, score). For the extractor's own disambiguation.
+pub fn surname_readings(
+    token: &str,
+    gender: Gender,
+    cases: Cases,
+) -> Vec<(String, Gender, Cases, i32)> {
+    let norm = normalize(token.trim());
+    let t = names::key(&norm);
+    surname_readings_key(&t, gender, cases)
+        .into_iter()
+        .map(|r| (recase(&r.nom, &norm), r.gender, r.cases, r.score))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Casing
+
+/// Re-cases the lowercase `out` after `orig`: ALL-CAPS input gives title case per hyphen part;
+/// otherwise the original capitalisation is kept where the letters agree, and each hyphen part
+/// starts with a capital unless it is a particle.
+fn recase(out: &str, orig: &str) -> String {
+    let letters = orig.chars().filter(|c| c.is_alphabetic()).count();
+    let all_caps = letters > 1
+        && orig
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_uppercase());
+    let mut res = String::with_capacity(out.len());
+    let orig_chars: Vec<char> = orig.chars().collect();
+    let mut part_start = true;
+    let mut part_idx = 0usize;
+    let parts: Vec<&str> = out.split('-').collect();
+    for (i, c) in out.chars().enumerate() {
+        if c == '-' {
+            res.push(c);
+            part_start = true;
+            part_idx += 1;
+            continue;
+        }
+        let particle_part = parts.get(part_idx).is_some_and(|p| {
+            is_particle(p) && parts.len() > part_idx + 1 && !all_caps && {
+                // keep a lowercase prefix particle as written (аль-Асад)
+                orig_chars.first().is_some_and(|f| f.is_lowercase())
+            }
+        });
+        if part_start {
+            if particle_part {
+                res.extend(c.to_lowercase());
+            } else {
+                res.extend(c.to_uppercase());
+            }
+            part_start = false;
+            continue;
+        }
+        if all_caps {
+            res.push(c);
+            continue;
+        }
+        match orig_chars.get(i) {
+            Some(&o) if o.to_lowercase().eq(c.to_lowercase()) => res.push(o),
+            _ => res.push(c),
+        }
+    }
+    res
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spans
 
 /// A person's name canonicalised from one mention span.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,15 +1433,626 @@ pub struct Canonical {
     pub full: String,
 }
 
+const PARTICLES: &[&str] = &[
+    "де",
+    "фон",
+    "дер",
+    "ван",
+    "ді",
+    "да",
+    "дю",
+    "ду",
+    "дос",
+    "дель",
+    "делла",
+    "ла",
+    "ле",
+    "бін",
+    "бен",
+    "ібн",
+    "аль",
+    "ал",
+    "ель",
+    "ед",
+    "ад",
+    "ас",
+    "ат",
+    "ан",
+    "цу",
+    "тер",
+    "тен",
+    "ибн",
+    "de",
+    "von",
+    "der",
+    "van",
+    "di",
+    "da",
+    "du",
+    "dos",
+    "del",
+    "della",
+    "la",
+    "le",
+    "bin",
+    "ibn",
+    "al",
+    "el",
+    "ten",
+    "ter",
+    "zu",
+];
+
+/// Whether a word is a name particle (де, фон, дер, ван, ді, да, дю, бін, ібн, аль...),
+/// which never declines. Only lowercase words count.
+pub fn is_particle(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| c.is_lowercase()) && PARTICLES.contains(&word)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Word(String),
+    Initial,
+    Particle(String),
+}
+
+fn is_initial(w: &str) -> bool {
+    // «В.», «Дж.», «В.Ф.» (split already), a lone capital letter
+    let core = w.trim_end_matches('.');
+    let n = char_len(core);
+    let first_upper = core.chars().next().is_some_and(char::is_uppercase);
+    (w.ends_with('.') && (1..=2).contains(&n) && first_upper) || (n == 1 && first_upper)
+}
+
+fn tokenize(span: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    for raw in span.split(|c: char| c.is_whitespace()) {
+        // split glued initials «В.Ф.Янукович»
+        let mut pieces: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for c in raw.chars() {
+            cur.push(c);
+            if c == '.' {
+                pieces.push(std::mem::take(&mut cur));
+            }
+        }
+        if !cur.is_empty() {
+            pieces.push(cur);
+        }
+        for p in pieces {
+            let w = p.trim_matches(|c: char| {
+                !(c.is_alphanumeric() || c == APOS || c == '.' || c == '-')
+            });
+            let w = w.trim_matches('-');
+            if w.is_empty() || !w.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            if is_initial(w) {
+                toks.push(Tok::Initial);
+                continue;
+            }
+            let w = w.trim_end_matches('.');
+            // Particles and any other lowercase word (та, з) stay as written.
+            // Regnal numbers (Лев XIV) and words with digits too.
+            let numeral = w
+                .chars()
+                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+                || w.chars().any(|c| c.is_ascii_digit());
+            let lowercase = w.chars().next().is_some_and(char::is_lowercase) && !w.contains('-');
+            if numeral || is_particle(w) || lowercase {
+                toks.push(Tok::Particle(w.to_string()));
+            } else {
+                toks.push(Tok::Word(w.to_string()));
+            }
+        }
+    }
+    toks
+}
+
+fn is_latin_word(w: &str) -> bool {
+    w.chars().any(|c| c.is_ascii_alphabetic()) && !w.chars().any(is_cyrillic)
+}
+
+fn strip_possessive(w: &str) -> &str {
+    for s in ["ʼs", "ʼ"] {
+        if let Some(x) = w.strip_suffix(s) {
+            if !x.is_empty() {
+                return x;
+            }
+        }
+    }
+    w
+}
+
+fn title_if_caps(w: &str) -> String {
+    recase(&lower(w), w)
+}
+
+fn canonical_from(given: Option<String>, surname: Option<String>, gender: Gender) -> Canonical {
+    let full = match (&given, &surname) {
+        (Some(g), Some(s)) => format!("{g} {s}"),
+        (Some(g), None) => g.clone(),
+        (None, Some(s)) => s.clone(),
+        (None, None) => String::new(),
+    };
+    Canonical {
+        given,
+        surname,
+        gender,
+        full,
+    }
+}
+
+/// Reduces a list of surname tokens (words and particles) for `gender`, `cases`.
+/// Returns (surname, gender, cases, score).
+fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gender, Cases, i32) {
+    let mut parts: Vec<String> = Vec::with_capacity(toks.len());
+    let mut g = gender;
+    let mut c = cases;
+    let mut score = 0;
+    let mut first_word = true;
+    for t in toks {
+        match t {
+            Tok::Particle(p) => parts.push(p.clone()),
+            Tok::Initial => {}
+            Tok::Word(w) => {
+                let k = names::key(w);
+                let best = best_surname_word(&k, g, c).or_else(|| {
+                    // Case disagreement with the given name: a weak reading.
+                    best_surname_word(&k, g, Cases::ALL).map(|(n, rg, rc, s)| (n, rg, rc, s - 25))
+                });
+                match best {
+                    Some((n, rg, rc, s)) => {
+                        parts.push(recase(&n, w));
+                        if first_word {
+                            g = rg;
+                            // An unchanged word tells nothing about the case (Кім Чен Ина).
+                            if n != k && !rc.intersect(c).is_empty() {
+                                c = rc.intersect(c);
+                            }
+                        }
+                        score += s;
+                    }
+                    None => {
+                        parts.push(title_if_caps(w));
+                        score -= 50;
+                    }
+                }
+                first_word = false;
+            }
+        }
+    }
+    (parts.join(" "), g, c, score)
+}
+
 /// Canonicalises the text of one mention span («Стівом Віткоффом», «В. Ф. Януковича»,
 /// «Зеленський Володимир Олександрович», «МАШКОВСЬКИЙ») to a nominative name. `case_hint`
 /// narrows the possible cases when the context tells them (a preposition or role noun before
 /// the span); pass [`Cases::ALL`] when unknown.
-pub fn canonicalize(span: &str, _case_hint: Cases) -> Canonical {
-    Canonical {
-        given: None,
-        surname: Some(span.to_string()),
-        gender: Gender::Unknown,
-        full: span.to_string(),
+pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
+    // Names recur: memoise per thread (bounded).
+    thread_local! {
+        static CACHE: RefCell<HashMap<(String, u8), Canonical>> = RefCell::new(HashMap::new());
+    }
+    const CACHE_MAX: usize = 50_000;
+    if span.len() > 200 {
+        return canonicalize_uncached(span, case_hint);
+    }
+    let key = (span.to_string(), case_hint.0);
+    if let Some(c) = CACHE.with(|m| m.borrow().get(&key).cloned()) {
+        return c;
+    }
+    let c = canonicalize_uncached(span, case_hint);
+    CACHE.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= CACHE_MAX {
+            m.clear();
+        }
+        m.insert(key, c.clone());
+    });
+    c
+}
+
+fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
+    // Bound the work on hostile input: a name span is short.
+    let span: String = span.chars().take(300).collect();
+    let norm = normalize(&span);
+    let hint = if case_hint.is_empty() {
+        Cases::ALL
+    } else {
+        case_hint
+    };
+    let toks = tokenize(&norm);
+    let words: Vec<&str> = toks
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Word(w) => Some(w.as_str()),
+            _ => None,
+        })
+        .collect();
+    if words.is_empty() {
+        return canonical_from(None, None, Gender::Unknown);
+    }
+    // Latin script: keep as written, nominative (possessive 's dropped).
+    if words.iter().filter(|w| is_latin_word(w)).count() * 2 > words.len() {
+        let ws: Vec<String> = toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Word(w) => Some(strip_possessive(w).to_string()),
+                Tok::Particle(p) => Some(p.clone()),
+                Tok::Initial => None,
+            })
+            .collect();
+        let given = if ws.len() > 1 {
+            ws.first().cloned()
+        } else {
+            None
+        };
+        let surname = if ws.len() > 1 {
+            Some(ws[1..].join(" "))
+        } else {
+            ws.first().cloned()
+        };
+        return canonical_from(given, surname, Gender::Unknown);
+    }
+    let has_initial = toks.contains(&Tok::Initial);
+    let word_idx: Vec<usize> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t, Tok::Word(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let wkeys: Vec<String> = words.iter().map(|w| names::key(w)).collect();
+    let readings: Vec<Vec<GivenForm>> = wkeys.iter().map(|k| given_readings_key(k)).collect();
+
+    // Single word: a given name alone, or a surname.
+    if words.len() == 1 {
+        let k = &wkeys[0];
+        let given_ok = !readings[0].is_empty()
+            && !has_initial
+            && readings[0]
+                .iter()
+                .any(|r| !names::is_given_also_surname(&r.nominative));
+        if given_ok {
+            if let Some(r) = best_given(&readings[0], hint) {
+                // Words kept as written after the name (Лев XIV).
+                let mut name = r.nominative.clone();
+                for t in &toks[word_idx[0] + 1..] {
+                    if let Tok::Particle(p) = t {
+                        name.push(' ');
+                        name.push_str(p);
+                    }
+                }
+                return canonical_from(Some(name), None, r.gender);
+            }
+        }
+        let surname_toks: Vec<&Tok> = toks.iter().filter(|t| *t != &Tok::Initial).collect();
+        let (s, g, _, _) = reduce_surname(&surname_toks, Gender::Unknown, hint);
+        let _ = k;
+        return canonical_from(None, Some(s), g);
+    }
+
+    // Order: surname-first when token 2 (not token 1) is a given name, or when a patronymic
+    // follows token 2.
+    let patr_at = |i: usize| -> Option<(Gender, Cases)> {
+        wkeys.get(i).and_then(|k| patronymic_key(k, false))
+    };
+    let surname_first = (!readings[1].is_empty() && readings[0].is_empty())
+        || (words.len() >= 3
+            && !readings[1].is_empty()
+            && patr_at(2).is_some()
+            && patr_at(1).is_none());
+    let (given_w, patr_w): (Option<usize>, Option<usize>) = if surname_first {
+        (
+            Some(1),
+            if words.len() >= 3 && patr_at(2).is_some() {
+                Some(2)
+            } else {
+                None
+            },
+        )
+    } else {
+        (
+            Some(0),
+            if words.len() >= 2 && patronymic_after_given(&readings[0], &wkeys[1], words.len()) {
+                Some(1)
+            } else {
+                None
+            },
+        )
+    };
+    let surname_tok_range: Vec<&Tok> = if surname_first {
+        // the surname is word 0 (with anything before word 1)
+        toks[..word_idx[1]]
+            .iter()
+            .filter(|t| **t != Tok::Initial)
+            .collect()
+    } else {
+        let after = patr_w.or(given_w).unwrap_or(0);
+        toks[word_idx[after] + 1..]
+            .iter()
+            .filter(|t| **t != Tok::Initial)
+            .collect()
+    };
+    let mut cases = hint;
+    let mut patr_gender = Gender::Unknown;
+    if let Some((g, c)) = patr_w.and_then(patr_at) {
+        if !c.intersect(cases).is_empty() {
+            cases = c.intersect(cases);
+        }
+        patr_gender = g;
+    }
+    let gi = given_w.unwrap_or(0);
+    let given_readings: Vec<GivenForm> = readings[gi]
+        .iter()
+        .filter(|r| patr_gender == Gender::Unknown || r.gender == patr_gender)
+        .cloned()
+        .collect();
+    if surname_tok_range.is_empty() {
+        // «Володимир Олександрович»: a given name and a patronymic only.
+        let r = best_given(&readings[gi], cases);
+        return match r {
+            Some(r) => canonical_from(Some(r.nominative.clone()), None, r.gender),
+            None => canonical_from(Some(title_if_caps(words[gi])), None, patr_gender),
+        };
+    }
+    // Joint choice: given-name reading × surname reading, sharing one case.
+    let mut best: Option<(i32, Canonical)> = None;
+    let both_genders = given_readings.iter().any(|r| r.gender == Gender::Male)
+        && given_readings.iter().any(|r| r.gender == Gender::Female);
+    for r in &given_readings {
+        let mut c = r.cases.intersect(cases);
+        // «Володимира», «Кіра», «Джорджа»: a masculine genitive far more often than a rare
+        // feminine nominative.
+        let mut penalty = given_prior(r, &wkeys[gi], both_genders);
+        if c.is_empty() {
+            c = r.cases;
+            penalty -= 5;
+        }
+        let (s, g, sc, score) = reduce_surname(&surname_tok_range, r.gender, c);
+        let _ = sc;
+        let total = score + penalty;
+        let cand = canonical_from(
+            Some(r.nominative.clone()),
+            Some(s),
+            if g == Gender::Unknown { r.gender } else { g },
+        );
+        if best.as_ref().is_none_or(|(b, _)| total > *b) {
+            best = Some((total, cand));
+        }
+    }
+    if let Some((_, c)) = best {
+        return c;
+    }
+    // Unknown given name: reduce it with the name paradigms of each gender, jointly with the
+    // surname (one gender, one case).
+    let gk = &wkeys[gi];
+    let genders: &[Gender] = match patr_gender {
+        Gender::Unknown => &[Gender::Male, Gender::Female],
+        Gender::Male => &[Gender::Male],
+        Gender::Female => &[Gender::Female],
+    };
+    let mut best: Option<(i32, Canonical)> = None;
+    for &g in genders {
+        let (gname, gc, gs) = match unknown_given(gk, g, cases) {
+            Some((n, c, sc)) if char_len(gk) > 2 => (recase(&n, words[gi]), c, sc),
+            _ => (title_if_caps(words[gi]), cases, -10),
+        };
+        let (s, sg, _, score) = reduce_surname(&surname_tok_range, g, gc);
+        let total = score + gs;
+        let cand = canonical_from(Some(gname), Some(s), sg);
+        if best.as_ref().is_none_or(|(b, _)| total > *b) {
+            best = Some((total, cand));
+        }
+    }
+    match best {
+        Some((_, c)) => c,
+        None => canonical_from(Some(title_if_caps(words[gi])), None, patr_gender),
+    }
+}
+
+/// Best reading of a given name missing from the gazetteer (Пантелій, Гарегіна), with the
+/// given-name paradigms of `gender`: (nominative, cases, score).
+fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases, i32)> {
+    let mut best: Option<(String, Cases, i32)> = None;
+    for e in OBLIQUE_ENDINGS {
+        let Some(stem) = k.strip_suffix(e) else {
+            continue;
+        };
+        if char_len(stem) < 2 {
+            continue;
+        }
+        for tail in NOM_TAILS {
+            let cand = format!("{stem}{tail}");
+            let mut m = Cases(0);
+            for c in Cases::EACH {
+                if cases.contains(c) && parts_contain(&given_parts(&cand, gender, c), k) {
+                    m = m.union(c);
+                }
+            }
+            if m.is_empty() {
+                continue;
+            }
+            let mut score = case_prior(m) + shape_penalty(&cand, gender);
+            if cand == k && matches!(last_char(k), Some('у' | 'ю' | 'і' | 'ї' | 'и' | 'е' | 'є'))
+            {
+                score -= 5; // Райану, Єлізаветі: a case form, not a vowel-final name
+            }
+            if gender == Gender::Male {
+                score += 2;
+            }
+            if names::is_common_given(&cand) {
+                score += 5;
+            }
+            // Masculine names on -а/-я and feminine consonant-final names are few, and
+            // listed in the gazetteer.
+            let vowel_a = matches!(last_char(&cand), Some('а' | 'я'));
+            if (gender == Gender::Male) == vowel_a {
+                score -= 3;
+            }
+            if tail.is_empty() || *tail == "а" {
+                score += 1; // Єлізаветі → Єлізавета rather than «Єлізаветя»
+            }
+            if best.as_ref().is_none_or(|(_, _, b)| score > *b) {
+                best = Some((cand, m, score));
+            }
+        }
+    }
+    best
+}
+
+/// Whether the word after a given name is its patronymic: the genders agree, and in a
+/// two-word span the word is not a frequent surname (Олексія Богдановича: a surname).
+fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool {
+    let Some((g, c)) = patronymic_key(k, false) else {
+        return false;
+    };
+    if !given.iter().any(|r| r.gender == g && r.cases.intersects(c)) {
+        return false;
+    }
+    if n_words == 2 {
+        if let Some((n, _, _, _)) = best_surname_word(k, g, c) {
+            if names::surname_rank_key(&n).is_some_and(|r| r < names::TOP_SURNAMES) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Prior of a given-name reading: common names over rare homographs (Світлана, not the rare
+/// masculine «Світлан» in the genitive), masculine over feminine when both are common
+/// (Олександра), the nominative when the token is one.
+fn given_prior(r: &GivenForm, token_key: &str, both_genders: bool) -> i32 {
+    let k = names::key(&r.nominative);
+    let mut p = 0;
+    if names::is_common_given(&k) {
+        p += 5;
+    }
+    if both_genders && r.gender == Gender::Male {
+        p += 2;
+    }
+    if k == token_key {
+        p += 1;
+    }
+    p
+}
+
+fn best_given(readings: &[GivenForm], cases: Cases) -> Option<&GivenForm> {
+    readings.iter().max_by_key(|r| {
+        let c = r.cases.intersect(cases);
+        (
+            !c.is_empty(),
+            names::is_common_given(&names::key(&r.nominative)),
+            c.contains(Cases::NOM),
+            r.gender == Gender::Male && c.intersects(Cases(2 | 8)),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(normalize("Дем'яненко"), "Демʼяненко");
+        assert_eq!(normalize("Дем’яненко"), "Демʼяненко");
+        assert_eq!(normalize("Косач–Квітка"), "Косач-Квітка");
+        // Latin look-alikes inside a Cyrillic word; a Latin word stays Latin.
+        assert_eq!(normalize("Зеленcький"), "Зеленський");
+        assert_eq!(normalize("Zelensky"), "Zelensky");
+        // decomposed й and a stress mark
+        assert_eq!(normalize("Андріи\u{0306}"), "Андрій");
+        assert_eq!(normalize("Ма\u{0301}рко"), "Марко");
+    }
+
+    #[test]
+    fn recasing() {
+        assert_eq!(recase("зеленський", "ЗЕЛЕНСЬКОГО"), "Зеленський");
+        assert_eq!(recase("маккейн", "МакКейна"), "МакКейн");
+        assert_eq!(recase("косач-квітка", "КОСАЧ-КВІТКИ"), "Косач-Квітка");
+        assert_eq!(recase("аль-асад", "аль-Асада"), "аль-Асад");
+    }
+
+    #[test]
+    fn tokens() {
+        let t = tokenize("В.Ф. Януковича");
+        assert_eq!(
+            t,
+            vec![Tok::Initial, Tok::Initial, Tok::Word("Януковича".into())]
+        );
+        let t = tokenize("«Жаком Лангладом де Монгро»,");
+        assert_eq!(
+            t,
+            vec![
+                Tok::Word("Жаком".into()),
+                Tok::Word("Лангладом".into()),
+                Tok::Particle("де".into()),
+                Tok::Word("Монгро".into()),
+            ]
+        );
+        assert!(tokenize("--- ...").is_empty());
+    }
+
+    #[test]
+    fn paradigm_choice() {
+        assert_eq!(masc_paradigms("буданов"), &[Par::Poss, Par::Hard]);
+        assert_eq!(masc_paradigms("зеленський"), &[Par::AdjHard]);
+        assert_eq!(masc_paradigms("рубіо"), &[Par::Indecl]);
+        assert_eq!(masc_paradigms("бряних"), &[Par::Indecl]);
+        assert_eq!(fem_paradigms("меркель"), &[Par::Indecl]);
+        assert_eq!(fem_paradigms("зеленська")[0], Par::FemAdj);
+        assert!(noun_stems("лубінец").iter().any(|s| s == "лубінц"));
+        assert!(noun_stems("заєц").iter().any(|s| s == "зайц"));
+        assert!(noun_stems("моток").iter().any(|s| s == "мотк"));
+        assert!(noun_stems("кривоніс").iter().any(|s| s == "кривонос"));
+    }
+
+    #[test]
+    fn surname_reduction() {
+        let g = Gender::Male;
+        assert_eq!(surname_nominative("Будановим", g, Cases::ALL), "Буданов");
+        assert_eq!(surname_nominative("Байденом", g, Cases::ALL), "Байден");
+        assert_eq!(surname_nominative("Сибізі", g, Cases::ALL), "Сибіга");
+        assert_eq!(surname_nominative("Лубінця", g, Cases::ALL), "Лубінець");
+        assert_eq!(surname_nominative("Кравця", g, Cases::ALL), "Кравець");
+        assert_eq!(surname_nominative("Мерца", g, Cases::ALL), "Мерц");
+        assert_eq!(
+            surname_nominative("ЗЕЛЕНСЬКОГО", g, Cases::ALL),
+            "Зеленський"
+        );
+        let f = Gender::Female;
+        assert_eq!(
+            surname_nominative("Стефанішиної", f, Cases::ALL),
+            "Стефанішина"
+        );
+        assert_eq!(
+            surname_nominative("Свириденко", f, Cases::GEN),
+            "Свириденко"
+        );
+        assert_eq!(
+            surname_nominative("Зеленської", Gender::Unknown, Cases::ALL),
+            "Зеленська"
+        );
+        // gender never crosses: a woman's -ова is not a man's genitive
+        assert_eq!(surname_nominative("Іванова", f, Cases::ALL), "Іванова");
+        assert_eq!(surname_nominative("Іванова", g, Cases::GEN), "Іванов");
+    }
+
+    #[test]
+    fn spans() {
+        let c = canonicalize("Зеленський Володимир Олександрович", Cases::ALL);
+        assert_eq!(c.given.as_deref(), Some("Володимир"));
+        assert_eq!(c.surname.as_deref(), Some("Зеленський"));
+        assert_eq!(c.gender, Gender::Male);
+        let c = canonicalize("Жаком Лангладом де Монгро", Cases::ALL);
+        assert_eq!(c.surname.as_deref(), Some("Ланглад де Монгро"));
+        let c = canonicalize("В. Ф. Януковича", Cases::ALL);
+        assert_eq!(c.given, None);
+        assert_eq!(c.full, "Янукович");
+        let c = canonicalize("Світлана", Cases::ALL);
+        assert_eq!((c.given.as_deref(), c.surname), (Some("Світлана"), None));
+        assert_eq!(canonicalize("", Cases::ALL).full, "");
     }
 }
