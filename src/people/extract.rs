@@ -1471,6 +1471,21 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         (Some(_), true) => given_names.join(" "),
         (None, _) => surname.clone(),
     };
+    let (mut canonical, mut surname, mut gender) = (canonical, surname, gender);
+    if unknown_given.is_none() && !toks[first].latin {
+        let span = ctx
+            .text
+            .get(toks[first].bs..toks[last].be)
+            .unwrap_or_default();
+        let mc = super::morph::canonicalize(span, Cases(hint));
+        canonical = mc.full;
+        if let Some(sn) = mc.surname {
+            surname = sn;
+        }
+        if mc.gender != Gender::Unknown {
+            gender = mc.gender;
+        }
+    }
     let role = role_before(ctx, first).and_then(|(r, s)| role_phrase(ctx, r, s, first));
     out.cands.push(Cand {
         first,
