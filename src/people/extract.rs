@@ -1108,6 +1108,10 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         if k0 >= 2 {
             parse_segment(ctx, &seg[..k0 - 1], out);
         }
+        if !sentence_initial(toks, seg[k0 - 1]) {
+            // «дружина Бродського Світлана»: a genitive surname may stand before a name.
+            single(ctx, seg[k0 - 1], out);
+        }
     }
     let mut parts: Vec<(usize, Role)> = Vec::new();
     let mut k = k0;
@@ -1191,7 +1195,9 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
 /// mid-sentence, with a role word before them, and none of them a place.
 fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     let toks = ctx.toks;
-    let any_place = seg.iter().any(|&k| ctx.lex.places.contains(&toks[k].lower));
+    let any_place = seg
+        .iter()
+        .any(|&k| ctx.lex.places_major.contains(&toks[k].lower));
     let role = role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
     if !any_place && role && seg.len() <= 3 && !sentence_initial(toks, seg[0]) {
         let mut parts = Vec::new();
@@ -1284,7 +1290,8 @@ fn named_after_before(ctx: &Ctx, first: usize) -> bool {
                 if named_after(&p.lower) {
                     return true;
                 }
-                if !(p.cap || ctx.is_initial(j)) {
+                // Only initials and capitalised titles («вул. Професора Підвисоцького»).
+                if !(ctx.is_initial(j) || p.cap && ctx.lex.roles.contains_key(&p.lower)) {
                     return false;
                 }
             }
@@ -1378,6 +1385,34 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
             given = Some((raw.to_string(), Gender::Unknown));
             unknown_given = Some(gi);
+            let gl = &toks[gi].lower;
+            let st = parts
+                .iter()
+                .find(|p| p.1 == Role::Surname)
+                .map(|p| &toks[p.0].lower);
+            let consonant_a = gl.strip_suffix('а').is_some_and(|s| {
+                s.chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяьй".contains(c))
+            });
+            if let Some(st) = st {
+                let male_gen = st.strip_suffix('а').is_some_and(|s| {
+                    ["ов", "ев", "єв", "ін", "ин"]
+                        .iter()
+                        .any(|e| s.ends_with(e))
+                        || lex.surnames_all.contains(s)
+                });
+                if consonant_a && male_gen {
+                    gender = Gender::Male;
+                    cases = 2 | 8;
+                } else if gl
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяь".contains(c))
+                {
+                    gender = Gender::Male;
+                }
+            }
         }
     } else {
         if hint != 127 {

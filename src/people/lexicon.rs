@@ -61,6 +61,8 @@ pub struct Lexicon {
     pub surnames_top: FxSet<String>,
     pub surnames_all: FxSet<String>,
     pub places: FxSet<String>,
+    /// Cities, regions and foreign places (no villages): blocks even likely names.
+    pub places_major: FxSet<String>,
     pub stop: FxSet<String>,
     /// Role word form → nominative.
     pub roles: FxMap<String, String>,
@@ -1015,12 +1017,6 @@ const NAMED_AFTER: &[&str] = &[
     "скверу",
     "музей",
     "музею",
-    "пам'ятник",
-    "памʼятник",
-    "памʼятника",
-    "памʼятнику",
-    "погруддя",
-    "меморіал",
     "вулиць",
     "площ",
     "проспектів",
@@ -1056,26 +1052,6 @@ const NAMED_AFTER: &[&str] = &[
     "режим",
     "режиму",
     "режими",
-    "тов",
-    "фоп",
-    "пп",
-    "прат",
-    "пат",
-    "компанія",
-    "компанії",
-    "компанію",
-    "фірма",
-    "фірми",
-    "фірму",
-    "група",
-    "групи",
-    "групу",
-    "холдинг",
-    "холдингу",
-    "корпорація",
-    "корпорації",
-    "банк",
-    "банку",
     "блок",
     "блоку",
     "театр",
@@ -1114,7 +1090,6 @@ const NAMED_AFTER: &[&str] = &[
     "кубку",
     "турнір",
     "турніру",
-    "меморіалу",
     "святого",
     "святої",
     "святий",
@@ -1534,6 +1509,7 @@ fn build() -> Lexicon {
     let surnames_top: FxSet<String> = read_list(SURNAMES_TOP).map(lower_key).collect();
     let surnames_all: FxSet<String> = read_list(SURNAMES_ALL).map(lower_key).collect();
     let mut places: FxSet<String> = FxSet::default();
+    let mut places_major: FxSet<String> = FxSet::default();
     for line in PLACES.lines().skip(1) {
         let mut parts = line.split('\t');
         let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
@@ -1550,10 +1526,14 @@ fn build() -> Lexicon {
                 places.extend(noun_forms(w));
             }
         }
+        if matches!(kind, "city" | "special-city" | "region") {
+            places_major.extend(whole_forms.iter().cloned());
+        }
         places.extend(whole_forms);
     }
     for p in FOREIGN_PLACES {
         let l = lower_key(p);
+        places_major.extend(noun_forms(&l));
         places.extend(noun_forms(&l));
     }
     let mut stop: FxSet<String> = FxSet::default();
@@ -1575,6 +1555,7 @@ fn build() -> Lexicon {
         surnames_top,
         surnames_all,
         places,
+        places_major,
         stop,
         roles,
     }
