@@ -147,7 +147,10 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
         lower = lower.chars().map(homoglyph).collect();
     }
     let cap = w.chars().next().is_some_and(is_upper);
-    let allcaps = letters >= 2 && upper == letters;
+    // ALL CAPS, or an abbreviation with a lowercase ending («НОКу», «ТзОВ»).
+    let mut it = w.chars().filter(|c| c.is_alphabetic());
+    let two_upper = it.next().is_some_and(is_upper) && it.next().is_some_and(is_upper);
+    let allcaps = letters >= 2 && (upper == letters || two_upper);
     (lower, cap, allcaps, lat > cyr)
 }
 
@@ -683,7 +686,28 @@ impl Ctx<'_> {
         if !t.cap || t.latin {
             return None;
         }
-        self.lex.given.get(&t.lower)
+        if let Some(g) = self.lex.given.get(&t.lower) {
+            return Some(g);
+        }
+        // «Вячеслав» written without the apostrophe.
+        let mut fixed = String::with_capacity(t.lower.len() + 2);
+        let mut prev = ' ';
+        let mut changed = false;
+        for c in t.lower.chars() {
+            if matches!(c, 'я' | 'ю' | 'є' | 'ї')
+                && matches!(prev, 'в' | 'б' | 'п' | 'м' | 'ф' | 'р')
+            {
+                fixed.push('ʼ');
+                changed = true;
+            }
+            fixed.push(c);
+            prev = c;
+        }
+        if changed {
+            self.lex.given.get(&fixed)
+        } else {
+            None
+        }
     }
 
     fn is_stop(&self, i: usize) -> bool {
@@ -1227,7 +1251,14 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             && !oblique_surname_shaped(&x.lower)
             && !x.lower.contains('-')
             && !y.allcaps;
-        if surname_like && x_ok && !named_after_before(ctx, seg[0]) {
+        let y_adj_noun = is_adjective(&y.lower)
+            && toks.get(seg[1] + 1).is_some_and(|n| {
+                n.kind == Kind::Word
+                    && (!n.cap && verb_gender(Some(n)) == Gender::Unknown
+                        || ctx.is_stop(seg[1] + 1))
+            });
+        let x_place = ctx.lex.places.contains(&x.lower) && is_adjective(&y.lower);
+        if surname_like && x_ok && !y_adj_noun && !x_place && !named_after_before(ctx, seg[0]) {
             push_cand(
                 ctx,
                 vec![(seg[0], Role::Given), (seg[1], Role::Surname)],
@@ -1251,6 +1282,19 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
     }
     if ctx.is_stop(ti) || ctx.quoted[ti] {
         return;
+    }
+    // The second word of an organisation («Збройні Сили», «Верховна Рада»).
+    if ti > 0 {
+        let p = &toks[ti - 1];
+        if p.kind == Kind::Word
+            && p.cap
+            && !t.nl_before
+            && ctx.lex.stop.contains(&p.lower)
+            && !ctx.lex.roles.contains_key(&p.lower)
+            && !sentence_initial(toks, ti - 1)
+        {
+            return;
+        }
     }
     // An organisation's name in the genitive after a role: «начальник Генштабу ЗСУ».
     if toks
@@ -1302,6 +1346,52 @@ fn named_after_before(ctx: &Ctx, first: usize) -> bool {
     false
 }
 
+/// A name inside a list of streets («вулиць: В. Чорновола, Різдвяна, Героїв Сталінграда»).
+fn in_street_list(ctx: &Ctx, first: usize) -> bool {
+    let toks = ctx.toks;
+    let mut j = first;
+    let mut steps = 0;
+    while j > 0 && steps < 40 {
+        if toks[j].nl_before {
+            return false;
+        }
+        j -= 1;
+        steps += 1;
+        let t = &toks[j];
+        match t.kind {
+            Kind::Word => {
+                if matches!(
+                    t.lower.as_str(),
+                    "вулиць"
+                        | "вулиці"
+                        | "вулицях"
+                        | "вулицями"
+                        | "вул"
+                        | "провулків"
+                        | "проспектів"
+                ) {
+                    return true;
+                }
+                if !(t.cap
+                    || matches!(
+                        t.lower.as_str(),
+                        "та" | "і" | "й" | "років" | "б-р" | "пров" | "просп"
+                    ))
+                {
+                    return false;
+                }
+            }
+            Kind::Num => {}
+            Kind::Punct => {
+                if !matches!(t.ch, ',' | '.' | '-' | ':') {
+                    return false;
+                }
+            }
+        }
+    }
+    false
+}
+
 fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     let (Some(&(first, _)), Some(&(last_tok, last_role))) = (parts.first(), parts.last()) else {
         return;
@@ -1313,7 +1403,23 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     };
     let toks = ctx.toks;
     let lex = ctx.lex;
-    if named_after_before(ctx, first) {
+    if named_after_before(ctx, first) || in_street_list(ctx, first) {
+        return;
+    }
+    // Latin words in a Ukrainian text: only with a known given name («Prakash …» aside).
+    if parts.iter().any(|p| toks[p.0].latin)
+        && !parts
+            .iter()
+            .any(|p| p.1 == Role::Given && english::is_given(&toks[p.0].lower))
+    {
+        return;
+    }
+    // Initials before a place («Група D. Італія»).
+    if !parts.iter().any(|p| p.1 == Role::Given)
+        && parts
+            .iter()
+            .any(|p| p.1 == Role::Surname && lex.places_major.contains(&toks[p.0].lower))
+    {
         return;
     }
     let hint = case_hint(ctx, first);

@@ -51,6 +51,12 @@ fn alternate_i(stem: &str) -> Option<String> {
         out.push('о');
         out.push(chars[n - 1]);
         Some(out)
+    } else if n >= 3 && chars[n - 2] == 'ї' && !is_vowel(chars[n - 1]) {
+        // Київ → Києва, Миколаїв → Миколаєва.
+        let mut out: String = chars[..n - 2].iter().collect();
+        out.push('є');
+        out.push(chars[n - 1]);
+        Some(out)
     } else {
         None
     }
@@ -173,7 +179,7 @@ pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
         ("івною", I),
     ];
     let n = lower.chars().count();
-    if n < 7 {
+    if n < 6 {
         return None;
     }
     for (suf, c) in M {
