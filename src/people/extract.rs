@@ -1845,7 +1845,66 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         }
     }
     cands.sort_by_key(|c| c.first);
-    cands
+    merge_coordinated(ctx, cands)
+}
+
+/// «Микола та Лариса Онули»: one span, named after the first person.
+fn merge_coordinated(ctx: &Ctx, cands: Vec<Cand>) -> Vec<Cand> {
+    let toks = ctx.toks;
+    let mut out: Vec<Cand> = Vec::with_capacity(cands.len());
+    let mut it = cands.into_iter().peekable();
+    while let Some(mut c) = it.next() {
+        if let (true, Some(next)) = (c.given_only, it.peek()) {
+            let conj = c.last + 2 == next.first
+                && toks
+                    .get(c.last + 1)
+                    .is_some_and(|t| matches!(t.lower.as_str(), "та" | "і" | "й"));
+            if conj && next.given.is_some() && next.surname.is_some() {
+                if let (Some(next), Some((g, gender))) = (it.next(), c.given.clone()) {
+                    let written = next.surname_forms.last().cloned().unwrap_or_default();
+                    let sn = singular_surname(&written, gender);
+                    let raw = next.surname.clone().unwrap_or_default();
+                    c.canonical = format!("{g} {}", capitalise_like(&raw, &sn));
+                    c.last = next.last;
+                    c.given_only = false;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The singular of a family's plural surname (Онули → Онул, Ткаченки → Ткаченко).
+fn singular_surname(l: &str, gender: Gender) -> String {
+    let fem = gender == Gender::Female;
+    for (suf, m, f) in [
+        ("енки", "енко", "енко"),
+        ("енків", "енко", "енко"),
+        ("енкам", "енко", "енко"),
+        ("ські", "ський", "ська"),
+        ("ських", "ський", "ська"),
+        ("цькі", "цький", "цька"),
+        ("ови", "ов", "ова"),
+        ("ових", "ов", "ова"),
+        ("овим", "ов", "ова"),
+        ("єви", "єв", "єва"),
+        ("іни", "ін", "іна"),
+        ("іних", "ін", "іна"),
+        ("ини", "ин", "ина"),
+        ("ам", "", ""),
+        ("ям", "ь", "ь"),
+        ("ів", "", ""),
+        ("и", "", ""),
+        ("і", "", ""),
+    ] {
+        if let Some(s) = l.strip_suffix(suf) {
+            if s.chars().count() >= 2 {
+                return format!("{s}{}", if fem { f } else { m });
+            }
+        }
+    }
+    l.to_string()
 }
 
 #[cfg(test)]
