@@ -3,8 +3,8 @@
 //! annotated development corpus when it is present.
 
 use litopys::people::morph::{
-    canonicalize, decline_given, decline_surname, given_name, is_surname_form, patronymic,
-    surname_nominative, Cases,
+    canonicalize, canonicalize_with, decline_given, decline_surname, given_name, is_surname_form,
+    patronymic, surname_nominative, Cases,
 };
 use litopys::people::Gender;
 
@@ -134,15 +134,18 @@ const TABLE: &[(&str, &str)] = &[
     ("Іваном Кравцем", "Іван Кравець"),
     ("Петра Зайця", "Петро Заєць"),
     ("Миколи Журавля", "Микола Журавель"),
+    ("Івана Шевця", "Іван Швець"),
+    ("Іваном Шевцем", "Іван Швець"),
     // і → о/е: restored when the surname list attests the і-form; when both forms are
-    // surnames (Кривоніс / Кривонос, Сокіл / Сокол) the more frequent one wins.
+    // surnames (Сокіл / Сокол) the more frequent one wins, except «-ніс» compounds.
     ("Петра Пирога", "Петро Пиріг"),
     ("Петром Пирогом", "Петро Пиріг"),
     ("Андрія Киселя", "Андрій Кисіль"),
     ("Андрієм Киселем", "Андрій Кисіль"),
     ("Олега Лебедя", "Олег Лебідь"),
     ("Олегові Лебедю", "Олег Лебідь"),
-    ("Петра Кривоноса", "Петро Кривонос"),
+    ("Петра Кривоноса", "Петро Кривоніс"),
+    ("Петром Кривоносом", "Петро Кривоніс"),
     ("Андрія Сокола", "Андрій Сокол"),
     // -й noun
     ("Андрія Палія", "Андрій Палій"),
@@ -219,6 +222,13 @@ const TABLE: &[(&str, &str)] = &[
     ("Олексія Богдановича", "Олексій Богданович"),
     ("Максиму Володимировичу", "Максим"),
     ("Борисом Яковичем Джонсоном", "Борис Джонсон"),
+    ("Бойко Олександр Іванович", "Олександр Бойко"),
+    ("Бойка Олександра", "Олександр Бойко"),
+    ("Олександр Бойко", "Олександр Бойко"),
+    ("Роман Бойко", "Роман Бойко"),
+    ("Ярош Дмитро", "Дмитро Ярош"),
+    ("Володимира Владимировича Путіна", "Володимир Путін"),
+    ("Олени Владиславівни Кондратюк", "Олена Кондратюк"),
     // capitals
     ("Володимир ЗЕЛЕНСЬКИЙ", "Володимир Зеленський"),
     ("МАШКОВСЬКИЙ", "Машковський"),
@@ -251,6 +261,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Залужним", "Залужний"),
     ("Шмигалем", "Шмигаль"),
     ("Пирогом", "Пиріг"),
+    ("Кривоносом", "Кривоніс"),
     // more masculine given names in all cases
     ("Олександра Сирського", "Олександр Сирський"),
     ("Олександром Сирським", "Олександр Сирський"),
@@ -288,9 +299,39 @@ const TABLE: &[(&str, &str)] = &[
     ("Оксаною Маркаровою", "Оксана Маркарова"),
     ("Олександри Матвійчук", "Олександра Матвійчук"),
     ("Олександрою Матвійчук", "Олександра Матвійчук"),
+    ("Джона МакКейна", "Джон МакКейн"),
+    ("Джоном МакКейном", "Джон МакКейн"),
+    ("Шона О'Коннора", "Шон ОʼКоннор"),
+    ("Левом XIV", "Лев XIV"),
+    ("Лева XIV", "Лев XIV"),
+    // particles and East Asian names
+    ("Башара аль-Асада", "Башар аль-Асад"),
+    ("Башаром аль-Асадом", "Башар аль-Асад"),
+    ("Шарля де Голля", "Шарль де Голль"),
+    ("Сі Цзіньпіна", "Сі Цзіньпін"),
+    ("Сі Цзіньпіном", "Сі Цзіньпін"),
+    ("Людвіга ван Бетховена", "Людвіг ван Бетховен"),
+    // vocative
+    ("Володимире", "Володимир"),
+    ("Олено", "Олена"),
+    ("Дмитре Кулебо", "Дмитро Кулеба"),
+    ("Андрію Сибіго", "Андрій Сибіга"),
+    ("Юліє Свириденко", "Юлія Свириденко"),
+    ("Стіве Віткоффе", "Стів Віткофф"),
+    ("Олено Зеленська", "Олена Зеленська"),
+    ("Ігорю Клименку", "Ігор Клименко"),
+    ("Миколо Точицький", "Микола Точицький"),
+    // locative
+    ("Володимирові Зеленському", "Володимир Зеленський"),
+    ("Кирилові Буданову", "Кирило Буданов"),
+    ("Олені Зеленській", "Олена Зеленська"),
+    ("Ользі Стефанішиній", "Ольга Стефанішина"),
     // Latin
     ("Prakash Gianchandani", "Prakash Gianchandani"),
     ("Zelensky's", "Zelensky"),
+    ("Donald Trump's", "Donald Trump"),
+    ("DONALD TRUMP", "Donald Trump"),
+    ("John McCain", "John McCain"),
     ("Zelensky’s", "Zelensky"),
 ];
 
@@ -369,7 +410,7 @@ fn corpus_accuracy() {
         eprintln!("  {e}");
     }
     assert!(total > 500, "too few mentions compared: {total}");
-    assert!(acc >= 0.80, "accuracy {acc:.4}");
+    assert!(acc >= 0.96, "accuracy {acc:.4}");
 }
 
 #[test]
@@ -533,6 +574,36 @@ fn case_hint_and_gender() {
     let c = canonicalize("Буданова", Cases::GEN);
     assert_eq!(c.full, "Буданов");
     assert_eq!(c.gender, Gender::Male);
+    // A gender known from the context decides -ова / -ов.
+    assert_eq!(
+        canonicalize_with("Іванова", Cases::ALL, Gender::Female).full,
+        "Іванова"
+    );
+    assert_eq!(
+        canonicalize_with("Іванова", Cases::ALL, Gender::Male).full,
+        "Іванов"
+    );
+    assert_eq!(
+        canonicalize_with("Стефанішина", Cases::ALL, Gender::Female).full,
+        "Стефанішина"
+    );
+    assert_eq!(
+        canonicalize_with("Валентину Козименко", Cases::ALL, Gender::Female).full,
+        "Валентина Козименко"
+    );
+    assert_eq!(
+        canonicalize_with("Валентину Козименко", Cases::ALL, Gender::Male).full,
+        "Валентин Козименко"
+    );
+    // a patronymic overrides the hint; an impossible hint is ignored
+    assert_eq!(
+        canonicalize_with("Олену Петрівну", Cases::ALL, Gender::Male).full,
+        "Олена"
+    );
+    assert_eq!(
+        canonicalize_with("Зеленського", Cases::ALL, Gender::Female).full,
+        "Зеленський"
+    );
     let c = canonicalize("Стівом Віткоффом", Cases::INS);
     assert_eq!(c.given.as_deref(), Some("Стів"));
     assert_eq!(c.surname.as_deref(), Some("Віткофф"));
@@ -587,17 +658,4 @@ fn hostile_input_never_panics() {
     assert_eq!(canonicalize("", Cases::ALL).full, "");
     let s = "ю".repeat(10_000);
     let _ = canonicalize(&s, Cases::ALL);
-}
-
-#[test]
-fn debug_readings() {
-    for (t, g, c) in [
-        ("Козименко", Gender::Male, Cases(100)),
-        ("Козименко", Gender::Female, Cases(8)),
-    ] {
-        eprintln!(
-            "{t}: {:?}",
-            litopys::people::morph::surname_readings(t, g, c)
-        );
-    }
 }

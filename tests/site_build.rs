@@ -327,6 +327,9 @@ fn an_overriding_template_is_used_and_unknown_article_templates_are_errors() {
         "content/articles/05-custom.md",
         &article("2026-01-08", "Своя", &[], "template: wide.html\n", "x"),
     );
+    // Files other than .html, .xml and style.css are not templates.
+    std::fs::write(dir.path().join("templates/logo.png"), [0xff, 0xfe, 0x00]).unwrap();
+    write(dir.path(), "templates/style.css", "body { color: red }\n");
     let templates = Templates::load(dir.path()).unwrap();
     let site = Site::load(dir.path(), &config(), &Registry::default()).unwrap();
     let errs = render::render(&site, &templates).unwrap_err();
@@ -339,6 +342,7 @@ fn an_overriding_template_is_used_and_unknown_article_templates_are_errors() {
     let templates = Templates::load(dir.path()).unwrap();
     let files = render::render(&site, &templates).unwrap();
     assert!(text(&files, "index.html").contains("<p id=\"mine\">3</p>"));
+    assert_eq!(text(&files, "style.css"), "body { color: red }\n");
 }
 
 #[test]
@@ -410,4 +414,66 @@ fn same_day_title_collisions_get_suffixes_in_file_order() {
     let report = litopys::site::people_report(&site, false);
     assert!(report.contains("Володимир Зеленський"), "{report}");
     let _ = litopys::site::people_report(&site, true);
+}
+
+#[test]
+fn an_english_site_gets_english_interface_words_and_dates() {
+    let dir = sample_site();
+    let config = Config {
+        language: "en".into(),
+        ..config()
+    };
+    let templates = Templates::load(dir.path()).unwrap();
+    let site = Site::load(dir.path(), &config, &Registry::default()).unwrap();
+    let files = render::render(&site, &templates).unwrap();
+    assert!(text(&files, "archive/index.html").contains("<h1>Archive</h1>"));
+    let month = text(&files, "2026/01/index.html");
+    assert!(month.contains("<h1>January 2026</h1>"), "{month}");
+    assert!(month.contains(">Mo</th>"));
+    // Ukrainian articles keep Ukrainian dates on their cards.
+    assert!(month.contains("7 січня 2026"));
+    assert!(text(&files, "2026/01/07/index.html")
+        .contains("<h1><time datetime=\"2026-01-07\">January 7, 2026</time></h1>"));
+}
+
+#[test]
+fn a_template_failing_at_render_time_is_named_with_a_few_pages() {
+    let dir = sample_site();
+    write(
+        dir.path(),
+        "templates/person.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nobody.name }}{% endblock content %}",
+    );
+    let templates = Templates::load(dir.path()).unwrap();
+    let site = Site::load(dir.path(), &config(), &Registry::default()).unwrap();
+    let errs = render::render(&site, &templates).unwrap_err();
+    // A few pages, then how many more: each naming the override.
+    assert_eq!(errs.len(), 4, "{errs:?}");
+    for e in &errs {
+        let s = e.to_string();
+        assert!(
+            s.contains("templates/person.html") && !s.contains("built-in"),
+            "{s}"
+        );
+    }
+    assert!(errs[0].to_string().contains("nobody"), "{errs:?}");
+    assert!(errs[3].message.contains("more page"), "{errs:?}");
+}
+
+#[test]
+fn with_the_default_base_url_pages_have_no_root_relative_links() {
+    let dir = sample_site();
+    let templates = Templates::load(dir.path()).unwrap();
+    let site = Site::load(dir.path(), &Config::default(), &Registry::default()).unwrap();
+    let files = render::render(&site, &templates).unwrap();
+    for f in files
+        .iter()
+        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
+    {
+        let html = std::str::from_utf8(&f.bytes).unwrap();
+        for href in attrs(html, "href") {
+            assert!(!href.starts_with('/'), "{href} in {}", f.path);
+        }
+        assert!(!html.contains("rel=\"canonical\""), "{}", f.path);
+    }
 }

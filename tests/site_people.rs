@@ -145,6 +145,8 @@ fn colliding_slugs_get_suffixes_and_are_reported() {
 #[test]
 fn an_empty_site_loads_and_renders() {
     let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "content/articles/.#lock.md", "not front matter");
+    write(dir.path(), "content/articles/notes.txt", "not an article");
     let site = Site::load(dir.path(), &Config::default(), &Registry::default()).unwrap();
     assert_eq!(site.article_count(), 0);
     let t = litopys::render::Templates::load(dir.path()).unwrap();

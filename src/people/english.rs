@@ -31,6 +31,11 @@ fn stop() -> &'static HashSet<&'static str> {
     S.get_or_init(|| set(STOP))
 }
 
+/// Whether a lower-case Latin word is a common given name.
+pub(crate) fn is_given(lower: &str) -> bool {
+    given().contains(base(lower))
+}
+
 fn base(lower: &str) -> &str {
     lower
         .strip_suffix("ʼs")

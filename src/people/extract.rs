@@ -7,7 +7,7 @@
 //! initial mentions are merged into the single full name they belong to.
 
 use super::english;
-use super::infl::{patronymic, surname_candidates};
+use super::infl::{patronymic, surname_candidates, surname_forms};
 use super::lexicon::{lexicon, lower_key, named_after, preposition_cases, Lexicon};
 use super::morph::Cases;
 use super::{Extraction, Gender, Lang, Mention, PersonRole, Registry};
@@ -67,7 +67,23 @@ fn is_hyphen(c: char) -> bool {
 }
 
 fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    if ('\u{0400}'..='\u{0481}').contains(&c) || ('\u{048A}'..='\u{04FF}').contains(&c) {
+        return true;
+    }
     c.is_alphabetic() || ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+fn is_upper(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_uppercase(),
+        0x400..=0x42F => true,
+        0x430..=0x45F => false,
+        0x460..=0x4BF => (c as u32).is_multiple_of(2),
+        _ => c.is_uppercase(),
+    }
 }
 
 fn homoglyph(c: char) -> char {
@@ -100,9 +116,9 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
             combining = true;
             continue;
         }
-        if c.is_alphabetic() {
+        if is_letter(c) {
             letters += 1;
-            if c.is_uppercase() {
+            if is_upper(c) {
                 upper += 1;
             }
             if ('\u{0400}'..='\u{04FF}').contains(&c) {
@@ -122,12 +138,19 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
             .collect::<String>();
         w = &owned;
     }
-    let mut lower = lower_key(w);
+    let mut lower = if upper == 0 && !w.chars().any(is_apostrophe) {
+        w.to_string()
+    } else {
+        lower_key(w)
+    };
     if cyr > 0 && lat > 0 && cyr >= lat {
         lower = lower.chars().map(homoglyph).collect();
     }
-    let cap = w.chars().next().is_some_and(|c| c.is_uppercase());
-    let allcaps = letters >= 2 && upper == letters;
+    let cap = w.chars().next().is_some_and(is_upper);
+    // ALL CAPS, or an abbreviation with a lowercase ending («НОКу», «ТзОВ»).
+    let mut it = w.chars().filter(|c| c.is_alphabetic());
+    let two_upper = it.next().is_some_and(is_upper) && it.next().is_some_and(is_upper);
+    let allcaps = letters >= 2 && (upper == letters || two_upper);
     (lower, cap, allcaps, lat > cyr)
 }
 
@@ -372,10 +395,8 @@ struct Cand {
     /// First and last token index (inclusive; an initial includes its dot token).
     first: usize,
     last: usize,
-    parts: Vec<(usize, Role)>,
     given: Option<(String, Gender)>,
     gender: Gender,
-    cases: u8,
     surname_only: bool,
     given_only: bool,
     initials: Vec<char>,
@@ -665,7 +686,28 @@ impl Ctx<'_> {
         if !t.cap || t.latin {
             return None;
         }
-        self.lex.given.get(&t.lower)
+        if let Some(g) = self.lex.given.get(&t.lower) {
+            return Some(g);
+        }
+        // «Вячеслав» written without the apostrophe.
+        let mut fixed = String::with_capacity(t.lower.len() + 2);
+        let mut prev = ' ';
+        let mut changed = false;
+        for c in t.lower.chars() {
+            if matches!(c, 'я' | 'ю' | 'є' | 'ї')
+                && matches!(prev, 'в' | 'б' | 'п' | 'м' | 'ф' | 'р')
+            {
+                fixed.push('ʼ');
+                changed = true;
+            }
+            fixed.push(c);
+            prev = c;
+        }
+        if changed {
+            self.lex.given.get(&fixed)
+        } else {
+            None
+        }
     }
 
     fn is_stop(&self, i: usize) -> bool {
@@ -693,9 +735,8 @@ pub fn extract(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         quoted,
         lex,
     };
-    let mut cands = find_candidates(&ctx);
-    // Surnames of full names in this article (lower-case nominative, gender).
-    resolve_article(&ctx, &mut cands);
+    let found = find_candidates(&ctx);
+    let cands = resolve_article(&ctx, found);
     finish(text, &toks, cands, registry)
 }
 
@@ -809,6 +850,37 @@ fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// The nominative of an unknown, declined given name (Ріната → Рінат, Люсі → Люся).
+fn guess_given(l: &str, gender: Gender) -> String {
+    if gender == Gender::Female {
+        for (suf, rep) in [
+            ("ою", "а"),
+            ("ею", "я"),
+            ("ої", "а"),
+            ("и", "а"),
+            ("у", "а"),
+            ("і", "а"),
+        ] {
+            if let Some(s) = l.strip_suffix(suf) {
+                return format!("{s}{rep}");
+            }
+        }
+        return l.to_string();
+    }
+    for suf in ["ові", "ом", "а", "у"] {
+        if let Some(s) = l.strip_suffix(suf) {
+            if s.chars()
+                .next_back()
+                .is_some_and(|c| !"аеєиіїоуюяьй".contains(c))
+                && s.chars().count() >= 2
+            {
+                return s.to_string();
+            }
+        }
+    }
+    l.to_string()
+}
+
 fn is_adjective(l: &str) -> bool {
     [
         "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
@@ -876,9 +948,16 @@ fn case_hint(ctx: &Ctx, first: usize) -> u8 {
     127
 }
 
-fn find_candidates(ctx: &Ctx) -> Vec<Cand> {
+/// Candidates of one text: parsed name spans, and lone capitalised words decided later.
+#[derive(Default)]
+struct Found {
+    cands: Vec<Cand>,
+    singles: Vec<usize>,
+}
+
+fn find_candidates(ctx: &Ctx) -> Found {
     let toks = ctx.toks;
-    let mut out = Vec::new();
+    let mut out = Found::default();
     let mut i = 0;
     while i < toks.len() {
         if !ctx.is_namey(i) {
@@ -919,14 +998,25 @@ fn find_candidates(ctx: &Ctx) -> Vec<Cand> {
 }
 
 /// The role each token of a run plays, or None for a token that cannot be in a name.
-fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Vec<Cand>) {
+fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Found) {
     let lex = ctx.lex;
     // Split the run at tokens that cannot be part of a name.
     let mut seg: Vec<usize> = Vec::new();
     let mut segs: Vec<Vec<usize>> = Vec::new();
     for (k, &ti) in run.iter().enumerate() {
         let t = &ctx.toks[ti];
+        let after_given = k > 0
+            && ctx.given(run[k - 1]).is_some()
+            && !ctx
+                .lex
+                .given_ambiguous
+                .contains(&ctx.toks[run[k - 1]].lower)
+            && !ctx.lex.roles.contains_key(&t.lower)
+            && !ctx.lex.places.contains(&t.lower)
+            && t.lower.chars().count() > 3;
         let stop = !is_particle(&t.lower)
+            && !ctx.is_initial(ti)
+            && !after_given
             && ctx.is_stop(ti)
             && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(&t.lower));
         let abbr = t.allcaps && !ctx.is_initial(ti) && {
@@ -966,7 +1056,7 @@ fn given_ok(ctx: &Ctx, seg: &[usize], k: usize) -> bool {
     true
 }
 
-fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
+fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     if seg.is_empty() {
         return;
     }
@@ -1042,6 +1132,10 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
         if k0 >= 2 {
             parse_segment(ctx, &seg[..k0 - 1], out);
         }
+        if !sentence_initial(toks, seg[k0 - 1]) {
+            // «дружина Бродського Світлана»: a genitive surname may stand before a name.
+            single(ctx, seg[k0 - 1], out);
+        }
     }
     let mut parts: Vec<(usize, Role)> = Vec::new();
     let mut k = k0;
@@ -1058,7 +1152,13 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
             parts.push((seg[k], Role::Given));
             k += 1;
         }
-        if k < n && real_patronymic(ctx.lex, &toks[seg[k]].lower).is_some() {
+        if k < n
+            && (real_patronymic(ctx.lex, &toks[seg[k]].lower).is_some()
+                || patronymic(&toks[seg[k]].lower).is_some()
+                    && k + 1 < n
+                    && ctx.given(seg[k + 1]).is_none()
+                    && !ctx.is_initial(seg[k + 1]))
+        {
             parts.push((seg[k], Role::Patronymic));
             k += 1;
         }
@@ -1117,9 +1217,11 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
 
 /// Several capitalised words without a given name («Груенбаум Джош» aside): accepted only
 /// mid-sentence, with a role word before them, and none of them a place.
-fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
+fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     let toks = ctx.toks;
-    let any_place = seg.iter().any(|&k| ctx.lex.places.contains(&toks[k].lower));
+    let any_place = seg
+        .iter()
+        .any(|&k| ctx.lex.places_major.contains(&toks[k].lower));
     let role = role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
     if !any_place && role && seg.len() <= 3 && !sentence_initial(toks, seg[0]) {
         let mut parts = Vec::new();
@@ -1136,6 +1238,35 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
         push_cand(ctx, parts, out);
         return;
     }
+    // «Ріната Ахметова», «Ваагн Авагян»: an unknown given name before a clear surname.
+    if seg.len() == 2 && !any_place && !sentence_initial(toks, seg[0]) {
+        let (x, y) = (&toks[seg[0]], &toks[seg[1]]);
+        let surname_like = ctx.lex.surnames_all.contains(&y.lower)
+            || surname_shaped(&y.lower)
+            || oblique_surname_shaped(&y.lower);
+        let x_ok = !is_adjective(&x.lower)
+            && !x.latin
+            && !y.latin
+            && !ctx.lex.surnames_top.contains(&x.lower)
+            && !oblique_surname_shaped(&x.lower)
+            && !x.lower.contains('-')
+            && !y.allcaps;
+        let y_adj_noun = is_adjective(&y.lower)
+            && toks.get(seg[1] + 1).is_some_and(|n| {
+                n.kind == Kind::Word
+                    && (!n.cap && verb_gender(Some(n)) == Gender::Unknown
+                        || ctx.is_stop(seg[1] + 1))
+            });
+        let x_place = ctx.lex.places.contains(&x.lower) && is_adjective(&y.lower);
+        if surname_like && x_ok && !y_adj_noun && !x_place && !named_after_before(ctx, seg[0]) {
+            push_cand(
+                ctx,
+                vec![(seg[0], Role::Given), (seg[1], Role::Surname)],
+                out,
+            );
+            return;
+        }
+    }
     for &k in seg {
         single(ctx, k, out);
     }
@@ -1143,7 +1274,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Vec<Cand>) {
 
 /// A lone capitalised word: a surname-only mention when the context says so. Weak candidates
 /// are kept with `surname_only` and decided in [`resolve_article`].
-fn single(ctx: &Ctx, ti: usize, out: &mut Vec<Cand>) {
+fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
     let toks = ctx.toks;
     let t = &toks[ti];
     if t.allcaps || is_particle(&t.lower) || t.ce - t.cs < 2 || t.latin {
@@ -1151,6 +1282,19 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Vec<Cand>) {
     }
     if ctx.is_stop(ti) || ctx.quoted[ti] {
         return;
+    }
+    // The second word of an organisation («Збройні Сили», «Верховна Рада»).
+    if ti > 0 {
+        let p = &toks[ti - 1];
+        if p.kind == Kind::Word
+            && p.cap
+            && !t.nl_before
+            && ctx.lex.stop.contains(&p.lower)
+            && !ctx.lex.roles.contains_key(&p.lower)
+            && !sentence_initial(toks, ti - 1)
+        {
+            return;
+        }
     }
     // An organisation's name in the genitive after a role: «начальник Генштабу ЗСУ».
     if toks
@@ -1169,27 +1313,86 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Vec<Cand>) {
         // An ambiguous given name alone (Віра, Роман): not a person here.
         return;
     }
-    push_cand(ctx, vec![(ti, Role::Surname)], out);
+    out.singles.push(ti);
 }
 
 /// «вулиця Шевченка», «вул. Шевченка», «імені Тараса Шевченка», «родина Трампів».
 fn named_after_before(ctx: &Ctx, first: usize) -> bool {
     let toks = ctx.toks;
-    if first == 0 {
-        return false;
+    let mut j = first;
+    let mut hops = 0;
+    while j > 0 && hops < 4 {
+        j -= 1;
+        hops += 1;
+        let p = &toks[j];
+        if p.nl_before && j + 1 < first {
+            // A new line in between: stop after checking this word.
+            return p.kind == Kind::Word && named_after(&p.lower);
+        }
+        match p.kind {
+            Kind::Word => {
+                if named_after(&p.lower) {
+                    return true;
+                }
+                // Only initials and capitalised titles («вул. Професора Підвисоцького»).
+                if !(ctx.is_initial(j) || p.cap && ctx.lex.roles.contains_key(&p.lower)) {
+                    return false;
+                }
+            }
+            Kind::Punct if p.ch == '.' => {}
+            _ => return false,
+        }
     }
-    let p = &toks[first - 1];
-    if p.kind == Kind::Word && !p.cap && named_after(&p.lower) {
-        return true;
-    }
-    p.kind == Kind::Punct
-        && p.ch == '.'
-        && first > 1
-        && toks[first - 2].kind == Kind::Word
-        && named_after(&toks[first - 2].lower)
+    false
 }
 
-fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
+/// A name inside a list of streets («вулиць: В. Чорновола, Різдвяна, Героїв Сталінграда»).
+fn in_street_list(ctx: &Ctx, first: usize) -> bool {
+    let toks = ctx.toks;
+    let mut j = first;
+    let mut steps = 0;
+    while j > 0 && steps < 40 {
+        if toks[j].nl_before {
+            return false;
+        }
+        j -= 1;
+        steps += 1;
+        let t = &toks[j];
+        match t.kind {
+            Kind::Word => {
+                if matches!(
+                    t.lower.as_str(),
+                    "вулиць"
+                        | "вулиці"
+                        | "вулицях"
+                        | "вулицями"
+                        | "вул"
+                        | "провулків"
+                        | "проспектів"
+                ) {
+                    return true;
+                }
+                if !(t.cap
+                    || matches!(
+                        t.lower.as_str(),
+                        "та" | "і" | "й" | "років" | "б-р" | "пров" | "просп"
+                    ))
+                {
+                    return false;
+                }
+            }
+            Kind::Num => {}
+            Kind::Punct => {
+                if !matches!(t.ch, ',' | '.' | '-' | ':') {
+                    return false;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     let (Some(&(first, _)), Some(&(last_tok, last_role))) = (parts.first(), parts.last()) else {
         return;
     };
@@ -1200,7 +1403,23 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
     };
     let toks = ctx.toks;
     let lex = ctx.lex;
-    if named_after_before(ctx, first) {
+    if named_after_before(ctx, first) || in_street_list(ctx, first) {
+        return;
+    }
+    // Latin words in a Ukrainian text: only with a known given name («Prakash …» aside).
+    if parts.iter().any(|p| toks[p.0].latin)
+        && !parts
+            .iter()
+            .any(|p| p.1 == Role::Given && english::is_given(&toks[p.0].lower))
+    {
+        return;
+    }
+    // Initials before a place («Група D. Італія»).
+    if !parts.iter().any(|p| p.1 == Role::Given)
+        && parts
+            .iter()
+            .any(|p| p.1 == Role::Surname && lex.places_major.contains(&toks[p.0].lower))
+    {
         return;
     }
     let hint = case_hint(ctx, first);
@@ -1209,8 +1428,9 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
     let mut gender = Gender::Unknown;
     let mut cases: u8 = 127;
     let mut given: Option<(String, Gender)> = None;
+    let mut unknown_given: Option<usize> = None;
     if let Some(&(pi, _)) = parts.iter().find(|p| p.1 == Role::Patronymic) {
-        if let Some((g, c)) = real_patronymic(lex, &toks[pi].lower) {
+        if let Some((g, c)) = patronymic(&toks[pi].lower) {
             gender = g;
             cases &= c;
         }
@@ -1267,9 +1487,38 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
             let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
             given = Some((raw.to_string(), Gender::Unknown));
         } else {
-            // An unknown word in given-name position (multi_unknown): keep as written.
+            // An unknown word in given-name position (multi_unknown): fixed below.
             let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
             given = Some((raw.to_string(), Gender::Unknown));
+            unknown_given = Some(gi);
+            let gl = &toks[gi].lower;
+            let st = parts
+                .iter()
+                .find(|p| p.1 == Role::Surname)
+                .map(|p| &toks[p.0].lower);
+            let consonant_a = gl.strip_suffix('а').is_some_and(|s| {
+                s.chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяьй".contains(c))
+            });
+            if let Some(st) = st {
+                let male_gen = st.strip_suffix('а').is_some_and(|s| {
+                    ["ов", "ев", "єв", "ін", "ин"]
+                        .iter()
+                        .any(|e| s.ends_with(e))
+                        || lex.surnames_all.contains(s)
+                });
+                if consonant_a && male_gen {
+                    gender = Gender::Male;
+                    cases = 2 | 8;
+                } else if gl
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяь".contains(c))
+                {
+                    gender = Gender::Male;
+                }
+            }
         }
     } else {
         if hint != 127 {
@@ -1279,7 +1528,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
             gender = verb;
         }
     }
-    let given_names: Vec<String> = parts
+    let mut given_names: Vec<String> = parts
         .iter()
         .filter(|p| p.1 == Role::Given)
         .filter_map(|&(gi, _)| {
@@ -1334,6 +1583,23 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
             gender = verb;
         }
     }
+    if let (Some(gi), Some(st)) = (
+        unknown_given,
+        parts
+            .iter()
+            .find(|p| p.1 == Role::Surname)
+            .map(|p| &toks[p.0]),
+    ) {
+        // Decline the unknown given name back as far as its surname was declined.
+        let nom_l = lower_key(&surname);
+        if nom_l != st.lower && !toks[gi].latin {
+            let g = guess_given(&toks[gi].lower, gender);
+            let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
+            let shown = capitalise_like(raw, &g);
+            given = Some((shown.clone(), gender));
+            given_names = vec![shown];
+        }
+    }
     let initials: Vec<char> = parts
         .iter()
         .filter(|p| p.1 == Role::Initial)
@@ -1346,14 +1612,27 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
         (Some(_), true) => given_names.join(" "),
         (None, _) => surname.clone(),
     };
+    let (mut canonical, mut surname, mut gender) = (canonical, surname, gender);
+    if unknown_given.is_none() && !toks[first].latin {
+        let span = ctx
+            .text
+            .get(toks[first].bs..toks[last].be)
+            .unwrap_or_default();
+        let mc = super::morph::canonicalize(span, Cases(hint));
+        canonical = mc.full;
+        if let Some(sn) = mc.surname {
+            surname = sn;
+        }
+        if mc.gender != Gender::Unknown {
+            gender = mc.gender;
+        }
+    }
     let role = role_before(ctx, first).and_then(|(r, s)| role_phrase(ctx, r, s, first));
-    out.push(Cand {
+    out.cands.push(Cand {
         first,
         last,
-        parts,
         given,
         gender,
-        cases,
         surname_only,
         given_only,
         initials,
@@ -1364,79 +1643,173 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Vec<Cand>) {
     });
 }
 
-/// Scores a surname-only candidate by its context.
-fn single_score(ctx: &Ctx, c: &Cand) -> i32 {
+/// Scores a lone capitalised word as a surname-only mention by its context.
+fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     let toks = ctx.toks;
-    let t = &toks[c.first];
+    let t = &toks[ti];
     let lex = ctx.lex;
-    let nom = c.surname.as_deref().map(lower_key).unwrap_or_default();
+    let l = &t.lower;
     let mut s = 0;
-    if sentence_initial(toks, c.first) {
+    if sentence_initial(toks, ti) {
         s -= 2;
     } else {
         s += 1;
     }
-    if lex.surnames_top.contains(&nom) || lex.surnames_top.contains(&t.lower) {
+    if lex.surnames_top.contains(l) {
         s += 2;
-    } else if lex.surnames_all.contains(&nom) {
+    } else if lex.surnames_all.contains(l) {
         s += 1;
     }
-    if surname_shaped(&nom) {
+    if surname_shaped(l) || oblique_surname_shaped(l) {
         s += 1;
     }
-    if let Some((r, _)) = role_before(ctx, c.first) {
-        s += if r + 1 == c.first { 3 } else { 1 };
+    let evidence = lex.surnames_all.contains(l) || surname_shaped(l) || oblique_surname_shaped(l);
+    if !evidence {
+        return -9;
     }
-    if verb_gender(toks.get(c.last + 1)) != Gender::Unknown {
+    if let Some((r, _)) = role_before(ctx, ti) {
+        s += if r + 1 == ti { 2 } else { 1 };
+    }
+    // An adjective before a lowercase noun: «Кременчукської міськради».
+    if is_adjective(l) {
+        if let Some(n) = toks.get(ti + 1) {
+            if n.kind == Kind::Word
+                && !n.cap
+                && verb_gender(Some(n)) == Gender::Unknown
+                && n.lower.chars().count() > 3
+            {
+                return -9;
+            }
+        }
+    }
+    if verb_gender(toks.get(ti + 1)) != Gender::Unknown {
         s += 2;
     }
-    if lex.places.contains(&t.lower) {
+    if lex.places.contains(l) {
         s -= 4;
     }
     s
 }
 
-/// Decides surname-only candidates and merges mentions of one person within the article.
-fn resolve_article(ctx: &Ctx, cands: &mut Vec<Cand>) {
-    // Full names of the article: (lower surname nominative, gender, given, canonical).
-    let full: Vec<(String, Gender, String, String)> = cands
-        .iter()
-        .filter(|c| c.given.is_some() && c.surname.is_some())
-        .filter_map(|c| {
-            Some((
-                lower_key(c.surname.as_ref()?),
-                c.gender,
-                c.given.as_ref()?.0.clone(),
-                c.canonical.clone(),
-            ))
-        })
-        .collect();
-    // Distinct full names per surname.
-    let mut by_surname: HashMap<String, Vec<(Gender, String, String)>> = HashMap::new();
-    for (s, g, given, canon) in &full {
-        let v = by_surname.entry(s.clone()).or_default();
-        if !v.iter().any(|x| &x.2 == canon) {
-            v.push((*g, given.clone(), canon.clone()));
+fn oblique_surname_shaped(l: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "ського",
+        "ському",
+        "ським",
+        "цького",
+        "цькому",
+        "цьким",
+        "ської",
+        "ській",
+        "ською",
+        "енка",
+        "енку",
+        "енком",
+        "енкові",
+        "ова",
+        "ову",
+        "овим",
+        "ові",
+        "ука",
+        "уком",
+        "укові",
+        "юка",
+        "юком",
+        "ича",
+        "ичем",
+        "ичу",
+        "іна",
+        "іним",
+        "євим",
+        "ева",
+        "евим",
+        "ової",
+        "овою",
+        "іної",
+        "іною",
+    ];
+    ENDS.iter().any(|e| l.ends_with(e)) && l.chars().count() >= 5
+}
+
+/// A known full name of the article.
+struct Full {
+    canonical: String,
+    given: String,
+    surname: String,
+    gender: Gender,
+}
+
+/// Decides lone words, merges surname-only, initial and given-only mentions into the single
+/// full name of the article they belong to, and returns the mentions in text order.
+fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
+    let Found { mut cands, singles } = found;
+    let toks = ctx.toks;
+    let mut fulls: Vec<Full> = Vec::new();
+    for c in &cands {
+        if let (Some(g), Some(sn)) = (&c.given, &c.surname) {
+            if c.initials.is_empty() && !fulls.iter().any(|f| f.canonical == c.canonical) {
+                fulls.push(Full {
+                    canonical: c.canonical.clone(),
+                    given: g.0.clone(),
+                    surname: sn.clone(),
+                    gender: c.gender,
+                });
+            }
         }
     }
-    let mut by_given: HashMap<String, Vec<String>> = HashMap::new();
-    for (_, _, given, canon) in &full {
-        let v = by_given.entry(given.clone()).or_default();
-        if !v.contains(canon) {
-            v.push(canon.clone());
+    // Inflected forms of the article's surnames → full names.
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (fi, f) in fulls.iter().enumerate() {
+        let sl = lower_key(&f.surname);
+        for form in surname_forms(&sl, f.gender) {
+            let v = index.entry(form).or_default();
+            if !v.contains(&fi) {
+                v.push(fi);
+            }
         }
     }
+    let mut by_given: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (fi, f) in fulls.iter().enumerate() {
+        by_given.entry(f.given.as_str()).or_default().push(fi);
+    }
+    // The full names a surname form (with gender and initial constraints) can belong to.
+    let lookup = |form: &str, gender: Gender, initial: Option<char>| -> Vec<usize> {
+        index
+            .get(form)
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|&fi| {
+                        let f = &fulls[fi];
+                        (gender == Gender::Unknown
+                            || f.gender == Gender::Unknown
+                            || f.gender == gender)
+                            && initial.is_none_or(|i| f.given.to_lowercase().starts_with(i))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let apply = |c: &mut Cand, m: &[usize]| {
+        if m.len() == 1 {
+            c.canonical = fulls[m[0]].canonical.clone();
+        } else if let Some(&f0) = m.first() {
+            // Two people share the surname (two Кушнерs): the nominative surname alone.
+            if m.iter().all(|&fi| fulls[fi].surname == fulls[f0].surname) {
+                c.canonical = fulls[f0].surname.clone();
+            }
+        }
+    };
     let mut keep = vec![true; cands.len()];
     for (idx, c) in cands.iter_mut().enumerate() {
         if c.given_only {
-            // A given name alone: the single full name with that given name, else itself.
-            if let Some(v) = by_given.get(&c.canonical) {
+            if let Some(v) = by_given.get(c.canonical.as_str()) {
                 if v.len() == 1 {
-                    c.canonical = v[0].clone();
+                    c.canonical = fulls[v[0]].canonical.clone();
                 }
             }
-            if sentence_initial(ctx.toks, c.first)
-                && verb_gender(ctx.toks.get(c.last + 1)) == Gender::Unknown
+            if sentence_initial(toks, c.first)
+                && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
             {
                 keep[idx] = false;
             }
@@ -1445,67 +1818,93 @@ fn resolve_article(ctx: &Ctx, cands: &mut Vec<Cand>) {
         if !c.surname_only && c.initials.is_empty() {
             continue;
         }
-        // Which full names can this form belong to?
-        let Some(form) = c.surname_forms.first().cloned() else {
+        let Some(form) = c.surname_forms.first() else {
             continue;
         };
-        let mut found: Vec<&(Gender, String, String)> = Vec::new();
-        for g in [Gender::Male, Gender::Female, Gender::Unknown] {
-            if c.gender != Gender::Unknown && g != Gender::Unknown && g != c.gender {
-                continue;
-            }
-            for cand in surname_candidates(&form, g, Cases(c.cases)) {
-                if let Some(v) = by_surname.get(&cand) {
-                    for f in v {
-                        let gender_ok = g == Gender::Unknown || f.0 == g || f.0 == Gender::Unknown;
-                        let init_ok = c
-                            .initials
-                            .first()
-                            .is_none_or(|i| f.1.to_lowercase().starts_with(*i));
-                        if gender_ok && init_ok && !found.iter().any(|x| x.2 == f.2) {
-                            found.push(f);
-                        }
-                    }
-                }
-            }
-        }
-        if c.surname
-            .as_deref()
-            .map(lower_key)
-            .as_deref()
-            .is_some_and(|s| by_surname.contains_key(s))
-            && found.is_empty()
-        {
-            // Identity form of a surname seen in the article.
-        }
-        let multi_token = c.parts.len() > 1;
-        if found.len() == 1 {
-            c.canonical = found[0].2.clone();
-            continue;
-        }
-        if !found.is_empty() {
-            // Ambiguous (two Кушнерs): keep the nominative surname alone.
-            if let Some(s) = by_surname_key_for(&found) {
-                c.canonical = s;
-            }
-            continue;
-        }
-        if c.surname_only && !multi_token && single_score(ctx, c) < 3 {
-            keep[idx] = false;
-        }
+        let m = lookup(form, c.gender, c.initials.first().copied());
+        apply(c, &m);
     }
     let mut k = 0;
     cands.retain(|_| {
         k += 1;
         keep[k - 1]
     });
+    // Lone words: a known surname of the article, or enough context.
+    for ti in singles {
+        let t = &toks[ti];
+        let verb = verb_gender(toks.get(ti + 1));
+        let m = lookup(&t.lower, verb, None);
+        if m.is_empty() && single_score(ctx, ti) < 3 {
+            continue;
+        }
+        let mut tmp = Found::default();
+        push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
+        if let Some(mut c) = tmp.cands.pop() {
+            apply(&mut c, &m);
+            cands.push(c);
+        }
+    }
+    cands.sort_by_key(|c| c.first);
+    merge_coordinated(ctx, cands)
 }
 
-fn by_surname_key_for(found: &[&(Gender, String, String)]) -> Option<String> {
-    // The surname of the full names: the canonical minus its given name.
-    let f = found.first()?;
-    let s = f.2.strip_prefix(&f.1)?.trim().to_string();
-    (!s.is_empty()).then_some(s)
+/// «Микола та Лариса Онули»: one span, named after the first person.
+fn merge_coordinated(ctx: &Ctx, cands: Vec<Cand>) -> Vec<Cand> {
+    let toks = ctx.toks;
+    let mut out: Vec<Cand> = Vec::with_capacity(cands.len());
+    let mut it = cands.into_iter().peekable();
+    while let Some(mut c) = it.next() {
+        if let (true, Some(next)) = (c.given_only, it.peek()) {
+            let conj = c.last + 2 == next.first
+                && toks
+                    .get(c.last + 1)
+                    .is_some_and(|t| matches!(t.lower.as_str(), "та" | "і" | "й"));
+            if conj && next.given.is_some() && next.surname.is_some() {
+                if let (Some(next), Some((g, gender))) = (it.next(), c.given.clone()) {
+                    let written = next.surname_forms.last().cloned().unwrap_or_default();
+                    let sn = singular_surname(&written, gender);
+                    let raw = next.surname.clone().unwrap_or_default();
+                    c.canonical = format!("{g} {}", capitalise_like(&raw, &sn));
+                    c.last = next.last;
+                    c.given_only = false;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The singular of a family's plural surname (Онули → Онул, Ткаченки → Ткаченко).
+fn singular_surname(l: &str, gender: Gender) -> String {
+    let fem = gender == Gender::Female;
+    for (suf, m, f) in [
+        ("енки", "енко", "енко"),
+        ("енків", "енко", "енко"),
+        ("енкам", "енко", "енко"),
+        ("ські", "ський", "ська"),
+        ("ських", "ський", "ська"),
+        ("цькі", "цький", "цька"),
+        ("ови", "ов", "ова"),
+        ("ових", "ов", "ова"),
+        ("овим", "ов", "ова"),
+        ("єви", "єв", "єва"),
+        ("іни", "ін", "іна"),
+        ("іних", "ін", "іна"),
+        ("ини", "ин", "ина"),
+        ("ам", "", ""),
+        ("ям", "ь", "ь"),
+        ("ів", "", ""),
+        ("и", "", ""),
+        ("і", "", ""),
+    ] {
+        if let Some(s) = l.strip_suffix(suf) {
+            if s.chars().count() >= 2 {
+                return format!("{s}{}", if fem { f } else { m });
+            }
+        }
+    }
+    l.to_string()
 }
 
 #[cfg(test)]
@@ -1551,9 +1950,10 @@ mod tests {
             "\"Іван",
             big.as_str(),
         ] {
+            let n = s.chars().count();
             let ex = extract(s, Lang::Uk, &r);
             for m in &ex.mentions {
-                assert!(m.start <= m.end && m.end <= s.chars().count());
+                assert!(m.start <= m.end && m.end <= n);
             }
             let _ = extract(s, Lang::En, &r);
         }

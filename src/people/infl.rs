@@ -51,6 +51,12 @@ fn alternate_i(stem: &str) -> Option<String> {
         out.push('о');
         out.push(chars[n - 1]);
         Some(out)
+    } else if n >= 3 && chars[n - 2] == 'ї' && !is_vowel(chars[n - 1]) {
+        // Київ → Києва, Миколаїв → Миколаєва.
+        let mut out: String = chars[..n - 2].iter().collect();
+        out.push('є');
+        out.push(chars[n - 1]);
+        Some(out)
     } else {
         None
     }
@@ -173,7 +179,7 @@ pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
         ("івною", I),
     ];
     let n = lower.chars().count();
-    if n < 7 {
+    if n < 6 {
         return None;
     }
     for (suf, c) in M {
@@ -539,6 +545,99 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         }
     }
     push(lower.to_string());
+    out
+}
+
+/// Lower-case case forms of a nominative surname (lower case) for a person of `gender`
+/// (both genders' paradigms when unknown), the nominative included. Used to find a known
+/// surname's inflected mentions within an article.
+pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
+    let mut out = vec![nom.to_string()];
+    let Some(last) = last_char(nom) else {
+        return out;
+    };
+    let stem = strip_last(nom);
+    let add = |out: &mut Vec<String>, stem: &str, ends: &[&str]| {
+        for e in ends {
+            out.push(format!("{stem}{e}"));
+        }
+    };
+    let male = gender != Gender::Female;
+    let female = gender != Gender::Male;
+    if male {
+        if let Some(s) = nom.strip_suffix("ий") {
+            add(&mut out, s, &["ого", "ому", "им", "ім"]);
+        } else if let Some(s) = nom.strip_suffix("ій").filter(|s| s.ends_with('н')) {
+            add(&mut out, s, &["ього", "ьому", "ім"]);
+        } else if ["ов", "ев", "єв", "ін", "ин", "ів", "їн"]
+            .iter()
+            .any(|e| nom.ends_with(e))
+        {
+            add(&mut out, nom, &["а", "у", "ові", "им", "і", "е"]);
+        } else if let Some(s) = nom.strip_suffix("ець") {
+            add(&mut out, &format!("{s}ц"), &["я", "ю", "еві", "ем"]);
+        } else {
+            match last {
+                'о' => add(&mut out, stem, &["а", "у", "ові", "ом", "е"]),
+                'й' => add(&mut out, stem, &["я", "ю", "єві", "єм"]),
+                'ь' => add(&mut out, stem, &["я", "ю", "еві", "ем"]),
+                'а' | 'я' => {}
+                c if is_vowel(c) => {}
+                c => {
+                    let mut stems = vec![nom.to_string()];
+                    if let Some(alt) = alternate_i(nom) {
+                        stems.push(alt);
+                    }
+                    for s in stems {
+                        if is_sibilant(c) || c == 'ц' {
+                            add(&mut out, &s, &["а", "у", "ем", "еві"]);
+                        } else {
+                            add(&mut out, &s, &["а", "у", "ові", "ом", "е"]);
+                        }
+                        if c == 'р' {
+                            add(&mut out, &s, &["я", "ю", "ем", "еві"]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if female {
+        if let Some(s) = [
+            "ська", "цька", "зька", "ова", "єва", "ева", "іна", "ина", "ька",
+        ]
+        .iter()
+        .find(|e| nom.ends_with(*e))
+        .map(|_| stem)
+        {
+            add(&mut out, s, &["ої", "ій", "у", "ою"]);
+        }
+    }
+    // First declension (both genders): Кулеба, Сибіга, Кислиця, Арахамія.
+    match last {
+        'а' => {
+            let soft = last_char(stem).is_some_and(is_sibilant);
+            add(
+                &mut out,
+                stem,
+                &[
+                    if soft { "і" } else { "и" },
+                    "у",
+                    if soft { "ею" } else { "ою" },
+                    "о",
+                ],
+            );
+            out.push(format!("{}і", palatalize(stem)));
+        }
+        'я' => {
+            if last_char(stem).is_some_and(|c| is_vowel(c) || c == 'ʼ') {
+                add(&mut out, stem, &["ї", "ю", "єю"]);
+            } else {
+                add(&mut out, stem, &["і", "ю", "ею"]);
+            }
+        }
+        _ => {}
+    }
     out
 }
 

@@ -5,6 +5,42 @@
 use super::infl::{given_forms, noun_forms};
 use super::Gender;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small, fast non-cryptographic hasher (FxHash) for the embedded word tables.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// HashMap with [`FxHasher`].
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// HashSet with [`FxHasher`].
+pub type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 use std::sync::OnceLock;
 
 /// One reading of a token as a given name.
@@ -17,17 +53,19 @@ pub struct GivenReading {
 
 /// The lexicon used by extraction.
 pub struct Lexicon {
-    pub given: HashMap<String, Vec<GivenReading>>,
+    pub given: FxMap<String, Vec<GivenReading>>,
     /// Given names that are also common words or surnames: a name only next to a surname.
-    pub given_ambiguous: HashSet<String>,
+    pub given_ambiguous: FxSet<String>,
     /// Given names that are everyday words (Віра, Слава, Мир): never a name alone.
-    pub given_common: HashSet<String>,
-    pub surnames_top: HashSet<String>,
-    pub surnames_all: HashSet<String>,
-    pub places: HashSet<String>,
-    pub stop: HashSet<String>,
+    pub given_common: FxSet<String>,
+    pub surnames_top: FxSet<String>,
+    pub surnames_all: FxSet<String>,
+    pub places: FxSet<String>,
+    /// Cities, regions and foreign places (no villages): blocks even likely names.
+    pub places_major: FxSet<String>,
+    pub stop: FxSet<String>,
     /// Role word form → nominative.
-    pub roles: HashMap<String, String>,
+    pub roles: FxMap<String, String>,
 }
 
 const MALE: &[&str] = &[
@@ -207,6 +245,9 @@ const PRONOUNS: &[&str] = &[
     "сам",
     "сама",
     "пане",
+    "тому",
+    "тим",
+    "того",
     "пані",
     "панове",
     "друже",
@@ -312,6 +353,14 @@ const STOP: &[&str] = &[
     "театр",
     "палац",
     "збройні",
+    "сили",
+    "сил",
+    "силам",
+    "силах",
+    "героїв",
+    "герой",
+    "героя",
+    "героям",
     "сили",
     "армія",
     "гвардія",
@@ -937,9 +986,6 @@ const NAMED_AFTER: &[&str] = &[
     "ордена",
     "орден",
     "ордену",
-    "премія",
-    "премії",
-    "премію",
     "медаль",
     "медалі",
     "стипендія",
@@ -979,12 +1025,6 @@ const NAMED_AFTER: &[&str] = &[
     "скверу",
     "музей",
     "музею",
-    "пам'ятник",
-    "памʼятник",
-    "памʼятника",
-    "памʼятнику",
-    "погруддя",
-    "меморіал",
     "вулиць",
     "площ",
     "проспектів",
@@ -1020,26 +1060,6 @@ const NAMED_AFTER: &[&str] = &[
     "режим",
     "режиму",
     "режими",
-    "тов",
-    "фоп",
-    "пп",
-    "прат",
-    "пат",
-    "компанія",
-    "компанії",
-    "компанію",
-    "фірма",
-    "фірми",
-    "фірму",
-    "група",
-    "групи",
-    "групу",
-    "холдинг",
-    "холдингу",
-    "корпорація",
-    "корпорації",
-    "банк",
-    "банку",
     "блок",
     "блоку",
     "театр",
@@ -1078,7 +1098,13 @@ const NAMED_AFTER: &[&str] = &[
     "кубку",
     "турнір",
     "турніру",
-    "меморіалу",
+    "святого",
+    "святої",
+    "святий",
+    "свята",
+    "св",
+    "святих",
+    "преподобного",
     "пам'яті",
     "памʼяті",
     "вулицями",
@@ -1442,7 +1468,7 @@ fn capitalise(lower: &str) -> String {
 }
 
 fn build() -> Lexicon {
-    let mut given: HashMap<String, Vec<GivenReading>> = HashMap::new();
+    let mut given: FxMap<String, Vec<GivenReading>> = FxMap::default();
     for (lists, gender) in [(MALE, Gender::Male), (FEMALE, Gender::Female)] {
         for list in lists {
             for name in read_list(list) {
@@ -1466,7 +1492,7 @@ fn build() -> Lexicon {
             }
         }
     }
-    let mut given_common: HashSet<String> = HashSet::new();
+    let mut given_common: FxSet<String> = FxSet::default();
     for w in COMMON_WORD_NAMES {
         for (form, _) in given_forms(w, Gender::Male)
             .into_iter()
@@ -1477,7 +1503,7 @@ fn build() -> Lexicon {
             }
         }
     }
-    let mut given_ambiguous: HashSet<String> = given_common.clone();
+    let mut given_ambiguous: FxSet<String> = given_common.clone();
     for w in read_list(ALSO_SURNAME).map(lower_key) {
         for (form, _) in given_forms(&w, Gender::Male)
             .into_iter()
@@ -1488,9 +1514,10 @@ fn build() -> Lexicon {
             }
         }
     }
-    let surnames_top: HashSet<String> = read_list(SURNAMES_TOP).map(lower_key).collect();
-    let surnames_all: HashSet<String> = read_list(SURNAMES_ALL).map(lower_key).collect();
-    let mut places: HashSet<String> = HashSet::new();
+    let surnames_top: FxSet<String> = read_list(SURNAMES_TOP).map(lower_key).collect();
+    let surnames_all: FxSet<String> = read_list(SURNAMES_ALL).map(lower_key).collect();
+    let mut places: FxSet<String> = FxSet::default();
+    let mut places_major: FxSet<String> = FxSet::default();
     for line in PLACES.lines().skip(1) {
         let mut parts = line.split('\t');
         let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
@@ -1507,18 +1534,22 @@ fn build() -> Lexicon {
                 places.extend(noun_forms(w));
             }
         }
+        if matches!(kind, "city" | "special-city" | "region") {
+            places_major.extend(whole_forms.iter().cloned());
+        }
         places.extend(whole_forms);
     }
     for p in FOREIGN_PLACES {
         let l = lower_key(p);
+        places_major.extend(noun_forms(&l));
         places.extend(noun_forms(&l));
     }
-    let mut stop: HashSet<String> = HashSet::new();
+    let mut stop: FxSet<String> = FxSet::default();
     for w in STOP {
         stop.extend(noun_forms(&lower_key(w)));
     }
     stop.extend(PRONOUNS.iter().map(|s| s.to_string()));
-    let mut roles: HashMap<String, String> = HashMap::new();
+    let mut roles: FxMap<String, String> = FxMap::default();
     for r in ROLES {
         let l = lower_key(r);
         for f in noun_forms(&l) {
@@ -1532,6 +1563,7 @@ fn build() -> Lexicon {
         surnames_top,
         surnames_all,
         places,
+        places_major,
         stop,
         roles,
     }
@@ -1545,7 +1577,7 @@ pub fn lexicon() -> &'static Lexicon {
 
 /// Lower-case words before a name that mean «named after» or «family of».
 pub fn named_after(lower: &str) -> bool {
-    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    static SET: OnceLock<FxSet<String>> = OnceLock::new();
     SET.get_or_init(|| NAMED_AFTER.iter().map(|s| lower_key(s)).collect())
         .contains(lower)
 }

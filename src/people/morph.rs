@@ -141,7 +141,30 @@ fn is_vowel(c: char) -> bool {
 }
 
 fn is_consonant(c: char) -> bool {
-    is_cyrillic(c) && c.is_alphabetic() && !is_vowel(c) && c != 'ь' && c != 'ъ'
+    matches!(
+        c,
+        'б' | 'в'
+            | 'г'
+            | 'ґ'
+            | 'д'
+            | 'ж'
+            | 'з'
+            | 'й'
+            | 'к'
+            | 'л'
+            | 'м'
+            | 'н'
+            | 'п'
+            | 'р'
+            | 'с'
+            | 'т'
+            | 'ф'
+            | 'х'
+            | 'ц'
+            | 'ч'
+            | 'ш'
+            | 'щ'
+    )
 }
 
 fn is_sibilant(c: char) -> bool {
@@ -375,7 +398,7 @@ fn given_parts(k: &str, gender: Gender, case: Cases) -> Parts<'_> {
 
 /// Every form of a given name (lowercase nominative `k`) with its cases. Hyphenated names
 /// decline in the last part. Used by [`super::names`] to build FORMS.
-pub fn given_forms(k: &str, gender: Gender, indeclinable: bool) -> Vec<(String, Cases)> {
+pub(crate) fn given_forms(k: &str, gender: Gender, indeclinable: bool) -> Vec<(String, Cases)> {
     if indeclinable {
         return vec![(k.to_string(), Cases::ALL)];
     }
@@ -572,7 +595,9 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
     cands.iter().any(|c| male(c))
 }
 
-fn patronymic_key(k: &str, strict: bool) -> Option<(Gender, Cases)> {
+/// `shape_only`: accept any patronymic ending on a stem of 3+ letters (a word already known to
+/// stand in patronymic position: Владимирович).
+fn patronymic_key(k: &str, shape_only: bool) -> Option<(Gender, Cases)> {
     for (table, gender) in [(PATR_M, Gender::Male), (PATR_F, Gender::Female)] {
         for &(suf, cases) in table {
             if let Some(stem) = k.strip_suffix(suf) {
@@ -584,7 +609,7 @@ fn patronymic_key(k: &str, strict: bool) -> Option<(Gender, Cases)> {
                 // Feminine -івна/-ївна is a patronymic shape on its own; masculine -ович is
                 // also a common surname ending (Петрович, Кротевич), so require a known name.
                 let shape_ok = gender == Gender::Female && (core == "ів" || core == "їв");
-                if known || (!strict && shape_ok) {
+                if known || shape_ok || (shape_only && char_len(stem) >= 3) {
                     return Some((gender, cases));
                 }
             }
@@ -715,6 +740,12 @@ fn noun_stems(base: &str) -> Vec<Cow<'_, str>> {
     if v.len() > 1 && (base.ends_with("ец") || base.ends_with("єц") || base.ends_with("ок")) {
         v.swap(0, 1);
     }
+    // Швець → Шевця: the fleeting е moves before в.
+    if n >= 4 && base.ends_with("вец") && is_consonant(chars[n - 4]) {
+        let mut s: String = chars[..n - 3].iter().collect();
+        s.push_str("евц");
+        v.insert(0, Cow::Owned(s));
+    }
     if n >= 3 && chars[n - 2] == 'і' && is_consonant(chars[n - 1]) && is_consonant(chars[n - 3]) {
         for r in ['о', 'е'] {
             let mut s: String = chars[..n - 2].iter().collect();
@@ -732,22 +763,10 @@ fn surname_parts(k: &str, par: Par, case: Cases) -> Parts<'_> {
     }
     match par {
         Par::Indecl => vec![(Cow::Borrowed(k), E_NONE)],
-        Par::AdjHard | Par::AdjSoft => {
-            let stem = Cow::Borrowed(drop_chars(k, 2));
-            let soft = par == Par::AdjSoft;
-            let ends: &'static [&'static str] = match (case, soft) {
-                (Cases::GEN | Cases::ACC, false) => &["ого"],
-                (Cases::DAT, false) => &["ому"],
-                (Cases::INS, false) => &["им"],
-                (Cases::LOC, false) => &["ому", "ім"],
-                (Cases::GEN | Cases::ACC, true) => &["ього"],
-                (Cases::DAT, true) => &["ьому"],
-                (Cases::INS, true) => &["ім"],
-                (Cases::LOC, true) => &["ьому", "ім"],
-                _ => return vec![(Cow::Borrowed(k), E_NONE)],
-            };
-            vec![(stem, ends)]
-        }
+        Par::AdjHard | Par::AdjSoft | Par::FemAdj | Par::FemAdjSoft => match adj_ends(par, case) {
+            Some((drop, ends)) => vec![(Cow::Borrowed(drop_chars(k, drop)), ends)],
+            None => vec![(Cow::Borrowed(k), E_NONE)],
+        },
         Par::Poss => masc_parts(k, &[Cow::Borrowed(k)], &M_POSS, case),
         Par::NounO => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_O, case),
         Par::First => first_decl_parts(k, case),
@@ -758,21 +777,67 @@ fn surname_parts(k: &str, par: Par, case: Cases) -> Parts<'_> {
         }
         Par::Hard => masc_parts(k, &noun_stems(k), &M_HARD, case),
         Par::Sib => masc_parts(k, &noun_stems(k), &M_SIB, case),
-        Par::FemAdj | Par::FemAdjSoft => {
-            let stem = Cow::Borrowed(drop_chars(k, 1));
-            let soft = par == Par::FemAdjSoft;
-            let ends: &'static [&'static str] = match (case, soft) {
-                (Cases::GEN, false) => &["ої"],
-                (Cases::DAT | Cases::LOC, _) => &["ій"],
-                (Cases::ACC, false) => &["у"],
-                (Cases::INS, false) => &["ою"],
-                (Cases::GEN, true) => &["ьої"],
-                (Cases::ACC, true) => &["ю"],
-                (Cases::INS, true) => &["ьою"],
-                _ => return vec![(Cow::Borrowed(k), E_NONE)],
-            };
-            vec![(stem, ends)]
-        }
+    }
+}
+
+/// Adjectival paradigms: (letters dropped from the nominative, endings) of an oblique case;
+/// `None` where the form is the nominative (vocative).
+fn adj_ends(par: Par, case: Cases) -> Option<(usize, &'static [&'static str])> {
+    let ends: &'static [&'static str] = match (par, case) {
+        (Par::AdjHard, Cases::GEN | Cases::ACC) => &["ого"],
+        (Par::AdjHard, Cases::DAT) => &["ому"],
+        (Par::AdjHard, Cases::INS) => &["им"],
+        (Par::AdjHard, Cases::LOC) => &["ому", "ім"],
+        (Par::AdjSoft, Cases::GEN | Cases::ACC) => &["ього"],
+        (Par::AdjSoft, Cases::DAT) => &["ьому"],
+        (Par::AdjSoft, Cases::INS) => &["ім"],
+        (Par::AdjSoft, Cases::LOC) => &["ьому", "ім"],
+        (Par::FemAdj, Cases::GEN) => &["ої"],
+        (Par::FemAdj | Par::FemAdjSoft, Cases::DAT | Cases::LOC) => &["ій"],
+        (Par::FemAdj, Cases::ACC) => &["у"],
+        (Par::FemAdj, Cases::INS) => &["ою"],
+        (Par::FemAdjSoft, Cases::GEN) => &["ьої"],
+        (Par::FemAdjSoft, Cases::ACC) => &["ю"],
+        (Par::FemAdjSoft, Cases::INS) => &["ьою"],
+        _ => return None,
+    };
+    let drop = if matches!(par, Par::AdjHard | Par::AdjSoft) {
+        2
+    } else {
+        1
+    };
+    Some((drop, ends))
+}
+
+fn masc_case_ends(e: &MascEndings, case: Cases) -> &'static [&'static str] {
+    match case {
+        Cases::GEN | Cases::ACC => e.gen,
+        Cases::DAT => e.dat,
+        Cases::INS => e.ins,
+        Cases::LOC => e.loc,
+        _ => e.voc,
+    }
+}
+
+fn in_ends(token: &str, stem: &str, ends: &[&str]) -> bool {
+    token
+        .strip_prefix(stem)
+        .is_some_and(|rest| ends.contains(&rest))
+}
+
+/// Whether `token` is the oblique `case` of `k` in a paradigm without stem changes — checked
+/// without allocating (the hot path of surname reduction).
+fn oblique_matches(k: &str, par: Par, case: Cases, token: &str) -> bool {
+    match par {
+        Par::Indecl => token == k,
+        Par::AdjHard | Par::AdjSoft | Par::FemAdj | Par::FemAdjSoft => match adj_ends(par, case) {
+            Some((drop, ends)) => in_ends(token, drop_chars(k, drop), ends),
+            None => token == k,
+        },
+        Par::Poss => in_ends(token, k, masc_case_ends(&M_POSS, case)),
+        Par::NounO => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_O, case)),
+        Par::NounJ => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_J, case)),
+        _ => parts_contain(&surname_parts(k, par, case), token),
     }
 }
 
@@ -827,7 +892,7 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
         return m;
     }
     for c in Cases::EACH {
-        if c != Cases::NOM && cases.contains(c) && parts_contain(&surname_parts(k, par, c), token) {
+        if c != Cases::NOM && cases.contains(c) && oblique_matches(k, par, c, token) {
             m = m.union(c);
         }
     }
@@ -836,6 +901,7 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
 
 /// Declines a surname (nominative, any capitalisation) for a person of `gender` into `case`
 /// (a single case; the first variant where several are correct: Трампові, not Трампу).
+/// With [`Gender::Unknown`] the gender is guessed from the shape (-ська, -ова, -іна: feminine).
 /// Double surnames decline in both parts; particles stay.
 pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String {
     let norm = normalize(nominative);
@@ -853,7 +919,14 @@ pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String 
                 out.push('-');
             }
             let k = lower(part);
-            let pars = paradigms_for(&k, gender);
+            // Unknown gender: feminine adjectival / possessive shapes are women's surnames.
+            let g = match gender {
+                Gender::Unknown if ends_any(&k, FEM_ADJ) && !k.ends_with("на") => Gender::Female,
+                Gender::Unknown if k.ends_with("ня") => Gender::Female,
+                Gender::Unknown => Gender::Male,
+                g => g,
+            };
+            let pars = paradigms_for(&k, g);
             let form = pars
                 .first()
                 .and_then(|&(p, _)| {
@@ -940,6 +1013,11 @@ fn stem_variants(stem: &str) -> Vec<(String, u8)> {
             let mut s: String = chars[..n - 2].iter().collect();
             s.push('є');
             s.push(last);
+            v.push((s, 0));
+        } else if prev == 'в' && last == 'ц' && n >= 4 && chars[n - 3] == 'е' {
+            // шевц → швець
+            let mut s: String = chars[..n - 3].iter().collect();
+            s.push_str("вец");
             v.push((s, 0));
         } else if prev == 'ь' && last == 'ц' {
             // подольц → подолець
@@ -1039,12 +1117,15 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
     }
     let mut p = 0;
     if n < 3 {
-        p -= 8;
+        p -= 2; // short East Asian syllables exist (Кім Чен Ин)
     }
     let (l, b) = (chars[n - 1], chars[n - 2]);
     let c3 = if n >= 3 { Some(chars[n - 3]) } else { None };
-    if l == 'ь' && is_consonant(b) && c3.is_some_and(is_consonant) {
-        p -= 15; // журавль, лубінць
+    if l == 'ь'
+        && is_consonant(b)
+        && c3.is_some_and(|c| is_consonant(c) && !((c == 'л' || c == 'р') && b == 'л'))
+    {
+        p -= 15; // журавль, лубінць (but Шарль, Голль)
     }
     if l == 'ь' && !is_consonant(b) {
         p -= 30;
@@ -1181,10 +1262,13 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
         s -= 3; // noun-type feminine surnames (Сорока) are rarer than masculine genitives
     }
     if alt {
-        // і restored in the last syllable (Кривоноса → Кривоніс): only for attested surnames.
-        // Frequency decides when both exist (Кривоноса → Кривонос 837 vs Кривоніс 3055).
+        // і restored in the last syllable: only for attested surnames, and frequency decides
+        // when both forms exist (Сокола → Сокол 471 over Сокіл 2268) — except for compounds
+        // with «ніс» (nose), whose Ukrainian form alternates: Кривоноса → Кривоніс.
         if listed.is_none() {
             s -= 3;
+        } else if nom.ends_with("ніс") && char_len(nom) > 4 {
+            s += 10;
         }
     }
     if common_ending(nom) {
@@ -1266,7 +1350,21 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                     continue;
                 }
                 seen.push(cand.clone());
-                for (par, g) in paradigms_for(&cand, gender) {
+                let masc: &[Par] = if gender != Gender::Female {
+                    masc_paradigms(&cand)
+                } else {
+                    &[]
+                };
+                let fem: &[Par] = if gender != Gender::Male {
+                    fem_paradigms(&cand)
+                } else {
+                    &[]
+                };
+                let pars = masc
+                    .iter()
+                    .map(|&p| (p, Gender::Male))
+                    .chain(fem.iter().map(|&p| (p, Gender::Female)));
+                for (par, g) in pars {
                     let m = matching_cases(&cand, par, cases, t);
                     if m.is_empty() {
                         continue;
@@ -1519,7 +1617,13 @@ fn tokenize(span: &str) -> Vec<Tok> {
             }
             let w = w.trim_end_matches('.');
             // Particles and any other lowercase word (та, з) stay as written.
-            if is_particle(w) || w.chars().next().is_some_and(char::is_lowercase) {
+            // Regnal numbers (Лев XIV) and words with digits too.
+            let numeral = w
+                .chars()
+                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+                || w.chars().any(|c| c.is_ascii_digit());
+            let lowercase = w.chars().next().is_some_and(char::is_lowercase) && !w.contains('-');
+            if numeral || is_particle(w) || lowercase {
                 toks.push(Tok::Particle(w.to_string()));
             } else {
                 toks.push(Tok::Word(w.to_string()));
@@ -1586,7 +1690,8 @@ fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gende
                         parts.push(recase(&n, w));
                         if first_word {
                             g = rg;
-                            if !rc.intersect(c).is_empty() {
+                            // An unchanged word tells nothing about the case (Кім Чен Ина).
+                            if n != k && !rc.intersect(c).is_empty() {
                                 c = rc.intersect(c);
                             }
                         }
@@ -1609,19 +1714,28 @@ fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gende
 /// narrows the possible cases when the context tells them (a preposition or role noun before
 /// the span); pass [`Cases::ALL`] when unknown.
 pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
+    canonicalize_with(span, case_hint, Gender::Unknown)
+}
+
+/// [`canonicalize`] with a gender known from the context (a predicate «заявила», a role noun
+/// «речниця», the registry): it decides ambiguous endings («Іванова заявила» → Іванова,
+/// «Іванова» after «заступника» → Іванов). A patronymic in the span overrides it; a hint that
+/// no reading of the span supports is ignored.
+pub fn canonicalize_with(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
     // Names recur: memoise per thread (bounded).
     thread_local! {
-        static CACHE: RefCell<HashMap<(String, u8), Canonical>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<(String, u8, Gender), Canonical>> =
+            RefCell::new(HashMap::new());
     }
     const CACHE_MAX: usize = 50_000;
     if span.len() > 200 {
-        return canonicalize_uncached(span, case_hint);
+        return canonicalize_uncached(span, case_hint, gender_hint);
     }
-    let key = (span.to_string(), case_hint.0);
+    let key = (span.to_string(), case_hint.0, gender_hint);
     if let Some(c) = CACHE.with(|m| m.borrow().get(&key).cloned()) {
         return c;
     }
-    let c = canonicalize_uncached(span, case_hint);
+    let c = canonicalize_uncached(span, case_hint, gender_hint);
     CACHE.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= CACHE_MAX {
@@ -1632,7 +1746,7 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
     c
 }
 
-fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
+fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
     // Bound the work on hostile input: a name span is short.
     let span: String = span.chars().take(300).collect();
     let norm = normalize(&span);
@@ -1657,7 +1771,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
         let ws: Vec<String> = toks
             .iter()
             .filter_map(|t| match t {
-                Tok::Word(w) => Some(strip_possessive(w).to_string()),
+                Tok::Word(w) => Some(title_if_caps(strip_possessive(w))),
                 Tok::Particle(p) => Some(p.clone()),
                 Tok::Initial => None,
             })
@@ -1686,20 +1800,43 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
 
     // Single word: a given name alone, or a surname.
     if words.len() == 1 {
-        let k = &wkeys[0];
         let given_ok = !readings[0].is_empty()
             && !has_initial
             && readings[0]
                 .iter()
                 .any(|r| !names::is_given_also_surname(&r.nominative));
         if given_ok {
-            if let Some(r) = best_given(&readings[0], hint) {
-                return canonical_from(Some(r.nominative.clone()), None, r.gender);
+            let fitting: Vec<GivenForm> = readings[0]
+                .iter()
+                .filter(|r| r.gender == gender_hint)
+                .cloned()
+                .collect();
+            let pool = if fitting.is_empty() {
+                &readings[0]
+            } else {
+                &fitting
+            };
+            if let Some(r) = best_given(pool, hint) {
+                // Words kept as written after the name (Лев XIV).
+                let mut name = r.nominative.clone();
+                for t in &toks[word_idx[0] + 1..] {
+                    if let Tok::Particle(p) = t {
+                        name.push(' ');
+                        name.push_str(p);
+                    }
+                }
+                return canonical_from(Some(name), None, r.gender);
             }
         }
         let surname_toks: Vec<&Tok> = toks.iter().filter(|t| *t != &Tok::Initial).collect();
-        let (s, g, _, _) = reduce_surname(&surname_toks, Gender::Unknown, hint);
-        let _ = k;
+        let (s, g, _, score) = reduce_surname(&surname_toks, gender_hint, hint);
+        if gender_hint != Gender::Unknown {
+            // A hint that only a far-fetched reading fits (Зеленського for a woman) is ignored.
+            let (su, gu, _, score_u) = reduce_surname(&surname_toks, Gender::Unknown, hint);
+            if gu != gender_hint && score_u - score >= 10 {
+                return canonical_from(None, Some(su), gu);
+            }
+        }
         return canonical_from(None, Some(s), g);
     }
 
@@ -1708,11 +1845,22 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
     let patr_at = |i: usize| -> Option<(Gender, Cases)> {
         wkeys.get(i).and_then(|k| patronymic_key(k, false))
     };
+    // Both words given names (Бойко Олександр): the common given name is the given name.
+    let common = |rs: &[GivenForm]| {
+        rs.iter()
+            .any(|r| names::is_common_given_key(&names::key(&r.nominative)))
+    };
     let surname_first = (!readings[1].is_empty() && readings[0].is_empty())
         || (words.len() >= 3
             && !readings[1].is_empty()
             && patr_at(2).is_some()
-            && patr_at(1).is_none());
+            && patr_at(1).is_none())
+        || (!readings[0].is_empty()
+            && common(&readings[1])
+            && !common(&readings[0])
+            && readings[0]
+                .iter()
+                .any(|r| names::is_given_also_surname(&r.nominative)));
     let (given_w, patr_w): (Option<usize>, Option<usize>) = if surname_first {
         (
             Some(1),
@@ -1746,7 +1894,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
             .collect()
     };
     let mut cases = hint;
-    let mut patr_gender = Gender::Unknown;
+    let mut patr_gender = gender_hint;
     if let Some((g, c)) = patr_w.and_then(patr_at) {
         if !c.intersect(cases).is_empty() {
             cases = c.intersect(cases);
@@ -1754,11 +1902,14 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
         patr_gender = g;
     }
     let gi = given_w.unwrap_or(0);
-    let given_readings: Vec<GivenForm> = readings[gi]
+    let mut given_readings: Vec<GivenForm> = readings[gi]
         .iter()
         .filter(|r| patr_gender == Gender::Unknown || r.gender == patr_gender)
         .cloned()
         .collect();
+    if given_readings.is_empty() {
+        given_readings = readings[gi].clone();
+    }
     if surname_tok_range.is_empty() {
         // «Володимир Олександрович»: a given name and a patronymic only.
         let r = best_given(&readings[gi], cases);
@@ -1780,8 +1931,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
             c = r.cases;
             penalty -= 5;
         }
-        let (s, g, sc, score) = reduce_surname(&surname_tok_range, r.gender, c);
-        let _ = sc;
+        let (s, g, _, score) = reduce_surname(&surname_tok_range, r.gender, c);
         let total = score + penalty;
         let cand = canonical_from(
             Some(r.nominative.clone()),
@@ -1852,8 +2002,14 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
             if gender == Gender::Male {
                 score += 2;
             }
-            if names::is_common_given(&cand) {
+            if names::is_common_given_key(&cand) {
                 score += 5;
+            }
+            // Masculine names on -а/-я and feminine consonant-final names are few, and
+            // listed in the gazetteer.
+            let vowel_a = matches!(last_char(&cand), Some('а' | 'я'));
+            if (gender == Gender::Male) == vowel_a {
+                score -= 3;
             }
             if tail.is_empty() || *tail == "а" {
                 score += 1; // Єлізаветі → Єлізавета rather than «Єлізаветя»
@@ -1869,7 +2025,7 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
 /// Whether the word after a given name is its patronymic: the genders agree, and in a
 /// two-word span the word is not a frequent surname (Олексія Богдановича: a surname).
 fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool {
-    let Some((g, c)) = patronymic_key(k, false) else {
+    let Some((g, c)) = patronymic_key(k, false).or_else(|| patronymic_key(k, n_words >= 3)) else {
         return false;
     };
     if !given.iter().any(|r| r.gender == g && r.cases.intersects(c)) {
@@ -1891,7 +2047,7 @@ fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool 
 fn given_prior(r: &GivenForm, token_key: &str, both_genders: bool) -> i32 {
     let k = names::key(&r.nominative);
     let mut p = 0;
-    if names::is_common_given(&k) {
+    if names::is_common_given_key(&k) {
         p += 5;
     }
     if both_genders && r.gender == Gender::Male {
@@ -1908,9 +2064,116 @@ fn best_given(readings: &[GivenForm], cases: Cases) -> Option<&GivenForm> {
         let c = r.cases.intersect(cases);
         (
             !c.is_empty(),
-            names::is_common_given(&names::key(&r.nominative)),
+            names::is_common_given_key(&names::key(&r.nominative)),
             c.contains(Cases::NOM),
             r.gender == Gender::Male && c.intersects(Cases(2 | 8)),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(normalize("Дем'яненко"), "Демʼяненко");
+        assert_eq!(normalize("Дем’яненко"), "Демʼяненко");
+        assert_eq!(normalize("Косач–Квітка"), "Косач-Квітка");
+        // Latin look-alikes inside a Cyrillic word; a Latin word stays Latin.
+        assert_eq!(normalize("Зеленcький"), "Зеленський");
+        assert_eq!(normalize("Zelensky"), "Zelensky");
+        // decomposed й and a stress mark
+        assert_eq!(normalize("Андріи\u{0306}"), "Андрій");
+        assert_eq!(normalize("Ма\u{0301}рко"), "Марко");
+    }
+
+    #[test]
+    fn recasing() {
+        assert_eq!(recase("зеленський", "ЗЕЛЕНСЬКОГО"), "Зеленський");
+        assert_eq!(recase("маккейн", "МакКейна"), "МакКейн");
+        assert_eq!(recase("косач-квітка", "КОСАЧ-КВІТКИ"), "Косач-Квітка");
+        assert_eq!(recase("аль-асад", "аль-Асада"), "аль-Асад");
+    }
+
+    #[test]
+    fn tokens() {
+        let t = tokenize("В.Ф. Януковича");
+        assert_eq!(
+            t,
+            vec![Tok::Initial, Tok::Initial, Tok::Word("Януковича".into())]
+        );
+        let t = tokenize("«Жаком Лангладом де Монгро»,");
+        assert_eq!(
+            t,
+            vec![
+                Tok::Word("Жаком".into()),
+                Tok::Word("Лангладом".into()),
+                Tok::Particle("де".into()),
+                Tok::Word("Монгро".into()),
+            ]
+        );
+        assert!(tokenize("--- ...").is_empty());
+    }
+
+    #[test]
+    fn paradigm_choice() {
+        assert_eq!(masc_paradigms("буданов"), &[Par::Poss, Par::Hard]);
+        assert_eq!(masc_paradigms("зеленський"), &[Par::AdjHard]);
+        assert_eq!(masc_paradigms("рубіо"), &[Par::Indecl]);
+        assert_eq!(masc_paradigms("бряних"), &[Par::Indecl]);
+        assert_eq!(fem_paradigms("меркель"), &[Par::Indecl]);
+        assert_eq!(fem_paradigms("зеленська")[0], Par::FemAdj);
+        assert!(noun_stems("лубінец").iter().any(|s| s == "лубінц"));
+        assert!(noun_stems("заєц").iter().any(|s| s == "зайц"));
+        assert!(noun_stems("моток").iter().any(|s| s == "мотк"));
+        assert!(noun_stems("кривоніс").iter().any(|s| s == "кривонос"));
+    }
+
+    #[test]
+    fn surname_reduction() {
+        let g = Gender::Male;
+        assert_eq!(surname_nominative("Будановим", g, Cases::ALL), "Буданов");
+        assert_eq!(surname_nominative("Байденом", g, Cases::ALL), "Байден");
+        assert_eq!(surname_nominative("Сибізі", g, Cases::ALL), "Сибіга");
+        assert_eq!(surname_nominative("Лубінця", g, Cases::ALL), "Лубінець");
+        assert_eq!(surname_nominative("Кравця", g, Cases::ALL), "Кравець");
+        assert_eq!(surname_nominative("Мерца", g, Cases::ALL), "Мерц");
+        assert_eq!(
+            surname_nominative("ЗЕЛЕНСЬКОГО", g, Cases::ALL),
+            "Зеленський"
+        );
+        let f = Gender::Female;
+        assert_eq!(
+            surname_nominative("Стефанішиної", f, Cases::ALL),
+            "Стефанішина"
+        );
+        assert_eq!(
+            surname_nominative("Свириденко", f, Cases::GEN),
+            "Свириденко"
+        );
+        assert_eq!(
+            surname_nominative("Зеленської", Gender::Unknown, Cases::ALL),
+            "Зеленська"
+        );
+        // gender never crosses: a woman's -ова is not a man's genitive
+        assert_eq!(surname_nominative("Іванова", f, Cases::ALL), "Іванова");
+        assert_eq!(surname_nominative("Іванова", g, Cases::GEN), "Іванов");
+    }
+
+    #[test]
+    fn spans() {
+        let c = canonicalize("Зеленський Володимир Олександрович", Cases::ALL);
+        assert_eq!(c.given.as_deref(), Some("Володимир"));
+        assert_eq!(c.surname.as_deref(), Some("Зеленський"));
+        assert_eq!(c.gender, Gender::Male);
+        let c = canonicalize("Жаком Лангладом де Монгро", Cases::ALL);
+        assert_eq!(c.surname.as_deref(), Some("Ланглад де Монгро"));
+        let c = canonicalize("В. Ф. Януковича", Cases::ALL);
+        assert_eq!(c.given, None);
+        assert_eq!(c.full, "Янукович");
+        let c = canonicalize("Світлана", Cases::ALL);
+        assert_eq!((c.given.as_deref(), c.surname), (Some("Світлана"), None));
+        assert_eq!(canonicalize("", Cases::ALL).full, "");
+    }
 }

@@ -10,6 +10,7 @@
 //! normalise their argument the same way, so callers may pass text as written.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::morph::{self, Cases};
@@ -24,6 +25,11 @@ const FOREIGN_FEMALE: &str = include_str!("../../data/names/foreign-given-female
 const SURNAMES_TOP: &str = include_str!("../../data/names/uk-surnames-top5000.txt");
 const SURNAMES_ALL: &str = include_str!("../../data/names/uk-surnames-all.txt");
 const GIVEN_ALSO_SURNAME: &str = include_str!("../../data/names/given-also-common-surname.txt");
+
+/// Everyday short forms of given names, used as names in the press and in quotes (compiled for
+/// this project from general knowledge; not in the extracted lists).
+const DIMINUTIVES_MALE: &str = "Саша\nЖеня\nСашко\nТоля\nФедя\nВаня\nВася\nПетя\nКоля\nМиша\nДіма\nВова\nЛьоня\nГриць\nПетрусь\nЮрко";
+const DIMINUTIVES_FEMALE: &str = "Саша\nЖеня\nВаля\nГаля\nЮля\nТаня\nОля\nКатя\nМаша\nНаташа\nЛіза\nДаша\nІра\nЛєна\nЛюда\nЛюба\nНадя\nЗіна\nМаруся\nГанна\nОксанка\nНаталка\nСвітланка";
 
 /// Number of entries in the strong (top) surname list.
 pub const TOP_SURNAMES: u32 = 5000;
@@ -41,14 +47,40 @@ pub struct GivenEntry {
     pub foreign: bool,
 }
 
+/// FNV-1a: a fast hash for the short string keys of the gazetteer (no untrusted-key DoS concern:
+/// the keys are the embedded lists; lookups only read).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A HashMap with the [`Fnv`] hasher.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 struct Data {
     given: Vec<GivenEntry>,
     /// lowercase nominative → entry indices
-    given_nom: HashMap<String, Vec<u32>>,
+    given_nom: FastMap<String, Vec<u32>>,
     /// lowercase inflected form → (entry index, cases)
-    forms: HashMap<String, Vec<(u32, Cases)>>,
+    forms: FastMap<String, Vec<(u32, Cases)>>,
     /// lowercase surname → rank (top list order first, then the full list)
-    surnames: HashMap<String, u32>,
+    surnames: FastMap<String, u32>,
     given_also_surname: HashSet<String>,
 }
 
@@ -59,6 +91,10 @@ pub(crate) fn key(s: &str) -> String {
         match c {
             '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BC}' => out.push('\u{02BC}'),
             '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push('-'),
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'Є' | 'І' | 'Ї' | 'Ё' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+            'Ґ' => out.push('ґ'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             _ => out.extend(c.to_lowercase()),
         }
     }
@@ -79,7 +115,7 @@ fn data() -> &'static Data {
 
 fn build() -> Data {
     let mut given: Vec<GivenEntry> = Vec::with_capacity(1600);
-    let mut given_nom: HashMap<String, Vec<u32>> = HashMap::with_capacity(1600);
+    let mut given_nom: FastMap<String, Vec<u32>> = FastMap::default();
     let lists: [(&str, Gender, bool); 6] = [
         (UK_MALE, Gender::Male, false),
         (UK_MALE_EXTRA, Gender::Male, false),
@@ -88,7 +124,10 @@ fn build() -> Data {
         (FOREIGN_MALE, Gender::Male, true),
         (FOREIGN_FEMALE, Gender::Female, true),
     ];
-    for (text, gender, foreign) in lists {
+    for (text, gender, foreign) in lists.into_iter().chain([
+        (DIMINUTIVES_MALE, Gender::Male, false),
+        (DIMINUTIVES_FEMALE, Gender::Female, false),
+    ]) {
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() {
@@ -114,7 +153,8 @@ fn build() -> Data {
             });
         }
     }
-    let mut forms: HashMap<String, Vec<(u32, Cases)>> = HashMap::with_capacity(given.len() * 10);
+    let mut forms: FastMap<String, Vec<(u32, Cases)>> = FastMap::default();
+    forms.reserve(given.len() * 12);
     for (i, e) in given.iter().enumerate() {
         let k = key(&e.nominative);
         for (form, cases) in morph::given_forms(&k, e.gender, e.indeclinable) {
@@ -125,7 +165,8 @@ fn build() -> Data {
             }
         }
     }
-    let mut surnames: HashMap<String, u32> = HashMap::with_capacity(110_000);
+    let mut surnames: FastMap<String, u32> = FastMap::default();
+    surnames.reserve(110_000);
     for (rank, line) in SURNAMES_TOP.lines().enumerate() {
         if !line.trim().is_empty() {
             surnames.entry(key(line)).or_insert(rank as u32);
@@ -321,17 +362,22 @@ const COMMON_GIVEN: &[&str] = &[
 ];
 
 /// Whether a lowercase nominative key is a common given name (see [`COMMON_GIVEN`]).
-pub fn is_common_given(nom_key: &str) -> bool {
+pub(crate) fn is_common_given_key(nom_key: &str) -> bool {
     COMMON_GIVEN.contains(&nom_key)
 }
 
+/// Whether `nominative` is a given name common in Ukraine today (a prior between homographs).
+pub fn is_common_given(nominative: &str) -> bool {
+    is_common_given_key(&key(nominative))
+}
+
 /// The given-name entry with index `i` (as found in [`given_form_readings`]).
-pub fn given_entry(i: u32) -> Option<&'static GivenEntry> {
+pub(crate) fn given_entry(i: u32) -> Option<&'static GivenEntry> {
     data().given.get(i as usize)
 }
 
 /// Readings of a lowercase, normalised form (see [`key`]): (entry index, cases).
-pub fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
+pub(crate) fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
     data()
         .forms
         .get(form_key)
@@ -340,7 +386,7 @@ pub fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
 }
 
 /// Entries whose nominative is the lowercase, normalised `nom_key`.
-pub fn given_nominative_entries(nom_key: &str) -> &'static [u32] {
+pub(crate) fn given_nominative_entries(nom_key: &str) -> &'static [u32] {
     data()
         .given_nom
         .get(nom_key)
@@ -400,6 +446,10 @@ mod tests {
         assert_eq!(surname_rank("Мельник"), Some(0));
         assert!(!is_known_surname("Ыыыы"));
         assert!(is_given_also_surname("Бойко"));
+        assert!(is_given_nominative("Юля"));
+        assert!(is_given_name_form("Юлею"));
+        assert!(is_common_given("Олена"));
+        assert!(!is_common_given("Світлан"));
         assert!(!is_given_also_surname("Олена"));
     }
 

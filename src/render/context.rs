@@ -5,8 +5,9 @@
 //! built once; page contexts borrow from it, so no page copies the model. Links are paths from
 //! the site root to a file; templates prefix them with the page's `root`.
 
+use super::labels::{self, Labels};
 use super::links::{index_of, root_prefix};
-use crate::date::{Date, MONTHS_NOMINATIVE};
+use crate::date::{Date, MONTHS_EN, MONTHS_NOMINATIVE};
 use crate::site::{paginate, Site};
 use serde::Serialize;
 
@@ -58,16 +59,24 @@ pub struct Page {
     /// Prefix from this page back to the site root (`../../`); the base URL on the 404 page.
     pub root: String,
     /// The absolute URL of the page.
-    pub canonical: String,
+    /// The absolute URL of the page; none when `base_url` is not absolute (the default `/`),
+    /// since a canonical link must name a full URL.
+    pub canonical: Option<String>,
     /// The site feed's link from the root (`atom.xml`).
     pub feed: String,
+    /// Interface words in the site's language (see `src/render/labels.rs`).
+    pub t: &'static Labels,
 }
 
 /// Built once per render: the model plus cards and chips.
 pub struct Shared<'a> {
     pub site: &'a Site,
+    /// The site's language (`uk` or `en`): interface words and dates outside articles.
+    pub lang: String,
     /// `base_url` with one trailing slash.
     pub base: String,
+    /// True when `base` is an absolute URL (`https://…`).
+    pub absolute: bool,
     pub cards: Vec<Card>,
     pub chips: Vec<Chip>,
 }
@@ -88,22 +97,29 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// «Січень 2026».
-pub fn month_title(year: i32, month: u32) -> String {
-    let name = MONTHS_NOMINATIVE
-        .get(month.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("");
-    format!("{} {year}", capitalise(name))
+/// «Січень 2026» («January 2026» when `lang` is `en`).
+pub fn month_title(year: i32, month: u32, lang: &str) -> String {
+    format!("{} {year}", month_name(month, lang))
 }
 
-fn month_name(month: u32) -> String {
+/// «Січень» («January» when `lang` is `en`).
+pub fn month_name(month: u32, lang: &str) -> String {
+    let names = if lang == "en" {
+        &MONTHS_EN
+    } else {
+        &MONTHS_NOMINATIVE
+    };
     capitalise(
-        MONTHS_NOMINATIVE
+        names
             .get(month.saturating_sub(1) as usize)
             .copied()
             .unwrap_or(""),
     )
+}
+
+/// Day of the week, Monday = 0 … Sunday = 6 (1970-01-01 was a Thursday).
+pub fn weekday(d: &Date) -> usize {
+    (d.days_since_epoch() + 3).rem_euclid(7) as usize
 }
 
 /// Folder of a day page.
@@ -156,7 +172,9 @@ impl<'a> Shared<'a> {
             .collect();
         Shared {
             site,
+            lang: site.config.language.clone(),
             base: site.config.base_url(),
+            absolute: site.config.base_url().contains("://"),
             cards,
             chips,
         }
@@ -168,17 +186,31 @@ impl<'a> Shared<'a> {
             lang: self.site.config.language.clone(),
             title,
             root: root_prefix(&dir),
-            canonical: format!("{}{dir}", self.base),
+            canonical: self.absolute.then(|| format!("{}{dir}", self.base)),
             dir,
             feed: "atom.xml".into(),
+            t: labels::for_language(&self.lang),
         }
+    }
+
+    /// A date in the site's language.
+    fn date(&self, d: &Date) -> String {
+        date_text(d, &self.lang)
+    }
+
+    fn month_title(&self, year: i32, month: u32) -> String {
+        month_title(year, month, &self.lang)
+    }
+
+    fn month_name(&self, month: u32) -> String {
+        month_name(month, &self.lang)
     }
 
     fn day_block(&self, di: usize) -> DayBlock<'_> {
         let d = &self.site.days[di];
         DayBlock {
             date: d.date.iso(),
-            date_text: d.date.format_uk(),
+            date_text: self.date(&d.date),
             url: index_of(&day_dir(&d.date)),
             count: d.articles.len(),
             articles: d.articles.iter().map(|&i| &self.cards[i]).collect(),
@@ -188,7 +220,7 @@ impl<'a> Shared<'a> {
     fn day_link(&self, di: usize) -> Link {
         let d = &self.site.days[di].date;
         Link {
-            name: d.format_uk(),
+            name: self.date(d),
             url: index_of(&day_dir(d)),
         }
     }
@@ -196,7 +228,7 @@ impl<'a> Shared<'a> {
     fn month_link(&self, mi: usize) -> Link {
         let m = &self.site.months[mi];
         Link {
-            name: month_title(m.year, m.month),
+            name: self.month_title(m.year, m.month),
             url: index_of(&month_dir(m.year, m.month)),
         }
     }
@@ -214,7 +246,7 @@ impl<'a> Shared<'a> {
         let y = &self.site.years[yi];
         let mut cells: Vec<MonthCell> = (1..=12)
             .map(|m| MonthCell {
-                name: month_name(m),
+                name: self.month_name(m),
                 url: None,
                 count: 0,
                 width: 0,
@@ -309,11 +341,11 @@ pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
                 url: index_of(&year_dir(d.year)),
             },
             Link {
-                name: month_name(d.month),
+                name: sh.month_name(d.month),
                 url: index_of(&month_dir(d.year, d.month)),
             },
             Link {
-                name: d.format_uk(),
+                name: sh.date(d),
                 url: index_of(&day_dir(d)),
             },
         ],
@@ -339,12 +371,12 @@ pub struct DayCtx<'a> {
 pub fn day<'s>(sh: &'s Shared, di: usize) -> DayCtx<'s> {
     let d = sh.site.days[di].date;
     DayCtx {
-        page: sh.page(day_dir(&d), d.format_uk()),
+        page: sh.page(day_dir(&d), sh.date(&d)),
         day: sh.day_block(di),
         older: (di + 1 < sh.site.days.len()).then(|| sh.day_link(di + 1)),
         newer: di.checked_sub(1).map(|j| sh.day_link(j)),
         month: Link {
-            name: month_title(d.year, d.month),
+            name: sh.month_title(d.year, d.month),
             url: index_of(&month_dir(d.year, d.month)),
         },
     }
@@ -387,7 +419,7 @@ pub fn month<'s>(sh: &'s Shared, mi: usize) -> MonthCtx<'s> {
     }
     let days_in = crate::date::days_in_month(m.year, m.month);
     let offset = Date::new(m.year, m.month, 1)
-        .map(|d| (d.days_since_epoch() + 3).rem_euclid(7) as usize)
+        .map(|d| weekday(&d))
         .unwrap_or(0);
     let mut cells: Vec<Cell> = (0..offset)
         .map(|_| Cell {
@@ -425,10 +457,10 @@ pub fn month<'s>(sh: &'s Shared, mi: usize) -> MonthCtx<'s> {
         .position(|y| y.year == m.year)
         .unwrap_or(0);
     MonthCtx {
-        page: sh.page(month_dir(m.year, m.month), month_title(m.year, m.month)),
-        name: month_title(m.year, m.month),
+        page: sh.page(month_dir(m.year, m.month), sh.month_title(m.year, m.month)),
+        name: sh.month_title(m.year, m.month),
         count: m.count,
-        weekdays: vec!["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Нд"],
+        weekdays: labels::for_language(&sh.lang).weekdays.to_vec(),
         weeks,
         days: m.days.iter().map(|&di| sh.day_block(di)).collect(),
         older: (mi + 1 < sh.site.months.len()).then(|| sh.month_link(mi + 1)),
@@ -491,7 +523,10 @@ pub struct ArchiveCtx {
 
 pub fn archive(sh: &Shared) -> ArchiveCtx {
     ArchiveCtx {
-        page: sh.page("archive/".into(), "Архів".into()),
+        page: sh.page(
+            "archive/".into(),
+            labels::for_language(&sh.lang).archive.into(),
+        ),
         years: sh
             .site
             .years
@@ -541,7 +576,10 @@ pub fn people<'s>(sh: &'s Shared) -> PeopleCtx<'s> {
         }
     }
     PeopleCtx {
-        page: sh.page("people/".into(), "Люди".into()),
+        page: sh.page(
+            "people/".into(),
+            labels::for_language(&sh.lang).people.into(),
+        ),
         count: sh.site.people.len(),
         letters,
     }
@@ -615,7 +653,12 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
     let title = if n == 0 {
         p.name.clone()
     } else {
-        format!("{} — сторінка {}", p.name, n + 1)
+        format!(
+            "{} — {} {}",
+            p.name,
+            labels::for_language(&sh.lang).page,
+            n + 1
+        )
     };
     PersonCtx {
         page: sh.page(person_page_dir(&p.url, n), title),
@@ -627,15 +670,15 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
                 .role
                 .as_ref()
                 .and_then(|r| r.date.as_ref())
-                .map(Date::format_uk),
+                .map(|d| sh.date(d)),
             count: p.articles.len(),
             mentions: p.mentions,
             first: (!p.articles.is_empty()).then(|| Link {
-                name: p.first.format_uk(),
+                name: sh.date(&p.first),
                 url: index_of(&day_dir(&p.first)),
             }),
             last: (!p.articles.is_empty()).then(|| Link {
-                name: p.last.format_uk(),
+                name: sh.date(&p.last),
                 url: index_of(&day_dir(&p.last)),
             }),
             feed: format!("{}atom.xml", p.url),
@@ -643,7 +686,7 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
                 .months
                 .iter()
                 .map(|m| Bar {
-                    label: month_title(m.year, m.month),
+                    label: sh.month_title(m.year, m.month),
                     url: index_of(&month_dir(m.year, m.month)),
                     count: m.count,
                     width: (m.count * 100 / max).max(1),
@@ -825,9 +868,12 @@ pub struct NotFoundCtx {
 }
 
 pub fn not_found(sh: &Shared) -> NotFoundCtx {
-    let mut page = sh.page(String::new(), "Сторінку не знайдено".into());
+    let mut page = sh.page(
+        String::new(),
+        labels::for_language(&sh.lang).not_found.into(),
+    );
     page.root = sh.base.clone();
-    page.canonical = format!("{}404.html", sh.base);
+    page.canonical = sh.absolute.then(|| format!("{}404.html", sh.base));
     NotFoundCtx { page }
 }
 
@@ -837,9 +883,19 @@ mod tests {
 
     #[test]
     fn month_titles_and_folders() {
-        assert_eq!(month_title(2026, 1), "Січень 2026");
+        assert_eq!(month_title(2026, 1, "uk"), "Січень 2026");
+        assert_eq!(month_title(2026, 3, "en"), "March 2026");
         assert_eq!(day_dir(&Date::new(2026, 1, 7).unwrap()), "2026/01/07/");
         assert_eq!(person_page_dir("people/a/", 0), "people/a/");
         assert_eq!(person_page_dir("people/a/", 2), "people/a/page/3/");
+    }
+
+    #[test]
+    fn weekdays_start_on_monday() {
+        let d = |y, m, d| Date::new(y, m, d).unwrap();
+        assert_eq!(weekday(&d(2026, 1, 1)), 3); // Thursday
+        assert_eq!(weekday(&d(2026, 2, 1)), 6); // Sunday
+        assert_eq!(weekday(&d(2026, 6, 1)), 0); // Monday
+        assert_eq!(weekday(&d(1969, 12, 31)), 2); // Wednesday
     }
 }

@@ -9,8 +9,26 @@
 //! Templates get plain serialisable contexts ([`context`]); every string is escaped by Tera's
 //! autoescape (on for `.html` and `.xml`) except an article's body HTML. Links in contexts are
 //! paths from the site root; each page has a `root` prefix to make them relative ([`links`]).
+//! Interface words come in the site's language ([`labels`]).
+//!
+//! | output | template |
+//! |---|---|
+//! | `index.html` (digest of the latest `home_days` days) | `index.html` |
+//! | `YYYY/MM/DD/<slug>/index.html` | `article.html` or the article's `template` |
+//! | `YYYY/MM/DD/index.html`, `YYYY/MM/index.html`, `YYYY/index.html` | `day.html`, `month.html`, `year.html` |
+//! | `archive/index.html` | `archive.html` |
+//! | `people/index.html` | `people.html` |
+//! | `people/<slug>/index.html`, `people/<slug>/page/N/index.html` | `person.html` |
+//! | `atom.xml`, `people/<slug>/atom.xml` | `atom.xml` |
+//! | `sitemap.xml`, `404.html` | `sitemap.xml`, `404.html` |
+//! | `style.css` | copied from `templates/style.css` |
+//!
+//! `base.html` is the layout the HTML templates extend and `card.html` the article card they
+//! include. Nothing depends on the clock or the environment (`get_env` is disabled), and the
+//! files come back sorted by path, so the same input gives the same bytes.
 
 pub mod context;
+pub mod labels;
 pub mod links;
 
 use crate::site::{Site, SiteError};
@@ -200,6 +218,11 @@ impl Templates {
                     }
                     continue;
                 }
+                // Only .html and .xml files are templates; other files (notes, images) are
+                // not this folder's business.
+                if !(name.ends_with(".html") || name.ends_with(".xml")) {
+                    continue;
+                }
                 match std::fs::read_to_string(path) {
                     Ok(t) => {
                         sources.insert(name.clone(), path.to_path_buf());
@@ -290,6 +313,12 @@ impl Templates {
     }
 }
 
+/// How many failing pages are reported per template file.
+const ERRORS_PER_TEMPLATE: usize = 3;
+
+/// About how many bytes a card takes on a page (for pre-sizing buffers).
+const CARD_BYTES: usize = 3 << 10;
+
 /// One output file to produce.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -354,10 +383,30 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec
         .map(|&job| render_job(job, &shared, templates))
         .collect();
     let mut files = Vec::with_capacity(results.len());
+    // A broken template fails every page it renders: report a few pages per template file.
+    let mut per_file: std::collections::BTreeMap<PathBuf, (usize, Vec<SiteError>)> =
+        std::collections::BTreeMap::new();
     for r in results {
         match r {
             Ok(f) => files.push(f),
-            Err(e) => errors.push(e),
+            Err(e) => {
+                let entry = per_file.entry(e.file.clone()).or_default();
+                entry.0 += 1;
+                if entry.1.len() < ERRORS_PER_TEMPLATE {
+                    entry.1.push(e);
+                }
+            }
+        }
+    }
+    for (file, (count, shown)) in per_file {
+        let more = count - shown.len();
+        errors.extend(shown);
+        if more > 0 {
+            errors.push(SiteError {
+                file,
+                line: None,
+                message: format!("… and {more} more page(s) fail in this template"),
+            });
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -402,11 +451,13 @@ fn render_job(job: Job, sh: &Shared, t: &Templates) -> Result<OutputFile, SiteEr
         }
         Job::Day(i) => {
             let ctx = c::day(sh, i);
-            t.page("day.html", links::index_of(&ctx.page.dir), &ctx, 16 << 10)
+            let hint = (8 << 10) + ctx.day.count * CARD_BYTES;
+            t.page("day.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::Month(i) => {
             let ctx = c::month(sh, i);
-            t.page("month.html", links::index_of(&ctx.page.dir), &ctx, 32 << 10)
+            let hint = (16 << 10) + ctx.count * CARD_BYTES;
+            t.page("month.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::Year(i) => {
             let ctx = c::year(sh, i);
@@ -423,21 +474,13 @@ fn render_job(job: Job, sh: &Shared, t: &Templates) -> Result<OutputFile, SiteEr
         }
         Job::People => {
             let ctx = c::people(sh);
-            t.page(
-                "people.html",
-                links::index_of(&ctx.page.dir),
-                &ctx,
-                64 << 10,
-            )
+            let hint = (8 << 10) + ctx.count * 128;
+            t.page("people.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::Person(i, n) => {
             let ctx = c::person(sh, i, n);
-            t.page(
-                "person.html",
-                links::index_of(&ctx.page.dir),
-                &ctx,
-                16 << 10,
-            )
+            let hint = (12 << 10) + ctx.articles.len() * CARD_BYTES;
+            t.page("person.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::PersonFeed(i) => {
             let ctx = c::person_feed(sh, i);

@@ -14,6 +14,7 @@ use icu_collator::{Collator, CollatorBorrowed};
 use icu_locale::locale;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
 
 fn collator() -> Option<&'static CollatorBorrowed<'static>> {
     static COLLATOR: OnceLock<Option<CollatorBorrowed<'static>>> = OnceLock::new();
@@ -82,9 +83,18 @@ impl IndexKey {
     }
 
     /// The letter the key is grouped under: the surname's first letter in upper case, or `#`.
+    /// Latin letters lose their diacritics (É is listed under E, as the collator orders it);
+    /// Cyrillic letters keep theirs (Й, Ї and Ґ are letters of their own).
     pub fn letter(&self) -> String {
         match self.surname.chars().find(|c| c.is_alphanumeric()) {
-            Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+            Some(c) if c.is_alphabetic() => {
+                let base = if ('\u{400}'..='\u{52f}').contains(&c) {
+                    c
+                } else {
+                    std::iter::once(c).nfd().next().unwrap_or(c)
+                };
+                base.to_uppercase().collect()
+            }
             _ => "#".to_string(),
         }
     }
@@ -148,6 +158,10 @@ mod tests {
         assert_eq!(IndexKey::of("Ґалаґан").letter(), "Ґ");
         assert_eq!(IndexKey::of("«Іван»").letter(), "І");
         assert_eq!(IndexKey::of("123").letter(), "#");
+        assert_eq!(IndexKey::of("Émile Zola").letter(), "Z");
+        assert_eq!(IndexKey::of("Élan").letter(), "E");
+        assert_eq!(IndexKey::of("Йосип Їжак").letter(), "Ї");
+        assert_eq!(IndexKey::of("Йосипенко").letter(), "Й");
     }
 
     #[test]

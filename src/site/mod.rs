@@ -37,7 +37,8 @@ pub const RELATED_MAX: usize = 5;
 /// How far (in a person's article list) related articles are looked for, each way.
 const RELATED_WINDOW: usize = 30;
 
-/// An error found while loading the site, with its file and line.
+/// An error found while loading or rendering the site, with its file (the site root joined
+/// with the file's path) and line.
 #[derive(Debug, Clone)]
 pub struct SiteError {
     pub file: PathBuf,
@@ -176,12 +177,12 @@ struct Parsed {
 fn read_article(root: &Path, path: &Path, allow_html: bool) -> Result<Parsed, SiteError> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let text = std::fs::read_to_string(path).map_err(|e| SiteError {
-        file: rel.clone(),
+        file: path.to_path_buf(),
         line: None,
         message: format!("cannot read: {e}"),
     })?;
     let (fm, body) = crate::content::parse(&text).map_err(|e| SiteError {
-        file: rel.clone(),
+        file: path.to_path_buf(),
         line: Some(e.line),
         message: e.message,
     })?;
@@ -193,9 +194,11 @@ fn read_article(root: &Path, path: &Path, allow_html: bool) -> Result<Parsed, Si
     })
 }
 
-/// Whitespace collapsed to single spaces.
+/// NFC, whitespace collapsed to single spaces.
 fn tidy(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ")
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = name.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Maps names as written in front matter to canonical names: registry ignores and aliases,
@@ -252,7 +255,12 @@ impl Site {
                 match entry {
                     Ok(e) => {
                         let p = e.path();
-                        if e.file_type().is_file() && p.extension().is_some_and(|x| x == "md") {
+                        // Hidden files (editor locks and backups such as `.#a.md`) are skipped.
+                        let hidden = e.file_name().to_string_lossy().starts_with('.');
+                        if !hidden
+                            && e.file_type().is_file()
+                            && p.extension().is_some_and(|x| x == "md")
+                        {
                             paths.push(p.to_path_buf());
                         }
                     }
@@ -424,7 +432,7 @@ fn build_model(
             related: Vec::new(),
         })
         .collect();
-    assign_article_urls(&mut articles, errors);
+    assign_article_urls(root, &mut articles, errors);
 
     // One pass: per-person lists, months, co-mentions, first/last; the date index.
     let mut months: Vec<BTreeMap<(i32, u32), usize>> = vec![BTreeMap::new(); people.len()];
@@ -551,38 +559,38 @@ fn assign_person_slugs(people: &mut [Person], registry: &Registry) {
     let mut order: Vec<usize> = (0..people.len()).collect();
     order.sort_by_key(|&i| (!base[i].0, i));
     let slugs = claim_unique(&order, |i| base[i].1.clone());
-    for (i, p) in people.iter_mut().enumerate() {
-        p.slug = slugs[i].clone();
-        p.url = format!("people/{}/", p.slug);
+    for (&i, slug) in order.iter().zip(slugs) {
+        let p = &mut people[i];
+        p.url = format!("people/{slug}/");
+        p.slug = slug;
     }
 }
 
-/// Gives each item (in `order`) its base name, or `base-2`, `base-3`, … when taken. First every
-/// item tries its base name in order, then the losers take suffixes, so a base name like `a-2`
-/// is never taken by a suffixed `a`.
+/// Gives each item of `order` its base name, or `base-2`, `base-3`, … when taken; the result
+/// is aligned with `order`. First every item tries its base name in order, then the losers
+/// take suffixes, so a base name like `a-2` is never taken by a suffixed `a`.
 fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> {
-    let n = order.iter().copied().max().map_or(0, |m| m + 1);
-    let mut out: Vec<String> = vec![String::new(); n];
+    let mut out: Vec<String> = vec![String::new(); order.len()];
     let mut taken: HashSet<String> = HashSet::with_capacity(order.len());
     let mut losers = Vec::new();
-    for &i in order {
+    for (k, &i) in order.iter().enumerate() {
         let b = base(i);
         if taken.insert(b.clone()) {
-            out[i] = b;
+            out[k] = b;
         } else {
-            losers.push(i);
+            losers.push(k);
         }
     }
-    for i in losers {
-        let b = base(i);
-        let mut k = 2;
+    for k in losers {
+        let b = base(order[k]);
+        let mut n = 2;
         loop {
-            let cand = format!("{b}-{k}");
+            let cand = format!("{b}-{n}");
             if taken.insert(cand.clone()) {
-                out[i] = cand;
+                out[k] = cand;
                 break;
             }
-            k += 1;
+            n += 1;
         }
     }
     out
@@ -590,7 +598,7 @@ fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> 
 
 /// Article slugs and URLs, unique per day. Two articles giving the same explicit `slug` on the
 /// same day are an error (an editor asked for one URL twice).
-fn assign_article_urls(articles: &mut [Article], errors: &mut Vec<SiteError>) {
+fn assign_article_urls(root: &Path, articles: &mut [Article], errors: &mut Vec<SiteError>) {
     // (explicit?, base slug) per article.
     let base: Vec<(bool, String)> = articles
         .iter()
@@ -619,7 +627,7 @@ fn assign_article_urls(articles: &mut [Article], errors: &mut Vec<SiteError>) {
             if base[i].0 {
                 if let Some(&j) = explicit_seen.get(base[i].1.as_str()) {
                     errors.push(SiteError {
-                        file: articles[i].file.clone(),
+                        file: root.join(&articles[i].file),
                         line: None,
                         message: format!(
                             "slug `{}` is already used on {} by {}: give one of them another slug",
@@ -634,9 +642,9 @@ fn assign_article_urls(articles: &mut [Article], errors: &mut Vec<SiteError>) {
             }
         }
         let slugs = claim_unique(&idx, |i| base[i].1.clone());
-        for &i in &idx {
+        for (&i, slug) in idx.iter().zip(slugs) {
             let a = &mut articles[i];
-            a.slug = slugs[i].clone();
+            a.slug = slug;
             a.url = format!(
                 "{:04}/{:02}/{:02}/{}/",
                 a.date.year, a.date.month, a.date.day, a.slug
@@ -650,30 +658,29 @@ fn assign_article_urls(articles: &mut [Article], errors: &mut Vec<SiteError>) {
 /// a person in every article does not make this quadratic.
 fn related_articles(ai: usize, articles: &[Article], people: &[Person]) -> Vec<usize> {
     let a = &articles[ai];
-    let mut score: HashMap<usize, usize> = HashMap::new();
+    let mut cand: Vec<usize> = Vec::with_capacity(a.people.len() * (2 * RELATED_WINDOW + 1));
     for &p in &a.people {
         let list = &people[p].articles;
         let pos = list.binary_search(&ai).unwrap_or_else(|e| e);
         let lo = pos.saturating_sub(RELATED_WINDOW);
         let hi = (pos + RELATED_WINDOW + 1).min(list.len());
-        for &other in &list[lo..hi] {
-            if other != ai {
-                *score.entry(other).or_insert(0) += 1;
-            }
-        }
+        cand.extend(list[lo..hi].iter().copied().filter(|&o| o != ai));
     }
+    cand.sort_unstable();
     let day = a.date.days_since_epoch();
-    let mut v: Vec<(usize, usize)> = score.into_iter().collect();
-    v.sort_by(|x, y| {
-        y.1.cmp(&x.1)
-            .then_with(|| {
-                let dx = (articles[x.0].date.days_since_epoch() - day).abs();
-                let dy = (articles[y.0].date.days_since_epoch() - day).abs();
-                dx.cmp(&dy)
-            })
-            .then(x.0.cmp(&y.0))
-    });
-    v.into_iter().take(RELATED_MAX).map(|(i, _)| i).collect()
+    // (shared people, distance in days, index) per candidate.
+    let mut scored: Vec<(usize, i64, usize)> = Vec::new();
+    for run in cand.chunk_by(|x, y| x == y) {
+        let o = run[0];
+        let dist = (articles[o].date.days_since_epoch() - day).abs();
+        scored.push((run.len(), dist, o));
+    }
+    scored.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    scored
+        .into_iter()
+        .take(RELATED_MAX)
+        .map(|(_, _, o)| o)
+        .collect()
 }
 
 /// Splits `len` items into pages of `size` (at least one page, possibly empty).
@@ -711,5 +718,8 @@ mod tests {
         let bases = ["a", "a", "a-2", "b"];
         let out = claim_unique(&[0, 1, 2, 3], |i| bases[i].to_string());
         assert_eq!(out, ["a", "a-3", "a-2", "b"]);
+        // Aligned with the order given, whatever the indices.
+        let out = claim_unique(&[3, 1, 0], |i| bases[i].to_string());
+        assert_eq!(out, ["b", "a", "a-2"]);
     }
 }

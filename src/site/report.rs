@@ -17,24 +17,23 @@ pub fn people_report(site: &Site, suspicious: bool) -> String {
 }
 
 fn table(site: &Site) -> String {
-    let width = site
-        .people
-        .iter()
-        .map(|p| p.name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let width = |f: &dyn Fn(&Person) -> usize, min: usize| {
+        site.people.iter().map(f).max().unwrap_or(0).max(min)
+    };
+    let nw = width(&|p| p.name.chars().count(), 4);
+    let sw = width(&|p| p.slug.len(), 4);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<width$}  {:>8}  {:>8}  merged forms",
-        "name", "mentions", "articles"
+        "{:<nw$}  {:<sw$}  {:>8}  {:>8}  merged forms",
+        "name", "slug", "mentions", "articles"
     );
     for p in &site.people {
         let _ = writeln!(
             out,
-            "{:<width$}  {:>8}  {:>8}  {}",
+            "{:<nw$}  {:<sw$}  {:>8}  {:>8}  {}",
             p.name,
+            p.slug,
             p.mentions,
             p.articles.len(),
             p.forms.join(", ")
