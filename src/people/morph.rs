@@ -76,20 +76,29 @@ const APOS: char = '\u{02BC}';
 /// Normalises name text: NFC, stress marks removed, apostrophes → ʼ (U+02BC), hyphen look-alikes
 /// → '-', Latin look-alike letters inside Cyrillic words → Cyrillic.
 pub fn normalize(text: &str) -> String {
-    let nfc: String = text
-        .chars()
-        .filter(|&c| c != '\u{0301}' && c != '\u{00AD}')
-        .nfc()
-        .map(|c| match c {
-            '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BB}' => APOS,
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
-            '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
-            _ => c,
-        })
-        .collect();
+    let fold = |c: char| match c {
+        '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BB}' => APOS,
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
+        '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
+        _ => c,
+    };
+    // NFC only when combining marks are present (rare; the common path stays cheap).
+    let combining = text.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c));
+    let nfc: String = if !combining {
+        text.chars()
+            .filter(|&c| c != '\u{00AD}')
+            .map(fold)
+            .collect()
+    } else {
+        text.chars()
+            .filter(|&c| c != '\u{0301}' && c != '\u{00AD}')
+            .nfc()
+            .map(fold)
+            .collect()
+    };
     // Latin look-alikes inside words that also have Cyrillic letters.
     let mut out = String::with_capacity(nfc.len());
-    for word in nfc.split_inclusive(|c: char| !c.is_alphanumeric() && c != APOS) {
+    for word in nfc.split_inclusive(|c: char| !(is_letter(c) || c.is_ascii_digit() || c == APOS)) {
         if word.chars().any(is_cyrillic) && word.chars().any(|c| c.is_ascii_alphabetic()) {
             out.extend(word.chars().map(latin_to_cyrillic));
         } else {
@@ -97,6 +106,22 @@ pub fn normalize(text: &str) -> String {
         }
     }
     out
+}
+
+/// A letter (fast for Cyrillic and ASCII, the usual case).
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || is_cyrillic(c) || (!c.is_ascii() && c.is_alphabetic())
+}
+
+/// Lowercase of one character (fast for Cyrillic and ASCII).
+fn lower_char(c: char) -> char {
+    match c {
+        'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+        'Ґ' => 'ґ',
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -870,6 +895,10 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
     if par == Par::Indecl {
         return if k == token { cases } else { m };
     }
+    // Noun paradigms: stems differ from the nominative only in its last letters.
+    if matches!(par, Par::Soft | Par::Hard | Par::Sib) && !token.starts_with(drop_chars(k, 4)) {
+        return m;
+    }
     // Noun paradigms: compute the oblique stems once.
     let noun = match par {
         Par::Soft => Some((noun_stems(k.strip_suffix('ь').unwrap_or(k)), &M_SOFT)),
@@ -1345,7 +1374,9 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                 if (alt_kind == 2 && *tail != "ь") || !tail_takes_ending(tail, e) {
                     continue;
                 }
-                let cand = format!("{base}{tail}");
+                let mut cand = String::with_capacity(base.len() + tail.len());
+                cand.push_str(&base);
+                cand.push_str(tail);
                 if seen.contains(&cand) {
                     continue;
                 }
@@ -1457,12 +1488,9 @@ pub fn surname_readings(
 /// otherwise the original capitalisation is kept where the letters agree, and each hyphen part
 /// starts with a capital unless it is a particle.
 fn recase(out: &str, orig: &str) -> String {
-    let letters = orig.chars().filter(|c| c.is_alphabetic()).count();
-    let all_caps = letters > 1
-        && orig
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(|c| c.is_uppercase());
+    let cased = |c: &char| is_letter(*c) && *c != APOS;
+    let letters = orig.chars().filter(cased).count();
+    let all_caps = letters > 1 && orig.chars().filter(cased).all(|c| lower_char(c) != c);
     let mut res = String::with_capacity(out.len());
     let orig_chars: Vec<char> = orig.chars().collect();
     let mut part_start = true;
@@ -1475,13 +1503,12 @@ fn recase(out: &str, orig: &str) -> String {
             part_idx += 1;
             continue;
         }
-        let particle_part = parts.get(part_idx).is_some_and(|p| {
-            is_particle(p) && parts.len() > part_idx + 1 && !all_caps && {
-                // keep a lowercase prefix particle as written (аль-Асад)
-                orig_chars.first().is_some_and(|f| f.is_lowercase())
-            }
-        });
         if part_start {
+            // keep a lowercase prefix particle as written (аль-Асад)
+            let particle_part = part_idx + 1 < parts.len()
+                && !all_caps
+                && orig_chars.first().is_some_and(|f| f.is_lowercase())
+                && parts.get(part_idx).is_some_and(|p| is_particle(p));
             if particle_part {
                 res.extend(c.to_lowercase());
             } else {
@@ -1495,7 +1522,7 @@ fn recase(out: &str, orig: &str) -> String {
             continue;
         }
         match orig_chars.get(i) {
-            Some(&o) if o.to_lowercase().eq(c.to_lowercase()) => res.push(o),
+            Some(&o) if lower_char(o) == lower_char(c) => res.push(o),
             _ => res.push(c),
         }
     }
@@ -1984,7 +2011,9 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
             continue;
         }
         for tail in NOM_TAILS {
-            let cand = format!("{stem}{tail}");
+            let mut cand = String::with_capacity(stem.len() + tail.len());
+            cand.push_str(stem);
+            cand.push_str(tail);
             let mut m = Cases(0);
             for c in Cases::EACH {
                 if cases.contains(c) && parts_contain(&given_parts(&cand, gender, c), k) {
