@@ -9,6 +9,17 @@
 //!
 //! Everything works on lowercase keys with the apostrophe as U+02BC; output is re-cased from
 //! the input (ALL CAPS → title case per hyphen part).
+//!
+//! For the extractor:
+//! - [`canonicalize`] / [`canonicalize_with`] (with a gender from the context): a whole span →
+//!   [`Canonical`]. Memoised per thread, so repeated names cost a hash lookup.
+//! - [`given_name`], [`patronymic`]: token readings; [`super::names::is_given_name_form`] for a
+//!   yes/no test.
+//! - [`is_surname_form`]: whether a surname-only mention («Буданову») is a form of a known
+//!   nominative («Буданов») — prefer it to comparing with [`decline_surname`], which returns only
+//!   one variant per case.
+//! - [`surname_nominative`], [`surname_readings`]: one surname token → nominative(s).
+//! - [`normalize`]: the §4 normalisation used everywhere here.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
