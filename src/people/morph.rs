@@ -2,7 +2,7 @@
 //!
 //! Implements `shared/docs/ukrainian-names.md` §1 (declension tables), §2 (generate and verify)
 //! and §4 (normalisation). Given names are looked up in the FORMS table built once by
-//! [`super::names`] from [`given_forms`]. Surnames are reduced by generating candidate
+//! [`super::names`] from `given_forms`. Surnames are reduced by generating candidate
 //! nominatives from the token (undoing every case ending, restoring г/к/х, fleeting vowels and
 //! the і→о/е alternation), keeping the candidates whose declension in an allowed case
 //! reproduces the token, and scoring them (surname lists, common endings, plausible shape).
