@@ -495,6 +495,22 @@ fn given_readings_key(k: &str) -> Vec<GivenForm> {
                     });
                 }
             }
+            // Slavic double names decline in both parts (Анни-Марії), sharing gender and case.
+            if out.is_empty() && !first.is_empty() && !rest.contains('-') {
+                let firsts = given_readings_key(first);
+                for r in given_readings_key(rest) {
+                    for f in firsts.iter().filter(|f| f.gender == r.gender) {
+                        let cases = f.cases.intersect(r.cases);
+                        if !cases.is_empty() {
+                            out.push(GivenForm {
+                                nominative: format!("{}-{}", f.nominative, r.nominative),
+                                gender: r.gender,
+                                cases,
+                            });
+                        }
+                    }
+                }
+            }
         }
     }
     out
