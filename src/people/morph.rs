@@ -335,7 +335,7 @@ fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
     let b = Cow::Borrowed(stem);
     let before = last_char(stem);
     if n.ends_with('я') {
-        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь');
+        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь' || c == 'й');
         let ends: &'static [&'static str] = match (case, vowel_like) {
             (Cases::GEN | Cases::DAT | Cases::LOC, true) => &["ї"],
             (Cases::ACC, _) => &["ю"],
