@@ -1288,6 +1288,8 @@ fn feminine_to_masculine(k: &str) -> Option<String> {
 /// Identity readings of vowel-final words that look like case forms (-у/-ю, -и, -ці).
 fn indecl_penalty(k: &str) -> i32 {
     match last_char(k) {
+        // -гу/-ху: rare as a dative of a hard stem, common in foreign names (Шойгу, Нетаньягу)
+        Some('у') if ends_any(k, &["гу", "ху"]) => 0,
         Some('у' | 'ю') => -3,
         Some('и') => -6,
         Some('і') if ends_any(k, &["ці", "зі", "сі"]) => -4,
