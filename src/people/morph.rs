@@ -2,13 +2,24 @@
 //!
 //! Implements `shared/docs/ukrainian-names.md` §1 (declension tables), §2 (generate and verify)
 //! and §4 (normalisation). Given names are looked up in the FORMS table built once by
-//! [`super::names`] from [`given_forms`]. Surnames are reduced by generating candidate
+//! [`super::names`] from `given_forms`. Surnames are reduced by generating candidate
 //! nominatives from the token (undoing every case ending, restoring г/к/х, fleeting vowels and
 //! the і→о/е alternation), keeping the candidates whose declension in an allowed case
 //! reproduces the token, and scoring them (surname lists, common endings, plausible shape).
 //!
 //! Everything works on lowercase keys with the apostrophe as U+02BC; output is re-cased from
 //! the input (ALL CAPS → title case per hyphen part).
+//!
+//! For the extractor:
+//! - [`canonicalize`] / [`canonicalize_with`] (with a gender from the context): a whole span →
+//!   [`Canonical`]. Memoised per thread, so repeated names cost a hash lookup.
+//! - [`given_name`], [`patronymic`]: token readings; [`super::names::is_given_name_form`] for a
+//!   yes/no test.
+//! - [`is_surname_form`]: whether a surname-only mention («Буданову») is a form of a known
+//!   nominative («Буданов») — prefer it to comparing with [`decline_surname`], which returns only
+//!   one variant per case.
+//! - [`surname_nominative`], [`surname_readings`]: one surname token → nominative(s).
+//! - [`normalize`]: the §4 normalisation used everywhere here.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -76,20 +87,29 @@ const APOS: char = '\u{02BC}';
 /// Normalises name text: NFC, stress marks removed, apostrophes → ʼ (U+02BC), hyphen look-alikes
 /// → '-', Latin look-alike letters inside Cyrillic words → Cyrillic.
 pub fn normalize(text: &str) -> String {
-    let nfc: String = text
-        .chars()
-        .filter(|&c| c != '\u{0301}' && c != '\u{00AD}')
-        .nfc()
-        .map(|c| match c {
-            '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BB}' => APOS,
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
-            '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
-            _ => c,
-        })
-        .collect();
+    let fold = |c: char| match c {
+        '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BB}' => APOS,
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
+        '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
+        _ => c,
+    };
+    // NFC only when combining marks are present (rare; the common path stays cheap).
+    let combining = text.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c));
+    let nfc: String = if !combining {
+        text.chars()
+            .filter(|&c| c != '\u{00AD}')
+            .map(fold)
+            .collect()
+    } else {
+        text.chars()
+            .filter(|&c| c != '\u{0301}' && c != '\u{00AD}')
+            .nfc()
+            .map(fold)
+            .collect()
+    };
     // Latin look-alikes inside words that also have Cyrillic letters.
     let mut out = String::with_capacity(nfc.len());
-    for word in nfc.split_inclusive(|c: char| !c.is_alphanumeric() && c != APOS) {
+    for word in nfc.split_inclusive(|c: char| !(is_letter(c) || c.is_ascii_digit() || c == APOS)) {
         if word.chars().any(is_cyrillic) && word.chars().any(|c| c.is_ascii_alphabetic()) {
             out.extend(word.chars().map(latin_to_cyrillic));
         } else {
@@ -97,6 +117,22 @@ pub fn normalize(text: &str) -> String {
         }
     }
     out
+}
+
+/// A letter (fast for Cyrillic and ASCII, the usual case).
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || is_cyrillic(c) || (!c.is_ascii() && c.is_alphabetic())
+}
+
+/// Lowercase of one character (fast for Cyrillic and ASCII).
+fn lower_char(c: char) -> char {
+    match c {
+        'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+        'Ґ' => 'ґ',
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -299,7 +335,7 @@ fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
     let b = Cow::Borrowed(stem);
     let before = last_char(stem);
     if n.ends_with('я') {
-        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь');
+        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь' || c == 'й');
         let ends: &'static [&'static str] = match (case, vowel_like) {
             (Cases::GEN | Cases::DAT | Cases::LOC, true) => &["ї"],
             (Cases::ACC, _) => &["ю"],
@@ -457,6 +493,22 @@ fn given_readings_key(k: &str) -> Vec<GivenForm> {
                         gender: r.gender,
                         cases: r.cases,
                     });
+                }
+            }
+            // Slavic double names decline in both parts (Анни-Марії), sharing gender and case.
+            if out.is_empty() && !first.is_empty() && !rest.contains('-') {
+                let firsts = given_readings_key(first);
+                for r in given_readings_key(rest) {
+                    for f in firsts.iter().filter(|f| f.gender == r.gender) {
+                        let cases = f.cases.intersect(r.cases);
+                        if !cases.is_empty() {
+                            out.push(GivenForm {
+                                nominative: format!("{}-{}", f.nominative, r.nominative),
+                                gender: r.gender,
+                                cases,
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -870,6 +922,10 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
     if par == Par::Indecl {
         return if k == token { cases } else { m };
     }
+    // Noun paradigms: stems differ from the nominative only in its last letters.
+    if matches!(par, Par::Soft | Par::Hard | Par::Sib) && !token.starts_with(drop_chars(k, 4)) {
+        return m;
+    }
     // Noun paradigms: compute the oblique stems once.
     let noun = match par {
         Par::Soft => Some((noun_stems(k.strip_suffix('ь').unwrap_or(k)), &M_SOFT)),
@@ -1232,6 +1288,8 @@ fn feminine_to_masculine(k: &str) -> Option<String> {
 /// Identity readings of vowel-final words that look like case forms (-у/-ю, -и, -ці).
 fn indecl_penalty(k: &str) -> i32 {
     match last_char(k) {
+        // -гу/-ху: rare as a dative of a hard stem, common in foreign names (Шойгу, Нетаньягу)
+        Some('у') if ends_any(k, &["гу", "ху"]) => 0,
         Some('у' | 'ю') => -3,
         Some('и') => -6,
         Some('і') if ends_any(k, &["ці", "зі", "сі"]) => -4,
@@ -1345,7 +1403,9 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                 if (alt_kind == 2 && *tail != "ь") || !tail_takes_ending(tail, e) {
                     continue;
                 }
-                let cand = format!("{base}{tail}");
+                let mut cand = String::with_capacity(base.len() + tail.len());
+                cand.push_str(&base);
+                cand.push_str(tail);
                 if seen.contains(&cand) {
                     continue;
                 }
@@ -1457,12 +1517,9 @@ pub fn surname_readings(
 /// otherwise the original capitalisation is kept where the letters agree, and each hyphen part
 /// starts with a capital unless it is a particle.
 fn recase(out: &str, orig: &str) -> String {
-    let letters = orig.chars().filter(|c| c.is_alphabetic()).count();
-    let all_caps = letters > 1
-        && orig
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(|c| c.is_uppercase());
+    let cased = |c: &char| is_letter(*c) && *c != APOS;
+    let letters = orig.chars().filter(cased).count();
+    let all_caps = letters > 1 && orig.chars().filter(cased).all(|c| lower_char(c) != c);
     let mut res = String::with_capacity(out.len());
     let orig_chars: Vec<char> = orig.chars().collect();
     let mut part_start = true;
@@ -1475,13 +1532,12 @@ fn recase(out: &str, orig: &str) -> String {
             part_idx += 1;
             continue;
         }
-        let particle_part = parts.get(part_idx).is_some_and(|p| {
-            is_particle(p) && parts.len() > part_idx + 1 && !all_caps && {
-                // keep a lowercase prefix particle as written (аль-Асад)
-                orig_chars.first().is_some_and(|f| f.is_lowercase())
-            }
-        });
         if part_start {
+            // keep a lowercase prefix particle as written (аль-Асад)
+            let particle_part = part_idx + 1 < parts.len()
+                && !all_caps
+                && orig_chars.first().is_some_and(|f| f.is_lowercase())
+                && parts.get(part_idx).is_some_and(|p| is_particle(p));
             if particle_part {
                 res.extend(c.to_lowercase());
             } else {
@@ -1495,7 +1551,7 @@ fn recase(out: &str, orig: &str) -> String {
             continue;
         }
         match orig_chars.get(i) {
-            Some(&o) if o.to_lowercase().eq(c.to_lowercase()) => res.push(o),
+            Some(&o) if lower_char(o) == lower_char(c) => res.push(o),
             _ => res.push(c),
         }
     }
@@ -1984,7 +2040,9 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
             continue;
         }
         for tail in NOM_TAILS {
-            let cand = format!("{stem}{tail}");
+            let mut cand = String::with_capacity(stem.len() + tail.len());
+            cand.push_str(stem);
+            cand.push_str(tail);
             let mut m = Cases(0);
             for c in Cases::EACH {
                 if cases.contains(c) && parts_contain(&given_parts(&cand, gender, c), k) {

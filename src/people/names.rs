@@ -348,6 +348,7 @@ const COMMON_GIVEN: &[&str] = &[
     "ірина",
     "ельвіра",
     "маргарита",
+    "мая",
     "альона",
     "віолета",
     "карина",
@@ -397,7 +398,8 @@ pub(crate) fn given_nominative_entries(nom_key: &str) -> &'static [u32] {
 /// Whether `token` (as written) is some case form of a gazetteer given name
 /// (hyphenated names included: «Жан-Ноеля»).
 pub fn is_given_name_form(token: &str) -> bool {
-    !morph::given_name(token).is_empty()
+    let k = key(&morph::normalize(token));
+    !given_form_readings(&k).is_empty() || !morph::given_name(token).is_empty()
 }
 
 /// Whether `nominative` is a gazetteer given name in the nominative.
