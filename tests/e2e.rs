@@ -6,14 +6,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/000_d450a8c0e07fb2e9.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/seeds/000_d450a8c0e07fb2e9.txt"
+);
 
 fn seed_text() -> Option<String> {
     match fs::read_to_string(SEED) {
         Ok(t) => Some(t),
         Err(_) => {
             eprintln!("note: {SEED} is not here; falling back to the sample copy");
-            fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/content/raw/seed/000_d450a8c0e07fb2e9.txt")).ok()
+            fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/content/raw/seed/000_d450a8c0e07fb2e9.txt"
+            ))
+            .ok()
         }
     }
 }
@@ -36,7 +43,8 @@ fn seed_site() -> tempfile::TempDir {
     fs::write(&path, seed_text().expect("seed text")).unwrap();
     let f = fs::File::options().write(true).open(&path).unwrap();
     // 2026-02-01T10:00:00Z
-    f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(1_769_940_000)).unwrap();
+    f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(1_769_940_000))
+        .unwrap();
     dir
 }
 
@@ -45,7 +53,10 @@ fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.unwrap();
         if e.file_type().is_file() {
-            out.insert(e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap());
+            out.insert(
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            );
         }
     }
     out
@@ -53,7 +64,10 @@ fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 fn article_md(root: &Path) -> String {
     let dir = root.join("content/articles");
-    let mut files: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert_eq!(files.len(), 1, "{files:?}");
     fs::read_to_string(&files[0]).unwrap()
@@ -63,7 +77,11 @@ fn article_md(root: &Path) -> String {
 fn seed_article_gets_its_date_and_exactly_its_people() {
     let site = seed_site();
     let out = litopys(site.path(), &["ingest"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let md = article_md(site.path());
     let (fm, body) = litopys::content::parse(&md).unwrap();
     assert_eq!(fm.date.iso(), "2026-01-07");
@@ -91,17 +109,32 @@ fn seed_article_gets_its_date_and_exactly_its_people() {
 fn build_is_deterministic_links_resolve_and_no_boilerplate() {
     let site = seed_site();
     let out = litopys(site.path(), &["build"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let public = site.path().join("public");
     let first = read_tree(&public);
-    assert!(first.keys().any(|p| p.ends_with("2026/01/07/index.html")), "no day page");
-    assert!(first.keys().any(|p| p.starts_with("people/kyrylo-budanov")), "no person page");
+    assert!(
+        first.keys().any(|p| p.ends_with("2026/01/07/index.html")),
+        "no day page"
+    );
+    assert!(
+        first.keys().any(|p| p.starts_with("people/kyrylo-budanov")),
+        "no person page"
+    );
     for (path, bytes) in &first {
         let text = String::from_utf8_lossy(bytes);
-        assert!(!text.contains("РЕКЛАМА"), "{} contains РЕКЛАМА", path.display());
+        assert!(
+            !text.contains("РЕКЛАМА"),
+            "{} contains РЕКЛАМА",
+            path.display()
+        );
         if path.extension().is_some_and(|e| e == "html") && !path.ends_with("404.html") {
             for href in hrefs(&text) {
-                if href.starts_with("http") || href.starts_with('#') || href.starts_with("mailto:") {
+                if href.starts_with("http") || href.starts_with('#') || href.starts_with("mailto:")
+                {
                     continue;
                 }
                 let target = resolve(path, &href);
@@ -117,10 +150,17 @@ fn build_is_deterministic_links_resolve_and_no_boilerplate() {
     // Second build into a fresh folder gives the same bytes.
     let out2 = site.path().join("public2");
     let out = litopys(site.path(), &["build", "--output", out2.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let second = read_tree(&out2);
     let strip = |m: &BTreeMap<PathBuf, Vec<u8>>| -> BTreeMap<PathBuf, Vec<u8>> {
-        m.iter().filter(|(p, _)| !p.to_string_lossy().starts_with(".litopys")).map(|(p, b)| (p.clone(), b.clone())).collect()
+        m.iter()
+            .filter(|(p, _)| !p.to_string_lossy().starts_with(".litopys"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect()
     };
     assert_eq!(strip(&first), strip(&second), "two builds differ");
 }
@@ -144,8 +184,10 @@ fn hrefs(html: &str) -> Vec<String> {
 /// Resolves a relative link from the page at `page` to a file path in the output.
 fn resolve(page: &Path, href: &str) -> PathBuf {
     let href = href.split(['#', '?']).next().unwrap_or("");
-    let mut parts: Vec<String> =
-        page.parent().map(|p| p.iter().map(|s| s.to_string_lossy().into_owned()).collect()).unwrap_or_default();
+    let mut parts: Vec<String> = page
+        .parent()
+        .map(|p| p.iter().map(|s| s.to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
     for seg in href.split('/') {
         match seg {
             "" | "." => {}
@@ -166,47 +208,89 @@ fn resolve(page: &Path, href: &str) -> PathBuf {
 fn broken_template_leaves_previous_public_intact() {
     let site = seed_site();
     let out = litopys(site.path(), &["build"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let public = site.path().join("public");
     let before = read_tree(&public);
     fs::create_dir_all(site.path().join("templates")).unwrap();
-    fs::write(site.path().join("templates/article.html"), "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock %}\n").unwrap();
+    fs::write(
+        site.path().join("templates/article.html"),
+        "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock %}\n",
+    )
+    .unwrap();
     // And change the raw text, so a successful build would change the output.
     let raw = site.path().join("content/raw/news/seed.txt");
     let text = fs::read_to_string(&raw).unwrap();
     fs::write(&raw, text.replace("Парижі", "Лондоні")).unwrap();
     let out = litopys(site.path(), &["build"]);
-    assert!(!out.status.success(), "a broken template must fail the build");
+    assert!(
+        !out.status.success(),
+        "a broken template must fail the build"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("article.html"), "the error must name the template: {err}");
-    assert_eq!(read_tree(&public), before, "public/ changed after a failed build");
+    assert!(
+        err.contains("article.html"),
+        "the error must name the template: {err}"
+    );
+    assert_eq!(
+        read_tree(&public),
+        before,
+        "public/ changed after a failed build"
+    );
 }
 
 #[test]
 fn check_writes_nothing_and_fails_on_bad_front_matter() {
     let site = seed_site();
     let out = litopys(site.path(), &["check"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!site.path().join("public").exists(), "check wrote public/");
-    assert!(!site.path().join("content/articles").exists(), "check wrote content/articles");
+    assert!(
+        !site.path().join("content/articles").exists(),
+        "check wrote content/articles"
+    );
     let articles = site.path().join("content/articles");
     fs::create_dir_all(&articles).unwrap();
-    fs::write(articles.join("bad.md"), "---\ntitle: Тест\ndate: 2026-02-30\n---\nТекст\n").unwrap();
+    fs::write(
+        articles.join("bad.md"),
+        "---\ntitle: Тест\ndate: 2026-02-30\n---\nТекст\n",
+    )
+    .unwrap();
     fs::write(articles.join("bad2.md"), "no front matter here\n").unwrap();
     let out = litopys(site.path(), &["check"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.md") && err.contains("bad2.md"), "every error at once: {err}");
+    assert!(
+        err.contains("bad.md") && err.contains("bad2.md"),
+        "every error at once: {err}"
+    );
     assert!(err.contains("2026-02-30"), "{err}");
 }
 
 #[test]
 fn base_url_reaches_feeds_and_sitemap() {
     let site = seed_site();
-    let out = litopys(site.path(), &["build", "--base-url", "https://example.org/sub/path/"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = litopys(
+        site.path(),
+        &["build", "--base-url", "https://example.org/sub/path/"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let sitemap = fs::read_to_string(site.path().join("public/sitemap.xml")).unwrap();
-    assert!(sitemap.contains("https://example.org/sub/path/2026/01/07/"), "{sitemap}");
+    assert!(
+        sitemap.contains("https://example.org/sub/path/2026/01/07/"),
+        "{sitemap}"
+    );
     let atom = fs::read_to_string(site.path().join("public/atom.xml")).unwrap();
     assert!(atom.contains("https://example.org/sub/path/"), "{atom}");
 }
@@ -222,7 +306,12 @@ fn extract_jsonl_gives_code_point_offsets() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(format!("{line}\n").as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{line}\n").as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -231,9 +320,19 @@ fn extract_jsonl_gives_code_point_offsets() {
     let mentions = v["mentions"].as_array().unwrap();
     assert!(mentions.len() >= 11, "{v}");
     for m in mentions {
-        let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
         let span: String = chars[s..e].iter().collect();
         assert_eq!(span, m["text"].as_str().unwrap());
     }
-    assert!(v["people"].as_array().unwrap().iter().any(|p| p == "Стів Віткофф"), "{v}");
+    assert!(
+        v["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "Стів Віткофф"),
+        "{v}"
+    );
 }

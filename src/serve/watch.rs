@@ -113,7 +113,27 @@ pub fn event_matters(
     }
     paths
         .iter()
-        .any(|p| scope.matters(p) && !self_written.contains(p))
+        .any(|p| scope.matters(p) && !is_self_written(p, self_written))
+}
+
+/// True for a file the last build wrote, the hidden temporary file it wrote it through
+/// (`.<name>.<pid>.tmp` beside it), or a folder the build created to hold such a file.
+fn is_self_written(path: &Path, self_written: &HashSet<PathBuf>) -> bool {
+    if self_written.contains(path) {
+        return true;
+    }
+    if let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) {
+        if let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) {
+            if let Some((target, _pid)) = inner.rsplit_once('.') {
+                if self_written.contains(&dir.join(target)) {
+                    return true;
+                }
+            }
+        }
+    }
+    self_written
+        .iter()
+        .any(|w| w.starts_with(path) && w != path)
 }
 
 #[cfg(test)]
@@ -130,6 +150,33 @@ mod tests {
                 "/s/.litopys".into(),
                 "/s/content/out".into(),
             ],
+        }
+    }
+
+    #[test]
+    fn own_writes_temp_files_and_new_folders_are_not_edits() {
+        let sc = scope();
+        let written: HashSet<PathBuf> = ["/s/content/articles/2026-01-07-a.md".into()].into();
+        let create = EventKind::Create(CreateKind::Any);
+        for own in [
+            "/s/content/articles/2026-01-07-a.md",
+            "/s/content/articles/.2026-01-07-a.md.4242.tmp",
+            "/s/content/articles",
+        ] {
+            assert!(
+                !event_matters(&create, &[own.into()], &sc, &written),
+                "{own}"
+            );
+        }
+        for edit in [
+            "/s/content/articles/2026-01-07-b.md",
+            "/s/content/articles/.other.md.4242.tmp.md",
+            "/s/content/raw/x.txt",
+        ] {
+            assert!(
+                event_matters(&create, &[edit.into()], &sc, &written),
+                "{edit}"
+            );
         }
     }
 
