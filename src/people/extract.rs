@@ -460,6 +460,16 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
     }
     let w = t.lower.strip_suffix("ся").unwrap_or(&t.lower);
     let n = w.chars().count();
+    if matches!(
+        w,
+        "був" | "мав" | "став" | "жив" | "пив" | "йшов" | "пішов" | "прийшов"
+    ) {
+        return Gender::Male;
+    }
+    if matches!(w, "була" | "мала" | "стала" | "жила" | "пішла" | "прийшла")
+    {
+        return Gender::Female;
+    }
     if n < 4 {
         return Gender::Unknown;
     }
@@ -1021,7 +1031,9 @@ fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Found) {
             && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(&t.lower));
         let abbr = t.allcaps && !ctx.is_initial(ti) && {
             // ALL-CAPS words are names only next to a given name.
-            let prev_given = k > 0 && ctx.given(run[k - 1]).is_some();
+            let prev_given = k > 0
+                && (ctx.given(run[k - 1]).is_some()
+                    || ctx.is_initial(run[k - 1]) && t.ce - t.cs >= 4);
             let next_given = run.get(k + 1).is_some_and(|&n| ctx.given(n).is_some());
             !(prev_given || next_given) || t.ce - t.cs < 3
         };
@@ -1152,7 +1164,16 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             parts.push((seg[k], Role::Given));
             k += 1;
         }
+        let given_gender = ctx
+            .given(seg[k - 1])
+            .map(|rs| rs.iter().map(|r| r.gender).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let patr_gender_ok = |t: &Tok| {
+            patronymic(&t.lower)
+                .is_some_and(|(g, _)| given_gender.is_empty() || given_gender.contains(&g))
+        };
         if k < n
+            && patr_gender_ok(&toks[seg[k]])
             && (real_patronymic(ctx.lex, &toks[seg[k]].lower).is_some()
                 || patronymic(&toks[seg[k]].lower).is_some()
                     && k + 1 < n
@@ -1248,7 +1269,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             && !x.latin
             && !y.latin
             && !ctx.lex.surnames_top.contains(&x.lower)
-            && !oblique_surname_shaped(&x.lower)
+            && !ctx.lex.surnames_all.contains(&x.lower)
             && !x.lower.contains('-')
             && !y.allcaps;
         let y_adj_noun = is_adjective(&y.lower)
@@ -1808,7 +1829,9 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                     c.canonical = fulls[v[0]].canonical.clone();
                 }
             }
+            let with_patronymic = c.last > c.first;
             if sentence_initial(toks, c.first)
+                && !with_patronymic
                 && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
             {
                 keep[idx] = false;

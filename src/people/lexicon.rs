@@ -97,6 +97,7 @@ pub fn lower_key(s: &str) -> String {
 
 /// Given names that are everyday words (or too often something else) in Ukrainian.
 const COMMON_WORD_NAMES: &[&str] = &[
+    "том",
     "віра",
     "надія",
     "любов",
