@@ -148,7 +148,7 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
     }
     let cap = w.chars().next().is_some_and(is_upper);
     // ALL CAPS, or an abbreviation with a lowercase ending («НОКу», «ТзОВ»).
-    let mut it = w.chars().filter(|c| c.is_alphabetic());
+    let mut it = w.chars().filter(|&c| is_letter(c));
     let two_upper = it.next().is_some_and(is_upper) && it.next().is_some_and(is_upper);
     let allcaps = letters >= 2 && (upper == letters || two_upper);
     (lower, cap, allcaps, lat > cyr)
@@ -156,89 +156,99 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
 
 /// Splits `text` into tokens in one pass.
 pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
-    let mut toks = Vec::with_capacity(text.len() / 6);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
-    let mut i = 0;
+    let mut toks = Vec::with_capacity(text.len() / 8);
+    let mut it = text.char_indices().peekable();
+    let mut cp = 0usize;
     let mut nl = true;
     let mut space = true;
-    while i < n {
-        let c = chars[i].1;
+    let tok = |kind, cs, ce, bs, be, lower, flags: (bool, bool, bool), nl, space, ch| Tok {
+        kind,
+        cs,
+        ce,
+        bs,
+        be,
+        lower,
+        cap: flags.0,
+        allcaps: flags.1,
+        latin: flags.2,
+        nl_before: nl,
+        space_before: space,
+        ch,
+    };
+    while let Some((bs, c)) = it.next() {
+        let cs = cp;
+        cp += 1;
         if c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control() {
-            if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
+            if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
                 nl = true;
             }
             space = true;
-            i += 1;
             continue;
         }
-        let start = i;
         if is_letter(c) && !('\u{0300}'..='\u{036F}').contains(&c) {
-            i += 1;
-            while i < n {
-                let d = chars[i].1;
+            while let Some(&(b2, d)) = it.peek() {
                 if is_letter(d) {
-                    i += 1;
+                    it.next();
+                    cp += 1;
                 } else if (is_apostrophe(d) || is_hyphen(d))
-                    && i + 1 < n
-                    && is_letter(chars[i + 1].1)
+                    && text
+                        .get(b2 + d.len_utf8()..)
+                        .and_then(|r| r.chars().next())
+                        .is_some_and(is_letter)
                 {
-                    i += 2;
+                    it.next();
+                    it.next();
+                    cp += 2;
                 } else {
                     break;
                 }
             }
-            let (bs, be) = (byte_at(start), byte_at(i));
+            let be = it.peek().map_or(text.len(), |x| x.0);
             let (lower, cap, allcaps, latin) = normalise_word(&text[bs..be]);
-            toks.push(Tok {
-                kind: Kind::Word,
-                cs: start,
-                ce: i,
+            toks.push(tok(
+                Kind::Word,
+                cs,
+                cp,
                 bs,
                 be,
                 lower,
-                cap,
-                allcaps,
-                latin,
-                nl_before: nl,
-                space_before: space,
-                ch: c,
-            });
+                (cap, allcaps, latin),
+                nl,
+                space,
+                c,
+            ));
         } else if c.is_ascii_digit() {
-            while i < n && chars[i].1.is_ascii_digit() {
-                i += 1;
+            while it.peek().is_some_and(|x| x.1.is_ascii_digit()) {
+                it.next();
+                cp += 1;
             }
-            toks.push(Tok {
-                kind: Kind::Num,
-                cs: start,
-                ce: i,
-                bs: byte_at(start),
-                be: byte_at(i),
-                lower: String::new(),
-                cap: false,
-                allcaps: false,
-                latin: false,
-                nl_before: nl,
-                space_before: space,
-                ch: c,
-            });
+            let be = it.peek().map_or(text.len(), |x| x.0);
+            toks.push(tok(
+                Kind::Num,
+                cs,
+                cp,
+                bs,
+                be,
+                String::new(),
+                (false, false, false),
+                nl,
+                space,
+                c,
+            ));
         } else {
-            i += 1;
-            toks.push(Tok {
-                kind: Kind::Punct,
-                cs: start,
-                ce: i,
-                bs: byte_at(start),
-                be: byte_at(i),
-                lower: String::new(),
-                cap: false,
-                allcaps: false,
-                latin: false,
-                nl_before: nl,
-                space_before: space,
-                ch: c,
-            });
+            let be = bs + c.len_utf8();
+            toks.push(tok(
+                Kind::Punct,
+                cs,
+                cp,
+                bs,
+                be,
+                String::new(),
+                (false, false, false),
+                nl,
+                space,
+                c,
+            ));
         }
         nl = false;
         space = false;
