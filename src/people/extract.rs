@@ -150,7 +150,7 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
     // ALL CAPS, or an abbreviation with a lowercase ending («НОКу», «ТзОВ»).
     let mut it = w.chars().filter(|&c| is_letter(c));
     let two_upper = it.next().is_some_and(is_upper) && it.next().is_some_and(is_upper);
-    let allcaps = letters >= 2 && (upper == letters || two_upper);
+    let allcaps = letters >= 2 && (upper == letters || two_upper || upper >= 3);
     (lower, cap, allcaps, lat > cyr)
 }
 
@@ -377,6 +377,10 @@ fn sentence_initial(toks: &[Tok], i: usize) -> bool {
             if i >= 2 {
                 let q = &toks[i - 2];
                 if q.kind == Kind::Word && !q.cap && q.lower.chars().count() <= 4 {
+                    return false;
+                }
+                // After an initial («B. V. Ріната»).
+                if q.kind == Kind::Word && q.cap && q.ce - q.cs == 1 {
                     return false;
                 }
             }
@@ -1382,7 +1386,7 @@ fn in_street_list(ctx: &Ctx, first: usize) -> bool {
     let toks = ctx.toks;
     let mut j = first;
     let mut steps = 0;
-    while j > 0 && steps < 40 {
+    while j > 0 && steps < 90 {
         if toks[j].nl_before {
             return false;
         }
@@ -1650,12 +1654,29 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             .get(toks[first].bs..toks[last].be)
             .unwrap_or_default();
         let mc = super::morph::canonicalize(span, Cases(hint));
-        canonical = mc.full;
-        if let Some(sn) = mc.surname {
-            surname = sn;
-        }
-        if mc.gender != Gender::Unknown {
-            gender = mc.gender;
+        // A given name written in the nominative that morph read as another case of a name of
+        // the other gender (Альона → Альон): keep our reading.
+        let ours_nominative = parts.iter().find(|p| p.1 == Role::Given).is_some_and(|p| {
+            let l = &toks[p.0].lower;
+            given.as_ref().is_some_and(|g| lower_key(&g.0) == *l)
+        });
+        let morph_differs =
+            mc.given.as_deref().map(lower_key) != given.as_ref().map(|g| lower_key(&g.0));
+        let morph_given_known = mc.given.as_deref().is_none_or(|g| {
+            lex.given
+                .get(&lower_key(g))
+                .is_some_and(|rs| rs.iter().any(|r| r.cases & 1 != 0))
+        });
+        if ours_nominative && morph_differs && !morph_given_known {
+            // keep ours
+        } else {
+            canonical = mc.full;
+            if let Some(sn) = mc.surname {
+                surname = sn;
+            }
+            if mc.gender != Gender::Unknown {
+                gender = mc.gender;
+            }
         }
     }
     let role = role_before(ctx, first).and_then(|(r, s)| role_phrase(ctx, r, s, first));
@@ -1866,7 +1887,11 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     for ti in singles {
         let t = &toks[ti];
         let verb = verb_gender(toks.get(ti + 1));
-        let m = lookup(&t.lower, verb, None);
+        let mut m = lookup(&t.lower, verb, None);
+        if m.is_empty() && verb != Gender::Unknown {
+            // The verb may belong to another subject («під впливом Павленка мала»).
+            m = lookup(&t.lower, Gender::Unknown, None);
+        }
         if m.is_empty() && single_score(ctx, ti) < 3 {
             continue;
         }
