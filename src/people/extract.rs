@@ -1861,9 +1861,14 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 }
             }
             let with_patronymic = c.last > c.first;
+            let next_word = toks
+                .get(c.last + 1)
+                .is_some_and(|n| n.kind == Kind::Word && !n.cap && !n.nl_before);
+            let ambiguous = ctx.lex.given_ambiguous.contains(&toks[c.first].lower);
             if sentence_initial(toks, c.first)
                 && !with_patronymic
                 && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
+                && !(next_word && !ambiguous)
             {
                 keep[idx] = false;
             }
