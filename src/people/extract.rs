@@ -1868,7 +1868,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
             if sentence_initial(toks, c.first)
                 && !with_patronymic
                 && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
-                && !(next_word && !ambiguous)
+                && (!next_word || ambiguous)
             {
                 keep[idx] = false;
             }
