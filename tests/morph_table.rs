@@ -3,8 +3,8 @@
 //! annotated development corpus when it is present.
 
 use litopys::people::morph::{
-    canonicalize, decline_given, decline_surname, given_name, is_surname_form, patronymic,
-    surname_nominative, Cases,
+    canonicalize, canonicalize_with, decline_given, decline_surname, given_name, is_surname_form,
+    patronymic, surname_nominative, Cases,
 };
 use litopys::people::Gender;
 
@@ -45,6 +45,8 @@ const TABLE: &[(&str, &str)] = &[
     ("Марко Рубіо", "Марко Рубіо"),
     ("Жан-Ноеля Барро", "Жан-Ноель Барро"),
     ("Жан-Ноелем Барро", "Жан-Ноель Барро"),
+    ("Анни-Марії Коваленко", "Анна-Марія Коваленко"),
+    ("Анною-Марією Коваленко", "Анна-Марія Коваленко"),
     ("Марк Рютте", "Марк Рютте"),
     ("Біньяміна Нетаньягу", "Біньямін Нетаньягу"),
     ("Роберта Фіцо", "Роберт Фіцо"),
@@ -137,14 +139,15 @@ const TABLE: &[(&str, &str)] = &[
     ("Івана Шевця", "Іван Швець"),
     ("Іваном Шевцем", "Іван Швець"),
     // і → о/е: restored when the surname list attests the і-form; when both forms are
-    // surnames (Кривоніс / Кривонос, Сокіл / Сокол) the more frequent one wins.
+    // surnames (Сокіл / Сокол) the more frequent one wins, except «-ніс» compounds.
     ("Петра Пирога", "Петро Пиріг"),
     ("Петром Пирогом", "Петро Пиріг"),
     ("Андрія Киселя", "Андрій Кисіль"),
     ("Андрієм Киселем", "Андрій Кисіль"),
     ("Олега Лебедя", "Олег Лебідь"),
     ("Олегові Лебедю", "Олег Лебідь"),
-    ("Петра Кривоноса", "Петро Кривонос"),
+    ("Петра Кривоноса", "Петро Кривоніс"),
+    ("Петром Кривоносом", "Петро Кривоніс"),
     ("Андрія Сокола", "Андрій Сокол"),
     // -й noun
     ("Андрія Палія", "Андрій Палій"),
@@ -185,6 +188,8 @@ const TABLE: &[(&str, &str)] = &[
     ("Джорджі Мелоні", "Джорджа Мелоні"),
     ("Джорджею Мелоні", "Джорджа Мелоні"),
     ("Маї Санду", "Мая Санду"),
+    ("Майї Санду", "Майя Санду"),
+    ("Майєю Санду", "Майя Санду"),
     ("Марін Ле Пен", "Марін Ле Пен"),
     ("Олени Бряних", "Олена Бряних"),
     // given names with alternations
@@ -221,9 +226,17 @@ const TABLE: &[(&str, &str)] = &[
     ("Олексія Богдановича", "Олексій Богданович"),
     ("Максиму Володимировичу", "Максим"),
     ("Борисом Яковичем Джонсоном", "Борис Джонсон"),
+    ("Бойко Олександр Іванович", "Олександр Бойко"),
+    ("Бойка Олександра", "Олександр Бойко"),
+    ("Олександр Бойко", "Олександр Бойко"),
+    ("Роман Бойко", "Роман Бойко"),
+    ("Ярош Дмитро", "Дмитро Ярош"),
+    ("Володимира Владимировича Путіна", "Володимир Путін"),
+    ("Олени Владиславівни Кондратюк", "Олена Кондратюк"),
     // capitals
     ("Володимир ЗЕЛЕНСЬКИЙ", "Володимир Зеленський"),
     ("МАШКОВСЬКИЙ", "Машковський"),
+    ("ДЕМ'ЯНЕНКА", "Демʼяненко"),
     ("ОЛЕНИ ЗЕЛЕНСЬКОЇ", "Олена Зеленська"),
     ("Андрій СИБІГА", "Андрій Сибіга"),
     // apostrophes
@@ -244,6 +257,8 @@ const TABLE: &[(&str, &str)] = &[
     ("Путіним", "Путін"),
     ("Стефанішиної", "Стефанішина"),
     ("Віткоффом", "Віткофф"),
+    ("Нетаньягу", "Нетаньягу"),
+    ("Шойгу", "Шойгу"),
     ("Шевченкові", "Шевченко"),
     ("Порошенком", "Порошенко"),
     ("Ющенком", "Ющенко"),
@@ -253,6 +268,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Залужним", "Залужний"),
     ("Шмигалем", "Шмигаль"),
     ("Пирогом", "Пиріг"),
+    ("Кривоносом", "Кривоніс"),
     // more masculine given names in all cases
     ("Олександра Сирського", "Олександр Сирський"),
     ("Олександром Сирським", "Олександр Сирський"),
@@ -320,6 +336,9 @@ const TABLE: &[(&str, &str)] = &[
     // Latin
     ("Prakash Gianchandani", "Prakash Gianchandani"),
     ("Zelensky's", "Zelensky"),
+    ("Donald Trump's", "Donald Trump"),
+    ("DONALD TRUMP", "Donald Trump"),
+    ("John McCain", "John McCain"),
     ("Zelensky’s", "Zelensky"),
 ];
 
@@ -562,6 +581,36 @@ fn case_hint_and_gender() {
     let c = canonicalize("Буданова", Cases::GEN);
     assert_eq!(c.full, "Буданов");
     assert_eq!(c.gender, Gender::Male);
+    // A gender known from the context decides -ова / -ов.
+    assert_eq!(
+        canonicalize_with("Іванова", Cases::ALL, Gender::Female).full,
+        "Іванова"
+    );
+    assert_eq!(
+        canonicalize_with("Іванова", Cases::ALL, Gender::Male).full,
+        "Іванов"
+    );
+    assert_eq!(
+        canonicalize_with("Стефанішина", Cases::ALL, Gender::Female).full,
+        "Стефанішина"
+    );
+    assert_eq!(
+        canonicalize_with("Валентину Козименко", Cases::ALL, Gender::Female).full,
+        "Валентина Козименко"
+    );
+    assert_eq!(
+        canonicalize_with("Валентину Козименко", Cases::ALL, Gender::Male).full,
+        "Валентин Козименко"
+    );
+    // a patronymic overrides the hint; an impossible hint is ignored
+    assert_eq!(
+        canonicalize_with("Олену Петрівну", Cases::ALL, Gender::Male).full,
+        "Олена"
+    );
+    assert_eq!(
+        canonicalize_with("Зеленського", Cases::ALL, Gender::Female).full,
+        "Зеленський"
+    );
     let c = canonicalize("Стівом Віткоффом", Cases::INS);
     assert_eq!(c.given.as_deref(), Some("Стів"));
     assert_eq!(c.surname.as_deref(), Some("Віткофф"));
@@ -616,4 +665,39 @@ fn hostile_input_never_panics() {
     assert_eq!(canonicalize("", Cases::ALL).full, "");
     let s = "ю".repeat(10_000);
     let _ = canonicalize(&s, Cases::ALL);
+}
+
+/// Deterministic pseudo-random strings over Cyrillic, Latin, digits, apostrophes, hyphens,
+/// dots, combining marks: no function may panic, and outputs stay bounded.
+#[test]
+fn random_input_never_panics() {
+    let alphabet: Vec<char> =
+        "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяАБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯ-'ʼ’. ,«»ab\u{0301}\u{0306}XIV1"
+            .chars()
+            .collect();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _ in 0..5_000 {
+        let len = (next() % 24) as usize;
+        let s: String = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let c = canonicalize(&s, Cases((next() % 128) as u8));
+        assert!(
+            c.full.chars().count() <= 3 * s.chars().count() + 8,
+            "{s:?} → {c:?}"
+        );
+        let _ = canonicalize_with(&s, Cases::ALL, Gender::Female);
+        let _ = surname_nominative(&s, Gender::Male, Cases::ALL);
+        let _ = decline_surname(&s, Gender::Unknown, Cases::INS);
+        let _ = is_surname_form(&s, &c.full, Gender::Male, Cases::ALL);
+        let _ = given_name(&s);
+        let _ = patronymic(&s);
+        let _ = decline_given(&s, Gender::Unknown, Cases::GEN);
+    }
 }

@@ -2,13 +2,24 @@
 //!
 //! Implements `shared/docs/ukrainian-names.md` §1 (declension tables), §2 (generate and verify)
 //! and §4 (normalisation). Given names are looked up in the FORMS table built once by
-//! [`super::names`] from [`given_forms`]. Surnames are reduced by generating candidate
+//! [`super::names`] from `given_forms`. Surnames are reduced by generating candidate
 //! nominatives from the token (undoing every case ending, restoring г/к/х, fleeting vowels and
 //! the і→о/е alternation), keeping the candidates whose declension in an allowed case
 //! reproduces the token, and scoring them (surname lists, common endings, plausible shape).
 //!
 //! Everything works on lowercase keys with the apostrophe as U+02BC; output is re-cased from
 //! the input (ALL CAPS → title case per hyphen part).
+//!
+//! For the extractor:
+//! - [`canonicalize`] / [`canonicalize_with`] (with a gender from the context): a whole span →
+//!   [`Canonical`]. Memoised per thread, so repeated names cost a hash lookup.
+//! - [`given_name`], [`patronymic`]: token readings; [`super::names::is_given_name_form`] for a
+//!   yes/no test.
+//! - [`is_surname_form`]: whether a surname-only mention («Буданову») is a form of a known
+//!   nominative («Буданов») — prefer it to comparing with [`decline_surname`], which returns only
+//!   one variant per case.
+//! - [`surname_nominative`], [`surname_readings`]: one surname token → nominative(s).
+//! - [`normalize`]: the §4 normalisation used everywhere here.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -76,20 +87,29 @@ const APOS: char = '\u{02BC}';
 /// Normalises name text: NFC, stress marks removed, apostrophes → ʼ (U+02BC), hyphen look-alikes
 /// → '-', Latin look-alike letters inside Cyrillic words → Cyrillic.
 pub fn normalize(text: &str) -> String {
-    let nfc: String = text
-        .chars()
-        .filter(|&c| c != '\u{0301}' && c != '\u{00AD}')
-        .nfc()
-        .map(|c| match c {
-            '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BB}' => APOS,
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
-            '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
-            _ => c,
-        })
-        .collect();
+    let fold = |c: char| match c {
+        '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BB}' => APOS,
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
+        '\u{00A0}' | '\u{2009}' | '\u{202F}' => ' ',
+        _ => c,
+    };
+    // NFC only when combining marks are present (rare; the common path stays cheap).
+    let combining = text.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c));
+    let nfc: String = if !combining {
+        text.chars()
+            .filter(|&c| c != '\u{00AD}')
+            .map(fold)
+            .collect()
+    } else {
+        text.chars()
+            .filter(|&c| c != '\u{0301}' && c != '\u{00AD}')
+            .nfc()
+            .map(fold)
+            .collect()
+    };
     // Latin look-alikes inside words that also have Cyrillic letters.
     let mut out = String::with_capacity(nfc.len());
-    for word in nfc.split_inclusive(|c: char| !c.is_alphanumeric() && c != APOS) {
+    for word in nfc.split_inclusive(|c: char| !(is_letter(c) || c.is_ascii_digit() || c == APOS)) {
         if word.chars().any(is_cyrillic) && word.chars().any(|c| c.is_ascii_alphabetic()) {
             out.extend(word.chars().map(latin_to_cyrillic));
         } else {
@@ -97,6 +117,22 @@ pub fn normalize(text: &str) -> String {
         }
     }
     out
+}
+
+/// A letter (fast for Cyrillic and ASCII, the usual case).
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || is_cyrillic(c) || (!c.is_ascii() && c.is_alphabetic())
+}
+
+/// Lowercase of one character (fast for Cyrillic and ASCII).
+fn lower_char(c: char) -> char {
+    match c {
+        'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+        'Ґ' => 'ґ',
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -141,7 +177,30 @@ fn is_vowel(c: char) -> bool {
 }
 
 fn is_consonant(c: char) -> bool {
-    is_cyrillic(c) && c.is_alphabetic() && !is_vowel(c) && c != 'ь' && c != 'ъ'
+    matches!(
+        c,
+        'б' | 'в'
+            | 'г'
+            | 'ґ'
+            | 'д'
+            | 'ж'
+            | 'з'
+            | 'й'
+            | 'к'
+            | 'л'
+            | 'м'
+            | 'н'
+            | 'п'
+            | 'р'
+            | 'с'
+            | 'т'
+            | 'ф'
+            | 'х'
+            | 'ц'
+            | 'ч'
+            | 'ш'
+            | 'щ'
+    )
 }
 
 fn is_sibilant(c: char) -> bool {
@@ -276,7 +335,7 @@ fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
     let b = Cow::Borrowed(stem);
     let before = last_char(stem);
     if n.ends_with('я') {
-        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь');
+        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь' || c == 'й');
         let ends: &'static [&'static str] = match (case, vowel_like) {
             (Cases::GEN | Cases::DAT | Cases::LOC, true) => &["ї"],
             (Cases::ACC, _) => &["ю"],
@@ -375,7 +434,7 @@ fn given_parts(k: &str, gender: Gender, case: Cases) -> Parts<'_> {
 
 /// Every form of a given name (lowercase nominative `k`) with its cases. Hyphenated names
 /// decline in the last part. Used by [`super::names`] to build FORMS.
-pub fn given_forms(k: &str, gender: Gender, indeclinable: bool) -> Vec<(String, Cases)> {
+pub(crate) fn given_forms(k: &str, gender: Gender, indeclinable: bool) -> Vec<(String, Cases)> {
     if indeclinable {
         return vec![(k.to_string(), Cases::ALL)];
     }
@@ -434,6 +493,22 @@ fn given_readings_key(k: &str) -> Vec<GivenForm> {
                         gender: r.gender,
                         cases: r.cases,
                     });
+                }
+            }
+            // Slavic double names decline in both parts (Анни-Марії), sharing gender and case.
+            if out.is_empty() && !first.is_empty() && !rest.contains('-') {
+                let firsts = given_readings_key(first);
+                for r in given_readings_key(rest) {
+                    for f in firsts.iter().filter(|f| f.gender == r.gender) {
+                        let cases = f.cases.intersect(r.cases);
+                        if !cases.is_empty() {
+                            out.push(GivenForm {
+                                nominative: format!("{}-{}", f.nominative, r.nominative),
+                                gender: r.gender,
+                                cases,
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -572,7 +647,9 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
     cands.iter().any(|c| male(c))
 }
 
-fn patronymic_key(k: &str, strict: bool) -> Option<(Gender, Cases)> {
+/// `shape_only`: accept any patronymic ending on a stem of 3+ letters (a word already known to
+/// stand in patronymic position: Владимирович).
+fn patronymic_key(k: &str, shape_only: bool) -> Option<(Gender, Cases)> {
     for (table, gender) in [(PATR_M, Gender::Male), (PATR_F, Gender::Female)] {
         for &(suf, cases) in table {
             if let Some(stem) = k.strip_suffix(suf) {
@@ -584,7 +661,7 @@ fn patronymic_key(k: &str, strict: bool) -> Option<(Gender, Cases)> {
                 // Feminine -івна/-ївна is a patronymic shape on its own; masculine -ович is
                 // also a common surname ending (Петрович, Кротевич), so require a known name.
                 let shape_ok = gender == Gender::Female && (core == "ів" || core == "їв");
-                if known || (!strict && shape_ok) {
+                if known || shape_ok || (shape_only && char_len(stem) >= 3) {
                     return Some((gender, cases));
                 }
             }
@@ -738,22 +815,10 @@ fn surname_parts(k: &str, par: Par, case: Cases) -> Parts<'_> {
     }
     match par {
         Par::Indecl => vec![(Cow::Borrowed(k), E_NONE)],
-        Par::AdjHard | Par::AdjSoft => {
-            let stem = Cow::Borrowed(drop_chars(k, 2));
-            let soft = par == Par::AdjSoft;
-            let ends: &'static [&'static str] = match (case, soft) {
-                (Cases::GEN | Cases::ACC, false) => &["ого"],
-                (Cases::DAT, false) => &["ому"],
-                (Cases::INS, false) => &["им"],
-                (Cases::LOC, false) => &["ому", "ім"],
-                (Cases::GEN | Cases::ACC, true) => &["ього"],
-                (Cases::DAT, true) => &["ьому"],
-                (Cases::INS, true) => &["ім"],
-                (Cases::LOC, true) => &["ьому", "ім"],
-                _ => return vec![(Cow::Borrowed(k), E_NONE)],
-            };
-            vec![(stem, ends)]
-        }
+        Par::AdjHard | Par::AdjSoft | Par::FemAdj | Par::FemAdjSoft => match adj_ends(par, case) {
+            Some((drop, ends)) => vec![(Cow::Borrowed(drop_chars(k, drop)), ends)],
+            None => vec![(Cow::Borrowed(k), E_NONE)],
+        },
         Par::Poss => masc_parts(k, &[Cow::Borrowed(k)], &M_POSS, case),
         Par::NounO => masc_parts(k, &[Cow::Borrowed(drop_chars(k, 1))], &M_O, case),
         Par::First => first_decl_parts(k, case),
@@ -764,21 +829,67 @@ fn surname_parts(k: &str, par: Par, case: Cases) -> Parts<'_> {
         }
         Par::Hard => masc_parts(k, &noun_stems(k), &M_HARD, case),
         Par::Sib => masc_parts(k, &noun_stems(k), &M_SIB, case),
-        Par::FemAdj | Par::FemAdjSoft => {
-            let stem = Cow::Borrowed(drop_chars(k, 1));
-            let soft = par == Par::FemAdjSoft;
-            let ends: &'static [&'static str] = match (case, soft) {
-                (Cases::GEN, false) => &["ої"],
-                (Cases::DAT | Cases::LOC, _) => &["ій"],
-                (Cases::ACC, false) => &["у"],
-                (Cases::INS, false) => &["ою"],
-                (Cases::GEN, true) => &["ьої"],
-                (Cases::ACC, true) => &["ю"],
-                (Cases::INS, true) => &["ьою"],
-                _ => return vec![(Cow::Borrowed(k), E_NONE)],
-            };
-            vec![(stem, ends)]
-        }
+    }
+}
+
+/// Adjectival paradigms: (letters dropped from the nominative, endings) of an oblique case;
+/// `None` where the form is the nominative (vocative).
+fn adj_ends(par: Par, case: Cases) -> Option<(usize, &'static [&'static str])> {
+    let ends: &'static [&'static str] = match (par, case) {
+        (Par::AdjHard, Cases::GEN | Cases::ACC) => &["ого"],
+        (Par::AdjHard, Cases::DAT) => &["ому"],
+        (Par::AdjHard, Cases::INS) => &["им"],
+        (Par::AdjHard, Cases::LOC) => &["ому", "ім"],
+        (Par::AdjSoft, Cases::GEN | Cases::ACC) => &["ього"],
+        (Par::AdjSoft, Cases::DAT) => &["ьому"],
+        (Par::AdjSoft, Cases::INS) => &["ім"],
+        (Par::AdjSoft, Cases::LOC) => &["ьому", "ім"],
+        (Par::FemAdj, Cases::GEN) => &["ої"],
+        (Par::FemAdj | Par::FemAdjSoft, Cases::DAT | Cases::LOC) => &["ій"],
+        (Par::FemAdj, Cases::ACC) => &["у"],
+        (Par::FemAdj, Cases::INS) => &["ою"],
+        (Par::FemAdjSoft, Cases::GEN) => &["ьої"],
+        (Par::FemAdjSoft, Cases::ACC) => &["ю"],
+        (Par::FemAdjSoft, Cases::INS) => &["ьою"],
+        _ => return None,
+    };
+    let drop = if matches!(par, Par::AdjHard | Par::AdjSoft) {
+        2
+    } else {
+        1
+    };
+    Some((drop, ends))
+}
+
+fn masc_case_ends(e: &MascEndings, case: Cases) -> &'static [&'static str] {
+    match case {
+        Cases::GEN | Cases::ACC => e.gen,
+        Cases::DAT => e.dat,
+        Cases::INS => e.ins,
+        Cases::LOC => e.loc,
+        _ => e.voc,
+    }
+}
+
+fn in_ends(token: &str, stem: &str, ends: &[&str]) -> bool {
+    token
+        .strip_prefix(stem)
+        .is_some_and(|rest| ends.contains(&rest))
+}
+
+/// Whether `token` is the oblique `case` of `k` in a paradigm without stem changes — checked
+/// without allocating (the hot path of surname reduction).
+fn oblique_matches(k: &str, par: Par, case: Cases, token: &str) -> bool {
+    match par {
+        Par::Indecl => token == k,
+        Par::AdjHard | Par::AdjSoft | Par::FemAdj | Par::FemAdjSoft => match adj_ends(par, case) {
+            Some((drop, ends)) => in_ends(token, drop_chars(k, drop), ends),
+            None => token == k,
+        },
+        Par::Poss => in_ends(token, k, masc_case_ends(&M_POSS, case)),
+        Par::NounO => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_O, case)),
+        Par::NounJ => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_J, case)),
+        _ => parts_contain(&surname_parts(k, par, case), token),
     }
 }
 
@@ -811,6 +922,10 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
     if par == Par::Indecl {
         return if k == token { cases } else { m };
     }
+    // Noun paradigms: stems differ from the nominative only in its last letters.
+    if matches!(par, Par::Soft | Par::Hard | Par::Sib) && !token.starts_with(drop_chars(k, 4)) {
+        return m;
+    }
     // Noun paradigms: compute the oblique stems once.
     let noun = match par {
         Par::Soft => Some((noun_stems(k.strip_suffix('ь').unwrap_or(k)), &M_SOFT)),
@@ -833,7 +948,7 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
         return m;
     }
     for c in Cases::EACH {
-        if c != Cases::NOM && cases.contains(c) && parts_contain(&surname_parts(k, par, c), token) {
+        if c != Cases::NOM && cases.contains(c) && oblique_matches(k, par, c, token) {
             m = m.union(c);
         }
     }
@@ -842,6 +957,7 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
 
 /// Declines a surname (nominative, any capitalisation) for a person of `gender` into `case`
 /// (a single case; the first variant where several are correct: Трампові, not Трампу).
+/// With [`Gender::Unknown`] the gender is guessed from the shape (-ська, -ова, -іна: feminine).
 /// Double surnames decline in both parts; particles stay.
 pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String {
     let norm = normalize(nominative);
@@ -859,7 +975,14 @@ pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String 
                 out.push('-');
             }
             let k = lower(part);
-            let pars = paradigms_for(&k, gender);
+            // Unknown gender: feminine adjectival / possessive shapes are women's surnames.
+            let g = match gender {
+                Gender::Unknown if ends_any(&k, FEM_ADJ) && !k.ends_with("на") => Gender::Female,
+                Gender::Unknown if k.ends_with("ня") => Gender::Female,
+                Gender::Unknown => Gender::Male,
+                g => g,
+            };
+            let pars = paradigms_for(&k, g);
             let form = pars
                 .first()
                 .and_then(|&(p, _)| {
@@ -1165,6 +1288,8 @@ fn feminine_to_masculine(k: &str) -> Option<String> {
 /// Identity readings of vowel-final words that look like case forms (-у/-ю, -и, -ці).
 fn indecl_penalty(k: &str) -> i32 {
     match last_char(k) {
+        // -гу/-ху: rare as a dative of a hard stem, common in foreign names (Шойгу, Нетаньягу)
+        Some('у') if ends_any(k, &["гу", "ху"]) => 0,
         Some('у' | 'ю') => -3,
         Some('и') => -6,
         Some('і') if ends_any(k, &["ці", "зі", "сі"]) => -4,
@@ -1195,10 +1320,13 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
         s -= 3; // noun-type feminine surnames (Сорока) are rarer than masculine genitives
     }
     if alt {
-        // і restored in the last syllable (Кривоноса → Кривоніс): only for attested surnames.
-        // Frequency decides when both exist (Кривоноса → Кривонос 837 vs Кривоніс 3055).
+        // і restored in the last syllable: only for attested surnames, and frequency decides
+        // when both forms exist (Сокола → Сокол 471 over Сокіл 2268) — except for compounds
+        // with «ніс» (nose), whose Ukrainian form alternates: Кривоноса → Кривоніс.
         if listed.is_none() {
             s -= 3;
+        } else if nom.ends_with("ніс") && char_len(nom) > 4 {
+            s += 10;
         }
     }
     if common_ending(nom) {
@@ -1275,12 +1403,28 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                 if (alt_kind == 2 && *tail != "ь") || !tail_takes_ending(tail, e) {
                     continue;
                 }
-                let cand = format!("{base}{tail}");
+                let mut cand = String::with_capacity(base.len() + tail.len());
+                cand.push_str(&base);
+                cand.push_str(tail);
                 if seen.contains(&cand) {
                     continue;
                 }
                 seen.push(cand.clone());
-                for (par, g) in paradigms_for(&cand, gender) {
+                let masc: &[Par] = if gender != Gender::Female {
+                    masc_paradigms(&cand)
+                } else {
+                    &[]
+                };
+                let fem: &[Par] = if gender != Gender::Male {
+                    fem_paradigms(&cand)
+                } else {
+                    &[]
+                };
+                let pars = masc
+                    .iter()
+                    .map(|&p| (p, Gender::Male))
+                    .chain(fem.iter().map(|&p| (p, Gender::Female)));
+                for (par, g) in pars {
                     let m = matching_cases(&cand, par, cases, t);
                     if m.is_empty() {
                         continue;
@@ -1373,12 +1517,9 @@ pub fn surname_readings(
 /// otherwise the original capitalisation is kept where the letters agree, and each hyphen part
 /// starts with a capital unless it is a particle.
 fn recase(out: &str, orig: &str) -> String {
-    let letters = orig.chars().filter(|c| c.is_alphabetic()).count();
-    let all_caps = letters > 1
-        && orig
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(|c| c.is_uppercase());
+    let cased = |c: &char| is_letter(*c) && *c != APOS;
+    let letters = orig.chars().filter(cased).count();
+    let all_caps = letters > 1 && orig.chars().filter(cased).all(|c| lower_char(c) != c);
     let mut res = String::with_capacity(out.len());
     let orig_chars: Vec<char> = orig.chars().collect();
     let mut part_start = true;
@@ -1391,13 +1532,12 @@ fn recase(out: &str, orig: &str) -> String {
             part_idx += 1;
             continue;
         }
-        let particle_part = parts.get(part_idx).is_some_and(|p| {
-            is_particle(p) && parts.len() > part_idx + 1 && !all_caps && {
-                // keep a lowercase prefix particle as written (аль-Асад)
-                orig_chars.first().is_some_and(|f| f.is_lowercase())
-            }
-        });
         if part_start {
+            // keep a lowercase prefix particle as written (аль-Асад)
+            let particle_part = part_idx + 1 < parts.len()
+                && !all_caps
+                && orig_chars.first().is_some_and(|f| f.is_lowercase())
+                && parts.get(part_idx).is_some_and(|p| is_particle(p));
             if particle_part {
                 res.extend(c.to_lowercase());
             } else {
@@ -1411,7 +1551,7 @@ fn recase(out: &str, orig: &str) -> String {
             continue;
         }
         match orig_chars.get(i) {
-            Some(&o) if o.to_lowercase().eq(c.to_lowercase()) => res.push(o),
+            Some(&o) if lower_char(o) == lower_char(c) => res.push(o),
             _ => res.push(c),
         }
     }
@@ -1630,19 +1770,28 @@ fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gende
 /// narrows the possible cases when the context tells them (a preposition or role noun before
 /// the span); pass [`Cases::ALL`] when unknown.
 pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
+    canonicalize_with(span, case_hint, Gender::Unknown)
+}
+
+/// [`canonicalize`] with a gender known from the context (a predicate «заявила», a role noun
+/// «речниця», the registry): it decides ambiguous endings («Іванова заявила» → Іванова,
+/// «Іванова» after «заступника» → Іванов). A patronymic in the span overrides it; a hint that
+/// no reading of the span supports is ignored.
+pub fn canonicalize_with(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
     // Names recur: memoise per thread (bounded).
     thread_local! {
-        static CACHE: RefCell<HashMap<(String, u8), Canonical>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<(String, u8, Gender), Canonical>> =
+            RefCell::new(HashMap::new());
     }
     const CACHE_MAX: usize = 50_000;
     if span.len() > 200 {
-        return canonicalize_uncached(span, case_hint);
+        return canonicalize_uncached(span, case_hint, gender_hint);
     }
-    let key = (span.to_string(), case_hint.0);
+    let key = (span.to_string(), case_hint.0, gender_hint);
     if let Some(c) = CACHE.with(|m| m.borrow().get(&key).cloned()) {
         return c;
     }
-    let c = canonicalize_uncached(span, case_hint);
+    let c = canonicalize_uncached(span, case_hint, gender_hint);
     CACHE.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= CACHE_MAX {
@@ -1653,7 +1802,7 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
     c
 }
 
-fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
+fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
     // Bound the work on hostile input: a name span is short.
     let span: String = span.chars().take(300).collect();
     let norm = normalize(&span);
@@ -1678,7 +1827,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
         let ws: Vec<String> = toks
             .iter()
             .filter_map(|t| match t {
-                Tok::Word(w) => Some(strip_possessive(w).to_string()),
+                Tok::Word(w) => Some(title_if_caps(strip_possessive(w))),
                 Tok::Particle(p) => Some(p.clone()),
                 Tok::Initial => None,
             })
@@ -1707,14 +1856,23 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
 
     // Single word: a given name alone, or a surname.
     if words.len() == 1 {
-        let k = &wkeys[0];
         let given_ok = !readings[0].is_empty()
             && !has_initial
             && readings[0]
                 .iter()
                 .any(|r| !names::is_given_also_surname(&r.nominative));
         if given_ok {
-            if let Some(r) = best_given(&readings[0], hint) {
+            let fitting: Vec<GivenForm> = readings[0]
+                .iter()
+                .filter(|r| r.gender == gender_hint)
+                .cloned()
+                .collect();
+            let pool = if fitting.is_empty() {
+                &readings[0]
+            } else {
+                &fitting
+            };
+            if let Some(r) = best_given(pool, hint) {
                 // Words kept as written after the name (Лев XIV).
                 let mut name = r.nominative.clone();
                 for t in &toks[word_idx[0] + 1..] {
@@ -1727,8 +1885,14 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
             }
         }
         let surname_toks: Vec<&Tok> = toks.iter().filter(|t| *t != &Tok::Initial).collect();
-        let (s, g, _, _) = reduce_surname(&surname_toks, Gender::Unknown, hint);
-        let _ = k;
+        let (s, g, _, score) = reduce_surname(&surname_toks, gender_hint, hint);
+        if gender_hint != Gender::Unknown {
+            // A hint that only a far-fetched reading fits (Зеленського for a woman) is ignored.
+            let (su, gu, _, score_u) = reduce_surname(&surname_toks, Gender::Unknown, hint);
+            if gu != gender_hint && score_u - score >= 10 {
+                return canonical_from(None, Some(su), gu);
+            }
+        }
         return canonical_from(None, Some(s), g);
     }
 
@@ -1737,11 +1901,22 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
     let patr_at = |i: usize| -> Option<(Gender, Cases)> {
         wkeys.get(i).and_then(|k| patronymic_key(k, false))
     };
+    // Both words given names (Бойко Олександр): the common given name is the given name.
+    let common = |rs: &[GivenForm]| {
+        rs.iter()
+            .any(|r| names::is_common_given_key(&names::key(&r.nominative)))
+    };
     let surname_first = (!readings[1].is_empty() && readings[0].is_empty())
         || (words.len() >= 3
             && !readings[1].is_empty()
             && patr_at(2).is_some()
-            && patr_at(1).is_none());
+            && patr_at(1).is_none())
+        || (!readings[0].is_empty()
+            && common(&readings[1])
+            && !common(&readings[0])
+            && readings[0]
+                .iter()
+                .any(|r| names::is_given_also_surname(&r.nominative)));
     let (given_w, patr_w): (Option<usize>, Option<usize>) = if surname_first {
         (
             Some(1),
@@ -1775,7 +1950,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
             .collect()
     };
     let mut cases = hint;
-    let mut patr_gender = Gender::Unknown;
+    let mut patr_gender = gender_hint;
     if let Some((g, c)) = patr_w.and_then(patr_at) {
         if !c.intersect(cases).is_empty() {
             cases = c.intersect(cases);
@@ -1783,11 +1958,14 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
         patr_gender = g;
     }
     let gi = given_w.unwrap_or(0);
-    let given_readings: Vec<GivenForm> = readings[gi]
+    let mut given_readings: Vec<GivenForm> = readings[gi]
         .iter()
         .filter(|r| patr_gender == Gender::Unknown || r.gender == patr_gender)
         .cloned()
         .collect();
+    if given_readings.is_empty() {
+        given_readings = readings[gi].clone();
+    }
     if surname_tok_range.is_empty() {
         // «Володимир Олександрович»: a given name and a patronymic only.
         let r = best_given(&readings[gi], cases);
@@ -1809,8 +1987,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases) -> Canonical {
             c = r.cases;
             penalty -= 5;
         }
-        let (s, g, sc, score) = reduce_surname(&surname_tok_range, r.gender, c);
-        let _ = sc;
+        let (s, g, _, score) = reduce_surname(&surname_tok_range, r.gender, c);
         let total = score + penalty;
         let cand = canonical_from(
             Some(r.nominative.clone()),
@@ -1863,7 +2040,9 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
             continue;
         }
         for tail in NOM_TAILS {
-            let cand = format!("{stem}{tail}");
+            let mut cand = String::with_capacity(stem.len() + tail.len());
+            cand.push_str(stem);
+            cand.push_str(tail);
             let mut m = Cases(0);
             for c in Cases::EACH {
                 if cases.contains(c) && parts_contain(&given_parts(&cand, gender, c), k) {
@@ -1881,7 +2060,7 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
             if gender == Gender::Male {
                 score += 2;
             }
-            if names::is_common_given(&cand) {
+            if names::is_common_given_key(&cand) {
                 score += 5;
             }
             // Masculine names on -а/-я and feminine consonant-final names are few, and
@@ -1904,7 +2083,7 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
 /// Whether the word after a given name is its patronymic: the genders agree, and in a
 /// two-word span the word is not a frequent surname (Олексія Богдановича: a surname).
 fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool {
-    let Some((g, c)) = patronymic_key(k, false) else {
+    let Some((g, c)) = patronymic_key(k, false).or_else(|| patronymic_key(k, n_words >= 3)) else {
         return false;
     };
     if !given.iter().any(|r| r.gender == g && r.cases.intersects(c)) {
@@ -1926,7 +2105,7 @@ fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool 
 fn given_prior(r: &GivenForm, token_key: &str, both_genders: bool) -> i32 {
     let k = names::key(&r.nominative);
     let mut p = 0;
-    if names::is_common_given(&k) {
+    if names::is_common_given_key(&k) {
         p += 5;
     }
     if both_genders && r.gender == Gender::Male {
@@ -1943,7 +2122,7 @@ fn best_given(readings: &[GivenForm], cases: Cases) -> Option<&GivenForm> {
         let c = r.cases.intersect(cases);
         (
             !c.is_empty(),
-            names::is_common_given(&names::key(&r.nominative)),
+            names::is_common_given_key(&names::key(&r.nominative)),
             c.contains(Cases::NOM),
             r.gender == Gender::Male && c.intersects(Cases(2 | 8)),
         )

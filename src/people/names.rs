@@ -26,6 +26,11 @@ const SURNAMES_TOP: &str = include_str!("../../data/names/uk-surnames-top5000.tx
 const SURNAMES_ALL: &str = include_str!("../../data/names/uk-surnames-all.txt");
 const GIVEN_ALSO_SURNAME: &str = include_str!("../../data/names/given-also-common-surname.txt");
 
+/// Everyday short forms of given names, used as names in the press and in quotes (compiled for
+/// this project from general knowledge; not in the extracted lists).
+const DIMINUTIVES_MALE: &str = "Саша\nЖеня\nСашко\nТоля\nФедя\nВаня\nВася\nПетя\nКоля\nМиша\nДіма\nВова\nЛьоня\nГриць\nПетрусь\nЮрко";
+const DIMINUTIVES_FEMALE: &str = "Саша\nЖеня\nВаля\nГаля\nЮля\nТаня\nОля\nКатя\nМаша\nНаташа\nЛіза\nДаша\nІра\nЛєна\nЛюда\nЛюба\nНадя\nЗіна\nМаруся\nГанна\nОксанка\nНаталка\nСвітланка";
+
 /// Number of entries in the strong (top) surname list.
 pub const TOP_SURNAMES: u32 = 5000;
 
@@ -45,7 +50,7 @@ pub struct GivenEntry {
 /// FNV-1a: a fast hash for the short string keys of the gazetteer (no untrusted-key DoS concern:
 /// the keys are the embedded lists; lookups only read).
 #[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -66,7 +71,7 @@ impl Hasher for Fnv {
 }
 
 /// A HashMap with the [`Fnv`] hasher.
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 struct Data {
     given: Vec<GivenEntry>,
@@ -119,7 +124,10 @@ fn build() -> Data {
         (FOREIGN_MALE, Gender::Male, true),
         (FOREIGN_FEMALE, Gender::Female, true),
     ];
-    for (text, gender, foreign) in lists {
+    for (text, gender, foreign) in lists.into_iter().chain([
+        (DIMINUTIVES_MALE, Gender::Male, false),
+        (DIMINUTIVES_FEMALE, Gender::Female, false),
+    ]) {
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() {
@@ -340,6 +348,7 @@ const COMMON_GIVEN: &[&str] = &[
     "ірина",
     "ельвіра",
     "маргарита",
+    "мая",
     "альона",
     "віолета",
     "карина",
@@ -354,17 +363,22 @@ const COMMON_GIVEN: &[&str] = &[
 ];
 
 /// Whether a lowercase nominative key is a common given name (see [`COMMON_GIVEN`]).
-pub fn is_common_given(nom_key: &str) -> bool {
+pub(crate) fn is_common_given_key(nom_key: &str) -> bool {
     COMMON_GIVEN.contains(&nom_key)
 }
 
+/// Whether `nominative` is a given name common in Ukraine today (a prior between homographs).
+pub fn is_common_given(nominative: &str) -> bool {
+    is_common_given_key(&key(nominative))
+}
+
 /// The given-name entry with index `i` (as found in [`given_form_readings`]).
-pub fn given_entry(i: u32) -> Option<&'static GivenEntry> {
+pub(crate) fn given_entry(i: u32) -> Option<&'static GivenEntry> {
     data().given.get(i as usize)
 }
 
 /// Readings of a lowercase, normalised form (see [`key`]): (entry index, cases).
-pub fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
+pub(crate) fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
     data()
         .forms
         .get(form_key)
@@ -373,7 +387,7 @@ pub fn given_form_readings(form_key: &str) -> &'static [(u32, Cases)] {
 }
 
 /// Entries whose nominative is the lowercase, normalised `nom_key`.
-pub fn given_nominative_entries(nom_key: &str) -> &'static [u32] {
+pub(crate) fn given_nominative_entries(nom_key: &str) -> &'static [u32] {
     data()
         .given_nom
         .get(nom_key)
@@ -384,7 +398,8 @@ pub fn given_nominative_entries(nom_key: &str) -> &'static [u32] {
 /// Whether `token` (as written) is some case form of a gazetteer given name
 /// (hyphenated names included: «Жан-Ноеля»).
 pub fn is_given_name_form(token: &str) -> bool {
-    !morph::given_name(token).is_empty()
+    let k = key(&morph::normalize(token));
+    !given_form_readings(&k).is_empty() || !morph::given_name(token).is_empty()
 }
 
 /// Whether `nominative` is a gazetteer given name in the nominative.
@@ -433,6 +448,10 @@ mod tests {
         assert_eq!(surname_rank("Мельник"), Some(0));
         assert!(!is_known_surname("Ыыыы"));
         assert!(is_given_also_surname("Бойко"));
+        assert!(is_given_nominative("Юля"));
+        assert!(is_given_name_form("Юлею"));
+        assert!(is_common_given("Олена"));
+        assert!(!is_common_given("Світлан"));
         assert!(!is_given_also_surname("Олена"));
     }
 
