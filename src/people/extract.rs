@@ -874,6 +874,22 @@ fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// Gender told by a role noun before a name («речниця», «директорка», «заступниця»).
+fn role_word_gender(l: &str) -> Gender {
+    const F: &[&str] = &[
+        "иця", "иці", "ицю", "ицею", "ка", "ки", "ці", "кою", "киня", "кині", "киню",
+    ];
+    if lexicon()
+        .roles
+        .get(l)
+        .is_some_and(|nom| F.iter().any(|e| nom.ends_with(e)) && !nom.ends_with("ник"))
+    {
+        Gender::Female
+    } else {
+        Gender::Unknown
+    }
+}
+
 /// The nominative of an unknown, declined given name (Ріната → Рінат, Люсі → Люся).
 fn guess_given(l: &str, gender: Gender) -> String {
     if gender == Gender::Female {
@@ -1653,7 +1669,18 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             .text
             .get(toks[first].bs..toks[last].be)
             .unwrap_or_default();
-        let mc = super::morph::canonicalize(span, Cases(hint));
+        // Context gender: the predicate after the span, or a gendered role word before it.
+        let role_gender = first
+            .checked_sub(1)
+            .and_then(|p| toks.get(p))
+            .filter(|p| p.kind == Kind::Word && !p.cap)
+            .map_or(Gender::Unknown, |p| role_word_gender(&p.lower));
+        let ctx_gender = if verb != Gender::Unknown {
+            verb
+        } else {
+            role_gender
+        };
+        let mc = super::morph::canonicalize_with(span, Cases(hint), ctx_gender);
         // A given name written in the nominative that morph read as another case of a name of
         // the other gender (Альона → Альон): keep our reading.
         let ours_nominative = parts.iter().find(|p| p.1 == Role::Given).is_some_and(|p| {
