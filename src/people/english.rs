@@ -43,16 +43,6 @@ fn base(lower: &str) -> &str {
         .unwrap_or(lower)
 }
 
-fn sentence_start(toks: &[Tok], i: usize) -> bool {
-    i == 0
-        || toks[i].nl_before
-        || (toks[i - 1].kind == Kind::Punct
-            && matches!(
-                toks[i - 1].ch,
-                '.' | '!' | '?' | ':' | '"' | '“' | '(' | '-' | '—'
-            ))
-}
-
 /// Finds people in an English text.
 pub(crate) fn extract_en(text: &str, toks: &[Tok], registry: &Registry) -> Extraction {
     let g = given();
@@ -84,13 +74,27 @@ pub(crate) fn extract_en(text: &str, toks: &[Tok], registry: &Registry) -> Extra
         let mut s = i;
         if h.contains(t.lower.as_str()) {
             let mut n = i + 1;
-            if toks
-                .get(n)
-                .is_some_and(|d| d.kind == Kind::Punct && d.ch == '.')
-            {
-                n += 1;
+            // Several titles in a row («General Sir …»), each with an optional dot.
+            loop {
+                if toks
+                    .get(n)
+                    .is_some_and(|d| d.kind == Kind::Punct && d.ch == '.')
+                {
+                    n += 1;
+                }
+                if toks
+                    .get(n)
+                    .is_some_and(|d| d.kind == Kind::Word && h.contains(d.lower.as_str()))
+                {
+                    n += 1;
+                    continue;
+                }
+                break;
             }
-            if is_name_word(n) || is_initial(n) {
+            let saint = matches!(t.lower.as_str(), "st" | "saint");
+            if (is_name_word(n) || is_initial(n))
+                && (!saint || toks.get(n).is_some_and(|w| g.contains(base(&w.lower))))
+            {
                 strong = true;
                 s = n;
             } else {
@@ -118,7 +122,27 @@ pub(crate) fn extract_en(text: &str, toks: &[Tok], registry: &Registry) -> Extra
                 k += 1;
                 continue;
             }
+            // Regnal numbers: Louis XV, Damasus I.
+            if words > 0
+                && toks.get(k).is_some_and(|r| {
+                    r.kind == Kind::Word
+                        && !r.nl_before
+                        && r.lower.len() <= 5
+                        && r.lower.chars().all(|c| matches!(c, 'i' | 'v' | 'x'))
+                        && text
+                            .get(r.bs..r.be)
+                            .is_some_and(|w| w.chars().all(|c| c.is_ascii_uppercase()))
+                })
+            {
+                e = k;
+                k += 1;
+            }
             break;
+        }
+        // Only initials («U.S.», «S. F.»): not a name.
+        if (s..=e).all(|x| toks[x].kind != Kind::Word || is_initial(x)) {
+            i = k.max(i + 1);
+            continue;
         }
         if words == 0 {
             i = k.max(i + 1);
@@ -129,10 +153,7 @@ pub(crate) fn extract_en(text: &str, toks: &[Tok], registry: &Registry) -> Extra
         if has_given && words >= 2 {
             strong = true;
         }
-        if strong
-            || (words >= 2 && !sentence_start(toks, s))
-            || words == 1 && !sentence_start(toks, s)
-        {
+        if strong || words == 1 {
             spans.push((s, e, strong || has_given && words >= 2));
         }
         i = k.max(i + 1);
@@ -159,9 +180,36 @@ pub(crate) fn extract_en(text: &str, toks: &[Tok], registry: &Registry) -> Extra
             }
         }
     }
+    // The fullest form of each name (Matthew Goode → Matthew William Goode).
+    let fullest: Vec<(String, String)> = full
+        .iter()
+        .map(|(last, canon)| {
+            let first = canon.split(' ').next().unwrap_or_default();
+            let best = full
+                .iter()
+                .filter(|(l2, c2)| l2 == last && c2.split(' ').next() == Some(first))
+                .max_by_key(|(_, c2)| c2.split(' ').count())
+                .map_or(canon.clone(), |(_, c2)| c2.clone());
+            (last.clone(), best)
+        })
+        .collect();
+    let full: Vec<(String, String)> = {
+        let mut v: Vec<(String, String)> = Vec::new();
+        for f in fullest {
+            if !v.contains(&f) {
+                v.push(f);
+            }
+        }
+        v
+    };
     let mut ex = Extraction::default();
     for (s, e, strong) in spans {
         let mut canonical = span_text(text, toks, s, e, &word_text);
+        if let Some(f) = full.iter().find(|f| {
+            e > s && f.0 == word_text(e) && f.1.split(' ').next() == canonical.split(' ').next()
+        }) {
+            canonical = f.1.clone();
+        }
         if s == e {
             let w = word_text(s);
             let m: Vec<&(String, String)> = full.iter().filter(|f| f.0 == w).collect();

@@ -148,97 +148,107 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
     }
     let cap = w.chars().next().is_some_and(is_upper);
     // ALL CAPS, or an abbreviation with a lowercase ending («НОКу», «ТзОВ»).
-    let mut it = w.chars().filter(|c| c.is_alphabetic());
+    let mut it = w.chars().filter(|&c| is_letter(c));
     let two_upper = it.next().is_some_and(is_upper) && it.next().is_some_and(is_upper);
-    let allcaps = letters >= 2 && (upper == letters || two_upper);
+    let allcaps = letters >= 2 && (upper == letters || two_upper || upper >= 3);
     (lower, cap, allcaps, lat > cyr)
 }
 
 /// Splits `text` into tokens in one pass.
 pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
-    let mut toks = Vec::with_capacity(text.len() / 6);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
-    let mut i = 0;
+    let mut toks = Vec::with_capacity(text.len() / 8);
+    let mut it = text.char_indices().peekable();
+    let mut cp = 0usize;
     let mut nl = true;
     let mut space = true;
-    while i < n {
-        let c = chars[i].1;
+    let tok = |kind, cs, ce, bs, be, lower, flags: (bool, bool, bool), nl, space, ch| Tok {
+        kind,
+        cs,
+        ce,
+        bs,
+        be,
+        lower,
+        cap: flags.0,
+        allcaps: flags.1,
+        latin: flags.2,
+        nl_before: nl,
+        space_before: space,
+        ch,
+    };
+    while let Some((bs, c)) = it.next() {
+        let cs = cp;
+        cp += 1;
         if c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control() {
-            if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
+            if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
                 nl = true;
             }
             space = true;
-            i += 1;
             continue;
         }
-        let start = i;
         if is_letter(c) && !('\u{0300}'..='\u{036F}').contains(&c) {
-            i += 1;
-            while i < n {
-                let d = chars[i].1;
+            while let Some(&(b2, d)) = it.peek() {
                 if is_letter(d) {
-                    i += 1;
+                    it.next();
+                    cp += 1;
                 } else if (is_apostrophe(d) || is_hyphen(d))
-                    && i + 1 < n
-                    && is_letter(chars[i + 1].1)
+                    && text
+                        .get(b2 + d.len_utf8()..)
+                        .and_then(|r| r.chars().next())
+                        .is_some_and(is_letter)
                 {
-                    i += 2;
+                    it.next();
+                    it.next();
+                    cp += 2;
                 } else {
                     break;
                 }
             }
-            let (bs, be) = (byte_at(start), byte_at(i));
+            let be = it.peek().map_or(text.len(), |x| x.0);
             let (lower, cap, allcaps, latin) = normalise_word(&text[bs..be]);
-            toks.push(Tok {
-                kind: Kind::Word,
-                cs: start,
-                ce: i,
+            toks.push(tok(
+                Kind::Word,
+                cs,
+                cp,
                 bs,
                 be,
                 lower,
-                cap,
-                allcaps,
-                latin,
-                nl_before: nl,
-                space_before: space,
-                ch: c,
-            });
+                (cap, allcaps, latin),
+                nl,
+                space,
+                c,
+            ));
         } else if c.is_ascii_digit() {
-            while i < n && chars[i].1.is_ascii_digit() {
-                i += 1;
+            while it.peek().is_some_and(|x| x.1.is_ascii_digit()) {
+                it.next();
+                cp += 1;
             }
-            toks.push(Tok {
-                kind: Kind::Num,
-                cs: start,
-                ce: i,
-                bs: byte_at(start),
-                be: byte_at(i),
-                lower: String::new(),
-                cap: false,
-                allcaps: false,
-                latin: false,
-                nl_before: nl,
-                space_before: space,
-                ch: c,
-            });
+            let be = it.peek().map_or(text.len(), |x| x.0);
+            toks.push(tok(
+                Kind::Num,
+                cs,
+                cp,
+                bs,
+                be,
+                String::new(),
+                (false, false, false),
+                nl,
+                space,
+                c,
+            ));
         } else {
-            i += 1;
-            toks.push(Tok {
-                kind: Kind::Punct,
-                cs: start,
-                ce: i,
-                bs: byte_at(start),
-                be: byte_at(i),
-                lower: String::new(),
-                cap: false,
-                allcaps: false,
-                latin: false,
-                nl_before: nl,
-                space_before: space,
-                ch: c,
-            });
+            let be = bs + c.len_utf8();
+            toks.push(tok(
+                Kind::Punct,
+                cs,
+                cp,
+                bs,
+                be,
+                String::new(),
+                (false, false, false),
+                nl,
+                space,
+                c,
+            ));
         }
         nl = false;
         space = false;
@@ -369,6 +379,10 @@ fn sentence_initial(toks: &[Tok], i: usize) -> bool {
                 if q.kind == Kind::Word && !q.cap && q.lower.chars().count() <= 4 {
                     return false;
                 }
+                // After an initial («B. V. Ріната»).
+                if q.kind == Kind::Word && q.cap && q.ce - q.cs == 1 {
+                    return false;
+                }
             }
             true
         }
@@ -460,6 +474,16 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
     }
     let w = t.lower.strip_suffix("ся").unwrap_or(&t.lower);
     let n = w.chars().count();
+    if matches!(
+        w,
+        "був" | "мав" | "став" | "жив" | "пив" | "йшов" | "пішов" | "прийшов"
+    ) {
+        return Gender::Male;
+    }
+    if matches!(w, "була" | "мала" | "стала" | "жила" | "пішла" | "прийшла")
+    {
+        return Gender::Female;
+    }
     if n < 4 {
         return Gender::Unknown;
     }
@@ -850,6 +874,22 @@ fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// Gender told by a role noun before a name («речниця», «директорка», «заступниця»).
+fn role_word_gender(l: &str) -> Gender {
+    const F: &[&str] = &[
+        "иця", "иці", "ицю", "ицею", "ка", "ки", "ці", "кою", "киня", "кині", "киню",
+    ];
+    if lexicon()
+        .roles
+        .get(l)
+        .is_some_and(|nom| F.iter().any(|e| nom.ends_with(e)) && !nom.ends_with("ник"))
+    {
+        Gender::Female
+    } else {
+        Gender::Unknown
+    }
+}
+
 /// The nominative of an unknown, declined given name (Ріната → Рінат, Люсі → Люся).
 fn guess_given(l: &str, gender: Gender) -> String {
     if gender == Gender::Female {
@@ -1021,7 +1061,9 @@ fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Found) {
             && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(&t.lower));
         let abbr = t.allcaps && !ctx.is_initial(ti) && {
             // ALL-CAPS words are names only next to a given name.
-            let prev_given = k > 0 && ctx.given(run[k - 1]).is_some();
+            let prev_given = k > 0
+                && (ctx.given(run[k - 1]).is_some()
+                    || ctx.is_initial(run[k - 1]) && t.ce - t.cs >= 4);
             let next_given = run.get(k + 1).is_some_and(|&n| ctx.given(n).is_some());
             !(prev_given || next_given) || t.ce - t.cs < 3
         };
@@ -1152,7 +1194,16 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             parts.push((seg[k], Role::Given));
             k += 1;
         }
+        let given_gender = ctx
+            .given(seg[k - 1])
+            .map(|rs| rs.iter().map(|r| r.gender).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let patr_gender_ok = |t: &Tok| {
+            patronymic(&t.lower)
+                .is_some_and(|(g, _)| given_gender.is_empty() || given_gender.contains(&g))
+        };
         if k < n
+            && patr_gender_ok(&toks[seg[k]])
             && (real_patronymic(ctx.lex, &toks[seg[k]].lower).is_some()
                 || patronymic(&toks[seg[k]].lower).is_some()
                     && k + 1 < n
@@ -1248,7 +1299,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             && !x.latin
             && !y.latin
             && !ctx.lex.surnames_top.contains(&x.lower)
-            && !oblique_surname_shaped(&x.lower)
+            && !ctx.lex.surnames_all.contains(&x.lower)
             && !x.lower.contains('-')
             && !y.allcaps;
         let y_adj_noun = is_adjective(&y.lower)
@@ -1351,7 +1402,7 @@ fn in_street_list(ctx: &Ctx, first: usize) -> bool {
     let toks = ctx.toks;
     let mut j = first;
     let mut steps = 0;
-    while j > 0 && steps < 40 {
+    while j > 0 && steps < 90 {
         if toks[j].nl_before {
             return false;
         }
@@ -1618,13 +1669,41 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             .text
             .get(toks[first].bs..toks[last].be)
             .unwrap_or_default();
-        let mc = super::morph::canonicalize(span, Cases(hint));
-        canonical = mc.full;
-        if let Some(sn) = mc.surname {
-            surname = sn;
-        }
-        if mc.gender != Gender::Unknown {
-            gender = mc.gender;
+        // Context gender: the predicate after the span, or a gendered role word before it.
+        let role_gender = first
+            .checked_sub(1)
+            .and_then(|p| toks.get(p))
+            .filter(|p| p.kind == Kind::Word && !p.cap)
+            .map_or(Gender::Unknown, |p| role_word_gender(&p.lower));
+        let ctx_gender = if verb != Gender::Unknown {
+            verb
+        } else {
+            role_gender
+        };
+        let mc = super::morph::canonicalize_with(span, Cases(hint), ctx_gender);
+        // A given name written in the nominative that morph read as another case of a name of
+        // the other gender (Альона → Альон): keep our reading.
+        let ours_nominative = parts.iter().find(|p| p.1 == Role::Given).is_some_and(|p| {
+            let l = &toks[p.0].lower;
+            given.as_ref().is_some_and(|g| lower_key(&g.0) == *l)
+        });
+        let morph_differs =
+            mc.given.as_deref().map(lower_key) != given.as_ref().map(|g| lower_key(&g.0));
+        let morph_given_known = mc.given.as_deref().is_none_or(|g| {
+            lex.given
+                .get(&lower_key(g))
+                .is_some_and(|rs| rs.iter().any(|r| r.cases & 1 != 0))
+        });
+        if ours_nominative && morph_differs && !morph_given_known {
+            // keep ours
+        } else {
+            canonical = mc.full;
+            if let Some(sn) = mc.surname {
+                surname = sn;
+            }
+            if mc.gender != Gender::Unknown {
+                gender = mc.gender;
+            }
         }
     }
     let role = role_before(ctx, first).and_then(|(r, s)| role_phrase(ctx, r, s, first));
@@ -1808,8 +1887,15 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                     c.canonical = fulls[v[0]].canonical.clone();
                 }
             }
+            let with_patronymic = c.last > c.first;
+            let next_word = toks
+                .get(c.last + 1)
+                .is_some_and(|n| n.kind == Kind::Word && !n.cap && !n.nl_before);
+            let ambiguous = ctx.lex.given_ambiguous.contains(&toks[c.first].lower);
             if sentence_initial(toks, c.first)
+                && !with_patronymic
                 && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
+                && (!next_word || ambiguous)
             {
                 keep[idx] = false;
             }
@@ -1833,7 +1919,11 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     for ti in singles {
         let t = &toks[ti];
         let verb = verb_gender(toks.get(ti + 1));
-        let m = lookup(&t.lower, verb, None);
+        let mut m = lookup(&t.lower, verb, None);
+        if m.is_empty() && verb != Gender::Unknown {
+            // The verb may belong to another subject («під впливом Павленка мала»).
+            m = lookup(&t.lower, Gender::Unknown, None);
+        }
         if m.is_empty() && single_score(ctx, ti) < 3 {
             continue;
         }

@@ -68,6 +68,17 @@ pub fn given_forms(nom: &str, gender: Gender) -> Vec<(String, u8)> {
     let Some(last) = last_char(nom) else {
         return out;
     };
+    if nom == "лев" {
+        // Fleeting е: Лев → Льва.
+        for (f, c) in [
+            ("льва", G | A),
+            ("льву", D | L),
+            ("львові", D | L),
+            ("львом", I),
+        ] {
+            out.push((f.to_string(), c));
+        }
+    }
     let stem = strip_last(nom);
     let mut add = |s: String, c: u8| out.push((s, c));
     match last {

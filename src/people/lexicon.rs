@@ -89,6 +89,11 @@ pub fn lower_key(s: &str) -> String {
     for c in s.chars() {
         match c {
             '\'' | '’' | '‘' | '`' | '´' | 'ʼ' => out.push('ʼ'),
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'Ѐ'..='Џ' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+            'а'..='я' | 'ѐ'..='џ' | 'a'..='z' => out.push(c),
+            'Ґ' => out.push('ґ'),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
             _ => out.extend(c.to_lowercase()),
         }
     }
@@ -97,6 +102,7 @@ pub fn lower_key(s: &str) -> String {
 
 /// Given names that are everyday words (or too often something else) in Ukrainian.
 const COMMON_WORD_NAMES: &[&str] = &[
+    "том",
     "віра",
     "надія",
     "любов",

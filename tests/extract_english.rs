@@ -1,0 +1,17 @@
+//! English extraction: honorifics and possessives stay outside the span; surnames merge.
+
+use litopys::people::{detect_language, extract, Lang, Registry};
+
+#[test]
+fn honorifics_possessives_and_merging() {
+    let text = "President Volodymyr Zelensky met Dr. Jane Smith in Kyiv on Monday. \
+                Later, Zelensky's office said Smith would return.";
+    assert_eq!(detect_language(text), Lang::En);
+    let ex = extract(text, Lang::En, &Registry::default());
+    assert_eq!(ex.people, ["Volodymyr Zelensky", "Jane Smith"]);
+    let texts: Vec<&str> = ex.mentions.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["Volodymyr Zelensky", "Jane Smith", "Zelensky", "Smith"]
+    );
+}
