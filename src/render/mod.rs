@@ -28,6 +28,7 @@
 //! files come back sorted by path, so the same input gives the same bytes.
 
 pub mod context;
+mod keyhash;
 pub mod labels;
 pub mod links;
 
@@ -332,21 +333,21 @@ impl Templates {
     }
 
     /// The render key of a page: SHA-256 (hex) of the templates' fingerprint, the template
-    /// name, the path and the context as JSON. Equal keys mean equal bytes.
+    /// name, the path and the context ([`keyhash`]). Equal keys mean equal bytes.
     fn key<T: serde::Serialize>(
         &self,
         name: &str,
         path: &str,
         ctx: &T,
-    ) -> Result<String, serde_json::Error> {
-        let mut w = HashWriter(Sha256::new());
-        w.0.update(self.fingerprint);
-        w.0.update(name.as_bytes());
-        w.0.update([0]);
-        w.0.update(path.as_bytes());
-        w.0.update([0]);
-        serde_json::to_writer(&mut w, ctx)?;
-        Ok(hex(&w.0.finalize()))
+    ) -> Result<String, keyhash::Error> {
+        let mut h = Sha256::new();
+        h.update(self.fingerprint);
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(path.as_bytes());
+        h.update([0]);
+        ctx.serialize(&mut keyhash::KeyHasher(&mut h))?;
+        Ok(hex(&h.finalize()))
     }
 
     fn render_page<T: serde::Serialize>(
@@ -387,7 +388,7 @@ pub struct Rendered {
 }
 
 /// Version of the render key scheme; bump it when what a key covers changes.
-const KEY_VERSION: &[u8] = b"litopys-render-key-1";
+const KEY_VERSION: &[u8] = b"litopys-render-key-2";
 
 fn fingerprint(texts: &std::collections::BTreeMap<String, String>, style: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
@@ -426,20 +427,6 @@ fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
-}
-
-/// Feeds what is written into a SHA-256.
-struct HashWriter(Sha256);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// How many failing pages are reported per template file.
