@@ -78,9 +78,37 @@ pub fn output_dir(opts: &BuildOptions) -> PathBuf {
         .unwrap_or_else(|| opts.root.join("public"))
 }
 
+/// Prints how long each phase of a build took, on stderr, when `LITOPYS_TIMINGS` is set (for
+/// profiling; see bench/run.sh).
+struct Phases {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            on: std::env::var_os("LITOPYS_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing: {phase:<10} {:>8.1} ms",
+                (now - self.last).as_secs_f64() * 1e3
+            );
+            self.last = now;
+        }
+    }
+}
+
 /// Runs the whole pipeline.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let root = &opts.root;
+    let mut phases = Phases::new();
     let (config, registry) = load_config(root, opts.base_url.as_deref())?;
     let ingest_report = ingest::ingest(
         root,
@@ -92,11 +120,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
     )
     .map_err(|e| err(&root.join("content/raw"), e))?;
+    phases.done("ingest");
     let templates = Templates::load(root).map_err(|errors| BuildError { errors })?;
+    phases.done("templates");
     let site = Site::load(root, &config, &registry).map_err(|errors| BuildError { errors })?;
-    let files = render::render(&site, &templates).map_err(|errors| BuildError { errors })?;
+    phases.done("load");
     let out = output_dir(opts);
-    let write = output::write(&out, &files).map_err(|e| err(&out, e))?;
+    // Pages whose render key (templates, binary and context) is the one the previous build
+    // recorded for a file still intact on disk are not rendered again (`--force` renders all).
+    let previous = if opts.force {
+        render::Keys::new()
+    } else {
+        output::previous_keys(&out)
+    };
+    let mut files = render::render_incremental(&site, &templates, &previous)
+        .map_err(|errors| BuildError { errors })?;
+    phases.done("render");
+    let write = match output::write_rendered(&out, &files) {
+        Err(e) if e.downcast_ref::<output::KeptFileChanged>().is_some() => {
+            // A kept file changed under us: render everything and write again.
+            files = render::render_incremental(&site, &templates, &render::Keys::new())
+                .map_err(|errors| BuildError { errors })?;
+            output::write_rendered(&out, &files)
+        }
+        other => other,
+    }
+    .map_err(|e| err(&out, e))?;
+    phases.done("write");
     Ok(BuildReport {
         ingest: ingest_report,
         articles: site.article_count(),

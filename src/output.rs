@@ -131,33 +131,40 @@ pub fn validate_path(path: &str) -> std::result::Result<(), String> {
 }
 
 /// Validates every path, and that no path is given twice or is both a file and a folder.
+#[cfg(test)]
 fn validate_all(files: &[OutputFile]) -> std::result::Result<(), InvalidPaths> {
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    validate_paths(&paths)
+}
+
+/// [`validate_all`] on paths.
+fn validate_paths(files: &[&str]) -> std::result::Result<(), InvalidPaths> {
     let mut bad: Vec<(String, String)> = Vec::new();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     // Lower-cased path → first path seen: paths differing only in case overwrite each other on
     // macOS and Windows (and on the hosts a site may be deployed from).
     let mut folded: BTreeMap<String, &str> = BTreeMap::new();
-    for f in files {
-        if let Err(why) = validate_path(&f.path) {
-            bad.push((f.path.clone(), why));
-        } else if !seen.insert(f.path.as_str()) {
-            bad.push((f.path.clone(), "given more than once".into()));
-        } else if let Some(other) = folded.insert(f.path.to_lowercase(), f.path.as_str()) {
+    for &f in files {
+        if let Err(why) = validate_path(f) {
+            bad.push((f.to_string(), why));
+        } else if !seen.insert(f) {
+            bad.push((f.to_string(), "given more than once".into()));
+        } else if let Some(other) = folded.insert(f.to_lowercase(), f) {
             bad.push((
-                f.path.clone(),
+                f.to_string(),
                 format!("differs from {other:?} only in case (they clash on macOS and Windows)"),
             ));
         }
     }
     // A file whose path is a folder of another file.
-    for f in files {
-        let mut prefix = f.path.as_str();
+    for &f in files {
+        let mut prefix = f;
         while let Some(i) = prefix.rfind('/') {
             prefix = &prefix[..i];
             if seen.contains(prefix) {
                 bad.push((
                     prefix.to_string(),
-                    format!("is a file, but also the folder of {:?}", f.path),
+                    format!("is a file, but also the folder of {:?}", f),
                 ));
             }
         }
@@ -176,6 +183,9 @@ struct Entry {
     len: u64,
     /// mtime when written, as seconds and nanoseconds since the epoch.
     mtime: (u64, u32),
+    /// The render key of the page written here ([`crate::render::Rendered::key`]), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -318,9 +328,94 @@ enum Plan {
     Write,
 }
 
+/// One file to put in the output: its bytes, or none when the previous write's file at `path`
+/// is kept because its render key matched.
+struct Item<'a> {
+    path: &'a str,
+    bytes: Option<&'a [u8]>,
+    key: Option<&'a str>,
+}
+
+/// Pages kept by their render key whose files changed on disk (or lost their manifest entry)
+/// since [`previous_keys`] looked: nothing was written; render them again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptFileChanged {
+    pub paths: Vec<String>,
+}
+
+impl std::fmt::Display for KeptFileChanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} file(s) changed in the output folder during the build (first: {:?})",
+            self.paths.len(),
+            self.paths.first().map(String::as_str).unwrap_or("")
+        )
+    }
+}
+
+impl std::error::Error for KeptFileChanged {}
+
+/// Whether the file on disk is still what the manifest entry recorded (same length and mtime;
+/// the file is not read).
+fn intact(root: &Path, rel: &str, e: &Entry) -> bool {
+    fs::symlink_metadata(root.join(rel))
+        .is_ok_and(|m| m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime)
+}
+
+/// The render keys of the previous write into `out_dir` whose files are still intact: path →
+/// key. Empty when there is no usable manifest.
+pub fn previous_keys(out_dir: &Path) -> std::collections::HashMap<String, String> {
+    let Ok(root) = out_dir.canonicalize() else {
+        return Default::default();
+    };
+    let Some(m) = fs::read(root.join(MANIFEST_FILE))
+        .ok()
+        .as_deref()
+        .and_then(parse_manifest)
+    else {
+        return Default::default();
+    };
+    m.files
+        .into_par_iter()
+        .filter_map(|(path, e)| {
+            let key = e.key.clone()?;
+            intact(&root, &path, &e).then_some((path, key))
+        })
+        .collect()
+}
+
 /// Makes `out_dir` hold exactly `files` (plus files it never wrote, and its two hidden files).
 pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
-    validate_all(files)?;
+    let items: Vec<Item> = files
+        .iter()
+        .map(|f| Item {
+            path: &f.path,
+            bytes: Some(&f.bytes),
+            key: None,
+        })
+        .collect();
+    write_items(out_dir, &items)
+}
+
+/// [`write`] for [`crate::render::render_incremental`]'s pages: records each page's render key,
+/// and keeps the previous file of a page rendered as kept. If such a file changed on disk since
+/// [`previous_keys`] looked, nothing is written and the error is a [`KeptFileChanged`].
+pub fn write_rendered(out_dir: &Path, files: &[crate::render::Rendered]) -> Result<WriteStats> {
+    let items: Vec<Item> = files
+        .iter()
+        .map(|f| Item {
+            path: &f.path,
+            bytes: f.bytes.as_deref(),
+            key: f.key.as_deref(),
+        })
+        .collect();
+    write_items(out_dir, &items)
+}
+
+fn write_items(out_dir: &Path, files: &[Item]) -> Result<WriteStats> {
+    let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
+    validate_paths(&paths)?;
     fs::create_dir_all(out_dir)
         .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
     let root = out_dir
@@ -336,6 +431,20 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
     let old = old_bytes.as_deref().and_then(parse_manifest);
     let old_files = old.map(|m| m.files).unwrap_or_default();
+    // Kept pages need their previous file, untouched, before anything changes.
+    let lost: Vec<String> = files
+        .par_iter()
+        .filter(|f| f.bytes.is_none())
+        .filter(|f| {
+            !old_files
+                .get(f.path)
+                .is_some_and(|e| e.key.as_deref() == f.key && intact(&root, f.path, e))
+        })
+        .map(|f| f.path.to_string())
+        .collect();
+    if !lost.is_empty() {
+        return Err(KeptFileChanged { paths: lost }.into());
+    }
     // What will be on disk when we are done; starts as the old record and is updated as we go,
     // so that even a failed write leaves a manifest that tells the truth.
     let mut record: BTreeMap<String, Entry> = old_files.clone();
@@ -343,7 +452,7 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     let mut stats = WriteStats::default();
 
     // 1. Remove stale files first (a stale file may be in the way of a new folder).
-    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path).collect();
     let stale: Vec<&String> = old_files
         .keys()
         .filter(|p| !wanted.contains(p.as_str()))
@@ -437,10 +546,10 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
             let folder = f.path.rfind('/').map(|i| &f.path[..i]);
             !folder.is_some_and(|d| bad_folders.contains(d))
         })
-        .map(|(i, f)| (i, write_one(&root, f, old_files.get(&f.path))))
+        .map(|(i, f)| (i, write_one(&root, f, old_files.get(f.path))))
         .collect();
     for (i, r) in results {
-        let path = &files[i].path;
+        let path = files[i].path;
         match r {
             Ok((written, entry)) => {
                 if written {
@@ -448,7 +557,7 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
                 } else {
                     stats.unchanged += 1;
                 }
-                record.insert(path.clone(), entry);
+                record.insert(path.to_string(), entry);
             }
             Err(e) => errors.push(format!("cannot write {path}: {e}")),
         }
@@ -520,10 +629,18 @@ fn ensure_dir(root: &Path, rel: &str) -> std::result::Result<(), String> {
 }
 
 /// Writes one file unless its bytes are already there; returns (written, new entry).
-fn write_one(root: &Path, f: &OutputFile, old: Option<&Entry>) -> Outcome {
-    let target = root.join(&f.path);
-    let hash = sha256_hex(&f.bytes);
-    let len = f.bytes.len() as u64;
+fn write_one(root: &Path, f: &Item, old: Option<&Entry>) -> Outcome {
+    let key = f.key.map(str::to_string);
+    let Some(bytes) = f.bytes else {
+        // Kept: checked intact before anything was written.
+        return match old {
+            Some(e) => Ok((false, Entry { key, ..e.clone() })),
+            None => Err("kept without a previous file".into()),
+        };
+    };
+    let target = root.join(f.path);
+    let hash = sha256_hex(bytes);
+    let len = bytes.len() as u64;
     let meta = fs::symlink_metadata(&target).ok();
     if let Some(m) = &meta {
         if m.is_dir() {
@@ -538,13 +655,17 @@ fn write_one(root: &Path, f: &OutputFile, old: Option<&Entry>) -> Outcome {
                 && m.len() == len
                 && mtime_of(m) == e.mtime =>
         {
-            Plan::Unchanged(e.clone())
+            Plan::Unchanged(Entry {
+                key: key.clone(),
+                ..e.clone()
+            })
         }
         (Some(m), _) if m.is_file() && m.len() == len => match fs::read(&target) {
-            Ok(disk) if disk == f.bytes => Plan::Unchanged(Entry {
+            Ok(disk) if disk == bytes => Plan::Unchanged(Entry {
                 sha256: hash.clone(),
                 len,
                 mtime: mtime_of(m),
+                key: key.clone(),
             }),
             _ => Plan::Write,
         },
@@ -553,13 +674,14 @@ fn write_one(root: &Path, f: &OutputFile, old: Option<&Entry>) -> Outcome {
     match plan {
         Plan::Unchanged(e) => Ok((false, e)),
         Plan::Write => {
-            let m = write_atomic(&target, &f.bytes).map_err(|e| e.to_string())?;
+            let m = write_atomic(&target, bytes).map_err(|e| e.to_string())?;
             Ok((
                 true,
                 Entry {
                     sha256: hash,
                     len,
                     mtime: mtime_of(&m),
+                    key,
                 },
             ))
         }

@@ -28,12 +28,14 @@
 //! files come back sorted by path, so the same input gives the same bytes.
 
 pub mod context;
+mod keyhash;
 pub mod labels;
 pub mod links;
 
 use crate::site::{Site, SiteError};
 use context::Shared;
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// One output file: a path relative to the output folder ('/'-separated) and its bytes.
@@ -66,6 +68,10 @@ pub const DEFAULT_STYLE: &str = include_str!("../../templates/style.css");
 /// The compiled templates: the built-in defaults, overridden by the site's `templates/`.
 pub struct Templates {
     tera: tera::Tera,
+    /// SHA-256 of everything besides a page's context that its bytes depend on: every template
+    /// text, the style sheet, the crate version and the running executable (length and mtime),
+    /// so a rebuilt binary or an edited template never reuses a page rendered before.
+    fingerprint: [u8; 32],
     /// Template name → the file it came from (for error messages).
     sources: std::collections::HashMap<String, PathBuf>,
     style: Vec<u8>,
@@ -269,8 +275,10 @@ impl Templates {
                 message: msg,
             }]);
         }
+        let fingerprint = fingerprint(&texts, &style);
         Ok(Templates {
             tera,
+            fingerprint,
             sources,
             style,
         })
@@ -288,8 +296,61 @@ impl Templates {
             .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
     }
 
-    /// Renders `name` with `ctx` into a file at `path`.
+    /// Renders `name` with `ctx` into a file at `path`; with `previous` (the render keys of the
+    /// previous build), a page whose key is unchanged is not rendered at all.
     fn page<T: serde::Serialize>(
+        &self,
+        name: &str,
+        path: String,
+        ctx: &T,
+        size_hint: usize,
+        previous: Option<&Keys>,
+    ) -> Result<Rendered, SiteError> {
+        let key = match previous {
+            Some(prev) => {
+                let key = self.key(name, &path, ctx).map_err(|e| SiteError {
+                    file: self.source(name),
+                    line: None,
+                    message: format!("cannot build the context of {path}: {e}"),
+                })?;
+                if prev.get(&path) == Some(&key) {
+                    return Ok(Rendered {
+                        path,
+                        key: Some(key),
+                        bytes: None,
+                    });
+                }
+                Some(key)
+            }
+            None => None,
+        };
+        let file = self.render_page(name, path, ctx, size_hint)?;
+        Ok(Rendered {
+            path: file.path,
+            key,
+            bytes: Some(file.bytes),
+        })
+    }
+
+    /// The render key of a page: SHA-256 (hex) of the templates' fingerprint, the template
+    /// name, the path and the context ([`keyhash`]). Equal keys mean equal bytes.
+    fn key<T: serde::Serialize>(
+        &self,
+        name: &str,
+        path: &str,
+        ctx: &T,
+    ) -> Result<String, keyhash::Error> {
+        let mut h = Sha256::new();
+        h.update(self.fingerprint);
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(path.as_bytes());
+        h.update([0]);
+        ctx.serialize(&mut keyhash::KeyHasher(&mut h))?;
+        Ok(hex(&h.finalize()))
+    }
+
+    fn render_page<T: serde::Serialize>(
         &self,
         name: &str,
         path: String,
@@ -311,6 +372,61 @@ impl Templates {
             })?;
         Ok(OutputFile { path, bytes })
     }
+}
+
+/// Render keys of a previous build: output path → key.
+pub type Keys = std::collections::HashMap<String, String>;
+
+/// A page of [`render_incremental`]: its bytes, or none when its render key equals the previous
+/// build's (the file the previous build wrote is still right).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub path: String,
+    /// The render key (see [`Templates`]); none for files that are not rendered from a context.
+    pub key: Option<String>,
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Version of the render key scheme; bump it when what a key covers changes.
+const KEY_VERSION: &[u8] = b"litopys-render-key-2";
+
+fn fingerprint(texts: &std::collections::BTreeMap<String, String>, style: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(KEY_VERSION);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    // The executable: a rebuilt binary may render the same context differently.
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(m) => {
+            h.update(m.len().to_le_bytes());
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            h.update(t.as_nanos().to_le_bytes());
+        }
+        // Unknown executable: a key no other run shares.
+        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
+    }
+    for (name, text) in texts {
+        h.update((name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    h.update(style);
+    h.finalize().into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
 }
 
 /// How many failing pages are reported per template file.
@@ -340,6 +456,32 @@ enum Job {
 
 /// Renders every page, feed and sitemap of `site`.
 pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec<SiteError>> {
+    let pages = render_pages(site, templates, None)?;
+    Ok(pages
+        .into_iter()
+        .map(|r| OutputFile {
+            path: r.path,
+            bytes: r.bytes.unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// [`render`] for a rebuild: every page gets a render key, and a page whose key equals its key
+/// in `previous` (see [`crate::output::previous_keys`]) is not rendered (its `bytes` are none).
+/// The same pages, in the same order, as [`render`].
+pub fn render_incremental(
+    site: &Site,
+    templates: &Templates,
+    previous: &Keys,
+) -> Result<Vec<Rendered>, Vec<SiteError>> {
+    render_pages(site, templates, Some(previous))
+}
+
+fn render_pages(
+    site: &Site,
+    templates: &Templates,
+    previous: Option<&Keys>,
+) -> Result<Vec<Rendered>, Vec<SiteError>> {
     let mut errors = Vec::new();
     // Unknown article templates.
     for a in &site.articles {
@@ -378,9 +520,9 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec
         jobs.extend((0..pages).map(|n| Job::Person(i, n)));
         jobs.push(Job::PersonFeed(i));
     }
-    let results: Vec<Result<OutputFile, SiteError>> = jobs
+    let results: Vec<Result<Rendered, SiteError>> = jobs
         .par_iter()
-        .map(|&job| render_job(job, &shared, templates))
+        .map(|&job| render_job(job, &shared, templates, previous))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     // A broken template fails every page it renders: report a few pages per template file.
@@ -435,10 +577,21 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec
     }
 }
 
-fn render_job(job: Job, sh: &Shared, t: &Templates) -> Result<OutputFile, SiteError> {
+fn render_job(
+    job: Job,
+    sh: &Shared,
+    t: &Templates,
+    prev: Option<&Keys>,
+) -> Result<Rendered, SiteError> {
     use context as c;
     match job {
-        Job::Home => t.page("index.html", "index.html".into(), &c::home(sh), 32 << 10),
+        Job::Home => t.page(
+            "index.html",
+            "index.html".into(),
+            &c::home(sh),
+            32 << 10,
+            prev,
+        ),
         Job::Article(i) => {
             let a = &sh.site.articles[i];
             let name = a.template.as_deref().unwrap_or("article.html");
@@ -447,21 +600,34 @@ fn render_job(job: Job, sh: &Shared, t: &Templates) -> Result<OutputFile, SiteEr
                 links::index_of(&a.url),
                 &c::article(sh, i),
                 a.body_html.len() + (8 << 10),
+                prev,
             )
         }
         Job::Day(i) => {
             let ctx = c::day(sh, i);
             let hint = (8 << 10) + ctx.day.count * CARD_BYTES;
-            t.page("day.html", links::index_of(&ctx.page.dir), &ctx, hint)
+            t.page("day.html", links::index_of(&ctx.page.dir), &ctx, hint, prev)
         }
         Job::Month(i) => {
             let ctx = c::month(sh, i);
             let hint = (16 << 10) + ctx.count * CARD_BYTES;
-            t.page("month.html", links::index_of(&ctx.page.dir), &ctx, hint)
+            t.page(
+                "month.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                hint,
+                prev,
+            )
         }
         Job::Year(i) => {
             let ctx = c::year(sh, i);
-            t.page("year.html", links::index_of(&ctx.page.dir), &ctx, 8 << 10)
+            t.page(
+                "year.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                8 << 10,
+                prev,
+            )
         }
         Job::Archive => {
             let ctx = c::archive(sh);
@@ -470,34 +636,61 @@ fn render_job(job: Job, sh: &Shared, t: &Templates) -> Result<OutputFile, SiteEr
                 links::index_of(&ctx.page.dir),
                 &ctx,
                 16 << 10,
+                prev,
             )
         }
         Job::People => {
             let ctx = c::people(sh);
             let hint = (8 << 10) + ctx.count * 128;
-            t.page("people.html", links::index_of(&ctx.page.dir), &ctx, hint)
+            t.page(
+                "people.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                hint,
+                prev,
+            )
         }
         Job::Person(i, n) => {
             let ctx = c::person(sh, i, n);
             let hint = (12 << 10) + ctx.articles.len() * CARD_BYTES;
-            t.page("person.html", links::index_of(&ctx.page.dir), &ctx, hint)
+            t.page(
+                "person.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                hint,
+                prev,
+            )
         }
         Job::PersonFeed(i) => {
             let ctx = c::person_feed(sh, i);
             let path = format!("{}atom.xml", sh.site.people[i].url);
-            t.page("atom.xml", path, &ctx, 32 << 10)
+            t.page("atom.xml", path, &ctx, 32 << 10, prev)
         }
-        Job::Feed => t.page("atom.xml", "atom.xml".into(), &c::site_feed(sh), 64 << 10),
+        Job::Feed => t.page(
+            "atom.xml",
+            "atom.xml".into(),
+            &c::site_feed(sh),
+            64 << 10,
+            prev,
+        ),
         Job::Sitemap => t.page(
             "sitemap.xml",
             "sitemap.xml".into(),
             &c::sitemap(sh),
             128 << 10,
+            prev,
         ),
-        Job::NotFound => t.page("404.html", "404.html".into(), &c::not_found(sh), 4 << 10),
-        Job::Style => Ok(OutputFile {
+        Job::NotFound => t.page(
+            "404.html",
+            "404.html".into(),
+            &c::not_found(sh),
+            4 << 10,
+            prev,
+        ),
+        Job::Style => Ok(Rendered {
             path: "style.css".into(),
-            bytes: t.style.clone(),
+            key: None,
+            bytes: Some(t.style.clone()),
         }),
     }
 }

@@ -1,0 +1,115 @@
+//! Incremental rebuilds (render keys in the output manifest): after any edit, a rebuild into
+//! the previous output gives exactly the bytes of a fresh full build, writes only the pages
+//! that changed, and never trusts a kept file that was changed on disk.
+
+use litopys::build::{build, BuildOptions};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+fn gen(out: &Path, n: usize) {
+    let hugo = out.with_extension("hugo");
+    let status = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
+        .args(["--n", &n.to_string(), "--seed", "3", "--out"])
+        .arg(out)
+        .arg("--hugo")
+        .arg(&hugo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Every visible file under `dir`, relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        let hidden = e.file_name().to_string_lossy().starts_with('.');
+        if e.file_type().is_file() && !hidden {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            m.insert(
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+    }
+    m
+}
+
+fn opts(root: &Path, out: &Path, force: bool) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        force,
+        ..Default::default()
+    }
+}
+
+/// Rebuilds into `out` and checks it equals a fresh build; returns files written.
+fn rebuild_matches_fresh(root: &Path, out: &Path, fresh: &Path) -> usize {
+    let r = build(&opts(root, out, false)).unwrap();
+    let _ = std::fs::remove_dir_all(fresh);
+    build(&opts(root, fresh, true)).unwrap();
+    assert_eq!(tree(out), tree(fresh));
+    r.write.written
+}
+
+#[test]
+fn rebuilds_equal_fresh_builds_and_write_only_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    let fresh = tmp.path().join("fresh");
+    gen(&root, 50);
+    let first = build(&opts(&root, &out, false)).unwrap();
+    assert_eq!(first.write.written, first.pages);
+
+    // (a) nothing changed.
+    assert_eq!(rebuild_matches_fresh(&root, &out, &fresh), 0);
+
+    let dir = root.join("content/articles");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let art = &files[25];
+    let text = std::fs::read_to_string(art).unwrap();
+
+    // (b) one body edited.
+    std::fs::write(art, format!("{text}\nНове речення про **зміни**.\n")).unwrap();
+    let written = rebuild_matches_fresh(&root, &out, &fresh);
+    assert!((1..first.pages / 4).contains(&written), "{written}");
+
+    // (c) a new person.
+    std::fs::write(
+        art,
+        text.replacen("people:\n", "people:\n- Нова Особа\n", 1),
+    )
+    .unwrap();
+    let written = rebuild_matches_fresh(&root, &out, &fresh);
+    assert!((2..first.pages / 2).contains(&written), "{written}");
+
+    // A template change re-renders what uses it.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let card = litopys::render::DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "card.html")
+        .unwrap()
+        .1;
+    std::fs::write(
+        root.join("templates/card.html"),
+        format!("{card}<!-- x -->"),
+    )
+    .unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
+
+    // A kept file changed on disk behind our back is rendered again.
+    let victim = out.join("index.html");
+    std::fs::write(&victim, "tampered").unwrap();
+    let written = rebuild_matches_fresh(&root, &out, &fresh);
+    assert!(written >= 1);
+    // A deleted one too.
+    std::fs::remove_file(&victim).unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) >= 1);
+}
