@@ -269,9 +269,14 @@ pub struct PersonDoc {
     pub role: String,
 }
 
-/// A JSON string literal.
+/// A JSON string literal, with `<`, `>` and `&` written as `\u003c`… (the script shows text
+/// with `textContent` only; this keeps even the index files free of markup).
 fn js(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn shard_file(key: &str) -> String {
@@ -578,6 +583,11 @@ mod tests {
         assert_eq!(words("за\u{301}мок, Zelensky's"), ["замок", "zelenskys"]);
         assert_eq!(stem("нато"), "нат");
         assert_eq!(stem("2026"), "2026");
+    }
+
+    #[test]
+    fn json_strings_carry_no_markup() {
+        assert_eq!(js("<b>&"), "\"\\u003cb\\u003e\\u0026\"");
     }
 
     #[test]
