@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod output;
 pub mod people;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod yaml;

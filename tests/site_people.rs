@@ -158,8 +158,13 @@ fn an_empty_site_loads_and_renders() {
             "404.html",
             "archive/index.html",
             "atom.xml",
+            "favicon.svg",
             "index.html",
+            "people/filter.js",
             "people/index.html",
+            "search/index.html",
+            "search/index.json",
+            "search/search.js",
             "sitemap.xml",
             "style.css"
         ]

@@ -614,6 +614,8 @@ pub struct PersonInfo {
     pub co: Vec<Chip>,
     /// The person's first page.
     pub url: String,
+    /// Mentions per month as an SVG chart (issue 6).
+    pub timeline: Option<super::timeline::Timeline>,
 }
 
 /// Page links of a paginated list.
@@ -702,6 +704,7 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
                 })
                 .collect(),
             url: page_url(0),
+            timeline: super::timeline::build(&p.months, &sh.lang),
         },
         articles: p.articles[range].iter().map(|&a| &sh.cards[a]).collect(),
         pagination: Pagination {

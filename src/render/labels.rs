@@ -38,6 +38,17 @@ pub struct Labels {
     pub start_at: &'static str,
     pub or: &'static str,
     pub weekdays: [&'static str; 7],
+    // Search, the people filter and the timeline (issue 6).
+    pub search: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub search_needs_js: &'static str,
+    pub search_nothing: &'static str,
+    pub search_loading: &'static str,
+    pub search_more: &'static str,
+    pub filter_people: &'static str,
+    pub timeline: &'static str,
+    pub all_months: &'static str,
 }
 
 /// Ukrainian.
@@ -72,6 +83,16 @@ pub const UK: Labels = Labels {
     start_at: "Почніть з",
     or: "або",
     weekdays: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Нд"],
+    search: "Пошук",
+    search_label: "Пошук по статтях і людях",
+    search_button: "Шукати",
+    search_needs_js: "Пошук працює в браузері з увімкненим JavaScript. Без нього скористайтеся архівом або покажчиком людей.",
+    search_nothing: "Нічого не знайдено.",
+    search_loading: "Шукаю…",
+    search_more: "Показати ще",
+    filter_people: "Фільтр за іменем",
+    timeline: "Згадки за місяцями",
+    all_months: "Усі місяці",
 };
 
 /// English.
@@ -106,6 +127,16 @@ pub const EN: Labels = Labels {
     start_at: "Start at",
     or: "or",
     weekdays: ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"],
+    search: "Search",
+    search_label: "Search articles and people",
+    search_button: "Search",
+    search_needs_js: "Search runs in the browser and needs JavaScript. Without it, use the archive or the people index.",
+    search_nothing: "Nothing found.",
+    search_loading: "Searching…",
+    search_more: "Show more",
+    filter_people: "Filter by name",
+    timeline: "Mentions by month",
+    all_months: "All months",
 };
 
 /// The labels of a site language (`en`, else Ukrainian).

@@ -31,6 +31,7 @@ pub mod context;
 mod keyhash;
 pub mod labels;
 pub mod links;
+pub mod timeline;
 
 use crate::site::{Site, SiteError};
 use context::Shared;
@@ -60,6 +61,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// The stylesheet, copied as it is (not a Tera template); `templates/style.css` overrides it.
@@ -551,6 +553,11 @@ fn render_pages(
             });
         }
     }
+    // The search page and its index (src/search.rs).
+    match crate::search::render(site, templates) {
+        Ok(mut f) => files.append(&mut f),
+        Err(e) => errors.push(e),
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for w in files.windows(2) {
         if w[0].path == w[1].path {
@@ -692,6 +699,19 @@ fn render_job(
             key: None,
             bytes: Some(t.style.clone()),
         }),
+    }
+}
+
+impl Templates {
+    /// Renders template `name` with `ctx` into a file at `path` (for pages outside
+    /// [`render`]'s job list, e.g. the search page).
+    pub fn render_page<T: serde::Serialize>(
+        &self,
+        name: &str,
+        path: String,
+        ctx: &T,
+    ) -> Result<OutputFile, SiteError> {
+        self.page(name, path, ctx, 16 << 10)
     }
 }
 

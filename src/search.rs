@@ -1,0 +1,707 @@
+//! The site search: an index built at build time, read by our own script on `search/`.
+//!
+//! Every article and every person is a *document*. Their words are normalised (NFC, lower
+//! case, apostrophes and stress marks dropped, ё → е) and reduced to a crude Ukrainian stem
+//! ([`stem`]: common case endings stripped), so «Буданова», «Будановим» and «Буданов» are one
+//! term, and so are «Зеленського» and «Зеленський». The browser does the same to the query
+//! with the rules shipped in the manifest, so both sides agree by construction.
+//!
+//! Output (all under `search/`, deterministic):
+//!
+//! | file | what |
+//! |---|---|
+//! | `index.html` | the search page (template `search.html`); reads `?q=` |
+//! | `search.js` | the script (`templates/search.js`) |
+//! | `index.json` | the manifest: shard keys, document count, chunk size, stemming rules |
+//! | `t/<key>.json` | a shard of terms: `{ stem: [doc, score, doc, score…] }`, doc ids delta-coded |
+//! | `d/<n>.json` | documents `n*CHUNK ..`: `[0, title, url, date, people, lede]` for an article, `[1, name, url, count, role]` for a person |
+//!
+//! Shards are keyed by the first letters of the stems, as many as it takes to keep each shard
+//! under [`SHARD_BUDGET`] bytes (a shard of a common prefix splits by the next letter), so the
+//! first search of a 10,000-article site downloads the manifest, one or a few shards and the
+//! document chunks of the results shown: a few hundred kilobytes at most.
+
+use crate::render::context::Page;
+use crate::render::{labels, links, OutputFile, Templates};
+use crate::site::{Site, SiteError};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Documents per document chunk (`search/d/<n>.json`).
+pub const CHUNK: usize = 32;
+/// Largest shard, in bytes, before it is split by the next letter.
+pub const SHARD_BUDGET: usize = 48 << 10;
+/// Deepest shard key, in letters (a longer common prefix stays in one shard).
+const MAX_KEY: usize = 6;
+/// Shortest stem a case ending may leave.
+pub const MIN_STEM: usize = 3;
+/// Longest lede shown in a result, in characters.
+const LEDE_MAX: usize = 180;
+
+/// Case endings stripped from Cyrillic words, longest first; the first that leaves at least
+/// [`MIN_STEM`] letters is stripped.
+pub const ENDINGS: &[&str] = &[
+    "ього", "ьому", "ого", "ому", "ими", "іми", "ями", "ами", "ий", "ої", "ою", "ею", "єю", "ах",
+    "ях", "ів", "їв", "ей", "ам", "ям", "им", "ім", "ом", "ем", "єм", "их", "іх", "ую", "юю", "ая",
+    "яя", "а", "я", "у", "ю", "і", "ї", "е", "є", "о", "и", "ь", "й",
+];
+/// Letters stripped once more from the end of a stem (Андрій → андрі → андр, like Андрія).
+pub const SOFT_TAIL: &[char] = &['і', 'ї', 'ь', 'й', 'и'];
+
+/// Words not indexed (and ignored in queries).
+pub const STOP_WORDS: &[&str] = &[
+    "але",
+    "або",
+    "без",
+    "би",
+    "був",
+    "була",
+    "були",
+    "було",
+    "бути",
+    "вже",
+    "від",
+    "він",
+    "вона",
+    "вони",
+    "все",
+    "де",
+    "для",
+    "до",
+    "це",
+    "ще",
+    "що",
+    "щоб",
+    "як",
+    "які",
+    "який",
+    "яка",
+    "та",
+    "те",
+    "ти",
+    "так",
+    "також",
+    "теж",
+    "той",
+    "ту",
+    "на",
+    "не",
+    "ні",
+    "по",
+    "при",
+    "про",
+    "під",
+    "за",
+    "зі",
+    "із",
+    "між",
+    "над",
+    "мене",
+    "нас",
+    "них",
+    "його",
+    "її",
+    "їх",
+    "ми",
+    "ви",
+    "чи",
+    "ж",
+    "же",
+    "то",
+    "тому",
+    "коли",
+    "там",
+    "тут",
+    "а",
+    "і",
+    "й",
+    "в",
+    "у",
+    "з",
+    "о",
+    "the",
+    "and",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "is",
+    "was",
+    "a",
+    "an",
+    "at",
+    "by",
+    "with",
+    "that",
+    "it",
+    "as",
+    "be",
+    "from",
+    "this",
+    "are",
+    "were",
+    "has",
+    "have",
+    "had",
+];
+
+/// Score of a word in an article's title.
+const TITLE: u32 = 8;
+/// Score of a person named in an article.
+const PERSON_IN_ARTICLE: u32 = 6;
+/// Score of a word in an article's text, per occurrence, up to [`TEXT_MAX`].
+const TEXT: u32 = 1;
+const TEXT_MAX: u32 = 5;
+/// Score of a person's own name (people rank above articles).
+const PERSON_NAME: u32 = 40;
+/// Score of a word of a person's role.
+const PERSON_ROLE: u32 = 2;
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{02bc}' | '\u{2018}' | '`' | '\u{2032}'
+    )
+}
+
+fn is_mark(c: char) -> bool {
+    ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+/// The normalised words of `text`: NFC, lower case, apostrophes and combining marks dropped
+/// (so «п’ять» and «пʼять» are one word), ё → е; words are runs of letters and digits.
+pub fn words(text: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in text.nfc().flat_map(char::to_lowercase) {
+        if is_apostrophe(c) || is_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            cur.push(if c == 'ё' { 'е' } else { c });
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04ff}').contains(&c)
+}
+
+/// The crude stem of a normalised word: a Cyrillic word loses its case ending ([`ENDINGS`])
+/// and then one soft tail letter ([`SOFT_TAIL`]), never going below [`MIN_STEM`] letters;
+/// other words stay as they are.
+pub fn stem(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    if !chars.last().copied().is_some_and(is_cyrillic) {
+        return word.to_string();
+    }
+    let mut len = chars.len();
+    for e in ENDINGS {
+        let el = e.chars().count();
+        if len >= el + MIN_STEM && word.ends_with(e) {
+            len -= el;
+            break;
+        }
+    }
+    if len > MIN_STEM && SOFT_TAIL.contains(&chars[len - 1]) {
+        len -= 1;
+    }
+    chars[..len].iter().collect()
+}
+
+/// True for words worth indexing: not a stop word, at least two characters.
+fn indexable(w: &str) -> bool {
+    w.chars().nth(1).is_some() && !STOP_WORDS.contains(&w)
+}
+
+/// The text of rendered HTML: tags dropped, the entities our Markdown renderer writes decoded.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// An article as the index sees it.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleDoc {
+    pub title: String,
+    /// From the site root, e.g. `2026/01/07/slug/index.html`.
+    pub url: String,
+    pub date_text: String,
+    pub people: Vec<String>,
+    pub lede: String,
+    /// Plain text of the body.
+    pub text: String,
+}
+
+/// A person as the index sees it.
+#[derive(Debug, Clone, Default)]
+pub struct PersonDoc {
+    pub name: String,
+    /// Other spellings merged into the person.
+    pub forms: Vec<String>,
+    pub url: String,
+    pub count: usize,
+    pub role: String,
+}
+
+/// A JSON string literal, with `<`, `>` and `&` written as `\u003c`… (the script shows text
+/// with `textContent` only; this keeps even the index files free of markup).
+fn js(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn shard_file(key: &str) -> String {
+    let hex: Vec<String> = key.chars().map(|c| format!("{:x}", c as u32)).collect();
+    format!("search/t/{}.json", hex.join("-"))
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+        None => s.to_string(),
+    }
+}
+
+/// The manifest `search/index.json`.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    docs: usize,
+    articles: usize,
+    chunk: usize,
+    min_stem: usize,
+    endings: &'a [&'a str],
+    soft_tail: String,
+    stop: &'a [&'a str],
+    shards: Vec<String>,
+}
+
+/// Splits sorted `(stem, json)` terms into shards of at most [`SHARD_BUDGET`] bytes by
+/// common prefix; returns (key, term indices).
+fn shard(terms: &[(Vec<char>, String)]) -> Vec<(String, Vec<usize>)> {
+    fn go(
+        terms: &[(Vec<char>, String)],
+        idx: Vec<usize>,
+        depth: usize,
+        prefix: &[char],
+        out: &mut Vec<(String, Vec<usize>)>,
+    ) {
+        let size: usize = idx.iter().map(|&i| terms[i].1.len() + 1).sum();
+        if depth > 0 && (size <= SHARD_BUDGET || depth >= MAX_KEY) {
+            out.push((prefix.iter().collect(), idx));
+            return;
+        }
+        let mut own = Vec::new();
+        let mut groups: BTreeMap<char, Vec<usize>> = BTreeMap::new();
+        for i in idx {
+            match terms[i].0.get(depth) {
+                Some(&c) => groups.entry(c).or_default().push(i),
+                None => own.push(i),
+            }
+        }
+        if !own.is_empty() {
+            out.push((prefix.iter().collect(), own));
+        }
+        for (c, g) in groups {
+            let mut p = prefix.to_vec();
+            p.push(c);
+            go(terms, g, depth + 1, &p, out);
+        }
+    }
+    let mut out = Vec::new();
+    go(terms, (0..terms.len()).collect(), 0, &[], &mut out);
+    out
+}
+
+/// Builds the index files (everything under `search/` but the page).
+pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputFile> {
+    let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
+    fn add(
+        postings: &mut BTreeMap<String, BTreeMap<u32, u32>>,
+        doc: u32,
+        text: &str,
+        score: u32,
+        cap: u32,
+    ) {
+        for w in words(text) {
+            if !indexable(&w) {
+                continue;
+            }
+            let e = postings
+                .entry(stem(&w))
+                .or_default()
+                .entry(doc)
+                .or_insert(0);
+            *e = (*e + score).min(cap.max(*e));
+        }
+    }
+    for (i, a) in articles.iter().enumerate() {
+        let d = i as u32;
+        // Text first, capped; title and people on top.
+        add(&mut postings, d, &a.lede, TEXT, TEXT_MAX);
+        add(&mut postings, d, &a.text, TEXT, TEXT_MAX);
+        add(&mut postings, d, &a.title, TITLE, u32::MAX);
+        for p in &a.people {
+            add(&mut postings, d, p, PERSON_IN_ARTICLE, u32::MAX);
+        }
+    }
+    for (j, p) in people.iter().enumerate() {
+        let d = (articles.len() + j) as u32;
+        add(&mut postings, d, &p.role, PERSON_ROLE, PERSON_ROLE);
+        add(&mut postings, d, &p.name, PERSON_NAME, PERSON_NAME);
+        for f in &p.forms {
+            add(&mut postings, d, f, PERSON_NAME, PERSON_NAME);
+        }
+    }
+    let terms: Vec<(Vec<char>, String)> = postings
+        .iter()
+        .map(|(stem, docs)| {
+            let mut s = String::with_capacity(docs.len() * 6 + stem.len() + 8);
+            s.push_str(&js(stem));
+            s.push_str(":[");
+            let mut last = 0u32;
+            for (n, (&d, &score)) in docs.iter().enumerate() {
+                if n > 0 {
+                    s.push(',');
+                }
+                let _ = write!(s, "{},{}", d - last, score);
+                last = d;
+            }
+            s.push(']');
+            (stem.chars().collect(), s)
+        })
+        .collect();
+    let shards = shard(&terms);
+    let mut files = Vec::with_capacity(shards.len() + articles.len() / CHUNK + 4);
+    let mut keys = Vec::with_capacity(shards.len());
+    for (key, idx) in shards {
+        let mut s = String::from("{");
+        for (n, i) in idx.iter().enumerate() {
+            if n > 0 {
+                s.push(',');
+            }
+            s.push_str(&terms[*i].1);
+        }
+        s.push_str("}\n");
+        files.push(OutputFile {
+            path: shard_file(&key),
+            bytes: s.into_bytes(),
+        });
+        keys.push(key);
+    }
+    // Documents.
+    let docs: Vec<String> = articles
+        .iter()
+        .map(|a| {
+            format!(
+                "[0,{},{},{},{},{}]",
+                js(&a.title),
+                js(&a.url),
+                js(&a.date_text),
+                js(&a.people.join(", ")),
+                js(&truncate_chars(&a.lede, LEDE_MAX))
+            )
+        })
+        .chain(people.iter().map(|p| {
+            format!(
+                "[1,{},{},{},{}]",
+                js(&p.name),
+                js(&p.url),
+                p.count,
+                js(&p.role)
+            )
+        }))
+        .collect();
+    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+        files.push(OutputFile {
+            path: format!("search/d/{n}.json"),
+            bytes: format!("[{}]\n", chunk.join(",\n")).into_bytes(),
+        });
+    }
+    let manifest = Manifest {
+        v: 1,
+        docs: docs.len(),
+        articles: articles.len(),
+        chunk: CHUNK,
+        min_stem: MIN_STEM,
+        endings: ENDINGS,
+        soft_tail: SOFT_TAIL.iter().collect(),
+        stop: STOP_WORDS,
+        shards: keys,
+    };
+    files.push(OutputFile {
+        path: "search/index.json".into(),
+        bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
+    });
+    files.push(OutputFile {
+        path: "search/search.js".into(),
+        bytes: SEARCH_JS.as_bytes().to_vec(),
+    });
+    files
+}
+
+/// The site icon (`favicon.svg`, linked from `base.html`), written with the search files so
+/// browsers do not ask for a missing `/favicon.ico`.
+pub const FAVICON: &str = include_str!("../templates/favicon.svg");
+
+/// The people index's filter script (`people/filter.js`).
+pub const FILTER_JS: &str = include_str!("../templates/filter.js");
+
+/// The search script.
+pub const SEARCH_JS: &str = include_str!("../templates/search.js");
+
+/// The documents of `site`, in site order (articles newest first, then people).
+pub fn documents(site: &Site) -> (Vec<ArticleDoc>, Vec<PersonDoc>) {
+    let lang = site.config.language.as_str();
+    let articles = site
+        .articles
+        .iter()
+        .map(|a| ArticleDoc {
+            title: a.title.clone(),
+            url: links::index_of(&a.url),
+            date_text: if a.language == "en" || lang == "en" {
+                a.date.format_en()
+            } else {
+                a.date.format_uk()
+            },
+            people: a
+                .people
+                .iter()
+                .filter_map(|&p| site.people.get(p).map(|p| p.name.clone()))
+                .collect(),
+            lede: a.summary.clone(),
+            text: html_text(&a.body_html),
+        })
+        .collect();
+    let people = site
+        .people
+        .iter()
+        .map(|p| PersonDoc {
+            name: p.name.clone(),
+            forms: p.forms.clone(),
+            url: links::index_of(&p.url),
+            count: p.articles.len(),
+            role: p.role.as_ref().map(|r| r.role.clone()).unwrap_or_default(),
+        })
+        .collect();
+    (articles, people)
+}
+
+/// The context of `search.html`.
+#[derive(Serialize)]
+struct SearchCtx {
+    page: Page,
+}
+
+/// The search page and its index (every file under `search/`), the people filter script
+/// (`people/filter.js`) and `favicon.svg`.
+pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, SiteError> {
+    let lang = site.config.language.clone();
+    let t = labels::for_language(&lang);
+    let base = site.config.base_url();
+    let dir = "search/".to_string();
+    let page = Page {
+        site_title: site.config.title.clone(),
+        lang,
+        title: t.search.into(),
+        root: links::root_prefix(&dir),
+        canonical: base.contains("://").then(|| format!("{base}{dir}")),
+        dir: dir.clone(),
+        feed: "atom.xml".into(),
+        t,
+    };
+    let (articles, people) = documents(site);
+    let mut files = index_files(&articles, &people);
+    files.push(templates.render_page("search.html", links::index_of(&dir), &SearchCtx { page })?);
+    files.push(OutputFile {
+        path: "people/filter.js".into(),
+        bytes: FILTER_JS.as_bytes().to_vec(),
+    });
+    files.push(OutputFile {
+        path: "favicon.svg".into(),
+        bytes: FAVICON.as_bytes().to_vec(),
+    });
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(w: &str) -> String {
+        stem(&words(w)[0])
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        for group in [
+            &["Буданов", "Буданова", "Будановим", "Буданову", "Буданові"][..],
+            &["Зеленський", "Зеленського", "Зеленському", "Зеленським"][..],
+            &["Україна", "України", "Україні", "Україну", "Україною"][..],
+            &["Андрій", "Андрія", "Андрієм", "Андрію"][..],
+            &["Умєров", "Умєрова", "Умєровим"][..],
+        ] {
+            let first = s(group[0]);
+            for w in group {
+                assert_eq!(s(w), first, "{w} vs {}", group[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_normalised() {
+        assert_eq!(words("П’ять пʼять П'ЯТЬ"), ["пять", "пять", "пять"]);
+        assert_eq!(words("за\u{301}мок, Zelensky's"), ["замок", "zelenskys"]);
+        assert_eq!(stem("нато"), "нат");
+        assert_eq!(stem("2026"), "2026");
+    }
+
+    #[test]
+    fn json_strings_carry_no_markup() {
+        assert_eq!(js("<b>&"), "\"\\u003cb\\u003e\\u0026\"");
+    }
+
+    #[test]
+    fn html_text_drops_tags() {
+        assert_eq!(
+            html_text("<p>А &amp; <em>Б</em></p>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["А", "&", "Б"]
+        );
+    }
+
+    /// A synthetic 10,000-article site: the manifest, the largest shard and a few document
+    /// chunks stay well under 1 MB.
+    #[test]
+    fn ten_thousand_articles_first_search_is_small() {
+        let seed = std::cell::Cell::new(7u64);
+        let rnd = |n: usize| {
+            let mut x = seed.get();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            seed.set(x);
+            (x % n as u64) as usize
+        };
+        let syll = [
+            "ка", "ро", "ві", "на", "ле", "мо", "ди", "ст", "ук", "ра", "ін", "ба", "зе", "лен",
+            "ськ", "ов", "пе", "тр", "го", "ми", "ко", "ла", "ша", "ню", "ре", "ти", "по", "за",
+        ];
+        let ends = ["", "а", "ою", "ого", "і", "ами", "ий", "ом", "у"];
+        let vocab: Vec<String> = (0..20000)
+            .map(|_| {
+                let n = 2 + rnd(3);
+                let mut w: String = (0..n).map(|_| syll[rnd(syll.len())]).collect();
+                w.push_str(ends[rnd(ends.len())]);
+                w
+            })
+            .collect();
+        // Zipf-ish: low indices are common.
+        let word = || {
+            let r = rnd(vocab.len());
+            vocab[rnd(r + 1)].clone()
+        };
+        let people: Vec<PersonDoc> = (0..4000)
+            .map(|i| PersonDoc {
+                name: format!("{} {}", word(), word()),
+                url: format!("people/p{i}/index.html"),
+                count: 3,
+                ..Default::default()
+            })
+            .collect();
+        let articles: Vec<ArticleDoc> = (0..10000)
+            .map(|i| ArticleDoc {
+                title: (0..10).map(|_| word()).collect::<Vec<_>>().join(" "),
+                url: format!("2026/01/01/a{i}/index.html"),
+                date_text: "1 січня 2026".into(),
+                people: (0..3).map(|_| people[rnd(4000)].name.clone()).collect(),
+                lede: (0..30).map(|_| word()).collect::<Vec<_>>().join(" "),
+                text: (0..250).map(|_| word()).collect::<Vec<_>>().join(" "),
+            })
+            .collect();
+        let files = index_files(&articles, &people);
+        let size = |p: &str| {
+            files
+                .iter()
+                .find(|f| f.path == p)
+                .map(|f| f.bytes.len())
+                .unwrap_or(0)
+        };
+        let manifest = size("search/index.json");
+        let max_shard = files
+            .iter()
+            .filter(|f| f.path.starts_with("search/t/"))
+            .map(|f| f.bytes.len())
+            .max()
+            .unwrap_or(0);
+        let max_chunk = files
+            .iter()
+            .filter(|f| f.path.starts_with("search/d/"))
+            .map(|f| f.bytes.len())
+            .max()
+            .unwrap_or(0);
+        // A two-word query: manifest, two shards (the worst), the 20 results' chunks (worst
+        // case: all in different chunks), the script.
+        let first = manifest + 2 * max_shard + 20 * max_chunk + SEARCH_JS.len();
+        eprintln!(
+            "manifest {manifest} B, largest shard {max_shard} B, largest chunk {max_chunk} B, \
+             worst first search {first} B"
+        );
+        assert!(first < 1_000_000, "first search downloads {first} bytes");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let a = vec![ArticleDoc {
+            title: "Буданов у Києві".into(),
+            url: "2026/01/07/a/index.html".into(),
+            people: vec!["Кирило Буданов".into()],
+            text: "Кирило Буданов заявив".into(),
+            ..Default::default()
+        }];
+        let p = vec![PersonDoc {
+            name: "Кирило Буданов".into(),
+            url: "people/kyrylo-budanov/index.html".into(),
+            count: 1,
+            ..Default::default()
+        }];
+        assert_eq!(index_files(&a, &p), index_files(&a, &p));
+        let files = index_files(&a, &p);
+        let all: String = files
+            .iter()
+            .filter(|f| f.path.starts_with("search/t/"))
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .collect();
+        assert!(all.contains("\"буданов\":[0,15,1,40]"), "{all}");
+    }
+}
