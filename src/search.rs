@@ -541,7 +541,12 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Sit
     };
     let (articles, people) = documents(site);
     let mut files = index_files(&articles, &people);
-    files.push(templates.render_page("search.html", links::index_of(&dir), &SearchCtx { page })?);
+    files.push(templates.render_page(
+        "search.html",
+        links::index_of(&dir),
+        &SearchCtx { page },
+        16 << 10,
+    )?);
     files.push(OutputFile {
         path: "people/filter.js".into(),
         bytes: FILTER_JS.as_bytes().to_vec(),

@@ -352,7 +352,9 @@ impl Templates {
         Ok(hex(&h.finalize()))
     }
 
-    fn render_page<T: serde::Serialize>(
+    /// Renders template `name` with `ctx` into a file at `path`, always (for pages outside
+    /// [`render`]'s job list, e.g. the search page).
+    pub fn render_page<T: serde::Serialize>(
         &self,
         name: &str,
         path: String,
@@ -555,7 +557,11 @@ fn render_pages(
     }
     // The search page and its index (src/search.rs).
     match crate::search::render(site, templates) {
-        Ok(mut f) => files.append(&mut f),
+        Ok(f) => files.extend(f.into_iter().map(|f| Rendered {
+            path: f.path,
+            key: None,
+            bytes: Some(f.bytes),
+        })),
         Err(e) => errors.push(e),
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -699,19 +705,6 @@ fn render_job(
             key: None,
             bytes: Some(t.style.clone()),
         }),
-    }
-}
-
-impl Templates {
-    /// Renders template `name` with `ctx` into a file at `path` (for pages outside
-    /// [`render`]'s job list, e.g. the search page).
-    pub fn render_page<T: serde::Serialize>(
-        &self,
-        name: &str,
-        path: String,
-        ctx: &T,
-    ) -> Result<OutputFile, SiteError> {
-        self.page(name, path, ctx, 16 << 10)
     }
 }
 
