@@ -1957,7 +1957,56 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         }
     }
     cands.sort_by_key(|c| c.first);
+    let cands = join_adjacent(ctx, cands);
     merge_coordinated(ctx, cands)
+}
+
+/// A given name and a surname found as separate mentions with nothing between them
+/// («Генадій» «Бахір»): one person, one span.
+fn join_adjacent(ctx: &Ctx, cands: Vec<Cand>) -> Vec<Cand> {
+    let toks = ctx.toks;
+    let mut out: Vec<Cand> = Vec::with_capacity(cands.len());
+    for c in cands {
+        if let Some(prev) = out.last_mut() {
+            let touching = prev.last + 1 == c.first
+                && toks.get(c.first).is_some_and(|t| {
+                    t.kind == Kind::Word && !t.latin && !t.nl_before && t.space_before
+                })
+                && toks
+                    .get(prev.last)
+                    .is_some_and(|t| t.kind == Kind::Word && !t.latin);
+            let fits = (prev.given_only || prev.surname_only)
+                && prev.first == prev.last
+                && c.surname_only
+                && c.first == c.last
+                && !sentence_initial(toks, prev.first);
+            if touching && fits {
+                let span = ctx
+                    .text
+                    .get(toks[prev.first].bs..toks[c.last].be)
+                    .unwrap_or_default();
+                let hint = case_hint(ctx, prev.first);
+                let mc = ctx.morph_cache.borrow_mut().canonicalize_with(
+                    span,
+                    Cases(hint),
+                    Gender::Unknown,
+                );
+                if let (Some(g), Some(sn)) = (mc.given.clone(), mc.surname.clone()) {
+                    prev.last = c.last;
+                    prev.given = Some((g, mc.gender));
+                    prev.gender = mc.gender;
+                    prev.surname_only = false;
+                    prev.given_only = false;
+                    prev.surname = Some(sn);
+                    prev.surname_forms.extend(c.surname_forms);
+                    prev.canonical = mc.full;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// «Микола та Лариса Онули»: one span, named after the first person.
