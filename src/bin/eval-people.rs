@@ -1,7 +1,7 @@
 //! Evaluates person extraction on an annotated corpus (ner-uk JSONL with an optional
 //! canonical layer, or the GUM-style English JSONL with inline `mentions`).
 //!
-//! `eval-people CORPUS.jsonl [CANONICAL.jsonl] [--errors N]`
+//! `eval-people CORPUS.jsonl [CANONICAL.jsonl] [--errors N] [--genre G]`
 
 use litopys::people::{self, Registry};
 use serde_json::Value;
@@ -59,8 +59,13 @@ fn main() -> anyhow::Result<()> {
         errors = args.get(k + 1).and_then(|n| n.parse().ok()).unwrap_or(20);
         args.drain(k..(k + 2).min(args.len()));
     }
+    let mut only_genre: Option<String> = None;
+    if let Some(k) = args.iter().position(|a| a == "--genre") {
+        only_genre = args.get(k + 1).cloned();
+        args.drain(k..(k + 2).min(args.len()));
+    }
     let Some(input) = args.first().cloned() else {
-        anyhow::bail!("usage: eval-people CORPUS.jsonl [CANONICAL.jsonl] [--errors N]");
+        anyhow::bail!("usage: eval-people CORPUS.jsonl [CANONICAL.jsonl] [--errors N] [--genre G]");
     };
     let canon_path = args.get(1).cloned().unwrap_or_else(|| {
         let p = std::path::Path::new(&input);
@@ -105,6 +110,9 @@ fn main() -> anyhow::Result<()> {
         let source = v["source"].as_str().unwrap_or("").to_string();
         let genre = v["genre"].as_str().unwrap_or("").to_string();
         let chars: Vec<char> = text.chars().collect();
+        let listed = only_genre
+            .as_ref()
+            .is_none_or(|g| g == &genre || g == &source);
         let mut gold: Vec<Gold> = Vec::new();
         if let Some(ents) = v["entities"].as_array() {
             for e in ents.iter().filter(|e| e["type"] == "PERS") {
@@ -134,6 +142,11 @@ fn main() -> anyhow::Result<()> {
         let t0 = Instant::now();
         let ex = people::extract(text, lang, &registry);
         time += t0.elapsed();
+        if std::env::var_os("EVAL_DUMP").is_some() {
+            for m in &ex.mentions {
+                println!("{id}\t{}\t{}", m.text, m.canonical);
+            }
+        }
         bytes += text.len();
         let gold_spans: HashMap<(usize, usize), &Gold> =
             gold.iter().map(|g| ((g.start, g.end), g)).collect();
@@ -161,7 +174,9 @@ fn main() -> anyhow::Result<()> {
                     if gc == &m.canonical {
                         canon_ok += 1;
                     } else {
-                        cerrs.push(format!("{id}: {} → {} (gold {gc})", m.text, m.canonical));
+                        if listed {
+                            cerrs.push(format!("{id}: {} → {} (gold {gc})", m.text, m.canonical));
+                        }
                     }
                 }
             } else if gold
@@ -171,21 +186,25 @@ fn main() -> anyhow::Result<()> {
                 continue;
             } else {
                 prf.fp += 1;
-                fps.push(format!(
-                    "{id} {genre}: {} | {}",
-                    m.canonical,
-                    ctx(m.start, m.end)
-                ));
+                if listed {
+                    fps.push(format!(
+                        "{id} {genre}: {} | {}",
+                        m.canonical,
+                        ctx(m.start, m.end)
+                    ));
+                }
             }
         }
         for g in gold.iter().filter(|g| !g.unsure) {
             if !matched.contains(&(g.start, g.end)) {
                 prf.fn_ += 1;
-                fns.push(format!(
-                    "{id} {genre}: {} | {}",
-                    g.text,
-                    ctx(g.start, g.end)
-                ));
+                if listed {
+                    fns.push(format!(
+                        "{id} {genre}: {} | {}",
+                        g.text,
+                        ctx(g.start, g.end)
+                    ));
+                }
             }
         }
         groups.entry(format!("genre {genre}")).or_default().add(prf);
@@ -221,10 +240,10 @@ fn main() -> anyhow::Result<()> {
                 fp: ps.len() - tp,
                 fn_: gs.len() - tp,
             });
-            for p in ps.difference(&gs) {
+            for p in ps.difference(&gs).filter(|_| listed) {
                 set_errs.push(format!("{id}: extra {p}"));
             }
-            for p in gs.difference(&ps) {
+            for p in gs.difference(&ps).filter(|_| listed) {
                 set_errs.push(format!("{id}: missing {p}"));
             }
         }

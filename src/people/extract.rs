@@ -684,6 +684,8 @@ struct Ctx<'a> {
     toks: &'a [Tok],
     quoted: Vec<bool>,
     lex: &'static Lexicon,
+    /// Canonical forms of this article's spans (names recur within an article).
+    morph_cache: std::cell::RefCell<super::morph::MorphCache>,
 }
 
 impl Ctx<'_> {
@@ -758,6 +760,7 @@ pub fn extract(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         toks: &toks,
         quoted,
         lex,
+        morph_cache: Default::default(),
     };
     let found = find_candidates(&ctx);
     let cands = resolve_article(&ctx, found);
@@ -1680,7 +1683,10 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         } else {
             role_gender
         };
-        let mc = super::morph::canonicalize_with(span, Cases(hint), ctx_gender);
+        let mc = ctx
+            .morph_cache
+            .borrow_mut()
+            .canonicalize_with(span, Cases(hint), ctx_gender);
         // A given name written in the nominative that morph read as another case of a name of
         // the other gender (Альона → Альон): keep our reading.
         let ours_nominative = parts.iter().find(|p| p.1 == Role::Given).is_some_and(|p| {
@@ -1813,6 +1819,8 @@ fn oblique_surname_shaped(l: &str) -> bool {
 /// A known full name of the article.
 struct Full {
     canonical: String,
+    /// The surname words as written in the full mentions (lowercase).
+    written: Vec<String>,
     given: String,
     surname: String,
     gender: Gender,
@@ -1826,9 +1834,19 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     let mut fulls: Vec<Full> = Vec::new();
     for c in &cands {
         if let (Some(g), Some(sn)) = (&c.given, &c.surname) {
-            if c.initials.is_empty() && !fulls.iter().any(|f| f.canonical == c.canonical) {
+            if let Some(f) = fulls
+                .iter_mut()
+                .find(|f| f.canonical == c.canonical && c.initials.is_empty())
+            {
+                for w in &c.surname_forms {
+                    if !f.written.contains(w) {
+                        f.written.push(w.clone());
+                    }
+                }
+            } else if c.initials.is_empty() {
                 fulls.push(Full {
                     canonical: c.canonical.clone(),
+                    written: c.surname_forms.clone(),
                     given: g.0.clone(),
                     surname: sn.clone(),
                     gender: c.gender,
@@ -1840,7 +1858,10 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     let mut index: HashMap<String, Vec<usize>> = HashMap::new();
     for (fi, f) in fulls.iter().enumerate() {
         let sl = lower_key(&f.surname);
-        for form in surname_forms(&sl, f.gender) {
+        for form in surname_forms(&sl, f.gender)
+            .into_iter()
+            .chain(f.written.iter().filter(|w| !w.contains(' ')).cloned())
+        {
             let v = index.entry(form).or_default();
             if !v.contains(&fi) {
                 v.push(fi);
@@ -1873,9 +1894,10 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         if m.len() == 1 {
             c.canonical = fulls[m[0]].canonical.clone();
         } else if let Some(&f0) = m.first() {
-            // Two people share the surname (two Кушнерs): the nominative surname alone.
+            // Two people share the surname (a family): the article is about the one it
+            // introduced first (the others are relatives named later).
             if m.iter().all(|&fi| fulls[fi].surname == fulls[f0].surname) {
-                c.canonical = fulls[f0].surname.clone();
+                c.canonical = fulls[f0].canonical.clone();
             }
         }
     };
@@ -1935,7 +1957,56 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         }
     }
     cands.sort_by_key(|c| c.first);
+    let cands = join_adjacent(ctx, cands);
     merge_coordinated(ctx, cands)
+}
+
+/// A given name and a surname found as separate mentions with nothing between them
+/// («Генадій» «Бахір»): one person, one span.
+fn join_adjacent(ctx: &Ctx, cands: Vec<Cand>) -> Vec<Cand> {
+    let toks = ctx.toks;
+    let mut out: Vec<Cand> = Vec::with_capacity(cands.len());
+    for c in cands {
+        if let Some(prev) = out.last_mut() {
+            let touching = prev.last + 1 == c.first
+                && toks.get(c.first).is_some_and(|t| {
+                    t.kind == Kind::Word && !t.latin && !t.nl_before && t.space_before
+                })
+                && toks
+                    .get(prev.last)
+                    .is_some_and(|t| t.kind == Kind::Word && !t.latin);
+            let fits = (prev.given_only || prev.surname_only)
+                && prev.first == prev.last
+                && c.surname_only
+                && c.first == c.last
+                && !sentence_initial(toks, prev.first);
+            if touching && fits {
+                let span = ctx
+                    .text
+                    .get(toks[prev.first].bs..toks[c.last].be)
+                    .unwrap_or_default();
+                let hint = case_hint(ctx, prev.first);
+                let mc = ctx.morph_cache.borrow_mut().canonicalize_with(
+                    span,
+                    Cases(hint),
+                    Gender::Unknown,
+                );
+                if let (Some(g), Some(sn)) = (mc.given.clone(), mc.surname.clone()) {
+                    prev.last = c.last;
+                    prev.given = Some((g, mc.gender));
+                    prev.gender = mc.gender;
+                    prev.surname_only = false;
+                    prev.given_only = false;
+                    prev.surname = Some(sn);
+                    prev.surname_forms.extend(c.surname_forms);
+                    prev.canonical = mc.full;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// «Микола та Лариса Онули»: one span, named after the first person.

@@ -22,7 +22,6 @@
 //! - [`normalize`]: the §4 normalisation used everywhere here.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
@@ -1360,28 +1359,7 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
 }
 
 fn surname_readings_key(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameReading> {
-    // Surname tokens recur across spans: memoise per thread (bounded).
-    thread_local! {
-        static MEMO: RefCell<HashMap<(String, Gender, u8), Vec<SurnameReading>>> =
-            RefCell::new(HashMap::new());
-    }
-    const MEMO_MAX: usize = 50_000;
-    if t.len() > 120 {
-        return surname_readings_uncached(t, gender, cases);
-    }
-    let key = (t.to_string(), gender, cases.0);
-    if let Some(r) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
-        return r;
-    }
-    let r = surname_readings_uncached(t, gender, cases);
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= MEMO_MAX {
-            m.clear();
-        }
-        m.insert(key, r.clone());
-    });
-    r
+    surname_readings_uncached(t, gender, cases)
 }
 
 fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameReading> {
@@ -1778,28 +1756,35 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
 /// «Іванова» after «заступника» → Іванов). A patronymic in the span overrides it; a hint that
 /// no reading of the span supports is ignored.
 pub fn canonicalize_with(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
-    // Names recur: memoise per thread (bounded).
-    thread_local! {
-        static CACHE: RefCell<HashMap<(String, u8, Gender), Canonical>> =
-            RefCell::new(HashMap::new());
-    }
-    const CACHE_MAX: usize = 50_000;
-    if span.len() > 200 {
-        return canonicalize_uncached(span, case_hint, gender_hint);
-    }
-    let key = (span.to_string(), case_hint.0, gender_hint);
-    if let Some(c) = CACHE.with(|m| m.borrow().get(&key).cloned()) {
-        return c;
-    }
-    let c = canonicalize_uncached(span, case_hint, gender_hint);
-    CACHE.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= CACHE_MAX {
-            m.clear();
+    canonicalize_uncached(span, case_hint, gender_hint)
+}
+
+/// A memo of [`canonicalize_with`] results owned by one caller (one article's extraction):
+/// names recur within an article. No global state.
+#[derive(Default)]
+pub struct MorphCache {
+    canon: HashMap<(String, u8, Gender), Canonical>,
+}
+
+impl MorphCache {
+    /// [`canonicalize_with`], memoised in this cache.
+    pub fn canonicalize_with(
+        &mut self,
+        span: &str,
+        case_hint: Cases,
+        gender_hint: Gender,
+    ) -> Canonical {
+        if span.len() > 200 {
+            return canonicalize_uncached(span, case_hint, gender_hint);
         }
-        m.insert(key, c.clone());
-    });
-    c
+        let key = (span.to_string(), case_hint.0, gender_hint);
+        if let Some(c) = self.canon.get(&key) {
+            return c.clone();
+        }
+        let c = canonicalize_uncached(span, case_hint, gender_hint);
+        self.canon.insert(key, c.clone());
+        c
+    }
 }
 
 fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
@@ -1975,27 +1960,43 @@ fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> C
         };
     }
     // Joint choice: given-name reading × surname reading, sharing one case.
-    let mut best: Option<(i32, Canonical)> = None;
-    let both_genders = given_readings.iter().any(|r| r.gender == Gender::Male)
-        && given_readings.iter().any(|r| r.gender == Gender::Female);
-    for r in &given_readings {
-        let mut c = r.cases.intersect(cases);
-        // «Володимира», «Кіра», «Джорджа»: a masculine genitive far more often than a rare
-        // feminine nominative.
-        let mut penalty = given_prior(r, &wkeys[gi], both_genders);
-        if c.is_empty() {
-            c = r.cases;
-            penalty -= 5;
+    let joint = |given_readings: &[GivenForm]| -> Option<(i32, Canonical)> {
+        let mut best: Option<(i32, Canonical)> = None;
+        let both_genders = given_readings.iter().any(|r| r.gender == Gender::Male)
+            && given_readings.iter().any(|r| r.gender == Gender::Female);
+        for r in given_readings {
+            let mut c = r.cases.intersect(cases);
+            // «Володимира», «Кіра», «Джорджа»: a masculine genitive far more often than a rare
+            // feminine nominative.
+            let mut penalty = given_prior(r, &wkeys[gi], both_genders);
+            if c.is_empty() {
+                c = r.cases;
+                penalty -= 5;
+            }
+            let (s, g, _, score) = reduce_surname(&surname_tok_range, r.gender, c);
+            let total = score + penalty;
+            let cand = canonical_from(
+                Some(r.nominative.clone()),
+                Some(s),
+                if g == Gender::Unknown { r.gender } else { g },
+            );
+            if best.as_ref().is_none_or(|(b, _)| total > *b) {
+                best = Some((total, cand));
+            }
         }
-        let (s, g, _, score) = reduce_surname(&surname_tok_range, r.gender, c);
-        let total = score + penalty;
-        let cand = canonical_from(
-            Some(r.nominative.clone()),
-            Some(s),
-            if g == Gender::Unknown { r.gender } else { g },
-        );
-        if best.as_ref().is_none_or(|(b, _)| total > *b) {
-            best = Some((total, cand));
+        best
+    };
+    let mut best = joint(&given_readings);
+    if patr_w.is_none()
+        && gender_hint != Gender::Unknown
+        && given_readings.len() < readings[gi].len()
+    {
+        // A context gender that only a far-fetched reading fits (the predicate belongs to
+        // another subject): ignored.
+        if let (Some((bs, _)), Some((us, uc))) = (&best, joint(&readings[gi])) {
+            if us - bs >= 10 {
+                best = Some((us, uc));
+            }
         }
     }
     if let Some((_, c)) = best {
