@@ -20,7 +20,7 @@ const ARTIFACTS = path.resolve(process.env.ARTIFACTS ||
   path.join(__dirname, '..', '..', 'target', 'browser-artifacts'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const HOST = new URL(BASE).host;
-const STEP_MS = 60000;
+const STEP_MS = 120000;
 
 const failures = [];
 const fail = (page, what) => {
