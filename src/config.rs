@@ -9,6 +9,7 @@
 //! boilerplate: ["Продовження після реклами", "РЕКЛАМА", "Читайте також*"]
 //! reference_date: 2026-11-26   # resolve dates as if files were modified on this day
 //! allow_html: false
+//! max_raw_bytes: 8388608       # larger raw files are refused (default 8 MiB)
 //! ```
 
 use crate::date::Date;
@@ -53,7 +54,14 @@ pub struct Config {
     pub reference_date: Option<Date>,
     /// Let raw HTML written by editors in Markdown through (default: escape it).
     pub allow_html: bool,
+    /// Raw files larger than this many bytes are refused (reported and skipped) instead of
+    /// read: a news article is a few kilobytes, a file of many megabytes is a mistake (a
+    /// dump, a disk image) that would only cost time and memory.
+    pub max_raw_bytes: u64,
 }
+
+/// The default of [`Config::max_raw_bytes`]: 8 MiB.
+pub const DEFAULT_MAX_RAW_BYTES: u64 = 8 * 1024 * 1024;
 
 impl Default for Config {
     fn default() -> Self {
@@ -66,6 +74,7 @@ impl Default for Config {
             boilerplate: DEFAULT_BOILERPLATE.iter().map(|s| s.to_string()).collect(),
             reference_date: None,
             allow_html: false,
+            max_raw_bytes: DEFAULT_MAX_RAW_BYTES,
         }
     }
 }
@@ -91,6 +100,9 @@ impl Config {
             Some(line) => anyhow::anyhow!("line {line}: {}", e.message),
             None => anyhow::anyhow!("{}", e.message),
         })?;
+        if cfg.max_raw_bytes == 0 {
+            anyhow::bail!("max_raw_bytes must be at least 1");
+        }
         if cfg.page_size == 0 {
             anyhow::bail!("page_size must be at least 1");
         }

@@ -85,19 +85,145 @@ pub fn parse(text: &str) -> Result<(FrontMatter, String), ContentError> {
     })?;
     let yaml = &rest[..yaml_end];
     let body = &rest[body_start..];
-    let fm: FrontMatter = crate::yaml::parse(yaml).map_err(|e| ContentError {
-        // +1 for the opening fence.
-        line: e.line.map(|l| l + 1).unwrap_or(1),
-        message: e.message,
+    // +1 for the opening fence.
+    let fm: FrontMatter = crate::yaml::parse(yaml).map_err(|e| {
+        let mut errors = locate_errors(yaml);
+        if errors.is_empty() {
+            errors.push(ContentError {
+                line: e.line.map(|l| l + 1).unwrap_or(1),
+                message: explain(&e.message),
+            });
+        }
+        combine(errors)
     })?;
     if fm.title.trim().is_empty() {
         return Err(ContentError {
-            line: 2,
-            message: "`title` is empty".into(),
+            line: key_line(yaml, "title").map(|l| l + 1).unwrap_or(2),
+            message: "`title` is empty: give the article a title".into(),
         });
     }
     let body = body.strip_prefix('\n').unwrap_or(body);
     Ok((fm, body.to_string()))
+}
+
+/// Every front matter key on its own, for [`locate_errors`]: each top-level key's lines are
+/// parsed alone into this, so an error is found at its key's line (serde_yaml reports a bad
+/// value at the start of the mapping otherwise).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Probe {
+    title: Option<String>,
+    date: Option<Date>,
+    date_source: Option<String>,
+    people: Option<Vec<String>>,
+    roles: Option<Vec<Role>>,
+    summary: Option<String>,
+    source: Option<String>,
+    source_sha256: Option<String>,
+    language: Option<String>,
+    slug: Option<String>,
+    template: Option<String>,
+}
+
+/// The 0-based top-level key lines of front matter text: (line index, key).
+fn top_level_keys(yaml: &str) -> Vec<(usize, &str)> {
+    yaml.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let first = line.chars().next()?;
+            if first.is_whitespace() || matches!(first, '#' | '-' | '\'' | '"' | '[' | '{') {
+                return None;
+            }
+            let key = line.split(':').next()?.trim();
+            (line.contains(':') && !key.is_empty()).then_some((i, key))
+        })
+        .collect()
+}
+
+/// The 1-based line (within the YAML) of top-level key `key`.
+fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    top_level_keys(yaml)
+        .into_iter()
+        .find(|(_, k)| *k == key)
+        .map(|(i, _)| i + 1)
+}
+
+/// Parses each top-level key of `yaml` on its own and returns an error (at the file's line:
+/// +1 for the opening fence) for each key that fails, plus missing required keys. Empty when
+/// the YAML is not a plain mapping of keys (then serde_yaml's own error is the best there is).
+fn locate_errors(yaml: &str) -> Vec<ContentError> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let keys = top_level_keys(yaml);
+    let mut errors = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (n, &(start, key)) in keys.iter().enumerate() {
+        let end = keys.get(n + 1).map(|k| k.0).unwrap_or(lines.len());
+        let section = lines[start..end].join("\n");
+        if seen.contains(&key) {
+            errors.push(ContentError {
+                line: start + 2,
+                message: format!("`{key}` is given twice: keep one"),
+            });
+            continue;
+        }
+        seen.push(key);
+        if let Err(e) = crate::yaml::parse::<Probe>(&section) {
+            errors.push(ContentError {
+                line: start + 1 + e.line.unwrap_or(1),
+                message: explain(&e.message),
+            });
+        }
+    }
+    if errors.is_empty() {
+        for required in ["title", "date"] {
+            if !seen.contains(&required) {
+                errors.push(ContentError {
+                    line: 1,
+                    message: explain(&format!("missing field `{required}`")),
+                });
+            }
+        }
+    }
+    errors
+}
+
+/// serde_yaml's message with what to do about it.
+fn explain(message: &str) -> String {
+    let message = message.trim();
+    // serde_yaml appends " at line L column C" to the message; the line is reported apart.
+    let message = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let hint = if message.starts_with("unknown field") {
+        "remove it, or fix its spelling"
+    } else if message.starts_with("missing field `title`") {
+        "add `title: …`"
+    } else if message.starts_with("missing field `date`") {
+        "add `date: YYYY-MM-DD`"
+    } else if message.contains("invalid date") {
+        "use a real day"
+    } else if message.contains("expected a sequence") {
+        "write a list, one `- item` per line"
+    } else if message.contains("invalid type") {
+        "give the value the type the README's front matter schema shows"
+    } else {
+        "fix the YAML between the `---` lines"
+    };
+    format!("{message} ({hint})")
+}
+
+/// One error from several: the first by line, with the others appended to the message.
+fn combine(mut errors: Vec<ContentError>) -> ContentError {
+    errors.sort_by_key(|e| e.line);
+    let mut first = errors.remove(0);
+    for e in errors {
+        first
+            .message
+            .push_str(&format!("; and line {}: {}", e.line, e.message));
+    }
+    first
 }
 
 /// Writes front matter and body as a Markdown file.
@@ -216,6 +342,31 @@ mod tests {
         assert!(e.message.contains("not closed"));
         let e = parse("---\ntitle: x\ndate: 2026-01-01\nauthor: me\n---\n").unwrap_err();
         assert!(e.message.contains("author"), "{e}");
+    }
+
+    #[test]
+    fn value_errors_name_the_line_of_their_key() {
+        let e = parse("---\ntitle: x\nsummary: s\ndate: 2026-02-30\n---\nbody").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        assert!(e.message.contains("2026-02-30"), "{e}");
+        let e = parse("---\ntitle: x\ndate: 2026-01-01\npeople:\n- a\n- [b]\n---\n").unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        let e = parse("---\ntitle: x\ndate: 2026-01-01\npeople: 5\n---\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        // Every bad key is named, the first by line.
+        let e = parse("---\ntitle: [a]\ndate: 2026-13-01\nauthor: me\n---\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(
+            e.message.contains("line 3") && e.message.contains("line 4"),
+            "{e}"
+        );
+        assert!(e.message.contains("author"), "{e}");
+        let e = parse("---\ntitle: x\n---\n").unwrap_err();
+        assert!(e.message.contains("date"), "{e}");
+        let e = parse("---\ntitle: x\ndate: 2026-01-01\ntitle: y\n---\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        let e = parse("---\ndate: 2026-01-01\ntitle: ''\n---\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Cleaning decoded raw text into paragraphs.
 //!
 //! In order: line endings → `\n`; stress marks (U+0301 after a Cyrillic letter) and
-//! invisible characters (zero-width spaces and joiners, BOMs, soft hyphens, direction marks)
-//! removed; NFC; apostrophes inside words (`'` `’` `‘` `` ` `` `ʼ` `´`) → `ʼ` (U+02BC, the
+//! invisible characters (zero-width spaces and joiners, BOMs, soft hyphens, direction marks
+//! and bidirectional overrides, control characters other than tab and line feed) removed;
+//! NFC; Latin look-alike letters inside Cyrillic words replaced by their Cyrillic twins
+//! («Kиїв» with a Latin K → «Київ», see [`fix_lookalikes`]); apostrophes inside words (`'` `’` `‘` `` ` `` `ʼ` `´`) → `ʼ` (U+02BC, the
 //! Ukrainian orthographic apostrophe); runs of whitespace → one space, lines trimmed;
 //! boilerplate lines dropped (see [`is_boilerplate`]); lines grouped into paragraphs.
 //!
@@ -56,8 +58,21 @@ pub fn normalize_chars(text: &str) -> String {
     let mut prev: Option<char> = None;
     for c in text.chars() {
         let drop = match c {
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-            | '\u{200E}' | '\u{200F}' | '\u{180E}' => true,
+            '\u{200B}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{180E}'
+            | '\u{2061}'..='\u{2064}' => true,
+            // Bidirectional embeddings, overrides and isolates: they reorder what a reader
+            // sees ("Trojan Source") and mean nothing in a news text.
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' => true,
+            // Control characters (NUL, bell, escape, C1…) other than tab and line feed.
+            c if c.is_control() && c != '\t' && c != '\n' => true,
             '\u{0301}' => prev.is_none_or(is_cyrillic_letter),
             _ => false,
         };
@@ -66,7 +81,7 @@ pub fn normalize_chars(text: &str) -> String {
             prev = Some(c);
         }
     }
-    let nfc: Vec<char> = stripped.nfc().collect();
+    let nfc: Vec<char> = fix_lookalikes(&stripped.nfc().collect::<Vec<char>>());
     let mut out = String::with_capacity(stripped.len());
     for (i, &c) in nfc.iter().enumerate() {
         if is_apostrophe(c)
@@ -77,6 +92,83 @@ pub fn normalize_chars(text: &str) -> String {
             out.push('ʼ');
         } else {
             out.push(c);
+        }
+    }
+    out
+}
+
+/// The Cyrillic twin of a Latin letter that looks the same.
+fn cyrillic_twin(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'i' => 'і',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        'A' => 'А',
+        'B' => 'В',
+        'C' => 'С',
+        'E' => 'Е',
+        'H' => 'Н',
+        'I' => 'І',
+        'K' => 'К',
+        'M' => 'М',
+        'O' => 'О',
+        'P' => 'Р',
+        'T' => 'Т',
+        'X' => 'Х',
+        'Y' => 'У',
+        _ => return None,
+    })
+}
+
+/// Replaces Latin look-alikes inside Cyrillic words: in a word (a run of letters and
+/// in-word apostrophes) with at least one Cyrillic letter, whose every Latin letter has a
+/// Cyrillic twin, the Latin letters become the twins. A one-letter Latin word with a twin
+/// between two Cyrillic words («Зеленський i Буданов») becomes its twin too. Words with
+/// other Latin letters («iPhone», «Kyiv») and Latin text stay as they are.
+pub fn fix_lookalikes(chars: &[char]) -> Vec<char> {
+    let mut out = chars.to_vec();
+    // Words: (start, end).
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_alphabetic()
+                || is_apostrophe(chars[i]) && chars.get(i + 1).is_some_and(|c| c.is_alphabetic()))
+        {
+            i += 1;
+        }
+        words.push((start, i));
+    }
+    let has_cyrillic = |w: (usize, usize)| chars[w.0..w.1].iter().any(|&c| is_cyrillic_letter(c));
+    for (n, &(start, end)) in words.iter().enumerate() {
+        let word = &chars[start..end];
+        let latin: Vec<usize> = (0..word.len())
+            .filter(|&k| word[k].is_ascii_alphabetic())
+            .collect();
+        if latin.is_empty() || !latin.iter().all(|&k| cyrillic_twin(word[k]).is_some()) {
+            continue;
+        }
+        let inside = has_cyrillic((start, end));
+        let between = word.len() == 1
+            && n > 0
+            && words.get(n + 1).is_some_and(|&w| has_cyrillic(w))
+            && has_cyrillic(words[n - 1]);
+        if inside || between {
+            for k in latin {
+                if let Some(t) = cyrillic_twin(word[k]) {
+                    out[start + k] = t;
+                }
+            }
         }
     }
     out
@@ -186,6 +278,27 @@ mod tests {
         );
         // Latin letters keep their accents (NFC composes them).
         assert_eq!(clean("cafe\u{301}", &[]), ["café"]);
+    }
+
+    #[test]
+    fn latin_lookalikes_in_cyrillic_words() {
+        // Latin K, i, a, o, p, e, c, x, y inside Cyrillic words.
+        let p = clean("Kиїв, пpезидент Зеленcький i Бyданов: xлiб, Mаpʼяна", &[]);
+        assert_eq!(p, ["Київ, президент Зеленський і Буданов: хліб, Марʼяна"]);
+        // Latin words and words with Latin letters that have no twin stay.
+        let p = clean("iPhone Kyiv NATO і ЄС; Zеленський; Tom i Jerry; A. Б.", &[]);
+        assert_eq!(p, ["iPhone Kyiv NATO і ЄС; Zеленський; Tom i Jerry; A. Б."]);
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_are_removed() {
+        let p = clean(
+            "Ново\u{202E}сті\u{202C} дня\u{7}\u{1b}[31m і \u{85}\u{2066}мир\u{2069}",
+            &[],
+        );
+        assert_eq!(p, ["Новості дня[31m і мир"]);
+        let p = clean("Перший рядок\rДругий рядок\r\n\r\nТретій", &[]);
+        assert_eq!(p, ["Перший рядок", "Другий рядок", "Третій"]);
     }
 
     #[test]

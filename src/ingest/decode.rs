@@ -15,6 +15,9 @@ use anyhow::{bail, Result};
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, IBM866, KOI8_R, KOI8_U, UTF_8, WINDOWS_1251, WINDOWS_1252};
 
+/// The encoding library, for tests and the fuzz targets that make legacy-encoded input.
+pub use encoding_rs as encoding;
+
 /// Decodes raw bytes to text (without a BOM).
 pub fn decode(bytes: &[u8]) -> Result<String> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
@@ -40,7 +43,9 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         check_sane(text, UTF_8)?;
-        return Ok(fix_double_encoding(text));
+        let fixed = fix_double_encoding(text);
+        check_no_mojibake(&fixed)?;
+        return Ok(fixed);
     }
 
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
@@ -76,22 +81,193 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
     }
 }
 
-/// Repairs UTF-8 text that was once read as Windows-1251 and saved as UTF-8 again
-/// («РџСЂРµРґСЃС‚Р°РІРЅРёРєРё» → «Представники»), when the repair reads clearly better.
+/// Repairs mojibake inside UTF-8 text: UTF-8 bytes once read as Windows-1251
+/// («РџСЂРµРґСЃС‚Р°РІРЅРёРєРё») or as Windows-1252 / Latin-1 («Ð¡Ð¿Ð¾Ð»ÑƒÑ‡ÐµÐ½Ð¸Ñ…») and saved as
+/// UTF-8 again.
+///
+/// Works run by run, so a text where only a pasted paragraph is broken is repaired too: a
+/// run is a stretch of characters that the wrong code page made from the bytes of whole
+/// UTF-8 sequences (lead byte, then continuation bytes). A run is replaced by what those
+/// bytes spell when it spells at least two characters (one Cyrillic letter made of two
+/// characters is too easily real text: «Сі», «Т»») and the result reads better.
 fn fix_double_encoding(text: &str) -> String {
-    // Only Cyrillic mojibake: lots of Р and С.
-    let rs = text.chars().filter(|c| matches!(c, 'Р' | 'С')).count();
-    if rs * 10 < text.chars().count() {
-        return text.to_string();
+    let mut out = text.to_string();
+    if let Some(fixed) = repair_runs(&out, WINDOWS_1251) {
+        out = fixed;
     }
-    let (bytes, _, unmappable) = WINDOWS_1251.encode(text);
-    if unmappable {
-        return text.to_string();
+    if let Some(fixed) = repair_runs(&out, WINDOWS_1252) {
+        out = fixed;
     }
-    match std::str::from_utf8(&bytes) {
-        Ok(fixed) if plausibility(fixed) > plausibility(text) + 100 => fixed.to_string(),
-        _ => text.to_string(),
+    out
+}
+
+/// The characters bytes 0x80..=0xFF decode to in `enc` (a single-byte encoding).
+fn high_table(enc: &'static Encoding) -> &'static [char; 128] {
+    use std::sync::OnceLock;
+    static T1251: OnceLock<[char; 128]> = OnceLock::new();
+    static T1252: OnceLock<[char; 128]> = OnceLock::new();
+    let cell = if enc == WINDOWS_1251 { &T1251 } else { &T1252 };
+    cell.get_or_init(|| {
+        let mut t = ['\u{FFFD}'; 128];
+        for (i, slot) in t.iter_mut().enumerate() {
+            let byte = [0x80 + i as u8];
+            let (s, _) = enc.decode_without_bom_handling(&byte);
+            *slot = s.chars().next().unwrap_or('\u{FFFD}');
+        }
+        t
+    })
+}
+
+/// The byte `c` stands for in `enc` (Windows-1251 or Windows-1252), if one of 0x80..=0xFF.
+fn high_byte(c: char, enc: &'static Encoding) -> Option<u8> {
+    if c.is_ascii() || c == '\u{FFFD}' {
+        return None;
     }
+    high_table(enc)
+        .iter()
+        .position(|&t| t == c)
+        .map(|i| 0x80 + i as u8)
+}
+
+/// One pass of [`fix_double_encoding`] for code page `enc`; `None` when nothing changed.
+fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
+    // Quick exit: the lead bytes of 2-byte Cyrillic (0xD0–0xD3) and of 3-byte punctuation
+    // (0xE2) must appear.
+    if !text
+        .chars()
+        .any(|c| matches!(high_byte(c, enc), Some(0xC2..=0xF4)))
+    {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let bytes: Vec<Option<u8>> = chars.iter().map(|&c| high_byte(c, enc)).collect();
+    // Runs: (start, end, what the bytes spell).
+    let mut runs: Vec<(usize, usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        // The longest run of whole UTF-8 sequences starting at i.
+        let mut j = i;
+        let mut decoded = String::new();
+        while let Some(len) = sequence_at(&bytes, j) {
+            let seq: Vec<u8> = bytes[j..j + len].iter().map(|b| b.unwrap_or(0)).collect();
+            match std::str::from_utf8(&seq) {
+                Ok(s) => decoded.push_str(s),
+                Err(_) => break,
+            }
+            j += len;
+        }
+        if j > i {
+            runs.push((i, j, decoded));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let readable = |d: &str| d.chars().all(|c| c.is_alphabetic() || is_common_symbol(c));
+    // Strong runs: two characters at least, or one spelled with three bytes («â€”» → «—»).
+    let strong: Vec<bool> = runs
+        .iter()
+        .map(|(a, b, d)| {
+            let original: String = chars[*a..*b].iter().collect();
+            (d.chars().count() >= 2 || b - a >= 3)
+                && readable(d)
+                && plausibility(d) > plausibility(&original)
+        })
+        .collect();
+    if !strong.iter().any(|&s| s) {
+        return None;
+    }
+    // In a text that has mojibake, shorter runs («Сѓ» → «у», «Р·» → «з», «С—РІ» → «їв»)
+    // are repaired too, unless they read as Ukrainian letters already («Сі»).
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for ((a, b, d), strong) in runs.iter().zip(strong) {
+        let weak_ok = || {
+            let uk = |c: char| is_cyrillic(c) && uk_letter_weight(c) > 0;
+            readable(d)
+                && d.chars().any(uk)
+                && d.chars().all(|c| uk(c) || !c.is_alphabetic())
+                && !chars[*a..*b].iter().all(|&o| uk(o))
+        };
+        if strong || weak_ok() {
+            out.extend(&chars[last..*a]);
+            out.push_str(d);
+            last = *b;
+        }
+    }
+    out.extend(&chars[last..]);
+    Some(out)
+}
+
+/// The length of the UTF-8 multi-byte sequence whose lead byte is at `i`, when every byte
+/// of it is present.
+fn sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
+    let lead = (*bytes.get(i)?)?;
+    let len = match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    for k in 1..len {
+        match bytes.get(i + k) {
+            Some(Some(b)) if (0x80..=0xBF).contains(b) => {}
+            _ => return None,
+        }
+    }
+    Some(len)
+}
+
+/// Rejects text that still reads as mojibake after [`fix_double_encoding`]: many
+/// «Ð»/«Ñ» (Cyrillic read as Latin-1) or «Р»/«С» + a Windows-1251 symbol pairs that
+/// could not be repaired (a byte was lost on the way).
+fn check_no_mojibake(text: &str) -> Result<()> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut latin1 = 0usize;
+    let mut cp1251 = 0usize;
+    for w in chars.windows(2) {
+        let second_1252 = matches!(high_byte(w[1], WINDOWS_1252), Some(0x80..=0xBF));
+        let cyr_next = matches!(w[0], 'Ð' | 'Ñ') && is_cyrillic(w[1])
+            || matches!(w[1], 'Ð' | 'Ñ') && is_cyrillic(w[0]);
+        if matches!(w[0], 'Ð' | 'Ñ') && (second_1252 || w[1].is_control()) || cyr_next {
+            latin1 += 1;
+        }
+        let second_1251 = matches!(high_byte(w[1], WINDOWS_1251), Some(0x80..=0xBF))
+            && !matches!(
+                w[1],
+                'і' | 'ї'
+                    | 'є'
+                    | 'ґ'
+                    | 'І'
+                    | 'Ї'
+                    | 'Є'
+                    | 'Ґ'
+                    | '«'
+                    | '»'
+                    | '\u{a0}'
+                    | '№'
+                    | '—'
+                    | '–'
+                    | '…'
+                    | '’'
+                    | '“'
+                    | '”'
+                    | '„'
+            );
+        if matches!(w[0], 'Р' | 'С') && second_1251 {
+            cp1251 += 1;
+        }
+    }
+    let letters = chars.iter().filter(|c| c.is_alphabetic()).count().max(1);
+    for (n, how) in [(latin1, "Latin-1/Windows-1252"), (cp1251, "Windows-1251")] {
+        if n >= 3 && n * 100 >= letters {
+            bail!(
+                "the text looks like mojibake (UTF-8 once read as {how}: {n} broken letters) \
+                 and cannot be repaired; re-save the original text as UTF-8"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Relative frequency (per mille, rounded) of Ukrainian letters in running text.
@@ -386,6 +562,47 @@ mod tests {
         // Real text with many Р and С stays as it is.
         let caps = "РНБО, СБУ, РФ, США, СНД: Рада і Сенат. Роман Сергієнко.";
         assert_eq!(decode(caps.as_bytes()).unwrap(), caps);
+    }
+
+    #[test]
+    fn latin1_mojibake_is_repaired() {
+        // UTF-8 read as Windows-1252 (the usual «Ð¡Ð¿Ð¾Ð»ÑƒÑ‡ÐµÐ½Ð¸Ñ…»), whole text and one word.
+        let (as_1252, _) = WINDOWS_1252.decode_without_bom_handling(UK.as_bytes());
+        assert!(as_1252.contains("Ð¡Ð¿Ð¾Ð»ÑƒÑ‡ÐµÐ½Ð¸Ñ…"), "{as_1252}");
+        assert_eq!(decode(as_1252.as_bytes()).unwrap(), UK);
+        let mixed = "Новина дня. Ð¡Ð¿Ð¾Ð»ÑƒÑ‡ÐµÐ½Ð¸Ñ… Ð¨Ñ‚Ð°Ñ‚Ñ–Ð² і Кирило Буданов.";
+        assert_eq!(
+            decode(mixed.as_bytes()).unwrap(),
+            "Новина дня. Сполучених Штатів і Кирило Буданов."
+        );
+        // One pasted paragraph of Windows-1251 mojibake in otherwise good text.
+        let (bad, _) = WINDOWS_1251.decode_without_bom_handling("Представники України".as_bytes());
+        let text = format!("Перший абзац про мир у світі і безпеку в Європі.\n{bad}\nКінець.");
+        assert_eq!(
+            decode(text.as_bytes()).unwrap(),
+            "Перший абзац про мир у світі і безпеку в Європі.\nПредставники України\nКінець."
+        );
+        // Typographic punctuation read as Windows-1252.
+        assert_eq!(
+            decode("It\u{e2}\u{20ac}\u{2122}s".as_bytes()).unwrap(),
+            "It’s"
+        );
+        // Real text that merely contains the letters stays.
+        for real in ["Сірко, «ПРАТ» і СіМ", "España, Ñandú", "РНБО СБУ"] {
+            assert_eq!(decode(real.as_bytes()).unwrap(), real);
+        }
+    }
+
+    #[test]
+    fn unrepairable_mojibake_is_an_error() {
+        // Windows-1252 mojibake whose C1 characters were lost on the way (с = D1 81).
+        let (bad, _) = WINDOWS_1252.decode_without_bom_handling(
+            "Представники Сполучених Штатів сказали, що вони сподіваються на мир".as_bytes(),
+        );
+        let lossy: String = bad.chars().filter(|c| !c.is_control()).collect();
+        // A lost byte could have been «с» (D1 81) or «я» (D1 8F): cannot be repaired.
+        let err = decode(lossy.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("mojibake"), "{err}");
     }
 
     #[test]

@@ -203,24 +203,15 @@ fn list_raw_files(root: &Path, report: &mut IngestReport) -> Vec<(PathBuf, Strin
     files
 }
 
-/// First pass for one raw file.
+/// First pass for one raw file: read it (refusing files over `max_raw_bytes`), then
+/// [`prepare_bytes`].
 fn prepare(
     path: &Path,
     rel: &str,
     config: &Config,
     registry: &Registry,
 ) -> Result<Prepared, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let text = decode::decode(&bytes).map_err(|e| format!("cannot decode: {e:#}"))?;
-    let paragraphs = clean::clean(&text, &config.boilerplate);
-    if paragraphs.is_empty() {
-        return Err("no text left after cleaning (empty or only boilerplate)".to_string());
-    }
-    let (title, body) = meta::title_and_body(&paragraphs);
-    if title.trim().is_empty() {
-        return Err("no title could be derived".to_string());
-    }
-
+    let bytes = read_limited(path, config.max_raw_bytes)?;
     let (reference, from_config) = match config.reference_date {
         Some(d) => (d, true),
         None => {
@@ -234,8 +225,107 @@ fn prepare(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let article = prepare_bytes(
+        &bytes,
+        &file_name,
+        rel,
+        config,
+        registry,
+        reference,
+        from_config,
+    )?;
+    Ok(Prepared {
+        stem_slug: file_slug(file_stem(&file_name)),
+        fm: article.front_matter,
+        body: article.body,
+    })
+}
+
+/// Reads at most `max` bytes of `path`; a longer file is an error that says how to go on.
+/// The limit is checked on the bytes actually read, so a file that grows meanwhile cannot
+/// slip past it.
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let too_big = |len: u64| {
+        format!(
+            "the file is {len} bytes, more than max_raw_bytes ({max}); a news article is far \
+             smaller: split the file, or raise `max_raw_bytes` in litopys.yaml"
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    if let Ok(meta) = file.metadata() {
+        if meta.len() > max {
+            return Err(too_big(meta.len()));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// The stem of a file name (`a.b.txt` → `a.b`).
+fn file_stem(file_name: &str) -> &str {
+    Path::new(file_name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file_name)
+}
+
+/// One raw text turned into an article: front matter and Markdown body (not yet merged with
+/// the rest of the site).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawArticle {
+    pub front_matter: FrontMatter,
+    pub body: String,
+}
+
+/// The pure part of ingesting one raw file: decode, clean, title, date, lede, people, Markdown.
+/// `file_name` is the raw file's name (for a date in it), `rel` its path from the site root
+/// (recorded as `source`); `reference` resolves dates stated without a year. Errors are
+/// messages for the editor, to be shown with the file name.
+pub fn prepare_bytes(
+    bytes: &[u8],
+    file_name: &str,
+    rel: &str,
+    config: &Config,
+    registry: &Registry,
+    reference: Date,
+    reference_from_config: bool,
+) -> Result<RawArticle, String> {
+    if bytes.len() as u64 > config.max_raw_bytes {
+        return Err(format!(
+            "the text is {} bytes, more than max_raw_bytes ({})",
+            bytes.len(),
+            config.max_raw_bytes
+        ));
+    }
+    let text = decode::decode(bytes).map_err(|e| format!("cannot decode: {e:#}"))?;
+    if text.trim().is_empty() {
+        return Err(if text.is_empty() {
+            "the file is empty: nothing to ingest (delete it, or fill it)".to_string()
+        } else {
+            "the file holds only whitespace: nothing to ingest (delete it, or fill it)".to_string()
+        });
+    }
+    let paragraphs = clean::clean(&text, &config.boilerplate);
+    if paragraphs.is_empty() {
+        return Err(
+            "no text left after cleaning (only boilerplate, punctuation or invisible characters)"
+                .to_string(),
+        );
+    }
+    let (title, body) = meta::title_and_body(&paragraphs);
+    if title.trim().is_empty() {
+        return Err("no title could be derived".to_string());
+    }
+
     let all_text = paragraphs.join("\n\n");
-    let (date, source) = meta::article_date(&file_name, &all_text, reference, from_config);
+    let (date, source) = meta::article_date(file_name, &all_text, reference, reference_from_config);
     let summary = meta::lede(&body);
 
     // People: on the title (when it is a separate headline) and the body.
@@ -255,11 +345,7 @@ fn prepare(
         })
         .collect();
 
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let fm = FrontMatter {
+    let front_matter = FrontMatter {
         title,
         date,
         date_source: Some(source.as_str().to_string()),
@@ -267,14 +353,13 @@ fn prepare(
         roles,
         summary,
         source: Some(rel.to_string()),
-        source_sha256: Some(sha256_hex(&bytes)),
+        source_sha256: Some(sha256_hex(bytes)),
         language: lang.code().to_string(),
         slug: None,
         template: None,
     };
-    Ok(Prepared {
-        stem_slug: file_slug(&stem),
-        fm,
+    Ok(RawArticle {
+        front_matter,
         body: markdown::paragraphs_to_markdown(&body),
     })
 }
