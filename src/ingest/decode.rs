@@ -186,7 +186,7 @@ fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
             let uk = |c: char| is_cyrillic(c) && uk_letter_weight(c) > 0;
             readable(d)
                 && d.chars().any(uk)
-                && d.chars().all(|c| uk(c) || !c.is_alphabetic())
+                && d.chars().all(|c| uk(c) || c == 'ʼ' || !c.is_alphabetic())
                 && !chars[*a..*b].iter().all(|&o| uk(o))
         };
         if strong || weak_ok() {
