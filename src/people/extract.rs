@@ -749,6 +749,23 @@ impl Ctx<'_> {
 
 /// Finds the people named in `text`.
 pub fn extract(text: &str, lang: Lang, registry: &Registry) -> Extraction {
+    without_nameless(extract_any(text, lang, registry))
+}
+
+/// Drops mentions whose canonical name has no letter (a mangled span can reduce to nothing),
+/// and the people and roles that only they carried: such a name never becomes a page.
+fn without_nameless(mut ex: Extraction) -> Extraction {
+    let named = |n: &str| n.chars().any(char::is_alphabetic);
+    if ex.mentions.iter().all(|m| named(&m.canonical)) {
+        return ex;
+    }
+    ex.mentions.retain(|m| named(&m.canonical));
+    ex.people.retain(|p| named(p));
+    ex.roles.retain(|r| named(&r.person));
+    ex
+}
+
+fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
     let toks = tokenize(text);
     if lang == Lang::En {
         return english::extract_en(text, &toks, registry);

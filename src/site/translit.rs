@@ -169,7 +169,23 @@ pub fn slugify_latin(s: &str) -> String {
             dash = true;
         }
     }
+    if is_device_name(&out) {
+        // `con/index.html` cannot exist on Windows; output refuses such paths.
+        out.push_str("-1");
+    }
     out
+}
+
+/// Windows device names (con, prn, aux, nul, com0–9, lpt0–9), which no path segment may be.
+fn is_device_name(slug: &str) -> bool {
+    match slug.len() {
+        3 => matches!(slug, "con" | "prn" | "aux" | "nul"),
+        4 => {
+            (slug.starts_with("com") || slug.starts_with("lpt"))
+                && slug.as_bytes()[3].is_ascii_digit()
+        }
+        _ => false,
+    }
 }
 
 /// The slug of any text: KMU transliteration, then [`slugify_latin`]. May be empty (only
@@ -353,6 +369,14 @@ mod tests {
 
     #[test]
     fn empty_slugs_fall_back_to_a_stable_hash() {
+        for name in ["Con", "NUL", "com1", "Lpt9", "Аux"] {
+            let s = slug(name);
+            assert!(
+                crate::output::validate_path(&format!("{s}/index.html")).is_ok(),
+                "{name} → {s}"
+            );
+        }
+        assert_eq!(slug("Кон"), "kon");
         let a = slug_or_hash("习近平", 80);
         assert!(a.starts_with("p-") && a.len() == 10, "{a}");
         assert_eq!(a, slug_or_hash("习近平", 80));
