@@ -105,6 +105,19 @@ impl Phases {
     }
 }
 
+/// Ingest's per-file errors as site errors.
+fn ingest_errors(report: &IngestReport) -> Vec<SiteError> {
+    report
+        .errors
+        .iter()
+        .map(|(f, m)| SiteError {
+            file: f.clone(),
+            line: None,
+            message: m.clone(),
+        })
+        .collect()
+}
+
 /// Runs the whole pipeline.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let root = &opts.root;
@@ -121,10 +134,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     )
     .map_err(|e| err(&root.join("content/raw"), e))?;
     phases.done("ingest");
-    let templates = Templates::load(root).map_err(|errors| BuildError { errors })?;
+    // Templates and articles are both checked before failing, so one run reports every error
+    // (with the raw files ingest could not read).
+    let templates = Templates::load(root);
     phases.done("templates");
-    let site = Site::load(root, &config, &registry).map_err(|errors| BuildError { errors })?;
+    let site = Site::load(root, &config, &registry);
     phases.done("load");
+    let (templates, site) = match (templates, site) {
+        (Ok(t), Ok(s)) => (t, s),
+        (t, s) => {
+            let mut errors = ingest_errors(&ingest_report);
+            errors.extend(t.err().unwrap_or_default());
+            errors.extend(s.err().unwrap_or_default());
+            return Err(BuildError { errors });
+        }
+    };
     let out = output_dir(opts);
     // Pages whose render key (templates, binary and context) is the one the previous build
     // recorded for a file still intact on disk are not rendered again (`--force` renders all).
@@ -133,8 +157,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     } else {
         output::previous_keys(&out)
     };
-    let mut files = render::render_incremental(&site, &templates, &previous)
-        .map_err(|errors| BuildError { errors })?;
+    let mut files = render::render_incremental(&site, &templates, &previous).map_err(|errors| {
+        let mut all = ingest_errors(&ingest_report);
+        all.extend(errors);
+        BuildError { errors: all }
+    })?;
     phases.done("render");
     let write = match output::write_rendered(&out, &files) {
         Err(e) if e.downcast_ref::<output::KeptFileChanged>().is_some() => {
@@ -169,15 +196,7 @@ pub fn check(root: &Path) -> Result<BuildReport, BuildError> {
         },
     )
     .map_err(|e| err(&root.join("content/raw"), e))?;
-    let mut errors: Vec<SiteError> = ingest_report
-        .errors
-        .iter()
-        .map(|(f, m)| SiteError {
-            file: f.clone(),
-            line: None,
-            message: m.clone(),
-        })
-        .collect();
+    let mut errors = ingest_errors(&ingest_report);
     let templates = Templates::load(root).map_err(|e| errors.extend(e)).ok();
     let site = Site::load(root, &config, &registry)
         .map_err(|e| errors.extend(e))

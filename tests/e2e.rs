@@ -336,3 +336,32 @@ fn extract_jsonl_gives_code_point_offsets() {
         "{v}"
     );
 }
+
+#[test]
+fn a_failed_build_reports_template_and_front_matter_errors_together() {
+    let site = seed_site();
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(site.path().join("templates/article.html"), "{% if %}\n").unwrap();
+    let articles = site.path().join("content/articles");
+    fs::create_dir_all(&articles).unwrap();
+    fs::write(
+        articles.join("bad.md"),
+        "---\ntitle: Тест\ndate: 2026-02-30\n---\nТекст\n",
+    )
+    .unwrap();
+    let out = litopys(site.path(), &["build"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("article.html"),
+        "template error missing: {err}"
+    );
+    assert!(
+        err.contains("bad.md") && err.contains("2026-02-30"),
+        "front matter error missing: {err}"
+    );
+    assert!(
+        !site.path().join("public").exists(),
+        "a failed first build wrote public/"
+    );
+}

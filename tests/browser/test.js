@@ -47,9 +47,11 @@ function watch(page) {
     if (host !== HOST) fail(at(), `request to another host: ${u}`);
   });
   page.on('requestfailed', (r) => {
-    // A navigation away cancels the live-reload poll of `litopys serve`; that is no failure.
+    // A navigation away cancels what the old page still had in flight (the live-reload poll
+    // of `litopys serve`, the favicon): that is no failure. A missing file is still caught,
+    // as an HTTP error status below, and an aborted page load is still reported.
     const err = (r.failure() && r.failure().errorText) || '';
-    if (err.includes('ERR_ABORTED') && r.url().includes('/__litopys')) return;
+    if (err.includes('ERR_ABORTED') && !r.isNavigationRequest()) return;
     fail(at(), `request failed: ${rel(r.url())} (${err})`);
   });
   page.on('response', (r) => {
