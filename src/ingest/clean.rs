@@ -14,6 +14,7 @@
 //! a sentence (hard-wrapped text) is joined with a space. Paragraphs with no letter or
 //! digit («* * *», «—») are dropped.
 
+use crate::people::cyrillic_twin;
 use unicode_normalization::UnicodeNormalization;
 
 /// Cleans `text` into paragraphs, dropping lines that match `boilerplate` patterns.
@@ -95,34 +96,6 @@ pub fn normalize_chars(text: &str) -> String {
         }
     }
     out
-}
-
-/// The Cyrillic twin of a Latin letter that looks the same.
-fn cyrillic_twin(c: char) -> Option<char> {
-    Some(match c {
-        'a' => 'а',
-        'c' => 'с',
-        'e' => 'е',
-        'i' => 'і',
-        'o' => 'о',
-        'p' => 'р',
-        'x' => 'х',
-        'y' => 'у',
-        'A' => 'А',
-        'B' => 'В',
-        'C' => 'С',
-        'E' => 'Е',
-        'H' => 'Н',
-        'I' => 'І',
-        'K' => 'К',
-        'M' => 'М',
-        'O' => 'О',
-        'P' => 'Р',
-        'T' => 'Т',
-        'X' => 'Х',
-        'Y' => 'У',
-        _ => return None,
-    })
 }
 
 /// Replaces Latin look-alikes inside Cyrillic words: in a word (a run of letters and

@@ -75,3 +75,32 @@ pub struct Extraction {
     /// Roles, in text order (a person may have several).
     pub roles: Vec<PersonRole>,
 }
+
+/// The Cyrillic twin of a Latin letter that looks the same (a → а, I → І, …): used to repair
+/// Latin look-alikes inside Cyrillic words, by cleaning and by name normalisation alike.
+pub fn cyrillic_twin(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'i' => 'і',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        'A' => 'А',
+        'B' => 'В',
+        'C' => 'С',
+        'E' => 'Е',
+        'H' => 'Н',
+        'I' => 'І',
+        'K' => 'К',
+        'M' => 'М',
+        'O' => 'О',
+        'P' => 'Р',
+        'T' => 'Т',
+        'X' => 'Х',
+        'Y' => 'У',
+        _ => return None,
+    })
+}

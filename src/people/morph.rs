@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use super::names;
-use super::Gender;
+use super::{cyrillic_twin, Gender};
 
 /// A set of grammatical cases (bit flags).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -110,7 +110,7 @@ pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(nfc.len());
     for word in nfc.split_inclusive(|c: char| !(is_letter(c) || c.is_ascii_digit() || c == APOS)) {
         if word.chars().any(is_cyrillic) && word.chars().any(|c| c.is_ascii_alphabetic()) {
-            out.extend(word.chars().map(latin_to_cyrillic));
+            out.extend(word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)));
         } else {
             out.push_str(word);
         }
@@ -136,32 +136,6 @@ fn lower_char(c: char) -> char {
 
 fn is_cyrillic(c: char) -> bool {
     ('\u{0400}'..='\u{04FF}').contains(&c)
-}
-
-fn latin_to_cyrillic(c: char) -> char {
-    match c {
-        'a' => 'а',
-        'c' => 'с',
-        'e' => 'е',
-        'i' => 'і',
-        'o' => 'о',
-        'p' => 'р',
-        'x' => 'х',
-        'y' => 'у',
-        'A' => 'А',
-        'B' => 'В',
-        'C' => 'С',
-        'E' => 'Е',
-        'H' => 'Н',
-        'I' => 'І',
-        'K' => 'К',
-        'M' => 'М',
-        'O' => 'О',
-        'P' => 'Р',
-        'T' => 'Т',
-        'X' => 'Х',
-        _ => c,
-    }
 }
 
 fn lower(s: &str) -> String {
