@@ -8,7 +8,9 @@
 
 use super::english;
 use super::infl::{patronymic, surname_candidates, surname_forms};
-use super::lexicon::{lexicon, lower_key, named_after, preposition_cases, Lexicon};
+use super::lexicon::{
+    family_word, lexicon, lower_key, named_after, person_of, preposition_cases, Lexicon,
+};
 use super::morph::Cases;
 use super::{Extraction, Gender, Lang, Mention, PersonRole, Registry};
 use std::collections::HashMap;
@@ -386,7 +388,7 @@ fn sentence_initial(toks: &[Tok], i: usize) -> bool {
             }
             true
         }
-        '!' | '?' | '…' | ':' | ';' | '«' | '"' | '“' | '„' | '(' | '—' | '–' | '•' | '*' | '[' => {
+        '!' | '?' | '…' | '«' | '"' | '“' | '„' | '(' | '—' | '–' | '•' | '*' | '[' => {
             true
         }
         '-' => p.nl_before,
@@ -1024,6 +1026,10 @@ fn find_candidates(ctx: &Ctx) -> Found {
             i += 1;
             continue;
         }
+        if let Some(next) = coordinated_family(ctx, i, &mut out) {
+            i = next;
+            continue;
+        }
         // A run: capitalised words, initials with their dots, particles between names.
         let mut run: Vec<usize> = vec![i];
         let mut j = i;
@@ -1055,6 +1061,61 @@ fn find_candidates(ctx: &Ctx) -> Found {
         i = end;
     }
     out
+}
+
+/// «Денису і Володимиру Ященкам», «Олена та Сергій Ткаченки»: two given names sharing one plural
+/// surname are one span, named after the first person. Returns the token after the span.
+fn coordinated_family(ctx: &Ctx, i: usize, out: &mut Found) -> Option<usize> {
+    let toks = ctx.toks;
+    let conj = toks.get(i + 1)?;
+    let (g2, sn) = (toks.get(i + 2)?, toks.get(i + 3)?);
+    if !matches!(conj.lower.as_str(), "і" | "та" | "й")
+        || conj.cap
+        || conj.nl_before
+        || g2.nl_before
+        || sn.nl_before
+        || !ctx.is_namey(i + 3)
+        || ctx.given(i + 3).is_some()
+        || !maybe_plural(&sn.lower)
+        || ctx
+            .toks
+            .get(i + 4)
+            .is_some_and(|t| ctx.is_namey(i + 4) && !t.nl_before)
+    {
+        return None;
+    }
+    let first = ctx.given(i)?;
+    let second = ctx.given(i + 2)?;
+    if ctx.lex.given_ambiguous.contains(&toks[i].lower)
+        || ctx.lex.given_ambiguous.contains(&g2.lower)
+    {
+        return None;
+    }
+    // The first person's reading: a case the second name shares.
+    let r = first
+        .iter()
+        .find(|r| second.iter().any(|q| q.cases & r.cases != 0))
+        .or(first.first())?;
+    let singular = singular_surname(&sn.lower, r.gender);
+    if singular == sn.lower {
+        return None;
+    }
+    let raw = ctx.text.get(sn.bs..sn.be).unwrap_or_default();
+    let surname = capitalise_like(raw, &singular);
+    out.cands.push(Cand {
+        first: i,
+        last: i + 3,
+        given: Some((r.nominative.clone(), r.gender)),
+        gender: r.gender,
+        surname_only: false,
+        given_only: false,
+        initials: Vec::new(),
+        canonical: format!("{} {surname}", r.nominative),
+        surname: Some(surname),
+        surname_forms: vec![sn.lower.clone(), singular],
+        role: role_before(ctx, i).and_then(|(rt, st)| role_phrase(ctx, rt, st, i)),
+    });
+    Some(i + 4)
 }
 
 /// The role each token of a run plays, or None for a token that cannot be in a name.
@@ -1374,10 +1435,9 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
     {
         return;
     }
-    // Plural family names and adjectives.
+    // Plural adjectives («Київських»); plural family names are decided in `resolve_article`.
     let l = &t.lower;
-    if l.ends_with("ських") || l.ends_with("цьких") || l.ends_with("ових") || l.ends_with("івських")
-    {
+    if (l.ends_with("ських") || l.ends_with("цьких")) && !family_before(ctx, ti) {
         return;
     }
     if ctx.given(ti).is_some() {
@@ -1398,11 +1458,16 @@ fn named_after_before(ctx: &Ctx, first: usize) -> bool {
         let p = &toks[j];
         if p.nl_before && j + 1 < first {
             // A new line in between: stop after checking this word.
-            return p.kind == Kind::Word && named_after(&p.lower);
+            return p.kind == Kind::Word && named_after(&p.lower) && !p.allcaps;
         }
         match p.kind {
             Kind::Word => {
-                if named_after(&p.lower) {
+                // «вул.», «пр.» name streets; «ПР» (a party's acronym) does not.
+                if named_after(&p.lower) && !p.allcaps {
+                    return true;
+                }
+                // A party named after its leader: «Блок Петра Порошенка».
+                if p.cap && !p.allcaps && person_of(&p.lower) {
                     return true;
                 }
                 // Only initials and capitalised titles («вул. Професора Підвисоцького»).
@@ -1415,6 +1480,45 @@ fn named_after_before(ctx: &Ctx, first: usize) -> bool {
         }
     }
     false
+}
+
+/// «родина Близнюків», «братам Бурякам»: the word before names a family.
+fn family_before(ctx: &Ctx, first: usize) -> bool {
+    first
+        .checked_sub(1)
+        .and_then(|p| ctx.toks.get(p))
+        .is_some_and(|p| p.kind == Kind::Word && family_word(&p.lower))
+        && !ctx.toks[first].nl_before
+}
+
+/// Endings only a plural form has (a family: «Морозових», «Бурякам»); a singular surname never
+/// ends so.
+fn plural_only(l: &str) -> bool {
+    [
+        "ових",
+        "евих",
+        "євих",
+        "іних",
+        "иних",
+        "ських",
+        "цьких",
+        "ами",
+        "ам",
+        "ах",
+        "ями",
+        "ям",
+    ]
+    .iter()
+    .any(|e| l.ends_with(e))
+        && l.chars().count() >= 5
+}
+
+/// Endings a plural form may have («Буряків», «Зайчуки», «Онули»), beside the plural-only ones.
+fn maybe_plural(l: &str) -> bool {
+    plural_only(l)
+        || ["ів", "и", "ови", "ини", "енки"]
+            .iter()
+            .any(|e| l.ends_with(e))
 }
 
 /// A name inside a list of streets («вулиць: В. Чорновола, Різдвяна, Героїв Сталінграда»).
@@ -1772,6 +1876,9 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     if let Some((r, _)) = role_before(ctx, ti) {
         s += if r + 1 == ti { 2 } else { 1 };
     }
+    if ti > 0 && !t.nl_before && person_of(&toks[ti - 1].lower) && !toks[ti - 1].cap {
+        s += 3;
+    }
     // An adjective before a lowercase noun: «Кременчукської міськради».
     if is_adjective(l) {
         if let Some(n) = toks.get(ti + 1) {
@@ -1962,6 +2069,23 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         if m.is_empty() && verb != Gender::Unknown {
             // The verb may belong to another subject («під впливом Павленка мала»).
             m = lookup(&t.lower, Gender::Unknown, None);
+        }
+        if m.is_empty() && maybe_plural(&t.lower) {
+            // A family named by its plural («подружжя Качаненків», «Зайчуки»): only a family
+            // of a person the article names.
+            for g in [Gender::Male, Gender::Female] {
+                m = lookup(
+                    &lower_key(&singular_surname(&t.lower, g)),
+                    Gender::Unknown,
+                    None,
+                );
+                if !m.is_empty() {
+                    break;
+                }
+            }
+            if m.is_empty() && (plural_only(&t.lower) || family_before(ctx, ti)) {
+                continue;
+            }
         }
         if m.is_empty() && single_score(ctx, ti) < 3 {
             continue;

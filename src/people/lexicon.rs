@@ -958,8 +958,62 @@ const ROLES: &[&str] = &[
     "чемпіонка",
 ];
 
+/// Words before a plural surname that name a family («родина Близнюків», «братам Бурякам»).
+const FAMILY: &[&str] = &[
+    "родина",
+    "родини",
+    "родину",
+    "родині",
+    "родиною",
+    "подружжя",
+    "сімʼя",
+    "сімʼї",
+    "сімʼю",
+    "брати",
+    "братів",
+    "братами",
+    "братам",
+    "сестри",
+    "сестер",
+    "клан",
+    "клану",
+    "династія",
+    "династії",
+    "сімейство",
+    "сімейства",
+    "сімейству",
+    "подружжю",
+    "сестрам",
+    "сестрами",
+];
+
+/// Words after which a lone surname is a person's: an era, a regime or a party list named after
+/// them («за часів Януковича», «блоку Черновецького»).
+const PERSON_OF: &[&str] = &[
+    "часів",
+    "епоху",
+    "епохи",
+    "доби",
+    "режим",
+    "режиму",
+    "режими",
+    "блок",
+    "блоку",
+    "епоха",
+    "епосі",
+    "уряду",
+    "уряді",
+    "соратник",
+    "соратники",
+    "соратників",
+    "оточення",
+    "команди",
+    "команда",
+    "команді",
+];
+
 /// Words before a capitalised word that make it a place, street, work or institution named
-/// after a person, or a family (plural).
+/// after a person.
 const NAMED_AFTER: &[&str] = &[
     "вулиця",
     "вулиці",
@@ -999,25 +1053,6 @@ const NAMED_AFTER: &[&str] = &[
     "фонд",
     "фонду",
     "фонді",
-    "родина",
-    "родини",
-    "родину",
-    "родині",
-    "родиною",
-    "подружжя",
-    "сімʼя",
-    "сімʼї",
-    "сімʼю",
-    "брати",
-    "братів",
-    "братами",
-    "братам",
-    "сестри",
-    "сестер",
-    "клан",
-    "клану",
-    "династія",
-    "династії",
     "станція",
     "станції",
     "метро",
@@ -1059,15 +1094,6 @@ const NAMED_AFTER: &[&str] = &[
     "річці",
     "озеро",
     "озера",
-    "часів",
-    "епоху",
-    "епохи",
-    "доби",
-    "режим",
-    "режиму",
-    "режими",
-    "блок",
-    "блоку",
     "театр",
     "театру",
     "театрі",
@@ -1581,10 +1607,24 @@ pub fn lexicon() -> &'static Lexicon {
     LEX.get_or_init(build)
 }
 
-/// Lower-case words before a name that mean «named after» or «family of».
+/// Lower-case words before a name that mean «named after».
 pub fn named_after(lower: &str) -> bool {
     static SET: OnceLock<FxSet<String>> = OnceLock::new();
     SET.get_or_init(|| NAMED_AFTER.iter().map(|s| lower_key(s)).collect())
+        .contains(lower)
+}
+
+/// Lower-case words before a plural surname that mean «family of».
+pub fn family_word(lower: &str) -> bool {
+    static SET: OnceLock<FxSet<String>> = OnceLock::new();
+    SET.get_or_init(|| FAMILY.iter().map(|s| lower_key(s)).collect())
+        .contains(lower)
+}
+
+/// Lower-case words after which a lone surname names a person (an era, a regime, a party list).
+pub fn person_of(lower: &str) -> bool {
+    static SET: OnceLock<FxSet<String>> = OnceLock::new();
+    SET.get_or_init(|| PERSON_OF.iter().map(|s| lower_key(s)).collect())
         .contains(lower)
 }
 
