@@ -732,10 +732,27 @@ impl Ctx<'_> {
             prev = c;
         }
         if changed {
-            self.lex.given.get(&fixed)
-        } else {
-            None
+            return self.lex.given.get(&fixed);
         }
+        // «Генадій», «Ана»: a double consonant written single.
+        let chars: Vec<char> = t.lower.chars().collect();
+        if chars.len() < 6 || sentence_initial(self.toks, i) {
+            return None;
+        }
+        for k in 1..chars.len() {
+            let c = chars[k];
+            if matches!(c, 'н' | 'л' | 'с' | 'т')
+                && chars[k - 1] != c
+                && chars.get(k + 1).is_none_or(|&n| n != c)
+            {
+                let mut doubled: String = chars[..=k].iter().collect();
+                doubled.extend(&chars[k..]);
+                if let Some(g) = self.lex.given.get(&doubled) {
+                    return Some(g);
+                }
+            }
+        }
+        None
     }
 
     fn is_stop(&self, i: usize) -> bool {
@@ -1248,6 +1265,20 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         }
         return;
     };
+    if k0 > 0
+        && ctx.is_initial(seg[k0])
+        && !seg[k0..].iter().any(|&t| !ctx.is_initial(t))
+        && !sentence_initial(toks, seg[k0 - 1])
+    {
+        // «Кіровограда Поповою С. Т.»: the word before trailing initials is their surname.
+        if k0 >= 2 {
+            parse_segment(ctx, &seg[..k0 - 1], out);
+        }
+        let mut parts = vec![(seg[k0 - 1], Role::Surname)];
+        parts.extend(seg[k0..].iter().take(3).map(|&t| (t, Role::Initial)));
+        push_cand(ctx, parts, out);
+        return;
+    }
     if k0 > 0 {
         // Words before the given name: a sentence-initial word, or the complement of a role
         // («Голова Нацбанку Андрій Пишний»). A lone sentence-initial word may still be a surname
@@ -1589,8 +1620,9 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     {
         return;
     }
-    // Initials before a place («Група D. Італія»).
-    if !parts.iter().any(|p| p.1 == Role::Given)
+    // Initials before a place («Група D. Італія»); «Винник Н. В.» is a surname before initials.
+    if parts.first().is_some_and(|p| p.1 == Role::Initial)
+        && !parts.iter().any(|p| p.1 == Role::Given)
         && parts
             .iter()
             .any(|p| p.1 == Role::Surname && lex.places_major.contains(&toks[p.0].lower))
@@ -1861,15 +1893,24 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     } else {
         s += 1;
     }
-    if lex.surnames_top.contains(l) {
+    // The word itself, or the nominative it declines from, in the surname lists.
+    let (nom, nom_score) = if lex.surnames_all.contains(l) {
+        (l.clone(), 0)
+    } else {
+        pick_surname_scored(lex, l, verb_gender(toks.get(ti + 1)), 127)
+    };
+    if lex.surnames_top.contains(l) || nom_score >= 3 && lex.surnames_top.contains(&nom) {
         s += 2;
-    } else if lex.surnames_all.contains(l) {
+    } else if lex.surnames_all.contains(l) || nom_score >= 2 && lex.surnames_all.contains(&nom) {
         s += 1;
     }
     if surname_shaped(l) || oblique_surname_shaped(l) {
         s += 1;
     }
-    let evidence = lex.surnames_all.contains(l) || surname_shaped(l) || oblique_surname_shaped(l);
+    let evidence = lex.surnames_all.contains(l)
+        || surname_shaped(l)
+        || oblique_surname_shaped(l)
+        || nom_score >= 2;
     if !evidence {
         return -9;
     }
@@ -1894,8 +1935,32 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     if verb_gender(toks.get(ti + 1)) != Gender::Unknown {
         s += 2;
     }
-    if lex.places.contains(l) {
+    if lex.places_major.contains(l) {
         s -= 4;
+    } else if lex.places.contains(l) {
+        // A village's name is often a surname too (Тимошенко): a place only after a place word.
+        let place_prep = ti > 0
+            && matches!(
+                toks[ti - 1].lower.as_str(),
+                "у" | "в" | "з" | "із" | "зі" | "до" | "біля" | "під" | "поблизу" | "через"
+            );
+        s -= if place_prep { 4 } else { 1 };
+    }
+    // An adjective before a capitalised noun: «Печерською Лаврою», «Південного Бугу».
+    if is_adjective(l)
+        && toks
+            .get(ti + 1)
+            .is_some_and(|n| n.kind == Kind::Word && n.cap && !n.nl_before)
+    {
+        return -9;
+    }
+    // «на Грушевського», «на Гагаріна»: a street or a place, unless the article names the person.
+    if ti > 0
+        && matches!(toks[ti - 1].lower.as_str(), "на" | "по")
+        && !toks[ti - 1].cap
+        && !t.nl_before
+    {
+        s -= 3;
     }
     s
 }
