@@ -13,7 +13,7 @@ use super::lexicon::{
 };
 use super::morph::Cases;
 use super::{Extraction, Gender, Lang, Mention, PersonRole, Registry};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The language of a text: English when Latin letters clearly outnumber Cyrillic ones.
 pub fn detect_language(text: &str) -> Lang {
@@ -1032,6 +1032,8 @@ fn case_hint(ctx: &Ctx, first: usize) -> u8 {
 struct Found {
     cands: Vec<Cand>,
     singles: Vec<usize>,
+    /// Two unknown capitalised words that are a name only in a list of people.
+    pairs: Vec<(usize, usize)>,
 }
 
 fn find_candidates(ctx: &Ctx) -> Found {
@@ -1103,11 +1105,6 @@ fn coordinated_family(ctx: &Ctx, i: usize, out: &mut Found) -> Option<usize> {
     }
     let first = ctx.given(i)?;
     let second = ctx.given(i + 2)?;
-    if ctx.lex.given_ambiguous.contains(&toks[i].lower)
-        || ctx.lex.given_ambiguous.contains(&g2.lower)
-    {
-        return None;
-    }
     // The first person's reading: a case the second name shares.
     let r = first
         .iter()
@@ -1249,7 +1246,18 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         }
     }
     // Find the first given name or initial.
-    let start = (0..n).find(|&k| ctx.is_initial(seg[k]) || given_ok(ctx, seg, k));
+    let mut start = (0..n).find(|&k| ctx.is_initial(seg[k]) || given_ok(ctx, seg, k));
+    // «Житомира Гнатюк О. П.»: a surname with initials after it has no given name before it.
+    if let Some(k0) = start {
+        if !ctx.is_initial(seg[k0])
+            && k0 + 2 < n
+            && !ctx.is_initial(seg[k0 + 1])
+            && ctx.given(seg[k0 + 1]).is_none()
+            && ctx.is_initial(seg[k0 + 2])
+        {
+            start = Some(k0 + 2);
+        }
+    }
     let Some(k0) = start else {
         // No given name: surname-only candidates.
         if first_initial && n > 1 {
@@ -1406,7 +1414,10 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         let (x, y) = (&toks[seg[0]], &toks[seg[1]]);
         let surname_like = ctx.lex.surnames_all.contains(&y.lower)
             || surname_shaped(&y.lower)
-            || oblique_surname_shaped(&y.lower);
+            || oblique_surname_shaped(&y.lower)
+            || oblique_agreement(&x.lower, &y.lower)
+                && !ctx.lex.places.contains(&x.lower)
+                && !ctx.lex.places.contains(&y.lower);
         let x_ok = !is_adjective(&x.lower)
             && !x.latin
             && !y.latin
@@ -1430,9 +1441,40 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             return;
         }
     }
+    if seg.len() == 2
+        && !any_place
+        && seg.iter().all(|&k| {
+            let t = &toks[k];
+            !t.latin && !t.allcaps && !is_adjective(&t.lower) && !ctx.lex.places.contains(&t.lower)
+        })
+    {
+        out.pairs.push((seg[0], seg[1]));
+    }
     for &k in seg {
         single(ctx, k, out);
     }
+}
+
+/// Two unknown words in the same oblique case of a masculine name: «Шимоном Пересом»,
+/// «Бердімурату Джумаєву», «Вахтанга Убірії». The given name's ending follows a consonant.
+fn oblique_agreement(x: &str, y: &str) -> bool {
+    let after_consonant = |w: &str, suf: &str| {
+        w.strip_suffix(suf).is_some_and(|s| {
+            s.chars().count() >= 3
+                && s.chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяьйʼ".contains(c))
+        })
+    };
+    let ends = |w: &str, sufs: &[&str]| sufs.iter().any(|e| w.ends_with(e));
+    // Instrumental.
+    (after_consonant(x, "ом") && ends(y, &["ом", "ем", "єм", "им", "ім"]))
+        // Dative.
+        || (after_consonant(x, "у") || after_consonant(x, "ові"))
+            && ends(y, &["у", "ю", "ові", "еві", "єві", "ому"])
+        // Genitive.
+        || after_consonant(x, "а")
+            && (after_consonant(y, "а") && !y.ends_with("ства") || ends(y, &["ії", "ії"]))
 }
 
 /// A lone capitalised word: a surname-only mention when the context says so. Weak candidates
@@ -1609,7 +1651,20 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     };
     let toks = ctx.toks;
     let lex = ctx.lex;
-    if named_after_before(ctx, first) || in_street_list(ctx, first) {
+    if named_after_before(ctx, first)
+        || in_street_list(ctx, first)
+        || streets_around(ctx, first, last)
+    {
+        return;
+    }
+    // A farm or a firm named after its owner: «ФГ Дапринди С. М.», «СФГ Мороза».
+    if first > 0
+        && toks[first - 1].allcaps
+        && matches!(
+            toks[first - 1].lower.as_str(),
+            "фг" | "сфг" | "пп" | "тов" | "пф" | "ат"
+        )
+    {
         return;
     }
     // Latin words in a Ukrainian text: only with a known given name («Prakash …» aside).
@@ -2018,7 +2073,11 @@ struct Full {
 /// Decides lone words, merges surname-only, initial and given-only mentions into the single
 /// full name of the article they belong to, and returns the mentions in text order.
 fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
-    let Found { mut cands, singles } = found;
+    let Found {
+        mut cands,
+        singles,
+        pairs,
+    } = found;
     let toks = ctx.toks;
     let mut fulls: Vec<Full> = Vec::new();
     for c in &cands {
@@ -2127,6 +2186,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         keep[k - 1]
     });
     // Lone words: a known surname of the article, or enough context.
+    let mut rejected: Vec<(usize, usize)> = Vec::new();
     for ti in singles {
         let t = &toks[ti];
         let verb = verb_gender(toks.get(ti + 1));
@@ -2153,6 +2213,9 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
             }
         }
         if m.is_empty() && single_score(ctx, ti) < 3 {
+            if single_score(ctx, ti) >= 0 {
+                rejected.push((ti, ti));
+            }
             continue;
         }
         let mut tmp = Found::default();
@@ -2162,9 +2225,111 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
             cands.push(c);
         }
     }
+    rejected.extend(pairs);
+    list_members(ctx, &mut cands, rejected);
     cands.sort_by_key(|c| c.first);
     let cands = join_adjacent(ctx, cands);
     merge_coordinated(ctx, cands)
+}
+
+/// «Вадим Авербух, Андрій Віщунов, Офер Керзнер», «Костомаров, Гулак, Житецький»: a word or an
+/// unknown pair that was not enough on its own is a person when it stands in a list (commas,
+/// «і», «та») right next to a person, until the list holds no more.
+fn list_members(ctx: &Ctx, cands: &mut Vec<Cand>, mut pending: Vec<(usize, usize)>) {
+    let toks = ctx.toks;
+    let sep = |k: usize| {
+        toks.get(k).is_some_and(|t| {
+            !t.nl_before
+                && (t.kind == Kind::Punct && t.ch == ','
+                    || t.kind == Kind::Word && matches!(t.lower.as_str(), "і" | "та" | "й"))
+        })
+    };
+    // Longest first, so that a pair wins over its own words.
+    pending.sort_by_key(|&(a, b)| (a, std::cmp::Reverse(b)));
+    for _round in 0..4 {
+        let ends: HashSet<usize> = cands.iter().map(|c| c.last).collect();
+        let starts: HashSet<usize> = cands.iter().map(|c| c.first).collect();
+        let taken: Vec<(usize, usize)> = cands.iter().map(|c| (c.first, c.last)).collect();
+        let mut added = false;
+        let mut rest = Vec::with_capacity(pending.len());
+        for (a, b) in pending {
+            let overlaps = taken.iter().any(|&(f, l)| f <= b && a <= l)
+                || cands.iter().any(|c| c.first <= b && a <= c.last);
+            if overlaps {
+                continue;
+            }
+            let before = a >= 2 && sep(a - 1) && ends.contains(&(a - 2));
+            let after = sep(b + 1) && starts.contains(&(b + 2));
+            let place_prep = a > 0
+                && matches!(
+                    toks[a - 1].lower.as_str(),
+                    "у" | "в" | "з" | "із" | "зі" | "до" | "біля" | "під" | "на"
+                );
+            if !(before || after) || place_prep || streets_around(ctx, a, b) {
+                rest.push((a, b));
+                continue;
+            }
+            let parts = if a == b {
+                vec![(a, Role::Surname)]
+            } else {
+                vec![(a, Role::Given), (b, Role::Surname)]
+            };
+            let mut tmp = Found::default();
+            push_cand(ctx, parts, &mut tmp);
+            if let Some(c) = tmp.cands.pop() {
+                cands.push(c);
+                added = true;
+            }
+        }
+        pending = rest;
+        if !added {
+            break;
+        }
+    }
+}
+
+/// A list of streets rather than people: some one-word item of the list around `a..=b` is a
+/// feminine adjective, as street names are («Радянської», «Чигиринська»).
+fn streets_around(ctx: &Ctx, a: usize, b: usize) -> bool {
+    let toks = ctx.toks;
+    let street_like = |t: &Tok| {
+        t.kind == Kind::Word
+            && t.cap
+            && !ctx.lex.places.contains(&t.lower)
+            && ["ої", "ська", "цька", "ській", "цькій"]
+                .iter()
+                .any(|e| t.lower.ends_with(e))
+    };
+    let is_sep = |t: &Tok| {
+        t.kind == Kind::Punct && t.ch == ','
+            || t.kind == Kind::Word && matches!(t.lower.as_str(), "і" | "та" | "й")
+    };
+    let lo = a.saturating_sub(24);
+    let hi = (b + 24).min(toks.len().saturating_sub(1));
+    // One-word items: a capitalised word with separators (or the list's ends) on both sides.
+    let mut k = a;
+    while k > lo
+        && toks
+            .get(k - 1)
+            .is_some_and(|t| is_sep(t) || t.cap && t.kind == Kind::Word)
+    {
+        k -= 1;
+    }
+    let start = k;
+    let mut k = b;
+    while k < hi
+        && toks
+            .get(k + 1)
+            .is_some_and(|t| is_sep(t) || t.cap && t.kind == Kind::Word)
+    {
+        k += 1;
+    }
+    (start..=k).any(|i| {
+        let t = &toks[i];
+        let lone = (i == 0 || is_sep(&toks[i - 1]) || i == start)
+            && toks.get(i + 1).is_none_or(|n| is_sep(n) || i == k);
+        lone && street_like(t) && (i < a || i > b)
+    })
 }
 
 /// A given name and a surname found as separate mentions with nothing between them
@@ -2254,6 +2419,9 @@ fn singular_surname(l: &str, gender: Gender) -> String {
         ("цькі", "цький", "цька"),
         ("ови", "ов", "ова"),
         ("ових", "ов", "ова"),
+        ("евих", "ев", "ева"),
+        ("євих", "єв", "єва"),
+        ("иних", "ин", "ина"),
         ("овим", "ов", "ова"),
         ("єви", "єв", "єва"),
         ("іни", "ін", "іна"),

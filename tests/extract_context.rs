@@ -1,0 +1,180 @@
+//! Context rules of person extraction, each on sentences written for the rule (the names are
+//! invented, not taken from any corpus): families named in the plural, two given names sharing
+//! one plural surname, lists of people, lone surnames declined from a listed nominative, streets
+//! and places that look like surnames.
+
+use litopys::people::{self, Lang, Mention, Registry};
+
+fn mentions(text: &str) -> Vec<Mention> {
+    people::extract(text, Lang::Uk, &Registry::default()).mentions
+}
+
+fn people_of(text: &str) -> Vec<String> {
+    people::extract(text, Lang::Uk, &Registry::default()).people
+}
+
+/// (mention text, canonical) pairs in text order.
+fn pairs(text: &str) -> Vec<(String, String)> {
+    mentions(text)
+        .into_iter()
+        .map(|m| (m.text, m.canonical))
+        .collect()
+}
+
+fn has(text: &str, span: &str, canonical: &str) -> bool {
+    pairs(text).iter().any(|(t, c)| t == span && c == canonical)
+}
+
+#[test]
+fn two_given_names_share_one_plural_surname() {
+    let text = "Засновниками фірми є Олена та Сергій Гнатюки. Гнатюкам також належить склад.";
+    let got = pairs(text);
+    assert!(
+        has(text, "Олена та Сергій Гнатюки", "Олена Гнатюк"),
+        "one span named after the first person: {got:?}"
+    );
+    assert!(
+        has(text, "Гнатюкам", "Олена Гнатюк"),
+        "the later plural joins that person: {got:?}"
+    );
+    // Dative, masculine.
+    let text = "Фірма належала киянам Тарасу і Богдану Мирошниченкам, а також банку.";
+    assert!(
+        has(text, "Тарасу і Богдану Мирошниченкам", "Тарас Мирошниченко"),
+        "{:?}",
+        pairs(text)
+    );
+    assert!(
+        !pairs(text).iter().any(|(_, c)| c.contains("ченкам")),
+        "a plural never becomes a canonical name: {:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn a_family_is_a_mention_only_of_a_person_the_article_names() {
+    let text =
+        "Підприємство заснував Василь Кравчишин. Родина Кравчишиних володіє ще двома фірмами.";
+    assert!(
+        has(text, "Кравчишиних", "Василь Кравчишин"),
+        "{:?}",
+        pairs(text)
+    );
+    // A family nobody in the article belongs to: no person page for it.
+    let text = "Будинок належить родині Кравчишиних з Одеси.";
+    assert!(
+        people_of(text).is_empty(),
+        "a family is not a person: {:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn an_acronym_is_not_a_street_word() {
+    // «пр.» is «проспект», but «ПР» is a party.
+    let text = "Мандат отримав депутат від ПР Остапа Гнатюка.";
+    assert!(
+        people_of(text).contains(&"Остап Гнатюк".to_string()),
+        "{:?}",
+        pairs(text)
+    );
+    let text = "Офіс розташований на пр. Остапа Гнатюка, 5.";
+    assert!(people_of(text).is_empty(), "{:?}", pairs(text));
+}
+
+#[test]
+fn an_era_or_a_party_names_a_person() {
+    let text = "Завод продали ще за часів Мирошниченка, коли ціни були іншими.";
+    assert!(
+        has(text, "Мирошниченка", "Мирошниченко"),
+        "{:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn a_lone_surname_declined_from_a_listed_nominative() {
+    // «Петренко» is among the commonest surnames; its genitive is not in the list as written.
+    let text = "Депутати міськради тоді підтримували Петренка.";
+    assert!(has(text, "Петренка", "Петренко"), "{:?}", pairs(text));
+}
+
+#[test]
+fn a_surname_before_trailing_initials() {
+    let text = "Договір уклали з мешканкою Житомира Гнатюк О. П. на рік.";
+    let got = pairs(text);
+    assert!(
+        got.iter().any(|(t, _)| t == "Гнатюк О. П."),
+        "the span takes the initials: {got:?}"
+    );
+}
+
+#[test]
+fn a_double_consonant_written_single_is_still_a_given_name() {
+    // «Генадій» for «Геннадій»: the surname is unknown, so only the given name makes this a person.
+    let text = "Куратором фірми називали Генадія Дзюбенчука.";
+    let got = pairs(text);
+    assert!(
+        got.iter()
+            .any(|(t, c)| t == "Генадія Дзюбенчука" && c.ends_with("Дзюбенчук")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn unknown_given_name_in_the_same_oblique_case_as_the_surname() {
+    // Neither word is in any list; both carry the same masculine case ending.
+    let text = "Він зустрівся з головою ради Ашотом Гевондяном.";
+    let got = pairs(text);
+    assert!(
+        got.iter().any(|(t, _)| t == "Ашотом Гевондяном"),
+        "instrumental: {got:?}"
+    );
+    let text = "Земля належить підприємцю Бахтіяру Курбанову, який живе в Києві.";
+    let got = pairs(text);
+    assert!(
+        got.iter().any(|(t, _)| t == "Бахтіяру Курбанову"),
+        "dative: {got:?}"
+    );
+}
+
+#[test]
+fn a_list_of_people_carries_its_unknown_members() {
+    let text = "Серед власників значаться Андрій Коваль, Олег Мирошник, Ашот Гевондян.";
+    let got = pairs(text);
+    assert!(
+        got.iter().any(|(t, _)| t == "Ашот Гевондян"),
+        "the list's last member is a person too: {got:?}"
+    );
+}
+
+#[test]
+fn a_list_of_streets_is_not_a_list_of_people() {
+    let text = "Ремонт проведуть на вулицях Садовій, а також Шкільна, Коваленка, Чайковського, \
+                Радянської, Шевченка, Франка.";
+    let text = text.replace("на вулицях Садовій, а також", "у місті:");
+    let got = pairs(&text);
+    assert!(
+        got.is_empty(),
+        "streets named after people are not people: {got:?}"
+    );
+}
+
+#[test]
+fn an_adjective_before_a_capitalised_noun_is_not_a_surname() {
+    let text = "Квартиру придбали поруч з Печерською Лаврою.";
+    assert!(pairs(text).is_empty(), "{:?}", pairs(text));
+}
+
+#[test]
+fn a_village_named_like_a_surname_does_not_hide_the_person() {
+    // Villages named Тимошенки, Шевченкове etc. exist; the surname after a verb is a person.
+    let text = "Тоді уряд очолювала Тимошенко, а міністром був інший політик.";
+    assert!(has(text, "Тимошенко", "Тимошенко"), "{:?}", pairs(text));
+}
+
+#[test]
+fn a_firm_named_after_its_owner_is_not_the_owner() {
+    let text = "Землю орендують ФГ Дмитрука В. С. та інші господарства.";
+    assert!(pairs(text).is_empty(), "{:?}", pairs(text));
+}
