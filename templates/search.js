@@ -1,9 +1,82 @@
 /* search.js — Litopys site search (built-in; the index is written by src/search.rs).
    Loads search/index.json (manifest with the stemming rules), then only the term shards
    (t/<key>.json) the query needs and the document chunks (d/<n>.json) of the results shown.
-   Everything is fetched from this site's own search/ folder; nothing else is requested. */
-(function () {
+   Everything is fetched from this site's own search/ folder; nothing else is requested.
+   The stemmer (`stemmer`) is the same algorithm as `keys` in src/search.rs, run with the
+   rules of the manifest; it is exposed as `litopysStemmer` so tests can check that both
+   sides give every word the same keys. */
+(function (global) {
   'use strict';
+
+  // The stemmer of src/search.rs (`words`, `keys`, `fold`) over the manifest's rules.
+  function stemmer(m) {
+    var foldMap = new Map(m.fold);
+    var softened = new Map(m.softened);
+    var ambiguous = new Map(m.ambiguous);
+    var fleeting = m.fleeting.map(function (p) { return [Array.from(p[0]), Array.from(p[1])]; });
+    var endings = m.endings.map(function (e) { return [e, Array.from(e).length]; });
+    var min = m.min_stem;
+    function foldChar(c) { return foldMap.has(c) ? foldMap.get(c) : c; }
+    function fold(s) { return Array.from(s).map(foldChar).join(''); }
+    function isCyrillic(c) { var x = c.codePointAt(0); return x >= 0x400 && x <= 0x4ff; }
+    function words(text) {
+      var s = text.normalize('NFC').toLowerCase()
+        .replace(/['\u2019\u02bc\u2018`\u2032\u0300-\u036f]/g, '')
+        .replace(/ё/g, 'е').replace(/ґ/g, 'г');
+      return s.match(/[\p{Alphabetic}\p{N}]+/gu) || [];
+    }
+    function endsWith(s, t) {
+      if (t.length > s.length) return false;
+      for (var i = 0; i < t.length; i++) if (s[s.length - t.length + i] !== t[i]) return false;
+      return true;
+    }
+    function finish(s) {
+      if (s.length > min && m.soft_tail.indexOf(s[s.length - 1]) >= 0) s.pop();
+      var v = -1;
+      for (var i = s.length - 1; i >= 0; i--) if (m.vowels.indexOf(s[i]) >= 0) { v = i; break; }
+      if (v >= 1 && v + 2 === s.length) s[v] = foldChar(s[v]);
+      for (var j = 0; j < fleeting.length; j++) {
+        var from = fleeting[j][0], to = fleeting[j][1];
+        if (endsWith(s, from) && s.length - from.length + to.length >= min) {
+          s = s.slice(0, s.length - from.length).concat(to);
+          break;
+        }
+      }
+      return s.join('');
+    }
+    function keys(w) {
+      var ch = Array.from(w);
+      if (!ch.length || !isCyrillic(ch[ch.length - 1])) return [w];
+      var n = ch.length, ending = '', el = 0;
+      for (var i = 0; i < endings.length; i++) {
+        if (n >= endings[i][1] + min && w.endsWith(endings[i][0])) {
+          ending = endings[i][0]; el = endings[i][1];
+          break;
+        }
+      }
+      var stems = [[ch.slice(0, n - el), ending]];
+      if (ambiguous.has(ending)) {
+        var alt = ambiguous.get(ending);
+        stems.push([ch.slice(0, n - Array.from(alt).length), alt]);
+      }
+      var first = stems.length;
+      for (var j = 0; j < first; j++) {
+        var sj = stems[j][0], last = sj[sj.length - 1];
+        if (stems[j][1] !== m.softened_after || !softened.has(last)) continue;
+        stems.push([sj.slice(0, sj.length - 1).concat([softened.get(last)]), m.softened_after]);
+      }
+      var out = [];
+      stems.forEach(function (x) {
+        var k = finish(x[0].slice());
+        if (out.indexOf(k) < 0) out.push(k);
+      });
+      return out;
+    }
+    return { words: words, keys: keys, fold: fold };
+  }
+  global.litopysStemmer = stemmer;
+
+  if (typeof document === 'undefined') return;
   var out = document.getElementById('search-results');
   var input = document.getElementById('q');
   var status = document.getElementById('search-status');
@@ -15,6 +88,7 @@
   var cache = {};
   var manifest = null;
   var keys = null;
+  var st = null;
   var seq = 0;
 
   function getJSON(path) {
@@ -25,26 +99,6 @@
       });
     }
     return cache[path];
-  }
-
-  function words(text) {
-    var s = text.normalize('NFC').toLowerCase()
-      .replace(/['\u2019\u02bc\u2018`\u2032\u0300-\u036f]/g, '')
-      .replace(/ё/g, 'е');
-    return s.match(/[\p{Alphabetic}\p{N}]+/gu) || [];
-  }
-
-  function stem(w) {
-    var ch = Array.from(w);
-    var last = ch.length ? ch[ch.length - 1].codePointAt(0) : 0;
-    if (last < 0x400 || last > 0x4ff) return w;
-    var len = ch.length, min = manifest.min_stem;
-    for (var i = 0; i < manifest.endings.length; i++) {
-      var e = manifest.endings[i], el = Array.from(e).length;
-      if (len >= el + min && w.endsWith(e)) { len -= el; break; }
-    }
-    if (len > min && manifest.soft_tail.indexOf(ch[len - 1]) >= 0) len -= 1;
-    return ch.slice(0, len).join('');
   }
 
   function indexable(w) {
@@ -67,16 +121,19 @@
     return null;
   }
 
-  // Shards for a term: its own, and for a prefix those of longer terms that start with it.
+  // Shards for a term (shards are keyed by folded terms): those of its keys, and for a
+  // prefix those of longer terms that start with it.
   function shardsFor(t) {
     var set = {};
-    var own = shardOf(t.stem);
-    if (own !== null) set[own] = 1;
+    t.keys.forEach(function (k) {
+      var own = shardOf(st.fold(k));
+      if (own !== null) set[own] = 1;
+    });
     if (t.prefix) {
-      var p = shardOf(t.word);
+      var p = shardOf(t.folded);
       if (p !== null) set[p] = 1;
       var more = manifest.shards.filter(function (k) {
-        return k.length > t.word.length && k.indexOf(t.word) === 0;
+        return k.length > t.folded.length && k.indexOf(t.folded) === 0;
       });
       if (more.length <= 12) more.forEach(function (k) { set[k] = 1; });
     }
@@ -84,19 +141,20 @@
   }
 
   function parse(q) {
-    var ws = words(q).filter(indexable);
+    var ws = st.words(q).filter(indexable);
     var typing = !/\s$/.test(q);
     return ws.map(function (w, i) {
-      return { word: w, stem: stem(w), prefix: typing && i === ws.length - 1 };
+      return { word: w, keys: st.keys(w), folded: st.fold(w), prefix: typing && i === ws.length - 1 };
     });
   }
 
-  // doc id → score for one term (the best of its matching stems).
+  // doc id → score for one term (the best of the terms it matches: one of its keys, or for
+  // the word being typed any term that begins with it, letters folded).
   function scores(t, shards) {
     var res = new Map();
     shards.forEach(function (sh) {
       Object.keys(sh).forEach(function (term) {
-        if (term !== t.stem && !(t.prefix && term.indexOf(t.word) === 0)) return;
+        if (t.keys.indexOf(term) < 0 && !(t.prefix && st.fold(term).indexOf(t.folded) === 0)) return;
         var a = sh[term], d = 0;
         for (var i = 0; i < a.length; i += 2) {
           d += a[i];
@@ -246,10 +304,11 @@
   getJSON('index.json').then(function (m) {
     manifest = m;
     keys = new Set(m.shards);
+    st = stemmer(m);
     var q = new URLSearchParams(location.search).get('q') || '';
     input.value = q;
     input.addEventListener('input', onInput);
     input.form.addEventListener('submit', function (e) { e.preventDefault(); onInput(); });
     if (q.trim()) return run(q.trim());
   }).catch(fail);
-})();
+})(typeof window !== 'undefined' ? window : globalThis);

@@ -309,7 +309,7 @@ pub struct ArticleCtx<'a> {
     pub article: &'a Card,
     /// The body as HTML (the only value templates insert with `| safe`).
     pub body: &'a str,
-    /// Home › year › month › day.
+    /// Home › day (the article itself is the last crumb, in the template).
     pub crumbs: Vec<Link>,
     /// The next older article.
     pub prev: Option<&'a Card>,
@@ -335,14 +335,6 @@ pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
             Link {
                 name: sh.site.config.title.clone(),
                 url: "index.html".into(),
-            },
-            Link {
-                name: d.year.to_string(),
-                url: index_of(&year_dir(d.year)),
-            },
-            Link {
-                name: sh.month_name(d.month),
-                url: index_of(&month_dir(d.year, d.month)),
             },
             Link {
                 name: sh.date(d),

@@ -151,6 +151,32 @@ async function main() {
       if (rel(page.url()) !== found.home && rel(page.url()) !== '/index.html') fail(rel(page.url()), 'the site title did not lead home');
     });
 
+    await step('article breadcrumbs: home › date › article', async () => {
+      if (!found.article) throw new Error('no article found on the home page');
+      await page.goto(new URL(found.article.replace(/^\//, ''), BASE).href, { waitUntil: 'load' });
+      const at = found.article;
+      const nav = await page.$('nav.crumbs[aria-label]');
+      if (!nav) { fail(at, 'no <nav class="crumbs" aria-label> breadcrumbs'); return; }
+      const items = await page.$$eval('nav.crumbs > ol > li', (lis) => lis.map((li) => {
+        const a = li.querySelector('a');
+        const cur = li.querySelector('[aria-current="page"]');
+        return { text: li.textContent.trim(), href: a ? a.getAttribute('href') : null, current: !!cur };
+      }));
+      if (items.length !== 3) { fail(at, `breadcrumbs have ${items.length} items, not home › date › article: ${items.map((i) => i.text).join(' › ')}`); return; }
+      const [home, date, self] = items;
+      if (!home.href || !/(^|\/)index\.html$/.test(home.href) || new URL(home.href, page.url()).pathname !== '/index.html') fail(at, `the first crumb does not lead home: ${home.href}`);
+      const dateText = await expectText(page, 'article.article .meta time', 'article date');
+      if (date.text !== dateText) fail(at, `the date crumb is «${date.text}», the article's date «${dateText}»`);
+      if (!date.href || !/\/\d{4}\/\d{2}\/\d{2}\/index\.html$/.test(new URL(date.href, page.url()).pathname)) fail(at, `the date crumb does not lead to a day page: ${date.href}`);
+      const title = await expectText(page, 'main h1', 'article title');
+      if (!self.current || self.href) fail(at, 'the last crumb is not the current page (aria-current="page", no link)');
+      if (!title.startsWith(self.text.replace(/…$/, ''))) fail(at, `the last crumb «${self.text}» is not the title «${title}»`);
+      if (home.current || date.current) fail(at, 'a linked crumb is marked aria-current');
+      await follow(page, 'nav.crumbs li:nth-child(2) a', 'date crumb');
+      const day = await expectText(page, 'main h1', 'day heading');
+      if (day !== dateText) fail(rel(page.url()), `the date crumb «${dateText}» led to the day «${day}»`);
+    });
+
     await step('search: an inflected surname finds the person and their articles', async () => {
       await page.goto(BASE, { waitUntil: 'load' });
       await page.fill('#site-q', 'Будановим');
@@ -175,6 +201,59 @@ async function main() {
       await page.waitForSelector('.results-articles .card h3 a', { timeout: 10000 });
       await follow(page, '.results-articles .card h3 a', 'article result');
       if (!(await page.$('article.article'))) fail(rel(page.url()), 'search result did not lead to an article');
+    });
+
+    await step('search: the script stems like the index (tests/data/search-words.txt, in Chromium)', async () => {
+      await page.goto(`${BASE}search/`, { waitUntil: 'load' });
+      const table = fs.readFileSync(path.join(__dirname, '..', 'data', 'search-words.txt'), 'utf8')
+        .split('\n').map((l) => l.trim().split(/\s+/)).filter((w) => w[0] === '=' || w[0] === '!');
+      const all = [...new Set(table.flatMap((w) => w.slice(1)))];
+      const keys = await page.evaluate(async (ws) => {
+        const m = await (await fetch('index.json')).json();
+        // eslint-disable-next-line no-undef
+        const st = litopysStemmer(m);
+        const out = {};
+        for (const w of ws) out[w] = st.words(w).flatMap((x) => st.keys(x));
+        return out;
+      }, all);
+      const share = (a, b) => keys[a].some((k) => keys[b].includes(k));
+      for (const [kind, ...ws] of table) {
+        if (kind === '=') {
+          for (let i = 1; i < ws.length; i++) {
+            if (!share(ws[0], ws[i])) fail('/search/ (stemmer)', `«${ws[0]}» ${JSON.stringify(keys[ws[0]])} and «${ws[i]}» ${JSON.stringify(keys[ws[i]])} share no key`);
+          }
+        } else if (share(ws[0], ws[1])) {
+          fail('/search/ (stemmer)', `different words «${ws[0]}» and «${ws[1]}» share a key ${JSON.stringify(keys[ws[0]])}`);
+        }
+      }
+    });
+
+    await step('search: a place name finds every form of it (Києва → Київ, Києві…; Харкова → Харків…)', async () => {
+      // The articles whose page names the place in any case form, counted from the built HTML.
+      const articles = [];
+      const walk = (d) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          const p = path.join(d, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (e.name === 'index.html' && /\/\d{4}\/\d{2}\/\d{2}\/[^/]+\/index\.html$/.test(p)) articles.push(fs.readFileSync(p, 'utf8'));
+        }
+      };
+      walk(PUBLIC);
+      const body = (html) => {
+        const m = html.match(/<article class="article">([\s\S]*?)<\/article>/);
+        return m ? m[1].replace(/<[^>]*>/g, ' ') : '';
+      };
+      for (const [q, forms] of [['Києва', 'Київ|Києва|Києві|Києвом|Києву'], ['Харкова', 'Харків|Харкова|Харкові|Харковом|Харкову']]) {
+        const re = new RegExp(`(?<!\\p{L})(${forms})(?!\\p{L})`, 'u');
+        const expected = articles.filter((h) => re.test(body(h))).length;
+        const at = `/search/?q=${q}`;
+        await page.goto(`${BASE}search/?q=${encodeURIComponent(q + ' ')}`, { waitUntil: 'load' });
+        await page.waitForFunction(() => /\d/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
+        const status = await page.textContent('#search-status');
+        const got = Number((status.match(/(\d+)\s*$/) || [])[1]);
+        if (expected < 2) fail(at, `the sample site names ${forms.split('|')[0]} in only ${expected} articles: no test`);
+        if (got !== expected) fail(at, `«${q}» finds ${got} articles; ${expected} name ${forms.split('|')[0]} in some form (${status})`);
+      }
     });
 
     await step('people index: letters and the filter box', async () => {
@@ -208,7 +287,22 @@ async function main() {
             if (kind === 'search') await p.waitForSelector('.results-people a', { timeout: 10000 });
             const label = `${u} (${kind}, ${w}×${h}, ${scheme})`;
             const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-            if (over > 1) fail(label, `the page is ${over}px wider than the window`);
+            if (over > 0) fail(label, `the page is ${over}px wider than the window (horizontal scroll)`);
+            if (w >= 1366 && kind !== 'search') {
+              // Desktop: brand, sections and the search box on one line.
+              const box = await p.evaluate(() => {
+                const r = (s) => { const e = document.querySelector(s); return e && e.getBoundingClientRect().toJSON(); };
+                return { brand: r('header.site .brand'), nav: r('header.site nav'), q: r('header.site #site-q') };
+              });
+              if (!box.brand || !box.nav || !box.q) fail(label, 'the header lacks the brand, the sections or the search box');
+              else {
+                for (const [name, b] of [['site title', box.brand], ['sections', box.nav]]) {
+                  if (!(box.q.top < b.bottom && b.top < box.q.bottom)) {
+                    fail(label, `the header search box (top ${Math.round(box.q.top)}, bottom ${Math.round(box.q.bottom)}) is not on the line of the ${name} (top ${Math.round(b.top)}, bottom ${Math.round(b.bottom)})`);
+                  }
+                }
+              }
+            }
             if (scheme === 'light' && pages.some(([k]) => k === kind)) {
               await p.screenshot({ path: path.join(ARTIFACTS, `${kind}-${w}x${h}.png`), fullPage: false });
             }
