@@ -15,3 +15,23 @@ fn honorifics_possessives_and_merging() {
         ["Volodymyr Zelensky", "Jane Smith", "Zelensky", "Smith"]
     );
 }
+
+/// Ukrainian given names in their official Latin spelling (KMU 2010) are given names in English
+/// text too, though no English list holds them.
+#[test]
+fn ukrainian_given_names_in_latin_spelling() {
+    let text = "Intelligence chief Kyrylo Budanov said on Tuesday that the talks had stalled. \
+                Earlier, deputy minister Iryna Vereshchuk and Oleksandra Matviichuk spoke to reporters.";
+    let ex = extract(text, Lang::En, &Registry::default());
+    for want in [
+        "Kyrylo Budanov",
+        "Iryna Vereshchuk",
+        "Oleksandra Matviichuk",
+    ] {
+        assert!(
+            ex.people.iter().any(|p| p == want),
+            "{want} in {:?}",
+            ex.people
+        );
+    }
+}

@@ -31,9 +31,31 @@ fn stop() -> &'static HashSet<&'static str> {
     S.get_or_init(|| set(STOP))
 }
 
+/// The Ukrainian given names of the shipped lists in their official (KMU 2010) Latin spelling:
+/// «Kyrylo Budanov», «Olena Zelenska» in English text.
+fn ukrainian_given_latin() -> &'static HashSet<String> {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        [
+            include_str!("../../data/names/uk-given-male.txt"),
+            include_str!("../../data/names/uk-given-male-extra.txt"),
+            include_str!("../../data/names/uk-given-female.txt"),
+            include_str!("../../data/names/uk-given-female-extra.txt"),
+        ]
+        .iter()
+        .flat_map(|list| list.lines())
+        .map(str::trim)
+        .filter(|n| n.chars().count() >= 3)
+        .map(|n| crate::site::translit::translit(n).to_lowercase())
+        .filter(|l| !stop().contains(l.as_str()))
+        .collect()
+    })
+}
+
 /// Whether a lower-case Latin word is a common given name.
 pub(crate) fn is_given(lower: &str) -> bool {
-    given().contains(base(lower))
+    let b = base(lower);
+    given().contains(b) || ukrainian_given_latin().contains(b)
 }
 
 fn base(lower: &str) -> &str {
@@ -45,7 +67,6 @@ fn base(lower: &str) -> &str {
 
 /// Finds people in an English text.
 pub(crate) fn extract_en(text: &str, toks: &[Tok], registry: &Registry) -> Extraction {
-    let g = given();
     let h = honorific();
     let st = stop();
     let is_name_word = |i: usize| {
@@ -93,7 +114,7 @@ pub(crate) fn extract_en(text: &str, toks: &[Tok], registry: &Registry) -> Extra
             }
             let saint = matches!(t.lower.as_str(), "st" | "saint");
             if (is_name_word(n) || is_initial(n))
-                && (!saint || toks.get(n).is_some_and(|w| g.contains(base(&w.lower))))
+                && (!saint || toks.get(n).is_some_and(|w| is_given(&w.lower)))
             {
                 strong = true;
                 s = n;
@@ -149,7 +170,7 @@ pub(crate) fn extract_en(text: &str, toks: &[Tok], registry: &Registry) -> Extra
             continue;
         }
         let first = &toks[s];
-        let has_given = g.contains(base(&first.lower)) || is_initial(s);
+        let has_given = is_given(&first.lower) || is_initial(s);
         if has_given && words >= 2 {
             strong = true;
         }
