@@ -178,3 +178,45 @@ fn a_firm_named_after_its_owner_is_not_the_owner() {
     let text = "Землю орендують ФГ Дмитрука В. С. та інші господарства.";
     assert!(pairs(text).is_empty(), "{:?}", pairs(text));
 }
+
+#[test]
+fn initials_make_a_list_of_people_even_with_adjective_surnames() {
+    let text = "Книгу підготовлено за участі М. П. Гнатюка, Т. О. Муравицької, В. І. Критської, \
+                Л. В. Орлової.";
+    let got = pairs(text);
+    for span in [
+        "М. П. Гнатюка",
+        "Т. О. Муравицької",
+        "В. І. Критської",
+        "Л. В. Орлової",
+    ] {
+        assert!(got.iter().any(|(t, _)| t == span), "{span}: {got:?}");
+    }
+}
+
+#[test]
+fn a_place_between_the_role_and_an_unknown_name_belongs_to_the_role() {
+    let text = "Угоду підписали з тодішнім мером Львова Ашотом Гевондяном.";
+    assert!(
+        has(text, "Ашотом Гевондяном", "Ашот Гевондян"),
+        "{:?}",
+        pairs(text)
+    );
+    let text = "Він працював помічником віце-мера Одеси Бахтіяра Курбанова.";
+    assert!(
+        has(text, "Бахтіяра Курбанова", "Бахтіяр Курбанов"),
+        "{:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn an_unknown_pair_in_one_case_is_named_in_the_nominative() {
+    // Dative of both, nothing in any list.
+    let text = "Маєток продали відомому акторові Дейвану Стайлзу і його дружині.";
+    assert!(
+        has(text, "Дейвану Стайлзу", "Дейван Стайлз"),
+        "{:?}",
+        pairs(text)
+    );
+}

@@ -933,6 +933,9 @@ fn role_word_gender(l: &str) -> Gender {
 fn guess_given(l: &str, gender: Gender) -> String {
     if gender == Gender::Female {
         for (suf, rep) in [
+            ("ією", "ія"),
+            ("ії", "ія"),
+            ("ію", "ія"),
             ("ою", "а"),
             ("ею", "я"),
             ("ої", "а"),
@@ -1390,6 +1393,12 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
 /// mid-sentence, with a role word before them, and none of them a place.
 fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     let toks = ctx.toks;
+    // «президентом Ізраїлю Шимоном Пересом», «віце-мера Одеси Вахтанга Убірії»: a place in the
+    // genitive before the name belongs to the role.
+    if seg.len() >= 3 && ctx.lex.places_major.contains(&toks[seg[0]].lower) {
+        multi_unknown(ctx, &seg[1..], out);
+        return;
+    }
     let any_place = seg
         .iter()
         .any(|&k| ctx.lex.places_major.contains(&toks[k].lower));
@@ -1475,6 +1484,40 @@ fn oblique_agreement(x: &str, y: &str) -> bool {
         // Genitive.
         || after_consonant(x, "а")
             && (after_consonant(y, "а") && !y.ends_with("ства") || ends(y, &["ії", "ії"]))
+}
+
+/// The nominatives of an unknown given name and surname that share one masculine oblique case
+/// ending (see [`oblique_agreement`]), when the ending can be undone on both.
+fn agreeing_nominatives(x: &str, y: &str) -> Option<(String, String)> {
+    if !oblique_agreement(x, y) {
+        return None;
+    }
+    let strip = |w: &str, sufs: &[(&str, &str)]| {
+        sufs.iter().find_map(|(suf, rep)| {
+            w.strip_suffix(suf)
+                .filter(|s| s.chars().count() >= 2)
+                .map(|s| format!("{s}{rep}"))
+        })
+    };
+    let given = strip(x, &[("ові", ""), ("ом", ""), ("у", ""), ("а", "")])?;
+    let surname = strip(
+        y,
+        &[
+            ("овим", "ов"),
+            ("евим", "ев"),
+            ("євим", "єв"),
+            ("иним", "ин"),
+            ("іним", "ін"),
+            ("ові", ""),
+            ("еві", ""),
+            ("ом", ""),
+            ("ем", ""),
+            ("ії", "ія"),
+            ("у", ""),
+            ("а", ""),
+        ],
+    )?;
+    Some((given, surname))
 }
 
 /// A lone capitalised word: a surname-only mention when the context says so. Weak candidates
@@ -1854,12 +1897,21 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     ) {
         // Decline the unknown given name back as far as its surname was declined.
         let nom_l = lower_key(&surname);
+        let raw_given = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
         if nom_l != st.lower && !toks[gi].latin {
             let g = guess_given(&toks[gi].lower, gender);
-            let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
-            let shown = capitalise_like(raw, &g);
+            let shown = capitalise_like(raw_given, &g);
             given = Some((shown.clone(), gender));
             given_names = vec![shown];
+        } else if let Some((g, sn)) = agreeing_nominatives(&toks[gi].lower, &st.lower) {
+            // Neither word is known, but both carry one masculine case ending: undo it on both
+            // («Шимоном Пересом» → Шимон Перес, «Райану Стайлзу» → Райан Стайлз).
+            let raw_sn = ctx.text.get(st.bs..st.be).unwrap_or_default();
+            let shown = capitalise_like(raw_given, &g);
+            gender = Gender::Male;
+            given = Some((shown.clone(), gender));
+            given_names = vec![shown];
+            surname = capitalise_like(raw_sn, &sn);
         }
     }
     let initials: Vec<char> = parts
@@ -2326,7 +2378,13 @@ fn streets_around(ctx: &Ctx, a: usize, b: usize) -> bool {
     }
     (start..=k).any(|i| {
         let t = &toks[i];
-        let lone = (i == 0 || is_sep(&toks[i - 1]) || i == start)
+        // After initials («М. П. Муравицької») the word is a surname, not a street.
+        let after_initial = i >= 2
+            && toks[i - 1].kind == Kind::Punct
+            && toks[i - 1].ch == '.'
+            && toks[i - 2].cap
+            && toks[i - 2].ce - toks[i - 2].cs == 1;
+        let lone = (i == 0 || is_sep(&toks[i - 1]) || i == start && !after_initial)
             && toks.get(i + 1).is_none_or(|n| is_sep(n) || i == k);
         lone && street_like(t) && (i < a || i > b)
     })
