@@ -220,3 +220,20 @@ fn an_unknown_pair_in_one_case_is_named_in_the_nominative() {
         pairs(text)
     );
 }
+
+#[test]
+fn an_ambiguous_given_name_alone_is_the_article_s_person_of_that_name() {
+    // Денис is also a common surname: alone, it is a person only because the article names one.
+    let text = "Музикант Денис Гнатишин грає на контрабасі. «Я їздив у тури», — каже Денис.";
+    assert!(has(text, "Денис", "Денис Гнатишин"), "{:?}", pairs(text));
+    // Львові is a form of the name Лев and of the city Львів: the city wins.
+    let text = "Лев Гнатишин народився в селі. Навчався він у Львові.";
+    assert!(
+        !pairs(text).iter().any(|(t, _)| t == "Львові"),
+        "{:?}",
+        pairs(text)
+    );
+    // After «пан» a given name alone is a person even without a full name in the article.
+    let text = "Тоді вирішив пан Роман сам зробити свою першу скрипку.";
+    assert!(has(text, "Роман", "Роман"), "{:?}", pairs(text));
+}

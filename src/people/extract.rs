@@ -1037,6 +1037,8 @@ struct Found {
     singles: Vec<usize>,
     /// Two unknown capitalised words that are a name only in a list of people.
     pairs: Vec<(usize, usize)>,
+    /// Ambiguous given names standing alone.
+    given_alone: Vec<usize>,
 }
 
 fn find_candidates(ctx: &Ctx) -> Found {
@@ -1557,7 +1559,9 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
         return;
     }
     if ctx.given(ti).is_some() {
-        // An ambiguous given name alone (Віра, Роман): not a person here.
+        // An ambiguous given name alone (Віра, Роман, Денис): a person only when the article
+        // names someone so (decided in `resolve_article`), or after «пан», «пані».
+        out.given_alone.push(ti);
         return;
     }
     out.singles.push(ti);
@@ -2129,6 +2133,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         mut cands,
         singles,
         pairs,
+        given_alone,
     } = found;
     let toks = ctx.toks;
     let mut fulls: Vec<Full> = Vec::new();
@@ -2274,6 +2279,40 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
         if let Some(mut c) = tmp.cands.pop() {
             apply(&mut c, &m);
+            cands.push(c);
+        }
+    }
+    // An ambiguous given name alone: the article's one person of that name, or a name after
+    // «пан», «пані».
+    for ti in given_alone {
+        let Some(readings) = ctx.given(ti) else {
+            continue;
+        };
+        let owners: Vec<usize> = readings
+            .iter()
+            .filter_map(|r| by_given.get(r.nominative.as_str()))
+            .flatten()
+            .copied()
+            .collect::<std::collections::BTreeSet<usize>>()
+            .into_iter()
+            .collect();
+        let honorific = ti > 0
+            && !toks[ti].nl_before
+            && matches!(
+                toks[ti - 1].lower.as_str(),
+                "пан" | "пана" | "пану" | "панові" | "паном" | "пані"
+            );
+        if owners.len() != 1 && !honorific
+            || !honorific && ctx.lex.places_major.contains(&toks[ti].lower)
+        {
+            continue;
+        }
+        let mut tmp = Found::default();
+        push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+        if let Some(mut c) = tmp.cands.pop() {
+            if let [fi] = owners[..] {
+                c.canonical = fulls[fi].canonical.clone();
+            }
             cands.push(c);
         }
     }
