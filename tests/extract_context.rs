@@ -237,3 +237,19 @@ fn an_ambiguous_given_name_alone_is_the_article_s_person_of_that_name() {
     let text = "Тоді вирішив пан Роман сам зробити свою першу скрипку.";
     assert!(has(text, "Роман", "Роман"), "{:?}", pairs(text));
 }
+
+#[test]
+fn diminutives_are_given_names_but_not_patronymic_stems() {
+    let text = "Ми розпитали баристу. За хвилинку Юля вітається з нами.";
+    assert!(has(text, "Юля", "Юля"), "{:?}", pairs(text));
+    // «Грицевич» is a surname, not «son of Гриць».
+    let text = "Від блоку балотувався Роман Грицевич.";
+    assert!(
+        has(text, "Роман Грицевич", "Роман Грицевич"),
+        "{:?}",
+        pairs(text)
+    );
+    // «Люди» is «people», not a form of Люда.
+    let text = "Люди проживають в аварійному гуртожитку.";
+    assert!(pairs(text).is_empty(), "{:?}", pairs(text));
+}

@@ -544,9 +544,11 @@ fn real_patronymic(lex: &Lexicon, lower: &str) -> Option<(Gender, u8)> {
     };
     let stem = &lower[..stem_end];
     let known = |s: &str| {
-        lex.given
-            .get(s)
-            .is_some_and(|rs| rs.iter().any(|r| r.cases & 1 != 0))
+        !super::lexicon::is_diminutive(s)
+            && lex
+                .given
+                .get(s)
+                .is_some_and(|rs| rs.iter().any(|r| r.cases & 1 != 0))
     };
     let ok = known(stem)
         || ["о", "а", "ь", "й", "ій"]

@@ -72,11 +72,13 @@ const MALE: &[&str] = &[
     include_str!("../../data/names/uk-given-male.txt"),
     include_str!("../../data/names/uk-given-male-extra.txt"),
     include_str!("../../data/names/foreign-given-male.txt"),
+    super::names::DIMINUTIVES_MALE,
 ];
 const FEMALE: &[&str] = &[
     include_str!("../../data/names/uk-given-female.txt"),
     include_str!("../../data/names/uk-given-female-extra.txt"),
     include_str!("../../data/names/foreign-given-female.txt"),
+    super::names::DIMINUTIVES_FEMALE,
 ];
 const ALSO_SURNAME: &str = include_str!("../../data/names/given-also-common-surname.txt");
 const SURNAMES_TOP: &str = include_str!("../../data/names/uk-surnames-top5000.txt");
@@ -103,6 +105,7 @@ pub fn lower_key(s: &str) -> String {
 /// Given names that are everyday words (or too often something else) in Ukrainian.
 const COMMON_WORD_NAMES: &[&str] = &[
     "том",
+    "люда",
     "віра",
     "надія",
     "любов",
@@ -1612,6 +1615,18 @@ pub fn named_after(lower: &str) -> bool {
     static SET: OnceLock<FxSet<String>> = OnceLock::new();
     SET.get_or_init(|| NAMED_AFTER.iter().map(|s| lower_key(s)).collect())
         .contains(lower)
+}
+
+/// Diminutives (Юля, Гриць): given names alone, never the stem of a patronymic.
+pub fn is_diminutive(lower: &str) -> bool {
+    static SET: OnceLock<FxSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        read_list(super::names::DIMINUTIVES_MALE)
+            .chain(read_list(super::names::DIMINUTIVES_FEMALE))
+            .map(lower_key)
+            .collect()
+    })
+    .contains(lower)
 }
 
 /// Lower-case words before a plural surname that mean «family of».

@@ -617,7 +617,10 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
         cands.push(alt);
     }
     cands.push(format!("{base}ів"));
-    cands.iter().any(|c| male(c))
+    // A diminutive is no patronymic's stem: Грицевич is a surname, not «son of Гриць».
+    cands
+        .iter()
+        .any(|c| male(c) && !super::lexicon::is_diminutive(c))
 }
 
 /// `shape_only`: accept any patronymic ending on a stem of 3+ letters (a word already known to
