@@ -1613,7 +1613,12 @@ pub fn lexicon() -> &'static Lexicon {
 /// Lower-case words before a name that mean «named after».
 pub fn named_after(lower: &str) -> bool {
     static SET: OnceLock<FxSet<String>> = OnceLock::new();
-    SET.get_or_init(|| NAMED_AFTER.iter().map(|s| lower_key(s)).collect())
+    in_word_set(&SET, NAMED_AFTER, lower)
+}
+
+/// Whether `lower` is one of `words` (compared by [`lower_key`]); the set is built once.
+fn in_word_set(cell: &'static OnceLock<FxSet<String>>, words: &[&str], lower: &str) -> bool {
+    cell.get_or_init(|| words.iter().map(|s| lower_key(s)).collect())
         .contains(lower)
 }
 
@@ -1632,15 +1637,13 @@ pub fn is_diminutive(lower: &str) -> bool {
 /// Lower-case words before a plural surname that mean «family of».
 pub fn family_word(lower: &str) -> bool {
     static SET: OnceLock<FxSet<String>> = OnceLock::new();
-    SET.get_or_init(|| FAMILY.iter().map(|s| lower_key(s)).collect())
-        .contains(lower)
+    in_word_set(&SET, FAMILY, lower)
 }
 
 /// Lower-case words after which a lone surname names a person (an era, a regime, a party list).
 pub fn person_of(lower: &str) -> bool {
     static SET: OnceLock<FxSet<String>> = OnceLock::new();
-    SET.get_or_init(|| PERSON_OF.iter().map(|s| lower_key(s)).collect())
-        .contains(lower)
+    in_word_set(&SET, PERSON_OF, lower)
 }
 
 /// Cases a preposition before a name allows (bit set), when it is one.
