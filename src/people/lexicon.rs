@@ -581,18 +581,7 @@ const STOP: &[&str] = &[
     "рік",
     "новий",
     "новорічний",
-    "січень",
-    "лютий",
-    "березень",
-    "квітень",
-    "травень",
-    "червень",
-    "липень",
-    "серпень",
-    "вересень",
-    "жовтень",
-    "листопад",
-    "грудень",
+    // The month names come from crate::date (MONTHS_NOMINATIVE), added in `build`.
     "понеділок",
     "вівторок",
     "середа",
@@ -1580,7 +1569,7 @@ fn build() -> Lexicon {
         places.extend(noun_forms(&l));
     }
     let mut stop: FxSet<String> = FxSet::default();
-    for w in STOP {
+    for w in STOP.iter().chain(crate::date::MONTHS_NOMINATIVE.iter()) {
         stop.extend(noun_forms(&lower_key(w)));
     }
     stop.extend(PRONOUNS.iter().map(|s| s.to_string()));
