@@ -2271,11 +2271,14 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 continue;
             }
         }
-        if m.is_empty() && single_score(ctx, ti) < 3 {
-            if single_score(ctx, ti) >= 0 {
-                rejected.push((ti, ti));
+        if m.is_empty() {
+            let score = single_score(ctx, ti);
+            if score < 3 {
+                if score >= 0 {
+                    rejected.push((ti, ti));
+                }
+                continue;
             }
-            continue;
         }
         let mut tmp = Found::default();
         push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
