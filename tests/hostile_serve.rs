@@ -67,7 +67,7 @@ fn a_rebuild_never_serves_a_half_written_file() {
             let deadline = Instant::now() + Duration::from_secs(4);
             let mut i = 0usize;
             while Instant::now() < deadline || i < 6 {
-                let css = if i % 2 == 0 { &b } else { &a };
+                let css = if i.is_multiple_of(2) { &b } else { &a };
                 let stats = output::write(out, &files(css)).unwrap();
                 assert_eq!(stats.written, 1);
                 rewrites.fetch_add(1, Ordering::SeqCst);

@@ -735,10 +735,7 @@ fn hostile_content_never_becomes_markup() {
     );
     let lede = format!("Лід {BREAK_SQ} {SCRIPT} {ENTITIES}");
     assert_eq!(one_text(&a, "article.article > p.lede"), lede);
-    assert_eq!(
-        attrs(&a, "meta[name=description]", "content"),
-        [lede.clone()]
-    );
+    assert_eq!(attrs(&a, "meta[name=description]", "content"), [lede]);
     assert_eq!(
         one_text(&a, "header.site a.brand"),
         format!("Літопис {SCRIPT}")
