@@ -26,3 +26,27 @@ fn no_mention_reduces_to_an_empty_name() {
         }
     }
 }
+
+/// `[x](javascript)` (no colon) is a relative link to a file named `javascript`, not a
+/// script: it stays, while `[i](data:x)` in the same body is neutralised. The `front_matter`
+/// fuzz target's first check took every `href="javascript…` for a script URL; this input (a
+/// CRLF closing fence, Markdown links inside a list item) is what it stopped at.
+#[test]
+fn a_relative_link_named_javascript_is_no_script_url() {
+    let text = std::str::from_utf8(include_bytes!("data/fuzz-relative-javascript-link.md"))
+        .expect("the fuzz input is UTF-8");
+    let (_, body) = litopys::content::parse(text).expect("the fuzz input parses");
+    let html = litopys::content::markdown_to_html(&body, false);
+    let doc = scraper::Html::parse_fragment(&html);
+    let links = scraper::Selector::parse("a").unwrap();
+    let hrefs: Vec<&str> = doc
+        .select(&links)
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(hrefs, ["javascript", "#"], "{html}");
+    for h in hrefs {
+        assert!(!h.contains(':'), "{h}");
+    }
+    // The raw HTML in it is text.
+    assert!(html.contains("&lt;/scrno"), "{html}");
+}
