@@ -58,22 +58,25 @@ pub struct ContentError {
 }
 
 /// Splits a Markdown file into front matter and body, and parses the front matter.
+///
+/// Windows (`\r\n`) and old-Mac (`\r`) line ends are read as `\n` everywhere (fences, YAML,
+/// body), so a line number means the same whatever the file's line ends; a body returned
+/// from such a file has `\n` line ends.
 pub fn parse(text: &str) -> Result<(FrontMatter, String), ContentError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or_else(|| ContentError {
-            line: 1,
-            message: "the file must start with a `---` line, then the YAML front matter, then \
+    let text = normalize_line_ends(text);
+    let text = text.as_ref();
+    let rest = text.strip_prefix("---\n").ok_or_else(|| ContentError {
+        line: 1,
+        message: "the file must start with a `---` line, then the YAML front matter, then \
                       another `---` line"
-                .into(),
-        })?;
+            .into(),
+    })?;
     // Find the closing fence: a line that is exactly `---`.
     let mut offset = 0;
     let mut close = None;
     for line in rest.split_inclusive('\n') {
-        if line.trim_end_matches(['\n', '\r']) == "---" {
+        if line.trim_end_matches('\n') == "---" {
             close = Some((offset, offset + line.len()));
             break;
         }
@@ -104,6 +107,14 @@ pub fn parse(text: &str) -> Result<(FrontMatter, String), ContentError> {
     }
     let body = body.strip_prefix('\n').unwrap_or(body);
     Ok((fm, body.to_string()))
+}
+
+/// `text` with every `\r\n` and lone `\r` turned into `\n` (borrowed when there is no `\r`).
+fn normalize_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Every front matter key on its own, for [`locate_errors`]: each top-level key's lines are
@@ -243,7 +254,10 @@ pub fn write(fm: &FrontMatter, body: &str) -> String {
     out
 }
 
-/// Renders a Markdown body to HTML. Raw HTML in the Markdown is escaped unless `allow_html`.
+/// Renders a Markdown body to HTML. Raw HTML in the Markdown is escaped unless `allow_html`
+/// (then it passes as written: `allow_html` trusts the editors). Link and image destinations
+/// written in Markdown syntax (`[x](…)`, `![x](…)`, `<…>` autolinks, reference definitions)
+/// with a `javascript:`, `vbscript:` or `data:` scheme become `#` either way.
 pub fn markdown_to_html(body: &str, allow_html: bool) -> String {
     use pulldown_cmark::{html, Event, Options, Parser};
     let mut opts = Options::empty();
@@ -257,27 +271,23 @@ pub fn markdown_to_html(body: &str, allow_html: bool) -> String {
             dest_url,
             title,
             id,
-        }) if !allow_html && is_dangerous_url(&dest_url) => {
-            Event::Start(pulldown_cmark::Tag::Link {
-                link_type,
-                dest_url: "#".into(),
-                title,
-                id,
-            })
-        }
+        }) if is_dangerous_url(&dest_url) => Event::Start(pulldown_cmark::Tag::Link {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
         Event::Start(pulldown_cmark::Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) if !allow_html && is_dangerous_url(&dest_url) => {
-            Event::Start(pulldown_cmark::Tag::Image {
-                link_type,
-                dest_url: "#".into(),
-                title,
-                id,
-            })
-        }
+        }) if is_dangerous_url(&dest_url) => Event::Start(pulldown_cmark::Tag::Image {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut out = String::with_capacity(body.len() * 3 / 2);
@@ -370,6 +380,35 @@ mod tests {
     }
 
     #[test]
+    fn windows_and_old_mac_line_ends_parse_like_unix_ones() {
+        let lf = write(&sample(), "Перший абзац.\n\nДругий: так.\n");
+        let (fm, body) = parse(&lf).unwrap();
+        for (name, text) in [
+            ("CRLF", lf.replace('\n', "\r\n")),
+            ("CR", lf.replace('\n', "\r")),
+            ("BOM + CR", format!("\u{feff}{}", lf.replace('\n', "\r"))),
+        ] {
+            let (f, b) = parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(f, fm, "{name}");
+            assert_eq!(b, body, "{name}");
+        }
+        // Mixed: CR fences around LF and CRLF lines.
+        let mixed =
+            "---\rtitle: Змішані\r\ndate: 2026-01-07\npeople:\r- Кирило Буданов\r---\r\rТекст.\r";
+        let (f, b) = parse(mixed).unwrap();
+        assert_eq!(f.title, "Змішані");
+        assert_eq!(f.people, ["Кирило Буданов"]);
+        assert_eq!(b, "Текст.\n");
+        // A `---` inside a CR-only line is no fence: the error still names the right line.
+        let e = parse("---\rtitle: x\rdate: 2026-02-30\r---\rbody").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let e = parse("---\rtitle: x\rdate: 2026-01-01\r").unwrap_err();
+        assert!(e.message.contains("not closed"), "{e}");
+        let e = parse("---\r\ntitle: x\r\nauthor: me\r\ndate: 2026-01-01\r\n---\r\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+    }
+
+    #[test]
     fn raw_html_is_escaped_by_default() {
         let html = markdown_to_html(
             "Hi <script>alert(1)</script>\n\n[x](javascript:alert(1))",
@@ -380,5 +419,14 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         let html = markdown_to_html("a <b>bold</b>", true);
         assert!(html.contains("<b>bold</b>"));
+        // allow_html trusts raw HTML, not Markdown link syntax with a script scheme.
+        let html = markdown_to_html(
+            "[x](javascript:alert(1)) ![y](data:text/html,x) <vbscript:x>",
+            true,
+        );
+        for bad in ["href=\"javascript", "src=\"data", "href=\"vbscript"] {
+            assert!(!html.contains(bad), "{html}");
+        }
+        assert_eq!(html.matches("=\"#\"").count(), 3, "{html}");
     }
 }

@@ -219,3 +219,102 @@ fn an_editors_markdown_is_never_overwritten_or_deleted() {
         mine
     );
 }
+
+/// Every file under `dir` (relative path → bytes), Litopys' own hidden files aside.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).min_depth(1) {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().is_file() && !name.starts_with(".litopys-") {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+fn raw_site(root: &Path) {
+    std::fs::write(root.join("litopys.yaml"), "reference_date: 2026-01-07\n").unwrap();
+    let raw = root.join("content/raw");
+    std::fs::create_dir_all(&raw).unwrap();
+    for i in 0..6 {
+        std::fs::write(
+            raw.join(format!("2026-01-0{}-n{i}.txt", 1 + i % 3)),
+            UK.replace("Парижі", &format!("Парижі {i}")),
+        )
+        .unwrap();
+    }
+}
+
+/// Three `litopys build` processes started at once on one site: each succeeds, and the site
+/// they leave (Markdown and `public/`) is byte for byte what one build makes; ingest's record
+/// survives, so a later change of a raw file still reaches its Markdown.
+#[test]
+fn builds_at_once_leave_one_whole_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    raw_site(&a);
+    raw_site(&b);
+    let procs: Vec<std::process::Child> = (0..3)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_litopys"))
+                .arg("--root")
+                .arg(&a)
+                .args(["build", "--force"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for p in procs {
+        let out = p.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success() && !text.contains("panicked"), "{text}");
+    }
+    let (ok, out) = litopys(&b, &["build"]);
+    assert!(ok, "{out}");
+    assert_eq!(tree(&a.join("public")), tree(&b.join("public")));
+    assert_eq!(md_files(&a), md_files(&b));
+    // The record is whole: ingest still owns its files.
+    let raw = a.join("content/raw/2026-01-01-n0.txt");
+    std::fs::write(&raw, UK.replace("Парижі", "Берліні")).unwrap();
+    let (ok, out) = litopys(&a, &["build"]);
+    assert!(ok && out.contains(" 0 kept"), "{out}");
+    assert!(md_files(&a).iter().any(|(_, t)| t.contains("Берліні")));
+}
+
+/// A crash mid-write leaves at most a hidden temporary file next to the Markdown (ingest
+/// writes `.name.pid.tmp`, then renames): build skips it, and the article it was replacing
+/// is still whole.
+#[test]
+fn a_temporary_file_left_by_a_crash_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    raw_site(root);
+    let (ok, out) = litopys(root, &["build"]);
+    assert!(ok, "{out}");
+    let before = md_files(root);
+    let pages = tree(&root.join("public"));
+    let (name, text) = &before[0];
+    // What a write cut off after half the bytes leaves behind.
+    std::fs::write(
+        root.join(format!("content/articles/.{name}.4242.tmp")),
+        &text.as_bytes()[..text.len() / 2],
+    )
+    .unwrap();
+    let (ok, out) = litopys(root, &["build"]);
+    assert!(ok, "{out}");
+    let (ok, out) = litopys(root, &["check"]);
+    assert!(ok, "{out}");
+    assert_eq!(md_files(root).len(), before.len() + 1);
+    assert_eq!(tree(&root.join("public")), pages);
+}

@@ -31,9 +31,10 @@ pub fn check_extraction(text: &str) {
 }
 
 /// A slug of `s` is ASCII `[a-z0-9-]`, non-empty, with no leading, trailing or double dash,
-/// and the same when computed again.
+/// never a Windows device name, a valid output path segment, and the same when computed again.
 pub fn check_slug(s: &str) {
     let slug = translit::slug_or_hash(s, 80);
+    check_path_segment(s, &slug);
     assert!(!slug.is_empty(), "empty slug for {s:?}");
     assert!(slug.len() <= 80, "slug too long for {s:?}");
     assert!(
@@ -45,12 +46,28 @@ pub fn check_slug(s: &str) {
     assert_eq!(slug, translit::slug_or_hash(s, 80), "unstable slug");
 }
 
+/// `slug` (made from `s`) can be a folder of the output: no device name, a valid path.
+fn check_path_segment(s: &str, slug: &str) {
+    let lower = slug.to_ascii_lowercase();
+    let device = matches!(lower.as_str(), "con" | "prn" | "aux" | "nul")
+        || (lower.len() == 4
+            && (lower.starts_with("com") || lower.starts_with("lpt"))
+            && lower.as_bytes()[3].is_ascii_digit());
+    assert!(!device, "device name {slug:?} from {s:?}");
+    let path = format!("people/{slug}/index.html");
+    if let Err(why) = litopys::output::validate_path(&path) {
+        panic!("{path:?} from {s:?}: {why}");
+    }
+}
+
 /// Raw bytes through decode, clean, extraction and the whole of ingest's per-file step; the
 /// written Markdown parses back to the same front matter and renders with no markup.
 pub fn decode_clean_extract(data: &[u8]) {
     let Ok(text) = decode::decode(data) else {
         return;
     };
+    // `extract --jsonl` runs on text as it comes, before any cleaning.
+    check_extraction(&text);
     let paragraphs = clean::clean(&text, &Config::default().boilerplate);
     for p in &paragraphs {
         assert!(!p.is_empty() && p.trim() == p, "untrimmed paragraph {p:?}");
@@ -109,7 +126,11 @@ pub fn front_matter(data: &[u8]) {
             let html = content::markdown_to_html(&body, false);
             check_no_live_markup(&html);
             if let Some(s) = &fm.slug {
-                let _ = translit::slug(s);
+                // What the site does with an explicit slug (empty: the title's is used).
+                let slug = translit::shorten(&translit::slug(s), 60);
+                if !slug.is_empty() {
+                    check_path_segment(s, &slug);
+                }
             }
             check_slug(&fm.title);
         }
@@ -127,17 +148,47 @@ pub fn front_matter(data: &[u8]) {
 }
 
 /// No element or attribute the Markdown renderer would not make itself from Markdown
-/// syntax, and no dangerous link.
+/// syntax, and no link or image whose URL has a `javascript:`, `vbscript:` or `data:` scheme
+/// (`[x](javascript)` is a harmless relative link to a file of that name, and `src="…` in
+/// escaped text is no attribute).
 pub fn check_no_live_markup(html: &str) {
     let lower = html.to_ascii_lowercase();
-    for bad in ["<script", "<iframe", "<object", "<embed", "<svg", "<style", "<img src=\"javascript", "href=\"javascript", "href=\"vbscript", "href=\"data:", "src=\"data:"] {
+    for bad in ["<script", "<iframe", "<object", "<embed", "<svg", "<style"] {
         assert!(!lower.contains(bad), "{bad} in {html:?}");
     }
     // Tags pulldown-cmark writes from Markdown syntax.
     const OK: &[&str] = &[
-        "p", "em", "strong", "del", "code", "pre", "a", "img", "h1", "h2", "h3", "h4", "h5",
-        "h6", "ul", "ol", "li", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th",
-        "td", "sup", "div", "section", "input", "span",
+        "p",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "a",
+        "img",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "hr",
+        "br",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "sup",
+        "div",
+        "section",
+        "input",
+        "span",
     ];
     let mut rest = lower.as_str();
     while let Some(i) = rest.find('<') {
@@ -153,6 +204,34 @@ pub fn check_no_live_markup(html: &str) {
         // Attributes: never an event handler.
         for attr in tag.split_whitespace().skip(1) {
             assert!(!attr.starts_with("on"), "attribute {attr} in {html:?}");
+        }
+        check_urls(tag, html);
+    }
+}
+
+/// The `href` and `src` values in one tag (text outside tags is escaped, so `src="…` in
+/// text is no attribute).
+fn check_urls(tag: &str, html: &str) {
+    for attr in ["href=\"", "src=\""] {
+        for (i, _) in tag.match_indices(attr) {
+            let value = &tag[i + attr.len()..];
+            let value = &value[..value.find('"').unwrap_or(value.len())];
+            let decoded = value
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            let scheme: String = decoded
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect();
+            assert!(
+                !["javascript:", "vbscript:", "data:"]
+                    .iter()
+                    .any(|s| scheme.starts_with(s)),
+                "{attr}{value} in {html:?}"
+            );
         }
     }
 }

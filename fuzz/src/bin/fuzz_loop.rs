@@ -31,14 +31,80 @@ impl Rng {
 
 /// Interesting pieces spliced into inputs.
 const TOKENS: &[&str] = &[
-    "---\n", "---", "\n", "\r\n", "\r", "title: ", "date: ", "people: ", "slug: ", "template: ",
-    "roles:\n- person: ", "  role: ", "2026-02-30", "2026-01-07", "[", "]", "{", "}", ": ", "- ",
-    "'", "\"", "\\", "&amp;", "&#x3c;", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
-    "javascript:alert(1)", "[x](javascript:alert(1))", "![x](data:text/html,x)", "<!-- c -->",
-    "Кирило Буданов", "Володимир Зеленський", "з Віткоффом", "Президент", "«", "»", "—", "ʼ",
-    "\u{200b}", "\u{feff}", "\u{301}", "\u{202e}", "\0", "Ð¡Ð¿Ð¾Ð»", "РџСЂРµРґ", "Kиїв", "pадa",
-    "../../etc/passwd", "CON", "nul.txt", "🙂", "中文", " ", "\t", "*", "_", "`", "#", "|", "~",
-    "1. ", "> ", "    ", "&", "<", ">", "!", "?", ".", ",", "7 січня", "January 7", "року",
+    "---\n",
+    "---",
+    "\n",
+    "\r\n",
+    "\r",
+    "title: ",
+    "date: ",
+    "people: ",
+    "slug: ",
+    "template: ",
+    "roles:\n- person: ",
+    "  role: ",
+    "2026-02-30",
+    "2026-01-07",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    "'",
+    "\"",
+    "\\",
+    "&amp;",
+    "&#x3c;",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "[x](javascript:alert(1))",
+    "![x](data:text/html,x)",
+    "<!-- c -->",
+    "Кирило Буданов",
+    "Володимир Зеленський",
+    "з Віткоффом",
+    "Президент",
+    "«",
+    "»",
+    "—",
+    "ʼ",
+    "\u{200b}",
+    "\u{feff}",
+    "\u{301}",
+    "\u{202e}",
+    "\0",
+    "Ð¡Ð¿Ð¾Ð»",
+    "РџСЂРµРґ",
+    "Kиїв",
+    "pадa",
+    "../../etc/passwd",
+    "CON",
+    "nul.txt",
+    "🙂",
+    "中文",
+    " ",
+    "\t",
+    "*",
+    "_",
+    "`",
+    "#",
+    "|",
+    "~",
+    "1. ",
+    "> ",
+    "    ",
+    "&",
+    "<",
+    ">",
+    "!",
+    "?",
+    ".",
+    ",",
+    "7 січня",
+    "January 7",
+    "року",
 ];
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, corpus: &[Vec<u8>]) {
@@ -139,9 +205,15 @@ fn load_corpus(dirs: &[PathBuf]) -> Vec<Vec<u8>> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let target = args.get(1).map(String::as_str).unwrap_or("decode_clean_extract");
+    let target = args
+        .get(1)
+        .map(String::as_str)
+        .unwrap_or("decode_clean_extract");
     let secs: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(60);
-    let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0x9E37_79B9_7F4A_7C15);
+    let seed: u64 = args
+        .get(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15);
     let check: fn(&[u8]) = match target {
         "decode_clean_extract" => litopys_fuzz::decode_clean_extract,
         "front_matter" => litopys_fuzz::front_matter,
@@ -151,7 +223,10 @@ fn main() {
         }
     };
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut corpus = load_corpus(&[here.join("corpus").join(target), here.join("seeds").join(target)]);
+    let mut corpus = load_corpus(&[
+        here.join("corpus").join(target),
+        here.join("seeds").join(target),
+    ]);
     let artifacts = here.join("artifacts");
     let _ = std::fs::create_dir_all(&artifacts);
     let mut rng = Rng(seed | 1);
@@ -177,7 +252,11 @@ fn main() {
             corpus.push(input);
         }
         if runs % 20_000 == 0 {
-            eprintln!("{runs} runs, {:.0?}, corpus {}", started.elapsed(), corpus.len());
+            eprintln!(
+                "{runs} runs, {:.0?}, corpus {}",
+                started.elapsed(),
+                corpus.len()
+            );
         }
     }
     eprintln!(
