@@ -344,52 +344,82 @@ fn shard(terms: &[(Vec<char>, String)]) -> Vec<(String, Vec<usize>)> {
 
 /// Builds the index files (everything under `search/` but the page).
 pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputFile> {
-    let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
-    fn add(
-        postings: &mut BTreeMap<String, BTreeMap<u32, u32>>,
-        doc: u32,
-        text: &str,
-        score: u32,
-        cap: u32,
-    ) {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    /// One document's terms: stem → score, in the order the stems first appear.
+    #[derive(Default)]
+    struct DocTerms {
+        at: HashMap<String, usize>,
+        terms: Vec<(String, u32)>,
+    }
+    fn add(doc: &mut DocTerms, text: &str, score: u32, cap: u32) {
         for w in words(text) {
             if !indexable(&w) {
                 continue;
             }
-            let e = postings
-                .entry(stem(&w))
-                .or_default()
-                .entry(doc)
-                .or_insert(0);
+            let s = stem(&w);
+            let i = match doc.at.get(&s) {
+                Some(&i) => i,
+                None => {
+                    doc.at.insert(s.clone(), doc.terms.len());
+                    doc.terms.push((s, 0));
+                    doc.terms.len() - 1
+                }
+            };
+            let e = &mut doc.terms[i].1;
             *e = (*e + score).min(cap.max(*e));
         }
     }
-    for (i, a) in articles.iter().enumerate() {
-        let d = i as u32;
+    // Each document's terms, in parallel (a document's scores depend on it alone)…
+    let article_terms = articles.par_iter().map(|a| {
+        let mut t = DocTerms::default();
         // Text first, capped; title and people on top.
-        add(&mut postings, d, &a.lede, TEXT, TEXT_MAX);
-        add(&mut postings, d, &a.text, TEXT, TEXT_MAX);
-        add(&mut postings, d, &a.title, TITLE, u32::MAX);
+        add(&mut t, &a.lede, TEXT, TEXT_MAX);
+        add(&mut t, &a.text, TEXT, TEXT_MAX);
+        add(&mut t, &a.title, TITLE, u32::MAX);
         for p in &a.people {
-            add(&mut postings, d, p, PERSON_IN_ARTICLE, u32::MAX);
+            add(&mut t, p, PERSON_IN_ARTICLE, u32::MAX);
         }
-    }
-    for (j, p) in people.iter().enumerate() {
-        let d = (articles.len() + j) as u32;
-        add(&mut postings, d, &p.role, PERSON_ROLE, PERSON_ROLE);
-        add(&mut postings, d, &p.name, PERSON_NAME, PERSON_NAME);
+        t.terms
+    });
+    let person_terms = people.par_iter().map(|p| {
+        let mut t = DocTerms::default();
+        add(&mut t, &p.role, PERSON_ROLE, PERSON_ROLE);
+        add(&mut t, &p.name, PERSON_NAME, PERSON_NAME);
         for f in &p.forms {
-            add(&mut postings, d, f, PERSON_NAME, PERSON_NAME);
+            add(&mut t, f, PERSON_NAME, PERSON_NAME);
+        }
+        t.terms
+    });
+    let per_doc: Vec<Vec<(String, u32)>> = article_terms.chain(person_terms).collect();
+    // …then the postings of each stem, in document order (a hash map: no string comparisons
+    // per word), and the stems sorted once.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut postings: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
+    for (d, terms) in per_doc.into_iter().enumerate() {
+        let d = d as u32;
+        for (s, score) in terms {
+            let id = match ids.get(&s) {
+                Some(&id) => id,
+                None => {
+                    ids.insert(s.clone(), postings.len());
+                    postings.push((s, Vec::new()));
+                    postings.len() - 1
+                }
+            };
+            postings[id].1.push((d, score));
         }
     }
+    drop(ids);
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let terms: Vec<(Vec<char>, String)> = postings
-        .iter()
+        .par_iter()
         .map(|(stem, docs)| {
             let mut s = String::with_capacity(docs.len() * 6 + stem.len() + 8);
             s.push_str(&js(stem));
             s.push_str(":[");
             let mut last = 0u32;
-            for (n, (&d, &score)) in docs.iter().enumerate() {
+            for (n, &(d, score)) in docs.iter().enumerate() {
                 if n > 0 {
                     s.push(',');
                 }
@@ -400,6 +430,7 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
             (stem.chars().collect(), s)
         })
         .collect();
+    drop(postings);
     let shards = shard(&terms);
     let mut files = Vec::with_capacity(shards.len() + articles.len() / CHUNK + 4);
     let mut keys = Vec::with_capacity(shards.len());
