@@ -371,44 +371,63 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
         }
     }
     // Each document's terms, in parallel (a document's scores depend on it alone)…
-    let article_terms = articles.par_iter().map(|a| {
+    let doc_terms = |d: usize| -> Vec<(String, u32)> {
         let mut t = DocTerms::default();
-        // Text first, capped; title and people on top.
-        add(&mut t, &a.lede, TEXT, TEXT_MAX);
-        add(&mut t, &a.text, TEXT, TEXT_MAX);
-        add(&mut t, &a.title, TITLE, u32::MAX);
-        for p in &a.people {
-            add(&mut t, p, PERSON_IN_ARTICLE, u32::MAX);
+        if let Some(a) = articles.get(d) {
+            // Text first, capped; title and people on top.
+            add(&mut t, &a.lede, TEXT, TEXT_MAX);
+            add(&mut t, &a.text, TEXT, TEXT_MAX);
+            add(&mut t, &a.title, TITLE, u32::MAX);
+            for p in &a.people {
+                add(&mut t, p, PERSON_IN_ARTICLE, u32::MAX);
+            }
+        } else if let Some(p) = people.get(d - articles.len()) {
+            add(&mut t, &p.role, PERSON_ROLE, PERSON_ROLE);
+            add(&mut t, &p.name, PERSON_NAME, PERSON_NAME);
+            for f in &p.forms {
+                add(&mut t, f, PERSON_NAME, PERSON_NAME);
+            }
         }
         t.terms
-    });
-    let person_terms = people.par_iter().map(|p| {
-        let mut t = DocTerms::default();
-        add(&mut t, &p.role, PERSON_ROLE, PERSON_ROLE);
-        add(&mut t, &p.name, PERSON_NAME, PERSON_NAME);
-        for f in &p.forms {
-            add(&mut t, f, PERSON_NAME, PERSON_NAME);
-        }
-        t.terms
-    });
-    let per_doc: Vec<Vec<(String, u32)>> = article_terms.chain(person_terms).collect();
+    };
     // …then the postings of each stem, in document order (a hash map: no string comparisons
-    // per word), and the stems sorted once.
+    // per word), and the stems sorted once. Documents go in chunks, each chunk's terms found
+    // while the previous chunk is merged, so only a chunk's terms are in memory at once.
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut postings: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
-    for (d, terms) in per_doc.into_iter().enumerate() {
-        let d = d as u32;
-        for (s, score) in terms {
-            let id = match ids.get(&s) {
-                Some(&id) => id,
-                None => {
-                    ids.insert(s.clone(), postings.len());
-                    postings.push((s, Vec::new()));
-                    postings.len() - 1
-                }
-            };
-            postings[id].1.push((d, score));
+    let mut merge = |first: usize, chunk: Vec<Vec<(String, u32)>>| {
+        for (k, terms) in chunk.into_iter().enumerate() {
+            let d = (first + k) as u32;
+            for (s, score) in terms {
+                let id = match ids.get(&s) {
+                    Some(&id) => id,
+                    None => {
+                        ids.insert(s.clone(), postings.len());
+                        postings.push((s, Vec::new()));
+                        postings.len() - 1
+                    }
+                };
+                postings[id].1.push((d, score));
+            }
         }
+    };
+    const CHUNK_DOCS: usize = 1024;
+    let docs = articles.len() + people.len();
+    let mut pending: Option<(usize, Vec<Vec<(String, u32)>>)> = None;
+    for first in (0..docs).step_by(CHUNK_DOCS) {
+        let last = (first + CHUNK_DOCS).min(docs);
+        let (terms, ()) = rayon::join(
+            || (first..last).into_par_iter().map(doc_terms).collect(),
+            || {
+                if let Some((f, chunk)) = pending.take() {
+                    merge(f, chunk);
+                }
+            },
+        );
+        pending = Some((first, terms));
+    }
+    if let Some((f, chunk)) = pending.take() {
+        merge(f, chunk);
     }
     drop(ids);
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));

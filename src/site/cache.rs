@@ -74,27 +74,32 @@ pub struct Cache {
     size: u64,
 }
 
-fn read_u32(buf: &[u8], at: &mut usize) -> Option<usize> {
-    let b = buf.get(*at..*at + 4)?;
-    *at += 4;
-    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-}
-
-fn parse_records(buf: &[u8]) -> Option<Records> {
+/// Reads records to the end of `r`; none if the data ends inside a record or is not UTF-8.
+fn read_records(r: &mut impl Read) -> Option<Records> {
+    fn u32_of(r: &mut impl Read) -> Option<usize> {
+        let mut b = [0u8; 4];
+        r.read_exact(&mut b).ok()?;
+        Some(u32::from_le_bytes(b) as usize)
+    }
+    fn bytes_of(r: &mut impl Read, n: usize) -> Option<Vec<u8>> {
+        let mut v = Vec::new();
+        r.take(n as u64).read_to_end(&mut v).ok()?;
+        (v.len() == n).then_some(v)
+    }
     let mut records = HashMap::new();
-    let mut at = 0;
-    while at < buf.len() {
-        let d: [u8; 32] = buf.get(at..at + 32)?.try_into().ok()?;
-        at += 32;
-        let n = read_u32(buf, &mut at)?;
-        let fm = buf.get(at..at + n)?.to_vec();
-        at += n;
-        let n = read_u32(buf, &mut at)?;
-        let body = std::str::from_utf8(buf.get(at..at + n)?).ok()?.to_string();
-        at += n;
+    loop {
+        let mut d = [0u8; 32];
+        match r.read(&mut d[..1]) {
+            Ok(0) => return Some(records),
+            Ok(_) => r.read_exact(&mut d[1..]).ok()?,
+            Err(_) => return None,
+        }
+        let n = u32_of(r)?;
+        let fm = bytes_of(r, n)?;
+        let n = u32_of(r)?;
+        let body = String::from_utf8(bytes_of(r, n)?).ok()?;
         records.insert(d, (fm, body));
     }
-    Some(records)
 }
 
 impl Cache {
@@ -109,20 +114,23 @@ impl Cache {
             valid: false,
             size: 0,
         };
-        let mut buf = Vec::new();
-        let read = std::fs::File::open(&cache.path).and_then(|mut f| f.read_to_end(&mut buf));
-        if read.is_err() {
+        let Ok(f) = std::fs::File::open(&cache.path) else {
             return cache;
-        }
-        let head = MAGIC.len() + 32;
-        if buf.len() < head || &buf[..MAGIC.len()] != MAGIC || buf[MAGIC.len()..head] != fingerprint
+        };
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        // Read as a stream: only the records are held, not the file besides.
+        let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+        let mut head = vec![0u8; MAGIC.len() + 32];
+        if r.read_exact(&mut head).is_err()
+            || &head[..MAGIC.len()] != MAGIC
+            || head[MAGIC.len()..] != fingerprint
         {
             return cache;
         }
-        if let Some(records) = parse_records(&buf[head..]) {
+        if let Some(records) = read_records(&mut r) {
             cache.records = records;
             cache.valid = true;
-            cache.size = buf.len() as u64;
+            cache.size = size;
         }
         cache
     }
