@@ -413,7 +413,9 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
     };
     const CHUNK_DOCS: usize = 1024;
     let docs = articles.len() + people.len();
-    let mut pending: Option<(usize, Vec<Vec<(String, u32)>>)> = None;
+    /// The first document of a chunk and each of its documents' terms.
+    type Chunk = (usize, Vec<Vec<(String, u32)>>);
+    let mut pending: Option<Chunk> = None;
     for first in (0..docs).step_by(CHUNK_DOCS) {
         let last = (first + CHUNK_DOCS).min(docs);
         let (terms, ()) = rayon::join(
