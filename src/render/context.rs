@@ -9,7 +9,8 @@ use super::labels::{self, Labels};
 use super::links::{index_of, root_prefix};
 use crate::date::{Date, MONTHS_EN, MONTHS_NOMINATIVE};
 use crate::site::{paginate, Site};
-use serde::Serialize;
+use rayon::prelude::*;
+use serde::{Serialize, Serializer};
 
 /// How many entries the site feed has.
 pub const FEED_ENTRIES: usize = 50;
@@ -36,6 +37,43 @@ pub struct Card {
     pub summary: String,
     pub lang: String,
     pub people: Vec<Chip>,
+}
+
+/// A card in a page's context. Templates see the [`Card`]; a render key (see
+/// [`super::keyhash`], the one serializer that is not human-readable) sees only the card's
+/// digest, so hashing a page that lists 50 cards costs 50 digests, not 50 cards.
+#[derive(Debug, Clone, Copy)]
+pub struct CardRef<'a> {
+    pub card: &'a Card,
+    digest: &'a [u8; 32],
+}
+
+impl Serialize for CardRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            self.card.serialize(s)
+        } else {
+            s.serialize_bytes(self.digest)
+        }
+    }
+}
+
+/// An article's body HTML in a context: the text for templates, the article's source digest
+/// (the body is a function of the source file) for render keys, like [`CardRef`].
+#[derive(Debug, Clone, Copy)]
+pub struct Html<'a> {
+    pub html: &'a str,
+    digest: &'a [u8; 32],
+}
+
+impl Serialize for Html<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(self.html)
+        } else {
+            s.serialize_bytes(self.digest)
+        }
+    }
 }
 
 /// A link with a label.
@@ -78,6 +116,8 @@ pub struct Shared<'a> {
     /// True when `base` is an absolute URL (`https://…`).
     pub absolute: bool,
     pub cards: Vec<Card>,
+    /// Digest of each card (for render keys).
+    pub card_digests: Vec<[u8; 32]>,
     pub chips: Vec<Chip>,
 }
 
@@ -157,9 +197,9 @@ impl<'a> Shared<'a> {
                 count: p.articles.len(),
             })
             .collect();
-        let cards = site
+        let cards: Vec<Card> = site
             .articles
-            .iter()
+            .par_iter()
             .map(|a| Card {
                 title: a.title.clone(),
                 url: index_of(&a.url),
@@ -170,13 +210,32 @@ impl<'a> Shared<'a> {
                 people: a.people.iter().map(|&p| chips[p].clone()).collect(),
             })
             .collect();
+        let card_digests = cards.par_iter().map(super::keyhash::digest).collect();
         Shared {
             site,
             lang: site.config.language.clone(),
             base: site.config.base_url(),
             absolute: site.config.base_url().contains("://"),
             cards,
+            card_digests,
             chips,
+        }
+    }
+
+    /// Card `i` (an article index) for a context.
+    pub fn card(&self, i: usize) -> CardRef<'_> {
+        CardRef {
+            card: &self.cards[i],
+            digest: &self.card_digests[i],
+        }
+    }
+
+    /// The body of article `i` for a context.
+    pub fn body(&self, i: usize) -> Html<'_> {
+        let a = &self.site.articles[i];
+        Html {
+            html: &a.body_html,
+            digest: &a.digest,
         }
     }
 
@@ -213,7 +272,7 @@ impl<'a> Shared<'a> {
             date_text: self.date(&d.date),
             url: index_of(&day_dir(&d.date)),
             count: d.articles.len(),
-            articles: d.articles.iter().map(|&i| &self.cards[i]).collect(),
+            articles: d.articles.iter().map(|&i| self.card(i)).collect(),
         }
     }
 
@@ -274,7 +333,7 @@ pub struct DayBlock<'a> {
     pub date_text: String,
     pub url: String,
     pub count: usize,
-    pub articles: Vec<&'a Card>,
+    pub articles: Vec<CardRef<'a>>,
 }
 
 /// `index.html`.
@@ -306,31 +365,31 @@ pub fn home<'s>(sh: &'s Shared) -> HomeCtx<'s> {
 #[derive(Debug, Serialize)]
 pub struct ArticleCtx<'a> {
     pub page: Page,
-    pub article: &'a Card,
+    pub article: CardRef<'a>,
     /// The body as HTML (the only value templates insert with `| safe`).
-    pub body: &'a str,
+    pub body: Html<'a>,
     /// Home › day (the article itself is the last crumb, in the template).
     pub crumbs: Vec<Link>,
     /// The next older article.
-    pub prev: Option<&'a Card>,
+    pub prev: Option<CardRef<'a>>,
     /// The next newer article.
-    pub next: Option<&'a Card>,
+    pub next: Option<CardRef<'a>>,
     /// Articles sharing people with this one.
-    pub related: Vec<&'a Card>,
+    pub related: Vec<CardRef<'a>>,
     /// The source file from the site root, e.g. `content/articles/x.md`.
     pub file: String,
 }
 
 pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
     let a = &sh.site.articles[i];
-    let card = &sh.cards[i];
+    let card = sh.card(i);
     let mut page = sh.page(a.url.clone(), a.title.clone());
     page.lang = a.language.clone();
     let d = &a.date;
     ArticleCtx {
         page,
         article: card,
-        body: &a.body_html,
+        body: sh.body(i),
         crumbs: vec![
             Link {
                 name: sh.site.config.title.clone(),
@@ -341,9 +400,9 @@ pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
                 url: index_of(&day_dir(d)),
             },
         ],
-        prev: sh.cards.get(i + 1),
-        next: i.checked_sub(1).and_then(|j| sh.cards.get(j)),
-        related: a.related.iter().map(|&r| &sh.cards[r]).collect(),
+        prev: (i + 1 < sh.cards.len()).then(|| sh.card(i + 1)),
+        next: i.checked_sub(1).map(|j| sh.card(j)),
+        related: a.related.iter().map(|&r| sh.card(r)).collect(),
         file: a.file.to_string_lossy().replace('\\', "/"),
     }
 }
@@ -634,7 +693,7 @@ pub struct PersonCtx<'a> {
     pub page: Page,
     pub person: PersonInfo,
     /// This page's articles, newest first.
-    pub articles: Vec<&'a Card>,
+    pub articles: Vec<CardRef<'a>>,
     pub pagination: Pagination,
 }
 
@@ -698,7 +757,7 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
             url: page_url(0),
             timeline: super::timeline::build(&p.months, &sh.lang),
         },
-        articles: p.articles[range].iter().map(|&a| &sh.cards[a]).collect(),
+        articles: p.articles[range].iter().map(|&a| sh.card(a)).collect(),
         pagination: Pagination {
             current: n + 1,
             total: pages.len(),
@@ -724,7 +783,7 @@ pub struct Entry<'a> {
     pub updated: String,
     pub summary: &'a str,
     /// HTML, escaped by the template into `type="html"` content.
-    pub content: &'a str,
+    pub content: Html<'a>,
     pub people: Vec<&'a str>,
 }
 
@@ -763,7 +822,7 @@ fn feed<'a>(
                 url: format!("{}{}", sh.base, a.url),
                 updated: rfc3339(&a.date),
                 summary: &a.summary,
-                content: &a.body_html,
+                content: sh.body(i),
                 people: a
                     .people
                     .iter()

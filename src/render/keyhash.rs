@@ -3,6 +3,11 @@
 //! strings, bytes, sequences and maps, field and variant names) straight into SHA-256. Strings
 //! go in as they are, with no escaping, so hashing a context costs little more than SHA-256 of
 //! its text.
+//!
+//! The hasher says it is not human-readable (`is_human_readable` is false): that is how
+//! [`super::context::CardRef`] and [`super::context::Html`] know to feed their precomputed
+//! digest instead of their whole text (templates get their text through `serde_json`, which
+//! is human-readable).
 
 use serde::ser::{self, Serialize};
 use sha2::{Digest, Sha256};
@@ -27,6 +32,16 @@ impl ser::Error for Error {
 
 /// Feeds values into a SHA-256.
 pub struct KeyHasher<'a>(pub &'a mut Sha256);
+
+/// SHA-256 of `value`'s encoding (an error in `Serialize` gives the digest of what came before
+/// and the error's text, still a deterministic function of the value).
+pub fn digest<T: Serialize + ?Sized>(value: &T) -> [u8; 32] {
+    let mut h = Sha256::new();
+    if let Err(e) = value.serialize(&mut KeyHasher(&mut h)) {
+        h.update(e.0.as_bytes());
+    }
+    h.finalize().into()
+}
 
 impl KeyHasher<'_> {
     fn tag(&mut self, t: u8) {
@@ -55,6 +70,10 @@ impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
     type SerializeMap = Self;
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
 
     fn serialize_bool(self, v: bool) -> R {
         self.tag(1);

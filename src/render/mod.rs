@@ -33,6 +33,7 @@ pub mod labels;
 pub mod links;
 pub mod timeline;
 
+use crate::output::Group;
 use crate::site::{Site, SiteError};
 use context::Shared;
 use rayon::prelude::*;
@@ -298,40 +299,35 @@ impl Templates {
             .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
     }
 
-    /// Renders `name` with `ctx` into a file at `path`; with `previous` (the render keys of the
-    /// previous build), a page whose key is unchanged is not rendered at all.
-    fn page<T: serde::Serialize>(
+    /// Renders `name` with `ctx` into a file at `path` and hands it to `sink`; a page whose
+    /// render key equals the one the sink's previous build recorded (and whose file is intact)
+    /// is not rendered at all.
+    fn page<T: serde::Serialize, S: Sink>(
         &self,
+        sink: &S,
         name: &str,
         path: String,
         ctx: &T,
         size_hint: usize,
-        previous: Option<&Keys>,
-    ) -> Result<Rendered, SiteError> {
-        let key = match previous {
-            Some(prev) => {
-                let key = self.key(name, &path, ctx).map_err(|e| SiteError {
-                    file: self.source(name),
-                    line: None,
-                    message: format!("cannot build the context of {path}: {e}"),
-                })?;
-                if prev.get(&path) == Some(&key) {
-                    return Ok(Rendered {
-                        path,
-                        key: Some(key),
-                        bytes: None,
-                    });
+    ) -> Result<S::Placed, SiteError> {
+        let key = if sink.keyed() {
+            let key = self.key(name, &path, ctx).map_err(|e| SiteError {
+                file: self.source(name),
+                line: None,
+                message: format!("cannot build the context of {path}: {e}"),
+            })?;
+            if sink.previous_key(&path) == Some(key.as_str()) {
+                if let Some(kept) = sink.keep(&path, &key) {
+                    return Ok(kept);
                 }
-                Some(key)
             }
-            None => None,
+            Some(key)
+        } else {
+            None
         };
         let file = self.render_page(name, path, ctx, size_hint)?;
-        Ok(Rendered {
-            path: file.path,
-            key,
-            bytes: Some(file.bytes),
-        })
+        sink.put(&file.path, key, file.bytes)
+            .map_err(|e| write_error(sink, e))
     }
 
     /// The render key of a page: SHA-256 (hex) of the templates' fingerprint, the template
@@ -350,6 +346,18 @@ impl Templates {
         h.update([0]);
         ctx.serialize(&mut keyhash::KeyHasher(&mut h))?;
         Ok(hex(&h.finalize()))
+    }
+
+    /// The key of a group of files made from `inputs` (a digest of everything they depend on
+    /// besides the templates and the binary).
+    fn group_key(&self, name: &str, inputs: &[u8; 32]) -> String {
+        let mut h = Sha256::new();
+        h.update(self.fingerprint);
+        h.update(b"group\0");
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(inputs);
+        hex(&h.finalize())
     }
 
     /// Renders template `name` with `ctx` into a file at `path`, always (for pages outside
@@ -378,21 +386,99 @@ impl Templates {
     }
 }
 
-/// Render keys of a previous build: output path → key.
-pub type Keys = std::collections::HashMap<String, String>;
+/// Where rendered files go: [`crate::output::Session`] (a build: pages whose render key did
+/// not change are kept, changed bytes are staged on disk as they come) or memory ([`render`]).
+pub trait Sink: Sync {
+    /// What the sink gives back for each file.
+    type Placed: Send;
+    /// Whether pages get render keys (to keep unchanged pages and record keys).
+    fn keyed(&self) -> bool;
+    /// The render key the previous build recorded for `path`.
+    fn previous_key(&self, path: &str) -> Option<&str>;
+    /// The previous build's group `name`.
+    fn previous_group(&self, name: &str) -> Option<&Group>;
+    /// Keeps the previous build's file at `path` (recorded with `key`) if it is intact.
+    fn keep(&self, path: &str, key: &str) -> Option<Self::Placed>;
+    /// Takes a rendered file; the error is an I/O error's message.
+    fn put(&self, path: &str, key: Option<String>, bytes: Vec<u8>) -> Result<Self::Placed, String>;
+    /// The output path of a placed file.
+    fn path_of(placed: &Self::Placed) -> &str;
+    /// Where the files go (for error messages).
+    fn location(&self) -> PathBuf;
+}
 
-/// A page of [`render_incremental`]: its bytes, or none when its render key equals the previous
-/// build's (the file the previous build wrote is still right).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    pub path: String,
-    /// The render key (see [`Templates`]); none for files that are not rendered from a context.
-    pub key: Option<String>,
-    pub bytes: Option<Vec<u8>>,
+impl Sink for crate::output::Session {
+    type Placed = crate::output::Placed;
+    fn keyed(&self) -> bool {
+        true
+    }
+    fn previous_key(&self, path: &str) -> Option<&str> {
+        crate::output::Session::previous_key(self, path)
+    }
+    fn previous_group(&self, name: &str) -> Option<&Group> {
+        crate::output::Session::previous_group(self, name)
+    }
+    fn keep(&self, path: &str, key: &str) -> Option<Self::Placed> {
+        crate::output::Session::keep(self, path, key)
+    }
+    fn put(&self, path: &str, key: Option<String>, bytes: Vec<u8>) -> Result<Self::Placed, String> {
+        crate::output::Session::put(self, path, key, &bytes)
+    }
+    fn path_of(placed: &Self::Placed) -> &str {
+        placed.path()
+    }
+    fn location(&self) -> PathBuf {
+        self.out_dir().to_path_buf()
+    }
+}
+
+/// Keeps every file in memory, with no keys.
+struct Memory;
+
+impl Sink for Memory {
+    type Placed = OutputFile;
+    fn keyed(&self) -> bool {
+        false
+    }
+    fn previous_key(&self, _: &str) -> Option<&str> {
+        None
+    }
+    fn previous_group(&self, _: &str) -> Option<&Group> {
+        None
+    }
+    fn keep(&self, _: &str, _: &str) -> Option<Self::Placed> {
+        None
+    }
+    fn put(&self, path: &str, _: Option<String>, bytes: Vec<u8>) -> Result<OutputFile, String> {
+        Ok(OutputFile {
+            path: path.to_string(),
+            bytes,
+        })
+    }
+    fn path_of(placed: &OutputFile) -> &str {
+        &placed.path
+    }
+    fn location(&self) -> PathBuf {
+        PathBuf::from("(memory)")
+    }
+}
+
+fn write_error<S: Sink>(sink: &S, message: String) -> SiteError {
+    SiteError {
+        file: sink.location(),
+        line: None,
+        message,
+    }
+}
+
+/// What [`render_to`] produced: every file (in path order) and the groups to record.
+pub struct Rendered<P> {
+    pub files: Vec<P>,
+    pub groups: std::collections::BTreeMap<String, Group>,
 }
 
 /// Version of the render key scheme; bump it when what a key covers changes.
-const KEY_VERSION: &[u8] = b"litopys-render-key-2";
+const KEY_VERSION: &[u8] = b"litopys-render-key-3";
 
 fn fingerprint(texts: &std::collections::BTreeMap<String, String>, style: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
@@ -458,34 +544,21 @@ enum Job {
     Style,
 }
 
-/// Renders every page, feed and sitemap of `site`.
+/// Renders every page, feed and sitemap of `site` into memory (for `check` and tests; a build
+/// streams them into the output folder with [`render_to`]).
 pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec<SiteError>> {
-    let pages = render_pages(site, templates, None)?;
-    Ok(pages
-        .into_iter()
-        .map(|r| OutputFile {
-            path: r.path,
-            bytes: r.bytes.unwrap_or_default(),
-        })
-        .collect())
+    render_to(site, templates, &Memory).map(|r| r.files)
 }
 
-/// [`render`] for a rebuild: every page gets a render key, and a page whose key equals its key
-/// in `previous` (see [`crate::output::previous_keys`]) is not rendered (its `bytes` are none).
-/// The same pages, in the same order, as [`render`].
-pub fn render_incremental(
+/// Renders every page, feed and sitemap of `site` into `sink`, in parallel, each page handed
+/// over as soon as it is rendered (no page waits in memory for the others). Pages whose render
+/// key the sink's previous build recorded are not rendered. Errors are collected (a few per
+/// template file); on error the sink's files are simply not committed.
+pub fn render_to<S: Sink>(
     site: &Site,
     templates: &Templates,
-    previous: &Keys,
-) -> Result<Vec<Rendered>, Vec<SiteError>> {
-    render_pages(site, templates, Some(previous))
-}
-
-fn render_pages(
-    site: &Site,
-    templates: &Templates,
-    previous: Option<&Keys>,
-) -> Result<Vec<Rendered>, Vec<SiteError>> {
+    sink: &S,
+) -> Result<Rendered<S::Placed>, Vec<SiteError>> {
     let mut errors = Vec::new();
     // Unknown article templates.
     for a in &site.articles {
@@ -524,11 +597,16 @@ fn render_pages(
         jobs.extend((0..pages).map(|n| Job::Person(i, n)));
         jobs.push(Job::PersonFeed(i));
     }
-    let results: Vec<Result<Rendered, SiteError>> = jobs
-        .par_iter()
-        .map(|&job| render_job(job, &shared, templates, previous))
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
+    // The pages and, alongside, the search page and its index (src/search.rs).
+    let (results, search) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|&job| render_job(job, &shared, templates, sink))
+                .collect::<Vec<Result<S::Placed, SiteError>>>()
+        },
+        || search_files(site, templates, sink),
+    );
+    let mut files = Vec::with_capacity(results.len() + 64);
     // A broken template fails every page it renders: report a few pages per template file.
     let mut per_file: std::collections::BTreeMap<PathBuf, (usize, Vec<SiteError>)> =
         std::collections::BTreeMap::new();
@@ -555,156 +633,247 @@ fn render_pages(
             });
         }
     }
-    // The search page and its index (src/search.rs).
-    match crate::search::render(site, templates) {
-        Ok(f) => files.extend(f.into_iter().map(|f| Rendered {
-            path: f.path,
-            key: None,
-            bytes: Some(f.bytes),
-        })),
+    let mut groups = std::collections::BTreeMap::new();
+    match search {
+        Ok((f, group)) => {
+            files.extend(f);
+            if let Some(g) = group {
+                groups.insert(SEARCH_GROUP.to_string(), g);
+            }
+        }
         Err(e) => errors.push(e),
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.sort_by(|a, b| S::path_of(a).cmp(S::path_of(b)));
     for w in files.windows(2) {
-        if w[0].path == w[1].path {
+        if S::path_of(&w[0]) == S::path_of(&w[1]) {
             errors.push(SiteError {
                 file: site.root.clone(),
                 line: None,
-                message: format!("two pages would be written to {}", w[0].path),
+                message: format!("two pages would be written to {}", S::path_of(&w[0])),
             });
         }
     }
     for f in &files {
-        if !links::is_safe_path(&f.path) {
+        if !links::is_safe_path(S::path_of(f)) {
             errors.push(SiteError {
                 file: site.root.clone(),
                 line: None,
-                message: format!("refusing to write outside the output folder: {:?}", f.path),
+                message: format!(
+                    "refusing to write outside the output folder: {:?}",
+                    S::path_of(f)
+                ),
             });
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok(Rendered { files, groups })
     } else {
         Err(errors)
     }
 }
 
-fn render_job(
+/// The name of the search index's group of files.
+const SEARCH_GROUP: &str = "search";
+
+/// The search page and its index ([`crate::search::render`]) as one group: its key covers
+/// everything the index is made of (the config, and per article and person the fields the
+/// index reads, the body by its source digest), so an unchanged site keeps the whole index
+/// without building it.
+fn search_files<S: Sink>(
+    site: &Site,
+    templates: &Templates,
+    sink: &S,
+) -> Result<(Vec<S::Placed>, Option<Group>), SiteError> {
+    let key = sink
+        .keyed()
+        .then(|| templates.group_key(SEARCH_GROUP, &search_inputs(site)));
+    if let (Some(key), Some(prev)) = (&key, sink.previous_group(SEARCH_GROUP)) {
+        if prev.key == *key {
+            let kept: Option<Vec<S::Placed>> =
+                prev.paths.par_iter().map(|p| sink.keep(p, key)).collect();
+            if let Some(kept) = kept {
+                let group = Group {
+                    key: key.clone(),
+                    paths: prev.paths.clone(),
+                };
+                return Ok((kept, Some(group)));
+            }
+        }
+    }
+    let files = crate::search::render(site, templates)?;
+    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    let placed = files
+        .into_par_iter()
+        .map(|f| sink.put(&f.path, key.clone(), f.bytes))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| write_error(sink, e))?;
+    Ok((placed, key.map(|key| Group { key, paths })))
+}
+
+/// What the search index is made of, hashed ([`keyhash`]).
+fn search_inputs(site: &Site) -> [u8; 32] {
+    #[derive(serde::Serialize)]
+    struct A<'a> {
+        title: &'a str,
+        url: &'a str,
+        language: &'a str,
+        date: String,
+        summary: &'a str,
+        people: &'a [usize],
+        digest: &'a [u8; 32],
+    }
+    #[derive(serde::Serialize)]
+    struct P<'a> {
+        name: &'a str,
+        forms: &'a [String],
+        url: &'a str,
+        count: usize,
+        role: Option<&'a str>,
+    }
+    let articles: Vec<[u8; 32]> = site
+        .articles
+        .par_iter()
+        .map(|a| {
+            keyhash::digest(&A {
+                title: &a.title,
+                url: &a.url,
+                language: &a.language,
+                date: a.date.iso(),
+                summary: &a.summary,
+                people: &a.people,
+                digest: &a.digest,
+            })
+        })
+        .collect();
+    let people: Vec<[u8; 32]> = site
+        .people
+        .par_iter()
+        .map(|p| {
+            keyhash::digest(&P {
+                name: &p.name,
+                forms: &p.forms,
+                url: &p.url,
+                count: p.articles.len(),
+                role: p.role.as_ref().map(|r| r.role.as_str()),
+            })
+        })
+        .collect();
+    keyhash::digest(&(&site.config, articles, people))
+}
+
+fn render_job<S: Sink>(
     job: Job,
     sh: &Shared,
     t: &Templates,
-    prev: Option<&Keys>,
-) -> Result<Rendered, SiteError> {
+    sink: &S,
+) -> Result<S::Placed, SiteError> {
     use context as c;
     match job {
         Job::Home => t.page(
+            sink,
             "index.html",
             "index.html".into(),
             &c::home(sh),
             32 << 10,
-            prev,
         ),
         Job::Article(i) => {
             let a = &sh.site.articles[i];
             let name = a.template.as_deref().unwrap_or("article.html");
             t.page(
+                sink,
                 name,
                 links::index_of(&a.url),
                 &c::article(sh, i),
                 a.body_html.len() + (8 << 10),
-                prev,
             )
         }
         Job::Day(i) => {
             let ctx = c::day(sh, i);
             let hint = (8 << 10) + ctx.day.count * CARD_BYTES;
-            t.page("day.html", links::index_of(&ctx.page.dir), &ctx, hint, prev)
+            t.page(sink, "day.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::Month(i) => {
             let ctx = c::month(sh, i);
             let hint = (16 << 10) + ctx.count * CARD_BYTES;
             t.page(
+                sink,
                 "month.html",
                 links::index_of(&ctx.page.dir),
                 &ctx,
                 hint,
-                prev,
             )
         }
         Job::Year(i) => {
             let ctx = c::year(sh, i);
             t.page(
+                sink,
                 "year.html",
                 links::index_of(&ctx.page.dir),
                 &ctx,
                 8 << 10,
-                prev,
             )
         }
         Job::Archive => {
             let ctx = c::archive(sh);
             t.page(
+                sink,
                 "archive.html",
                 links::index_of(&ctx.page.dir),
                 &ctx,
                 16 << 10,
-                prev,
             )
         }
         Job::People => {
             let ctx = c::people(sh);
             let hint = (8 << 10) + ctx.count * 128;
             t.page(
+                sink,
                 "people.html",
                 links::index_of(&ctx.page.dir),
                 &ctx,
                 hint,
-                prev,
             )
         }
         Job::Person(i, n) => {
             let ctx = c::person(sh, i, n);
             let hint = (12 << 10) + ctx.articles.len() * CARD_BYTES;
             t.page(
+                sink,
                 "person.html",
                 links::index_of(&ctx.page.dir),
                 &ctx,
                 hint,
-                prev,
             )
         }
         Job::PersonFeed(i) => {
             let ctx = c::person_feed(sh, i);
             let path = format!("{}atom.xml", sh.site.people[i].url);
-            t.page("atom.xml", path, &ctx, 32 << 10, prev)
+            t.page(sink, "atom.xml", path, &ctx, 32 << 10)
         }
         Job::Feed => t.page(
+            sink,
             "atom.xml",
             "atom.xml".into(),
             &c::site_feed(sh),
             64 << 10,
-            prev,
         ),
         Job::Sitemap => t.page(
+            sink,
             "sitemap.xml",
             "sitemap.xml".into(),
             &c::sitemap(sh),
             128 << 10,
-            prev,
         ),
         Job::NotFound => t.page(
+            sink,
             "404.html",
             "404.html".into(),
             &c::not_found(sh),
             4 << 10,
-            prev,
         ),
-        Job::Style => Ok(Rendered {
-            path: "style.css".into(),
-            key: None,
-            bytes: Some(t.style.clone()),
-        }),
+        Job::Style => sink
+            .put("style.css", None, t.style.clone())
+            .map_err(|e| write_error(sink, e)),
     }
 }
 

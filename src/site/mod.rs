@@ -15,6 +15,7 @@
 //! Every index is built in one pass over the articles with hash maps; nothing is quadratic in
 //! the number of articles.
 
+pub mod cache;
 pub mod collate;
 pub mod translit;
 
@@ -77,6 +78,9 @@ pub struct Article {
     pub template: Option<String>,
     /// Articles sharing the most people with this one (indices), best first.
     pub related: Vec<usize>,
+    /// SHA-256 of the file's bytes and `allow_html` ([`cache::digest`]): `body_html` and the
+    /// front matter are functions of it.
+    pub digest: [u8; 32],
 }
 
 /// A person's latest role and the date of the article it is from (none: from the registry).
@@ -172,14 +176,43 @@ struct Parsed {
     file: PathBuf,
     fm: crate::content::FrontMatter,
     body_html: String,
+    digest: [u8; 32],
+    /// Parsed now (not found in the cache).
+    fresh: bool,
 }
 
-fn read_article(root: &Path, path: &Path, allow_html: bool) -> Result<Parsed, SiteError> {
+fn read_article(
+    root: &Path,
+    path: &Path,
+    allow_html: bool,
+    cache: Option<&std::sync::Mutex<cache::Cache>>,
+) -> Result<Parsed, SiteError> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let text = std::fs::read_to_string(path).map_err(|e| SiteError {
+    let bytes = std::fs::read(path).map_err(|e| SiteError {
         file: path.to_path_buf(),
         line: None,
         message: format!("cannot read: {e}"),
+    })?;
+    let digest = cache::digest(&bytes, allow_html);
+    if let Some(cache) = cache {
+        let record = cache.lock().ok().and_then(|mut c| c.take(&digest));
+        if let Some(c) = record.and_then(cache::Cache::decode) {
+            return Ok(Parsed {
+                file: rel,
+                fm: c.fm,
+                body_html: c.body_html,
+                digest,
+                fresh: false,
+            });
+        }
+    }
+    let text = String::from_utf8(bytes).map_err(|e| SiteError {
+        file: path.to_path_buf(),
+        line: None,
+        message: format!(
+            "cannot read: stream did not contain valid UTF-8 (byte {})",
+            e.utf8_error().valid_up_to()
+        ),
     })?;
     let (fm, body) = crate::content::parse(&text).map_err(|e| SiteError {
         file: path.to_path_buf(),
@@ -191,6 +224,8 @@ fn read_article(root: &Path, path: &Path, allow_html: bool) -> Result<Parsed, Si
         file: rel,
         fm,
         body_html,
+        digest,
+        fresh: true,
     })
 }
 
@@ -243,6 +278,25 @@ impl NameMap<'_> {
 impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
     pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
+        Self::load_with(root, config, registry, false)
+    }
+
+    /// [`Site::load`] through the cache of parsed articles ([`cache`]): only files whose bytes
+    /// are not in it are parsed, and the cache is updated.
+    pub fn load_cached(
+        root: &Path,
+        config: &Config,
+        registry: &Registry,
+    ) -> Result<Site, Vec<SiteError>> {
+        Self::load_with(root, config, registry, true)
+    }
+
+    fn load_with(
+        root: &Path,
+        config: &Config,
+        registry: &Registry,
+        use_cache: bool,
+    ) -> Result<Site, Vec<SiteError>> {
         let dir = root.join("content").join("articles");
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut errors: Vec<SiteError> = Vec::new();
@@ -275,9 +329,11 @@ impl Site {
                 }
             }
         }
+        let cache =
+            use_cache.then(|| std::sync::Mutex::new(cache::Cache::open(root, config.allow_html)));
         let results: Vec<Result<Parsed, SiteError>> = paths
             .par_iter()
-            .map(|p| read_article(root, p, config.allow_html))
+            .map(|p| read_article(root, p, config.allow_html, cache.as_ref()))
             .collect();
         let mut parsed = Vec::with_capacity(results.len());
         for r in results {
@@ -285,6 +341,16 @@ impl Site {
                 Ok(p) => parsed.push(p),
                 Err(e) => errors.push(e),
             }
+        }
+        if let Some(cache) = cache.and_then(|c| c.into_inner().ok()) {
+            let fresh = parsed
+                .iter()
+                .filter(|p| p.fresh)
+                .map(|p| (&p.digest, &p.fm, p.body_html.as_str()));
+            let all = parsed
+                .iter()
+                .map(|p| (&p.digest, &p.fm, p.body_html.as_str()));
+            cache.store(fresh, all);
         }
         let site = build_model(root, config, registry, parsed, &mut errors);
         if errors.is_empty() {
@@ -430,6 +496,7 @@ fn build_model(
             url: String::new(),
             template: p.fm.template,
             related: Vec::new(),
+            digest: p.digest,
         })
         .collect();
     assign_article_urls(root, &mut articles, errors);

@@ -1,0 +1,266 @@
+//! The cache of parsed articles: `.litopys/parsed.cache` under the site root. An article file is
+//! known by its *digest* (SHA-256 of its bytes and of `allow_html`); the cache maps a digest to
+//! the file's front matter and body HTML, so a rebuild parses only the files whose bytes
+//! changed.
+//!
+//! Format (not meant for anything but this cache): the line `litopys-parsed-cache 1`, the
+//! 32-byte fingerprint of what parsing depends on besides the file (crate version, running
+//! executable, `allow_html`), then records: digest (32 bytes), front matter as JSON (u32
+//! little-endian length, bytes), body HTML (u32 length, bytes). A cache of another fingerprint,
+//! or one that does not parse to the end, is ignored (and rewritten). New records are appended;
+//! the file is rewritten without the records no article uses any more once those are more than
+//! a quarter of it. Writing it is best effort: a build never fails because of its cache.
+
+use crate::content::FrontMatter;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8] = b"litopys-parsed-cache 1\n";
+
+/// Where the cache lives under the site root.
+pub const CACHE_FILE: &str = ".litopys/parsed.cache";
+
+/// One parsed article as cached.
+pub struct Cached {
+    pub fm: FrontMatter,
+    pub body_html: String,
+}
+
+/// The digest of an article file's bytes, as the cache and render keys know it.
+pub fn digest(bytes: &[u8], allow_html: bool) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(bytes);
+    h.update([allow_html as u8]);
+    h.finalize().into()
+}
+
+/// What parsing depends on besides the file: the crate version, the running executable and
+/// `allow_html`.
+fn fingerprint(allow_html: bool) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(MAGIC);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0, allow_html as u8]);
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(m) => {
+            h.update(m.len().to_le_bytes());
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            h.update(t.as_nanos().to_le_bytes());
+        }
+        // Unknown executable: a fingerprint no other run shares.
+        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
+    }
+    h.finalize().into()
+}
+
+/// Cached records: digest → (front matter JSON, body HTML).
+type Records = HashMap<[u8; 32], (Vec<u8>, String)>;
+
+/// The cache as read at the start of a build.
+pub struct Cache {
+    path: PathBuf,
+    fingerprint: [u8; 32],
+    /// Records not taken yet: digest → (front matter JSON, body HTML).
+    records: Records,
+    /// Whether the file on disk is usable as it is (records can be appended to it).
+    valid: bool,
+    /// Bytes of the file on disk (for deciding when to rewrite it).
+    size: u64,
+}
+
+/// Reads records to the end of `r`; none if the data ends inside a record or is not UTF-8.
+fn read_records(r: &mut impl Read) -> Option<Records> {
+    fn u32_of(r: &mut impl Read) -> Option<usize> {
+        let mut b = [0u8; 4];
+        r.read_exact(&mut b).ok()?;
+        Some(u32::from_le_bytes(b) as usize)
+    }
+    fn bytes_of(r: &mut impl Read, n: usize) -> Option<Vec<u8>> {
+        let mut v = Vec::new();
+        r.take(n as u64).read_to_end(&mut v).ok()?;
+        (v.len() == n).then_some(v)
+    }
+    let mut records = HashMap::new();
+    loop {
+        let mut d = [0u8; 32];
+        match r.read(&mut d[..1]) {
+            Ok(0) => return Some(records),
+            Ok(_) => r.read_exact(&mut d[1..]).ok()?,
+            Err(_) => return None,
+        }
+        let n = u32_of(r)?;
+        let fm = bytes_of(r, n)?;
+        let n = u32_of(r)?;
+        let body = String::from_utf8(bytes_of(r, n)?).ok()?;
+        records.insert(d, (fm, body));
+    }
+}
+
+impl Cache {
+    /// Reads the cache of the site at `root` (empty if there is none or it is unusable).
+    pub fn open(root: &Path, allow_html: bool) -> Cache {
+        let path = root.join(CACHE_FILE);
+        let fingerprint = fingerprint(allow_html);
+        let mut cache = Cache {
+            path,
+            fingerprint,
+            records: HashMap::new(),
+            valid: false,
+            size: 0,
+        };
+        let Ok(f) = std::fs::File::open(&cache.path) else {
+            return cache;
+        };
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        // Read as a stream: only the records are held, not the file besides.
+        let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+        let mut head = vec![0u8; MAGIC.len() + 32];
+        if r.read_exact(&mut head).is_err()
+            || &head[..MAGIC.len()] != MAGIC
+            || head[MAGIC.len()..] != fingerprint
+        {
+            return cache;
+        }
+        if let Some(records) = read_records(&mut r) {
+            cache.records = records;
+            cache.valid = true;
+            cache.size = size;
+        }
+        cache
+    }
+
+    /// Takes the record of `digest`, if cached and well-formed.
+    pub fn take(&mut self, digest: &[u8; 32]) -> Option<(Vec<u8>, String)> {
+        self.records.remove(digest)
+    }
+
+    /// Decodes a record [`Cache::take`] gave.
+    pub fn decode(record: (Vec<u8>, String)) -> Option<Cached> {
+        let fm = serde_json::from_slice(&record.0).ok()?;
+        Some(Cached {
+            fm,
+            body_html: record.1,
+        })
+    }
+
+    /// Records the articles of this build: `fresh` are the ones parsed now (not in the cache),
+    /// `all` every article (digest, front matter, body). Appends `fresh` to the file, or
+    /// rewrites it with `all` when it is unusable or mostly records no article uses any more
+    /// (those left untaken). Best effort: errors are ignored.
+    pub fn store<'a>(
+        self,
+        fresh: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a str)>,
+        all: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a str)>,
+    ) {
+        let dead: u64 = self
+            .records
+            .values()
+            .map(|(fm, body)| 40 + (fm.len() + body.len()) as u64)
+            .sum();
+        let rewrite = !self.valid || dead * 4 > self.size;
+        let _ = if rewrite {
+            self.rewrite(all)
+        } else {
+            self.append(fresh)
+        };
+    }
+
+    fn append<'a>(
+        &self,
+        fresh: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a str)>,
+    ) -> std::io::Result<()> {
+        let mut fresh = fresh.peekable();
+        if fresh.peek().is_none() {
+            return Ok(());
+        }
+        let f = std::fs::OpenOptions::new().append(true).open(&self.path)?;
+        // Two builds appending at once must not interleave records.
+        f.lock()?;
+        let mut w = BufWriter::with_capacity(1 << 20, f);
+        for (d, fm, body) in fresh {
+            write_record(&mut w, d, fm, body)?;
+        }
+        w.flush()
+    }
+
+    fn rewrite<'a>(
+        &self,
+        all: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a str)>,
+    ) -> std::io::Result<()> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = self
+            .path
+            .with_extension(format!("tmp-{}", std::process::id()));
+        let result = (|| {
+            let f = std::fs::File::create(&tmp)?;
+            f.lock()?;
+            let mut w = BufWriter::with_capacity(1 << 20, f);
+            w.write_all(MAGIC)?;
+            w.write_all(&self.fingerprint)?;
+            for (d, fm, body) in all {
+                write_record(&mut w, d, fm, body)?;
+            }
+            w.flush()?;
+            drop(w);
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+fn write_record(
+    w: &mut impl Write,
+    d: &[u8; 32],
+    fm: &FrontMatter,
+    body: &str,
+) -> std::io::Result<()> {
+    let json = serde_json::to_vec(fm).map_err(std::io::Error::other)?;
+    let (Ok(fm_len), Ok(body_len)) = (u32::try_from(json.len()), u32::try_from(body.len())) else {
+        // Too big to cache: parse it every time.
+        return Ok(());
+    };
+    w.write_all(d)?;
+    w.write_all(&fm_len.to_le_bytes())?;
+    w.write_all(&json)?;
+    w.write_all(&body_len.to_le_bytes())?;
+    w.write_all(body.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_survives_the_cache() {
+        let text = "---\ntitle: \"Тест: «лапки»\"\ndate: 2026-01-07\npeople:\n- Кирило Буданов\nroles:\n- person: Кирило Буданов\n  role: начальник ГУР\nsummary: Лід.\nsource: content/raw/a.txt\nslug: test\ntemplate: x.html\n---\n\nТекст **жирний**.\n";
+        let (fm, body) = crate::content::parse(text).unwrap();
+        let html = crate::content::markdown_to_html(&body, false);
+        let dir = tempfile::tempdir().unwrap();
+        let d = digest(text.as_bytes(), false);
+        let c = Cache::open(dir.path(), false);
+        let all = [(&d, &fm, html.as_str())];
+        c.store(all.iter().copied(), all.iter().copied());
+        let mut c = Cache::open(dir.path(), false);
+        let got = Cache::decode(c.take(&d).unwrap()).unwrap();
+        assert_eq!(got.fm, fm);
+        assert_eq!(got.body_html, html);
+        // Another allow_html: another fingerprint, nothing cached.
+        assert!(Cache::open(dir.path(), true).take(&d).is_none());
+        // A torn file is ignored.
+        let p = dir.path().join(CACHE_FILE);
+        let bytes = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(Cache::open(dir.path(), false).take(&d).is_none());
+    }
+}
