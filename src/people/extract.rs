@@ -2307,9 +2307,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 toks[ti - 1].lower.as_str(),
                 "пан" | "пана" | "пану" | "панові" | "паном" | "пані"
             );
-        if owners.len() != 1 && !honorific
-            || !honorific && ctx.lex.places_major.contains(&toks[ti].lower)
-        {
+        if !honorific && (owners.len() != 1 || ctx.lex.places_major.contains(&toks[ti].lower)) {
             continue;
         }
         let mut tmp = Found::default();
