@@ -145,6 +145,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         (Ok(t), Ok(s)) => (t, s),
         (t, s) => {
             let mut errors = ingest_errors(&ingest_report);
+            if let Ok(t) = &t {
+                // The site did not load, so render never checks `template:` names: check them
+                // here so that this run reports them too.
+                errors.extend(unknown_templates(root, t));
+            }
             errors.extend(t.err().unwrap_or_default());
             errors.extend(s.err().unwrap_or_default());
             return Err(BuildError { errors });
@@ -215,11 +220,13 @@ pub fn check(root: &Path) -> Result<BuildReport, BuildError> {
         .map_err(|e| errors.extend(e))
         .ok();
     let mut pages = 0;
-    if let (Some(t), Some(s)) = (&templates, &site) {
-        match render::render(s, t) {
+    match (&templates, &site) {
+        (Some(t), Some(s)) => match render::render(s, t) {
             Ok(files) => pages = files.len(),
             Err(e) => errors.extend(e),
-        }
+        },
+        (Some(t), None) => errors.extend(unknown_templates(root, t)),
+        _ => {}
     }
     if !errors.is_empty() {
         return Err(BuildError { errors });
@@ -232,4 +239,39 @@ pub fn check(root: &Path) -> Result<BuildReport, BuildError> {
         pages,
         write: WriteStats::default(),
     })
+}
+
+/// `template:` names in the articles' front matter that no loaded template has, with the line
+/// of the key. Only for a site that failed to load (a loaded site is checked by the renderer);
+/// files whose front matter does not parse are skipped, as their own error is reported.
+fn unknown_templates(root: &Path, templates: &Templates) -> Vec<SiteError> {
+    let dir = root.join("content").join("articles");
+    let mut errors = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if hidden || !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok((fm, _)) = crate::content::parse(&text) else {
+            continue;
+        };
+        if let Some(t) = fm.template.filter(|t| !templates.has(t)) {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("template:"))
+                .map(|i| i + 1);
+            errors.push(render::unknown_template(path.to_path_buf(), line, &t));
+        }
+    }
+    errors
 }

@@ -365,3 +365,35 @@ fn a_failed_build_reports_template_and_front_matter_errors_together() {
         "a failed first build wrote public/"
     );
 }
+
+/// An unknown `template:` in one file and a front-matter error in another are both reported by
+/// the same run of `build` and of `check`, the template with its file and line.
+#[test]
+fn an_unknown_template_is_reported_with_other_files_front_matter_errors() {
+    let site = seed_site();
+    let articles = site.path().join("content/articles");
+    fs::create_dir_all(&articles).unwrap();
+    fs::write(
+        articles.join("bad.md"),
+        "---\ntitle: Тест\ndate: 2026-02-30\n---\nТекст\n",
+    )
+    .unwrap();
+    fs::write(
+        articles.join("wide.md"),
+        "---\ntitle: Широка\ndate: 2026-02-03\ntemplate: wide.html\n---\nТекст\n",
+    )
+    .unwrap();
+    for cmd in ["build", "check"] {
+        let out = litopys(site.path(), &[cmd]);
+        assert!(!out.status.success(), "{cmd} succeeded");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("bad.md") && err.contains("2026-02-30"),
+            "{cmd}: front matter error missing: {err}"
+        );
+        assert!(
+            err.contains("wide.md:4") && err.contains("wide.html"),
+            "{cmd}: unknown template missing or without its line: {err}"
+        );
+    }
+}

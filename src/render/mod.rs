@@ -550,6 +550,17 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec
     render_to(site, templates, &Memory).map(|r| r.files)
 }
 
+/// The error for an article whose `template:` names no loaded template.
+pub fn unknown_template(file: PathBuf, line: Option<usize>, name: &str) -> SiteError {
+    SiteError {
+        file,
+        line,
+        message: format!(
+            "template `{name}` does not exist: add it to templates/ or remove `template:`"
+        ),
+    }
+}
+
 /// Renders every page, feed and sitemap of `site` into `sink`, in parallel, each page handed
 /// over as soon as it is rendered (no page waits in memory for the others). Pages whose render
 /// key the sink's previous build recorded are not rendered. Errors are collected (a few per
@@ -564,13 +575,7 @@ pub fn render_to<S: Sink>(
     for a in &site.articles {
         if let Some(t) = &a.template {
             if !templates.has(t) {
-                errors.push(SiteError {
-                    file: site.root.join(&a.file),
-                    line: None,
-                    message: format!(
-                        "template `{t}` does not exist: add templates/{t} or remove `template:`"
-                    ),
-                });
+                errors.push(unknown_template(site.root.join(&a.file), None, t));
             }
         }
     }
