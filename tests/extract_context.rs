@@ -253,3 +253,40 @@ fn diminutives_are_given_names_but_not_patronymic_stems() {
     let text = "Люди проживають в аварійному гуртожитку.";
     assert!(pairs(text).is_empty(), "{:?}", pairs(text));
 }
+
+#[test]
+fn a_given_name_with_a_patronymic_and_no_surname() {
+    // Роман is also a common word («роман», a novel): with a patronymic it is a name.
+    let text = "Сам Роман Олексійович не тільки працював, а й учився.";
+    assert!(
+        pairs(text).iter().any(|(t, _)| t == "Роман Олексійович"),
+        "{:?}",
+        pairs(text)
+    );
+    // An unknown word before a real patronymic is a given name.
+    let text = "Помічником у майстерні був тоді Адріан Васильович.";
+    assert!(
+        pairs(text).iter().any(|(t, _)| t == "Адріан Васильович"),
+        "{:?}",
+        pairs(text)
+    );
+    // A sentence's first word is no surname before «Івану Васильовичу».
+    let text = "Нині Івану Васильовичу виповнилося б 85 років.";
+    assert!(
+        pairs(text).iter().any(|(t, _)| t == "Івану Васильовичу"),
+        "{:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn a_regnal_number_is_part_of_the_name() {
+    let text = "Депутати хотіли встановити тут фігуру Катерини II як засновниці міста.";
+    assert!(has(text, "Катерини II", "Катерина II"), "{:?}", pairs(text));
+}
+
+#[test]
+fn common_words_that_are_also_archaic_names_are_not_people() {
+    let text = "Нині Збройні Сили України перебувають у стані війни.";
+    assert!(pairs(text).is_empty(), "{:?}", pairs(text));
+}

@@ -1213,7 +1213,10 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         let t2_patr = seg
             .get(2)
             .is_some_and(|&k| real_patronymic(ctx.lex, &toks[k].lower).is_some());
-        if t1_given && t2_patr {
+        // A sentence's first word before «Іван Васильович» is a surname only when the lists
+        // know it so («Нині Івану Васильовичу», «Тішився Роман Олексійович»).
+        let surname_first_ok = !first_initial || ctx.lex.surnames_all.contains(&toks[seg[0]].lower);
+        if t1_given && t2_patr && surname_first_ok {
             let parts = vec![
                 (seg[0], Role::Surname),
                 (seg[1], Role::Given),
@@ -1221,6 +1224,25 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             ];
             push_cand(ctx, parts, out);
             parse_segment(ctx, &seg[3..], out);
+            return;
+        }
+        if t1_given && t2_patr {
+            parse_segment(ctx, &seg[1..], out);
+            return;
+        }
+        // «Климент Васильович»: an unknown word before a patronymic is a given name.
+        if !t1_given
+            && real_patronymic(ctx.lex, &toks[seg[1]].lower).is_some()
+            && !ctx.lex.places.contains(&toks[seg[0]].lower)
+            && !toks[seg[0]].allcaps
+            && (!first_initial || verb_gender(toks.get(seg[1] + 1)) != Gender::Unknown)
+        {
+            push_cand(
+                ctx,
+                vec![(seg[0], Role::Given), (seg[1], Role::Patronymic)],
+                out,
+            );
+            parse_segment(ctx, &seg[2..], out);
             return;
         }
         if ctx.is_initial(seg[1]) && !first_initial || ctx.is_initial(seg[1]) && n == 2 {
@@ -1380,10 +1402,11 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         return;
     }
     if !has_surname && !has_initial {
-        // Given name alone.
+        // Given name alone (a common word only with a patronymic: «Роман Олексійович»).
         let ti = parts[0].0;
         let lower = &toks[ti].lower;
-        if !ctx.lex.given_common.contains(lower) {
+        let with_patronymic = parts.iter().any(|p| p.1 == Role::Patronymic);
+        if with_patronymic || !ctx.lex.given_common.contains(lower) {
             push_cand(ctx, parts, out);
         }
         parse_segment(ctx, &seg[k..], out);
@@ -2323,7 +2346,32 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     list_members(ctx, &mut cands, rejected);
     cands.sort_by_key(|c| c.first);
     let cands = join_adjacent(ctx, cands);
-    merge_coordinated(ctx, cands)
+    let mut cands = merge_coordinated(ctx, cands);
+    regnal_numbers(ctx, &mut cands);
+    cands
+}
+
+/// «Катерини II», «Миколи I»: a Roman numeral after a ruler's given name is part of the name.
+fn regnal_numbers(ctx: &Ctx, cands: &mut [Cand]) {
+    let toks = ctx.toks;
+    for c in cands.iter_mut().filter(|c| c.given_only) {
+        let Some(n) = toks.get(c.last + 1) else {
+            continue;
+        };
+        let roman = n.kind == Kind::Word
+            && n.space_before
+            && !n.nl_before
+            && n.ce - n.cs <= 4
+            && ctx
+                .text
+                .get(n.bs..n.be)
+                .is_some_and(|w| w.chars().all(|ch| matches!(ch, 'I' | 'V' | 'X')));
+        if roman {
+            let numeral = ctx.text.get(n.bs..n.be).unwrap_or_default();
+            c.last += 1;
+            c.canonical = format!("{} {numeral}", c.canonical);
+        }
+    }
 }
 
 /// «Вадим Авербух, Андрій Віщунов, Офер Керзнер», «Костомаров, Гулак, Житецький»: a word or an

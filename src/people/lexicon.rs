@@ -106,6 +106,7 @@ pub fn lower_key(s: &str) -> String {
 const COMMON_WORD_NAMES: &[&str] = &[
     "том",
     "люда",
+    "сила",
     "віра",
     "надія",
     "любов",
