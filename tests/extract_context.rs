@@ -290,3 +290,16 @@ fn common_words_that_are_also_archaic_names_are_not_people() {
     let text = "Нині Збройні Сили України перебувають у стані війни.";
     assert!(pairs(text).is_empty(), "{:?}", pairs(text));
 }
+
+#[test]
+fn a_person_named_inside_a_quoted_title() {
+    let text = "Канал показав «Різдвяну історію з Оленою Гнатишин» у неділю.";
+    assert!(
+        has(text, "Оленою Гнатишин", "Олена Гнатишин"),
+        "{:?}",
+        pairs(text)
+    );
+    // A quoted name of a firm or a party is not unquoted: no lowercase title word before it.
+    let text = "Фірма «Олена Гнатишин і партнери» виграла тендер.";
+    assert!(pairs(text).is_empty(), "{:?}", pairs(text));
+}

@@ -275,6 +275,32 @@ fn is_close_quote(t: &Tok) -> bool {
 }
 
 /// Marks tokens inside short quotations (names of organisations, parties, units, works).
+/// A person named inside a quoted title («Різдвяна історія з Тіною Кароль», «Наші гроші з
+/// Денисом Бігусом»): a known, unambiguous given name after a lowercase word of the title, with
+/// a capitalised word after it, is a name after all.
+fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
+    for i in 1..toks.len().saturating_sub(1) {
+        let (p, t, n) = (&toks[i - 1], &toks[i], &toks[i + 1]);
+        let inside = quoted[i - 1] && quoted[i] && quoted[i + 1];
+        if inside
+            && p.kind == Kind::Word
+            && !p.cap
+            && t.kind == Kind::Word
+            && t.cap
+            && !t.allcaps
+            && lex.given.contains_key(&t.lower)
+            && !lex.given_ambiguous.contains(&t.lower)
+            && n.kind == Kind::Word
+            && n.cap
+            && !n.allcaps
+            && !n.nl_before
+        {
+            quoted[i] = false;
+            quoted[i + 1] = false;
+        }
+    }
+}
+
 fn quoted_mask(toks: &[Tok]) -> Vec<bool> {
     let mut mask = vec![false; toks.len()];
     let mut i = 0;
@@ -792,7 +818,8 @@ fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         return english::extract_en(text, &toks, registry);
     }
     let lex = lexicon();
-    let quoted = quoted_mask(&toks);
+    let mut quoted = quoted_mask(&toks);
+    unquote_names(&toks, &mut quoted, lex);
     let ctx = Ctx {
         text,
         toks: &toks,
