@@ -90,7 +90,9 @@ pub fn normalize_chars(text: &str) -> String {
         }
     }
     // Fast path: text that passes the NFC quick check is in NFC already.
-    let chars: Vec<char> = if is_nfc_quick(stripped.chars()) == IsNormalized::Yes {
+    let chars: Vec<char> = if stripped.chars().all(is_nfc_starter)
+        || is_nfc_quick(stripped.chars()) == IsNormalized::Yes
+    {
         stripped.chars().collect()
     } else {
         stripped.nfc().collect()
@@ -162,6 +164,16 @@ pub fn fix_lookalikes(chars: &[char]) -> Vec<char> {
         }
     }
     out
+}
+
+/// Whether `c` is, by a cheap range test, a starter (canonical combining class 0) that passes
+/// the NFC quick check: below U+0300, Cyrillic letters, general punctuation (dashes, quotes,
+/// the ellipsis) and «№». Text made only of such characters is in NFC.
+fn is_nfc_starter(c: char) -> bool {
+    c < '\u{300}'
+        || ('\u{400}'..='\u{482}').contains(&c)
+        || ('\u{2010}'..='\u{2027}').contains(&c)
+        || c == '№'
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -303,6 +315,18 @@ mod tests {
         );
         // Latin letters keep their accents (NFC composes them).
         assert_eq!(clean("cafe\u{301}", &[]), ["café"]);
+    }
+
+    #[test]
+    fn fast_nfc_starters_are_nfc_starters() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..0x11_0000u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_nfc_starter(c))
+        {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
     }
 
     #[test]

@@ -179,6 +179,32 @@ fn high_byte(c: char, enc: &'static Encoding) -> Option<u8> {
     }
 }
 
+/// Whether `text`, read back to bytes in `enc`, has a lead byte (0xC2..=0xF4) somewhere and
+/// two continuation bytes (0x80..=0xBF) at most two characters apart somewhere: necessary
+/// for a run of three characters or more (one sequence of three or four bytes, or two
+/// sequences back to back), the only runs [`repair_runs`] can call strong.
+fn may_have_long_run(text: &str, enc: &'static Encoding) -> bool {
+    let mut lead = false;
+    let mut close = false;
+    let mut last_cont: Option<usize> = None;
+    for (k, c) in text.chars().enumerate() {
+        match high_byte(c, enc) {
+            Some(0x80..=0xBF) => {
+                if last_cont.is_some_and(|l| k - l <= 2) {
+                    close = true;
+                }
+                last_cont = Some(k);
+            }
+            Some(0xC2..=0xF4) => lead = true,
+            _ => {}
+        }
+        if lead && close {
+            return true;
+        }
+    }
+    false
+}
+
 /// The length of the valid UTF-8 sequence (two bytes or more) that `bytes` spell from `i`.
 fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
     let len = sequence_at(bytes, i)?;
@@ -203,6 +229,10 @@ fn may_have_strong_run(bytes: &[Option<u8>]) -> bool {
 
 /// One pass of [`fix_double_encoding`] for code page `enc`; `None` when nothing changed.
 fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
+    // Fast path without allocating: see [`may_have_long_run`].
+    if !may_have_long_run(text, enc) {
+        return None;
+    }
     // Quick exit: the lead bytes of 2-byte Cyrillic (0xD0–0xD3) and of 3-byte punctuation
     // (0xE2) must appear.
     if !text
