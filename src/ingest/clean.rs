@@ -14,12 +14,15 @@
 //! a sentence (hard-wrapped text) is joined with a space. Paragraphs with no letter or
 //! digit («* * *», «—») are dropped.
 
+use super::decode::is_alphabetic;
 use crate::people::cyrillic_twin;
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Cleans `text` into paragraphs, dropping lines that match `boilerplate` patterns.
 pub fn clean(text: &str, boilerplate: &[String]) -> Vec<String> {
     let text = normalize_chars(text);
+    let boilerplate: Vec<Pattern> = boilerplate.iter().map(|p| Pattern::new(p)).collect();
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current: Option<String> = None;
     let finish = |current: &mut Option<String>, paragraphs: &mut Vec<String>| {
@@ -31,7 +34,7 @@ pub fn clean(text: &str, boilerplate: &[String]) -> Vec<String> {
     };
     for raw_line in text.split('\n') {
         let line = collapse_whitespace(raw_line);
-        if line.is_empty() || is_boilerplate(&line, boilerplate) {
+        if line.is_empty() || matches_any(&line, &boilerplate) {
             finish(&mut current, &mut paragraphs);
             continue;
         }
@@ -52,7 +55,11 @@ pub fn clean(text: &str, boilerplate: &[String]) -> Vec<String> {
 
 /// Line endings, invisible characters, stress marks, NFC and apostrophes.
 pub fn normalize_chars(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text: Cow<str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     // Stress marks go before NFC, which would otherwise fuse some of them with the letter
     // (г + U+0301 → ѓ).
     let mut stripped = String::with_capacity(text.len());
@@ -82,7 +89,15 @@ pub fn normalize_chars(text: &str) -> String {
             prev = Some(c);
         }
     }
-    let nfc: Vec<char> = fix_lookalikes(&stripped.nfc().collect::<Vec<char>>());
+    // Fast path: text that passes the NFC quick check is in NFC already.
+    let chars: Vec<char> = if stripped.chars().all(is_nfc_starter)
+        || is_nfc_quick(stripped.chars()) == IsNormalized::Yes
+    {
+        stripped.chars().collect()
+    } else {
+        stripped.nfc().collect()
+    };
+    let nfc: Vec<char> = fix_lookalikes(&chars);
     let mut out = String::with_capacity(stripped.len());
     for (i, &c) in nfc.iter().enumerate() {
         if is_apostrophe(c)
@@ -109,14 +124,14 @@ pub fn fix_lookalikes(chars: &[char]) -> Vec<char> {
     let mut words: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_alphabetic() {
+        if !is_alphabetic(chars[i]) {
             i += 1;
             continue;
         }
         let start = i;
         while i < chars.len()
-            && (chars[i].is_alphabetic()
-                || is_apostrophe(chars[i]) && chars.get(i + 1).is_some_and(|c| c.is_alphabetic()))
+            && (is_alphabetic(chars[i])
+                || is_apostrophe(chars[i]) && chars.get(i + 1).is_some_and(|&c| is_alphabetic(c)))
         {
             i += 1;
         }
@@ -125,6 +140,10 @@ pub fn fix_lookalikes(chars: &[char]) -> Vec<char> {
     let has_cyrillic = |w: (usize, usize)| chars[w.0..w.1].iter().any(|&c| is_cyrillic_letter(c));
     for (n, &(start, end)) in words.iter().enumerate() {
         let word = &chars[start..end];
+        // Fast path: most words have no Latin letter at all.
+        if !word.iter().any(char::is_ascii_alphabetic) {
+            continue;
+        }
         let latin: Vec<usize> = (0..word.len())
             .filter(|&k| word[k].is_ascii_alphabetic())
             .collect();
@@ -145,6 +164,16 @@ pub fn fix_lookalikes(chars: &[char]) -> Vec<char> {
         }
     }
     out
+}
+
+/// Whether `c` is, by a cheap range test, a starter (canonical combining class 0) that passes
+/// the NFC quick check: below U+0300, Cyrillic letters, general punctuation (dashes, quotes,
+/// the ellipsis) and «№». Text made only of such characters is in NFC.
+fn is_nfc_starter(c: char) -> bool {
+    c < '\u{300}'
+        || ('\u{400}'..='\u{482}').contains(&c)
+        || ('\u{2010}'..='\u{2027}').contains(&c)
+        || c == '№'
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -170,16 +199,50 @@ fn collapse_whitespace(line: &str) -> String {
 /// Whether a (trimmed, collapsed) line is boilerplate: it equals a pattern ignoring case and
 /// surrounding space, or, for a pattern ending in `*`, starts with the rest of the pattern.
 pub fn is_boilerplate(line: &str, patterns: &[String]) -> bool {
-    let line = line.trim().to_lowercase();
-    patterns.iter().any(|p| {
-        let p = collapse_whitespace(p).to_lowercase();
+    let patterns: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
+    matches_any(line, &patterns)
+}
+
+/// A boilerplate pattern prepared once (whitespace collapsed, lower case) for
+/// [`matches_any`].
+enum Pattern {
+    /// The line must start with this (the pattern ended in `*`).
+    Prefix(String),
+    /// The line must equal this.
+    Exact(String),
+    /// An empty pattern (or a lone `*`): matches nothing.
+    Never,
+}
+
+impl Pattern {
+    /// Prepares one pattern as written in the configuration.
+    fn new(pattern: &str) -> Pattern {
+        let p = collapse_whitespace(pattern).to_lowercase();
         match p.strip_suffix('*') {
             Some(prefix) => {
                 let prefix = prefix.trim_end();
-                !prefix.is_empty() && line.starts_with(prefix)
+                if prefix.is_empty() {
+                    Pattern::Never
+                } else {
+                    Pattern::Prefix(prefix.to_string())
+                }
             }
-            None => !p.is_empty() && line == p,
+            None if p.is_empty() => Pattern::Never,
+            None => Pattern::Exact(p),
         }
+    }
+}
+
+/// [`is_boilerplate`] with prepared patterns.
+fn matches_any(line: &str, patterns: &[Pattern]) -> bool {
+    if patterns.is_empty() {
+        return false;
+    }
+    let line = line.trim().to_lowercase();
+    patterns.iter().any(|p| match p {
+        Pattern::Prefix(prefix) => line.starts_with(prefix.as_str()),
+        Pattern::Exact(exact) => line == *exact,
+        Pattern::Never => false,
     })
 }
 
@@ -208,7 +271,8 @@ fn ends_paragraph(prev: &str, next: &str) -> bool {
     // conjunction: hard-wrapped text that goes on with a name).
     let last_word = prev.rsplit(' ').next().unwrap_or("");
     let dangling = last_word.chars().count() <= 3 && last_word.chars().all(char::is_lowercase);
-    prev.chars().count() <= 150 && !dangling
+    // At most 150 characters, without counting a long paragraph to its end.
+    prev.chars().nth(150).is_none() && !dangling
 }
 
 #[cfg(test)]
@@ -251,6 +315,18 @@ mod tests {
         );
         // Latin letters keep their accents (NFC composes them).
         assert_eq!(clean("cafe\u{301}", &[]), ["café"]);
+    }
+
+    #[test]
+    fn fast_nfc_starters_are_nfc_starters() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..0x11_0000u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_nfc_starter(c))
+        {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
     }
 
     #[test]

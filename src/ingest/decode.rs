@@ -118,19 +118,121 @@ fn high_table(enc: &'static Encoding) -> &'static [char; 128] {
     })
 }
 
+/// The reverse of [`high_table`]: for each character, the byte 0x80..=0xFF it comes from.
+///
+/// `low` is indexed by code point for characters below U+0500 (0 = no byte); the few other
+/// characters (typographic punctuation, €, ™…) are in `other`, sorted for binary search.
+struct HighIndex {
+    low: [u8; 0x500],
+    other: Vec<(char, u8)>,
+}
+
+/// The [`HighIndex`] of `enc` (Windows-1251 or Windows-1252), built once.
+fn high_index(enc: &'static Encoding) -> &'static HighIndex {
+    use std::sync::OnceLock;
+    static I1251: OnceLock<HighIndex> = OnceLock::new();
+    static I1252: OnceLock<HighIndex> = OnceLock::new();
+    let cell = if enc == WINDOWS_1251 { &I1251 } else { &I1252 };
+    cell.get_or_init(|| {
+        let mut index = HighIndex {
+            low: [0; 0x500],
+            other: Vec::new(),
+        };
+        // The first byte that decodes to a character wins, as a linear search would find.
+        for (i, &c) in high_table(enc).iter().enumerate() {
+            let byte = 0x80 + i as u8;
+            if c.is_ascii() || c == '\u{FFFD}' {
+                continue;
+            }
+            match index.low.get_mut(c as usize) {
+                Some(slot) => {
+                    if *slot == 0 {
+                        *slot = byte;
+                    }
+                }
+                None => {
+                    if !index.other.iter().any(|&(o, _)| o == c) {
+                        index.other.push((c, byte));
+                    }
+                }
+            }
+        }
+        index.other.sort_unstable();
+        index
+    })
+}
+
 /// The byte `c` stands for in `enc` (Windows-1251 or Windows-1252), if one of 0x80..=0xFF.
 fn high_byte(c: char, enc: &'static Encoding) -> Option<u8> {
     if c.is_ascii() || c == '\u{FFFD}' {
         return None;
     }
-    high_table(enc)
-        .iter()
-        .position(|&t| t == c)
-        .map(|i| 0x80 + i as u8)
+    let index = high_index(enc);
+    match index.low.get(c as usize) {
+        Some(&0) => None,
+        Some(&b) => Some(b),
+        None => index
+            .other
+            .binary_search_by(|&(o, _)| o.cmp(&c))
+            .ok()
+            .map(|i| index.other[i].1),
+    }
+}
+
+/// Whether `text`, read back to bytes in `enc`, has a lead byte (0xC2..=0xF4) somewhere and
+/// two continuation bytes (0x80..=0xBF) at most two characters apart somewhere: necessary
+/// for a run of three characters or more (one sequence of three or four bytes, or two
+/// sequences back to back), the only runs [`repair_runs`] can call strong.
+fn may_have_long_run(text: &str, enc: &'static Encoding) -> bool {
+    let mut lead = false;
+    let mut close = false;
+    let mut last_cont: Option<usize> = None;
+    for (k, c) in text.chars().enumerate() {
+        match high_byte(c, enc) {
+            Some(0x80..=0xBF) => {
+                if last_cont.is_some_and(|l| k - l <= 2) {
+                    close = true;
+                }
+                last_cont = Some(k);
+            }
+            Some(0xC2..=0xF4) => lead = true,
+            _ => {}
+        }
+        if lead && close {
+            return true;
+        }
+    }
+    false
+}
+
+/// The length of the valid UTF-8 sequence (two bytes or more) that `bytes` spell from `i`.
+fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
+    let len = sequence_at(bytes, i)?;
+    let mut seq = [0u8; 4];
+    for (k, slot) in seq.iter_mut().enumerate().take(len) {
+        *slot = bytes[i + k].unwrap_or(0);
+    }
+    std::str::from_utf8(&seq[..len]).ok().map(|_| len)
+}
+
+/// Whether [`repair_runs`] could find a run of three characters or more: somewhere a valid
+/// sequence of three or four bytes, or two valid sequences back to back. Shorter runs spell
+/// one character from two, which is never a strong run, so without such a place
+/// [`repair_runs`] changes nothing.
+fn may_have_strong_run(bytes: &[Option<u8>]) -> bool {
+    (0..bytes.len()).any(|i| match valid_sequence_at(bytes, i) {
+        Some(len) if len >= 3 => true,
+        Some(len) => valid_sequence_at(bytes, i + len).is_some(),
+        None => false,
+    })
 }
 
 /// One pass of [`fix_double_encoding`] for code page `enc`; `None` when nothing changed.
 fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
+    // Fast path without allocating: see [`may_have_long_run`].
+    if !may_have_long_run(text, enc) {
+        return None;
+    }
     // Quick exit: the lead bytes of 2-byte Cyrillic (0xD0–0xD3) and of 3-byte punctuation
     // (0xE2) must appear.
     if !text
@@ -139,8 +241,12 @@ fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
     {
         return None;
     }
+    let bytes: Vec<Option<u8>> = text.chars().map(|c| high_byte(c, enc)).collect();
+    // Fast path: most clean Cyrillic text has runs («Ві» → «³»), but only one-character ones.
+    if !may_have_strong_run(&bytes) {
+        return None;
+    }
     let chars: Vec<char> = text.chars().collect();
-    let bytes: Vec<Option<u8>> = chars.iter().map(|&c| high_byte(c, enc)).collect();
     // Runs: (start, end, what the bytes spell).
     let mut runs: Vec<(usize, usize, String)> = Vec::new();
     let mut i = 0;
@@ -163,15 +269,14 @@ fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
             i += 1;
         }
     }
-    let readable = |d: &str| d.chars().all(|c| c.is_alphabetic() || is_common_symbol(c));
+    let readable = |d: &str| d.chars().all(|c| is_alphabetic(c) || is_common_symbol(c));
     // Strong runs: two characters at least, or one spelled with three bytes («â€”» → «—»).
     let strong: Vec<bool> = runs
         .iter()
         .map(|(a, b, d)| {
-            let original: String = chars[*a..*b].iter().collect();
             (d.chars().count() >= 2 || b - a >= 3)
                 && readable(d)
-                && plausibility(d) > plausibility(&original)
+                && plausibility(d) > plausibility(&chars[*a..*b].iter().collect::<String>())
         })
         .collect();
     if !strong.iter().any(|&s| s) {
@@ -186,7 +291,7 @@ fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
             let uk = |c: char| is_cyrillic(c) && uk_letter_weight(c) > 0;
             readable(d)
                 && d.chars().any(uk)
-                && d.chars().all(|c| uk(c) || c == 'ʼ' || !c.is_alphabetic())
+                && d.chars().all(|c| uk(c) || c == 'ʼ' || !is_alphabetic(c))
                 && !chars[*a..*b].iter().all(|&o| uk(o))
         };
         if strong || weak_ok() {
@@ -222,10 +327,19 @@ fn sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
 /// «Ð»/«Ñ» (Cyrillic read as Latin-1) or «Р»/«С» + a Windows-1251 symbol pairs that
 /// could not be repaired (a byte was lost on the way).
 fn check_no_mojibake(text: &str) -> Result<()> {
-    let chars: Vec<char> = text.chars().collect();
     let mut latin1 = 0usize;
     let mut cp1251 = 0usize;
-    for w in chars.windows(2) {
+    let mut chars = text.chars();
+    let Some(mut first) = chars.next() else {
+        return Ok(());
+    };
+    for second in chars {
+        let w = [first, second];
+        first = second;
+        // Fast path: both counts need «Ð», «Ñ», «Р» or «С» first, or «Ð», «Ñ» second.
+        if !matches!(w[0], 'Ð' | 'Ñ' | 'Р' | 'С') && !matches!(w[1], 'Ð' | 'Ñ') {
+            continue;
+        }
         let second_1252 = matches!(high_byte(w[1], WINDOWS_1252), Some(0x80..=0xBF));
         let cyr_next = matches!(w[0], 'Ð' | 'Ñ') && is_cyrillic(w[1])
             || matches!(w[1], 'Ð' | 'Ñ') && is_cyrillic(w[0]);
@@ -258,7 +372,10 @@ fn check_no_mojibake(text: &str) -> Result<()> {
             cp1251 += 1;
         }
     }
-    let letters = chars.iter().filter(|c| c.is_alphabetic()).count().max(1);
+    if latin1 < 3 && cp1251 < 3 {
+        return Ok(());
+    }
+    let letters = text.chars().filter(|&c| is_alphabetic(c)).count().max(1);
     for (n, how) in [(latin1, "Latin-1/Windows-1252"), (cp1251, "Windows-1251")] {
         if n >= 3 && n * 100 >= letters {
             bail!(
@@ -268,6 +385,13 @@ fn check_no_mojibake(text: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// [`char::is_alphabetic`], with a fast path for the Cyrillic letters U+0400..=U+045F (all
+/// of them alphabetic), which the standard library looks up in a slow table.
+#[inline]
+pub(crate) fn is_alphabetic(c: char) -> bool {
+    ('\u{0400}'..='\u{045F}').contains(&c) || c.is_alphabetic()
 }
 
 /// Relative frequency (per mille, rounded) of Ukrainian letters in running text.
@@ -352,7 +476,7 @@ fn plausibility(text: &str) -> i64 {
         word.clear();
     };
     for c in text.chars() {
-        if c.is_alphabetic() {
+        if is_alphabetic(c) {
             word.push(c);
             continue;
         }
@@ -406,16 +530,20 @@ fn is_common_symbol(c: char) -> bool {
 
 /// Rejects decoded text that is clearly not text: many replacement or control characters.
 fn check_sane(text: &str, enc: &'static Encoding) -> Result<()> {
-    let total = text.chars().count();
+    // One pass counts everything.
+    let (mut total, mut bad, mut letters) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        total += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+            bad += 1;
+        }
+        if is_alphabetic(c) {
+            letters += 1;
+        }
+    }
     if total == 0 {
         return Ok(());
     }
-    let bad = text
-        .chars()
-        .filter(|&c| {
-            c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        })
-        .count();
     if bad * 50 > total || bad > 0 && total < 20 {
         bail!(
             "not readable text: {bad} of {total} characters are control or undecodable \
@@ -423,7 +551,6 @@ fn check_sane(text: &str, enc: &'static Encoding) -> Result<()> {
             enc.name()
         );
     }
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters * 4 < total && total > 40 {
         bail!(
             "not readable text: only {letters} of {total} characters are letters when read as {}",
@@ -603,6 +730,24 @@ mod tests {
         // A lost byte could have been «с» (D1 81) or «я» (D1 8F): cannot be repaired.
         let err = decode(lossy.as_bytes()).unwrap_err();
         assert!(err.to_string().contains("mojibake"), "{err}");
+    }
+
+    #[test]
+    fn fast_lookups_match_the_slow_ones() {
+        for enc in [WINDOWS_1251, WINDOWS_1252] {
+            let table = high_table(enc);
+            for c in (0..0x3_0000u32).filter_map(char::from_u32) {
+                let slow = if c.is_ascii() || c == '\u{FFFD}' {
+                    None
+                } else {
+                    table.iter().position(|&t| t == c).map(|i| 0x80 + i as u8)
+                };
+                assert_eq!(high_byte(c, enc), slow, "{c:?} in {}", enc.name());
+            }
+        }
+        for c in (0..0x11_0000u32).filter_map(char::from_u32) {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+        }
     }
 
     #[test]

@@ -7,33 +7,40 @@
 //! because `&` is escaped. Paragraphs are separated by blank lines.
 
 /// Escapes one paragraph (a single line) so that it renders as plain text.
+///
+/// Works on bytes: every character it escapes or looks at for a block marker is ASCII, and
+/// an ASCII byte in UTF-8 is always a whole character, so unescaped stretches are copied as
+/// slices.
 pub fn escape(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
-    let chars: Vec<char> = text.chars().collect();
     // Block markers at the start of the line: «- », «+ », «1. », «1) », «===», «---».
-    let lead_digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let lead_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
     let mut escape_at: Option<usize> = None;
-    if let Some(&c0) = chars.first() {
-        if matches!(c0, '-' | '+' | '=') {
+    if let Some(&b0) = bytes.first() {
+        if matches!(b0, b'-' | b'+' | b'=') {
             escape_at = Some(0);
         } else if lead_digits > 0
             && lead_digits <= 9
-            && matches!(chars.get(lead_digits), Some('.') | Some(')'))
+            && matches!(bytes.get(lead_digits), Some(b'.') | Some(b')'))
         {
             escape_at = Some(lead_digits);
         }
     }
-    for (i, &c) in chars.iter().enumerate() {
+    let mut last = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         if escape_at == Some(i)
             || matches!(
-                c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#'
+                b,
+                b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'|' | b'~' | b'#'
             )
         {
+            out.push_str(&text[last..i]);
             out.push('\\');
+            last = i;
         }
-        out.push(c);
     }
+    out.push_str(&text[last..]);
     out
 }
 
