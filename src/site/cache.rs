@@ -225,24 +225,6 @@ fn write_record(
     w.write_all(body.as_bytes())
 }
 
-/// Feeds the running executable's identity (size and modification time) into `h`: a rebuilt
-/// binary may parse or render the same input differently. An unknown executable gets a value no
-/// other run shares.
-pub(crate) fn hash_executable(h: &mut Sha256) {
-    match std::env::current_exe().and_then(std::fs::metadata) {
-        Ok(m) => {
-            h.update(m.len().to_le_bytes());
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .unwrap_or_default();
-            h.update(t.as_nanos().to_le_bytes());
-        }
-        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +250,23 @@ mod tests {
         let bytes = std::fs::read(&p).unwrap();
         std::fs::write(&p, &bytes[..bytes.len() - 3]).unwrap();
         assert!(Cache::open(dir.path(), false).take(&d).is_none());
+    }
+}
+
+/// Feeds the running executable's identity (size and modification time) into `h`: a rebuilt
+/// binary may parse or render the same input differently. An unknown executable gets a value no
+/// other run shares.
+pub(crate) fn hash_executable(h: &mut Sha256) {
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(m) => {
+            h.update(m.len().to_le_bytes());
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            h.update(t.as_nanos().to_le_bytes());
+        }
+        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
     }
 }
