@@ -43,7 +43,19 @@ fn fingerprint(allow_html: bool) -> [u8; 32] {
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0, allow_html as u8]);
-    hash_executable(&mut h);
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(m) => {
+            h.update(m.len().to_le_bytes());
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            h.update(t.as_nanos().to_le_bytes());
+        }
+        // Unknown executable: a fingerprint no other run shares.
+        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
+    }
     h.finalize().into()
 }
 
@@ -250,23 +262,5 @@ mod tests {
         let bytes = std::fs::read(&p).unwrap();
         std::fs::write(&p, &bytes[..bytes.len() - 3]).unwrap();
         assert!(Cache::open(dir.path(), false).take(&d).is_none());
-    }
-}
-
-/// Feeds the running executable's identity (size and modification time) into `h`: a rebuilt
-/// binary may parse or render the same input differently. An unknown executable gets a value no
-/// other run shares.
-pub(crate) fn hash_executable(h: &mut Sha256) {
-    match std::env::current_exe().and_then(std::fs::metadata) {
-        Ok(m) => {
-            h.update(m.len().to_le_bytes());
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .unwrap_or_default();
-            h.update(t.as_nanos().to_le_bytes());
-        }
-        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
     }
 }
