@@ -86,6 +86,25 @@ fn same_seed_same_bytes_and_every_article_parses() {
         .map(|(_, b)| std::str::from_utf8(b).unwrap())
         .collect();
     assert!(all.contains('«') && all.contains("**") && all.contains("]("));
+    // The prose is Zipfian, like real text: the commonest long word is a few percent of all
+    // words, and most distinct words are rare (uniformly drawn words would give neither).
+    let mut freq: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut tokens = 0usize;
+    for w in all
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_lowercase))
+    {
+        *freq.entry(w).or_default() += 1;
+        tokens += 1;
+    }
+    let top = freq.values().copied().max().unwrap_or(0);
+    let once = freq.values().filter(|&&c| c == 1).count();
+    assert!(top * 100 > tokens * 2, "top word {top} of {tokens}");
+    assert!(
+        once * 2 > freq.len(),
+        "{once} hapaxes of {} words",
+        freq.len()
+    );
     let first = dates.iter().next().unwrap();
     let last = dates.iter().last().unwrap();
     assert!(last.days_since_epoch() - first.days_since_epoch() > 700);

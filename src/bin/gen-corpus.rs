@@ -14,6 +14,8 @@
 //!   site skeleton (config and layouts) lives in `bench/hugo/` and is copied by `bench/run.sh`.
 //! - The same `--n` and `--seed` give byte-identical files (a small splitmix64 generator; no
 //!   hash-map iteration order or time is involved).
+//! - Prose words come from a fixed vocabulary of 200,000 syllable words drawn by Zipf rank,
+//!   so word frequencies look like real text's (a few very common words, a long tail).
 //! - `--floor-from` copies the shape of a built site: every regular file under `BUILT_DIR`
 //!   (dot-files excluded) is created at the same relative path under `--out` with the same
 //!   size (filled with a fixed byte) by one thread in the simplest way. That is the floor the
@@ -258,16 +260,43 @@ fn latin_suffix(n: usize) -> String {
     s
 }
 
-fn word(rng: &mut Rng) -> String {
-    if rng.below(4) == 0 {
-        return rng.pick(SHORT_WORDS).to_string();
+/// Distinct words in the prose vocabulary.
+const VOCABULARY: usize = 200_000;
+
+/// The prose vocabulary: [`VOCABULARY`] distinct syllable words, drawn by Zipf rank (exponent
+/// 1) as in real text, where a few words recur all the time and most are rare; plus
+/// [`SHORT_WORDS`] for a quarter of the words.
+struct Vocab {
+    words: Vec<String>,
+    cdf: Vec<f64>,
+}
+
+impl Vocab {
+    fn new(rng: &mut Rng) -> Vocab {
+        let mut seen = std::collections::HashSet::with_capacity(VOCABULARY);
+        let mut words = Vec::with_capacity(VOCABULARY);
+        while words.len() < VOCABULARY {
+            let n = 2 + rng.below(3);
+            let mut w = String::new();
+            for _ in 0..n {
+                w.push_str(rng.pick(SYLLABLES));
+            }
+            if seen.insert(w.clone()) {
+                words.push(w);
+            }
+        }
+        Vocab {
+            words,
+            cdf: zipf_cdf(VOCABULARY),
+        }
     }
-    let n = 2 + rng.below(3);
-    let mut w = String::new();
-    for _ in 0..n {
-        w.push_str(rng.pick(SYLLABLES));
+
+    fn word(&self, rng: &mut Rng) -> String {
+        if rng.below(4) == 0 {
+            return rng.pick(SHORT_WORDS).to_string();
+        }
+        self.words[zipf(rng, &self.cdf)].clone()
     }
-    w
 }
 
 fn capitalise(s: &str) -> String {
@@ -279,17 +308,17 @@ fn capitalise(s: &str) -> String {
 }
 
 /// One sentence of `words` words; may carry a «quote», **bold**, a person's name or a link.
-fn sentence(rng: &mut Rng, names: &[String], words: usize) -> String {
+fn sentence(rng: &mut Rng, vocab: &Vocab, names: &[String], words: usize) -> String {
     let mut s = String::new();
     for k in 0..words {
         if k > 0 {
             s.push(' ');
         }
-        let w = word(rng);
+        let w = vocab.word(rng);
         let w = if k == 0 { capitalise(&w) } else { w };
         match rng.below(60) {
             0 => {
-                let _ = write!(s, "«{w} {}»", word(rng));
+                let _ = write!(s, "«{w} {}»", vocab.word(rng));
             }
             1 => {
                 let _ = write!(s, "**{w}**");
@@ -310,7 +339,7 @@ fn sentence(rng: &mut Rng, names: &[String], words: usize) -> String {
 }
 
 /// A body of about 450 words in paragraphs.
-fn body(rng: &mut Rng, names: &[String]) -> String {
+fn body(rng: &mut Rng, vocab: &Vocab, names: &[String]) -> String {
     let target = 400 + rng.below(100);
     let mut out = String::with_capacity(target * 12);
     let mut words = 0;
@@ -323,14 +352,14 @@ fn body(rng: &mut Rng, names: &[String]) -> String {
             if i > 0 {
                 para.push(' ');
             }
-            para.push_str(&sentence(rng, names, n));
+            para.push_str(&sentence(rng, vocab, names, n));
         }
         if rng.below(6) == 0 {
             let qn = 5 + rng.below(6);
             let _ = write!(
                 para,
                 " «{}», — сказав {}.",
-                sentence(rng, &[], qn).trim_end_matches('.'),
+                sentence(rng, vocab, &[], qn).trim_end_matches('.'),
                 names.first().map(String::as_str).unwrap_or("речник")
             );
         }
@@ -389,6 +418,7 @@ fn corpus(n: usize, seed: u64) -> Vec<Article> {
         names.swap(i, j);
     }
     let cdf = zipf_cdf(names.len());
+    let vocab = Vocab::new(&mut rng);
     let start = Date::new(2023, 12, 1)
         .map(|d| d.days_since_epoch())
         .unwrap_or(0);
@@ -408,12 +438,13 @@ fn corpus(n: usize, seed: u64) -> Vec<Article> {
             }
         }
         let title_words = 5 + rng.below(7);
-        let title = sentence(&mut rng, &people[..1], title_words)
+        let title = sentence(&mut rng, &vocab, &people[..1], title_words)
             .trim_end_matches('.')
             .replace(['*', '[', ']', '(', ')'], "");
         let summary_words = 14 + rng.below(10);
-        let summary = sentence(&mut rng, &people, summary_words).replace(['*', '[', ']'], "");
-        let body = body(&mut rng, &people);
+        let summary =
+            sentence(&mut rng, &vocab, &people, summary_words).replace(['*', '[', ']'], "");
+        let body = body(&mut rng, &vocab, &people);
         let fm = FrontMatter {
             title,
             date,
