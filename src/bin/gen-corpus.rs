@@ -263,9 +263,9 @@ fn latin_suffix(n: usize) -> String {
 /// Distinct words in the prose vocabulary.
 const VOCABULARY: usize = 200_000;
 
-/// The prose vocabulary: [`VOCABULARY`] distinct syllable words, drawn by Zipf rank (exponent
-/// 1) as in real text, where a few words recur all the time and most are rare; plus
-/// [`SHORT_WORDS`] for a quarter of the words.
+/// The prose vocabulary: [`VOCABULARY`] distinct syllable words, drawn by Zipf rank with
+/// exponent one, as in real text, where a few words recur all the time and most are rare;
+/// [`SHORT_WORDS`] make up a quarter of the words.
 struct Vocab {
     words: Vec<String>,
     cdf: Vec<f64>,
