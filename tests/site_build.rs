@@ -300,6 +300,20 @@ fn nothing_from_content_becomes_markup() {
     assert!(feed.contains("<id>https://host/sub/path/2026/01/07/perehovory-u-paryzhi/</id>"));
     let sitemap = text(&files, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://host/sub/path/people/kyrylo-budanov/</loc>"));
+    // The site feed carries each article's full text; a person's feed its summary and link.
+    assert_eq!(
+        feed.matches("<entry>").count(),
+        feed.matches("<content type=\"html\">").count()
+    );
+    // (the full text only for an article without a summary).
+    let person = text(&files, "people/kyrylo-budanov/atom.xml");
+    let entries: Vec<&str> = person.split("<entry>").skip(1).collect();
+    assert!(entries.len() >= 2, "{person}");
+    for e in &entries {
+        assert!(e.contains("<link rel=\"alternate\""), "{e}");
+        assert_ne!(e.contains("<summary>"), e.contains("<content"), "{e}");
+    }
+    assert!(entries.iter().any(|e| e.contains("<summary>")), "{person}");
 }
 
 #[test]

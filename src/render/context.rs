@@ -782,8 +782,10 @@ pub struct Entry<'a> {
     /// RFC 3339 (`2026-01-07T00:00:00Z`).
     pub updated: String,
     pub summary: &'a str,
-    /// HTML, escaped by the template into `type="html"` content.
-    pub content: Html<'a>,
+    /// HTML, escaped by the template into `type="html"` content: the article's body in the
+    /// site feed; none in a person's feed (the summary and the link only, unless the article
+    /// has no summary), which keeps a person's feed small.
+    pub content: Option<Html<'a>>,
     pub people: Vec<&'a str>,
 }
 
@@ -811,6 +813,7 @@ fn feed<'a>(
     alt_dir: &str,
     articles: &[usize],
     max: usize,
+    full_text: bool,
 ) -> FeedCtx<'a> {
     let entries: Vec<Entry> = articles
         .iter()
@@ -822,7 +825,7 @@ fn feed<'a>(
                 url: format!("{}{}", sh.base, a.url),
                 updated: rfc3339(&a.date),
                 summary: &a.summary,
-                content: sh.body(i),
+                content: (full_text || a.summary.is_empty()).then(|| sh.body(i)),
                 people: a
                     .people
                     .iter()
@@ -854,6 +857,7 @@ pub fn site_feed<'s>(sh: &'s Shared) -> FeedCtx<'s> {
         "",
         &all,
         FEED_ENTRIES,
+        true,
     )
 }
 
@@ -866,6 +870,7 @@ pub fn person_feed<'s>(sh: &'s Shared, pi: usize) -> FeedCtx<'s> {
         &p.url,
         &p.articles,
         PERSON_FEED_ENTRIES,
+        false,
     )
 }
 
