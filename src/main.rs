@@ -75,6 +75,11 @@ enum Command {
     },
 }
 
+/// mimalloc: a build allocates many small strings on several threads at once, where it costs
+/// about a quarter less CPU than the system allocator (README, performance).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

@@ -52,6 +52,10 @@ struct Gold {
     unsure: bool,
 }
 
+/// The same allocator as the `litopys` binary, so the throughput measured is the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut errors = 0usize;
