@@ -495,3 +495,76 @@ fn with_the_default_base_url_pages_have_no_root_relative_links() {
         assert!(!html.contains("rel=\"canonical\""), "{}", f.path);
     }
 }
+
+/// The `card()` function of the built-in templates gives the same bytes as
+/// `{% include "card.html" %}`, on every page, even for a card whose strings hold the
+/// character that stands for `page.root` inside the cache; and a second render of the same
+/// templates sees an edited article's new card, not the cached one.
+#[test]
+fn cached_cards_are_the_included_cards_byte_for_byte() {
+    let dir = sample_site();
+    write(
+        dir.path(),
+        "content/articles/05-sentinel.md",
+        &article(
+            "2026-01-07",
+            "Знак \u{FDD0} у назві & <b>теги</b>",
+            &["Кирило Буданов"],
+            "summary: 'лід \u{FDD0} ../'\n",
+            "Текст.",
+        ),
+    );
+    let cached = build(dir.path());
+    let uses: Vec<&str> = render::DEFAULT_TEMPLATES
+        .iter()
+        .filter(|(_, t)| t.contains("{{ card(c=c, root=page.root, lang=page.lang) }}"))
+        .map(|(n, _)| *n)
+        .collect();
+    assert!(uses.len() >= 5, "{uses:?}");
+    for (name, t) in render::DEFAULT_TEMPLATES {
+        if uses.contains(name) {
+            let included = t.replace(
+                "{{ card(c=c, root=page.root, lang=page.lang) }}",
+                "{% include \"card.html\" %}",
+            );
+            write(dir.path(), &format!("templates/{name}"), &included);
+        }
+    }
+    let included = build(dir.path());
+    assert_eq!(cached.len(), included.len());
+    let mut cards = 0;
+    for (a, b) in cached.iter().zip(&included) {
+        assert_eq!(a.path, b.path);
+        let (sa, sb) = (
+            String::from_utf8_lossy(&a.bytes),
+            String::from_utf8_lossy(&b.bytes),
+        );
+        assert_eq!(sa, sb, "{}", a.path);
+        cards += sa.matches("<article class=\"card\"").count();
+    }
+    assert!(cards > 20, "{cards} cards");
+    let day = text(&cached, "2026/01/07/index.html");
+    assert!(day.contains("Знак  у назві &amp; &lt;b&gt;"), "{day}");
+
+    // The same Templates render twice: the second render shows the edited title.
+    std::fs::remove_dir_all(dir.path().join("templates")).unwrap();
+    let templates = Templates::load(dir.path()).unwrap();
+    let site = Site::load(dir.path(), &config(), &Registry::default()).unwrap();
+    let first = render::render(&site, &templates).unwrap();
+    assert!(text(&first, "2026/01/07/index.html").contains("Знак"));
+    write(
+        dir.path(),
+        "content/articles/05-sentinel.md",
+        &article(
+            "2026-01-07",
+            "Нова назва",
+            &["Кирило Буданов"],
+            "",
+            "Текст.",
+        ),
+    );
+    let site = Site::load(dir.path(), &config(), &Registry::default()).unwrap();
+    let second = render::render(&site, &templates).unwrap();
+    let day = text(&second, "2026/01/07/index.html");
+    assert!(day.contains("Нова назва") && !day.contains("Знак"), "{day}");
+}

@@ -27,6 +27,7 @@
 //! include. Nothing depends on the clock or the environment (`get_env` is disabled), and the
 //! files come back sorted by path, so the same input gives the same bytes.
 
+mod cards;
 pub mod context;
 mod keyhash;
 pub mod labels;
@@ -78,6 +79,8 @@ pub struct Templates {
     /// Template name → the file it came from (for error messages).
     sources: std::collections::HashMap<String, PathBuf>,
     style: Vec<u8>,
+    /// Cards rendered by the `card()` function ([`cards`]).
+    cards: std::sync::Arc<cards::CardCache>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -89,9 +92,16 @@ impl std::fmt::Debug for Templates {
 }
 
 /// Escapes `& < > " '` and drops the characters XML 1.0 forbids (C0 controls other than tab,
-/// newline and carriage return; U+FFFE and U+FFFF). Works on bytes: every byte it looks for is
-/// ASCII (or starts U+FFFE/U+FFFF), so slices always fall on character boundaries.
+/// newline and carriage return; U+FFFE and U+FFFF) and the noncharacters U+FDD0..U+FDEF, which
+/// are never text. Works on bytes: every byte it looks for is ASCII (or starts one of those
+/// three-byte characters), so slices always fall on character boundaries.
 fn escape(input: &str) -> String {
+    escape_keeping(input, None)
+}
+
+/// [`escape`], keeping `keep` (one of the noncharacters) where it occurs: the escape of the
+/// card templates ([`cards`]), where one marks `page.root`.
+fn escape_keeping(input: &str, keep: Option<char>) -> String {
     let bytes = input.as_bytes();
     let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
     let mut last = 0;
@@ -106,6 +116,13 @@ fn escape(input: &str) -> String {
             0..=8 | 11 | 12 | 14..=31 | 127 => ("", 1),
             0xEF if bytes.get(i + 1) == Some(&0xBF)
                 && matches!(bytes.get(i + 2), Some(0xBE) | Some(0xBF)) =>
+            {
+                ("", 3)
+            }
+            // U+FDD0..U+FDEF: EF B7 90..AF.
+            0xEF if bytes.get(i + 1) == Some(&0xB7)
+                && matches!(bytes.get(i + 2), Some(0x90..=0xAF))
+                && keep.is_none_or(|k| !input[i..].starts_with(k)) =>
             {
                 ("", 3)
             }
@@ -279,11 +296,20 @@ impl Templates {
             }]);
         }
         let fingerprint = fingerprint(&texts, &style);
+        let cards = std::sync::Arc::new(cards::CardCache::default());
+        let mut card_tera = tera.clone();
+        card_tera.set_escape_fn(|s| escape_keeping(s, Some(cards::ROOT_CHAR)));
+        let card_fn = cards::CardFn {
+            tera: card_tera,
+            cache: cards.clone(),
+        };
+        tera.register_function("card", card_fn);
         Ok(Templates {
             tera,
             fingerprint,
             sources,
             style,
+            cards,
         })
     }
 
@@ -583,6 +609,7 @@ pub fn render_to<S: Sink>(
         return Err(errors);
     }
     let shared = Shared::new(site);
+    templates.cards.begin(labels::for_language(&shared.lang));
     let mut jobs = vec![
         Job::Home,
         Job::Archive,
@@ -893,6 +920,15 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(escape("Київ\u{fffe}\u{7f} «мир»\u{ffff}"), "Київ «мир»");
+        // Noncharacters U+FDD0..U+FDEF go too; the cards' escape keeps the one it is told to.
+        assert_eq!(
+            escape("а\u{fdd0}б\u{fdef}в\u{fdcf}\u{fdf0}"),
+            "абв\u{fdcf}\u{fdf0}"
+        );
+        assert_eq!(
+            escape_keeping("а\u{fdd0}б\u{fdd1}<", Some('\u{fdd0}')),
+            "а\u{fdd0}б&lt;"
+        );
         assert_eq!(escape("\t\n\r"), "\t\n\r");
         assert_eq!(escape(""), "");
     }
