@@ -13,6 +13,7 @@ use super::lexicon::{
 };
 use super::morph::Cases;
 use super::{Extraction, Gender, Lang, Mention, PersonRole, Registry};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// The language of a text: English when Latin letters clearly outnumber Cyrillic ones.
@@ -39,9 +40,40 @@ pub(crate) enum Kind {
     Punct,
 }
 
+/// A token's lower-case form: borrowed from the text when the word is written that way
+/// (most words), owned only when it had to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Lower<'a>(Cow<'a, str>);
+
+impl Lower<'_> {
+    /// The lower-case form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Lower<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Lower<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
 /// One token with byte and code-point offsets.
 #[derive(Debug, Clone)]
-pub(crate) struct Tok {
+pub(crate) struct Tok<'a> {
     pub kind: Kind,
     /// Code-point offsets, end exclusive.
     pub cs: usize,
@@ -50,7 +82,7 @@ pub(crate) struct Tok {
     pub bs: usize,
     pub be: usize,
     /// Lower case, apostrophes unified, Latin look-alikes in Cyrillic words mapped.
-    pub lower: String,
+    pub lower: Lower<'a>,
     pub cap: bool,
     pub allcaps: bool,
     pub latin: bool,
@@ -107,17 +139,23 @@ fn homoglyph(c: char) -> char {
     }
 }
 
-fn normalise_word(word: &str) -> (String, bool, bool, bool) {
+/// Lower case form and flags (capitalised, ALL CAPS, Latin) of one word.
+fn normalise_word(word: &str) -> (Cow<'_, str>, bool, bool, bool) {
+    // One pass for the counts; a word written in lower case (most words of running text) is
+    // its own lower form and needs nothing else.
     let mut cyr = 0;
     let mut lat = 0;
     let mut upper = 0;
     let mut letters = 0;
     let mut combining = false;
+    let mut apostrophe = false;
     for c in word.chars() {
         if ('\u{0300}'..='\u{036F}').contains(&c) {
             combining = true;
             continue;
         }
+        // (ʼ is a letter too.)
+        apostrophe |= is_apostrophe(c);
         if is_letter(c) {
             letters += 1;
             if is_upper(c) {
@@ -130,6 +168,25 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
             }
         }
     }
+    let mixed = cyr > 0 && lat > 0 && cyr >= lat;
+    if !combining && upper == 0 && !apostrophe && !mixed {
+        // The first character is a letter (the tokenizer starts words there) and no letter is
+        // upper case: neither capitalised nor ALL CAPS.
+        return (Cow::Borrowed(word), false, false, lat > cyr);
+    }
+    normalise_word_slow(word, upper, letters, combining, mixed, lat > cyr)
+}
+
+/// [`normalise_word`] for words that change: upper case, apostrophes, combining marks, Latin
+/// look-alikes.
+fn normalise_word_slow(
+    word: &str,
+    upper: usize,
+    letters: usize,
+    combining: bool,
+    mixed: bool,
+    latin: bool,
+) -> (Cow<'_, str>, bool, bool, bool) {
     let owned;
     let mut w = word;
     if combining {
@@ -145,7 +202,7 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
     } else {
         lower_key(w)
     };
-    if cyr > 0 && lat > 0 && cyr >= lat {
+    if mixed {
         lower = lower.chars().map(homoglyph).collect();
     }
     let cap = w.chars().next().is_some_and(is_upper);
@@ -153,11 +210,11 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
     let mut it = w.chars().filter(|&c| is_letter(c));
     let two_upper = it.next().is_some_and(is_upper) && it.next().is_some_and(is_upper);
     let allcaps = letters >= 2 && (upper == letters || two_upper || upper >= 3);
-    (lower, cap, allcaps, lat > cyr)
+    (Cow::Owned(lower), cap, allcaps, latin)
 }
 
 /// Splits `text` into tokens in one pass.
-pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
+pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
     let mut toks = Vec::with_capacity(text.len() / 8);
     let mut it = text.char_indices().peekable();
     let mut cp = 0usize;
@@ -213,7 +270,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 cp,
                 bs,
                 be,
-                lower,
+                Lower(lower),
                 (cap, allcaps, latin),
                 nl,
                 space,
@@ -231,7 +288,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 cp,
                 bs,
                 be,
-                String::new(),
+                Lower(Cow::Borrowed("")),
                 (false, false, false),
                 nl,
                 space,
@@ -245,7 +302,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 cp,
                 bs,
                 be,
-                String::new(),
+                Lower(Cow::Borrowed("")),
                 (false, false, false),
                 nl,
                 space,
@@ -288,8 +345,8 @@ fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
             && t.kind == Kind::Word
             && t.cap
             && !t.allcaps
-            && lex.given.contains_key(&t.lower)
-            && !lex.given_ambiguous.contains(&t.lower)
+            && lex.given.contains_key(t.lower.as_str())
+            && !lex.given_ambiguous.contains(t.lower.as_str())
             && n.kind == Kind::Word
             && n.cap
             && !n.allcaps
@@ -711,7 +768,7 @@ fn surname_gender(nom: &str) -> Gender {
 
 struct Ctx<'a> {
     text: &'a str,
-    toks: &'a [Tok],
+    toks: &'a [Tok<'a>],
     quoted: Vec<bool>,
     lex: &'static Lexicon,
     /// Canonical forms of this article's spans (names recur within an article).
@@ -719,7 +776,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn word(&self, i: usize) -> Option<&Tok> {
+    fn word(&self, i: usize) -> Option<&Tok<'_>> {
         self.toks.get(i).filter(|t| t.kind == Kind::Word)
     }
 
@@ -742,7 +799,7 @@ impl Ctx<'_> {
         if !t.cap || t.latin {
             return None;
         }
-        if let Some(g) = self.lex.given.get(&t.lower) {
+        if let Some(g) = self.lex.given.get(t.lower.as_str()) {
             return Some(g);
         }
         // «Вячеслав» written without the apostrophe.
@@ -785,7 +842,7 @@ impl Ctx<'_> {
 
     fn is_stop(&self, i: usize) -> bool {
         let Some(t) = self.word(i) else { return true };
-        self.lex.stop.contains(&t.lower) || self.lex.roles.contains_key(&t.lower)
+        self.lex.stop.contains(t.lower.as_str()) || self.lex.roles.contains_key(t.lower.as_str())
     }
 
     fn is_namey(&self, i: usize) -> bool {
@@ -877,7 +934,7 @@ fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
         let t = &ctx.toks[j];
         match t.kind {
             Kind::Word => {
-                if ctx.lex.roles.contains_key(&t.lower) {
+                if ctx.lex.roles.contains_key(t.lower.as_str()) {
                     // «керівник Офісу президента»: the role word governs a capitalised
                     // complement; look further back for the head role word.
                     let mut j = j;
@@ -892,7 +949,7 @@ fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
                             m -= 1;
                             hops += 1;
                             if ctx.toks[m].kind == Kind::Word
-                                && ctx.lex.roles.contains_key(&ctx.toks[m].lower)
+                                && ctx.lex.roles.contains_key(ctx.toks[m].lower.as_str())
                             {
                                 j = m;
                                 break;
@@ -1026,7 +1083,7 @@ fn role_phrase(ctx: &Ctx, role_tok: usize, start: usize, end_excl: usize) -> Opt
             out.push(' ');
         }
         if k == role_tok {
-            let nom = ctx.lex.roles.get(&t.lower)?;
+            let nom = ctx.lex.roles.get(t.lower.as_str())?;
             out.push_str(nom);
         } else if k < role_tok {
             out.push_str(&adjective_nominative(&t.lower));
@@ -1053,7 +1110,7 @@ fn case_hint(ctx: &Ctx, first: usize) -> u8 {
     if p.lower == "словами" {
         return 2;
     }
-    if ctx.lex.roles.contains_key(&p.lower) {
+    if ctx.lex.roles.contains_key(p.lower.as_str()) {
         return ending_cases(&p.lower);
     }
     127
@@ -1145,7 +1202,7 @@ fn coordinated_family(ctx: &Ctx, i: usize, out: &mut Found) -> Option<usize> {
         .find(|r| second.iter().any(|q| q.cases & r.cases != 0))
         .or(first.first())?;
     let singular = singular_surname(&sn.lower, r.gender);
-    if singular == sn.lower {
+    if singular == *sn.lower {
         return None;
     }
     let raw = ctx.text.get(sn.bs..sn.be).unwrap_or_default();
@@ -1160,7 +1217,7 @@ fn coordinated_family(ctx: &Ctx, i: usize, out: &mut Found) -> Option<usize> {
         initials: Vec::new(),
         canonical: format!("{} {surname}", r.nominative),
         surname: Some(surname),
-        surname_forms: vec![sn.lower.clone(), singular],
+        surname_forms: vec![sn.lower.to_string(), singular],
         role: role_before(ctx, i).and_then(|(rt, st)| role_phrase(ctx, rt, st, i)),
     });
     Some(i + 4)
@@ -1179,15 +1236,15 @@ fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Found) {
             && !ctx
                 .lex
                 .given_ambiguous
-                .contains(&ctx.toks[run[k - 1]].lower)
-            && !ctx.lex.roles.contains_key(&t.lower)
-            && !ctx.lex.places.contains(&t.lower)
+                .contains(ctx.toks[run[k - 1]].lower.as_str())
+            && !ctx.lex.roles.contains_key(t.lower.as_str())
+            && !ctx.lex.places.contains(t.lower.as_str())
             && t.lower.chars().count() > 3;
         let stop = !is_particle(&t.lower)
             && !ctx.is_initial(ti)
             && !after_given
             && ctx.is_stop(ti)
-            && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(&t.lower));
+            && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(t.lower.as_str()));
         let abbr = t.allcaps && !ctx.is_initial(ti) && {
             // ALL-CAPS words are names only next to a given name.
             let prev_given = k > 0
@@ -1218,7 +1275,11 @@ fn given_ok(ctx: &Ctx, seg: &[usize], k: usize) -> bool {
     if ctx.given(ti).is_none() {
         return false;
     }
-    if ctx.lex.given_ambiguous.contains(&ctx.toks[ti].lower) {
+    if ctx
+        .lex
+        .given_ambiguous
+        .contains(ctx.toks[ti].lower.as_str())
+    {
         // Only with a surname right after it.
         return seg.get(k + 1).is_some_and(|&n| {
             ctx.given(n).is_none() && !ctx.is_initial(n) && !is_particle(&ctx.toks[n].lower)
@@ -1242,7 +1303,8 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             .is_some_and(|&k| real_patronymic(ctx.lex, &toks[k].lower).is_some());
         // A sentence's first word before «Іван Васильович» is a surname only when the lists
         // know it so («Нині Івану Васильовичу», «Тішився Роман Олексійович»).
-        let surname_first_ok = !first_initial || ctx.lex.surnames_all.contains(&toks[seg[0]].lower);
+        let surname_first_ok =
+            !first_initial || ctx.lex.surnames_all.contains(toks[seg[0]].lower.as_str());
         if t1_given && t2_patr && surname_first_ok {
             let parts = vec![
                 (seg[0], Role::Surname),
@@ -1260,7 +1322,7 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         // «Климент Васильович»: an unknown word before a patronymic is a given name.
         if !t1_given
             && real_patronymic(ctx.lex, &toks[seg[1]].lower).is_some()
-            && !ctx.lex.places.contains(&toks[seg[0]].lower)
+            && !ctx.lex.places.contains(toks[seg[0]].lower.as_str())
             && !toks[seg[0]].allcaps
             && (!first_initial || verb_gender(toks.get(seg[1] + 1)) != Gender::Unknown)
         {
@@ -1288,9 +1350,9 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             && !first_initial
             && given_ok(ctx, seg, 1)
             && real_patronymic(ctx.lex, &toks[seg[0]].lower).is_none()
-            && !ctx.lex.places.contains(&toks[seg[0]].lower)
+            && !ctx.lex.places.contains(toks[seg[0]].lower.as_str())
         {
-            let sn = &toks[seg[0]].lower;
+            let sn = toks[seg[0]].lower.as_str();
             if ctx.lex.surnames_all.contains(sn) || surname_shaped(sn) {
                 push_cand(
                     ctx,
@@ -1411,7 +1473,10 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
                 break;
             }
         }
-        if sn == 0 && given_ok(ctx, seg, k) && !ctx.lex.given_ambiguous.contains(&toks[ti].lower) {
+        if sn == 0
+            && given_ok(ctx, seg, k)
+            && !ctx.lex.given_ambiguous.contains(toks[ti].lower.as_str())
+        {
             // «Микола Андрій»: two given names in a row and nothing after: second is a surname.
             if k + 1 < n {
                 break;
@@ -1431,7 +1496,7 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     if !has_surname && !has_initial {
         // Given name alone (a common word only with a patronymic: «Роман Олексійович»).
         let ti = parts[0].0;
-        let lower = &toks[ti].lower;
+        let lower = toks[ti].lower.as_str();
         let with_patronymic = parts.iter().any(|p| p.1 == Role::Patronymic);
         if with_patronymic || !ctx.lex.given_common.contains(lower) {
             push_cand(ctx, parts, out);
@@ -1449,13 +1514,13 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     let toks = ctx.toks;
     // «президентом Ізраїлю Шимоном Пересом», «віце-мера Одеси Вахтанга Убірії»: a place in the
     // genitive before the name belongs to the role.
-    if seg.len() >= 3 && ctx.lex.places_major.contains(&toks[seg[0]].lower) {
+    if seg.len() >= 3 && ctx.lex.places_major.contains(toks[seg[0]].lower.as_str()) {
         multi_unknown(ctx, &seg[1..], out);
         return;
     }
     let any_place = seg
         .iter()
-        .any(|&k| ctx.lex.places_major.contains(&toks[k].lower));
+        .any(|&k| ctx.lex.places_major.contains(toks[k].lower.as_str()));
     let role = role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
     if !any_place && role && seg.len() <= 3 && !sentence_initial(toks, seg[0]) {
         let mut parts = Vec::new();
@@ -1475,17 +1540,17 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     // «Ріната Ахметова», «Ваагн Авагян»: an unknown given name before a clear surname.
     if seg.len() == 2 && !any_place && !sentence_initial(toks, seg[0]) {
         let (x, y) = (&toks[seg[0]], &toks[seg[1]]);
-        let surname_like = ctx.lex.surnames_all.contains(&y.lower)
+        let surname_like = ctx.lex.surnames_all.contains(y.lower.as_str())
             || surname_shaped(&y.lower)
             || oblique_surname_shaped(&y.lower)
             || oblique_agreement(&x.lower, &y.lower)
-                && !ctx.lex.places.contains(&x.lower)
-                && !ctx.lex.places.contains(&y.lower);
+                && !ctx.lex.places.contains(x.lower.as_str())
+                && !ctx.lex.places.contains(y.lower.as_str());
         let x_ok = !is_adjective(&x.lower)
             && !x.latin
             && !y.latin
-            && !ctx.lex.surnames_top.contains(&x.lower)
-            && !ctx.lex.surnames_all.contains(&x.lower)
+            && !ctx.lex.surnames_top.contains(x.lower.as_str())
+            && !ctx.lex.surnames_all.contains(x.lower.as_str())
             && !x.lower.contains('-')
             && !y.allcaps;
         let y_adj_noun = is_adjective(&y.lower)
@@ -1494,7 +1559,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
                     && (!n.cap && verb_gender(Some(n)) == Gender::Unknown
                         || ctx.is_stop(seg[1] + 1))
             });
-        let x_place = ctx.lex.places.contains(&x.lower) && is_adjective(&y.lower);
+        let x_place = ctx.lex.places.contains(x.lower.as_str()) && is_adjective(&y.lower);
         if surname_like && x_ok && !y_adj_noun && !x_place && !named_after_before(ctx, seg[0]) {
             push_cand(
                 ctx,
@@ -1508,7 +1573,10 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         && !any_place
         && seg.iter().all(|&k| {
             let t = &toks[k];
-            !t.latin && !t.allcaps && !is_adjective(&t.lower) && !ctx.lex.places.contains(&t.lower)
+            !t.latin
+                && !t.allcaps
+                && !is_adjective(&t.lower)
+                && !ctx.lex.places.contains(t.lower.as_str())
         })
     {
         out.pairs.push((seg[0], seg[1]));
@@ -1591,8 +1659,8 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
         if p.kind == Kind::Word
             && p.cap
             && !t.nl_before
-            && ctx.lex.stop.contains(&p.lower)
-            && !ctx.lex.roles.contains_key(&p.lower)
+            && ctx.lex.stop.contains(p.lower.as_str())
+            && !ctx.lex.roles.contains_key(p.lower.as_str())
             && !sentence_initial(toks, ti - 1)
         {
             return;
@@ -1606,7 +1674,7 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
         return;
     }
     // Plural adjectives («Київських»); plural family names are decided in `resolve_article`.
-    let l = &t.lower;
+    let l = t.lower.as_str();
     if (l.ends_with("ських") || l.ends_with("цьких")) && !family_before(ctx, ti) {
         return;
     }
@@ -1643,7 +1711,7 @@ fn named_after_before(ctx: &Ctx, first: usize) -> bool {
                     return true;
                 }
                 // Only initials and capitalised titles («вул. Професора Підвисоцького»).
-                if !(ctx.is_initial(j) || p.cap && ctx.lex.roles.contains_key(&p.lower)) {
+                if !(ctx.is_initial(j) || p.cap && ctx.lex.roles.contains_key(p.lower.as_str())) {
                     return false;
                 }
             }
@@ -1779,7 +1847,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         && !parts.iter().any(|p| p.1 == Role::Given)
         && parts
             .iter()
-            .any(|p| p.1 == Role::Surname && lex.places_major.contains(&toks[p.0].lower))
+            .any(|p| p.1 == Role::Surname && lex.places_major.contains(toks[p.0].lower.as_str()))
     {
         return;
     }
@@ -1852,11 +1920,11 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
             given = Some((raw.to_string(), Gender::Unknown));
             unknown_given = Some(gi);
-            let gl = &toks[gi].lower;
+            let gl = toks[gi].lower.as_str();
             let st = parts
                 .iter()
                 .find(|p| p.1 == Role::Surname)
-                .map(|p| &toks[p.0].lower);
+                .map(|p| toks[p.0].lower.as_str());
             let consonant_a = gl.strip_suffix('а').is_some_and(|s| {
                 s.chars()
                     .next_back()
@@ -1920,7 +1988,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                 let raw = ctx.text.get(t.bs..t.be).unwrap_or_default();
                 let raw = raw.replace(['\'', '’', '`', '´', '‘'], "ʼ");
                 let nom = if after_particle || t.latin {
-                    t.lower.clone()
+                    t.lower.to_string()
                 } else {
                     // Hyphenated surnames decline in every part.
                     t.lower
@@ -1933,7 +2001,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                     surname.push(' ');
                 }
                 surname.push_str(&capitalise_like(&raw, &nom));
-                surname_forms.push(t.lower.clone());
+                surname_forms.push(t.lower.to_string());
             }
             _ => {}
         }
@@ -1954,7 +2022,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         // Decline the unknown given name back as far as its surname was declined.
         let nom_l = lower_key(&surname);
         let raw_given = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
-        if nom_l != st.lower && !toks[gi].latin {
+        if nom_l != *st.lower && !toks[gi].latin {
             let g = guess_given(&toks[gi].lower, gender);
             let shown = capitalise_like(raw_given, &g);
             given = Some((shown.clone(), gender));
@@ -2006,7 +2074,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         // A given name written in the nominative that morph read as another case of a name of
         // the other gender (Альона → Альон): keep our reading.
         let ours_nominative = parts.iter().find(|p| p.1 == Role::Given).is_some_and(|p| {
-            let l = &toks[p.0].lower;
+            let l = toks[p.0].lower.as_str();
             given.as_ref().is_some_and(|g| lower_key(&g.0) == *l)
         });
         let morph_differs =
@@ -2049,7 +2117,7 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     let toks = ctx.toks;
     let t = &toks[ti];
     let lex = ctx.lex;
-    let l = &t.lower;
+    let l = t.lower.as_str();
     let mut s = 0;
     if sentence_initial(toks, ti) {
         s -= 2;
@@ -2058,7 +2126,7 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     }
     // The word itself, or the nominative it declines from, in the surname lists.
     let (nom, nom_score) = if lex.surnames_all.contains(l) {
-        (l.clone(), 0)
+        (l.to_string(), 0)
     } else {
         pick_surname_scored(lex, l, verb_gender(toks.get(ti + 1)), 127)
     };
@@ -2270,7 +2338,10 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
             let next_word = toks
                 .get(c.last + 1)
                 .is_some_and(|n| n.kind == Kind::Word && !n.cap && !n.nl_before);
-            let ambiguous = ctx.lex.given_ambiguous.contains(&toks[c.first].lower);
+            let ambiguous = ctx
+                .lex
+                .given_ambiguous
+                .contains(toks[c.first].lower.as_str());
             if sentence_initial(toks, c.first)
                 && !with_patronymic
                 && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
@@ -2357,7 +2428,9 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 toks[ti - 1].lower.as_str(),
                 "пан" | "пана" | "пану" | "панові" | "паном" | "пані"
             );
-        if !honorific && (owners.len() != 1 || ctx.lex.places_major.contains(&toks[ti].lower)) {
+        if !honorific
+            && (owners.len() != 1 || ctx.lex.places_major.contains(toks[ti].lower.as_str()))
+        {
             continue;
         }
         let mut tmp = Found::default();
@@ -2464,7 +2537,7 @@ fn streets_around(ctx: &Ctx, a: usize, b: usize) -> bool {
     let street_like = |t: &Tok| {
         t.kind == Kind::Word
             && t.cap
-            && !ctx.lex.places.contains(&t.lower)
+            && !ctx.lex.places.contains(t.lower.as_str())
             && ["ої", "ська", "цька", "ській", "цькій"]
                 .iter()
                 .any(|e| t.lower.ends_with(e))
