@@ -7,7 +7,7 @@
 //! initial mentions are merged into the single full name they belong to.
 
 use super::english;
-use super::infl::{patronymic, surname_candidates, surname_forms};
+use super::infl::{patronymic, surname_candidates_each, surname_forms};
 use super::lexicon::{
     family_word, lexicon, lower_key, named_after, person_of, preposition_cases, Lexicon,
 };
@@ -702,9 +702,19 @@ fn pick_surname(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> String
 
 /// The nominative of a surname token and how plausible it is.
 fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
-    let cands = surname_candidates(lower, gender, Cases(cases));
-    let mut best: Option<(i32, usize, &String)> = None;
-    for (k, c) in cands.iter().enumerate() {
+    // The candidates of `surname_candidates`, scored as they come: the first best one wins
+    // (a repeated candidate scores the same as its first occurrence, so it never wins).
+    let mut buf = String::with_capacity(lower.len() + 8);
+    let mut best: Option<(i32, String)> = None;
+    surname_candidates_each(lower, gender, Cases(cases), |a, b, e| {
+        buf.clear();
+        buf.push_str(a);
+        buf.push_str(b);
+        buf.push_str(e);
+        if buf.is_empty() {
+            return;
+        }
+        let c = buf.as_str();
         let mut s = 0;
         if lex.surnames_top.contains(c) {
             s += 3;
@@ -734,11 +744,18 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
         {
             s -= 3;
         }
-        if best.is_none_or(|(bs, bk, _)| s > bs || s == bs && k < bk) {
-            best = Some((s, k, c));
+        match &mut best {
+            Some((bs, bc)) => {
+                if s > *bs {
+                    *bs = s;
+                    bc.clear();
+                    bc.push_str(c);
+                }
+            }
+            None => best = Some((s, c.to_string())),
         }
-    }
-    best.map_or_else(|| (lower.to_string(), -9), |(s, _, c)| (c.clone(), s))
+    });
+    best.map_or_else(|| (lower.to_string(), -9), |(s, c)| (c, s))
 }
 
 fn surname_gender(nom: &str) -> Gender {
@@ -773,6 +790,8 @@ struct Ctx<'a> {
     lex: &'static Lexicon,
     /// Canonical forms of this article's spans (names recur within an article).
     morph_cache: std::cell::RefCell<super::morph::MorphCache>,
+    /// [`Ctx::given`] per token, computed on first use.
+    given_memo: Vec<std::cell::OnceCell<Option<&'static Vec<super::lexicon::GivenReading>>>>,
 }
 
 impl Ctx<'_> {
@@ -794,7 +813,15 @@ impl Ctx<'_> {
             || n == 2 && matches!(t.lower.as_str(), "дж" | "ст" | "ол" | "ю" | "ch" | "th"))
     }
 
+    /// The given-name readings of token `i` (memoised per token: the rules ask often).
     fn given(&self, i: usize) -> Option<&'static Vec<super::lexicon::GivenReading>> {
+        match self.given_memo.get(i) {
+            Some(cell) => *cell.get_or_init(|| self.given_uncached(i)),
+            None => self.given_uncached(i),
+        }
+    }
+
+    fn given_uncached(&self, i: usize) -> Option<&'static Vec<super::lexicon::GivenReading>> {
         let t = self.word(i)?;
         if !t.cap || t.latin {
             return None;
@@ -883,6 +910,7 @@ fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         quoted,
         lex,
         morph_cache: Default::default(),
+        given_memo: vec![std::cell::OnceCell::new(); toks.len()],
     };
     let found = find_candidates(&ctx);
     let cands = resolve_article(&ctx, found);

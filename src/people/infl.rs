@@ -303,25 +303,42 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
 
 /// Stress-less guess of a masculine/feminine surname's nominative from an inflected form,
 /// given its possible cases. `lower` is lower case; the answer is lower case.
-/// Returns candidates, the most likely first.
+/// Returns candidates, the most likely first, without repeats (the extractor scores them as
+/// [`surname_candidates_each`] yields them; this collected form is for the tests).
+#[cfg(test)]
 pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    surname_candidates_each(lower, gender, cases, |a, b, c| {
+        let mut s = String::with_capacity(a.len() + b.len() + c.len());
+        s.push_str(a);
+        s.push_str(b);
+        s.push_str(c);
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    });
+    out
+}
+
+/// The candidates of [`surname_candidates`] in the same order, each given in up to three pieces
+/// to concatenate, without allocating; repeats and empty candidates are not filtered.
+pub fn surname_candidates_each(
+    lower: &str,
+    gender: Gender,
+    cases: Cases,
+    mut push: impl FnMut(&str, &str, &str),
+) {
     let c = cases.0;
     let n = lower.chars().count();
     let may = |bits: u8| c & bits != 0;
     let fem = gender == Gender::Female;
     let masc = gender == Gender::Male;
-    let mut push = |s: String| {
-        if !s.is_empty() && !out.contains(&s) {
-            out.push(s);
-        }
-    };
     if n < 3 {
-        push(lower.to_string());
-        return out;
+        push(lower, "", "");
+        return;
     }
     if may(N) {
-        push(lower.to_string());
+        push(lower, "", "");
     }
     // Adjectival: -ський/-цький/-ий/-ій, -ська/-ова/-іна.
     let adj_m: [(&str, &str, u8); 8] = [
@@ -338,7 +355,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         for (suf, rep, cs) in adj_m {
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}{rep}"));
+                    push(s, rep, "");
                 }
             }
         }
@@ -356,7 +373,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         ] {
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}{rep}"));
+                    push(s, rep, "");
                 }
             }
         }
@@ -391,7 +408,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         ] {
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}{rep}"));
+                    push(s, rep, "");
                 }
             }
         }
@@ -410,7 +427,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
                     || s.ends_with("ин")
                     || s.ends_with("ів")
                 {
-                    push(s.to_string());
+                    push(s, "", "");
                 }
             }
         }
@@ -419,7 +436,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
                     if s.chars().count() >= 3 {
-                        push(format!("{s}ий"));
+                        push(s, "ий", "");
                     }
                 }
             }
@@ -433,7 +450,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         ] {
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}енко"));
+                    push(s, "енко", "");
                 }
             }
         }
@@ -454,7 +471,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
                     let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
-                    push(format!("{s}{v}й"));
+                    push(s, v, "й");
                 }
             }
         }
@@ -462,7 +479,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c)) {
-                        push(format!("{s}ець"));
+                        push(s, "ець", "");
                     }
                 }
             }
@@ -470,14 +487,14 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)] {
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}ль"));
+                    push(s, "ль", "");
                 }
             }
         }
         for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)] {
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}р"));
+                    push(s, "р", "");
                 }
             }
         }
@@ -486,7 +503,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
                     if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
-                        push(s.to_string());
+                        push(s, "", "");
                     }
                 }
             }
@@ -497,25 +514,20 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
                 if let Some(s) = lower.strip_suffix(suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c) && c != 'ь' && c != 'й') {
                         // -ко nouns: Кличка → Кличко (two consonants before -а).
-                        let chars: Vec<char> = s.chars().collect();
-                        let k = chars.len();
-                        if k >= 2
-                            && chars[k - 1] == 'к'
-                            && !is_vowel(chars[k - 2])
-                            && chars[k - 2] != 'й'
-                        {
-                            push(format!("{s}о"));
-                        }
-                        push(s.to_string());
-                        if let Some(o) = s.strip_suffix("ов") {
-                            let _ = o;
-                        }
-                        // і → о alternation: Кривоноса → Кривоніс.
-                        if k >= 3 && chars[k - 2] == 'о' && !is_vowel(chars[k - 1]) {
-                            let mut alt: String = chars[..k - 2].iter().collect();
-                            alt.push('і');
-                            alt.push(chars[k - 1]);
-                            push(alt);
+                        let mut rev = s.char_indices().rev();
+                        let (last, before) = (rev.next(), rev.next());
+                        let three = rev.next().is_some();
+                        if let (Some((li, l)), Some((bi, b))) = (last, before) {
+                            if l == 'к' && !is_vowel(b) && b != 'й' {
+                                push(s, "о", "");
+                            }
+                            push(s, "", "");
+                            // і → о alternation: Кривоноса → Кривоніс.
+                            if three && b == 'о' && !is_vowel(l) {
+                                push(&s[..bi], "і", &s[li..]);
+                            }
+                        } else {
+                            push(s, "", "");
                         }
                     }
                 }
@@ -526,7 +538,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             if may(cs) {
                 if let Some(s) = lower.strip_suffix(suf) {
                     if s.chars().count() >= 3 {
-                        push(format!("{s}о"));
+                        push(s, "о", "");
                     }
                 }
             }
@@ -550,13 +562,12 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         if may(cs) {
             if let Some(s) = lower.strip_suffix(suf) {
                 if s.chars().count() >= 2 {
-                    push(format!("{s}{rep}"));
+                    push(s, rep, "");
                 }
             }
         }
     }
-    push(lower.to_string());
-    out
+    push(lower, "", "");
 }
 
 /// Lower-case case forms of a nominative surname (lower case) for a person of `gender`
