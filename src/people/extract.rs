@@ -7,7 +7,9 @@
 //! initial mentions are merged into the single full name they belong to.
 
 use super::english;
-use super::infl::{patronymic, surname_candidates_each, surname_forms};
+use super::infl::{
+    ends_with_fast, patronymic, strip_suffix_fast, surname_candidates_each, surname_forms,
+};
 use super::lexicon::{
     family_word, lexicon, lower_key, named_after, person_of, preposition_cases, Lexicon,
 };
@@ -531,13 +533,16 @@ fn capitalise_like(orig: &str, lower: &str) -> String {
 
 /// The cases a word form most likely has, from its ending (role nouns before a name).
 fn ending_cases(lower: &str) -> u8 {
-    if lower.ends_with("ом")
-        || lower.ends_with("ем")
-        || lower.ends_with("ою")
-        || lower.ends_with("єм")
+    if ends_with_fast(lower, "ом")
+        || ends_with_fast(lower, "ем")
+        || ends_with_fast(lower, "ою")
+        || ends_with_fast(lower, "єм")
     {
         16
-    } else if lower.ends_with("ові") || lower.ends_with("еві") || lower.ends_with("єві") {
+    } else if ends_with_fast(lower, "ові")
+        || ends_with_fast(lower, "еві")
+        || ends_with_fast(lower, "єві")
+    {
         4 | 32
     } else if lower.ends_with('а') || lower.ends_with('я') {
         2 | 8
@@ -557,7 +562,7 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
     if t.kind != Kind::Word || t.cap {
         return Gender::Unknown;
     }
-    let w = t.lower.strip_suffix("ся").unwrap_or(&t.lower);
+    let w = strip_suffix_fast(&t.lower, "ся").unwrap_or(&t.lower);
     let n = w.chars().count();
     if matches!(
         w,
@@ -572,22 +577,25 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
     if n < 4 {
         return Gender::Unknown;
     }
-    if w.ends_with("ла") && !w.ends_with("ела") && !w.ends_with("сла")
-        || w.ends_with("ела") && n > 5
+    if ends_with_fast(w, "ла") && !ends_with_fast(w, "ела") && !ends_with_fast(w, "сла")
+        || ends_with_fast(w, "ела") && n > 5
     {
         // заявила, сказала, повідомила, зустрілася.
-        if w.ends_with("ила") || w.ends_with("ала") || w.ends_with("іла") || w.ends_with("яла")
+        if ends_with_fast(w, "ила")
+            || ends_with_fast(w, "ала")
+            || ends_with_fast(w, "іла")
+            || ends_with_fast(w, "яла")
         {
             return Gender::Female;
         }
     }
-    if w.ends_with("ив")
-        || w.ends_with("ав")
-        || w.ends_with("яв")
-        || w.ends_with("ув")
-        || w.ends_with("ів") && n > 5
+    if ends_with_fast(w, "ив")
+        || ends_with_fast(w, "ав")
+        || ends_with_fast(w, "яв")
+        || ends_with_fast(w, "ув")
+        || ends_with_fast(w, "ів") && n > 5
     {
-        if t.lower.ends_with("ів") && !is_past_iv(w) {
+        if ends_with_fast(&t.lower, "ів") && !is_past_iv(w) {
             return Gender::Unknown;
         }
         return Gender::Male;
@@ -610,7 +618,7 @@ fn is_past_iv(w: &str) -> bool {
         "сів",
     ]
     .iter()
-    .any(|v| w.ends_with(v))
+    .any(|v| ends_with_fast(w, v))
 }
 
 /// A patronymic reading of `lower` whose stem is a known given name (Олександрович ←
@@ -674,25 +682,25 @@ fn surname_shaped(nom: &str) -> bool {
         "ецький",
         "ецька",
     ];
-    ENDS.iter().any(|e| nom.ends_with(e)) && nom.chars().count() >= 4
+    ENDS.iter().any(|e| ends_with_fast(nom, e)) && nom.chars().count() >= 4
 }
 
 fn plausible_nominative(nom: &str) -> bool {
-    !(nom.ends_with("ого")
-        || nom.ends_with("ому")
-        || nom.ends_with("ої")
-        || nom.ends_with("ою")
-        || nom.ends_with("ові")
-        || nom.ends_with("еві")
-        || nom.ends_with("ською")
-        || nom.ends_with("ськом")
-        || nom.ends_with("ським")
-        || nom.ends_with("цьким")
-        || nom.ends_with("ській")
-        || nom.ends_with("ську")
-        || nom.ends_with("овим")
-        || nom.ends_with("іним")
-        || nom.ends_with("ком") && !nom.ends_with("ьком"))
+    !(ends_with_fast(nom, "ого")
+        || ends_with_fast(nom, "ому")
+        || ends_with_fast(nom, "ої")
+        || ends_with_fast(nom, "ою")
+        || ends_with_fast(nom, "ові")
+        || ends_with_fast(nom, "еві")
+        || ends_with_fast(nom, "ською")
+        || ends_with_fast(nom, "ськом")
+        || ends_with_fast(nom, "ським")
+        || ends_with_fast(nom, "цьким")
+        || ends_with_fast(nom, "ській")
+        || ends_with_fast(nom, "ську")
+        || ends_with_fast(nom, "овим")
+        || ends_with_fast(nom, "іним")
+        || ends_with_fast(nom, "ком") && !ends_with_fast(nom, "ьком"))
 }
 
 /// Picks the nominative of a surname token.
@@ -728,19 +736,19 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
             s += 1;
         }
         if gender == Gender::Male
-            && (c.ends_with("ська")
-                || c.ends_with("цька")
-                || c.ends_with("ова")
-                || c.ends_with("іна"))
+            && (ends_with_fast(c, "ська")
+                || ends_with_fast(c, "цька")
+                || ends_with_fast(c, "ова")
+                || ends_with_fast(c, "іна"))
         {
             s -= 3;
         }
         if gender == Gender::Female
-            && (c.ends_with("ський")
-                || c.ends_with("цький")
-                || c.ends_with("ича")
-                || c.ends_with("ого")
-                || c.ends_with("ова") && c != lower)
+            && (ends_with_fast(c, "ський")
+                || ends_with_fast(c, "цький")
+                || ends_with_fast(c, "ича")
+                || ends_with_fast(c, "ого")
+                || ends_with_fast(c, "ова") && c != lower)
         {
             s -= 3;
         }
@@ -759,23 +767,23 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
 }
 
 fn surname_gender(nom: &str) -> Gender {
-    if nom.ends_with("ська")
-        || nom.ends_with("цька")
-        || nom.ends_with("зька")
-        || nom.ends_with("ова")
-        || nom.ends_with("єва")
-        || nom.ends_with("ева")
-        || nom.ends_with("іна")
-        || nom.ends_with("ина") && nom.chars().count() > 5
+    if ends_with_fast(nom, "ська")
+        || ends_with_fast(nom, "цька")
+        || ends_with_fast(nom, "зька")
+        || ends_with_fast(nom, "ова")
+        || ends_with_fast(nom, "єва")
+        || ends_with_fast(nom, "ева")
+        || ends_with_fast(nom, "іна")
+        || ends_with_fast(nom, "ина") && nom.chars().count() > 5
     {
         Gender::Female
-    } else if nom.ends_with("ський")
-        || nom.ends_with("цький")
-        || nom.ends_with("ов")
-        || nom.ends_with("ев")
-        || nom.ends_with("єв")
-        || nom.ends_with("ін")
-        || nom.ends_with("ий")
+    } else if ends_with_fast(nom, "ський")
+        || ends_with_fast(nom, "цький")
+        || ends_with_fast(nom, "ов")
+        || ends_with_fast(nom, "ев")
+        || ends_with_fast(nom, "єв")
+        || ends_with_fast(nom, "ін")
+        || ends_with_fast(nom, "ий")
     {
         Gender::Male
     } else {
@@ -830,39 +838,51 @@ impl Ctx<'_> {
             return Some(g);
         }
         // «Вячеслав» written without the apostrophe.
-        let mut fixed = String::with_capacity(t.lower.len() + 2);
+        let l = t.lower.as_str();
+        let lip = |prev: char, c: char| {
+            matches!(c, 'я' | 'ю' | 'є' | 'ї') && matches!(prev, 'в' | 'б' | 'п' | 'м' | 'ф' | 'р')
+        };
         let mut prev = ' ';
         let mut changed = false;
-        for c in t.lower.chars() {
-            if matches!(c, 'я' | 'ю' | 'є' | 'ї')
-                && matches!(prev, 'в' | 'б' | 'п' | 'м' | 'ф' | 'р')
-            {
-                fixed.push('ʼ');
-                changed = true;
-            }
-            fixed.push(c);
+        for c in l.chars() {
+            changed |= lip(prev, c);
             prev = c;
         }
         if changed {
+            let mut fixed = String::with_capacity(l.len() + 4);
+            let mut prev = ' ';
+            for c in l.chars() {
+                if lip(prev, c) {
+                    fixed.push('ʼ');
+                }
+                fixed.push(c);
+                prev = c;
+            }
             return self.lex.given.get(&fixed);
         }
         // «Генадій», «Ана»: a double consonant written single.
-        let chars: Vec<char> = t.lower.chars().collect();
-        if chars.len() < 6 || sentence_initial(self.toks, i) {
+        if l.chars().count() < 6 || sentence_initial(self.toks, i) {
             return None;
         }
-        for k in 1..chars.len() {
-            let c = chars[k];
-            if matches!(c, 'н' | 'л' | 'с' | 'т')
-                && chars[k - 1] != c
-                && chars.get(k + 1).is_none_or(|&n| n != c)
+        let mut doubled = String::with_capacity(l.len() + 2);
+        let mut prev: Option<char> = None;
+        let mut it = l.char_indices().peekable();
+        while let Some((b, c)) = it.next() {
+            let next = it.peek().map(|x| x.1);
+            if prev.is_some()
+                && matches!(c, 'н' | 'л' | 'с' | 'т')
+                && prev != Some(c)
+                && next.is_none_or(|n| n != c)
             {
-                let mut doubled: String = chars[..=k].iter().collect();
-                doubled.extend(&chars[k..]);
+                // The word with this letter written twice.
+                doubled.clear();
+                doubled.push_str(&l[..b + c.len_utf8()]);
+                doubled.push_str(&l[b..]);
                 if let Some(g) = self.lex.given.get(&doubled) {
                     return Some(g);
                 }
             }
+            prev = Some(c);
         }
         None
     }
@@ -1035,7 +1055,7 @@ fn role_word_gender(l: &str) -> Gender {
     if lexicon()
         .roles
         .get(l)
-        .is_some_and(|nom| F.iter().any(|e| nom.ends_with(e)) && !nom.ends_with("ник"))
+        .is_some_and(|nom| F.iter().any(|e| ends_with_fast(nom, e)) && !ends_with_fast(nom, "ник"))
     {
         Gender::Female
     } else {
@@ -1057,14 +1077,14 @@ fn guess_given(l: &str, gender: Gender) -> String {
             ("у", "а"),
             ("і", "а"),
         ] {
-            if let Some(s) = l.strip_suffix(suf) {
+            if let Some(s) = strip_suffix_fast(l, suf) {
                 return format!("{s}{rep}");
             }
         }
         return l.to_string();
     }
     for suf in ["ові", "ом", "а", "у"] {
-        if let Some(s) = l.strip_suffix(suf) {
+        if let Some(s) = strip_suffix_fast(l, suf) {
             if s.chars()
                 .next_back()
                 .is_some_and(|c| !"аеєиіїоуюяьй".contains(c))
@@ -1082,7 +1102,7 @@ fn is_adjective(l: &str) -> bool {
         "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
     ]
     .iter()
-    .any(|e| l.ends_with(e))
+    .any(|e| ends_with_fast(l, e))
         && l.chars().count() > 3
 }
 
@@ -1096,7 +1116,7 @@ fn adjective_nominative(l: &str) -> String {
         ("им", "ий"),
         ("ім", "ий"),
     ] {
-        if let Some(s) = l.strip_suffix(suf) {
+        if let Some(s) = strip_suffix_fast(l, suf) {
             return format!("{s}{rep}");
         }
     }
@@ -1618,14 +1638,14 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
 /// «Бердімурату Джумаєву», «Вахтанга Убірії». The given name's ending follows a consonant.
 fn oblique_agreement(x: &str, y: &str) -> bool {
     let after_consonant = |w: &str, suf: &str| {
-        w.strip_suffix(suf).is_some_and(|s| {
+        strip_suffix_fast(w, suf).is_some_and(|s| {
             s.chars().count() >= 3
                 && s.chars()
                     .next_back()
                     .is_some_and(|c| !"аеєиіїоуюяьйʼ".contains(c))
         })
     };
-    let ends = |w: &str, sufs: &[&str]| sufs.iter().any(|e| w.ends_with(e));
+    let ends = |w: &str, sufs: &[&str]| sufs.iter().any(|e| ends_with_fast(w, e));
     // Instrumental.
     (after_consonant(x, "ом") && ends(y, &["ом", "ем", "єм", "им", "ім"]))
         // Dative.
@@ -1633,7 +1653,7 @@ fn oblique_agreement(x: &str, y: &str) -> bool {
             && ends(y, &["у", "ю", "ові", "еві", "єві", "ому"])
         // Genitive.
         || after_consonant(x, "а")
-            && (after_consonant(y, "а") && !y.ends_with("ства") || ends(y, &["ії", "ії"]))
+            && (after_consonant(y, "а") && !ends_with_fast(y, "ства") || ends(y, &["ії", "ії"]))
 }
 
 /// The nominatives of an unknown given name and surname that share one masculine oblique case
@@ -1644,7 +1664,7 @@ fn agreeing_nominatives(x: &str, y: &str) -> Option<(String, String)> {
     }
     let strip = |w: &str, sufs: &[(&str, &str)]| {
         sufs.iter().find_map(|(suf, rep)| {
-            w.strip_suffix(suf)
+            strip_suffix_fast(w, suf)
                 .filter(|s| s.chars().count() >= 2)
                 .map(|s| format!("{s}{rep}"))
         })
@@ -1703,7 +1723,8 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
     }
     // Plural adjectives («Київських»); plural family names are decided in `resolve_article`.
     let l = t.lower.as_str();
-    if (l.ends_with("ських") || l.ends_with("цьких")) && !family_before(ctx, ti) {
+    if (ends_with_fast(l, "ських") || ends_with_fast(l, "цьких")) && !family_before(ctx, ti)
+    {
         return;
     }
     if ctx.given(ti).is_some() {
@@ -1777,7 +1798,7 @@ fn plural_only(l: &str) -> bool {
         "ям",
     ]
     .iter()
-    .any(|e| l.ends_with(e))
+    .any(|e| ends_with_fast(l, e))
         && l.chars().count() >= 5
 }
 
@@ -1786,7 +1807,7 @@ fn maybe_plural(l: &str) -> bool {
     plural_only(l)
         || ["ів", "и", "ови", "ини", "енки"]
             .iter()
-            .any(|e| l.ends_with(e))
+            .any(|e| ends_with_fast(l, e))
 }
 
 /// A name inside a list of streets («вулиць: В. Чорновола, Різдвяна, Героїв Сталінграда»).
@@ -1962,7 +1983,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                 let male_gen = st.strip_suffix('а').is_some_and(|s| {
                     ["ов", "ев", "єв", "ін", "ин"]
                         .iter()
-                        .any(|e| s.ends_with(e))
+                        .any(|e| ends_with_fast(s, e))
                         || lex.surnames_all.contains(s)
                 });
                 if consonant_a && male_gen {
@@ -2261,7 +2282,7 @@ fn oblique_surname_shaped(l: &str) -> bool {
         "іної",
         "іною",
     ];
-    ENDS.iter().any(|e| l.ends_with(e)) && l.chars().count() >= 5
+    ENDS.iter().any(|e| ends_with_fast(l, e)) && l.chars().count() >= 5
 }
 
 /// A known full name of the article.
@@ -2568,7 +2589,7 @@ fn streets_around(ctx: &Ctx, a: usize, b: usize) -> bool {
             && !ctx.lex.places.contains(t.lower.as_str())
             && ["ої", "ська", "цька", "ській", "цькій"]
                 .iter()
-                .any(|e| t.lower.ends_with(e))
+                .any(|e| ends_with_fast(&t.lower, e))
     };
     let is_sep = |t: &Tok| {
         t.kind == Kind::Punct && t.ch == ','
@@ -2709,7 +2730,7 @@ fn singular_surname(l: &str, gender: Gender) -> String {
         ("и", "", ""),
         ("і", "", ""),
     ] {
-        if let Some(s) = l.strip_suffix(suf) {
+        if let Some(s) = strip_suffix_fast(l, suf) {
             if s.chars().count() >= 2 {
                 return format!("{s}{}", if fem { f } else { m });
             }

@@ -25,6 +25,36 @@ fn last_char(s: &str) -> Option<char> {
     s.chars().next_back()
 }
 
+/// `ends_with_fast(s, suf)`, compared from the last byte: the word lists test many short endings
+/// one by one, and most fail on the last byte (no call into memcmp).
+#[inline]
+pub(crate) fn ends_with_fast(s: &str, suf: &str) -> bool {
+    let (s, suf) = (s.as_bytes(), suf.as_bytes());
+    if suf.len() > s.len() {
+        return false;
+    }
+    let off = s.len() - suf.len();
+    let mut i = suf.len();
+    while i > 0 {
+        i -= 1;
+        if s[off + i] != suf[i] {
+            return false;
+        }
+    }
+    true
+}
+
+/// `strip_suffix_fast(s, suf)` by [`ends_with_fast`]. A whole UTF-8 suffix matched byte for byte
+/// starts at a character boundary.
+#[inline]
+pub(crate) fn strip_suffix_fast<'a>(s: &'a str, suf: &str) -> Option<&'a str> {
+    if ends_with_fast(s, suf) {
+        s.get(..s.len() - suf.len())
+    } else {
+        None
+    }
+}
+
 fn strip_last(s: &str) -> &str {
     match s.char_indices().next_back() {
         Some((i, _)) => &s[..i],
@@ -139,7 +169,7 @@ pub fn given_forms(nom: &str, gender: Gender) -> Vec<(String, u8)> {
                 stems.push(alt);
             }
             for s in stems {
-                if is_sibilant(c) || c == 'р' && nom.ends_with("ор") {
+                if is_sibilant(c) || c == 'р' && ends_with_fast(nom, "ор") {
                     if c == 'р' {
                         add(format!("{s}я"), G | A);
                         add(format!("{s}ю"), D | L | V);
@@ -194,12 +224,12 @@ pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
         return None;
     }
     for (suf, c) in M {
-        if lower.ends_with(suf) || lower.ends_with(&suf.replacen('о', "е", 1)) {
+        if ends_with_fast(lower, suf) || lower.ends_with(&suf.replacen('о', "е", 1)) {
             return Some((Gender::Male, c));
         }
     }
     for (suf, c) in F {
-        if lower.ends_with(suf)
+        if ends_with_fast(lower, suf)
             || lower.ends_with(&suf.replacen('і', "ї", 1))
             || lower.ends_with(&suf.replacen("ів", "ич", 1))
         {
@@ -237,7 +267,7 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
         ("і", &["их", "им", "ими", "ів", "ям", "ях", "ами", "ах"][..]),
         ("и", &["", "ів", "ам", "ах", "ами"][..]),
     ] {
-        if let Some(s) = nom.strip_suffix(suf) {
+        if let Some(s) = strip_suffix_fast(nom, suf) {
             push_all(&mut out, s, ends);
         }
     }
@@ -258,7 +288,7 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
             out.push(format!("{stem}і"));
         }
         'я' => {
-            if nom.ends_with("ія") {
+            if ends_with_fast(nom, "ія") {
                 push_all(&mut out, stem, &["ї", "ю", "єю"]);
             } else {
                 push_all(&mut out, stem, &["і", "ю", "ею", "ї", "єю"]);
@@ -285,7 +315,7 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
                 stems.push(alt);
             }
             // Fleeting е/о: Кременець → Кременця, Луцьк stays.
-            if let Some(s) = nom.strip_suffix("ець") {
+            if let Some(s) = strip_suffix_fast(nom, "ець") {
                 stems.push(format!("{s}ц"));
             }
             for s in stems {
@@ -354,7 +384,7 @@ pub fn surname_candidates_each(
     if !fem {
         for (suf, rep, cs) in adj_m {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     push(s, rep, "");
                 }
             }
@@ -372,7 +402,7 @@ pub fn surname_candidates_each(
             ("цькою", "цька", I),
         ] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     push(s, rep, "");
                 }
             }
@@ -407,7 +437,7 @@ pub fn surname_candidates_each(
             ("ною", "на", I),
         ] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     push(s, rep, "");
                 }
             }
@@ -419,13 +449,13 @@ pub fn surname_candidates_each(
             if !may(cs) {
                 continue;
             }
-            if let Some(s) = lower.strip_suffix(suf) {
-                if s.ends_with("ов")
-                    || s.ends_with("ев")
-                    || s.ends_with("єв")
-                    || s.ends_with("ін")
-                    || s.ends_with("ин")
-                    || s.ends_with("ів")
+            if let Some(s) = strip_suffix_fast(lower, suf) {
+                if ends_with_fast(s, "ов")
+                    || ends_with_fast(s, "ев")
+                    || ends_with_fast(s, "єв")
+                    || ends_with_fast(s, "ін")
+                    || ends_with_fast(s, "ин")
+                    || ends_with_fast(s, "ів")
                 {
                     push(s, "", "");
                 }
@@ -434,7 +464,7 @@ pub fn surname_candidates_each(
         // Other adjectival -ий: Залужного → Залужний.
         for (suf, cs) in [("ого", G | A), ("ому", D | L), ("им", I)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
                         push(s, "ий", "");
                     }
@@ -449,7 +479,7 @@ pub fn surname_candidates_each(
             ("енком", I),
         ] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     push(s, "енко", "");
                 }
             }
@@ -469,7 +499,7 @@ pub fn surname_candidates_each(
             ("еєм", I),
         ] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
                     push(s, v, "й");
                 }
@@ -477,7 +507,7 @@ pub fn surname_candidates_each(
         }
         for (suf, cs) in [("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c)) {
                         push(s, "ець", "");
                     }
@@ -486,14 +516,14 @@ pub fn surname_candidates_each(
         }
         for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     push(s, "ль", "");
                 }
             }
         }
         for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     push(s, "р", "");
                 }
             }
@@ -501,7 +531,7 @@ pub fn surname_candidates_each(
         // Sibilant/-ич: Кротевича → Кротевич.
         for (suf, cs) in [("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
                         push(s, "", "");
                     }
@@ -511,7 +541,7 @@ pub fn surname_candidates_each(
         // Hard consonant: Віткоффом → Віткофф, Стефанчука → Стефанчук.
         for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c) && c != 'ь' && c != 'й') {
                         // -ко nouns: Кличка → Кличко (two consonants before -а).
                         let mut rev = s.char_indices().rev();
@@ -536,7 +566,7 @@ pub fn surname_candidates_each(
         // -о nouns other than -енко: Кличком, Кличкові.
         for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
                         push(s, "о", "");
                     }
@@ -560,7 +590,7 @@ pub fn surname_candidates_each(
         ("ю", "я", A),
     ] {
         if may(cs) {
-            if let Some(s) = lower.strip_suffix(suf) {
+            if let Some(s) = strip_suffix_fast(lower, suf) {
                 if s.chars().count() >= 2 {
                     push(s, rep, "");
                 }
@@ -587,16 +617,16 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
     let male = gender != Gender::Female;
     let female = gender != Gender::Male;
     if male {
-        if let Some(s) = nom.strip_suffix("ий") {
+        if let Some(s) = strip_suffix_fast(nom, "ий") {
             add(&mut out, s, &["ого", "ому", "им", "ім"]);
-        } else if let Some(s) = nom.strip_suffix("ій").filter(|s| s.ends_with('н')) {
+        } else if let Some(s) = strip_suffix_fast(nom, "ій").filter(|s| s.ends_with('н')) {
             add(&mut out, s, &["ього", "ьому", "ім"]);
         } else if ["ов", "ев", "єв", "ін", "ин", "ів", "їн"]
             .iter()
-            .any(|e| nom.ends_with(e))
+            .any(|e| ends_with_fast(nom, e))
         {
             add(&mut out, nom, &["а", "у", "ові", "им", "і", "е"]);
-        } else if let Some(s) = nom.strip_suffix("ець") {
+        } else if let Some(s) = strip_suffix_fast(nom, "ець") {
             add(&mut out, &format!("{s}ц"), &["я", "ю", "еві", "ем"]);
         } else {
             match last {
