@@ -179,6 +179,31 @@ fn normalise_word(word: &str) -> (Cow<'_, str>, bool, bool, bool) {
     normalise_word_slow(word, upper, letters, combining, mixed, lat > cyr)
 }
 
+/// [`lower_key`] of a word with only its first letter in upper case and plain lower-case
+/// letters after it (most capitalised words), by copying the rest; `None` for any other word.
+fn lower_capitalised(w: &str) -> Option<String> {
+    let mut chars = w.chars();
+    let first = chars.next()?;
+    let lower_first = match first {
+        'А'..='Я' => char::from_u32(first as u32 + 0x20)?,
+        'Ѐ'..='Џ' => char::from_u32(first as u32 + 0x50)?,
+        'Ґ' => 'ґ',
+        'A'..='Z' => first.to_ascii_lowercase(),
+        _ => return None,
+    };
+    let rest = chars.as_str();
+    if !rest
+        .chars()
+        .all(|c| matches!(c, 'а'..='я' | 'ѐ'..='џ' | 'ґ' | 'a'..='z' | '-'))
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(w.len() + 1);
+    out.push(lower_first);
+    out.push_str(rest);
+    Some(out)
+}
+
 /// [`normalise_word`] for words that change: upper case, apostrophes, combining marks, Latin
 /// look-alikes.
 fn normalise_word_slow(
@@ -202,7 +227,7 @@ fn normalise_word_slow(
     let mut lower = if upper == 0 && !w.chars().any(is_apostrophe) {
         w.to_string()
     } else {
-        lower_key(w)
+        lower_capitalised(w).unwrap_or_else(|| lower_key(w))
     };
     if mixed {
         lower = lower.chars().map(homoglyph).collect();
@@ -682,7 +707,7 @@ fn surname_shaped(nom: &str) -> bool {
         "ецький",
         "ецька",
     ];
-    ENDS.iter().any(|e| ends_with_fast(nom, e)) && nom.chars().count() >= 4
+    nom.chars().count() >= 4 && ENDS.iter().any(|e| ends_with_fast(nom, e))
 }
 
 fn plausible_nominative(nom: &str) -> bool {
@@ -2282,7 +2307,7 @@ fn oblique_surname_shaped(l: &str) -> bool {
         "іної",
         "іною",
     ];
-    ENDS.iter().any(|e| ends_with_fast(l, e)) && l.chars().count() >= 5
+    l.chars().count() >= 5 && ENDS.iter().any(|e| ends_with_fast(l, e))
 }
 
 /// A known full name of the article.
@@ -2742,6 +2767,37 @@ fn singular_surname(l: &str, gender: Gender) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_capitalised_agrees_with_lower_key() {
+        for w in [
+            "Іван",
+            "Їжак",
+            "Єва",
+            "Ґонта",
+            "Петренко",
+            "Жан-Ноель",
+            "John",
+            "Ёж",
+            "Ѐх",
+            "Ab-cd",
+            "ІВАН",
+            "Мар’яна",
+            "Ivan",
+            "Тест5",
+            "Ӏа",
+            "Ѣять",
+            "Аґ",
+            "Зʼязок",
+            "Ǆa",
+        ] {
+            if let Some(l) = lower_capitalised(w) {
+                assert_eq!(l, lower_key(w), "{w}");
+            }
+        }
+        assert!(lower_capitalised("Іван").is_some());
+        assert!(lower_capitalised("ІВАН").is_none());
+    }
 
     #[test]
     fn tokens_keep_apostrophes_and_hyphens() {
