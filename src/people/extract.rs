@@ -7,12 +7,15 @@
 //! initial mentions are merged into the single full name they belong to.
 
 use super::english;
-use super::infl::{patronymic, surname_candidates, surname_forms};
+use super::infl::{
+    ends_with_fast, patronymic, strip_suffix_fast, surname_candidates_each, surname_forms,
+};
 use super::lexicon::{
     family_word, lexicon, lower_key, named_after, person_of, preposition_cases, Lexicon,
 };
 use super::morph::Cases;
 use super::{Extraction, Gender, Lang, Mention, PersonRole, Registry};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// The language of a text: English when Latin letters clearly outnumber Cyrillic ones.
@@ -39,9 +42,40 @@ pub(crate) enum Kind {
     Punct,
 }
 
+/// A token's lower-case form: borrowed from the text when the word is written that way
+/// (most words), owned only when it had to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Lower<'a>(Cow<'a, str>);
+
+impl Lower<'_> {
+    /// The lower-case form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Lower<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Lower<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
 /// One token with byte and code-point offsets.
 #[derive(Debug, Clone)]
-pub(crate) struct Tok {
+pub(crate) struct Tok<'a> {
     pub kind: Kind,
     /// Code-point offsets, end exclusive.
     pub cs: usize,
@@ -50,7 +84,7 @@ pub(crate) struct Tok {
     pub bs: usize,
     pub be: usize,
     /// Lower case, apostrophes unified, Latin look-alikes in Cyrillic words mapped.
-    pub lower: String,
+    pub lower: Lower<'a>,
     pub cap: bool,
     pub allcaps: bool,
     pub latin: bool,
@@ -107,17 +141,23 @@ fn homoglyph(c: char) -> char {
     }
 }
 
-fn normalise_word(word: &str) -> (String, bool, bool, bool) {
+/// Lower case form and flags (capitalised, ALL CAPS, Latin) of one word.
+fn normalise_word(word: &str) -> (Cow<'_, str>, bool, bool, bool) {
+    // One pass for the counts; a word written in lower case (most words of running text) is
+    // its own lower form and needs nothing else.
     let mut cyr = 0;
     let mut lat = 0;
     let mut upper = 0;
     let mut letters = 0;
     let mut combining = false;
+    let mut apostrophe = false;
     for c in word.chars() {
         if ('\u{0300}'..='\u{036F}').contains(&c) {
             combining = true;
             continue;
         }
+        // (ʼ is a letter too.)
+        apostrophe |= is_apostrophe(c);
         if is_letter(c) {
             letters += 1;
             if is_upper(c) {
@@ -130,6 +170,50 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
             }
         }
     }
+    let mixed = cyr > 0 && lat > 0 && cyr >= lat;
+    if !combining && upper == 0 && !apostrophe && !mixed {
+        // The first character is a letter (the tokenizer starts words there) and no letter is
+        // upper case: neither capitalised nor ALL CAPS.
+        return (Cow::Borrowed(word), false, false, lat > cyr);
+    }
+    normalise_word_slow(word, upper, letters, combining, mixed, lat > cyr)
+}
+
+/// [`lower_key`] of a word with only its first letter in upper case and plain lower-case
+/// letters after it (most capitalised words), by copying the rest; `None` for any other word.
+fn lower_capitalised(w: &str) -> Option<String> {
+    let mut chars = w.chars();
+    let first = chars.next()?;
+    let lower_first = match first {
+        'А'..='Я' => char::from_u32(first as u32 + 0x20)?,
+        'Ѐ'..='Џ' => char::from_u32(first as u32 + 0x50)?,
+        'Ґ' => 'ґ',
+        'A'..='Z' => first.to_ascii_lowercase(),
+        _ => return None,
+    };
+    let rest = chars.as_str();
+    if !rest
+        .chars()
+        .all(|c| matches!(c, 'а'..='я' | 'ѐ'..='џ' | 'ґ' | 'a'..='z' | '-'))
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(w.len() + 1);
+    out.push(lower_first);
+    out.push_str(rest);
+    Some(out)
+}
+
+/// [`normalise_word`] for words that change: upper case, apostrophes, combining marks, Latin
+/// look-alikes.
+fn normalise_word_slow(
+    word: &str,
+    upper: usize,
+    letters: usize,
+    combining: bool,
+    mixed: bool,
+    latin: bool,
+) -> (Cow<'_, str>, bool, bool, bool) {
     let owned;
     let mut w = word;
     if combining {
@@ -143,9 +227,9 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
     let mut lower = if upper == 0 && !w.chars().any(is_apostrophe) {
         w.to_string()
     } else {
-        lower_key(w)
+        lower_capitalised(w).unwrap_or_else(|| lower_key(w))
     };
-    if cyr > 0 && lat > 0 && cyr >= lat {
+    if mixed {
         lower = lower.chars().map(homoglyph).collect();
     }
     let cap = w.chars().next().is_some_and(is_upper);
@@ -153,11 +237,11 @@ fn normalise_word(word: &str) -> (String, bool, bool, bool) {
     let mut it = w.chars().filter(|&c| is_letter(c));
     let two_upper = it.next().is_some_and(is_upper) && it.next().is_some_and(is_upper);
     let allcaps = letters >= 2 && (upper == letters || two_upper || upper >= 3);
-    (lower, cap, allcaps, lat > cyr)
+    (Cow::Owned(lower), cap, allcaps, latin)
 }
 
 /// Splits `text` into tokens in one pass.
-pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
+pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
     let mut toks = Vec::with_capacity(text.len() / 8);
     let mut it = text.char_indices().peekable();
     let mut cp = 0usize;
@@ -213,7 +297,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 cp,
                 bs,
                 be,
-                lower,
+                Lower(lower),
                 (cap, allcaps, latin),
                 nl,
                 space,
@@ -231,7 +315,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 cp,
                 bs,
                 be,
-                String::new(),
+                Lower(Cow::Borrowed("")),
                 (false, false, false),
                 nl,
                 space,
@@ -245,7 +329,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
                 cp,
                 bs,
                 be,
-                String::new(),
+                Lower(Cow::Borrowed("")),
                 (false, false, false),
                 nl,
                 space,
@@ -288,8 +372,8 @@ fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
             && t.kind == Kind::Word
             && t.cap
             && !t.allcaps
-            && lex.given.contains_key(&t.lower)
-            && !lex.given_ambiguous.contains(&t.lower)
+            && lex.given.contains_key(t.lower.as_str())
+            && !lex.given_ambiguous.contains(t.lower.as_str())
             && n.kind == Kind::Word
             && n.cap
             && !n.allcaps
@@ -474,13 +558,16 @@ fn capitalise_like(orig: &str, lower: &str) -> String {
 
 /// The cases a word form most likely has, from its ending (role nouns before a name).
 fn ending_cases(lower: &str) -> u8 {
-    if lower.ends_with("ом")
-        || lower.ends_with("ем")
-        || lower.ends_with("ою")
-        || lower.ends_with("єм")
+    if ends_with_fast(lower, "ом")
+        || ends_with_fast(lower, "ем")
+        || ends_with_fast(lower, "ою")
+        || ends_with_fast(lower, "єм")
     {
         16
-    } else if lower.ends_with("ові") || lower.ends_with("еві") || lower.ends_with("єві") {
+    } else if ends_with_fast(lower, "ові")
+        || ends_with_fast(lower, "еві")
+        || ends_with_fast(lower, "єві")
+    {
         4 | 32
     } else if lower.ends_with('а') || lower.ends_with('я') {
         2 | 8
@@ -500,7 +587,7 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
     if t.kind != Kind::Word || t.cap {
         return Gender::Unknown;
     }
-    let w = t.lower.strip_suffix("ся").unwrap_or(&t.lower);
+    let w = strip_suffix_fast(&t.lower, "ся").unwrap_or(&t.lower);
     let n = w.chars().count();
     if matches!(
         w,
@@ -515,22 +602,25 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
     if n < 4 {
         return Gender::Unknown;
     }
-    if w.ends_with("ла") && !w.ends_with("ела") && !w.ends_with("сла")
-        || w.ends_with("ела") && n > 5
+    if ends_with_fast(w, "ла") && !ends_with_fast(w, "ела") && !ends_with_fast(w, "сла")
+        || ends_with_fast(w, "ела") && n > 5
     {
         // заявила, сказала, повідомила, зустрілася.
-        if w.ends_with("ила") || w.ends_with("ала") || w.ends_with("іла") || w.ends_with("яла")
+        if ends_with_fast(w, "ила")
+            || ends_with_fast(w, "ала")
+            || ends_with_fast(w, "іла")
+            || ends_with_fast(w, "яла")
         {
             return Gender::Female;
         }
     }
-    if w.ends_with("ив")
-        || w.ends_with("ав")
-        || w.ends_with("яв")
-        || w.ends_with("ув")
-        || w.ends_with("ів") && n > 5
+    if ends_with_fast(w, "ив")
+        || ends_with_fast(w, "ав")
+        || ends_with_fast(w, "яв")
+        || ends_with_fast(w, "ув")
+        || ends_with_fast(w, "ів") && n > 5
     {
-        if t.lower.ends_with("ів") && !is_past_iv(w) {
+        if ends_with_fast(&t.lower, "ів") && !is_past_iv(w) {
             return Gender::Unknown;
         }
         return Gender::Male;
@@ -553,7 +643,7 @@ fn is_past_iv(w: &str) -> bool {
         "сів",
     ]
     .iter()
-    .any(|v| w.ends_with(v))
+    .any(|v| ends_with_fast(w, v))
 }
 
 /// A patronymic reading of `lower` whose stem is a known given name (Олександрович ←
@@ -617,25 +707,25 @@ fn surname_shaped(nom: &str) -> bool {
         "ецький",
         "ецька",
     ];
-    ENDS.iter().any(|e| nom.ends_with(e)) && nom.chars().count() >= 4
+    nom.chars().count() >= 4 && ENDS.iter().any(|e| ends_with_fast(nom, e))
 }
 
 fn plausible_nominative(nom: &str) -> bool {
-    !(nom.ends_with("ого")
-        || nom.ends_with("ому")
-        || nom.ends_with("ої")
-        || nom.ends_with("ою")
-        || nom.ends_with("ові")
-        || nom.ends_with("еві")
-        || nom.ends_with("ською")
-        || nom.ends_with("ськом")
-        || nom.ends_with("ським")
-        || nom.ends_with("цьким")
-        || nom.ends_with("ській")
-        || nom.ends_with("ську")
-        || nom.ends_with("овим")
-        || nom.ends_with("іним")
-        || nom.ends_with("ком") && !nom.ends_with("ьком"))
+    !(ends_with_fast(nom, "ого")
+        || ends_with_fast(nom, "ому")
+        || ends_with_fast(nom, "ої")
+        || ends_with_fast(nom, "ою")
+        || ends_with_fast(nom, "ові")
+        || ends_with_fast(nom, "еві")
+        || ends_with_fast(nom, "ською")
+        || ends_with_fast(nom, "ськом")
+        || ends_with_fast(nom, "ським")
+        || ends_with_fast(nom, "цьким")
+        || ends_with_fast(nom, "ській")
+        || ends_with_fast(nom, "ську")
+        || ends_with_fast(nom, "овим")
+        || ends_with_fast(nom, "іним")
+        || ends_with_fast(nom, "ком") && !ends_with_fast(nom, "ьком"))
 }
 
 /// Picks the nominative of a surname token.
@@ -645,9 +735,19 @@ fn pick_surname(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> String
 
 /// The nominative of a surname token and how plausible it is.
 fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
-    let cands = surname_candidates(lower, gender, Cases(cases));
-    let mut best: Option<(i32, usize, &String)> = None;
-    for (k, c) in cands.iter().enumerate() {
+    // The candidates of `surname_candidates`, scored as they come: the first best one wins
+    // (a repeated candidate scores the same as its first occurrence, so it never wins).
+    let mut buf = String::with_capacity(lower.len() + 8);
+    let mut best: Option<(i32, String)> = None;
+    surname_candidates_each(lower, gender, Cases(cases), |a, b, e| {
+        buf.clear();
+        buf.push_str(a);
+        buf.push_str(b);
+        buf.push_str(e);
+        if buf.is_empty() {
+            return;
+        }
+        let c = buf.as_str();
         let mut s = 0;
         if lex.surnames_top.contains(c) {
             s += 3;
@@ -661,47 +761,54 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
             s += 1;
         }
         if gender == Gender::Male
-            && (c.ends_with("ська")
-                || c.ends_with("цька")
-                || c.ends_with("ова")
-                || c.ends_with("іна"))
+            && (ends_with_fast(c, "ська")
+                || ends_with_fast(c, "цька")
+                || ends_with_fast(c, "ова")
+                || ends_with_fast(c, "іна"))
         {
             s -= 3;
         }
         if gender == Gender::Female
-            && (c.ends_with("ський")
-                || c.ends_with("цький")
-                || c.ends_with("ича")
-                || c.ends_with("ого")
-                || c.ends_with("ова") && c != lower)
+            && (ends_with_fast(c, "ський")
+                || ends_with_fast(c, "цький")
+                || ends_with_fast(c, "ича")
+                || ends_with_fast(c, "ого")
+                || ends_with_fast(c, "ова") && c != lower)
         {
             s -= 3;
         }
-        if best.is_none_or(|(bs, bk, _)| s > bs || s == bs && k < bk) {
-            best = Some((s, k, c));
+        match &mut best {
+            Some((bs, bc)) => {
+                if s > *bs {
+                    *bs = s;
+                    bc.clear();
+                    bc.push_str(c);
+                }
+            }
+            None => best = Some((s, c.to_string())),
         }
-    }
-    best.map_or_else(|| (lower.to_string(), -9), |(s, _, c)| (c.clone(), s))
+    });
+    best.map_or_else(|| (lower.to_string(), -9), |(s, c)| (c, s))
 }
 
 fn surname_gender(nom: &str) -> Gender {
-    if nom.ends_with("ська")
-        || nom.ends_with("цька")
-        || nom.ends_with("зька")
-        || nom.ends_with("ова")
-        || nom.ends_with("єва")
-        || nom.ends_with("ева")
-        || nom.ends_with("іна")
-        || nom.ends_with("ина") && nom.chars().count() > 5
+    if ends_with_fast(nom, "ська")
+        || ends_with_fast(nom, "цька")
+        || ends_with_fast(nom, "зька")
+        || ends_with_fast(nom, "ова")
+        || ends_with_fast(nom, "єва")
+        || ends_with_fast(nom, "ева")
+        || ends_with_fast(nom, "іна")
+        || ends_with_fast(nom, "ина") && nom.chars().count() > 5
     {
         Gender::Female
-    } else if nom.ends_with("ський")
-        || nom.ends_with("цький")
-        || nom.ends_with("ов")
-        || nom.ends_with("ев")
-        || nom.ends_with("єв")
-        || nom.ends_with("ін")
-        || nom.ends_with("ий")
+    } else if ends_with_fast(nom, "ський")
+        || ends_with_fast(nom, "цький")
+        || ends_with_fast(nom, "ов")
+        || ends_with_fast(nom, "ев")
+        || ends_with_fast(nom, "єв")
+        || ends_with_fast(nom, "ін")
+        || ends_with_fast(nom, "ий")
     {
         Gender::Male
     } else {
@@ -711,15 +818,17 @@ fn surname_gender(nom: &str) -> Gender {
 
 struct Ctx<'a> {
     text: &'a str,
-    toks: &'a [Tok],
+    toks: &'a [Tok<'a>],
     quoted: Vec<bool>,
     lex: &'static Lexicon,
     /// Canonical forms of this article's spans (names recur within an article).
     morph_cache: std::cell::RefCell<super::morph::MorphCache>,
+    /// [`Ctx::given`] per token, computed on first use.
+    given_memo: Vec<std::cell::OnceCell<Option<&'static Vec<super::lexicon::GivenReading>>>>,
 }
 
 impl Ctx<'_> {
-    fn word(&self, i: usize) -> Option<&Tok> {
+    fn word(&self, i: usize) -> Option<&Tok<'_>> {
         self.toks.get(i).filter(|t| t.kind == Kind::Word)
     }
 
@@ -737,55 +846,75 @@ impl Ctx<'_> {
             || n == 2 && matches!(t.lower.as_str(), "дж" | "ст" | "ол" | "ю" | "ch" | "th"))
     }
 
+    /// The given-name readings of token `i` (memoised per token: the rules ask often).
     fn given(&self, i: usize) -> Option<&'static Vec<super::lexicon::GivenReading>> {
+        match self.given_memo.get(i) {
+            Some(cell) => *cell.get_or_init(|| self.given_uncached(i)),
+            None => self.given_uncached(i),
+        }
+    }
+
+    fn given_uncached(&self, i: usize) -> Option<&'static Vec<super::lexicon::GivenReading>> {
         let t = self.word(i)?;
         if !t.cap || t.latin {
             return None;
         }
-        if let Some(g) = self.lex.given.get(&t.lower) {
+        if let Some(g) = self.lex.given.get(t.lower.as_str()) {
             return Some(g);
         }
         // «Вячеслав» written without the apostrophe.
-        let mut fixed = String::with_capacity(t.lower.len() + 2);
+        let l = t.lower.as_str();
+        let lip = |prev: char, c: char| {
+            matches!(c, 'я' | 'ю' | 'є' | 'ї') && matches!(prev, 'в' | 'б' | 'п' | 'м' | 'ф' | 'р')
+        };
         let mut prev = ' ';
         let mut changed = false;
-        for c in t.lower.chars() {
-            if matches!(c, 'я' | 'ю' | 'є' | 'ї')
-                && matches!(prev, 'в' | 'б' | 'п' | 'м' | 'ф' | 'р')
-            {
-                fixed.push('ʼ');
-                changed = true;
-            }
-            fixed.push(c);
+        for c in l.chars() {
+            changed |= lip(prev, c);
             prev = c;
         }
         if changed {
+            let mut fixed = String::with_capacity(l.len() + 4);
+            let mut prev = ' ';
+            for c in l.chars() {
+                if lip(prev, c) {
+                    fixed.push('ʼ');
+                }
+                fixed.push(c);
+                prev = c;
+            }
             return self.lex.given.get(&fixed);
         }
         // «Генадій», «Ана»: a double consonant written single.
-        let chars: Vec<char> = t.lower.chars().collect();
-        if chars.len() < 6 || sentence_initial(self.toks, i) {
+        if l.chars().count() < 6 || sentence_initial(self.toks, i) {
             return None;
         }
-        for k in 1..chars.len() {
-            let c = chars[k];
-            if matches!(c, 'н' | 'л' | 'с' | 'т')
-                && chars[k - 1] != c
-                && chars.get(k + 1).is_none_or(|&n| n != c)
+        let mut doubled = String::with_capacity(l.len() + 2);
+        let mut prev: Option<char> = None;
+        let mut it = l.char_indices().peekable();
+        while let Some((b, c)) = it.next() {
+            let next = it.peek().map(|x| x.1);
+            if prev.is_some()
+                && matches!(c, 'н' | 'л' | 'с' | 'т')
+                && prev != Some(c)
+                && next.is_none_or(|n| n != c)
             {
-                let mut doubled: String = chars[..=k].iter().collect();
-                doubled.extend(&chars[k..]);
+                // The word with this letter written twice.
+                doubled.clear();
+                doubled.push_str(&l[..b + c.len_utf8()]);
+                doubled.push_str(&l[b..]);
                 if let Some(g) = self.lex.given.get(&doubled) {
                     return Some(g);
                 }
             }
+            prev = Some(c);
         }
         None
     }
 
     fn is_stop(&self, i: usize) -> bool {
         let Some(t) = self.word(i) else { return true };
-        self.lex.stop.contains(&t.lower) || self.lex.roles.contains_key(&t.lower)
+        self.lex.stop.contains(t.lower.as_str()) || self.lex.roles.contains_key(t.lower.as_str())
     }
 
     fn is_namey(&self, i: usize) -> bool {
@@ -826,6 +955,7 @@ fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         quoted,
         lex,
         morph_cache: Default::default(),
+        given_memo: vec![std::cell::OnceCell::new(); toks.len()],
     };
     let found = find_candidates(&ctx);
     let cands = resolve_article(&ctx, found);
@@ -877,7 +1007,7 @@ fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
         let t = &ctx.toks[j];
         match t.kind {
             Kind::Word => {
-                if ctx.lex.roles.contains_key(&t.lower) {
+                if ctx.lex.roles.contains_key(t.lower.as_str()) {
                     // «керівник Офісу президента»: the role word governs a capitalised
                     // complement; look further back for the head role word.
                     let mut j = j;
@@ -892,7 +1022,7 @@ fn role_before(ctx: &Ctx, first: usize) -> Option<(usize, usize)> {
                             m -= 1;
                             hops += 1;
                             if ctx.toks[m].kind == Kind::Word
-                                && ctx.lex.roles.contains_key(&ctx.toks[m].lower)
+                                && ctx.lex.roles.contains_key(ctx.toks[m].lower.as_str())
                             {
                                 j = m;
                                 break;
@@ -950,7 +1080,7 @@ fn role_word_gender(l: &str) -> Gender {
     if lexicon()
         .roles
         .get(l)
-        .is_some_and(|nom| F.iter().any(|e| nom.ends_with(e)) && !nom.ends_with("ник"))
+        .is_some_and(|nom| F.iter().any(|e| ends_with_fast(nom, e)) && !ends_with_fast(nom, "ник"))
     {
         Gender::Female
     } else {
@@ -972,14 +1102,14 @@ fn guess_given(l: &str, gender: Gender) -> String {
             ("у", "а"),
             ("і", "а"),
         ] {
-            if let Some(s) = l.strip_suffix(suf) {
+            if let Some(s) = strip_suffix_fast(l, suf) {
                 return format!("{s}{rep}");
             }
         }
         return l.to_string();
     }
     for suf in ["ові", "ом", "а", "у"] {
-        if let Some(s) = l.strip_suffix(suf) {
+        if let Some(s) = strip_suffix_fast(l, suf) {
             if s.chars()
                 .next_back()
                 .is_some_and(|c| !"аеєиіїоуюяьй".contains(c))
@@ -997,7 +1127,7 @@ fn is_adjective(l: &str) -> bool {
         "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
     ]
     .iter()
-    .any(|e| l.ends_with(e))
+    .any(|e| ends_with_fast(l, e))
         && l.chars().count() > 3
 }
 
@@ -1011,7 +1141,7 @@ fn adjective_nominative(l: &str) -> String {
         ("им", "ий"),
         ("ім", "ий"),
     ] {
-        if let Some(s) = l.strip_suffix(suf) {
+        if let Some(s) = strip_suffix_fast(l, suf) {
             return format!("{s}{rep}");
         }
     }
@@ -1026,7 +1156,7 @@ fn role_phrase(ctx: &Ctx, role_tok: usize, start: usize, end_excl: usize) -> Opt
             out.push(' ');
         }
         if k == role_tok {
-            let nom = ctx.lex.roles.get(&t.lower)?;
+            let nom = ctx.lex.roles.get(t.lower.as_str())?;
             out.push_str(nom);
         } else if k < role_tok {
             out.push_str(&adjective_nominative(&t.lower));
@@ -1053,7 +1183,7 @@ fn case_hint(ctx: &Ctx, first: usize) -> u8 {
     if p.lower == "словами" {
         return 2;
     }
-    if ctx.lex.roles.contains_key(&p.lower) {
+    if ctx.lex.roles.contains_key(p.lower.as_str()) {
         return ending_cases(&p.lower);
     }
     127
@@ -1145,7 +1275,7 @@ fn coordinated_family(ctx: &Ctx, i: usize, out: &mut Found) -> Option<usize> {
         .find(|r| second.iter().any(|q| q.cases & r.cases != 0))
         .or(first.first())?;
     let singular = singular_surname(&sn.lower, r.gender);
-    if singular == sn.lower {
+    if singular == *sn.lower {
         return None;
     }
     let raw = ctx.text.get(sn.bs..sn.be).unwrap_or_default();
@@ -1160,7 +1290,7 @@ fn coordinated_family(ctx: &Ctx, i: usize, out: &mut Found) -> Option<usize> {
         initials: Vec::new(),
         canonical: format!("{} {surname}", r.nominative),
         surname: Some(surname),
-        surname_forms: vec![sn.lower.clone(), singular],
+        surname_forms: vec![sn.lower.to_string(), singular],
         role: role_before(ctx, i).and_then(|(rt, st)| role_phrase(ctx, rt, st, i)),
     });
     Some(i + 4)
@@ -1179,15 +1309,15 @@ fn parse_run(ctx: &Ctx, run: &[usize], out: &mut Found) {
             && !ctx
                 .lex
                 .given_ambiguous
-                .contains(&ctx.toks[run[k - 1]].lower)
-            && !ctx.lex.roles.contains_key(&t.lower)
-            && !ctx.lex.places.contains(&t.lower)
+                .contains(ctx.toks[run[k - 1]].lower.as_str())
+            && !ctx.lex.roles.contains_key(t.lower.as_str())
+            && !ctx.lex.places.contains(t.lower.as_str())
             && t.lower.chars().count() > 3;
         let stop = !is_particle(&t.lower)
             && !ctx.is_initial(ti)
             && !after_given
             && ctx.is_stop(ti)
-            && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(&t.lower));
+            && (ctx.given(ti).is_none() || ctx.lex.given_ambiguous.contains(t.lower.as_str()));
         let abbr = t.allcaps && !ctx.is_initial(ti) && {
             // ALL-CAPS words are names only next to a given name.
             let prev_given = k > 0
@@ -1218,7 +1348,11 @@ fn given_ok(ctx: &Ctx, seg: &[usize], k: usize) -> bool {
     if ctx.given(ti).is_none() {
         return false;
     }
-    if ctx.lex.given_ambiguous.contains(&ctx.toks[ti].lower) {
+    if ctx
+        .lex
+        .given_ambiguous
+        .contains(ctx.toks[ti].lower.as_str())
+    {
         // Only with a surname right after it.
         return seg.get(k + 1).is_some_and(|&n| {
             ctx.given(n).is_none() && !ctx.is_initial(n) && !is_particle(&ctx.toks[n].lower)
@@ -1242,7 +1376,8 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             .is_some_and(|&k| real_patronymic(ctx.lex, &toks[k].lower).is_some());
         // A sentence's first word before «Іван Васильович» is a surname only when the lists
         // know it so («Нині Івану Васильовичу», «Тішився Роман Олексійович»).
-        let surname_first_ok = !first_initial || ctx.lex.surnames_all.contains(&toks[seg[0]].lower);
+        let surname_first_ok =
+            !first_initial || ctx.lex.surnames_all.contains(toks[seg[0]].lower.as_str());
         if t1_given && t2_patr && surname_first_ok {
             let parts = vec![
                 (seg[0], Role::Surname),
@@ -1260,7 +1395,7 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         // «Климент Васильович»: an unknown word before a patronymic is a given name.
         if !t1_given
             && real_patronymic(ctx.lex, &toks[seg[1]].lower).is_some()
-            && !ctx.lex.places.contains(&toks[seg[0]].lower)
+            && !ctx.lex.places.contains(toks[seg[0]].lower.as_str())
             && !toks[seg[0]].allcaps
             && (!first_initial || verb_gender(toks.get(seg[1] + 1)) != Gender::Unknown)
         {
@@ -1288,9 +1423,9 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             && !first_initial
             && given_ok(ctx, seg, 1)
             && real_patronymic(ctx.lex, &toks[seg[0]].lower).is_none()
-            && !ctx.lex.places.contains(&toks[seg[0]].lower)
+            && !ctx.lex.places.contains(toks[seg[0]].lower.as_str())
         {
-            let sn = &toks[seg[0]].lower;
+            let sn = toks[seg[0]].lower.as_str();
             if ctx.lex.surnames_all.contains(sn) || surname_shaped(sn) {
                 push_cand(
                     ctx,
@@ -1411,7 +1546,10 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
                 break;
             }
         }
-        if sn == 0 && given_ok(ctx, seg, k) && !ctx.lex.given_ambiguous.contains(&toks[ti].lower) {
+        if sn == 0
+            && given_ok(ctx, seg, k)
+            && !ctx.lex.given_ambiguous.contains(toks[ti].lower.as_str())
+        {
             // «Микола Андрій»: two given names in a row and nothing after: second is a surname.
             if k + 1 < n {
                 break;
@@ -1431,7 +1569,7 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     if !has_surname && !has_initial {
         // Given name alone (a common word only with a patronymic: «Роман Олексійович»).
         let ti = parts[0].0;
-        let lower = &toks[ti].lower;
+        let lower = toks[ti].lower.as_str();
         let with_patronymic = parts.iter().any(|p| p.1 == Role::Patronymic);
         if with_patronymic || !ctx.lex.given_common.contains(lower) {
             push_cand(ctx, parts, out);
@@ -1449,13 +1587,13 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     let toks = ctx.toks;
     // «президентом Ізраїлю Шимоном Пересом», «віце-мера Одеси Вахтанга Убірії»: a place in the
     // genitive before the name belongs to the role.
-    if seg.len() >= 3 && ctx.lex.places_major.contains(&toks[seg[0]].lower) {
+    if seg.len() >= 3 && ctx.lex.places_major.contains(toks[seg[0]].lower.as_str()) {
         multi_unknown(ctx, &seg[1..], out);
         return;
     }
     let any_place = seg
         .iter()
-        .any(|&k| ctx.lex.places_major.contains(&toks[k].lower));
+        .any(|&k| ctx.lex.places_major.contains(toks[k].lower.as_str()));
     let role = role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
     if !any_place && role && seg.len() <= 3 && !sentence_initial(toks, seg[0]) {
         let mut parts = Vec::new();
@@ -1475,17 +1613,17 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     // «Ріната Ахметова», «Ваагн Авагян»: an unknown given name before a clear surname.
     if seg.len() == 2 && !any_place && !sentence_initial(toks, seg[0]) {
         let (x, y) = (&toks[seg[0]], &toks[seg[1]]);
-        let surname_like = ctx.lex.surnames_all.contains(&y.lower)
+        let surname_like = ctx.lex.surnames_all.contains(y.lower.as_str())
             || surname_shaped(&y.lower)
             || oblique_surname_shaped(&y.lower)
             || oblique_agreement(&x.lower, &y.lower)
-                && !ctx.lex.places.contains(&x.lower)
-                && !ctx.lex.places.contains(&y.lower);
+                && !ctx.lex.places.contains(x.lower.as_str())
+                && !ctx.lex.places.contains(y.lower.as_str());
         let x_ok = !is_adjective(&x.lower)
             && !x.latin
             && !y.latin
-            && !ctx.lex.surnames_top.contains(&x.lower)
-            && !ctx.lex.surnames_all.contains(&x.lower)
+            && !ctx.lex.surnames_top.contains(x.lower.as_str())
+            && !ctx.lex.surnames_all.contains(x.lower.as_str())
             && !x.lower.contains('-')
             && !y.allcaps;
         let y_adj_noun = is_adjective(&y.lower)
@@ -1494,7 +1632,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
                     && (!n.cap && verb_gender(Some(n)) == Gender::Unknown
                         || ctx.is_stop(seg[1] + 1))
             });
-        let x_place = ctx.lex.places.contains(&x.lower) && is_adjective(&y.lower);
+        let x_place = ctx.lex.places.contains(x.lower.as_str()) && is_adjective(&y.lower);
         if surname_like && x_ok && !y_adj_noun && !x_place && !named_after_before(ctx, seg[0]) {
             push_cand(
                 ctx,
@@ -1508,7 +1646,10 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         && !any_place
         && seg.iter().all(|&k| {
             let t = &toks[k];
-            !t.latin && !t.allcaps && !is_adjective(&t.lower) && !ctx.lex.places.contains(&t.lower)
+            !t.latin
+                && !t.allcaps
+                && !is_adjective(&t.lower)
+                && !ctx.lex.places.contains(t.lower.as_str())
         })
     {
         out.pairs.push((seg[0], seg[1]));
@@ -1522,14 +1663,14 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
 /// «Бердімурату Джумаєву», «Вахтанга Убірії». The given name's ending follows a consonant.
 fn oblique_agreement(x: &str, y: &str) -> bool {
     let after_consonant = |w: &str, suf: &str| {
-        w.strip_suffix(suf).is_some_and(|s| {
+        strip_suffix_fast(w, suf).is_some_and(|s| {
             s.chars().count() >= 3
                 && s.chars()
                     .next_back()
                     .is_some_and(|c| !"аеєиіїоуюяьйʼ".contains(c))
         })
     };
-    let ends = |w: &str, sufs: &[&str]| sufs.iter().any(|e| w.ends_with(e));
+    let ends = |w: &str, sufs: &[&str]| sufs.iter().any(|e| ends_with_fast(w, e));
     // Instrumental.
     (after_consonant(x, "ом") && ends(y, &["ом", "ем", "єм", "им", "ім"]))
         // Dative.
@@ -1537,7 +1678,7 @@ fn oblique_agreement(x: &str, y: &str) -> bool {
             && ends(y, &["у", "ю", "ові", "еві", "єві", "ому"])
         // Genitive.
         || after_consonant(x, "а")
-            && (after_consonant(y, "а") && !y.ends_with("ства") || ends(y, &["ії", "ії"]))
+            && (after_consonant(y, "а") && !ends_with_fast(y, "ства") || ends(y, &["ії", "ії"]))
 }
 
 /// The nominatives of an unknown given name and surname that share one masculine oblique case
@@ -1548,7 +1689,7 @@ fn agreeing_nominatives(x: &str, y: &str) -> Option<(String, String)> {
     }
     let strip = |w: &str, sufs: &[(&str, &str)]| {
         sufs.iter().find_map(|(suf, rep)| {
-            w.strip_suffix(suf)
+            strip_suffix_fast(w, suf)
                 .filter(|s| s.chars().count() >= 2)
                 .map(|s| format!("{s}{rep}"))
         })
@@ -1591,8 +1732,8 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
         if p.kind == Kind::Word
             && p.cap
             && !t.nl_before
-            && ctx.lex.stop.contains(&p.lower)
-            && !ctx.lex.roles.contains_key(&p.lower)
+            && ctx.lex.stop.contains(p.lower.as_str())
+            && !ctx.lex.roles.contains_key(p.lower.as_str())
             && !sentence_initial(toks, ti - 1)
         {
             return;
@@ -1606,8 +1747,9 @@ fn single(ctx: &Ctx, ti: usize, out: &mut Found) {
         return;
     }
     // Plural adjectives («Київських»); plural family names are decided in `resolve_article`.
-    let l = &t.lower;
-    if (l.ends_with("ських") || l.ends_with("цьких")) && !family_before(ctx, ti) {
+    let l = t.lower.as_str();
+    if (ends_with_fast(l, "ських") || ends_with_fast(l, "цьких")) && !family_before(ctx, ti)
+    {
         return;
     }
     if ctx.given(ti).is_some() {
@@ -1643,7 +1785,7 @@ fn named_after_before(ctx: &Ctx, first: usize) -> bool {
                     return true;
                 }
                 // Only initials and capitalised titles («вул. Професора Підвисоцького»).
-                if !(ctx.is_initial(j) || p.cap && ctx.lex.roles.contains_key(&p.lower)) {
+                if !(ctx.is_initial(j) || p.cap && ctx.lex.roles.contains_key(p.lower.as_str())) {
                     return false;
                 }
             }
@@ -1681,7 +1823,7 @@ fn plural_only(l: &str) -> bool {
         "ям",
     ]
     .iter()
-    .any(|e| l.ends_with(e))
+    .any(|e| ends_with_fast(l, e))
         && l.chars().count() >= 5
 }
 
@@ -1690,7 +1832,7 @@ fn maybe_plural(l: &str) -> bool {
     plural_only(l)
         || ["ів", "и", "ови", "ини", "енки"]
             .iter()
-            .any(|e| l.ends_with(e))
+            .any(|e| ends_with_fast(l, e))
 }
 
 /// A name inside a list of streets («вулиць: В. Чорновола, Різдвяна, Героїв Сталінграда»).
@@ -1779,7 +1921,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         && !parts.iter().any(|p| p.1 == Role::Given)
         && parts
             .iter()
-            .any(|p| p.1 == Role::Surname && lex.places_major.contains(&toks[p.0].lower))
+            .any(|p| p.1 == Role::Surname && lex.places_major.contains(toks[p.0].lower.as_str()))
     {
         return;
     }
@@ -1852,11 +1994,11 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             let raw = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
             given = Some((raw.to_string(), Gender::Unknown));
             unknown_given = Some(gi);
-            let gl = &toks[gi].lower;
+            let gl = toks[gi].lower.as_str();
             let st = parts
                 .iter()
                 .find(|p| p.1 == Role::Surname)
-                .map(|p| &toks[p.0].lower);
+                .map(|p| toks[p.0].lower.as_str());
             let consonant_a = gl.strip_suffix('а').is_some_and(|s| {
                 s.chars()
                     .next_back()
@@ -1866,7 +2008,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                 let male_gen = st.strip_suffix('а').is_some_and(|s| {
                     ["ов", "ев", "єв", "ін", "ин"]
                         .iter()
-                        .any(|e| s.ends_with(e))
+                        .any(|e| ends_with_fast(s, e))
                         || lex.surnames_all.contains(s)
                 });
                 if consonant_a && male_gen {
@@ -1920,7 +2062,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                 let raw = ctx.text.get(t.bs..t.be).unwrap_or_default();
                 let raw = raw.replace(['\'', '’', '`', '´', '‘'], "ʼ");
                 let nom = if after_particle || t.latin {
-                    t.lower.clone()
+                    t.lower.to_string()
                 } else {
                     // Hyphenated surnames decline in every part.
                     t.lower
@@ -1933,7 +2075,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                     surname.push(' ');
                 }
                 surname.push_str(&capitalise_like(&raw, &nom));
-                surname_forms.push(t.lower.clone());
+                surname_forms.push(t.lower.to_string());
             }
             _ => {}
         }
@@ -1954,7 +2096,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         // Decline the unknown given name back as far as its surname was declined.
         let nom_l = lower_key(&surname);
         let raw_given = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
-        if nom_l != st.lower && !toks[gi].latin {
+        if nom_l != *st.lower && !toks[gi].latin {
             let g = guess_given(&toks[gi].lower, gender);
             let shown = capitalise_like(raw_given, &g);
             given = Some((shown.clone(), gender));
@@ -2006,7 +2148,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         // A given name written in the nominative that morph read as another case of a name of
         // the other gender (Альона → Альон): keep our reading.
         let ours_nominative = parts.iter().find(|p| p.1 == Role::Given).is_some_and(|p| {
-            let l = &toks[p.0].lower;
+            let l = toks[p.0].lower.as_str();
             given.as_ref().is_some_and(|g| lower_key(&g.0) == *l)
         });
         let morph_differs =
@@ -2049,7 +2191,7 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     let toks = ctx.toks;
     let t = &toks[ti];
     let lex = ctx.lex;
-    let l = &t.lower;
+    let l = t.lower.as_str();
     let mut s = 0;
     if sentence_initial(toks, ti) {
         s -= 2;
@@ -2058,7 +2200,7 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     }
     // The word itself, or the nominative it declines from, in the surname lists.
     let (nom, nom_score) = if lex.surnames_all.contains(l) {
-        (l.clone(), 0)
+        (l.to_string(), 0)
     } else {
         pick_surname_scored(lex, l, verb_gender(toks.get(ti + 1)), 127)
     };
@@ -2165,7 +2307,7 @@ fn oblique_surname_shaped(l: &str) -> bool {
         "іної",
         "іною",
     ];
-    ENDS.iter().any(|e| l.ends_with(e)) && l.chars().count() >= 5
+    l.chars().count() >= 5 && ENDS.iter().any(|e| ends_with_fast(l, e))
 }
 
 /// A known full name of the article.
@@ -2270,7 +2412,10 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
             let next_word = toks
                 .get(c.last + 1)
                 .is_some_and(|n| n.kind == Kind::Word && !n.cap && !n.nl_before);
-            let ambiguous = ctx.lex.given_ambiguous.contains(&toks[c.first].lower);
+            let ambiguous = ctx
+                .lex
+                .given_ambiguous
+                .contains(toks[c.first].lower.as_str());
             if sentence_initial(toks, c.first)
                 && !with_patronymic
                 && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
@@ -2357,7 +2502,9 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 toks[ti - 1].lower.as_str(),
                 "пан" | "пана" | "пану" | "панові" | "паном" | "пані"
             );
-        if !honorific && (owners.len() != 1 || ctx.lex.places_major.contains(&toks[ti].lower)) {
+        if !honorific
+            && (owners.len() != 1 || ctx.lex.places_major.contains(toks[ti].lower.as_str()))
+        {
             continue;
         }
         let mut tmp = Found::default();
@@ -2464,10 +2611,10 @@ fn streets_around(ctx: &Ctx, a: usize, b: usize) -> bool {
     let street_like = |t: &Tok| {
         t.kind == Kind::Word
             && t.cap
-            && !ctx.lex.places.contains(&t.lower)
+            && !ctx.lex.places.contains(t.lower.as_str())
             && ["ої", "ська", "цька", "ській", "цькій"]
                 .iter()
-                .any(|e| t.lower.ends_with(e))
+                .any(|e| ends_with_fast(&t.lower, e))
     };
     let is_sep = |t: &Tok| {
         t.kind == Kind::Punct && t.ch == ','
@@ -2608,7 +2755,7 @@ fn singular_surname(l: &str, gender: Gender) -> String {
         ("и", "", ""),
         ("і", "", ""),
     ] {
-        if let Some(s) = l.strip_suffix(suf) {
+        if let Some(s) = strip_suffix_fast(l, suf) {
             if s.chars().count() >= 2 {
                 return format!("{s}{}", if fem { f } else { m });
             }
@@ -2620,6 +2767,37 @@ fn singular_surname(l: &str, gender: Gender) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_capitalised_agrees_with_lower_key() {
+        for w in [
+            "Іван",
+            "Їжак",
+            "Єва",
+            "Ґонта",
+            "Петренко",
+            "Жан-Ноель",
+            "John",
+            "Ёж",
+            "Ѐх",
+            "Ab-cd",
+            "ІВАН",
+            "Мар’яна",
+            "Ivan",
+            "Тест5",
+            "Ӏа",
+            "Ѣять",
+            "Аґ",
+            "Зʼязок",
+            "Ǆa",
+        ] {
+            if let Some(l) = lower_capitalised(w) {
+                assert_eq!(l, lower_key(w), "{w}");
+            }
+        }
+        assert!(lower_capitalised("Іван").is_some());
+        assert!(lower_capitalised("ІВАН").is_none());
+    }
 
     #[test]
     fn tokens_keep_apostrophes_and_hyphens() {

@@ -25,6 +25,36 @@ fn last_char(s: &str) -> Option<char> {
     s.chars().next_back()
 }
 
+/// `ends_with_fast(s, suf)`, compared from the last byte: the word lists test many short endings
+/// one by one, and most fail on the last byte (no call into memcmp).
+#[inline]
+pub(crate) fn ends_with_fast(s: &str, suf: &str) -> bool {
+    let (s, suf) = (s.as_bytes(), suf.as_bytes());
+    if suf.len() > s.len() {
+        return false;
+    }
+    let off = s.len() - suf.len();
+    let mut i = suf.len();
+    while i > 0 {
+        i -= 1;
+        if s[off + i] != suf[i] {
+            return false;
+        }
+    }
+    true
+}
+
+/// `strip_suffix_fast(s, suf)` by [`ends_with_fast`]. A whole UTF-8 suffix matched byte for byte
+/// starts at a character boundary.
+#[inline]
+pub(crate) fn strip_suffix_fast<'a>(s: &'a str, suf: &str) -> Option<&'a str> {
+    if ends_with_fast(s, suf) {
+        s.get(..s.len() - suf.len())
+    } else {
+        None
+    }
+}
+
 fn strip_last(s: &str) -> &str {
     match s.char_indices().next_back() {
         Some((i, _)) => &s[..i],
@@ -139,7 +169,7 @@ pub fn given_forms(nom: &str, gender: Gender) -> Vec<(String, u8)> {
                 stems.push(alt);
             }
             for s in stems {
-                if is_sibilant(c) || c == 'р' && nom.ends_with("ор") {
+                if is_sibilant(c) || c == 'р' && ends_with_fast(nom, "ор") {
                     if c == 'р' {
                         add(format!("{s}я"), G | A);
                         add(format!("{s}ю"), D | L | V);
@@ -194,12 +224,12 @@ pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
         return None;
     }
     for (suf, c) in M {
-        if lower.ends_with(suf) || lower.ends_with(&suf.replacen('о', "е", 1)) {
+        if ends_with_fast(lower, suf) || lower.ends_with(&suf.replacen('о', "е", 1)) {
             return Some((Gender::Male, c));
         }
     }
     for (suf, c) in F {
-        if lower.ends_with(suf)
+        if ends_with_fast(lower, suf)
             || lower.ends_with(&suf.replacen('і', "ї", 1))
             || lower.ends_with(&suf.replacen("ів", "ич", 1))
         {
@@ -237,7 +267,7 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
         ("і", &["их", "им", "ими", "ів", "ям", "ях", "ами", "ах"][..]),
         ("и", &["", "ів", "ам", "ах", "ами"][..]),
     ] {
-        if let Some(s) = nom.strip_suffix(suf) {
+        if let Some(s) = strip_suffix_fast(nom, suf) {
             push_all(&mut out, s, ends);
         }
     }
@@ -258,7 +288,7 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
             out.push(format!("{stem}і"));
         }
         'я' => {
-            if nom.ends_with("ія") {
+            if ends_with_fast(nom, "ія") {
                 push_all(&mut out, stem, &["ї", "ю", "єю"]);
             } else {
                 push_all(&mut out, stem, &["і", "ю", "ею", "ї", "єю"]);
@@ -285,7 +315,7 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
                 stems.push(alt);
             }
             // Fleeting е/о: Кременець → Кременця, Луцьк stays.
-            if let Some(s) = nom.strip_suffix("ець") {
+            if let Some(s) = strip_suffix_fast(nom, "ець") {
                 stems.push(format!("{s}ц"));
             }
             for s in stems {
@@ -303,25 +333,42 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
 
 /// Stress-less guess of a masculine/feminine surname's nominative from an inflected form,
 /// given its possible cases. `lower` is lower case; the answer is lower case.
-/// Returns candidates, the most likely first.
+/// Returns candidates, the most likely first, without repeats (the extractor scores them as
+/// [`surname_candidates_each`] yields them; this collected form is for the tests).
+#[cfg(test)]
 pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    surname_candidates_each(lower, gender, cases, |a, b, c| {
+        let mut s = String::with_capacity(a.len() + b.len() + c.len());
+        s.push_str(a);
+        s.push_str(b);
+        s.push_str(c);
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    });
+    out
+}
+
+/// The candidates of [`surname_candidates`] in the same order, each given in up to three pieces
+/// to concatenate, without allocating; repeats and empty candidates are not filtered.
+pub fn surname_candidates_each(
+    lower: &str,
+    gender: Gender,
+    cases: Cases,
+    mut push: impl FnMut(&str, &str, &str),
+) {
     let c = cases.0;
     let n = lower.chars().count();
     let may = |bits: u8| c & bits != 0;
     let fem = gender == Gender::Female;
     let masc = gender == Gender::Male;
-    let mut push = |s: String| {
-        if !s.is_empty() && !out.contains(&s) {
-            out.push(s);
-        }
-    };
     if n < 3 {
-        push(lower.to_string());
-        return out;
+        push(lower, "", "");
+        return;
     }
     if may(N) {
-        push(lower.to_string());
+        push(lower, "", "");
     }
     // Adjectival: -ський/-цький/-ий/-ій, -ська/-ова/-іна.
     let adj_m: [(&str, &str, u8); 8] = [
@@ -337,8 +384,8 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
     if !fem {
         for (suf, rep, cs) in adj_m {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}{rep}"));
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    push(s, rep, "");
                 }
             }
         }
@@ -355,8 +402,8 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             ("цькою", "цька", I),
         ] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}{rep}"));
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    push(s, rep, "");
                 }
             }
         }
@@ -390,8 +437,8 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             ("ною", "на", I),
         ] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}{rep}"));
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    push(s, rep, "");
                 }
             }
         }
@@ -402,24 +449,24 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             if !may(cs) {
                 continue;
             }
-            if let Some(s) = lower.strip_suffix(suf) {
-                if s.ends_with("ов")
-                    || s.ends_with("ев")
-                    || s.ends_with("єв")
-                    || s.ends_with("ін")
-                    || s.ends_with("ин")
-                    || s.ends_with("ів")
+            if let Some(s) = strip_suffix_fast(lower, suf) {
+                if ends_with_fast(s, "ов")
+                    || ends_with_fast(s, "ев")
+                    || ends_with_fast(s, "єв")
+                    || ends_with_fast(s, "ін")
+                    || ends_with_fast(s, "ин")
+                    || ends_with_fast(s, "ів")
                 {
-                    push(s.to_string());
+                    push(s, "", "");
                 }
             }
         }
         // Other adjectival -ий: Залужного → Залужний.
         for (suf, cs) in [("ого", G | A), ("ому", D | L), ("им", I)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
-                        push(format!("{s}ий"));
+                        push(s, "ий", "");
                     }
                 }
             }
@@ -432,8 +479,8 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             ("енком", I),
         ] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}енко"));
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    push(s, "енко", "");
                 }
             }
         }
@@ -452,41 +499,41 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
             ("еєм", I),
         ] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
-                    push(format!("{s}{v}й"));
+                    push(s, v, "й");
                 }
             }
         }
         for (suf, cs) in [("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c)) {
-                        push(format!("{s}ець"));
+                        push(s, "ець", "");
                     }
                 }
             }
         }
         for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}ль"));
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    push(s, "ль", "");
                 }
             }
         }
         for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
-                    push(format!("{s}р"));
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    push(s, "р", "");
                 }
             }
         }
         // Sibilant/-ич: Кротевича → Кротевич.
         for (suf, cs) in [("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
-                        push(s.to_string());
+                        push(s, "", "");
                     }
                 }
             }
@@ -494,28 +541,23 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         // Hard consonant: Віткоффом → Віткофф, Стефанчука → Стефанчук.
         for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c) && c != 'ь' && c != 'й') {
                         // -ко nouns: Кличка → Кличко (two consonants before -а).
-                        let chars: Vec<char> = s.chars().collect();
-                        let k = chars.len();
-                        if k >= 2
-                            && chars[k - 1] == 'к'
-                            && !is_vowel(chars[k - 2])
-                            && chars[k - 2] != 'й'
-                        {
-                            push(format!("{s}о"));
-                        }
-                        push(s.to_string());
-                        if let Some(o) = s.strip_suffix("ов") {
-                            let _ = o;
-                        }
-                        // і → о alternation: Кривоноса → Кривоніс.
-                        if k >= 3 && chars[k - 2] == 'о' && !is_vowel(chars[k - 1]) {
-                            let mut alt: String = chars[..k - 2].iter().collect();
-                            alt.push('і');
-                            alt.push(chars[k - 1]);
-                            push(alt);
+                        let mut rev = s.char_indices().rev();
+                        let (last, before) = (rev.next(), rev.next());
+                        let three = rev.next().is_some();
+                        if let (Some((li, l)), Some((bi, b))) = (last, before) {
+                            if l == 'к' && !is_vowel(b) && b != 'й' {
+                                push(s, "о", "");
+                            }
+                            push(s, "", "");
+                            // і → о alternation: Кривоноса → Кривоніс.
+                            if three && b == 'о' && !is_vowel(l) {
+                                push(&s[..bi], "і", &s[li..]);
+                            }
+                        } else {
+                            push(s, "", "");
                         }
                     }
                 }
@@ -524,9 +566,9 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         // -о nouns other than -енко: Кличком, Кличкові.
         for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)] {
             if may(cs) {
-                if let Some(s) = lower.strip_suffix(suf) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
-                        push(format!("{s}о"));
+                        push(s, "о", "");
                     }
                 }
             }
@@ -548,15 +590,14 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         ("ю", "я", A),
     ] {
         if may(cs) {
-            if let Some(s) = lower.strip_suffix(suf) {
+            if let Some(s) = strip_suffix_fast(lower, suf) {
                 if s.chars().count() >= 2 {
-                    push(format!("{s}{rep}"));
+                    push(s, rep, "");
                 }
             }
         }
     }
-    push(lower.to_string());
-    out
+    push(lower, "", "");
 }
 
 /// Lower-case case forms of a nominative surname (lower case) for a person of `gender`
@@ -576,16 +617,16 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
     let male = gender != Gender::Female;
     let female = gender != Gender::Male;
     if male {
-        if let Some(s) = nom.strip_suffix("ий") {
+        if let Some(s) = strip_suffix_fast(nom, "ий") {
             add(&mut out, s, &["ого", "ому", "им", "ім"]);
-        } else if let Some(s) = nom.strip_suffix("ій").filter(|s| s.ends_with('н')) {
+        } else if let Some(s) = strip_suffix_fast(nom, "ій").filter(|s| s.ends_with('н')) {
             add(&mut out, s, &["ього", "ьому", "ім"]);
         } else if ["ов", "ев", "єв", "ін", "ин", "ів", "їн"]
             .iter()
-            .any(|e| nom.ends_with(e))
+            .any(|e| ends_with_fast(nom, e))
         {
             add(&mut out, nom, &["а", "у", "ові", "им", "і", "е"]);
-        } else if let Some(s) = nom.strip_suffix("ець") {
+        } else if let Some(s) = strip_suffix_fast(nom, "ець") {
             add(&mut out, &format!("{s}ц"), &["я", "ю", "еві", "ем"]);
         } else {
             match last {

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::infl::{ends_with_fast, strip_suffix_fast};
 use super::names;
 use super::{cyrillic_twin, Gender};
 
@@ -628,7 +629,7 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
 fn patronymic_key(k: &str, shape_only: bool) -> Option<(Gender, Cases)> {
     for (table, gender) in [(PATR_M, Gender::Male), (PATR_F, Gender::Female)] {
         for &(suf, cases) in table {
-            if let Some(stem) = k.strip_suffix(suf) {
+            if let Some(stem) = strip_suffix_fast(k, suf) {
                 if char_len(stem) < 2 {
                     continue;
                 }
@@ -686,7 +687,7 @@ enum Par {
 }
 
 fn ends_any(k: &str, sufs: &[&str]) -> bool {
-    sufs.iter().any(|s| k.ends_with(s))
+    sufs.iter().any(|s| ends_with_fast(k, s))
 }
 
 const POSS_M: &[&str] = &["ов", "ев", "єв", "ів", "їв", "ин", "ін", "їн"];
@@ -713,10 +714,10 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
             }
         }
         'а' | 'я' => &[Par::First],
-        'й' if k.ends_with("ий") => &[Par::AdjHard],
-        'й' if k.ends_with("ой") => &[Par::AdjHard, Par::NounJ],
-        'й' if k.ends_with("ній") => &[Par::AdjSoft, Par::NounJ],
-        'й' if k.ends_with("ій") => &[Par::NounJ, Par::AdjSoft],
+        'й' if ends_with_fast(k, "ий") => &[Par::AdjHard],
+        'й' if ends_with_fast(k, "ой") => &[Par::AdjHard, Par::NounJ],
+        'й' if ends_with_fast(k, "ній") => &[Par::AdjSoft, Par::NounJ],
+        'й' if ends_with_fast(k, "ій") => &[Par::NounJ, Par::AdjSoft],
         'й' => &[Par::NounJ],
         'ь' => &[Par::Soft],
         c if is_vowel(c) => &[Par::Indecl],
@@ -732,7 +733,7 @@ fn fem_paradigms(k: &str) -> &'static [Par] {
     match last_char(k) {
         Some('а') if ends_any(k, FEM_ADJ) => &[Par::FemAdj, Par::First],
         Some('а') => &[Par::First, Par::FemAdj],
-        Some('я') if k.ends_with("ня") => &[Par::FemAdjSoft, Par::First],
+        Some('я') if ends_with_fast(k, "ня") => &[Par::FemAdjSoft, Par::First],
         Some('я') => &[Par::First],
         _ => &[Par::Indecl],
     }
@@ -765,11 +766,13 @@ fn noun_stems(base: &str) -> Vec<Cow<'_, str>> {
             }
         }
     }
-    if v.len() > 1 && (base.ends_with("ец") || base.ends_with("єц") || base.ends_with("ок")) {
+    if v.len() > 1
+        && (ends_with_fast(base, "ец") || ends_with_fast(base, "єц") || ends_with_fast(base, "ок"))
+    {
         v.swap(0, 1);
     }
     // Швець → Шевця: the fleeting е moves before в.
-    if n >= 4 && base.ends_with("вец") && is_consonant(chars[n - 4]) {
+    if n >= 4 && ends_with_fast(base, "вец") && is_consonant(chars[n - 4]) {
         let mut s: String = chars[..n - 3].iter().collect();
         s.push_str("евц");
         v.insert(0, Cow::Owned(s));
@@ -953,8 +956,10 @@ pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String 
             let k = lower(part);
             // Unknown gender: feminine adjectival / possessive shapes are women's surnames.
             let g = match gender {
-                Gender::Unknown if ends_any(&k, FEM_ADJ) && !k.ends_with("на") => Gender::Female,
-                Gender::Unknown if k.ends_with("ня") => Gender::Female,
+                Gender::Unknown if ends_any(&k, FEM_ADJ) && !ends_with_fast(&k, "на") => {
+                    Gender::Female
+                }
+                Gender::Unknown if ends_with_fast(&k, "ня") => Gender::Female,
                 Gender::Unknown => Gender::Male,
                 g => g,
             };
@@ -1252,7 +1257,7 @@ fn feminine_to_masculine(k: &str) -> Option<String> {
         ("ня", "ній"),
         ("на", "ний"),
     ] {
-        if let Some(stem) = k.strip_suffix(f) {
+        if let Some(stem) = strip_suffix_fast(k, f) {
             if !stem.is_empty() {
                 return Some(format!("{stem}{m}"));
             }
@@ -1301,7 +1306,7 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
         // with «ніс» (nose), whose Ukrainian form alternates: Кривоноса → Кривоніс.
         if listed.is_none() {
             s -= 3;
-        } else if nom.ends_with("ніс") && char_len(nom) > 4 {
+        } else if ends_with_fast(nom, "ніс") && char_len(nom) > 4 {
             s += 10;
         }
     }
@@ -1319,14 +1324,14 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
         if gender == Gender::Male && nom.ends_with('о') && !cases.contains(Cases::NOM) {
             // «Петра Порошенко»: possible, but for Ukrainian -ко the declined reading is the
             // rule; foreign -о (Фіцо) does not decline.
-            s -= if nom.ends_with("ко") || listed.is_some() {
+            s -= if ends_with_fast(nom, "ко") || listed.is_some() {
                 4
             } else {
                 1
             };
         }
     }
-    if par == Par::NounO && listed.is_none() && !nom.ends_with("ко") {
+    if par == Par::NounO && listed.is_none() && !ends_with_fast(nom, "ко") {
         s -= 1;
     }
     if gender == Gender::Male {
@@ -1346,7 +1351,7 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
     }
     let mut seen: Vec<String> = Vec::new();
     for e in OBLIQUE_ENDINGS {
-        let Some(stem) = t.strip_suffix(e) else {
+        let Some(stem) = strip_suffix_fast(t, e) else {
             continue;
         };
         if char_len(stem) < 2 {
@@ -1650,7 +1655,7 @@ fn is_latin_word(w: &str) -> bool {
 
 fn strip_possessive(w: &str) -> &str {
     for s in ["ʼs", "ʼ"] {
-        if let Some(x) = w.strip_suffix(s) {
+        if let Some(x) = strip_suffix_fast(w, s) {
             if !x.is_empty() {
                 return x;
             }
@@ -2011,7 +2016,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> C
 fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases, i32)> {
     let mut best: Option<(String, Cases, i32)> = None;
     for e in OBLIQUE_ENDINGS {
-        let Some(stem) = k.strip_suffix(e) else {
+        let Some(stem) = strip_suffix_fast(k, e) else {
             continue;
         };
         if char_len(stem) < 2 {
