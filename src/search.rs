@@ -822,6 +822,12 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
     for (n, &(_, id)) in order.iter().enumerate() {
         place[id as usize] = n as u32;
     }
+    // The stems in that order (moved, not copied).
+    let names: Vec<Box<str>> = order
+        .iter()
+        .map(|&(_, id)| std::mem::take(&mut names[id as usize]))
+        .collect();
+    drop(order);
     postings
         .par_iter_mut()
         .for_each(|p| p.term = place[p.term as usize]);
@@ -830,7 +836,7 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
     let mut json = Vec::with_capacity(postings.len() * 8 + names.len() * 24);
     let mut terms: Vec<(&str, usize)> = Vec::with_capacity(names.len());
     for group in postings.chunk_by(|a, b| a.term == b.term) {
-        let stem = &names[order[group[0].term as usize].1 as usize];
+        let stem = &names[group[0].term as usize];
         let start = json.len();
         push_js(&mut json, stem);
         json.extend_from_slice(b":[");
