@@ -27,9 +27,10 @@
 use crate::render::context::Page;
 use crate::render::{labels, links, OutputFile, Templates};
 use crate::site::{Site, SiteError};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::sync::{Mutex, PoisonError};
 
 /// Documents per document chunk (`search/d/<n>.json`): small, as the chunks of the results
 /// shown are most of what a search downloads (`tests/browser/search-size.js` measures it).
@@ -202,34 +203,95 @@ fn is_mark(c: char) -> bool {
     ('\u{0300}'..='\u{036f}').contains(&c)
 }
 
-/// The normalised words of `text`: NFC, lower case, apostrophes and combining marks dropped
-/// (so «п’ять» and «пʼять» are one word), ё → е, ґ → г; words are runs of letters and digits.
-pub fn words(text: &str) -> Vec<String> {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.nfc().flat_map(char::to_lowercase) {
+/// Characters that are in NFC whatever surrounds them (quick check "yes", combining class 0):
+/// most text is made of these alone, and then needs no normalisation (a test checks each).
+fn nfc_anywhere(c: char) -> bool {
+    matches!(c, '\0'..='\u{2ff}' | '\u{400}'..='\u{482}' | '\u{48a}'..='\u{4ff}' | '\u{2010}'..='\u{2027}')
+}
+
+/// True when `text` is certainly in NFC (so normalising it would change nothing).
+fn is_nfc(text: &str) -> bool {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    text.chars().all(nfc_anywhere) || is_nfc_quick(text.chars()) == IsNormalized::Yes
+}
+
+/// The word being read and what to do with each finished word.
+struct WordSink<'a, F: FnMut(&str)> {
+    cur: &'a mut String,
+    f: F,
+}
+
+impl<F: FnMut(&str)> WordSink<'_, F> {
+    /// Takes one character of the text, lower-cased already.
+    #[inline]
+    fn lower(&mut self, c: char) {
         if is_apostrophe(c) || is_mark(c) {
-            continue;
+            return;
         }
-        if c.is_alphanumeric() {
-            cur.push(match c {
+        let alphanumeric = match c {
+            'a'..='z' | '0'..='9' | 'а'..='џ' => true,
+            _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+            _ => c.is_alphanumeric(),
+        };
+        if alphanumeric {
+            self.cur.push(match c {
                 'ё' => 'е',
                 'ґ' => 'г',
                 c => c,
             });
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+        } else {
+            self.end();
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
+
+    /// Takes one character of the (NFC) text.
+    #[inline]
+    fn take(&mut self, c: char) {
+        match c {
+            'A'..='Z' | 'А'..='Я' => self.lower(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'Ѐ'..='Џ' => self.lower(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+            _ if c.is_ascii() || ('а'..='џ').contains(&c) => self.lower(c),
+            _ => c.to_lowercase().for_each(|c| self.lower(c)),
+        }
     }
+
+    /// Ends the current word, if any.
+    fn end(&mut self) {
+        if !self.cur.is_empty() {
+            (self.f)(self.cur);
+            self.cur.clear();
+        }
+    }
+}
+
+/// Calls `f` with each normalised word of `text` (see [`words`]), in order; `buf` is scratch
+/// space, reused so that a word costs no allocation.
+fn each_word(text: &str, buf: &mut String, f: impl FnMut(&str)) {
+    use unicode_normalization::UnicodeNormalization;
+    buf.clear();
+    let mut sink = WordSink { cur: buf, f };
+    if is_nfc(text) {
+        text.chars().for_each(|c| sink.take(c));
+    } else {
+        text.nfc().for_each(|c| sink.take(c));
+    }
+    sink.end();
+}
+
+/// The normalised words of `text`: NFC, lower case, apostrophes and combining marks dropped
+/// (so «п’ять» and «пʼять» are one word), ё → е, ґ → г; words are runs of letters and digits.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    each_word(text, &mut String::new(), |w| out.push(w.to_string()));
     out
 }
 
 fn is_cyrillic(c: char) -> bool {
     ('\u{0400}'..='\u{04ff}').contains(&c)
+}
+
+fn is_vowel(c: char) -> bool {
+    VOWELS.contains(c)
 }
 
 /// `c` folded per [`FOLD`] (other letters unchanged).
@@ -244,26 +306,36 @@ pub fn fold(s: &str) -> String {
     s.chars().map(fold_char).collect()
 }
 
-/// Soft tail, folding of the last closed syllable and fleeting vowels (see the constants).
-fn finish(mut s: Vec<char>) -> String {
-    if s.len() > MIN_STEM && SOFT_TAIL.contains(&s[s.len() - 1]) {
+/// Soft tail, folding of the last closed syllable and fleeting vowels (see the constants), on
+/// a stem of `n` letters.
+fn finish(mut s: String, mut n: usize) -> String {
+    if n > MIN_STEM
+        && s.chars()
+            .next_back()
+            .is_some_and(|c| SOFT_TAIL.contains(&c))
+    {
         s.pop();
+        n -= 1;
     }
-    if let Some(v) = s.iter().rposition(|c| VOWELS.contains(*c)) {
-        if v >= 1 && v + 2 == s.len() {
-            s[v] = fold_char(s[v]);
+    // The last vowel folded when exactly one consonant follows it and a letter precedes it.
+    let mut tail = s.char_indices().rev();
+    if let (Some((_, last)), Some((i, v))) = (tail.next(), tail.next()) {
+        if n >= 3 && !is_vowel(last) && is_vowel(v) {
+            let folded = fold_char(v);
+            if folded != v {
+                s.replace_range(i..i + v.len_utf8(), folded.encode_utf8(&mut [0; 4]));
+            }
         }
     }
     for (from, to) in FLEETING {
-        let from: Vec<char> = from.chars().collect();
-        let to: Vec<char> = to.chars().collect();
-        if s.ends_with(&from) && s.len() - from.len() + to.len() >= MIN_STEM {
+        let (fl, tl) = (from.chars().count(), to.chars().count());
+        if s.ends_with(from) && n - fl + tl >= MIN_STEM {
             s.truncate(s.len() - from.len());
-            s.extend(to);
+            s.push_str(to);
             break;
         }
     }
-    s.into_iter().collect()
+    s
 }
 
 /// The keys of a normalised word (one, or two or three when its ending is ambiguous), the
@@ -274,43 +346,43 @@ fn finish(mut s: Vec<char>) -> String {
 /// vowel dropped ([`FLEETING`]). Other words are their own key. Two words match when they
 /// share a key.
 pub fn keys(word: &str) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    if !chars.last().copied().is_some_and(is_cyrillic) {
+    if !word.chars().next_back().is_some_and(is_cyrillic) {
         return vec![word.to_string()];
     }
-    let n = chars.len();
-    let mut ending = "";
-    for e in ENDINGS {
-        let el = e.chars().count();
-        if n >= el + MIN_STEM && word.ends_with(e) {
-            ending = e;
-            break;
-        }
-    }
-    let mut stems: Vec<(Vec<char>, &str)> =
-        vec![(chars[..n - ending.chars().count()].to_vec(), ending)];
+    let n = word.chars().count();
+    let ending = ENDINGS
+        .iter()
+        .find(|e| word.ends_with(*e) && n >= e.chars().count() + MIN_STEM)
+        .copied()
+        .unwrap_or("");
+    // (stem, its letters, the ending it lost)
+    let mut stems: Vec<(&str, usize, &str)> = Vec::with_capacity(3);
+    let stem = |e: &str| &word[..word.len() - e.len()];
+    stems.push((stem(ending), n - ending.chars().count(), ending));
     if let Some(&(_, alt)) = AMBIGUOUS.iter().find(|(e, _)| *e == ending) {
-        stems.push((chars[..n - alt.chars().count()].to_vec(), alt));
+        stems.push((stem(alt), n - alt.chars().count(), alt));
     }
-    for i in 0..stems.len() {
-        if stems[i].1 != SOFTENED_AFTER {
-            continue;
-        }
-        let last = stems[i].0.last().copied();
-        if let Some(&(_, hard)) = SOFTENED.iter().find(|(soft, _)| Some(*soft) == last) {
-            let mut s = stems[i].0.clone();
-            s.pop();
-            s.push(hard);
-            stems.push((s, SOFTENED_AFTER));
-        }
-    }
-    let mut out: Vec<String> = Vec::with_capacity(stems.len());
-    for (s, _) in stems {
-        let k = finish(s);
+    let mut out: Vec<String> = Vec::with_capacity(stems.len() + 1);
+    let mut add = |k: String| {
         if !out.contains(&k) {
             out.push(k);
         }
+    };
+    let mut hard = Vec::new();
+    for &(s, len, e) in &stems {
+        add(finish(s.to_string(), len));
+        if e != SOFTENED_AFTER {
+            continue;
+        }
+        let last = s.chars().next_back();
+        if let Some(&(soft, h)) = SOFTENED.iter().find(|(soft, _)| Some(*soft) == last) {
+            let mut t = String::with_capacity(s.len() + 2);
+            t.push_str(&s[..s.len() - soft.len_utf8()]);
+            t.push(h);
+            hard.push(finish(t, len));
+        }
     }
+    hard.into_iter().for_each(add);
     out
 }
 
@@ -324,26 +396,55 @@ fn indexable(w: &str) -> bool {
     w.chars().nth(1).is_some() && !STOP_WORDS.contains(&w)
 }
 
-/// The text of rendered HTML: tags dropped, the entities our Markdown renderer writes decoded.
+/// The entities our Markdown renderer writes, with their characters.
+const ENTITIES: &[(&str, char)] = &[
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&amp;", '&'),
+];
+
+/// The text of rendered HTML: tags dropped (each `<` becomes a space, so no word spans a
+/// tag), the entities our Markdown renderer writes decoded (each once: `&amp;lt;` is `&lt;`).
 pub fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
+    // Runs of text are copied whole: `<`, `>` and `&` are ASCII, so every cut is a char boundary.
+    let mut from = 0;
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {
+                if !in_tag {
+                    out.push_str(&html[from..i]);
+                }
                 in_tag = true;
                 out.push(' ');
+                from = i + 1;
             }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
+            b'>' if in_tag => {
+                in_tag = false;
+                from = i + 1;
+            }
+            b'&' if !in_tag => {
+                if let Some(&(e, c)) = ENTITIES.iter().find(|(e, _)| html[i..].starts_with(e)) {
+                    out.push_str(&html[from..i]);
+                    out.push(c);
+                    i += e.len();
+                    from = i;
+                    continue;
+                }
+            }
             _ => {}
         }
+        i += 1;
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    if !in_tag {
+        out.push_str(&html[from..]);
+    }
+    out
 }
 
 /// An article as the index sees it.
@@ -418,17 +519,20 @@ fn pairs(p: &[(char, char)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Splits `(folded key, json)` terms into shards of at most [`SHARD_BUDGET`] bytes by
-/// common prefix; returns (key, term indices).
-fn shard(terms: &[(Vec<char>, String)]) -> Vec<(String, Vec<usize>)> {
+/// Splits terms (`(stem, length of its JSON)`, sorted by stem) into shards of at most
+/// [`SHARD_BUDGET`] bytes by common prefix of the folded stems ([`fold`]); returns (key, term
+/// indices).
+fn shard(terms: &[(&str, usize)]) -> Vec<(String, Vec<usize>)> {
+    /// A term's first [`MAX_KEY`] letters, folded (`None` past its end), and its size.
+    type Term = ([Option<char>; MAX_KEY], usize);
     fn go(
-        terms: &[(Vec<char>, String)],
+        terms: &[Term],
         idx: Vec<usize>,
         depth: usize,
         prefix: &[char],
         out: &mut Vec<(String, Vec<usize>)>,
     ) {
-        let size: usize = idx.iter().map(|&i| terms[i].1.len() + 1).sum();
+        let size: usize = idx.iter().map(|&i| terms[i].1 + 1).sum();
         if depth > 0 && (size <= SHARD_BUDGET || depth >= MAX_KEY) {
             out.push((prefix.iter().collect(), idx));
             return;
@@ -436,8 +540,8 @@ fn shard(terms: &[(Vec<char>, String)]) -> Vec<(String, Vec<usize>)> {
         let mut own = Vec::new();
         let mut groups: BTreeMap<char, Vec<usize>> = BTreeMap::new();
         for i in idx {
-            match terms[i].0.get(depth) {
-                Some(&c) => groups.entry(c).or_default().push(i),
+            match terms[i].0.get(depth).copied().flatten() {
+                Some(c) => groups.entry(c).or_default().push(i),
                 None => own.push(i),
             }
         }
@@ -450,85 +554,237 @@ fn shard(terms: &[(Vec<char>, String)]) -> Vec<(String, Vec<usize>)> {
             go(terms, g, depth + 1, &p, out);
         }
     }
+    let folded: Vec<Term> = terms
+        .iter()
+        .map(|&(stem, size)| {
+            let mut key = [None; MAX_KEY];
+            for (k, c) in key.iter_mut().zip(stem.chars()) {
+                *k = Some(fold_char(c));
+            }
+            (key, size)
+        })
+        .collect();
     let mut out = Vec::new();
-    go(terms, (0..terms.len()).collect(), 0, &[], &mut out);
+    go(&folded, (0..terms.len()).collect(), 0, &[], &mut out);
     out
+}
+
+/// The keys of a word as stem ids (at most [`MAX_KEYS`]).
+#[derive(Clone, Copy, Default)]
+struct Ids {
+    len: u8,
+    ids: [u32; MAX_KEYS],
+}
+
+impl Ids {
+    fn get(&self) -> &[u32] {
+        &self.ids[..self.len as usize]
+    }
+}
+
+/// Most keys a word has ([`keys`]: the main stem, the other reading of an ambiguous ending,
+/// and the hard consonant of one of them).
+const MAX_KEYS: usize = 3;
+
+/// Longest word, in bytes, that [`Terms`] keeps in its table itself.
+const SHORT: usize = 24;
+
+/// One thread's memory while finding documents' terms: the stem ids of each word it has met
+/// (so [`keys`] and the look-up of the stems run once per distinct word), and the scores of
+/// the document at hand.
+#[derive(Default)]
+struct Terms {
+    /// Words of up to [`SHORT`] bytes, padded with zeros (a word has no NUL), kept in the
+    /// table itself so that a look-up reads no other memory…
+    short: FxHashMap<[u8; SHORT], Ids>,
+    /// …and longer words.
+    long: FxHashMap<Box<str>, Ids>,
+    /// Stem id → score in the current document (a term scores at least 1).
+    doc: FxHashMap<u32, u32>,
+    word: String,
+}
+
+impl Terms {
+    /// The stem ids of normalised word `w` (none for a word not indexed).
+    fn ids(&mut self, stems: &Mutex<FxHashMap<Box<str>, u32>>, w: &str) -> Ids {
+        let short = (w.len() <= SHORT).then(|| {
+            let mut k = [0; SHORT];
+            k[..w.len()].copy_from_slice(w.as_bytes());
+            k
+        });
+        let known = match &short {
+            Some(k) => self.short.get(k),
+            None => self.long.get(w),
+        };
+        if let Some(&ids) = known {
+            return ids;
+        }
+        let mut ids = Ids::default();
+        if indexable(w) {
+            let ks = keys(w);
+            let mut stems = stems.lock().unwrap_or_else(PoisonError::into_inner);
+            for (k, slot) in ks.iter().zip(&mut ids.ids) {
+                *slot = match stems.get(k.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = stems.len() as u32;
+                        stems.insert(k.as_str().into(), id);
+                        id
+                    }
+                };
+                ids.len += 1;
+            }
+        }
+        match short {
+            Some(k) => self.short.insert(k, ids),
+            None => self.long.insert(w.into(), ids),
+        };
+        ids
+    }
+
+    /// Adds the words of `text` to the current document, each key `score` more, up to `cap`
+    /// (a key already above `cap` keeps its score).
+    fn add(&mut self, stems: &Mutex<FxHashMap<Box<str>, u32>>, text: &str, score: u32, cap: u32) {
+        let mut word = std::mem::take(&mut self.word);
+        each_word(text, &mut word, |w| {
+            for &id in self.ids(stems, w).get() {
+                let e = self.doc.entry(id).or_insert(0);
+                *e = (*e + score).min(cap.max(*e));
+            }
+        });
+        self.word = word;
+    }
+
+    /// The current document's (stem id, score) pairs; starts the next document.
+    fn take(&mut self) -> Vec<(u32, u32)> {
+        self.doc.drain().collect()
+    }
+}
+
+/// `s` as a JSON string literal (as [`js`] writes it), appended to `out`.
+fn push_js(out: &mut Vec<u8>, s: &str) {
+    if s.bytes()
+        .all(|b| b >= 0x20 && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0x7f))
+    {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(js(s).as_bytes());
+    }
+}
+
+/// `n` in decimal, appended to `out`.
+fn push_u32(out: &mut Vec<u8>, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// A document's score for a term.
+#[derive(Clone, Copy, Default)]
+struct Posting {
+    /// The stem's id, then its place among the stems sorted.
+    term: u32,
+    doc: u32,
+    score: u32,
+}
+
+/// `postings` sorted by term, stably (a least significant digit first radix sort: the
+/// postings of a term stay in the order they were in).
+fn sort_by_term(postings: Vec<Posting>) -> Vec<Posting> {
+    const BITS: u32 = 11;
+    const MASK: u32 = (1 << BITS) - 1;
+    let max = postings.iter().map(|p| p.term).max().unwrap_or(0);
+    let mut src = postings;
+    let mut dst = vec![Posting::default(); src.len()];
+    let mut shift = 0;
+    while shift < u32::BITS && max >> shift != 0 {
+        let digit = |p: &Posting| ((p.term >> shift) & MASK) as usize;
+        let mut at = vec![0usize; 1 << BITS];
+        for p in &src {
+            at[digit(p)] += 1;
+        }
+        let mut sum = 0;
+        for a in &mut at {
+            (*a, sum) = (sum, sum + *a);
+        }
+        for p in &src {
+            let d = digit(p);
+            dst[at[d]] = *p;
+            at[d] += 1;
+        }
+        std::mem::swap(&mut src, &mut dst);
+        shift += BITS;
+    }
+    src
+}
+
+/// A stem's first bytes as a number that orders like the stem (zero-padded, big-endian):
+/// sorting compares these first and the stems only when they are equal.
+fn sort_prefix(s: &str) -> u128 {
+    let mut b = [0; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
 }
 
 /// Builds the index files (everything under `search/` but the page).
 pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputFile> {
     use rayon::prelude::*;
-    use std::collections::HashMap;
-    /// One document's terms: stem → score, in the order the stems first appear.
-    #[derive(Default)]
-    struct DocTerms {
-        at: HashMap<String, usize>,
-        terms: Vec<(String, u32)>,
-    }
-    fn add(doc: &mut DocTerms, text: &str, score: u32, cap: u32) {
-        for w in words(text) {
-            if !indexable(&w) {
-                continue;
-            }
-            for k in keys(&w) {
-                let i = match doc.at.get(&k) {
-                    Some(&i) => i,
-                    None => {
-                        doc.at.insert(k.clone(), doc.terms.len());
-                        doc.terms.push((k, 0));
-                        doc.terms.len() - 1
-                    }
-                };
-                let e = &mut doc.terms[i].1;
-                *e = (*e + score).min(cap.max(*e));
-            }
-        }
-    }
-    // Each document's terms, in parallel (a document's scores depend on it alone)…
-    let doc_terms = |d: usize| -> Vec<(String, u32)> {
-        let mut t = DocTerms::default();
+    // Each document's terms, in parallel (a document's scores depend on it alone), each thread
+    // with its own memory of the words it has met; stems get ids as they are first seen.
+    let stems = Mutex::new(FxHashMap::default());
+    let threads: Vec<Mutex<Terms>> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Mutex::default())
+        .collect();
+    let doc_terms = |d: usize| -> Vec<(u32, u32)> {
+        let thread = rayon::current_thread_index().unwrap_or(0) % threads.len();
+        let mut t = threads[thread]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(a) = articles.get(d) {
             // Text first, capped; title and people on top.
-            add(&mut t, &a.lede, TEXT, TEXT_MAX);
-            add(&mut t, &a.text, TEXT, TEXT_MAX);
-            add(&mut t, &a.title, TITLE, u32::MAX);
+            t.add(&stems, &a.lede, TEXT, TEXT_MAX);
+            t.add(&stems, &a.text, TEXT, TEXT_MAX);
+            t.add(&stems, &a.title, TITLE, u32::MAX);
             for p in &a.people {
-                add(&mut t, p, PERSON_IN_ARTICLE, u32::MAX);
+                t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
             }
         } else if let Some(p) = people.get(d - articles.len()) {
-            add(&mut t, &p.role, PERSON_ROLE, PERSON_ROLE);
-            add(&mut t, &p.name, PERSON_NAME, PERSON_NAME);
+            t.add(&stems, &p.role, PERSON_ROLE, PERSON_ROLE);
+            t.add(&stems, &p.name, PERSON_NAME, PERSON_NAME);
             for f in &p.forms {
-                add(&mut t, f, PERSON_NAME, PERSON_NAME);
+                t.add(&stems, f, PERSON_NAME, PERSON_NAME);
             }
         }
-        t.terms
+        t.take()
     };
-    // …then the postings of each stem, in document order (a hash map: no string comparisons
-    // per word), and the stems sorted once. Documents go in chunks, each chunk's terms found
+    // …then all postings in document order. Documents go in chunks, each chunk's terms found
     // while the previous chunk is merged, so only a chunk's terms are in memory at once.
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut postings: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
-    let mut merge = |first: usize, chunk: Vec<Vec<(String, u32)>>| {
+    let mut postings: Vec<Posting> = Vec::new();
+    let mut merge = |first: usize, chunk: Vec<Vec<(u32, u32)>>| {
         for (k, terms) in chunk.into_iter().enumerate() {
-            let d = (first + k) as u32;
-            for (s, score) in terms {
-                let id = match ids.get(&s) {
-                    Some(&id) => id,
-                    None => {
-                        ids.insert(s.clone(), postings.len());
-                        postings.push((s, Vec::new()));
-                        postings.len() - 1
-                    }
-                };
-                postings[id].1.push((d, score));
-            }
+            let doc = (first + k) as u32;
+            postings.extend(
+                terms
+                    .into_iter()
+                    .map(|(term, score)| Posting { term, doc, score }),
+            );
         }
     };
     const CHUNK_DOCS: usize = 1024;
     let docs = articles.len() + people.len();
     /// The first document of a chunk and each of its documents' terms.
-    type Chunk = (usize, Vec<Vec<(String, u32)>>);
+    type Chunk = (usize, Vec<Vec<(u32, u32)>>);
     let mut pending: Option<Chunk> = None;
     for first in (0..docs).step_by(CHUNK_DOCS) {
         let last = (first + CHUNK_DOCS).min(docs);
@@ -545,42 +801,82 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
     if let Some((f, chunk)) = pending.take() {
         merge(f, chunk);
     }
-    drop(ids);
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let terms: Vec<(Vec<char>, String)> = postings
-        .par_iter()
-        .map(|(stem, docs)| {
-            let mut s = String::with_capacity(docs.len() * 6 + stem.len() + 8);
-            s.push_str(&js(stem));
-            s.push_str(":[");
-            let mut last = 0u32;
-            for (n, &(d, score)) in docs.iter().enumerate() {
-                if n > 0 {
-                    s.push(',');
-                }
-                let _ = write!(s, "{},{}", d - last, score);
-                last = d;
-            }
-            s.push(']');
-            (stem.chars().map(fold_char).collect(), s)
-        })
+    drop(threads);
+    // The stems sorted; each posting's stem id replaced by the stem's place among them, and
+    // the postings sorted by it (each stem's postings stay in document order).
+    let stems = stems.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let mut names: Vec<Box<str>> = vec![Box::default(); stems.len()];
+    for (s, id) in stems {
+        names[id as usize] = s;
+    }
+    let mut order: Vec<(u128, u32)> = names
+        .iter()
+        .enumerate()
+        .map(|(id, s)| (sort_prefix(s), id as u32))
         .collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
+    });
+    let mut place = vec![0u32; names.len()];
+    for (n, &(_, id)) in order.iter().enumerate() {
+        place[id as usize] = n as u32;
+    }
+    // The stems in that order (moved, not copied).
+    let names: Vec<Box<str>> = order
+        .iter()
+        .map(|&(_, id)| std::mem::take(&mut names[id as usize]))
+        .collect();
+    drop(order);
+    postings
+        .par_iter_mut()
+        .for_each(|p| p.term = place[p.term as usize]);
+    let postings = sort_by_term(postings);
+    // Each stem's JSON (`"stem":[doc, score…]`), one after the other in `json`.
+    let mut json = Vec::with_capacity(postings.len() * 8 + names.len() * 24);
+    let mut terms: Vec<(&str, usize)> = Vec::with_capacity(names.len());
+    for group in postings.chunk_by(|a, b| a.term == b.term) {
+        let stem = &names[group[0].term as usize];
+        let start = json.len();
+        push_js(&mut json, stem);
+        json.extend_from_slice(b":[");
+        let mut last = 0u32;
+        for (n, p) in group.iter().enumerate() {
+            if n > 0 {
+                json.push(b',');
+            }
+            push_u32(&mut json, p.doc - last);
+            json.push(b',');
+            push_u32(&mut json, p.score);
+            last = p.doc;
+        }
+        json.push(b']');
+        terms.push((stem, json.len() - start));
+    }
     drop(postings);
+    let mut starts = Vec::with_capacity(terms.len());
+    let mut at = 0;
+    for &(_, len) in &terms {
+        starts.push(at);
+        at += len;
+    }
     let shards = shard(&terms);
     let mut files = Vec::with_capacity(shards.len() + articles.len() / CHUNK + 4);
     let mut keys = Vec::with_capacity(shards.len());
     for (key, idx) in shards {
-        let mut s = String::from("{");
-        for (n, i) in idx.iter().enumerate() {
+        let size: usize = idx.iter().map(|&i| terms[i].1 + 1).sum();
+        let mut s = Vec::with_capacity(size + 2);
+        s.push(b'{');
+        for (n, &i) in idx.iter().enumerate() {
             if n > 0 {
-                s.push(',');
+                s.push(b',');
             }
-            s.push_str(&terms[*i].1);
+            s.extend_from_slice(&json[starts[i]..starts[i] + terms[i].1]);
         }
-        s.push_str("}\n");
+        s.extend_from_slice(b"}\n");
         files.push(OutputFile {
             path: shard_file(&key),
-            bytes: s.into_bytes(),
+            bytes: s,
         });
         keys.push(key);
     }
@@ -743,6 +1039,255 @@ mod tests {
         let ws = words(w);
         assert_eq!(ws.len(), 1, "{w:?} is not one word");
         keys(&ws[0])
+    }
+
+    /// The words and keys as first written (NFC, `to_lowercase` and a `Vec<char>` per stem),
+    /// which the fast paths must match exactly.
+    mod reference {
+        use super::super::*;
+
+        pub fn words(text: &str) -> Vec<String> {
+            use unicode_normalization::UnicodeNormalization;
+            let mut out = Vec::new();
+            let mut cur = String::new();
+            for c in text.nfc().flat_map(char::to_lowercase) {
+                if is_apostrophe(c) || is_mark(c) {
+                    continue;
+                }
+                if c.is_alphanumeric() {
+                    cur.push(match c {
+                        'ё' => 'е',
+                        'ґ' => 'г',
+                        c => c,
+                    });
+                } else if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            if !cur.is_empty() {
+                out.push(cur);
+            }
+            out
+        }
+
+        fn finish(mut s: Vec<char>) -> String {
+            if s.len() > MIN_STEM && SOFT_TAIL.contains(&s[s.len() - 1]) {
+                s.pop();
+            }
+            if let Some(v) = s.iter().rposition(|c| VOWELS.contains(*c)) {
+                if v >= 1 && v + 2 == s.len() {
+                    s[v] = fold_char(s[v]);
+                }
+            }
+            for (from, to) in FLEETING {
+                let from: Vec<char> = from.chars().collect();
+                let to: Vec<char> = to.chars().collect();
+                if s.ends_with(&from) && s.len() - from.len() + to.len() >= MIN_STEM {
+                    s.truncate(s.len() - from.len());
+                    s.extend(to);
+                    break;
+                }
+            }
+            s.into_iter().collect()
+        }
+
+        pub fn keys(word: &str) -> Vec<String> {
+            let chars: Vec<char> = word.chars().collect();
+            if !chars.last().copied().is_some_and(is_cyrillic) {
+                return vec![word.to_string()];
+            }
+            let n = chars.len();
+            let mut ending = "";
+            for e in ENDINGS {
+                if n >= e.chars().count() + MIN_STEM && word.ends_with(e) {
+                    ending = e;
+                    break;
+                }
+            }
+            let mut stems: Vec<(Vec<char>, &str)> =
+                vec![(chars[..n - ending.chars().count()].to_vec(), ending)];
+            if let Some(&(_, alt)) = AMBIGUOUS.iter().find(|(e, _)| *e == ending) {
+                stems.push((chars[..n - alt.chars().count()].to_vec(), alt));
+            }
+            for i in 0..stems.len() {
+                if stems[i].1 != SOFTENED_AFTER {
+                    continue;
+                }
+                let last = stems[i].0.last().copied();
+                if let Some(&(_, hard)) = SOFTENED.iter().find(|(soft, _)| Some(*soft) == last) {
+                    let mut s = stems[i].0.clone();
+                    s.pop();
+                    s.push(hard);
+                    stems.push((s, SOFTENED_AFTER));
+                }
+            }
+            let mut out: Vec<String> = Vec::with_capacity(stems.len());
+            for (s, _) in stems {
+                let k = finish(s);
+                if !out.contains(&k) {
+                    out.push(k);
+                }
+            }
+            out
+        }
+
+        pub fn html_text(html: &str) -> String {
+            let mut out = String::with_capacity(html.len());
+            let mut in_tag = false;
+            for c in html.chars() {
+                match c {
+                    '<' => {
+                        in_tag = true;
+                        out.push(' ');
+                    }
+                    '>' if in_tag => in_tag = false,
+                    _ if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+        }
+    }
+
+    /// Texts to compare the fast paths with [`reference`] on: the word table, every character
+    /// up to U+3000 alone, between letters and after a capital, and mixed texts.
+    fn sample_texts() -> Vec<String> {
+        let mut texts: Vec<String> = include_str!("../tests/data/search-words.txt")
+            .lines()
+            .map(str::to_string)
+            .collect();
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            texts.push(c.to_string());
+            texts.push(format!("а{c}б Z{c}z"));
+            texts.push(format!("Київ{c}"));
+        }
+        texts.extend(
+            [
+                "Ї\u{308}жак і\u{308} е\u{301}кран",
+                "İstanbul ΣΟΦΊΑ ǅemal ﬁnal Ⅻ ½ ٣٤",
+                "Андрі\u{306}й А\u{301}\u{308}\u{323} e\u{301} Å Ω K",
+                "ПРЕЗИДЕНТОВІ, Зеленському — у Києві; «Харків» 2026-го",
+                "",
+            ]
+            .map(str::to_string),
+        );
+        texts
+    }
+
+    #[test]
+    fn fast_words_match_the_reference() {
+        for t in sample_texts() {
+            assert_eq!(words(&t), reference::words(&t), "{t:?}");
+        }
+        let all: String = sample_texts().join(" ");
+        assert_eq!(words(&all), reference::words(&all));
+    }
+
+    #[test]
+    fn characters_taken_as_nfc_are_nfc_anywhere() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{is_nfc_quick, IsNormalized};
+        for c in (0..0x11_0000)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfc_anywhere(c))
+        {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn fast_keys_match_the_reference() {
+        let mut n = 0;
+        for t in sample_texts() {
+            for w in words(&t) {
+                assert_eq!(keys(&w), reference::keys(&w), "{w:?}");
+                n += 1;
+            }
+        }
+        // Every word of the table's shapes, with every ending.
+        for w in [
+            "будинок",
+            "Харків",
+            "Ольга",
+            "рік",
+            "пісня",
+            "Андрій",
+            "кравець",
+        ] {
+            for e in ENDINGS.iter().chain(&[""]) {
+                let w = format!("{}{e}", words(w)[0]);
+                assert_eq!(keys(&w), reference::keys(&w), "{w:?}");
+                n += 1;
+            }
+        }
+        assert!(n > 1000);
+    }
+
+    #[test]
+    fn remembered_words_have_their_keys() {
+        let stems = Mutex::new(FxHashMap::default());
+        let mut t = Terms::default();
+        let long = "а".repeat(SHORT) + "ів";
+        let table = include_str!("../tests/data/search-words.txt");
+        let all: Vec<String> = words(table).into_iter().chain([long]).collect();
+        // Twice: first computed, then remembered.
+        for _ in 0..2 {
+            for w in &all {
+                let ids = t.ids(&stems, w);
+                let stems = stems.lock().unwrap();
+                let name = |id: u32| stems.iter().find(|(_, &i)| i == id).map(|(s, _)| s);
+                let got: Vec<&str> = ids
+                    .get()
+                    .iter()
+                    .filter_map(|&i| name(i))
+                    .map(|s| &**s)
+                    .collect();
+                let want = if indexable(w) { keys(w) } else { Vec::new() };
+                assert_eq!(got, want, "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn html_text_matches_the_reference() {
+        for html in [
+            "<p>А &amp; <em>Б</em></p>",
+            "&amp;lt; &lt;&gt; &quot;x&quot; &#39;y&#39; &amp;amp; &am<b>p; &l<i>t;",
+            "a > b <a href=\"&amp;\">x</a> & &&lt; <<b>> < unclosed &lt;",
+            "текст <br/>текст&nbsp;&#x27;",
+            "",
+        ] {
+            assert_eq!(html_text(html), reference::html_text(html), "{html:?}");
+        }
+    }
+
+    #[test]
+    fn postings_sort_by_term_keeping_their_order() {
+        let mut seed = 1u32;
+        let postings: Vec<Posting> = (0..20_000)
+            .map(|doc| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                Posting {
+                    term: (seed >> 8) % 5000 + if doc % 7 == 0 { 1 << 30 } else { 0 },
+                    doc,
+                    score: doc % 9,
+                }
+            })
+            .collect();
+        let mut want = postings.clone();
+        want.sort_by_key(|p| p.term);
+        let got = sort_by_term(postings);
+        let key = |v: &[Posting]| {
+            v.iter()
+                .map(|p| (p.term, p.doc, p.score))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(key(&got), key(&want));
     }
 
     fn share(a: &[String], b: &[String]) -> bool {
