@@ -183,14 +183,14 @@ async function main() {
       await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.press('#site-q', 'Enter')]);
       const at = rel(page.url());
       if (!at.startsWith('/search/')) fail(at, 'the header search box did not lead to /search/');
-      await page.waitForSelector('.results-people a', { timeout: 10000 });
+      await page.waitForSelector('.results-people a', { timeout: 30000 });
       const people = await page.$$eval('.results-people a', (as) => as.map((a) => a.textContent));
       if (!people.some((n) => n.includes('Буданов'))) fail(at, `people found for «Будановим»: ${people.join(', ') || 'none'}`);
       const articles = await page.$$eval('.results-articles .card', (cs) => cs.length);
       if (articles < 1) fail(at, 'no articles found for «Будановим»');
       // Results as one types, and the address follows the query.
       await page.fill('#q', 'Зеленського');
-      await page.waitForFunction(() => /Зеленськ/.test((document.querySelector('.results-people') || {}).textContent || ''), null, { timeout: 10000 });
+      await page.waitForFunction(() => /Зеленськ/.test((document.querySelector('.results-people') || {}).textContent || ''), null, { timeout: 30000 });
       if (!decodeURIComponent(page.url()).includes('q=Зеленського')) fail(at, `the address does not follow the query: ${page.url()}`);
       // Result links resolve from /search/.
       const personName = await expectText(page, '.results-people a', 'person result');
@@ -198,7 +198,7 @@ async function main() {
       const h1 = await expectText(page, 'main h1', 'person name');
       if (h1 !== personName) fail(rel(page.url()), `search result «${personName}» led to «${h1}»`);
       await page.goto(`${BASE}search/?q=${encodeURIComponent('буданова')}`, { waitUntil: 'load' });
-      await page.waitForSelector('.results-articles .card h3 a', { timeout: 10000 });
+      await page.waitForSelector('.results-articles .card h3 a', { timeout: 30000 });
       await follow(page, '.results-articles .card h3 a', 'article result');
       if (!(await page.$('article.article'))) fail(rel(page.url()), 'search result did not lead to an article');
     });
@@ -248,7 +248,7 @@ async function main() {
         const expected = articles.filter((h) => re.test(body(h))).length;
         const at = `/search/?q=${q}`;
         await page.goto(`${BASE}search/?q=${encodeURIComponent(q + ' ')}`, { waitUntil: 'load' });
-        await page.waitForFunction(() => /\d/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
+        await page.waitForFunction(() => /\d/.test(document.getElementById('search-status').textContent), null, { timeout: 30000 });
         const status = await page.textContent('#search-status');
         const got = Number((status.match(/(\d+)\s*$/) || [])[1]);
         if (expected < 2) fail(at, `the sample site names ${forms.split('|')[0]} in only ${expected} articles: no test`);
@@ -284,7 +284,7 @@ async function main() {
           watch(p);
           for (const [kind, u] of pages.concat(more)) {
             await p.goto(new URL(u.replace(/^\//, ''), BASE).href, { waitUntil: 'load' });
-            if (kind === 'search') await p.waitForSelector('.results-people a', { timeout: 10000 });
+            if (kind === 'search') await p.waitForSelector('.results-people a', { timeout: 30000 });
             const label = `${u} (${kind}, ${w}×${h}, ${scheme})`;
             const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
             if (over > 0) fail(label, `the page is ${over}px wider than the window (horizontal scroll)`);
