@@ -59,8 +59,9 @@ fn fingerprint(allow_html: bool) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Cached records: digest → (front matter JSON, body HTML).
-type Records = HashMap<[u8; 32], (Vec<u8>, String)>;
+/// Cached records: digest → (front matter JSON, body HTML as bytes; checked to be UTF-8 by
+/// [`Cache::decode`], on the build's worker threads).
+type Records = HashMap<[u8; 32], (Vec<u8>, Vec<u8>)>;
 
 /// The cache as read at the start of a build.
 pub struct Cache {
@@ -74,7 +75,7 @@ pub struct Cache {
     size: u64,
 }
 
-/// Reads records to the end of `r`; none if the data ends inside a record or is not UTF-8.
+/// Reads records to the end of `r`; none if the data ends inside a record.
 fn read_records(r: &mut impl Read) -> Option<Records> {
     fn u32_of(r: &mut impl Read) -> Option<usize> {
         let mut b = [0u8; 4];
@@ -82,7 +83,8 @@ fn read_records(r: &mut impl Read) -> Option<Records> {
         Some(u32::from_le_bytes(b) as usize)
     }
     fn bytes_of(r: &mut impl Read, n: usize) -> Option<Vec<u8>> {
-        let mut v = Vec::new();
+        // Sized up front (a damaged length cannot ask for more than 16 MiB before reading).
+        let mut v = Vec::with_capacity(n.min(16 << 20));
         r.take(n as u64).read_to_end(&mut v).ok()?;
         (v.len() == n).then_some(v)
     }
@@ -97,7 +99,7 @@ fn read_records(r: &mut impl Read) -> Option<Records> {
         let n = u32_of(r)?;
         let fm = bytes_of(r, n)?;
         let n = u32_of(r)?;
-        let body = String::from_utf8(bytes_of(r, n)?).ok()?;
+        let body = bytes_of(r, n)?;
         records.insert(d, (fm, body));
     }
 }
@@ -136,16 +138,17 @@ impl Cache {
     }
 
     /// Takes the record of `digest`, if cached and well-formed.
-    pub fn take(&mut self, digest: &[u8; 32]) -> Option<(Vec<u8>, String)> {
+    pub fn take(&mut self, digest: &[u8; 32]) -> Option<(Vec<u8>, Vec<u8>)> {
         self.records.remove(digest)
     }
 
-    /// Decodes a record [`Cache::take`] gave.
-    pub fn decode(record: (Vec<u8>, String)) -> Option<Cached> {
+    /// Decodes a record [`Cache::take`] gave; none if it is damaged (the file is parsed
+    /// again).
+    pub fn decode(record: (Vec<u8>, Vec<u8>)) -> Option<Cached> {
         let fm = serde_json::from_slice(&record.0).ok()?;
         Some(Cached {
             fm,
-            body_html: record.1,
+            body_html: String::from_utf8(record.1).ok()?,
         })
     }
 
@@ -262,5 +265,13 @@ mod tests {
         let bytes = std::fs::read(&p).unwrap();
         std::fs::write(&p, &bytes[..bytes.len() - 3]).unwrap();
         assert!(Cache::open(dir.path(), false).take(&d).is_none());
+        // A body that is not UTF-8 any more (a damaged file) is not used: the article is
+        // parsed again.
+        let mut damaged = bytes.clone();
+        let at = damaged.len() - html.len();
+        damaged[at] = 0xFF;
+        std::fs::write(&p, &damaged).unwrap();
+        let record = Cache::open(dir.path(), false).take(&d).unwrap();
+        assert!(Cache::decode(record).is_none());
     }
 }

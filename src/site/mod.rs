@@ -231,7 +231,15 @@ fn read_article(
 
 /// NFC, whitespace collapsed to single spaces.
 fn tidy(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    // The common case: already NFC, single spaces, nothing at either end.
+    if is_nfc_quick(name.chars()) == IsNormalized::Yes
+        && !name.contains("  ")
+        && !name.contains(|c: char| c.is_whitespace() && c != ' ')
+        && name.trim() == name
+    {
+        return name.to_string();
+    }
     let nfc: String = name.nfc().collect();
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
