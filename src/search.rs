@@ -449,15 +449,16 @@ pub fn html_text(html: &str) -> String {
 
 /// An article as the index sees it.
 #[derive(Debug, Clone, Default)]
-pub struct ArticleDoc {
+pub struct ArticleDoc<'a> {
     pub title: String,
     /// From the site root, e.g. `2026/01/07/slug/index.html`.
     pub url: String,
     pub date_text: String,
     pub people: Vec<String>,
     pub lede: String,
-    /// Plain text of the body.
-    pub text: String,
+    /// The body's HTML, borrowed from the site model: its text ([`html_text`]) is taken while
+    /// the article is indexed, so the texts of all articles are never in memory at once.
+    pub body_html: &'a str,
 }
 
 /// A person as the index sees it.
@@ -754,7 +755,7 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
         if let Some(a) = articles.get(d) {
             // Text first, capped; title and people on top.
             t.add(&stems, &a.lede, TEXT, TEXT_MAX);
-            t.add(&stems, &a.text, TEXT, TEXT_MAX);
+            t.add(&stems, &html_text(a.body_html), TEXT, TEXT_MAX);
             t.add(&stems, &a.title, TITLE, u32::MAX);
             for p in &a.people {
                 t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
@@ -948,7 +949,7 @@ pub const FILTER_JS: &str = include_str!("../templates/filter.js");
 pub const SEARCH_JS: &str = include_str!("../templates/search.js");
 
 /// The documents of `site`, in site order (articles newest first, then people).
-pub fn documents(site: &Site) -> (Vec<ArticleDoc>, Vec<PersonDoc>) {
+pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
     let lang = site.config.language.as_str();
     let articles = site
         .articles
@@ -967,7 +968,7 @@ pub fn documents(site: &Site) -> (Vec<ArticleDoc>, Vec<PersonDoc>) {
                 .filter_map(|&p| site.people.get(p).map(|p| p.name.clone()))
                 .collect(),
             lede: a.summary.clone(),
-            text: html_text(&a.body_html),
+            body_html: &a.body_html,
         })
         .collect();
     let people = site
@@ -1435,6 +1436,9 @@ mod tests {
                 ..Default::default()
             })
             .collect();
+        let texts: Vec<String> = (0..10000)
+            .map(|_| (0..250).map(|_| word()).collect::<Vec<_>>().join(" "))
+            .collect();
         let articles: Vec<ArticleDoc> = (0..10000)
             .map(|i| ArticleDoc {
                 title: (0..10).map(|_| word()).collect::<Vec<_>>().join(" "),
@@ -1442,7 +1446,7 @@ mod tests {
                 date_text: "1 січня 2026".into(),
                 people: (0..3).map(|_| people[rnd(4000)].name.clone()).collect(),
                 lede: (0..30).map(|_| word()).collect::<Vec<_>>().join(" "),
-                text: (0..250).map(|_| word()).collect::<Vec<_>>().join(" "),
+                body_html: &texts[i],
             })
             .collect();
         let files = index_files(&articles, &people);
@@ -1482,7 +1486,7 @@ mod tests {
             title: "Буданов у Києві".into(),
             url: "2026/01/07/a/index.html".into(),
             people: vec!["Кирило Буданов".into()],
-            text: "Кирило Буданов заявив".into(),
+            body_html: "<p>Кирило Буданов заявив</p>",
             ..Default::default()
         }];
         let p = vec![PersonDoc {
