@@ -1209,6 +1209,10 @@ fn find_candidates(ctx: &Ctx) -> Found {
             i += 1;
             continue;
         }
+        if let Some(next) = nicknamed(ctx, i, &mut out) {
+            i = next;
+            continue;
+        }
         if let Some(next) = coordinated_family(ctx, i, &mut out) {
             i = next;
             continue;
@@ -1222,7 +1226,7 @@ fn find_candidates(ctx: &Ctx) -> Found {
             if t.nl_before || run.len() >= 12 {
                 break;
             }
-            if ctx.is_namey(next) {
+            if ctx.is_namey(next) && nickname_at(ctx, next).is_none() {
                 run.push(next);
                 j = next;
                 continue;
@@ -1244,6 +1248,54 @@ fn find_candidates(ctx: &Ctx) -> Found {
         i = end;
     }
     out
+}
+
+/// «Петро «Грім» Ковальчук»: a known given name, a capitalised nickname in quotes and a
+/// surname are one span, named without the nickname. Returns the token after the span.
+fn nicknamed(ctx: &Ctx, i: usize, out: &mut Found) -> Option<usize> {
+    let sn = nickname_at(ctx, i)?;
+    let before = out.cands.len();
+    push_cand(ctx, vec![(i, Role::Given), (sn, Role::Surname)], out);
+    (out.cands.len() > before).then_some(sn + 1)
+}
+
+/// The surname's token when a nicknamed name (see [`nicknamed`]) starts at token `i`.
+fn nickname_at(ctx: &Ctx, i: usize) -> Option<usize> {
+    let toks = ctx.toks;
+    let open = toks.get(i + 1)?;
+    if open.kind != Kind::Punct || !is_open_quote(toks, i + 1) || open.nl_before {
+        return None;
+    }
+    // One or two capitalised words, then the closing quote.
+    let mut j = i + 2;
+    while j < i + 4
+        && ctx
+            .word(j)
+            .is_some_and(|t| t.cap && !t.allcaps && !t.nl_before)
+    {
+        j += 1;
+    }
+    let close = toks.get(j)?;
+    if j == i + 2 || close.kind != Kind::Punct || !is_close_quote(close) || close.nl_before {
+        return None;
+    }
+    let sn = j + 1;
+    let st = ctx.word(sn)?;
+    let given_ok =
+        ctx.given(i).is_some() && !ctx.lex.given_ambiguous.contains(toks[i].lower.as_str());
+    if !given_ok
+        || !st.cap
+        || st.allcaps
+        || st.latin
+        || st.nl_before
+        || ctx.given(sn).is_some()
+        || ctx.is_stop(sn)
+        || ctx.lex.places_major.contains(st.lower.as_str())
+        || is_particle(&st.lower)
+    {
+        return None;
+    }
+    Some(sn)
 }
 
 /// «Денису і Володимиру Ященкам», «Олена та Сергій Ткаченки»: two given names sharing one plural
@@ -1629,6 +1681,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         let y_adj_noun = is_adjective(&y.lower)
             && toks.get(seg[1] + 1).is_some_and(|n| {
                 n.kind == Kind::Word
+                    && !function_word(&n.lower)
                     && (!n.cap && verb_gender(Some(n)) == Gender::Unknown
                         || ctx.is_stop(seg[1] + 1))
             });
@@ -1657,6 +1710,28 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     for &k in seg {
         single(ctx, k, out);
     }
+}
+
+/// A preposition or conjunction: the word after an adjective-shaped surname that shows it is
+/// not an adjective before its noun («Ковалевський під час візиту», «Ковалевського й інших»).
+fn function_word(lower: &str) -> bool {
+    preposition_cases(lower).is_some()
+        || matches!(
+            lower,
+            "і" | "й"
+                | "та"
+                | "а"
+                | "але"
+                | "що"
+                | "як"
+                | "чи"
+                | "або"
+                | "ні"
+                | "не"
+                | "теж"
+                | "також"
+                | "вже"
+        )
 }
 
 /// Two unknown words in the same oblique case of a masculine name: «Шимоном Пересом»,
@@ -1892,7 +1967,17 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     };
     let toks = ctx.toks;
     let lex = ctx.lex;
-    if named_after_before(ctx, first)
+    // Places and streets are named after a person in the genitive («вулиця Івана Франка»); a
+    // given name that can only be nominative, with a surname, is an apposition to the noun
+    // before it («мер міста Петро Коваль»).
+    let nominative_name = parts.iter().any(|p| p.1 == Role::Surname)
+        && parts.iter().any(|p| {
+            p.1 == Role::Given
+                && ctx
+                    .given(p.0)
+                    .is_some_and(|rs| rs.iter().all(|r| r.cases == 1))
+        });
+    if named_after_before(ctx, first) && !nominative_name
         || in_street_list(ctx, first)
         || streets_around(ctx, first, last)
     {
@@ -2126,10 +2211,20 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     };
     let (mut canonical, mut surname, mut gender) = (canonical, surname, gender);
     if unknown_given.is_none() && !toks[first].latin {
-        let span = ctx
-            .text
-            .get(toks[first].bs..toks[last].be)
-            .unwrap_or_default();
+        // A nickname between the given name and the surname is not part of the name.
+        let joined;
+        let span = if parts.windows(2).any(|w| w[1].0 > w[0].0 + 2) {
+            joined = parts
+                .iter()
+                .filter_map(|p| ctx.text.get(toks[p.0].bs..toks[p.0].be))
+                .collect::<Vec<_>>()
+                .join(" ");
+            joined.as_str()
+        } else {
+            ctx.text
+                .get(toks[first].bs..toks[last].be)
+                .unwrap_or_default()
+        };
         // Context gender: the predicate after the span, or a gendered role word before it.
         let role_gender = first
             .checked_sub(1)
