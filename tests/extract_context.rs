@@ -353,3 +353,32 @@ fn a_nominative_name_after_a_place_noun_is_an_apposition_not_a_dedication() {
     let text = "Пам'ятник стоїть біля школи Богдана Гринчишина в центрі.";
     assert!(mentions(text).is_empty(), "{:?}", pairs(text));
 }
+
+#[test]
+fn an_undeclined_foreign_given_name_before_a_genitive_surname() {
+    // Neither word is in the lists: the given name keeps its -і, the surname is genitive.
+    let text = "У залі звучали записи Ренесмі Барлоута, а потім інших джазменів.";
+    assert!(
+        has(text, "Ренесмі Барлоута", "Ренесмі Барлоут"),
+        "{:?}",
+        pairs(text)
+    );
+    // A feminine noun in -і before a genitive is not a given name.
+    let text = "Про це йдеться у Програмі розвитку, яку вчора затвердили.";
+    assert!(mentions(text).is_empty(), "{:?}", pairs(text));
+}
+
+#[test]
+fn a_given_name_that_is_also_a_surname_follows_another_given_name() {
+    // Both words are given names that are also common surnames; the second is the surname.
+    let text = "Учора Богдан Квітка відкрив виставку. Працював над нею художник Квітка рік.";
+    let got = pairs(text);
+    assert!(
+        has(text, "Богдан Квітка", "Богдан Квітка"),
+        "the pair is one name: {got:?}"
+    );
+    assert!(
+        has(text, "Квітка", "Богдан Квітка"),
+        "the later lone surname joins the person: {got:?}"
+    );
+}

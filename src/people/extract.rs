@@ -1405,9 +1405,14 @@ fn given_ok(ctx: &Ctx, seg: &[usize], k: usize) -> bool {
         .given_ambiguous
         .contains(ctx.toks[ti].lower.as_str())
     {
-        // Only with a surname right after it.
+        // Only with a surname right after it. Another ambiguous given name that ends the
+        // segment is that surname («Роман Бойко», «Богдан Мирослава»).
         return seg.get(k + 1).is_some_and(|&n| {
-            ctx.given(n).is_none() && !ctx.is_initial(n) && !is_particle(&ctx.toks[n].lower)
+            let surname_too =
+                ctx.lex.given_ambiguous.contains(ctx.toks[n].lower.as_str()) && k + 2 == seg.len();
+            (ctx.given(n).is_none() || surname_too)
+                && !ctx.is_initial(n)
+                && !is_particle(&ctx.toks[n].lower)
         });
     }
     true
@@ -1668,7 +1673,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         let surname_like = ctx.lex.surnames_all.contains(y.lower.as_str())
             || surname_shaped(&y.lower)
             || oblique_surname_shaped(&y.lower)
-            || oblique_agreement(&x.lower, &y.lower)
+            || (oblique_agreement(&x.lower, &y.lower) || undeclined_given(&x.lower, &y.lower))
                 && !ctx.lex.places.contains(x.lower.as_str())
                 && !ctx.lex.places.contains(y.lower.as_str());
         let x_ok = !is_adjective(&x.lower)
@@ -1756,9 +1761,31 @@ fn oblique_agreement(x: &str, y: &str) -> bool {
             && (after_consonant(y, "а") && !ends_with_fast(y, "ства") || ends(y, &["ії", "ії"]))
 }
 
+/// A foreign given name that does not decline (it ends in -і or -е: «Сіднеї», «Ренесмі») before
+/// a masculine surname in the genitive, after a consonant («Джонні Кеша», «Ренесмі Бартона»).
+fn undeclined_given(x: &str, y: &str) -> bool {
+    let n = x.chars().count();
+    (ends_with_fast(x, "і") || ends_with_fast(x, "е"))
+        && !is_adjective(x)
+        && !ends_with_fast(x, "ії")
+        && (4..=8).contains(&n)
+        && strip_suffix_fast(y, "а").is_some_and(|s| {
+            s.chars().count() >= 4
+                && s.chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяьйʼ".contains(c))
+                && !["ств", "нн", "тт"].iter().any(|e| ends_with_fast(s, e))
+        })
+}
+
 /// The nominatives of an unknown given name and surname that share one masculine oblique case
 /// ending (see [`oblique_agreement`]), when the ending can be undone on both.
 fn agreeing_nominatives(x: &str, y: &str) -> Option<(String, String)> {
+    if undeclined_given(x, y) && !oblique_agreement(x, y) {
+        // The given name stays as written; the surname loses its genitive ending.
+        let surname = strip_suffix_fast(y, "а")?;
+        return Some((x.to_string(), surname.to_string()));
+    }
     if !oblique_agreement(x, y) {
         return None;
     }
@@ -2583,6 +2610,19 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         let Some(readings) = ctx.given(ti) else {
             continue;
         };
+        // A given name that is also the surname of a person the article names in full
+        // («Богдан Квітка … Квітка сказав»): that person's surname.
+        let m = lookup(&toks[ti].lower, verb_gender(toks.get(ti + 1)), None);
+        let after_name_word = ti > 0 && ctx.is_namey(ti - 1) && !toks[ti].nl_before;
+        if !m.is_empty() && !sentence_initial(toks, ti) && !after_name_word {
+            let mut tmp = Found::default();
+            push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
+            if let Some(mut c) = tmp.cands.pop() {
+                apply(&mut c, &m);
+                cands.push(c);
+            }
+            continue;
+        }
         let owners: Vec<usize> = readings
             .iter()
             .filter_map(|r| by_given.get(r.nominative.as_str()))
