@@ -303,3 +303,82 @@ fn a_person_named_inside_a_quoted_title() {
     let text = "Фірма «Олена Гнатишин і партнери» виграла тендер.";
     assert!(pairs(text).is_empty(), "{:?}", pairs(text));
 }
+
+#[test]
+fn a_nickname_in_quotes_between_given_name_and_surname_is_inside_the_span() {
+    let text = "На сцені барабанщик Петро «Грім» Ковальчук зіграв соло. Також Петро «Грім» \
+                Ковальчук (ударні) виступив у другому відділенні.";
+    let got = pairs(text);
+    let full: Vec<_> = got
+        .iter()
+        .filter(|(t, c)| t == "Петро «Грім» Ковальчук" && c == "Петро Ковальчук")
+        .collect();
+    assert_eq!(
+        full.len(),
+        2,
+        "one span each, named without the nickname: {got:?}"
+    );
+    assert!(
+        !got.iter().any(|(t, _)| t == "Петро" || t == "Ковальчук"),
+        "no separate given name or surname: {got:?}"
+    );
+}
+
+#[test]
+fn an_adjective_shaped_surname_before_a_preposition_or_conjunction_is_a_surname() {
+    // Unknown given names: only the surname's shape and the word after it decide.
+    let text = "Як наголосив Збишек Ковалевський під час лекції, часи змінилися.";
+    assert!(
+        has(text, "Збишек Ковалевський", "Збишек Ковалевський"),
+        "{:?}",
+        pairs(text)
+    );
+    let text = "Студенти читали книжки Вальдека Заремського й інших авторів.";
+    assert!(
+        has(text, "Вальдека Заремського", "Вальдек Заремський"),
+        "{:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn a_nominative_name_after_a_place_noun_is_an_apposition_not_a_dedication() {
+    let text = "Як повідомив голова селища Богдан Гринчишин, дорогу відремонтують.";
+    assert!(
+        has(text, "Богдан Гринчишин", "Богдан Гринчишин"),
+        "{:?}",
+        pairs(text)
+    );
+    // The genitive after the same noun still names a place after a person.
+    let text = "Пам'ятник стоїть біля школи Богдана Гринчишина в центрі.";
+    assert!(mentions(text).is_empty(), "{:?}", pairs(text));
+}
+
+#[test]
+fn an_undeclined_foreign_given_name_before_a_genitive_surname() {
+    // Neither word is in the lists: the given name keeps its -і, the surname is genitive.
+    let text = "У залі звучали записи Ренесмі Барлоута, а потім інших джазменів.";
+    assert!(
+        has(text, "Ренесмі Барлоута", "Ренесмі Барлоут"),
+        "{:?}",
+        pairs(text)
+    );
+    // A feminine noun in -і before a genitive is not a given name.
+    let text = "Про це йдеться у Програмі розвитку, яку вчора затвердили.";
+    assert!(mentions(text).is_empty(), "{:?}", pairs(text));
+}
+
+#[test]
+fn a_given_name_that_is_also_a_surname_follows_another_given_name() {
+    // Both words are given names that are also common surnames; the second is the surname.
+    let text = "Учора Богдан Квітка відкрив виставку. Працював над нею художник Квітка рік.";
+    let got = pairs(text);
+    assert!(
+        has(text, "Богдан Квітка", "Богдан Квітка"),
+        "the pair is one name: {got:?}"
+    );
+    assert!(
+        has(text, "Квітка", "Богдан Квітка"),
+        "the later lone surname joins the person: {got:?}"
+    );
+}

@@ -1209,6 +1209,10 @@ fn find_candidates(ctx: &Ctx) -> Found {
             i += 1;
             continue;
         }
+        if let Some(next) = nicknamed(ctx, i, &mut out) {
+            i = next;
+            continue;
+        }
         if let Some(next) = coordinated_family(ctx, i, &mut out) {
             i = next;
             continue;
@@ -1222,7 +1226,7 @@ fn find_candidates(ctx: &Ctx) -> Found {
             if t.nl_before || run.len() >= 12 {
                 break;
             }
-            if ctx.is_namey(next) {
+            if ctx.is_namey(next) && nickname_at(ctx, next).is_none() {
                 run.push(next);
                 j = next;
                 continue;
@@ -1244,6 +1248,54 @@ fn find_candidates(ctx: &Ctx) -> Found {
         i = end;
     }
     out
+}
+
+/// «Петро «Грім» Ковальчук»: a known given name, a capitalised nickname in quotes and a
+/// surname are one span, named without the nickname. Returns the token after the span.
+fn nicknamed(ctx: &Ctx, i: usize, out: &mut Found) -> Option<usize> {
+    let sn = nickname_at(ctx, i)?;
+    let before = out.cands.len();
+    push_cand(ctx, vec![(i, Role::Given), (sn, Role::Surname)], out);
+    (out.cands.len() > before).then_some(sn + 1)
+}
+
+/// The surname's token when a nicknamed name (see [`nicknamed`]) starts at token `i`.
+fn nickname_at(ctx: &Ctx, i: usize) -> Option<usize> {
+    let toks = ctx.toks;
+    let open = toks.get(i + 1)?;
+    if open.kind != Kind::Punct || !is_open_quote(toks, i + 1) || open.nl_before {
+        return None;
+    }
+    // One or two capitalised words, then the closing quote.
+    let mut j = i + 2;
+    while j < i + 4
+        && ctx
+            .word(j)
+            .is_some_and(|t| t.cap && !t.allcaps && !t.nl_before)
+    {
+        j += 1;
+    }
+    let close = toks.get(j)?;
+    if j == i + 2 || close.kind != Kind::Punct || !is_close_quote(close) || close.nl_before {
+        return None;
+    }
+    let sn = j + 1;
+    let st = ctx.word(sn)?;
+    let given_ok =
+        ctx.given(i).is_some() && !ctx.lex.given_ambiguous.contains(toks[i].lower.as_str());
+    if !given_ok
+        || !st.cap
+        || st.allcaps
+        || st.latin
+        || st.nl_before
+        || ctx.given(sn).is_some()
+        || ctx.is_stop(sn)
+        || ctx.lex.places_major.contains(st.lower.as_str())
+        || is_particle(&st.lower)
+    {
+        return None;
+    }
+    Some(sn)
 }
 
 /// «Денису і Володимиру Ященкам», «Олена та Сергій Ткаченки»: two given names sharing one plural
@@ -1353,9 +1405,14 @@ fn given_ok(ctx: &Ctx, seg: &[usize], k: usize) -> bool {
         .given_ambiguous
         .contains(ctx.toks[ti].lower.as_str())
     {
-        // Only with a surname right after it.
+        // Only with a surname right after it. Another ambiguous given name that ends the
+        // segment is that surname («Роман Бойко», «Богдан Мирослава»).
         return seg.get(k + 1).is_some_and(|&n| {
-            ctx.given(n).is_none() && !ctx.is_initial(n) && !is_particle(&ctx.toks[n].lower)
+            let surname_too =
+                ctx.lex.given_ambiguous.contains(ctx.toks[n].lower.as_str()) && k + 2 == seg.len();
+            (ctx.given(n).is_none() || surname_too)
+                && !ctx.is_initial(n)
+                && !is_particle(&ctx.toks[n].lower)
         });
     }
     true
@@ -1616,7 +1673,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         let surname_like = ctx.lex.surnames_all.contains(y.lower.as_str())
             || surname_shaped(&y.lower)
             || oblique_surname_shaped(&y.lower)
-            || oblique_agreement(&x.lower, &y.lower)
+            || (oblique_agreement(&x.lower, &y.lower) || undeclined_given(&x.lower, &y.lower))
                 && !ctx.lex.places.contains(x.lower.as_str())
                 && !ctx.lex.places.contains(y.lower.as_str());
         let x_ok = !is_adjective(&x.lower)
@@ -1629,6 +1686,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         let y_adj_noun = is_adjective(&y.lower)
             && toks.get(seg[1] + 1).is_some_and(|n| {
                 n.kind == Kind::Word
+                    && !function_word(&n.lower)
                     && (!n.cap && verb_gender(Some(n)) == Gender::Unknown
                         || ctx.is_stop(seg[1] + 1))
             });
@@ -1659,6 +1717,28 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     }
 }
 
+/// A preposition or conjunction: the word after an adjective-shaped surname that shows it is
+/// not an adjective before its noun («Ковалевський під час візиту», «Ковалевського й інших»).
+fn function_word(lower: &str) -> bool {
+    preposition_cases(lower).is_some()
+        || matches!(
+            lower,
+            "і" | "й"
+                | "та"
+                | "а"
+                | "але"
+                | "що"
+                | "як"
+                | "чи"
+                | "або"
+                | "ні"
+                | "не"
+                | "теж"
+                | "також"
+                | "вже"
+        )
+}
+
 /// Two unknown words in the same oblique case of a masculine name: «Шимоном Пересом»,
 /// «Бердімурату Джумаєву», «Вахтанга Убірії». The given name's ending follows a consonant.
 fn oblique_agreement(x: &str, y: &str) -> bool {
@@ -1681,9 +1761,31 @@ fn oblique_agreement(x: &str, y: &str) -> bool {
             && (after_consonant(y, "а") && !ends_with_fast(y, "ства") || ends(y, &["ії", "ії"]))
 }
 
+/// A foreign given name that does not decline (it ends in -і or -е: «Сіднеї», «Ренесмі») before
+/// a masculine surname in the genitive, after a consonant («Джонні Кеша», «Ренесмі Бартона»).
+fn undeclined_given(x: &str, y: &str) -> bool {
+    let n = x.chars().count();
+    (ends_with_fast(x, "і") || ends_with_fast(x, "е"))
+        && !is_adjective(x)
+        && !ends_with_fast(x, "ії")
+        && (4..=8).contains(&n)
+        && strip_suffix_fast(y, "а").is_some_and(|s| {
+            s.chars().count() >= 4
+                && s.chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяьйʼ".contains(c))
+                && !["ств", "нн", "тт"].iter().any(|e| ends_with_fast(s, e))
+        })
+}
+
 /// The nominatives of an unknown given name and surname that share one masculine oblique case
 /// ending (see [`oblique_agreement`]), when the ending can be undone on both.
 fn agreeing_nominatives(x: &str, y: &str) -> Option<(String, String)> {
+    if undeclined_given(x, y) && !oblique_agreement(x, y) {
+        // The given name stays as written; the surname loses its genitive ending.
+        let surname = strip_suffix_fast(y, "а")?;
+        return Some((x.to_string(), surname.to_string()));
+    }
     if !oblique_agreement(x, y) {
         return None;
     }
@@ -1892,7 +1994,17 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     };
     let toks = ctx.toks;
     let lex = ctx.lex;
-    if named_after_before(ctx, first)
+    // Places and streets are named after a person in the genitive («вулиця Івана Франка»); a
+    // given name that can only be nominative, with a surname, is an apposition to the noun
+    // before it («мер міста Петро Коваль»).
+    let nominative_name = parts.iter().any(|p| p.1 == Role::Surname)
+        && parts.iter().any(|p| {
+            p.1 == Role::Given
+                && ctx
+                    .given(p.0)
+                    .is_some_and(|rs| rs.iter().all(|r| r.cases == 1))
+        });
+    if named_after_before(ctx, first) && !nominative_name
         || in_street_list(ctx, first)
         || streets_around(ctx, first, last)
     {
@@ -2126,10 +2238,20 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     };
     let (mut canonical, mut surname, mut gender) = (canonical, surname, gender);
     if unknown_given.is_none() && !toks[first].latin {
-        let span = ctx
-            .text
-            .get(toks[first].bs..toks[last].be)
-            .unwrap_or_default();
+        // A nickname between the given name and the surname is not part of the name.
+        let joined;
+        let span = if parts.windows(2).any(|w| w[1].0 > w[0].0 + 2) {
+            joined = parts
+                .iter()
+                .filter_map(|p| ctx.text.get(toks[p.0].bs..toks[p.0].be))
+                .collect::<Vec<_>>()
+                .join(" ");
+            joined.as_str()
+        } else {
+            ctx.text
+                .get(toks[first].bs..toks[last].be)
+                .unwrap_or_default()
+        };
         // Context gender: the predicate after the span, or a gendered role word before it.
         let role_gender = first
             .checked_sub(1)
@@ -2488,6 +2610,19 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         let Some(readings) = ctx.given(ti) else {
             continue;
         };
+        // A given name that is also the surname of a person the article names in full
+        // («Богдан Квітка … Квітка сказав»): that person's surname.
+        let m = lookup(&toks[ti].lower, verb_gender(toks.get(ti + 1)), None);
+        let after_name_word = ti > 0 && ctx.is_namey(ti - 1) && !toks[ti].nl_before;
+        if !m.is_empty() && !sentence_initial(toks, ti) && !after_name_word {
+            let mut tmp = Found::default();
+            push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
+            if let Some(mut c) = tmp.cands.pop() {
+                apply(&mut c, &m);
+                cands.push(c);
+            }
+            continue;
+        }
         let owners: Vec<usize> = readings
             .iter()
             .filter_map(|r| by_given.get(r.nominative.as_str()))
