@@ -62,6 +62,10 @@ fn same_seed_same_bytes_and_every_article_parses() {
         let (fm, body) = litopys::content::parse(text).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert!((1..=6).contains(&fm.people.len()), "{path}");
         assert!(!fm.summary.is_empty());
+        // Titles and summaries are plain text (links live in bodies only).
+        for t in [&fm.title, &fm.summary] {
+            assert!(!t.contains("http") && !t.contains('*'), "{path}: {t}");
+        }
         let words = body.split_whitespace().count();
         assert!((350..700).contains(&words), "{path}: {words} words");
         assert!(body.contains("\n\n"), "paragraphs");

@@ -307,8 +307,9 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// One sentence of `words` words; may carry a «quote», **bold**, a person's name or a link.
-fn sentence(rng: &mut Rng, vocab: &Vocab, names: &[String], words: usize) -> String {
+/// One sentence of `words` words; may carry a «quote», **bold**, a person's name or (with
+/// `links`) a link.
+fn sentence(rng: &mut Rng, vocab: &Vocab, names: &[String], words: usize, links: bool) -> String {
     let mut s = String::new();
     for k in 0..words {
         if k > 0 {
@@ -325,7 +326,7 @@ fn sentence(rng: &mut Rng, vocab: &Vocab, names: &[String], words: usize) -> Str
             }
             2 if !names.is_empty() => s.push_str(&names[rng.below(names.len())]),
             3 => s.push_str(rng.pick(PLACES)),
-            4 if rng.below(8) == 0 => {
+            4 if links && rng.below(8) == 0 => {
                 let _ = write!(s, "[{w}](https://example.org/{})", rng.below(100_000));
             }
             _ => s.push_str(&w),
@@ -352,14 +353,14 @@ fn body(rng: &mut Rng, vocab: &Vocab, names: &[String]) -> String {
             if i > 0 {
                 para.push(' ');
             }
-            para.push_str(&sentence(rng, vocab, names, n));
+            para.push_str(&sentence(rng, vocab, names, n, true));
         }
         if rng.below(6) == 0 {
             let qn = 5 + rng.below(6);
             let _ = write!(
                 para,
                 " «{}», — сказав {}.",
-                sentence(rng, vocab, &[], qn).trim_end_matches('.'),
+                sentence(rng, vocab, &[], qn, true).trim_end_matches('.'),
                 names.first().map(String::as_str).unwrap_or("речник")
             );
         }
@@ -438,12 +439,12 @@ fn corpus(n: usize, seed: u64) -> Vec<Article> {
             }
         }
         let title_words = 5 + rng.below(7);
-        let title = sentence(&mut rng, &vocab, &people[..1], title_words)
+        // Titles and summaries are plain text: no links, no bold.
+        let title = sentence(&mut rng, &vocab, &people[..1], title_words, false)
             .trim_end_matches('.')
-            .replace(['*', '[', ']', '(', ')'], "");
+            .replace('*', "");
         let summary_words = 14 + rng.below(10);
-        let summary =
-            sentence(&mut rng, &vocab, &people, summary_words).replace(['*', '[', ']'], "");
+        let summary = sentence(&mut rng, &vocab, &people, summary_words, false).replace('*', "");
         let body = body(&mut rng, &vocab, &people);
         let fm = FrontMatter {
             title,
