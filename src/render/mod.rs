@@ -512,19 +512,7 @@ fn fingerprint(texts: &std::collections::BTreeMap<String, String>, style: &[u8])
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
     // The executable: a rebuilt binary may render the same context differently.
-    match std::env::current_exe().and_then(std::fs::metadata) {
-        Ok(m) => {
-            h.update(m.len().to_le_bytes());
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .unwrap_or_default();
-            h.update(t.as_nanos().to_le_bytes());
-        }
-        // Unknown executable: a key no other run shares.
-        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
-    }
+    crate::site::cache::hash_executable(&mut h);
     for (name, text) in texts {
         h.update((name.len() as u64).to_le_bytes());
         h.update(name.as_bytes());

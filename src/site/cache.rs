@@ -43,19 +43,7 @@ fn fingerprint(allow_html: bool) -> [u8; 32] {
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0, allow_html as u8]);
-    match std::env::current_exe().and_then(std::fs::metadata) {
-        Ok(m) => {
-            h.update(m.len().to_le_bytes());
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .unwrap_or_default();
-            h.update(t.as_nanos().to_le_bytes());
-        }
-        // Unknown executable: a fingerprint no other run shares.
-        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
-    }
+    hash_executable(&mut h);
     h.finalize().into()
 }
 
@@ -238,6 +226,24 @@ fn write_record(
     w.write_all(&json)?;
     w.write_all(&body_len.to_le_bytes())?;
     w.write_all(body.as_bytes())
+}
+
+/// Feeds the running executable's identity (size and modification time) into `h`: a rebuilt
+/// binary may parse or render the same input differently. An unknown executable gets a value
+/// no other run shares. Used by this cache's fingerprint and by render keys.
+pub(crate) fn hash_executable(h: &mut Sha256) {
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(m) => {
+            h.update(m.len().to_le_bytes());
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            h.update(t.as_nanos().to_le_bytes());
+        }
+        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
+    }
 }
 
 #[cfg(test)]
