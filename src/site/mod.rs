@@ -595,9 +595,11 @@ fn build_model(
     }
 
     // Related articles, in parallel (reads only the person lists).
+    // Each article's day, in one small array: the candidates are read at random.
+    let day_of: Vec<i64> = articles.iter().map(|a| a.date.days_since_epoch()).collect();
     let related: Vec<Vec<usize>> = (0..articles.len())
         .into_par_iter()
-        .map(|ai| related_articles(ai, &articles, &people))
+        .map(|ai| related_articles(ai, &articles[ai].people, &day_of, &people))
         .collect();
     for (a, r) in articles.iter_mut().zip(related) {
         a.related = r;
@@ -728,13 +730,18 @@ fn assign_article_urls(root: &Path, articles: &mut [Article], errors: &mut Vec<S
     }
 }
 
-/// Up to [`RELATED_MAX`] articles sharing people with article `ai`: most shared people first,
-/// then nearest in date, then site order. Only a window of each person's list is looked at, so
-/// a person in every article does not make this quadratic.
-fn related_articles(ai: usize, articles: &[Article], people: &[Person]) -> Vec<usize> {
-    let a = &articles[ai];
-    let mut cand: Vec<usize> = Vec::with_capacity(a.people.len() * (2 * RELATED_WINDOW + 1));
-    for &p in &a.people {
+/// Up to [`RELATED_MAX`] articles sharing people with article `ai` (whose people are
+/// `people_of`): most shared people first, then nearest in date (`day_of`, per article), then
+/// site order. Only a window of each person's list is looked at, so a person in every article
+/// does not make this quadratic.
+fn related_articles(
+    ai: usize,
+    people_of: &[usize],
+    day_of: &[i64],
+    people: &[Person],
+) -> Vec<usize> {
+    let mut cand: Vec<usize> = Vec::with_capacity(people_of.len() * (2 * RELATED_WINDOW + 1));
+    for &p in people_of {
         let list = &people[p].articles;
         let pos = list.binary_search(&ai).unwrap_or_else(|e| e);
         let lo = pos.saturating_sub(RELATED_WINDOW);
@@ -742,20 +749,21 @@ fn related_articles(ai: usize, articles: &[Article], people: &[Person]) -> Vec<u
         cand.extend(list[lo..hi].iter().copied().filter(|&o| o != ai));
     }
     cand.sort_unstable();
-    let day = a.date.days_since_epoch();
+    let day = day_of[ai];
     // (shared people, distance in days, index) per candidate.
-    let mut scored: Vec<(usize, i64, usize)> = Vec::new();
-    for run in cand.chunk_by(|x, y| x == y) {
-        let o = run[0];
-        let dist = (articles[o].date.days_since_epoch() - day).abs();
-        scored.push((run.len(), dist, o));
+    let mut scored: Vec<(usize, i64, usize)> = cand
+        .chunk_by(|x, y| x == y)
+        .map(|run| (run.len(), (day_of[run[0]] - day).abs(), run[0]))
+        .collect();
+    let best = |x: &(usize, i64, usize), y: &(usize, i64, usize)| {
+        y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2))
+    };
+    if scored.len() > RELATED_MAX {
+        scored.select_nth_unstable_by(RELATED_MAX - 1, best);
+        scored.truncate(RELATED_MAX);
     }
-    scored.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    scored
-        .into_iter()
-        .take(RELATED_MAX)
-        .map(|(_, _, o)| o)
-        .collect()
+    scored.sort_unstable_by(best);
+    scored.into_iter().map(|(_, _, o)| o).collect()
 }
 
 /// Splits `len` items into pages of `size` (at least one page, possibly empty).
