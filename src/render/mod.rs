@@ -804,7 +804,7 @@ fn render_job<S: Sink>(
                 name,
                 links::index_of(&a.url),
                 &c::article(sh, i),
-                a.body_html.len() + (8 << 10),
+                a.body.len() + (8 << 10),
             )
         }
         Job::Day(i) => {

@@ -15,6 +15,7 @@
 //! Every index is built in one pass over the articles with hash maps; nothing is quadratic in
 //! the number of articles.
 
+pub mod body;
 pub mod cache;
 pub mod collate;
 pub mod translit;
@@ -22,6 +23,7 @@ pub mod translit;
 use crate::config::Config;
 use crate::date::Date;
 use crate::people::Registry;
+pub use body::Body;
 use collate::IndexKey;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -67,8 +69,9 @@ pub struct Article {
     pub summary: String,
     /// `uk` or `en`.
     pub language: String,
-    /// The body rendered from Markdown (the only HTML inserted unescaped).
-    pub body_html: String,
+    /// The body rendered from Markdown (the only HTML inserted unescaped); read from the cache
+    /// when a page needs it.
+    pub body: Body,
     /// Indices into [`Site::people`], in the front matter's order, without repeats.
     pub people: Vec<usize>,
     pub slug: String,
@@ -78,7 +81,7 @@ pub struct Article {
     pub template: Option<String>,
     /// Articles sharing the most people with this one (indices), best first.
     pub related: Vec<usize>,
-    /// SHA-256 of the file's bytes and `allow_html` ([`cache::digest`]): `body_html` and the
+    /// SHA-256 of the file's bytes and `allow_html` ([`cache::digest`]): `body` and the
     /// front matter are functions of it.
     pub digest: [u8; 32],
 }
@@ -175,7 +178,7 @@ pub struct Site {
 struct Parsed {
     file: PathBuf,
     fm: crate::content::FrontMatter,
-    body_html: String,
+    body: Body,
     digest: [u8; 32],
     /// Parsed now (not found in the cache).
     fresh: bool,
@@ -195,12 +198,15 @@ fn read_article(
     })?;
     let digest = cache::digest(&bytes, allow_html);
     if let Some(cache) = cache {
-        let record = cache.lock().ok().and_then(|mut c| c.take(&digest));
-        if let Some(c) = record.and_then(cache::Cache::decode) {
+        let record = cache
+            .lock()
+            .ok()
+            .and_then(|mut c| c.take(&digest, path, allow_html));
+        if let Some(c) = record {
             return Ok(Parsed {
                 file: rel,
                 fm: c.fm,
-                body_html: c.body_html,
+                body: c.body,
                 digest,
                 fresh: false,
             });
@@ -219,11 +225,11 @@ fn read_article(
         line: Some(e.line),
         message: e.message,
     })?;
-    let body_html = crate::content::markdown_to_html(&body, allow_html);
+    let body = Body::from(crate::content::markdown_to_html(&body, allow_html));
     Ok(Parsed {
         file: rel,
         fm,
-        body_html,
+        body,
         digest,
         fresh: true,
     })
@@ -354,10 +360,8 @@ impl Site {
             let fresh = parsed
                 .iter()
                 .filter(|p| p.fresh)
-                .map(|p| (&p.digest, &p.fm, p.body_html.as_str()));
-            let all = parsed
-                .iter()
-                .map(|p| (&p.digest, &p.fm, p.body_html.as_str()));
+                .map(|p| (&p.digest, &p.fm, &p.body));
+            let all = parsed.iter().map(|p| (&p.digest, &p.fm, &p.body));
             cache.store(fresh, all);
         }
         let site = build_model(root, config, registry, parsed, &mut errors);
@@ -495,7 +499,7 @@ fn build_model(
             date: p.fm.date,
             summary: p.fm.summary,
             language: p.fm.language,
-            body_html: p.body_html,
+            body: p.body,
             people: names
                 .iter()
                 .filter_map(|n| person_id.get(n.as_str()).copied())
