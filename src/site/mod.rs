@@ -289,6 +289,43 @@ impl NameMap<'_> {
     }
 }
 
+/// The article files of the site at `root` (`content/articles/*.md`, hidden files such as
+/// editor locks skipped), in file-name order, and the errors met listing them.
+pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
+    let dir = root.join("content").join("articles");
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut errors: Vec<SiteError> = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
+            match entry {
+                Ok(e) => {
+                    let p = e.path();
+                    let hidden = e.file_name().to_string_lossy().starts_with('.');
+                    if !hidden
+                        && e.file_type().is_file()
+                        && p.extension().is_some_and(|x| x == "md")
+                    {
+                        paths.push(p.to_path_buf());
+                    }
+                }
+                Err(e) => errors.push(SiteError {
+                    file: e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| dir.clone()),
+                    line: None,
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+    (paths, errors)
+}
+
 impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
     pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
@@ -311,38 +348,7 @@ impl Site {
         registry: &Registry,
         use_cache: bool,
     ) -> Result<Site, Vec<SiteError>> {
-        let dir = root.join("content").join("articles");
-        let mut paths: Vec<PathBuf> = Vec::new();
-        let mut errors: Vec<SiteError> = Vec::new();
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .min_depth(1)
-                .max_depth(1)
-                .sort_by_file_name()
-            {
-                match entry {
-                    Ok(e) => {
-                        let p = e.path();
-                        // Hidden files (editor locks and backups such as `.#a.md`) are skipped.
-                        let hidden = e.file_name().to_string_lossy().starts_with('.');
-                        if !hidden
-                            && e.file_type().is_file()
-                            && p.extension().is_some_and(|x| x == "md")
-                        {
-                            paths.push(p.to_path_buf());
-                        }
-                    }
-                    Err(e) => errors.push(SiteError {
-                        file: e
-                            .path()
-                            .map(Path::to_path_buf)
-                            .unwrap_or_else(|| dir.clone()),
-                        line: None,
-                        message: e.to_string(),
-                    }),
-                }
-            }
-        }
+        let (paths, mut errors) = article_files(root);
         let cache =
             use_cache.then(|| std::sync::Mutex::new(cache::Cache::open(root, config.allow_html)));
         let results: Vec<Result<Parsed, SiteError>> = paths
