@@ -166,7 +166,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     phases.done("inputs");
-    let site = Site::load_cached(root, &config, &registry);
+    let known = early_session.as_ref().map(|(_, k)| &k.files);
+    let site = Site::load_cached(root, &config, &registry, known);
     phases.done("load");
     let (templates, site) = match (templates, site) {
         (Ok(t), Ok(s)) => (t, s),
@@ -298,7 +299,7 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
 /// A build's key and the article files (from the root) with the digests it was made of.
 struct BuildKey {
     key: String,
-    files: std::collections::HashMap<PathBuf, [u8; 32]>,
+    files: crate::site::Digests,
 }
 
 impl BuildKey {

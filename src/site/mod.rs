@@ -184,13 +184,33 @@ struct Parsed {
     fresh: bool,
 }
 
+/// Digests of article files (from the site root) already read in this build.
+pub type Digests = HashMap<PathBuf, [u8; 32]>;
+
 fn read_article(
     root: &Path,
     path: &Path,
     allow_html: bool,
     cache: Option<&std::sync::Mutex<cache::Cache>>,
+    known: Option<&Digests>,
 ) -> Result<Parsed, SiteError> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    // A file this build already read is not read again when the cache has its digest.
+    if let (Some(cache), Some(&digest)) = (cache, known.and_then(|k| k.get(&rel))) {
+        let record = cache
+            .lock()
+            .ok()
+            .and_then(|mut c| c.take(&digest, path, allow_html));
+        if let Some(c) = record {
+            return Ok(Parsed {
+                file: rel,
+                fm: c.fm,
+                body: c.body,
+                digest,
+                fresh: false,
+            });
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| SiteError {
         file: path.to_path_buf(),
         line: None,
@@ -329,17 +349,19 @@ pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
 impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
     pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
-        Self::load_with(root, config, registry, false)
+        Self::load_with(root, config, registry, false, None)
     }
 
     /// [`Site::load`] through the cache of parsed articles ([`cache`]): only files whose bytes
-    /// are not in it are parsed, and the cache is updated.
+    /// are not in it are parsed, and the cache is updated. Files in `known` (read earlier in
+    /// the build) are taken from the cache by that digest without reading them again.
     pub fn load_cached(
         root: &Path,
         config: &Config,
         registry: &Registry,
+        known: Option<&Digests>,
     ) -> Result<Site, Vec<SiteError>> {
-        Self::load_with(root, config, registry, true)
+        Self::load_with(root, config, registry, true, known)
     }
 
     fn load_with(
@@ -347,13 +369,14 @@ impl Site {
         config: &Config,
         registry: &Registry,
         use_cache: bool,
+        known: Option<&Digests>,
     ) -> Result<Site, Vec<SiteError>> {
         let (paths, mut errors) = article_files(root);
         let cache =
             use_cache.then(|| std::sync::Mutex::new(cache::Cache::open(root, config.allow_html)));
         let results: Vec<Result<Parsed, SiteError>> = paths
             .par_iter()
-            .map(|p| read_article(root, p, config.allow_html, cache.as_ref()))
+            .map(|p| read_article(root, p, config.allow_html, cache.as_ref(), known))
             .collect();
         let mut parsed = Vec::with_capacity(results.len());
         for r in results {
