@@ -73,6 +73,11 @@ impl Body {
         }
     }
 
+    /// Whether the text is held in memory (parsed in this build and not yet in the cache).
+    pub fn is_in_memory(&self) -> bool {
+        matches!(self.0, Inner::Text(_))
+    }
+
     /// Whether the body is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

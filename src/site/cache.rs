@@ -73,6 +73,7 @@ pub struct Cache {
     valid: bool,
     /// Bytes of the file on disk (for deciding when to rewrite it).
     size: u64,
+    allow_html: bool,
 }
 
 /// Reads the records from `r`, which is at byte `at` of a file of `size` bytes, to the end;
@@ -124,6 +125,7 @@ impl Cache {
             records: HashMap::new(),
             valid: false,
             size: 0,
+            allow_html,
         };
         let Ok(f) = File::open(&cache.path) else {
             return cache;
@@ -164,50 +166,58 @@ impl Cache {
         })
     }
 
-    /// Records the articles of this build: `fresh` are the ones parsed now (not in the cache),
-    /// `all` every article (digest, front matter, body). Appends `fresh` to the file, or
-    /// rewrites it with `all` when it is unusable or mostly records no article uses any more
-    /// (those left untaken). Best effort: errors are ignored.
-    pub fn store<'a>(
-        self,
-        fresh: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a Body)>,
-        all: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a Body)>,
-    ) {
+    /// Records the articles of this build (`parsed`, those with `fresh` set parsed now, not
+    /// found in the cache): appends the fresh ones to the file, or rewrites it with all of them
+    /// when it is unusable or mostly records no article uses any more (those left untaken).
+    /// The fresh bodies written are then left in the file ([`Body`]) instead of memory. Best
+    /// effort: errors are ignored (the bodies stay in memory).
+    pub(super) fn store(self, root: &Path, parsed: &mut [super::Parsed]) {
         let dead: u64 = self
             .records
             .values()
             .map(|r| 40 + (r.fm.len() + r.body.1) as u64)
             .sum();
         let rewrite = !self.valid || dead * 4 > self.size;
-        let _ = if rewrite {
-            self.rewrite(all)
+        let placed = if rewrite {
+            self.rewrite(parsed)
         } else {
-            self.append(fresh)
+            self.append(parsed)
         };
+        if let Ok(Some((file, places))) = placed {
+            for (i, offset, len) in places {
+                let p = &mut parsed[i];
+                if p.fresh {
+                    p.body = Body::cached(
+                        file.clone(),
+                        offset,
+                        len,
+                        root.join(&p.file),
+                        self.allow_html,
+                        p.digest,
+                    );
+                }
+            }
+        }
     }
 
-    fn append<'a>(
-        &self,
-        fresh: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a Body)>,
-    ) -> std::io::Result<()> {
-        let mut fresh = fresh.peekable();
-        if fresh.peek().is_none() {
-            return Ok(());
+    /// Appends the fresh articles' records; gives the file and where each fresh body went.
+    fn append(&self, parsed: &[super::Parsed]) -> std::io::Result<Option<Placed>> {
+        if !parsed.iter().any(|p| p.fresh) {
+            return Ok(None);
         }
-        let f = std::fs::OpenOptions::new().append(true).open(&self.path)?;
+        let f = std::fs::OpenOptions::new()
+            .append(true)
+            .read(true)
+            .open(&self.path)?;
         // Two builds appending at once must not interleave records.
         f.lock()?;
-        let mut w = BufWriter::with_capacity(1 << 20, f);
-        for (d, fm, body) in fresh {
-            write_record(&mut w, d, fm, body)?;
-        }
-        w.flush()
+        let at = f.metadata()?.len();
+        let places = write_records(&f, at, parsed.iter().enumerate().filter(|(_, p)| p.fresh))?;
+        Ok(Some((Arc::new(f), places)))
     }
 
-    fn rewrite<'a>(
-        &self,
-        all: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a Body)>,
-    ) -> std::io::Result<()> {
+    /// Writes a new file with every article's record and renames it over the old one.
+    fn rewrite(&self, parsed: &[super::Parsed]) -> std::io::Result<Option<Placed>> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -215,17 +225,19 @@ impl Cache {
             .path
             .with_extension(format!("tmp-{}", std::process::id()));
         let result = (|| {
-            let f = std::fs::File::create(&tmp)?;
+            let f = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&tmp)?;
             f.lock()?;
-            let mut w = BufWriter::with_capacity(1 << 20, f);
-            w.write_all(MAGIC)?;
-            w.write_all(&self.fingerprint)?;
-            for (d, fm, body) in all {
-                write_record(&mut w, d, fm, body)?;
-            }
-            w.flush()?;
-            drop(w);
-            std::fs::rename(&tmp, &self.path)
+            (&f).write_all(MAGIC)?;
+            (&f).write_all(&self.fingerprint)?;
+            let at = (MAGIC.len() + self.fingerprint.len()) as u64;
+            let places = write_records(&f, at, parsed.iter().enumerate())?;
+            std::fs::rename(&tmp, &self.path)?;
+            Ok(Some((Arc::new(f), places)))
         })();
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -234,26 +246,51 @@ impl Cache {
     }
 }
 
+/// A file records were written to, and (article index, body offset, body length) per record.
+type Placed = (Arc<File>, Vec<(usize, u64, usize)>);
+
+/// Writes the records of `articles` (index, article) to `f`, whose end is at byte `at`.
+fn write_records<'a>(
+    f: &File,
+    mut at: u64,
+    articles: impl Iterator<Item = (usize, &'a super::Parsed)>,
+) -> std::io::Result<Vec<(usize, u64, usize)>> {
+    let mut w = BufWriter::with_capacity(1 << 20, f);
+    let mut places = Vec::new();
+    for (i, p) in articles {
+        if let Some((offset, len, size)) = write_record(&mut w, &p.digest, &p.fm, &p.body)? {
+            places.push((i, at + offset, len));
+            at += size;
+        }
+    }
+    w.flush()?;
+    Ok(places)
+}
+
+/// Writes one record; gives the body's offset in it, the body's length and the record's size
+/// (none if the record was left out).
 fn write_record(
     w: &mut impl Write,
     d: &[u8; 32],
     fm: &FrontMatter,
     body: &Body,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<(u64, usize, u64)>> {
     // A body that cannot be read any more is left out (that article is parsed next time).
     let Ok(body) = body.html() else {
-        return Ok(());
+        return Ok(None);
     };
     let json = serde_json::to_vec(fm).map_err(std::io::Error::other)?;
     let (Ok(fm_len), Ok(body_len)) = (u32::try_from(json.len()), u32::try_from(body.len())) else {
         // Too big to cache: parse it every time.
-        return Ok(());
+        return Ok(None);
     };
     w.write_all(d)?;
     w.write_all(&fm_len.to_le_bytes())?;
     w.write_all(&json)?;
     w.write_all(&body_len.to_le_bytes())?;
-    w.write_all(body.as_bytes())
+    w.write_all(body.as_bytes())?;
+    let offset = (32 + 4 + json.len() + 4) as u64;
+    Ok(Some((offset, body.len(), offset + body.len() as u64)))
 }
 
 /// Feeds the running executable's identity (size and modification time) into `h`: a rebuilt
@@ -288,9 +325,17 @@ mod tests {
         std::fs::write(&source, text).unwrap();
         let d = digest(text.as_bytes(), false);
         let c = Cache::open(dir.path(), false);
-        let b = Body::from(html.clone());
-        let all = [(&d, &fm, &b)];
-        c.store(all.iter().copied(), all.iter().copied());
+        let mut parsed = [super::super::Parsed {
+            file: "a.md".into(),
+            fm: fm.clone(),
+            body: Body::from(html.clone()),
+            digest: d,
+            fresh: true,
+        }];
+        c.store(dir.path(), &mut parsed);
+        // Once written, the body is read back from the file when needed, not held.
+        assert!(!parsed[0].body.is_in_memory());
+        assert_eq!(parsed[0].body.html().unwrap(), html);
         let mut c = Cache::open(dir.path(), false);
         let got = c.take(&d, &source, false).unwrap();
         assert_eq!(got.fm, fm);

@@ -386,12 +386,7 @@ impl Site {
             }
         }
         if let Some(cache) = cache.and_then(|c| c.into_inner().ok()) {
-            let fresh = parsed
-                .iter()
-                .filter(|p| p.fresh)
-                .map(|p| (&p.digest, &p.fm, &p.body));
-            let all = parsed.iter().map(|p| (&p.digest, &p.fm, &p.body));
-            cache.store(fresh, all);
+            cache.store(root, &mut parsed);
         }
         let site = build_model(root, config, registry, parsed, &mut errors);
         if errors.is_empty() {
