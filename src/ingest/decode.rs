@@ -206,13 +206,22 @@ fn may_have_long_run(text: &str, enc: &'static Encoding) -> bool {
 }
 
 /// The length of the valid UTF-8 sequence (two bytes or more) that `bytes` spell from `i`.
+///
+/// [`sequence_at`] checks the lead byte (0xC2..=0xF4) and the continuation bytes
+/// (0x80..=0xBF); what UTF-8 further forbids (overlong forms, surrogates, code points above
+/// U+10FFFF) shows in the second byte after 0xE0, 0xED, 0xF0 and 0xF4.
 fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
     let len = sequence_at(bytes, i)?;
-    let mut seq = [0u8; 4];
-    for (k, slot) in seq.iter_mut().enumerate().take(len) {
-        *slot = bytes[i + k].unwrap_or(0);
-    }
-    std::str::from_utf8(&seq[..len]).ok().map(|_| len)
+    let lead = bytes[i]?;
+    let second = bytes[i + 1]?;
+    let valid = match lead {
+        0xE0 => second >= 0xA0,
+        0xED => second <= 0x9F,
+        0xF0 => second >= 0x90,
+        0xF4 => second <= 0x8F,
+        _ => true,
+    };
+    valid.then_some(len)
 }
 
 /// Whether [`repair_runs`] could find a run of three characters or more: somewhere a valid
@@ -748,6 +757,44 @@ mod tests {
         for c in (0..0x11_0000u32).filter_map(char::from_u32) {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
         }
+    }
+
+    /// [`valid_sequence_at`] as it was: the sequence checked by `from_utf8`.
+    fn valid_sequence_at_reference(bytes: &[Option<u8>], i: usize) -> Option<usize> {
+        let len = sequence_at(bytes, i)?;
+        let mut seq = [0u8; 4];
+        for (k, slot) in seq.iter_mut().enumerate().take(len) {
+            *slot = bytes[i + k].unwrap_or(0);
+        }
+        std::str::from_utf8(&seq[..len]).ok().map(|_| len)
+    }
+
+    #[test]
+    fn valid_sequences_match_from_utf8() {
+        // Every lead byte with every second, third and fourth byte that matters (the
+        // continuation bytes, one byte outside them, and a missing byte).
+        let mut others: Vec<Option<u8>> = (0x80..=0xBF).map(Some).collect();
+        others.extend([Some(0x41), Some(0x7F), Some(0xC0), None]);
+        let mut checked = 0;
+        for lead in 0x80..=0xFFu8 {
+            for &b1 in &others {
+                for &b2 in &others {
+                    for &b3 in &others {
+                        let bytes = [Some(lead), b1, b2, b3];
+                        for cut in 1..=4 {
+                            let bytes = &bytes[..cut];
+                            assert_eq!(
+                                valid_sequence_at(bytes, 0),
+                                valid_sequence_at_reference(bytes, 0),
+                                "{bytes:x?}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 30_000_000);
     }
 
     #[test]
