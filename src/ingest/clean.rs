@@ -4,7 +4,7 @@
 //! invisible characters (zero-width spaces and joiners, BOMs, soft hyphens, direction marks
 //! and bidirectional overrides, control characters other than tab and line feed) removed;
 //! NFC; Latin look-alike letters inside Cyrillic words replaced by their Cyrillic twins
-//! («Kиїв» with a Latin K → «Київ», see [`fix_lookalikes`]); apostrophes inside words (`'` `’` `‘` `` ` `` `ʼ` `´`) → `ʼ` (U+02BC, the
+//! («Kиїв» with a Latin K → «Київ», see [`fix_words`]); apostrophes inside words (`'` `’` `‘` `` ` `` `ʼ` `´`) → `ʼ` (U+02BC, the
 //! Ukrainian orthographic apostrophe); runs of whitespace → one space, lines trimmed;
 //! boilerplate lines dropped (see [`is_boilerplate`]); lines grouped into paragraphs.
 //!
@@ -16,7 +16,6 @@
 
 use super::decode::is_alphabetic;
 use crate::people::cyrillic_twin;
-use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Cleans `text` into paragraphs, dropping lines that match `boilerplate` patterns.
@@ -53,19 +52,44 @@ pub fn clean(text: &str, boilerplate: &[String]) -> Vec<String> {
     paragraphs
 }
 
-/// Line endings, invisible characters, stress marks, NFC and apostrophes.
+/// Line endings, invisible characters, stress marks, NFC, Latin look-alikes and apostrophes.
 pub fn normalize_chars(text: &str) -> String {
-    let text: Cow<str> = if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    let (stripped, all_starters) = strip_invisible(text);
+    // Fast path: text that passes the NFC quick check is in NFC already.
+    let nfc = if all_starters || is_nfc_quick(stripped.chars()) == IsNormalized::Yes {
+        stripped
     } else {
-        Cow::Borrowed(text)
+        stripped.nfc().collect()
     };
-    // Stress marks go before NFC, which would otherwise fuse some of them with the letter
-    // (г + U+0301 → ѓ).
-    let mut stripped = String::with_capacity(text.len());
+    fix_words(nfc)
+}
+
+/// Line endings → `\n`, invisible characters and stress marks removed (the first steps of
+/// [`normalize_chars`]), and whether every character left is an [`is_nfc_starter`]. Copies
+/// the text in stretches between the characters it removes or replaces.
+fn strip_invisible(text: &str) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut all_starters = true;
+    // The last character kept (a stress mark after a Cyrillic letter goes).
     let mut prev: Option<char> = None;
-    for c in text.chars() {
+    // Start of the stretch not yet copied.
+    let mut last = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\r' {
+            // «\r\n» and a lone «\r» are line breaks.
+            out.push_str(&text[last..i]);
+            out.push('\n');
+            last = i + 1;
+            if chars.next_if(|&(_, n)| n == '\n').is_some() {
+                last += 1;
+            }
+            prev = Some('\n');
+            continue;
+        }
         let drop = match c {
+            // Everything printable below U+0300 but the soft hyphen is kept.
+            ' '..='~' | '\n' | '\t' => false,
             '\u{200B}'
             | '\u{200C}'
             | '\u{200D}'
@@ -80,90 +104,158 @@ pub fn normalize_chars(text: &str) -> String {
             // sees ("Trojan Source") and mean nothing in a news text.
             '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' => true,
             // Control characters (NUL, bell, escape, C1…) other than tab and line feed.
-            c if c.is_control() && c != '\t' && c != '\n' => true,
+            c if c.is_control() => true,
             '\u{0301}' => prev.is_none_or(is_cyrillic_letter),
             _ => false,
         };
-        if !drop {
-            stripped.push(c);
+        if drop {
+            out.push_str(&text[last..i]);
+            last = i + c.len_utf8();
+        } else {
+            all_starters = all_starters && is_nfc_starter(c);
             prev = Some(c);
         }
     }
-    // Fast path: text that passes the NFC quick check is in NFC already.
-    let chars: Vec<char> = if stripped.chars().all(is_nfc_starter)
-        || is_nfc_quick(stripped.chars()) == IsNormalized::Yes
-    {
-        stripped.chars().collect()
-    } else {
-        stripped.nfc().collect()
+    out.push_str(&text[last..]);
+    (out, all_starters)
+}
+
+/// One word (a run of letters and in-word apostrophes) of the text, for [`fix_words`].
+#[derive(Clone, Copy)]
+struct Word {
+    /// Byte range in the text.
+    start: usize,
+    end: usize,
+    /// One character long.
+    single: bool,
+    /// Has a Cyrillic letter (U+0400..=U+04FF).
+    cyrillic: bool,
+    /// Has an ASCII letter with a Cyrillic twin.
+    latin_twins: bool,
+    /// Has an ASCII letter without a twin.
+    latin_other: bool,
+    /// Has an apostrophe other than ʼ.
+    apostrophe: bool,
+}
+
+impl Word {
+    /// Whether every Latin letter of the word has a Cyrillic twin, and there is one.
+    fn all_twins(&self) -> bool {
+        self.latin_twins && !self.latin_other
+    }
+}
+
+/// Replaces Latin look-alikes inside Cyrillic words and turns apostrophes inside words into
+/// ʼ (U+02BC): the last steps of [`normalize_chars`].
+///
+/// A word is a run of letters and in-word apostrophes (an apostrophe followed by a letter).
+/// In a word with at least one Cyrillic letter, whose every Latin letter has a Cyrillic twin,
+/// the Latin letters become the twins. A one-letter Latin word with a twin between two
+/// Cyrillic words («Зеленський i Буданов») becomes its twin too. Words with other Latin
+/// letters («iPhone», «Kyiv») and Latin text stay as they are. An apostrophe between two
+/// letters (exactly the apostrophes inside words) becomes ʼ. Returns `text` itself when
+/// nothing changes.
+fn fix_words(text: String) -> String {
+    // Words that change: (word, replace look-alikes), in text order.
+    let mut changes: Vec<(Word, bool)> = Vec::new();
+    // The word before the current one.
+    let mut prev: Option<Word> = None;
+    // A one-letter word with a twin after a Cyrillic word: it changes when the next word
+    // is Cyrillic too.
+    let mut waiting: Option<Word> = None;
+    let mut finish = |w: Word, prev: &mut Option<Word>, changes: &mut Vec<(Word, bool)>| {
+        if let Some(single) = waiting.take() {
+            if w.cyrillic {
+                changes.push((single, true));
+            }
+        }
+        let inside = w.all_twins() && w.cyrillic;
+        if inside || w.apostrophe {
+            changes.push((w, inside));
+        } else if w.all_twins() && w.single && prev.is_some_and(|p| p.cyrillic) {
+            waiting = Some(w);
+        }
+        *prev = Some(w);
     };
-    let nfc: Vec<char> = fix_lookalikes(&chars);
-    let mut out = String::with_capacity(stripped.len());
-    for (i, &c) in nfc.iter().enumerate() {
-        if is_apostrophe(c)
-            && i > 0
-            && nfc[i - 1].is_alphabetic()
-            && nfc.get(i + 1).is_some_and(|n| n.is_alphabetic())
-        {
-            out.push('ʼ');
+    let mut cur: Option<Word> = None;
+    // In a word: whether an apostrophe not yet known to be inside it was just seen.
+    let mut pending = false;
+    for (i, c) in text.char_indices() {
+        let alphabetic = if c.is_ascii() {
+            c.is_ascii_alphabetic()
         } else {
-            out.push(c);
+            is_alphabetic(c)
+        };
+        if let Some(w) = cur.as_mut() {
+            if alphabetic {
+                w.apostrophe |= pending;
+                pending = false;
+                w.single = false;
+                add_to_word(w, c);
+                w.end = i + c.len_utf8();
+                continue;
+            }
+            if !pending && is_apostrophe(c) {
+                pending = true;
+                continue;
+            }
+            // The word ends (before a pending apostrophe).
+            pending = false;
+            if let Some(w) = cur.take() {
+                finish(w, &mut prev, &mut changes);
+            }
+        }
+        if alphabetic {
+            let mut w = Word {
+                start: i,
+                end: i + c.len_utf8(),
+                single: true,
+                cyrillic: false,
+                latin_twins: false,
+                latin_other: false,
+                apostrophe: false,
+            };
+            add_to_word(&mut w, c);
+            cur = Some(w);
         }
     }
+    if let Some(w) = cur {
+        finish(w, &mut prev, &mut changes);
+    }
+    if changes.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + changes.len());
+    let mut last = 0;
+    for (w, lookalikes) in changes {
+        out.push_str(&text[last..w.start]);
+        for c in text[w.start..w.end].chars() {
+            if is_apostrophe(c) {
+                out.push('ʼ');
+            } else if lookalikes && c.is_ascii_alphabetic() {
+                out.push(cyrillic_twin(c).unwrap_or(c));
+            } else {
+                out.push(c);
+            }
+        }
+        last = w.end;
+    }
+    out.push_str(&text[last..]);
     out
 }
 
-/// Replaces Latin look-alikes inside Cyrillic words: in a word (a run of letters and
-/// in-word apostrophes) with at least one Cyrillic letter, whose every Latin letter has a
-/// Cyrillic twin, the Latin letters become the twins. A one-letter Latin word with a twin
-/// between two Cyrillic words («Зеленський i Буданов») becomes its twin too. Words with
-/// other Latin letters («iPhone», «Kyiv») and Latin text stay as they are.
-pub fn fix_lookalikes(chars: &[char]) -> Vec<char> {
-    let mut out = chars.to_vec();
-    // Words: (start, end).
-    let mut words: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_alphabetic(chars[i]) {
-            i += 1;
-            continue;
+/// Records letter `c` of word `w` in its flags.
+#[inline]
+fn add_to_word(w: &mut Word, c: char) {
+    if c.is_ascii_alphabetic() {
+        if cyrillic_twin(c).is_some() {
+            w.latin_twins = true;
+        } else {
+            w.latin_other = true;
         }
-        let start = i;
-        while i < chars.len()
-            && (is_alphabetic(chars[i])
-                || is_apostrophe(chars[i]) && chars.get(i + 1).is_some_and(|&c| is_alphabetic(c)))
-        {
-            i += 1;
-        }
-        words.push((start, i));
+    } else if is_cyrillic_letter(c) {
+        w.cyrillic = true;
     }
-    let has_cyrillic = |w: (usize, usize)| chars[w.0..w.1].iter().any(|&c| is_cyrillic_letter(c));
-    for (n, &(start, end)) in words.iter().enumerate() {
-        let word = &chars[start..end];
-        // Fast path: most words have no Latin letter at all.
-        if !word.iter().any(char::is_ascii_alphabetic) {
-            continue;
-        }
-        let latin: Vec<usize> = (0..word.len())
-            .filter(|&k| word[k].is_ascii_alphabetic())
-            .collect();
-        if latin.is_empty() || !latin.iter().all(|&k| cyrillic_twin(word[k]).is_some()) {
-            continue;
-        }
-        let inside = has_cyrillic((start, end));
-        let between = word.len() == 1
-            && n > 0
-            && words.get(n + 1).is_some_and(|&w| has_cyrillic(w))
-            && has_cyrillic(words[n - 1]);
-        if inside || between {
-            for k in latin {
-                if let Some(t) = cyrillic_twin(word[k]) {
-                    out[start + k] = t;
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Whether `c` is, by a cheap range test, a starter (canonical combining class 0) that passes
@@ -233,15 +325,32 @@ impl Pattern {
     }
 }
 
-/// [`is_boilerplate`] with prepared patterns.
+/// [`is_boilerplate`] with prepared patterns: whether the lower-case `line`, trimmed, equals
+/// an exact pattern or starts with a prefix pattern.
+///
+/// Compares character by character without building the lower-case line: the lower case of a
+/// string is the lower case of each character in turn, except for «Σ» (final sigma), so a
+/// line with «Σ» is lowercased whole.
 fn matches_any(line: &str, patterns: &[Pattern]) -> bool {
     if patterns.is_empty() {
         return false;
     }
-    let line = line.trim().to_lowercase();
+    let line = line.trim();
+    if line.contains('Σ') {
+        let line = line.to_lowercase();
+        return patterns.iter().any(|p| match p {
+            Pattern::Prefix(prefix) => line.starts_with(prefix.as_str()),
+            Pattern::Exact(exact) => line == *exact,
+            Pattern::Never => false,
+        });
+    }
+    let lower = || line.chars().flat_map(char::to_lowercase);
     patterns.iter().any(|p| match p {
-        Pattern::Prefix(prefix) => line.starts_with(prefix.as_str()),
-        Pattern::Exact(exact) => line == *exact,
+        Pattern::Prefix(prefix) => {
+            let mut l = lower();
+            prefix.chars().all(|c| l.next() == Some(c))
+        }
+        Pattern::Exact(exact) => lower().eq(exact.chars()),
         Pattern::Never => false,
     })
 }
@@ -279,9 +388,288 @@ fn ends_paragraph(prev: &str, next: &str) -> bool {
 mod tests {
     use super::*;
     use crate::config::DEFAULT_BOILERPLATE;
+    use std::borrow::Cow;
 
     fn defaults() -> Vec<String> {
         DEFAULT_BOILERPLATE.iter().map(|s| s.to_string()).collect()
+    }
+
+    // The implementation before the single-pass rewrite: the reference for the tests below.
+    /// Line endings, invisible characters, stress marks, NFC and apostrophes.
+    fn normalize_chars_reference(text: &str) -> String {
+        let text: Cow<str> = if text.contains('\r') {
+            Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            Cow::Borrowed(text)
+        };
+        // Stress marks go before NFC, which would otherwise fuse some of them with the letter
+        // (г + U+0301 → ѓ).
+        let mut stripped = String::with_capacity(text.len());
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            let drop = match c {
+                '\u{200B}'
+                | '\u{200C}'
+                | '\u{200D}'
+                | '\u{2060}'
+                | '\u{FEFF}'
+                | '\u{00AD}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{180E}'
+                | '\u{2061}'..='\u{2064}' => true,
+                // Bidirectional embeddings, overrides and isolates: they reorder what a reader
+                // sees ("Trojan Source") and mean nothing in a news text.
+                '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' => true,
+                // Control characters (NUL, bell, escape, C1…) other than tab and line feed.
+                c if c.is_control() && c != '\t' && c != '\n' => true,
+                '\u{0301}' => prev.is_none_or(is_cyrillic_letter),
+                _ => false,
+            };
+            if !drop {
+                stripped.push(c);
+                prev = Some(c);
+            }
+        }
+        // Fast path: text that passes the NFC quick check is in NFC already.
+        let chars: Vec<char> = if stripped.chars().all(is_nfc_starter)
+            || is_nfc_quick(stripped.chars()) == IsNormalized::Yes
+        {
+            stripped.chars().collect()
+        } else {
+            stripped.nfc().collect()
+        };
+        let nfc: Vec<char> = fix_lookalikes_reference(&chars);
+        let mut out = String::with_capacity(stripped.len());
+        for (i, &c) in nfc.iter().enumerate() {
+            if is_apostrophe(c)
+                && i > 0
+                && nfc[i - 1].is_alphabetic()
+                && nfc.get(i + 1).is_some_and(|n| n.is_alphabetic())
+            {
+                out.push('ʼ');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Replaces Latin look-alikes inside Cyrillic words: in a word (a run of letters and
+    /// in-word apostrophes) with at least one Cyrillic letter, whose every Latin letter has a
+    /// Cyrillic twin, the Latin letters become the twins. A one-letter Latin word with a twin
+    /// between two Cyrillic words («Зеленський i Буданов») becomes its twin too. Words with
+    /// other Latin letters («iPhone», «Kyiv») and Latin text stay as they are.
+    fn fix_lookalikes_reference(chars: &[char]) -> Vec<char> {
+        let mut out = chars.to_vec();
+        // Words: (start, end).
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !is_alphabetic(chars[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len()
+                && (is_alphabetic(chars[i])
+                    || is_apostrophe(chars[i])
+                        && chars.get(i + 1).is_some_and(|&c| is_alphabetic(c)))
+            {
+                i += 1;
+            }
+            words.push((start, i));
+        }
+        let has_cyrillic =
+            |w: (usize, usize)| chars[w.0..w.1].iter().any(|&c| is_cyrillic_letter(c));
+        for (n, &(start, end)) in words.iter().enumerate() {
+            let word = &chars[start..end];
+            // Fast path: most words have no Latin letter at all.
+            if !word.iter().any(char::is_ascii_alphabetic) {
+                continue;
+            }
+            let latin: Vec<usize> = (0..word.len())
+                .filter(|&k| word[k].is_ascii_alphabetic())
+                .collect();
+            if latin.is_empty() || !latin.iter().all(|&k| cyrillic_twin(word[k]).is_some()) {
+                continue;
+            }
+            let inside = has_cyrillic((start, end));
+            let between = word.len() == 1
+                && n > 0
+                && words.get(n + 1).is_some_and(|&w| has_cyrillic(w))
+                && has_cyrillic(words[n - 1]);
+            if inside || between {
+                for k in latin {
+                    if let Some(t) = cyrillic_twin(word[k]) {
+                        out[start + k] = t;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The reference [`matches_any`]: lowercases the whole line.
+    fn matches_any_reference(line: &str, patterns: &[Pattern]) -> bool {
+        if patterns.is_empty() {
+            return false;
+        }
+        let line = line.trim().to_lowercase();
+        patterns.iter().any(|p| match p {
+            Pattern::Prefix(prefix) => line.starts_with(prefix.as_str()),
+            Pattern::Exact(exact) => line == *exact,
+            Pattern::Never => false,
+        })
+    }
+
+    /// Real texts: the sample articles and the seed.
+    fn sample_texts() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let mut texts = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "txt") {
+                texts.push(std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+        assert!(texts.len() >= 40, "only {} sample texts", texts.len());
+        texts
+    }
+
+    /// Characters that matter to cleaning, to mix into test strings.
+    const SPICE: &[char] = &[
+        '\'', '’', '‘', '`', '´', 'ʼ', '\u{301}', '\u{300}', '\u{308}', '\u{200B}', '\u{FEFF}',
+        '\u{AD}', '\u{202E}', '\u{2066}', '\u{7}', '\u{1b}', '\u{85}', '\r', '\n', '\t', ' ', 'a',
+        'K', 'i', 'I', 'x', 'z', 'Z', 'а', 'К', 'і', 'ї', 'г', 'Σ', 'ς', 'İ', 'ẞ', 'ǅ', 'Å', '😀',
+        '-', '.', '\u{0}',
+    ];
+
+    /// Every character up to U+3000 between, before and after letters and apostrophes, in
+    /// Cyrillic and Latin words.
+    fn char_contexts() -> Vec<String> {
+        let mut cases = Vec::new();
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            for (a, b) in [
+                ("Мар", "яна"),
+                ("Kи", "в"),
+                ("x", "y"),
+                ("Зеленський ", " Буданов"),
+                ("", "'"),
+                ("'", ""),
+                ("г", "\u{301}"),
+                ("", ""),
+                ("a\r", "\r\n"),
+            ] {
+                cases.push(format!("{a}{c}{b}"));
+            }
+        }
+        cases
+    }
+
+    /// Pseudo-random strings of [`SPICE`] characters and arbitrary ones (a fixed LCG, so a
+    /// failure reproduces).
+    fn random_strings(n: usize) -> Vec<String> {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as u32
+        };
+        (0..n)
+            .map(|_| {
+                let len = next() % 40;
+                (0..len)
+                    .map(|_| {
+                        if next() % 3 == 0 {
+                            char::from_u32(next() % 0x3100).unwrap_or('?')
+                        } else {
+                            SPICE[next() as usize % SPICE.len()]
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn normalize_chars_matches_the_reference() {
+        let mut inputs = sample_texts();
+        for t in sample_texts() {
+            // With look-alikes, apostrophes, stress marks and CRLF.
+            inputs.push(
+                t.replace('о', "o")
+                    .replace('К', "K")
+                    .replace('ʼ', "'")
+                    .replace('\n', "\r\n")
+                    .replace("ами", "а\u{301}ми"),
+            );
+        }
+        inputs.extend(char_contexts());
+        inputs.extend(random_strings(200_000));
+        for t in &inputs {
+            assert_eq!(normalize_chars(t), normalize_chars_reference(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn matches_any_matches_the_reference() {
+        let mut pats: Vec<String> = defaults();
+        pats.extend(
+            [
+                "σοφια",
+                "ΣΟΦΙΑ*",
+                "i̇stanbul",
+                "İstanbul*",
+                "ǆ",
+                "ss*",
+                "*",
+                "",
+                "  ",
+                "ẞ",
+                "kelvin",
+                "ΟΔΟΣ",
+                "ΟΔΟΣ ΣΟΦΙΑΣ*",
+            ]
+            .map(String::from),
+        );
+        let prepared: Vec<Pattern> = pats.iter().map(|p| Pattern::new(p)).collect();
+        let mut lines: Vec<String> = char_contexts();
+        lines.extend(random_strings(100_000));
+        for t in sample_texts() {
+            lines.extend(t.lines().map(String::from));
+        }
+        for l in [
+            "РЕКЛАМА",
+            "реклама ",
+            "Реклама партнера",
+            "ЧИТАЙТЕ ТАКОЖ: інше",
+            "ΣΟΦΙΑ",
+            "Σοφια",
+            "σοφιαΣ",
+            "İSTANBUL",
+            "İstanbul",
+            "Ǆ",
+            "ǅ",
+            "SS",
+            "ẞ",
+            "KELVIN",
+            "\u{212A}elvin",
+            "ΟΔΟΣ",
+            "Οδος",
+            "ΟΔΟΣ ΣΟΦΙΑΣ і далі",
+        ] {
+            lines.push(l.to_string());
+        }
+        for l in &lines {
+            let l = collapse_whitespace(l);
+            assert_eq!(
+                matches_any(&l, &prepared),
+                matches_any_reference(&l, &prepared),
+                "{l:?}"
+            );
+        }
     }
 
     #[test]

@@ -179,16 +179,53 @@ fn high_byte(c: char, enc: &'static Encoding) -> Option<u8> {
     }
 }
 
-/// Whether `text`, read back to bytes in `enc`, has a lead byte (0xC2..=0xF4) somewhere and
-/// two continuation bytes (0x80..=0xBF) at most two characters apart somewhere: necessary
-/// for a run of three characters or more (one sequence of three or four bytes, or two
-/// sequences back to back), the only runs [`repair_runs`] can call strong.
-fn may_have_long_run(text: &str, enc: &'static Encoding) -> bool {
+/// The length of the valid UTF-8 sequence (two bytes or more) that `bytes` spell from `i`.
+///
+/// [`sequence_at`] checks the lead byte (0xC2..=0xF4) and the continuation bytes
+/// (0x80..=0xBF); what UTF-8 further forbids (overlong forms, surrogates, code points above
+/// U+10FFFF) shows in the second byte after 0xE0, 0xED, 0xF0 and 0xF4.
+fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
+    let len = sequence_at(bytes, i)?;
+    let lead = bytes[i]?;
+    let second = bytes[i + 1]?;
+    let valid = match lead {
+        0xE0 => second >= 0xA0,
+        0xED => second <= 0x9F,
+        0xF0 => second >= 0x90,
+        0xF4 => second <= 0x8F,
+        _ => true,
+    };
+    valid.then_some(len)
+}
+
+/// Whether [`repair_runs`] may change `text` read back to bytes in `enc`, in one pass
+/// without allocating. Both must hold:
+///
+/// - A lead byte (0xC2..=0xF4) somewhere and two continuation bytes (0x80..=0xBF) at most
+///   two characters apart somewhere: necessary for a run of three characters or more (one
+///   sequence of three or four bytes, or two sequences back to back), the only runs
+///   [`repair_runs`] can call strong.
+/// - Somewhere a valid sequence of three or four bytes, or two valid sequences back to back.
+///   Shorter runs spell one character from two, which is never a strong run; most clean
+///   Cyrillic text has such runs («Ві» → «³»), but only one-character ones.
+fn may_need_repair(text: &str, enc: &'static Encoding) -> bool {
     let mut lead = false;
     let mut close = false;
     let mut last_cont: Option<usize> = None;
+    let mut strong = false;
+    // The bytes of the last eight characters, oldest first; before the first character and
+    // after the last, `None` (no byte), which is what a sequence cannot contain.
+    let mut window: [Option<u8>; 8] = [None; 8];
+    // Whether a valid sequence of three or four bytes, or two back to back, starts at the
+    // oldest byte of the window (a sequence and the next are eight bytes at most).
+    let strong_at = |w: &[Option<u8>; 8]| match valid_sequence_at(w, 0) {
+        Some(len) if len >= 3 => true,
+        Some(len) => valid_sequence_at(w, len).is_some(),
+        None => false,
+    };
     for (k, c) in text.chars().enumerate() {
-        match high_byte(c, enc) {
+        let byte = high_byte(c, enc);
+        match byte {
             Some(0x80..=0xBF) => {
                 if last_cont.is_some_and(|l| k - l <= 2) {
                     close = true;
@@ -198,54 +235,34 @@ fn may_have_long_run(text: &str, enc: &'static Encoding) -> bool {
             Some(0xC2..=0xF4) => lead = true,
             _ => {}
         }
-        if lead && close {
+        if !strong {
+            window.copy_within(1.., 0);
+            window[7] = byte;
+            strong = strong_at(&window);
+        }
+        if lead && close && strong {
             return true;
         }
     }
-    false
-}
-
-/// The length of the valid UTF-8 sequence (two bytes or more) that `bytes` spell from `i`.
-fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
-    let len = sequence_at(bytes, i)?;
-    let mut seq = [0u8; 4];
-    for (k, slot) in seq.iter_mut().enumerate().take(len) {
-        *slot = bytes[i + k].unwrap_or(0);
+    // The sequences that start in the last seven characters.
+    for _ in 0..7 {
+        if strong {
+            break;
+        }
+        window.copy_within(1.., 0);
+        window[7] = None;
+        strong = strong_at(&window);
     }
-    std::str::from_utf8(&seq[..len]).ok().map(|_| len)
-}
-
-/// Whether [`repair_runs`] could find a run of three characters or more: somewhere a valid
-/// sequence of three or four bytes, or two valid sequences back to back. Shorter runs spell
-/// one character from two, which is never a strong run, so without such a place
-/// [`repair_runs`] changes nothing.
-fn may_have_strong_run(bytes: &[Option<u8>]) -> bool {
-    (0..bytes.len()).any(|i| match valid_sequence_at(bytes, i) {
-        Some(len) if len >= 3 => true,
-        Some(len) => valid_sequence_at(bytes, i + len).is_some(),
-        None => false,
-    })
+    lead && close && strong
 }
 
 /// One pass of [`fix_double_encoding`] for code page `enc`; `None` when nothing changed.
 fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
-    // Fast path without allocating: see [`may_have_long_run`].
-    if !may_have_long_run(text, enc) {
-        return None;
-    }
-    // Quick exit: the lead bytes of 2-byte Cyrillic (0xD0–0xD3) and of 3-byte punctuation
-    // (0xE2) must appear.
-    if !text
-        .chars()
-        .any(|c| matches!(high_byte(c, enc), Some(0xC2..=0xF4)))
-    {
+    // Fast path without allocating: see [`may_need_repair`].
+    if !may_need_repair(text, enc) {
         return None;
     }
     let bytes: Vec<Option<u8>> = text.chars().map(|c| high_byte(c, enc)).collect();
-    // Fast path: most clean Cyrillic text has runs («Ві» → «³»), but only one-character ones.
-    if !may_have_strong_run(&bytes) {
-        return None;
-    }
     let chars: Vec<char> = text.chars().collect();
     // Runs: (start, end, what the bytes spell).
     let mut runs: Vec<(usize, usize, String)> = Vec::new();
@@ -748,6 +765,127 @@ mod tests {
         for c in (0..0x11_0000u32).filter_map(char::from_u32) {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
         }
+    }
+
+    // The fast paths of `repair_runs` before they became [`may_need_repair`].
+    /// Whether `text`, read back to bytes in `enc`, has a lead byte (0xC2..=0xF4) somewhere and
+    /// two continuation bytes (0x80..=0xBF) at most two characters apart somewhere: necessary
+    /// for a run of three characters or more (one sequence of three or four bytes, or two
+    /// sequences back to back), the only runs [`repair_runs`] can call strong.
+    fn may_have_long_run(text: &str, enc: &'static Encoding) -> bool {
+        let mut lead = false;
+        let mut close = false;
+        let mut last_cont: Option<usize> = None;
+        for (k, c) in text.chars().enumerate() {
+            match high_byte(c, enc) {
+                Some(0x80..=0xBF) => {
+                    if last_cont.is_some_and(|l| k - l <= 2) {
+                        close = true;
+                    }
+                    last_cont = Some(k);
+                }
+                Some(0xC2..=0xF4) => lead = true,
+                _ => {}
+            }
+            if lead && close {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether [`repair_runs`] could find a run of three characters or more: somewhere a valid
+    /// sequence of three or four bytes, or two valid sequences back to back. Shorter runs spell
+    /// one character from two, which is never a strong run, so without such a place
+    /// [`repair_runs`] changes nothing.
+    fn may_have_strong_run(bytes: &[Option<u8>]) -> bool {
+        (0..bytes.len()).any(|i| match valid_sequence_at(bytes, i) {
+            Some(len) if len >= 3 => true,
+            Some(len) => valid_sequence_at(bytes, i + len).is_some(),
+            None => false,
+        })
+    }
+
+    #[test]
+    fn may_need_repair_matches_the_reference() {
+        let mut texts: Vec<String> = vec![UK.into(), UK_TYPO.into(), String::new()];
+        for t in [UK, UK_TYPO, "Сірко, «ПРАТ» і СіМ", "It’s — «так»"] {
+            for enc in [WINDOWS_1251, WINDOWS_1252] {
+                let (bad, _) = enc.decode_without_bom_handling(t.as_bytes());
+                texts.push(bad.to_string());
+                // Mojibake cut at every length, and glued to good text.
+                for (n, _) in bad.char_indices() {
+                    texts.push(bad[..n].to_string());
+                    texts.push(format!("{}{}", &bad[n..], t));
+                }
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        for entry in walkdir::WalkDir::new(dir) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "txt") {
+                texts.push(std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+        // Every short string of characters whose bytes are leads and continuations.
+        let alphabet: Vec<char> = "ВіїРСÐÑâ€™—«»ґаяЇЄ є№Ѓ\u{98}x".chars().collect();
+        for a in &alphabet {
+            for b in &alphabet {
+                for c in &alphabet {
+                    for d in &alphabet {
+                        texts.push([*a, *b, *c, *d].iter().collect());
+                    }
+                }
+            }
+        }
+        let mut found = [0usize; 2];
+        for t in &texts {
+            for (e, enc) in [WINDOWS_1251, WINDOWS_1252].into_iter().enumerate() {
+                let bytes: Vec<Option<u8>> = t.chars().map(|c| high_byte(c, enc)).collect();
+                let old = may_have_long_run(t, enc) && may_have_strong_run(&bytes);
+                assert_eq!(may_need_repair(t, enc), old, "{t:?} in {}", enc.name());
+                found[e] += usize::from(old);
+            }
+        }
+        assert!(found[0] > 100 && found[1] > 100, "{found:?}");
+    }
+
+    /// [`valid_sequence_at`] as it was: the sequence checked by `from_utf8`.
+    fn valid_sequence_at_reference(bytes: &[Option<u8>], i: usize) -> Option<usize> {
+        let len = sequence_at(bytes, i)?;
+        let mut seq = [0u8; 4];
+        for (k, slot) in seq.iter_mut().enumerate().take(len) {
+            *slot = bytes[i + k].unwrap_or(0);
+        }
+        std::str::from_utf8(&seq[..len]).ok().map(|_| len)
+    }
+
+    #[test]
+    fn valid_sequences_match_from_utf8() {
+        // Every lead byte with every second, third and fourth byte that matters (the
+        // continuation bytes, one byte outside them, and a missing byte).
+        let mut others: Vec<Option<u8>> = (0x80..=0xBF).map(Some).collect();
+        others.extend([Some(0x41), Some(0x7F), Some(0xC0), None]);
+        let mut checked = 0;
+        for lead in 0x80..=0xFFu8 {
+            for &b1 in &others {
+                for &b2 in &others {
+                    for &b3 in &others {
+                        let bytes = [Some(lead), b1, b2, b3];
+                        for cut in 1..=4 {
+                            let bytes = &bytes[..cut];
+                            assert_eq!(
+                                valid_sequence_at(bytes, 0),
+                                valid_sequence_at_reference(bytes, 0),
+                                "{bytes:x?}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 30_000_000);
     }
 
     #[test]

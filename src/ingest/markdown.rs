@@ -7,13 +7,19 @@
 //! because `&` is escaped. Paragraphs are separated by blank lines.
 
 /// Escapes one paragraph (a single line) so that it renders as plain text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`], appended to `out`.
 ///
 /// Works on bytes: every character it escapes or looks at for a block marker is ASCII, and
 /// an ASCII byte in UTF-8 is always a whole character, so unescaped stretches are copied as
 /// slices.
-pub fn escape(text: &str) -> String {
+fn escape_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 8);
     // Block markers at the start of the line: «- », «+ », «1. », «1) », «===», «---».
     let lead_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
     let mut escape_at: Option<usize> = None;
@@ -41,18 +47,21 @@ pub fn escape(text: &str) -> String {
         }
     }
     out.push_str(&text[last..]);
-    out
 }
 
 /// Paragraphs → a Markdown body: escaped, separated by blank lines, ending with a newline.
 pub fn paragraphs_to_markdown(paragraphs: &[String]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(paragraphs.iter().map(|p| p.len() + 2).sum::<usize>() + 64);
     for p in paragraphs {
-        let line = p.replace(['\n', '\r'], " ");
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&escape(line.trim()));
+        // Line breaks inside a paragraph (cleaning leaves none) become spaces.
+        if p.contains(['\n', '\r']) {
+            escape_into(&mut out, p.replace(['\n', '\r'], " ").trim());
+        } else {
+            escape_into(&mut out, p.trim());
+        }
         out.push('\n');
     }
     out
@@ -96,5 +105,8 @@ mod tests {
     fn paragraphs_are_blank_line_separated() {
         let md = paragraphs_to_markdown(&["Один.".into(), "Два.".into()]);
         assert_eq!(md, "Один.\n\nДва.\n");
+        // Line breaks inside a paragraph become spaces, then the paragraph is trimmed.
+        let md = paragraphs_to_markdown(&["\r\n- a\nb\r".into(), String::new(), "# x ".into()]);
+        assert_eq!(md, "\\- a b\n\n\n\n\\# x\n");
     }
 }

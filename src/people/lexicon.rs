@@ -58,14 +58,31 @@ pub struct Lexicon {
     pub given_ambiguous: FxSet<String>,
     /// Given names that are everyday words (Віра, Слава, Мир): never a name alone.
     pub given_common: FxSet<String>,
-    pub surnames_top: FxSet<String>,
-    pub surnames_all: FxSet<String>,
+    /// The top-5,000 surname list.
+    pub surnames_top: SurnameSet,
+    /// The full surname list.
+    pub surnames_all: SurnameSet,
     pub places: FxSet<String>,
     /// Cities, regions and foreign places (no villages): blocks even likely names.
     pub places_major: FxSet<String>,
     pub stop: FxSet<String>,
     /// Role word form → nominative.
     pub roles: FxMap<String, String>,
+}
+
+/// One of the surname lists, as a set of [`lower_key`]s: a view of the table shared with
+/// [`super::names`] (the lists are lowercased once for both gazetteers).
+pub struct SurnameSet {
+    table: &'static super::names::SurnameTable,
+    /// [`super::names::IN_TOP`] or [`super::names::IN_ALL`].
+    list: u8,
+}
+
+impl SurnameSet {
+    /// Whether the lower-case key `lower` is in the list.
+    pub fn contains(&self, lower: &str) -> bool {
+        self.table.in_lexicon_lists(lower, self.list)
+    }
 }
 
 const MALE: &[&str] = &[
@@ -81,8 +98,6 @@ const FEMALE: &[&str] = &[
     super::names::DIMINUTIVES_FEMALE,
 ];
 const ALSO_SURNAME: &str = include_str!("../../data/names/given-also-common-surname.txt");
-const SURNAMES_TOP: &str = include_str!("../../data/names/uk-surnames-top5000.txt");
-const SURNAMES_ALL: &str = include_str!("../../data/names/uk-surnames-all.txt");
 const PLACES: &str = include_str!("../../data/places/uk-admin-units.tsv");
 
 /// Lower case with apostrophes unified to U+02BC.
@@ -1539,36 +1554,16 @@ fn build() -> Lexicon {
             }
         }
     }
-    let surnames_top: FxSet<String> = read_list(SURNAMES_TOP).map(lower_key).collect();
-    let surnames_all: FxSet<String> = read_list(SURNAMES_ALL).map(lower_key).collect();
-    let mut places: FxSet<String> = FxSet::default();
-    let mut places_major: FxSet<String> = FxSet::default();
-    for line in PLACES.lines().skip(1) {
-        let mut parts = line.split('\t');
-        let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
-            continue;
-        };
-        let lower = lower_key(name);
-        let whole_forms = noun_forms(&lower);
-        let is_settlement = !matches!(kind, "district" | "hromada" | "region");
-        for w in lower.split([' ', '-']).filter(|w| !w.is_empty()) {
-            if w == lower {
-                break;
-            }
-            if is_settlement && w.chars().count() > 3 {
-                places.extend(noun_forms(w));
-            }
-        }
-        if matches!(kind, "city" | "special-city" | "region") {
-            places_major.extend(whole_forms.iter().cloned());
-        }
-        places.extend(whole_forms);
-    }
-    for p in FOREIGN_PLACES {
-        let l = lower_key(p);
-        places_major.extend(noun_forms(&l));
-        places.extend(noun_forms(&l));
-    }
+    let table = super::names::surname_table();
+    let surnames_top = SurnameSet {
+        table,
+        list: super::names::IN_TOP,
+    };
+    let surnames_all = SurnameSet {
+        table,
+        list: super::names::IN_ALL,
+    };
+    let (places, places_major) = build_places();
     let mut stop: FxSet<String> = FxSet::default();
     for w in STOP.iter().chain(crate::date::MONTHS_NOMINATIVE.iter()) {
         stop.extend(noun_forms(&lower_key(w)));
@@ -1592,6 +1587,54 @@ fn build() -> Lexicon {
         stop,
         roles,
     }
+}
+
+/// The place-name sets (`places`, `places_major`) of the [`Lexicon`]: every case form
+/// ([`noun_forms`]) of every place name and of the longer words of multi-word settlement
+/// names, and of the cities, regions and foreign places for `places_major`.
+///
+/// Declining a word is the costly part, and many names and words repeat («Нова», «Михайлівка»);
+/// a word already declined into `places` is not declined again (adding its forms a second time
+/// would change nothing).
+fn build_places() -> (FxSet<String>, FxSet<String>) {
+    let mut places: FxSet<String> = FxSet::default();
+    places.reserve(200_000);
+    let mut places_major: FxSet<String> = FxSet::default();
+    // Words whose forms are in `places` already.
+    let mut declined: FxSet<String> = FxSet::default();
+    declined.reserve(24_000);
+    for line in PLACES.lines().skip(1) {
+        let mut parts = line.split('\t');
+        let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let lower = lower_key(name);
+        let is_settlement = !matches!(kind, "district" | "hromada" | "region");
+        for w in lower.split([' ', '-']).filter(|w| !w.is_empty()) {
+            if w == lower {
+                break;
+            }
+            if is_settlement && w.chars().count() > 3 && !declined.contains(w) {
+                places.extend(noun_forms(w));
+                declined.insert(w.to_string());
+            }
+        }
+        if matches!(kind, "city" | "special-city" | "region") {
+            let whole_forms = noun_forms(&lower);
+            places_major.extend(whole_forms.iter().cloned());
+            places.extend(whole_forms);
+            declined.insert(lower);
+        } else if !declined.contains(&lower) {
+            places.extend(noun_forms(&lower));
+            declined.insert(lower);
+        }
+    }
+    for p in FOREIGN_PLACES {
+        let forms = noun_forms(&lower_key(p));
+        places_major.extend(forms.iter().cloned());
+        places.extend(forms);
+    }
+    (places, places_major)
 }
 
 /// The lexicon, built on first use.
@@ -1649,4 +1692,85 @@ pub fn preposition_cases(lower: &str) -> Option<u8> {
         "завдяки" | "всупереч" | "назустріч" => 4,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lexicon sets as the builder made them before the surname lists were shared and
+    /// repeated place words skipped: the reference for [`build`].
+    struct Reference {
+        surnames_top: FxSet<String>,
+        surnames_all: FxSet<String>,
+        places: FxSet<String>,
+        places_major: FxSet<String>,
+    }
+
+    fn reference() -> Reference {
+        const SURNAMES_TOP: &str = include_str!("../../data/names/uk-surnames-top5000.txt");
+        const SURNAMES_ALL: &str = include_str!("../../data/names/uk-surnames-all.txt");
+        let surnames_top: FxSet<String> = read_list(SURNAMES_TOP).map(lower_key).collect();
+        let surnames_all: FxSet<String> = read_list(SURNAMES_ALL).map(lower_key).collect();
+        let mut places: FxSet<String> = FxSet::default();
+        let mut places_major: FxSet<String> = FxSet::default();
+        for line in PLACES.lines().skip(1) {
+            let mut parts = line.split('\t');
+            let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let lower = lower_key(name);
+            let whole_forms = noun_forms(&lower);
+            let is_settlement = !matches!(kind, "district" | "hromada" | "region");
+            for w in lower.split([' ', '-']).filter(|w| !w.is_empty()) {
+                if w == lower {
+                    break;
+                }
+                if is_settlement && w.chars().count() > 3 {
+                    places.extend(noun_forms(w));
+                }
+            }
+            if matches!(kind, "city" | "special-city" | "region") {
+                places_major.extend(whole_forms.iter().cloned());
+            }
+            places.extend(whole_forms);
+        }
+        for p in FOREIGN_PLACES {
+            let l = lower_key(p);
+            places_major.extend(noun_forms(&l));
+            places.extend(noun_forms(&l));
+        }
+        Reference {
+            surnames_top,
+            surnames_all,
+            places,
+            places_major,
+        }
+    }
+
+    #[test]
+    fn lexicon_matches_the_reference_builder() {
+        let old = reference();
+        let lex = lexicon();
+        assert!(old.places == lex.places, "places differ");
+        assert!(old.places_major == lex.places_major, "major places differ");
+        for k in &old.surnames_top {
+            assert!(lex.surnames_top.contains(k), "{k} not in the top surnames");
+        }
+        for k in &old.surnames_all {
+            assert!(lex.surnames_all.contains(k), "{k} not in all surnames");
+        }
+        // Nothing else is in the sets: the table's lexicon keys are exactly these.
+        let table = super::super::names::surname_table();
+        assert_eq!(
+            table.lexicon_len(super::super::names::IN_TOP),
+            old.surnames_top.len()
+        );
+        assert_eq!(
+            table.lexicon_len(super::super::names::IN_ALL),
+            old.surnames_all.len()
+        );
+        assert!(!lex.surnames_all.contains("ыыыы"));
+        assert!(!lex.surnames_top.contains(""));
+    }
 }

@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
+use super::lexicon::FxMap;
 use super::morph::{self, Cases};
 use super::Gender;
 
@@ -79,26 +80,31 @@ struct Data {
     given_nom: FastMap<String, Vec<u32>>,
     /// lowercase inflected form → (entry index, cases)
     forms: FastMap<String, Vec<(u32, Cases)>>,
-    /// lowercase surname → rank (top list order first, then the full list)
-    surnames: FastMap<String, u32>,
     given_also_surname: HashSet<String>,
 }
 
 /// Lowercases and normalises apostrophes to ʼ (for list lines and lookup keys).
 pub(crate) fn key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars() {
+    push_key(&mut out, s.trim());
+    out
+}
+
+/// [`key`] of `s` (already trimmed), appended to `out`.
+fn push_key(out: &mut String, s: &str) {
+    for c in s.chars() {
         match c {
             '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BC}' => out.push('\u{02BC}'),
             '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push('-'),
             'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
             'Є' | 'І' | 'Ї' | 'Ё' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
             'Ґ' => out.push('ґ'),
+            // Already lower case (the common case in lookups): no table search.
+            'а'..='я' | 'ѐ'..='џ' | 'ґ' => out.push(c),
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             _ => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 fn display(s: &str) -> String {
@@ -165,20 +171,6 @@ fn build() -> Data {
             }
         }
     }
-    let mut surnames: FastMap<String, u32> = FastMap::default();
-    surnames.reserve(110_000);
-    for (rank, line) in SURNAMES_TOP.lines().enumerate() {
-        if !line.trim().is_empty() {
-            surnames.entry(key(line)).or_insert(rank as u32);
-        }
-    }
-    for (rank, line) in SURNAMES_ALL.lines().enumerate() {
-        if !line.trim().is_empty() {
-            surnames
-                .entry(key(line))
-                .or_insert(TOP_SURNAMES + rank as u32);
-        }
-    }
     let given_also_surname = GIVEN_ALSO_SURNAME
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -188,9 +180,189 @@ fn build() -> Data {
         given,
         given_nom,
         forms,
-        surnames,
         given_also_surname,
     }
+}
+
+/// The surname lists, lowercased once for both gazetteers: the ranks of this module
+/// ([`surname_rank_key`]) and the top and full sets of the extraction lexicon
+/// (`Lexicon::surnames_top`, `Lexicon::surnames_all`).
+///
+/// This module keys a list line by [`key`], the lexicon by `lexicon::lower_key` of the
+/// trimmed line; the two differ only on the dashes U+2010, U+2011 and U+2013 (which [`key`]
+/// turns into `-`), so a line with such a dash gets a second, lexicon-only entry. Keys are
+/// slices of one string that lives as long as the process (the table is built once, like
+/// every gazetteer): some 100,000 surnames cost one allocation, not one each.
+pub(crate) struct SurnameTable {
+    map: FxMap<&'static str, SurnameEntry>,
+}
+
+/// What the lists say about one surname key.
+#[derive(Clone, Copy)]
+struct SurnameEntry {
+    /// This module's rank: the line number in the top list, else [`TOP_SURNAMES`] + the line
+    /// number in the full list (the first wins); [`NO_RANK`] for a lexicon-only key.
+    rank: u32,
+    /// Lexicon membership: [`IN_TOP`] and [`IN_ALL`].
+    lex: u8,
+}
+
+const NO_RANK: u32 = u32::MAX;
+/// [`SurnameEntry::lex`]: in the top list.
+pub(crate) const IN_TOP: u8 = 1;
+/// [`SurnameEntry::lex`]: in the full list.
+pub(crate) const IN_ALL: u8 = 2;
+
+impl SurnameTable {
+    /// Builds the table from the embedded top and full lists.
+    fn build() -> SurnameTable {
+        SurnameTable::from_lists(SURNAMES_TOP, SURNAMES_ALL)
+    }
+
+    /// Builds the table from a top list and a full list (one surname a line).
+    fn from_lists(top: &str, all: &str) -> SurnameTable {
+        // First every key goes into one string (records: byte range, rank, lexicon bits),
+        // then the string is fixed in memory and the map is keyed by slices of it.
+        let (bytes, records) = surname_keys(top, all, true);
+        let (arena, records) = match String::from_utf8(bytes) {
+            Ok(arena) => (arena, records),
+            // Not reached (the fast path copies or maps whole characters); the slow path
+            // is correct by construction.
+            Err(_) => {
+                let (bytes, records) = surname_keys(top, all, false);
+                (String::from_utf8_lossy(&bytes).into_owned(), records)
+            }
+        };
+        let arena: &'static str = arena.leak();
+        let mut map: FxMap<&'static str, SurnameEntry> = FxMap::default();
+        map.reserve(records.len());
+        for (start, end, rank, lex) in records {
+            let e = map
+                .entry(&arena[start as usize..end as usize])
+                .or_insert(SurnameEntry {
+                    rank: NO_RANK,
+                    lex: 0,
+                });
+            if e.rank == NO_RANK {
+                e.rank = rank;
+            }
+            e.lex |= lex;
+        }
+        SurnameTable { map }
+    }
+
+    /// The rank of a surname key (see [`surname_rank`]).
+    fn rank(&self, k: &str) -> Option<u32> {
+        self.map
+            .get(k)
+            .and_then(|e| (e.rank != NO_RANK).then_some(e.rank))
+    }
+
+    /// The number of lexicon keys in `list` ([`IN_TOP`] or [`IN_ALL`]).
+    #[cfg(test)]
+    pub(crate) fn lexicon_len(&self, list: u8) -> usize {
+        self.map.values().filter(|e| e.lex & list != 0).count()
+    }
+
+    /// The number of keys with a rank.
+    #[cfg(test)]
+    fn ranked_len(&self) -> usize {
+        self.map.values().filter(|e| e.rank != NO_RANK).count()
+    }
+
+    /// Whether the lexicon key `k` is in a list of `lists` ([`IN_TOP`], [`IN_ALL`]).
+    pub(crate) fn in_lexicon_lists(&self, k: &str, lists: u8) -> bool {
+        self.map.get(k).is_some_and(|e| e.lex & lists != 0)
+    }
+}
+
+/// The keys of the surname lists, one after the other (see [`SurnameTable::from_lists`]), and
+/// a record (byte range, rank, lexicon bits) for each. `fast` uses [`push_key_bytes`], else
+/// [`push_key`].
+#[allow(clippy::type_complexity)]
+fn surname_keys(top: &str, all: &str, fast: bool) -> (Vec<u8>, Vec<(u32, u32, u32, u8)>) {
+    let mut arena: Vec<u8> = Vec::with_capacity(top.len() + all.len());
+    let mut records: Vec<(u32, u32, u32, u8)> = Vec::with_capacity(110_000);
+    let mut buf = String::new();
+    for (text, first_rank, lex) in [(top, 0, IN_TOP), (all, TOP_SURNAMES, IN_ALL)] {
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() {
+                continue;
+            }
+            let rank = first_rank + n as u32;
+            let start = arena.len() as u32;
+            if fast {
+                push_key_bytes(&mut arena, t);
+            } else {
+                buf.clear();
+                push_key(&mut buf, t);
+                arena.extend_from_slice(buf.as_bytes());
+            }
+            // U+2010, U+2011 and U+2013 all start with the bytes E2 80.
+            if t.as_bytes().contains(&0xE2) && t.contains(['\u{2010}', '\u{2011}', '\u{2013}']) {
+                // The keys differ: one entry for each gazetteer.
+                records.push((start, arena.len() as u32, rank, 0));
+                let start = arena.len() as u32;
+                arena.extend_from_slice(super::lexicon::lower_key(t).as_bytes());
+                records.push((start, arena.len() as u32, NO_RANK, lex));
+            } else {
+                records.push((start, arena.len() as u32, rank, lex));
+            }
+        }
+    }
+    (arena, records)
+}
+
+/// [`push_key`] on UTF-8 bytes: ASCII and the Cyrillic letters U+0400..=U+044F (two bytes
+/// each, upper case one-to-one to lower case) are mapped without decoding; any other
+/// character goes through [`push_key`]. Only whole characters are appended.
+fn push_key_bytes(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut buf = String::new();
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 && x != b'\'' && x != b'`' {
+            out.push(x.to_ascii_lowercase());
+            i += 1;
+            continue;
+        }
+        if let (0xD0 | 0xD1, Some(&y)) = (x, b.get(i + 1)) {
+            let mapped = match (x, y) {
+                // Ѐ..Џ (U+0400..U+040F) → ѐ..џ (U+0450..U+045F)
+                (0xD0, 0x80..=0x8F) => Some((0xD1, y + 0x10)),
+                // А..П → а..п
+                (0xD0, 0x90..=0x9F) => Some((0xD0, y + 0x20)),
+                // Р..Я → р..я
+                (0xD0, 0xA0..=0xAF) => Some((0xD1, y - 0x20)),
+                // а..п, р..я, ѐ..џ: lower case already
+                (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x9F) => Some((x, y)),
+                _ => None,
+            };
+            if let Some((p, q)) = mapped {
+                out.push(p);
+                out.push(q);
+                i += 2;
+                continue;
+            }
+        }
+        // Any other character: the general path.
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let len = c.len_utf8();
+        buf.clear();
+        push_key(&mut buf, &s[i..i + len]);
+        out.extend_from_slice(buf.as_bytes());
+        i += len;
+    }
+}
+
+/// The shared surname table, built on first use.
+pub(crate) fn surname_table() -> &'static SurnameTable {
+    static TABLE: OnceLock<SurnameTable> = OnceLock::new();
+    TABLE.get_or_init(SurnameTable::build)
 }
 
 /// Given names that are common in Ukraine today (compiled for this project from general
@@ -409,7 +581,7 @@ pub fn is_given_nominative(nominative: &str) -> bool {
 
 /// Whether `nominative` is in the surname lists (top 5,000 or the full list).
 pub fn is_known_surname(nominative: &str) -> bool {
-    data().surnames.contains_key(&key(nominative))
+    surname_rank_key(&key(nominative)).is_some()
 }
 
 /// Whether `nominative` is among the 5,000 most frequent surnames.
@@ -425,7 +597,7 @@ pub fn surname_rank(nominative: &str) -> Option<u32> {
 
 /// [`surname_rank`] for an already lowercased, normalised key.
 pub(crate) fn surname_rank_key(k: &str) -> Option<u32> {
-    data().surnames.get(k).copied()
+    surname_table().rank(k)
 }
 
 /// Whether a given name is also a frequent surname (Бойко, Роман, Ярош): accept it as a given
@@ -453,6 +625,109 @@ mod tests {
         assert!(is_common_given("Олена"));
         assert!(!is_common_given("Світлан"));
         assert!(!is_given_also_surname("Олена"));
+    }
+
+    /// The surname ranks as they were built before the table was shared with the lexicon.
+    fn reference_ranks(top: &str, all: &str) -> HashMap<String, u32> {
+        let mut surnames: HashMap<String, u32> = HashMap::new();
+        for (rank, line) in top.lines().enumerate() {
+            if !line.trim().is_empty() {
+                surnames.entry(key(line)).or_insert(rank as u32);
+            }
+        }
+        for (rank, line) in all.lines().enumerate() {
+            if !line.trim().is_empty() {
+                surnames
+                    .entry(key(line))
+                    .or_insert(TOP_SURNAMES + rank as u32);
+            }
+        }
+        surnames
+    }
+
+    /// The table gives the ranks the reference gives, and the lexicon sets hold
+    /// `lexicon::lower_key` of the trimmed lines, dashes and all.
+    fn check_table(top: &str, all: &str) {
+        let table = SurnameTable::from_lists(top, all);
+        let old = reference_ranks(top, all);
+        for (k, &r) in &old {
+            assert_eq!(table.rank(k), Some(r), "{k}");
+        }
+        assert_eq!(table.ranked_len(), old.len());
+        for (text, list) in [(top, IN_TOP), (all, IN_ALL)] {
+            let set: HashSet<String> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(super::super::lexicon::lower_key)
+                .collect();
+            for k in &set {
+                assert!(table.in_lexicon_lists(k, list), "{k}");
+            }
+            assert_eq!(table.lexicon_len(list), set.len());
+        }
+    }
+
+    #[test]
+    fn surname_table_matches_the_reference() {
+        check_table(SURNAMES_TOP, SURNAMES_ALL);
+        check_table(
+            " Мельник \nО'Коннор\n\nЛевицька\u{2013}Рудь\nШевченко\n",
+            "Шевченко\nМЕЛЬНИК\nЛевицька-Рудь\nЛевицька\u{2013}Рудь\nО’Коннор\nÉclair\n  \nİnan",
+        );
+        assert_eq!(surname_rank("Левицька\u{2013}Рудь"), None);
+    }
+
+    #[test]
+    fn byte_keys_match_char_keys() {
+        let mut text: String = (0..0x3000u32).filter_map(char::from_u32).collect();
+        text.push_str("Мельник О'Коннор ЄВГЕН Ґава Їжак ЁЖ İnan Éclair");
+        for s in [
+            text.as_str(),
+            "Ѐ",
+            "Џ",
+            "Р",
+            "Я",
+            "а",
+            "я",
+            "ѐ",
+            "џ",
+            "Ѡѡ",
+            "Ҁ",
+            "",
+        ] {
+            let mut bytes = Vec::new();
+            push_key_bytes(&mut bytes, s);
+            let mut want = String::new();
+            push_key(&mut want, s);
+            assert_eq!(
+                String::from_utf8(bytes).as_deref(),
+                Ok(want.as_str()),
+                "{s}"
+            );
+        }
+        for c in (0..0x11_0000u32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            let mut bytes = Vec::new();
+            push_key_bytes(&mut bytes, &s);
+            let mut want = String::new();
+            push_key(&mut want, &s);
+            assert_eq!(bytes, want.as_bytes(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn key_fast_paths_match_to_lowercase() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            let want: String = match c {
+                '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BC}' => "\u{02BC}".into(),
+                '\u{2010}' | '\u{2011}' | '\u{2013}' => "-".into(),
+                c if c.is_whitespace() => String::new(),
+                c => c.to_lowercase().collect(),
+            };
+            assert_eq!(key(&s), want, "{c:?}");
+        }
     }
 
     #[test]
