@@ -486,3 +486,78 @@ fn a_vocative_only_given_name_starting_a_sentence_is_a_common_noun() {
     let text = "Поле битви давно заросло травою.";
     assert!(pairs(text).is_empty(), "{:?}", pairs(text));
 }
+
+#[test]
+fn an_undeclined_foreign_first_given_name_before_a_known_one() {
+    let text = "Вчора до Києва прилетів Жоао Карлос Ботелью.";
+    assert!(
+        has(text, "Жоао Карлос Ботелью", "Жоао Карлос Ботелью"),
+        "{:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn two_unknown_words_after_a_word_of_ownership() {
+    // «команда» works like a role word before a name no list knows.
+    let text = "Вчора команда Жоао Ботелью виграла матч.";
+    assert!(
+        has(text, "Жоао Ботелью", "Жоао Ботелью"),
+        "{:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn a_diminutive_of_a_listed_given_name_as_a_subject() {
+    let text = "Підріс Тарас, і вже Тарасик пішов до школи.";
+    assert!(has(text, "Тарасик", "Тарасик"), "{:?}", pairs(text));
+}
+
+#[test]
+fn a_monastic_name_after_a_clergy_title_and_its_see() {
+    let text = "Службу очолив митрополит Лубенський і Хорольський Феогност. Пізніше Феогност \
+                виголосив проповідь.";
+    let got = pairs(text);
+    assert!(
+        got.iter()
+            .filter(|(t, c)| t == "Феогност" && c == "Феогност")
+            .count()
+            == 2,
+        "the name after the see, then the same name alone: {got:?}"
+    );
+    assert!(
+        !got.iter().any(|(t, _)| t.contains("Лубенськ")),
+        "the see is no surname: {got:?}"
+    );
+}
+
+#[test]
+fn a_possessive_adjective_of_the_article_s_surname() {
+    let text = "Так вирішив Іван Коваленко. Проте рада не підтримала Коваленкових планів.";
+    assert!(
+        has(text, "Коваленкових", "Іван Коваленко"),
+        "{:?}",
+        pairs(text)
+    );
+}
+
+#[test]
+fn a_declined_listed_surname_is_not_a_given_name_of_the_next_word() {
+    let text = "Виборці швидко забудуть про Петренка і Кравчука Гнидюри, кажуть аналітики.";
+    let got = pairs(text);
+    assert!(has(text, "Кравчука", "Кравчук"), "{got:?}");
+    assert!(!got.iter().any(|(t, _)| t.contains("Гнидюри")), "{got:?}");
+}
+
+#[test]
+fn a_monument_s_dedicatee_in_the_dative() {
+    let text = "Вандали зруйнували пам’ятник Сокирову в центрі міста.";
+    assert!(has(text, "Сокирову", "Сокиров"), "{:?}", pairs(text));
+}
+
+#[test]
+fn a_neuter_adjective_is_not_a_given_name() {
+    let text = "Згодом Верхнє Поліско перейшло до громади.";
+    assert!(pairs(text).is_empty(), "{:?}", pairs(text));
+}

@@ -1542,12 +1542,17 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         if k0 >= 2 {
             parse_segment(ctx, &seg[..k0 - 1], out);
         }
-        if !sentence_initial(toks, seg[k0 - 1]) {
+        if foreign_first_given(ctx, seg, k0) {
+            // Kept for the span below.
+        } else if !sentence_initial(toks, seg[k0 - 1]) {
             // «дружина Бродського Світлана»: a genitive surname may stand before a name.
             single(ctx, seg[k0 - 1], out);
         }
     }
     let mut parts: Vec<(usize, Role)> = Vec::new();
+    if k0 > 0 && foreign_first_given(ctx, seg, k0) {
+        parts.push((seg[k0 - 1], Role::Given));
+    }
     let mut k = k0;
     if ctx.is_initial(seg[k]) {
         while k < n && ctx.is_initial(seg[k]) && parts.len() < 3 {
@@ -1638,6 +1643,34 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     parse_segment(ctx, &seg[k..], out);
 }
 
+/// «Хорхе Луїса Пінто»: an unknown word right before a known given name that has a surname after
+/// it is a first given name when it is shaped like an undeclined foreign name (-е, -о, -і) and
+/// like nothing else: no surname, place, stop word or adjective, not a sentence's first word.
+fn foreign_first_given(ctx: &Ctx, seg: &[usize], k0: usize) -> bool {
+    if k0 == 0 || k0 + 1 >= seg.len() || ctx.is_initial(seg[k0]) {
+        return false;
+    }
+    let ti = seg[k0 - 1];
+    let t = &ctx.toks[ti];
+    let l = t.lower.as_str();
+    let lex = ctx.lex;
+    ctx.given(ti).is_none()
+        && ctx.given(seg[k0 + 1]).is_none()
+        && !ctx.is_initial(seg[k0 + 1])
+        && !t.latin
+        && !t.allcaps
+        && !sentence_initial(ctx.toks, ti)
+        && (3..=8).contains(&l.chars().count())
+        && ["е", "о", "і"].iter().any(|e| ends_with_fast(l, e))
+        && !is_adjective(l)
+        && !lex.surnames_all.contains(l)
+        && !surname_shaped(l)
+        && !oblique_surname_shaped(l)
+        && !lex.places.contains(l)
+        && !ctx.is_stop(ti)
+        && !named_after(l)
+}
+
 /// Several capitalised words without a given name («Груенбаум Джош» aside): accepted only
 /// mid-sentence, with a role word before them, and none of them a place.
 fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
@@ -1651,7 +1684,13 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     let any_place = seg
         .iter()
         .any(|&k| ctx.lex.places_major.contains(toks[k].lower.as_str()));
-    let role = role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
+    // «команда Хорхе Сампаолі»: a word naming what belongs to a person works like a role.
+    let owner_word = seg[0] > 0
+        && toks.get(seg[0] - 1).is_some_and(|p| {
+            p.kind == Kind::Word && !p.cap && !toks[seg[0]].nl_before && person_of(&p.lower)
+        })
+        && seg.iter().all(|&k| !is_adjective(&toks[k].lower));
+    let role = owner_word || role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
     if !any_place && role && seg.len() <= 3 && !sentence_initial(toks, seg[0]) {
         let mut parts = Vec::new();
         for (k, &ti) in seg.iter().enumerate() {
@@ -1667,6 +1706,13 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         push_cand(ctx, parts, out);
         return;
     }
+    // «Кравчука Гнидюри»: a first word declined from a listed surname is no given name; the
+    // two words are two people's surnames, each decided alone.
+    let x_surname = {
+        let x = toks[seg[0]].lower.as_str();
+        let (nom, score) = pick_surname_scored(ctx.lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
+        score >= 2 && nom != x && !ctx.lex.surnames_all.contains(x)
+    };
     // «Ріната Ахметова», «Ваагн Авагян»: an unknown given name before a clear surname.
     if seg.len() == 2 && !any_place && !sentence_initial(toks, seg[0]) {
         let (x, y) = (&toks[seg[0]], &toks[seg[1]]);
@@ -1694,6 +1740,10 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             && !ctx.lex.surnames_top.contains(x.lower.as_str())
             && (!ctx.lex.surnames_all.contains(x.lower.as_str()) || x_rare_surname)
             && !x.lower.contains('-')
+            // A neuter adjective before its noun («Внутрішнє Військо»).
+            && !["нє", "ське", "цьке", "зьке", "ичне", "ове"]
+                .iter()
+                .any(|e| ends_with_fast(&x.lower, e))
             && !y.allcaps;
         let y_adj_noun = is_adjective(&y.lower)
             && toks.get(seg[1] + 1).is_some_and(|n| {
@@ -1714,6 +1764,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     }
     if seg.len() == 2
         && !any_place
+        && !x_surname
         && seg.iter().all(|&k| {
             let t = &toks[k];
             !t.latin
@@ -1809,6 +1860,11 @@ fn declined_known_surname(lex: &Lexicon, x: &str, y: &str) -> bool {
         || (after_consonant(x, "у") || after_consonant(x, "ові")) && ends(y, &["і", "ові", "у"])
         || after_consonant(x, "ом") && ends(y, &["ою", "ею", "ом", "ем"]);
     if !agree || lex.surnames_all.contains(y) {
+        return false;
+    }
+    // «Кравчука Гнидюри»: a first word that declines from a listed surname is no given name.
+    let (x_nom, x_score) = pick_surname_scored(lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
+    if x_score >= 2 && x_nom != x && !lex.surnames_all.contains(x) {
         return false;
     }
     let (nom, score) = pick_surname_scored(lex, y, Gender::Male, 2 | 4 | 8 | 16);
@@ -2129,7 +2185,12 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             cases &= c;
         }
     }
-    if let Some(&(gi, _)) = parts.iter().find(|p| p.1 == Role::Given) {
+    // A known given name decides gender and case when there are two («Хорхе Луїса»).
+    let given_part = parts
+        .iter()
+        .find(|p| p.1 == Role::Given && ctx.given(p.0).is_some())
+        .or_else(|| parts.iter().find(|p| p.1 == Role::Given));
+    if let Some(&(gi, _)) = given_part {
         if let Some(readings) = ctx.given(gi) {
             let mut best: Option<(i32, &super::lexicon::GivenReading)> = None;
             let surname_tok = parts
@@ -2319,7 +2380,12 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         (None, _) => surname.clone(),
     };
     let (mut canonical, mut surname, mut gender) = (canonical, surname, gender);
-    if unknown_given.is_none() && !toks[first].latin {
+    // An unknown first given name before a known one («Хорхе Луїса Пінто») is named as written,
+    // without the morphology of known names.
+    let unknown_first = parts
+        .iter()
+        .any(|p| p.1 == Role::Given && ctx.given(p.0).is_none());
+    if unknown_given.is_none() && !unknown_first && !toks[first].latin {
         // A nickname between the given name and the surname is not part of the name.
         let joined;
         let span = if parts.windows(2).any(|w| w[1].0 > w[0].0 + 2) {
@@ -2426,6 +2492,10 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     if let Some((r, _)) = role_before(ctx, ti) {
         s += if r + 1 == ti { 2 } else { 1 };
     }
+    // «пам'ятник Коваленкові»: a monument's dedicatee, in the dative.
+    if ti > 0 && !t.nl_before && monument_word(&toks[ti - 1].lower) && ending_cases(l) & 4 != 0 {
+        s += 2;
+    }
     if ti > 0 && !t.nl_before && person_of(&toks[ti - 1].lower) && !toks[ti - 1].cap {
         s += 3;
     }
@@ -2494,6 +2564,15 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     s
 }
 
+/// «пам'ятник», «погруддя»: a word after which a name in the dative is a monument's dedicatee.
+fn monument_word(l: &str) -> bool {
+    l.starts_with("пам")
+        && ["ятник", "ятника", "ятнику", "ятники"]
+            .iter()
+            .any(|e| ends_with_fast(l, e))
+        || matches!(l, "погруддя" | "монумент" | "монумента")
+}
+
 /// A verb in the third person singular of the present tense («мислить», «каже», «вважає»).
 fn present_third_person(l: &str) -> bool {
     l.chars().count() >= 5
@@ -2532,6 +2611,9 @@ fn oblique_surname_shaped(l: &str) -> bool {
         "ичем",
         "ичу",
         "іна",
+        "іну",
+        "іном",
+        "інові",
         "іним",
         "євим",
         "ева",
@@ -2552,6 +2634,117 @@ struct Full {
     given: String,
     surname: String,
     gender: Gender,
+}
+
+/// The gender of the listed given name that `l` is a diminutive of, by a diminutive suffix on
+/// the name's stem («тарасик» ← Тарас, «оленка» ← Олена, «петрусь» ← Петро).
+fn diminutive_gender(lex: &Lexicon, l: &str) -> Option<Gender> {
+    const SUFFIXES: &[&str] = &[
+        "очка",
+        "ечка",
+        "онька",
+        "енька",
+        "чик",
+        "ик",
+        "ко",
+        "ка",
+        "усь",
+        "уся",
+        "ось",
+        "ося",
+        "унь",
+        "уня",
+        "ця",
+    ];
+    let mut buf = String::with_capacity(l.len() + 4);
+    for suf in SUFFIXES {
+        let Some(stem) = strip_suffix_fast(l, suf) else {
+            continue;
+        };
+        if stem.chars().count() < 3 {
+            continue;
+        }
+        for end in ["", "а", "о", "я", "ь", "й"] {
+            buf.clear();
+            buf.push_str(stem);
+            buf.push_str(end);
+            if let Some(r) = lex.given.get(buf.as_str()).and_then(|rs| {
+                rs.iter()
+                    .find(|r| r.cases & 1 != 0 && lower_key(&r.nominative) == buf)
+            }) {
+                return Some(r.gender);
+            }
+        }
+    }
+    None
+}
+
+/// Endings of a possessive adjective made from a surname in -ін/-ов/-ук …: Коваленків,
+/// Коваленкова, Коваленкових (after the surname's own ending).
+const POSSESSIVE: &[&str] = &[
+    "ових",
+    "овими",
+    "овим",
+    "ового",
+    "овому",
+    "ової",
+    "овій",
+    "ову",
+    "ова",
+    "ове",
+    "ові",
+    "ів",
+];
+
+/// Clergy titles before a monastic name («митрополит Феогност»).
+const CLERGY: &[&str] = &[
+    "патріарх",
+    "патріарха",
+    "патріархом",
+    "митрополит",
+    "митрополита",
+    "митрополитом",
+    "архієпископ",
+    "архієпископа",
+    "архієпископом",
+    "єпископ",
+    "єпископа",
+    "єпископом",
+    "архімандрит",
+    "архімандрита",
+    "ієромонах",
+    "ієромонаха",
+    "ігумен",
+    "ігумена",
+];
+
+/// A clergy title before token `ti`, with only its see between (capitalised adjectives,
+/// abbreviations, «і», «та»): `Some(true)` when `ti` is itself part of the see (an adjective or
+/// an abbreviation), `Some(false)` when it is the name after it.
+fn clergy_before(ctx: &Ctx, ti: usize) -> Option<bool> {
+    let toks = ctx.toks;
+    let t = &toks[ti];
+    let see = is_adjective(&t.lower) || t.allcaps;
+    let mut j = ti;
+    for _ in 0..7 {
+        if j == 0 || toks[j].nl_before {
+            return None;
+        }
+        j -= 1;
+        let p = &toks[j];
+        if p.kind != Kind::Word {
+            return None;
+        }
+        if !p.cap && CLERGY.contains(&p.lower.as_str()) {
+            return Some(see);
+        }
+        let between = p.cap && (is_adjective(&p.lower) || p.allcaps)
+            || !p.cap && matches!(p.lower.as_str(), "і" | "та" | "й");
+        if !between {
+            return None;
+        }
+    }
+    None
 }
 
 /// A kinship noun before a name: its gender and whether it is in an oblique case (the name
@@ -2791,6 +2984,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     // Lone words with some context but not enough, and the surnames accepted alone on context.
     let mut weak: Vec<usize> = Vec::new();
     let mut accepted_lone: Vec<String> = Vec::new();
+    let lone_words = singles.clone();
     for ti in singles {
         let t = &toks[ti];
         let mut strong = false;
@@ -2825,6 +3019,35 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
                 if let Some(mut c) = tmp.cands.pop() {
                     c.canonical = fulls[fi].canonical.clone();
+                    cands.push(c);
+                }
+                continue;
+            }
+            // «митрополит Лубенський і Хорольський Феогност»: a monastic name after a clergy
+            // title and its see (the adjectives themselves are no surnames).
+            if let Some(see) = clergy_before(ctx, ti) {
+                if !see && !is_adjective(&t.lower) && !ctx.lex.places.contains(t.lower.as_str()) {
+                    let mut tmp = Found::default();
+                    push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+                    if let Some(mut c) = tmp.cands.pop() {
+                        c.canonical = ctx.text.get(t.bs..t.be).unwrap_or_default().to_string();
+                        cands.push(c);
+                    }
+                }
+                continue;
+            }
+            // «Тарасик пішов»: a diminutive of a listed given name, the subject of a verb.
+            let verb = verb_gender(toks.get(ti + 1));
+            if verb != Gender::Unknown
+                && !sentence_initial(toks, ti)
+                && !ctx.lex.places.contains(t.lower.as_str())
+                && !ctx.lex.surnames_top.contains(t.lower.as_str())
+                && diminutive_gender(ctx.lex, &t.lower) == Some(verb)
+            {
+                let mut tmp = Found::default();
+                push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+                if let Some(mut c) = tmp.cands.pop() {
+                    c.canonical = ctx.text.get(t.bs..t.be).unwrap_or_default().to_string();
                     cands.push(c);
                 }
                 continue;
@@ -2958,6 +3181,55 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 c.canonical = fulls[fi].canonical.clone();
             }
             cands.push(c);
+        }
+    }
+    // «Коваленкових планів»: a possessive adjective of a surname the article names.
+    let surnames: Vec<(String, String)> = cands
+        .iter()
+        .filter_map(|c| Some((lower_key(c.surname.as_ref()?), c.canonical.clone())))
+        .collect();
+    for &ti in &lone_words {
+        let l = toks[ti].lower.as_str();
+        let owner = POSSESSIVE.iter().find_map(|suf| {
+            let stem = strip_suffix_fast(l, suf)?;
+            // Коваленко → Коваленк-ових: an -о surname loses its -о.
+            surnames
+                .iter()
+                .find(|(sn, _)| sn == stem || strip_suffix_fast(sn, "о") == Some(stem))
+                .map(|(_, canonical)| canonical.clone())
+        });
+        let Some(canonical) = owner else { continue };
+        if cands.iter().any(|c| c.first <= ti && ti <= c.last) {
+            continue;
+        }
+        let mut tmp = Found::default();
+        push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
+        if let Some(mut c) = tmp.cands.pop() {
+            c.canonical = canonical;
+            rejected.retain(|&(a, _)| a != ti);
+            cands.push(c);
+        }
+    }
+    // A one-word name accepted on its context (a relative, a monastic name) is the same person
+    // wherever else the article writes it alone.
+    let one_word: Vec<String> = cands
+        .iter()
+        .filter(|c| c.given_only && c.first == c.last && ctx.given(c.first).is_none())
+        .map(|c| lower_key(&c.canonical))
+        .collect();
+    if !one_word.is_empty() {
+        for ti in lone_words {
+            let t = &toks[ti];
+            if !one_word.iter().any(|w| *w == *t.lower) || cands.iter().any(|c| c.first == ti) {
+                continue;
+            }
+            let mut tmp = Found::default();
+            push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+            if let Some(mut c) = tmp.cands.pop() {
+                c.canonical = ctx.text.get(t.bs..t.be).unwrap_or_default().to_string();
+                rejected.retain(|&(a, _)| a != ti);
+                cands.push(c);
+            }
         }
     }
     rejected.extend(pairs);
