@@ -1708,7 +1708,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     }
     // «Кравчука Гнидюри»: a first word declined from a listed surname is no given name; the
     // two words are two people's surnames, each decided alone.
-    let x_surname = {
+    let x_surname = || {
         let x = toks[seg[0]].lower.as_str();
         let (nom, score) = pick_surname_scored(ctx.lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
         score >= 2 && nom != x && !ctx.lex.surnames_all.contains(x)
@@ -1764,7 +1764,6 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     }
     if seg.len() == 2
         && !any_place
-        && !x_surname
         && seg.iter().all(|&k| {
             let t = &toks[k];
             !t.latin
@@ -1772,6 +1771,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
                 && !is_adjective(&t.lower)
                 && !ctx.lex.places.contains(t.lower.as_str())
         })
+        && !x_surname()
     {
         out.pairs.push((seg[0], seg[1]));
     }
@@ -1862,13 +1862,13 @@ fn declined_known_surname(lex: &Lexicon, x: &str, y: &str) -> bool {
     if !agree || lex.surnames_all.contains(y) {
         return false;
     }
-    // «Кравчука Гнидюри»: a first word that declines from a listed surname is no given name.
-    let (x_nom, x_score) = pick_surname_scored(lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
-    if x_score >= 2 && x_nom != x && !lex.surnames_all.contains(x) {
+    let (nom, score) = pick_surname_scored(lex, y, Gender::Male, 2 | 4 | 8 | 16);
+    if score < 2 || nom == y {
         return false;
     }
-    let (nom, score) = pick_surname_scored(lex, y, Gender::Male, 2 | 4 | 8 | 16);
-    score >= 2 && nom != y
+    // «Кравчука Гнидюри»: a first word that declines from a listed surname is no given name.
+    let (x_nom, x_score) = pick_surname_scored(lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
+    !(x_score >= 2 && x_nom != x && !lex.surnames_all.contains(x))
 }
 
 /// A foreign given name that does not decline (it ends in -і or -е: «Сіднеї», «Ренесмі») before
@@ -2837,15 +2837,14 @@ fn kin_before(ctx: &Ctx, ti: usize) -> Option<Kin> {
 /// The one full name of the article whose given name is `lower` (as written, or declined as a
 /// masculine name: «Остапа» → Остап). Only full names with an unknown given name need this; known
 /// given names alone are matched in [`resolve_article`] by their readings.
-fn given_owner(fulls: &[Full], lower: &str) -> Option<usize> {
-    if lower.chars().count() < 3 {
+fn given_owner(fulls: &[Full], keys: &[String], lower: &str) -> Option<usize> {
+    if fulls.is_empty() || lower.chars().count() < 3 {
         return None;
     }
     let declined = guess_given(lower, Gender::Male);
     let mut owner = None;
-    for (fi, f) in fulls.iter().enumerate() {
-        let g = lower_key(&f.given);
-        if g == lower || f.gender != Gender::Female && g == declined {
+    for (fi, (f, g)) in fulls.iter().zip(keys).enumerate() {
+        if g == lower || f.gender != Gender::Female && *g == declined {
             if owner.is_some() {
                 return None;
             }
@@ -2985,6 +2984,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     let mut weak: Vec<usize> = Vec::new();
     let mut accepted_lone: Vec<String> = Vec::new();
     let lone_words = singles.clone();
+    let given_keys: Vec<String> = fulls.iter().map(|f| lower_key(&f.given)).collect();
     for ti in singles {
         let t = &toks[ti];
         let mut strong = false;
@@ -3014,7 +3014,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         if m.is_empty() {
             // The unknown given name of a person the article names in full («Остап Квітка …
             // Остап сказав»).
-            if let Some(fi) = given_owner(&fulls, &t.lower) {
+            if let Some(fi) = given_owner(&fulls, &given_keys, &t.lower) {
                 let mut tmp = Found::default();
                 push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
                 if let Some(mut c) = tmp.cands.pop() {
@@ -3184,11 +3184,20 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         }
     }
     // «Коваленкових планів»: a possessive adjective of a surname the article names.
-    let surnames: Vec<(String, String)> = cands
-        .iter()
-        .filter_map(|c| Some((lower_key(c.surname.as_ref()?), c.canonical.clone())))
-        .collect();
-    for &ti in &lone_words {
+    let possessive_shaped = |ti: usize| {
+        POSSESSIVE
+            .iter()
+            .any(|suf| ends_with_fast(&toks[ti].lower, suf))
+    };
+    let surnames: Vec<(String, String)> = if lone_words.iter().any(|&ti| possessive_shaped(ti)) {
+        cands
+            .iter()
+            .filter_map(|c| Some((lower_key(c.surname.as_ref()?), c.canonical.clone())))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for &ti in lone_words.iter().filter(|_| !surnames.is_empty()) {
         let l = toks[ti].lower.as_str();
         let owner = POSSESSIVE.iter().find_map(|suf| {
             let stem = strip_suffix_fast(l, suf)?;
