@@ -2841,10 +2841,18 @@ fn given_owner(fulls: &[Full], keys: &[String], lower: &str) -> Option<usize> {
     if fulls.is_empty() || lower.chars().count() < 3 {
         return None;
     }
-    let declined = guess_given(lower, Gender::Male);
+    // The masculine oblique endings [`guess_given`] undoes, without building the nominative.
+    let declined = ["ові", "ом", "а", "у"].iter().find_map(|suf| {
+        strip_suffix_fast(lower, suf).filter(|s| {
+            s.chars().count() >= 2
+                && s.chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяьй".contains(c))
+        })
+    });
     let mut owner = None;
     for (fi, (f, g)) in fulls.iter().zip(keys).enumerate() {
-        if g == lower || f.gender != Gender::Female && *g == declined {
+        if g == lower || f.gender != Gender::Female && declined == Some(g.as_str()) {
             if owner.is_some() {
                 return None;
             }
