@@ -1542,12 +1542,17 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         if k0 >= 2 {
             parse_segment(ctx, &seg[..k0 - 1], out);
         }
-        if !sentence_initial(toks, seg[k0 - 1]) {
+        if foreign_first_given(ctx, seg, k0) {
+            // Kept for the span below.
+        } else if !sentence_initial(toks, seg[k0 - 1]) {
             // «дружина Бродського Світлана»: a genitive surname may stand before a name.
             single(ctx, seg[k0 - 1], out);
         }
     }
     let mut parts: Vec<(usize, Role)> = Vec::new();
+    if k0 > 0 && foreign_first_given(ctx, seg, k0) {
+        parts.push((seg[k0 - 1], Role::Given));
+    }
     let mut k = k0;
     if ctx.is_initial(seg[k]) {
         while k < n && ctx.is_initial(seg[k]) && parts.len() < 3 {
@@ -1638,6 +1643,34 @@ fn parse_segment(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     parse_segment(ctx, &seg[k..], out);
 }
 
+/// «Хорхе Луїса Пінто»: an unknown word right before a known given name that has a surname after
+/// it is a first given name when it is shaped like an undeclined foreign name (-е, -о, -і) and
+/// like nothing else: no surname, place, stop word or adjective, not a sentence's first word.
+fn foreign_first_given(ctx: &Ctx, seg: &[usize], k0: usize) -> bool {
+    if k0 == 0 || k0 + 1 >= seg.len() || ctx.is_initial(seg[k0]) {
+        return false;
+    }
+    let ti = seg[k0 - 1];
+    let t = &ctx.toks[ti];
+    let l = t.lower.as_str();
+    let lex = ctx.lex;
+    ctx.given(ti).is_none()
+        && ctx.given(seg[k0 + 1]).is_none()
+        && !ctx.is_initial(seg[k0 + 1])
+        && !t.latin
+        && !t.allcaps
+        && !sentence_initial(ctx.toks, ti)
+        && (3..=8).contains(&l.chars().count())
+        && ["е", "о", "і"].iter().any(|e| ends_with_fast(l, e))
+        && !is_adjective(l)
+        && !lex.surnames_all.contains(l)
+        && !surname_shaped(l)
+        && !oblique_surname_shaped(l)
+        && !lex.places.contains(l)
+        && !ctx.is_stop(ti)
+        && !named_after(l)
+}
+
 /// Several capitalised words without a given name («Груенбаум Джош» aside): accepted only
 /// mid-sentence, with a role word before them, and none of them a place.
 fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
@@ -1651,7 +1684,13 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     let any_place = seg
         .iter()
         .any(|&k| ctx.lex.places_major.contains(toks[k].lower.as_str()));
-    let role = role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
+    // «команда Хорхе Сампаолі»: a word naming what belongs to a person works like a role.
+    let owner_word = seg[0] > 0
+        && toks.get(seg[0] - 1).is_some_and(|p| {
+            p.kind == Kind::Word && !p.cap && !toks[seg[0]].nl_before && person_of(&p.lower)
+        })
+        && seg.iter().all(|&k| !is_adjective(&toks[k].lower));
+    let role = owner_word || role_before(ctx, seg[0]).is_some_and(|(r, _)| r + 1 == seg[0]);
     if !any_place && role && seg.len() <= 3 && !sentence_initial(toks, seg[0]) {
         let mut parts = Vec::new();
         for (k, &ti) in seg.iter().enumerate() {
@@ -1667,6 +1706,13 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
         push_cand(ctx, parts, out);
         return;
     }
+    // «Кравчука Гнидюри»: a first word declined from a listed surname is no given name; the
+    // two words are two people's surnames, each decided alone.
+    let x_surname = || {
+        let x = toks[seg[0]].lower.as_str();
+        let (nom, score) = pick_surname_scored(ctx.lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
+        score >= 2 && nom != x && !ctx.lex.surnames_all.contains(x)
+    };
     // «Ріната Ахметова», «Ваагн Авагян»: an unknown given name before a clear surname.
     if seg.len() == 2 && !any_place && !sentence_initial(toks, seg[0]) {
         let (x, y) = (&toks[seg[0]], &toks[seg[1]]);
@@ -1675,13 +1721,29 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             || oblique_surname_shaped(&y.lower)
             || (oblique_agreement(&x.lower, &y.lower) || undeclined_given(&x.lower, &y.lower))
                 && !ctx.lex.places.contains(x.lower.as_str())
-                && !ctx.lex.places.contains(y.lower.as_str());
+                && !ctx.lex.places.contains(y.lower.as_str())
+            // A listed surname is evidence enough that a village of that name does not outweigh.
+            || declined_known_surname(ctx.lex, &x.lower, &y.lower)
+                && !ctx.lex.places_major.contains(x.lower.as_str())
+                && !ctx.lex.places_major.contains(y.lower.as_str());
+        // A word the long surname list knows may still be a rarer given name before a word
+        // that only a surname's ending fits («Остап Гнидовський»); not when it has a
+        // surname's shape itself or is a frequent surname.
+        let x_rare_surname = ctx.lex.surnames_all.contains(x.lower.as_str())
+            && !ctx.lex.surnames_top.contains(x.lower.as_str())
+            && !surname_shaped(&x.lower)
+            && !oblique_surname_shaped(&x.lower)
+            && strong_surname_shape(&y.lower);
         let x_ok = !is_adjective(&x.lower)
             && !x.latin
             && !y.latin
             && !ctx.lex.surnames_top.contains(x.lower.as_str())
-            && !ctx.lex.surnames_all.contains(x.lower.as_str())
+            && (!ctx.lex.surnames_all.contains(x.lower.as_str()) || x_rare_surname)
             && !x.lower.contains('-')
+            // A neuter adjective before its noun («Внутрішнє Військо»).
+            && !["нє", "ське", "цьке", "зьке", "ичне", "ове"]
+                .iter()
+                .any(|e| ends_with_fast(&x.lower, e))
             && !y.allcaps;
         let y_adj_noun = is_adjective(&y.lower)
             && toks.get(seg[1] + 1).is_some_and(|n| {
@@ -1709,6 +1771,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
                 && !is_adjective(&t.lower)
                 && !ctx.lex.places.contains(t.lower.as_str())
         })
+        && !x_surname()
     {
         out.pairs.push((seg[0], seg[1]));
     }
@@ -1759,6 +1822,53 @@ fn oblique_agreement(x: &str, y: &str) -> bool {
         // Genitive.
         || after_consonant(x, "а")
             && (after_consonant(y, "а") && !ends_with_fast(y, "ства") || ends(y, &["ії", "ії"]))
+}
+
+/// A nominative surname ending that only surnames have (-енко, -ський, -цький, -чук, -ович …),
+/// unlike the endings many common nouns share (-ко, -ак, -ін).
+fn strong_surname_shape(l: &str) -> bool {
+    l.chars().count() >= 6
+        && [
+            "енко",
+            "ський",
+            "цький",
+            "зький",
+            "чук",
+            "щук",
+            "юк",
+            "ович",
+            "евич",
+            "ишин",
+        ]
+        .iter()
+        .any(|e| ends_with_fast(l, e))
+}
+
+/// An unknown given name before a word that declines from a listed surname, both in one oblique
+/// case of a masculine name: «Остапа Квітку» (accusative; Квітка is listed), «Остапом Квіткою».
+fn declined_known_surname(lex: &Lexicon, x: &str, y: &str) -> bool {
+    let after_consonant = |w: &str, suf: &str| {
+        strip_suffix_fast(w, suf).is_some_and(|s| {
+            s.chars().count() >= 3
+                && s.chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяьйʼ".contains(c))
+        })
+    };
+    let ends = |w: &str, sufs: &[&str]| sufs.iter().any(|e| ends_with_fast(w, e));
+    let agree = (after_consonant(x, "а") && ends(y, &["у", "ю", "и", "і", "а", "я"]))
+        || (after_consonant(x, "у") || after_consonant(x, "ові")) && ends(y, &["і", "ові", "у"])
+        || after_consonant(x, "ом") && ends(y, &["ою", "ею", "ом", "ем"]);
+    if !agree || lex.surnames_all.contains(y) {
+        return false;
+    }
+    let (nom, score) = pick_surname_scored(lex, y, Gender::Male, 2 | 4 | 8 | 16);
+    if score < 2 || nom == y {
+        return false;
+    }
+    // «Кравчука Гнидюри»: a first word that declines from a listed surname is no given name.
+    let (x_nom, x_score) = pick_surname_scored(lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
+    !(x_score >= 2 && x_nom != x && !lex.surnames_all.contains(x))
 }
 
 /// A foreign given name that does not decline (it ends in -і or -е: «Сіднеї», «Ренесмі») before
@@ -2010,6 +2120,31 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     {
         return;
     }
+    // «на Олени Пчілки»: after «на» a person is in the accusative or the locative; a name in
+    // the genitive there is a street's («на вулиці Олени Пчілки»), written without the street.
+    if first > 0 && toks[first - 1].lower == "на" && !toks[first - 1].cap && !toks[first].nl_before
+    {
+        let genitive_surname = parts
+            .iter()
+            .rev()
+            .find(|p| p.1 == Role::Surname)
+            .is_some_and(|p| {
+                let l = toks[p.0].lower.as_str();
+                strip_suffix_fast(l, "и").is_some_and(|s| {
+                    s.chars().count() >= 3
+                        && s.chars()
+                            .next_back()
+                            .is_some_and(|c| !"аеєиіїоуюяьйʼ".contains(c))
+                })
+            });
+        let given_not_accusative = parts.iter().filter(|p| p.1 == Role::Given).all(|p| {
+            ctx.given(p.0)
+                .is_none_or(|rs| rs.iter().all(|r| r.cases & 8 == 0))
+        });
+        if genitive_surname && given_not_accusative {
+            return;
+        }
+    }
     // A farm or a firm named after its owner: «ФГ Дапринди С. М.», «СФГ Мороза».
     if first > 0
         && toks[first - 1].allcaps
@@ -2050,7 +2185,12 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             cases &= c;
         }
     }
-    if let Some(&(gi, _)) = parts.iter().find(|p| p.1 == Role::Given) {
+    // A known given name decides gender and case when there are two («Хорхе Луїса»).
+    let given_part = parts
+        .iter()
+        .find(|p| p.1 == Role::Given && ctx.given(p.0).is_some())
+        .or_else(|| parts.iter().find(|p| p.1 == Role::Given));
+    if let Some(&(gi, _)) = given_part {
         if let Some(readings) = ctx.given(gi) {
             let mut best: Option<(i32, &super::lexicon::GivenReading)> = None;
             let surname_tok = parts
@@ -2126,11 +2266,14 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                 if consonant_a && male_gen {
                     gender = Gender::Male;
                     cases = 2 | 8;
-                } else if gl
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| !"аеєиіїоуюяь".contains(c))
+                } else if declined_known_surname(lex, gl, st)
+                    || gl
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| !"аеєиіїоуюяь".contains(c))
                 {
+                    // A consonant-final given name, or one in -а agreeing with a declined
+                    // listed surname («Зорана Сороку»).
                     gender = Gender::Male;
                 }
             }
@@ -2237,7 +2380,12 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
         (None, _) => surname.clone(),
     };
     let (mut canonical, mut surname, mut gender) = (canonical, surname, gender);
-    if unknown_given.is_none() && !toks[first].latin {
+    // An unknown first given name before a known one («Хорхе Луїса Пінто») is named as written,
+    // without the morphology of known names.
+    let unknown_first = parts
+        .iter()
+        .any(|p| p.1 == Role::Given && ctx.given(p.0).is_none());
+    if unknown_given.is_none() && !unknown_first && !toks[first].latin {
         // A nickname between the given name and the surname is not part of the name.
         let joined;
         let span = if parts.windows(2).any(|w| w[1].0 > w[0].0 + 2) {
@@ -2344,6 +2492,10 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     if let Some((r, _)) = role_before(ctx, ti) {
         s += if r + 1 == ti { 2 } else { 1 };
     }
+    // «пам'ятник Коваленкові»: a monument's dedicatee, in the dative.
+    if ti > 0 && !t.nl_before && monument_word(&toks[ti - 1].lower) && ending_cases(l) & 4 != 0 {
+        s += 2;
+    }
     if ti > 0 && !t.nl_before && person_of(&toks[ti - 1].lower) && !toks[ti - 1].cap {
         s += 3;
     }
@@ -2373,6 +2525,26 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
             );
         s -= if place_prep { 4 } else { 1 };
     }
+    // «мислить Коваль.», «— заявив Коваль,»: the subject after its verb, ending the clause.
+    if ti > 0 && !t.nl_before {
+        let p = &toks[ti - 1];
+        let clause_end = toks.get(ti + 1).is_none_or(|n| {
+            n.kind == Kind::Punct && matches!(n.ch, '.' | ',' | '!' | '?' | ';' | ':' | '»')
+        });
+        let verb = p.kind == Kind::Word
+            && !p.cap
+            && (verb_gender(Some(p)) != Gender::Unknown || present_third_person(&p.lower));
+        if clause_end && verb {
+            s += 1;
+        }
+    }
+    // «в Тарасові», «у Гнатові»: the locative after «у», «в» names a town, never a person.
+    if ti > 0
+        && matches!(toks[ti - 1].lower.as_str(), "у" | "в" | "уві")
+        && ["ові", "еві", "єві"].iter().any(|e| ends_with_fast(l, e))
+    {
+        return -9;
+    }
     // An adjective before a capitalised noun: «Печерською Лаврою», «Південного Бугу».
     if is_adjective(l)
         && toks
@@ -2390,6 +2562,25 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
         s -= 3;
     }
     s
+}
+
+/// «пам'ятник», «погруддя»: a word after which a name in the dative is a monument's dedicatee.
+fn monument_word(l: &str) -> bool {
+    l.starts_with("пам")
+        && ["ятник", "ятника", "ятнику", "ятники"]
+            .iter()
+            .any(|e| ends_with_fast(l, e))
+        || matches!(l, "погруддя" | "монумент" | "монумента")
+}
+
+/// A verb in the third person singular of the present tense («мислить», «каже», «вважає»).
+fn present_third_person(l: &str) -> bool {
+    l.chars().count() >= 5
+        && [
+            "ить", "ать", "ять", "ує", "ює", "ає", "яє", "іє", "каже", "иже",
+        ]
+        .iter()
+        .any(|e| ends_with_fast(l, e))
 }
 
 fn oblique_surname_shaped(l: &str) -> bool {
@@ -2420,6 +2611,9 @@ fn oblique_surname_shaped(l: &str) -> bool {
         "ичем",
         "ичу",
         "іна",
+        "іну",
+        "іном",
+        "інові",
         "іним",
         "євим",
         "ева",
@@ -2440,6 +2634,232 @@ struct Full {
     given: String,
     surname: String,
     gender: Gender,
+}
+
+/// The gender of the listed given name that `l` is a diminutive of, by a diminutive suffix on
+/// the name's stem («тарасик» ← Тарас, «оленка» ← Олена, «петрусь» ← Петро).
+fn diminutive_gender(lex: &Lexicon, l: &str) -> Option<Gender> {
+    const SUFFIXES: &[&str] = &[
+        "очка",
+        "ечка",
+        "онька",
+        "енька",
+        "чик",
+        "ик",
+        "ко",
+        "ка",
+        "усь",
+        "уся",
+        "ось",
+        "ося",
+        "унь",
+        "уня",
+        "ця",
+    ];
+    let mut buf = String::with_capacity(l.len() + 4);
+    for suf in SUFFIXES {
+        let Some(stem) = strip_suffix_fast(l, suf) else {
+            continue;
+        };
+        if stem.chars().count() < 3 {
+            continue;
+        }
+        for end in ["", "а", "о", "я", "ь", "й"] {
+            buf.clear();
+            buf.push_str(stem);
+            buf.push_str(end);
+            if let Some(r) = lex.given.get(buf.as_str()).and_then(|rs| {
+                rs.iter()
+                    .find(|r| r.cases & 1 != 0 && lower_key(&r.nominative) == buf)
+            }) {
+                return Some(r.gender);
+            }
+        }
+    }
+    None
+}
+
+/// Endings of a possessive adjective made from a surname in -ін/-ов/-ук …: Коваленків,
+/// Коваленкова, Коваленкових (after the surname's own ending).
+const POSSESSIVE: &[&str] = &[
+    "ових",
+    "овими",
+    "овим",
+    "ового",
+    "овому",
+    "ової",
+    "овій",
+    "ову",
+    "ова",
+    "ове",
+    "ові",
+    "ів",
+];
+
+/// Clergy titles before a monastic name («митрополит Феогност»).
+const CLERGY: &[&str] = &[
+    "патріарх",
+    "патріарха",
+    "патріархом",
+    "митрополит",
+    "митрополита",
+    "митрополитом",
+    "архієпископ",
+    "архієпископа",
+    "архієпископом",
+    "єпископ",
+    "єпископа",
+    "єпископом",
+    "архімандрит",
+    "архімандрита",
+    "ієромонах",
+    "ієромонаха",
+    "ігумен",
+    "ігумена",
+];
+
+/// A clergy title before token `ti`, with only its see between (capitalised adjectives,
+/// abbreviations, «і», «та»): `Some(true)` when `ti` is itself part of the see (an adjective or
+/// an abbreviation), `Some(false)` when it is the name after it.
+fn clergy_before(ctx: &Ctx, ti: usize) -> Option<bool> {
+    let toks = ctx.toks;
+    let t = &toks[ti];
+    let see = is_adjective(&t.lower) || t.allcaps;
+    let mut j = ti;
+    for _ in 0..7 {
+        if j == 0 || toks[j].nl_before {
+            return None;
+        }
+        j -= 1;
+        let p = &toks[j];
+        if p.kind != Kind::Word {
+            return None;
+        }
+        if !p.cap && CLERGY.contains(&p.lower.as_str()) {
+            return Some(see);
+        }
+        let between = p.cap && (is_adjective(&p.lower) || p.allcaps)
+            || !p.cap && matches!(p.lower.as_str(), "і" | "та" | "й");
+        if !between {
+            return None;
+        }
+    }
+    None
+}
+
+/// A kinship noun before a name: its gender and whether it is in an oblique case (the name
+/// after it agrees).
+struct Kin {
+    gender: Gender,
+    oblique: bool,
+}
+
+/// Kinship nouns before a name («брат», «дружину», «сини»): (lower-case form, gender, oblique).
+const KIN: &[(&str, Gender, bool)] = &[
+    ("брат", Gender::Male, false),
+    ("брата", Gender::Male, true),
+    ("братові", Gender::Male, true),
+    ("братом", Gender::Male, true),
+    ("брати", Gender::Male, false),
+    ("син", Gender::Male, false),
+    ("сина", Gender::Male, true),
+    ("синові", Gender::Male, true),
+    ("сином", Gender::Male, true),
+    ("сини", Gender::Male, false),
+    ("батько", Gender::Male, false),
+    ("батька", Gender::Male, true),
+    ("онук", Gender::Male, false),
+    ("онука", Gender::Male, true),
+    ("племінник", Gender::Male, false),
+    ("племінника", Gender::Male, true),
+    ("сестра", Gender::Female, false),
+    ("сестру", Gender::Female, true),
+    ("сестрою", Gender::Female, true),
+    ("сестри", Gender::Female, false),
+    ("донька", Gender::Female, false),
+    ("доньку", Gender::Female, true),
+    ("донькою", Gender::Female, true),
+    ("доньки", Gender::Female, false),
+    ("дочка", Gender::Female, false),
+    ("дочку", Gender::Female, true),
+    ("дочкою", Gender::Female, true),
+    ("дружина", Gender::Female, false),
+    ("дружину", Gender::Female, true),
+    ("дружиною", Gender::Female, true),
+    ("онучка", Gender::Female, false),
+    ("онучку", Gender::Female, true),
+    ("племінниця", Gender::Female, false),
+    ("племінницю", Gender::Female, true),
+    ("мама", Gender::Female, false),
+    ("маму", Gender::Female, true),
+    ("вдова", Gender::Female, false),
+];
+
+/// A kinship noun right before token `ti`, or before the list of one-word names that `ti`
+/// continues («брати Саїт, Дилявер та Еслет»): the names are relatives, so people.
+fn kin_before(ctx: &Ctx, ti: usize) -> Option<Kin> {
+    let toks = ctx.toks;
+    // One word, not the first of several capitalised words.
+    if toks
+        .get(ti + 1)
+        .is_some_and(|n| n.kind == Kind::Word && n.cap && !n.nl_before)
+    {
+        return None;
+    }
+    let mut j = ti;
+    for _ in 0..5 {
+        if j == 0 || toks[j].nl_before {
+            return None;
+        }
+        let p = &toks[j - 1];
+        if p.kind == Kind::Word && !p.cap {
+            if let Some(&(_, gender, oblique)) = KIN.iter().find(|k| k.0 == p.lower.as_str()) {
+                return Some(Kin { gender, oblique });
+            }
+        }
+        // A list separator, then the previous one-word item of the list.
+        let sep = p.kind == Kind::Punct && p.ch == ','
+            || p.kind == Kind::Word && matches!(p.lower.as_str(), "і" | "та" | "й");
+        if !sep || j < 2 || p.nl_before {
+            return None;
+        }
+        let q = &toks[j - 2];
+        let q_word = q.kind == Kind::Word && q.cap && !q.allcaps && !ctx.quoted[j - 2];
+        let q_alone = j < 3 || !(toks[j - 3].kind == Kind::Word && toks[j - 3].cap);
+        if !q_word || !q_alone {
+            return None;
+        }
+        j -= 2;
+    }
+    None
+}
+
+/// The one full name of the article whose given name is `lower` (as written, or declined as a
+/// masculine name: «Остапа» → Остап). Only full names with an unknown given name need this; known
+/// given names alone are matched in [`resolve_article`] by their readings.
+fn given_owner(fulls: &[Full], keys: &[String], lower: &str) -> Option<usize> {
+    if fulls.is_empty() || lower.chars().count() < 3 {
+        return None;
+    }
+    // The masculine oblique endings [`guess_given`] undoes, without building the nominative.
+    let declined = ["ові", "ом", "а", "у"].iter().find_map(|suf| {
+        strip_suffix_fast(lower, suf).filter(|s| {
+            s.chars().count() >= 2
+                && s.chars()
+                    .next_back()
+                    .is_some_and(|c| !"аеєиіїоуюяьй".contains(c))
+        })
+    });
+    let mut owner = None;
+    for (fi, (f, g)) in fulls.iter().zip(keys).enumerate() {
+        if g == lower || f.gender != Gender::Female && declined == Some(g.as_str()) {
+            if owner.is_some() {
+                return None;
+            }
+            owner = Some(fi);
+        }
+    }
+    owner
 }
 
 /// Decides lone words, merges surname-only, initial and given-only mentions into the single
@@ -2538,10 +2958,15 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 .lex
                 .given_ambiguous
                 .contains(toks[c.first].lower.as_str());
+            // A sentence's first word that is a given name only in the vocative («Поле» of
+            // Поль) before a lower-case word that is no verb: a common noun.
+            let oblique_only = ctx
+                .given(c.first)
+                .is_some_and(|rs| rs.iter().all(|r| r.cases == 64));
             if sentence_initial(toks, c.first)
                 && !with_patronymic
                 && verb_gender(toks.get(c.last + 1)) == Gender::Unknown
-                && (!next_word || ambiguous)
+                && (!next_word || ambiguous || oblique_only)
             {
                 keep[idx] = false;
             }
@@ -2563,8 +2988,14 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     });
     // Lone words: a known surname of the article, or enough context.
     let mut rejected: Vec<(usize, usize)> = Vec::new();
+    // Lone words with some context but not enough, and the surnames accepted alone on context.
+    let mut weak: Vec<usize> = Vec::new();
+    let mut accepted_lone: Vec<String> = Vec::new();
+    let lone_words = singles.clone();
+    let given_keys: Vec<String> = fulls.iter().map(|f| lower_key(&f.given)).collect();
     for ti in singles {
         let t = &toks[ti];
+        let mut strong = false;
         let verb = verb_gender(toks.get(ti + 1));
         let mut m = lookup(&t.lower, verb, None);
         if m.is_empty() && verb != Gender::Unknown {
@@ -2589,19 +3020,103 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
             }
         }
         if m.is_empty() {
+            // The unknown given name of a person the article names in full («Остап Квітка …
+            // Остап сказав»).
+            if let Some(fi) = given_owner(&fulls, &given_keys, &t.lower) {
+                let mut tmp = Found::default();
+                push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+                if let Some(mut c) = tmp.cands.pop() {
+                    c.canonical = fulls[fi].canonical.clone();
+                    cands.push(c);
+                }
+                continue;
+            }
+            // «митрополит Лубенський і Хорольський Феогност»: a monastic name after a clergy
+            // title and its see (the adjectives themselves are no surnames).
+            if let Some(see) = clergy_before(ctx, ti) {
+                if !see && !is_adjective(&t.lower) && !ctx.lex.places.contains(t.lower.as_str()) {
+                    let mut tmp = Found::default();
+                    push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+                    if let Some(mut c) = tmp.cands.pop() {
+                        c.canonical = ctx.text.get(t.bs..t.be).unwrap_or_default().to_string();
+                        cands.push(c);
+                    }
+                }
+                continue;
+            }
+            // «Тарасик пішов»: a diminutive of a listed given name, the subject of a verb.
+            let verb = verb_gender(toks.get(ti + 1));
+            if verb != Gender::Unknown
+                && !sentence_initial(toks, ti)
+                && !ctx.lex.places.contains(t.lower.as_str())
+                && !ctx.lex.surnames_top.contains(t.lower.as_str())
+                && diminutive_gender(ctx.lex, &t.lower) == Some(verb)
+            {
+                let mut tmp = Found::default();
+                push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+                if let Some(mut c) = tmp.cands.pop() {
+                    c.canonical = ctx.text.get(t.bs..t.be).unwrap_or_default().to_string();
+                    cands.push(c);
+                }
+                continue;
+            }
+            // «брати Саїт, Дилявер та Еслет»: a word after a kinship noun names a relative.
+            if let Some(kin) =
+                kin_before(ctx, ti).filter(|_| !ctx.lex.places.contains(t.lower.as_str()))
+            {
+                let evidence = ctx.lex.surnames_all.contains(t.lower.as_str())
+                    || surname_shaped(&t.lower)
+                    || oblique_surname_shaped(&t.lower);
+                let role = if evidence { Role::Surname } else { Role::Given };
+                let mut tmp = Found::default();
+                push_cand(ctx, vec![(ti, role)], &mut tmp);
+                if let Some(mut c) = tmp.cands.pop() {
+                    if role == Role::Given && kin.oblique {
+                        let raw = ctx.text.get(t.bs..t.be).unwrap_or_default();
+                        c.canonical = capitalise_like(raw, &guess_given(&t.lower, kin.gender));
+                    }
+                    cands.push(c);
+                }
+                continue;
+            }
             let score = single_score(ctx, ti);
             if score < 3 {
                 if score >= 0 {
                     rejected.push((ti, ti));
+                    if score >= 1 {
+                        weak.push(ti);
+                    }
                 }
                 continue;
             }
+            strong = true;
         }
         let mut tmp = Found::default();
         push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
         if let Some(mut c) = tmp.cands.pop() {
             apply(&mut c, &m);
+            if strong && m.is_empty() {
+                accepted_lone.push(lower_key(&c.canonical));
+            }
             cands.push(c);
+        }
+    }
+    // A lone surname the context made sure of once («…, — заявив Коваль.») is the same person's
+    // wherever else the article writes it, even where the context says less.
+    if !accepted_lone.is_empty() {
+        for ti in weak {
+            let t = &toks[ti];
+            let nom = pick_surname(ctx.lex, &t.lower, verb_gender(toks.get(ti + 1)), 127);
+            let k = lower_key(&nom);
+            if !accepted_lone.iter().any(|a| *a == k || *a == *t.lower) {
+                continue;
+            }
+            let mut tmp = Found::default();
+            push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
+            if let Some(c) = tmp.cands.pop() {
+                rejected.retain(|&(a, _)| a != ti);
+                cands.push(c);
+            }
         }
     }
     // An ambiguous given name alone: the article's one person of that name, or a name after
@@ -2612,9 +3127,18 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         };
         // A given name that is also the surname of a person the article names in full
         // («Богдан Квітка … Квітка сказав»): that person's surname.
-        let m = lookup(&toks[ti].lower, verb_gender(toks.get(ti + 1)), None);
-        let after_name_word = ti > 0 && ctx.is_namey(ti - 1) && !toks[ti].nl_before;
-        if !m.is_empty() && !sentence_initial(toks, ti) && !after_name_word {
+        let verb = verb_gender(toks.get(ti + 1));
+        let m = lookup(&toks[ti].lower, verb, None);
+        // A capitalised role word before it is no name («Юрист Квітка працював»), and a verb
+        // of the person's gender after it makes a sentence's first word the subject («Квітка
+        // був поруч»: a feminine given name would take «була»).
+        let after_name_word = ti > 0
+            && ctx.is_namey(ti - 1)
+            && !toks[ti].nl_before
+            && !ctx.lex.roles.contains_key(toks[ti - 1].lower.as_str());
+        let starts_ok = !sentence_initial(toks, ti)
+            || verb != Gender::Unknown && readings.iter().all(|r| r.gender != verb);
+        if !m.is_empty() && starts_ok && !after_name_word {
             let mut tmp = Found::default();
             push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
             if let Some(mut c) = tmp.cands.pop() {
@@ -2637,6 +3161,22 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 toks[ti - 1].lower.as_str(),
                 "пан" | "пана" | "пану" | "панові" | "паном" | "пані"
             );
+        let kin = kin_before(ctx, ti);
+        if let Some(kin) = &kin {
+            // The reading the kinship noun agrees with: «дружина Віра» is Віра, not Вір.
+            let reading = readings
+                .iter()
+                .find(|r| r.gender == kin.gender && (kin.oblique || r.cases & 1 != 0));
+            let mut tmp = Found::default();
+            push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+            if let Some(mut c) = tmp.cands.pop() {
+                if let Some(r) = reading {
+                    c.canonical = r.nominative.clone();
+                }
+                cands.push(c);
+            }
+            continue;
+        }
         if !honorific
             && (owners.len() != 1 || ctx.lex.places_major.contains(toks[ti].lower.as_str()))
         {
@@ -2649,6 +3189,64 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
                 c.canonical = fulls[fi].canonical.clone();
             }
             cands.push(c);
+        }
+    }
+    // «Коваленкових планів»: a possessive adjective of a surname the article names.
+    let possessive_shaped = |ti: usize| {
+        POSSESSIVE
+            .iter()
+            .any(|suf| ends_with_fast(&toks[ti].lower, suf))
+    };
+    let surnames: Vec<(String, String)> = if lone_words.iter().any(|&ti| possessive_shaped(ti)) {
+        cands
+            .iter()
+            .filter_map(|c| Some((lower_key(c.surname.as_ref()?), c.canonical.clone())))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for &ti in lone_words.iter().filter(|_| !surnames.is_empty()) {
+        let l = toks[ti].lower.as_str();
+        let owner = POSSESSIVE.iter().find_map(|suf| {
+            let stem = strip_suffix_fast(l, suf)?;
+            // Коваленко → Коваленк-ових: an -о surname loses its -о.
+            surnames
+                .iter()
+                .find(|(sn, _)| sn == stem || strip_suffix_fast(sn, "о") == Some(stem))
+                .map(|(_, canonical)| canonical.clone())
+        });
+        let Some(canonical) = owner else { continue };
+        if cands.iter().any(|c| c.first <= ti && ti <= c.last) {
+            continue;
+        }
+        let mut tmp = Found::default();
+        push_cand(ctx, vec![(ti, Role::Surname)], &mut tmp);
+        if let Some(mut c) = tmp.cands.pop() {
+            c.canonical = canonical;
+            rejected.retain(|&(a, _)| a != ti);
+            cands.push(c);
+        }
+    }
+    // A one-word name accepted on its context (a relative, a monastic name) is the same person
+    // wherever else the article writes it alone.
+    let one_word: Vec<String> = cands
+        .iter()
+        .filter(|c| c.given_only && c.first == c.last && ctx.given(c.first).is_none())
+        .map(|c| lower_key(&c.canonical))
+        .collect();
+    if !one_word.is_empty() {
+        for ti in lone_words {
+            let t = &toks[ti];
+            if !one_word.iter().any(|w| *w == *t.lower) || cands.iter().any(|c| c.first == ti) {
+                continue;
+            }
+            let mut tmp = Found::default();
+            push_cand(ctx, vec![(ti, Role::Given)], &mut tmp);
+            if let Some(mut c) = tmp.cands.pop() {
+                c.canonical = ctx.text.get(t.bs..t.be).unwrap_or_default().to_string();
+                rejected.retain(|&(a, _)| a != ti);
+                cands.push(c);
+            }
         }
     }
     rejected.extend(pairs);
