@@ -23,13 +23,21 @@
 //! under [`SHARD_BUDGET`] bytes (a shard of a common prefix splits by the next letter), so the
 //! first search of a 10,000-article site downloads the manifest, one or a few shards and the
 //! document chunks of the results shown: a few hundred kilobytes at most.
+//!
+//! A build keeps the terms of each article's own text in a cache ([`cache`]), so a rebuild
+//! finds the words of only the articles whose files changed; the output is the same whether
+//! the cache is used or not.
+
+pub mod cache;
 
 use crate::render::context::Page;
 use crate::render::{labels, links, OutputFile, Templates};
 use crate::site::{Site, SiteError};
+use cache::{Dict, TermsCache};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 /// Documents per document chunk (`search/d/<n>.json`): small, as the chunks of the results
@@ -459,6 +467,9 @@ pub struct ArticleDoc<'a> {
     /// The body's HTML, borrowed from the site model: its text ([`html_text`]) is taken while
     /// the article is indexed, so the texts of all articles are never in memory at once.
     pub body_html: &'a str,
+    /// The digest of the article's file (`Article::digest`): title, lede and body are
+    /// functions of it, so the terms they give are cached by it ([`cache`]). None: not cached.
+    pub digest: Option<[u8; 32]>,
 }
 
 /// A person as the index sees it.
@@ -590,6 +601,29 @@ const MAX_KEYS: usize = 3;
 /// Longest word, in bytes, that [`Terms`] keeps in its table itself.
 const SHORT: usize = 24;
 
+/// Stem ids: a cache's stems are ids `0..dict.len()` (in their sorted order), stems met
+/// besides get the next ids as they are first seen.
+struct Stems<'a> {
+    dict: &'a Dict,
+    new: Mutex<FxHashMap<Box<str>, u32>>,
+}
+
+impl Stems<'_> {
+    /// The id of `stem`.
+    fn id(&self, stem: &str) -> u32 {
+        if let Some(id) = self.dict.find(stem) {
+            return id;
+        }
+        let mut new = self.new.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&id) = new.get(stem) {
+            return id;
+        }
+        let id = (self.dict.len() + new.len()) as u32;
+        new.insert(stem.into(), id);
+        id
+    }
+}
+
 /// One thread's memory while finding documents' terms: the stem ids of each word it has met
 /// (so [`keys`] and the look-up of the stems run once per distinct word), and the scores of
 /// the document at hand.
@@ -607,7 +641,7 @@ struct Terms {
 
 impl Terms {
     /// The stem ids of normalised word `w` (none for a word not indexed).
-    fn ids(&mut self, stems: &Mutex<FxHashMap<Box<str>, u32>>, w: &str) -> Ids {
+    fn ids(&mut self, stems: &Stems, w: &str) -> Ids {
         let short = (w.len() <= SHORT).then(|| {
             let mut k = [0; SHORT];
             k[..w.len()].copy_from_slice(w.as_bytes());
@@ -622,17 +656,8 @@ impl Terms {
         }
         let mut ids = Ids::default();
         if indexable(w) {
-            let ks = keys(w);
-            let mut stems = stems.lock().unwrap_or_else(PoisonError::into_inner);
-            for (k, slot) in ks.iter().zip(&mut ids.ids) {
-                *slot = match stems.get(k.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = stems.len() as u32;
-                        stems.insert(k.as_str().into(), id);
-                        id
-                    }
-                };
+            for (k, slot) in keys(w).iter().zip(&mut ids.ids) {
+                *slot = stems.id(k);
                 ids.len += 1;
             }
         }
@@ -645,7 +670,7 @@ impl Terms {
 
     /// Adds the words of `text` to the current document, each key `score` more, up to `cap`
     /// (a key already above `cap` keeps its score).
-    fn add(&mut self, stems: &Mutex<FxHashMap<Box<str>, u32>>, text: &str, score: u32, cap: u32) {
+    fn add(&mut self, stems: &Stems, text: &str, score: u32, cap: u32) {
         let mut word = std::mem::take(&mut self.word);
         each_word(text, &mut word, |w| {
             for &id in self.ids(stems, w).get() {
@@ -659,6 +684,11 @@ impl Terms {
     /// The current document's (stem id, score) pairs; starts the next document.
     fn take(&mut self) -> Vec<(u32, u32)> {
         self.doc.drain().collect()
+    }
+
+    /// The current document's (stem id, score) pairs so far.
+    fn peek(&self) -> Vec<(u32, u32)> {
+        self.doc.iter().map(|(&id, &score)| (id, score)).collect()
     }
 }
 
@@ -740,25 +770,68 @@ fn sort_prefix(s: &str) -> u128 {
 
 /// Builds the index files (everything under `search/` but the page).
 pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputFile> {
+    index_files_cached(articles, people, None)
+}
+
+/// [`index_files`] through a cache of articles' terms ([`cache`]): the terms of an article
+/// whose digest is cached are not found again, and the cache is updated. The files are the
+/// same as [`index_files`] gives.
+pub fn index_files_cached(
+    articles: &[ArticleDoc],
+    people: &[PersonDoc],
+    cache: Option<TermsCache>,
+) -> Vec<OutputFile> {
     use rayon::prelude::*;
     // Each document's terms, in parallel (a document's scores depend on it alone), each thread
-    // with its own memory of the words it has met; stems get ids as they are first seen.
-    let stems = Mutex::new(FxHashMap::default());
+    // with its own memory of the words it has met; stems get ids as they are first seen (a
+    // cache's stems have theirs already).
+    let no_dict = Dict::default();
+    let stems = Stems {
+        dict: cache.as_ref().map_or(&no_dict, TermsCache::dict),
+        new: Mutex::default(),
+    };
     let threads: Vec<Mutex<Terms>> = (0..rayon::current_num_threads().max(1))
         .map(|_| Mutex::default())
         .collect();
-    let doc_terms = |d: usize| -> Vec<(u32, u32)> {
+    // A document's terms, and for an article not cached, the terms of its own text to cache.
+    type DocTerms = (Vec<(u32, u32)>, Option<cache::Terms>);
+    let doc_terms = |d: usize| -> DocTerms {
         let thread = rayon::current_thread_index().unwrap_or(0) % threads.len();
         let mut t = threads[thread]
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         if let Some(a) = articles.get(d) {
-            // Text first, capped; title and people on top.
-            t.add(&stems, &a.lede, TEXT, TEXT_MAX);
-            t.add(&stems, &html_text(a.body_html), TEXT, TEXT_MAX);
-            t.add(&stems, &a.title, TITLE, u32::MAX);
-            for p in &a.people {
-                t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+            let cached = match (&cache, &a.digest) {
+                (Some(c), Some(digest)) => c.terms(digest).ok_or(true),
+                _ => Err(false),
+            };
+            match cached {
+                Ok(mut own) => {
+                    // People on top (their scores add up, uncapped), ids ascending in `own`.
+                    for p in &a.people {
+                        t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+                    }
+                    let mut more = Vec::new();
+                    for (id, score) in t.take() {
+                        match own.binary_search_by_key(&id, |&(i, _)| i) {
+                            Ok(k) => own[k].1 += score,
+                            Err(_) => more.push((id, score)),
+                        }
+                    }
+                    own.extend(more);
+                    (own, None)
+                }
+                Err(keep) => {
+                    // Text first, capped; title and people on top.
+                    t.add(&stems, &a.lede, TEXT, TEXT_MAX);
+                    t.add(&stems, &html_text(a.body_html), TEXT, TEXT_MAX);
+                    t.add(&stems, &a.title, TITLE, u32::MAX);
+                    let own = keep.then(|| t.peek());
+                    for p in &a.people {
+                        t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+                    }
+                    (t.take(), own)
+                }
             }
         } else if let Some(p) = people.get(d - articles.len()) {
             t.add(&stems, &p.role, PERSON_ROLE, PERSON_ROLE);
@@ -766,26 +839,33 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
             for f in &p.forms {
                 t.add(&stems, f, PERSON_NAME, PERSON_NAME);
             }
+            (t.take(), None)
+        } else {
+            (Vec::new(), None)
         }
-        t.take()
     };
     // …then all postings in document order. Documents go in chunks, each chunk's terms found
     // while the previous chunk is merged, so only a chunk's terms are in memory at once.
     let mut postings: Vec<Posting> = Vec::new();
-    let mut merge = |first: usize, chunk: Vec<Vec<(u32, u32)>>| {
-        for (k, terms) in chunk.into_iter().enumerate() {
+    let mut fresh: Vec<([u8; 32], cache::Terms)> = Vec::new();
+    let mut merge = |first: usize, chunk: Vec<DocTerms>| {
+        for (k, (terms, own)) in chunk.into_iter().enumerate() {
             let doc = (first + k) as u32;
             postings.extend(
                 terms
                     .into_iter()
                     .map(|(term, score)| Posting { term, doc, score }),
             );
+            if let (Some(own), Some(digest)) = (own, articles.get(first + k).and_then(|a| a.digest))
+            {
+                fresh.push((digest, own));
+            }
         }
     };
     const CHUNK_DOCS: usize = 1024;
     let docs = articles.len() + people.len();
     /// The first document of a chunk and each of its documents' terms.
-    type Chunk = (usize, Vec<Vec<(u32, u32)>>);
+    type Chunk = (usize, Vec<DocTerms>);
     let mut pending: Option<Chunk> = None;
     for first in (0..docs).step_by(CHUNK_DOCS) {
         let last = (first + CHUNK_DOCS).min(docs);
@@ -803,32 +883,37 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
         merge(f, chunk);
     }
     drop(threads);
-    // The stems sorted; each posting's stem id replaced by the stem's place among them, and
-    // the postings sorted by it (each stem's postings stay in document order).
-    let stems = stems.into_inner().unwrap_or_else(PoisonError::into_inner);
-    let mut names: Vec<Box<str>> = vec![Box::default(); stems.len()];
-    for (s, id) in stems {
-        names[id as usize] = s;
-    }
-    let mut order: Vec<(u128, u32)> = names
-        .iter()
-        .enumerate()
-        .map(|(id, s)| (sort_prefix(s), id as u32))
+    // The stems sorted: the new ones sorted, then merged with the cache's (sorted already);
+    // each posting's stem id replaced by the stem's place among them, and the postings sorted
+    // by it (each stem's postings stay in document order).
+    let dict = stems.dict;
+    let new = stems
+        .new
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut new: Vec<(u128, Box<str>, u32)> = new
+        .into_iter()
+        .map(|(s, id)| (sort_prefix(&s), s, id))
         .collect();
-    order.par_sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
-    });
-    let mut place = vec![0u32; names.len()];
-    for (n, &(_, id)) in order.iter().enumerate() {
-        place[id as usize] = n as u32;
+    new.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let total = dict.len() + new.len();
+    let mut place = vec![0u32; total];
+    let mut names: Vec<&str> = Vec::with_capacity(total);
+    let mut from_dict = 0;
+    for (_, s, id) in &new {
+        while from_dict < dict.len() && dict.get(from_dict) < &**s {
+            place[from_dict] = names.len() as u32;
+            names.push(dict.get(from_dict));
+            from_dict += 1;
+        }
+        place[*id as usize] = names.len() as u32;
+        names.push(s);
     }
-    // The stems in that order (moved, not copied).
-    let names: Vec<Box<str>> = order
-        .iter()
-        .map(|&(_, id)| std::mem::take(&mut names[id as usize]))
-        .collect();
-    drop(order);
+    while from_dict < dict.len() {
+        place[from_dict] = names.len() as u32;
+        names.push(dict.get(from_dict));
+        from_dict += 1;
+    }
     postings
         .par_iter_mut()
         .for_each(|p| p.term = place[p.term as usize]);
@@ -837,7 +922,7 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
     let mut json = Vec::with_capacity(postings.len() * 8 + names.len() * 24);
     let mut terms: Vec<(&str, usize)> = Vec::with_capacity(names.len());
     for group in postings.chunk_by(|a, b| a.term == b.term) {
-        let stem = &names[group[0].term as usize];
+        let stem: &str = names[group[0].term as usize];
         let start = json.len();
         push_js(&mut json, stem);
         json.extend_from_slice(b":[");
@@ -935,6 +1020,10 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
         path: "search/search.js".into(),
         bytes: SEARCH_JS.as_bytes().to_vec(),
     });
+    if let Some(cache) = &cache {
+        let used = articles.iter().filter_map(|a| a.digest.as_ref());
+        cache.store(used, fresh, &place, &names);
+    }
     files
 }
 
@@ -969,6 +1058,7 @@ pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
                 .collect(),
             lede: a.summary.clone(),
             body_html: &a.body_html,
+            digest: Some(a.digest),
         })
         .collect();
     let people = site
@@ -992,8 +1082,13 @@ struct SearchCtx {
 }
 
 /// The search page and its index (every file under `search/`), the people filter script
-/// (`people/filter.js`) and `favicon.svg`.
-pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, SiteError> {
+/// (`people/filter.js`) and `favicon.svg`. With `cache_root`, articles' terms are cached under
+/// it ([`cache`]).
+pub fn render(
+    site: &Site,
+    templates: &Templates,
+    cache_root: Option<&Path>,
+) -> Result<Vec<OutputFile>, SiteError> {
     let lang = site.config.language.clone();
     let t = labels::for_language(&lang);
     let base = site.config.base_url();
@@ -1009,7 +1104,7 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Sit
         t,
     };
     let (articles, people) = documents(site);
-    let mut files = index_files(&articles, &people);
+    let mut files = index_files_cached(&articles, &people, cache_root.map(TermsCache::open));
     files.push(templates.render_page(
         "search.html",
         links::index_of(&dir),
@@ -1231,7 +1326,11 @@ mod tests {
 
     #[test]
     fn remembered_words_have_their_keys() {
-        let stems = Mutex::new(FxHashMap::default());
+        let dict = Dict::default();
+        let stems = Stems {
+            dict: &dict,
+            new: Mutex::default(),
+        };
         let mut t = Terms::default();
         let long = "а".repeat(SHORT) + "ів";
         let table = include_str!("../tests/data/search-words.txt");
@@ -1240,7 +1339,7 @@ mod tests {
         for _ in 0..2 {
             for w in &all {
                 let ids = t.ids(&stems, w);
-                let stems = stems.lock().unwrap();
+                let stems = stems.new.lock().unwrap();
                 let name = |id: u32| stems.iter().find(|(_, &i)| i == id).map(|(s, _)| s);
                 let got: Vec<&str> = ids
                     .get()
@@ -1447,6 +1546,7 @@ mod tests {
                 people: (0..3).map(|_| people[rnd(4000)].name.clone()).collect(),
                 lede: (0..30).map(|_| word()).collect::<Vec<_>>().join(" "),
                 body_html: &texts[i],
+                digest: None,
             })
             .collect();
         let files = index_files(&articles, &people);
