@@ -601,10 +601,11 @@ const MAX_KEYS: usize = 3;
 /// Longest word, in bytes, that [`Terms`] keeps in its table itself.
 const SHORT: usize = 24;
 
-/// Stem ids: a cache's stems are ids `0..dict.len()` (in their sorted order), stems met
-/// besides get the next ids as they are first seen.
+/// Stem ids: a cache's stems are ids `0..dict.len()` (the first [`Dict::sorted_len`] in
+/// their sorted order), stems met besides get the next ids as they are first seen.
 struct Stems<'a> {
     dict: &'a Dict,
+    /// The stems not in the dictionary's sorted part: its others, then the new ones.
     new: Mutex<FxHashMap<Box<str>, u32>>,
 }
 
@@ -618,7 +619,7 @@ impl Stems<'_> {
         if let Some(&id) = new.get(stem) {
             return id;
         }
-        let id = (self.dict.len() + new.len()) as u32;
+        let id = (self.dict.sorted_len() + new.len()) as u32;
         new.insert(stem.into(), id);
         id
     }
@@ -637,6 +638,8 @@ struct Terms {
     /// Stem id → score in the current document (a term scores at least 1).
     doc: FxHashMap<u32, u32>,
     word: String,
+    /// Scratch space for a cached article's terms.
+    own: cache::Terms,
 }
 
 impl Terms {
@@ -768,6 +771,51 @@ fn sort_prefix(s: &str) -> u128 {
     u128::from_be_bytes(b)
 }
 
+/// A document's terms as first found.
+enum Found {
+    /// All its terms; for an article not cached, also its own text's, to cache.
+    Terms(Vec<(u32, u32)>, Option<cache::Terms>),
+    /// A cached article: the terms of the people it names, by stem id (its own are cached).
+    People(Vec<(u32, u32)>),
+}
+
+impl Found {
+    /// At least as many as the document's terms (see [`Found::terms`]).
+    fn len(&self, cached: Option<(&TermsCache, &[u8; 32])>) -> usize {
+        match self {
+            Found::Terms(terms, _) => terms.len(),
+            Found::People(people) => people.len() + cached.map_or(0, |(c, d)| c.count(d)),
+        }
+    }
+
+    /// All the document's (stem id, score) pairs; a cached article's decoded into `buf` from
+    /// `cached` (its cache and digest), its people's added on top.
+    fn terms<'a>(
+        &'a self,
+        cached: Option<(&TermsCache, &[u8; 32])>,
+        buf: &'a mut cache::Terms,
+    ) -> &'a [(u32, u32)] {
+        match self {
+            Found::Terms(terms, _) => terms,
+            Found::People(people) => {
+                buf.clear();
+                if let Some((c, digest)) = cached {
+                    // It decoded when first found, so it does now.
+                    c.terms_into(digest, buf);
+                }
+                let n = buf.len();
+                for &(id, score) in people {
+                    match buf[..n].binary_search_by_key(&id, |&(i, _)| i) {
+                        Ok(k) => buf[k].1 += score,
+                        Err(_) => buf.push((id, score)),
+                    }
+                }
+                buf
+            }
+        }
+    }
+}
+
 /// Builds the index files (everything under `search/` but the page).
 pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputFile> {
     index_files_cached(articles, people, None)
@@ -786,40 +834,37 @@ pub fn index_files_cached(
     // with its own memory of the words it has met; stems get ids as they are first seen (a
     // cache's stems have theirs already).
     let no_dict = Dict::default();
+    let dict = cache.as_ref().map_or(&no_dict, TermsCache::dict);
     let stems = Stems {
-        dict: cache.as_ref().map_or(&no_dict, TermsCache::dict),
-        new: Mutex::default(),
+        dict,
+        new: Mutex::new(dict.unsorted().collect()),
     };
     let threads: Vec<Mutex<Terms>> = (0..rayon::current_num_threads().max(1))
         .map(|_| Mutex::default())
         .collect();
-    // A document's terms, and for an article not cached, the terms of its own text to cache.
-    type DocTerms = (Vec<(u32, u32)>, Option<cache::Terms>);
-    let doc_terms = |d: usize| -> DocTerms {
+    // Each document's terms, in parallel; for a cached article only those of the people it
+    // names (its own are decoded from the cache again where needed: cheaper than holding them).
+    let docs = articles.len() + people.len();
+    let find = |d: usize| -> Found {
         let thread = rayon::current_thread_index().unwrap_or(0) % threads.len();
-        let mut t = threads[thread]
+        let mut guard = threads[thread]
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        let t = &mut *guard;
         if let Some(a) = articles.get(d) {
             let cached = match (&cache, &a.digest) {
-                (Some(c), Some(digest)) => c.terms(digest).ok_or(true),
+                (Some(c), Some(digest)) if c.terms_into(digest, &mut t.own) => Ok(()),
+                (Some(_), Some(_)) => Err(true),
                 _ => Err(false),
             };
             match cached {
-                Ok(mut own) => {
-                    // People on top (their scores add up, uncapped), ids ascending in `own`.
+                Ok(()) => {
                     for p in &a.people {
                         t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
                     }
-                    let mut more = Vec::new();
-                    for (id, score) in t.take() {
-                        match own.binary_search_by_key(&id, |&(i, _)| i) {
-                            Ok(k) => own[k].1 += score,
-                            Err(_) => more.push((id, score)),
-                        }
-                    }
-                    own.extend(more);
-                    (own, None)
+                    let mut people = t.take();
+                    people.sort_unstable();
+                    Found::People(people)
                 }
                 Err(keep) => {
                     // Text first, capped; title and people on top.
@@ -830,7 +875,7 @@ pub fn index_files_cached(
                     for p in &a.people {
                         t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
                     }
-                    (t.take(), own)
+                    Found::Terms(t.take(), own)
                 }
             }
         } else if let Some(p) = people.get(d - articles.len()) {
@@ -839,54 +884,26 @@ pub fn index_files_cached(
             for f in &p.forms {
                 t.add(&stems, f, PERSON_NAME, PERSON_NAME);
             }
-            (t.take(), None)
+            Found::Terms(t.take(), None)
         } else {
-            (Vec::new(), None)
+            Found::Terms(Vec::new(), None)
         }
     };
-    // …then all postings in document order. Documents go in chunks, each chunk's terms found
-    // while the previous chunk is merged, so only a chunk's terms are in memory at once.
-    let mut postings: Vec<Posting> = Vec::new();
+    let mut found: Vec<Found> = (0..docs).into_par_iter().map(find).collect();
+    drop(threads);
+    // The terms of articles not cached, to cache.
     let mut fresh: Vec<([u8; 32], cache::Terms)> = Vec::new();
-    let mut merge = |first: usize, chunk: Vec<DocTerms>| {
-        for (k, (terms, own)) in chunk.into_iter().enumerate() {
-            let doc = (first + k) as u32;
-            postings.extend(
-                terms
-                    .into_iter()
-                    .map(|(term, score)| Posting { term, doc, score }),
-            );
-            if let (Some(own), Some(digest)) = (own, articles.get(first + k).and_then(|a| a.digest))
-            {
+    for (f, a) in found.iter_mut().zip(articles) {
+        if let (Found::Terms(_, own), Some(digest)) = (f, a.digest) {
+            if let Some(own) = own.take() {
                 fresh.push((digest, own));
             }
         }
-    };
-    const CHUNK_DOCS: usize = 1024;
-    let docs = articles.len() + people.len();
-    /// The first document of a chunk and each of its documents' terms.
-    type Chunk = (usize, Vec<DocTerms>);
-    let mut pending: Option<Chunk> = None;
-    for first in (0..docs).step_by(CHUNK_DOCS) {
-        let last = (first + CHUNK_DOCS).min(docs);
-        let (terms, ()) = rayon::join(
-            || (first..last).into_par_iter().map(doc_terms).collect(),
-            || {
-                if let Some((f, chunk)) = pending.take() {
-                    merge(f, chunk);
-                }
-            },
-        );
-        pending = Some((first, terms));
     }
-    if let Some((f, chunk)) = pending.take() {
-        merge(f, chunk);
-    }
-    drop(threads);
     // The stems sorted: the new ones sorted, then merged with the cache's (sorted already);
-    // each posting's stem id replaced by the stem's place among them, and the postings sorted
-    // by it (each stem's postings stay in document order).
+    // `place` is each stem id's place among them.
     let dict = stems.dict;
+    let sorted = dict.sorted_len();
     let new = stems
         .new
         .into_inner()
@@ -896,12 +913,12 @@ pub fn index_files_cached(
         .map(|(s, id)| (sort_prefix(&s), s, id))
         .collect();
     new.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    let total = dict.len() + new.len();
+    let total = sorted + new.len();
     let mut place = vec![0u32; total];
     let mut names: Vec<&str> = Vec::with_capacity(total);
     let mut from_dict = 0;
     for (_, s, id) in &new {
-        while from_dict < dict.len() && dict.get(from_dict) < &**s {
+        while from_dict < sorted && dict.get(from_dict) < &**s {
             place[from_dict] = names.len() as u32;
             names.push(dict.get(from_dict));
             from_dict += 1;
@@ -909,14 +926,37 @@ pub fn index_files_cached(
         place[*id as usize] = names.len() as u32;
         names.push(s);
     }
-    while from_dict < dict.len() {
+    while from_dict < sorted {
         place[from_dict] = names.len() as u32;
         names.push(dict.get(from_dict));
         from_dict += 1;
     }
-    postings
-        .par_iter_mut()
-        .for_each(|p| p.term = place[p.term as usize]);
+    // All postings in document order, each stem id replaced by the stem's place, then sorted
+    // by it (each stem's postings stay in document order).
+    let cache_of = |d: usize| {
+        let digest = articles.get(d).and_then(|a| a.digest.as_ref());
+        cache.as_ref().zip(digest)
+    };
+    let count: usize = found
+        .iter()
+        .enumerate()
+        .map(|(d, f)| f.len(cache_of(d)))
+        .sum();
+    let mut postings: Vec<Posting> = Vec::with_capacity(count);
+    let mut own = Vec::new();
+    for (d, f) in found.iter().enumerate() {
+        let doc = d as u32;
+        postings.extend(
+            f.terms(cache_of(d), &mut own)
+                .iter()
+                .map(|&(id, score)| Posting {
+                    term: place[id as usize],
+                    doc,
+                    score,
+                }),
+        );
+    }
+    drop((own, found));
     let postings = sort_by_term(postings);
     // Each stem's JSON (`"stem":[doc, score…]`), one after the other in `json`.
     let mut json = Vec::with_capacity(postings.len() * 8 + names.len() * 24);

@@ -4,18 +4,23 @@
 //! rebuild finds the words of only the articles whose bytes changed. The people an article
 //! names, and the people's documents, depend on the whole site and are found every build.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-terms-cache 1`, the
+//! Format (not meant for anything but this cache): the line `litopys-terms-cache 2`, the
 //! 32-byte fingerprint of what finding terms depends on besides the file (crate version and
-//! running executable), a 64-bit checksum of the rest (little-endian), then LEB128 numbers:
-//! the stems used (count, then each as byte length and UTF-8 bytes, in strictly ascending
-//! order), the records (count, then each as digest (32 bytes), byte length and payload). A
-//! payload is the number of terms, then per term, by ascending stem index, the index's
-//! difference from the previous one (the first: the index itself) and the score.
+//! running executable), 8 bytes identifying this file (random, new at each rewrite), then
+//! *segments*: body length (u32 little-endian), a 64-bit checksum of the body, the body. A body
+//! is LEB128 numbers: the stems it adds (count, then each as byte length and UTF-8 bytes), the
+//! records (count, then each as digest (32 bytes), byte length and payload). Stems are numbered
+//! across segments in file order; the first segment's are in strictly ascending order, later
+//! ones' are new. A payload is the number of terms, then per term, by ascending stem number, its
+//! difference from the previous one (the first: the number itself) and the score. A later
+//! record of a digest replaces an earlier one.
 //!
-//! A file of another fingerprint, checksum or shape is ignored as a whole; a record that does
-//! not decode is a miss. The file is rewritten (to a temporary file, then renamed, so
-//! concurrent builds never see half a file) whenever a build found new terms or no longer uses
-//! a record, and holds exactly the records of that build: nothing stale stays. Writing is best
+//! A file of another fingerprint, or whose first segment is damaged, is ignored; a damaged
+//! later segment is ignored with all after it (and the file rewritten); a record that does not
+//! decode is a miss. A build that found new terms appends one segment (under a lock, and only
+//! to the very file it read); one that finds more than a quarter of the records (by size) are of
+//! no article any more, or the file damaged, rewrites it with its own records and the stems they
+//! use (to a temporary file, then renamed, so no build sees half a file). Writing is best
 //! effort: a build never fails because of its cache.
 
 use rayon::prelude::*;
@@ -23,7 +28,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"litopys-terms-cache 1\n";
+const MAGIC: &[u8] = b"litopys-terms-cache 2\n";
 
 /// Where the cache lives under the site root.
 pub const CACHE_FILE: &str = ".litopys/terms.cache";
@@ -102,12 +107,15 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The stems of a cache, in ascending order: stem `i` is the `i`th.
+/// The stems of a cache: stem `i` is the `i`th; the first [`Dict::sorted_len`] are in
+/// ascending order (those of the last rewrite), the others were appended since.
 #[derive(Default)]
 pub struct Dict {
     text: String,
     /// Where each stem ends in `text`.
     ends: Vec<u32>,
+    /// How many stems are sorted.
+    sorted: usize,
 }
 
 impl Dict {
@@ -119,6 +127,11 @@ impl Dict {
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// How many of the first stems are in ascending order (the others are not in it).
+    pub fn sorted_len(&self) -> usize {
+        self.sorted
     }
 
     /// Stem `i` (empty if there is none).
@@ -133,9 +146,9 @@ impl Dict {
         }
     }
 
-    /// The index of `stem`, if it is one.
+    /// The index of `stem` among the sorted stems, if it is one of them.
     pub fn find(&self, stem: &str) -> Option<u32> {
-        let (mut lo, mut hi) = (0, self.len());
+        let (mut lo, mut hi) = (0, self.sorted);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match self.get(mid).cmp(stem) {
@@ -147,24 +160,38 @@ impl Dict {
         None
     }
 
-    /// Reads `n` stems; none unless each is UTF-8 and greater than the one before.
-    fn read(r: &mut Reader, n: usize) -> Option<Dict> {
-        let mut d = Dict {
-            text: String::new(),
-            ends: Vec::with_capacity(n.min(r.bytes.len())),
-        };
-        let mut prev = 0;
+    /// The stems after the sorted ones, with their indices.
+    pub fn unsorted(&self) -> impl Iterator<Item = (Box<str>, u32)> + '_ {
+        (self.sorted..self.len()).map(|i| (self.get(i).into(), i as u32))
+    }
+
+    /// Reads `n` more stems; none unless each is UTF-8 and new. The `first` segment's must
+    /// ascend (they are the sorted part); `seen` holds the stems read after those.
+    fn read(
+        &mut self,
+        r: &mut Reader,
+        n: usize,
+        first: bool,
+        seen: &mut FxHashSet<Box<str>>,
+    ) -> Option<()> {
+        self.ends.reserve(n.min(r.bytes.len()));
         for _ in 0..n {
             let len = r.varint()? as usize;
             let s = std::str::from_utf8(r.bytes(len)?).ok()?;
-            if !d.is_empty() && d.text[prev..] >= *s {
+            if first {
+                if !self.is_empty() && *self.get(self.len() - 1) >= *s {
+                    return None;
+                }
+            } else if self.find(s).is_some() || !seen.insert(s.into()) {
                 return None;
             }
-            prev = d.text.len();
-            d.text.push_str(s);
-            d.ends.push(u32::try_from(d.text.len()).ok()?);
+            self.text.push_str(s);
+            self.ends.push(u32::try_from(self.text.len()).ok()?);
         }
-        Some(d)
+        if first {
+            self.sorted = self.len();
+        }
+        Some(())
     }
 }
 
@@ -178,9 +205,14 @@ pub struct TermsCache {
     data: Vec<u8>,
     /// Digest → where its payload is in `data`.
     records: FxHashMap<[u8; 32], (usize, usize)>,
-    /// Whether the file on disk was read whole.
+    /// Bytes of records a later one of the same digest replaced.
+    replaced: usize,
+    /// Whether the file on disk was read whole (segments can be appended to it).
     valid: bool,
 }
+
+/// Length of the head: magic, fingerprint, the file's random id.
+const HEAD: usize = MAGIC.len() + 32 + 8;
 
 impl TermsCache {
     /// Reads the cache of the site at `root` (empty if there is none or it is unusable).
@@ -191,53 +223,79 @@ impl TermsCache {
             dict: Dict::default(),
             data: Vec::new(),
             records: FxHashMap::default(),
+            replaced: 0,
             valid: false,
         };
-        let Ok(data) = std::fs::read(&cache.path) else {
-            return cache;
-        };
-        if let Some((dict, records)) = cache.parse(&data) {
-            cache.dict = dict;
-            cache.records = records;
+        if let Ok(data) = std::fs::read(&cache.path) {
             cache.data = data;
-            cache.valid = true;
+            if !cache.parse() {
+                cache.dict = Dict::default();
+                cache.records.clear();
+            }
         }
         cache
     }
 
-    /// The stems and records of `data`, if it is a whole cache of this fingerprint.
-    #[allow(clippy::type_complexity)]
-    fn parse(&self, data: &[u8]) -> Option<(Dict, FxHashMap<[u8; 32], (usize, usize)>)> {
-        let head = MAGIC.len() + 32 + 8;
-        if data.len() < head
+    /// Reads the segments of `self.data`: false if not even the first is whole (the cache is
+    /// then empty); `valid` if all are.
+    fn parse(&mut self) -> bool {
+        let data = &self.data;
+        if data.len() < HEAD
             || &data[..MAGIC.len()] != MAGIC
             || data[MAGIC.len()..MAGIC.len() + 32] != self.fingerprint
         {
-            return None;
+            return false;
         }
-        let mut sum = [0u8; 8];
-        sum.copy_from_slice(&data[MAGIC.len() + 32..head]);
-        if u64::from_le_bytes(sum) != checksum(&data[head..]) {
-            return None;
+        let mut at = HEAD;
+        let mut seen = FxHashSet::default();
+        while at < data.len() {
+            let dict = &mut self.dict;
+            let (text, ends, sorted) = (dict.text.len(), dict.ends.len(), dict.sorted);
+            let mut records = Vec::new();
+            let segment = (|| {
+                let mut r = Reader { bytes: data, at };
+                let len = u32::from_le_bytes(r.bytes(4)?.try_into().ok()?) as usize;
+                let sum = u64::from_le_bytes(r.bytes(8)?.try_into().ok()?);
+                let body_at = r.at;
+                if checksum(r.bytes(len)?) != sum {
+                    return None;
+                }
+                let end = r.at;
+                let mut r = Reader {
+                    bytes: &data[..end],
+                    at: body_at,
+                };
+                let n = r.varint()? as usize;
+                dict.read(&mut r, n, at == HEAD, &mut seen)?;
+                let n = r.varint()? as usize;
+                records.reserve(n.min(len / 33));
+                for _ in 0..n {
+                    let mut d = [0u8; 32];
+                    d.copy_from_slice(r.bytes(32)?);
+                    let len = r.varint()? as usize;
+                    let start = r.at;
+                    r.bytes(len)?;
+                    records.push((d, (start, r.at)));
+                }
+                r.done().then_some(end)
+            })();
+            let Some(end) = segment else {
+                // A torn or damaged segment: the ones before it are good, but the file is to
+                // be rewritten.
+                dict.text.truncate(text);
+                dict.ends.truncate(ends);
+                dict.sorted = sorted;
+                return at > HEAD;
+            };
+            for (d, range) in records {
+                if let Some((s, e)) = self.records.insert(d, range) {
+                    self.replaced += e - s + 33;
+                }
+            }
+            at = end;
         }
-        let mut r = Reader {
-            bytes: data,
-            at: head,
-        };
-        let n = r.varint()? as usize;
-        let dict = Dict::read(&mut r, n)?;
-        let n = r.varint()? as usize;
-        let mut records = FxHashMap::default();
-        records.reserve(n.min(data.len() / 33));
-        for _ in 0..n {
-            let mut d = [0u8; 32];
-            d.copy_from_slice(r.bytes(32)?);
-            let len = r.varint()? as usize;
-            let start = r.at;
-            r.bytes(len)?;
-            records.insert(d, (start, r.at));
-        }
-        r.done().then_some((dict, records))
+        self.valid = true;
+        true
     }
 
     /// The stems the records refer to: stem ids `0..dict.len()` are these.
@@ -248,13 +306,42 @@ impl TermsCache {
     /// The terms cached for `digest` (stem ids index [`TermsCache::dict`], ascending); none if
     /// not cached or the record does not decode.
     pub fn terms(&self, digest: &[u8; 32]) -> Option<Terms> {
+        let mut terms = Vec::new();
+        self.terms_into(digest, &mut terms).then_some(terms)
+    }
+
+    /// How many terms the record of `digest` says it has (0 if none).
+    pub fn count(&self, digest: &[u8; 32]) -> usize {
+        let Some(&(start, end)) = self.records.get(digest) else {
+            return 0;
+        };
+        let mut r = Reader {
+            bytes: self.data.get(start..end).unwrap_or_default(),
+            at: 0,
+        };
+        // Bounded by the record's size (each term takes two bytes at least).
+        r.varint()
+            .map_or(0, |n| (n as usize).min((end - start) / 2))
+    }
+
+    /// [`TermsCache::terms`] into `terms` (cleared first); false if there are none.
+    pub fn terms_into(&self, digest: &[u8; 32], terms: &mut Terms) -> bool {
+        terms.clear();
+        let ok = self.decode(digest, terms).is_some();
+        if !ok {
+            terms.clear();
+        }
+        ok
+    }
+
+    fn decode(&self, digest: &[u8; 32], terms: &mut Terms) -> Option<()> {
         let &(start, end) = self.records.get(digest)?;
         let mut r = Reader {
             bytes: self.data.get(start..end)?,
             at: 0,
         };
         let n = r.varint()? as usize;
-        let mut terms = Vec::with_capacity(n.min(end - start));
+        terms.reserve(n.min(end - start));
         let mut id = 0u32;
         for k in 0..n {
             let delta = r.varint()?;
@@ -268,14 +355,17 @@ impl TermsCache {
             }
             terms.push((id, score));
         }
-        r.done().then_some(terms)
+        r.done().then_some(())
     }
 
-    /// Records this build's articles, rewriting the file if anything changed: `used` are the
-    /// digests of every article, `fresh` the terms found now for articles not cached (stem
-    /// ids: below the dictionary's length, its stems; above, new ones), `place` each stem id's
-    /// place among the stems sorted and `names` the stems in that order. Best effort: errors
-    /// are ignored.
+    /// Records this build's articles: `used` are the digests of every article, `fresh` the
+    /// terms found now for articles not cached (stem ids: below the dictionary's length, its
+    /// stems; from [`Dict::sorted_len`] on, those of `new`, the stems not in the sorted part,
+    /// by id), `place` each stem id's place among the stems sorted and `names` the stems in
+    /// that order. Appends the fresh records to the file, or rewrites it with this build's
+    /// records when it is unusable or more than a quarter of its records (by size) are of no
+    /// article any more.
+    /// Best effort: errors are ignored.
     pub fn store<'a>(
         &self,
         used: impl Iterator<Item = &'a [u8; 32]>,
@@ -295,30 +385,119 @@ impl TermsCache {
             .filter(|(d, _)| !self.records.contains_key(d))
             .filter(|(d, _)| seen.remove(d))
             .collect();
-        if self.valid && fresh.is_empty() && kept.len() == self.records.len() {
+        let unused: usize = self.records.len() - kept.len();
+        if self.valid && fresh.is_empty() && unused == 0 {
             return;
         }
+        // Bytes of records used and not: more than a quarter dead, and the file is rewritten.
+        let (mut live, mut dead) = (0, self.replaced);
+        for (d, (s, e)) in &self.records {
+            *(if seen.contains(d) {
+                &mut live
+            } else {
+                &mut dead
+            }) += e - s + 33;
+        }
+        if self.valid && dead * 3 <= live {
+            if !fresh.is_empty() {
+                let _ = self.append(fresh, place, names);
+            }
+            return;
+        }
+        let _ = self.rewrite(&kept, fresh, place, names);
+    }
+
+    /// Appends a segment: the stems of `fresh` not in the file, then `fresh`.
+    fn append(
+        &self,
+        fresh: Vec<([u8; 32], Terms)>,
+        place: &[u32],
+        names: &[&str],
+    ) -> std::io::Result<()> {
+        use std::io::{Read, Seek, Write};
+        let known = self.dict.len() as u32;
+        // New stems numbered on from the file's, in id order.
+        let mut renumber: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut ids: Vec<u32> = fresh
+            .iter()
+            .flat_map(|(_, t)| t.iter().map(|&(id, _)| id))
+            .filter(|&id| id >= known)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut body = Vec::new();
+        push_varint(&mut body, ids.len() as u32);
+        for (n, &id) in ids.iter().enumerate() {
+            renumber.insert(id, known + n as u32);
+            let stem = place
+                .get(id as usize)
+                .and_then(|&p| names.get(p as usize))
+                .copied()
+                .ok_or_else(|| std::io::Error::other("unknown stem"))?;
+            push_varint(&mut body, stem.len() as u32);
+            body.extend_from_slice(stem.as_bytes());
+        }
+        push_varint(&mut body, fresh.len() as u32);
+        let mut payload = Vec::new();
+        for (d, terms) in fresh {
+            let mut terms: Terms = terms
+                .into_iter()
+                .map(|(id, s)| (renumber.get(&id).copied().unwrap_or(id), s))
+                .collect();
+            terms.sort_unstable();
+            encode(&mut payload, &terms, |id| id);
+            body.extend_from_slice(&d);
+            push_varint(&mut body, payload.len() as u32);
+            body.extend_from_slice(&payload);
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&self.path)?;
+        // Two builds appending at once must not interleave, and a segment only fits the file
+        // it was made for: the one read at the start of this build, as it was.
+        f.lock()?;
+        let mut head = [0u8; HEAD];
+        f.seek(std::io::SeekFrom::Start(0))?;
+        f.read_exact(&mut head)?;
+        if head[..] != self.data[..HEAD] || f.metadata()?.len() != self.data.len() as u64 {
+            return Ok(());
+        }
+        let mut segment = Vec::with_capacity(body.len() + 12);
+        segment.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        segment.extend_from_slice(&checksum(&body).to_le_bytes());
+        segment.extend_from_slice(&body);
+        f.write_all(&segment)
+    }
+
+    /// Writes the file anew with the records `kept` and `fresh`, and only the stems they use
+    /// (sorted).
+    fn rewrite(
+        &self,
+        kept: &[[u8; 32]],
+        fresh: Vec<([u8; 32], Terms)>,
+        place: &[u32],
+        names: &[&str],
+    ) -> std::io::Result<()> {
         // Every record, by place among the sorted stems (ascending).
         let place_of = |id: u32| place.get(id as usize).copied();
-        let mut records: Vec<([u8; 32], Terms)> = kept
-            .par_iter()
-            .filter_map(|d| {
-                let terms = self.terms(d)?;
-                let placed: Option<Terms> = terms
-                    .into_iter()
-                    .map(|(id, s)| Some((place_of(id)?, s)))
-                    .collect();
-                Some((*d, placed?))
-            })
-            .collect();
-        records.par_extend(fresh.into_par_iter().filter_map(|(d, terms)| {
-            let mut placed: Terms = terms
+        let placed = |terms: Terms| -> Option<Terms> {
+            let mut placed = terms
                 .into_iter()
                 .map(|(id, s)| Some((place_of(id)?, s)))
                 .collect::<Option<Terms>>()?;
             placed.sort_unstable();
-            Some((d, placed))
-        }));
+            Some(placed)
+        };
+        let mut records: Vec<([u8; 32], Terms)> = kept
+            .par_iter()
+            .filter_map(|d| Some((*d, placed(self.terms(d)?)?)))
+            .collect();
+        records.par_extend(
+            fresh
+                .into_par_iter()
+                .filter_map(|(d, terms)| Some((d, placed(terms)?))),
+        );
         // The stems they use, numbered anew.
         let mut rank = vec![u32::MAX; names.len()];
         for (_, terms) in &records {
@@ -344,23 +523,15 @@ impl TermsCache {
         push_varint(&mut body, records.len() as u32);
         let mut payload = Vec::new();
         for (d, terms) in &records {
-            payload.clear();
-            push_varint(&mut payload, terms.len() as u32);
-            let mut last = 0;
-            for &(p, s) in terms {
-                let r = rank[p as usize];
-                push_varint(&mut payload, r - last);
-                push_varint(&mut payload, s);
-                last = r;
-            }
+            encode(&mut payload, terms, |p| rank[p as usize]);
             body.extend_from_slice(d);
             push_varint(&mut body, payload.len() as u32);
             body.extend_from_slice(&payload);
         }
-        let _ = self.write(&body);
+        self.write(&body)
     }
 
-    /// Writes the file with `body` after its head: to a temporary file, then renamed.
+    /// Writes the file with `body` as its one segment: to a temporary file, then renamed.
     fn write(&self, body: &[u8]) -> std::io::Result<()> {
         use std::io::Write;
         use std::sync::atomic::{AtomicUsize, Ordering};
@@ -368,16 +539,30 @@ impl TermsCache {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let tmp = self.path.with_extension(format!(
-            "tmp-{}-{}",
-            std::process::id(),
-            SERIAL.fetch_add(1, Ordering::Relaxed)
+        let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
+        let tmp = self
+            .path
+            .with_extension(format!("tmp-{}-{serial}", std::process::id()));
+        // The file's random id: an append checks it is still the file it read.
+        let mut h = Sha256::new();
+        h.update(format!(
+            "{:?} {} {serial}",
+            std::time::SystemTime::now(),
+            std::process::id()
         ));
+        h.update(body.len().to_le_bytes());
+        let id: [u8; 32] = h.finalize().into();
         let result = (|| {
             let mut f = std::fs::File::create(&tmp)?;
-            let mut head = Vec::with_capacity(MAGIC.len() + 40);
+            let mut head = Vec::with_capacity(HEAD + 12);
             head.extend_from_slice(MAGIC);
             head.extend_from_slice(&self.fingerprint);
+            head.extend_from_slice(&id[..8]);
+            head.extend_from_slice(
+                &u32::try_from(body.len())
+                    .map_err(std::io::Error::other)?
+                    .to_le_bytes(),
+            );
             head.extend_from_slice(&checksum(body).to_le_bytes());
             f.write_all(&head)?;
             f.write_all(body)?;
@@ -391,6 +576,20 @@ impl TermsCache {
     }
 }
 
+/// Writes a record's payload into `out` (cleared first): the count, then per term the
+/// difference of its index (`index` of its id; ascending) from the previous one and the score.
+fn encode(out: &mut Vec<u8>, terms: &[(u32, u32)], index: impl Fn(u32) -> u32) {
+    out.clear();
+    push_varint(out, terms.len() as u32);
+    let mut last = 0;
+    for &(id, s) in terms {
+        let i = index(id);
+        push_varint(out, i - last);
+        push_varint(out, s);
+        last = i;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,7 +597,7 @@ mod tests {
     #[test]
     fn terms_survive_the_cache_and_damage_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b) = ([1u8; 32], [2u8; 32]);
+        let (a, b, c3) = ([1u8; 32], [2u8; 32], [3u8; 32]);
         // Ids 0.. are new stems ("я", "б", "а", "довге"), placed in sorted order.
         let names = ["а", "б", "довге", "я"];
         let place = [3, 1, 0, 2];
@@ -407,30 +606,46 @@ mod tests {
         let fresh = vec![(a, vec![(0, 5), (2, 300)]), (b, vec![(1, 1), (3, 9)])];
         c.store([a, b].iter(), fresh, &place, &names);
         let c = TermsCache::open(dir.path());
-        let words = |t: Terms| -> Vec<(String, u32)> {
+        let words = |c: &TermsCache, t: Terms| -> Vec<(String, u32)> {
             t.into_iter()
                 .map(|(i, s)| (c.dict().get(i as usize).to_string(), s))
                 .collect()
         };
-        assert_eq!(
-            words(c.terms(&a).unwrap()),
-            [("а".to_string(), 300), ("я".to_string(), 5)]
-        );
+        let w = |s: &str, n: u32| (s.to_string(), n);
+        assert_eq!(words(&c, c.terms(&a).unwrap()), [w("а", 300), w("я", 5)]);
         assert_eq!(c.dict().find("довге"), Some(2));
         assert_eq!(c.dict().find("в"), None);
+        assert_eq!(c.dict().sorted_len(), 4);
+        // A new record is appended, with the stem it adds ("ґ": id 4, placed after "я").
+        let sorted = ["а", "б", "довге", "я", "ґ"];
+        let fresh = vec![(c3, vec![(4, 2), (0, 1)])];
+        c.store([a, b, c3].iter(), fresh, &[0, 1, 2, 3, 4], &sorted);
+        let c = TermsCache::open(dir.path());
+        assert!(c.valid);
+        assert_eq!(c.dict().sorted_len(), 4);
+        assert_eq!(c.dict().len(), 5);
+        assert_eq!(c.dict().unsorted().collect::<Vec<_>>(), [("ґ".into(), 4)]);
+        assert_eq!(words(&c, c.terms(&c3).unwrap()), [w("а", 1), w("ґ", 2)]);
+        assert_eq!(words(&c, c.terms(&b).unwrap()), [w("б", 1), w("довге", 9)]);
+        let appended = std::fs::read(dir.path().join(CACHE_FILE)).unwrap();
+        // A torn last segment: the first still serves, and the next build rewrites the file.
+        let p = dir.path().join(CACHE_FILE);
+        std::fs::write(&p, &appended[..appended.len() - 1]).unwrap();
+        let c = TermsCache::open(dir.path());
+        assert!(!c.valid && c.terms(&c3).is_none() && c.terms(&a).is_some());
+        assert_eq!(c.dict().len(), 4);
+        std::fs::write(&p, &appended).unwrap();
         // b no longer used: rewritten without it, and without its stems.
-        c.store(
-            [a].iter(),
-            Vec::new(),
-            &[0, 1, 2, 3],
-            &["а", "б", "довге", "я"],
-        );
+        let c = TermsCache::open(dir.path());
+        c.rewrite(&[a, c3], Vec::new(), &[0, 1, 2, 3, 4], &sorted)
+            .unwrap();
         let c = TermsCache::open(dir.path());
         assert!(c.terms(&b).is_none());
-        assert_eq!(c.dict().len(), 2);
+        assert_eq!(c.dict().len(), 3);
+        assert_eq!(c.dict().sorted_len(), 3);
         assert_eq!(c.terms(&a).unwrap(), [(0, 300), (1, 5)]);
+        assert_eq!(words(&c, c.terms(&c3).unwrap()), [w("а", 1), w("ґ", 2)]);
         // Torn or damaged files are ignored whole.
-        let p = dir.path().join(CACHE_FILE);
         let bytes = std::fs::read(&p).unwrap();
         std::fs::write(&p, &bytes[..bytes.len() - 1]).unwrap();
         assert!(TermsCache::open(dir.path()).terms(&a).is_none());
