@@ -139,11 +139,42 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // (with the raw files ingest could not read).
     let templates = Templates::load(root);
     phases.done("templates");
-    let site = Site::load_cached(root, &config, &registry);
+    let out = output_dir(opts);
+    // When the inputs are the previous build's and every file it wrote is intact, there is
+    // nothing to do. Otherwise the session (which holds the output folder's lock) is used for
+    // the write below.
+    let mut early_session = None;
+    if let (Ok(t), false) = (&templates, opts.force) {
+        if let Some(key) = build_key(root, &config, t) {
+            let session = output::Session::open(&out).map_err(|e| err(&out, e))?;
+            if let Some(stamp) = session.unchanged(&key.key) {
+                let files = session.previous_files();
+                let report = BuildReport {
+                    ingest: ingest_report,
+                    articles: stamp.articles,
+                    people: stamp.people,
+                    pages: files,
+                    write: WriteStats {
+                        unchanged: files,
+                        ..WriteStats::default()
+                    },
+                };
+                phases.done("unchanged");
+                return Ok(report);
+            }
+            early_session = Some((session, key));
+        }
+    }
+    phases.done("inputs");
+    let known = early_session.as_ref().map(|(_, k)| &k.files);
+    let site = Site::load_cached(root, &config, &registry, known);
     phases.done("load");
     let (templates, site) = match (templates, site) {
         (Ok(t), Ok(s)) => (t, s),
         (t, s) => {
+            if let Some((mut session, _)) = early_session {
+                session.abort();
+            }
             let mut errors = ingest_errors(&ingest_report);
             if let Ok(t) = &t {
                 // The site did not load, so render never checks `template:` names: check them
@@ -155,14 +186,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             return Err(BuildError { errors });
         }
     };
-    let out = output_dir(opts);
     // Pages go straight to a staging folder inside the output folder as they render; pages
     // whose render key (templates, binary and context) is the one the previous build recorded
     // for a file still intact on disk are not rendered again (`--force` renders all). Nothing
     // visible changes before every page has rendered.
-    let mut session = output::Session::open(&out).map_err(|e| err(&out, e))?;
+    let (mut session, key) = match early_session {
+        Some((s, key)) => (s, Some(key)),
+        None => (output::Session::open(&out).map_err(|e| err(&out, e))?, None),
+    };
     if opts.force {
         session.forget_keys();
+    }
+    let stamp = key.filter(|k| k.matches(&site)).map(|k| output::Stamp {
+        key: k.key,
+        articles: site.article_count(),
+        people: site.person_count(),
+    });
+    if let Some(s) = &stamp {
+        session.set_stamp(s.clone());
     }
     let rendered = match render::render_to(&site, &templates, &session) {
         Ok(r) => r,
@@ -180,6 +221,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             // A kept file changed under us: render everything and write again.
             let mut session = output::Session::open(&out).map_err(|e| err(&out, e))?;
             session.forget_keys();
+            if let Some(s) = stamp {
+                session.set_stamp(s);
+            }
             match render::render_to(&site, &templates, &session) {
                 Ok(r) => session.commit(r.files, r.groups),
                 Err(errors) => {
@@ -199,6 +243,75 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         pages,
         write,
     })
+}
+
+/// The digest of everything a build reads, for [`output::Stamp`]: the templates, style sheet
+/// and binary ([`Templates::fingerprint`]), the config (with `--base-url` applied), the
+/// registry file, and the name and bytes of every article file (after ingest). None when an
+/// input cannot be read (the build then runs in full and reports it).
+fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<BuildKey> {
+    use rayon::prelude::*;
+    use sha2::{Digest, Sha256};
+    let (paths, errors) = crate::site::article_files(root);
+    if !errors.is_empty() {
+        return None;
+    }
+    let digests: Vec<[u8; 32]> = paths
+        .par_iter()
+        .map(|p| {
+            std::fs::read(p)
+                .ok()
+                .map(|b| crate::site::cache::digest(&b, config.allow_html))
+        })
+        .collect::<Option<_>>()?;
+    let mut h = Sha256::new();
+    h.update(b"litopys-build-key-1\0");
+    h.update(templates.fingerprint());
+    h.update(render::keyhash::digest(config));
+    match std::fs::read(root.join(crate::people::registry::REGISTRY_FILE)) {
+        Ok(b) => {
+            h.update([1]);
+            h.update((b.len() as u64).to_le_bytes());
+            h.update(&b);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => h.update([0]),
+        Err(_) => return None,
+    }
+    for (p, d) in paths.iter().zip(&digests) {
+        let name = p.strip_prefix(root).unwrap_or(p).to_string_lossy();
+        h.update((name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update(d);
+    }
+    let key = h
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let files = paths
+        .into_iter()
+        .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
+        .zip(digests)
+        .collect();
+    Some(BuildKey { key, files })
+}
+
+/// A build's key and the article files (from the root) with the digests it was made of.
+struct BuildKey {
+    key: String,
+    files: crate::site::Digests,
+}
+
+impl BuildKey {
+    /// Whether `site` was loaded from exactly the files the key was made of (a file edited
+    /// between the two reads would make the key lie).
+    fn matches(&self, site: &Site) -> bool {
+        site.articles.len() == self.files.len()
+            && site
+                .articles
+                .iter()
+                .all(|a| self.files.get(&a.file) == Some(&a.digest))
+    }
 }
 
 /// `litopys check`: ingest in dry-run mode, load, render in memory; write nothing.

@@ -19,6 +19,9 @@
 //! - A page whose render key (see [`crate::render`]) equals the one the manifest recorded, and
 //!   whose file is intact, is kept without rendering ([`Session::keep`]); a set of files
 //!   rendered together (the search index) is kept as a [`Group`].
+//! - The manifest also keeps the previous build's [`Stamp`]: a digest of everything that
+//!   build was made from. A build whose inputs have the same digest, finding every file of the
+//!   manifest intact, has nothing to do ([`Session::unchanged`]).
 //! - Files the previous write produced and this one does not are removed, then the folders they
 //!   leave empty. Files the manifest does not know (a `CNAME`, `.well-known/`) are left alone.
 //!   If the manifest is missing or unreadable nothing is removed (there is no record of what is
@@ -205,6 +208,18 @@ struct Manifest {
     /// Groups of files recorded under one key (see [`Group`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     groups: BTreeMap<String, Group>,
+    /// What the build that wrote every file was made from (none after a failed write).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stamp: Option<Stamp>,
+}
+
+/// What a build was made from (`key`, a digest of all its inputs) and what it reported: a
+/// later build with the same key would write the same files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub key: String,
+    pub articles: usize,
+    pub people: usize,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -423,6 +438,9 @@ pub struct Session {
     old_bytes: Option<Vec<u8>>,
     old: BTreeMap<String, Entry>,
     old_groups: BTreeMap<String, Group>,
+    old_stamp: Option<Stamp>,
+    /// Recorded in the manifest if the commit succeeds.
+    stamp: Option<Stamp>,
     staging: PathBuf,
     counter: AtomicU64,
     /// Ignore the previous write's render keys (render everything).
@@ -446,7 +464,9 @@ impl Session {
             .with_context(|| format!("cannot write {}", root.join(LOCK_FILE).display()))?;
         let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
         let old = old_bytes.as_deref().and_then(parse_manifest);
-        let (old, old_groups) = old.map(|m| (m.files, m.groups)).unwrap_or_default();
+        let (old, old_groups, old_stamp) = old
+            .map(|m| (m.files, m.groups, m.stamp))
+            .unwrap_or_default();
         let staging = root.join(format!(
             "{TMP_MARKER}{}-{}",
             std::process::id(),
@@ -462,6 +482,8 @@ impl Session {
             old_bytes,
             old,
             old_groups,
+            old_stamp,
+            stamp: None,
             staging,
             counter: AtomicU64::new(0),
             forget: false,
@@ -483,6 +505,30 @@ impl Session {
     /// with the file on disk).
     pub fn forget_keys(&mut self) {
         self.forget = true;
+    }
+
+    /// The previous build's stamp, if its key is `key` and every file it wrote is still intact
+    /// (checked by length and mtime, in parallel): then there is nothing to write.
+    pub fn unchanged(&self, key: &str) -> Option<&Stamp> {
+        let stamp = self.old_stamp.as_ref().filter(|s| s.key == key)?;
+        if self.forget {
+            return None;
+        }
+        let root = &self.root;
+        self.old
+            .par_iter()
+            .all(|(p, e)| intact(root, p, e))
+            .then_some(stamp)
+    }
+
+    /// How many files the previous write recorded.
+    pub fn previous_files(&self) -> usize {
+        self.old.len()
+    }
+
+    /// Records `stamp` with the files if the commit succeeds.
+    pub fn set_stamp(&mut self, stamp: Stamp) {
+        self.stamp = Some(stamp);
     }
 
     /// The render key the previous write recorded for `path`.
@@ -758,6 +804,11 @@ impl Session {
             version: MANIFEST_VERSION,
             files: record,
             groups,
+            stamp: if errors.is_empty() {
+                self.stamp.take()
+            } else {
+                None
+            },
         };
         let json = serde_json::to_vec(&manifest).context("cannot encode the manifest")?;
         if self.old_bytes.as_deref() == Some(json.as_slice()) {

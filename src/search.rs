@@ -464,9 +464,11 @@ pub struct ArticleDoc<'a> {
     pub date_text: String,
     pub people: Vec<String>,
     pub lede: String,
-    /// The body's HTML, borrowed from the site model: its text ([`html_text`]) is taken while
-    /// the article is indexed, so the texts of all articles are never in memory at once.
-    pub body_html: &'a str,
+    /// The body, borrowed from the site model: its HTML is read and its text ([`html_text`])
+    /// taken while the article is indexed, so the texts of all articles are never in memory
+    /// at once. A body that cannot be read is indexed as empty: its page fails to render,
+    /// which reports the error.
+    pub body: Option<&'a crate::site::Body>,
     /// The digest of the article's file (`Article::digest`): title, lede and body are
     /// functions of it, so the terms they give are cached by it ([`cache`]). None: not cached.
     pub digest: Option<[u8; 32]>,
@@ -869,9 +871,13 @@ pub fn index_files_cached(
                 Err(keep) => {
                     // Text first, capped; title and people on top.
                     t.add(&stems, &a.lede, TEXT, TEXT_MAX);
-                    t.add(&stems, &html_text(a.body_html), TEXT, TEXT_MAX);
+                    let body = a.body.map(crate::site::Body::html);
+                    if let Some(Ok(html)) = &body {
+                        t.add(&stems, &html_text(html), TEXT, TEXT_MAX);
+                    }
                     t.add(&stems, &a.title, TITLE, u32::MAX);
-                    let own = keep.then(|| t.peek());
+                    // Cached only when the body was read (an unreadable one counts as empty).
+                    let own = (keep && matches!(body, Some(Ok(_)))).then(|| t.peek());
                     for p in &a.people {
                         t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
                     }
@@ -1097,7 +1103,7 @@ pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
                 .filter_map(|&p| site.people.get(p).map(|p| p.name.clone()))
                 .collect(),
             lede: a.summary.clone(),
-            body_html: &a.body_html,
+            body: Some(&a.body),
             digest: Some(a.digest),
         })
         .collect();
@@ -1575,8 +1581,11 @@ mod tests {
                 ..Default::default()
             })
             .collect();
-        let texts: Vec<String> = (0..10000)
-            .map(|_| (0..250).map(|_| word()).collect::<Vec<_>>().join(" "))
+        let texts: Vec<crate::site::Body> = (0..10000)
+            .map(|_| {
+                let text = (0..250).map(|_| word()).collect::<Vec<_>>().join(" ");
+                crate::site::Body::from(text)
+            })
             .collect();
         let articles: Vec<ArticleDoc> = (0..10000)
             .map(|i| ArticleDoc {
@@ -1585,7 +1594,7 @@ mod tests {
                 date_text: "1 січня 2026".into(),
                 people: (0..3).map(|_| people[rnd(4000)].name.clone()).collect(),
                 lede: (0..30).map(|_| word()).collect::<Vec<_>>().join(" "),
-                body_html: &texts[i],
+                body: Some(&texts[i]),
                 digest: None,
             })
             .collect();
@@ -1622,11 +1631,12 @@ mod tests {
 
     #[test]
     fn output_is_deterministic() {
+        let body = crate::site::Body::from("<p>Кирило Буданов заявив</p>".to_string());
         let a = vec![ArticleDoc {
             title: "Буданов у Києві".into(),
             url: "2026/01/07/a/index.html".into(),
             people: vec!["Кирило Буданов".into()],
-            body_html: "<p>Кирило Буданов заявив</p>",
+            body: Some(&body),
             ..Default::default()
         }];
         let p = vec![PersonDoc {

@@ -26,7 +26,7 @@
 //! escaped by Tera.
 //!
 //! Nothing in the Tera contexts is marked safe: the only `| safe` in the default templates is
-//! `{{ body | safe }}` in `article.html`, and `body` is `Article::body_html`, the output of
+//! `{{ body | safe }}` in `article.html`, and `body` is `Article::body`, the output of
 //! `content::markdown_to_html` (raw HTML escaped unless `allow_html`, dangerous link
 //! destinations replaced); feeds get the same body HTML and escape it once more (Tera
 //! autoescapes `.xml` too). [`only_the_rendered_body_is_marked_safe`] keeps it that way.

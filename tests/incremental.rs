@@ -104,6 +104,47 @@ fn rebuilds_equal_fresh_builds_and_write_only_changes() {
     .unwrap();
     assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
 
+    // The registry is an input: a description shows on the person's page.
+    let person = text
+        .split("people:\n- ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    std::fs::write(
+        root.join("content/people.yaml"),
+        format!("people:\n- name: {person}\n  description: Опис для перевірки\n"),
+    )
+    .unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
+    let pages = tree(&out);
+    assert!(
+        pages
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("Опис для перевірки")),
+        "the description of {person} shows nowhere"
+    );
+    // So is the base URL given on the command line.
+    let with_base = |base: &str| BuildOptions {
+        base_url: Some(base.to_string()),
+        ..opts(&root, &out, false)
+    };
+    let r = build(&with_base("https://example.org/news/")).unwrap();
+    assert!(r.write.written > 0);
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(out.join("sitemap.xml")).unwrap())
+            .contains("https://example.org/news/")
+    );
+    assert_eq!(
+        build(&with_base("https://example.org/news/"))
+            .unwrap()
+            .write
+            .written,
+        0
+    );
+    assert!(build(&opts(&root, &out, false)).unwrap().write.written > 0);
+
     // A kept file changed on disk behind our back is rendered again.
     let victim = out.join("index.html");
     std::fs::write(&victim, "tampered").unwrap();

@@ -60,16 +60,19 @@ impl Serialize for CardRef<'_> {
 
 /// An article's body HTML in a context: the text for templates, the article's source digest
 /// (the body is a function of the source file) for render keys, like [`CardRef`].
+/// The text is read (from the cache of parsed articles, [`crate::site::Body`]) only when a
+/// template's context is built, never for a key.
 #[derive(Debug, Clone, Copy)]
 pub struct Html<'a> {
-    pub html: &'a str,
+    body: &'a crate::site::Body,
     digest: &'a [u8; 32],
 }
 
 impl Serialize for Html<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
-            s.serialize_str(self.html)
+            let html = self.body.html().map_err(serde::ser::Error::custom)?;
+            s.serialize_str(&html)
         } else {
             s.serialize_bytes(self.digest)
         }
@@ -234,7 +237,7 @@ impl<'a> Shared<'a> {
     pub fn body(&self, i: usize) -> Html<'_> {
         let a = &self.site.articles[i];
         Html {
-            html: &a.body_html,
+            body: &a.body,
             digest: &a.digest,
         }
     }

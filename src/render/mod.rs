@@ -29,7 +29,7 @@
 
 mod cards;
 pub mod context;
-mod keyhash;
+pub(crate) mod keyhash;
 pub mod labels;
 pub mod links;
 pub mod timeline;
@@ -311,6 +311,12 @@ impl Templates {
             style,
             cards,
         })
+    }
+
+    /// The digest of the templates, the style sheet, the binary and the render key scheme
+    /// (every page's key starts with it).
+    pub fn fingerprint(&self) -> &[u8; 32] {
+        &self.fingerprint
     }
 
     /// True when a template of that name exists.
@@ -806,7 +812,7 @@ fn render_job<S: Sink>(
                 name,
                 links::index_of(&a.url),
                 &c::article(sh, i),
-                a.body_html.len() + (8 << 10),
+                a.body.len() + (8 << 10),
             )
         }
         Job::Day(i) => {

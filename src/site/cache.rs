@@ -1,7 +1,8 @@
 //! The cache of parsed articles: `.litopys/parsed.cache` under the site root. An article file is
 //! known by its *digest* (SHA-256 of its bytes and of `allow_html`); the cache maps a digest to
 //! the file's front matter and body HTML, so a rebuild parses only the files whose bytes
-//! changed.
+//! changed. Bodies are not read at load: an article keeps the body's place in the file
+//! ([`Body`]) and reads it when a page needs it.
 //!
 //! Format (not meant for anything but this cache): the line `litopys-parsed-cache 1`, the
 //! 32-byte fingerprint of what parsing depends on besides the file (crate version, running
@@ -9,13 +10,17 @@
 //! little-endian length, bytes), body HTML (u32 length, bytes). A cache of another fingerprint,
 //! or one that does not parse to the end, is ignored (and rewritten). New records are appended;
 //! the file is rewritten without the records no article uses any more once those are more than
-//! a quarter of it. Writing it is best effort: a build never fails because of its cache.
+//! a quarter of it (by a rename: a build still reading the old file keeps reading it). Writing
+//! it is best effort: a build never fails because of its cache.
 
+use super::body::Body;
 use crate::content::FrontMatter;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const MAGIC: &[u8] = b"litopys-parsed-cache 1\n";
 
@@ -25,7 +30,7 @@ pub const CACHE_FILE: &str = ".litopys/parsed.cache";
 /// One parsed article as cached.
 pub struct Cached {
     pub fm: FrontMatter,
-    pub body_html: String,
+    pub body: Body,
 }
 
 /// The digest of an article file's bytes, as the cache and render keys know it.
@@ -47,15 +52,22 @@ fn fingerprint(allow_html: bool) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Cached records: digest → (front matter JSON, body HTML as bytes; checked to be UTF-8 by
-/// [`Cache::decode`], on the build's worker threads).
-type Records = HashMap<[u8; 32], (Vec<u8>, Vec<u8>)>;
+/// A cached record: the front matter JSON and where the body is in the file (offset, length).
+struct Record {
+    fm: Vec<u8>,
+    body: (u64, usize),
+}
+
+/// Cached records by digest.
+type Records = HashMap<[u8; 32], Record>;
 
 /// The cache as read at the start of a build.
 pub struct Cache {
     path: PathBuf,
     fingerprint: [u8; 32],
-    /// Records not taken yet: digest → (front matter JSON, body HTML).
+    /// The file the records are in (bodies are read from it later).
+    file: Option<Arc<File>>,
+    /// Records not taken yet.
     records: Records,
     /// Whether the file on disk is usable as it is (records can be appended to it).
     valid: bool,
@@ -63,33 +75,41 @@ pub struct Cache {
     size: u64,
 }
 
-/// Reads records to the end of `r`; none if the data ends inside a record.
-fn read_records(r: &mut impl Read) -> Option<Records> {
+/// Reads the records from `r`, which is at byte `at` of a file of `size` bytes, to the end;
+/// bodies are skipped, not read. None if the data ends inside a record.
+fn read_records(r: &mut std::io::BufReader<File>, mut at: u64, size: u64) -> Option<Records> {
     fn u32_of(r: &mut impl Read) -> Option<usize> {
         let mut b = [0u8; 4];
         r.read_exact(&mut b).ok()?;
         Some(u32::from_le_bytes(b) as usize)
     }
-    fn bytes_of(r: &mut impl Read, n: usize) -> Option<Vec<u8>> {
-        // Sized up front (a damaged length cannot ask for more than 16 MiB before reading).
-        let mut v = Vec::with_capacity(n.min(16 << 20));
-        r.take(n as u64).read_to_end(&mut v).ok()?;
-        (v.len() == n).then_some(v)
-    }
     let mut records = HashMap::new();
-    loop {
+    while at < size {
         let mut d = [0u8; 32];
-        match r.read(&mut d[..1]) {
-            Ok(0) => return Some(records),
-            Ok(_) => r.read_exact(&mut d[1..]).ok()?,
-            Err(_) => return None,
+        r.read_exact(&mut d).ok()?;
+        let n = u32_of(r)?;
+        // A damaged length cannot ask for more than the file holds.
+        if n as u64 > size - at {
+            return None;
         }
-        let n = u32_of(r)?;
-        let fm = bytes_of(r, n)?;
-        let n = u32_of(r)?;
-        let body = bytes_of(r, n)?;
-        records.insert(d, (fm, body));
+        let mut fm = vec![0u8; n];
+        r.read_exact(&mut fm).ok()?;
+        let len = u32_of(r)?;
+        let offset = at + 32 + 4 + n as u64 + 4;
+        if offset + len as u64 > size {
+            return None;
+        }
+        r.seek_relative(len as i64).ok()?;
+        at = offset + len as u64;
+        records.insert(
+            d,
+            Record {
+                fm,
+                body: (offset, len),
+            },
+        );
     }
+    Some(records)
 }
 
 impl Cache {
@@ -100,16 +120,20 @@ impl Cache {
         let mut cache = Cache {
             path,
             fingerprint,
+            file: None,
             records: HashMap::new(),
             valid: false,
             size: 0,
         };
-        let Ok(f) = std::fs::File::open(&cache.path) else {
+        let Ok(f) = File::open(&cache.path) else {
             return cache;
         };
         let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        // Read as a stream: only the records are held, not the file besides.
-        let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+        let Ok(reader) = f.try_clone() else {
+            return cache;
+        };
+        // Read as a stream, front matter only: bodies are skipped.
+        let mut r = std::io::BufReader::with_capacity(64 << 10, reader);
         let mut head = vec![0u8; MAGIC.len() + 32];
         if r.read_exact(&mut head).is_err()
             || &head[..MAGIC.len()] != MAGIC
@@ -117,26 +141,26 @@ impl Cache {
         {
             return cache;
         }
-        if let Some(records) = read_records(&mut r) {
+        if let Some(records) = read_records(&mut r, head.len() as u64, size) {
             cache.records = records;
+            cache.file = Some(Arc::new(f));
             cache.valid = true;
             cache.size = size;
         }
         cache
     }
 
-    /// Takes the record of `digest`, if cached and well-formed.
-    pub fn take(&mut self, digest: &[u8; 32]) -> Option<(Vec<u8>, Vec<u8>)> {
-        self.records.remove(digest)
-    }
-
-    /// Decodes a record [`Cache::take`] gave; none if it is damaged (the file is parsed
-    /// again).
-    pub fn decode(record: (Vec<u8>, Vec<u8>)) -> Option<Cached> {
-        let fm = serde_json::from_slice(&record.0).ok()?;
+    /// Takes the record of `digest`, if cached and well-formed; `source` is the article's
+    /// file (absolute), from which the body is parsed again should the cache fail to give it
+    /// back.
+    pub fn take(&mut self, digest: &[u8; 32], source: &Path, allow_html: bool) -> Option<Cached> {
+        let record = self.records.remove(digest)?;
+        let file = self.file.clone()?;
+        let fm = serde_json::from_slice(&record.fm).ok()?;
+        let (offset, len) = record.body;
         Some(Cached {
             fm,
-            body_html: String::from_utf8(record.1).ok()?,
+            body: Body::cached(file, offset, len, source.to_path_buf(), allow_html, *digest),
         })
     }
 
@@ -146,13 +170,13 @@ impl Cache {
     /// (those left untaken). Best effort: errors are ignored.
     pub fn store<'a>(
         self,
-        fresh: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a str)>,
-        all: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a str)>,
+        fresh: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a Body)>,
+        all: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a Body)>,
     ) {
         let dead: u64 = self
             .records
             .values()
-            .map(|(fm, body)| 40 + (fm.len() + body.len()) as u64)
+            .map(|r| 40 + (r.fm.len() + r.body.1) as u64)
             .sum();
         let rewrite = !self.valid || dead * 4 > self.size;
         let _ = if rewrite {
@@ -164,7 +188,7 @@ impl Cache {
 
     fn append<'a>(
         &self,
-        fresh: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a str)>,
+        fresh: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a Body)>,
     ) -> std::io::Result<()> {
         let mut fresh = fresh.peekable();
         if fresh.peek().is_none() {
@@ -182,7 +206,7 @@ impl Cache {
 
     fn rewrite<'a>(
         &self,
-        all: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a str)>,
+        all: impl Iterator<Item = (&'a [u8; 32], &'a FrontMatter, &'a Body)>,
     ) -> std::io::Result<()> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -214,8 +238,12 @@ fn write_record(
     w: &mut impl Write,
     d: &[u8; 32],
     fm: &FrontMatter,
-    body: &str,
+    body: &Body,
 ) -> std::io::Result<()> {
+    // A body that cannot be read any more is left out (that article is parsed next time).
+    let Ok(body) = body.html() else {
+        return Ok(());
+    };
     let json = serde_json::to_vec(fm).map_err(std::io::Error::other)?;
     let (Ok(fm_len), Ok(body_len)) = (u32::try_from(json.len()), u32::try_from(body.len())) else {
         // Too big to cache: parse it every time.
@@ -256,28 +284,59 @@ mod tests {
         let (fm, body) = crate::content::parse(text).unwrap();
         let html = crate::content::markdown_to_html(&body, false);
         let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("a.md");
+        std::fs::write(&source, text).unwrap();
         let d = digest(text.as_bytes(), false);
         let c = Cache::open(dir.path(), false);
-        let all = [(&d, &fm, html.as_str())];
+        let b = Body::from(html.clone());
+        let all = [(&d, &fm, &b)];
         c.store(all.iter().copied(), all.iter().copied());
         let mut c = Cache::open(dir.path(), false);
-        let got = Cache::decode(c.take(&d).unwrap()).unwrap();
+        let got = c.take(&d, &source, false).unwrap();
         assert_eq!(got.fm, fm);
-        assert_eq!(got.body_html, html);
+        assert_eq!(got.body.len(), html.len());
+        assert_eq!(got.body.html().unwrap(), html);
         // Another allow_html: another fingerprint, nothing cached.
-        assert!(Cache::open(dir.path(), true).take(&d).is_none());
+        assert!(Cache::open(dir.path(), true)
+            .take(&d, &source, true)
+            .is_none());
         // A torn file is ignored.
         let p = dir.path().join(CACHE_FILE);
         let bytes = std::fs::read(&p).unwrap();
         std::fs::write(&p, &bytes[..bytes.len() - 3]).unwrap();
-        assert!(Cache::open(dir.path(), false).take(&d).is_none());
+        assert!(Cache::open(dir.path(), false)
+            .take(&d, &source, false)
+            .is_none());
         // A body that is not UTF-8 any more (a damaged file) is not used: the article is
-        // parsed again.
+        // parsed again from its source, which still has the digest.
         let mut damaged = bytes.clone();
         let at = damaged.len() - html.len();
         damaged[at] = 0xFF;
         std::fs::write(&p, &damaged).unwrap();
-        let record = Cache::open(dir.path(), false).take(&d).unwrap();
-        assert!(Cache::decode(record).is_none());
+        let got = Cache::open(dir.path(), false)
+            .take(&d, &source, false)
+            .unwrap();
+        assert_eq!(got.body.html().unwrap(), html);
+        // …and if the source changed in the meantime, reading the body fails and says so.
+        let got = Cache::open(dir.path(), false)
+            .take(&d, &source, false)
+            .unwrap();
+        std::fs::write(&source, text.replace("жирний", "інший")).unwrap();
+        let e = got.body.html().unwrap_err();
+        assert!(e.contains("changed during the build"), "{e}");
+        // A cache file cut short after a build opened it: the body comes from the source
+        // (restored here), not from bytes past the end.
+        std::fs::write(&source, text).unwrap();
+        std::fs::write(&p, &bytes).unwrap();
+        let got = Cache::open(dir.path(), false)
+            .take(&d, &source, false)
+            .unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(10)
+            .unwrap();
+        assert_eq!(got.body.html().unwrap(), html);
     }
 }

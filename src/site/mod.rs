@@ -15,6 +15,7 @@
 //! Every index is built in one pass over the articles with hash maps; nothing is quadratic in
 //! the number of articles.
 
+pub mod body;
 pub mod cache;
 pub mod collate;
 pub mod translit;
@@ -22,6 +23,7 @@ pub mod translit;
 use crate::config::Config;
 use crate::date::Date;
 use crate::people::Registry;
+pub use body::Body;
 use collate::IndexKey;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -67,8 +69,9 @@ pub struct Article {
     pub summary: String,
     /// `uk` or `en`.
     pub language: String,
-    /// The body rendered from Markdown (the only HTML inserted unescaped).
-    pub body_html: String,
+    /// The body rendered from Markdown (the only HTML inserted unescaped); read from the cache
+    /// when a page needs it.
+    pub body: Body,
     /// Indices into [`Site::people`], in the front matter's order, without repeats.
     pub people: Vec<usize>,
     pub slug: String,
@@ -78,7 +81,7 @@ pub struct Article {
     pub template: Option<String>,
     /// Articles sharing the most people with this one (indices), best first.
     pub related: Vec<usize>,
-    /// SHA-256 of the file's bytes and `allow_html` ([`cache::digest`]): `body_html` and the
+    /// SHA-256 of the file's bytes and `allow_html` ([`cache::digest`]): `body` and the
     /// front matter are functions of it.
     pub digest: [u8; 32],
 }
@@ -175,19 +178,39 @@ pub struct Site {
 struct Parsed {
     file: PathBuf,
     fm: crate::content::FrontMatter,
-    body_html: String,
+    body: Body,
     digest: [u8; 32],
     /// Parsed now (not found in the cache).
     fresh: bool,
 }
+
+/// Digests of article files (from the site root) already read in this build.
+pub type Digests = HashMap<PathBuf, [u8; 32]>;
 
 fn read_article(
     root: &Path,
     path: &Path,
     allow_html: bool,
     cache: Option<&std::sync::Mutex<cache::Cache>>,
+    known: Option<&Digests>,
 ) -> Result<Parsed, SiteError> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    // A file this build already read is not read again when the cache has its digest.
+    if let (Some(cache), Some(&digest)) = (cache, known.and_then(|k| k.get(&rel))) {
+        let record = cache
+            .lock()
+            .ok()
+            .and_then(|mut c| c.take(&digest, path, allow_html));
+        if let Some(c) = record {
+            return Ok(Parsed {
+                file: rel,
+                fm: c.fm,
+                body: c.body,
+                digest,
+                fresh: false,
+            });
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| SiteError {
         file: path.to_path_buf(),
         line: None,
@@ -195,12 +218,15 @@ fn read_article(
     })?;
     let digest = cache::digest(&bytes, allow_html);
     if let Some(cache) = cache {
-        let record = cache.lock().ok().and_then(|mut c| c.take(&digest));
-        if let Some(c) = record.and_then(cache::Cache::decode) {
+        let record = cache
+            .lock()
+            .ok()
+            .and_then(|mut c| c.take(&digest, path, allow_html));
+        if let Some(c) = record {
             return Ok(Parsed {
                 file: rel,
                 fm: c.fm,
-                body_html: c.body_html,
+                body: c.body,
                 digest,
                 fresh: false,
             });
@@ -219,11 +245,11 @@ fn read_article(
         line: Some(e.line),
         message: e.message,
     })?;
-    let body_html = crate::content::markdown_to_html(&body, allow_html);
+    let body = Body::from(crate::content::markdown_to_html(&body, allow_html));
     Ok(Parsed {
         file: rel,
         fm,
-        body_html,
+        body,
         digest,
         fresh: true,
     })
@@ -283,20 +309,59 @@ impl NameMap<'_> {
     }
 }
 
+/// The article files of the site at `root` (`content/articles/*.md`, hidden files such as
+/// editor locks skipped), in file-name order, and the errors met listing them.
+pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
+    let dir = root.join("content").join("articles");
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut errors: Vec<SiteError> = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
+            match entry {
+                Ok(e) => {
+                    let p = e.path();
+                    let hidden = e.file_name().to_string_lossy().starts_with('.');
+                    if !hidden
+                        && e.file_type().is_file()
+                        && p.extension().is_some_and(|x| x == "md")
+                    {
+                        paths.push(p.to_path_buf());
+                    }
+                }
+                Err(e) => errors.push(SiteError {
+                    file: e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| dir.clone()),
+                    line: None,
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+    (paths, errors)
+}
+
 impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
     pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
-        Self::load_with(root, config, registry, false)
+        Self::load_with(root, config, registry, false, None)
     }
 
     /// [`Site::load`] through the cache of parsed articles ([`cache`]): only files whose bytes
-    /// are not in it are parsed, and the cache is updated.
+    /// are not in it are parsed, and the cache is updated. Files in `known` (read earlier in
+    /// the build) are taken from the cache by that digest without reading them again.
     pub fn load_cached(
         root: &Path,
         config: &Config,
         registry: &Registry,
+        known: Option<&Digests>,
     ) -> Result<Site, Vec<SiteError>> {
-        Self::load_with(root, config, registry, true)
+        Self::load_with(root, config, registry, true, known)
     }
 
     fn load_with(
@@ -304,44 +369,14 @@ impl Site {
         config: &Config,
         registry: &Registry,
         use_cache: bool,
+        known: Option<&Digests>,
     ) -> Result<Site, Vec<SiteError>> {
-        let dir = root.join("content").join("articles");
-        let mut paths: Vec<PathBuf> = Vec::new();
-        let mut errors: Vec<SiteError> = Vec::new();
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .min_depth(1)
-                .max_depth(1)
-                .sort_by_file_name()
-            {
-                match entry {
-                    Ok(e) => {
-                        let p = e.path();
-                        // Hidden files (editor locks and backups such as `.#a.md`) are skipped.
-                        let hidden = e.file_name().to_string_lossy().starts_with('.');
-                        if !hidden
-                            && e.file_type().is_file()
-                            && p.extension().is_some_and(|x| x == "md")
-                        {
-                            paths.push(p.to_path_buf());
-                        }
-                    }
-                    Err(e) => errors.push(SiteError {
-                        file: e
-                            .path()
-                            .map(Path::to_path_buf)
-                            .unwrap_or_else(|| dir.clone()),
-                        line: None,
-                        message: e.to_string(),
-                    }),
-                }
-            }
-        }
+        let (paths, mut errors) = article_files(root);
         let cache =
             use_cache.then(|| std::sync::Mutex::new(cache::Cache::open(root, config.allow_html)));
         let results: Vec<Result<Parsed, SiteError>> = paths
             .par_iter()
-            .map(|p| read_article(root, p, config.allow_html, cache.as_ref()))
+            .map(|p| read_article(root, p, config.allow_html, cache.as_ref(), known))
             .collect();
         let mut parsed = Vec::with_capacity(results.len());
         for r in results {
@@ -354,10 +389,8 @@ impl Site {
             let fresh = parsed
                 .iter()
                 .filter(|p| p.fresh)
-                .map(|p| (&p.digest, &p.fm, p.body_html.as_str()));
-            let all = parsed
-                .iter()
-                .map(|p| (&p.digest, &p.fm, p.body_html.as_str()));
+                .map(|p| (&p.digest, &p.fm, &p.body));
+            let all = parsed.iter().map(|p| (&p.digest, &p.fm, &p.body));
             cache.store(fresh, all);
         }
         let site = build_model(root, config, registry, parsed, &mut errors);
@@ -495,7 +528,7 @@ fn build_model(
             date: p.fm.date,
             summary: p.fm.summary,
             language: p.fm.language,
-            body_html: p.body_html,
+            body: p.body,
             people: names
                 .iter()
                 .filter_map(|n| person_id.get(n.as_str()).copied())
@@ -595,9 +628,11 @@ fn build_model(
     }
 
     // Related articles, in parallel (reads only the person lists).
+    // Each article's day, in one small array: the candidates are read at random.
+    let day_of: Vec<i64> = articles.iter().map(|a| a.date.days_since_epoch()).collect();
     let related: Vec<Vec<usize>> = (0..articles.len())
         .into_par_iter()
-        .map(|ai| related_articles(ai, &articles, &people))
+        .map(|ai| related_articles(ai, &articles[ai].people, &day_of, &people))
         .collect();
     for (a, r) in articles.iter_mut().zip(related) {
         a.related = r;
@@ -728,13 +763,18 @@ fn assign_article_urls(root: &Path, articles: &mut [Article], errors: &mut Vec<S
     }
 }
 
-/// Up to [`RELATED_MAX`] articles sharing people with article `ai`: most shared people first,
-/// then nearest in date, then site order. Only a window of each person's list is looked at, so
-/// a person in every article does not make this quadratic.
-fn related_articles(ai: usize, articles: &[Article], people: &[Person]) -> Vec<usize> {
-    let a = &articles[ai];
-    let mut cand: Vec<usize> = Vec::with_capacity(a.people.len() * (2 * RELATED_WINDOW + 1));
-    for &p in &a.people {
+/// Up to [`RELATED_MAX`] articles sharing people with article `ai` (whose people are
+/// `people_of`): most shared people first, then nearest in date (`day_of`, per article), then
+/// site order. Only a window of each person's list is looked at, so a person in every article
+/// does not make this quadratic.
+fn related_articles(
+    ai: usize,
+    people_of: &[usize],
+    day_of: &[i64],
+    people: &[Person],
+) -> Vec<usize> {
+    let mut cand: Vec<usize> = Vec::with_capacity(people_of.len() * (2 * RELATED_WINDOW + 1));
+    for &p in people_of {
         let list = &people[p].articles;
         let pos = list.binary_search(&ai).unwrap_or_else(|e| e);
         let lo = pos.saturating_sub(RELATED_WINDOW);
@@ -742,20 +782,21 @@ fn related_articles(ai: usize, articles: &[Article], people: &[Person]) -> Vec<u
         cand.extend(list[lo..hi].iter().copied().filter(|&o| o != ai));
     }
     cand.sort_unstable();
-    let day = a.date.days_since_epoch();
+    let day = day_of[ai];
     // (shared people, distance in days, index) per candidate.
-    let mut scored: Vec<(usize, i64, usize)> = Vec::new();
-    for run in cand.chunk_by(|x, y| x == y) {
-        let o = run[0];
-        let dist = (articles[o].date.days_since_epoch() - day).abs();
-        scored.push((run.len(), dist, o));
+    let mut scored: Vec<(usize, i64, usize)> = cand
+        .chunk_by(|x, y| x == y)
+        .map(|run| (run.len(), (day_of[run[0]] - day).abs(), run[0]))
+        .collect();
+    let best = |x: &(usize, i64, usize), y: &(usize, i64, usize)| {
+        y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2))
+    };
+    if scored.len() > RELATED_MAX {
+        scored.select_nth_unstable_by(RELATED_MAX - 1, best);
+        scored.truncate(RELATED_MAX);
     }
-    scored.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    scored
-        .into_iter()
-        .take(RELATED_MAX)
-        .map(|(_, _, o)| o)
-        .collect()
+    scored.sort_unstable_by(best);
+    scored.into_iter().map(|(_, _, o)| o).collect()
 }
 
 /// Splits `len` items into pages of `size` (at least one page, possibly empty).
