@@ -23,13 +23,21 @@
 //! under [`SHARD_BUDGET`] bytes (a shard of a common prefix splits by the next letter), so the
 //! first search of a 10,000-article site downloads the manifest, one or a few shards and the
 //! document chunks of the results shown: a few hundred kilobytes at most.
+//!
+//! A build keeps the terms of each article's own text in a cache ([`cache`]), so a rebuild
+//! finds the words of only the articles whose files changed; the output is the same whether
+//! the cache is used or not.
+
+pub mod cache;
 
 use crate::render::context::Page;
 use crate::render::{labels, links, OutputFile, Templates};
 use crate::site::{Site, SiteError};
+use cache::{Dict, TermsCache};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 /// Documents per document chunk (`search/d/<n>.json`): small, as the chunks of the results
@@ -461,6 +469,9 @@ pub struct ArticleDoc<'a> {
     /// at once. A body that cannot be read is indexed as empty: its page fails to render,
     /// which reports the error.
     pub body: Option<&'a crate::site::Body>,
+    /// The digest of the article's file (`Article::digest`): title, lede and body are
+    /// functions of it, so the terms they give are cached by it ([`cache`]). None: not cached.
+    pub digest: Option<[u8; 32]>,
 }
 
 /// A person as the index sees it.
@@ -592,6 +603,30 @@ const MAX_KEYS: usize = 3;
 /// Longest word, in bytes, that [`Terms`] keeps in its table itself.
 const SHORT: usize = 24;
 
+/// Stem ids: a cache's stems are ids `0..dict.len()` (the first [`Dict::sorted_len`] in
+/// their sorted order), stems met besides get the next ids as they are first seen.
+struct Stems<'a> {
+    dict: &'a Dict,
+    /// The stems not in the dictionary's sorted part: its others, then the new ones.
+    new: Mutex<FxHashMap<Box<str>, u32>>,
+}
+
+impl Stems<'_> {
+    /// The id of `stem`.
+    fn id(&self, stem: &str) -> u32 {
+        if let Some(id) = self.dict.find(stem) {
+            return id;
+        }
+        let mut new = self.new.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&id) = new.get(stem) {
+            return id;
+        }
+        let id = (self.dict.sorted_len() + new.len()) as u32;
+        new.insert(stem.into(), id);
+        id
+    }
+}
+
 /// One thread's memory while finding documents' terms: the stem ids of each word it has met
 /// (so [`keys`] and the look-up of the stems run once per distinct word), and the scores of
 /// the document at hand.
@@ -605,11 +640,13 @@ struct Terms {
     /// Stem id → score in the current document (a term scores at least 1).
     doc: FxHashMap<u32, u32>,
     word: String,
+    /// Scratch space for a cached article's terms.
+    own: cache::Terms,
 }
 
 impl Terms {
     /// The stem ids of normalised word `w` (none for a word not indexed).
-    fn ids(&mut self, stems: &Mutex<FxHashMap<Box<str>, u32>>, w: &str) -> Ids {
+    fn ids(&mut self, stems: &Stems, w: &str) -> Ids {
         let short = (w.len() <= SHORT).then(|| {
             let mut k = [0; SHORT];
             k[..w.len()].copy_from_slice(w.as_bytes());
@@ -624,17 +661,8 @@ impl Terms {
         }
         let mut ids = Ids::default();
         if indexable(w) {
-            let ks = keys(w);
-            let mut stems = stems.lock().unwrap_or_else(PoisonError::into_inner);
-            for (k, slot) in ks.iter().zip(&mut ids.ids) {
-                *slot = match stems.get(k.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = stems.len() as u32;
-                        stems.insert(k.as_str().into(), id);
-                        id
-                    }
-                };
+            for (k, slot) in keys(w).iter().zip(&mut ids.ids) {
+                *slot = stems.id(k);
                 ids.len += 1;
             }
         }
@@ -647,7 +675,7 @@ impl Terms {
 
     /// Adds the words of `text` to the current document, each key `score` more, up to `cap`
     /// (a key already above `cap` keeps its score).
-    fn add(&mut self, stems: &Mutex<FxHashMap<Box<str>, u32>>, text: &str, score: u32, cap: u32) {
+    fn add(&mut self, stems: &Stems, text: &str, score: u32, cap: u32) {
         let mut word = std::mem::take(&mut self.word);
         each_word(text, &mut word, |w| {
             for &id in self.ids(stems, w).get() {
@@ -661,6 +689,11 @@ impl Terms {
     /// The current document's (stem id, score) pairs; starts the next document.
     fn take(&mut self) -> Vec<(u32, u32)> {
         self.doc.drain().collect()
+    }
+
+    /// The current document's (stem id, score) pairs so far.
+    fn peek(&self) -> Vec<(u32, u32)> {
+        self.doc.iter().map(|(&id, &score)| (id, score)).collect()
     }
 }
 
@@ -740,29 +773,116 @@ fn sort_prefix(s: &str) -> u128 {
     u128::from_be_bytes(b)
 }
 
+/// A document's terms as first found.
+enum Found {
+    /// All its terms; for an article not cached, also its own text's, to cache.
+    Terms(Vec<(u32, u32)>, Option<cache::Terms>),
+    /// A cached article: the terms of the people it names, by stem id (its own are cached).
+    People(Vec<(u32, u32)>),
+}
+
+impl Found {
+    /// At least as many as the document's terms (see [`Found::terms`]).
+    fn len(&self, cached: Option<(&TermsCache, &[u8; 32])>) -> usize {
+        match self {
+            Found::Terms(terms, _) => terms.len(),
+            Found::People(people) => people.len() + cached.map_or(0, |(c, d)| c.count(d)),
+        }
+    }
+
+    /// All the document's (stem id, score) pairs; a cached article's decoded into `buf` from
+    /// `cached` (its cache and digest), its people's added on top.
+    fn terms<'a>(
+        &'a self,
+        cached: Option<(&TermsCache, &[u8; 32])>,
+        buf: &'a mut cache::Terms,
+    ) -> &'a [(u32, u32)] {
+        match self {
+            Found::Terms(terms, _) => terms,
+            Found::People(people) => {
+                buf.clear();
+                if let Some((c, digest)) = cached {
+                    // It decoded when first found, so it does now.
+                    c.terms_into(digest, buf);
+                }
+                let n = buf.len();
+                for &(id, score) in people {
+                    match buf[..n].binary_search_by_key(&id, |&(i, _)| i) {
+                        Ok(k) => buf[k].1 += score,
+                        Err(_) => buf.push((id, score)),
+                    }
+                }
+                buf
+            }
+        }
+    }
+}
+
 /// Builds the index files (everything under `search/` but the page).
 pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputFile> {
+    index_files_cached(articles, people, None)
+}
+
+/// [`index_files`] through a cache of articles' terms ([`cache`]): the terms of an article
+/// whose digest is cached are not found again, and the cache is updated. The files are the
+/// same as [`index_files`] gives.
+pub fn index_files_cached(
+    articles: &[ArticleDoc],
+    people: &[PersonDoc],
+    cache: Option<TermsCache>,
+) -> Vec<OutputFile> {
     use rayon::prelude::*;
     // Each document's terms, in parallel (a document's scores depend on it alone), each thread
-    // with its own memory of the words it has met; stems get ids as they are first seen.
-    let stems = Mutex::new(FxHashMap::default());
+    // with its own memory of the words it has met; stems get ids as they are first seen (a
+    // cache's stems have theirs already).
+    let no_dict = Dict::default();
+    let dict = cache.as_ref().map_or(&no_dict, TermsCache::dict);
+    let stems = Stems {
+        dict,
+        new: Mutex::new(dict.unsorted().collect()),
+    };
     let threads: Vec<Mutex<Terms>> = (0..rayon::current_num_threads().max(1))
         .map(|_| Mutex::default())
         .collect();
-    let doc_terms = |d: usize| -> Vec<(u32, u32)> {
+    // Each document's terms, in parallel; for a cached article only those of the people it
+    // names (its own are decoded from the cache again where needed: cheaper than holding them).
+    let docs = articles.len() + people.len();
+    let find = |d: usize| -> Found {
         let thread = rayon::current_thread_index().unwrap_or(0) % threads.len();
-        let mut t = threads[thread]
+        let mut guard = threads[thread]
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        let t = &mut *guard;
         if let Some(a) = articles.get(d) {
-            // Text first, capped; title and people on top.
-            t.add(&stems, &a.lede, TEXT, TEXT_MAX);
-            if let Some(Ok(html)) = a.body.map(crate::site::Body::html) {
-                t.add(&stems, &html_text(&html), TEXT, TEXT_MAX);
-            }
-            t.add(&stems, &a.title, TITLE, u32::MAX);
-            for p in &a.people {
-                t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+            let cached = match (&cache, &a.digest) {
+                (Some(c), Some(digest)) if c.terms_into(digest, &mut t.own) => Ok(()),
+                (Some(_), Some(_)) => Err(true),
+                _ => Err(false),
+            };
+            match cached {
+                Ok(()) => {
+                    for p in &a.people {
+                        t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+                    }
+                    let mut people = t.take();
+                    people.sort_unstable();
+                    Found::People(people)
+                }
+                Err(keep) => {
+                    // Text first, capped; title and people on top.
+                    t.add(&stems, &a.lede, TEXT, TEXT_MAX);
+                    let body = a.body.map(crate::site::Body::html);
+                    if let Some(Ok(html)) = &body {
+                        t.add(&stems, &html_text(html), TEXT, TEXT_MAX);
+                    }
+                    t.add(&stems, &a.title, TITLE, u32::MAX);
+                    // Cached only when the body was read (an unreadable one counts as empty).
+                    let own = (keep && matches!(body, Some(Ok(_)))).then(|| t.peek());
+                    for p in &a.people {
+                        t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+                    }
+                    Found::Terms(t.take(), own)
+                }
             }
         } else if let Some(p) = people.get(d - articles.len()) {
             t.add(&stems, &p.role, PERSON_ROLE, PERSON_ROLE);
@@ -770,78 +890,85 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
             for f in &p.forms {
                 t.add(&stems, f, PERSON_NAME, PERSON_NAME);
             }
-        }
-        t.take()
-    };
-    // …then all postings in document order. Documents go in chunks, each chunk's terms found
-    // while the previous chunk is merged, so only a chunk's terms are in memory at once.
-    let mut postings: Vec<Posting> = Vec::new();
-    let mut merge = |first: usize, chunk: Vec<Vec<(u32, u32)>>| {
-        for (k, terms) in chunk.into_iter().enumerate() {
-            let doc = (first + k) as u32;
-            postings.extend(
-                terms
-                    .into_iter()
-                    .map(|(term, score)| Posting { term, doc, score }),
-            );
+            Found::Terms(t.take(), None)
+        } else {
+            Found::Terms(Vec::new(), None)
         }
     };
-    const CHUNK_DOCS: usize = 1024;
-    let docs = articles.len() + people.len();
-    /// The first document of a chunk and each of its documents' terms.
-    type Chunk = (usize, Vec<Vec<(u32, u32)>>);
-    let mut pending: Option<Chunk> = None;
-    for first in (0..docs).step_by(CHUNK_DOCS) {
-        let last = (first + CHUNK_DOCS).min(docs);
-        let (terms, ()) = rayon::join(
-            || (first..last).into_par_iter().map(doc_terms).collect(),
-            || {
-                if let Some((f, chunk)) = pending.take() {
-                    merge(f, chunk);
-                }
-            },
-        );
-        pending = Some((first, terms));
-    }
-    if let Some((f, chunk)) = pending.take() {
-        merge(f, chunk);
-    }
+    let mut found: Vec<Found> = (0..docs).into_par_iter().map(find).collect();
     drop(threads);
-    // The stems sorted; each posting's stem id replaced by the stem's place among them, and
-    // the postings sorted by it (each stem's postings stay in document order).
-    let stems = stems.into_inner().unwrap_or_else(PoisonError::into_inner);
-    let mut names: Vec<Box<str>> = vec![Box::default(); stems.len()];
-    for (s, id) in stems {
-        names[id as usize] = s;
+    // The terms of articles not cached, to cache.
+    let mut fresh: Vec<([u8; 32], cache::Terms)> = Vec::new();
+    for (f, a) in found.iter_mut().zip(articles) {
+        if let (Found::Terms(_, own), Some(digest)) = (f, a.digest) {
+            if let Some(own) = own.take() {
+                fresh.push((digest, own));
+            }
+        }
     }
-    let mut order: Vec<(u128, u32)> = names
+    // The stems sorted: the new ones sorted, then merged with the cache's (sorted already);
+    // `place` is each stem id's place among them.
+    let dict = stems.dict;
+    let sorted = dict.sorted_len();
+    let new = stems
+        .new
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut new: Vec<(u128, Box<str>, u32)> = new
+        .into_iter()
+        .map(|(s, id)| (sort_prefix(&s), s, id))
+        .collect();
+    new.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let total = sorted + new.len();
+    let mut place = vec![0u32; total];
+    let mut names: Vec<&str> = Vec::with_capacity(total);
+    let mut from_dict = 0;
+    for (_, s, id) in &new {
+        while from_dict < sorted && dict.get(from_dict) < &**s {
+            place[from_dict] = names.len() as u32;
+            names.push(dict.get(from_dict));
+            from_dict += 1;
+        }
+        place[*id as usize] = names.len() as u32;
+        names.push(s);
+    }
+    while from_dict < sorted {
+        place[from_dict] = names.len() as u32;
+        names.push(dict.get(from_dict));
+        from_dict += 1;
+    }
+    // All postings in document order, each stem id replaced by the stem's place, then sorted
+    // by it (each stem's postings stay in document order).
+    let cache_of = |d: usize| {
+        let digest = articles.get(d).and_then(|a| a.digest.as_ref());
+        cache.as_ref().zip(digest)
+    };
+    let count: usize = found
         .iter()
         .enumerate()
-        .map(|(id, s)| (sort_prefix(s), id as u32))
-        .collect();
-    order.par_sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
-    });
-    let mut place = vec![0u32; names.len()];
-    for (n, &(_, id)) in order.iter().enumerate() {
-        place[id as usize] = n as u32;
+        .map(|(d, f)| f.len(cache_of(d)))
+        .sum();
+    let mut postings: Vec<Posting> = Vec::with_capacity(count);
+    let mut own = Vec::new();
+    for (d, f) in found.iter().enumerate() {
+        let doc = d as u32;
+        postings.extend(
+            f.terms(cache_of(d), &mut own)
+                .iter()
+                .map(|&(id, score)| Posting {
+                    term: place[id as usize],
+                    doc,
+                    score,
+                }),
+        );
     }
-    // The stems in that order (moved, not copied).
-    let names: Vec<Box<str>> = order
-        .iter()
-        .map(|&(_, id)| std::mem::take(&mut names[id as usize]))
-        .collect();
-    drop(order);
-    postings
-        .par_iter_mut()
-        .for_each(|p| p.term = place[p.term as usize]);
+    drop((own, found));
     let postings = sort_by_term(postings);
     // Each stem's JSON (`"stem":[doc, score…]`), one after the other in `json`.
     let mut json = Vec::with_capacity(postings.len() * 8 + names.len() * 24);
     let mut terms: Vec<(&str, usize)> = Vec::with_capacity(names.len());
     for group in postings.chunk_by(|a, b| a.term == b.term) {
-        let stem = &names[group[0].term as usize];
+        let stem: &str = names[group[0].term as usize];
         let start = json.len();
         push_js(&mut json, stem);
         json.extend_from_slice(b":[");
@@ -939,6 +1066,10 @@ pub fn index_files(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputF
         path: "search/search.js".into(),
         bytes: SEARCH_JS.as_bytes().to_vec(),
     });
+    if let Some(cache) = &cache {
+        let used = articles.iter().filter_map(|a| a.digest.as_ref());
+        cache.store(used, fresh, &place, &names);
+    }
     files
 }
 
@@ -973,6 +1104,7 @@ pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
                 .collect(),
             lede: a.summary.clone(),
             body: Some(&a.body),
+            digest: Some(a.digest),
         })
         .collect();
     let people = site
@@ -996,8 +1128,13 @@ struct SearchCtx {
 }
 
 /// The search page and its index (every file under `search/`), the people filter script
-/// (`people/filter.js`) and `favicon.svg`.
-pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, SiteError> {
+/// (`people/filter.js`) and `favicon.svg`. With `cache_root`, articles' terms are cached under
+/// it ([`cache`]).
+pub fn render(
+    site: &Site,
+    templates: &Templates,
+    cache_root: Option<&Path>,
+) -> Result<Vec<OutputFile>, SiteError> {
     let lang = site.config.language.clone();
     let t = labels::for_language(&lang);
     let base = site.config.base_url();
@@ -1013,7 +1150,7 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Sit
         t,
     };
     let (articles, people) = documents(site);
-    let mut files = index_files(&articles, &people);
+    let mut files = index_files_cached(&articles, &people, cache_root.map(TermsCache::open));
     files.push(templates.render_page(
         "search.html",
         links::index_of(&dir),
@@ -1235,7 +1372,11 @@ mod tests {
 
     #[test]
     fn remembered_words_have_their_keys() {
-        let stems = Mutex::new(FxHashMap::default());
+        let dict = Dict::default();
+        let stems = Stems {
+            dict: &dict,
+            new: Mutex::default(),
+        };
         let mut t = Terms::default();
         let long = "а".repeat(SHORT) + "ів";
         let table = include_str!("../tests/data/search-words.txt");
@@ -1244,7 +1385,7 @@ mod tests {
         for _ in 0..2 {
             for w in &all {
                 let ids = t.ids(&stems, w);
-                let stems = stems.lock().unwrap();
+                let stems = stems.new.lock().unwrap();
                 let name = |id: u32| stems.iter().find(|(_, &i)| i == id).map(|(s, _)| s);
                 let got: Vec<&str> = ids
                     .get()
@@ -1454,6 +1595,7 @@ mod tests {
                 people: (0..3).map(|_| people[rnd(4000)].name.clone()).collect(),
                 lede: (0..30).map(|_| word()).collect::<Vec<_>>().join(" "),
                 body: Some(&texts[i]),
+                digest: None,
             })
             .collect();
         let files = index_files(&articles, &people);

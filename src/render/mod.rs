@@ -726,7 +726,9 @@ fn search_files<S: Sink>(
             }
         }
     }
-    let files = crate::search::render(site, templates)?;
+    // A build (keyed output) keeps articles' terms in the site's cache.
+    let cache_root = sink.keyed().then_some(site.root.as_path());
+    let files = crate::search::render(site, templates, cache_root)?;
     let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     let placed = files
         .into_par_iter()

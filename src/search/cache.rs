@@ -1,0 +1,682 @@
+//! The cache of articles' search terms: `.litopys/terms.cache` under the site root. The terms
+//! an article's own text gives (lede and body, capped, then title: see `index_files`) depend
+//! on its file alone, so they are kept by the file's *digest* (`Article::digest`) and a
+//! rebuild finds the words of only the articles whose bytes changed. The people an article
+//! names, and the people's documents, depend on the whole site and are found every build.
+//!
+//! Format (not meant for anything but this cache): the line `litopys-terms-cache 2`, the
+//! 32-byte fingerprint of what finding terms depends on besides the file (crate version and
+//! running executable), 8 bytes identifying this file (random, new at each rewrite), then
+//! *segments*: body length (u32 little-endian), a 64-bit checksum of the body, the body. A body
+//! is LEB128 numbers: the stems it adds (count, then each as byte length and UTF-8 bytes), the
+//! records (count, then each as digest (32 bytes), byte length and payload). Stems are numbered
+//! across segments in file order; the first segment's are in strictly ascending order, later
+//! ones' are new. A payload is the number of terms, then per term, by ascending stem number, its
+//! difference from the previous one (the first: the number itself) and the score. A later
+//! record of a digest replaces an earlier one.
+//!
+//! A file of another fingerprint, or whose first segment is damaged, is ignored; a damaged
+//! later segment is ignored with all after it (and the file rewritten); a record that does not
+//! decode is a miss. A build that found new terms appends one segment (under a lock, and only
+//! to the very file it read); one that finds more than a quarter of the records (by size) are of
+//! no article any more, or the file damaged, rewrites it with its own records and the stems they
+//! use (to a temporary file, then renamed, so no build sees half a file). Writing is best
+//! effort: a build never fails because of its cache.
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8] = b"litopys-terms-cache 2\n";
+
+/// Where the cache lives under the site root.
+pub const CACHE_FILE: &str = ".litopys/terms.cache";
+
+/// An article's terms: (stem id, score) pairs.
+pub type Terms = Vec<(u32, u32)>;
+
+/// What finding terms depends on besides the file: the crate version and the running
+/// executable.
+fn fingerprint() -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(MAGIC);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    crate::site::cache::hash_executable(&mut h);
+    h.finalize().into()
+}
+
+/// A fast 64-bit checksum (to notice a damaged or torn file, not an adversary).
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        h = (h.rotate_left(26) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+    }
+    let mut b = [0u8; 8];
+    b[..words.remainder().len()].copy_from_slice(words.remainder());
+    h = (h.rotate_left(26) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+    h ^ (h >> 29)
+}
+
+/// Appends `n` as LEB128.
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads numbers and bytes from a slice; every read is checked.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> Option<u32> {
+        let mut n: u32 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            let bits = u32::from(b & 0x7f);
+            if shift == 28 && bits > 0x0f {
+                return None;
+            }
+            n |= bits << shift;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let b = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(b)
+    }
+
+    fn done(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+}
+
+/// The stems of a cache: stem `i` is the `i`th; the first [`Dict::sorted_len`] are in
+/// ascending order (those of the last rewrite), the others were appended since.
+#[derive(Default)]
+pub struct Dict {
+    text: String,
+    /// Where each stem ends in `text`.
+    ends: Vec<u32>,
+    /// How many stems are sorted.
+    sorted: usize,
+}
+
+impl Dict {
+    /// The number of stems.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// How many of the first stems are in ascending order (the others are not in it).
+    pub fn sorted_len(&self) -> usize {
+        self.sorted
+    }
+
+    /// Stem `i` (empty if there is none).
+    pub fn get(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).map_or(0, |&e| e as usize),
+            None => 0,
+        };
+        match self.ends.get(i) {
+            Some(&end) => self.text.get(start..end as usize).unwrap_or(""),
+            None => "",
+        }
+    }
+
+    /// The index of `stem` among the sorted stems, if it is one of them.
+    pub fn find(&self, stem: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0, self.sorted);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.get(mid).cmp(stem) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    /// The stems after the sorted ones, with their indices.
+    pub fn unsorted(&self) -> impl Iterator<Item = (Box<str>, u32)> + '_ {
+        (self.sorted..self.len()).map(|i| (self.get(i).into(), i as u32))
+    }
+
+    /// Reads `n` more stems; none unless each is UTF-8 and new. The `first` segment's must
+    /// ascend (they are the sorted part); `seen` holds the stems read after those.
+    fn read(
+        &mut self,
+        r: &mut Reader,
+        n: usize,
+        first: bool,
+        seen: &mut FxHashSet<Box<str>>,
+    ) -> Option<()> {
+        self.ends.reserve(n.min(r.bytes.len()));
+        for _ in 0..n {
+            let len = r.varint()? as usize;
+            let s = std::str::from_utf8(r.bytes(len)?).ok()?;
+            if first {
+                if !self.is_empty() && *self.get(self.len() - 1) >= *s {
+                    return None;
+                }
+            } else if self.find(s).is_some() || !seen.insert(s.into()) {
+                return None;
+            }
+            self.text.push_str(s);
+            self.ends.push(u32::try_from(self.text.len()).ok()?);
+        }
+        if first {
+            self.sorted = self.len();
+        }
+        Some(())
+    }
+}
+
+/// The cache as read at the start of a build.
+pub struct TermsCache {
+    path: PathBuf,
+    fingerprint: [u8; 32],
+    /// The stems records refer to, by index.
+    dict: Dict,
+    /// The file's bytes (records are ranges of them).
+    data: Vec<u8>,
+    /// Digest → where its payload is in `data`.
+    records: FxHashMap<[u8; 32], (usize, usize)>,
+    /// Bytes of records a later one of the same digest replaced.
+    replaced: usize,
+    /// Whether the file on disk was read whole (segments can be appended to it).
+    valid: bool,
+}
+
+/// Length of the head: magic, fingerprint, the file's random id.
+const HEAD: usize = MAGIC.len() + 32 + 8;
+
+impl TermsCache {
+    /// Reads the cache of the site at `root` (empty if there is none or it is unusable).
+    pub fn open(root: &Path) -> TermsCache {
+        let mut cache = TermsCache {
+            path: root.join(CACHE_FILE),
+            fingerprint: fingerprint(),
+            dict: Dict::default(),
+            data: Vec::new(),
+            records: FxHashMap::default(),
+            replaced: 0,
+            valid: false,
+        };
+        if let Ok(data) = std::fs::read(&cache.path) {
+            cache.data = data;
+            if !cache.parse() {
+                cache.dict = Dict::default();
+                cache.records.clear();
+            }
+        }
+        cache
+    }
+
+    /// Reads the segments of `self.data`: false if not even the first is whole (the cache is
+    /// then empty); `valid` if all are.
+    fn parse(&mut self) -> bool {
+        let data = &self.data;
+        if data.len() < HEAD
+            || &data[..MAGIC.len()] != MAGIC
+            || data[MAGIC.len()..MAGIC.len() + 32] != self.fingerprint
+        {
+            return false;
+        }
+        let mut at = HEAD;
+        let mut seen = FxHashSet::default();
+        while at < data.len() {
+            let dict = &mut self.dict;
+            let (text, ends, sorted) = (dict.text.len(), dict.ends.len(), dict.sorted);
+            let mut records = Vec::new();
+            let segment = (|| {
+                let mut r = Reader { bytes: data, at };
+                let len = u32::from_le_bytes(r.bytes(4)?.try_into().ok()?) as usize;
+                let sum = u64::from_le_bytes(r.bytes(8)?.try_into().ok()?);
+                let body_at = r.at;
+                if checksum(r.bytes(len)?) != sum {
+                    return None;
+                }
+                let end = r.at;
+                let mut r = Reader {
+                    bytes: &data[..end],
+                    at: body_at,
+                };
+                let n = r.varint()? as usize;
+                dict.read(&mut r, n, at == HEAD, &mut seen)?;
+                let n = r.varint()? as usize;
+                records.reserve(n.min(len / 33));
+                for _ in 0..n {
+                    let mut d = [0u8; 32];
+                    d.copy_from_slice(r.bytes(32)?);
+                    let len = r.varint()? as usize;
+                    let start = r.at;
+                    r.bytes(len)?;
+                    records.push((d, (start, r.at)));
+                }
+                r.done().then_some(end)
+            })();
+            let Some(end) = segment else {
+                // A torn or damaged segment: the ones before it are good, but the file is to
+                // be rewritten.
+                dict.text.truncate(text);
+                dict.ends.truncate(ends);
+                dict.sorted = sorted;
+                return at > HEAD;
+            };
+            for (d, range) in records {
+                if let Some((s, e)) = self.records.insert(d, range) {
+                    self.replaced += e - s + 33;
+                }
+            }
+            at = end;
+        }
+        self.valid = true;
+        true
+    }
+
+    /// The stems the records refer to: stem ids `0..dict.len()` are these.
+    pub fn dict(&self) -> &Dict {
+        &self.dict
+    }
+
+    /// The terms cached for `digest` (stem ids index [`TermsCache::dict`], ascending); none if
+    /// not cached or the record does not decode.
+    pub fn terms(&self, digest: &[u8; 32]) -> Option<Terms> {
+        let mut terms = Vec::new();
+        self.terms_into(digest, &mut terms).then_some(terms)
+    }
+
+    /// How many terms the record of `digest` says it has (0 if none).
+    pub fn count(&self, digest: &[u8; 32]) -> usize {
+        let Some(&(start, end)) = self.records.get(digest) else {
+            return 0;
+        };
+        let mut r = Reader {
+            bytes: self.data.get(start..end).unwrap_or_default(),
+            at: 0,
+        };
+        // Bounded by the record's size (each term takes two bytes at least).
+        r.varint()
+            .map_or(0, |n| (n as usize).min((end - start) / 2))
+    }
+
+    /// [`TermsCache::terms`] into `terms` (cleared first); false if there are none.
+    pub fn terms_into(&self, digest: &[u8; 32], terms: &mut Terms) -> bool {
+        terms.clear();
+        let ok = self.decode(digest, terms).is_some();
+        if !ok {
+            terms.clear();
+        }
+        ok
+    }
+
+    fn decode(&self, digest: &[u8; 32], terms: &mut Terms) -> Option<()> {
+        let &(start, end) = self.records.get(digest)?;
+        let mut r = Reader {
+            bytes: self.data.get(start..end)?,
+            at: 0,
+        };
+        let n = r.varint()? as usize;
+        terms.reserve(n.min(end - start));
+        let mut id = 0u32;
+        for k in 0..n {
+            let delta = r.varint()?;
+            if k > 0 && delta == 0 {
+                return None;
+            }
+            id = id.checked_add(delta)?;
+            let score = r.varint()?;
+            if id as usize >= self.dict.len() || score == 0 {
+                return None;
+            }
+            terms.push((id, score));
+        }
+        r.done().then_some(())
+    }
+
+    /// Records this build's articles: `used` are the digests of every article, `fresh` the
+    /// terms found now for articles not cached (stem ids: below the dictionary's length, its
+    /// stems; from [`Dict::sorted_len`] on, those of `new`, the stems not in the sorted part,
+    /// by id), `place` each stem id's place among the stems sorted and `names` the stems in
+    /// that order. Appends the fresh records to the file, or rewrites it with this build's
+    /// records when it is unusable or more than a quarter of its records (by size) are of no
+    /// article any more.
+    /// Best effort: errors are ignored.
+    pub fn store<'a>(
+        &self,
+        used: impl Iterator<Item = &'a [u8; 32]>,
+        fresh: Vec<([u8; 32], Terms)>,
+        place: &[u32],
+        names: &[&str],
+    ) {
+        let mut seen: FxHashSet<[u8; 32]> = FxHashSet::default();
+        let mut kept: Vec<[u8; 32]> = Vec::new();
+        for d in used {
+            if seen.insert(*d) && self.records.contains_key(d) {
+                kept.push(*d);
+            }
+        }
+        let fresh: Vec<([u8; 32], Terms)> = fresh
+            .into_iter()
+            .filter(|(d, _)| !self.records.contains_key(d))
+            .filter(|(d, _)| seen.remove(d))
+            .collect();
+        let unused: usize = self.records.len() - kept.len();
+        if self.valid && fresh.is_empty() && unused == 0 {
+            return;
+        }
+        // Bytes of records used and not: more than a quarter dead, and the file is rewritten.
+        let (mut live, mut dead) = (0, self.replaced);
+        for (d, (s, e)) in &self.records {
+            *(if seen.contains(d) {
+                &mut live
+            } else {
+                &mut dead
+            }) += e - s + 33;
+        }
+        if self.valid && dead * 3 <= live {
+            if !fresh.is_empty() {
+                let _ = self.append(fresh, place, names);
+            }
+            return;
+        }
+        let _ = self.rewrite(&kept, fresh, place, names);
+    }
+
+    /// Appends a segment: the stems of `fresh` not in the file, then `fresh`.
+    fn append(
+        &self,
+        fresh: Vec<([u8; 32], Terms)>,
+        place: &[u32],
+        names: &[&str],
+    ) -> std::io::Result<()> {
+        use std::io::{Read, Seek, Write};
+        let known = self.dict.len() as u32;
+        // New stems numbered on from the file's, in id order.
+        let mut renumber: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut ids: Vec<u32> = fresh
+            .iter()
+            .flat_map(|(_, t)| t.iter().map(|&(id, _)| id))
+            .filter(|&id| id >= known)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut body = Vec::new();
+        push_varint(&mut body, ids.len() as u32);
+        for (n, &id) in ids.iter().enumerate() {
+            renumber.insert(id, known + n as u32);
+            let stem = place
+                .get(id as usize)
+                .and_then(|&p| names.get(p as usize))
+                .copied()
+                .ok_or_else(|| std::io::Error::other("unknown stem"))?;
+            push_varint(&mut body, stem.len() as u32);
+            body.extend_from_slice(stem.as_bytes());
+        }
+        push_varint(&mut body, fresh.len() as u32);
+        let mut payload = Vec::new();
+        for (d, terms) in fresh {
+            let mut terms: Terms = terms
+                .into_iter()
+                .map(|(id, s)| (renumber.get(&id).copied().unwrap_or(id), s))
+                .collect();
+            terms.sort_unstable();
+            encode(&mut payload, &terms, |id| id);
+            body.extend_from_slice(&d);
+            push_varint(&mut body, payload.len() as u32);
+            body.extend_from_slice(&payload);
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&self.path)?;
+        // Two builds appending at once must not interleave, and a segment only fits the file
+        // it was made for: the one read at the start of this build, as it was.
+        f.lock()?;
+        let mut head = [0u8; HEAD];
+        f.seek(std::io::SeekFrom::Start(0))?;
+        f.read_exact(&mut head)?;
+        if head[..] != self.data[..HEAD] || f.metadata()?.len() != self.data.len() as u64 {
+            return Ok(());
+        }
+        let mut segment = Vec::with_capacity(body.len() + 12);
+        segment.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        segment.extend_from_slice(&checksum(&body).to_le_bytes());
+        segment.extend_from_slice(&body);
+        f.write_all(&segment)
+    }
+
+    /// Writes the file anew with the records `kept` and `fresh`, and only the stems they use
+    /// (sorted).
+    fn rewrite(
+        &self,
+        kept: &[[u8; 32]],
+        fresh: Vec<([u8; 32], Terms)>,
+        place: &[u32],
+        names: &[&str],
+    ) -> std::io::Result<()> {
+        // Every record, by place among the sorted stems (ascending).
+        let place_of = |id: u32| place.get(id as usize).copied();
+        let placed = |terms: Terms| -> Option<Terms> {
+            let mut placed = terms
+                .into_iter()
+                .map(|(id, s)| Some((place_of(id)?, s)))
+                .collect::<Option<Terms>>()?;
+            placed.sort_unstable();
+            Some(placed)
+        };
+        let mut records: Vec<([u8; 32], Terms)> = kept
+            .par_iter()
+            .filter_map(|d| Some((*d, placed(self.terms(d)?)?)))
+            .collect();
+        records.par_extend(
+            fresh
+                .into_par_iter()
+                .filter_map(|(d, terms)| Some((d, placed(terms)?))),
+        );
+        // The stems they use, numbered anew.
+        let mut rank = vec![u32::MAX; names.len()];
+        for (_, terms) in &records {
+            for &(p, _) in terms {
+                if let Some(r) = rank.get_mut(p as usize) {
+                    *r = 0;
+                }
+            }
+        }
+        let mut body = Vec::with_capacity(self.data.len() + (1 << 16));
+        let count = rank.iter().filter(|&&r| r == 0).count();
+        push_varint(&mut body, count as u32);
+        let mut next = 0u32;
+        for (p, r) in rank.iter_mut().enumerate() {
+            if *r == 0 {
+                *r = next;
+                next += 1;
+                let s = names.get(p).copied().unwrap_or("");
+                push_varint(&mut body, s.len() as u32);
+                body.extend_from_slice(s.as_bytes());
+            }
+        }
+        push_varint(&mut body, records.len() as u32);
+        let mut payload = Vec::new();
+        for (d, terms) in &records {
+            encode(&mut payload, terms, |p| rank[p as usize]);
+            body.extend_from_slice(d);
+            push_varint(&mut body, payload.len() as u32);
+            body.extend_from_slice(&payload);
+        }
+        self.write(&body)
+    }
+
+    /// Writes the file with `body` as its one segment: to a temporary file, then renamed.
+    fn write(&self, body: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static SERIAL: AtomicUsize = AtomicUsize::new(0);
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
+        let tmp = self
+            .path
+            .with_extension(format!("tmp-{}-{serial}", std::process::id()));
+        // The file's random id: an append checks it is still the file it read.
+        let mut h = Sha256::new();
+        h.update(format!(
+            "{:?} {} {serial}",
+            std::time::SystemTime::now(),
+            std::process::id()
+        ));
+        h.update(body.len().to_le_bytes());
+        let id: [u8; 32] = h.finalize().into();
+        let result = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            let mut head = Vec::with_capacity(HEAD + 12);
+            head.extend_from_slice(MAGIC);
+            head.extend_from_slice(&self.fingerprint);
+            head.extend_from_slice(&id[..8]);
+            head.extend_from_slice(
+                &u32::try_from(body.len())
+                    .map_err(std::io::Error::other)?
+                    .to_le_bytes(),
+            );
+            head.extend_from_slice(&checksum(body).to_le_bytes());
+            f.write_all(&head)?;
+            f.write_all(body)?;
+            drop(f);
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+/// Writes a record's payload into `out` (cleared first): the count, then per term the
+/// difference of its index (`index` of its id; ascending) from the previous one and the score.
+fn encode(out: &mut Vec<u8>, terms: &[(u32, u32)], index: impl Fn(u32) -> u32) {
+    out.clear();
+    push_varint(out, terms.len() as u32);
+    let mut last = 0;
+    for &(id, s) in terms {
+        let i = index(id);
+        push_varint(out, i - last);
+        push_varint(out, s);
+        last = i;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_survive_the_cache_and_damage_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, c3) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+        // Ids 0.. are new stems ("я", "б", "а", "довге"), placed in sorted order.
+        let names = ["а", "б", "довге", "я"];
+        let place = [3, 1, 0, 2];
+        let c = TermsCache::open(dir.path());
+        assert!(c.terms(&a).is_none());
+        let fresh = vec![(a, vec![(0, 5), (2, 300)]), (b, vec![(1, 1), (3, 9)])];
+        c.store([a, b].iter(), fresh, &place, &names);
+        let c = TermsCache::open(dir.path());
+        let words = |c: &TermsCache, t: Terms| -> Vec<(String, u32)> {
+            t.into_iter()
+                .map(|(i, s)| (c.dict().get(i as usize).to_string(), s))
+                .collect()
+        };
+        let w = |s: &str, n: u32| (s.to_string(), n);
+        assert_eq!(words(&c, c.terms(&a).unwrap()), [w("а", 300), w("я", 5)]);
+        assert_eq!(c.dict().find("довге"), Some(2));
+        assert_eq!(c.dict().find("в"), None);
+        assert_eq!(c.dict().sorted_len(), 4);
+        // A new record is appended, with the stem it adds ("ґ": id 4, placed after "я").
+        let sorted = ["а", "б", "довге", "я", "ґ"];
+        let fresh = vec![(c3, vec![(4, 2), (0, 1)])];
+        c.store([a, b, c3].iter(), fresh, &[0, 1, 2, 3, 4], &sorted);
+        let c = TermsCache::open(dir.path());
+        assert!(c.valid);
+        assert_eq!(c.dict().sorted_len(), 4);
+        assert_eq!(c.dict().len(), 5);
+        assert_eq!(c.dict().unsorted().collect::<Vec<_>>(), [("ґ".into(), 4)]);
+        assert_eq!(words(&c, c.terms(&c3).unwrap()), [w("а", 1), w("ґ", 2)]);
+        assert_eq!(words(&c, c.terms(&b).unwrap()), [w("б", 1), w("довге", 9)]);
+        let appended = std::fs::read(dir.path().join(CACHE_FILE)).unwrap();
+        // A torn last segment: the first still serves, and the next build rewrites the file.
+        let p = dir.path().join(CACHE_FILE);
+        std::fs::write(&p, &appended[..appended.len() - 1]).unwrap();
+        let c = TermsCache::open(dir.path());
+        assert!(!c.valid && c.terms(&c3).is_none() && c.terms(&a).is_some());
+        assert_eq!(c.dict().len(), 4);
+        std::fs::write(&p, &appended).unwrap();
+        // b no longer used: rewritten without it, and without its stems.
+        let c = TermsCache::open(dir.path());
+        c.rewrite(&[a, c3], Vec::new(), &[0, 1, 2, 3, 4], &sorted)
+            .unwrap();
+        let c = TermsCache::open(dir.path());
+        assert!(c.terms(&b).is_none());
+        assert_eq!(c.dict().len(), 3);
+        assert_eq!(c.dict().sorted_len(), 3);
+        assert_eq!(c.terms(&a).unwrap(), [(0, 300), (1, 5)]);
+        assert_eq!(words(&c, c.terms(&c3).unwrap()), [w("а", 1), w("ґ", 2)]);
+        // Torn or damaged files are ignored whole.
+        let bytes = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(TermsCache::open(dir.path()).terms(&a).is_none());
+        let mut damaged = bytes.clone();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 1;
+        std::fs::write(&p, &damaged).unwrap();
+        assert!(TermsCache::open(dir.path()).terms(&a).is_none());
+        std::fs::write(&p, &bytes).unwrap();
+        assert!(TermsCache::open(dir.path()).terms(&a).is_some());
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let mut v = Vec::new();
+        let ns = [0, 1, 127, 128, 300, 1 << 21, u32::MAX];
+        for n in ns {
+            push_varint(&mut v, n);
+        }
+        let mut r = Reader { bytes: &v, at: 0 };
+        for n in ns {
+            assert_eq!(r.varint(), Some(n));
+        }
+        assert!(r.done());
+        assert_eq!(
+            Reader {
+                bytes: &[0xff; 5],
+                at: 0
+            }
+            .varint(),
+            None
+        );
+    }
+}
