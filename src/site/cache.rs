@@ -24,6 +24,11 @@ use std::sync::Arc;
 
 const MAGIC: &[u8] = b"litopys-parsed-cache 1\n";
 
+/// Bytes of bodies parsed in a build that stay in memory once written to the cache; the rest
+/// are read back from the file when a page needs them (a 100,000-article site has ~700 MB of
+/// bodies).
+const HELD_BODIES_MAX: usize = 256 << 20;
+
 /// Where the cache lives under the site root.
 pub const CACHE_FILE: &str = ".litopys/parsed.cache";
 
@@ -169,9 +174,15 @@ impl Cache {
     /// Records the articles of this build (`parsed`, those with `fresh` set parsed now, not
     /// found in the cache): appends the fresh ones to the file, or rewrites it with all of them
     /// when it is unusable or mostly records no article uses any more (those left untaken).
-    /// The fresh bodies written are then left in the file ([`Body`]) instead of memory. Best
-    /// effort: errors are ignored (the bodies stay in memory).
+    /// Fresh bodies written beyond [`HELD_BODIES_MAX`] bytes are then left in the file
+    /// ([`Body`]) instead of memory. Best effort: errors are ignored (the bodies stay in
+    /// memory).
     pub(super) fn store(self, root: &Path, parsed: &mut [super::Parsed]) {
+        self.store_holding(root, parsed, HELD_BODIES_MAX)
+    }
+
+    /// [`Cache::store`], holding at most `held_max` bytes of fresh bodies in memory.
+    fn store_holding(self, root: &Path, parsed: &mut [super::Parsed], held_max: usize) {
         let dead: u64 = self
             .records
             .values()
@@ -184,9 +195,12 @@ impl Cache {
             self.append(parsed)
         };
         if let Ok(Some((file, places))) = placed {
+            // Up to the budget, fresh bodies stay in memory too (reading them back costs time);
+            // beyond it they are read from the file when needed.
+            let mut held = 0usize;
             for (i, offset, len) in places {
                 let p = &mut parsed[i];
-                if p.fresh {
+                if p.fresh && held + len > held_max {
                     p.body = Body::cached(
                         file.clone(),
                         offset,
@@ -195,6 +209,8 @@ impl Cache {
                         self.allow_html,
                         p.digest,
                     );
+                } else if p.fresh {
+                    held += len;
                 }
             }
         }
@@ -332,10 +348,21 @@ mod tests {
             digest: d,
             fresh: true,
         }];
-        c.store(dir.path(), &mut parsed);
-        // Once written, the body is read back from the file when needed, not held.
+        c.store_holding(dir.path(), &mut parsed, 0);
+        // Once written beyond the budget, the body is read back from the file when needed,
+        // not held.
         assert!(!parsed[0].body.is_in_memory());
         assert_eq!(parsed[0].body.html().unwrap(), html);
+        // Within the budget it stays in memory.
+        let mut held = [super::super::Parsed {
+            file: "a.md".into(),
+            fm: fm.clone(),
+            body: Body::from(html.clone()),
+            digest: d,
+            fresh: true,
+        }];
+        Cache::open(dir.path(), false).store_holding(dir.path(), &mut held, html.len());
+        assert!(held[0].body.is_in_memory());
         let mut c = Cache::open(dir.path(), false);
         let got = c.take(&d, &source, false).unwrap();
         assert_eq!(got.fm, fm);
