@@ -358,21 +358,9 @@ pub fn check(root: &Path) -> Result<BuildReport, BuildError> {
 /// of the key. Only for a site that failed to load (a loaded site is checked by the renderer);
 /// files whose front matter does not parse are skipped, as their own error is reported.
 fn unknown_templates(root: &Path, templates: &Templates) -> Vec<SiteError> {
-    let dir = root.join("content").join("articles");
     let mut errors = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden || !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "md") {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(path) else {
+    for path in crate::site::article_files(root).0 {
+        let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
         let Ok((fm, _)) = crate::content::parse(&text) else {
@@ -383,7 +371,7 @@ fn unknown_templates(root: &Path, templates: &Templates) -> Vec<SiteError> {
                 .lines()
                 .position(|l| l.trim_start().starts_with("template:"))
                 .map(|i| i + 1);
-            errors.push(render::unknown_template(path.to_path_buf(), line, &t));
+            errors.push(render::unknown_template(path, line, &t));
         }
     }
     errors

@@ -195,21 +195,20 @@ fn read_article(
     known: Option<&Digests>,
 ) -> Result<Parsed, SiteError> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    // The cached record of a digest, if any.
+    let cached = |digest: [u8; 32]| {
+        let c = cache?.lock().ok()?.take(&digest, path, allow_html)?;
+        Some(Parsed {
+            file: rel.clone(),
+            fm: c.fm,
+            body: c.body,
+            digest,
+            fresh: false,
+        })
+    };
     // A file this build already read is not read again when the cache has its digest.
-    if let (Some(cache), Some(&digest)) = (cache, known.and_then(|k| k.get(&rel))) {
-        let record = cache
-            .lock()
-            .ok()
-            .and_then(|mut c| c.take(&digest, path, allow_html));
-        if let Some(c) = record {
-            return Ok(Parsed {
-                file: rel,
-                fm: c.fm,
-                body: c.body,
-                digest,
-                fresh: false,
-            });
-        }
+    if let Some(p) = known.and_then(|k| k.get(&rel)).and_then(|&d| cached(d)) {
+        return Ok(p);
     }
     let bytes = std::fs::read(path).map_err(|e| SiteError {
         file: path.to_path_buf(),
@@ -217,20 +216,8 @@ fn read_article(
         message: format!("cannot read: {e}"),
     })?;
     let digest = cache::digest(&bytes, allow_html);
-    if let Some(cache) = cache {
-        let record = cache
-            .lock()
-            .ok()
-            .and_then(|mut c| c.take(&digest, path, allow_html));
-        if let Some(c) = record {
-            return Ok(Parsed {
-                file: rel,
-                fm: c.fm,
-                body: c.body,
-                digest,
-                fresh: false,
-            });
-        }
+    if let Some(p) = cached(digest) {
+        return Ok(p);
     }
     let text = String::from_utf8(bytes).map_err(|e| SiteError {
         file: path.to_path_buf(),
