@@ -14,6 +14,7 @@
 //! else and is kept (and reported) unless `--force`. A file ingest would write identically is
 //! not touched at all, so re-running ingest changes nothing. Ingest never deletes Markdown.
 
+pub mod cache;
 pub mod clean;
 pub mod decode;
 pub mod manifest;
@@ -62,6 +63,10 @@ struct Prepared {
     stem_slug: String,
     fm: FrontMatter,
     body: String,
+    /// The raw file's [`cache::key`].
+    key: [u8; 32],
+    /// Prepared in this run (not found in the cache).
+    fresh: bool,
 }
 
 /// Runs ingest over the site at `root`.
@@ -73,10 +78,14 @@ pub fn ingest(
 ) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let raw_files = list_raw_files(root, &mut report);
+    if raw_files.is_empty() {
+        return Ok(report);
+    }
 
+    let cache = cache::Cache::open(root, cache_fingerprint(config, registry));
     let results: Vec<Result<Prepared, String>> = raw_files
         .par_iter()
-        .map(|(path, rel)| prepare(path, rel, config, registry))
+        .map(|(path, rel)| prepare(path, rel, config, registry, &cache))
         .collect();
     let mut prepared = Vec::with_capacity(results.len());
     for ((path, _), r) in raw_files.iter().zip(results) {
@@ -84,6 +93,17 @@ pub fn ingest(
             Ok(p) => prepared.push(p),
             Err(msg) => report.errors.push((path.clone(), msg)),
         }
+    }
+    if !opts.dry_run {
+        let used: Vec<[u8; 32]> = prepared.iter().map(|p| p.key).collect();
+        let fresh: Vec<cache::Fresh> = prepared
+            .iter()
+            .filter(|p| p.fresh)
+            .map(|p| (p.key, &p.fm, p.body.as_str()))
+            .collect();
+        cache.store(&used, &fresh);
+    } else {
+        drop(cache);
     }
 
     apply_site_merge(&mut prepared);
@@ -203,13 +223,30 @@ fn list_raw_files(root: &Path, report: &mut IngestReport) -> Vec<(PathBuf, Strin
     files
 }
 
-/// First pass for one raw file: read it (refusing files over `max_raw_bytes`), then
-/// [`prepare_bytes`].
+/// What preparing a raw file depends on besides the file itself (see [`cache`]): the binary,
+/// the settings [`prepare_bytes`] reads and the registry. (Only those settings: a new site
+/// title or `--base-url` must not make every raw text be prepared again.)
+fn cache_fingerprint(config: &Config, registry: &Registry) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    crate::site::cache::hash_executable(&mut h);
+    h.update(crate::render::keyhash::digest(&(
+        &config.boilerplate,
+        config.max_raw_bytes,
+        config.reference_date,
+    )));
+    registry.hash_into(&mut h);
+    h.finalize().into()
+}
+
+/// First pass for one raw file: read it (refusing files over `max_raw_bytes`), then take it
+/// from the cache or [`prepare_bytes`] it.
 fn prepare(
     path: &Path,
     rel: &str,
     config: &Config,
     registry: &Registry,
+    cache: &cache::Cache,
 ) -> Result<Prepared, String> {
     let bytes = read_limited(path, config.max_raw_bytes)?;
     let (reference, from_config) = match config.reference_date {
@@ -225,19 +262,28 @@ fn prepare(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let article = prepare_bytes(
-        &bytes,
-        &file_name,
-        rel,
-        config,
-        registry,
-        reference,
-        from_config,
-    )?;
+    let key = cache::key(&bytes, &file_name, rel, reference, from_config);
+    let (article, fresh) = match cache.get(&key) {
+        Some(a) => (a, false),
+        None => {
+            let a = prepare_bytes(
+                &bytes,
+                &file_name,
+                rel,
+                config,
+                registry,
+                reference,
+                from_config,
+            )?;
+            (a, true)
+        }
+    };
     Ok(Prepared {
         stem_slug: file_slug(file_stem(&file_name)),
         fm: article.front_matter,
         body: article.body,
+        key,
+        fresh,
     })
 }
 
@@ -287,7 +333,8 @@ pub struct RawArticle {
 /// The pure part of ingesting one raw file: decode, clean, title, date, lede, people, Markdown.
 /// `file_name` is the raw file's name (for a date in it), `rel` its path from the site root
 /// (recorded as `source`); `reference` resolves dates stated without a year. Errors are
-/// messages for the editor, to be shown with the file name.
+/// messages for the editor, to be shown with the file name. Ingest caches what this gives:
+/// a setting it starts to read must be added to `cache_fingerprint`.
 pub fn prepare_bytes(
     bytes: &[u8],
     file_name: &str,

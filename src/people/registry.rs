@@ -73,6 +73,32 @@ pub fn key(name: &str) -> String {
 }
 
 impl Registry {
+    /// Feeds everything the registry's answers depend on into `h`, in a fixed order (for caches
+    /// of what extraction gave under it).
+    pub fn hash_into(&self, h: &mut sha2::Sha256) {
+        use sha2::Digest;
+        let mut text = |s: &str| {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        };
+        for p in &self.people {
+            text(&p.name);
+            for a in &p.aliases {
+                text(a);
+            }
+            text("\0");
+            for v in [&p.role, &p.description, &p.slug] {
+                text(v.as_deref().unwrap_or("\0"));
+            }
+        }
+        text("\0ignore");
+        let mut ignored: Vec<&String> = self.ignored.iter().collect();
+        ignored.sort();
+        for i in ignored {
+            text(i);
+        }
+    }
+
     /// Loads `content/people.yaml` under `root`; an absent file is an empty registry.
     pub fn load(root: &Path) -> Result<Registry> {
         let path = root.join(REGISTRY_FILE);

@@ -1,0 +1,231 @@
+//! The cache of prepared raw texts: `.litopys/ingest.cache` under the site root. Preparing a raw
+//! file (decode, clean, title, date, lede, people) is the costly part of ingest, and every build
+//! runs ingest; the cache maps a raw file's *key* to what preparing it gave, so a build prepares
+//! only raw files that are new or changed, and the extractor's tables are not even built when
+//! nothing changed.
+//!
+//! The key of a raw file is a SHA-256 of its bytes, its name and path (the date may come from
+//! the name; the path is recorded as `source`) and the reference date that resolves dates
+//! without a year. Everything else preparing depends on makes the file's *fingerprint*: the
+//! crate version, the running executable, the configuration and the editors' registry. A cache
+//! of another fingerprint is ignored.
+//!
+//! Format (not meant for anything but this cache): the line `litopys-ingest-cache 1`, the
+//! 32-byte fingerprint, then records: key (32 bytes), length (u32 little-endian), checksum (the
+//! first 16 bytes of the JSON's SHA-256), the prepared article as JSON. A file that does not
+//! parse to the end is ignored, and so is a record whose checksum does not match. New records are appended
+//! under a lock; the file is rewritten (through a rename) once records no raw file uses any more
+//! are more than a quarter of it. Writing it is best effort: ingest never fails because of its
+//! cache, and a record that does not decode is prepared again.
+
+use super::RawArticle;
+use crate::content::FrontMatter;
+use crate::date::Date;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8] = b"litopys-ingest-cache 1\n";
+
+/// Where the cache lives under the site root.
+pub const CACHE_FILE: &str = ".litopys/ingest.cache";
+
+/// The key of one raw file: its bytes, name, path from the site root and reference date.
+pub fn key(
+    bytes: &[u8],
+    file_name: &str,
+    rel: &str,
+    reference: Date,
+    from_config: bool,
+) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for part in [file_name.as_bytes(), rel.as_bytes()] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    h.update(reference.iso().as_bytes());
+    h.update([from_config as u8]);
+    h.update(bytes);
+    h.finalize().into()
+}
+
+/// A prepared article as stored.
+#[derive(serde::Deserialize)]
+struct Stored {
+    fm: FrontMatter,
+    body: String,
+}
+
+/// A prepared article to store.
+#[derive(serde::Serialize)]
+struct ToStore<'a> {
+    fm: &'a FrontMatter,
+    body: &'a str,
+}
+
+/// A raw file prepared in this run: its key, front matter and Markdown body.
+pub type Fresh<'a> = ([u8; 32], &'a FrontMatter, &'a str);
+
+/// The cache as read at the start of ingest.
+pub struct Cache {
+    path: PathBuf,
+    fingerprint: [u8; 32],
+    data: Vec<u8>,
+    /// Key → where its record's checksum and JSON are in `data`.
+    records: HashMap<[u8; 32], (usize, usize)>,
+    /// Whether the file on disk is usable as it is (records can be appended to it).
+    valid: bool,
+}
+
+impl Cache {
+    /// Reads the cache of the site at `root` for this `fingerprint` (empty if there is none or
+    /// it is unusable).
+    pub fn open(root: &Path, fingerprint: [u8; 32]) -> Cache {
+        let path = root.join(CACHE_FILE);
+        let data = std::fs::read(&path).unwrap_or_default();
+        let head = MAGIC.len() + 32;
+        let mut cache = Cache {
+            path,
+            fingerprint,
+            data: Vec::new(),
+            records: HashMap::new(),
+            valid: false,
+        };
+        if data.len() < head
+            || &data[..MAGIC.len()] != MAGIC
+            || data[MAGIC.len()..head] != fingerprint
+        {
+            return cache;
+        }
+        if let Some(records) = read_records(&data, head) {
+            cache.records = records;
+            cache.data = data;
+            cache.valid = true;
+        }
+        cache
+    }
+
+    /// What preparing the raw file of `key` gave, if cached and well-formed.
+    pub fn get(&self, key: &[u8; 32]) -> Option<RawArticle> {
+        let &(at, len) = self.records.get(key)?;
+        let json = self.data.get(at + SUM..at + SUM + len)?;
+        if self.data.get(at..at + SUM)? != checksum(json) {
+            return None;
+        }
+        let stored: Stored = serde_json::from_slice(json).ok()?;
+        Some(RawArticle {
+            front_matter: stored.fm,
+            body: stored.body,
+        })
+    }
+
+    /// Records this run's raw files: `used` are the keys of every file prepared now (hits and
+    /// misses), `fresh` the misses with what preparing gave. Appends the fresh ones, or
+    /// rewrites the file with all used records when it is unusable or mostly records nothing
+    /// uses any more. Best effort: errors are ignored.
+    pub fn store(self, used: &[[u8; 32]], fresh: &[Fresh]) {
+        let live: std::collections::HashSet<&[u8; 32]> = used.iter().collect();
+        let dead: usize = self
+            .records
+            .iter()
+            .filter(|(k, _)| !live.contains(k))
+            .map(|(_, (_, len))| 36 + SUM + len)
+            .sum();
+        if self.valid && dead * 4 <= self.data.len() {
+            if !fresh.is_empty() {
+                let _ = self.append(fresh);
+            }
+            return;
+        }
+        // Rewrite: the records still used (from the old file, as they are), then the fresh.
+        let mut kept: Vec<([u8; 32], &[u8])> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for k in used {
+            if let Some(&(at, len)) = self.records.get(k) {
+                if seen.insert(*k) {
+                    kept.push((*k, &self.data[at + SUM..at + SUM + len]));
+                }
+            }
+        }
+        let _ = self.rewrite(&kept, fresh);
+    }
+
+    fn append(&self, fresh: &[Fresh]) -> std::io::Result<()> {
+        let f = std::fs::OpenOptions::new().append(true).open(&self.path)?;
+        // Two runs appending at once must not interleave records.
+        f.lock()?;
+        let mut w = BufWriter::with_capacity(1 << 20, &f);
+        write_fresh(&mut w, fresh)?;
+        w.flush()
+    }
+
+    fn rewrite(&self, kept: &[([u8; 32], &[u8])], fresh: &[Fresh]) -> std::io::Result<()> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = self
+            .path
+            .with_extension(format!("tmp-{}", std::process::id()));
+        let result = (|| {
+            let f = std::fs::File::create(&tmp)?;
+            let mut w = BufWriter::with_capacity(1 << 20, &f);
+            w.write_all(MAGIC)?;
+            w.write_all(&self.fingerprint)?;
+            for (k, json) in kept {
+                write_record(&mut w, k, json)?;
+            }
+            write_fresh(&mut w, fresh)?;
+            w.flush()?;
+            drop(w);
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+fn write_fresh(w: &mut impl Write, fresh: &[Fresh]) -> std::io::Result<()> {
+    for (k, fm, body) in fresh {
+        let json = serde_json::to_vec(&ToStore { fm, body }).map_err(std::io::Error::other)?;
+        write_record(w, k, &json)?;
+    }
+    Ok(())
+}
+
+fn write_record(w: &mut impl Write, key: &[u8; 32], json: &[u8]) -> std::io::Result<()> {
+    // Too big to cache: prepared every time.
+    let Ok(len) = u32::try_from(json.len()) else {
+        return Ok(());
+    };
+    w.write_all(key)?;
+    w.write_all(&len.to_le_bytes())?;
+    w.write_all(&checksum(json))?;
+    w.write_all(json)
+}
+
+/// Bytes of a record's checksum.
+const SUM: usize = 16;
+
+fn checksum(json: &[u8]) -> [u8; SUM] {
+    let d = Sha256::digest(json);
+    let mut sum = [0u8; SUM];
+    sum.copy_from_slice(&d[..SUM]);
+    sum
+}
+
+/// The records of `data` from byte `at` to the end; none if the data ends inside a record.
+fn read_records(data: &[u8], mut at: usize) -> Option<HashMap<[u8; 32], (usize, usize)>> {
+    let mut records = HashMap::new();
+    while at < data.len() {
+        let key: [u8; 32] = data.get(at..at + 32)?.try_into().ok()?;
+        let len = u32::from_le_bytes(data.get(at + 32..at + 36)?.try_into().ok()?) as usize;
+        let start = at + 36;
+        data.get(start..start.checked_add(SUM + len)?)?;
+        records.insert(key, (start, len));
+        at = start + SUM + len;
+    }
+    Some(records)
+}
