@@ -256,14 +256,30 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
     if !errors.is_empty() {
         return None;
     }
-    let digests: Vec<[u8; 32]> = paths
+    // Files whose stamp (size, times, inode) is the one recorded with a digest are not read.
+    let stamps = crate::site::stamps::Stamps::load(root, config.allow_html);
+    let now = std::time::SystemTime::now();
+    let read: Vec<(String, std::fs::Metadata, [u8; 32])> = paths
         .par_iter()
         .map(|p| {
-            std::fs::read(p)
-                .ok()
-                .map(|b| crate::site::cache::digest(&b, config.allow_html))
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .into_owned();
+            let meta = std::fs::metadata(p).ok()?;
+            let digest = match stamps.digest(&rel, &meta) {
+                Some(d) => d,
+                None => {
+                    let bytes = std::fs::read(p).ok()?;
+                    crate::site::cache::digest(&bytes, config.allow_html)
+                }
+            };
+            Some((rel, meta, digest))
         })
         .collect::<Option<_>>()?;
+    crate::site::stamps::save(root, config.allow_html, &stamps, &read, now);
+    let digests: Vec<[u8; 32]> = read.iter().map(|r| r.2).collect();
     let mut h = Sha256::new();
     h.update(b"litopys-build-key-1\0");
     h.update(templates.fingerprint());
@@ -277,8 +293,7 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => h.update([0]),
         Err(_) => return None,
     }
-    for (p, d) in paths.iter().zip(&digests) {
-        let name = p.strip_prefix(root).unwrap_or(p).to_string_lossy();
+    for (name, _, d) in &read {
         h.update((name.len() as u64).to_le_bytes());
         h.update(name.as_bytes());
         h.update(d);

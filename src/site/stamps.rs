@@ -1,0 +1,229 @@
+//! Source stamps: `.litopys/stamps` under the site root remembers, for each article file, what
+//! `stat` said about it (size, modification and change times, inode, device) and the digest of
+//! its bytes, so a build can know an unchanged file's digest without reading and hashing it.
+//!
+//! A stamp is trusted only when every field matches. Writing to a file always moves its change
+//! time (ctime) to the present, which no user command can set back; so a stamp is recorded only
+//! for a file whose ctime is at least [`SETTLED`] in the past when it is stat'ed, and any later
+//! write then shows as a new ctime. (A file written in the same clock tick as the stat that
+//! recorded it is the one case stamps could miss; such fresh files are not recorded, and are
+//! read and hashed at every build until they settle.) Outside Unix nothing is trusted.
+//!
+//! Format (not meant for anything but this cache): the line `litopys-stamps 1`, the byte
+//! `allow_html` (part of every digest), then entries: path length (u32 little-endian), path,
+//! seven u64 fields (size, mtime seconds and nanoseconds, ctime seconds and nanoseconds, inode,
+//! device), digest (32 bytes); last, the SHA-256 of all before it. A file that does
+//! not check out is ignored. Best effort: a build never fails because of it.
+
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fs::Metadata;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+const MAGIC: &[u8] = b"litopys-stamps 1\n";
+
+/// Where the stamps live under the site root.
+pub const STAMPS_FILE: &str = ".litopys/stamps";
+
+/// How long ago a file's last change must be for its stamp to be recorded.
+pub const SETTLED: Duration = Duration::from_secs(2);
+
+/// What `stat` says about a file: size, mtime (s, ns), ctime (s, ns), inode, device.
+type Stat = [u64; 7];
+
+#[cfg(unix)]
+fn stat_of(m: &Metadata) -> Option<Stat> {
+    use std::os::unix::fs::MetadataExt;
+    Some([
+        m.size(),
+        m.mtime() as u64,
+        m.mtime_nsec() as u64,
+        m.ctime() as u64,
+        m.ctime_nsec() as u64,
+        m.ino(),
+        m.dev(),
+    ])
+}
+
+#[cfg(not(unix))]
+fn stat_of(_: &Metadata) -> Option<Stat> {
+    None
+}
+
+/// Whether the file's last change (ctime) is at least [`SETTLED`] before `now`.
+fn settled(stat: &Stat, now: SystemTime) -> bool {
+    let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[3], stat[4] as u32);
+    now.duration_since(changed).is_ok_and(|d| d >= SETTLED)
+}
+
+/// The stamps read at the start of a build.
+#[derive(Default)]
+pub struct Stamps {
+    entries: HashMap<String, (Stat, [u8; 32])>,
+}
+
+impl Stamps {
+    /// Reads the stamps of the site at `root` (none if absent, damaged or of another
+    /// `allow_html`).
+    pub fn load(root: &Path, allow_html: bool) -> Stamps {
+        let Ok(data) = std::fs::read(root.join(STAMPS_FILE)) else {
+            return Stamps::default();
+        };
+        parse(&data, allow_html)
+            .map(|entries| Stamps { entries })
+            .unwrap_or_default()
+    }
+
+    /// The digest recorded for the file `rel` (from the site root), if `meta` (its metadata now)
+    /// is exactly what was recorded.
+    pub fn digest(&self, rel: &str, meta: &Metadata) -> Option<[u8; 32]> {
+        let (stat, digest) = self.entries.get(rel)?;
+        (stat_of(meta)? == *stat).then_some(*digest)
+    }
+
+    /// Whether recording `files` would change nothing.
+    fn same_as(&self, files: &[(String, Stat, [u8; 32])]) -> bool {
+        files.len() == self.entries.len()
+            && files
+                .iter()
+                .all(|(p, s, d)| self.entries.get(p) == Some(&(*s, *d)))
+    }
+}
+
+/// Records the stamps of `files` (path from the root, metadata when it was stat'ed, digest of
+/// the bytes read after that stat) for the next build, leaving out files changed less than
+/// [`SETTLED`] before `now` (the time of the stats). Rewrites the file only if something
+/// changed. Best effort.
+pub fn save(
+    root: &Path,
+    allow_html: bool,
+    old: &Stamps,
+    files: &[(String, Metadata, [u8; 32])],
+    now: SystemTime,
+) {
+    let files: Vec<(String, Stat, [u8; 32])> = files
+        .iter()
+        .filter_map(|(p, m, d)| {
+            let s = stat_of(m)?;
+            settled(&s, now).then(|| (p.clone(), s, *d))
+        })
+        .collect();
+    if old.same_as(&files) {
+        return;
+    }
+    let mut data = Vec::with_capacity(MAGIC.len() + 1 + files.len() * 120 + 32);
+    data.extend_from_slice(MAGIC);
+    data.push(allow_html as u8);
+    for (p, s, d) in &files {
+        let Ok(len) = u32::try_from(p.len()) else {
+            continue;
+        };
+        data.extend_from_slice(&len.to_le_bytes());
+        data.extend_from_slice(p.as_bytes());
+        for v in s {
+            data.extend_from_slice(&v.to_le_bytes());
+        }
+        data.extend_from_slice(d);
+    }
+    let sum = Sha256::digest(&data);
+    data.extend_from_slice(&sum);
+    let path = root.join(STAMPS_FILE);
+    let _ = crate::ingest::write_atomic(&path, &data);
+}
+
+fn parse(data: &[u8], allow_html: bool) -> Option<HashMap<String, (Stat, [u8; 32])>> {
+    let body_len = data.len().checked_sub(32)?;
+    let (body, sum) = data.split_at(body_len);
+    if Sha256::digest(body).as_slice() != sum {
+        return None;
+    }
+    let rest = body.strip_prefix(MAGIC)?;
+    let (&flag, mut rest) = rest.split_first()?;
+    if flag != allow_html as u8 {
+        return None;
+    }
+    let mut entries = HashMap::new();
+    while !rest.is_empty() {
+        let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let path = std::str::from_utf8(rest.get(4..4 + len)?).ok()?;
+        rest = &rest[4 + len..];
+        let mut stat: Stat = [0; 7];
+        for (i, v) in stat.iter_mut().enumerate() {
+            *v = u64::from_le_bytes(rest.get(i * 8..i * 8 + 8)?.try_into().ok()?);
+        }
+        rest = &rest[56..];
+        let digest: [u8; 32] = rest.get(..32)?.try_into().ok()?;
+        rest = &rest[32..];
+        entries.insert(path.to_string(), (stat, digest));
+    }
+    Some(entries)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_is_trusted_only_while_the_file_is_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let file = root.join("a.md");
+        std::fs::write(&file, "один").unwrap();
+        let meta = std::fs::metadata(&file).unwrap();
+        let d = [7u8; 32];
+        let later = SystemTime::now() + Duration::from_secs(10);
+        save(
+            root,
+            false,
+            &Stamps::default(),
+            &[("a.md".into(), meta.clone(), d)],
+            later,
+        );
+        let stamps = Stamps::load(root, false);
+        assert_eq!(stamps.digest("a.md", &meta), Some(d));
+        assert_eq!(stamps.digest("b.md", &meta), None);
+        // Another allow_html: other digests, nothing trusted.
+        assert_eq!(Stamps::load(root, true).digest("a.md", &meta), None);
+        // Rewritten with bytes of the same length: the change time moved.
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&file, "два!!").unwrap();
+        let meta2 = std::fs::metadata(&file).unwrap();
+        assert_eq!(meta2.len(), meta.len());
+        assert_eq!(stamps.digest("a.md", &meta2), None);
+        // Its modification time set back to the recorded one: the change time still moved.
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(meta.modified().unwrap())
+            .unwrap();
+        let meta3 = std::fs::metadata(&file).unwrap();
+        assert_eq!(meta3.modified().unwrap(), meta.modified().unwrap());
+        assert_eq!(stamps.digest("a.md", &meta3), None);
+        // A damaged stamps file is ignored.
+        let p = root.join(STAMPS_FILE);
+        let mut bytes = std::fs::read(&p).unwrap();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 1;
+        std::fs::write(&p, &bytes).unwrap();
+        assert_eq!(Stamps::load(root, false).digest("a.md", &meta), None);
+    }
+
+    #[test]
+    fn a_file_changed_just_now_is_not_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let file = root.join("a.md");
+        std::fs::write(&file, "один").unwrap();
+        let meta = std::fs::metadata(&file).unwrap();
+        save(
+            root,
+            false,
+            &Stamps::default(),
+            &[("a.md".into(), meta.clone(), [1; 32])],
+            SystemTime::now(),
+        );
+        assert_eq!(Stamps::load(root, false).digest("a.md", &meta), None);
+    }
+}
