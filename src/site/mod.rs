@@ -411,7 +411,7 @@ fn build_model(
 
     // Names: registry first pass, then the site-wide merge.
     let first: Vec<Vec<String>> = parsed
-        .iter()
+        .par_iter()
         .map(|p| {
             p.fm.people
                 .iter()
@@ -425,16 +425,22 @@ fn build_model(
     };
 
     // Canonical names per article, and the set of people.
+    // (tidied name as written, canonical name) per mention, in parallel; then counted in order.
+    let resolved: Vec<Vec<(String, String)>> = parsed
+        .par_iter()
+        .map(|p| {
+            p.fm.people
+                .iter()
+                .filter_map(|raw| Some((tidy(raw), names.canonical(raw)?)))
+                .collect()
+        })
+        .collect();
     let mut forms: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut article_names: Vec<Vec<String>> = Vec::with_capacity(parsed.len());
     let mut mention_counts: HashMap<String, usize> = HashMap::new();
-    for p in &parsed {
-        let mut list: Vec<String> = Vec::with_capacity(p.fm.people.len());
-        for raw in &p.fm.people {
-            let Some(c) = names.canonical(raw) else {
-                continue;
-            };
-            let raw = tidy(raw);
+    for mentions in resolved {
+        let mut list: Vec<String> = Vec::with_capacity(mentions.len());
+        for (raw, c) in mentions {
             if raw != c {
                 forms.entry(c.clone()).or_default().insert(raw);
             }
@@ -487,7 +493,7 @@ fn build_model(
 
     // Roles (person index, role) per article, before the front matter is moved.
     let roles: Vec<Vec<(usize, String)>> = parsed
-        .iter()
+        .par_iter()
         .map(|p| {
             p.fm.roles
                 .iter()
@@ -694,7 +700,7 @@ fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> 
 fn assign_article_urls(root: &Path, articles: &mut [Article], errors: &mut Vec<SiteError>) {
     // (explicit?, base slug) per article.
     let base: Vec<(bool, String)> = articles
-        .iter()
+        .par_iter()
         .map(|a| {
             let explicit = translit::shorten(&translit::slug(&a.slug), ARTICLE_SLUG_MAX);
             if explicit.is_empty() {
