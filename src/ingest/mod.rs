@@ -110,7 +110,7 @@ pub fn ingest(
 
     // Output names: <date>-<slug>.md, unique in sorted raw-path order.
     let mut taken: HashSet<String> = HashSet::new();
-    let mut outputs: Vec<(String, String)> = Vec::with_capacity(prepared.len());
+    let mut names: Vec<String> = Vec::with_capacity(prepared.len());
     for p in &prepared {
         let base = format!("{}-{}", p.fm.date.iso(), p.stem_slug);
         let mut name = format!("{base}.md");
@@ -119,50 +119,46 @@ pub fn ingest(
             name = format!("{base}-{n}.md");
             n += 1;
         }
-        outputs.push((name, crate::content::write(&p.fm, &p.body)));
+        names.push(name);
     }
+    let outputs: Vec<(String, String)> = names
+        .into_par_iter()
+        .zip(prepared.par_iter())
+        .map(|(name, p)| (name, crate::content::write(&p.fm, &p.body)))
+        .collect();
 
     let articles_dir = root.join(ARTICLES_DIR);
     let mut manifest = manifest::Manifest::load(root);
     let before = manifest.clone();
-    for (name, text) in outputs {
-        let path = articles_dir.join(&name);
-        let key = format!("{ARTICLES_DIR}/{name}");
-        let bytes = text.as_bytes();
-        let new_hash = sha256_hex(bytes);
-        let current = match std::fs::read(&path) {
-            Ok(b) => Some(b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                report
-                    .errors
-                    .push((path.clone(), format!("cannot read the existing file: {e}")));
-                continue;
-            }
-        };
-        let action = match &current {
-            Some(cur) if cur.as_slice() == bytes => Action::Unchanged,
-            None => Action::Write,
-            Some(cur) if manifest.get(&key) == Some(sha256_hex(cur).as_str()) => Action::Write,
-            Some(_) if opts.force => Action::Write,
-            Some(_) => Action::Keep,
-        };
+    // Each file decided (and written) on its own, in parallel; recorded in order.
+    let done: Vec<(PathBuf, String, String, Result<Action, String>)> = outputs
+        .into_par_iter()
+        .map(|(name, text)| {
+            let path = articles_dir.join(&name);
+            let key = format!("{ARTICLES_DIR}/{name}");
+            let new_hash = sha256_hex(text.as_bytes());
+            let action = decide(&path, text.as_bytes(), manifest.get(&key), opts);
+            let action = match action {
+                Ok(Action::Write) if !opts.dry_run => write_atomic(&path, text.as_bytes())
+                    .map(|()| Action::Write)
+                    .map_err(|e| format!("{e:#}")),
+                other => other,
+            };
+            (path, key, new_hash, action)
+        })
+        .collect();
+    for (path, key, new_hash, action) in done {
         match action {
-            Action::Unchanged => {
+            Ok(Action::Unchanged) => {
                 report.unchanged += 1;
                 manifest.set(&key, &new_hash);
             }
-            Action::Keep => report.kept_edited.push(path),
-            Action::Write => {
-                if !opts.dry_run {
-                    if let Err(e) = write_atomic(&path, bytes) {
-                        report.errors.push((path.clone(), format!("{e:#}")));
-                        continue;
-                    }
-                }
+            Ok(Action::Keep) => report.kept_edited.push(path),
+            Ok(Action::Write) => {
                 manifest.set(&key, &new_hash);
                 report.written.push(path);
             }
+            Err(e) => report.errors.push((path, e)),
         }
     }
     if !opts.dry_run && manifest != before {
@@ -177,6 +173,29 @@ enum Action {
     Unchanged,
     Write,
     Keep,
+}
+
+/// What to do with the Markdown file at `path` that ingest would write as `bytes`, given the
+/// hash ingest recorded when it last wrote it (`recorded`): nothing (same bytes), write it
+/// (absent, or still as ingest wrote it, or `--force`), or keep an editor's change.
+fn decide(
+    path: &Path,
+    bytes: &[u8],
+    recorded: Option<&str>,
+    opts: &IngestOptions,
+) -> Result<Action, String> {
+    let current = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Action::Write),
+        Err(e) => return Err(format!("cannot read the existing file: {e}")),
+    };
+    Ok(if current == bytes {
+        Action::Unchanged
+    } else if recorded == Some(sha256_hex(&current).as_str()) || opts.force {
+        Action::Write
+    } else {
+        Action::Keep
+    })
 }
 
 /// Every `*.txt` under `content/raw/`, sorted by path: (full path, `/`-separated path
