@@ -3,10 +3,10 @@
 //!
 //! - Every path is validated before anything touches the disk ([`validate_path`]); one bad
 //!   path fails the whole write with a list of every bad path ([`InvalidPaths`]).
-//! - A manifest, `out_dir/.litopys-manifest` (JSON: path → SHA-256, length, mtime), records what
-//!   the previous write produced. A file whose hash matches its manifest entry, and whose length
-//!   and mtime on disk still match, is not read at all and keeps its mtime. Without a usable
-//!   manifest entry the file on disk is compared byte for byte.
+//! - A manifest, `out_dir/.litopys-manifest` (JSON: path → length, mtime, render key), records
+//!   what the previous write produced. A file whose new bytes have the length of the file on
+//!   disk is compared with it byte for byte; when they are equal the file is left alone and keeps
+//!   its mtime. (Pages whose render key is unchanged are not even rendered: see below.)
 //! - A write is a [`Session`]: files are handed to it one by one as they are rendered (in
 //!   parallel); a file whose bytes are already on disk is only recorded, a changed one is
 //!   written at once to a staging folder inside the output folder (`.litopys-tmp-<pid>-<n>/`), so
@@ -41,7 +41,6 @@ use crate::render::OutputFile;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::io::{ErrorKind, Write as _};
@@ -55,7 +54,7 @@ pub const MANIFEST_FILE: &str = ".litopys-manifest";
 pub const LOCK_FILE: &str = ".litopys-lock";
 /// Marker in the names of temporary files (`.<name>.litopys-tmp-<pid>-<n>`).
 const TMP_MARKER: &str = ".litopys-tmp-";
-const MANIFEST_VERSION: u32 = 1;
+const MANIFEST_VERSION: u32 = 2;
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -192,7 +191,6 @@ fn validate_paths(files: &[&str]) -> std::result::Result<(), InvalidPaths> {
 /// One manifest entry: what the previous write left at a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Entry {
-    sha256: String,
     len: u64,
     /// mtime when written, as seconds and nanoseconds since the epoch.
     mtime: (u64, u32),
@@ -222,15 +220,6 @@ pub struct Stamp {
     pub people: usize,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
 fn mtime_of(meta: &fs::Metadata) -> (u64, u32) {
     meta.modified()
         .ok()
@@ -246,8 +235,7 @@ fn parse_manifest(text: &[u8]) -> Option<Manifest> {
     if m.version != MANIFEST_VERSION {
         return None;
     }
-    m.files
-        .retain(|p, e| validate_path(p).is_ok() && e.sha256.len() == 64);
+    m.files.retain(|p, _| validate_path(p).is_ok());
     let files = &m.files;
     m.groups
         .retain(|_, g| g.paths.iter().all(|p| files.contains_key(p)));
@@ -558,8 +546,7 @@ impl Session {
     }
 
     /// Takes the rendered bytes of `path`: unchanged when the file on disk already holds them
-    /// (by the manifest's hash, length and mtime, or else by comparing bytes), otherwise
-    /// written to the staging folder.
+    /// (same length, then the same bytes), otherwise written to the staging folder.
     pub fn put(
         &self,
         path: &str,
@@ -567,17 +554,11 @@ impl Session {
         bytes: &[u8],
     ) -> std::result::Result<Placed, String> {
         validate_path(path)?;
-        let hash = sha256_hex(bytes);
         let len = bytes.len() as u64;
         let target = self.root.join(path);
         let meta = fs::symlink_metadata(&target).ok().filter(|m| m.is_file());
-        let unchanged = match (&meta, self.old.get(path)) {
-            (Some(m), Some(e))
-                if e.sha256 == hash && e.len == len && m.len() == len && mtime_of(m) == e.mtime =>
-            {
-                Some(e.mtime)
-            }
-            (Some(m), _) if m.len() == len => match fs::read(&target) {
+        let unchanged = match &meta {
+            Some(m) if m.len() == len => match fs::read(&target) {
                 Ok(disk) if disk == bytes => Some(mtime_of(m)),
                 _ => None,
             },
@@ -586,12 +567,7 @@ impl Session {
         if let Some(mtime) = unchanged {
             return Ok(Placed {
                 path: path.to_string(),
-                how: How::Unchanged(Entry {
-                    sha256: hash,
-                    len,
-                    mtime,
-                    key,
-                }),
+                how: How::Unchanged(Entry { len, mtime, key }),
             });
         }
         let tmp = self
@@ -611,7 +587,6 @@ impl Session {
                 how: How::Staged {
                     tmp,
                     entry: Entry {
-                        sha256: hash,
                         len,
                         mtime: mtime_of(&m),
                         key,
@@ -1006,13 +981,5 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.paths.len(), 3, "{e}");
         assert_eq!(e.paths[1].0, "d.html");
-    }
-
-    #[test]
-    fn hash_is_hex_sha256() {
-        assert_eq!(
-            sha256_hex(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
     }
 }
