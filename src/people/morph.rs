@@ -22,7 +22,6 @@
 //! - [`normalize`]: the §4 normalisation used everywhere here.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -1745,7 +1744,7 @@ pub fn canonicalize_with(span: &str, case_hint: Cases, gender_hint: Gender) -> C
 /// names recur within an article. No global state.
 #[derive(Default)]
 pub struct MorphCache {
-    canon: HashMap<(String, u8, Gender), Canonical>,
+    canon: super::lexicon::FxMap<(String, u8, Gender), Canonical>,
 }
 
 impl MorphCache {
