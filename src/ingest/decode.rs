@@ -209,6 +209,14 @@ fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
 ///   Shorter runs spell one character from two, which is never a strong run; most clean
 ///   Cyrillic text has such runs («Ві» → «³»), but only one-character ones.
 fn may_need_repair(text: &str, enc: &'static Encoding) -> bool {
+    // Without a lead byte anywhere (Cyrillic text read back in Windows-1252 has none) the
+    // answer is no: one pass of lookups, without the window below.
+    if !text
+        .chars()
+        .any(|c| matches!(high_byte(c, enc), Some(0xC2..=0xF4)))
+    {
+        return false;
+    }
     let mut lead = false;
     let mut close = false;
     let mut last_cont: Option<usize> = None;

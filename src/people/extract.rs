@@ -801,9 +801,10 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
         }
         let c = buf.as_str();
         let mut s = 0;
-        if lex.surnames_top.contains(c) {
+        let lists = lex.surnames_all.lists(c);
+        if lists & super::names::IN_TOP != 0 {
             s += 3;
-        } else if lex.surnames_all.contains(c) {
+        } else if lists & super::names::IN_ALL != 0 {
             s += 2;
         }
         if !plausible_nominative(c) {
