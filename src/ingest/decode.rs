@@ -280,10 +280,14 @@ fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
         let mut j = i;
         let mut decoded = String::new();
         while let Some(len) = sequence_at(&bytes, j) {
-            let seq: Vec<u8> = bytes[j..j + len].iter().map(|b| b.unwrap_or(0)).collect();
-            match std::str::from_utf8(&seq) {
-                Ok(s) => decoded.push_str(s),
-                Err(_) => break,
+            // A sequence is four bytes at most: spelled in a buffer on the stack.
+            let mut seq = [0u8; 4];
+            for (slot, b) in seq.iter_mut().zip(&bytes[j..j + len]) {
+                *slot = b.unwrap_or(0);
+            }
+            match seq.get(..len).map(std::str::from_utf8) {
+                Some(Ok(s)) => decoded.push_str(s),
+                _ => break,
             }
             j += len;
         }
