@@ -209,6 +209,14 @@ fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
 ///   Shorter runs spell one character from two, which is never a strong run; most clean
 ///   Cyrillic text has such runs («Ві» → «³»), but only one-character ones.
 fn may_need_repair(text: &str, enc: &'static Encoding) -> bool {
+    // Without a lead byte anywhere (Cyrillic text read back in Windows-1252 has none) the
+    // answer is no: one pass of lookups, without the window below.
+    if !text
+        .chars()
+        .any(|c| matches!(high_byte(c, enc), Some(0xC2..=0xF4)))
+    {
+        return false;
+    }
     let mut lead = false;
     let mut close = false;
     let mut last_cont: Option<usize> = None;
@@ -272,10 +280,14 @@ fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
         let mut j = i;
         let mut decoded = String::new();
         while let Some(len) = sequence_at(&bytes, j) {
-            let seq: Vec<u8> = bytes[j..j + len].iter().map(|b| b.unwrap_or(0)).collect();
-            match std::str::from_utf8(&seq) {
-                Ok(s) => decoded.push_str(s),
-                Err(_) => break,
+            // A sequence is four bytes at most: spelled in a buffer on the stack.
+            let mut seq = [0u8; 4];
+            for (slot, b) in seq.iter_mut().zip(&bytes[j..j + len]) {
+                *slot = b.unwrap_or(0);
+            }
+            match seq.get(..len).map(std::str::from_utf8) {
+                Some(Ok(s)) => decoded.push_str(s),
+                _ => break,
             }
             j += len;
         }

@@ -10,13 +10,14 @@ use super::english;
 use super::infl::{
     ends_with_fast, patronymic, strip_suffix_fast, surname_candidates_each, surname_forms,
 };
+use super::lexicon::FxMap;
 use super::lexicon::{
     family_word, lexicon, lower_key, named_after, person_of, preposition_cases, Lexicon,
 };
 use super::morph::Cases;
 use super::{Extraction, Gender, Lang, Mention, PersonRole, Registry};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The language of a text: English when Latin letters clearly outnumber Cyrillic ones.
 pub fn detect_language(text: &str) -> Lang {
@@ -151,7 +152,39 @@ fn normalise_word(word: &str) -> (Cow<'_, str>, bool, bool, bool) {
     let mut letters = 0;
     let mut combining = false;
     let mut apostrophe = false;
-    for c in word.chars() {
+    let bytes = word.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = bytes.get(i) {
+        if x < 0x80 {
+            // ASCII: a letter, an apostrophe (' `) or neither.
+            if x.is_ascii_alphabetic() {
+                letters += 1;
+                lat += 1;
+                if x.is_ascii_uppercase() {
+                    upper += 1;
+                }
+            } else if x == b'\'' || x == b'`' {
+                apostrophe = true;
+            }
+            i += 1;
+            continue;
+        }
+        if let (0xD0 | 0xD1, Some(&y)) = (x, bytes.get(i + 1)) {
+            // U+0400..U+047F (a two-byte sequence): Cyrillic letters, upper case up to
+            // U+042F and at even code points from U+0460 (as [`is_upper`]).
+            let c = (u32::from(x & 0x1F) << 6) | u32::from(y & 0x3F);
+            letters += 1;
+            cyr += 1;
+            if c <= 0x42F || c >= 0x460 && c.is_multiple_of(2) {
+                upper += 1;
+            }
+            i += 2;
+            continue;
+        }
+        let Some(c) = word.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         if ('\u{0300}'..='\u{036F}').contains(&c) {
             combining = true;
             continue;
@@ -240,10 +273,17 @@ fn normalise_word_slow(
     (Cow::Owned(lower), cap, allcaps, latin)
 }
 
+/// The character at byte offset `pos` of `text` (`None` at the end or off a boundary).
+fn char_at(text: &str, pos: usize) -> Option<char> {
+    text.get(pos..)?.chars().next()
+}
+
 /// Splits `text` into tokens in one pass.
 pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
+    let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 8);
-    let mut it = text.char_indices().peekable();
+    // Byte offset of the next character, and its code-point offset.
+    let mut pos = 0usize;
     let mut cp = 0usize;
     let mut nl = true;
     let mut space = true;
@@ -261,7 +301,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
         space_before: space,
         ch,
     };
-    while let Some((bs, c)) = it.next() {
+    while let Some(c) = char_at(text, pos) {
+        let bs = pos;
+        pos += c.len_utf8();
         let cs = cp;
         cp += 1;
         if c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control() {
@@ -272,24 +314,41 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
             continue;
         }
         if is_letter(c) && !('\u{0300}'..='\u{036F}').contains(&c) {
-            while let Some(&(b2, d)) = it.peek() {
-                if is_letter(d) {
-                    it.next();
+            while let Some(&x) = bytes.get(pos) {
+                // Fast paths: an ASCII letter; U+0400..U+047F (lead byte D0 or D1), all letters.
+                if x.is_ascii_alphabetic() {
+                    pos += 1;
                     cp += 1;
-                } else if (is_apostrophe(d) || is_hyphen(d))
-                    && text
-                        .get(b2 + d.len_utf8()..)
-                        .and_then(|r| r.chars().next())
-                        .is_some_and(is_letter)
-                {
-                    it.next();
-                    it.next();
-                    cp += 2;
+                    continue;
+                }
+                if matches!(x, 0xD0 | 0xD1) && pos + 1 < bytes.len() {
+                    pos += 2;
+                    cp += 1;
+                    continue;
+                }
+                if x < 0x80 && !matches!(x, b'\'' | b'`' | b'-') {
+                    // No letter, apostrophe or hyphen.
+                    break;
+                }
+                let Some(d) = char_at(text, pos) else {
+                    break;
+                };
+                if is_letter(d) {
+                    pos += d.len_utf8();
+                    cp += 1;
+                } else if is_apostrophe(d) || is_hyphen(d) {
+                    match char_at(text, pos + d.len_utf8()).filter(|&e| is_letter(e)) {
+                        Some(e) => {
+                            pos += d.len_utf8() + e.len_utf8();
+                            cp += 2;
+                        }
+                        None => break,
+                    }
                 } else {
                     break;
                 }
             }
-            let be = it.peek().map_or(text.len(), |x| x.0);
+            let be = pos;
             let (lower, cap, allcaps, latin) = normalise_word(&text[bs..be]);
             toks.push(tok(
                 Kind::Word,
@@ -304,17 +363,16 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 c,
             ));
         } else if c.is_ascii_digit() {
-            while it.peek().is_some_and(|x| x.1.is_ascii_digit()) {
-                it.next();
+            while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
+                pos += 1;
                 cp += 1;
             }
-            let be = it.peek().map_or(text.len(), |x| x.0);
             toks.push(tok(
                 Kind::Num,
                 cs,
                 cp,
                 bs,
-                be,
+                pos,
                 Lower(Cow::Borrowed("")),
                 (false, false, false),
                 nl,
@@ -322,13 +380,12 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 c,
             ));
         } else {
-            let be = bs + c.len_utf8();
             toks.push(tok(
                 Kind::Punct,
                 cs,
                 cp,
                 bs,
-                be,
+                pos,
                 Lower(Cow::Borrowed("")),
                 (false, false, false),
                 nl,
@@ -728,11 +785,6 @@ fn plausible_nominative(nom: &str) -> bool {
         || ends_with_fast(nom, "ком") && !ends_with_fast(nom, "ьком"))
 }
 
-/// Picks the nominative of a surname token.
-fn pick_surname(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> String {
-    pick_surname_scored(lex, lower, gender, cases).0
-}
-
 /// The nominative of a surname token and how plausible it is.
 fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
     // The candidates of `surname_candidates`, scored as they come: the first best one wins
@@ -749,9 +801,10 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
         }
         let c = buf.as_str();
         let mut s = 0;
-        if lex.surnames_top.contains(c) {
+        let lists = lex.surnames_all.lists(c);
+        if lists & super::names::IN_TOP != 0 {
             s += 3;
-        } else if lex.surnames_all.contains(c) {
+        } else if lists & super::names::IN_ALL != 0 {
             s += 2;
         }
         if !plausible_nominative(c) {
@@ -825,7 +878,13 @@ struct Ctx<'a> {
     morph_cache: std::cell::RefCell<super::morph::MorphCache>,
     /// [`Ctx::given`] per token, computed on first use.
     given_memo: Vec<std::cell::OnceCell<Option<&'static Vec<super::lexicon::GivenReading>>>>,
+    /// [`pick_surname_scored`] per lower-case word, gender and cases: the rules ask for the
+    /// same word's surname reading again and again (and a name recurs within an article).
+    surname_memo: std::cell::RefCell<SurnameMemo>,
 }
+
+/// Memo of [`pick_surname_scored`] for one article: word → (gender, cases, nominative, score).
+type SurnameMemo = FxMap<String, Vec<(Gender, u8, String, i32)>>;
 
 impl Ctx<'_> {
     fn word(&self, i: usize) -> Option<&Tok<'_>> {
@@ -912,6 +971,29 @@ impl Ctx<'_> {
         None
     }
 
+    /// [`pick_surname_scored`], memoised for this article.
+    fn surname_scored(&self, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
+        if let Some(v) = self.surname_memo.borrow().get(lower) {
+            if let Some((_, _, nom, score)) =
+                v.iter().find(|(g, c, _, _)| *g == gender && *c == cases)
+            {
+                return (nom.clone(), *score);
+            }
+        }
+        let r = pick_surname_scored(self.lex, lower, gender, cases);
+        self.surname_memo
+            .borrow_mut()
+            .entry(lower.to_string())
+            .or_default()
+            .push((gender, cases, r.0.clone(), r.1));
+        r
+    }
+
+    /// The nominative of a surname token ([`Ctx::surname_scored`] without the score).
+    fn surname(&self, lower: &str, gender: Gender, cases: u8) -> String {
+        self.surname_scored(lower, gender, cases).0
+    }
+
     fn is_stop(&self, i: usize) -> bool {
         let Some(t) = self.word(i) else { return true };
         self.lex.stop.contains(t.lower.as_str()) || self.lex.roles.contains_key(t.lower.as_str())
@@ -956,6 +1038,7 @@ fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         lex,
         morph_cache: Default::default(),
         given_memo: vec![std::cell::OnceCell::new(); toks.len()],
+        surname_memo: Default::default(),
     };
     let found = find_candidates(&ctx);
     let cands = resolve_article(&ctx, found);
@@ -1710,7 +1793,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
     // two words are two people's surnames, each decided alone.
     let x_surname = || {
         let x = toks[seg[0]].lower.as_str();
-        let (nom, score) = pick_surname_scored(ctx.lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
+        let (nom, score) = ctx.surname_scored(x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
         score >= 2 && nom != x && !ctx.lex.surnames_all.contains(x)
     };
     // «Ріната Ахметова», «Ваагн Авагян»: an unknown given name before a clear surname.
@@ -1723,7 +1806,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
                 && !ctx.lex.places.contains(x.lower.as_str())
                 && !ctx.lex.places.contains(y.lower.as_str())
             // A listed surname is evidence enough that a village of that name does not outweigh.
-            || declined_known_surname(ctx.lex, &x.lower, &y.lower)
+            || declined_known_surname(ctx, &x.lower, &y.lower)
                 && !ctx.lex.places_major.contains(x.lower.as_str())
                 && !ctx.lex.places_major.contains(y.lower.as_str());
         // A word the long surname list knows may still be a rarer given name before a word
@@ -1846,7 +1929,8 @@ fn strong_surname_shape(l: &str) -> bool {
 
 /// An unknown given name before a word that declines from a listed surname, both in one oblique
 /// case of a masculine name: «Остапа Квітку» (accusative; Квітка is listed), «Остапом Квіткою».
-fn declined_known_surname(lex: &Lexicon, x: &str, y: &str) -> bool {
+fn declined_known_surname(ctx: &Ctx, x: &str, y: &str) -> bool {
+    let lex = ctx.lex;
     let after_consonant = |w: &str, suf: &str| {
         strip_suffix_fast(w, suf).is_some_and(|s| {
             s.chars().count() >= 3
@@ -1862,12 +1946,12 @@ fn declined_known_surname(lex: &Lexicon, x: &str, y: &str) -> bool {
     if !agree || lex.surnames_all.contains(y) {
         return false;
     }
-    let (nom, score) = pick_surname_scored(lex, y, Gender::Male, 2 | 4 | 8 | 16);
+    let (nom, score) = ctx.surname_scored(y, Gender::Male, 2 | 4 | 8 | 16);
     if score < 2 || nom == y {
         return false;
     }
     // «Кравчука Гнидюри»: a first word that declines from a listed surname is no given name.
-    let (x_nom, x_score) = pick_surname_scored(lex, x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
+    let (x_nom, x_score) = ctx.surname_scored(x, Gender::Unknown, 2 | 4 | 8 | 16 | 32);
     !(x_score >= 2 && x_nom != x && !lex.surnames_all.contains(x))
 }
 
@@ -2209,7 +2293,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                         } else {
                             r.cases
                         };
-                        s += pick_surname_scored(lex, &st.lower, r.gender, c).1;
+                        s += ctx.surname_scored(&st.lower, r.gender, c).1;
                     }
                 }
                 if gender != Gender::Unknown && r.gender == gender {
@@ -2266,7 +2350,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                 if consonant_a && male_gen {
                     gender = Gender::Male;
                     cases = 2 | 8;
-                } else if declined_known_surname(lex, gl, st)
+                } else if declined_known_surname(ctx, gl, st)
                     || gl
                         .chars()
                         .next_back()
@@ -2322,7 +2406,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                     // Hyphenated surnames decline in every part.
                     t.lower
                         .split('-')
-                        .map(|p| pick_surname(lex, p, gender, cases))
+                        .map(|p| ctx.surname(p, gender, cases))
                         .collect::<Vec<_>>()
                         .join("-")
                 };
@@ -2472,7 +2556,7 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     let (nom, nom_score) = if lex.surnames_all.contains(l) {
         (l.to_string(), 0)
     } else {
-        pick_surname_scored(lex, l, verb_gender(toks.get(ti + 1)), 127)
+        ctx.surname_scored(l, verb_gender(toks.get(ti + 1)), 127)
     };
     if lex.surnames_top.contains(l) || nom_score >= 3 && lex.surnames_top.contains(&nom) {
         s += 2;
@@ -2896,7 +2980,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         }
     }
     // Inflected forms of the article's surnames → full names.
-    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut index: FxMap<String, Vec<usize>> = FxMap::default();
     for (fi, f) in fulls.iter().enumerate() {
         let sl = lower_key(&f.surname);
         for form in surname_forms(&sl, f.gender)
@@ -2909,7 +2993,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
             }
         }
     }
-    let mut by_given: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_given: FxMap<&str, Vec<usize>> = FxMap::default();
     for (fi, f) in fulls.iter().enumerate() {
         by_given.entry(f.given.as_str()).or_default().push(fi);
     }
@@ -3106,7 +3190,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
     if !accepted_lone.is_empty() {
         for ti in weak {
             let t = &toks[ti];
-            let nom = pick_surname(ctx.lex, &t.lower, verb_gender(toks.get(ti + 1)), 127);
+            let nom = ctx.surname(&t.lower, verb_gender(toks.get(ti + 1)), 127);
             let k = lower_key(&nom);
             if !accepted_lone.iter().any(|a| *a == k || *a == *t.lower) {
                 continue;
@@ -3500,6 +3584,218 @@ fn singular_surname(l: &str, gender: Gender) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The character-by-character [`normalise_word`] the byte fast paths must agree with.
+    fn normalise_word_reference(word: &str) -> (Cow<'_, str>, bool, bool, bool) {
+        // One pass for the counts; a word written in lower case (most words of running text) is
+        // its own lower form and needs nothing else.
+        let mut cyr = 0;
+        let mut lat = 0;
+        let mut upper = 0;
+        let mut letters = 0;
+        let mut combining = false;
+        let mut apostrophe = false;
+        for c in word.chars() {
+            if ('\u{0300}'..='\u{036F}').contains(&c) {
+                combining = true;
+                continue;
+            }
+            // (ʼ is a letter too.)
+            apostrophe |= is_apostrophe(c);
+            if is_letter(c) {
+                letters += 1;
+                if is_upper(c) {
+                    upper += 1;
+                }
+                if ('\u{0400}'..='\u{04FF}').contains(&c) {
+                    cyr += 1;
+                } else if c.is_ascii_alphabetic() {
+                    lat += 1;
+                }
+            }
+        }
+        let mixed = cyr > 0 && lat > 0 && cyr >= lat;
+        if !combining && upper == 0 && !apostrophe && !mixed {
+            // The first character is a letter (the tokenizer starts words there) and no letter is
+            // upper case: neither capitalised nor ALL CAPS.
+            return (Cow::Borrowed(word), false, false, lat > cyr);
+        }
+        normalise_word_slow(word, upper, letters, combining, mixed, lat > cyr)
+    }
+
+    /// The tokenizer over `CharIndices` the byte-offset [`tokenize`] must agree with.
+    fn tokenize_reference(text: &str) -> Vec<Tok<'_>> {
+        let mut toks = Vec::with_capacity(text.len() / 8);
+        let mut it = text.char_indices().peekable();
+        let mut cp = 0usize;
+        let mut nl = true;
+        let mut space = true;
+        let tok = |kind, cs, ce, bs, be, lower, flags: (bool, bool, bool), nl, space, ch| Tok {
+            kind,
+            cs,
+            ce,
+            bs,
+            be,
+            lower,
+            cap: flags.0,
+            allcaps: flags.1,
+            latin: flags.2,
+            nl_before: nl,
+            space_before: space,
+            ch,
+        };
+        while let Some((bs, c)) = it.next() {
+            let cs = cp;
+            cp += 1;
+            if c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control() {
+                if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+                    nl = true;
+                }
+                space = true;
+                continue;
+            }
+            if is_letter(c) && !('\u{0300}'..='\u{036F}').contains(&c) {
+                while let Some(&(b2, d)) = it.peek() {
+                    if is_letter(d) {
+                        it.next();
+                        cp += 1;
+                    } else if (is_apostrophe(d) || is_hyphen(d))
+                        && text
+                            .get(b2 + d.len_utf8()..)
+                            .and_then(|r| r.chars().next())
+                            .is_some_and(is_letter)
+                    {
+                        it.next();
+                        it.next();
+                        cp += 2;
+                    } else {
+                        break;
+                    }
+                }
+                let be = it.peek().map_or(text.len(), |x| x.0);
+                let (lower, cap, allcaps, latin) = normalise_word_reference(&text[bs..be]);
+                toks.push(tok(
+                    Kind::Word,
+                    cs,
+                    cp,
+                    bs,
+                    be,
+                    Lower(lower),
+                    (cap, allcaps, latin),
+                    nl,
+                    space,
+                    c,
+                ));
+            } else if c.is_ascii_digit() {
+                while it.peek().is_some_and(|x| x.1.is_ascii_digit()) {
+                    it.next();
+                    cp += 1;
+                }
+                let be = it.peek().map_or(text.len(), |x| x.0);
+                toks.push(tok(
+                    Kind::Num,
+                    cs,
+                    cp,
+                    bs,
+                    be,
+                    Lower(Cow::Borrowed("")),
+                    (false, false, false),
+                    nl,
+                    space,
+                    c,
+                ));
+            } else {
+                let be = bs + c.len_utf8();
+                toks.push(tok(
+                    Kind::Punct,
+                    cs,
+                    cp,
+                    bs,
+                    be,
+                    Lower(Cow::Borrowed("")),
+                    (false, false, false),
+                    nl,
+                    space,
+                    c,
+                ));
+            }
+            nl = false;
+            space = false;
+        }
+        toks
+    }
+
+    /// Everything a token carries, for comparing two tokenizers.
+    fn tok_fields<'a>(
+        t: &'a Tok<'a>,
+    ) -> (Kind, usize, usize, usize, usize, &'a str, [bool; 5], char) {
+        (
+            t.kind,
+            t.cs,
+            t.ce,
+            t.bs,
+            t.be,
+            t.lower.as_str(),
+            [t.cap, t.allcaps, t.latin, t.nl_before, t.space_before],
+            t.ch,
+        )
+    }
+
+    fn assert_same_tokens(text: &str) {
+        let new = tokenize(text);
+        let old = tokenize_reference(text);
+        assert_eq!(new.len(), old.len(), "{text:?}");
+        for (a, b) in new.iter().zip(&old) {
+            assert_eq!(tok_fields(a), tok_fields(b), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn tokenizer_agrees_with_the_char_by_char_reference() {
+        for s in [
+            "",
+            "Мар’яна Безугла, Жан-Ноель, 12 р.",
+            "ІВАН ПЕТРЕНКО заявив: «Так»; Ѣять Ѳома Ґонта — ЇЖАК-їжак'' `a`b' -x- d'-'e",
+            "Zelensky Зеленcький Kиїв МакКейн НОКу ТзОВ Й\u{306}осип \u{301}А Ӏа ǅa",
+            "a\u{ad}b\u{feff}c\u{2028}Д\r\nЕ\u{0}Ж 東京 عربي 2024р. Ҁ҂҃Ҋ ѿ Ѡѡ",
+            "З'ясувати зʼявився ПʼЄР Вʼячеслав В.\u{A0}О. Ст. Дж.",
+            "Ж",
+            "ж-",
+            "ж'",
+            "Жё\u{0308}",
+        ] {
+            assert_same_tokens(s);
+        }
+        // The sample site's raw texts.
+        let raw = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let mut n = 0;
+        for e in walkdir::WalkDir::new(raw).into_iter().flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt") {
+                let t = std::fs::read_to_string(e.path()).unwrap_or_default();
+                assert_same_tokens(&t);
+                n += 1;
+            }
+        }
+        assert!(n > 10, "the sample texts were not found");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tokenizer_agrees_on_any_text(
+            s in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'а', 'Я', 'І', 'ї', 'Ґ', 'ё', 'Ѐ', 'Ѣ', 'ѣ', 'Ѡ', 'ѿ', 'Ҁ', '҂', '҃', 'Ҋ', 'Ӏ',
+                    'ӿ', 'a', 'Z', 'k', '\'', '’', 'ʼ', '`', '´', '‘', '-', '‐', '‑', '.', ',',
+                    ' ', '\n', '\u{A0}', '\u{ad}', '\u{feff}', '\u{0}', '\u{301}', '\u{306}',
+                    '1', '9', '«', '»', 'é', 'Ä', 'ǅ', '東', 'ع', '😀',
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = s.into_iter().collect();
+            assert_same_tokens(&text);
+        }
+    }
 
     #[test]
     fn lower_capitalised_agrees_with_lower_key() {

@@ -55,6 +55,15 @@ pub(crate) fn strip_suffix_fast<'a>(s: &'a str, suf: &str) -> Option<&'a str> {
     }
 }
 
+/// `a` followed by `b`, in a string allocated once (what `format!("{a}{b}")` gives, without the
+/// formatting machinery: the gazetteers are built from hundreds of thousands of such forms).
+fn cat(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len());
+    s.push_str(a);
+    s.push_str(b);
+    s
+}
+
 fn strip_last(s: &str) -> &str {
     match s.char_indices().next_back() {
         Some((i, _)) => &s[..i],
@@ -65,9 +74,9 @@ fn strip_last(s: &str) -> &str {
 /// г/к/х → з/ц/с before the dative/locative -і.
 fn palatalize(stem: &str) -> String {
     match last_char(stem) {
-        Some('г') => format!("{}з", strip_last(stem)),
-        Some('к') => format!("{}ц", strip_last(stem)),
-        Some('х') => format!("{}с", strip_last(stem)),
+        Some('г') => cat(strip_last(stem), "з"),
+        Some('к') => cat(strip_last(stem), "ц"),
+        Some('х') => cat(strip_last(stem), "с"),
         _ => stem.to_string(),
     }
 }
@@ -113,47 +122,47 @@ pub fn given_forms(nom: &str, gender: Gender) -> Vec<(String, u8)> {
     let mut add = |s: String, c: u8| out.push((s, c));
     match last {
         'о' if gender != Gender::Female => {
-            add(format!("{stem}а"), G | A);
-            add(format!("{stem}у"), D | L | V);
-            add(format!("{stem}ові"), D | L);
-            add(format!("{stem}ом"), I);
-            add(format!("{stem}е"), V);
+            add(cat(stem, "а"), G | A);
+            add(cat(stem, "у"), D | L | V);
+            add(cat(stem, "ові"), D | L);
+            add(cat(stem, "ом"), I);
+            add(cat(stem, "е"), V);
         }
         'а' => {
             let soft = last_char(stem).is_some_and(is_sibilant);
-            add(format!("{stem}{}", if soft { 'і' } else { 'и' }), G);
-            add(format!("{}і", palatalize(stem)), D | L);
+            add(cat(stem, if soft { "і" } else { "и" }), G);
+            add(cat(&palatalize(stem), "і"), D | L);
             if soft {
-                add(format!("{stem}і"), D | L);
+                add(cat(stem, "і"), D | L);
             }
-            add(format!("{stem}у"), A);
-            add(format!("{stem}{}", if soft { "ею" } else { "ою" }), I);
-            add(format!("{stem}о"), V);
+            add(cat(stem, "у"), A);
+            add(cat(stem, if soft { "ею" } else { "ою" }), I);
+            add(cat(stem, "о"), V);
         }
         'я' => {
             let after_vowel = last_char(stem).is_some_and(|c| is_vowel(c) || c == 'ʼ');
             if after_vowel {
-                add(format!("{stem}ї"), G | D | L);
-                add(format!("{stem}ю"), A);
-                add(format!("{stem}єю"), I);
-                add(format!("{stem}є"), V);
+                add(cat(stem, "ї"), G | D | L);
+                add(cat(stem, "ю"), A);
+                add(cat(stem, "єю"), I);
+                add(cat(stem, "є"), V);
             } else {
-                add(format!("{stem}і"), G | D | L);
-                add(format!("{stem}ю"), A | V);
-                add(format!("{stem}ею"), I);
+                add(cat(stem, "і"), G | D | L);
+                add(cat(stem, "ю"), A | V);
+                add(cat(stem, "ею"), I);
             }
         }
         'й' => {
-            add(format!("{stem}я"), G | A);
-            add(format!("{stem}ю"), D | L | V);
-            add(format!("{stem}єві"), D | L);
-            add(format!("{stem}єм"), I);
+            add(cat(stem, "я"), G | A);
+            add(cat(stem, "ю"), D | L | V);
+            add(cat(stem, "єві"), D | L);
+            add(cat(stem, "єм"), I);
         }
         'ь' => {
-            add(format!("{stem}я"), G | A);
-            add(format!("{stem}ю"), D | L | V);
-            add(format!("{stem}еві"), D | L);
-            add(format!("{stem}ем"), I);
+            add(cat(stem, "я"), G | A);
+            add(cat(stem, "ю"), D | L | V);
+            add(cat(stem, "еві"), D | L);
+            add(cat(stem, "ем"), I);
         }
         c if !is_vowel(c) && c != 'ʼ' => {
             if gender == Gender::Female {
@@ -168,27 +177,27 @@ pub fn given_forms(nom: &str, gender: Gender) -> Vec<(String, u8)> {
             if let Some(alt) = alternate_i(nom) {
                 stems.push(alt);
             }
-            for s in stems {
+            for s in &stems {
                 if is_sibilant(c) || c == 'р' && ends_with_fast(nom, "ор") {
                     if c == 'р' {
-                        add(format!("{s}я"), G | A);
-                        add(format!("{s}ю"), D | L | V);
+                        add(cat(s, "я"), G | A);
+                        add(cat(s, "ю"), D | L | V);
                     }
-                    add(format!("{s}а"), G | A);
-                    add(format!("{s}у"), D | L | V);
-                    add(format!("{s}еві"), D | L);
-                    add(format!("{s}ем"), I);
+                    add(cat(s, "а"), G | A);
+                    add(cat(s, "у"), D | L | V);
+                    add(cat(s, "еві"), D | L);
+                    add(cat(s, "ем"), I);
                     if c == 'р' {
-                        add(format!("{s}ові"), D | L);
-                        add(format!("{s}ом"), I);
-                        add(format!("{s}е"), V);
+                        add(cat(s, "ові"), D | L);
+                        add(cat(s, "ом"), I);
+                        add(cat(s, "е"), V);
                     }
                 } else {
-                    add(format!("{s}а"), G | A);
-                    add(format!("{s}у"), D | L | V);
-                    add(format!("{s}ові"), D | L);
-                    add(format!("{s}ом"), I);
-                    add(format!("{s}е"), V);
+                    add(cat(s, "а"), G | A);
+                    add(cat(s, "у"), D | L | V);
+                    add(cat(s, "ові"), D | L);
+                    add(cat(s, "ом"), I);
+                    add(cat(s, "е"), V);
                 }
             }
         }
@@ -249,7 +258,7 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
     let stem = strip_last(nom);
     let push_all = |out: &mut Vec<String>, stem: &str, ends: &[&str]| {
         for e in ends {
-            out.push(format!("{stem}{e}"));
+            out.push(cat(stem, e));
         }
     };
     // Adjectives.
@@ -284,8 +293,8 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
                     "о",
                 ],
             );
-            out.push(format!("{}і", palatalize(stem)));
-            out.push(format!("{stem}і"));
+            out.push(cat(&palatalize(stem), "і"));
+            out.push(cat(stem, "і"));
         }
         'я' => {
             if ends_with_fast(nom, "ія") {
@@ -316,7 +325,7 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
             }
             // Fleeting е/о: Кременець → Кременця, Луцьк stays.
             if let Some(s) = strip_suffix_fast(nom, "ець") {
-                stems.push(format!("{s}ц"));
+                stems.push(cat(s, "ц"));
             }
             for s in stems {
                 push_all(
@@ -611,7 +620,7 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
     let stem = strip_last(nom);
     let add = |out: &mut Vec<String>, stem: &str, ends: &[&str]| {
         for e in ends {
-            out.push(format!("{stem}{e}"));
+            out.push(cat(stem, e));
         }
     };
     let male = gender != Gender::Female;
@@ -627,7 +636,7 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
         {
             add(&mut out, nom, &["а", "у", "ові", "им", "і", "е"]);
         } else if let Some(s) = strip_suffix_fast(nom, "ець") {
-            add(&mut out, &format!("{s}ц"), &["я", "ю", "еві", "ем"]);
+            add(&mut out, &cat(s, "ц"), &["я", "ю", "еві", "ем"]);
         } else {
             match last {
                 'о' => add(&mut out, stem, &["а", "у", "ові", "ом", "е"]),
@@ -679,7 +688,7 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
                     "о",
                 ],
             );
-            out.push(format!("{}і", palatalize(stem)));
+            out.push(cat(&palatalize(stem), "і"));
         }
         'я' => {
             if last_char(stem).is_some_and(|c| is_vowel(c) || c == 'ʼ') {

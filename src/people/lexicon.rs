@@ -83,6 +83,12 @@ impl SurnameSet {
     pub fn contains(&self, lower: &str) -> bool {
         self.table.in_lexicon_lists(lower, self.list)
     }
+
+    /// Which surname lists (either set answers for both) hold `lower`:
+    /// [`super::names::IN_TOP`] and [`super::names::IN_ALL`] bits, in one lookup.
+    pub fn lists(&self, lower: &str) -> u8 {
+        self.table.lexicon_lists(lower)
+    }
 }
 
 const MALE: &[&str] = &[
@@ -1770,6 +1776,19 @@ mod tests {
             table.lexicon_len(super::super::names::IN_ALL),
             old.surnames_all.len()
         );
+        // One lookup for both lists agrees with the two sets.
+        for k in old.surnames_all.iter().chain(&old.surnames_top) {
+            let lists = lex.surnames_top.lists(k);
+            assert_eq!(
+                lists & super::super::names::IN_TOP != 0,
+                lex.surnames_top.contains(k)
+            );
+            assert_eq!(
+                lists & super::super::names::IN_ALL != 0,
+                lex.surnames_all.contains(k)
+            );
+        }
+        assert_eq!(lex.surnames_all.lists("ыыыы"), 0);
         assert!(!lex.surnames_all.contains("ыыыы"));
         assert!(!lex.surnames_top.contains(""));
     }

@@ -21,8 +21,8 @@
 //! - [`surname_nominative`], [`surname_readings`]: one surname token → nominative(s).
 //! - [`normalize`]: the §4 normalisation used everywhere here.
 
+use super::lexicon::FxMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -1350,6 +1350,7 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
         return out;
     }
     let mut seen: Vec<String> = Vec::new();
+    let mut buf = String::new();
     for e in OBLIQUE_ENDINGS {
         let Some(stem) = strip_suffix_fast(t, e) else {
             continue;
@@ -1363,20 +1364,22 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                 if (alt_kind == 2 && *tail != "ь") || !tail_takes_ending(tail, e) {
                     continue;
                 }
-                let mut cand = String::with_capacity(base.len() + tail.len());
-                cand.push_str(&base);
-                cand.push_str(tail);
-                if seen.contains(&cand) {
+                // Built in one buffer; a candidate seen already is dropped without allocating.
+                buf.clear();
+                buf.push_str(&base);
+                buf.push_str(tail);
+                if seen.contains(&buf) {
                     continue;
                 }
-                seen.push(cand.clone());
+                seen.push(buf.clone());
+                let cand = buf.as_str();
                 let masc: &[Par] = if gender != Gender::Female {
-                    masc_paradigms(&cand)
+                    masc_paradigms(cand)
                 } else {
                     &[]
                 };
                 let fem: &[Par] = if gender != Gender::Male {
-                    fem_paradigms(&cand)
+                    fem_paradigms(cand)
                 } else {
                     &[]
                 };
@@ -1385,19 +1388,19 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                     .map(|&p| (p, Gender::Male))
                     .chain(fem.iter().map(|&p| (p, Gender::Female)));
                 for (par, g) in pars {
-                    let m = matching_cases(&cand, par, cases, t);
+                    let m = matching_cases(cand, par, cases, t);
                     if m.is_empty() {
                         continue;
                     }
                     let score =
-                        score_reading(&cand, g, m, t, alt, par) + i32::from(e.chars().count() >= 2);
+                        score_reading(cand, g, m, t, alt, par) + i32::from(e.chars().count() >= 2);
                     match out.iter_mut().find(|r| r.nom == cand && r.gender == g) {
                         Some(r) => {
                             r.cases = r.cases.union(m);
                             r.score = r.score.max(score);
                         }
                         None => out.push(SurnameReading {
-                            nom: cand.clone(),
+                            nom: cand.to_string(),
                             gender: g,
                             cases: m,
                             score,
@@ -1417,17 +1420,18 @@ fn best_surname_word(
     t: &str,
     gender: Gender,
     cases: Cases,
+    memo: &ReadingMemo,
 ) -> Option<(String, Gender, Cases, i32)> {
     if let Some(i) = t.find('-') {
         let (head, rest) = (&t[..i], &t[i + 1..]);
         if is_particle(head) {
-            let (n, g, c, s) = best_surname_word(rest, gender, cases)?;
+            let (n, g, c, s) = best_surname_word(rest, gender, cases, memo)?;
             return Some((format!("{head}-{n}"), g, c, s));
         }
         // Double surname: both parts share gender and case.
-        let (n1, g1, c1, s1) = best_surname_word(head, gender, cases)?;
-        let (n2, g2, c2, s2) =
-            best_surname_word(rest, g1, c1).or_else(|| best_surname_word(rest, gender, cases))?;
+        let (n1, g1, c1, s1) = best_surname_word(head, gender, cases, memo)?;
+        let (n2, g2, c2, s2) = best_surname_word(rest, g1, c1, memo)
+            .or_else(|| best_surname_word(rest, gender, cases, memo))?;
         let g = if g1 == g2 { g1 } else { gender };
         let c = if c1.intersect(c2).is_empty() {
             c2
@@ -1436,10 +1440,39 @@ fn best_surname_word(
         };
         return Some((format!("{n1}-{n2}"), g, c, s1 + s2));
     }
-    let rs = surname_readings_key(t, gender, cases);
-    rs.into_iter()
-        .next()
-        .map(|r| (r.nom, r.gender, r.cases, r.score))
+    memo.best(t, gender, cases)
+}
+
+/// The best reading of a surname word without a hyphen (the first of
+/// [`surname_readings_key`]), memoised.
+type BestReading = Option<(String, Gender, Cases, i32)>;
+
+/// Best surname readings already computed, by word, gender and cases: one article's spans
+/// share their surnames, and reducing a span tries a word with several genders and cases.
+#[derive(Default)]
+pub(crate) struct ReadingMemo(std::cell::RefCell<ReadingsByWord>);
+
+/// Word → (gender, cases, best reading).
+type ReadingsByWord = FxMap<String, Vec<(Gender, Cases, BestReading)>>;
+
+impl ReadingMemo {
+    fn best(&self, t: &str, gender: Gender, cases: Cases) -> BestReading {
+        if let Some(v) = self.0.borrow().get(t) {
+            if let Some((_, _, r)) = v.iter().find(|(g, c, _)| *g == gender && *c == cases) {
+                return r.clone();
+            }
+        }
+        let r = surname_readings_key(t, gender, cases)
+            .into_iter()
+            .next()
+            .map(|r| (r.nom, r.gender, r.cases, r.score));
+        self.0
+            .borrow_mut()
+            .entry(t.to_string())
+            .or_default()
+            .push((gender, cases, r.clone()));
+        r
+    }
 }
 
 /// The most likely nominative of an inflected surname `token` for a person of `gender`,
@@ -1448,7 +1481,9 @@ pub fn surname_nominative(token: &str, gender: Gender, cases: Cases) -> String {
     let norm = normalize(token.trim());
     let t = names::key(&norm);
     let cases = if cases.is_empty() { Cases::ALL } else { cases };
-    match best_surname_word(&t, gender, cases).or_else(|| best_surname_word(&t, gender, Cases::ALL))
+    let memo = ReadingMemo::default();
+    match best_surname_word(&t, gender, cases, &memo)
+        .or_else(|| best_surname_word(&t, gender, Cases::ALL, &memo))
     {
         Some((n, _, _, _)) => recase(&n, &norm),
         None => norm,
@@ -1685,7 +1720,12 @@ fn canonical_from(given: Option<String>, surname: Option<String>, gender: Gender
 
 /// Reduces a list of surname tokens (words and particles) for `gender`, `cases`.
 /// Returns (surname, gender, cases, score).
-fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gender, Cases, i32) {
+fn reduce_surname(
+    toks: &[&Tok],
+    gender: Gender,
+    cases: Cases,
+    memo: &ReadingMemo,
+) -> (String, Gender, Cases, i32) {
     let mut parts: Vec<String> = Vec::with_capacity(toks.len());
     let mut g = gender;
     let mut c = cases;
@@ -1697,9 +1737,10 @@ fn reduce_surname(toks: &[&Tok], gender: Gender, cases: Cases) -> (String, Gende
             Tok::Initial => {}
             Tok::Word(w) => {
                 let k = names::key(w);
-                let best = best_surname_word(&k, g, c).or_else(|| {
+                let best = best_surname_word(&k, g, c, memo).or_else(|| {
                     // Case disagreement with the given name: a weak reading.
-                    best_surname_word(&k, g, Cases::ALL).map(|(n, rg, rc, s)| (n, rg, rc, s - 25))
+                    best_surname_word(&k, g, Cases::ALL, memo)
+                        .map(|(n, rg, rc, s)| (n, rg, rc, s - 25))
                 });
                 match best {
                     Some((n, rg, rc, s)) => {
@@ -1738,14 +1779,16 @@ pub fn canonicalize(span: &str, case_hint: Cases) -> Canonical {
 /// «Іванова» after «заступника» → Іванов). A patronymic in the span overrides it; a hint that
 /// no reading of the span supports is ignored.
 pub fn canonicalize_with(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
-    canonicalize_uncached(span, case_hint, gender_hint)
+    canonicalize_uncached(span, case_hint, gender_hint, &ReadingMemo::default())
 }
 
 /// A memo of [`canonicalize_with`] results owned by one caller (one article's extraction):
 /// names recur within an article. No global state.
 #[derive(Default)]
 pub struct MorphCache {
-    canon: HashMap<(String, u8, Gender), Canonical>,
+    canon: FxMap<(String, u8, Gender), Canonical>,
+    /// Surname readings of the words of the spans canonicalised so far.
+    readings: ReadingMemo,
 }
 
 impl MorphCache {
@@ -1757,19 +1800,24 @@ impl MorphCache {
         gender_hint: Gender,
     ) -> Canonical {
         if span.len() > 200 {
-            return canonicalize_uncached(span, case_hint, gender_hint);
+            return canonicalize_uncached(span, case_hint, gender_hint, &self.readings);
         }
         let key = (span.to_string(), case_hint.0, gender_hint);
         if let Some(c) = self.canon.get(&key) {
             return c.clone();
         }
-        let c = canonicalize_uncached(span, case_hint, gender_hint);
+        let c = canonicalize_uncached(span, case_hint, gender_hint, &self.readings);
         self.canon.insert(key, c.clone());
         c
     }
 }
 
-fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> Canonical {
+fn canonicalize_uncached(
+    span: &str,
+    case_hint: Cases,
+    gender_hint: Gender,
+    memo: &ReadingMemo,
+) -> Canonical {
     // Bound the work on hostile input: a name span is short.
     let span: String = span.chars().take(300).collect();
     let norm = normalize(&span);
@@ -1852,10 +1900,10 @@ fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> C
             }
         }
         let surname_toks: Vec<&Tok> = toks.iter().filter(|t| *t != &Tok::Initial).collect();
-        let (s, g, _, score) = reduce_surname(&surname_toks, gender_hint, hint);
+        let (s, g, _, score) = reduce_surname(&surname_toks, gender_hint, hint, memo);
         if gender_hint != Gender::Unknown {
             // A hint that only a far-fetched reading fits (Зеленського for a woman) is ignored.
-            let (su, gu, _, score_u) = reduce_surname(&surname_toks, Gender::Unknown, hint);
+            let (su, gu, _, score_u) = reduce_surname(&surname_toks, Gender::Unknown, hint, memo);
             if gu != gender_hint && score_u - score >= 10 {
                 return canonical_from(None, Some(su), gu);
             }
@@ -1896,7 +1944,9 @@ fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> C
     } else {
         (
             Some(0),
-            if words.len() >= 2 && patronymic_after_given(&readings[0], &wkeys[1], words.len()) {
+            if words.len() >= 2
+                && patronymic_after_given(&readings[0], &wkeys[1], words.len(), memo)
+            {
                 Some(1)
             } else {
                 None
@@ -1955,7 +2005,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> C
                 c = r.cases;
                 penalty -= 5;
             }
-            let (s, g, _, score) = reduce_surname(&surname_tok_range, r.gender, c);
+            let (s, g, _, score) = reduce_surname(&surname_tok_range, r.gender, c, memo);
             let total = score + penalty;
             let cand = canonical_from(
                 Some(r.nominative.clone()),
@@ -1998,7 +2048,7 @@ fn canonicalize_uncached(span: &str, case_hint: Cases, gender_hint: Gender) -> C
             Some((n, c, sc)) if char_len(gk) > 2 => (recase(&n, words[gi]), c, sc),
             _ => (title_if_caps(words[gi]), cases, -10),
         };
-        let (s, sg, _, score) = reduce_surname(&surname_tok_range, g, gc);
+        let (s, sg, _, score) = reduce_surname(&surname_tok_range, g, gc, memo);
         let total = score + gs;
         let cand = canonical_from(Some(gname), Some(s), sg);
         if best.as_ref().is_none_or(|(b, _)| total > *b) {
@@ -2065,7 +2115,12 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
 
 /// Whether the word after a given name is its patronymic: the genders agree, and in a
 /// two-word span the word is not a frequent surname (Олексія Богдановича: a surname).
-fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool {
+fn patronymic_after_given(
+    given: &[GivenForm],
+    k: &str,
+    n_words: usize,
+    memo: &ReadingMemo,
+) -> bool {
     let Some((g, c)) = patronymic_key(k, false).or_else(|| patronymic_key(k, n_words >= 3)) else {
         return false;
     };
@@ -2073,7 +2128,7 @@ fn patronymic_after_given(given: &[GivenForm], k: &str, n_words: usize) -> bool 
         return false;
     }
     if n_words == 2 {
-        if let Some((n, _, _, _)) = best_surname_word(k, g, c) {
+        if let Some((n, _, _, _)) = best_surname_word(k, g, c, memo) {
             if names::surname_rank_key(&n).is_some_and(|r| r < names::TOP_SURNAMES) {
                 return false;
             }

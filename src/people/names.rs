@@ -270,6 +270,11 @@ impl SurnameTable {
         self.map.values().filter(|e| e.rank != NO_RANK).count()
     }
 
+    /// The lists ([`IN_TOP`], [`IN_ALL`] bits) the lexicon key `k` is in: one lookup for both.
+    pub(crate) fn lexicon_lists(&self, k: &str) -> u8 {
+        self.map.get(k).map_or(0, |e| e.lex)
+    }
+
     /// Whether the lexicon key `k` is in a list of `lists` ([`IN_TOP`], [`IN_ALL`]).
     pub(crate) fn in_lexicon_lists(&self, k: &str, lists: u8) -> bool {
         self.map.get(k).is_some_and(|e| e.lex & lists != 0)
