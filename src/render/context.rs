@@ -39,21 +39,29 @@ pub struct Card {
     pub people: Vec<Chip>,
 }
 
-/// A card in a page's context. Templates see the [`Card`]; a render key (see
-/// [`super::keyhash`], the one serializer that is not human-readable) sees only the card's
-/// digest, so hashing a page that lists 50 cards costs 50 digests, not 50 cards.
+/// A card in a page's context. Templates see the [`Card`], or, in a list of cards of a
+/// built-in template (which only hands them to `card()`, see [`super::cards`]), just the
+/// article's index; a render key (see [`super::keyhash`], the one serializer that is not
+/// human-readable) sees only the card's digest, so hashing a page that lists 50 cards costs
+/// 50 digests, not 50 cards.
 #[derive(Debug, Clone, Copy)]
 pub struct CardRef<'a> {
     pub card: &'a Card,
     digest: &'a [u8; 32],
+    /// The article's index.
+    index: usize,
+    /// True when templates get the index instead of the card.
+    by_index: bool,
 }
 
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            self.card.serialize(s)
-        } else {
+        if !s.is_human_readable() {
             s.serialize_bytes(self.digest)
+        } else if self.by_index {
+            s.serialize_u64(self.index as u64)
+        } else {
+            self.card.serialize(s)
         }
     }
 }
@@ -118,7 +126,7 @@ pub struct Shared<'a> {
     pub base: String,
     /// True when `base` is an absolute URL (`https://…`).
     pub absolute: bool,
-    pub cards: Vec<Card>,
+    pub cards: std::sync::Arc<[Card]>,
     /// Digest of each card (for render keys).
     pub card_digests: Vec<[u8; 32]>,
     pub chips: Vec<Chip>,
@@ -219,7 +227,7 @@ impl<'a> Shared<'a> {
             lang: site.config.language.clone(),
             base: site.config.base_url(),
             absolute: site.config.base_url().contains("://"),
-            cards,
+            cards: cards.into(),
             card_digests,
             chips,
         }
@@ -230,6 +238,17 @@ impl<'a> Shared<'a> {
         CardRef {
             card: &self.cards[i],
             digest: &self.card_digests[i],
+            index: i,
+            by_index: false,
+        }
+    }
+
+    /// Card `i` for a list of cards that templates only hand to `card()`: by its index when
+    /// `by_index` (see [`CardRef`]).
+    pub fn card_in_list(&self, i: usize, by_index: bool) -> CardRef<'_> {
+        CardRef {
+            by_index,
+            ..self.card(i)
         }
     }
 
@@ -268,14 +287,18 @@ impl<'a> Shared<'a> {
         month_name(month, &self.lang)
     }
 
-    fn day_block(&self, di: usize) -> DayBlock<'_> {
+    fn day_block(&self, di: usize, by_index: bool) -> DayBlock<'_> {
         let d = &self.site.days[di];
         DayBlock {
             date: d.date.iso(),
             date_text: self.date(&d.date),
             url: index_of(&day_dir(&d.date)),
             count: d.articles.len(),
-            articles: d.articles.iter().map(|&i| self.card(i)).collect(),
+            articles: d
+                .articles
+                .iter()
+                .map(|&i| self.card_in_list(i, by_index))
+                .collect(),
         }
     }
 
@@ -353,11 +376,12 @@ pub struct HomeCtx<'a> {
     pub more: bool,
 }
 
-pub fn home<'s>(sh: &'s Shared) -> HomeCtx<'s> {
+/// The home page's context; `by_index`: cards in lists by their index (see [`CardRef`]).
+pub fn home<'s>(sh: &'s Shared, by_index: bool) -> HomeCtx<'s> {
     let n = sh.site.config.home_days.min(sh.site.days.len());
     HomeCtx {
         page: sh.page(String::new(), sh.site.config.title.clone()),
-        days: (0..n).map(|i| sh.day_block(i)).collect(),
+        days: (0..n).map(|i| sh.day_block(i, by_index)).collect(),
         archive: "archive/index.html".into(),
         people: "people/index.html".into(),
         more: sh.site.days.len() > n,
@@ -383,7 +407,8 @@ pub struct ArticleCtx<'a> {
     pub file: String,
 }
 
-pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
+/// Article `i`'s context; `by_index`: related cards by their index (see [`CardRef`]).
+pub fn article<'s>(sh: &'s Shared, i: usize, by_index: bool) -> ArticleCtx<'s> {
     let a = &sh.site.articles[i];
     let card = sh.card(i);
     let mut page = sh.page(a.url.clone(), a.title.clone());
@@ -405,7 +430,11 @@ pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
         ],
         prev: (i + 1 < sh.cards.len()).then(|| sh.card(i + 1)),
         next: i.checked_sub(1).map(|j| sh.card(j)),
-        related: a.related.iter().map(|&r| sh.card(r)).collect(),
+        related: a
+            .related
+            .iter()
+            .map(|&r| sh.card_in_list(r, by_index))
+            .collect(),
         file: a.file.to_string_lossy().replace('\\', "/"),
     }
 }
@@ -422,11 +451,12 @@ pub struct DayCtx<'a> {
     pub month: Link,
 }
 
-pub fn day<'s>(sh: &'s Shared, di: usize) -> DayCtx<'s> {
+/// Day `di`'s context; `by_index`: cards by their index (see [`CardRef`]).
+pub fn day<'s>(sh: &'s Shared, di: usize, by_index: bool) -> DayCtx<'s> {
     let d = sh.site.days[di].date;
     DayCtx {
         page: sh.page(day_dir(&d), sh.date(&d)),
-        day: sh.day_block(di),
+        day: sh.day_block(di, by_index),
         older: (di + 1 < sh.site.days.len()).then(|| sh.day_link(di + 1)),
         newer: di.checked_sub(1).map(|j| sh.day_link(j)),
         month: Link {
@@ -462,7 +492,8 @@ pub struct MonthCtx<'a> {
     pub year: Link,
 }
 
-pub fn month<'s>(sh: &'s Shared, mi: usize) -> MonthCtx<'s> {
+/// Month `mi`'s context; `by_index`: cards by their index (see [`CardRef`]).
+pub fn month<'s>(sh: &'s Shared, mi: usize, by_index: bool) -> MonthCtx<'s> {
     let m = &sh.site.months[mi];
     let mut counts = [0usize; 32];
     for &di in &m.days {
@@ -516,7 +547,11 @@ pub fn month<'s>(sh: &'s Shared, mi: usize) -> MonthCtx<'s> {
         count: m.count,
         weekdays: labels::for_language(&sh.lang).weekdays.to_vec(),
         weeks,
-        days: m.days.iter().map(|&di| sh.day_block(di)).collect(),
+        days: m
+            .days
+            .iter()
+            .map(|&di| sh.day_block(di, by_index))
+            .collect(),
         older: (mi + 1 < sh.site.months.len()).then(|| sh.month_link(mi + 1)),
         newer: mi.checked_sub(1).map(|j| sh.month_link(j)),
         year: sh.year_link(yi),
@@ -700,7 +735,8 @@ pub struct PersonCtx<'a> {
     pub pagination: Pagination,
 }
 
-pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
+/// Page `n` of person `pi`; `by_index`: cards by their index (see [`CardRef`]).
+pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize, by_index: bool) -> PersonCtx<'s> {
     let p = &sh.site.people[pi];
     let pages = paginate(p.articles.len(), sh.site.config.page_size);
     let range = pages.get(n).cloned().unwrap_or(0..0);
@@ -760,7 +796,10 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
             url: page_url(0),
             timeline: super::timeline::build(&p.months, &sh.lang),
         },
-        articles: p.articles[range].iter().map(|&a| sh.card(a)).collect(),
+        articles: p.articles[range]
+            .iter()
+            .map(|&a| sh.card_in_list(a, by_index))
+            .collect(),
         pagination: Pagination {
             current: n + 1,
             total: pages.len(),
