@@ -113,8 +113,20 @@ pub struct Page {
     pub canonical: Option<String>,
     /// The site feed's link from the root (`atom.xml`).
     pub feed: String,
-    /// Interface words in the site's language (see `src/render/labels.rs`).
+    /// Interface words in the site's language (see `src/render/labels.rs`); a render key
+    /// sees their digest.
+    #[serde(serialize_with = "labels_or_digest")]
     pub t: &'static Labels,
+}
+
+/// `t` for templates; its digest (computed once per set of words) for a render key
+/// ([`super::keyhash`], not human-readable).
+fn labels_or_digest<S: Serializer>(t: &&'static Labels, s: S) -> Result<S::Ok, S::Error> {
+    if s.is_human_readable() {
+        t.serialize(s)
+    } else {
+        s.serialize_bytes(&labels::digest(t))
+    }
 }
 
 /// Built once per render: the model plus cards and chips.
@@ -729,7 +741,7 @@ pub struct PageLink {
 #[derive(Debug, Serialize)]
 pub struct PersonCtx<'a> {
     pub page: Page,
-    pub person: PersonInfo,
+    pub person: PersonRef<'a>,
     /// This page's articles, newest first.
     pub articles: Vec<CardRef<'a>>,
     pub pagination: Pagination,
@@ -740,7 +752,6 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize, by_index: bool) -> Person
     let p = &sh.site.people[pi];
     let pages = paginate(p.articles.len(), sh.site.config.page_size);
     let range = pages.get(n).cloned().unwrap_or(0..0);
-    let max = p.months.iter().map(|m| m.count).max().unwrap_or(0).max(1);
     let page_url = |k: usize| index_of(&person_page_dir(&p.url, k));
     let title = if n == 0 {
         p.name.clone()
@@ -754,48 +765,7 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize, by_index: bool) -> Person
     };
     PersonCtx {
         page: sh.page(person_page_dir(&p.url, n), title),
-        person: PersonInfo {
-            name: p.name.clone(),
-            description: p.description.clone(),
-            role: p.role.as_ref().map(|r| r.role.clone()),
-            role_date: p
-                .role
-                .as_ref()
-                .and_then(|r| r.date.as_ref())
-                .map(|d| sh.date(d)),
-            count: p.articles.len(),
-            mentions: p.mentions,
-            first: (!p.articles.is_empty()).then(|| Link {
-                name: sh.date(&p.first),
-                url: index_of(&day_dir(&p.first)),
-            }),
-            last: (!p.articles.is_empty()).then(|| Link {
-                name: sh.date(&p.last),
-                url: index_of(&day_dir(&p.last)),
-            }),
-            feed: format!("{}atom.xml", p.url),
-            months: p
-                .months
-                .iter()
-                .map(|m| Bar {
-                    label: sh.month_title(m.year, m.month),
-                    url: index_of(&month_dir(m.year, m.month)),
-                    count: m.count,
-                    width: (m.count * 100 / max).max(1),
-                })
-                .collect(),
-            co: p
-                .co_mentions
-                .iter()
-                .map(|&(q, count)| Chip {
-                    name: sh.chips[q].name.clone(),
-                    url: sh.chips[q].url.clone(),
-                    count,
-                })
-                .collect(),
-            url: page_url(0),
-            timeline: super::timeline::build(&p.months, &sh.lang),
-        },
+        person: PersonRef { sh, pi },
         articles: p.articles[range]
             .iter()
             .map(|&a| sh.card_in_list(a, by_index))
@@ -813,6 +783,121 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize, by_index: bool) -> Person
                 })
                 .collect(),
         },
+    }
+}
+
+/// Person `pi`'s facts (the same on each of their pages).
+pub fn person_info(sh: &Shared, pi: usize) -> PersonInfo {
+    let p = &sh.site.people[pi];
+    let max = p.months.iter().map(|m| m.count).max().unwrap_or(0).max(1);
+    let page_url = |k: usize| index_of(&person_page_dir(&p.url, k));
+    PersonInfo {
+        name: p.name.clone(),
+        description: p.description.clone(),
+        role: p.role.as_ref().map(|r| r.role.clone()),
+        role_date: p
+            .role
+            .as_ref()
+            .and_then(|r| r.date.as_ref())
+            .map(|d| sh.date(d)),
+        count: p.articles.len(),
+        mentions: p.mentions,
+        first: (!p.articles.is_empty()).then(|| Link {
+            name: sh.date(&p.first),
+            url: index_of(&day_dir(&p.first)),
+        }),
+        last: (!p.articles.is_empty()).then(|| Link {
+            name: sh.date(&p.last),
+            url: index_of(&day_dir(&p.last)),
+        }),
+        feed: format!("{}atom.xml", p.url),
+        months: p
+            .months
+            .iter()
+            .map(|m| Bar {
+                label: sh.month_title(m.year, m.month),
+                url: index_of(&month_dir(m.year, m.month)),
+                count: m.count,
+                width: (m.count * 100 / max).max(1),
+            })
+            .collect(),
+        co: p
+            .co_mentions
+            .iter()
+            .map(|&(q, count)| Chip {
+                name: sh.chips[q].name.clone(),
+                url: sh.chips[q].url.clone(),
+                count,
+            })
+            .collect(),
+        url: page_url(0),
+        timeline: super::timeline::build(&p.months, &sh.lang),
+    }
+}
+
+/// A person's facts in a page's context: templates see the [`PersonInfo`], built when the
+/// context is serialised for them; a render key sees what it is made of (the person's
+/// fields, the names and links of the people in `co`, the site's language), which costs
+/// far less than building it (the timeline above all).
+pub struct PersonRef<'a> {
+    sh: &'a Shared<'a>,
+    pi: usize,
+}
+
+impl std::fmt::Debug for PersonRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonRef").field("pi", &self.pi).finish()
+    }
+}
+
+impl Serialize for PersonRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            return person_info(self.sh, self.pi).serialize(s);
+        }
+        /// Everything [`person_info`] reads.
+        #[derive(Serialize)]
+        struct Inputs<'a> {
+            lang: &'a str,
+            name: &'a str,
+            description: Option<&'a str>,
+            role: Option<(&'a str, Option<(i32, u32, u32)>)>,
+            count: usize,
+            mentions: usize,
+            first: (i32, u32, u32),
+            last: (i32, u32, u32),
+            url: &'a str,
+            months: Vec<(i32, u32, usize)>,
+            co: Vec<(&'a str, &'a str, usize)>,
+        }
+        let sh = self.sh;
+        let p = &sh.site.people[self.pi];
+        let date = |d: &Date| (d.year, d.month, d.day);
+        Inputs {
+            lang: &sh.lang,
+            name: &p.name,
+            description: p.description.as_deref(),
+            role: p
+                .role
+                .as_ref()
+                .map(|r| (r.role.as_str(), r.date.as_ref().map(date))),
+            count: p.articles.len(),
+            mentions: p.mentions,
+            first: date(&p.first),
+            last: date(&p.last),
+            url: &p.url,
+            months: p
+                .months
+                .iter()
+                .map(|m| (m.year, m.month, m.count))
+                .collect(),
+            co: p
+                .co_mentions
+                .iter()
+                .map(|&(q, count)| (sh.chips[q].name.as_str(), sh.chips[q].url.as_str(), count))
+                .collect(),
+        }
+        .serialize(s)
     }
 }
 
@@ -841,7 +926,67 @@ pub struct FeedCtx<'a> {
     /// Absolute URL of the page the feed belongs to.
     pub alt_url: String,
     pub updated: String,
-    pub entries: Vec<Entry<'a>>,
+    pub entries: Entries<'a>,
+}
+
+/// A feed's entries: templates see a list of [`Entry`], built as they are serialised; a
+/// render key sees what they are made of: the base URL, whether bodies are in, and per
+/// article its card's digest (title, link, date, summary and people) and its source's digest
+/// (the body).
+pub struct Entries<'a> {
+    sh: &'a Shared<'a>,
+    /// Article indices.
+    pub articles: Vec<usize>,
+    /// Bodies of all entries (else only of those without a summary).
+    full_text: bool,
+}
+
+impl std::fmt::Debug for Entries<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entries")
+            .field("articles", &self.articles)
+            .field("full_text", &self.full_text)
+            .finish()
+    }
+}
+
+impl<'a> Entries<'a> {
+    fn entry(&self, i: usize) -> Entry<'a> {
+        let sh = self.sh;
+        let a = &sh.site.articles[i];
+        Entry {
+            title: &a.title,
+            url: format!("{}{}", sh.base, a.url),
+            updated: rfc3339(&a.date),
+            summary: &a.summary,
+            content: (self.full_text || a.summary.is_empty()).then(|| sh.body(i)),
+            people: a
+                .people
+                .iter()
+                .map(|&p| sh.site.people[p].name.as_str())
+                .collect(),
+        }
+    }
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        if s.is_human_readable() {
+            let mut seq = s.serialize_seq(Some(self.articles.len()))?;
+            for &i in &self.articles {
+                seq.serialize_element(&self.entry(i))?;
+            }
+            return seq.end();
+        }
+        let sh = self.sh;
+        let digests: Vec<(&[u8; 32], &[u8; 32])> = self
+            .articles
+            .iter()
+            .map(|&i| (&sh.card_digests[i], &sh.site.articles[i].digest))
+            .collect();
+        (&sh.base, self.full_text, digests).serialize(s)
+    }
 }
 
 fn rfc3339(d: &Date) -> String {
@@ -857,25 +1002,11 @@ fn feed<'a>(
     max: usize,
     full_text: bool,
 ) -> FeedCtx<'a> {
-    let entries: Vec<Entry> = articles
-        .iter()
-        .take(max)
-        .map(|&i| {
-            let a = &sh.site.articles[i];
-            Entry {
-                title: &a.title,
-                url: format!("{}{}", sh.base, a.url),
-                updated: rfc3339(&a.date),
-                summary: &a.summary,
-                content: (full_text || a.summary.is_empty()).then(|| sh.body(i)),
-                people: a
-                    .people
-                    .iter()
-                    .map(|&p| sh.site.people[p].name.as_str())
-                    .collect(),
-            }
-        })
-        .collect();
+    let entries = Entries {
+        sh,
+        articles: articles.iter().take(max).copied().collect(),
+        full_text,
+    };
     let updated = articles
         .first()
         .map(|&i| rfc3339(&sh.site.articles[i].date))
