@@ -19,6 +19,13 @@
 //! `card.html` may read is therefore `c`, `page.root` (as a prefix of links), `page.lang` and
 //! `page.t`; a template wanting more of the page can still `{% include "card.html" %}`.
 //!
+//! The built-in templates, when a site uses them unchanged (and the built-in `base.html`),
+//! get their lists of cards as article indices ([`super::context::CardRef`]): they only hand
+//! `c` to `card()`, which then takes the article's card from the site's cards
+//! ([`CardCache::begin`]) and keeps its HTML in a slot per article, so no page builds or
+//! copies whole cards for Tera. A site's own listing template gets whole cards, as
+//! documented, and `card()` takes either.
+//!
 //! The cache lives as long as the [`super::Templates`]; [`CardCache::begin`] empties it
 //! before each render, so an edited article never shows an old card.
 
@@ -119,14 +126,16 @@ fn text<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a st
 
 impl CardFn {
     /// `card.html` rendered with card `c` in language `lang`, cut at `page.root`.
-    fn render(&self, c: &Value, lang: &str, labels: &Value) -> tera::Result<Pieces> {
+    fn render(&self, mut c: Value, lang: &str, labels: &Value) -> tera::Result<Pieces> {
+        strip_root(&mut c);
         let mut page = tera::Map::new();
         page.insert("root".into(), Value::String(ROOT.into()));
         page.insert("lang".into(), Value::String(lang.into()));
         page.insert("t".into(), labels.clone());
-        let mut ctx = tera::Context::new();
-        ctx.insert("c", &without_root(c));
-        ctx.insert("page", &Value::Object(page));
+        let mut top = tera::Map::new();
+        top.insert("c".into(), c);
+        top.insert("page".into(), Value::Object(page));
+        let ctx = tera::Context::from_value(Value::Object(top))?;
         let html = self.tera.render("card.html", &ctx)?;
         Ok(html.split(ROOT).map(str::to_string).collect())
     }
@@ -147,7 +156,7 @@ impl CardFn {
                 if let Some(p) = r.by_index[i].get() {
                     return Ok(p.clone());
                 }
-                let p = self.render(&value()?, lang, &r.labels)?;
+                let p = self.render(value()?, lang, &r.labels)?;
                 return Ok(r.by_index[i].get_or_init(|| p).clone());
             }
             return self.by_url(&value()?, lang, &r.labels);
@@ -165,7 +174,7 @@ impl CardFn {
         if let Some(p) = self.cache.get(&key) {
             return Ok(p);
         }
-        let p = self.render(c, lang, labels)?;
+        let p = self.render(c.clone(), lang, labels)?;
         self.cache.put(key, p.clone());
         Ok(p)
     }
@@ -194,16 +203,12 @@ impl tera::Function for CardFn {
     }
 }
 
-/// `v` with [`ROOT`] removed from every string in it.
-fn without_root(v: &Value) -> Value {
+/// Removes [`ROOT`] from every string in `v`.
+fn strip_root(v: &mut Value) {
     match v {
-        Value::String(s) if s.contains(ROOT) => Value::String(s.replace(ROOT, "")),
-        Value::Array(a) => Value::Array(a.iter().map(without_root).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, v)| (k.clone(), without_root(v)))
-                .collect(),
-        ),
-        v => v.clone(),
+        Value::String(s) if s.contains(ROOT) => *s = s.replace(ROOT, ""),
+        Value::Array(a) => a.iter_mut().for_each(strip_root),
+        Value::Object(o) => o.values_mut().for_each(strip_root),
+        _ => {}
     }
 }

@@ -855,17 +855,19 @@ impl Serialize for PersonRef<'_> {
         if s.is_human_readable() {
             return person_info(self.sh, self.pi).serialize(s);
         }
+        /// A date as year, month, day.
+        type Ymd = (i32, u32, u32);
         /// Everything [`person_info`] reads.
         #[derive(Serialize)]
         struct Inputs<'a> {
             lang: &'a str,
             name: &'a str,
             description: Option<&'a str>,
-            role: Option<(&'a str, Option<(i32, u32, u32)>)>,
+            role: Option<(&'a str, Option<Ymd>)>,
             count: usize,
             mentions: usize,
-            first: (i32, u32, u32),
-            last: (i32, u32, u32),
+            first: Ymd,
+            last: Ymd,
             url: &'a str,
             months: Vec<(i32, u32, usize)>,
             co: Vec<(&'a str, &'a str, usize)>,

@@ -991,6 +991,38 @@ mod tests {
         assert_eq!(escape(""), "");
     }
 
+    /// The table-driven escape against a plain one, character by character.
+    fn escape_reference(input: &str, keep: Option<char>) -> String {
+        let mut out = String::new();
+        for c in input.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                '\t' | '\n' | '\r' => out.push(c),
+                '\u{0}'..='\u{1f}' | '\u{7f}' | '\u{fffe}' | '\u{ffff}' => {}
+                '\u{fdd0}'..='\u{fdef}' if Some(c) != keep => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escape_matches_the_plain_escape(
+            s in "[a-zа-яї &<>\"'\t\n\r\u{1}\u{1f}\u{7f}\u{fdd0}\u{fdcf}\u{fdef}\u{fdf0}\u{fffe}\u{ffff}\u{fffd}\u{efbf}]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(escape(&s), escape_reference(&s, None));
+            proptest::prop_assert_eq!(
+                escape_keeping(&s, Some(cards::ROOT_CHAR)),
+                escape_reference(&s, Some(cards::ROOT_CHAR))
+            );
+        }
+    }
+
     #[test]
     fn built_in_templates_compile() {
         let t = Templates::load(Path::new("/nonexistent-litopys-root"));
