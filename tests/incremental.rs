@@ -155,6 +155,85 @@ fn rebuilds_equal_fresh_builds_and_write_only_changes() {
     assert!(rebuild_matches_fresh(&root, &out, &fresh) >= 1);
 }
 
+/// Render keys hash what pages are made of, not always the pages' contexts (a person's facts,
+/// a feed's entries and the interface words go in as digests of their inputs): edits to each
+/// of those inputs still give a rebuild equal to a fresh build.
+#[test]
+fn rebuilds_equal_fresh_builds_after_summary_title_role_and_language_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    let fresh = tmp.path().join("fresh");
+    gen(&root, 40);
+    build(&opts(&root, &out, false)).unwrap();
+    let dir = root.join("content/articles");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let art = &files[3];
+    let text = std::fs::read_to_string(art).unwrap();
+    let line = |key: &str| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap()
+            .to_string()
+    };
+
+    // A summary: cards, feeds (people's feeds show summaries), the article.
+    let summary = line("summary:");
+    std::fs::write(
+        art,
+        text.replacen(&summary, "summary: Новий лід & <b>тег</b>", 1),
+    )
+    .unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 1);
+    // A title.
+    let title = line("title:");
+    std::fs::write(art, text.replacen(&title, "title: Зовсім нова назва", 1)).unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 1);
+    std::fs::write(art, &text).unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 1);
+
+    // A role from the registry, then a description too, on a person's pages.
+    let person = text
+        .split("people:\n- ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    std::fs::write(
+        root.join("content/people.yaml"),
+        format!("people:\n- name: {person}\n  role: Посада для перевірки\n"),
+    )
+    .unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
+    assert!(tree(&out)
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains("Посада для перевірки")));
+    std::fs::write(
+        root.join("content/people.yaml"),
+        format!("people:\n- name: {person}\n  role: Посада для перевірки\n  description: Опис\n"),
+    )
+    .unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
+
+    // The site's language: interface words, dates, month names, the timeline's labels.
+    let config = root.join("litopys.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{yaml}language: en\n")).unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(out.join("index.html")).unwrap())
+            .contains("Archive")
+    );
+    assert_eq!(rebuild_matches_fresh(&root, &out, &fresh), 0);
+    std::fs::write(&config, yaml).unwrap();
+    assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
+}
+
 /// Source stamps: once article files have settled (changed more than two seconds before a
 /// build), a build trusts their recorded digests without reading them; an edit that keeps the
 /// length, and even the modification time, is still seen.

@@ -568,3 +568,50 @@ fn cached_cards_are_the_included_cards_byte_for_byte() {
     let day = text(&second, "2026/01/07/index.html");
     assert!(day.contains("Нова назва") && !day.contains("Знак"), "{day}");
 }
+
+/// With a site's own `card.html`, the built-in templates (whose contexts name listed cards
+/// by article index) give the same bytes as the same templates including `card.html` with
+/// whole cards: on English and Ukrainian pages, with `page.t`, `page.lang` and every field.
+#[test]
+fn an_overridden_card_by_index_is_the_included_card_byte_for_byte() {
+    let dir = sample_site();
+    let card = "<div class=\"my-card\" data-lang=\"{{ page.lang }}/{{ c.lang }}\">\
+<a href=\"{{ page.root }}{{ c.url }}\">{{ c.title }}</a> {{ page.t.related }} \
+{{ c.date }} {{ c.date_text }} {{ c.summary }}\
+{% for p in c.people %}<a href=\"{{ page.root }}{{ p.url }}\">{{ p.name }} ({{ p.count }})</a>{% endfor %}</div>\n";
+    write(dir.path(), "templates/card.html", card);
+    let by_index = build(dir.path());
+    let call = "{{ card(c=c, root=page.root, lang=page.lang) }}";
+    let mut changed = 0;
+    for (name, t) in render::DEFAULT_TEMPLATES {
+        // (card.html names the call in its comment.)
+        if t.contains(call) && *name != "card.html" {
+            write(
+                dir.path(),
+                &format!("templates/{name}"),
+                &t.replace(call, "{% include \"card.html\" %}"),
+            );
+            changed += 1;
+        }
+    }
+    assert!(changed >= 5);
+    let included = build(dir.path());
+    assert_eq!(by_index.len(), included.len());
+    let mut cards = 0;
+    for (a, b) in by_index.iter().zip(&included) {
+        assert_eq!(a.path, b.path);
+        let (sa, sb) = (
+            String::from_utf8_lossy(&a.bytes),
+            String::from_utf8_lossy(&b.bytes),
+        );
+        assert_eq!(sa, sb, "{}", a.path);
+        cards += sa.matches("class=\"my-card\"").count();
+    }
+    assert!(cards > 20, "{cards} cards");
+    // The English article's related cards come in English.
+    let en = included
+        .iter()
+        .find(|f| String::from_utf8_lossy(&f.bytes).contains("<h1>Talks in Paris</h1>"))
+        .unwrap();
+    assert!(String::from_utf8_lossy(&en.bytes).contains("data-lang=\"en/uk\""));
+}

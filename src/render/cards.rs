@@ -19,11 +19,19 @@
 //! `card.html` may read is therefore `c`, `page.root` (as a prefix of links), `page.lang` and
 //! `page.t`; a template wanting more of the page can still `{% include "card.html" %}`.
 //!
+//! The built-in templates, when a site uses them unchanged (and the built-in `base.html`),
+//! get their lists of cards as article indices ([`super::context::CardRef`]): they only hand
+//! `c` to `card()`, which then takes the article's card from the site's cards
+//! ([`CardCache::begin`]) and keeps its HTML in a slot per article, so no page builds or
+//! copies whole cards for Tera. A site's own listing template gets whole cards, as
+//! documented, and `card()` takes either.
+//!
 //! The cache lives as long as the [`super::Templates`]; [`CardCache::begin`] empties it
 //! before each render, so an edited article never shows an old card.
 
+use super::context::Card;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tera::Value;
 
 /// What `card.html` sees as `page.root`, replaced by the real root after rendering: U+FDD0,
@@ -35,31 +43,54 @@ pub const ROOT_CHAR: char = '\u{FDD0}';
 /// A rendered card cut where `page.root` goes: the pieces are joined with the page's root.
 type Pieces = Arc<[String]>;
 
-/// Rendered cards by (article URL, page language), cut at `page.root`, and the interface words
-/// (`page.t`, in the site's language) of the render under way.
+/// What one render's cards come from: the site's cards (by article index), its language and
+/// interface words, and the cards rendered so far in the site's language, by article index.
+struct Render {
+    cards: Arc<[Card]>,
+    lang: String,
+    labels: Value,
+    by_index: Vec<OnceLock<Pieces>>,
+}
+
+/// Rendered cards of the render under way: by article index in the site's language (a
+/// built-in template's context names a card by its index, see
+/// [`super::context::CardRef`]), and by (article URL, page language) for anything else.
 #[derive(Default)]
 pub struct CardCache {
     html: Mutex<HashMap<(String, String), Pieces>>,
-    labels: Mutex<Option<&'static super::labels::Labels>>,
+    render: Mutex<Option<Arc<Render>>>,
 }
 
 impl CardCache {
-    /// Forgets every card and takes the site's interface words (before a render: cards are
-    /// only valid for one site model).
-    pub fn begin(&self, labels: &'static super::labels::Labels) {
+    /// Forgets every card and takes the site's cards, language and interface words (`page.t`)
+    /// (before a render: cards are only valid for one site model).
+    pub fn begin(
+        &self,
+        cards: Arc<[Card]>,
+        lang: &str,
+        labels: &'static super::labels::Labels,
+    ) -> tera::Result<()> {
         if let Ok(mut m) = self.html.lock() {
             m.clear();
         }
-        if let Ok(mut l) = self.labels.lock() {
-            *l = Some(labels);
+        let labels = serde_json::to_value(labels).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let by_index = cards.iter().map(|_| OnceLock::new()).collect();
+        if let Ok(mut r) = self.render.lock() {
+            *r = Some(Arc::new(Render {
+                cards,
+                lang: lang.to_string(),
+                labels,
+                by_index,
+            }));
         }
+        Ok(())
     }
 
-    fn labels(&self) -> tera::Result<&'static super::labels::Labels> {
-        self.labels
+    fn current(&self) -> tera::Result<Arc<Render>> {
+        self.render
             .lock()
             .ok()
-            .and_then(|l| *l)
+            .and_then(|r| r.clone())
             .ok_or_else(|| tera::Error::msg("card() called outside a render"))
     }
 
@@ -75,7 +106,8 @@ impl CardCache {
 }
 
 /// The `card(c, root, lang)` function: `card.html` rendered by its own copy of the templates
-/// (without this function, so a card cannot call itself), cached in a [`CardCache`].
+/// (without this function, so a card cannot call itself), cached in a [`CardCache`]. `c` is
+/// a card, or (in the contexts of built-in templates) the index of an article's card.
 pub struct CardFn {
     pub tera: tera::Tera,
     pub cache: Arc<CardCache>,
@@ -92,36 +124,68 @@ fn text<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a st
         .ok_or_else(|| tera::Error::msg(format!("card(): `{name}` must be a string")))
 }
 
-impl tera::Function for CardFn {
-    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let c = arg(args, "c")?;
-        let root = text(args, "root")?;
-        let lang = text(args, "lang")?;
+impl CardFn {
+    /// `card.html` rendered with card `c` in language `lang`, cut at `page.root`.
+    fn render(&self, mut c: Value, lang: &str, labels: &Value) -> tera::Result<Pieces> {
+        strip_root(&mut c);
+        let mut page = tera::Map::new();
+        page.insert("root".into(), Value::String(ROOT.into()));
+        page.insert("lang".into(), Value::String(lang.into()));
+        page.insert("t".into(), labels.clone());
+        let mut top = tera::Map::new();
+        top.insert("c".into(), c);
+        top.insert("page".into(), Value::Object(page));
+        let ctx = tera::Context::from_value(Value::Object(top))?;
+        let html = self.tera.render("card.html", &ctx)?;
+        Ok(html.split(ROOT).map(str::to_string).collect())
+    }
+
+    /// The pieces of the card `c` (a card or an article index) in language `lang`.
+    fn pieces(&self, c: &Value, lang: &str) -> tera::Result<Pieces> {
+        let r = self.cache.current()?;
+        let card = |i: u64| {
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| r.cards.get(i).map(|c| (i, c)))
+                .ok_or_else(|| tera::Error::msg(format!("card(): no article {i}")))
+        };
+        if let Some(i) = c.as_u64() {
+            let (i, found) = card(i)?;
+            let value = || serde_json::to_value(found).map_err(|e| tera::Error::msg(e.to_string()));
+            if lang == r.lang {
+                if let Some(p) = r.by_index[i].get() {
+                    return Ok(p.clone());
+                }
+                let p = self.render(value()?, lang, &r.labels)?;
+                return Ok(r.by_index[i].get_or_init(|| p).clone());
+            }
+            return self.by_url(&value()?, lang, &r.labels);
+        }
+        self.by_url(c, lang, &r.labels)
+    }
+
+    /// The pieces of card `c` (an object), cached by its URL and `lang`.
+    fn by_url(&self, c: &Value, lang: &str, labels: &Value) -> tera::Result<Pieces> {
         let url = c
             .get("url")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("card(): `c` is not an article card"))?;
         let key = (url.to_string(), lang.to_string());
-        let pieces = match self.cache.get(&key) {
-            Some(h) => h,
-            None => {
-                let mut page = tera::Map::new();
-                page.insert("root".into(), Value::String(ROOT.into()));
-                page.insert("lang".into(), Value::String(lang.into()));
-                page.insert(
-                    "t".into(),
-                    serde_json::to_value(self.cache.labels()?)
-                        .map_err(|e| tera::Error::msg(e.to_string()))?,
-                );
-                let mut ctx = tera::Context::new();
-                ctx.insert("c", &without_root(c));
-                ctx.insert("page", &Value::Object(page));
-                let html = self.tera.render("card.html", &ctx)?;
-                let p: Pieces = html.split(ROOT).map(str::to_string).collect();
-                self.cache.put(key, p.clone());
-                p
-            }
-        };
+        if let Some(p) = self.cache.get(&key) {
+            return Ok(p);
+        }
+        let p = self.render(c.clone(), lang, labels)?;
+        self.cache.put(key, p.clone());
+        Ok(p)
+    }
+}
+
+impl tera::Function for CardFn {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let c = arg(args, "c")?;
+        let root = text(args, "root")?;
+        let lang = text(args, "lang")?;
+        let pieces = self.pieces(c, lang)?;
         let root = super::escape(root);
         let len = pieces.iter().map(String::len).sum::<usize>() + root.len() * pieces.len();
         let mut out = String::with_capacity(len);
@@ -139,16 +203,12 @@ impl tera::Function for CardFn {
     }
 }
 
-/// `v` with [`ROOT`] removed from every string in it.
-fn without_root(v: &Value) -> Value {
+/// Removes [`ROOT`] from every string in `v`.
+fn strip_root(v: &mut Value) {
     match v {
-        Value::String(s) if s.contains(ROOT) => Value::String(s.replace(ROOT, "")),
-        Value::Array(a) => Value::Array(a.iter().map(without_root).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, v)| (k.clone(), without_root(v)))
-                .collect(),
-        ),
-        v => v.clone(),
+        Value::String(s) if s.contains(ROOT) => *s = s.replace(ROOT, ""),
+        Value::Array(a) => a.iter_mut().for_each(strip_root),
+        Value::Object(o) => o.values_mut().for_each(strip_root),
+        _ => {}
     }
 }

@@ -39,21 +39,29 @@ pub struct Card {
     pub people: Vec<Chip>,
 }
 
-/// A card in a page's context. Templates see the [`Card`]; a render key (see
-/// [`super::keyhash`], the one serializer that is not human-readable) sees only the card's
-/// digest, so hashing a page that lists 50 cards costs 50 digests, not 50 cards.
+/// A card in a page's context. Templates see the [`Card`], or, in a list of cards of a
+/// built-in template (which only hands them to `card()`, see [`super::cards`]), just the
+/// article's index; a render key (see [`super::keyhash`], the one serializer that is not
+/// human-readable) sees only the card's digest, so hashing a page that lists 50 cards costs
+/// 50 digests, not 50 cards.
 #[derive(Debug, Clone, Copy)]
 pub struct CardRef<'a> {
     pub card: &'a Card,
     digest: &'a [u8; 32],
+    /// The article's index.
+    index: usize,
+    /// True when templates get the index instead of the card.
+    by_index: bool,
 }
 
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            self.card.serialize(s)
-        } else {
+        if !s.is_human_readable() {
             s.serialize_bytes(self.digest)
+        } else if self.by_index {
+            s.serialize_u64(self.index as u64)
+        } else {
+            self.card.serialize(s)
         }
     }
 }
@@ -105,8 +113,20 @@ pub struct Page {
     pub canonical: Option<String>,
     /// The site feed's link from the root (`atom.xml`).
     pub feed: String,
-    /// Interface words in the site's language (see `src/render/labels.rs`).
+    /// Interface words in the site's language (see `src/render/labels.rs`); a render key
+    /// sees their digest.
+    #[serde(serialize_with = "labels_or_digest")]
     pub t: &'static Labels,
+}
+
+/// `t` for templates; its digest (computed once per set of words) for a render key
+/// ([`super::keyhash`], not human-readable).
+fn labels_or_digest<S: Serializer>(t: &&'static Labels, s: S) -> Result<S::Ok, S::Error> {
+    if s.is_human_readable() {
+        t.serialize(s)
+    } else {
+        s.serialize_bytes(&labels::digest(t))
+    }
 }
 
 /// Built once per render: the model plus cards and chips.
@@ -118,7 +138,7 @@ pub struct Shared<'a> {
     pub base: String,
     /// True when `base` is an absolute URL (`https://…`).
     pub absolute: bool,
-    pub cards: Vec<Card>,
+    pub cards: std::sync::Arc<[Card]>,
     /// Digest of each card (for render keys).
     pub card_digests: Vec<[u8; 32]>,
     pub chips: Vec<Chip>,
@@ -219,7 +239,7 @@ impl<'a> Shared<'a> {
             lang: site.config.language.clone(),
             base: site.config.base_url(),
             absolute: site.config.base_url().contains("://"),
-            cards,
+            cards: cards.into(),
             card_digests,
             chips,
         }
@@ -230,6 +250,17 @@ impl<'a> Shared<'a> {
         CardRef {
             card: &self.cards[i],
             digest: &self.card_digests[i],
+            index: i,
+            by_index: false,
+        }
+    }
+
+    /// Card `i` for a list of cards that templates only hand to `card()`: by its index when
+    /// `by_index` (see [`CardRef`]).
+    pub fn card_in_list(&self, i: usize, by_index: bool) -> CardRef<'_> {
+        CardRef {
+            by_index,
+            ..self.card(i)
         }
     }
 
@@ -268,14 +299,18 @@ impl<'a> Shared<'a> {
         month_name(month, &self.lang)
     }
 
-    fn day_block(&self, di: usize) -> DayBlock<'_> {
+    fn day_block(&self, di: usize, by_index: bool) -> DayBlock<'_> {
         let d = &self.site.days[di];
         DayBlock {
             date: d.date.iso(),
             date_text: self.date(&d.date),
             url: index_of(&day_dir(&d.date)),
             count: d.articles.len(),
-            articles: d.articles.iter().map(|&i| self.card(i)).collect(),
+            articles: d
+                .articles
+                .iter()
+                .map(|&i| self.card_in_list(i, by_index))
+                .collect(),
         }
     }
 
@@ -353,11 +388,12 @@ pub struct HomeCtx<'a> {
     pub more: bool,
 }
 
-pub fn home<'s>(sh: &'s Shared) -> HomeCtx<'s> {
+/// The home page's context; `by_index`: cards in lists by their index (see [`CardRef`]).
+pub fn home<'s>(sh: &'s Shared, by_index: bool) -> HomeCtx<'s> {
     let n = sh.site.config.home_days.min(sh.site.days.len());
     HomeCtx {
         page: sh.page(String::new(), sh.site.config.title.clone()),
-        days: (0..n).map(|i| sh.day_block(i)).collect(),
+        days: (0..n).map(|i| sh.day_block(i, by_index)).collect(),
         archive: "archive/index.html".into(),
         people: "people/index.html".into(),
         more: sh.site.days.len() > n,
@@ -383,7 +419,8 @@ pub struct ArticleCtx<'a> {
     pub file: String,
 }
 
-pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
+/// Article `i`'s context; `by_index`: related cards by their index (see [`CardRef`]).
+pub fn article<'s>(sh: &'s Shared, i: usize, by_index: bool) -> ArticleCtx<'s> {
     let a = &sh.site.articles[i];
     let card = sh.card(i);
     let mut page = sh.page(a.url.clone(), a.title.clone());
@@ -405,7 +442,11 @@ pub fn article<'s>(sh: &'s Shared, i: usize) -> ArticleCtx<'s> {
         ],
         prev: (i + 1 < sh.cards.len()).then(|| sh.card(i + 1)),
         next: i.checked_sub(1).map(|j| sh.card(j)),
-        related: a.related.iter().map(|&r| sh.card(r)).collect(),
+        related: a
+            .related
+            .iter()
+            .map(|&r| sh.card_in_list(r, by_index))
+            .collect(),
         file: a.file.to_string_lossy().replace('\\', "/"),
     }
 }
@@ -422,11 +463,12 @@ pub struct DayCtx<'a> {
     pub month: Link,
 }
 
-pub fn day<'s>(sh: &'s Shared, di: usize) -> DayCtx<'s> {
+/// Day `di`'s context; `by_index`: cards by their index (see [`CardRef`]).
+pub fn day<'s>(sh: &'s Shared, di: usize, by_index: bool) -> DayCtx<'s> {
     let d = sh.site.days[di].date;
     DayCtx {
         page: sh.page(day_dir(&d), sh.date(&d)),
-        day: sh.day_block(di),
+        day: sh.day_block(di, by_index),
         older: (di + 1 < sh.site.days.len()).then(|| sh.day_link(di + 1)),
         newer: di.checked_sub(1).map(|j| sh.day_link(j)),
         month: Link {
@@ -462,7 +504,8 @@ pub struct MonthCtx<'a> {
     pub year: Link,
 }
 
-pub fn month<'s>(sh: &'s Shared, mi: usize) -> MonthCtx<'s> {
+/// Month `mi`'s context; `by_index`: cards by their index (see [`CardRef`]).
+pub fn month<'s>(sh: &'s Shared, mi: usize, by_index: bool) -> MonthCtx<'s> {
     let m = &sh.site.months[mi];
     let mut counts = [0usize; 32];
     for &di in &m.days {
@@ -516,7 +559,11 @@ pub fn month<'s>(sh: &'s Shared, mi: usize) -> MonthCtx<'s> {
         count: m.count,
         weekdays: labels::for_language(&sh.lang).weekdays.to_vec(),
         weeks,
-        days: m.days.iter().map(|&di| sh.day_block(di)).collect(),
+        days: m
+            .days
+            .iter()
+            .map(|&di| sh.day_block(di, by_index))
+            .collect(),
         older: (mi + 1 < sh.site.months.len()).then(|| sh.month_link(mi + 1)),
         newer: mi.checked_sub(1).map(|j| sh.month_link(j)),
         year: sh.year_link(yi),
@@ -694,17 +741,17 @@ pub struct PageLink {
 #[derive(Debug, Serialize)]
 pub struct PersonCtx<'a> {
     pub page: Page,
-    pub person: PersonInfo,
+    pub person: PersonRef<'a>,
     /// This page's articles, newest first.
     pub articles: Vec<CardRef<'a>>,
     pub pagination: Pagination,
 }
 
-pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
+/// Page `n` of person `pi`; `by_index`: cards by their index (see [`CardRef`]).
+pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize, by_index: bool) -> PersonCtx<'s> {
     let p = &sh.site.people[pi];
     let pages = paginate(p.articles.len(), sh.site.config.page_size);
     let range = pages.get(n).cloned().unwrap_or(0..0);
-    let max = p.months.iter().map(|m| m.count).max().unwrap_or(0).max(1);
     let page_url = |k: usize| index_of(&person_page_dir(&p.url, k));
     let title = if n == 0 {
         p.name.clone()
@@ -718,49 +765,11 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
     };
     PersonCtx {
         page: sh.page(person_page_dir(&p.url, n), title),
-        person: PersonInfo {
-            name: p.name.clone(),
-            description: p.description.clone(),
-            role: p.role.as_ref().map(|r| r.role.clone()),
-            role_date: p
-                .role
-                .as_ref()
-                .and_then(|r| r.date.as_ref())
-                .map(|d| sh.date(d)),
-            count: p.articles.len(),
-            mentions: p.mentions,
-            first: (!p.articles.is_empty()).then(|| Link {
-                name: sh.date(&p.first),
-                url: index_of(&day_dir(&p.first)),
-            }),
-            last: (!p.articles.is_empty()).then(|| Link {
-                name: sh.date(&p.last),
-                url: index_of(&day_dir(&p.last)),
-            }),
-            feed: format!("{}atom.xml", p.url),
-            months: p
-                .months
-                .iter()
-                .map(|m| Bar {
-                    label: sh.month_title(m.year, m.month),
-                    url: index_of(&month_dir(m.year, m.month)),
-                    count: m.count,
-                    width: (m.count * 100 / max).max(1),
-                })
-                .collect(),
-            co: p
-                .co_mentions
-                .iter()
-                .map(|&(q, count)| Chip {
-                    name: sh.chips[q].name.clone(),
-                    url: sh.chips[q].url.clone(),
-                    count,
-                })
-                .collect(),
-            url: page_url(0),
-            timeline: super::timeline::build(&p.months, &sh.lang),
-        },
-        articles: p.articles[range].iter().map(|&a| sh.card(a)).collect(),
+        person: PersonRef { sh, pi },
+        articles: p.articles[range]
+            .iter()
+            .map(|&a| sh.card_in_list(a, by_index))
+            .collect(),
         pagination: Pagination {
             current: n + 1,
             total: pages.len(),
@@ -774,6 +783,123 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize) -> PersonCtx<'s> {
                 })
                 .collect(),
         },
+    }
+}
+
+/// Person `pi`'s facts (the same on each of their pages).
+pub fn person_info(sh: &Shared, pi: usize) -> PersonInfo {
+    let p = &sh.site.people[pi];
+    let max = p.months.iter().map(|m| m.count).max().unwrap_or(0).max(1);
+    let page_url = |k: usize| index_of(&person_page_dir(&p.url, k));
+    PersonInfo {
+        name: p.name.clone(),
+        description: p.description.clone(),
+        role: p.role.as_ref().map(|r| r.role.clone()),
+        role_date: p
+            .role
+            .as_ref()
+            .and_then(|r| r.date.as_ref())
+            .map(|d| sh.date(d)),
+        count: p.articles.len(),
+        mentions: p.mentions,
+        first: (!p.articles.is_empty()).then(|| Link {
+            name: sh.date(&p.first),
+            url: index_of(&day_dir(&p.first)),
+        }),
+        last: (!p.articles.is_empty()).then(|| Link {
+            name: sh.date(&p.last),
+            url: index_of(&day_dir(&p.last)),
+        }),
+        feed: format!("{}atom.xml", p.url),
+        months: p
+            .months
+            .iter()
+            .map(|m| Bar {
+                label: sh.month_title(m.year, m.month),
+                url: index_of(&month_dir(m.year, m.month)),
+                count: m.count,
+                width: (m.count * 100 / max).max(1),
+            })
+            .collect(),
+        co: p
+            .co_mentions
+            .iter()
+            .map(|&(q, count)| Chip {
+                name: sh.chips[q].name.clone(),
+                url: sh.chips[q].url.clone(),
+                count,
+            })
+            .collect(),
+        url: page_url(0),
+        timeline: super::timeline::build(&p.months, &sh.lang),
+    }
+}
+
+/// A person's facts in a page's context: templates see the [`PersonInfo`], built when the
+/// context is serialised for them; a render key sees what it is made of (the person's
+/// fields, the names and links of the people in `co`, the site's language), which costs
+/// far less than building it (the timeline above all).
+pub struct PersonRef<'a> {
+    sh: &'a Shared<'a>,
+    pi: usize,
+}
+
+impl std::fmt::Debug for PersonRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonRef").field("pi", &self.pi).finish()
+    }
+}
+
+impl Serialize for PersonRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            return person_info(self.sh, self.pi).serialize(s);
+        }
+        /// A date as year, month, day.
+        type Ymd = (i32, u32, u32);
+        /// Everything [`person_info`] reads.
+        #[derive(Serialize)]
+        struct Inputs<'a> {
+            lang: &'a str,
+            name: &'a str,
+            description: Option<&'a str>,
+            role: Option<(&'a str, Option<Ymd>)>,
+            count: usize,
+            mentions: usize,
+            first: Ymd,
+            last: Ymd,
+            url: &'a str,
+            months: Vec<(i32, u32, usize)>,
+            co: Vec<(&'a str, &'a str, usize)>,
+        }
+        let sh = self.sh;
+        let p = &sh.site.people[self.pi];
+        let date = |d: &Date| (d.year, d.month, d.day);
+        Inputs {
+            lang: &sh.lang,
+            name: &p.name,
+            description: p.description.as_deref(),
+            role: p
+                .role
+                .as_ref()
+                .map(|r| (r.role.as_str(), r.date.as_ref().map(date))),
+            count: p.articles.len(),
+            mentions: p.mentions,
+            first: date(&p.first),
+            last: date(&p.last),
+            url: &p.url,
+            months: p
+                .months
+                .iter()
+                .map(|m| (m.year, m.month, m.count))
+                .collect(),
+            co: p
+                .co_mentions
+                .iter()
+                .map(|&(q, count)| (sh.chips[q].name.as_str(), sh.chips[q].url.as_str(), count))
+                .collect(),
+        }
+        .serialize(s)
     }
 }
 
@@ -802,7 +928,67 @@ pub struct FeedCtx<'a> {
     /// Absolute URL of the page the feed belongs to.
     pub alt_url: String,
     pub updated: String,
-    pub entries: Vec<Entry<'a>>,
+    pub entries: Entries<'a>,
+}
+
+/// A feed's entries: templates see a list of [`Entry`], built as they are serialised; a
+/// render key sees what they are made of: the base URL, whether bodies are in, and per
+/// article its card's digest (title, link, date, summary and people) and its source's digest
+/// (the body).
+pub struct Entries<'a> {
+    sh: &'a Shared<'a>,
+    /// Article indices.
+    pub articles: Vec<usize>,
+    /// Bodies of all entries (else only of those without a summary).
+    full_text: bool,
+}
+
+impl std::fmt::Debug for Entries<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entries")
+            .field("articles", &self.articles)
+            .field("full_text", &self.full_text)
+            .finish()
+    }
+}
+
+impl<'a> Entries<'a> {
+    fn entry(&self, i: usize) -> Entry<'a> {
+        let sh = self.sh;
+        let a = &sh.site.articles[i];
+        Entry {
+            title: &a.title,
+            url: format!("{}{}", sh.base, a.url),
+            updated: rfc3339(&a.date),
+            summary: &a.summary,
+            content: (self.full_text || a.summary.is_empty()).then(|| sh.body(i)),
+            people: a
+                .people
+                .iter()
+                .map(|&p| sh.site.people[p].name.as_str())
+                .collect(),
+        }
+    }
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        if s.is_human_readable() {
+            let mut seq = s.serialize_seq(Some(self.articles.len()))?;
+            for &i in &self.articles {
+                seq.serialize_element(&self.entry(i))?;
+            }
+            return seq.end();
+        }
+        let sh = self.sh;
+        let digests: Vec<(&[u8; 32], &[u8; 32])> = self
+            .articles
+            .iter()
+            .map(|&i| (&sh.card_digests[i], &sh.site.articles[i].digest))
+            .collect();
+        (&sh.base, self.full_text, digests).serialize(s)
+    }
 }
 
 fn rfc3339(d: &Date) -> String {
@@ -818,25 +1004,11 @@ fn feed<'a>(
     max: usize,
     full_text: bool,
 ) -> FeedCtx<'a> {
-    let entries: Vec<Entry> = articles
-        .iter()
-        .take(max)
-        .map(|&i| {
-            let a = &sh.site.articles[i];
-            Entry {
-                title: &a.title,
-                url: format!("{}{}", sh.base, a.url),
-                updated: rfc3339(&a.date),
-                summary: &a.summary,
-                content: (full_text || a.summary.is_empty()).then(|| sh.body(i)),
-                people: a
-                    .people
-                    .iter()
-                    .map(|&p| sh.site.people[p].name.as_str())
-                    .collect(),
-            }
-        })
-        .collect();
+    let entries = Entries {
+        sh,
+        articles: articles.iter().take(max).copied().collect(),
+        full_text,
+    };
     let updated = articles
         .first()
         .map(|&i| rfc3339(&sh.site.articles[i].date))

@@ -147,3 +147,19 @@ pub fn for_language(lang: &str) -> &'static Labels {
         &UK
     }
 }
+
+/// The digest ([`super::keyhash::digest`]) of a set of words, computed once per set (render
+/// keys hash it instead of the words).
+pub fn digest(t: &'static Labels) -> [u8; 32] {
+    static DIGESTS: std::sync::Mutex<Vec<(usize, [u8; 32])>> = std::sync::Mutex::new(Vec::new());
+    let at = t as *const Labels as usize;
+    let Ok(mut known) = DIGESTS.lock() else {
+        return super::keyhash::digest(t);
+    };
+    if let Some((_, d)) = known.iter().find(|(a, _)| *a == at) {
+        return *d;
+    }
+    let d = super::keyhash::digest(t);
+    known.push((at, d));
+    d
+}

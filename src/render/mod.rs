@@ -81,6 +81,10 @@ pub struct Templates {
     style: Vec<u8>,
     /// Cards rendered by the `card()` function ([`cards`]).
     cards: std::sync::Arc<cards::CardCache>,
+    /// The names of the built-in templates that are in use unchanged, with an unchanged
+    /// `base.html`: their lists of cards only go to `card()`, so their contexts name cards by
+    /// index ([`context::CardRef`]).
+    built_in: std::collections::HashSet<&'static str>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -103,10 +107,18 @@ fn escape(input: &str) -> String {
 /// card templates ([`cards`]), where one marks `page.root`.
 fn escape_keeping(input: &str, keep: Option<char>) -> String {
     let bytes = input.as_bytes();
+    // Most text has nothing to escape: find the first byte that may need it with a table.
+    let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
+        return input.to_string();
+    };
     let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
     let mut last = 0;
-    let mut i = 0;
+    let mut i = first;
     while i < bytes.len() {
+        if !SPECIAL[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
         let (rep, skip) = match bytes[i] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
@@ -139,6 +151,25 @@ fn escape_keeping(input: &str, keep: Option<char>) -> String {
     out.push_str(&input[last..]);
     out
 }
+
+/// The bytes [`escape_keeping`] looks at: `& < > " '`, the C0 controls but tab, newline and
+/// carriage return, DEL, and 0xEF (which starts U+FDD0..U+FDEF, U+FFFE and U+FFFF).
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 32 {
+        t[b] = !matches!(b, 9 | 10 | 13);
+        b += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[127] = true;
+    t[0xEF] = true;
+    t
+};
 
 /// The line a Tera error points at (`--> 3:5` in a parse error), if any.
 fn tera_line(e: &tera::Error) -> Option<usize> {
@@ -296,6 +327,20 @@ impl Templates {
             }]);
         }
         let fingerprint = fingerprint(&texts, &style);
+        let unchanged = |name: &str| {
+            DEFAULT_TEMPLATES
+                .iter()
+                .any(|(n, t)| *n == name && texts.get(name).map(String::as_str) == Some(*t))
+        };
+        let built_in = if unchanged("base.html") {
+            DEFAULT_TEMPLATES
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| unchanged(n))
+                .collect()
+        } else {
+            Default::default()
+        };
         let cards = std::sync::Arc::new(cards::CardCache::default());
         let mut card_tera = tera.clone();
         card_tera.set_escape_fn(|s| escape_keeping(s, Some(cards::ROOT_CHAR)));
@@ -310,6 +355,7 @@ impl Templates {
             sources,
             style,
             cards,
+            built_in,
         })
     }
 
@@ -317,6 +363,12 @@ impl Templates {
     /// (every page's key starts with it).
     pub fn fingerprint(&self) -> &[u8; 32] {
         &self.fingerprint
+    }
+
+    /// True when `name` is a built-in template in use unchanged (with the built-in
+    /// `base.html`): its contexts name listed cards by index.
+    fn by_index(&self, name: &str) -> bool {
+        self.built_in.contains(name)
     }
 
     /// True when a template of that name exists.
@@ -603,7 +655,17 @@ pub fn render_to<S: Sink>(
         return Err(errors);
     }
     let shared = Shared::new(site);
-    templates.cards.begin(labels::for_language(&shared.lang));
+    if let Err(e) = templates.cards.begin(
+        shared.cards.clone(),
+        &shared.lang,
+        labels::for_language(&shared.lang),
+    ) {
+        return Err(vec![SiteError {
+            file: templates.source("card.html"),
+            line: None,
+            message: tera_message(&e),
+        }]);
+    }
     let mut jobs = vec![
         Job::Home,
         Job::Archive,
@@ -801,7 +863,7 @@ fn render_job<S: Sink>(
             sink,
             "index.html",
             "index.html".into(),
-            &c::home(sh),
+            &c::home(sh, t.by_index("index.html")),
             32 << 10,
         ),
         Job::Article(i) => {
@@ -811,17 +873,17 @@ fn render_job<S: Sink>(
                 sink,
                 name,
                 links::index_of(&a.url),
-                &c::article(sh, i),
+                &c::article(sh, i, t.by_index(name)),
                 a.body.len() + (8 << 10),
             )
         }
         Job::Day(i) => {
-            let ctx = c::day(sh, i);
+            let ctx = c::day(sh, i, t.by_index("day.html"));
             let hint = (8 << 10) + ctx.day.count * CARD_BYTES;
             t.page(sink, "day.html", links::index_of(&ctx.page.dir), &ctx, hint)
         }
         Job::Month(i) => {
-            let ctx = c::month(sh, i);
+            let ctx = c::month(sh, i, t.by_index("month.html"));
             let hint = (16 << 10) + ctx.count * CARD_BYTES;
             t.page(
                 sink,
@@ -863,7 +925,7 @@ fn render_job<S: Sink>(
             )
         }
         Job::Person(i, n) => {
-            let ctx = c::person(sh, i, n);
+            let ctx = c::person(sh, i, n, t.by_index("person.html"));
             let hint = (12 << 10) + ctx.articles.len() * CARD_BYTES;
             t.page(
                 sink,
@@ -927,6 +989,38 @@ mod tests {
         );
         assert_eq!(escape("\t\n\r"), "\t\n\r");
         assert_eq!(escape(""), "");
+    }
+
+    /// The table-driven escape against a plain one, character by character.
+    fn escape_reference(input: &str, keep: Option<char>) -> String {
+        let mut out = String::new();
+        for c in input.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                '\t' | '\n' | '\r' => out.push(c),
+                '\u{0}'..='\u{1f}' | '\u{7f}' | '\u{fffe}' | '\u{ffff}' => {}
+                '\u{fdd0}'..='\u{fdef}' if Some(c) != keep => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escape_matches_the_plain_escape(
+            s in "[a-zа-яї &<>\"'\t\n\r\u{1}\u{1f}\u{7f}\u{fdd0}\u{fdcf}\u{fdef}\u{fdf0}\u{fffe}\u{ffff}\u{fffd}\u{efbf}]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(escape(&s), escape_reference(&s, None));
+            proptest::prop_assert_eq!(
+                escape_keeping(&s, Some(cards::ROOT_CHAR)),
+                escape_reference(&s, Some(cards::ROOT_CHAR))
+            );
+        }
     }
 
     #[test]
