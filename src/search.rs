@@ -754,6 +754,20 @@ impl WordTable {
         }
     }
 
+    /// Reads the slot where the probe for each hash starts, so that the look-ups after find
+    /// them in the cache: these reads depend on nothing but the hashes, so they are all under
+    /// way at once where the look-ups' would wait for each other.
+    fn touch(&self, hashes: impl Iterator<Item = u64>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mut sum = 0u64;
+        for h in hashes {
+            sum = sum.wrapping_add(self.slots[self.start(h)].ids);
+        }
+        std::hint::black_box(sum);
+    }
+
     /// Ids packed in a slot: one id below [`NO_ID`] as itself, none as [`NO_ID`], more (or
     /// [`NO_ID`] itself) as their place in `extra`, plus one, in the high half.
     fn pack(&mut self, ids: Ids) -> Option<u64> {
@@ -853,6 +867,8 @@ struct Terms {
     words: WordList,
     /// Per word of the text at hand: its packed ids in `short`, if it is there.
     found: Vec<Option<u64>>,
+    /// Per word of the text at hand: its key and hash, if it is short.
+    keyed: Vec<Option<(Key, u64)>>,
     /// Scratch space for a cached article's terms.
     own: cache::Terms,
 }
@@ -888,13 +904,18 @@ impl Terms {
         let mut words = std::mem::take(&mut self.words);
         let mut found = std::mem::take(&mut self.found);
         words.read(text);
-        // The words looked up first, all of them, with nothing else in the loop: the reads of
-        // their slots (mostly cache misses) overlap.
+        // The words' keys and hashes first, then a read of each one's slot with nothing else in
+        // the loop (the reads, mostly cache misses, overlap), then the look-ups themselves.
+        let mut keyed = std::mem::take(&mut self.keyed);
+        keyed.clear();
+        keyed.extend((0..words.len()).map(|i| key_of(words.get(i)).map(|k| (k, key_hash(&k)))));
+        self.short.touch(keyed.iter().flatten().map(|&(_, h)| h));
         found.clear();
-        found.extend((0..words.len()).map(|i| {
-            let k = key_of(words.get(i))?;
-            self.short.find(&k, key_hash(&k))
+        found.extend(keyed.iter().map(|k| {
+            let (k, h) = k.as_ref()?;
+            self.short.find(k, *h)
         }));
+        self.keyed = keyed;
         for (i, packed) in found.iter().enumerate() {
             let ids = match *packed {
                 Some(packed) => self.short.unpack(packed),
@@ -1631,7 +1652,7 @@ mod tests {
         let ids = |n: u32| {
             let mut ids = Ids::default();
             for (i, slot) in ids.ids.iter_mut().take(n as usize % 4).enumerate() {
-                *slot = if n % 7 == 0 {
+                *slot = if n.is_multiple_of(7) {
                     NO_ID - i as u32
                 } else {
                     n * 3 + i as u32
@@ -1640,7 +1661,7 @@ mod tests {
             ids.len = (n % 4) as u8;
             ids
         };
-        let word = |n: u32| format!("с{n}ло{}", "я".repeat(n as usize % 9));
+        let word = |n: u32| format!("с{n}ло{}", "я".repeat(n as usize % 6));
         // Through several doublings; every word is found with its ids, and no other is.
         for n in 0..5000 {
             let k = key_of(word(n).as_bytes()).unwrap();
