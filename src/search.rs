@@ -959,6 +959,15 @@ fn push_js(out: &mut Vec<u8>, s: &str) {
 
 /// `n` in decimal, appended to `out`.
 fn push_u32(out: &mut Vec<u8>, mut n: u32) {
+    // Most are small (documents' differences, scores): one or two digits, no loop.
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     loop {
@@ -1643,6 +1652,16 @@ mod tests {
                 let want = if indexable(w) { keys(w) } else { Vec::new() };
                 assert_eq!(got, want, "{w:?}");
             }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        let mut out = Vec::new();
+        for n in (0..100_000).chain([999_999, 1_000_000, u32::MAX - 1, u32::MAX]) {
+            out.clear();
+            push_u32(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
         }
     }
 
