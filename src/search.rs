@@ -223,13 +223,35 @@ fn is_nfc(text: &str) -> bool {
     text.chars().all(nfc_anywhere) || is_nfc_quick(text.chars()) == IsNormalized::Yes
 }
 
-/// The word being read and what to do with each finished word.
-struct WordSink<'a, F: FnMut(&str)> {
-    cur: &'a mut String,
-    f: F,
+/// The words of a text, one after the other: `bytes` holds them all, `ends` where each ends.
+#[derive(Default)]
+struct WordList {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
 }
 
-impl<F: FnMut(&str)> WordSink<'_, F> {
+impl WordList {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Word `i` (UTF-8: only whole characters are written).
+    fn get(&self, i: usize) -> &[u8] {
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends[j],
+            None => 0,
+        };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    /// Ends the current word, if any.
+    #[inline]
+    fn end(&mut self) {
+        if self.bytes.len() > self.ends.last().copied().unwrap_or(0) {
+            self.ends.push(self.bytes.len());
+        }
+    }
+
     /// Takes one character of the text, lower-cased already.
     #[inline]
     fn lower(&mut self, c: char) {
@@ -242,11 +264,13 @@ impl<F: FnMut(&str)> WordSink<'_, F> {
             _ => c.is_alphanumeric(),
         };
         if alphanumeric {
-            self.cur.push(match c {
+            let c = match c {
                 'ё' => 'е',
                 'ґ' => 'г',
                 c => c,
-            });
+            };
+            self.bytes
+                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
         } else {
             self.end();
         }
@@ -263,35 +287,80 @@ impl<F: FnMut(&str)> WordSink<'_, F> {
         }
     }
 
-    /// Ends the current word, if any.
-    fn end(&mut self) {
-        if !self.cur.is_empty() {
-            (self.f)(self.cur);
-            self.cur.clear();
+    /// Reads the normalised words of `text` (see [`words`]), replacing those it held.
+    fn read(&mut self, text: &str) {
+        use unicode_normalization::UnicodeNormalization;
+        self.bytes.clear();
+        self.ends.clear();
+        if !self.read_fast(text) {
+            self.bytes.clear();
+            self.ends.clear();
+            if is_nfc(text) {
+                text.chars().for_each(|c| self.take(c));
+            } else {
+                text.nfc().for_each(|c| self.take(c));
+            }
         }
+        self.end();
     }
-}
 
-/// Calls `f` with each normalised word of `text` (see [`words`]), in order; `buf` is scratch
-/// space, reused so that a word costs no allocation.
-fn each_word(text: &str, buf: &mut String, f: impl FnMut(&str)) {
-    use unicode_normalization::UnicodeNormalization;
-    buf.clear();
-    let mut sink = WordSink { cur: buf, f };
-    if is_nfc(text) {
-        text.chars().for_each(|c| sink.take(c));
-    } else {
-        text.nfc().for_each(|c| sink.take(c));
+    /// Reads `text` as [`WordList::take`] would each of its characters, the ASCII and basic
+    /// Cyrillic ones byte by byte, as long as every character is [`nfc_anywhere`] (the text is
+    /// then in NFC); false at the first that is not.
+    fn read_fast(&mut self, text: &str) -> bool {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while let Some(&x) = b.get(i) {
+            if x < 0x80 {
+                match x {
+                    b'a'..=b'z' | b'0'..=b'9' => self.bytes.push(x),
+                    b'A'..=b'Z' => self.bytes.push(x + 0x20),
+                    b'\'' | b'`' => {}
+                    _ => self.end(),
+                }
+                i += 1;
+                continue;
+            }
+            // U+0400..U+045F, the letters of Ukrainian but ґ: two bytes, D0 or D1 first.
+            let pair: Option<[u8; 2]> = match (x, b.get(i + 1).copied().unwrap_or(0)) {
+                // Ё, ё → е
+                (0xd0, 0x81) | (0xd1, 0x91) => Some([0xd0, 0xb5]),
+                // Ѐ..Џ → ѐ..џ
+                (0xd0, y @ 0x80..=0x8f) => Some([0xd1, y + 0x10]),
+                // А..П → а..п
+                (0xd0, y @ 0x90..=0x9f) => Some([0xd0, y + 0x20]),
+                // Р..Я → р..я
+                (0xd0, y @ 0xa0..=0xaf) => Some([0xd1, y - 0x20]),
+                // а..п, р..я, ѐ..џ
+                (0xd0, y @ 0xb0..=0xbf) | (0xd1, y @ 0x80..=0x9f) => Some([x, y]),
+                _ => None,
+            };
+            if let Some(pair) = pair {
+                self.bytes.extend_from_slice(&pair);
+                i += 2;
+                continue;
+            }
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                return false;
+            };
+            if !nfc_anywhere(c) {
+                return false;
+            }
+            self.take(c);
+            i += c.len_utf8();
+        }
+        true
     }
-    sink.end();
 }
 
 /// The normalised words of `text`: NFC, lower case, apostrophes and combining marks dropped
 /// (so «п’ять» and «пʼять» are one word), ё → е, ґ → г; words are runs of letters and digits.
 pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    each_word(text, &mut String::new(), |w| out.push(w.to_string()));
-    out
+    let mut list = WordList::default();
+    list.read(text);
+    (0..list.len())
+        .map(|i| String::from_utf8_lossy(list.get(i)).into_owned())
+        .collect()
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -600,8 +669,164 @@ impl Ids {
 /// and the hard consonant of one of them).
 const MAX_KEYS: usize = 3;
 
-/// Longest word, in bytes, that [`Terms`] keeps in its table itself.
+/// Longest word, in bytes, that [`WordTable`] keeps in its slots itself.
 const SHORT: usize = 24;
+
+/// A word of up to [`SHORT`] bytes, padded with zeros (a word has no NUL, so none is empty).
+type Key = [u8; SHORT];
+
+/// `w` as a key, if it is short enough.
+#[inline]
+fn key_of(w: &[u8]) -> Option<Key> {
+    let mut k = [0; SHORT];
+    k.get_mut(..w.len())?.copy_from_slice(w);
+    Some(k)
+}
+
+/// A hash of a key (multiply and rotate per 8 bytes; a table takes its top bits).
+#[inline]
+fn key_hash(k: &Key) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut h = 0u64;
+    for w in k.chunks_exact(8) {
+        let mut b = [0; 8];
+        b.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(b)).wrapping_mul(K).rotate_left(26);
+    }
+    h.wrapping_mul(K)
+}
+
+/// A slot of [`WordTable`]: a word and its stem ids ([`WordTable::pack`]); an empty slot's
+/// key is all zeros. Half a cache line, aligned: a look-up reads one line.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct Slot {
+    key: Key,
+    ids: u64,
+}
+
+const EMPTY: Slot = Slot {
+    key: [0; SHORT],
+    ids: 0,
+};
+
+/// No stem id (in [`WordTable::pack`]).
+const NO_ID: u32 = u32::MAX;
+
+/// The stem ids of the short words a thread has met: open addressing, linear probing, the
+/// words in the slots themselves so that a look-up reads one cache line (the table is many
+/// megabytes on a large site, and look-ups were most of the time of finding terms).
+#[derive(Default)]
+struct WordTable {
+    slots: Vec<Slot>,
+    len: usize,
+    /// Ids of words with other than one id below [`NO_ID`].
+    extra: Vec<Ids>,
+}
+
+impl WordTable {
+    /// Where the probe for a key of hash `h` starts.
+    #[inline]
+    fn start(&self, h: u64) -> usize {
+        // The length is a power of two; the top bits of the hash are the best mixed.
+        let bits = self.slots.len().trailing_zeros();
+        if bits == 0 {
+            0
+        } else {
+            (h >> (64 - bits)) as usize
+        }
+    }
+
+    /// The packed ids of `key` (of hash `h`), if it is in the table.
+    #[inline]
+    fn find(&self, key: &Key, h: u64) -> Option<u64> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = self.start(h);
+        loop {
+            let s = &self.slots[i];
+            if s.key == *key {
+                return Some(s.ids);
+            }
+            if s.key[0] == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Reads the slot where the probe for each hash starts, so that the look-ups after find
+    /// them in the cache: these reads depend on nothing but the hashes, so they are all under
+    /// way at once where the look-ups' would wait for each other.
+    fn touch(&self, hashes: impl Iterator<Item = u64>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mut sum = 0u64;
+        for h in hashes {
+            sum = sum.wrapping_add(self.slots[self.start(h)].ids);
+        }
+        std::hint::black_box(sum);
+    }
+
+    /// Ids packed in a slot: one id below [`NO_ID`] as itself, none as [`NO_ID`], more (or
+    /// [`NO_ID`] itself) as their place in `extra`, plus one, in the high half.
+    fn pack(&mut self, ids: Ids) -> Option<u64> {
+        match ids.get() {
+            [] => Some(u64::from(NO_ID)),
+            &[id] if id != NO_ID => Some(u64::from(id)),
+            _ => {
+                let n = u32::try_from(self.extra.len() + 1).ok()?;
+                self.extra.push(ids);
+                Some(u64::from(n) << 32)
+            }
+        }
+    }
+
+    fn unpack(&self, packed: u64) -> Ids {
+        let (hi, lo) = ((packed >> 32) as u32, packed as u32);
+        if hi != 0 {
+            return self.extra.get(hi as usize - 1).copied().unwrap_or_default();
+        }
+        let mut ids = Ids::default();
+        if lo != NO_ID {
+            ids.ids[0] = lo;
+            ids.len = 1;
+        }
+        ids
+    }
+
+    /// Adds `key` (not in the table) with `ids`; false if they cannot be packed.
+    fn insert(&mut self, key: Key, h: u64, ids: Ids) -> bool {
+        let Some(packed) = self.pack(ids) else {
+            return false;
+        };
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(h);
+        while self.slots[i].key[0] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = Slot { key, ids: packed };
+        self.len += 1;
+        true
+    }
+
+    /// Doubles the slots (at least 1024).
+    fn grow(&mut self) {
+        let n = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; n]);
+        let mask = n - 1;
+        for s in old.into_iter().filter(|s| s.key[0] != 0) {
+            let mut i = self.start(key_hash(&s.key));
+            while self.slots[i].key[0] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
+}
 
 /// Stem ids: a cache's stems are ids `0..dict.len()` (the first [`Dict::sorted_len`] in
 /// their sorted order), stems met besides get the next ids as they are first seen.
@@ -632,14 +857,18 @@ impl Stems<'_> {
 /// the document at hand.
 #[derive(Default)]
 struct Terms {
-    /// Words of up to [`SHORT`] bytes, padded with zeros (a word has no NUL), kept in the
-    /// table itself so that a look-up reads no other memory…
-    short: FxHashMap<[u8; SHORT], Ids>,
-    /// …and longer words.
+    /// Words of up to [`SHORT`] bytes…
+    short: WordTable,
+    /// …and longer words (or the few whose ids the table cannot pack).
     long: FxHashMap<Box<str>, Ids>,
     /// Stem id → score in the current document (a term scores at least 1).
     doc: FxHashMap<u32, u32>,
-    word: String,
+    /// The words of the text at hand.
+    words: WordList,
+    /// Per word of the text at hand: its packed ids in `short`, if it is there.
+    found: Vec<Option<u64>>,
+    /// Per word of the text at hand: its key and hash, if it is short.
+    keyed: Vec<Option<(Key, u64)>>,
     /// Scratch space for a cached article's terms.
     own: cache::Terms,
 }
@@ -647,16 +876,13 @@ struct Terms {
 impl Terms {
     /// The stem ids of normalised word `w` (none for a word not indexed).
     fn ids(&mut self, stems: &Stems, w: &str) -> Ids {
-        let short = (w.len() <= SHORT).then(|| {
-            let mut k = [0; SHORT];
-            k[..w.len()].copy_from_slice(w.as_bytes());
-            k
-        });
-        let known = match &short {
-            Some(k) => self.short.get(k),
-            None => self.long.get(w),
-        };
-        if let Some(&ids) = known {
+        let key = key_of(w.as_bytes()).map(|k| (k, key_hash(&k)));
+        if let Some((k, h)) = &key {
+            if let Some(packed) = self.short.find(k, *h) {
+                return self.short.unpack(packed);
+            }
+        }
+        if let Some(&ids) = self.long.get(w) {
             return ids;
         }
         let mut ids = Ids::default();
@@ -666,24 +892,45 @@ impl Terms {
                 ids.len += 1;
             }
         }
-        match short {
-            Some(k) => self.short.insert(k, ids),
-            None => self.long.insert(w.into(), ids),
-        };
+        if !key.is_some_and(|(k, h)| self.short.insert(k, h, ids)) {
+            self.long.insert(w.into(), ids);
+        }
         ids
     }
 
     /// Adds the words of `text` to the current document, each key `score` more, up to `cap`
     /// (a key already above `cap` keeps its score).
     fn add(&mut self, stems: &Stems, text: &str, score: u32, cap: u32) {
-        let mut word = std::mem::take(&mut self.word);
-        each_word(text, &mut word, |w| {
-            for &id in self.ids(stems, w).get() {
+        let mut words = std::mem::take(&mut self.words);
+        let mut found = std::mem::take(&mut self.found);
+        words.read(text);
+        // The words' keys and hashes first, then a read of each one's slot with nothing else in
+        // the loop (the reads, mostly cache misses, overlap), then the look-ups themselves.
+        let mut keyed = std::mem::take(&mut self.keyed);
+        keyed.clear();
+        keyed.extend((0..words.len()).map(|i| key_of(words.get(i)).map(|k| (k, key_hash(&k)))));
+        self.short.touch(keyed.iter().flatten().map(|&(_, h)| h));
+        found.clear();
+        found.extend(keyed.iter().map(|k| {
+            let (k, h) = k.as_ref()?;
+            self.short.find(k, *h)
+        }));
+        self.keyed = keyed;
+        for (i, packed) in found.iter().enumerate() {
+            let ids = match *packed {
+                Some(packed) => self.short.unpack(packed),
+                None => {
+                    let w = std::str::from_utf8(words.get(i)).unwrap_or_default();
+                    self.ids(stems, w)
+                }
+            };
+            for &id in ids.get() {
                 let e = self.doc.entry(id).or_insert(0);
                 *e = (*e + score).min(cap.max(*e));
             }
-        });
-        self.word = word;
+        }
+        self.words = words;
+        self.found = found;
     }
 
     /// The current document's (stem id, score) pairs; starts the next document.
@@ -712,6 +959,15 @@ fn push_js(out: &mut Vec<u8>, s: &str) {
 
 /// `n` in decimal, appended to `out`.
 fn push_u32(out: &mut Vec<u8>, mut n: u32) {
+    // Most are small (documents' differences, scores): one or two digits, no loop.
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     loop {
@@ -1397,6 +1653,55 @@ mod tests {
                 assert_eq!(got, want, "{w:?}");
             }
         }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        let mut out = Vec::new();
+        for n in (0..100_000).chain([999_999, 1_000_000, u32::MAX - 1, u32::MAX]) {
+            out.clear();
+            push_u32(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn word_table_keeps_every_word_with_its_ids() {
+        let mut table = WordTable::default();
+        let ids = |n: u32| {
+            let mut ids = Ids::default();
+            for (i, slot) in ids.ids.iter_mut().take(n as usize % 4).enumerate() {
+                *slot = if n.is_multiple_of(7) {
+                    NO_ID - i as u32
+                } else {
+                    n * 3 + i as u32
+                };
+            }
+            ids.len = (n % 4) as u8;
+            ids
+        };
+        let word = |n: u32| format!("с{n}ло{}", "я".repeat(n as usize % 6));
+        // Through several doublings; every word is found with its ids, and no other is.
+        for n in 0..5000 {
+            let k = key_of(word(n).as_bytes()).unwrap();
+            assert!(table.find(&k, key_hash(&k)).is_none());
+            assert!(table.insert(k, key_hash(&k), ids(n)));
+        }
+        assert!(table.slots.len() >= 5000 * 4 / 3);
+        for n in 0..6000 {
+            let k = key_of(word(n).as_bytes()).unwrap();
+            let got = table.find(&k, key_hash(&k)).map(|p| table.unpack(p));
+            if n < 5000 {
+                assert_eq!(
+                    got.map(|i| i.get().to_vec()),
+                    Some(ids(n).get().to_vec()),
+                    "{n}"
+                );
+            } else {
+                assert!(got.is_none());
+            }
+        }
+        assert!(key_of("я".repeat(SHORT / 2 + 1).as_bytes()).is_none());
     }
 
     #[test]
