@@ -141,6 +141,9 @@ impl Registry {
 
     /// The canonical name for `name` when the registry knows it by name or alias.
     pub fn resolve(&self, name: &str) -> Option<&str> {
+        if self.by_key.is_empty() {
+            return None;
+        }
         self.by_key
             .get(&key(name))
             .map(|&i| self.people[i].name.as_str())
@@ -148,6 +151,9 @@ impl Registry {
 
     /// The registry entry of a canonical name (or alias).
     pub fn person(&self, name: &str) -> Option<&RegistryPerson> {
+        if self.by_key.is_empty() {
+            return None;
+        }
         self.by_key.get(&key(name)).map(|&i| &self.people[i])
     }
 

@@ -268,6 +268,10 @@ struct NameMap<'a> {
 impl NameMap<'_> {
     fn first_pass(registry: &Registry, name: &str) -> Option<String> {
         let name = tidy(name);
+        if registry.is_empty() {
+            // Nothing to ignore or resolve (most sites): no look-up keys to make.
+            return (!name.is_empty()).then_some(name);
+        }
         if name.is_empty() || registry.is_ignored(&name) {
             return None;
         }

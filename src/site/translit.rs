@@ -93,7 +93,13 @@ fn latin_special(c: char) -> Option<&'static str> {
 /// Transliterates `s` by the KMU 2010 table, keeping case and every non-Cyrillic character
 /// (Latin diacritics are stripped).
 pub fn translit(s: &str) -> String {
-    let chars: Vec<char> = s.nfc().filter(|&c| c != '\u{301}').collect();
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    // Text already in NFC (the common case) needs no composing pass.
+    let chars: Vec<char> = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.chars().filter(|&c| c != '\u{301}').collect()
+    } else {
+        s.nfc().filter(|&c| c != '\u{301}').collect()
+    };
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
         if is_apostrophe(c) {
