@@ -1193,6 +1193,14 @@ pub fn index_files_cached(
         names.push(dict.get(from_dict));
         from_dict += 1;
     }
+    // The fresh terms go to the cache now, so that they are not held through the postings'
+    // sort (the peak of a large site's build).
+    if let Some(cache) = &cache {
+        let used = articles.iter().filter_map(|a| a.digest.as_ref());
+        cache.store(used, fresh, &place, &names);
+    } else {
+        drop(fresh);
+    }
     // All postings in document order, each stem id replaced by the stem's place, then sorted
     // by it (each stem's postings stay in document order).
     let cache_of = |d: usize| {
@@ -1322,10 +1330,6 @@ pub fn index_files_cached(
         path: "search/search.js".into(),
         bytes: SEARCH_JS.as_bytes().to_vec(),
     });
-    if let Some(cache) = &cache {
-        let used = articles.iter().filter_map(|a| a.digest.as_ref());
-        cache.store(used, fresh, &place, &names);
-    }
     files
 }
 
