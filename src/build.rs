@@ -279,7 +279,6 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
         })
         .collect::<Option<_>>()?;
     crate::site::stamps::save(root, config.allow_html, &stamps, &read, now);
-    let digests: Vec<[u8; 32]> = read.iter().map(|r| r.2).collect();
     let mut h = Sha256::new();
     h.update(b"litopys-build-key-1\0");
     h.update(templates.fingerprint());
@@ -306,7 +305,7 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
     let files = paths
         .into_iter()
         .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
-        .zip(digests)
+        .zip(read.iter().map(|r| r.2))
         .collect();
     Some(BuildKey { key, files })
 }

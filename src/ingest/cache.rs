@@ -125,7 +125,7 @@ impl Cache {
     /// rewrites the file with all used records when it is unusable or mostly records nothing
     /// uses any more. Best effort: errors are ignored.
     pub fn store(self, used: &[[u8; 32]], fresh: &[Fresh]) {
-        let live: std::collections::HashSet<&[u8; 32]> = used.iter().collect();
+        let mut live: std::collections::HashSet<&[u8; 32]> = used.iter().collect();
         let dead: usize = self
             .records
             .iter()
@@ -138,14 +138,16 @@ impl Cache {
             }
             return;
         }
-        // Rewrite: the records still used (from the old file, as they are), then the fresh.
+        // Rewrite: the records still used (from the old file, as they are, in `used` order),
+        // then the fresh. A key prepared afresh (its old record did not check out) is not
+        // copied: the rewrite would give the bad record a good checksum.
+        for (k, _, _) in fresh {
+            live.remove(k);
+        }
         let mut kept: Vec<([u8; 32], &[u8])> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
         for k in used {
-            if let Some(&(at, len)) = self.records.get(k) {
-                if seen.insert(*k) {
-                    kept.push((*k, &self.data[at + SUM..at + SUM + len]));
-                }
+            if let (true, Some(&(at, len))) = (live.remove(k), self.records.get(k)) {
+                kept.push((*k, &self.data[at + SUM..at + SUM + len]));
             }
         }
         let _ = self.rewrite(&kept, fresh);
