@@ -108,8 +108,23 @@ fn a_rebuild_never_serves_a_half_written_file() {
 }
 
 /// The TCP sockets listening on `port` (from /proc/net/tcp and tcp6): their local addresses
-/// as the kernel prints them (hex).
+/// as the kernel prints them (hex), each once.
+///
+/// The kernel prints those tables a page at a time, walking hash buckets that other tests'
+/// connections change meanwhile, so one read can list a socket twice or miss it. The
+/// addresses are deduplicated, and an empty answer is read again a few times.
 fn listeners(port: u16) -> Option<Vec<String>> {
+    for _ in 0..20 {
+        let out = listeners_once(port)?;
+        if !out.is_empty() {
+            return Some(out);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Some(Vec::new())
+}
+
+fn listeners_once(port: u16) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for f in ["/proc/net/tcp", "/proc/net/tcp6"] {
         let text = std::fs::read_to_string(f).ok()?;
@@ -126,6 +141,8 @@ fn listeners(port: u16) -> Option<Vec<String>> {
             }
         }
     }
+    out.sort();
+    out.dedup();
     Some(out)
 }
 
