@@ -164,18 +164,23 @@ fn high_index(enc: &'static Encoding) -> &'static HighIndex {
 
 /// The byte `c` stands for in `enc` (Windows-1251 or Windows-1252), if one of 0x80..=0xFF.
 fn high_byte(c: char, enc: &'static Encoding) -> Option<u8> {
-    if c.is_ascii() || c == '\u{FFFD}' {
-        return None;
-    }
-    let index = high_index(enc);
-    match index.low.get(c as usize) {
-        Some(&0) => None,
-        Some(&b) => Some(b),
-        None => index
-            .other
-            .binary_search_by(|&(o, _)| o.cmp(&c))
-            .ok()
-            .map(|i| index.other[i].1),
+    high_index(enc).byte(c)
+}
+
+impl HighIndex {
+    /// The byte `c` stands for, if one of 0x80..=0xFF. ASCII characters and U+FFFD have no
+    /// entry in either table.
+    #[inline]
+    fn byte(&self, c: char) -> Option<u8> {
+        match self.low.get(c as usize) {
+            Some(&0) => None,
+            Some(&b) => Some(b),
+            None => self
+                .other
+                .binary_search_by(|&(o, _)| o.cmp(&c))
+                .ok()
+                .map(|i| self.other[i].1),
+        }
     }
 }
 
@@ -198,41 +203,28 @@ fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
     valid.then_some(len)
 }
 
-/// Whether [`repair_runs`] may change `text` read back to bytes in `enc`, in one pass
-/// without allocating. Both must hold:
+/// Whether [`repair_runs`] may change the text whose characters read back to `bytes` (in
+/// the code page at hand). All three must hold:
 ///
-/// - A lead byte (0xC2..=0xF4) somewhere and two continuation bytes (0x80..=0xBF) at most
-///   two characters apart somewhere: necessary for a run of three characters or more (one
-///   sequence of three or four bytes, or two sequences back to back), the only runs
-///   [`repair_runs`] can call strong.
+/// - A lead byte (0xC2..=0xF4) somewhere.
+/// - Two continuation bytes (0x80..=0xBF) at most two characters apart somewhere.
+///
+///   These two are necessary for a run of three characters or more (one sequence of three
+///   or four bytes, or two sequences back to back), the only runs [`repair_runs`] can call
+///   strong.
 /// - Somewhere a valid sequence of three or four bytes, or two valid sequences back to back.
 ///   Shorter runs spell one character from two, which is never a strong run; most clean
 ///   Cyrillic text has such runs («Ві» → «³»), but only one-character ones.
-fn may_need_repair(text: &str, enc: &'static Encoding) -> bool {
-    // Without a lead byte anywhere (Cyrillic text read back in Windows-1252 has none) the
-    // answer is no: one pass of lookups, without the window below.
-    if !text
-        .chars()
-        .any(|c| matches!(high_byte(c, enc), Some(0xC2..=0xF4)))
-    {
-        return false;
-    }
+///
+/// Most characters are rejected by one comparison: a sequence needs a continuation byte
+/// right after its lead byte.
+fn may_need_repair(bytes: &[Option<u8>]) -> bool {
+    let is_cont = |b: Option<u8>| matches!(b, Some(0x80..=0xBF));
     let mut lead = false;
     let mut close = false;
-    let mut last_cont: Option<usize> = None;
     let mut strong = false;
-    // The bytes of the last eight characters, oldest first; before the first character and
-    // after the last, `None` (no byte), which is what a sequence cannot contain.
-    let mut window: [Option<u8>; 8] = [None; 8];
-    // Whether a valid sequence of three or four bytes, or two back to back, starts at the
-    // oldest byte of the window (a sequence and the next are eight bytes at most).
-    let strong_at = |w: &[Option<u8>; 8]| match valid_sequence_at(w, 0) {
-        Some(len) if len >= 3 => true,
-        Some(len) => valid_sequence_at(w, len).is_some(),
-        None => false,
-    };
-    for (k, c) in text.chars().enumerate() {
-        let byte = high_byte(c, enc);
+    let mut last_cont: Option<usize> = None;
+    for (k, &byte) in bytes.iter().enumerate() {
         match byte {
             Some(0x80..=0xBF) => {
                 if last_cont.is_some_and(|l| k - l <= 2) {
@@ -240,37 +232,40 @@ fn may_need_repair(text: &str, enc: &'static Encoding) -> bool {
                 }
                 last_cont = Some(k);
             }
-            Some(0xC2..=0xF4) => lead = true,
+            Some(0xC2..=0xF4) => {
+                lead = true;
+                if !strong && is_cont(bytes.get(k + 1).copied().flatten()) {
+                    strong = match valid_sequence_at(bytes, k) {
+                        Some(len) if len >= 3 => true,
+                        Some(len) => valid_sequence_at(bytes, k + len).is_some(),
+                        None => false,
+                    };
+                }
+            }
             _ => {}
-        }
-        if !strong {
-            window.copy_within(1.., 0);
-            window[7] = byte;
-            strong = strong_at(&window);
         }
         if lead && close && strong {
             return true;
         }
     }
-    // The sequences that start in the last seven characters.
-    for _ in 0..7 {
-        if strong {
-            break;
-        }
-        window.copy_within(1.., 0);
-        window[7] = None;
-        strong = strong_at(&window);
-    }
-    lead && close && strong
+    false
 }
 
 /// One pass of [`fix_double_encoding`] for code page `enc`; `None` when nothing changed.
 fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
-    // Fast path without allocating: see [`may_need_repair`].
-    if !may_need_repair(text, enc) {
+    // Without a lead byte anywhere (Cyrillic text read back in Windows-1252 has none) the
+    // answer is no, without allocating.
+    let index = high_index(enc);
+    if !text
+        .chars()
+        .any(|c| matches!(index.byte(c), Some(0xC2..=0xF4)))
+    {
         return None;
     }
-    let bytes: Vec<Option<u8>> = text.chars().map(|c| high_byte(c, enc)).collect();
+    let bytes: Vec<Option<u8>> = text.chars().map(|c| index.byte(c)).collect();
+    if !may_need_repair(&bytes) {
+        return None;
+    }
     let chars: Vec<char> = text.chars().collect();
     // Runs: (start, end, what the bytes spell).
     let mut runs: Vec<(usize, usize, String)> = Vec::new();
@@ -855,7 +850,7 @@ mod tests {
             for (e, enc) in [WINDOWS_1251, WINDOWS_1252].into_iter().enumerate() {
                 let bytes: Vec<Option<u8>> = t.chars().map(|c| high_byte(c, enc)).collect();
                 let old = may_have_long_run(t, enc) && may_have_strong_run(&bytes);
-                assert_eq!(may_need_repair(t, enc), old, "{t:?} in {}", enc.name());
+                assert_eq!(may_need_repair(&bytes), old, "{t:?} in {}", enc.name());
                 found[e] += usize::from(old);
             }
         }
