@@ -391,6 +391,11 @@ fn bad_front_matter_names_file_and_line_and_every_error_is_collected() {
         "content/articles/dup-b.md",
         &article("2026-01-07", "B", &[], "slug: same\n", "x"),
     );
+    // A Windows-1251 «є» (0xBA) after 24 bytes of UTF-8.
+    let mut latin = b"---\ntitle: \xd0\x9f\xd1\x80\xd0\xbe\nbad: ".to_vec();
+    let bad_at = latin.len();
+    latin.extend_from_slice(b"\xba\ndate: 2026-01-01\n---\n\nx\n");
+    std::fs::write(dir.path().join("content/articles/not-utf8.md"), latin).unwrap();
     let errs = Site::load(dir.path(), &config(), &Registry::default()).unwrap_err();
     let all: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
     let find = |name: &str| {
@@ -406,7 +411,12 @@ fn bad_front_matter_names_file_and_line_and_every_error_is_collected() {
     assert_eq!(find("no-fence.md").line, Some(1));
     assert!(find("bad-yaml.md").line.is_some_and(|l| l >= 4), "{all:?}");
     assert!(find("dup-b.md").message.contains("same"), "{all:?}");
-    assert_eq!(errs.len(), 4, "{all:?}");
+    let e = find("not-utf8.md");
+    assert!(
+        e.message.contains(&format!("UTF-8 (byte {bad_at})")),
+        "{all:?}"
+    );
+    assert_eq!(errs.len(), 5, "{all:?}");
 }
 
 #[test]

@@ -41,7 +41,8 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
              UTF-16 text needs a byte-order mark"
         );
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // SIMD validation: several times faster than the standard library's on Cyrillic text.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         check_sane(text, UTF_8)?;
         let fixed = fix_double_encoding(text);
         check_no_mojibake(&fixed)?;

@@ -220,15 +220,19 @@ fn read_article(
     if let Some(p) = cached(digest) {
         return Ok(p);
     }
-    let text = String::from_utf8(bytes).map_err(|e| SiteError {
+    // SIMD validation (several times faster than the standard library's on Cyrillic text);
+    // the standard library finds where a bad file goes wrong.
+    let text = simdutf8::basic::from_utf8(&bytes).map_err(|_| SiteError {
         file: path.to_path_buf(),
         line: None,
         message: format!(
             "cannot read: stream did not contain valid UTF-8 (byte {})",
-            e.utf8_error().valid_up_to()
+            std::str::from_utf8(&bytes)
+                .err()
+                .map_or(0, |e| e.valid_up_to())
         ),
     })?;
-    let (fm, body) = crate::content::parse(&text).map_err(|e| SiteError {
+    let (fm, body) = crate::content::parse(text).map_err(|e| SiteError {
         file: path.to_path_buf(),
         line: Some(e.line),
         message: e.message,
