@@ -27,6 +27,7 @@ use crate::people::Registry;
 pub use body::Body;
 use collate::IndexKey;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -406,16 +407,24 @@ fn build_model(
     root: &Path,
     config: &Config,
     registry: &Registry,
-    mut parsed: Vec<Parsed>,
+    parsed: Vec<Parsed>,
     errors: &mut Vec<SiteError>,
 ) -> Site {
-    // Newest first; ties by title, then file: deterministic.
-    parsed.sort_by(|a, b| {
-        b.fm.date
-            .cmp(&a.fm.date)
-            .then_with(|| a.fm.title.cmp(&b.fm.title))
-            .then_with(|| a.file.cmp(&b.file))
+    // Newest first; ties by title, then file: deterministic. `parsed` is in file-name order,
+    // so an article's position in it stands for its file name. The order is found on indices
+    // (moving the articles themselves at every step of the sort cost more than comparing).
+    let mut order: Vec<usize> = (0..parsed.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&parsed[a].fm, &parsed[b].fm);
+        pb.date
+            .cmp(&pa.date)
+            .then_with(|| pa.title.cmp(&pb.title))
+            .then_with(|| a.cmp(&b))
     });
+    let mut slots: Vec<Option<Parsed>> = parsed.into_iter().map(Some).collect();
+    let parsed: Vec<Parsed> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    // Each article's position in file-name order, for the tie-breaks below.
+    let file_rank = order;
 
     // Names: registry first pass, then the site-wide merge.
     let first: Vec<Vec<String>> = parsed
@@ -443,9 +452,9 @@ fn build_model(
                 .collect()
         })
         .collect();
-    let mut forms: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut forms: FxHashMap<String, BTreeSet<String>> = FxHashMap::default();
     let mut article_names: Vec<Vec<String>> = Vec::with_capacity(parsed.len());
-    let mut mention_counts: HashMap<String, usize> = HashMap::new();
+    let mut mention_counts: FxHashMap<String, usize> = FxHashMap::default();
     for mentions in resolved {
         let mut list: Vec<String> = Vec::with_capacity(mentions.len());
         for (raw, c) in mentions {
@@ -465,7 +474,7 @@ fn build_model(
     let mut keyed: Vec<(IndexKey, String)> =
         all_names.drain(..).map(|n| (IndexKey::of(&n), n)).collect();
     keyed.sort_by(|a, b| a.0.cmp_uk(&b.0).then_with(|| a.1.cmp(&b.1)));
-    let person_id: HashMap<&str, usize> = keyed
+    let person_id: FxHashMap<&str, usize> = keyed
         .iter()
         .enumerate()
         .map(|(i, (_, n))| (n.as_str(), i))
@@ -537,11 +546,11 @@ fn build_model(
             digest: p.digest,
         })
         .collect();
-    assign_article_urls(root, &mut articles, errors);
+    assign_article_urls(root, &mut articles, &file_rank, errors);
 
     // One pass: per-person lists, months, co-mentions, first/last; the date index.
     let mut months: Vec<BTreeMap<(i32, u32), usize>> = vec![BTreeMap::new(); people.len()];
-    let mut co: Vec<HashMap<usize, usize>> = vec![HashMap::new(); people.len()];
+    let mut co: Vec<FxHashMap<usize, usize>> = vec![FxHashMap::default(); people.len()];
     let mut days: Vec<Day> = Vec::new();
     for (ai, a) in articles.iter().enumerate() {
         match days.last_mut() {
@@ -704,8 +713,14 @@ fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> 
 }
 
 /// Article slugs and URLs, unique per day. Two articles giving the same explicit `slug` on the
-/// same day are an error (an editor asked for one URL twice).
-fn assign_article_urls(root: &Path, articles: &mut [Article], errors: &mut Vec<SiteError>) {
+/// same day are an error (an editor asked for one URL twice). `file_rank` is each article's
+/// position in file-name order.
+fn assign_article_urls(
+    root: &Path,
+    articles: &mut [Article],
+    file_rank: &[usize],
+    errors: &mut Vec<SiteError>,
+) {
     // (explicit?, base slug) per article.
     let base: Vec<(bool, String)> = articles
         .par_iter()
@@ -727,7 +742,7 @@ fn assign_article_urls(root: &Path, articles: &mut [Article], errors: &mut Vec<S
         idx.sort_by(|&a, &b| {
             (!base[a].0)
                 .cmp(&!base[b].0)
-                .then_with(|| articles[a].file.cmp(&articles[b].file))
+                .then_with(|| file_rank[a].cmp(&file_rank[b]))
         });
         let mut explicit_seen: HashMap<&str, usize> = HashMap::new();
         for &i in &idx {
