@@ -38,6 +38,22 @@ pub struct Cached {
     pub body: Body,
 }
 
+/// A record taken from the cache, its front matter still encoded.
+pub struct Taken {
+    fm: Vec<u8>,
+    body: Body,
+}
+
+impl Taken {
+    /// The cached article; none if its front matter does not decode.
+    pub fn decode(self) -> Option<Cached> {
+        Some(Cached {
+            fm: serde_json::from_slice(&self.fm).ok()?,
+            body: self.body,
+        })
+    }
+}
+
 /// The digest of an article file's bytes, as the cache and render keys know it.
 pub fn digest(bytes: &[u8], allow_html: bool) -> [u8; 32] {
     let mut h = Sha256::new();
@@ -160,13 +176,15 @@ impl Cache {
     /// Takes the record of `digest`, if cached and well-formed; `source` is the article's
     /// file (absolute), from which the body is parsed again should the cache fail to give it
     /// back.
-    pub fn take(&mut self, digest: &[u8; 32], source: &Path, allow_html: bool) -> Option<Cached> {
+    ///
+    /// The front matter is decoded by [`Taken::decode`], which needs no access to the cache
+    /// (so threads holding the cache behind a lock decode outside it).
+    pub fn take(&mut self, digest: &[u8; 32], source: &Path, allow_html: bool) -> Option<Taken> {
         let record = self.records.remove(digest)?;
         let file = self.file.clone()?;
-        let fm = serde_json::from_slice(&record.fm).ok()?;
         let (offset, len) = record.body;
-        Some(Cached {
-            fm,
+        Some(Taken {
+            fm: record.fm,
             body: Body::cached(file, offset, len, source.to_path_buf(), allow_html, *digest),
         })
     }
@@ -364,13 +382,14 @@ mod tests {
         Cache::open(dir.path(), false).store_holding(dir.path(), &mut held, html.len());
         assert!(held[0].body.is_in_memory());
         let mut c = Cache::open(dir.path(), false);
-        let got = c.take(&d, &source, false).unwrap();
+        let got = c.take(&d, &source, false).and_then(Taken::decode).unwrap();
         assert_eq!(got.fm, fm);
         assert_eq!(got.body.len(), html.len());
         assert_eq!(got.body.html().unwrap(), html);
         // Another allow_html: another fingerprint, nothing cached.
         assert!(Cache::open(dir.path(), true)
             .take(&d, &source, true)
+            .and_then(Taken::decode)
             .is_none());
         // A torn file is ignored.
         let p = dir.path().join(CACHE_FILE);
@@ -378,6 +397,7 @@ mod tests {
         std::fs::write(&p, &bytes[..bytes.len() - 3]).unwrap();
         assert!(Cache::open(dir.path(), false)
             .take(&d, &source, false)
+            .and_then(Taken::decode)
             .is_none());
         // A body that is not UTF-8 any more (a damaged file) is not used: the article is
         // parsed again from its source, which still has the digest.
@@ -387,11 +407,13 @@ mod tests {
         std::fs::write(&p, &damaged).unwrap();
         let got = Cache::open(dir.path(), false)
             .take(&d, &source, false)
+            .and_then(Taken::decode)
             .unwrap();
         assert_eq!(got.body.html().unwrap(), html);
         // …and if the source changed in the meantime, reading the body fails and says so.
         let got = Cache::open(dir.path(), false)
             .take(&d, &source, false)
+            .and_then(Taken::decode)
             .unwrap();
         std::fs::write(&source, text.replace("жирний", "інший")).unwrap();
         let e = got.body.html().unwrap_err();
@@ -402,6 +424,7 @@ mod tests {
         std::fs::write(&p, &bytes).unwrap();
         let got = Cache::open(dir.path(), false)
             .take(&d, &source, false)
+            .and_then(Taken::decode)
             .unwrap();
         std::fs::OpenOptions::new()
             .write(true)

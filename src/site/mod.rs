@@ -199,7 +199,9 @@ fn read_article(
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     // The cached record of a digest, if any.
     let cached = |digest: [u8; 32]| {
-        let c = cache?.lock().ok()?.take(&digest, path, allow_html)?;
+        // Taken under the lock, decoded outside it.
+        let taken = cache?.lock().ok()?.take(&digest, path, allow_html)?;
+        let c = taken.decode()?;
         Some(Parsed {
             file: rel.clone(),
             fm: c.fm,
