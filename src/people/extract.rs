@@ -785,10 +785,17 @@ fn plausible_nominative(nom: &str) -> bool {
         || ends_with_fast(nom, "ком") && !ends_with_fast(nom, "ьком"))
 }
 
+/// The highest score [`pick_surname_scored`] gives a candidate other than the token itself
+/// read as a nominative: a listed surname (3) that is plausible and agrees with the gender.
+const SURNAME_SCORE_MAX: i32 = 3;
+
 /// The nominative of a surname token and how plausible it is.
 fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
     // The candidates of `surname_candidates`, scored as they come: the first best one wins
     // (a repeated candidate scores the same as its first occurrence, so it never wins).
+    // A candidate scores at most 3, except `lower` itself when the nominative is allowed
+    // (3 + 1): that one comes first, and any repeat of it scores the same. So once the best
+    // score is 3 or more, no later candidate can beat it and the enumeration stops.
     let mut buf = String::with_capacity(lower.len() + 8);
     let mut best: Option<(i32, String)> = None;
     surname_candidates_each(lower, gender, Cases(cases), |a, b, e| {
@@ -797,13 +804,13 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
         buf.push_str(b);
         buf.push_str(e);
         if buf.is_empty() {
-            return;
+            return false;
         }
         let c = buf.as_str();
         let mut s = 0;
         let lists = lex.surnames_all.lists(c);
         if lists & super::names::IN_TOP != 0 {
-            s += 3;
+            s += SURNAME_SCORE_MAX;
         } else if lists & super::names::IN_ALL != 0 {
             s += 2;
         }
@@ -840,6 +847,8 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
             }
             None => best = Some((s, c.to_string())),
         }
+        best.as_ref()
+            .is_some_and(|(bs, _)| *bs >= SURNAME_SCORE_MAX)
     });
     best.map_or_else(|| (lower.to_string(), -9), |(s, c)| (c, s))
 }

@@ -355,6 +355,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         if !s.is_empty() && !out.contains(&s) {
             out.push(s);
         }
+        false
     });
     out
 }
@@ -365,19 +366,28 @@ pub fn surname_candidates_each(
     lower: &str,
     gender: Gender,
     cases: Cases,
-    mut push: impl FnMut(&str, &str, &str),
+    mut push: impl FnMut(&str, &str, &str) -> bool,
 ) {
+    // Each candidate goes to `push`; `true` from it ends the enumeration (the caller has
+    // what it needs: no later candidate can change its answer).
+    macro_rules! emit {
+        ($a:expr, $b:expr, $c:expr) => {
+            if push($a, $b, $c) {
+                return;
+            }
+        };
+    }
     let c = cases.0;
     let n = lower.chars().count();
     let may = |bits: u8| c & bits != 0;
     let fem = gender == Gender::Female;
     let masc = gender == Gender::Male;
     if n < 3 {
-        push(lower, "", "");
+        emit!(lower, "", "");
         return;
     }
     if may(N) {
-        push(lower, "", "");
+        emit!(lower, "", "");
     }
     // Adjectival: -ський/-цький/-ий/-ій, -ська/-ова/-іна.
     let adj_m: [(&str, &str, u8); 8] = [
@@ -394,7 +404,7 @@ pub fn surname_candidates_each(
         for (suf, rep, cs) in adj_m {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, rep, "");
+                    emit!(s, rep, "");
                 }
             }
         }
@@ -412,7 +422,7 @@ pub fn surname_candidates_each(
         ] {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, rep, "");
+                    emit!(s, rep, "");
                 }
             }
         }
@@ -447,7 +457,7 @@ pub fn surname_candidates_each(
         ] {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, rep, "");
+                    emit!(s, rep, "");
                 }
             }
         }
@@ -466,7 +476,7 @@ pub fn surname_candidates_each(
                     || ends_with_fast(s, "ин")
                     || ends_with_fast(s, "ів")
                 {
-                    push(s, "", "");
+                    emit!(s, "", "");
                 }
             }
         }
@@ -475,7 +485,7 @@ pub fn surname_candidates_each(
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
-                        push(s, "ий", "");
+                        emit!(s, "ий", "");
                     }
                 }
             }
@@ -489,7 +499,7 @@ pub fn surname_candidates_each(
         ] {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, "енко", "");
+                    emit!(s, "енко", "");
                 }
             }
         }
@@ -510,7 +520,7 @@ pub fn surname_candidates_each(
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
-                    push(s, v, "й");
+                    emit!(s, v, "й");
                 }
             }
         }
@@ -518,7 +528,7 @@ pub fn surname_candidates_each(
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c)) {
-                        push(s, "ець", "");
+                        emit!(s, "ець", "");
                     }
                 }
             }
@@ -526,14 +536,14 @@ pub fn surname_candidates_each(
         for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)] {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, "ль", "");
+                    emit!(s, "ль", "");
                 }
             }
         }
         for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)] {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, "р", "");
+                    emit!(s, "р", "");
                 }
             }
         }
@@ -542,7 +552,7 @@ pub fn surname_candidates_each(
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
-                        push(s, "", "");
+                        emit!(s, "", "");
                     }
                 }
             }
@@ -558,15 +568,15 @@ pub fn surname_candidates_each(
                         let three = rev.next().is_some();
                         if let (Some((li, l)), Some((bi, b))) = (last, before) {
                             if l == 'к' && !is_vowel(b) && b != 'й' {
-                                push(s, "о", "");
+                                emit!(s, "о", "");
                             }
-                            push(s, "", "");
+                            emit!(s, "", "");
                             // і → о alternation: Кривоноса → Кривоніс.
                             if three && b == 'о' && !is_vowel(l) {
-                                push(&s[..bi], "і", &s[li..]);
+                                emit!(&s[..bi], "і", &s[li..]);
                             }
                         } else {
-                            push(s, "", "");
+                            emit!(s, "", "");
                         }
                     }
                 }
@@ -577,7 +587,7 @@ pub fn surname_candidates_each(
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
-                        push(s, "о", "");
+                        emit!(s, "о", "");
                     }
                 }
             }
@@ -601,12 +611,12 @@ pub fn surname_candidates_each(
         if may(cs) {
             if let Some(s) = strip_suffix_fast(lower, suf) {
                 if s.chars().count() >= 2 {
-                    push(s, rep, "");
+                    emit!(s, rep, "");
                 }
             }
         }
     }
-    push(lower, "", "");
+    emit!(lower, "", "");
 }
 
 /// Lower-case case forms of a nominative surname (lower case) for a person of `gender`

@@ -23,6 +23,7 @@
 
 use super::lexicon::FxMap;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -302,8 +303,14 @@ fn alternate_velar(stem: &str) -> Cow<'_, str> {
 
 /// First declension (-а/-я), both genders.
 fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
+    vec![first_decl_part(n, case)]
+}
+
+/// The one (stem, endings) of [`first_decl_parts`], without the vector (surname reduction
+/// tests many candidates against a token in this paradigm).
+fn first_decl_part(n: &str, case: Cases) -> (Cow<'_, str>, &'static [&'static str]) {
     if case == Cases::NOM {
-        return vec![(Cow::Borrowed(n), E_NONE)];
+        return (Cow::Borrowed(n), E_NONE);
     }
     let stem = drop_chars(n, 1);
     let b = Cow::Borrowed(stem);
@@ -319,18 +326,18 @@ fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
             (Cases::INS, false) => &["ею"],
             _ => &["ю", "е"],
         };
-        return vec![(b, ends)];
+        return (b, ends);
     }
     let sib = before.is_some_and(is_sibilant);
     match case {
-        Cases::GEN if sib => vec![(b, &["і"])],
-        Cases::GEN => vec![(b, &["и"])],
-        Cases::DAT | Cases::LOC if sib => vec![(b, &["і"])],
-        Cases::DAT | Cases::LOC => vec![(alternate_velar(stem), &["і"])],
-        Cases::ACC => vec![(b, &["у"])],
-        Cases::INS if sib => vec![(b, &["ею"])],
-        Cases::INS => vec![(b, &["ою"])],
-        _ => vec![(b, &["о"])],
+        Cases::GEN if sib => (b, &["і"]),
+        Cases::GEN => (b, &["и"]),
+        Cases::DAT | Cases::LOC if sib => (b, &["і"]),
+        Cases::DAT | Cases::LOC => (alternate_velar(stem), &["і"]),
+        Cases::ACC => (b, &["у"]),
+        Cases::INS if sib => (b, &["ею"]),
+        Cases::INS => (b, &["ою"]),
+        _ => (b, &["о"]),
     }
 }
 
@@ -868,6 +875,10 @@ fn oblique_matches(k: &str, par: Par, case: Cases, token: &str) -> bool {
         Par::Poss => in_ends(token, k, masc_case_ends(&M_POSS, case)),
         Par::NounO => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_O, case)),
         Par::NounJ => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_J, case)),
+        Par::First => {
+            let (stem, ends) = first_decl_part(k, case);
+            in_ends(token, &stem, ends)
+        }
         _ => parts_contain(&surname_parts(k, par, case), token),
     }
 }
@@ -916,10 +927,14 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
         if !stems.iter().any(|s| token.starts_with(s.as_ref())) {
             return m;
         }
+        // The oblique forms are stem + the case's endings ([`masc_parts`] without building
+        // the parts of each case).
         for c in Cases::EACH {
             if c != Cases::NOM
                 && cases.contains(c)
-                && parts_contain(&masc_parts(k, &stems, ends, c), token)
+                && stems
+                    .iter()
+                    .any(|s| in_ends(token, s, masc_case_ends(ends, c)))
             {
                 m = m.union(c);
             }
@@ -1102,6 +1117,23 @@ fn tail_takes_ending(tail: &str, e: &str) -> bool {
         "й" => matches!(e, "" | "я" | "ю" | "єві" | "єм"),
         _ => true,
     }
+}
+
+/// For each of [`OBLIQUE_ENDINGS`], the [`NOM_TAILS`] (bit i for tail i) that
+/// [`tail_takes_ending`] allows with it: a table instead of string matches per candidate.
+fn tails_taking_endings() -> &'static [u16; OBLIQUE_ENDINGS.len()] {
+    static TABLE: OnceLock<[u16; OBLIQUE_ENDINGS.len()]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [0u16; OBLIQUE_ENDINGS.len()];
+        for (ei, e) in OBLIQUE_ENDINGS.iter().enumerate() {
+            for (ti, tail) in NOM_TAILS.iter().enumerate() {
+                if tail_takes_ending(tail, e) {
+                    t[ei] |= 1 << ti;
+                }
+            }
+        }
+        t
+    })
 }
 
 /// One verified nominative reading of a surname token.
@@ -1351,7 +1383,8 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
     }
     let mut seen: Vec<String> = Vec::new();
     let mut buf = String::new();
-    for e in OBLIQUE_ENDINGS {
+    let takes = tails_taking_endings();
+    for (ei, e) in OBLIQUE_ENDINGS.iter().enumerate() {
         let Some(stem) = strip_suffix_fast(t, e) else {
             continue;
         };
@@ -1360,8 +1393,8 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
         }
         for (base, alt_kind) in stem_variants(stem) {
             let alt = alt_kind != 0;
-            for tail in NOM_TAILS {
-                if (alt_kind == 2 && *tail != "ь") || !tail_takes_ending(tail, e) {
+            for (ti, tail) in NOM_TAILS.iter().enumerate() {
+                if (alt_kind == 2 && *tail != "ь") || takes[ei] & (1 << ti) == 0 {
                     continue;
                 }
                 // Built in one buffer; a candidate seen already is dropped without allocating.
