@@ -314,14 +314,40 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
             continue;
         }
         if is_letter(c) && !('\u{0300}'..='\u{036F}').contains(&c) {
+            // The counts of [`normalise_word`], taken while the word is scanned: a word of
+            // ASCII letters and U+0400..U+047F only (most words) needs no second pass. Any
+            // other character (apostrophe, hyphen, another letter) leaves it to
+            // [`normalise_word`].
+            let (mut cyr, mut lat, mut upper, mut letters) = (0usize, 0usize, 0usize, 0usize);
+            let mut slow = false;
+            if c.is_ascii_alphabetic() {
+                letters += 1;
+                lat += 1;
+                upper += usize::from(c.is_ascii_uppercase());
+            } else if ('\u{0400}'..='\u{047F}').contains(&c) {
+                letters += 1;
+                cyr += 1;
+                upper += usize::from(is_upper(c));
+            } else {
+                slow = true;
+            }
             while let Some(&x) = bytes.get(pos) {
                 // Fast paths: an ASCII letter; U+0400..U+047F (lead byte D0 or D1), all letters.
                 if x.is_ascii_alphabetic() {
+                    letters += 1;
+                    lat += 1;
+                    upper += usize::from(x.is_ascii_uppercase());
                     pos += 1;
                     cp += 1;
                     continue;
                 }
-                if matches!(x, 0xD0 | 0xD1) && pos + 1 < bytes.len() {
+                if let (0xD0 | 0xD1, Some(&y)) = (x, bytes.get(pos + 1)) {
+                    // Upper case up to U+042F and at even code points from U+0460 (as
+                    // [`is_upper`]).
+                    let u = (u32::from(x & 0x1F) << 6) | u32::from(y & 0x3F);
+                    letters += 1;
+                    cyr += 1;
+                    upper += usize::from(u <= 0x42F || u >= 0x460 && u.is_multiple_of(2));
                     pos += 2;
                     cp += 1;
                     continue;
@@ -336,11 +362,13 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 if is_letter(d) {
                     pos += d.len_utf8();
                     cp += 1;
+                    slow = true;
                 } else if is_apostrophe(d) || is_hyphen(d) {
                     match char_at(text, pos + d.len_utf8()).filter(|&e| is_letter(e)) {
                         Some(e) => {
                             pos += d.len_utf8() + e.len_utf8();
                             cp += 2;
+                            slow = true;
                         }
                         None => break,
                     }
@@ -349,7 +377,17 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 }
             }
             let be = pos;
-            let (lower, cap, allcaps, latin) = normalise_word(&text[bs..be]);
+            let word = &text[bs..be];
+            let (lower, cap, allcaps, latin) = if slow {
+                normalise_word(word)
+            } else {
+                let mixed = cyr > 0 && lat > 0 && cyr >= lat;
+                if upper == 0 && !mixed {
+                    (Cow::Borrowed(word), false, false, lat > cyr)
+                } else {
+                    normalise_word_slow(word, upper, letters, false, mixed, lat > cyr)
+                }
+            };
             toks.push(tok(
                 Kind::Word,
                 cs,
