@@ -8,7 +8,8 @@
 
 use super::english;
 use super::infl::{
-    ends_with_fast, patronymic, strip_suffix_fast, surname_candidates_each, surname_forms,
+    ends_with_any, ends_with_fast, patronymic, strip_suffix_fast, surname_candidates_each,
+    surname_forms,
 };
 use super::lexicon::FxMap;
 use super::lexicon::{
@@ -725,20 +726,21 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
 
 fn is_past_iv(w: &str) -> bool {
     // розповів, зустрів, сів, хотів, вмів: verbs; депутатів, років: genitive plurals.
-    [
-        "розповів",
-        "зустрів",
-        "хотів",
-        "зумів",
-        "вмів",
-        "встиг",
-        "захотів",
-        "полетів",
-        "пішов",
-        "сів",
-    ]
-    .iter()
-    .any(|v| ends_with_fast(w, v))
+    ends_with_any!(
+        w,
+        [
+            "розповів",
+            "зустрів",
+            "хотів",
+            "зумів",
+            "вмів",
+            "встиг",
+            "захотів",
+            "полетів",
+            "пішов",
+            "сів",
+        ]
+    )
 }
 
 /// A patronymic reading of `lower` whose stem is a known given name (Олександрович ←
@@ -802,25 +804,29 @@ fn surname_shaped(nom: &str) -> bool {
         "ецький",
         "ецька",
     ];
-    nom.chars().count() >= 4 && ENDS.iter().any(|e| ends_with_fast(nom, e))
+    nom.chars().count() >= 4 && ends_with_any!(nom, ENDS)
 }
 
 fn plausible_nominative(nom: &str) -> bool {
-    !(ends_with_fast(nom, "ого")
-        || ends_with_fast(nom, "ому")
-        || ends_with_fast(nom, "ої")
-        || ends_with_fast(nom, "ою")
-        || ends_with_fast(nom, "ові")
-        || ends_with_fast(nom, "еві")
-        || ends_with_fast(nom, "ською")
-        || ends_with_fast(nom, "ськом")
-        || ends_with_fast(nom, "ським")
-        || ends_with_fast(nom, "цьким")
-        || ends_with_fast(nom, "ській")
-        || ends_with_fast(nom, "ську")
-        || ends_with_fast(nom, "овим")
-        || ends_with_fast(nom, "іним")
-        || ends_with_fast(nom, "ком") && !ends_with_fast(nom, "ьком"))
+    !(ends_with_any!(
+        nom,
+        [
+            "ого",
+            "ому",
+            "ої",
+            "ою",
+            "ові",
+            "еві",
+            "ською",
+            "ськом",
+            "ським",
+            "цьким",
+            "ській",
+            "ську",
+            "овим",
+            "іним",
+        ]
+    ) || ends_with_fast(nom, "ком") && !ends_with_fast(nom, "ьком"))
 }
 
 /// The highest score [`pick_surname_scored`] gives a candidate other than the token itself
@@ -1253,12 +1259,12 @@ fn guess_given(l: &str, gender: Gender) -> String {
 }
 
 fn is_adjective(l: &str) -> bool {
-    [
-        "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
-    ]
-    .iter()
-    .any(|e| ends_with_fast(l, e))
-        && l.chars().count() > 3
+    ends_with_any!(
+        l,
+        [
+            "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
+        ]
+    ) && l.chars().count() > 3
 }
 
 fn adjective_nominative(l: &str) -> String {
@@ -1871,9 +1877,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             && (!ctx.lex.surnames_all.contains(x.lower.as_str()) || x_rare_surname)
             && !x.lower.contains('-')
             // A neuter adjective before its noun («Внутрішнє Військо»).
-            && !["нє", "ське", "цьке", "зьке", "ичне", "ове"]
-                .iter()
-                .any(|e| ends_with_fast(&x.lower, e))
+            && !ends_with_any!(&x.lower, ["нє", "ське", "цьке", "зьке", "ичне", "ове"])
             && !y.allcaps;
         let y_adj_noun = is_adjective(&y.lower)
             && toks.get(seg[1] + 1).is_some_and(|n| {
@@ -1958,20 +1962,21 @@ fn oblique_agreement(x: &str, y: &str) -> bool {
 /// unlike the endings many common nouns share (-ко, -ак, -ін).
 fn strong_surname_shape(l: &str) -> bool {
     l.chars().count() >= 6
-        && [
-            "енко",
-            "ський",
-            "цький",
-            "зький",
-            "чук",
-            "щук",
-            "юк",
-            "ович",
-            "евич",
-            "ишин",
-        ]
-        .iter()
-        .any(|e| ends_with_fast(l, e))
+        && ends_with_any!(
+            l,
+            [
+                "енко",
+                "ський",
+                "цький",
+                "зький",
+                "чук",
+                "щук",
+                "юк",
+                "ович",
+                "евич",
+                "ишин",
+            ]
+        )
 }
 
 /// An unknown given name before a word that declines from a listed surname, both in one oblique
@@ -2151,31 +2156,28 @@ fn family_before(ctx: &Ctx, first: usize) -> bool {
 /// Endings only a plural form has (a family: «Морозових», «Бурякам»); a singular surname never
 /// ends so.
 fn plural_only(l: &str) -> bool {
-    [
-        "ових",
-        "евих",
-        "євих",
-        "іних",
-        "иних",
-        "ських",
-        "цьких",
-        "ами",
-        "ам",
-        "ах",
-        "ями",
-        "ям",
-    ]
-    .iter()
-    .any(|e| ends_with_fast(l, e))
-        && l.chars().count() >= 5
+    ends_with_any!(
+        l,
+        [
+            "ових",
+            "евих",
+            "євих",
+            "іних",
+            "иних",
+            "ських",
+            "цьких",
+            "ами",
+            "ам",
+            "ах",
+            "ями",
+            "ям",
+        ]
+    ) && l.chars().count() >= 5
 }
 
 /// Endings a plural form may have («Буряків», «Зайчуки», «Онули»), beside the plural-only ones.
 fn maybe_plural(l: &str) -> bool {
-    plural_only(l)
-        || ["ів", "и", "ови", "ини", "енки"]
-            .iter()
-            .any(|e| ends_with_fast(l, e))
+    plural_only(l) || ends_with_any!(l, ["ів", "и", "ови", "ини", "енки"])
 }
 
 /// A name inside a list of streets («вулиць: В. Чорновола, Різдвяна, Героїв Сталінграда»).
@@ -2389,9 +2391,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             });
             if let Some(st) = st {
                 let male_gen = st.strip_suffix('а').is_some_and(|s| {
-                    ["ов", "ев", "єв", "ін", "ин"]
-                        .iter()
-                        .any(|e| ends_with_fast(s, e))
+                    ends_with_any!(s, ["ов", "ев", "єв", "ін", "ин"])
                         || lex.surnames_all.contains(s)
                 });
                 if consonant_a && male_gen {
@@ -2707,11 +2707,12 @@ fn monument_word(l: &str) -> bool {
 /// A verb in the third person singular of the present tense («мислить», «каже», «вважає»).
 fn present_third_person(l: &str) -> bool {
     l.chars().count() >= 5
-        && [
-            "ить", "ать", "ять", "ує", "ює", "ає", "яє", "іє", "каже", "иже",
-        ]
-        .iter()
-        .any(|e| ends_with_fast(l, e))
+        && ends_with_any!(
+            l,
+            [
+                "ить", "ать", "ять", "ує", "ює", "ає", "яє", "іє", "каже", "иже",
+            ]
+        )
 }
 
 fn oblique_surname_shaped(l: &str) -> bool {
@@ -2754,7 +2755,7 @@ fn oblique_surname_shaped(l: &str) -> bool {
         "іної",
         "іною",
     ];
-    l.chars().count() >= 5 && ENDS.iter().any(|e| ends_with_fast(l, e))
+    l.chars().count() >= 5 && ends_with_any!(l, ENDS)
 }
 
 /// A known full name of the article.
@@ -3323,11 +3324,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         }
     }
     // «Коваленкових планів»: a possessive adjective of a surname the article names.
-    let possessive_shaped = |ti: usize| {
-        POSSESSIVE
-            .iter()
-            .any(|suf| ends_with_fast(&toks[ti].lower, suf))
-    };
+    let possessive_shaped = |ti: usize| ends_with_any!(&toks[ti].lower, POSSESSIVE);
     let surnames: Vec<(String, String)> = if lone_words.iter().any(|&ti| possessive_shaped(ti)) {
         cands
             .iter()
@@ -3476,9 +3473,7 @@ fn streets_around(ctx: &Ctx, a: usize, b: usize) -> bool {
         t.kind == Kind::Word
             && t.cap
             && !ctx.lex.places.contains(t.lower.as_str())
-            && ["ої", "ська", "цька", "ській", "цькій"]
-                .iter()
-                .any(|e| ends_with_fast(&t.lower, e))
+            && ends_with_any!(&t.lower, ["ої", "ська", "цька", "ській", "цькій"])
     };
     let is_sep = |t: &Tok| {
         t.kind == Kind::Punct && t.ch == ','

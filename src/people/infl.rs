@@ -44,6 +44,73 @@ pub(crate) fn ends_with_fast(s: &str, suf: &str) -> bool {
     true
 }
 
+/// A fixed set of suffixes indexed by their last byte, for "does the word end in any of
+/// them": only the suffixes that share the word's last byte are compared (the answer is that
+/// of testing each suffix with [`ends_with_fast`]; most words fail every suffix of a long
+/// list, and most of those on the last byte).
+pub(crate) struct SuffixIndex {
+    /// The suffixes, grouped by last byte.
+    sufs: Vec<&'static str>,
+    /// `sufs[start[b]..start[b + 1]]` are the suffixes whose last byte is `b`.
+    start: Vec<u16>,
+    /// The set holds the empty suffix (every word ends in it).
+    empty: bool,
+}
+
+impl SuffixIndex {
+    /// Indexes `list` (repeats and order do not matter).
+    pub(crate) fn new(list: &[&'static str]) -> SuffixIndex {
+        let mut sufs: Vec<&'static str> = list.iter().copied().filter(|s| !s.is_empty()).collect();
+        sufs.sort_by_key(|s| s.as_bytes().last().copied());
+        let mut start = vec![0u16; 257];
+        for (b, slot) in start.iter_mut().enumerate() {
+            let n = sufs
+                .iter()
+                .take_while(|s| s.as_bytes().last().is_some_and(|&l| usize::from(l) < b))
+                .count();
+            *slot = u16::try_from(n).unwrap_or(u16::MAX);
+        }
+        SuffixIndex {
+            sufs,
+            start,
+            empty: list.iter().any(|s| s.is_empty()),
+        }
+    }
+
+    /// Whether `s` ends in one of the suffixes.
+    #[inline]
+    pub(crate) fn any_suffix_of(&self, s: &str) -> bool {
+        if self.empty {
+            return true;
+        }
+        let Some(&b) = s.as_bytes().last() else {
+            return false;
+        };
+        let (a, z) = (
+            self.start.get(usize::from(b)).copied().unwrap_or(0),
+            self.start.get(usize::from(b) + 1).copied().unwrap_or(0),
+        );
+        self.sufs
+            .get(usize::from(a)..usize::from(z))
+            .unwrap_or_default()
+            .iter()
+            .any(|suf| ends_with_fast(s, suf))
+    }
+}
+
+/// A [`SuffixIndex`] of a constant list, built on first use: `ends_with_any!(word, LIST)`
+/// is `LIST.iter().any(|e| ends_with_fast(word, e))`.
+macro_rules! ends_with_any {
+    ($s:expr, $list:expr) => {{
+        static INDEX: std::sync::OnceLock<$crate::people::infl::SuffixIndex> =
+            std::sync::OnceLock::new();
+        INDEX
+            .get_or_init(|| $crate::people::infl::SuffixIndex::new(&$list))
+            .any_suffix_of($s)
+    }};
+}
+pub(crate) use ends_with_any;
+
 /// `strip_suffix_fast(s, suf)` by [`ends_with_fast`]. A whole UTF-8 suffix matched byte for byte
 /// starts at a character boundary.
 #[inline]
@@ -715,6 +782,92 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words the suffix index is tested on: the seed article's words, random strings over
+    /// Cyrillic, Latin and other letters (a fixed generator), and edge cases.
+    fn suffix_test_words() -> Vec<String> {
+        const SEED: &str = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/seeds/000_d450a8c0e07fb2e9.txt"
+        ));
+        let mut words: Vec<String> = SEED
+            .split(|c: char| !c.is_alphabetic() && c != '-' && c != 'ʼ')
+            .map(|w| w.to_lowercase())
+            .collect();
+        let alphabet: Vec<char> = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ-aeoxé東ѐџ"
+            .chars()
+            .collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = (x % 8) as usize;
+            let mut w = String::new();
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                w.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            words.push(w);
+        }
+        words.extend(["", "а", "ого", "ського", "ових", "x", "东"].map(String::from));
+        words
+    }
+
+    #[test]
+    fn suffix_index_agrees_with_testing_each_suffix() {
+        let lists: [&[&'static str]; 6] = [
+            &[
+                "ових",
+                "овими",
+                "овим",
+                "ового",
+                "ова",
+                "ів",
+                "ого",
+                "ій",
+                "а",
+            ],
+            &[
+                "ського",
+                "ському",
+                "ським",
+                "енка",
+                "ова",
+                "ича",
+                "іна",
+                "ук",
+                "юк",
+                "ак",
+            ],
+            &[
+                "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня",
+            ],
+            &["а", "я", "о"],
+            &["x", "é", "东", "ʼ", "-ко"],
+            &["", "ого"],
+        ];
+        let words = suffix_test_words();
+        let mut hits = 0;
+        for list in lists {
+            let index = SuffixIndex::new(list);
+            for w in &words {
+                let want = list.iter().any(|e| ends_with_fast(w, e));
+                assert_eq!(index.any_suffix_of(w), want, "{w:?} {list:?}");
+                hits += usize::from(want);
+            }
+        }
+        assert!(hits > 1000, "{hits}");
+        // Through the macro, as the extractor uses it.
+        for w in &words {
+            assert_eq!(
+                ends_with_any!(w, ["ова", "ого", "ів"]),
+                ["ова", "ого", "ів"].iter().any(|e| ends_with_fast(w, e))
+            );
+        }
+    }
 
     fn has(forms: &[(String, u8)], f: &str) -> bool {
         forms.iter().any(|(s, _)| s == f)

@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::infl::{ends_with_fast, strip_suffix_fast};
+use super::infl::{ends_with_any, ends_with_fast, strip_suffix_fast};
 use super::names;
 use super::{cyrillic_twin, Gender};
 
@@ -693,10 +693,6 @@ enum Par {
     FemAdjSoft,
 }
 
-fn ends_any(k: &str, sufs: &[&str]) -> bool {
-    sufs.iter().any(|s| ends_with_fast(k, s))
-}
-
 const POSS_M: &[&str] = &["ов", "ев", "єв", "ів", "їв", "ин", "ін", "їн"];
 const FEM_ADJ: &[&str] = &[
     "ська", "цька", "зька", "ова", "ева", "єва", "іна", "ина", "їна", "ая", "на", "ра",
@@ -706,7 +702,7 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
     let Some(last) = last_char(k) else {
         return &[Par::Indecl];
     };
-    if ends_any(k, &["их", "аго", "яго", "ово"]) {
+    if ends_with_any!(k, ["их", "аго", "яго", "ово"]) {
         return &[Par::Indecl];
     }
     match last {
@@ -729,8 +725,8 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
         'ь' => &[Par::Soft],
         c if is_vowel(c) => &[Par::Indecl],
         c if is_sibilant(c) => &[Par::Sib],
-        _ if char_len(k) >= 4 && ends_any(k, POSS_M) => &[Par::Poss, Par::Hard],
-        _ if ends_any(k, &["ар", "яр", "ир"]) => &[Par::Hard, Par::Soft],
+        _ if char_len(k) >= 4 && ends_with_any!(k, POSS_M) => &[Par::Poss, Par::Hard],
+        _ if ends_with_any!(k, ["ар", "яр", "ир"]) => &[Par::Hard, Par::Soft],
         c if is_consonant(c) => &[Par::Hard],
         _ => &[Par::Indecl],
     }
@@ -738,7 +734,7 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
 
 fn fem_paradigms(k: &str) -> &'static [Par] {
     match last_char(k) {
-        Some('а') if ends_any(k, FEM_ADJ) => &[Par::FemAdj, Par::First],
+        Some('а') if ends_with_any!(k, FEM_ADJ) => &[Par::FemAdj, Par::First],
         Some('а') => &[Par::First, Par::FemAdj],
         Some('я') if ends_with_fast(k, "ня") => &[Par::FemAdjSoft, Par::First],
         Some('я') => &[Par::First],
@@ -971,7 +967,7 @@ pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String 
             let k = lower(part);
             // Unknown gender: feminine adjectival / possessive shapes are women's surnames.
             let g = match gender {
-                Gender::Unknown if ends_any(&k, FEM_ADJ) && !ends_with_fast(&k, "на") => {
+                Gender::Unknown if ends_with_any!(&k, FEM_ADJ) && !ends_with_fast(&k, "на") => {
                     Gender::Female
                 }
                 Gender::Unknown if ends_with_fast(&k, "ня") => Gender::Female,
@@ -1146,9 +1142,9 @@ struct SurnameReading {
 }
 
 fn common_ending(k: &str) -> bool {
-    ends_any(
+    ends_with_any!(
         k,
-        &[
+        [
             "енко",
             "ук",
             "юк",
@@ -1161,7 +1157,7 @@ fn common_ending(k: &str) -> bool {
             "ак",
             "ська",
             "цька",
-        ],
+        ]
     )
 }
 
@@ -1216,38 +1212,38 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
     if matches!(l, 'ы' | 'э' | 'ё' | 'ъ') {
         p -= 30;
     }
-    if ends_any(k, &["оя", "ея", "уя", "ої", "ею"]) {
+    if ends_with_any!(k, ["оя", "ея", "уя", "ої", "ею"]) {
         p -= 15; // загребельськоя, гонтарєвоя
     }
     if l == 'к' && b == 'ь' {
         p -= 10; // смольк
     }
     // Case endings left on a "nominative".
-    if ends_any(
+    if ends_with_any!(
         k,
-        &[
+        [
             "ої", "ого", "ому", "ою", "ею", "єю", "ом", "ем", "єм", "ові", "еві", "єві",
-        ],
+        ]
     ) {
         p -= 20;
     }
-    if ends_any(k, &["им", "ім"]) {
+    if ends_with_any!(k, ["им", "ім"]) {
         p -= 8;
     }
     match gender {
         Gender::Male => {
-            if ends_any(
+            if ends_with_any!(
                 k,
-                &[
+                [
                     "ова", "ева", "єва", "іна", "ина", "їна", "ська", "цька", "зька", "ая", "ня",
-                ],
+                ]
             ) {
                 p -= 20;
             } else if matches!(l, 'а' | 'я') {
                 p -= 3;
             }
-            if ends_any(k, &["ськ", "цьк", "зьк"])
-                || (ends_any(k, &["сько", "цько"])
+            if ends_with_any!(k, ["ськ", "цьк", "зьк"])
+                || (ends_with_any!(k, ["сько", "цько"])
                     && chars
                         .get(n.wrapping_sub(5))
                         .is_some_and(|&c| is_consonant(c)))
@@ -1256,11 +1252,11 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
             }
         }
         Gender::Female => {
-            if ends_any(
+            if ends_with_any!(
                 k,
-                &[
+                [
                     "ов", "ев", "єв", "ін", "ин", "їн", "ий", "ій", "ой", "ого", "ому", "ім", "им",
-                ],
+                ]
             ) {
                 p -= 60;
             }
@@ -1302,10 +1298,10 @@ fn feminine_to_masculine(k: &str) -> Option<String> {
 fn indecl_penalty(k: &str) -> i32 {
     match last_char(k) {
         // -гу/-ху: rare as a dative of a hard stem, common in foreign names (Шойгу, Нетаньягу)
-        Some('у') if ends_any(k, &["гу", "ху"]) => 0,
+        Some('у') if ends_with_any!(k, ["гу", "ху"]) => 0,
         Some('у' | 'ю') => -3,
         Some('и') => -6,
-        Some('і') if ends_any(k, &["ці", "зі", "сі"]) => -4,
+        Some('і') if ends_with_any!(k, ["ці", "зі", "сі"]) => -4,
         Some('ї') => -5,
         _ => 0,
     }
@@ -1328,7 +1324,7 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
     if gender == Gender::Female
         && matches!(par, Par::First | Par::FemAdj)
         && listed.is_none()
-        && !ends_any(nom, FEM_ADJ)
+        && !ends_with_any!(nom, FEM_ADJ)
     {
         s -= 3; // noun-type feminine surnames (Сорока) are rarer than masculine genitives
     }
@@ -1345,7 +1341,7 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
     if common_ending(nom) {
         s += 2;
     }
-    if listed.is_none() && ends_any(nom, &["ой", "ей"]) {
+    if listed.is_none() && ends_with_any!(nom, ["ой", "ей"]) {
         s -= 3; // Дорою → Дора rather than «Дорой»
     }
     if par == Par::Indecl && nom == token {
