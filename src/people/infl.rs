@@ -444,6 +444,22 @@ pub fn surname_candidates_each(
             }
         };
     }
+    // The entries of a group of endings, or none when the word ends in none of the group's
+    // endings (every candidate of a group needs its ending stripped): a group is skipped after
+    // one look-up in its [`SuffixIndex`].
+    macro_rules! group {
+        ($arr:expr) => {{
+            static INDEX: std::sync::OnceLock<SuffixIndex> = std::sync::OnceLock::new();
+            let arr = $arr;
+            let index = INDEX.get_or_init(|| SuffixIndex::new(&arr.map(|t| t.0)));
+            let n = if index.any_suffix_of(lower) {
+                arr.len()
+            } else {
+                0
+            };
+            arr.into_iter().take(n)
+        }};
+    }
     let c = cases.0;
     let n = lower.chars().count();
     let may = |bits: u8| c & bits != 0;
@@ -468,7 +484,7 @@ pub fn surname_candidates_each(
         ("ньому", "ній", D | L),
     ];
     if !fem {
-        for (suf, rep, cs) in adj_m {
+        for (suf, rep, cs) in group!(adj_m) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     emit!(s, rep, "");
@@ -477,7 +493,7 @@ pub fn surname_candidates_each(
         }
     }
     if !masc {
-        for (suf, rep, cs) in [
+        for (suf, rep, cs) in group!([
             ("ської", "ська", G),
             ("ській", "ська", D | L),
             ("ську", "ська", A),
@@ -486,7 +502,7 @@ pub fn surname_candidates_each(
             ("цькій", "цька", D | L),
             ("цьку", "цька", A),
             ("цькою", "цька", I),
-        ] {
+        ]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     emit!(s, rep, "");
@@ -494,7 +510,7 @@ pub fn surname_candidates_each(
             }
         }
         // Possessive -ова/-єва/-іна/-ина and adjectival -на/-ня.
-        for (suf, rep, cs) in [
+        for (suf, rep, cs) in group!([
             ("ової", "ова", G),
             ("овій", "ова", D | L),
             ("ову", "ова", A),
@@ -521,7 +537,7 @@ pub fn surname_candidates_each(
             ("ної", "на", G),
             ("ній", "на", D | L),
             ("ною", "на", I),
-        ] {
+        ]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     emit!(s, rep, "");
@@ -531,7 +547,8 @@ pub fn surname_candidates_each(
     }
     if !fem {
         // -ов/-ев/-єв/-ін/-ин: instrumental -им, locative -і.
-        for (suf, cs) in [("им", I), ("а", G | A), ("у", D), ("ові", D | L), ("і", L)] {
+        for (suf, cs) in group!([("им", I), ("а", G | A), ("у", D), ("ові", D | L), ("і", L)])
+        {
             if !may(cs) {
                 continue;
             }
@@ -548,7 +565,7 @@ pub fn surname_candidates_each(
             }
         }
         // Other adjectival -ий: Залужного → Залужний.
-        for (suf, cs) in [("ого", G | A), ("ому", D | L), ("им", I)] {
+        for (suf, cs) in group!([("ого", G | A), ("ому", D | L), ("им", I)]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
@@ -558,12 +575,12 @@ pub fn surname_candidates_each(
             }
         }
         // -енко/-ко/-о nouns: Шевченка → Шевченко.
-        for (suf, cs) in [
+        for (suf, cs) in group!([
             ("енка", G | A),
             ("енку", D | L | V),
             ("енкові", D | L),
             ("енком", I),
-        ] {
+        ]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     emit!(s, "енко", "");
@@ -571,7 +588,7 @@ pub fn surname_candidates_each(
             }
         }
         // Soft: Шмигаля → Шмигаль, Палія → Палій, Лубінця → Лубінець.
-        for (suf, cs) in [
+        for (suf, cs) in group!([
             ("ія", G | A),
             ("ію", D | L | V),
             ("ієві", D | L),
@@ -583,7 +600,7 @@ pub fn surname_candidates_each(
             ("ея", G | A),
             ("ею", D | L),
             ("еєм", I),
-        ] {
+        ]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
@@ -591,7 +608,8 @@ pub fn surname_candidates_each(
                 }
             }
         }
-        for (suf, cs) in [("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)] {
+        for (suf, cs) in group!([("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c)) {
@@ -600,14 +618,16 @@ pub fn surname_candidates_each(
                 }
             }
         }
-        for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)] {
+        for (suf, cs) in group!([("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     emit!(s, "ль", "");
                 }
             }
         }
-        for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)] {
+        for (suf, cs) in group!([("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     emit!(s, "р", "");
@@ -615,7 +635,8 @@ pub fn surname_candidates_each(
             }
         }
         // Sibilant/-ич: Кротевича → Кротевич.
-        for (suf, cs) in [("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)] {
+        for (suf, cs) in group!([("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
@@ -625,7 +646,8 @@ pub fn surname_candidates_each(
             }
         }
         // Hard consonant: Віткоффом → Віткофф, Стефанчука → Стефанчук.
-        for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)] {
+        for (suf, cs) in group!([("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c) && c != 'ь' && c != 'й') {
@@ -650,7 +672,7 @@ pub fn surname_candidates_each(
             }
         }
         // -о nouns other than -енко: Кличком, Кличкові.
-        for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)] {
+        for (suf, cs) in group!([("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
@@ -661,7 +683,7 @@ pub fn surname_candidates_each(
         }
     }
     // First-declension -а/-я nouns (both genders): Кулеби → Кулеба, Сибізі → Сибіга.
-    for (suf, rep, cs) in [
+    for (suf, rep, cs) in group!([
         ("ії", "ія", G | D | L),
         ("ію", "ія", A),
         ("ією", "ія", I),
@@ -674,7 +696,7 @@ pub fn surname_candidates_each(
         ("сі", "ха", D | L),
         ("ею", "я", I),
         ("ю", "я", A),
-    ] {
+    ]) {
         if may(cs) {
             if let Some(s) = strip_suffix_fast(lower, suf) {
                 if s.chars().count() >= 2 {
@@ -782,6 +804,293 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`surname_candidates_each`] before its groups of endings were skipped by index: the
+    /// straightforward version the fast one must agree with.
+    fn surname_candidates_each_reference(
+        lower: &str,
+        gender: Gender,
+        cases: Cases,
+        mut push: impl FnMut(&str, &str, &str) -> bool,
+    ) {
+        // Each candidate goes to `push`; `true` from it ends the enumeration (the caller has
+        // what it needs: no later candidate can change its answer).
+        macro_rules! emit {
+            ($a:expr, $b:expr, $c:expr) => {
+                if push($a, $b, $c) {
+                    return;
+                }
+            };
+        }
+        let c = cases.0;
+        let n = lower.chars().count();
+        let may = |bits: u8| c & bits != 0;
+        let fem = gender == Gender::Female;
+        let masc = gender == Gender::Male;
+        if n < 3 {
+            emit!(lower, "", "");
+            return;
+        }
+        if may(N) {
+            emit!(lower, "", "");
+        }
+        // Adjectival: -ський/-цький/-ий/-ій, -ська/-ова/-іна.
+        let adj_m: [(&str, &str, u8); 8] = [
+            ("ського", "ський", G | A),
+            ("ському", "ський", D | L),
+            ("ським", "ський", I),
+            ("цького", "цький", G | A),
+            ("цькому", "цький", D | L),
+            ("цьким", "цький", I),
+            ("нього", "ній", G | A),
+            ("ньому", "ній", D | L),
+        ];
+        if !fem {
+            for (suf, rep, cs) in adj_m {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, rep, "");
+                    }
+                }
+            }
+        }
+        if !masc {
+            for (suf, rep, cs) in [
+                ("ської", "ська", G),
+                ("ській", "ська", D | L),
+                ("ську", "ська", A),
+                ("ською", "ська", I),
+                ("цької", "цька", G),
+                ("цькій", "цька", D | L),
+                ("цьку", "цька", A),
+                ("цькою", "цька", I),
+            ] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, rep, "");
+                    }
+                }
+            }
+            // Possessive -ова/-єва/-іна/-ина and adjectival -на/-ня.
+            for (suf, rep, cs) in [
+                ("ової", "ова", G),
+                ("овій", "ова", D | L),
+                ("ову", "ова", A),
+                ("овою", "ова", I),
+                ("євої", "єва", G),
+                ("євій", "єва", D | L),
+                ("єву", "єва", A),
+                ("євою", "єва", I),
+                ("евої", "ева", G),
+                ("евій", "ева", D | L),
+                ("еву", "ева", A),
+                ("евою", "ева", I),
+                ("іної", "іна", G),
+                ("іній", "іна", D | L),
+                ("іну", "іна", A),
+                ("іною", "іна", I),
+                ("иної", "ина", G),
+                ("иній", "ина", D | L),
+                ("ину", "ина", A),
+                ("иною", "ина", I),
+                ("ньої", "ня", G),
+                ("ню", "ня", A),
+                ("ньою", "ня", I),
+                ("ної", "на", G),
+                ("ній", "на", D | L),
+                ("ною", "на", I),
+            ] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, rep, "");
+                    }
+                }
+            }
+        }
+        if !fem {
+            // -ов/-ев/-єв/-ін/-ин: instrumental -им, locative -і.
+            for (suf, cs) in [("им", I), ("а", G | A), ("у", D), ("ові", D | L), ("і", L)] {
+                if !may(cs) {
+                    continue;
+                }
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    if ends_with_fast(s, "ов")
+                        || ends_with_fast(s, "ев")
+                        || ends_with_fast(s, "єв")
+                        || ends_with_fast(s, "ін")
+                        || ends_with_fast(s, "ин")
+                        || ends_with_fast(s, "ів")
+                    {
+                        emit!(s, "", "");
+                    }
+                }
+            }
+            // Other adjectival -ий: Залужного → Залужний.
+            for (suf, cs) in [("ого", G | A), ("ому", D | L), ("им", I)] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if s.chars().count() >= 3 {
+                            emit!(s, "ий", "");
+                        }
+                    }
+                }
+            }
+            // -енко/-ко/-о nouns: Шевченка → Шевченко.
+            for (suf, cs) in [
+                ("енка", G | A),
+                ("енку", D | L | V),
+                ("енкові", D | L),
+                ("енком", I),
+            ] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, "енко", "");
+                    }
+                }
+            }
+            // Soft: Шмигаля → Шмигаль, Палія → Палій, Лубінця → Лубінець.
+            for (suf, cs) in [
+                ("ія", G | A),
+                ("ію", D | L | V),
+                ("ієві", D | L),
+                ("ієм", I),
+                ("ая", G | A),
+                ("аю", D | L),
+                ("аєм", I),
+                ("аєві", D | L),
+                ("ея", G | A),
+                ("ею", D | L),
+                ("еєм", I),
+            ] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
+                        emit!(s, v, "й");
+                    }
+                }
+            }
+            for (suf, cs) in [("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)]
+            {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if last_char(s).is_some_and(|c| !is_vowel(c)) {
+                            emit!(s, "ець", "");
+                        }
+                    }
+                }
+            }
+            for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)]
+            {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, "ль", "");
+                    }
+                }
+            }
+            for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)]
+            {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, "р", "");
+                    }
+                }
+            }
+            // Sibilant/-ич: Кротевича → Кротевич.
+            for (suf, cs) in [("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
+                            emit!(s, "", "");
+                        }
+                    }
+                }
+            }
+            // Hard consonant: Віткоффом → Віткофф, Стефанчука → Стефанчук.
+            for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if last_char(s).is_some_and(|c| !is_vowel(c) && c != 'ь' && c != 'й') {
+                            // -ко nouns: Кличка → Кличко (two consonants before -а).
+                            let mut rev = s.char_indices().rev();
+                            let (last, before) = (rev.next(), rev.next());
+                            let three = rev.next().is_some();
+                            if let (Some((li, l)), Some((bi, b))) = (last, before) {
+                                if l == 'к' && !is_vowel(b) && b != 'й' {
+                                    emit!(s, "о", "");
+                                }
+                                emit!(s, "", "");
+                                // і → о alternation: Кривоноса → Кривоніс.
+                                if three && b == 'о' && !is_vowel(l) {
+                                    emit!(&s[..bi], "і", &s[li..]);
+                                }
+                            } else {
+                                emit!(s, "", "");
+                            }
+                        }
+                    }
+                }
+            }
+            // -о nouns other than -енко: Кличком, Кличкові.
+            for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if s.chars().count() >= 3 {
+                            emit!(s, "о", "");
+                        }
+                    }
+                }
+            }
+        }
+        // First-declension -а/-я nouns (both genders): Кулеби → Кулеба, Сибізі → Сибіга.
+        for (suf, rep, cs) in [
+            ("ії", "ія", G | D | L),
+            ("ію", "ія", A),
+            ("ією", "ія", I),
+            ("ою", "а", I),
+            ("и", "а", G),
+            ("у", "а", A),
+            ("і", "а", D | L),
+            ("зі", "га", D | L),
+            ("ці", "ка", D | L),
+            ("сі", "ха", D | L),
+            ("ею", "я", I),
+            ("ю", "я", A),
+        ] {
+            if may(cs) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    if s.chars().count() >= 2 {
+                        emit!(s, rep, "");
+                    }
+                }
+            }
+        }
+        emit!(lower, "", "");
+    }
+
+    #[test]
+    fn surname_candidates_agree_with_the_unindexed_search() {
+        let words = suffix_test_words();
+        let mut n = 0;
+        for w in &words {
+            for g in [Gender::Male, Gender::Female, Gender::Unknown] {
+                for c in [1u8, 2, 4, 8, 16, 32, 64, 127, 2 | 8, 4 | 32, 0] {
+                    let collect = |each: &dyn Fn(&mut dyn FnMut(&str, &str, &str) -> bool)| {
+                        let mut v: Vec<String> = Vec::new();
+                        each(&mut |a, b, e| {
+                            v.push(format!("{a}|{b}|{e}"));
+                            false
+                        });
+                        v
+                    };
+                    let fast = collect(&|f| surname_candidates_each(w, g, Cases(c), f));
+                    let slow = collect(&|f| surname_candidates_each_reference(w, g, Cases(c), f));
+                    assert_eq!(fast, slow, "{w:?} {g:?} {c}");
+                    n += fast.len();
+                }
+            }
+        }
+        assert!(n > 10_000, "{n}");
+    }
 
     /// The words the suffix index is tested on: the seed article's words, random strings over
     /// Cyrillic, Latin and other letters (a fixed generator), and edge cases.
