@@ -111,6 +111,10 @@ fn is_letter(c: char) -> bool {
     if ('\u{0400}'..='\u{0481}').contains(&c) || ('\u{048A}'..='\u{04FF}').contains(&c) {
         return true;
     }
+    // General Punctuation (dashes, quotes, spaces) and the guillemets: no letters there.
+    if ('\u{2000}'..='\u{206F}').contains(&c) || c == '«' || c == '»' {
+        return false;
+    }
     c.is_alphabetic() || ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
@@ -302,12 +306,28 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
         space_before: space,
         ch,
     };
-    while let Some(c) = char_at(text, pos) {
+    while let Some(&x) = bytes.get(pos) {
+        // The character at `pos`, decoded directly for ASCII and U+0400..U+047F (lead byte D0
+        // or D1: letters, never space or control).
+        let (c, cyrillic) = if x < 0x80 {
+            (char::from(x), false)
+        } else if let (0xD0 | 0xD1, Some(&y)) = (x, bytes.get(pos + 1)) {
+            let u = (u32::from(x & 0x1F) << 6) | u32::from(y & 0x3F);
+            (
+                char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER),
+                true,
+            )
+        } else {
+            match char_at(text, pos) {
+                Some(c) => (c, false),
+                None => break,
+            }
+        };
         let bs = pos;
         pos += c.len_utf8();
         let cs = cp;
         cp += 1;
-        if c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control() {
+        if !cyrillic && (c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control()) {
             if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
                 nl = true;
             }
@@ -804,7 +824,7 @@ fn surname_shaped(nom: &str) -> bool {
         "ецький",
         "ецька",
     ];
-    nom.chars().count() >= 4 && ends_with_any!(nom, ENDS)
+    ends_with_any!(nom, ENDS) && nom.chars().count() >= 4
 }
 
 fn plausible_nominative(nom: &str) -> bool {
@@ -2706,13 +2726,12 @@ fn monument_word(l: &str) -> bool {
 
 /// A verb in the third person singular of the present tense («мислить», «каже», «вважає»).
 fn present_third_person(l: &str) -> bool {
-    l.chars().count() >= 5
-        && ends_with_any!(
-            l,
-            [
-                "ить", "ать", "ять", "ує", "ює", "ає", "яє", "іє", "каже", "иже",
-            ]
-        )
+    ends_with_any!(
+        l,
+        [
+            "ить", "ать", "ять", "ує", "ює", "ає", "яє", "іє", "каже", "иже",
+        ]
+    ) && l.chars().count() >= 5
 }
 
 fn oblique_surname_shaped(l: &str) -> bool {
@@ -2755,7 +2774,7 @@ fn oblique_surname_shaped(l: &str) -> bool {
         "іної",
         "іною",
     ];
-    l.chars().count() >= 5 && ends_with_any!(l, ENDS)
+    ends_with_any!(l, ENDS) && l.chars().count() >= 5
 }
 
 /// A known full name of the article.
@@ -3626,6 +3645,21 @@ fn singular_surname(l: &str, gender: Gender) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_letter_agrees_with_its_definition_on_every_character() {
+        let reference = |c: char| {
+            c.is_ascii_alphabetic()
+                || !c.is_ascii()
+                    && (('\u{0400}'..='\u{0481}').contains(&c)
+                        || ('\u{048A}'..='\u{04FF}').contains(&c)
+                        || c.is_alphabetic()
+                        || ('\u{0300}'..='\u{036F}').contains(&c))
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), reference(c), "{c:?}");
+        }
+    }
 
     /// The character-by-character [`normalise_word`] the byte fast paths must agree with.
     fn normalise_word_reference(word: &str) -> (Cow<'_, str>, bool, bool, bool) {
