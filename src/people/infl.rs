@@ -318,14 +318,22 @@ pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
 /// Lower-case case forms of a common or place noun/adjective in the nominative (lower-case).
 /// Over-generates on purpose: the forms are only used to recognise non-names.
 pub fn noun_forms(nom: &str) -> Vec<String> {
-    let mut out = vec![nom.to_string()];
+    let mut out: Vec<String> = Vec::new();
+    noun_forms_each(nom, |a, b| out.push(cat(a, b)));
+    out
+}
+
+/// The forms of [`noun_forms`] in the same order, each given as two pieces to concatenate
+/// (a stem and an ending), without allocating a string for each.
+pub fn noun_forms_each(nom: &str, mut out: impl FnMut(&str, &str)) {
+    out(nom, "");
     let Some(last) = last_char(nom) else {
-        return out;
+        return;
     };
     let stem = strip_last(nom);
-    let push_all = |out: &mut Vec<String>, stem: &str, ends: &[&str]| {
+    let push_all = |out: &mut dyn FnMut(&str, &str), stem: &str, ends: &[&str]| {
         for e in ends {
-            out.push(cat(stem, e));
+            out(stem, e);
         }
     };
     // Adjectives.
@@ -360,8 +368,8 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
                     "о",
                 ],
             );
-            out.push(cat(&palatalize(stem), "і"));
-            out.push(cat(stem, "і"));
+            out(&palatalize(stem), "і");
+            out(stem, "і");
         }
         'я' => {
             if ends_with_fast(nom, "ія") {
@@ -404,7 +412,6 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
         }
         _ => {}
     }
-    out
 }
 
 /// Stress-less guess of a masculine/feminine surname's nominative from an inflected form,
@@ -804,6 +811,115 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`noun_forms`] as it was before it was built on [`noun_forms_each`].
+    fn noun_forms_reference(nom: &str) -> Vec<String> {
+        let mut out = vec![nom.to_string()];
+        let Some(last) = last_char(nom) else {
+            return out;
+        };
+        let stem = strip_last(nom);
+        let push_all = |out: &mut Vec<String>, stem: &str, ends: &[&str]| {
+            for e in ends {
+                out.push(cat(stem, e));
+            }
+        };
+        // Adjectives.
+        for (suf, ends) in [
+            ("ький", &["ького", "ькому", "ьким", "ькім"][..]),
+            ("ий", &["ого", "ому", "им", "ім"][..]),
+            ("ій", &["ього", "ьому", "ім"][..]),
+            ("ька", &["ької", "ькій", "ьку", "ькою"][..]),
+            ("на", &["ної", "ній", "ну", "ною"][..]),
+            ("ка", &["кої", "кій", "ку", "кою"][..]),
+            ("ве", &["вого", "вому", "вим", "вім"][..]),
+            ("ке", &["кого", "кому", "ким", "кім"][..]),
+            ("не", &["ного", "ному", "ним", "нім"][..]),
+            ("ні", &["них", "ним", "ними"][..]),
+            ("і", &["их", "им", "ими", "ів", "ям", "ях", "ами", "ах"][..]),
+            ("и", &["", "ів", "ам", "ах", "ами"][..]),
+        ] {
+            if let Some(s) = strip_suffix_fast(nom, suf) {
+                push_all(&mut out, s, ends);
+            }
+        }
+        match last {
+            'а' => {
+                let soft = last_char(stem).is_some_and(is_sibilant);
+                push_all(
+                    &mut out,
+                    stem,
+                    &[
+                        if soft { "і" } else { "и" },
+                        "у",
+                        if soft { "ею" } else { "ою" },
+                        "о",
+                    ],
+                );
+                out.push(cat(&palatalize(stem), "і"));
+                out.push(cat(stem, "і"));
+            }
+            'я' => {
+                if ends_with_fast(nom, "ія") {
+                    push_all(&mut out, stem, &["ї", "ю", "єю"]);
+                } else {
+                    push_all(&mut out, stem, &["і", "ю", "ею", "ї", "єю"]);
+                }
+            }
+            'о' | 'е' => push_all(
+                &mut out,
+                stem,
+                &["а", "у", "ові", "ом", "і", "ем", "я", "ю"],
+            ),
+            'ь' => {
+                let mut stems = vec![stem.to_string()];
+                if let Some(alt) = alternate_i(stem) {
+                    stems.push(alt);
+                }
+                for s in stems {
+                    push_all(&mut out, &s, &["я", "ю", "еві", "ем", "і", "і"]);
+                }
+            }
+            'й' => push_all(&mut out, stem, &["я", "ю", "єві", "єм", "ї"]),
+            c if !is_vowel(c) => {
+                let mut stems = vec![nom.to_string()];
+                if let Some(alt) = alternate_i(nom) {
+                    stems.push(alt);
+                }
+                // Fleeting е/о: Кременець → Кременця, Луцьк stays.
+                if let Some(s) = strip_suffix_fast(nom, "ець") {
+                    stems.push(cat(s, "ц"));
+                }
+                for s in stems {
+                    push_all(
+                        &mut out,
+                        &s,
+                        &["а", "у", "ові", "ом", "і", "ем", "еві", "я", "ю", "і"],
+                    );
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    #[test]
+    fn noun_forms_agree_with_the_allocating_version() {
+        const PLACES: &str = include_str!("../../data/places/uk-admin-units.tsv");
+        let mut words = suffix_test_words();
+        for line in PLACES.lines().skip(1).step_by(7) {
+            if let Some(name) = line.split('\t').next() {
+                words.push(name.to_lowercase());
+            }
+        }
+        let mut n = 0;
+        for w in &words {
+            let want = noun_forms_reference(w);
+            assert_eq!(noun_forms(w), want, "{w:?}");
+            n += want.len();
+        }
+        assert!(n > 20_000, "{n}");
+    }
 
     /// [`surname_candidates_each`] before its groups of endings were skipped by index: the
     /// straightforward version the fast one must agree with.

@@ -2,7 +2,7 @@
 //! hand-written stop lists (organisations, role words, months, capitalised non-names).
 //! All keys are lower case with apostrophes unified to U+02BC.
 
-use super::infl::{given_forms, noun_forms};
+use super::infl::{given_forms, noun_forms, noun_forms_each};
 use super::Gender;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -62,9 +62,9 @@ pub struct Lexicon {
     pub surnames_top: SurnameSet,
     /// The full surname list.
     pub surnames_all: SurnameSet,
-    pub places: FxSet<String>,
+    pub places: FxSet<&'static str>,
     /// Cities, regions and foreign places (no villages): blocks even likely names.
-    pub places_major: FxSet<String>,
+    pub places_major: FxSet<&'static str>,
     pub stop: FxSet<String>,
     /// Role word form → nominative.
     pub roles: FxMap<String, String>,
@@ -1602,10 +1602,20 @@ fn build() -> Lexicon {
 /// Declining a word is the costly part, and many names and words repeat («Нова», «Михайлівка»);
 /// a word already declined into `places` is not declined again (adding its forms a second time
 /// would change nothing).
-fn build_places() -> (FxSet<String>, FxSet<String>) {
-    let mut places: FxSet<String> = FxSet::default();
-    places.reserve(200_000);
-    let mut places_major: FxSet<String> = FxSet::default();
+fn build_places() -> (FxSet<&'static str>, FxSet<&'static str>) {
+    // Every form goes into one string, recorded by byte range (and whether it is a major
+    // place's); the string is then fixed in memory and the sets hold slices of it: some
+    // 200,000 forms cost no allocation each.
+    let mut arena = String::with_capacity(4 << 20);
+    let mut records: Vec<(u32, u32, bool)> = Vec::with_capacity(240_000);
+    let mut add = |nom: &str, major: bool| {
+        noun_forms_each(nom, |a, b| {
+            let start = arena.len() as u32;
+            arena.push_str(a);
+            arena.push_str(b);
+            records.push((start, arena.len() as u32, major));
+        });
+    };
     // Words whose forms are in `places` already.
     let mut declined: FxSet<String> = FxSet::default();
     declined.reserve(24_000);
@@ -1621,24 +1631,33 @@ fn build_places() -> (FxSet<String>, FxSet<String>) {
                 break;
             }
             if is_settlement && w.chars().count() > 3 && !declined.contains(w) {
-                places.extend(noun_forms(w));
+                add(w, false);
                 declined.insert(w.to_string());
             }
         }
         if matches!(kind, "city" | "special-city" | "region") {
-            let whole_forms = noun_forms(&lower);
-            places_major.extend(whole_forms.iter().cloned());
-            places.extend(whole_forms);
+            add(&lower, true);
             declined.insert(lower);
         } else if !declined.contains(&lower) {
-            places.extend(noun_forms(&lower));
+            add(&lower, false);
             declined.insert(lower);
         }
     }
     for p in FOREIGN_PLACES {
-        let forms = noun_forms(&lower_key(p));
-        places_major.extend(forms.iter().cloned());
-        places.extend(forms);
+        add(&lower_key(p), true);
+    }
+    let arena: &'static str = arena.leak();
+    let mut places: FxSet<&'static str> = FxSet::default();
+    places.reserve(records.len());
+    let mut places_major: FxSet<&'static str> = FxSet::default();
+    for (start, end, major) in records {
+        let Some(form) = arena.get(start as usize..end as usize) else {
+            continue;
+        };
+        places.insert(form);
+        if major {
+            places_major.insert(form);
+        }
     }
     (places, places_major)
 }
@@ -1758,8 +1777,14 @@ mod tests {
     fn lexicon_matches_the_reference_builder() {
         let old = reference();
         let lex = lexicon();
-        assert!(old.places == lex.places, "places differ");
-        assert!(old.places_major == lex.places_major, "major places differ");
+        let same = |a: &FxSet<String>, b: &FxSet<&'static str>| {
+            a.len() == b.len() && a.iter().all(|k| b.contains(k.as_str()))
+        };
+        assert!(same(&old.places, &lex.places), "places differ");
+        assert!(
+            same(&old.places_major, &lex.places_major),
+            "major places differ"
+        );
         for k in &old.surnames_top {
             assert!(lex.surnames_top.contains(k), "{k} not in the top surnames");
         }
