@@ -1183,6 +1183,9 @@ mod tests {
         emit!(lower, "", "");
     }
 
+    /// A sink for candidates: `true` ends the enumeration.
+    type Push<'a> = dyn FnMut(&str, &str, &str) -> bool + 'a;
+
     #[test]
     fn surname_candidates_agree_with_the_unindexed_search() {
         let words = suffix_test_words();
@@ -1190,7 +1193,7 @@ mod tests {
         for w in &words {
             for g in [Gender::Male, Gender::Female, Gender::Unknown] {
                 for c in [1u8, 2, 4, 8, 16, 32, 64, 127, 2 | 8, 4 | 32, 0] {
-                    let collect = |each: &dyn Fn(&mut dyn FnMut(&str, &str, &str) -> bool)| {
+                    let collect = |each: &dyn Fn(&mut Push)| {
                         let mut v: Vec<String> = Vec::new();
                         each(&mut |a, b, e| {
                             v.push(format!("{a}|{b}|{e}"));
