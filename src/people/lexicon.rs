@@ -108,19 +108,51 @@ const PLACES: &str = include_str!("../../data/places/uk-admin-units.tsv");
 
 /// Lower case with apostrophes unified to U+02BC.
 pub fn lower_key(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\'' | '’' | '‘' | '`' | '´' | 'ʼ' => out.push('ʼ'),
-            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-            'Ѐ'..='Џ' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
-            'а'..='я' | 'ѐ'..='џ' | 'a'..='z' => out.push(c),
-            'Ґ' => out.push('ґ'),
-            'A'..='Z' => out.push(c.to_ascii_lowercase()),
-            _ => out.extend(c.to_lowercase()),
+    // Bytes from `run` to `i` are their own key (lower-case Cyrillic and ASCII that is no
+    // apostrophe or capital: most of a word): copied in one piece when something else comes.
+    let mut run = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let own = if x < 0x80 {
+            !(x == b'\'' || x == b'`' || x.is_ascii_uppercase())
+        } else {
+            // а..п (D0 B0..BF), р..я and ѐ..џ (D1 80..9F).
+            matches!(
+                (x, b.get(i + 1)),
+                (0xD0, Some(0xB0..=0xBF)) | (0xD1, Some(0x80..=0x9F))
+            )
+        };
+        if own {
+            i += if x < 0x80 { 1 } else { 2 };
+            continue;
         }
+        out.push_str(s.get(run..i).unwrap_or_default());
+        let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
+            run = i;
+            break;
+        };
+        push_lower_key_char(&mut out, c);
+        i += c.len_utf8();
+        run = i;
     }
+    out.push_str(s.get(run..i).unwrap_or_default());
     out
+}
+
+/// One character of [`lower_key`].
+fn push_lower_key_char(out: &mut String, c: char) {
+    match c {
+        '\'' | '’' | '‘' | '`' | '´' | 'ʼ' => out.push('ʼ'),
+        'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        'Ѐ'..='Џ' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+        'а'..='я' | 'ѐ'..='џ' | 'a'..='z' => out.push(c),
+        'Ґ' => out.push('ґ'),
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 /// Given names that are everyday words (or too often something else) in Ukrainian.
@@ -1722,6 +1754,31 @@ pub fn preposition_cases(lower: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_key_agrees_with_its_character_rules() {
+        let reference = |s: &str| {
+            let mut out = String::new();
+            for c in s.chars() {
+                push_lower_key_char(&mut out, c);
+            }
+            out
+        };
+        let mut all: String = (0..0x3000u32).filter_map(char::from_u32).collect();
+        all.push_str("Мельник О'Коннор ЄВГЕН Ґава Їжак ЁЖ İnan Éclair Мар’яна `x´ Ѐџ");
+        let mut words: Vec<String> = all.split(' ').map(String::from).collect();
+        words.push(all.clone());
+        words.extend(["", "а", "Я", "ѐ", "Ѡѡ", "Ҁ", "ʼ", "'", "A"].map(String::from));
+        for (a, b) in [(0x400u32, 0x500u32), (0x20, 0x80), (0x2010, 0x2020)] {
+            let chars: Vec<char> = (a..b).filter_map(char::from_u32).collect();
+            for w in chars.windows(3) {
+                words.push(w.iter().collect());
+            }
+        }
+        for w in &words {
+            assert_eq!(lower_key(w), reference(w), "{w:?}");
+        }
+    }
 
     /// The lexicon sets as the builder made them before the surname lists were shared and
     /// repeated place words skipped: the reference for [`build`].
