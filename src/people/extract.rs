@@ -8,7 +8,8 @@
 
 use super::english;
 use super::infl::{
-    ends_with_fast, patronymic, strip_suffix_fast, surname_candidates_each, surname_forms,
+    ends_with_any, ends_with_fast, patronymic, strip_suffix_fast, surname_candidates_each,
+    surname_forms,
 };
 use super::lexicon::FxMap;
 use super::lexicon::{
@@ -109,6 +110,10 @@ fn is_letter(c: char) -> bool {
     }
     if ('\u{0400}'..='\u{0481}').contains(&c) || ('\u{048A}'..='\u{04FF}').contains(&c) {
         return true;
+    }
+    // General Punctuation (dashes, quotes, spaces) and the guillemets: no letters there.
+    if ('\u{2000}'..='\u{206F}').contains(&c) || c == '«' || c == '»' {
+        return false;
     }
     c.is_alphabetic() || ('\u{0300}'..='\u{036F}').contains(&c)
 }
@@ -301,12 +306,28 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
         space_before: space,
         ch,
     };
-    while let Some(c) = char_at(text, pos) {
+    while let Some(&x) = bytes.get(pos) {
+        // The character at `pos`, decoded directly for ASCII and U+0400..U+047F (lead byte D0
+        // or D1: letters, never space or control).
+        let (c, cyrillic) = if x < 0x80 {
+            (char::from(x), false)
+        } else if let (0xD0 | 0xD1, Some(&y)) = (x, bytes.get(pos + 1)) {
+            let u = (u32::from(x & 0x1F) << 6) | u32::from(y & 0x3F);
+            (
+                char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER),
+                true,
+            )
+        } else {
+            match char_at(text, pos) {
+                Some(c) => (c, false),
+                None => break,
+            }
+        };
         let bs = pos;
         pos += c.len_utf8();
         let cs = cp;
         cp += 1;
-        if c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control() {
+        if !cyrillic && (c.is_whitespace() || c == '\u{feff}' || c == '\u{ad}' || c.is_control()) {
             if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
                 nl = true;
             }
@@ -314,14 +335,40 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
             continue;
         }
         if is_letter(c) && !('\u{0300}'..='\u{036F}').contains(&c) {
+            // The counts of [`normalise_word`], taken while the word is scanned: a word of
+            // ASCII letters and U+0400..U+047F only (most words) needs no second pass. Any
+            // other character (apostrophe, hyphen, another letter) leaves it to
+            // [`normalise_word`].
+            let (mut cyr, mut lat, mut upper, mut letters) = (0usize, 0usize, 0usize, 0usize);
+            let mut slow = false;
+            if c.is_ascii_alphabetic() {
+                letters += 1;
+                lat += 1;
+                upper += usize::from(c.is_ascii_uppercase());
+            } else if ('\u{0400}'..='\u{047F}').contains(&c) {
+                letters += 1;
+                cyr += 1;
+                upper += usize::from(is_upper(c));
+            } else {
+                slow = true;
+            }
             while let Some(&x) = bytes.get(pos) {
                 // Fast paths: an ASCII letter; U+0400..U+047F (lead byte D0 or D1), all letters.
                 if x.is_ascii_alphabetic() {
+                    letters += 1;
+                    lat += 1;
+                    upper += usize::from(x.is_ascii_uppercase());
                     pos += 1;
                     cp += 1;
                     continue;
                 }
-                if matches!(x, 0xD0 | 0xD1) && pos + 1 < bytes.len() {
+                if let (0xD0 | 0xD1, Some(&y)) = (x, bytes.get(pos + 1)) {
+                    // Upper case up to U+042F and at even code points from U+0460 (as
+                    // [`is_upper`]).
+                    let u = (u32::from(x & 0x1F) << 6) | u32::from(y & 0x3F);
+                    letters += 1;
+                    cyr += 1;
+                    upper += usize::from(u <= 0x42F || u >= 0x460 && u.is_multiple_of(2));
                     pos += 2;
                     cp += 1;
                     continue;
@@ -336,11 +383,13 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 if is_letter(d) {
                     pos += d.len_utf8();
                     cp += 1;
+                    slow = true;
                 } else if is_apostrophe(d) || is_hyphen(d) {
                     match char_at(text, pos + d.len_utf8()).filter(|&e| is_letter(e)) {
                         Some(e) => {
                             pos += d.len_utf8() + e.len_utf8();
                             cp += 2;
+                            slow = true;
                         }
                         None => break,
                     }
@@ -349,7 +398,17 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 }
             }
             let be = pos;
-            let (lower, cap, allcaps, latin) = normalise_word(&text[bs..be]);
+            let word = &text[bs..be];
+            let (lower, cap, allcaps, latin) = if slow {
+                normalise_word(word)
+            } else {
+                let mixed = cyr > 0 && lat > 0 && cyr >= lat;
+                if upper == 0 && !mixed {
+                    (Cow::Borrowed(word), false, false, lat > cyr)
+                } else {
+                    normalise_word_slow(word, upper, letters, false, mixed, lat > cyr)
+                }
+            };
             toks.push(tok(
                 Kind::Word,
                 cs,
@@ -687,20 +746,21 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
 
 fn is_past_iv(w: &str) -> bool {
     // розповів, зустрів, сів, хотів, вмів: verbs; депутатів, років: genitive plurals.
-    [
-        "розповів",
-        "зустрів",
-        "хотів",
-        "зумів",
-        "вмів",
-        "встиг",
-        "захотів",
-        "полетів",
-        "пішов",
-        "сів",
-    ]
-    .iter()
-    .any(|v| ends_with_fast(w, v))
+    ends_with_any!(
+        w,
+        [
+            "розповів",
+            "зустрів",
+            "хотів",
+            "зумів",
+            "вмів",
+            "встиг",
+            "захотів",
+            "полетів",
+            "пішов",
+            "сів",
+        ]
+    )
 }
 
 /// A patronymic reading of `lower` whose stem is a known given name (Олександрович ←
@@ -764,31 +824,42 @@ fn surname_shaped(nom: &str) -> bool {
         "ецький",
         "ецька",
     ];
-    nom.chars().count() >= 4 && ENDS.iter().any(|e| ends_with_fast(nom, e))
+    ends_with_any!(nom, ENDS) && nom.chars().count() >= 4
 }
 
 fn plausible_nominative(nom: &str) -> bool {
-    !(ends_with_fast(nom, "ого")
-        || ends_with_fast(nom, "ому")
-        || ends_with_fast(nom, "ої")
-        || ends_with_fast(nom, "ою")
-        || ends_with_fast(nom, "ові")
-        || ends_with_fast(nom, "еві")
-        || ends_with_fast(nom, "ською")
-        || ends_with_fast(nom, "ськом")
-        || ends_with_fast(nom, "ським")
-        || ends_with_fast(nom, "цьким")
-        || ends_with_fast(nom, "ській")
-        || ends_with_fast(nom, "ську")
-        || ends_with_fast(nom, "овим")
-        || ends_with_fast(nom, "іним")
-        || ends_with_fast(nom, "ком") && !ends_with_fast(nom, "ьком"))
+    !(ends_with_any!(
+        nom,
+        [
+            "ого",
+            "ому",
+            "ої",
+            "ою",
+            "ові",
+            "еві",
+            "ською",
+            "ськом",
+            "ським",
+            "цьким",
+            "ській",
+            "ську",
+            "овим",
+            "іним",
+        ]
+    ) || ends_with_fast(nom, "ком") && !ends_with_fast(nom, "ьком"))
 }
+
+/// The highest score [`pick_surname_scored`] gives a candidate other than the token itself
+/// read as a nominative: a listed surname (3) that is plausible and agrees with the gender.
+const SURNAME_SCORE_MAX: i32 = 3;
 
 /// The nominative of a surname token and how plausible it is.
 fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
     // The candidates of `surname_candidates`, scored as they come: the first best one wins
     // (a repeated candidate scores the same as its first occurrence, so it never wins).
+    // A candidate scores at most 3, except `lower` itself when the nominative is allowed
+    // (3 + 1): that one comes first, and any repeat of it scores the same. So once the best
+    // score is 3 or more, no later candidate can beat it and the enumeration stops.
     let mut buf = String::with_capacity(lower.len() + 8);
     let mut best: Option<(i32, String)> = None;
     surname_candidates_each(lower, gender, Cases(cases), |a, b, e| {
@@ -797,13 +868,13 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
         buf.push_str(b);
         buf.push_str(e);
         if buf.is_empty() {
-            return;
+            return false;
         }
         let c = buf.as_str();
         let mut s = 0;
         let lists = lex.surnames_all.lists(c);
         if lists & super::names::IN_TOP != 0 {
-            s += 3;
+            s += SURNAME_SCORE_MAX;
         } else if lists & super::names::IN_ALL != 0 {
             s += 2;
         }
@@ -840,6 +911,8 @@ fn pick_surname_scored(lex: &Lexicon, lower: &str, gender: Gender, cases: u8) ->
             }
             None => best = Some((s, c.to_string())),
         }
+        best.as_ref()
+            .is_some_and(|(bs, _)| *bs >= SURNAME_SCORE_MAX)
     });
     best.map_or_else(|| (lower.to_string(), -9), |(s, c)| (c, s))
 }
@@ -1206,12 +1279,12 @@ fn guess_given(l: &str, gender: Gender) -> String {
 }
 
 fn is_adjective(l: &str) -> bool {
-    [
-        "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
-    ]
-    .iter()
-    .any(|e| ends_with_fast(l, e))
-        && l.chars().count() > 3
+    ends_with_any!(
+        l,
+        [
+            "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня", "ої", "ою",
+        ]
+    ) && l.chars().count() > 3
 }
 
 fn adjective_nominative(l: &str) -> String {
@@ -1824,9 +1897,7 @@ fn multi_unknown(ctx: &Ctx, seg: &[usize], out: &mut Found) {
             && (!ctx.lex.surnames_all.contains(x.lower.as_str()) || x_rare_surname)
             && !x.lower.contains('-')
             // A neuter adjective before its noun («Внутрішнє Військо»).
-            && !["нє", "ське", "цьке", "зьке", "ичне", "ове"]
-                .iter()
-                .any(|e| ends_with_fast(&x.lower, e))
+            && !ends_with_any!(&x.lower, ["нє", "ське", "цьке", "зьке", "ичне", "ове"])
             && !y.allcaps;
         let y_adj_noun = is_adjective(&y.lower)
             && toks.get(seg[1] + 1).is_some_and(|n| {
@@ -1911,20 +1982,21 @@ fn oblique_agreement(x: &str, y: &str) -> bool {
 /// unlike the endings many common nouns share (-ко, -ак, -ін).
 fn strong_surname_shape(l: &str) -> bool {
     l.chars().count() >= 6
-        && [
-            "енко",
-            "ський",
-            "цький",
-            "зький",
-            "чук",
-            "щук",
-            "юк",
-            "ович",
-            "евич",
-            "ишин",
-        ]
-        .iter()
-        .any(|e| ends_with_fast(l, e))
+        && ends_with_any!(
+            l,
+            [
+                "енко",
+                "ський",
+                "цький",
+                "зький",
+                "чук",
+                "щук",
+                "юк",
+                "ович",
+                "евич",
+                "ишин",
+            ]
+        )
 }
 
 /// An unknown given name before a word that declines from a listed surname, both in one oblique
@@ -2104,31 +2176,28 @@ fn family_before(ctx: &Ctx, first: usize) -> bool {
 /// Endings only a plural form has (a family: «Морозових», «Бурякам»); a singular surname never
 /// ends so.
 fn plural_only(l: &str) -> bool {
-    [
-        "ових",
-        "евих",
-        "євих",
-        "іних",
-        "иних",
-        "ських",
-        "цьких",
-        "ами",
-        "ам",
-        "ах",
-        "ями",
-        "ям",
-    ]
-    .iter()
-    .any(|e| ends_with_fast(l, e))
-        && l.chars().count() >= 5
+    ends_with_any!(
+        l,
+        [
+            "ових",
+            "евих",
+            "євих",
+            "іних",
+            "иних",
+            "ських",
+            "цьких",
+            "ами",
+            "ам",
+            "ах",
+            "ями",
+            "ям",
+        ]
+    ) && l.chars().count() >= 5
 }
 
 /// Endings a plural form may have («Буряків», «Зайчуки», «Онули»), beside the plural-only ones.
 fn maybe_plural(l: &str) -> bool {
-    plural_only(l)
-        || ["ів", "и", "ови", "ини", "енки"]
-            .iter()
-            .any(|e| ends_with_fast(l, e))
+    plural_only(l) || ends_with_any!(l, ["ів", "и", "ови", "ини", "енки"])
 }
 
 /// A name inside a list of streets («вулиць: В. Чорновола, Різдвяна, Героїв Сталінграда»).
@@ -2342,9 +2411,7 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
             });
             if let Some(st) = st {
                 let male_gen = st.strip_suffix('а').is_some_and(|s| {
-                    ["ов", "ев", "єв", "ін", "ин"]
-                        .iter()
-                        .any(|e| ends_with_fast(s, e))
+                    ends_with_any!(s, ["ов", "ев", "єв", "ін", "ин"])
                         || lex.surnames_all.contains(s)
                 });
                 if consonant_a && male_gen {
@@ -2659,12 +2726,12 @@ fn monument_word(l: &str) -> bool {
 
 /// A verb in the third person singular of the present tense («мислить», «каже», «вважає»).
 fn present_third_person(l: &str) -> bool {
-    l.chars().count() >= 5
-        && [
+    ends_with_any!(
+        l,
+        [
             "ить", "ать", "ять", "ує", "ює", "ає", "яє", "іє", "каже", "иже",
         ]
-        .iter()
-        .any(|e| ends_with_fast(l, e))
+    ) && l.chars().count() >= 5
 }
 
 fn oblique_surname_shaped(l: &str) -> bool {
@@ -2707,7 +2774,7 @@ fn oblique_surname_shaped(l: &str) -> bool {
         "іної",
         "іною",
     ];
-    l.chars().count() >= 5 && ENDS.iter().any(|e| ends_with_fast(l, e))
+    ends_with_any!(l, ENDS) && l.chars().count() >= 5
 }
 
 /// A known full name of the article.
@@ -3276,11 +3343,7 @@ fn resolve_article(ctx: &Ctx, found: Found) -> Vec<Cand> {
         }
     }
     // «Коваленкових планів»: a possessive adjective of a surname the article names.
-    let possessive_shaped = |ti: usize| {
-        POSSESSIVE
-            .iter()
-            .any(|suf| ends_with_fast(&toks[ti].lower, suf))
-    };
+    let possessive_shaped = |ti: usize| ends_with_any!(&toks[ti].lower, POSSESSIVE);
     let surnames: Vec<(String, String)> = if lone_words.iter().any(|&ti| possessive_shaped(ti)) {
         cands
             .iter()
@@ -3429,9 +3492,7 @@ fn streets_around(ctx: &Ctx, a: usize, b: usize) -> bool {
         t.kind == Kind::Word
             && t.cap
             && !ctx.lex.places.contains(t.lower.as_str())
-            && ["ої", "ська", "цька", "ській", "цькій"]
-                .iter()
-                .any(|e| ends_with_fast(&t.lower, e))
+            && ends_with_any!(&t.lower, ["ої", "ська", "цька", "ській", "цькій"])
     };
     let is_sep = |t: &Tok| {
         t.kind == Kind::Punct && t.ch == ','
@@ -3584,6 +3645,21 @@ fn singular_surname(l: &str, gender: Gender) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_letter_agrees_with_its_definition_on_every_character() {
+        let reference = |c: char| {
+            c.is_ascii_alphabetic()
+                || !c.is_ascii()
+                    && (('\u{0400}'..='\u{0481}').contains(&c)
+                        || ('\u{048A}'..='\u{04FF}').contains(&c)
+                        || c.is_alphabetic()
+                        || ('\u{0300}'..='\u{036F}').contains(&c))
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), reference(c), "{c:?}");
+        }
+    }
 
     /// The character-by-character [`normalise_word`] the byte fast paths must agree with.
     fn normalise_word_reference(word: &str) -> (Cow<'_, str>, bool, bool, bool) {

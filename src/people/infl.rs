@@ -44,6 +44,73 @@ pub(crate) fn ends_with_fast(s: &str, suf: &str) -> bool {
     true
 }
 
+/// A fixed set of suffixes indexed by their last byte, for "does the word end in any of
+/// them": only the suffixes that share the word's last byte are compared (the answer is that
+/// of testing each suffix with [`ends_with_fast`]; most words fail every suffix of a long
+/// list, and most of those on the last byte).
+pub(crate) struct SuffixIndex {
+    /// The suffixes, grouped by last byte.
+    sufs: Vec<&'static str>,
+    /// `sufs[start[b]..start[b + 1]]` are the suffixes whose last byte is `b`.
+    start: Vec<u16>,
+    /// The set holds the empty suffix (every word ends in it).
+    empty: bool,
+}
+
+impl SuffixIndex {
+    /// Indexes `list` (repeats and order do not matter).
+    pub(crate) fn new(list: &[&'static str]) -> SuffixIndex {
+        let mut sufs: Vec<&'static str> = list.iter().copied().filter(|s| !s.is_empty()).collect();
+        sufs.sort_by_key(|s| s.as_bytes().last().copied());
+        let mut start = vec![0u16; 257];
+        for (b, slot) in start.iter_mut().enumerate() {
+            let n = sufs
+                .iter()
+                .take_while(|s| s.as_bytes().last().is_some_and(|&l| usize::from(l) < b))
+                .count();
+            *slot = u16::try_from(n).unwrap_or(u16::MAX);
+        }
+        SuffixIndex {
+            sufs,
+            start,
+            empty: list.iter().any(|s| s.is_empty()),
+        }
+    }
+
+    /// Whether `s` ends in one of the suffixes.
+    #[inline]
+    pub(crate) fn any_suffix_of(&self, s: &str) -> bool {
+        if self.empty {
+            return true;
+        }
+        let Some(&b) = s.as_bytes().last() else {
+            return false;
+        };
+        let (a, z) = (
+            self.start.get(usize::from(b)).copied().unwrap_or(0),
+            self.start.get(usize::from(b) + 1).copied().unwrap_or(0),
+        );
+        self.sufs
+            .get(usize::from(a)..usize::from(z))
+            .unwrap_or_default()
+            .iter()
+            .any(|suf| ends_with_fast(s, suf))
+    }
+}
+
+/// A [`SuffixIndex`] of a constant list, built on first use: `ends_with_any!(word, LIST)`
+/// is `LIST.iter().any(|e| ends_with_fast(word, e))`.
+macro_rules! ends_with_any {
+    ($s:expr, $list:expr) => {{
+        static INDEX: std::sync::OnceLock<$crate::people::infl::SuffixIndex> =
+            std::sync::OnceLock::new();
+        INDEX
+            .get_or_init(|| $crate::people::infl::SuffixIndex::new(&$list))
+            .any_suffix_of($s)
+    }};
+}
+pub(crate) use ends_with_any;
+
 /// `strip_suffix_fast(s, suf)` by [`ends_with_fast`]. A whole UTF-8 suffix matched byte for byte
 /// starts at a character boundary.
 #[inline]
@@ -251,14 +318,22 @@ pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
 /// Lower-case case forms of a common or place noun/adjective in the nominative (lower-case).
 /// Over-generates on purpose: the forms are only used to recognise non-names.
 pub fn noun_forms(nom: &str) -> Vec<String> {
-    let mut out = vec![nom.to_string()];
+    let mut out: Vec<String> = Vec::new();
+    noun_forms_each(nom, |a, b| out.push(cat(a, b)));
+    out
+}
+
+/// The forms of [`noun_forms`] in the same order, each given as two pieces to concatenate
+/// (a stem and an ending), without allocating a string for each.
+pub fn noun_forms_each(nom: &str, mut out: impl FnMut(&str, &str)) {
+    out(nom, "");
     let Some(last) = last_char(nom) else {
-        return out;
+        return;
     };
     let stem = strip_last(nom);
-    let push_all = |out: &mut Vec<String>, stem: &str, ends: &[&str]| {
+    let push_all = |out: &mut dyn FnMut(&str, &str), stem: &str, ends: &[&str]| {
         for e in ends {
-            out.push(cat(stem, e));
+            out(stem, e);
         }
     };
     // Adjectives.
@@ -293,8 +368,8 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
                     "о",
                 ],
             );
-            out.push(cat(&palatalize(stem), "і"));
-            out.push(cat(stem, "і"));
+            out(&palatalize(stem), "і");
+            out(stem, "і");
         }
         'я' => {
             if ends_with_fast(nom, "ія") {
@@ -337,7 +412,6 @@ pub fn noun_forms(nom: &str) -> Vec<String> {
         }
         _ => {}
     }
-    out
 }
 
 /// Stress-less guess of a masculine/feminine surname's nominative from an inflected form,
@@ -355,6 +429,7 @@ pub fn surname_candidates(lower: &str, gender: Gender, cases: Cases) -> Vec<Stri
         if !s.is_empty() && !out.contains(&s) {
             out.push(s);
         }
+        false
     });
     out
 }
@@ -365,19 +440,44 @@ pub fn surname_candidates_each(
     lower: &str,
     gender: Gender,
     cases: Cases,
-    mut push: impl FnMut(&str, &str, &str),
+    mut push: impl FnMut(&str, &str, &str) -> bool,
 ) {
+    // Each candidate goes to `push`; `true` from it ends the enumeration (the caller has
+    // what it needs: no later candidate can change its answer).
+    macro_rules! emit {
+        ($a:expr, $b:expr, $c:expr) => {
+            if push($a, $b, $c) {
+                return;
+            }
+        };
+    }
+    // The entries of a group of endings, or none when the word ends in none of the group's
+    // endings (every candidate of a group needs its ending stripped): a group is skipped after
+    // one look-up in its [`SuffixIndex`].
+    macro_rules! group {
+        ($arr:expr) => {{
+            static INDEX: std::sync::OnceLock<SuffixIndex> = std::sync::OnceLock::new();
+            let arr = $arr;
+            let index = INDEX.get_or_init(|| SuffixIndex::new(&arr.map(|t| t.0)));
+            let n = if index.any_suffix_of(lower) {
+                arr.len()
+            } else {
+                0
+            };
+            arr.into_iter().take(n)
+        }};
+    }
     let c = cases.0;
     let n = lower.chars().count();
     let may = |bits: u8| c & bits != 0;
     let fem = gender == Gender::Female;
     let masc = gender == Gender::Male;
     if n < 3 {
-        push(lower, "", "");
+        emit!(lower, "", "");
         return;
     }
     if may(N) {
-        push(lower, "", "");
+        emit!(lower, "", "");
     }
     // Adjectival: -ський/-цький/-ий/-ій, -ська/-ова/-іна.
     let adj_m: [(&str, &str, u8); 8] = [
@@ -391,16 +491,16 @@ pub fn surname_candidates_each(
         ("ньому", "ній", D | L),
     ];
     if !fem {
-        for (suf, rep, cs) in adj_m {
+        for (suf, rep, cs) in group!(adj_m) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, rep, "");
+                    emit!(s, rep, "");
                 }
             }
         }
     }
     if !masc {
-        for (suf, rep, cs) in [
+        for (suf, rep, cs) in group!([
             ("ської", "ська", G),
             ("ській", "ська", D | L),
             ("ську", "ська", A),
@@ -409,15 +509,15 @@ pub fn surname_candidates_each(
             ("цькій", "цька", D | L),
             ("цьку", "цька", A),
             ("цькою", "цька", I),
-        ] {
+        ]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, rep, "");
+                    emit!(s, rep, "");
                 }
             }
         }
         // Possessive -ова/-єва/-іна/-ина and adjectival -на/-ня.
-        for (suf, rep, cs) in [
+        for (suf, rep, cs) in group!([
             ("ової", "ова", G),
             ("овій", "ова", D | L),
             ("ову", "ова", A),
@@ -444,17 +544,18 @@ pub fn surname_candidates_each(
             ("ної", "на", G),
             ("ній", "на", D | L),
             ("ною", "на", I),
-        ] {
+        ]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, rep, "");
+                    emit!(s, rep, "");
                 }
             }
         }
     }
     if !fem {
         // -ов/-ев/-єв/-ін/-ин: instrumental -им, locative -і.
-        for (suf, cs) in [("им", I), ("а", G | A), ("у", D), ("ові", D | L), ("і", L)] {
+        for (suf, cs) in group!([("им", I), ("а", G | A), ("у", D), ("ові", D | L), ("і", L)])
+        {
             if !may(cs) {
                 continue;
             }
@@ -466,35 +567,35 @@ pub fn surname_candidates_each(
                     || ends_with_fast(s, "ин")
                     || ends_with_fast(s, "ів")
                 {
-                    push(s, "", "");
+                    emit!(s, "", "");
                 }
             }
         }
         // Other adjectival -ий: Залужного → Залужний.
-        for (suf, cs) in [("ого", G | A), ("ому", D | L), ("им", I)] {
+        for (suf, cs) in group!([("ого", G | A), ("ому", D | L), ("им", I)]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
-                        push(s, "ий", "");
+                        emit!(s, "ий", "");
                     }
                 }
             }
         }
         // -енко/-ко/-о nouns: Шевченка → Шевченко.
-        for (suf, cs) in [
+        for (suf, cs) in group!([
             ("енка", G | A),
             ("енку", D | L | V),
             ("енкові", D | L),
             ("енком", I),
-        ] {
+        ]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, "енко", "");
+                    emit!(s, "енко", "");
                 }
             }
         }
         // Soft: Шмигаля → Шмигаль, Палія → Палій, Лубінця → Лубінець.
-        for (suf, cs) in [
+        for (suf, cs) in group!([
             ("ія", G | A),
             ("ію", D | L | V),
             ("ієві", D | L),
@@ -506,49 +607,54 @@ pub fn surname_candidates_each(
             ("ея", G | A),
             ("ею", D | L),
             ("еєм", I),
-        ] {
+        ]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
-                    push(s, v, "й");
+                    emit!(s, v, "й");
                 }
             }
         }
-        for (suf, cs) in [("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)] {
+        for (suf, cs) in group!([("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c)) {
-                        push(s, "ець", "");
+                        emit!(s, "ець", "");
                     }
                 }
             }
         }
-        for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)] {
+        for (suf, cs) in group!([("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, "ль", "");
+                    emit!(s, "ль", "");
                 }
             }
         }
-        for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)] {
+        for (suf, cs) in group!([("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    push(s, "р", "");
+                    emit!(s, "р", "");
                 }
             }
         }
         // Sibilant/-ич: Кротевича → Кротевич.
-        for (suf, cs) in [("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)] {
+        for (suf, cs) in group!([("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
-                        push(s, "", "");
+                        emit!(s, "", "");
                     }
                 }
             }
         }
         // Hard consonant: Віткоффом → Віткофф, Стефанчука → Стефанчук.
-        for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)] {
+        for (suf, cs) in group!([("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)])
+        {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if last_char(s).is_some_and(|c| !is_vowel(c) && c != 'ь' && c != 'й') {
@@ -558,33 +664,33 @@ pub fn surname_candidates_each(
                         let three = rev.next().is_some();
                         if let (Some((li, l)), Some((bi, b))) = (last, before) {
                             if l == 'к' && !is_vowel(b) && b != 'й' {
-                                push(s, "о", "");
+                                emit!(s, "о", "");
                             }
-                            push(s, "", "");
+                            emit!(s, "", "");
                             // і → о alternation: Кривоноса → Кривоніс.
                             if three && b == 'о' && !is_vowel(l) {
-                                push(&s[..bi], "і", &s[li..]);
+                                emit!(&s[..bi], "і", &s[li..]);
                             }
                         } else {
-                            push(s, "", "");
+                            emit!(s, "", "");
                         }
                     }
                 }
             }
         }
         // -о nouns other than -енко: Кличком, Кличкові.
-        for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)] {
+        for (suf, cs) in group!([("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
                     if s.chars().count() >= 3 {
-                        push(s, "о", "");
+                        emit!(s, "о", "");
                     }
                 }
             }
         }
     }
     // First-declension -а/-я nouns (both genders): Кулеби → Кулеба, Сибізі → Сибіга.
-    for (suf, rep, cs) in [
+    for (suf, rep, cs) in group!([
         ("ії", "ія", G | D | L),
         ("ію", "ія", A),
         ("ією", "ія", I),
@@ -597,16 +703,16 @@ pub fn surname_candidates_each(
         ("сі", "ха", D | L),
         ("ею", "я", I),
         ("ю", "я", A),
-    ] {
+    ]) {
         if may(cs) {
             if let Some(s) = strip_suffix_fast(lower, suf) {
                 if s.chars().count() >= 2 {
-                    push(s, rep, "");
+                    emit!(s, rep, "");
                 }
             }
         }
     }
-    push(lower, "", "");
+    emit!(lower, "", "");
 }
 
 /// Lower-case case forms of a nominative surname (lower case) for a person of `gender`
@@ -705,6 +811,491 @@ pub fn surname_forms(nom: &str, gender: Gender) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`noun_forms`] as it was before it was built on [`noun_forms_each`].
+    fn noun_forms_reference(nom: &str) -> Vec<String> {
+        let mut out = vec![nom.to_string()];
+        let Some(last) = last_char(nom) else {
+            return out;
+        };
+        let stem = strip_last(nom);
+        let push_all = |out: &mut Vec<String>, stem: &str, ends: &[&str]| {
+            for e in ends {
+                out.push(cat(stem, e));
+            }
+        };
+        // Adjectives.
+        for (suf, ends) in [
+            ("ький", &["ького", "ькому", "ьким", "ькім"][..]),
+            ("ий", &["ого", "ому", "им", "ім"][..]),
+            ("ій", &["ього", "ьому", "ім"][..]),
+            ("ька", &["ької", "ькій", "ьку", "ькою"][..]),
+            ("на", &["ної", "ній", "ну", "ною"][..]),
+            ("ка", &["кої", "кій", "ку", "кою"][..]),
+            ("ве", &["вого", "вому", "вим", "вім"][..]),
+            ("ке", &["кого", "кому", "ким", "кім"][..]),
+            ("не", &["ного", "ному", "ним", "нім"][..]),
+            ("ні", &["них", "ним", "ними"][..]),
+            ("і", &["их", "им", "ими", "ів", "ям", "ях", "ами", "ах"][..]),
+            ("и", &["", "ів", "ам", "ах", "ами"][..]),
+        ] {
+            if let Some(s) = strip_suffix_fast(nom, suf) {
+                push_all(&mut out, s, ends);
+            }
+        }
+        match last {
+            'а' => {
+                let soft = last_char(stem).is_some_and(is_sibilant);
+                push_all(
+                    &mut out,
+                    stem,
+                    &[
+                        if soft { "і" } else { "и" },
+                        "у",
+                        if soft { "ею" } else { "ою" },
+                        "о",
+                    ],
+                );
+                out.push(cat(&palatalize(stem), "і"));
+                out.push(cat(stem, "і"));
+            }
+            'я' => {
+                if ends_with_fast(nom, "ія") {
+                    push_all(&mut out, stem, &["ї", "ю", "єю"]);
+                } else {
+                    push_all(&mut out, stem, &["і", "ю", "ею", "ї", "єю"]);
+                }
+            }
+            'о' | 'е' => push_all(
+                &mut out,
+                stem,
+                &["а", "у", "ові", "ом", "і", "ем", "я", "ю"],
+            ),
+            'ь' => {
+                let mut stems = vec![stem.to_string()];
+                if let Some(alt) = alternate_i(stem) {
+                    stems.push(alt);
+                }
+                for s in stems {
+                    push_all(&mut out, &s, &["я", "ю", "еві", "ем", "і", "і"]);
+                }
+            }
+            'й' => push_all(&mut out, stem, &["я", "ю", "єві", "єм", "ї"]),
+            c if !is_vowel(c) => {
+                let mut stems = vec![nom.to_string()];
+                if let Some(alt) = alternate_i(nom) {
+                    stems.push(alt);
+                }
+                // Fleeting е/о: Кременець → Кременця, Луцьк stays.
+                if let Some(s) = strip_suffix_fast(nom, "ець") {
+                    stems.push(cat(s, "ц"));
+                }
+                for s in stems {
+                    push_all(
+                        &mut out,
+                        &s,
+                        &["а", "у", "ові", "ом", "і", "ем", "еві", "я", "ю", "і"],
+                    );
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    #[test]
+    fn noun_forms_agree_with_the_allocating_version() {
+        const PLACES: &str = include_str!("../../data/places/uk-admin-units.tsv");
+        let mut words = suffix_test_words();
+        for line in PLACES.lines().skip(1).step_by(7) {
+            if let Some(name) = line.split('\t').next() {
+                words.push(name.to_lowercase());
+            }
+        }
+        let mut n = 0;
+        for w in &words {
+            let want = noun_forms_reference(w);
+            assert_eq!(noun_forms(w), want, "{w:?}");
+            n += want.len();
+        }
+        assert!(n > 20_000, "{n}");
+    }
+
+    /// [`surname_candidates_each`] before its groups of endings were skipped by index: the
+    /// straightforward version the fast one must agree with.
+    fn surname_candidates_each_reference(
+        lower: &str,
+        gender: Gender,
+        cases: Cases,
+        mut push: impl FnMut(&str, &str, &str) -> bool,
+    ) {
+        // Each candidate goes to `push`; `true` from it ends the enumeration (the caller has
+        // what it needs: no later candidate can change its answer).
+        macro_rules! emit {
+            ($a:expr, $b:expr, $c:expr) => {
+                if push($a, $b, $c) {
+                    return;
+                }
+            };
+        }
+        let c = cases.0;
+        let n = lower.chars().count();
+        let may = |bits: u8| c & bits != 0;
+        let fem = gender == Gender::Female;
+        let masc = gender == Gender::Male;
+        if n < 3 {
+            emit!(lower, "", "");
+            return;
+        }
+        if may(N) {
+            emit!(lower, "", "");
+        }
+        // Adjectival: -ський/-цький/-ий/-ій, -ська/-ова/-іна.
+        let adj_m: [(&str, &str, u8); 8] = [
+            ("ського", "ський", G | A),
+            ("ському", "ський", D | L),
+            ("ським", "ський", I),
+            ("цького", "цький", G | A),
+            ("цькому", "цький", D | L),
+            ("цьким", "цький", I),
+            ("нього", "ній", G | A),
+            ("ньому", "ній", D | L),
+        ];
+        if !fem {
+            for (suf, rep, cs) in adj_m {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, rep, "");
+                    }
+                }
+            }
+        }
+        if !masc {
+            for (suf, rep, cs) in [
+                ("ської", "ська", G),
+                ("ській", "ська", D | L),
+                ("ську", "ська", A),
+                ("ською", "ська", I),
+                ("цької", "цька", G),
+                ("цькій", "цька", D | L),
+                ("цьку", "цька", A),
+                ("цькою", "цька", I),
+            ] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, rep, "");
+                    }
+                }
+            }
+            // Possessive -ова/-єва/-іна/-ина and adjectival -на/-ня.
+            for (suf, rep, cs) in [
+                ("ової", "ова", G),
+                ("овій", "ова", D | L),
+                ("ову", "ова", A),
+                ("овою", "ова", I),
+                ("євої", "єва", G),
+                ("євій", "єва", D | L),
+                ("єву", "єва", A),
+                ("євою", "єва", I),
+                ("евої", "ева", G),
+                ("евій", "ева", D | L),
+                ("еву", "ева", A),
+                ("евою", "ева", I),
+                ("іної", "іна", G),
+                ("іній", "іна", D | L),
+                ("іну", "іна", A),
+                ("іною", "іна", I),
+                ("иної", "ина", G),
+                ("иній", "ина", D | L),
+                ("ину", "ина", A),
+                ("иною", "ина", I),
+                ("ньої", "ня", G),
+                ("ню", "ня", A),
+                ("ньою", "ня", I),
+                ("ної", "на", G),
+                ("ній", "на", D | L),
+                ("ною", "на", I),
+            ] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, rep, "");
+                    }
+                }
+            }
+        }
+        if !fem {
+            // -ов/-ев/-єв/-ін/-ин: instrumental -им, locative -і.
+            for (suf, cs) in [("им", I), ("а", G | A), ("у", D), ("ові", D | L), ("і", L)] {
+                if !may(cs) {
+                    continue;
+                }
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    if ends_with_fast(s, "ов")
+                        || ends_with_fast(s, "ев")
+                        || ends_with_fast(s, "єв")
+                        || ends_with_fast(s, "ін")
+                        || ends_with_fast(s, "ин")
+                        || ends_with_fast(s, "ів")
+                    {
+                        emit!(s, "", "");
+                    }
+                }
+            }
+            // Other adjectival -ий: Залужного → Залужний.
+            for (suf, cs) in [("ого", G | A), ("ому", D | L), ("им", I)] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if s.chars().count() >= 3 {
+                            emit!(s, "ий", "");
+                        }
+                    }
+                }
+            }
+            // -енко/-ко/-о nouns: Шевченка → Шевченко.
+            for (suf, cs) in [
+                ("енка", G | A),
+                ("енку", D | L | V),
+                ("енкові", D | L),
+                ("енком", I),
+            ] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, "енко", "");
+                    }
+                }
+            }
+            // Soft: Шмигаля → Шмигаль, Палія → Палій, Лубінця → Лубінець.
+            for (suf, cs) in [
+                ("ія", G | A),
+                ("ію", D | L | V),
+                ("ієві", D | L),
+                ("ієм", I),
+                ("ая", G | A),
+                ("аю", D | L),
+                ("аєм", I),
+                ("аєві", D | L),
+                ("ея", G | A),
+                ("ею", D | L),
+                ("еєм", I),
+            ] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        let v = &suf[..suf.chars().next().map_or(0, char::len_utf8)];
+                        emit!(s, v, "й");
+                    }
+                }
+            }
+            for (suf, cs) in [("ця", G | A), ("цю", D | L), ("цем", I), ("цеві", D | L)]
+            {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if last_char(s).is_some_and(|c| !is_vowel(c)) {
+                            emit!(s, "ець", "");
+                        }
+                    }
+                }
+            }
+            for (suf, cs) in [("ля", G | A), ("лю", D | L), ("лем", I), ("леві", D | L)]
+            {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, "ль", "");
+                    }
+                }
+            }
+            for (suf, cs) in [("ря", G | A), ("рю", D | L), ("рем", I), ("реві", D | L)]
+            {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        emit!(s, "р", "");
+                    }
+                }
+            }
+            // Sibilant/-ич: Кротевича → Кротевич.
+            for (suf, cs) in [("а", G | A), ("у", D | L | V), ("ем", I), ("еві", D | L)] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if last_char(s).is_some_and(|c| is_sibilant(c) || c == 'ц') {
+                            emit!(s, "", "");
+                        }
+                    }
+                }
+            }
+            // Hard consonant: Віткоффом → Віткофф, Стефанчука → Стефанчук.
+            for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L | V)] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if last_char(s).is_some_and(|c| !is_vowel(c) && c != 'ь' && c != 'й') {
+                            // -ко nouns: Кличка → Кличко (two consonants before -а).
+                            let mut rev = s.char_indices().rev();
+                            let (last, before) = (rev.next(), rev.next());
+                            let three = rev.next().is_some();
+                            if let (Some((li, l)), Some((bi, b))) = (last, before) {
+                                if l == 'к' && !is_vowel(b) && b != 'й' {
+                                    emit!(s, "о", "");
+                                }
+                                emit!(s, "", "");
+                                // і → о alternation: Кривоноса → Кривоніс.
+                                if three && b == 'о' && !is_vowel(l) {
+                                    emit!(&s[..bi], "і", &s[li..]);
+                                }
+                            } else {
+                                emit!(s, "", "");
+                            }
+                        }
+                    }
+                }
+            }
+            // -о nouns other than -енко: Кличком, Кличкові.
+            for (suf, cs) in [("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)] {
+                if may(cs) {
+                    if let Some(s) = strip_suffix_fast(lower, suf) {
+                        if s.chars().count() >= 3 {
+                            emit!(s, "о", "");
+                        }
+                    }
+                }
+            }
+        }
+        // First-declension -а/-я nouns (both genders): Кулеби → Кулеба, Сибізі → Сибіга.
+        for (suf, rep, cs) in [
+            ("ії", "ія", G | D | L),
+            ("ію", "ія", A),
+            ("ією", "ія", I),
+            ("ою", "а", I),
+            ("и", "а", G),
+            ("у", "а", A),
+            ("і", "а", D | L),
+            ("зі", "га", D | L),
+            ("ці", "ка", D | L),
+            ("сі", "ха", D | L),
+            ("ею", "я", I),
+            ("ю", "я", A),
+        ] {
+            if may(cs) {
+                if let Some(s) = strip_suffix_fast(lower, suf) {
+                    if s.chars().count() >= 2 {
+                        emit!(s, rep, "");
+                    }
+                }
+            }
+        }
+        emit!(lower, "", "");
+    }
+
+    /// A sink for candidates: `true` ends the enumeration.
+    type Push<'a> = dyn FnMut(&str, &str, &str) -> bool + 'a;
+
+    #[test]
+    fn surname_candidates_agree_with_the_unindexed_search() {
+        let words = suffix_test_words();
+        let mut n = 0;
+        for w in &words {
+            for g in [Gender::Male, Gender::Female, Gender::Unknown] {
+                for c in [1u8, 2, 4, 8, 16, 32, 64, 127, 2 | 8, 4 | 32, 0] {
+                    let collect = |each: &dyn Fn(&mut Push)| {
+                        let mut v: Vec<String> = Vec::new();
+                        each(&mut |a, b, e| {
+                            v.push(format!("{a}|{b}|{e}"));
+                            false
+                        });
+                        v
+                    };
+                    let fast = collect(&|f| surname_candidates_each(w, g, Cases(c), f));
+                    let slow = collect(&|f| surname_candidates_each_reference(w, g, Cases(c), f));
+                    assert_eq!(fast, slow, "{w:?} {g:?} {c}");
+                    n += fast.len();
+                }
+            }
+        }
+        assert!(n > 10_000, "{n}");
+    }
+
+    /// The words the suffix index is tested on: the seed article's words, random strings over
+    /// Cyrillic, Latin and other letters (a fixed generator), and edge cases.
+    fn suffix_test_words() -> Vec<String> {
+        const SEED: &str = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/seeds/000_d450a8c0e07fb2e9.txt"
+        ));
+        let mut words: Vec<String> = SEED
+            .split(|c: char| !c.is_alphabetic() && c != '-' && c != 'ʼ')
+            .map(|w| w.to_lowercase())
+            .collect();
+        let alphabet: Vec<char> = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ-aeoxé東ѐџ"
+            .chars()
+            .collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = (x % 8) as usize;
+            let mut w = String::new();
+            for _ in 0..n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                w.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            words.push(w);
+        }
+        words.extend(["", "а", "ого", "ського", "ових", "x", "东"].map(String::from));
+        words
+    }
+
+    #[test]
+    fn suffix_index_agrees_with_testing_each_suffix() {
+        let lists: [&[&'static str]; 6] = [
+            &[
+                "ових",
+                "овими",
+                "овим",
+                "ового",
+                "ова",
+                "ів",
+                "ого",
+                "ій",
+                "а",
+            ],
+            &[
+                "ського",
+                "ському",
+                "ським",
+                "енка",
+                "ова",
+                "ича",
+                "іна",
+                "ук",
+                "юк",
+                "ак",
+            ],
+            &[
+                "ий", "ій", "им", "ім", "ого", "ього", "ому", "ьому", "ий", "ша", "ня",
+            ],
+            &["а", "я", "о"],
+            &["x", "é", "东", "ʼ", "-ко"],
+            &["", "ого"],
+        ];
+        let words = suffix_test_words();
+        let mut hits = 0;
+        for list in lists {
+            let index = SuffixIndex::new(list);
+            for w in &words {
+                let want = list.iter().any(|e| ends_with_fast(w, e));
+                assert_eq!(index.any_suffix_of(w), want, "{w:?} {list:?}");
+                hits += usize::from(want);
+            }
+        }
+        assert!(hits > 1000, "{hits}");
+        // Through the macro, as the extractor uses it.
+        for w in &words {
+            assert_eq!(
+                ends_with_any!(w, ["ова", "ого", "ів"]),
+                ["ова", "ого", "ів"].iter().any(|e| ends_with_fast(w, e))
+            );
+        }
+    }
 
     fn has(forms: &[(String, u8)], f: &str) -> bool {
         forms.iter().any(|(s, _)| s == f)

@@ -2,7 +2,7 @@
 //! hand-written stop lists (organisations, role words, months, capitalised non-names).
 //! All keys are lower case with apostrophes unified to U+02BC.
 
-use super::infl::{given_forms, noun_forms};
+use super::infl::{given_forms, noun_forms, noun_forms_each};
 use super::Gender;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -62,9 +62,9 @@ pub struct Lexicon {
     pub surnames_top: SurnameSet,
     /// The full surname list.
     pub surnames_all: SurnameSet,
-    pub places: FxSet<String>,
+    pub places: FxSet<&'static str>,
     /// Cities, regions and foreign places (no villages): blocks even likely names.
-    pub places_major: FxSet<String>,
+    pub places_major: FxSet<&'static str>,
     pub stop: FxSet<String>,
     /// Role word form → nominative.
     pub roles: FxMap<String, String>,
@@ -108,19 +108,51 @@ const PLACES: &str = include_str!("../../data/places/uk-admin-units.tsv");
 
 /// Lower case with apostrophes unified to U+02BC.
 pub fn lower_key(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\'' | '’' | '‘' | '`' | '´' | 'ʼ' => out.push('ʼ'),
-            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-            'Ѐ'..='Џ' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
-            'а'..='я' | 'ѐ'..='џ' | 'a'..='z' => out.push(c),
-            'Ґ' => out.push('ґ'),
-            'A'..='Z' => out.push(c.to_ascii_lowercase()),
-            _ => out.extend(c.to_lowercase()),
+    // Bytes from `run` to `i` are their own key (lower-case Cyrillic and ASCII that is no
+    // apostrophe or capital: most of a word): copied in one piece when something else comes.
+    let mut run = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let own = if x < 0x80 {
+            !(x == b'\'' || x == b'`' || x.is_ascii_uppercase())
+        } else {
+            // а..п (D0 B0..BF), р..я and ѐ..џ (D1 80..9F).
+            matches!(
+                (x, b.get(i + 1)),
+                (0xD0, Some(0xB0..=0xBF)) | (0xD1, Some(0x80..=0x9F))
+            )
+        };
+        if own {
+            i += if x < 0x80 { 1 } else { 2 };
+            continue;
         }
+        out.push_str(s.get(run..i).unwrap_or_default());
+        let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
+            run = i;
+            break;
+        };
+        push_lower_key_char(&mut out, c);
+        i += c.len_utf8();
+        run = i;
     }
+    out.push_str(s.get(run..i).unwrap_or_default());
     out
+}
+
+/// One character of [`lower_key`].
+fn push_lower_key_char(out: &mut String, c: char) {
+    match c {
+        '\'' | '’' | '‘' | '`' | '´' | 'ʼ' => out.push('ʼ'),
+        'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        'Ѐ'..='Џ' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+        'а'..='я' | 'ѐ'..='џ' | 'a'..='z' => out.push(c),
+        'Ґ' => out.push('ґ'),
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 /// Given names that are everyday words (or too often something else) in Ukrainian.
@@ -1602,10 +1634,20 @@ fn build() -> Lexicon {
 /// Declining a word is the costly part, and many names and words repeat («Нова», «Михайлівка»);
 /// a word already declined into `places` is not declined again (adding its forms a second time
 /// would change nothing).
-fn build_places() -> (FxSet<String>, FxSet<String>) {
-    let mut places: FxSet<String> = FxSet::default();
-    places.reserve(200_000);
-    let mut places_major: FxSet<String> = FxSet::default();
+fn build_places() -> (FxSet<&'static str>, FxSet<&'static str>) {
+    // Every form goes into one string, recorded by byte range (and whether it is a major
+    // place's); the string is then fixed in memory and the sets hold slices of it: some
+    // 200,000 forms cost no allocation each.
+    let mut arena = String::with_capacity(4 << 20);
+    let mut records: Vec<(u32, u32, bool)> = Vec::with_capacity(240_000);
+    let mut add = |nom: &str, major: bool| {
+        noun_forms_each(nom, |a, b| {
+            let start = arena.len() as u32;
+            arena.push_str(a);
+            arena.push_str(b);
+            records.push((start, arena.len() as u32, major));
+        });
+    };
     // Words whose forms are in `places` already.
     let mut declined: FxSet<String> = FxSet::default();
     declined.reserve(24_000);
@@ -1621,24 +1663,33 @@ fn build_places() -> (FxSet<String>, FxSet<String>) {
                 break;
             }
             if is_settlement && w.chars().count() > 3 && !declined.contains(w) {
-                places.extend(noun_forms(w));
+                add(w, false);
                 declined.insert(w.to_string());
             }
         }
         if matches!(kind, "city" | "special-city" | "region") {
-            let whole_forms = noun_forms(&lower);
-            places_major.extend(whole_forms.iter().cloned());
-            places.extend(whole_forms);
+            add(&lower, true);
             declined.insert(lower);
         } else if !declined.contains(&lower) {
-            places.extend(noun_forms(&lower));
+            add(&lower, false);
             declined.insert(lower);
         }
     }
     for p in FOREIGN_PLACES {
-        let forms = noun_forms(&lower_key(p));
-        places_major.extend(forms.iter().cloned());
-        places.extend(forms);
+        add(&lower_key(p), true);
+    }
+    let arena: &'static str = arena.leak();
+    let mut places: FxSet<&'static str> = FxSet::default();
+    places.reserve(records.len());
+    let mut places_major: FxSet<&'static str> = FxSet::default();
+    for (start, end, major) in records {
+        let Some(form) = arena.get(start as usize..end as usize) else {
+            continue;
+        };
+        places.insert(form);
+        if major {
+            places_major.insert(form);
+        }
     }
     (places, places_major)
 }
@@ -1704,6 +1755,31 @@ pub fn preposition_cases(lower: &str) -> Option<u8> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn lower_key_agrees_with_its_character_rules() {
+        let reference = |s: &str| {
+            let mut out = String::new();
+            for c in s.chars() {
+                push_lower_key_char(&mut out, c);
+            }
+            out
+        };
+        let mut all: String = (0..0x3000u32).filter_map(char::from_u32).collect();
+        all.push_str("Мельник О'Коннор ЄВГЕН Ґава Їжак ЁЖ İnan Éclair Мар’яна `x´ Ѐџ");
+        let mut words: Vec<String> = all.split(' ').map(String::from).collect();
+        words.push(all.clone());
+        words.extend(["", "а", "Я", "ѐ", "Ѡѡ", "Ҁ", "ʼ", "'", "A"].map(String::from));
+        for (a, b) in [(0x400u32, 0x500u32), (0x20, 0x80), (0x2010, 0x2020)] {
+            let chars: Vec<char> = (a..b).filter_map(char::from_u32).collect();
+            for w in chars.windows(3) {
+                words.push(w.iter().collect());
+            }
+        }
+        for w in &words {
+            assert_eq!(lower_key(w), reference(w), "{w:?}");
+        }
+    }
+
     /// The lexicon sets as the builder made them before the surname lists were shared and
     /// repeated place words skipped: the reference for [`build`].
     struct Reference {
@@ -1758,8 +1834,14 @@ mod tests {
     fn lexicon_matches_the_reference_builder() {
         let old = reference();
         let lex = lexicon();
-        assert!(old.places == lex.places, "places differ");
-        assert!(old.places_major == lex.places_major, "major places differ");
+        let same = |a: &FxSet<String>, b: &FxSet<&'static str>| {
+            a.len() == b.len() && a.iter().all(|k| b.contains(k.as_str()))
+        };
+        assert!(same(&old.places, &lex.places), "places differ");
+        assert!(
+            same(&old.places_major, &lex.places_major),
+            "major places differ"
+        );
         for k in &old.surnames_top {
             assert!(lex.surnames_top.contains(k), "{k} not in the top surnames");
         }

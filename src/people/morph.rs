@@ -23,10 +23,11 @@
 
 use super::lexicon::FxMap;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::infl::{ends_with_fast, strip_suffix_fast};
+use super::infl::{ends_with_any, ends_with_fast, strip_suffix_fast};
 use super::names;
 use super::{cyrillic_twin, Gender};
 
@@ -302,8 +303,14 @@ fn alternate_velar(stem: &str) -> Cow<'_, str> {
 
 /// First declension (-а/-я), both genders.
 fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
+    vec![first_decl_part(n, case)]
+}
+
+/// The one (stem, endings) of [`first_decl_parts`], without the vector (surname reduction
+/// tests many candidates against a token in this paradigm).
+fn first_decl_part(n: &str, case: Cases) -> (Cow<'_, str>, &'static [&'static str]) {
     if case == Cases::NOM {
-        return vec![(Cow::Borrowed(n), E_NONE)];
+        return (Cow::Borrowed(n), E_NONE);
     }
     let stem = drop_chars(n, 1);
     let b = Cow::Borrowed(stem);
@@ -319,18 +326,18 @@ fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
             (Cases::INS, false) => &["ею"],
             _ => &["ю", "е"],
         };
-        return vec![(b, ends)];
+        return (b, ends);
     }
     let sib = before.is_some_and(is_sibilant);
     match case {
-        Cases::GEN if sib => vec![(b, &["і"])],
-        Cases::GEN => vec![(b, &["и"])],
-        Cases::DAT | Cases::LOC if sib => vec![(b, &["і"])],
-        Cases::DAT | Cases::LOC => vec![(alternate_velar(stem), &["і"])],
-        Cases::ACC => vec![(b, &["у"])],
-        Cases::INS if sib => vec![(b, &["ею"])],
-        Cases::INS => vec![(b, &["ою"])],
-        _ => vec![(b, &["о"])],
+        Cases::GEN if sib => (b, &["і"]),
+        Cases::GEN => (b, &["и"]),
+        Cases::DAT | Cases::LOC if sib => (b, &["і"]),
+        Cases::DAT | Cases::LOC => (alternate_velar(stem), &["і"]),
+        Cases::ACC => (b, &["у"]),
+        Cases::INS if sib => (b, &["ею"]),
+        Cases::INS => (b, &["ою"]),
+        _ => (b, &["о"]),
     }
 }
 
@@ -686,10 +693,6 @@ enum Par {
     FemAdjSoft,
 }
 
-fn ends_any(k: &str, sufs: &[&str]) -> bool {
-    sufs.iter().any(|s| ends_with_fast(k, s))
-}
-
 const POSS_M: &[&str] = &["ов", "ев", "єв", "ів", "їв", "ин", "ін", "їн"];
 const FEM_ADJ: &[&str] = &[
     "ська", "цька", "зька", "ова", "ева", "єва", "іна", "ина", "їна", "ая", "на", "ра",
@@ -699,7 +702,7 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
     let Some(last) = last_char(k) else {
         return &[Par::Indecl];
     };
-    if ends_any(k, &["их", "аго", "яго", "ово"]) {
+    if ends_with_any!(k, ["их", "аго", "яго", "ово"]) {
         return &[Par::Indecl];
     }
     match last {
@@ -722,8 +725,8 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
         'ь' => &[Par::Soft],
         c if is_vowel(c) => &[Par::Indecl],
         c if is_sibilant(c) => &[Par::Sib],
-        _ if char_len(k) >= 4 && ends_any(k, POSS_M) => &[Par::Poss, Par::Hard],
-        _ if ends_any(k, &["ар", "яр", "ир"]) => &[Par::Hard, Par::Soft],
+        _ if char_len(k) >= 4 && ends_with_any!(k, POSS_M) => &[Par::Poss, Par::Hard],
+        _ if ends_with_any!(k, ["ар", "яр", "ир"]) => &[Par::Hard, Par::Soft],
         c if is_consonant(c) => &[Par::Hard],
         _ => &[Par::Indecl],
     }
@@ -731,7 +734,7 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
 
 fn fem_paradigms(k: &str) -> &'static [Par] {
     match last_char(k) {
-        Some('а') if ends_any(k, FEM_ADJ) => &[Par::FemAdj, Par::First],
+        Some('а') if ends_with_any!(k, FEM_ADJ) => &[Par::FemAdj, Par::First],
         Some('а') => &[Par::First, Par::FemAdj],
         Some('я') if ends_with_fast(k, "ня") => &[Par::FemAdjSoft, Par::First],
         Some('я') => &[Par::First],
@@ -868,6 +871,10 @@ fn oblique_matches(k: &str, par: Par, case: Cases, token: &str) -> bool {
         Par::Poss => in_ends(token, k, masc_case_ends(&M_POSS, case)),
         Par::NounO => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_O, case)),
         Par::NounJ => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_J, case)),
+        Par::First => {
+            let (stem, ends) = first_decl_part(k, case);
+            in_ends(token, &stem, ends)
+        }
         _ => parts_contain(&surname_parts(k, par, case), token),
     }
 }
@@ -916,10 +923,14 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
         if !stems.iter().any(|s| token.starts_with(s.as_ref())) {
             return m;
         }
+        // The oblique forms are stem + the case's endings ([`masc_parts`] without building
+        // the parts of each case).
         for c in Cases::EACH {
             if c != Cases::NOM
                 && cases.contains(c)
-                && parts_contain(&masc_parts(k, &stems, ends, c), token)
+                && stems
+                    .iter()
+                    .any(|s| in_ends(token, s, masc_case_ends(ends, c)))
             {
                 m = m.union(c);
             }
@@ -956,7 +967,7 @@ pub fn decline_surname(nominative: &str, gender: Gender, case: Cases) -> String 
             let k = lower(part);
             // Unknown gender: feminine adjectival / possessive shapes are women's surnames.
             let g = match gender {
-                Gender::Unknown if ends_any(&k, FEM_ADJ) && !ends_with_fast(&k, "на") => {
+                Gender::Unknown if ends_with_any!(&k, FEM_ADJ) && !ends_with_fast(&k, "на") => {
                     Gender::Female
                 }
                 Gender::Unknown if ends_with_fast(&k, "ня") => Gender::Female,
@@ -1104,6 +1115,23 @@ fn tail_takes_ending(tail: &str, e: &str) -> bool {
     }
 }
 
+/// For each of [`OBLIQUE_ENDINGS`], the [`NOM_TAILS`] (bit i for tail i) that
+/// [`tail_takes_ending`] allows with it: a table instead of string matches per candidate.
+fn tails_taking_endings() -> &'static [u16; OBLIQUE_ENDINGS.len()] {
+    static TABLE: OnceLock<[u16; OBLIQUE_ENDINGS.len()]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [0u16; OBLIQUE_ENDINGS.len()];
+        for (ei, e) in OBLIQUE_ENDINGS.iter().enumerate() {
+            for (ti, tail) in NOM_TAILS.iter().enumerate() {
+                if tail_takes_ending(tail, e) {
+                    t[ei] |= 1 << ti;
+                }
+            }
+        }
+        t
+    })
+}
+
 /// One verified nominative reading of a surname token.
 #[derive(Debug, Clone)]
 struct SurnameReading {
@@ -1114,9 +1142,9 @@ struct SurnameReading {
 }
 
 fn common_ending(k: &str) -> bool {
-    ends_any(
+    ends_with_any!(
         k,
-        &[
+        [
             "енко",
             "ук",
             "юк",
@@ -1129,7 +1157,7 @@ fn common_ending(k: &str) -> bool {
             "ак",
             "ська",
             "цька",
-        ],
+        ]
     )
 }
 
@@ -1184,38 +1212,38 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
     if matches!(l, 'ы' | 'э' | 'ё' | 'ъ') {
         p -= 30;
     }
-    if ends_any(k, &["оя", "ея", "уя", "ої", "ею"]) {
+    if ends_with_any!(k, ["оя", "ея", "уя", "ої", "ею"]) {
         p -= 15; // загребельськоя, гонтарєвоя
     }
     if l == 'к' && b == 'ь' {
         p -= 10; // смольк
     }
     // Case endings left on a "nominative".
-    if ends_any(
+    if ends_with_any!(
         k,
-        &[
+        [
             "ої", "ого", "ому", "ою", "ею", "єю", "ом", "ем", "єм", "ові", "еві", "єві",
-        ],
+        ]
     ) {
         p -= 20;
     }
-    if ends_any(k, &["им", "ім"]) {
+    if ends_with_any!(k, ["им", "ім"]) {
         p -= 8;
     }
     match gender {
         Gender::Male => {
-            if ends_any(
+            if ends_with_any!(
                 k,
-                &[
+                [
                     "ова", "ева", "єва", "іна", "ина", "їна", "ська", "цька", "зька", "ая", "ня",
-                ],
+                ]
             ) {
                 p -= 20;
             } else if matches!(l, 'а' | 'я') {
                 p -= 3;
             }
-            if ends_any(k, &["ськ", "цьк", "зьк"])
-                || (ends_any(k, &["сько", "цько"])
+            if ends_with_any!(k, ["ськ", "цьк", "зьк"])
+                || (ends_with_any!(k, ["сько", "цько"])
                     && chars
                         .get(n.wrapping_sub(5))
                         .is_some_and(|&c| is_consonant(c)))
@@ -1224,11 +1252,11 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
             }
         }
         Gender::Female => {
-            if ends_any(
+            if ends_with_any!(
                 k,
-                &[
+                [
                     "ов", "ев", "єв", "ін", "ин", "їн", "ий", "ій", "ой", "ого", "ому", "ім", "им",
-                ],
+                ]
             ) {
                 p -= 60;
             }
@@ -1270,10 +1298,10 @@ fn feminine_to_masculine(k: &str) -> Option<String> {
 fn indecl_penalty(k: &str) -> i32 {
     match last_char(k) {
         // -гу/-ху: rare as a dative of a hard stem, common in foreign names (Шойгу, Нетаньягу)
-        Some('у') if ends_any(k, &["гу", "ху"]) => 0,
+        Some('у') if ends_with_any!(k, ["гу", "ху"]) => 0,
         Some('у' | 'ю') => -3,
         Some('и') => -6,
-        Some('і') if ends_any(k, &["ці", "зі", "сі"]) => -4,
+        Some('і') if ends_with_any!(k, ["ці", "зі", "сі"]) => -4,
         Some('ї') => -5,
         _ => 0,
     }
@@ -1296,7 +1324,7 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
     if gender == Gender::Female
         && matches!(par, Par::First | Par::FemAdj)
         && listed.is_none()
-        && !ends_any(nom, FEM_ADJ)
+        && !ends_with_any!(nom, FEM_ADJ)
     {
         s -= 3; // noun-type feminine surnames (Сорока) are rarer than masculine genitives
     }
@@ -1313,7 +1341,7 @@ fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool
     if common_ending(nom) {
         s += 2;
     }
-    if listed.is_none() && ends_any(nom, &["ой", "ей"]) {
+    if listed.is_none() && ends_with_any!(nom, ["ой", "ей"]) {
         s -= 3; // Дорою → Дора rather than «Дорой»
     }
     if par == Par::Indecl && nom == token {
@@ -1351,7 +1379,8 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
     }
     let mut seen: Vec<String> = Vec::new();
     let mut buf = String::new();
-    for e in OBLIQUE_ENDINGS {
+    let takes = tails_taking_endings();
+    for (ei, e) in OBLIQUE_ENDINGS.iter().enumerate() {
         let Some(stem) = strip_suffix_fast(t, e) else {
             continue;
         };
@@ -1360,8 +1389,8 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
         }
         for (base, alt_kind) in stem_variants(stem) {
             let alt = alt_kind != 0;
-            for tail in NOM_TAILS {
-                if (alt_kind == 2 && *tail != "ь") || !tail_takes_ending(tail, e) {
+            for (ti, tail) in NOM_TAILS.iter().enumerate() {
+                if (alt_kind == 2 && *tail != "ь") || takes[ei] & (1 << ti) == 0 {
                     continue;
                 }
                 // Built in one buffer; a candidate seen already is dropped without allocating.

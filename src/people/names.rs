@@ -325,35 +325,49 @@ fn surname_keys(top: &str, all: &str, fast: bool) -> (Vec<u8>, Vec<(u32, u32, u3
 fn push_key_bytes(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     let mut i = 0;
+    // Bytes from `run` to `i` are their own key (lower-case letters, most of a list line):
+    // copied in one piece when something else comes, or at the end.
+    let mut run = 0;
     let mut buf = String::new();
     while i < b.len() {
         let x = b[i];
         if x < 0x80 && x != b'\'' && x != b'`' {
-            out.push(x.to_ascii_lowercase());
+            if x.is_ascii_uppercase() {
+                out.extend_from_slice(&b[run..i]);
+                out.push(x.to_ascii_lowercase());
+                run = i + 1;
+            }
             i += 1;
             continue;
         }
         if let (0xD0 | 0xD1, Some(&y)) = (x, b.get(i + 1)) {
             let mapped = match (x, y) {
+                // а..п, р..я, ѐ..џ: lower case already
+                (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x9F) => {
+                    i += 2;
+                    continue;
+                }
                 // Ѐ..Џ (U+0400..U+040F) → ѐ..џ (U+0450..U+045F)
                 (0xD0, 0x80..=0x8F) => Some((0xD1, y + 0x10)),
                 // А..П → а..п
                 (0xD0, 0x90..=0x9F) => Some((0xD0, y + 0x20)),
                 // Р..Я → р..я
                 (0xD0, 0xA0..=0xAF) => Some((0xD1, y - 0x20)),
-                // а..п, р..я, ѐ..џ: lower case already
-                (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x9F) => Some((x, y)),
                 _ => None,
             };
             if let Some((p, q)) = mapped {
+                out.extend_from_slice(&b[run..i]);
                 out.push(p);
                 out.push(q);
                 i += 2;
+                run = i;
                 continue;
             }
         }
         // Any other character: the general path.
+        out.extend_from_slice(&b[run..i]);
         let Some(c) = s[i..].chars().next() else {
+            run = i;
             break;
         };
         let len = c.len_utf8();
@@ -361,7 +375,9 @@ fn push_key_bytes(out: &mut Vec<u8>, s: &str) {
         push_key(&mut buf, &s[i..i + len]);
         out.extend_from_slice(buf.as_bytes());
         i += len;
+        run = i;
     }
+    out.extend_from_slice(&b[run..i]);
 }
 
 /// The shared surname table, built on first use.
