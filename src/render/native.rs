@@ -1,0 +1,210 @@
+//! Built-in templates rendered without Tera: when a site uses `base.html` and `article.html`
+//! as built in (unchanged), an article page is written here straight from its context, byte
+//! for byte what Tera makes of those two templates (the tests in `tests/site_build.rs` render
+//! pages both ways and compare them). Article pages are most of a site's pages, and Tera
+//! spends most of their time looking up dotted names (`page.root`, `page.t.home`, …) and
+//! copying the context into JSON values.
+//!
+//! Every value goes through the same escape as Tera's autoescape ([`super::escape_into`]);
+//! only the body's HTML is written as it is (`{{ body | safe }}`). Related cards come from
+//! the `card()` function's cache ([`super::cards::CardFn::push_card`]), as Tera would print
+//! them. A site with its own `base.html` or `article.html` renders through Tera as before.
+//!
+//! Keep this file in step with `templates/base.html` and `templates/article.html`: a change
+//! to either template that is not made here too fails the comparison tests.
+
+use super::cards::CardFn;
+use super::context::{ArticleCtx, Page};
+use super::escape_into;
+
+/// The built-in templates this module renders.
+pub const TEMPLATES: [&str; 2] = ["base.html", "article.html"];
+
+/// Text appended escaped or as it is.
+struct Out<'a>(&'a mut String);
+
+impl Out<'_> {
+    /// Text of the template.
+    fn raw(&mut self, s: &str) -> &mut Self {
+        self.0.push_str(s);
+        self
+    }
+
+    /// A value, escaped as Tera's autoescape would.
+    fn esc(&mut self, s: &str) -> &mut Self {
+        escape_into(self.0, s, None);
+        self
+    }
+}
+
+/// Everything `base.html` prints before its `head` block.
+fn base_top(o: &mut Out, page: &Page, root: &str) {
+    o.raw("<!doctype html>\n<html lang=\"")
+        .esc(&page.lang)
+        .raw("\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    if page.title != page.site_title {
+        o.esc(&page.title).raw(" — ");
+    }
+    o.esc(&page.site_title).raw("</title>\n");
+    if let Some(c) = page.canonical.as_deref().filter(|c| !c.is_empty()) {
+        o.raw("<link rel=\"canonical\" href=\"").esc(c).raw("\">\n");
+    }
+    o.raw("\n<link rel=\"icon\" href=\"")
+        .raw(root)
+        .raw("favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"stylesheet\" href=\"")
+        .raw(root)
+        .raw("style.css\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"")
+        .esc(&page.site_title)
+        .raw("\" href=\"")
+        .raw(root)
+        .esc(&page.feed)
+        .raw("\">\n");
+}
+
+/// `base.html` from the end of its `head` block to the start of its `content` block.
+fn base_middle(o: &mut Out, page: &Page, root: &str) {
+    let t = page.t;
+    o.raw("\n</head>\n<body>\n<header class=\"site\">\n<a class=\"brand\" href=\"")
+        .raw(root)
+        .raw("index.html\">")
+        .esc(&page.site_title)
+        .raw("</a>\n<nav aria-label=\"")
+        .esc(t.sections)
+        .raw("\">\n<a href=\"")
+        .raw(root)
+        .raw("index.html\">")
+        .esc(t.home)
+        .raw("</a>\n<a href=\"")
+        .raw(root)
+        .raw("archive/index.html\">")
+        .esc(t.archive)
+        .raw("</a>\n<a href=\"")
+        .raw(root)
+        .raw("people/index.html\">")
+        .esc(t.people)
+        .raw("</a>\n<a href=\"")
+        .raw(root)
+        .raw("atom.xml\">Atom</a>\n</nav>\n")
+        .raw("<form class=\"search site-search\" role=\"search\" action=\"")
+        .raw(root)
+        .raw("search/index.html\" method=\"get\">\n")
+        .raw("<label class=\"visually-hidden\" for=\"site-q\">")
+        .esc(t.search_label)
+        .raw("</label>\n<input id=\"site-q\" name=\"q\" type=\"search\" placeholder=\"")
+        .esc(t.search)
+        .raw("…\" enterkeyhint=\"search\"><button type=\"submit\">")
+        .esc(t.search_button)
+        .raw("</button>\n</form>\n</header>\n<main>\n");
+}
+
+/// `base.html` after its `content` block.
+fn base_bottom(o: &mut Out, page: &Page, root: &str) {
+    let t = page.t;
+    o.raw("\n</main>\n<footer class=\"site\"><p>")
+        .esc(&page.site_title)
+        .raw(" · <a href=\"")
+        .raw(root)
+        .raw("archive/index.html\">")
+        .esc(t.archive)
+        .raw("</a> · <a href=\"")
+        .raw(root)
+        .raw("people/index.html\">")
+        .esc(t.people)
+        .raw("</a></p></footer>\n</body>\n</html>\n");
+}
+
+/// Appends the article page of `ctx` (`article.html` extending `base.html`) to `out`; the
+/// error is the reason the body or a card could not be had.
+pub fn article(ctx: &ArticleCtx, cards: &CardFn, out: &mut String) -> Result<(), String> {
+    let page = &ctx.page;
+    let t = page.t;
+    let a = ctx.article.card;
+    let mut root = String::with_capacity(page.root.len());
+    escape_into(&mut root, &page.root, None);
+    let root = root.as_str();
+    let o = &mut Out(out);
+    base_top(o, page, root);
+    // block head
+    if !a.summary.is_empty() {
+        o.raw("<meta name=\"description\" content=\"")
+            .esc(&a.summary)
+            .raw("\">");
+    }
+    base_middle(o, page, root);
+    // block content
+    o.raw("\n<nav class=\"crumbs\" aria-label=\"")
+        .esc(t.breadcrumbs)
+        .raw("\"><ol>");
+    for c in &ctx.crumbs {
+        o.raw("<li><a href=\"")
+            .raw(root)
+            .esc(&c.url)
+            .raw("\">")
+            .esc(&c.name)
+            .raw("</a></li>");
+    }
+    o.raw("<li><span aria-current=\"page\">")
+        .esc(&a.title)
+        .raw("</span></li></ol></nav>\n<article class=\"article\">\n<h1>")
+        .esc(&a.title)
+        .raw("</h1>\n<p class=\"meta\"><time datetime=\"")
+        .esc(&a.date)
+        .raw("\">")
+        .esc(&a.date_text)
+        .raw("</time></p>\n");
+    if !a.people.is_empty() {
+        o.raw("<ul class=\"chips\">");
+        for p in &a.people {
+            o.raw("<li><a href=\"")
+                .raw(root)
+                .esc(&p.url)
+                .raw("\">")
+                .esc(&p.name)
+                .raw("</a></li>");
+        }
+        o.raw("</ul>");
+    }
+    o.raw("\n");
+    if !a.summary.is_empty() {
+        o.raw("<p class=\"lede\">").esc(&a.summary).raw("</p>");
+    }
+    o.raw("\n<div class=\"body\">\n");
+    o.raw(&ctx.body.html()?);
+    o.raw("\n</div>\n</article>\n");
+    if !ctx.related.is_empty() {
+        o.raw("<section class=\"related\"><h2>")
+            .esc(t.related)
+            .raw("</h2>\n");
+        for c in &ctx.related {
+            cards
+                .push_card(o.0, c.index(), root, &page.lang)
+                .map_err(|e| super::tera_message(&e))?;
+            o.raw("\n");
+        }
+        o.raw("</section>");
+    }
+    o.raw("\n<nav class=\"pager\" aria-label=\"")
+        .esc(t.nearby_articles)
+        .raw("\">\n");
+    if let Some(prev) = &ctx.prev {
+        o.raw("<a rel=\"prev\" href=\"")
+            .raw(root)
+            .esc(&prev.card.url)
+            .raw("\">← ")
+            .esc(&prev.card.title)
+            .raw("</a>");
+    }
+    o.raw("\n");
+    if let Some(next) = &ctx.next {
+        o.raw("<a rel=\"next\" href=\"")
+            .raw(root)
+            .esc(&next.card.url)
+            .raw("\">")
+            .esc(&next.card.title)
+            .raw(" →</a>");
+    }
+    o.raw("\n</nav>\n");
+    base_bottom(o, page, root);
+    Ok(())
+}
