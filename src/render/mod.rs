@@ -914,18 +914,24 @@ fn render_job<S: Sink>(
             let a = &sh.site.articles[i];
             let ctx = c::article(sh, i, true);
             let hint = a.body.len() + (6 << 10) + ctx.related.len() * (CARD_BYTES / 2);
-            t.page_by(sink, "article.html", links::index_of(&a.url), &ctx, |path| {
-                let mut out = String::with_capacity(hint);
-                native::article(&ctx, &t.card_fn, &mut out).map_err(|e| SiteError {
-                    file: t.source("article.html"),
-                    line: None,
-                    message: format!("rendering {path}: {e}"),
-                })?;
-                Ok(OutputFile {
-                    path,
-                    bytes: out.into_bytes(),
-                })
-            })
+            t.page_by(
+                sink,
+                "article.html",
+                links::index_of(&a.url),
+                &ctx,
+                |path| {
+                    let mut out = String::with_capacity(hint);
+                    native::article(&ctx, &t.card_fn, &mut out).map_err(|e| SiteError {
+                        file: t.source("article.html"),
+                        line: None,
+                        message: format!("rendering {path}: {e}"),
+                    })?;
+                    Ok(OutputFile {
+                        path,
+                        bytes: out.into_bytes(),
+                    })
+                },
+            )
         }
         Job::Article(i) => {
             let a = &sh.site.articles[i];
