@@ -111,6 +111,9 @@ impl CardCache {
 pub struct CardFn {
     pub tera: tera::Tera,
     pub cache: Arc<CardCache>,
+    /// True when `card.html` is the built-in one and the cards of the site's articles are
+    /// rendered without Tera ([`super::native::card`]).
+    pub native: std::sync::atomic::AtomicBool,
 }
 
 fn arg<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a Value> {
@@ -157,15 +160,27 @@ impl CardFn {
             .cards
             .get(i)
             .ok_or_else(|| tera::Error::msg(format!("card(): no article {i}")))?;
-        let value = || serde_json::to_value(found).map_err(|e| tera::Error::msg(e.to_string()));
+        let render = || {
+            if self.native.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(super::native::card(found, lang));
+            }
+            let value = serde_json::to_value(found).map_err(|e| tera::Error::msg(e.to_string()))?;
+            self.render(value, lang, &r.labels)
+        };
         if lang == r.lang {
             if let Some(p) = r.by_index[i].get() {
                 return Ok(p.clone());
             }
-            let p = self.render(value()?, lang, &r.labels)?;
+            let p = render()?;
             return Ok(r.by_index[i].get_or_init(|| p).clone());
         }
-        self.by_url(&value()?, lang, &r.labels)
+        let key = (found.url.clone(), lang.to_string());
+        if let Some(p) = self.cache.get(&key) {
+            return Ok(p);
+        }
+        let p = render()?;
+        self.cache.put(key, p.clone());
+        Ok(p)
     }
 
     /// Appends what `{{ card(c=i, root=root, lang=lang) }}` prints to `out`, given `root`

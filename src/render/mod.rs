@@ -368,6 +368,7 @@ impl Templates {
         let card_fn = std::sync::Arc::new(cards::CardFn {
             tera: card_tera,
             cache: cards.clone(),
+            native: unchanged("card.html").into(),
         });
         tera.register_function("card", cards::SharedCardFn(card_fn.clone()));
         let native_article = native::TEMPLATES.iter().all(|n| built_in.contains(n));
@@ -393,6 +394,9 @@ impl Templates {
     /// ([`native`]): for comparing the two.
     pub fn tera_only(&mut self) {
         self.native_article = false;
+        self.card_fn
+            .native
+            .store(false, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// True when `name` is a built-in template in use unchanged (with the built-in

@@ -1,7 +1,8 @@
 //! Built-in templates rendered without Tera: when a site uses `base.html` and `article.html`
 //! as built in (unchanged), an article page is written here straight from its context, byte
-//! for byte what Tera makes of those two templates (the tests in `tests/site_build.rs` render
-//! pages both ways and compare them). Article pages are most of a site's pages, and Tera
+//! for byte what Tera makes of those two templates; when it uses the built-in `card.html`,
+//! so is each article's card (`card()`, [`super::cards`]). The tests in
+//! `tests/render_native.rs` render sites both ways and compare every file. Article pages are most of a site's pages, and Tera
 //! spends most of their time looking up dotted names (`page.root`, `page.t.home`, …) and
 //! copying the context into JSON values.
 //!
@@ -10,14 +11,15 @@
 //! the `card()` function's cache ([`super::cards::CardFn::push_card`]), as Tera would print
 //! them. A site with its own `base.html` or `article.html` renders through Tera as before.
 //!
-//! Keep this file in step with `templates/base.html` and `templates/article.html`: a change
-//! to either template that is not made here too fails the comparison tests.
+//! Keep this file in step with `templates/base.html`, `templates/article.html` and
+//! `templates/card.html`: a change to one of them that is not made here too fails the
+//! comparison tests.
 
-use super::cards::CardFn;
-use super::context::{ArticleCtx, Page};
+use super::cards::{CardFn, ROOT};
+use super::context::{ArticleCtx, Card, Page};
 use super::escape_into;
 
-/// The built-in templates this module renders.
+/// The built-in templates this module renders as article pages.
 pub const TEMPLATES: [&str; 2] = ["base.html", "article.html"];
 
 /// Text appended escaped or as it is.
@@ -207,4 +209,42 @@ pub fn article(ctx: &ArticleCtx, cards: &CardFn, out: &mut String) -> Result<(),
     o.raw("\n</nav>\n");
     base_bottom(o, page, root);
     Ok(())
+}
+
+/// The built-in `card.html` for card `c` on a page in language `lang`, cut where
+/// `page.root` goes (see [`super::cards`]): the pieces Tera's rendering of it would give.
+pub fn card(c: &Card, lang: &str) -> std::sync::Arc<[String]> {
+    let mut s = String::with_capacity(512 + c.summary.len() + c.people.len() * 96);
+    let o = &mut Out(&mut s);
+    o.raw("\n<article class=\"card\"");
+    if c.lang != lang {
+        o.raw(" lang=\"").esc(&c.lang).raw("\"");
+    }
+    o.raw(">\n<h3><a href=\"")
+        .raw(ROOT)
+        .esc(&c.url)
+        .raw("\">")
+        .esc(&c.title)
+        .raw("</a></h3>\n<p class=\"meta\"><time datetime=\"")
+        .esc(&c.date)
+        .raw("\">")
+        .esc(&c.date_text)
+        .raw("</time></p>\n");
+    if !c.summary.is_empty() {
+        o.raw("<p class=\"lede\">").esc(&c.summary).raw("</p>\n");
+    }
+    if !c.people.is_empty() {
+        o.raw("<ul class=\"chips\">");
+        for p in &c.people {
+            o.raw("<li><a href=\"")
+                .raw(ROOT)
+                .esc(&p.url)
+                .raw("\">")
+                .esc(&p.name)
+                .raw("</a></li>");
+        }
+        o.raw("</ul>\n");
+    }
+    o.raw("</article>\n");
+    s.split(ROOT).map(str::to_string).collect()
 }
