@@ -84,9 +84,9 @@ pub struct Templates {
     cards: std::sync::Arc<cards::CardCache>,
     /// The `card()` function itself, for pages rendered without Tera ([`native`]).
     card_fn: std::sync::Arc<cards::CardFn>,
-    /// True when article pages are rendered without Tera ([`native`]): the site uses the
-    /// built-in `base.html` and `article.html` unchanged.
-    native_article: bool,
+    /// The templates whose pages are rendered without Tera ([`native`]): built-in ones that
+    /// the site uses unchanged, with the built-in `base.html`.
+    native: std::collections::HashSet<&'static str>,
     /// The names of the built-in templates that are in use unchanged, with an unchanged
     /// `base.html`: their lists of cards only go to `card()`, so their contexts name cards by
     /// index ([`context::CardRef`]).
@@ -371,7 +371,11 @@ impl Templates {
             native: unchanged("card.html").into(),
         });
         tera.register_function("card", cards::SharedCardFn(card_fn.clone()));
-        let native_article = native::TEMPLATES.iter().all(|n| built_in.contains(n));
+        let native = native::PAGES
+            .iter()
+            .filter(|(page, base)| built_in.contains(page) && built_in.contains(base))
+            .map(|(page, _)| *page)
+            .collect();
         Ok(Templates {
             tera,
             fingerprint,
@@ -379,7 +383,7 @@ impl Templates {
             style,
             cards,
             card_fn,
-            native_article,
+            native,
             built_in,
         })
     }
@@ -393,10 +397,36 @@ impl Templates {
     /// Renders every page through Tera, also those that are otherwise rendered without it
     /// ([`native`]): for comparing the two.
     pub fn tera_only(&mut self) {
-        self.native_article = false;
+        self.native.clear();
         self.card_fn
             .native
             .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// True when the pages of template `name` are rendered without Tera ([`native`]).
+    fn native(&self, name: &str) -> bool {
+        self.native.contains(name)
+    }
+
+    /// The file at `path` that `render` writes (a page of template `name` rendered without
+    /// Tera, [`native`]), in a buffer of `size_hint` bytes.
+    fn render_native(
+        &self,
+        name: &str,
+        path: String,
+        size_hint: usize,
+        render: impl FnOnce(&mut String) -> Result<(), String>,
+    ) -> Result<OutputFile, SiteError> {
+        let mut out = String::with_capacity(size_hint);
+        render(&mut out).map_err(|e| SiteError {
+            file: self.source(name),
+            line: None,
+            message: format!("rendering {path}: {e}"),
+        })?;
+        Ok(OutputFile {
+            path,
+            bytes: out.into_bytes(),
+        })
     }
 
     /// True when `name` is a built-in template in use unchanged (with the built-in
@@ -914,7 +944,7 @@ fn render_job<S: Sink>(
             &c::home(sh, t.by_index("index.html")),
             32 << 10,
         ),
-        Job::Article(i) if t.native_article && sh.site.articles[i].template.is_none() => {
+        Job::Article(i) if t.native("article.html") && sh.site.articles[i].template.is_none() => {
             let a = &sh.site.articles[i];
             let ctx = c::article(sh, i, true);
             let hint = a.body.len() + (6 << 10) + ctx.related.len() * (CARD_BYTES / 2);
@@ -924,15 +954,23 @@ fn render_job<S: Sink>(
                 links::index_of(&a.url),
                 &ctx,
                 |path| {
-                    let mut out = String::with_capacity(hint);
-                    native::article(&ctx, &t.card_fn, &mut out).map_err(|e| SiteError {
-                        file: t.source("article.html"),
-                        line: None,
-                        message: format!("rendering {path}: {e}"),
-                    })?;
-                    Ok(OutputFile {
-                        path,
-                        bytes: out.into_bytes(),
+                    t.render_native("article.html", path, hint, |out| {
+                        native::article(&ctx, &t.card_fn, out)
+                    })
+                },
+            )
+        }
+        Job::Day(i) if t.native("day.html") => {
+            let ctx = c::day(sh, i, true);
+            let hint = (8 << 10) + ctx.day.count * CARD_BYTES;
+            t.page_by(
+                sink,
+                "day.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                |path| {
+                    t.render_native("day.html", path, hint, |out| {
+                        native::day(&ctx, &t.card_fn, out)
                     })
                 },
             )

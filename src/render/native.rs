@@ -16,11 +16,12 @@
 //! comparison tests.
 
 use super::cards::{CardFn, ROOT};
-use super::context::{ArticleCtx, Card, Page};
+use super::context::{ArticleCtx, Card, CardRef, DayCtx, Page};
 use super::escape_into;
 
-/// The built-in templates this module renders as article pages.
-pub const TEMPLATES: [&str; 2] = ["base.html", "article.html"];
+/// The built-in templates of the pages this module renders, each with the layout they
+/// extend: a page is rendered here when both are in use unchanged.
+pub const PAGES: [(&str, &str); 2] = [("article.html", "base.html"), ("day.html", "base.html")];
 
 /// Text appended escaped or as it is.
 struct Out<'a>(&'a mut String);
@@ -116,99 +117,185 @@ fn base_bottom(o: &mut Out, page: &Page, root: &str) {
         .raw("</a></p></footer>\n</body>\n</html>\n");
 }
 
+/// Appends a page of `base.html` to `out`: its `head` block written by `head`, its `content`
+/// block by `content` (both given the page's root, escaped).
+fn framed(
+    out: &mut String,
+    page: &Page,
+    head: impl FnOnce(&mut Out),
+    content: impl FnOnce(&mut Out, &str) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut root = String::with_capacity(page.root.len());
+    escape_into(&mut root, &page.root, None);
+    let root = root.as_str();
+    let o = &mut Out(out);
+    base_top(o, page, root);
+    head(o);
+    base_middle(o, page, root);
+    content(o, root)?;
+    base_bottom(o, page, root);
+    Ok(())
+}
+
+/// Appends cards (article indices) as `{% for c in cards %}{{ card(c=c, root=page.root,
+/// lang=page.lang) }}\n{% endfor %}` prints them.
+fn cards_of<'a>(
+    o: &mut Out,
+    cards: &CardFn,
+    list: impl IntoIterator<Item = &'a CardRef<'a>>,
+    root: &str,
+    lang: &str,
+) -> Result<(), String> {
+    for c in list {
+        cards
+            .push_card(o.0, c.index(), root, lang)
+            .map_err(|e| super::tera_message(&e))?;
+        o.raw("\n");
+    }
+    Ok(())
+}
+
 /// Appends the article page of `ctx` (`article.html` extending `base.html`) to `out`; the
 /// error is the reason the body or a card could not be had.
 pub fn article(ctx: &ArticleCtx, cards: &CardFn, out: &mut String) -> Result<(), String> {
     let page = &ctx.page;
     let t = page.t;
     let a = ctx.article.card;
-    let mut root = String::with_capacity(page.root.len());
-    escape_into(&mut root, &page.root, None);
-    let root = root.as_str();
-    let o = &mut Out(out);
-    base_top(o, page, root);
-    // block head
-    if !a.summary.is_empty() {
-        o.raw("<meta name=\"description\" content=\"")
-            .esc(&a.summary)
-            .raw("\">");
-    }
-    base_middle(o, page, root);
-    // block content
-    o.raw("\n<nav class=\"crumbs\" aria-label=\"")
-        .esc(t.breadcrumbs)
-        .raw("\"><ol>");
-    for c in &ctx.crumbs {
-        o.raw("<li><a href=\"")
-            .raw(root)
-            .esc(&c.url)
-            .raw("\">")
-            .esc(&c.name)
-            .raw("</a></li>");
-    }
-    o.raw("<li><span aria-current=\"page\">")
-        .esc(&a.title)
-        .raw("</span></li></ol></nav>\n<article class=\"article\">\n<h1>")
-        .esc(&a.title)
-        .raw("</h1>\n<p class=\"meta\"><time datetime=\"")
-        .esc(&a.date)
-        .raw("\">")
-        .esc(&a.date_text)
-        .raw("</time></p>\n");
-    if !a.people.is_empty() {
-        o.raw("<ul class=\"chips\">");
-        for p in &a.people {
+    let head = |o: &mut Out| {
+        if !a.summary.is_empty() {
+            o.raw("<meta name=\"description\" content=\"")
+                .esc(&a.summary)
+                .raw("\">");
+        }
+    };
+    framed(out, page, head, |o, root| {
+        o.raw("\n<nav class=\"crumbs\" aria-label=\"")
+            .esc(t.breadcrumbs)
+            .raw("\"><ol>");
+        for c in &ctx.crumbs {
             o.raw("<li><a href=\"")
                 .raw(root)
-                .esc(&p.url)
+                .esc(&c.url)
                 .raw("\">")
-                .esc(&p.name)
+                .esc(&c.name)
                 .raw("</a></li>");
         }
-        o.raw("</ul>");
-    }
-    o.raw("\n");
-    if !a.summary.is_empty() {
-        o.raw("<p class=\"lede\">").esc(&a.summary).raw("</p>");
-    }
-    o.raw("\n<div class=\"body\">\n");
-    o.raw(&ctx.body.html()?);
-    o.raw("\n</div>\n</article>\n");
-    if !ctx.related.is_empty() {
-        o.raw("<section class=\"related\"><h2>")
-            .esc(t.related)
-            .raw("</h2>\n");
-        for c in &ctx.related {
-            cards
-                .push_card(o.0, c.index(), root, &page.lang)
-                .map_err(|e| super::tera_message(&e))?;
-            o.raw("\n");
-        }
-        o.raw("</section>");
-    }
-    o.raw("\n<nav class=\"pager\" aria-label=\"")
-        .esc(t.nearby_articles)
-        .raw("\">\n");
-    if let Some(prev) = &ctx.prev {
-        o.raw("<a rel=\"prev\" href=\"")
-            .raw(root)
-            .esc(&prev.card.url)
-            .raw("\">← ")
-            .esc(&prev.card.title)
-            .raw("</a>");
-    }
-    o.raw("\n");
-    if let Some(next) = &ctx.next {
-        o.raw("<a rel=\"next\" href=\"")
-            .raw(root)
-            .esc(&next.card.url)
+        o.raw("<li><span aria-current=\"page\">")
+            .esc(&a.title)
+            .raw("</span></li></ol></nav>\n<article class=\"article\">\n<h1>")
+            .esc(&a.title)
+            .raw("</h1>\n<p class=\"meta\"><time datetime=\"")
+            .esc(&a.date)
             .raw("\">")
-            .esc(&next.card.title)
-            .raw(" →</a>");
-    }
-    o.raw("\n</nav>\n");
-    base_bottom(o, page, root);
-    Ok(())
+            .esc(&a.date_text)
+            .raw("</time></p>\n");
+        if !a.people.is_empty() {
+            o.raw("<ul class=\"chips\">");
+            for p in &a.people {
+                o.raw("<li><a href=\"")
+                    .raw(root)
+                    .esc(&p.url)
+                    .raw("\">")
+                    .esc(&p.name)
+                    .raw("</a></li>");
+            }
+            o.raw("</ul>");
+        }
+        o.raw("\n");
+        if !a.summary.is_empty() {
+            o.raw("<p class=\"lede\">").esc(&a.summary).raw("</p>");
+        }
+        o.raw("\n<div class=\"body\">\n");
+        o.raw(&ctx.body.html()?);
+        o.raw("\n</div>\n</article>\n");
+        if !ctx.related.is_empty() {
+            o.raw("<section class=\"related\"><h2>")
+                .esc(t.related)
+                .raw("</h2>\n");
+            cards_of(o, cards, &ctx.related, root, &page.lang)?;
+            o.raw("</section>");
+        }
+        o.raw("\n<nav class=\"pager\" aria-label=\"")
+            .esc(t.nearby_articles)
+            .raw("\">\n");
+        if let Some(prev) = &ctx.prev {
+            o.raw("<a rel=\"prev\" href=\"")
+                .raw(root)
+                .esc(&prev.card.url)
+                .raw("\">← ")
+                .esc(&prev.card.title)
+                .raw("</a>");
+        }
+        o.raw("\n");
+        if let Some(next) = &ctx.next {
+            o.raw("<a rel=\"next\" href=\"")
+                .raw(root)
+                .esc(&next.card.url)
+                .raw("\">")
+                .esc(&next.card.title)
+                .raw(" →</a>");
+        }
+        o.raw("\n</nav>\n");
+        Ok(())
+    })
+}
+
+/// Appends the day page of `ctx` (`day.html` extending `base.html`) to `out`; the error is
+/// the reason a card could not be had.
+pub fn day(ctx: &DayCtx, cards: &CardFn, out: &mut String) -> Result<(), String> {
+    let page = &ctx.page;
+    let t = page.t;
+    let d = &ctx.day;
+    framed(
+        out,
+        page,
+        |_| {},
+        |o, root| {
+            o.raw("\n<nav class=\"crumbs\" aria-label=\"")
+                .esc(t.breadcrumbs)
+                .raw("\"><ol><li><a href=\"")
+                .raw(root)
+                .raw("index.html\">")
+                .esc(&page.site_title)
+                .raw("</a></li><li><a href=\"")
+                .raw(root)
+                .esc(&ctx.month.url)
+                .raw("\">")
+                .esc(&ctx.month.name)
+                .raw("</a></li><li><span aria-current=\"page\">")
+                .esc(&d.date_text)
+                .raw("</span></li></ol></nav>\n<h1><time datetime=\"")
+                .esc(&d.date)
+                .raw("\">")
+                .esc(&d.date_text)
+                .raw("</time></h1>\n<h2 class=\"visually-hidden\">")
+                .esc(t.articles)
+                .raw("</h2>\n");
+            cards_of(o, cards, &d.articles, root, &page.lang)?;
+            o.raw("\n<nav class=\"pager\" aria-label=\"")
+                .esc(t.nearby_days)
+                .raw("\">\n");
+            if let Some(older) = &ctx.older {
+                o.raw("<a rel=\"prev\" href=\"")
+                    .raw(root)
+                    .esc(&older.url)
+                    .raw("\">← ")
+                    .esc(&older.name)
+                    .raw("</a>");
+            }
+            o.raw("\n");
+            if let Some(newer) = &ctx.newer {
+                o.raw("<a rel=\"next\" href=\"")
+                    .raw(root)
+                    .esc(&newer.url)
+                    .raw("\">")
+                    .esc(&newer.name)
+                    .raw(" →</a>");
+            }
+            o.raw("\n</nav>\n");
+            Ok(())
+        },
+    )
 }
 
 /// The built-in `card.html` for card `c` on a page in language `lang`, cut where
