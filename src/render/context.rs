@@ -968,6 +968,11 @@ impl std::fmt::Debug for Entries<'_> {
 }
 
 impl<'a> Entries<'a> {
+    /// The entries as templates see them, built one by one.
+    pub fn iter(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        self.articles.iter().map(|&i| self.entry(i))
+    }
+
     fn entry(&self, i: usize) -> Entry<'a> {
         let sh = self.sh;
         let a = &sh.site.articles[i];

@@ -1044,6 +1044,19 @@ fn render_job<S: Sink>(
                 hint,
             )
         }
+        Job::PersonFeed(_) | Job::Feed if t.native("atom.xml") => {
+            let (ctx, path, hint) = match job {
+                Job::PersonFeed(i) => (
+                    c::person_feed(sh, i),
+                    format!("{}atom.xml", sh.site.people[i].url),
+                    32 << 10,
+                ),
+                _ => (c::site_feed(sh), "atom.xml".to_string(), 64 << 10),
+            };
+            t.page_by(sink, "atom.xml", path, &ctx, |path| {
+                t.render_native("atom.xml", path, hint, |out| native::feed(&ctx, out))
+            })
+        }
         Job::PersonFeed(i) => {
             let ctx = c::person_feed(sh, i);
             let path = format!("{}atom.xml", sh.site.people[i].url);

@@ -1,7 +1,8 @@
 //! Built-in templates rendered without Tera: when a site uses `base.html` and `article.html`
 //! as built in (unchanged), an article page is written here straight from its context, byte
 //! for byte what Tera makes of those two templates; when it uses the built-in `card.html`,
-//! so is each article's card (`card()`, [`super::cards`]). The tests in
+//! so is each article's card (`card()`, [`super::cards`]); likewise day pages (`day.html`)
+//! and feeds (`atom.xml`). The tests in
 //! `tests/render_native.rs` render sites both ways and compare every file. Article pages are most of a site's pages, and Tera
 //! spends most of their time looking up dotted names (`page.root`, `page.t.home`, …) and
 //! copying the context into JSON values.
@@ -16,12 +17,16 @@
 //! comparison tests.
 
 use super::cards::{CardFn, ROOT};
-use super::context::{ArticleCtx, Card, CardRef, DayCtx, Page};
+use super::context::{ArticleCtx, Card, CardRef, DayCtx, FeedCtx, Page};
 use super::escape_into;
 
-/// The built-in templates of the pages this module renders, each with the layout they
-/// extend: a page is rendered here when both are in use unchanged.
-pub const PAGES: [(&str, &str); 2] = [("article.html", "base.html"), ("day.html", "base.html")];
+/// The built-in templates of the pages this module renders, each with the layout it extends
+/// (itself when none): a page is rendered here when both are in use unchanged.
+pub const PAGES: [(&str, &str); 3] = [
+    ("article.html", "base.html"),
+    ("day.html", "base.html"),
+    ("atom.xml", "atom.xml"),
+];
 
 /// Text appended escaped or as it is.
 struct Out<'a>(&'a mut String);
@@ -296,6 +301,53 @@ pub fn day(ctx: &DayCtx, cards: &CardFn, out: &mut String) -> Result<(), String>
             Ok(())
         },
     )
+}
+
+/// Appends the feed of `ctx` (`atom.xml`) to `out`; the error is the reason a body could
+/// not be had.
+pub fn feed(ctx: &FeedCtx, out: &mut String) -> Result<(), String> {
+    let o = &mut Out(out);
+    o.raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>")
+        .esc(&ctx.title)
+        .raw("</title>\n<id>")
+        .esc(&ctx.self_url)
+        .raw("</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"")
+        .esc(&ctx.self_url)
+        .raw("\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"")
+        .esc(&ctx.alt_url)
+        .raw("\"/>\n<updated>")
+        .esc(&ctx.updated)
+        .raw("</updated>\n<author><name>")
+        .esc(&ctx.site_title)
+        .raw("</name></author>\n");
+    for e in ctx.entries.iter() {
+        o.raw("<entry>\n<title>")
+            .esc(e.title)
+            .raw("</title>\n<id>")
+            .esc(&e.url)
+            .raw("</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"")
+            .esc(&e.url)
+            .raw("\"/>\n<updated>")
+            .esc(&e.updated)
+            .raw("</updated>\n");
+        if !e.summary.is_empty() {
+            o.raw("<summary>").esc(e.summary).raw("</summary>\n");
+        }
+        for p in &e.people {
+            o.raw("<category term=\"").esc(p).raw("\"/>\n");
+        }
+        if let Some(content) = &e.content {
+            let html = content.html()?;
+            if !html.is_empty() {
+                o.raw("<content type=\"html\">")
+                    .esc(&html)
+                    .raw("</content>\n");
+            }
+        }
+        o.raw("</entry>\n");
+    }
+    o.raw("</feed>\n");
+    Ok(())
 }
 
 /// The built-in `card.html` for card `c` on a page in language `lang`, cut where
