@@ -111,6 +111,9 @@ impl CardCache {
 pub struct CardFn {
     pub tera: tera::Tera,
     pub cache: Arc<CardCache>,
+    /// True when `card.html` is the built-in one and the cards of the site's articles are
+    /// rendered without Tera ([`super::native::card`]).
+    pub native: std::sync::atomic::AtomicBool,
 }
 
 fn arg<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a Value> {
@@ -143,25 +146,57 @@ impl CardFn {
     /// The pieces of the card `c` (a card or an article index) in language `lang`.
     fn pieces(&self, c: &Value, lang: &str) -> tera::Result<Pieces> {
         let r = self.cache.current()?;
-        let card = |i: u64| {
-            usize::try_from(i)
-                .ok()
-                .and_then(|i| r.cards.get(i).map(|c| (i, c)))
-                .ok_or_else(|| tera::Error::msg(format!("card(): no article {i}")))
-        };
         if let Some(i) = c.as_u64() {
-            let (i, found) = card(i)?;
-            let value = || serde_json::to_value(found).map_err(|e| tera::Error::msg(e.to_string()));
-            if lang == r.lang {
-                if let Some(p) = r.by_index[i].get() {
-                    return Ok(p.clone());
-                }
-                let p = self.render(value()?, lang, &r.labels)?;
-                return Ok(r.by_index[i].get_or_init(|| p).clone());
-            }
-            return self.by_url(&value()?, lang, &r.labels);
+            let i = usize::try_from(i)
+                .map_err(|_| tera::Error::msg(format!("card(): no article {i}")))?;
+            return self.pieces_of(&r, i, lang);
         }
         self.by_url(c, lang, &r.labels)
+    }
+
+    /// The pieces of article `i`'s card in language `lang`.
+    fn pieces_of(&self, r: &Render, i: usize, lang: &str) -> tera::Result<Pieces> {
+        let found = r
+            .cards
+            .get(i)
+            .ok_or_else(|| tera::Error::msg(format!("card(): no article {i}")))?;
+        let render = || {
+            if self.native.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(super::native::card(found, lang));
+            }
+            let value = serde_json::to_value(found).map_err(|e| tera::Error::msg(e.to_string()))?;
+            self.render(value, lang, &r.labels)
+        };
+        if lang == r.lang {
+            if let Some(p) = r.by_index[i].get() {
+                return Ok(p.clone());
+            }
+            let p = render()?;
+            return Ok(r.by_index[i].get_or_init(|| p).clone());
+        }
+        let key = (found.url.clone(), lang.to_string());
+        if let Some(p) = self.cache.get(&key) {
+            return Ok(p);
+        }
+        let p = render()?;
+        self.cache.put(key, p.clone());
+        Ok(p)
+    }
+
+    /// Appends what `{{ card(c=i, root=root, lang=lang) }}` prints to `out`, given `root`
+    /// already escaped: article `i`'s card for a page in language `lang` (for the pages
+    /// rendered without Tera, [`super::native`]).
+    pub fn push_card(
+        &self,
+        out: &mut String,
+        i: usize,
+        escaped_root: &str,
+        lang: &str,
+    ) -> tera::Result<()> {
+        let r = self.cache.current()?;
+        let pieces = self.pieces_of(&r, i, lang)?;
+        join_into(out, &pieces, escaped_root);
+        Ok(())
     }
 
     /// The pieces of card `c` (an object), cached by its URL and `lang`.
@@ -180,6 +215,19 @@ impl CardFn {
     }
 }
 
+/// The [`CardFn`] registered with Tera, shared with the pages rendered without it.
+pub struct SharedCardFn(pub Arc<CardFn>);
+
+impl tera::Function for SharedCardFn {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        self.0.call(args)
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
 impl tera::Function for CardFn {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
         let c = arg(args, "c")?;
@@ -189,17 +237,22 @@ impl tera::Function for CardFn {
         let root = super::escape(root);
         let len = pieces.iter().map(String::len).sum::<usize>() + root.len() * pieces.len();
         let mut out = String::with_capacity(len);
-        for (i, piece) in pieces.iter().enumerate() {
-            if i > 0 {
-                out.push_str(&root);
-            }
-            out.push_str(piece);
-        }
+        join_into(&mut out, &pieces, &root);
         Ok(Value::String(out))
     }
 
     fn is_safe(&self) -> bool {
         true
+    }
+}
+
+/// Appends the pieces of a card joined with `root` (escaped) to `out`.
+fn join_into(out: &mut String, pieces: &[String], root: &str) {
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            out.push_str(root);
+        }
+        out.push_str(piece);
     }
 }
 

@@ -54,6 +54,13 @@ pub struct CardRef<'a> {
     by_index: bool,
 }
 
+impl CardRef<'_> {
+    /// The article's index.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+}
+
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if !s.is_human_readable() {
@@ -74,6 +81,14 @@ impl Serialize for CardRef<'_> {
 pub struct Html<'a> {
     body: &'a crate::site::Body,
     digest: &'a [u8; 32],
+}
+
+impl Html<'_> {
+    /// The body's HTML (read from the cache of parsed articles when not in memory); the
+    /// error says why it could not be read.
+    pub fn html(&self) -> Result<std::borrow::Cow<'_, str>, String> {
+        self.body.html()
+    }
 }
 
 impl Serialize for Html<'_> {
@@ -953,6 +968,11 @@ impl std::fmt::Debug for Entries<'_> {
 }
 
 impl<'a> Entries<'a> {
+    /// The entries as templates see them, built one by one.
+    pub fn iter(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        self.articles.iter().map(|&i| self.entry(i))
+    }
+
     fn entry(&self, i: usize) -> Entry<'a> {
         let sh = self.sh;
         let a = &sh.site.articles[i];

@@ -32,6 +32,7 @@ pub mod context;
 pub(crate) mod keyhash;
 pub mod labels;
 pub mod links;
+mod native;
 pub mod timeline;
 
 use crate::output::Group;
@@ -81,6 +82,11 @@ pub struct Templates {
     style: Vec<u8>,
     /// Cards rendered by the `card()` function ([`cards`]).
     cards: std::sync::Arc<cards::CardCache>,
+    /// The `card()` function itself, for pages rendered without Tera ([`native`]).
+    card_fn: std::sync::Arc<cards::CardFn>,
+    /// The templates whose pages are rendered without Tera ([`native`]): built-in ones that
+    /// the site uses unchanged, with the built-in `base.html`.
+    native: std::collections::HashSet<&'static str>,
     /// The names of the built-in templates that are in use unchanged, with an unchanged
     /// `base.html`: their lists of cards only go to `card()`, so their contexts name cards by
     /// index ([`context::CardRef`]).
@@ -106,12 +112,28 @@ fn escape(input: &str) -> String {
 /// [`escape`], keeping `keep` (one of the noncharacters) where it occurs: the escape of the
 /// card templates ([`cards`]), where one marks `page.root`.
 fn escape_keeping(input: &str, keep: Option<char>) -> String {
-    let bytes = input.as_bytes();
     // Most text has nothing to escape: find the first byte that may need it with a table.
-    let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
+    let Some(first) = input.bytes().position(|b| SPECIAL[b as usize]) else {
         return input.to_string();
     };
     let mut out = String::with_capacity(input.len() + input.len() / 16 + 8);
+    escape_from(&mut out, input, keep, first);
+    out
+}
+
+/// Appends `input` to `out` escaped as [`escape_keeping`] does (the one implementation of
+/// the escape: Tera's escape function and the natively rendered pages ([`native`]) both
+/// come here).
+fn escape_into(out: &mut String, input: &str, keep: Option<char>) {
+    match input.bytes().position(|b| SPECIAL[b as usize]) {
+        Some(first) => escape_from(out, input, keep, first),
+        None => out.push_str(input),
+    }
+}
+
+/// [`escape_into`] for text whose first byte that may need escaping is at `first`.
+fn escape_from(out: &mut String, input: &str, keep: Option<char>, first: usize) {
+    let bytes = input.as_bytes();
     let mut last = 0;
     let mut i = first;
     while i < bytes.len() {
@@ -149,7 +171,6 @@ fn escape_keeping(input: &str, keep: Option<char>) -> String {
         last = i;
     }
     out.push_str(&input[last..]);
-    out
 }
 
 /// The bytes [`escape_keeping`] looks at: `& < > " '`, the C0 controls but tab, newline and
@@ -332,7 +353,7 @@ impl Templates {
                 .iter()
                 .any(|(n, t)| *n == name && texts.get(name).map(String::as_str) == Some(*t))
         };
-        let built_in = if unchanged("base.html") {
+        let built_in: std::collections::HashSet<&'static str> = if unchanged("base.html") {
             DEFAULT_TEMPLATES
                 .iter()
                 .map(|(n, _)| *n)
@@ -344,17 +365,25 @@ impl Templates {
         let cards = std::sync::Arc::new(cards::CardCache::default());
         let mut card_tera = tera.clone();
         card_tera.set_escape_fn(|s| escape_keeping(s, Some(cards::ROOT_CHAR)));
-        let card_fn = cards::CardFn {
+        let card_fn = std::sync::Arc::new(cards::CardFn {
             tera: card_tera,
             cache: cards.clone(),
-        };
-        tera.register_function("card", card_fn);
+            native: unchanged("card.html").into(),
+        });
+        tera.register_function("card", cards::SharedCardFn(card_fn.clone()));
+        let native = native::PAGES
+            .iter()
+            .filter(|(page, base)| built_in.contains(page) && built_in.contains(base))
+            .map(|(page, _)| *page)
+            .collect();
         Ok(Templates {
             tera,
             fingerprint,
             sources,
             style,
             cards,
+            card_fn,
+            native,
             built_in,
         })
     }
@@ -363,6 +392,41 @@ impl Templates {
     /// (every page's key starts with it).
     pub fn fingerprint(&self) -> &[u8; 32] {
         &self.fingerprint
+    }
+
+    /// Renders every page through Tera, also those that are otherwise rendered without it
+    /// ([`native`]): for comparing the two.
+    pub fn tera_only(&mut self) {
+        self.native.clear();
+        self.card_fn
+            .native
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// True when the pages of template `name` are rendered without Tera ([`native`]).
+    fn native(&self, name: &str) -> bool {
+        self.native.contains(name)
+    }
+
+    /// The file at `path` that `render` writes (a page of template `name` rendered without
+    /// Tera, [`native`]), in a buffer of `size_hint` bytes.
+    fn render_native(
+        &self,
+        name: &str,
+        path: String,
+        size_hint: usize,
+        render: impl FnOnce(&mut String) -> Result<(), String>,
+    ) -> Result<OutputFile, SiteError> {
+        let mut out = String::with_capacity(size_hint);
+        render(&mut out).map_err(|e| SiteError {
+            file: self.source(name),
+            line: None,
+            message: format!("rendering {path}: {e}"),
+        })?;
+        Ok(OutputFile {
+            path,
+            bytes: out.into_bytes(),
+        })
     }
 
     /// True when `name` is a built-in template in use unchanged (with the built-in
@@ -394,6 +458,20 @@ impl Templates {
         ctx: &T,
         size_hint: usize,
     ) -> Result<S::Placed, SiteError> {
+        self.page_by(sink, name, path, ctx, |path| {
+            self.render_page(name, path, ctx, size_hint)
+        })
+    }
+
+    /// [`Templates::page`] with the page rendered by `render` (given the path).
+    fn page_by<T: serde::Serialize, S: Sink>(
+        &self,
+        sink: &S,
+        name: &str,
+        path: String,
+        ctx: &T,
+        render: impl FnOnce(String) -> Result<OutputFile, SiteError>,
+    ) -> Result<S::Placed, SiteError> {
         let key = if sink.keyed() {
             let key = self.key(name, &path, ctx).map_err(|e| SiteError {
                 file: self.source(name),
@@ -409,7 +487,7 @@ impl Templates {
         } else {
             None
         };
-        let file = self.render_page(name, path, ctx, size_hint)?;
+        let file = render(path)?;
         sink.put(&file.path, key, file.bytes)
             .map_err(|e| write_error(sink, e))
     }
@@ -866,6 +944,37 @@ fn render_job<S: Sink>(
             &c::home(sh, t.by_index("index.html")),
             32 << 10,
         ),
+        Job::Article(i) if t.native("article.html") && sh.site.articles[i].template.is_none() => {
+            let a = &sh.site.articles[i];
+            let ctx = c::article(sh, i, true);
+            let hint = a.body.len() + (6 << 10) + ctx.related.len() * (CARD_BYTES / 2);
+            t.page_by(
+                sink,
+                "article.html",
+                links::index_of(&a.url),
+                &ctx,
+                |path| {
+                    t.render_native("article.html", path, hint, |out| {
+                        native::article(&ctx, &t.card_fn, out)
+                    })
+                },
+            )
+        }
+        Job::Day(i) if t.native("day.html") => {
+            let ctx = c::day(sh, i, true);
+            let hint = (8 << 10) + ctx.day.count * CARD_BYTES;
+            t.page_by(
+                sink,
+                "day.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                |path| {
+                    t.render_native("day.html", path, hint, |out| {
+                        native::day(&ctx, &t.card_fn, out)
+                    })
+                },
+            )
+        }
         Job::Article(i) => {
             let a = &sh.site.articles[i];
             let name = a.template.as_deref().unwrap_or("article.html");
@@ -934,6 +1043,19 @@ fn render_job<S: Sink>(
                 &ctx,
                 hint,
             )
+        }
+        Job::PersonFeed(_) | Job::Feed if t.native("atom.xml") => {
+            let (ctx, path, hint) = match job {
+                Job::PersonFeed(i) => (
+                    c::person_feed(sh, i),
+                    format!("{}atom.xml", sh.site.people[i].url),
+                    32 << 10,
+                ),
+                _ => (c::site_feed(sh), "atom.xml".to_string(), 64 << 10),
+            };
+            t.page_by(sink, "atom.xml", path, &ctx, |path| {
+                t.render_native("atom.xml", path, hint, |out| native::feed(&ctx, out))
+            })
         }
         Job::PersonFeed(i) => {
             let ctx = c::person_feed(sh, i);
