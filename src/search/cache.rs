@@ -369,7 +369,7 @@ impl TermsCache {
     pub fn store<'a>(
         &self,
         used: impl Iterator<Item = &'a [u8; 32]>,
-        fresh: Vec<([u8; 32], Terms)>,
+        fresh: Vec<([u8; 32], &Terms)>,
         place: &[u32],
         names: &[&str],
     ) {
@@ -380,7 +380,7 @@ impl TermsCache {
                 kept.push(*d);
             }
         }
-        let fresh: Vec<([u8; 32], Terms)> = fresh
+        let fresh: Vec<([u8; 32], &Terms)> = fresh
             .into_iter()
             .filter(|(d, _)| !self.records.contains_key(d))
             .filter(|(d, _)| seen.remove(d))
@@ -410,7 +410,7 @@ impl TermsCache {
     /// Appends a segment: the stems of `fresh` not in the file, then `fresh`.
     fn append(
         &self,
-        fresh: Vec<([u8; 32], Terms)>,
+        fresh: Vec<([u8; 32], &Terms)>,
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
@@ -441,8 +441,8 @@ impl TermsCache {
         let mut payload = Vec::new();
         for (d, terms) in fresh {
             let mut terms: Terms = terms
-                .into_iter()
-                .map(|(id, s)| (renumber.get(&id).copied().unwrap_or(id), s))
+                .iter()
+                .map(|&(id, s)| (renumber.get(&id).copied().unwrap_or(id), s))
                 .collect();
             terms.sort_unstable();
             encode(&mut payload, &terms, |id| id);
@@ -475,23 +475,23 @@ impl TermsCache {
     fn rewrite(
         &self,
         kept: &[[u8; 32]],
-        fresh: Vec<([u8; 32], Terms)>,
+        fresh: Vec<([u8; 32], &Terms)>,
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
         // Every record, by place among the sorted stems (ascending).
         let place_of = |id: u32| place.get(id as usize).copied();
-        let placed = |terms: Terms| -> Option<Terms> {
+        let placed = |terms: &Terms| -> Option<Terms> {
             let mut placed = terms
-                .into_iter()
-                .map(|(id, s)| Some((place_of(id)?, s)))
+                .iter()
+                .map(|&(id, s)| Some((place_of(id)?, s)))
                 .collect::<Option<Terms>>()?;
             placed.sort_unstable();
             Some(placed)
         };
         let mut records: Vec<([u8; 32], Terms)> = kept
             .par_iter()
-            .filter_map(|d| Some((*d, placed(self.terms(d)?)?)))
+            .filter_map(|d| Some((*d, placed(&self.terms(d)?)?)))
             .collect();
         records.par_extend(
             fresh
@@ -603,8 +603,8 @@ mod tests {
         let place = [3, 1, 0, 2];
         let c = TermsCache::open(dir.path());
         assert!(c.terms(&a).is_none());
-        let fresh = vec![(a, vec![(0, 5), (2, 300)]), (b, vec![(1, 1), (3, 9)])];
-        c.store([a, b].iter(), fresh, &place, &names);
+        let (ta, tb) = (vec![(0, 5), (2, 300)], vec![(1, 1), (3, 9)]);
+        c.store([a, b].iter(), vec![(a, &ta), (b, &tb)], &place, &names);
         let c = TermsCache::open(dir.path());
         let words = |c: &TermsCache, t: Terms| -> Vec<(String, u32)> {
             t.into_iter()
@@ -618,8 +618,13 @@ mod tests {
         assert_eq!(c.dict().sorted_len(), 4);
         // A new record is appended, with the stem it adds ("ґ": id 4, placed after "я").
         let sorted = ["а", "б", "довге", "я", "ґ"];
-        let fresh = vec![(c3, vec![(4, 2), (0, 1)])];
-        c.store([a, b, c3].iter(), fresh, &[0, 1, 2, 3, 4], &sorted);
+        let tc = vec![(4, 2), (0, 1)];
+        c.store(
+            [a, b, c3].iter(),
+            vec![(c3, &tc)],
+            &[0, 1, 2, 3, 4],
+            &sorted,
+        );
         let c = TermsCache::open(dir.path());
         assert!(c.valid);
         assert_eq!(c.dict().sorted_len(), 4);
