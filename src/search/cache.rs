@@ -479,40 +479,82 @@ impl TermsCache {
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
-        // Every record, by place among the sorted stems (ascending).
-        let place_of = |id: u32| place.get(id as usize).copied();
-        let placed = |terms: &Terms| -> Option<Terms> {
-            let mut placed = terms
-                .iter()
-                .map(|&(id, s)| Some((place_of(id)?, s)))
-                .collect::<Option<Terms>>()?;
-            placed.sort_unstable();
-            Some(placed)
-        };
-        let mut records: Vec<([u8; 32], Terms)> = kept
-            .par_iter()
-            .filter_map(|d| Some((*d, placed(&self.terms(d)?)?)))
+        // Every record: those kept are decoded from this file when needed, fresh ones are
+        // borrowed, so that no copy of all records is held (a cold build of a large site
+        // writes every article's terms here).
+        enum Rec<'a> {
+            Kept(&'a [u8; 32]),
+            Fresh(&'a [u8; 32], &'a Terms),
+        }
+        let recs: Vec<Rec> = kept
+            .iter()
+            .map(Rec::Kept)
+            .chain(fresh.iter().map(|(d, t)| Rec::Fresh(d, t)))
             .collect();
-        records.par_extend(
-            fresh
-                .into_par_iter()
-                .filter_map(|(d, terms)| Some((d, placed(terms)?))),
-        );
-        // The stems they use, numbered anew.
-        let mut rank = vec![u32::MAX; names.len()];
-        for (_, terms) in &records {
-            for &(p, _) in terms {
-                if let Some(r) = rank.get_mut(p as usize) {
-                    *r = 0;
+        // A record's terms by place among the sorted stems (ascending) into `out`; false if it
+        // does not decode or a stem has no place.
+        let placed = |r: &Rec, tmp: &mut Terms, out: &mut Terms| -> bool {
+            let terms: &Terms = match r {
+                Rec::Kept(d) => {
+                    if !self.terms_into(d, tmp) {
+                        return false;
+                    }
+                    tmp
+                }
+                Rec::Fresh(_, t) => t,
+            };
+            out.clear();
+            for &(id, s) in terms {
+                match place.get(id as usize) {
+                    Some(&p) => out.push((p, s)),
+                    None => return false,
                 }
             }
+            out.sort_unstable();
+            true
+        };
+        // The stems they use (as bits, per chunk of records, then together), and which records
+        // are whole.
+        let words = names.len().div_ceil(64);
+        let marked: Vec<(Vec<u64>, Vec<bool>)> = recs
+            .par_chunks(2048)
+            .map(|chunk| {
+                let mut bits = vec![0u64; words];
+                let (mut tmp, mut out) = (Terms::new(), Terms::new());
+                let ok = chunk
+                    .iter()
+                    .map(|r| {
+                        let ok = placed(r, &mut tmp, &mut out);
+                        if ok {
+                            for &(p, _) in &out {
+                                if let Some(w) = bits.get_mut(p as usize / 64) {
+                                    *w |= 1 << (p % 64);
+                                }
+                            }
+                        }
+                        ok
+                    })
+                    .collect();
+                (bits, ok)
+            })
+            .collect();
+        let mut used = vec![0u64; words];
+        let mut ok = Vec::with_capacity(recs.len());
+        for (bits, oks) in marked {
+            for (u, b) in used.iter_mut().zip(bits) {
+                *u |= b;
+            }
+            ok.extend(oks);
         }
-        let mut body = Vec::with_capacity(self.data.len() + (1 << 16));
-        let count = rank.iter().filter(|&&r| r == 0).count();
-        push_varint(&mut body, count as u32);
+        // The stems used, numbered anew.
+        let mut rank = vec![u32::MAX; names.len()];
+        let fresh_size: usize = fresh.iter().map(|(_, t)| 40 + 3 * t.len()).sum();
+        let mut body = Vec::with_capacity(self.data.len() + fresh_size + (1 << 16));
+        let count: u32 = used.iter().map(|w| w.count_ones()).sum();
+        push_varint(&mut body, count);
         let mut next = 0u32;
         for (p, r) in rank.iter_mut().enumerate() {
-            if *r == 0 {
+            if used[p / 64] & (1 << (p % 64)) != 0 {
                 *r = next;
                 next += 1;
                 let s = names.get(p).copied().unwrap_or("");
@@ -520,11 +562,16 @@ impl TermsCache {
                 body.extend_from_slice(s.as_bytes());
             }
         }
-        push_varint(&mut body, records.len() as u32);
-        let mut payload = Vec::new();
-        for (d, terms) in &records {
-            encode(&mut payload, terms, |p| rank[p as usize]);
-            body.extend_from_slice(d);
+        drop(used);
+        push_varint(&mut body, ok.iter().filter(|&&ok| ok).count() as u32);
+        let (mut tmp, mut out, mut payload) = (Terms::new(), Terms::new(), Vec::new());
+        for (r, ok) in recs.iter().zip(ok) {
+            if !ok || !placed(r, &mut tmp, &mut out) {
+                continue;
+            }
+            encode(&mut payload, &out, |p| rank[p as usize]);
+            let (Rec::Kept(d) | Rec::Fresh(d, _)) = r;
+            body.extend_from_slice(&d[..]);
             push_varint(&mut body, payload.len() as u32);
             body.extend_from_slice(&payload);
         }
