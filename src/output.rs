@@ -17,8 +17,10 @@
 //!   as it was (dropping the session removes the staging folder). There is no fsync: a crash
 //!   can lose a write, never tear one.
 //! - A page whose render key (see [`crate::render`]) equals the one the manifest recorded, and
-//!   whose file is intact, is kept without rendering ([`Session::keep`]); a set of files
-//!   rendered together (the search index) is kept as a [`Group`].
+//!   whose file is intact (same length and mtime: checked once, when kept), is kept without
+//!   rendering ([`Session::keep`]); a set of files rendered together (the search index) is kept
+//!   as a [`Group`], and the search index keeps each of its files by a key of what it is made
+//!   of, too (`src/search.rs`).
 //! - The manifest also keeps the previous build's [`Stamp`]: a digest of everything that
 //!   build was made from. A build whose inputs have the same digest, finding every file of the
 //!   manifest intact, has nothing to do ([`Session::unchanged`]).
@@ -346,9 +348,9 @@ fn lock(out_dir: &Path) -> Result<Lock> {
     Ok(Lock { file: f })
 }
 
-/// Pages kept by their render key whose files changed on disk (or lost their manifest entry)
-/// between [`Session::keep`] and [`Session::commit`]: nothing visible was changed; render them
-/// again.
+/// Pages kept by their render key whose files changed on disk between [`Session::keep`] and
+/// [`Session::commit`]. No longer returned: a kept file is checked once, when kept (see
+/// [`Session::commit`]); the type stays for callers that retry on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeptFileChanged {
     pub paths: Vec<String>,
@@ -602,10 +604,9 @@ impl Session {
 
     /// Makes the output folder hold exactly `files` (plus files it never wrote and its own
     /// hidden files): checks every path, renames the staged files into place, removes stale
-    /// files and the folders they leave empty, and records the manifest (with `groups`). A file
-    /// kept by its render key that changed since [`Session::keep`] fails the commit with
-    /// [`KeptFileChanged`] before anything visible changes; so do invalid paths
-    /// ([`InvalidPaths`]). Other I/O errors are reported after doing all the rest.
+    /// files and the folders they leave empty, and records the manifest (with `groups`). Invalid
+    /// paths ([`InvalidPaths`]) fail the commit before anything visible changes; other I/O
+    /// errors are reported after doing all the rest.
     pub fn commit(
         mut self,
         files: Vec<Placed>,
@@ -618,18 +619,11 @@ impl Session {
             return Err(e.into());
         }
         drop(paths);
+        // Kept files are not checked again: [`Session::keep`] found each intact, and one
+        // changed since (by someone else, during the build) no longer matches the entry
+        // recorded for it, so the next build renders it again, as it would a file changed
+        // just after this commit.
         let root = self.root.clone();
-        let lost: Vec<String> = files
-            .par_iter()
-            .filter_map(|f| match &f.how {
-                How::Kept(e) if !intact(&root, &f.path, e) => Some(f.path.clone()),
-                _ => None,
-            })
-            .collect();
-        if !lost.is_empty() {
-            self.abort();
-            return Err(KeptFileChanged { paths: lost }.into());
-        }
         let old_files = std::mem::take(&mut self.old);
         // What will be on disk when we are done; starts as the old record and is updated as
         // we go, so that even a failed write leaves a manifest that tells the truth.

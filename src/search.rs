@@ -31,11 +31,12 @@
 pub mod cache;
 
 use crate::render::context::Page;
-use crate::render::{labels, links, OutputFile, Templates};
+use crate::render::{labels, links, OutputFile, Sink, Templates};
 use crate::site::{Site, SiteError};
 use cache::{Dict, TermsCache};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -937,11 +938,6 @@ impl Terms {
     fn take(&mut self) -> Vec<(u32, u32)> {
         self.doc.drain().collect()
     }
-
-    /// The current document's (stem id, score) pairs so far.
-    fn peek(&self) -> Vec<(u32, u32)> {
-        self.doc.iter().map(|(&id, &score)| (id, score)).collect()
-    }
 }
 
 /// `s` as a JSON string literal (as [`js`] writes it), appended to `out`.
@@ -957,69 +953,6 @@ fn push_js(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// `n` in decimal, appended to `out`.
-fn push_u32(out: &mut Vec<u8>, mut n: u32) {
-    // Most are small (documents' differences, scores): one or two digits, no loop.
-    if n < 10 {
-        out.push(b'0' + n as u8);
-        return;
-    }
-    if n < 100 {
-        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
-        return;
-    }
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
-}
-
-/// A document's score for a term.
-#[derive(Clone, Copy, Default)]
-struct Posting {
-    /// The stem's id, then its place among the stems sorted.
-    term: u32,
-    doc: u32,
-    score: u32,
-}
-
-/// `postings` sorted by term, stably (a least significant digit first radix sort: the
-/// postings of a term stay in the order they were in).
-fn sort_by_term(postings: Vec<Posting>) -> Vec<Posting> {
-    const BITS: u32 = 11;
-    const MASK: u32 = (1 << BITS) - 1;
-    let max = postings.iter().map(|p| p.term).max().unwrap_or(0);
-    let mut src = postings;
-    let mut dst = vec![Posting::default(); src.len()];
-    let mut shift = 0;
-    while shift < u32::BITS && max >> shift != 0 {
-        let digit = |p: &Posting| ((p.term >> shift) & MASK) as usize;
-        let mut at = vec![0usize; 1 << BITS];
-        for p in &src {
-            at[digit(p)] += 1;
-        }
-        let mut sum = 0;
-        for a in &mut at {
-            (*a, sum) = (sum, sum + *a);
-        }
-        for p in &src {
-            let d = digit(p);
-            dst[at[d]] = *p;
-            at[d] += 1;
-        }
-        std::mem::swap(&mut src, &mut dst);
-        shift += BITS;
-    }
-    src
-}
-
 /// A stem's first bytes as a number that orders like the stem (zero-padded, big-endian):
 /// sorting compares these first and the stems only when they are equal.
 fn sort_prefix(s: &str) -> u128 {
@@ -1031,44 +964,183 @@ fn sort_prefix(s: &str) -> u128 {
 
 /// A document's terms as first found.
 enum Found {
-    /// All its terms; for an article not cached, also its own text's, to cache.
-    Terms(Vec<(u32, u32)>, Option<cache::Terms>),
+    /// All its terms.
+    Terms(Vec<(u32, u32)>),
+    /// An article whose own terms (lede, body, title: by ascending stem id) were found now, to
+    /// cache, and the terms of the people it names, to add on top.
+    Fresh(cache::Terms, Vec<(u32, u32)>),
     /// A cached article: the terms of the people it names, by stem id (its own are cached).
     People(Vec<(u32, u32)>),
 }
 
 impl Found {
-    /// At least as many as the document's terms (see [`Found::terms`]).
-    fn len(&self, cached: Option<(&TermsCache, &[u8; 32])>) -> usize {
-        match self {
-            Found::Terms(terms, _) => terms.len(),
-            Found::People(people) => people.len() + cached.map_or(0, |(c, d)| c.count(d)),
-        }
-    }
-
-    /// All the document's (stem id, score) pairs; a cached article's decoded into `buf` from
-    /// `cached` (its cache and digest), its people's added on top.
+    /// All the document's (stem id, score) pairs: its own (a cached article's decoded into
+    /// `buf` from `cached`, its cache and digest) with its people's added on top.
     fn terms<'a>(
         &'a self,
         cached: Option<(&TermsCache, &[u8; 32])>,
         buf: &'a mut cache::Terms,
     ) -> &'a [(u32, u32)] {
-        match self {
-            Found::Terms(terms, _) => terms,
+        let people = match self {
+            Found::Terms(terms) => return terms,
+            Found::Fresh(own, people) if people.is_empty() => return own,
+            Found::Fresh(own, people) => {
+                buf.clear();
+                buf.extend_from_slice(own);
+                people
+            }
             Found::People(people) => {
                 buf.clear();
                 if let Some((c, digest)) = cached {
                     // It decoded when first found, so it does now.
                     c.terms_into(digest, buf);
                 }
-                let n = buf.len();
-                for &(id, score) in people {
-                    match buf[..n].binary_search_by_key(&id, |&(i, _)| i) {
-                        Ok(k) => buf[k].1 += score,
-                        Err(_) => buf.push((id, score)),
-                    }
-                }
-                buf
+                people
+            }
+        };
+        let n = buf.len();
+        for &(id, score) in people {
+            match buf[..n].binary_search_by_key(&id, |&(i, _)| i) {
+                Ok(k) => buf[k].1 += score,
+                Err(_) => buf.push((id, score)),
+            }
+        }
+        buf
+    }
+}
+
+/// How many decimal digits `n` has.
+#[inline]
+fn digits(n: u32) -> usize {
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        10_000..=99_999 => 5,
+        100_000..=999_999 => 6,
+        1_000_000..=9_999_999 => 7,
+        10_000_000..=99_999_999 => 8,
+        100_000_000..=999_999_999 => 9,
+        _ => 10,
+    }
+}
+
+/// Writes `n` in decimal at `buf[at..]` (which has room for it); returns where it ends.
+#[inline]
+fn put_u32(buf: &mut [u8], at: usize, mut n: u32) -> usize {
+    let end = at + digits(n);
+    for b in buf[at..end].iter_mut().rev() {
+        *b = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    end
+}
+
+/// A 64-bit mix of a posting (doc, score), per lane (splitmix64's finaliser on a seeded
+/// input).
+#[inline]
+fn mix(doc: u32, score: u32, seed: u64) -> u64 {
+    let mut z = ((u64::from(doc) << 32) | u64::from(score)) ^ seed;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// What the first pass over the postings learns of a term: the length of its postings' JSON
+/// (`doc,score,doc,score…`, docs delta-coded: 0 when it has none), its last document, and a
+/// 128-bit digest of its postings (a sum over them of two mixes; the postings of a term are
+/// a set, as a document scores each term once, in document order).
+#[derive(Clone, Copy, Default)]
+struct TermStat {
+    len: u32,
+    last: u32,
+    sum: [u64; 2],
+}
+
+impl TermStat {
+    #[inline]
+    fn add(&mut self, doc: u32, score: u32) {
+        let (delta, comma) = if self.len == 0 {
+            (doc, 0)
+        } else {
+            (doc - self.last, 1)
+        };
+        self.len += (comma + digits(delta) + 1 + digits(score)) as u32;
+        self.last = doc;
+        self.sum[0] = self.sum[0].wrapping_add(mix(doc, score, 0x9e37_79b9_7f4a_7c15));
+        self.sum[1] = self.sum[1].wrapping_add(mix(doc, score, 0xd6e8_feb8_6659_fd93));
+    }
+}
+
+/// Where the second pass writes a term's next posting: its shard's buffer, the offset in it,
+/// and the last document written ([`NO_DOC`] before the first).
+#[derive(Clone, Copy)]
+struct Cursor {
+    buf: u32,
+    at: u32,
+    last: u32,
+}
+
+/// No buffer (a term of a shard not made), or no document yet.
+const NONE: u32 = u32::MAX;
+const NO_DOC: u32 = u32::MAX;
+
+/// The length of `s` as a JSON string literal ([`push_js`]).
+fn js_len(s: &str) -> usize {
+    if s.bytes()
+        .all(|b| b >= 0x20 && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0x7f))
+    {
+        s.len() + 2
+    } else {
+        js(s).len()
+    }
+}
+
+/// What a keyed build (one writing to an output folder) knows of its previous output: every
+/// index file gets a *key* (a digest of the fingerprint of the templates and binary, its path
+/// and its content, or for a shard of what its content is made of: each term's stem, length
+/// and digest of postings), and `keep` keeps the previous build's file at a path if it was
+/// recorded with that key, so the file is not made at all.
+pub struct Previous<'a, P> {
+    pub fingerprint: [u8; 32],
+    pub keep: &'a (dyn Fn(&str, &str) -> Option<P> + Sync),
+}
+
+/// A file of the index: kept from the previous build, or made now (with its key, in a keyed
+/// build).
+pub enum Piece<P> {
+    Kept(P),
+    Made(OutputFile, Option<String>),
+}
+
+/// The key of an index file: SHA-256 (hex) of the fingerprint, the path and `content` (its
+/// bytes, or what they are made of).
+fn file_key(fingerprint: &[u8; 32], path: &str, content: impl FnOnce(&mut Sha256)) -> String {
+    let mut h = Sha256::new();
+    h.update(b"litopys-search-file-1\0");
+    h.update(fingerprint);
+    h.update((path.len() as u64).to_le_bytes());
+    h.update(path.as_bytes());
+    content(&mut h);
+    let digest = h.finalize();
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        s.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    s
+}
+
+/// `file` as a piece: kept when the previous build left it with the same bytes (same key).
+fn piece<P>(file: OutputFile, prev: Option<&Previous<P>>) -> Piece<P> {
+    match prev {
+        None => Piece::Made(file, None),
+        Some(prev) => {
+            let key = file_key(&prev.fingerprint, &file.path, |h| h.update(&file.bytes));
+            match (prev.keep)(&file.path, &key) {
+                Some(p) => Piece::Kept(p),
+                None => Piece::Made(file, Some(key)),
             }
         }
     }
@@ -1087,6 +1159,23 @@ pub fn index_files_cached(
     people: &[PersonDoc],
     cache: Option<TermsCache>,
 ) -> Vec<OutputFile> {
+    index_pieces::<()>(articles, people, cache, None)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Made(f, _) => Some(f),
+            Piece::Kept(()) => None,
+        })
+        .collect()
+}
+
+/// [`index_files_cached`], each file as a [`Piece`]: with `prev`, the files the previous
+/// build left as they would be made now are kept (shards are not even assembled).
+pub fn index_pieces<P: Send>(
+    articles: &[ArticleDoc],
+    people: &[PersonDoc],
+    cache: Option<TermsCache>,
+    prev: Option<&Previous<P>>,
+) -> Vec<Piece<P>> {
     use rayon::prelude::*;
     // Each document's terms, in parallel (a document's scores depend on it alone), each thread
     // with its own memory of the words it has met; stems get ids as they are first seen (a
@@ -1120,9 +1209,7 @@ pub fn index_files_cached(
                     for p in &a.people {
                         t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
                     }
-                    let mut people = t.take();
-                    people.sort_unstable();
-                    Found::People(people)
+                    Found::People(t.take())
                 }
                 Err(keep) => {
                     // Text first, capped; title and people on top.
@@ -1133,11 +1220,19 @@ pub fn index_files_cached(
                     }
                     t.add(&stems, &a.title, TITLE, u32::MAX);
                     // Cached only when the body was read (an unreadable one counts as empty).
-                    let own = (keep && matches!(body, Some(Ok(_)))).then(|| t.peek());
-                    for p in &a.people {
-                        t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+                    if keep && matches!(body, Some(Ok(_))) {
+                        let mut own = t.take();
+                        own.sort_unstable();
+                        for p in &a.people {
+                            t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+                        }
+                        Found::Fresh(own, t.take())
+                    } else {
+                        for p in &a.people {
+                            t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+                        }
+                        Found::Terms(t.take())
                     }
-                    Found::Terms(t.take(), own)
                 }
             }
         } else if let Some(p) = people.get(d - articles.len()) {
@@ -1146,22 +1241,13 @@ pub fn index_files_cached(
             for f in &p.forms {
                 t.add(&stems, f, PERSON_NAME, PERSON_NAME);
             }
-            Found::Terms(t.take(), None)
+            Found::Terms(t.take())
         } else {
-            Found::Terms(Vec::new(), None)
+            Found::Terms(Vec::new())
         }
     };
-    let mut found: Vec<Found> = (0..docs).into_par_iter().map(find).collect();
+    let found: Vec<Found> = (0..docs).into_par_iter().map(find).collect();
     drop(threads);
-    // The terms of articles not cached, to cache.
-    let mut fresh: Vec<([u8; 32], cache::Terms)> = Vec::new();
-    for (f, a) in found.iter_mut().zip(articles) {
-        if let (Found::Terms(_, own), Some(digest)) = (f, a.digest) {
-            if let Some(own) = own.take() {
-                fresh.push((digest, own));
-            }
-        }
-    }
     // The stems sorted: the new ones sorted, then merged with the cache's (sorted already);
     // `place` is each stem id's place among them.
     let dict = stems.dict;
@@ -1193,121 +1279,212 @@ pub fn index_files_cached(
         names.push(dict.get(from_dict));
         from_dict += 1;
     }
-    // The fresh terms go to the cache now, so that they are not held through the postings'
-    // sort (the peak of a large site's build).
+    // The terms of articles not cached go to the cache.
     if let Some(cache) = &cache {
+        let fresh: Vec<([u8; 32], &cache::Terms)> = found
+            .iter()
+            .zip(articles)
+            .filter_map(|(f, a)| match (f, &a.digest) {
+                (Found::Fresh(own, _), Some(digest)) => Some((*digest, own)),
+                _ => None,
+            })
+            .collect();
         let used = articles.iter().filter_map(|a| a.digest.as_ref());
         cache.store(used, fresh, &place, &names);
-    } else {
-        drop(fresh);
     }
-    // All postings in document order, each stem id replaced by the stem's place, then sorted
-    // by it (each stem's postings stay in document order).
     let cache_of = |d: usize| {
         let digest = articles.get(d).and_then(|a| a.digest.as_ref());
         cache.as_ref().zip(digest)
     };
-    let count: usize = found
-        .iter()
-        .enumerate()
-        .map(|(d, f)| f.len(cache_of(d)))
-        .sum();
-    let mut postings: Vec<Posting> = Vec::with_capacity(count);
-    let mut own = Vec::new();
+    // First pass over the postings, in document order: each term's length and digest (by
+    // stem id, one memory access less per posting than by place).
+    let mut stats = vec![TermStat::default(); total];
+    let mut buf = Vec::new();
     for (d, f) in found.iter().enumerate() {
         let doc = d as u32;
-        postings.extend(
-            f.terms(cache_of(d), &mut own)
-                .iter()
-                .map(|&(id, score)| Posting {
-                    term: place[id as usize],
-                    doc,
-                    score,
-                }),
-        );
-    }
-    drop((own, found));
-    let postings = sort_by_term(postings);
-    // Each stem's JSON (`"stem":[doc, score…]`), one after the other in `json`.
-    let mut json = Vec::with_capacity(postings.len() * 8 + names.len() * 24);
-    let mut terms: Vec<(&str, usize)> = Vec::with_capacity(names.len());
-    for group in postings.chunk_by(|a, b| a.term == b.term) {
-        let stem: &str = names[group[0].term as usize];
-        let start = json.len();
-        push_js(&mut json, stem);
-        json.extend_from_slice(b":[");
-        let mut last = 0u32;
-        for (n, p) in group.iter().enumerate() {
-            if n > 0 {
-                json.push(b',');
-            }
-            push_u32(&mut json, p.doc - last);
-            json.push(b',');
-            push_u32(&mut json, p.score);
-            last = p.doc;
+        let terms = f.terms(cache_of(d), &mut buf);
+        // A read of each term's stats first, with nothing else in the loop: these reads (mostly
+        // cache misses on a large site) are all under way at once, where the updates' would
+        // wait for each other.
+        let mut sum = 0u32;
+        for &(id, _) in terms {
+            sum = sum.wrapping_add(stats[id as usize].len);
         }
-        json.push(b']');
-        terms.push((stem, json.len() - start));
+        std::hint::black_box(sum);
+        for &(id, score) in terms {
+            stats[id as usize].add(doc, score);
+        }
     }
-    drop(postings);
-    let mut starts = Vec::with_capacity(terms.len());
-    let mut at = 0;
-    for &(_, len) in &terms {
-        starts.push(at);
-        at += len;
+    // The stem id at each place.
+    let mut id_at = vec![0u32; total];
+    for (id, &p) in place.iter().enumerate() {
+        id_at[p as usize] = id as u32;
     }
+    // The terms that have postings, in stem order (by id), with the length of their JSON
+    // (`"stem":[doc, score…]`), then shards of them.
+    let used: Vec<u32> = id_at
+        .iter()
+        .copied()
+        .filter(|&id| stats[id as usize].len > 0)
+        .collect();
+    drop(id_at);
+    let terms: Vec<(&str, usize)> = used
+        .iter()
+        .map(|&id| {
+            let stem = names[place[id as usize] as usize];
+            (stem, js_len(stem) + 3 + stats[id as usize].len as usize)
+        })
+        .collect();
     let shards = shard(&terms);
-    let mut files = Vec::with_capacity(shards.len() + articles.len() / CHUNK + 4);
-    let mut keys = Vec::with_capacity(shards.len());
-    for (key, idx) in shards {
-        let size: usize = idx.iter().map(|&i| terms[i].1 + 1).sum();
-        let mut s = Vec::with_capacity(size + 2);
+    // Each shard's path and key; those the previous build left as they are now are kept.
+    type Shard<P> = (String, String, Vec<usize>, Option<String>, Option<P>);
+    let shards: Vec<Shard<P>> = shards
+        .into_par_iter()
+        .map(|(key, idx)| {
+            let path = shard_file(&key);
+            let Some(prev) = prev else {
+                return (key, path, idx, None, None);
+            };
+            let k = file_key(&prev.fingerprint, &path, |h| {
+                h.update((idx.len() as u64).to_le_bytes());
+                for &i in &idx {
+                    let (stem, len) = terms[i];
+                    let st = &stats[used[i] as usize];
+                    h.update((stem.len() as u32).to_le_bytes());
+                    h.update(stem.as_bytes());
+                    h.update((len as u64).to_le_bytes());
+                    h.update(st.sum[0].to_le_bytes());
+                    h.update(st.sum[1].to_le_bytes());
+                }
+            });
+            let kept = (prev.keep)(&path, &k);
+            (key, path, idx, Some(k), kept)
+        })
+        .collect();
+    drop(stats);
+    // The shards not kept: each a buffer with the terms' stems in place, then the second pass
+    // writes the postings into it (`cursors` by stem place).
+    let mut cursors = vec![
+        Cursor {
+            buf: NONE,
+            at: 0,
+            last: NO_DOC,
+        };
+        total
+    ];
+    let mut bufs: Vec<Vec<u8>> = Vec::new();
+    // Per term made: where its postings must end.
+    let mut ends: Vec<(u32, usize)> = Vec::new();
+    for (_, _, idx, _, kept) in &shards {
+        if kept.is_some() {
+            continue;
+        }
+        let size: usize = idx.iter().map(|&i| terms[i].1 + 1).sum::<usize>() + 2;
+        let mut s = Vec::with_capacity(size);
         s.push(b'{');
         for (n, &i) in idx.iter().enumerate() {
             if n > 0 {
                 s.push(b',');
             }
-            s.extend_from_slice(&json[starts[i]..starts[i] + terms[i].1]);
+            let (stem, len) = terms[i];
+            let start = s.len();
+            push_js(&mut s, stem);
+            s.extend_from_slice(b":[");
+            let at = s.len();
+            s.resize(start + len - 1, 0);
+            s.push(b']');
+            let id = used[i];
+            cursors[id as usize] = Cursor {
+                buf: bufs.len() as u32,
+                at: at as u32,
+                last: NO_DOC,
+            };
+            ends.push((id, start + len - 1));
         }
         s.extend_from_slice(b"}\n");
-        files.push(OutputFile {
-            path: shard_file(&key),
-            bytes: s,
+        bufs.push(s);
+    }
+    if !ends.is_empty() {
+        // The ids of the terms made, as bits (small enough to stay in the cache, unlike the
+        // cursors).
+        let mut made = vec![0u64; total.div_ceil(64)];
+        for &(id, _) in &ends {
+            made[id as usize / 64] |= 1 << (id % 64);
+        }
+        for (d, f) in found.iter().enumerate() {
+            let doc = d as u32;
+            for &(id, score) in f.terms(cache_of(d), &mut buf) {
+                if made[id as usize / 64] & (1 << (id % 64)) == 0 {
+                    continue;
+                }
+                let c = &mut cursors[id as usize];
+                let s = &mut bufs[c.buf as usize];
+                let mut at = c.at as usize;
+                let delta = if c.last == NO_DOC {
+                    doc
+                } else {
+                    s[at] = b',';
+                    at += 1;
+                    doc - c.last
+                };
+                at = put_u32(s, at, delta);
+                s[at] = b',';
+                at = put_u32(s, at + 1, score);
+                c.at = at as u32;
+                c.last = doc;
+            }
+        }
+        // Both passes read the same postings, so each term's postings fill exactly the room
+        // the first pass measured.
+        debug_assert!(ends
+            .iter()
+            .all(|&(p, end)| cursors[p as usize].at as usize == end));
+    }
+    drop((buf, found, cursors, ends, place));
+    let mut bufs = bufs.into_iter();
+    let mut files: Vec<Piece<P>> = Vec::with_capacity(shards.len() + docs / CHUNK + 4);
+    let mut keys = Vec::with_capacity(shards.len());
+    for (key, path, _, file_key, kept) in shards {
+        files.push(match kept {
+            Some(p) => Piece::Kept(p),
+            None => Piece::Made(
+                OutputFile {
+                    path,
+                    bytes: bufs.next().unwrap_or_default(),
+                },
+                file_key,
+            ),
         });
         keys.push(key);
     }
-    // Documents.
-    let docs: Vec<String> = articles
-        .iter()
-        .map(|a| {
-            format!(
-                "[0,{},{},{},{},{}]",
-                js(&a.title),
-                js(&a.url),
-                js(&a.date_text),
-                js(&a.people.join(", ")),
-                js(&truncate_chars(&a.lede, LEDE_MAX))
-            )
+    // Documents, in chunks.
+    let chunks: Vec<Piece<P>> = (0..docs.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|n| {
+            let mut bytes = Vec::with_capacity(CHUNK * 512);
+            bytes.push(b'[');
+            for d in n * CHUNK..docs.min((n + 1) * CHUNK) {
+                if d > n * CHUNK {
+                    bytes.extend_from_slice(b",\n");
+                }
+                match articles.get(d) {
+                    Some(a) => article_json(&mut bytes, a),
+                    None => {
+                        if let Some(p) = people.get(d - articles.len()) {
+                            person_json(&mut bytes, p);
+                        }
+                    }
+                }
+            }
+            bytes.extend_from_slice(b"]\n");
+            let path = format!("search/d/{n}.json");
+            piece(OutputFile { path, bytes }, prev)
         })
-        .chain(people.iter().map(|p| {
-            format!(
-                "[1,{},{},{},{}]",
-                js(&p.name),
-                js(&p.url),
-                p.count,
-                js(&p.role)
-            )
-        }))
         .collect();
-    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
-        files.push(OutputFile {
-            path: format!("search/d/{n}.json"),
-            bytes: format!("[{}]\n", chunk.join(",\n")).into_bytes(),
-        });
-    }
+    files.extend(chunks);
     let manifest = Manifest {
         v: 2,
-        docs: docs.len(),
+        docs,
         articles: articles.len(),
         chunk: CHUNK,
         min_stem: MIN_STEM,
@@ -1322,15 +1499,45 @@ pub fn index_files_cached(
         stop: STOP_WORDS,
         shards: keys,
     };
-    files.push(OutputFile {
+    let manifest = OutputFile {
         path: "search/index.json".into(),
         bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
-    });
-    files.push(OutputFile {
+    };
+    files.push(piece(manifest, prev));
+    let script = OutputFile {
         path: "search/search.js".into(),
         bytes: SEARCH_JS.as_bytes().to_vec(),
-    });
+    };
+    files.push(piece(script, prev));
     files
+}
+
+/// An article's entry in a document chunk: `[0, title, url, date, people, lede]`.
+fn article_json(out: &mut Vec<u8>, a: &ArticleDoc) {
+    out.extend_from_slice(b"[0,");
+    push_js(out, &a.title);
+    out.push(b',');
+    push_js(out, &a.url);
+    out.push(b',');
+    push_js(out, &a.date_text);
+    out.push(b',');
+    push_js(out, &a.people.join(", "));
+    out.push(b',');
+    push_js(out, &truncate_chars(&a.lede, LEDE_MAX));
+    out.push(b']');
+}
+
+/// A person's entry in a document chunk: `[1, name, url, count, role]`.
+fn person_json(out: &mut Vec<u8>, p: &PersonDoc) {
+    out.extend_from_slice(b"[1,");
+    push_js(out, &p.name);
+    out.push(b',');
+    push_js(out, &p.url);
+    out.push(b',');
+    out.extend_from_slice(p.count.to_string().as_bytes());
+    out.push(b',');
+    push_js(out, &p.role);
+    out.push(b']');
 }
 
 /// The site icon (`favicon.svg`, linked from `base.html`), written with the search files so
@@ -1388,13 +1595,16 @@ struct SearchCtx {
 }
 
 /// The search page and its index (every file under `search/`), the people filter script
-/// (`people/filter.js`) and `favicon.svg`. With `cache_root`, articles' terms are cached under
-/// it ([`cache`]).
-pub fn render(
+/// (`people/filter.js`) and `favicon.svg`, handed to `sink`. With `cache_root`, articles' terms
+/// are cached under it ([`cache`]). A keyed sink (a build) keeps the files the previous build
+/// left as they would be made now ([`Previous`]): unchanged shards are not even assembled.
+pub fn render_to<S: Sink>(
     site: &Site,
     templates: &Templates,
     cache_root: Option<&Path>,
-) -> Result<Vec<OutputFile>, SiteError> {
+    sink: &S,
+) -> Result<Vec<S::Placed>, SiteError> {
+    use rayon::prelude::*;
     let lang = site.config.language.clone();
     let t = labels::for_language(&lang);
     let base = site.config.base_url();
@@ -1409,23 +1619,41 @@ pub fn render(
         feed: "atom.xml".into(),
         t,
     };
+    let keep = |path: &str, key: &str| sink.keep(path, key);
+    let prev = sink.keyed().then(|| Previous {
+        fingerprint: *templates.fingerprint(),
+        keep: &keep,
+    });
+    let prev = prev.as_ref();
     let (articles, people) = documents(site);
-    let mut files = index_files_cached(&articles, &people, cache_root.map(TermsCache::open));
-    files.push(templates.render_page(
+    let mut pieces = index_pieces(&articles, &people, cache_root.map(TermsCache::open), prev);
+    drop((articles, people));
+    let page = templates.render_page(
         "search.html",
         links::index_of(&dir),
         &SearchCtx { page },
         16 << 10,
-    )?);
-    files.push(OutputFile {
-        path: "people/filter.js".into(),
-        bytes: FILTER_JS.as_bytes().to_vec(),
-    });
-    files.push(OutputFile {
-        path: "favicon.svg".into(),
-        bytes: FAVICON.as_bytes().to_vec(),
-    });
-    Ok(files)
+    )?;
+    pieces.push(piece(page, prev));
+    for (path, text) in [("people/filter.js", FILTER_JS), ("favicon.svg", FAVICON)] {
+        let file = OutputFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        pieces.push(piece(file, prev));
+    }
+    pieces
+        .into_par_iter()
+        .map(|p| match p {
+            Piece::Kept(p) => Ok(p),
+            Piece::Made(f, key) => sink.put(&f.path, key, f.bytes),
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|message| SiteError {
+            file: sink.location(),
+            line: None,
+            message,
+        })
 }
 
 #[cfg(test)]
@@ -1662,10 +1890,18 @@ mod tests {
     #[test]
     fn numbers_are_written_in_decimal() {
         let mut out = Vec::new();
-        for n in (0..100_000).chain([999_999, 1_000_000, u32::MAX - 1, u32::MAX]) {
+        let mut pows = vec![0, u32::MAX - 1, u32::MAX];
+        for k in 1..10 {
+            let p = 10u32.pow(k);
+            pows.extend([p - 1, p, p + 1]);
+        }
+        for n in (0..100_000).chain(pows) {
             out.clear();
-            push_u32(&mut out, n);
-            assert_eq!(out, n.to_string().as_bytes());
+            out.resize(12, b'x');
+            let end = put_u32(&mut out, 1, n);
+            assert_eq!(end, 1 + digits(n));
+            assert_eq!(&out[1..end], n.to_string().as_bytes());
+            assert!(out[end..].iter().all(|&b| b == b'x'));
         }
     }
 
@@ -1721,28 +1957,297 @@ mod tests {
         }
     }
 
-    #[test]
-    fn postings_sort_by_term_keeping_their_order() {
-        let mut seed = 1u32;
-        let postings: Vec<Posting> = (0..20_000)
-            .map(|doc| {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                Posting {
-                    term: (seed >> 8) % 5000 + if doc % 7 == 0 { 1 << 30 } else { 0 },
-                    doc,
-                    score: doc % 9,
-                }
+    /// The index as first written: every document's terms found afresh, all postings sorted
+    /// by stem, each shard assembled and every document formatted with `format!` and [`js`].
+    fn reference_index(articles: &[ArticleDoc], people: &[PersonDoc]) -> Vec<OutputFile> {
+        let dict = Dict::default();
+        let stems = Stems {
+            dict: &dict,
+            new: Mutex::new(FxHashMap::default()),
+        };
+        let mut t = Terms::default();
+        let mut docs: Vec<Vec<(u32, u32)>> = Vec::new();
+        for a in articles {
+            t.add(&stems, &a.lede, TEXT, TEXT_MAX);
+            if let Some(Ok(html)) = a.body.map(crate::site::Body::html) {
+                t.add(&stems, &html_text(&html), TEXT, TEXT_MAX);
+            }
+            t.add(&stems, &a.title, TITLE, u32::MAX);
+            for p in &a.people {
+                t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+            }
+            docs.push(t.take());
+        }
+        for p in people {
+            t.add(&stems, &p.role, PERSON_ROLE, PERSON_ROLE);
+            t.add(&stems, &p.name, PERSON_NAME, PERSON_NAME);
+            for f in &p.forms {
+                t.add(&stems, f, PERSON_NAME, PERSON_NAME);
+            }
+            docs.push(t.take());
+        }
+        let new = stems.new.into_inner().unwrap();
+        let mut name_of: Vec<&str> = vec![""; new.len()];
+        for (s, &id) in &new {
+            name_of[id as usize] = s;
+        }
+        let mut postings: BTreeMap<&str, Vec<(u32, u32)>> = BTreeMap::new();
+        for (d, terms) in docs.iter().enumerate() {
+            for &(id, score) in terms {
+                postings
+                    .entry(name_of[id as usize])
+                    .or_default()
+                    .push((d as u32, score));
+            }
+        }
+        let json: Vec<(&str, String)> = postings
+            .iter()
+            .map(|(stem, list)| {
+                let mut last = 0;
+                let list: Vec<String> = list
+                    .iter()
+                    .map(|&(d, score)| {
+                        let s = format!("{},{score}", d - last);
+                        last = d;
+                        s
+                    })
+                    .collect();
+                (*stem, format!("{}:[{}]", js(stem), list.join(",")))
             })
             .collect();
-        let mut want = postings.clone();
-        want.sort_by_key(|p| p.term);
-        let got = sort_by_term(postings);
-        let key = |v: &[Posting]| {
-            v.iter()
-                .map(|p| (p.term, p.doc, p.score))
-                .collect::<Vec<_>>()
+        let sizes: Vec<(&str, usize)> = json.iter().map(|(s, j)| (*s, j.len())).collect();
+        let mut files = Vec::new();
+        let mut keys = Vec::new();
+        for (key, idx) in shard(&sizes) {
+            let terms: Vec<&str> = idx.iter().map(|&i| json[i].1.as_str()).collect();
+            files.push(OutputFile {
+                path: shard_file(&key),
+                bytes: format!("{{{}}}\n", terms.join(",")).into_bytes(),
+            });
+            keys.push(key);
+        }
+        let docs: Vec<String> = articles
+            .iter()
+            .map(|a| {
+                format!(
+                    "[0,{},{},{},{},{}]",
+                    js(&a.title),
+                    js(&a.url),
+                    js(&a.date_text),
+                    js(&a.people.join(", ")),
+                    js(&truncate_chars(&a.lede, LEDE_MAX))
+                )
+            })
+            .chain(people.iter().map(|p| {
+                format!(
+                    "[1,{},{},{},{}]",
+                    js(&p.name),
+                    js(&p.url),
+                    p.count,
+                    js(&p.role)
+                )
+            }))
+            .collect();
+        for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+            files.push(OutputFile {
+                path: format!("search/d/{n}.json"),
+                bytes: format!("[{}]\n", chunk.join(",\n")).into_bytes(),
+            });
+        }
+        let manifest = Manifest {
+            v: 2,
+            docs: docs.len(),
+            articles: articles.len(),
+            chunk: CHUNK,
+            min_stem: MIN_STEM,
+            endings: ENDINGS,
+            ambiguous: AMBIGUOUS,
+            softened: pairs(SOFTENED),
+            softened_after: SOFTENED_AFTER,
+            soft_tail: SOFT_TAIL.iter().collect(),
+            vowels: VOWELS,
+            fold: pairs(FOLD),
+            fleeting: FLEETING,
+            stop: STOP_WORDS,
+            shards: keys,
         };
-        assert_eq!(key(&got), key(&want));
+        files.push(OutputFile {
+            path: "search/index.json".into(),
+            bytes: serde_json::to_vec(&manifest).unwrap(),
+        });
+        files.push(OutputFile {
+            path: "search/search.js".into(),
+            bytes: SEARCH_JS.as_bytes().to_vec(),
+        });
+        files
+    }
+
+    /// A synthetic site: `n` articles and `n / 3` people, words from a small Zipf-ish
+    /// vocabulary (so that terms have long posting lists and shards split), some words with
+    /// characters that JSON escapes.
+    fn synthetic(
+        n: usize,
+        seed: u64,
+    ) -> (
+        Vec<crate::site::Body>,
+        Vec<ArticleDoc<'static>>,
+        Vec<PersonDoc>,
+    ) {
+        let mut x = seed.max(1);
+        let mut rnd = |k: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % k as u64) as usize
+        };
+        let syll = [
+            "ка", "ро", "ві", "на", "ле", "мо", "ст", "ін", "зе", "ськ", "ab", "q<", "\"x",
+        ];
+        let vocab: Vec<String> = (0..3000)
+            .map(|_| (0..2 + rnd(3)).map(|_| syll[rnd(syll.len())]).collect())
+            .collect();
+        let text = |k: usize, rnd: &mut dyn FnMut(usize) -> usize| -> String {
+            (0..k)
+                .map(|_| {
+                    let r = rnd(vocab.len());
+                    vocab[rnd(r + 1)].as_str()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let people: Vec<PersonDoc> = (0..n / 3)
+            .map(|i| PersonDoc {
+                name: text(2, &mut rnd),
+                forms: if i % 5 == 0 {
+                    vec![text(2, &mut rnd)]
+                } else {
+                    vec![]
+                },
+                url: format!("people/p{i}/index.html"),
+                count: i % 7,
+                role: text(i % 3, &mut rnd),
+            })
+            .collect();
+        let bodies: Vec<crate::site::Body> = (0..n)
+            .map(|_| crate::site::Body::from(format!("<p>{}</p>", text(40 + rnd(200), &mut rnd))))
+            .collect();
+        let articles = (0..n)
+            .map(|i| ArticleDoc {
+                title: text(3 + rnd(8), &mut rnd),
+                url: format!("2026/01/01/a{i}/index.html"),
+                date_text: "1 січня 2026".into(),
+                people: (0..rnd(4))
+                    .filter(|_| !people.is_empty())
+                    .map(|_| people[rnd(people.len())].name.clone())
+                    .collect(),
+                lede: text(rnd(30), &mut rnd),
+                body: None,
+                digest: Some(digest(i, 0)),
+            })
+            .collect();
+        (bodies, articles, people)
+    }
+
+    /// A distinct digest for article `i` in version `v` of its file.
+    fn digest(i: usize, v: u8) -> [u8; 32] {
+        let mut d = [0; 32];
+        d[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        d[8] = v;
+        d
+    }
+
+    fn with_bodies<'a>(
+        articles: Vec<ArticleDoc<'static>>,
+        bodies: &'a [crate::site::Body],
+    ) -> Vec<ArticleDoc<'a>> {
+        articles
+            .into_iter()
+            .zip(bodies)
+            .map(|(a, b)| ArticleDoc { body: Some(b), ..a })
+            .collect()
+    }
+
+    #[test]
+    fn index_matches_the_reference_with_and_without_a_cache() {
+        for (n, seed) in [(0, 1), (1, 2), (9, 3), (300, 4), (2000, 5)] {
+            let (bodies, articles, people) = synthetic(n, seed);
+            let mut articles = with_bodies(articles, &bodies);
+            let want = reference_index(&articles, &people);
+            assert_eq!(index_files(&articles, &people), want, "{n} articles");
+            // Through a cache: cold, then warm, then with a few articles edited.
+            let dir = tempfile::tempdir().unwrap();
+            let cached = || TermsCache::open(dir.path());
+            assert_eq!(index_files_cached(&articles, &people, Some(cached())), want);
+            assert_eq!(index_files_cached(&articles, &people, Some(cached())), want);
+            for (i, a) in articles.iter_mut().enumerate().step_by(7) {
+                a.title.push_str(" нове слово");
+                a.digest = Some(digest(i, 1));
+            }
+            let want = reference_index(&articles, &people);
+            assert_eq!(index_files_cached(&articles, &people, Some(cached())), want);
+            assert_eq!(index_files_cached(&articles, &people, Some(cached())), want);
+        }
+    }
+
+    #[test]
+    fn kept_files_are_the_ones_that_did_not_change() {
+        let (bodies, articles, people) = synthetic(1500, 9);
+        let mut articles = with_bodies(articles, &bodies);
+        let keys = |articles: &[ArticleDoc], recorded: &BTreeMap<String, String>| {
+            let keep = |path: &str, key: &str| {
+                (recorded.get(path).map(String::as_str) == Some(key)).then(|| path.to_string())
+            };
+            let prev = Previous {
+                fingerprint: [7; 32],
+                keep: &keep,
+            };
+            let mut kept = Vec::new();
+            let mut made = BTreeMap::new();
+            for p in index_pieces(articles, &people, None, Some(&prev)) {
+                match p {
+                    Piece::Kept(path) => kept.push(path),
+                    Piece::Made(f, key) => {
+                        made.insert(f.path, (key.unwrap(), f.bytes));
+                    }
+                }
+            }
+            (kept, made)
+        };
+        let (kept, first) = keys(&articles, &BTreeMap::new());
+        assert!(kept.is_empty());
+        let recorded: BTreeMap<String, String> = first
+            .iter()
+            .map(|(p, (k, _))| (p.clone(), k.clone()))
+            .collect();
+        let bytes: BTreeMap<String, Vec<u8>> =
+            first.into_iter().map(|(p, (_, b))| (p, b)).collect();
+        // Unchanged: everything kept.
+        let (kept, made) = keys(&articles, &recorded);
+        assert!(made.is_empty(), "{:?}", made.keys().collect::<Vec<_>>());
+        assert_eq!(kept.len(), recorded.len());
+        // One article's title changed: a few files made, each different from before, and
+        // together with the kept ones they are the index made afresh.
+        articles[700].title.push_str(" зовсім нове слово ка");
+        let (kept, made) = keys(&articles, &recorded);
+        assert!(!made.is_empty() && made.len() < 10, "{} made", made.len());
+        let want = reference_index(&articles, &people);
+        for f in &want {
+            match made.get(&f.path) {
+                Some((_, b)) => {
+                    assert_ne!(bytes.get(&f.path), Some(b), "{} made unchanged", f.path)
+                }
+                None => {
+                    assert!(kept.contains(&f.path), "{} missing", f.path);
+                    assert_eq!(
+                        bytes.get(&f.path),
+                        Some(&f.bytes),
+                        "{} kept but changed",
+                        f.path
+                    );
+                }
+            }
+        }
+        assert_eq!(kept.len() + made.len(), want.len());
     }
 
     fn share(a: &[String], b: &[String]) -> bool {

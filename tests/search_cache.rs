@@ -238,3 +238,37 @@ fn concurrent_builds_leave_a_usable_cache() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Index files are kept by a key of what they are made of, recorded in the output folder's
+/// manifest: a shard or document chunk changed or deleted on disk is written again, and a
+/// manifest whose keys are damaged only makes the files be made and compared again.
+#[test]
+fn index_files_changed_on_disk_or_a_damaged_manifest_are_made_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    gen(&root, 60);
+    build_into(&root, &out);
+    let want = fresh_search(&root);
+    let search = out.join("search");
+    let mut shards: Vec<_> = std::fs::read_dir(search.join("t"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    shards.sort();
+    assert!(shards.len() > 2);
+    std::fs::write(&shards[0], "{}\n").unwrap();
+    std::fs::remove_file(&shards[1]).unwrap();
+    std::fs::write(search.join("d/0.json"), "[]\n").unwrap();
+    build_into(&root, &out);
+    assert!(tree(&search) == want, "changed index files were kept");
+    // Every key in the manifest damaged: nothing is kept by key, every file made and compared.
+    let manifest = out.join(".litopys-manifest");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let damaged = text.replace("\"key\":\"", "\"key\":\"0");
+    assert_ne!(damaged, text);
+    std::fs::write(&manifest, damaged).unwrap();
+    std::fs::write(&shards[2], "{}\n").unwrap();
+    build_into(&root, &out);
+    assert!(tree(&search) == want, "a damaged manifest gave other files");
+}

@@ -855,8 +855,12 @@ fn search_files<S: Sink>(
         .then(|| templates.group_key(SEARCH_GROUP, &search_inputs(site)));
     if let (Some(key), Some(prev)) = (&key, sink.previous_group(SEARCH_GROUP)) {
         if prev.key == *key {
-            let kept: Option<Vec<S::Placed>> =
-                prev.paths.par_iter().map(|p| sink.keep(p, key)).collect();
+            // Each file was recorded with its own key (src/search.rs).
+            let kept: Option<Vec<S::Placed>> = prev
+                .paths
+                .par_iter()
+                .map(|p| sink.keep(p, sink.previous_key(p)?))
+                .collect();
             if let Some(kept) = kept {
                 let group = Group {
                     key: key.clone(),
@@ -868,13 +872,8 @@ fn search_files<S: Sink>(
     }
     // A build (keyed output) keeps articles' terms in the site's cache.
     let cache_root = sink.keyed().then_some(site.root.as_path());
-    let files = crate::search::render(site, templates, cache_root)?;
-    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    let placed = files
-        .into_par_iter()
-        .map(|f| sink.put(&f.path, key.clone(), f.bytes))
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(|e| write_error(sink, e))?;
+    let placed = crate::search::render_to(site, templates, cache_root, sink)?;
+    let paths: Vec<String> = placed.iter().map(|p| S::path_of(p).to_string()).collect();
     Ok((placed, key.map(|key| Group { key, paths })))
 }
 

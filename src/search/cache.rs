@@ -369,7 +369,7 @@ impl TermsCache {
     pub fn store<'a>(
         &self,
         used: impl Iterator<Item = &'a [u8; 32]>,
-        fresh: Vec<([u8; 32], Terms)>,
+        fresh: Vec<([u8; 32], &Terms)>,
         place: &[u32],
         names: &[&str],
     ) {
@@ -380,7 +380,7 @@ impl TermsCache {
                 kept.push(*d);
             }
         }
-        let fresh: Vec<([u8; 32], Terms)> = fresh
+        let fresh: Vec<([u8; 32], &Terms)> = fresh
             .into_iter()
             .filter(|(d, _)| !self.records.contains_key(d))
             .filter(|(d, _)| seen.remove(d))
@@ -410,7 +410,7 @@ impl TermsCache {
     /// Appends a segment: the stems of `fresh` not in the file, then `fresh`.
     fn append(
         &self,
-        fresh: Vec<([u8; 32], Terms)>,
+        fresh: Vec<([u8; 32], &Terms)>,
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
@@ -441,8 +441,8 @@ impl TermsCache {
         let mut payload = Vec::new();
         for (d, terms) in fresh {
             let mut terms: Terms = terms
-                .into_iter()
-                .map(|(id, s)| (renumber.get(&id).copied().unwrap_or(id), s))
+                .iter()
+                .map(|&(id, s)| (renumber.get(&id).copied().unwrap_or(id), s))
                 .collect();
             terms.sort_unstable();
             encode(&mut payload, &terms, |id| id);
@@ -475,44 +475,86 @@ impl TermsCache {
     fn rewrite(
         &self,
         kept: &[[u8; 32]],
-        fresh: Vec<([u8; 32], Terms)>,
+        fresh: Vec<([u8; 32], &Terms)>,
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
-        // Every record, by place among the sorted stems (ascending).
-        let place_of = |id: u32| place.get(id as usize).copied();
-        let placed = |terms: Terms| -> Option<Terms> {
-            let mut placed = terms
-                .into_iter()
-                .map(|(id, s)| Some((place_of(id)?, s)))
-                .collect::<Option<Terms>>()?;
-            placed.sort_unstable();
-            Some(placed)
-        };
-        let mut records: Vec<([u8; 32], Terms)> = kept
-            .par_iter()
-            .filter_map(|d| Some((*d, placed(self.terms(d)?)?)))
+        // Every record: those kept are decoded from this file when needed, fresh ones are
+        // borrowed, so that no copy of all records is held (a cold build of a large site
+        // writes every article's terms here).
+        enum Rec<'a> {
+            Kept(&'a [u8; 32]),
+            Fresh(&'a [u8; 32], &'a Terms),
+        }
+        let recs: Vec<Rec> = kept
+            .iter()
+            .map(Rec::Kept)
+            .chain(fresh.iter().map(|(d, t)| Rec::Fresh(d, t)))
             .collect();
-        records.par_extend(
-            fresh
-                .into_par_iter()
-                .filter_map(|(d, terms)| Some((d, placed(terms)?))),
-        );
-        // The stems they use, numbered anew.
-        let mut rank = vec![u32::MAX; names.len()];
-        for (_, terms) in &records {
-            for &(p, _) in terms {
-                if let Some(r) = rank.get_mut(p as usize) {
-                    *r = 0;
+        // A record's terms by place among the sorted stems (ascending) into `out`; false if it
+        // does not decode or a stem has no place.
+        let placed = |r: &Rec, tmp: &mut Terms, out: &mut Terms| -> bool {
+            let terms: &Terms = match r {
+                Rec::Kept(d) => {
+                    if !self.terms_into(d, tmp) {
+                        return false;
+                    }
+                    tmp
+                }
+                Rec::Fresh(_, t) => t,
+            };
+            out.clear();
+            for &(id, s) in terms {
+                match place.get(id as usize) {
+                    Some(&p) => out.push((p, s)),
+                    None => return false,
                 }
             }
+            out.sort_unstable();
+            true
+        };
+        // The stems they use (as bits, per chunk of records, then together), and which records
+        // are whole.
+        let words = names.len().div_ceil(64);
+        let marked: Vec<(Vec<u64>, Vec<bool>)> = recs
+            .par_chunks(2048)
+            .map(|chunk| {
+                let mut bits = vec![0u64; words];
+                let (mut tmp, mut out) = (Terms::new(), Terms::new());
+                let ok = chunk
+                    .iter()
+                    .map(|r| {
+                        let ok = placed(r, &mut tmp, &mut out);
+                        if ok {
+                            for &(p, _) in &out {
+                                if let Some(w) = bits.get_mut(p as usize / 64) {
+                                    *w |= 1 << (p % 64);
+                                }
+                            }
+                        }
+                        ok
+                    })
+                    .collect();
+                (bits, ok)
+            })
+            .collect();
+        let mut used = vec![0u64; words];
+        let mut ok = Vec::with_capacity(recs.len());
+        for (bits, oks) in marked {
+            for (u, b) in used.iter_mut().zip(bits) {
+                *u |= b;
+            }
+            ok.extend(oks);
         }
-        let mut body = Vec::with_capacity(self.data.len() + (1 << 16));
-        let count = rank.iter().filter(|&&r| r == 0).count();
-        push_varint(&mut body, count as u32);
+        // The stems used, numbered anew.
+        let mut rank = vec![u32::MAX; names.len()];
+        let fresh_size: usize = fresh.iter().map(|(_, t)| 40 + 3 * t.len()).sum();
+        let mut body = Vec::with_capacity(self.data.len() + fresh_size + (1 << 16));
+        let count: u32 = used.iter().map(|w| w.count_ones()).sum();
+        push_varint(&mut body, count);
         let mut next = 0u32;
         for (p, r) in rank.iter_mut().enumerate() {
-            if *r == 0 {
+            if used[p / 64] & (1 << (p % 64)) != 0 {
                 *r = next;
                 next += 1;
                 let s = names.get(p).copied().unwrap_or("");
@@ -520,11 +562,16 @@ impl TermsCache {
                 body.extend_from_slice(s.as_bytes());
             }
         }
-        push_varint(&mut body, records.len() as u32);
-        let mut payload = Vec::new();
-        for (d, terms) in &records {
-            encode(&mut payload, terms, |p| rank[p as usize]);
-            body.extend_from_slice(d);
+        drop(used);
+        push_varint(&mut body, ok.iter().filter(|&&ok| ok).count() as u32);
+        let (mut tmp, mut out, mut payload) = (Terms::new(), Terms::new(), Vec::new());
+        for (r, ok) in recs.iter().zip(ok) {
+            if !ok || !placed(r, &mut tmp, &mut out) {
+                continue;
+            }
+            encode(&mut payload, &out, |p| rank[p as usize]);
+            let (Rec::Kept(d) | Rec::Fresh(d, _)) = r;
+            body.extend_from_slice(&d[..]);
             push_varint(&mut body, payload.len() as u32);
             body.extend_from_slice(&payload);
         }
@@ -603,8 +650,8 @@ mod tests {
         let place = [3, 1, 0, 2];
         let c = TermsCache::open(dir.path());
         assert!(c.terms(&a).is_none());
-        let fresh = vec![(a, vec![(0, 5), (2, 300)]), (b, vec![(1, 1), (3, 9)])];
-        c.store([a, b].iter(), fresh, &place, &names);
+        let (ta, tb) = (vec![(0, 5), (2, 300)], vec![(1, 1), (3, 9)]);
+        c.store([a, b].iter(), vec![(a, &ta), (b, &tb)], &place, &names);
         let c = TermsCache::open(dir.path());
         let words = |c: &TermsCache, t: Terms| -> Vec<(String, u32)> {
             t.into_iter()
@@ -618,8 +665,13 @@ mod tests {
         assert_eq!(c.dict().sorted_len(), 4);
         // A new record is appended, with the stem it adds ("ґ": id 4, placed after "я").
         let sorted = ["а", "б", "довге", "я", "ґ"];
-        let fresh = vec![(c3, vec![(4, 2), (0, 1)])];
-        c.store([a, b, c3].iter(), fresh, &[0, 1, 2, 3, 4], &sorted);
+        let tc = vec![(4, 2), (0, 1)];
+        c.store(
+            [a, b, c3].iter(),
+            vec![(c3, &tc)],
+            &[0, 1, 2, 3, 4],
+            &sorted,
+        );
         let c = TermsCache::open(dir.path());
         assert!(c.valid);
         assert_eq!(c.dict().sorted_len(), 4);
