@@ -202,8 +202,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         articles: site.article_count(),
         people: site.person_count(),
     });
-    if let Some(s) = &stamp {
-        session.set_stamp(s.clone());
+    if let Some(s) = stamp {
+        session.set_stamp(s);
     }
     let rendered = match render::render_to(&site, &templates, &session) {
         Ok(r) => r,
@@ -216,25 +216,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     phases.done("render");
     let pages = rendered.files.len();
-    let write = match session.commit(rendered.files, rendered.groups) {
-        Err(e) if e.downcast_ref::<output::KeptFileChanged>().is_some() => {
-            // A kept file changed under us: render everything and write again.
-            let mut session = output::Session::open(&out).map_err(|e| err(&out, e))?;
-            session.forget_keys();
-            if let Some(s) = stamp {
-                session.set_stamp(s);
-            }
-            match render::render_to(&site, &templates, &session) {
-                Ok(r) => session.commit(r.files, r.groups),
-                Err(errors) => {
-                    session.abort();
-                    return Err(BuildError { errors });
-                }
-            }
-        }
-        other => other,
-    }
-    .map_err(|e| err(&out, e))?;
+    let write = session
+        .commit(rendered.files, rendered.groups)
+        .map_err(|e| err(&out, e))?;
     phases.done("write");
     Ok(BuildReport {
         ingest: ingest_report,

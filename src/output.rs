@@ -348,27 +348,6 @@ fn lock(out_dir: &Path) -> Result<Lock> {
     Ok(Lock { file: f })
 }
 
-/// Pages kept by their render key whose files changed on disk between [`Session::keep`] and
-/// [`Session::commit`]. No longer returned: a kept file is checked once, when kept (see
-/// [`Session::commit`]); the type stays for callers that retry on it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeptFileChanged {
-    pub paths: Vec<String>,
-}
-
-impl std::fmt::Display for KeptFileChanged {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} file(s) changed in the output folder during the build (first: {:?})",
-            self.paths.len(),
-            self.paths.first().map(String::as_str).unwrap_or("")
-        )
-    }
-}
-
-impl std::error::Error for KeptFileChanged {}
-
 /// Whether the file on disk is still what the manifest entry recorded (same length and mtime;
 /// the file is not read).
 fn intact(root: &Path, rel: &str, e: &Entry) -> bool {

@@ -5,7 +5,7 @@
 
 use litopys::people::{self, Registry};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 #[derive(Default, Clone, Copy)]
@@ -237,22 +237,23 @@ fn main() -> anyhow::Result<()> {
         // Person sets (documents with canonical names).
         let has_canon = gold.iter().any(|g| g.canonical.is_some());
         if has_canon {
-            let gs: HashSet<String> = gold
+            let gs: BTreeSet<String> = gold
                 .iter()
                 .filter(|g| !g.unsure)
                 .filter_map(|g| g.canonical.clone())
                 .collect();
-            let unsure: HashSet<String> = gold
+            let unsure: BTreeSet<String> = gold
                 .iter()
                 .filter(|g| g.unsure)
                 .filter_map(|g| g.canonical.clone())
                 .collect();
-            let ps: HashSet<String> = ex
+            let ps: BTreeSet<String> = ex
                 .people
                 .iter()
                 .filter(|p| !unsure.contains(*p) || gs.contains(*p))
                 .cloned()
                 .collect();
+            // Ordered sets: the errors below are listed in the same order on every run.
             let tp = gs.intersection(&ps).count();
             set_prf.add(Prf {
                 tp,
