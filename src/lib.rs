@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod ingest;
+pub mod nfc;
 pub mod output;
 pub mod people;
 pub mod render;

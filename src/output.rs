@@ -42,6 +42,7 @@
 use crate::render::OutputFile;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
@@ -114,8 +115,11 @@ pub fn validate_path(path: &str) -> std::result::Result<(), String> {
     if path.contains('\0') {
         return Err("contains NUL".into());
     }
-    if let Some(c) = path.chars().find(|c| c.is_control()) {
-        return Err(format!("contains control character {c:?}"));
+    // Control characters are C0, DEL and C1; C1 characters are encoded with a lead byte 0xC2.
+    if path.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        if let Some(c) = path.chars().find(|c| c.is_control()) {
+            return Err(format!("contains control character {c:?}"));
+        }
     }
     for seg in path.split('/') {
         match seg {
@@ -127,14 +131,18 @@ pub fn validate_path(path: &str) -> std::result::Result<(), String> {
         if seg.len() > 255 {
             return Err(format!("segment longer than 255 bytes ({})", seg.len()));
         }
-        if let Some(c) = seg.chars().find(|c| "<>:\"|?*".contains(*c)) {
+        // The characters refused are ASCII, so a byte is one of them only as itself.
+        if let Some(b) = seg.bytes().find(|b| b"<>:\"|?*".contains(b)) {
+            let c = char::from(b);
             return Err(format!("contains {c:?} (drive prefix or not portable)"));
         }
         if seg.ends_with('.') || seg.ends_with(' ') {
             return Err("segment ends with '.' or ' ' (not portable)".into());
         }
         let stem = seg.split('.').next().unwrap_or(seg).trim_end();
-        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+        if (RESERVED_MIN..=RESERVED_MAX).contains(&stem.len())
+            && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem))
+        {
             return Err(format!("{stem:?} is a reserved device name on Windows"));
         }
     }
@@ -143,6 +151,10 @@ pub fn validate_path(path: &str) -> std::result::Result<(), String> {
     }
     Ok(())
 }
+
+/// The shortest and longest [`RESERVED`] names, in bytes.
+const RESERVED_MIN: usize = 3;
+const RESERVED_MAX: usize = 7;
 
 /// Validates every path, and that no path is given twice or is both a file and a folder.
 #[cfg(test)]
@@ -154,16 +166,26 @@ fn validate_all(files: &[OutputFile]) -> std::result::Result<(), InvalidPaths> {
 /// [`validate_all`] on paths.
 fn validate_paths(files: &[&str]) -> std::result::Result<(), InvalidPaths> {
     let mut bad: Vec<(String, String)> = Vec::new();
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    seen.reserve(files.len());
     // Lower-cased path → first path seen: paths differing only in case overwrite each other on
-    // macOS and Windows (and on the hosts a site may be deployed from).
-    let mut folded: BTreeMap<String, &str> = BTreeMap::new();
+    // macOS and Windows (and on the hosts a site may be deployed from). A path without
+    // upper-case ASCII or any non-ASCII is its own lower case.
+    let mut folded: FxHashMap<std::borrow::Cow<'_, str>, &str> = FxHashMap::default();
+    folded.reserve(files.len());
     for &f in files {
         if let Err(why) = validate_path(f) {
             bad.push((f.to_string(), why));
         } else if !seen.insert(f) {
             bad.push((f.to_string(), "given more than once".into()));
-        } else if let Some(other) = folded.insert(f.to_lowercase(), f) {
+        } else if let Some(other) = folded.insert(
+            if f.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                std::borrow::Cow::Owned(f.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(f)
+            },
+            f,
+        ) {
             bad.push((
                 f.to_string(),
                 format!("differs from {other:?} only in case (they clash on macOS and Windows)"),
@@ -896,6 +918,115 @@ fn dir_inside(root: &Path, dir: &Path) -> std::io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first version of [`validate_path`], checking character by character.
+    fn validate_path_reference(path: &str) -> std::result::Result<(), String> {
+        if path.is_empty() {
+            return Err("empty path".into());
+        }
+        if path.starts_with('/') {
+            return Err("absolute path".into());
+        }
+        if path.contains('\\') {
+            return Err("contains a backslash".into());
+        }
+        if path.contains('\0') {
+            return Err("contains NUL".into());
+        }
+        if let Some(c) = path.chars().find(|c| c.is_control()) {
+            return Err(format!("contains control character {c:?}"));
+        }
+        for seg in path.split('/') {
+            match seg {
+                "" => return Err("empty segment".into()),
+                "." => return Err("'.' segment".into()),
+                ".." => return Err("'..' segment".into()),
+                _ => {}
+            }
+            if seg.len() > 255 {
+                return Err(format!("segment longer than 255 bytes ({})", seg.len()));
+            }
+            if let Some(c) = seg.chars().find(|c| "<>:\"|?*".contains(*c)) {
+                return Err(format!("contains {c:?} (drive prefix or not portable)"));
+            }
+            if seg.ends_with('.') || seg.ends_with(' ') {
+                return Err("segment ends with '.' or ' ' (not portable)".into());
+            }
+            let stem = seg.split('.').next().unwrap_or(seg).trim_end();
+            if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+                return Err(format!("{stem:?} is a reserved device name on Windows"));
+            }
+        }
+        if path == MANIFEST_FILE || path == LOCK_FILE || path.contains(TMP_MARKER) {
+            return Err("name reserved for litopys' own files".into());
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn path_checks_match_the_character_by_character_version() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = [
+            "a",
+            "b/",
+            "/",
+            ".",
+            "..",
+            " ",
+            "\\",
+            "\0",
+            "\u{1}",
+            "\u{7f}",
+            "\u{85}",
+            "\u{a0}",
+            "é",
+            "Ж",
+            "<",
+            ">",
+            ":",
+            "\"",
+            "|",
+            "?",
+            "*",
+            "con",
+            "CON",
+            "Com1",
+            "lpt¹",
+            "conin$",
+            "CLOCK$",
+            "nul.txt",
+            "index.html",
+            MANIFEST_FILE,
+            LOCK_FILE,
+            TMP_MARKER,
+            "x.",
+        ];
+        let mut checked = 0;
+        for _ in 0..20_000 {
+            let path: String = (0..1 + next(8))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            assert_eq!(
+                validate_path(&path),
+                validate_path_reference(&path),
+                "{path:?}"
+            );
+            checked += 1;
+        }
+        let long = format!("a/{}/b", "x".repeat(300));
+        assert_eq!(validate_path(&long), validate_path_reference(&long));
+        assert!(validate_path(&long).is_err());
+        assert_eq!(checked, 20_000);
+        let lens = RESERVED.iter().map(|r| r.len());
+        assert_eq!(lens.clone().min(), Some(RESERVED_MIN));
+        assert_eq!(lens.max(), Some(RESERVED_MAX));
+    }
 
     #[test]
     fn good_paths() {

@@ -93,9 +93,8 @@ fn latin_special(c: char) -> Option<&'static str> {
 /// Transliterates `s` by the KMU 2010 table, keeping case and every non-Cyrillic character
 /// (Latin diacritics are stripped).
 pub fn translit(s: &str) -> String {
-    use unicode_normalization::{is_nfc_quick, IsNormalized};
     // Text already in NFC (the common case) needs no composing pass.
-    let chars: Vec<char> = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    let chars: Vec<char> = if crate::nfc::is_nfc(s) {
         s.chars().filter(|&c| c != '\u{301}').collect()
     } else {
         s.nfc().filter(|&c| c != '\u{301}').collect()
@@ -105,11 +104,11 @@ pub fn translit(s: &str) -> String {
         if is_apostrophe(c) {
             continue;
         }
-        let lower = c.to_lowercase().next().unwrap_or(c);
+        let lower = to_lower(c);
         if let Some((initial, other)) = cyr(lower) {
             let word_initial = i == 0 || {
                 let p = chars[i - 1];
-                !(p.is_alphabetic() || is_apostrophe(p))
+                !(is_alphabetic(p) || is_apostrophe(p))
             };
             // «зг» → «zgh»: г after з.
             let latin = if lower == 'г' && i > 0 && chars[i - 1].to_lowercase().eq(['з']) {
@@ -142,6 +141,9 @@ pub fn translit(s: &str) -> String {
             out.push(c);
         } else if let Some(l) = latin_special(c) {
             out.push_str(l);
+        } else if is_own_nfd(c) {
+            // «», dashes, no-break space: no decomposition to look up.
+            out.push(c);
         } else {
             // Decompose and drop combining marks: é → e. Other scripts pass through.
             for d in std::iter::once(c).nfd() {
@@ -152,6 +154,33 @@ pub fn translit(s: &str) -> String {
         }
     }
     out
+}
+
+/// `c` in lower case (its first lower-case character): ASCII and the Cyrillic letters
+/// without a table look-up (a test checks the ranges against the standard library).
+fn to_lower(c: char) -> char {
+    match c {
+        'A'..='Z' => c.to_ascii_lowercase(),
+        '\0'..='\u{7f}' | 'а'..='я' | 'ѐ'..='џ' => c,
+        // А..Я → а..я and Ѐ..Џ → ѐ..џ are a fixed distance apart.
+        'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        'Ѐ'..='Џ' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
+/// `c.is_alphabetic()`, with ASCII and the Cyrillic letters decided without a table look-up.
+fn is_alphabetic(c: char) -> bool {
+    match c {
+        '\0'..='\u{7f}' => c.is_ascii_alphabetic(),
+        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{4ff}' => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// Punctuation of Latin-1 and General Punctuation, each its own NFD (a test checks each).
+fn is_own_nfd(c: char) -> bool {
+    matches!(c, '\u{a0}'..='\u{bf}' | '\u{2010}'..='\u{2027}')
 }
 
 fn is_combining_mark(c: char) -> bool {
@@ -253,6 +282,24 @@ pub fn slug_or_hash(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_case_and_letter_tests_agree_with_the_standard_library() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            assert_eq!(to_lower(c), c.to_lowercase().next().unwrap_or(c), "{c:?}");
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_passed_through_is_its_own_decomposition() {
+        for c in (0..0x11_0000)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_own_nfd(c))
+        {
+            assert!(std::iter::once(c).nfd().eq([c]), "{c:?}");
+        }
+    }
 
     /// Every example of the resolution's table and notes (docs/ukrainian-names.md §5).
     const OFFICIAL: &[(&str, &str)] = &[
