@@ -4,13 +4,13 @@
 //! only raw files that are new or changed, and the extractor's tables are not even built when
 //! nothing changed.
 //!
-//! The key of a raw file is a SHA-256 of its bytes, its name and path (the date may come from
+//! The key of a raw file is a SHA-256 of its bytes' SHA-256, its name and path (the date may come from
 //! the name; the path is recorded as `source`) and the reference date that resolves dates
 //! without a year. Everything else preparing depends on makes the file's *fingerprint*: the
 //! crate version, the running executable, the configuration and the editors' registry. A cache
 //! of another fingerprint is ignored.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-ingest-cache 1`, the
+//! Format (not meant for anything but this cache): the line `litopys-ingest-cache 2`, the
 //! 32-byte fingerprint, then records: key (32 bytes), length (u32 little-endian), checksum (the
 //! first 16 bytes of the JSON's SHA-256), the prepared article as JSON. A file that does not
 //! parse to the end is ignored, and so is a record whose checksum does not match. New records are appended
@@ -26,14 +26,16 @@ use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"litopys-ingest-cache 1\n";
+const MAGIC: &[u8] = b"litopys-ingest-cache 2\n";
 
 /// Where the cache lives under the site root.
 pub const CACHE_FILE: &str = ".litopys/ingest.cache";
 
-/// The key of one raw file: its bytes, name, path from the site root and reference date.
+/// The key of one raw file: its bytes (given by their SHA-256, `raw_sha256`, which the
+/// article records as `source_sha256` too, so the bytes are hashed once), name, path from
+/// the site root and reference date.
 pub fn key(
-    bytes: &[u8],
+    raw_sha256: &[u8; 32],
     file_name: &str,
     rel: &str,
     reference: Date,
@@ -46,7 +48,7 @@ pub fn key(
     }
     h.update(reference.iso().as_bytes());
     h.update([from_config as u8]);
-    h.update(bytes);
+    h.update(raw_sha256);
     h.finalize().into()
 }
 

@@ -68,28 +68,44 @@ pub fn normalize_chars(text: &str) -> String {
 /// [`normalize_chars`]), and whether every character left is an [`is_nfc_starter`]. Copies
 /// the text in stretches between the characters it removes or replaces.
 fn strip_invisible(text: &str) -> (String, bool) {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut all_starters = true;
-    // The last character kept (a stress mark after a Cyrillic letter goes).
-    let mut prev: Option<char> = None;
+    // Whether a stress mark here goes: it follows a Cyrillic letter (or starts the text).
+    let mut stress_goes = true;
     // Start of the stretch not yet copied.
     let mut last = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Fast paths: printable ASCII, tab and line feed; Cyrillic U+0400..=U+047F (lead
+        // byte 0xD0 or 0xD1). Both are kept and are NFC starters.
+        if matches!(b, b' '..=b'~' | b'\n' | b'\t') {
+            stress_goes = false;
+            i += 1;
+            continue;
+        }
+        if b == 0xD0 || b == 0xD1 {
+            stress_goes = true;
+            i += 2;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         if c == '\r' {
             // «\r\n» and a lone «\r» are line breaks.
             out.push_str(&text[last..i]);
             out.push('\n');
-            last = i + 1;
-            if chars.next_if(|&(_, n)| n == '\n').is_some() {
-                last += 1;
+            i += 1;
+            if bytes.get(i) == Some(&b'\n') {
+                i += 1;
             }
-            prev = Some('\n');
+            last = i;
+            stress_goes = false;
             continue;
         }
         let drop = match c {
-            // Everything printable below U+0300 but the soft hyphen is kept.
-            ' '..='~' | '\n' | '\t' => false,
             '\u{200B}'
             | '\u{200C}'
             | '\u{200D}'
@@ -105,7 +121,7 @@ fn strip_invisible(text: &str) -> (String, bool) {
             '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' => true,
             // Control characters (NUL, bell, escape, C1…) other than tab and line feed.
             c if c.is_control() => true,
-            '\u{0301}' => prev.is_none_or(is_cyrillic_letter),
+            '\u{0301}' => stress_goes,
             _ => false,
         };
         if drop {
@@ -113,8 +129,9 @@ fn strip_invisible(text: &str) -> (String, bool) {
             last = i + c.len_utf8();
         } else {
             all_starters = all_starters && is_nfc_starter(c);
-            prev = Some(c);
+            stress_goes = is_cyrillic_letter(c);
         }
+        i += c.len_utf8();
     }
     out.push_str(&text[last..]);
     (out, all_starters)
@@ -180,12 +197,26 @@ fn fix_words(text: String) -> String {
     let mut cur: Option<Word> = None;
     // In a word: whether an apostrophe not yet known to be inside it was just seen.
     let mut pending = false;
-    for (i, c) in text.char_indices() {
-        let alphabetic = if c.is_ascii() {
-            c.is_ascii_alphabetic()
+    let bytes = text.as_bytes();
+    let mut next = 0;
+    while next < bytes.len() {
+        let i = next;
+        let b = bytes[i];
+        // Decoded by hand for ASCII and for Cyrillic U+0400..=U+047F (lead byte 0xD0 or 0xD1,
+        // all letters), the bulk of the text.
+        let (c, alphabetic) = if b < 0x80 {
+            (char::from(b), b.is_ascii_alphabetic())
+        } else if b == 0xD0 || b == 0xD1 {
+            let low = bytes.get(i + 1).map_or(0, |&t| u32::from(t & 0x3F));
+            let c = char::from_u32((u32::from(b & 0x1F) << 6) | low);
+            (c.unwrap_or(char::REPLACEMENT_CHARACTER), true)
         } else {
-            is_alphabetic(c)
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            (c, is_alphabetic(c))
         };
+        next = i + c.len_utf8();
         if let Some(w) = cur.as_mut() {
             if alphabetic {
                 w.apostrophe |= pending;
@@ -277,13 +308,45 @@ fn is_cyrillic_letter(c: char) -> bool {
 }
 
 /// Trims a line and turns every run of whitespace (tabs, no-break spaces…) into one space.
+///
+/// Whitespace is what [`char::is_whitespace`] says; works on bytes and decodes a character
+/// only after a lead byte that can start a non-ASCII whitespace character (0xC2, 0xE1,
+/// 0xE2, 0xE3), so Cyrillic letters are skipped two bytes at a time.
 fn collapse_whitespace(line: &str) -> String {
+    let bytes = line.as_bytes();
     let mut out = String::with_capacity(line.len());
-    for word in line.split_whitespace() {
+    // Start of the word being read.
+    let mut word: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let lead = bytes[i];
+        let (len, space) = match lead {
+            0x00..=0x7F => (1, matches!(lead, b'\t'..=b'\r' | b' ')),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => match line[i..].chars().next() {
+                Some(c) => (c.len_utf8(), c.is_whitespace()),
+                None => break,
+            },
+            0xC0..=0xDF => (2, false),
+            0xE0..=0xEF => (3, false),
+            _ => (4, false),
+        };
+        if space {
+            if let Some(start) = word.take() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&line[start..i]);
+            }
+        } else if word.is_none() {
+            word = Some(i);
+        }
+        i += len;
+    }
+    if let Some(start) = word {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&line[start..]);
     }
     out
 }
@@ -610,6 +673,31 @@ mod tests {
         inputs.extend(random_strings(200_000));
         for t in &inputs {
             assert_eq!(normalize_chars(t), normalize_chars_reference(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn collapse_whitespace_matches_split_whitespace() {
+        let reference = |line: &str| line.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut inputs: Vec<String> = sample_texts()
+            .iter()
+            .flat_map(|t| t.lines().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        inputs.extend(char_contexts());
+        inputs.extend(random_strings(100_000));
+        // Every whitespace character, alone and between words, at the ends and in runs.
+        let spaces: Vec<char> = (0..0x110000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert!(spaces.len() > 20);
+        for c in spaces {
+            for t in ["{c}", "а{c}б", "{c}а {c}{c}б{c}", "x{c}\u{2014}{c}y"] {
+                inputs.push(t.replace("{c}", &c.to_string()));
+            }
+        }
+        for t in &inputs {
+            assert_eq!(collapse_whitespace(t), reference(t), "{t:?}");
         }
     }
 

@@ -553,19 +553,48 @@ fn is_common_symbol(c: char) -> bool {
     ) || c.is_whitespace()
 }
 
-/// Rejects decoded text that is clearly not text: many replacement or control characters.
-fn check_sane(text: &str, enc: &'static Encoding) -> Result<()> {
-    // One pass counts everything.
+/// For [`check_sane`]: the characters of `text`, the control (but `\n` `\r` `\t` form feed)
+/// and replacement characters among them, and the letters ([`is_alphabetic`]).
+///
+/// ASCII and Cyrillic U+0400..=U+047F (lead byte 0xD0 or 0xD1: letters all) are counted
+/// from their bytes, other characters decoded.
+fn count_sane(text: &str) -> (usize, usize, usize) {
+    let bytes = text.as_bytes();
     let (mut total, mut bad, mut letters) = (0usize, 0usize, 0usize);
-    for c in text.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         total += 1;
-        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+        if b < 0x80 {
+            letters += usize::from(b.is_ascii_alphabetic());
+            bad +=
+                usize::from((b < 0x20 || b == 0x7F) && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C));
+            i += 1;
+            continue;
+        }
+        if b == 0xD0 || b == 0xD1 {
+            letters += 1;
+            i += 2;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if c == '\u{FFFD}' || c.is_control() {
             bad += 1;
         }
         if is_alphabetic(c) {
             letters += 1;
         }
+        i += c.len_utf8();
     }
+    (total, bad, letters)
+}
+
+/// Rejects decoded text that is clearly not text: many replacement or control characters.
+fn check_sane(text: &str, enc: &'static Encoding) -> Result<()> {
+    // One pass counts everything.
+    let (total, bad, letters) = count_sane(text);
     if total == 0 {
         return Ok(());
     }
@@ -894,6 +923,43 @@ mod tests {
             }
         }
         assert!(checked > 30_000_000);
+    }
+
+    #[test]
+    fn count_sane_matches_a_count_by_characters() {
+        let reference = |text: &str| {
+            let (mut total, mut bad, mut letters) = (0usize, 0usize, 0usize);
+            for c in text.chars() {
+                total += 1;
+                if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+                {
+                    bad += 1;
+                }
+                if is_alphabetic(c) {
+                    letters += 1;
+                }
+            }
+            (total, bad, letters)
+        };
+        let mut texts = vec![UK.to_string(), UK_TYPO.to_string(), String::new()];
+        // Every character up to U+3000, and a few above, alone and between letters.
+        for c in (0..0x3000u32)
+            .chain([0xFFFD, 0xFEFF, 0x1F600, 0x10FFFF])
+            .filter_map(char::from_u32)
+        {
+            texts.push(c.to_string());
+            texts.push(format!("аб{c}x{c}{c}Ї"));
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        for entry in walkdir::WalkDir::new(dir) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "txt") {
+                texts.push(std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+        for t in &texts {
+            assert_eq!(count_sane(t), reference(t), "{t:?}");
+        }
     }
 
     #[test]

@@ -34,13 +34,13 @@ fn escape_into(out: &mut String, text: &str) {
         }
     }
     let mut last = 0;
+    if let Some(i) = escape_at {
+        out.push_str(&text[..i]);
+        out.push('\\');
+        last = i;
+    }
     for (i, &b) in bytes.iter().enumerate() {
-        if escape_at == Some(i)
-            || matches!(
-                b,
-                b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'|' | b'~' | b'#'
-            )
-        {
+        if ESCAPED[usize::from(b)] {
             out.push_str(&text[last..i]);
             out.push('\\');
             last = i;
@@ -48,6 +48,18 @@ fn escape_into(out: &mut String, text: &str) {
     }
     out.push_str(&text[last..]);
 }
+
+/// The bytes [`escape_into`] escapes wherever they are.
+static ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"\\`*_[]<>&|~#";
+    let mut k = 0;
+    while k < special.len() {
+        t[special[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 /// Paragraphs → a Markdown body: escaped, separated by blank lines, ending with a newline.
 pub fn paragraphs_to_markdown(paragraphs: &[String]) -> String {
@@ -57,7 +69,7 @@ pub fn paragraphs_to_markdown(paragraphs: &[String]) -> String {
             out.push('\n');
         }
         // Line breaks inside a paragraph (cleaning leaves none) become spaces.
-        if p.contains(['\n', '\r']) {
+        if p.bytes().any(|b| b == b'\n' || b == b'\r') {
             escape_into(&mut out, p.replace(['\n', '\r'], " ").trim());
         } else {
             escape_into(&mut out, p.trim());
@@ -98,6 +110,55 @@ mod tests {
         for (text, want) in cases {
             let html = render(text);
             assert_eq!(html, format!("<p>{want}</p>\n"), "{text}");
+        }
+    }
+
+    /// [`escape`] before the lookup table: one `matches!` per byte.
+    fn escape_reference(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let lead_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        let mut escape_at: Option<usize> = None;
+        if let Some(&b0) = bytes.first() {
+            if matches!(b0, b'-' | b'+' | b'=') {
+                escape_at = Some(0);
+            } else if lead_digits > 0
+                && lead_digits <= 9
+                && matches!(bytes.get(lead_digits), Some(b'.') | Some(b')'))
+            {
+                escape_at = Some(lead_digits);
+            }
+        }
+        let mut out = String::new();
+        for (i, c) in text.char_indices() {
+            if escape_at == Some(i) || "\\`*_[]<>&|~#".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn escape_matches_the_reference() {
+        let alphabet: Vec<char> = "\\`*_[]<>&|~#-+=.)1234567890 aбї😀\n\t!\"'(:"
+            .chars()
+            .collect();
+        let mut state: u64 = 7;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        for _ in 0..50_000 {
+            let len = next() % 16;
+            let text: String = (0..len)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect();
+            assert_eq!(escape(&text), escape_reference(&text), "{text:?}");
+        }
+        for text in ["1234567890. x", "123456789. x", "12) x", "-", "=#", "1.#"] {
+            assert_eq!(escape(text), escape_reference(text), "{text:?}");
         }
     }
 

@@ -281,12 +281,14 @@ fn prepare(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let key = cache::key(&bytes, &file_name, rel, reference, from_config);
+    let raw_sha256: [u8; 32] = Sha256::digest(&bytes).into();
+    let key = cache::key(&raw_sha256, &file_name, rel, reference, from_config);
     let (article, fresh) = match cache.get(&key) {
         Some(a) => (a, false),
         None => {
-            let a = prepare_bytes(
+            let a = prepare_hashed(
                 &bytes,
+                &raw_sha256,
                 &file_name,
                 rel,
                 config,
@@ -363,6 +365,31 @@ pub fn prepare_bytes(
     reference: Date,
     reference_from_config: bool,
 ) -> Result<RawArticle, String> {
+    let raw_sha256: [u8; 32] = Sha256::digest(bytes).into();
+    prepare_hashed(
+        bytes,
+        &raw_sha256,
+        file_name,
+        rel,
+        config,
+        registry,
+        reference,
+        reference_from_config,
+    )
+}
+
+/// [`prepare_bytes`] given the SHA-256 of `bytes` (ingest has it for the cache key already).
+#[allow(clippy::too_many_arguments)]
+fn prepare_hashed(
+    bytes: &[u8],
+    raw_sha256: &[u8; 32],
+    file_name: &str,
+    rel: &str,
+    config: &Config,
+    registry: &Registry,
+    reference: Date,
+    reference_from_config: bool,
+) -> Result<RawArticle, String> {
     if bytes.len() as u64 > config.max_raw_bytes {
         return Err(format!(
             "the text is {} bytes, more than max_raw_bytes ({})",
@@ -419,7 +446,7 @@ pub fn prepare_bytes(
         roles,
         summary,
         source: Some(rel.to_string()),
-        source_sha256: Some(sha256_hex(bytes)),
+        source_sha256: Some(hex(raw_sha256)),
         language: lang.code().to_string(),
         slug: None,
         template: None,
@@ -543,8 +570,12 @@ fn translit_simple(c: char) -> String {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes).into())
+}
+
+/// Lower-case hex of a SHA-256 digest.
+fn hex(digest: &[u8; 32]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
     let mut s = String::with_capacity(64);
     for b in digest.iter() {
         s.push(char::from(HEX[usize::from(b >> 4)]));
