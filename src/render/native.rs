@@ -12,7 +12,8 @@
 //! Every value goes through the same escape as Tera's autoescape ([`super::escape_into`]);
 //! only the body's HTML is written as it is (`{{ body | safe }}`). Related cards come from
 //! the `card()` function's cache ([`super::cards::CardFn::push_card`]), as Tera would print
-//! them. A site with its own `base.html` or `article.html` renders through Tera as before.
+//! them. A site with its own `base.html` renders every page through Tera as before, and one
+//! with its own version of a page's template renders those pages through Tera.
 //!
 //! Keep this file in step with the built-in templates (`templates/`): a change to one of
 //! them that is not made here too fails the comparison tests.
