@@ -226,3 +226,121 @@ fn a_site_with_its_own_base_renders_through_tera() {
     assert!(text.starts_with("<main>\n<nav class=\"crumbs\""), "{text}");
     assert!(!text.contains("<!doctype"), "{text}");
 }
+
+/// A site of 101 articles over four months across a new year: one person in exactly 50
+/// articles (one full page), one with a Latin name in 51 (a page of one more), one named
+/// once, a person described in the registry (description and role with everything the escape
+/// touches), a role with a date from an article, summaries now and then empty, mentions in
+/// the text beyond the articles' count, with `page_size` 50.
+fn people_site() -> (tempfile::TempDir, Config, Registry) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let nasty = r#"<i>&amp;</i> \"лапки\" 'апостроф' \x01 \uFDD0 «ок»"#;
+    write(
+        root,
+        "content/people.yaml",
+        &format!(
+            "people:\n  - name: Олена Петренко\n    description: \"Опис {nasty}\"\n    role: \"Посада {nasty}\"\n"
+        ),
+    );
+    for i in 0..101u32 {
+        // 2025-11-03 … 2026-02-14, a few articles a day.
+        let (y, m, d) = match i / 30 {
+            0 => (2025, 11, 3 + i % 27),
+            1 => (2025, 12, 1 + i % 30),
+            2 => (2026, 1, 2 + i % 28),
+            _ => (2026, 2, 1 + i % 14),
+        };
+        let mut people = Vec::new();
+        if i < 50 {
+            people.push("Олена Петренко");
+        }
+        if i >= 50 {
+            people.push("Laura O'Neil-Smith");
+        }
+        if i == 7 {
+            people.push("Кирило Буданов");
+        }
+        let mut extra = String::new();
+        if i % 3 != 0 {
+            extra.push_str(&format!("summary: \"Лід {i} {nasty}\"\n"));
+        }
+        if i == 60 {
+            extra.push_str(
+                "roles:\n- person: \"Laura O'Neil-Smith\"\n  role: \"посол <США> & ін.\"\n",
+            );
+        }
+        let body = format!(
+            "Текст {i}. {} сказала. Знову {}.",
+            people.first().unwrap_or(&"Ніхто"),
+            people.first().unwrap_or(&"ніхто")
+        );
+        write(
+            root,
+            &format!("content/articles/{i:03}.md"),
+            &article(
+                &format!("{y:04}-{m:02}-{d:02}"),
+                &format!("Стаття {i} & <{i}>"),
+                &people,
+                &extra,
+                &body,
+            ),
+        );
+    }
+    let config = Config {
+        title: "Літопис «тест» & <co>".into(),
+        base_url: "https://host/".into(),
+        page_size: 50,
+        home_days: 3,
+        ..Config::default()
+    };
+    let registry = Registry::load(root).unwrap();
+    (dir, config, registry)
+}
+
+#[test]
+fn people_and_month_pages_render_the_same_without_tera() {
+    let (dir, config, registry) = people_site();
+    assert_eq!(same_both_ways(dir.path(), &config, &registry), 101);
+    let site = Site::load(dir.path(), &config, &registry).unwrap();
+    let files = render::render(&site, &Templates::load(dir.path()).unwrap()).unwrap();
+    let has = |p: &str| files.iter().any(|f| f.path == p);
+    let page = |p: &str| {
+        let f = files
+            .iter()
+            .find(|f| f.path == p)
+            .unwrap_or_else(|| panic!("no {p}"));
+        String::from_utf8_lossy(&f.bytes).into_owned()
+    };
+    // The site has what the comparison is meant to cover.
+    let olena = site
+        .people
+        .iter()
+        .find(|p| p.name == "Олена Петренко")
+        .unwrap();
+    let laura = site
+        .people
+        .iter()
+        .find(|p| p.name == "Laura O'Neil-Smith")
+        .unwrap();
+    assert_eq!(olena.articles.len(), 50);
+    assert_eq!(laura.articles.len(), 51);
+    assert!(has(&format!("{}index.html", olena.url)));
+    assert!(!has(&format!("{}page/2/index.html", olena.url)));
+    assert!(has(&format!("{}page/2/index.html", laura.url)));
+    let first = page(&format!("{}index.html", olena.url));
+    assert!(first.contains("<p class=\"description\">Опис &lt;i&gt;&amp;amp;&lt;/i&gt; &quot;лапки&quot; &#39;апостроф&#39;   «ок»</p>"), "{first}");
+    assert!(first.contains("<figure class=\"timeline\">"), "{first}");
+    let second = page(&format!("{}page/2/index.html", laura.url));
+    assert!(second.contains("<nav class=\"pagination\""), "{second}");
+    assert!(!second.contains("<figure"), "{second}");
+    assert!(page(&format!("{}index.html", laura.url)).contains("посол &lt;США&gt; &amp; ін."));
+}
+
+#[test]
+fn an_empty_site_renders_the_same_without_tera() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
+    let config = Config::default();
+    assert_eq!(same_both_ways(dir.path(), &config, &Registry::default()), 0);
+}

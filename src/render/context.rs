@@ -859,6 +859,13 @@ pub struct PersonRef<'a> {
     pi: usize,
 }
 
+impl PersonRef<'_> {
+    /// The person's facts, as templates see them.
+    pub fn info(&self) -> PersonInfo {
+        person_info(self.sh, self.pi)
+    }
+}
+
 impl std::fmt::Debug for PersonRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PersonRef").field("pi", &self.pi).finish()

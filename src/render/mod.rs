@@ -936,6 +936,65 @@ fn render_job<S: Sink>(
 ) -> Result<S::Placed, SiteError> {
     use context as c;
     match job {
+        Job::Home if t.native("index.html") => {
+            let ctx = c::home(sh, true);
+            t.page_by(sink, "index.html", "index.html".into(), &ctx, |path| {
+                t.render_native("index.html", path, 32 << 10, |out| {
+                    native::home(&ctx, &t.card_fn, out)
+                })
+            })
+        }
+        Job::Year(i) if t.native("year.html") => {
+            let ctx = c::year(sh, i);
+            t.page_by(
+                sink,
+                "year.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                |path| t.render_native("year.html", path, 8 << 10, |out| native::year(&ctx, out)),
+            )
+        }
+        Job::Archive if t.native("archive.html") => {
+            let ctx = c::archive(sh);
+            t.page_by(
+                sink,
+                "archive.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                |path| {
+                    t.render_native("archive.html", path, 16 << 10, |out| {
+                        native::archive(&ctx, out)
+                    })
+                },
+            )
+        }
+        Job::People if t.native("people.html") => {
+            let ctx = c::people(sh);
+            let hint = (8 << 10) + ctx.count * 128;
+            t.page_by(
+                sink,
+                "people.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                |path| t.render_native("people.html", path, hint, |out| native::people(&ctx, out)),
+            )
+        }
+        Job::Sitemap if t.native("sitemap.xml") => {
+            let ctx = c::sitemap(sh);
+            t.page_by(sink, "sitemap.xml", "sitemap.xml".into(), &ctx, |path| {
+                t.render_native("sitemap.xml", path, 128 << 10, |out| {
+                    native::sitemap(&ctx, out)
+                })
+            })
+        }
+        Job::NotFound if t.native("404.html") => {
+            let ctx = c::not_found(sh);
+            t.page_by(sink, "404.html", "404.html".into(), &ctx, |path| {
+                t.render_native("404.html", path, 4 << 10, |out| {
+                    native::not_found(&ctx, out)
+                })
+            })
+        }
         Job::Home => t.page(
             sink,
             "index.html",
@@ -989,6 +1048,36 @@ fn render_job<S: Sink>(
             let ctx = c::day(sh, i, t.by_index("day.html"));
             let hint = (8 << 10) + ctx.day.count * CARD_BYTES;
             t.page(sink, "day.html", links::index_of(&ctx.page.dir), &ctx, hint)
+        }
+        Job::Month(i) if t.native("month.html") => {
+            let ctx = c::month(sh, i, true);
+            let hint = (16 << 10) + ctx.count * CARD_BYTES;
+            t.page_by(
+                sink,
+                "month.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                |path| {
+                    t.render_native("month.html", path, hint, |out| {
+                        native::month(&ctx, &t.card_fn, out)
+                    })
+                },
+            )
+        }
+        Job::Person(i, n) if t.native("person.html") => {
+            let ctx = c::person(sh, i, n, true);
+            let hint = (12 << 10) + ctx.articles.len() * CARD_BYTES;
+            t.page_by(
+                sink,
+                "person.html",
+                links::index_of(&ctx.page.dir),
+                &ctx,
+                |path| {
+                    t.render_native("person.html", path, hint, |out| {
+                        native::person(&ctx, &t.card_fn, out)
+                    })
+                },
+            )
         }
         Job::Month(i) => {
             let ctx = c::month(sh, i, t.by_index("month.html"));
