@@ -1136,8 +1136,8 @@ fn sort_prefix(s: &str) -> u128 {
 enum Found {
     /// All its terms.
     Terms(Vec<(u32, u32)>),
-    /// An article's own terms (lede, body, title), found now to cache (`fresh`) or decoded
-    /// from the cache, and the terms of the people it names, to add on
+    /// An article's own terms (lede, body, title: by ascending stem id), found now to cache
+    /// (`fresh`) or decoded from the cache, and the terms of the people it names, to add on
     /// top. A cached record is decoded once, here: both passes over the postings read it.
     Own {
         own: cache::Terms,
@@ -1147,27 +1147,21 @@ enum Found {
 }
 
 impl Found {
-    /// All the document's (stem id, score) pairs: its own with its people's added on top (in
-    /// `buf` when there are any). `extra` is scratch space of a zero per stem id, left zero.
-    fn terms<'a>(&'a self, buf: &'a mut cache::Terms, extra: &mut [u32]) -> &'a [(u32, u32)] {
+    /// All the document's (stem id, score) pairs: its own (by ascending stem id, so that the
+    /// passes over the postings read the terms' memory in order) with its people's added on
+    /// top (in `buf` when there are any).
+    fn terms<'a>(&'a self, buf: &'a mut cache::Terms) -> &'a [(u32, u32)] {
         let (own, people) = match self {
             Found::Terms(terms) => return terms,
             Found::Own { own, people, .. } if people.is_empty() => return own,
             Found::Own { own, people, .. } => (own, people),
         };
-        // The people's scores by stem id (each at least 1), added to the own terms' and taken
-        // out as they are; those left are terms of the people alone.
-        for &(id, score) in people {
-            extra[id as usize] = score;
-        }
         buf.clear();
-        buf.extend(
-            own.iter()
-                .map(|&(id, score)| (id, score + std::mem::take(&mut extra[id as usize]))),
-        );
+        buf.extend_from_slice(own);
         for &(id, score) in people {
-            if std::mem::take(&mut extra[id as usize]) != 0 {
-                buf.push((id, score));
+            match own.binary_search_by_key(&id, |&(i, _)| i) {
+                Ok(k) => buf[k].1 += score,
+                Err(_) => buf.push((id, score)),
             }
         }
         buf
@@ -1389,7 +1383,8 @@ pub fn index_pieces<P: Send>(
             t.add(&stems, &a.title, TITLE, u32::MAX);
             // Cached only when the body was read (an unreadable one counts as empty).
             if cache.is_some() && a.digest.is_some() && matches!(body, Some(Ok(_))) {
-                let own = t.take();
+                let mut own = t.take();
+                own.sort_unstable_by_key(|&(id, _)| id);
                 for p in &a.people {
                     t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
                 }
@@ -1469,10 +1464,10 @@ pub fn index_pieces<P: Send>(
     // First pass over the postings, in document order: each term's length and digest (by
     // stem id, one memory access less per posting than by place).
     let mut stats = vec![TermStat::default(); total];
-    let (mut buf, mut extra) = (Vec::new(), vec![0u32; total]);
+    let mut buf = Vec::new();
     for (d, f) in found.iter().enumerate() {
         let doc = d as u32;
-        let terms = f.terms(&mut buf, &mut extra);
+        let terms = f.terms(&mut buf);
         // A read of each term's stats first, with nothing else in the loop: these reads (mostly
         // cache misses on a large site) are all under way at once, where the updates' would
         // wait for each other.
@@ -1583,7 +1578,7 @@ pub fn index_pieces<P: Send>(
         }
         for (d, f) in found.iter().enumerate() {
             let doc = d as u32;
-            for &(id, score) in f.terms(&mut buf, &mut extra) {
+            for &(id, score) in f.terms(&mut buf) {
                 if made[id as usize / 64] & (1 << (id % 64)) == 0 {
                     continue;
                 }
@@ -1610,7 +1605,7 @@ pub fn index_pieces<P: Send>(
             .iter()
             .all(|&(p, end)| cursors[p as usize].at as usize == end));
     }
-    drop((buf, extra, found, cursors, ends, place));
+    drop((buf, found, cursors, ends, place));
     let mut bufs = bufs.into_iter();
     let mut files: Vec<Piece<P>> = Vec::with_capacity(shards.len() + docs / CHUNK + 4);
     let mut keys = Vec::with_capacity(shards.len());
