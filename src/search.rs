@@ -305,6 +305,135 @@ impl WordList {
         self.end();
     }
 
+    /// Reads the normalised words of the text of `html` ([`html_text`]): the same words as
+    /// `read(&html_text(html))`, without making the text when it is all [`nfc_anywhere`].
+    fn read_html(&mut self, html: &str) {
+        self.bytes.clear();
+        self.ends.clear();
+        if !self.read_fast_html(html) {
+            self.read(&html_text(html));
+            return;
+        }
+        self.end();
+    }
+
+    /// [`WordList::read_fast`] on the text of `html` ([`html_text`]): tags are skipped (each
+    /// `<` ends a word, as the space it becomes), the entities [`html_text`] decodes are taken
+    /// as their characters, and characters outside the tags are read as `read_fast` reads
+    /// them; false at the first outside a tag that is not [`nfc_anywhere`].
+    fn read_fast_html(&mut self, html: &str) -> bool {
+        let b = html.as_bytes();
+        let mut i = 0;
+        while let Some(&x) = b.get(i) {
+            let end = self.copy_run(b, i);
+            if end > i {
+                i = end;
+                continue;
+            }
+            match x {
+                b'<' => {
+                    // `<`, then up to the first `>` after it, is a space in the text.
+                    self.end();
+                    match b[i + 1..].iter().position(|&c| c == b'>') {
+                        Some(n) => i += n + 2,
+                        None => return true,
+                    }
+                }
+                b'&' => {
+                    match ENTITIES
+                        .iter()
+                        .find(|(e, _)| b[i..].starts_with(e.as_bytes()))
+                    {
+                        Some(&(e, c)) => {
+                            // ASCII, and none alphanumeric: an apostrophe is dropped, the
+                            // others end the word.
+                            self.take(c);
+                            i += e.len();
+                        }
+                        None => {
+                            self.end();
+                            i += 1;
+                        }
+                    }
+                }
+                _ if x < 0x80 => {
+                    self.ascii(x);
+                    i += 1;
+                }
+                _ => match self.other(html, i) {
+                    Some(n) => i += n,
+                    None => return false,
+                },
+            }
+        }
+        true
+    }
+
+    /// Copies the run of characters at byte `i` of `b` that are their own normalised form
+    /// (`a`-`z`, digits, and the lower-case letters U+0430..U+045F but ё); returns where it
+    /// ends (`i` if there is none).
+    #[inline(always)]
+    fn copy_run(&mut self, b: &[u8], mut i: usize) -> usize {
+        let start = i;
+        while let Some(&x) = b.get(i) {
+            let own = match x {
+                b'a'..=b'z' | b'0'..=b'9' => 1,
+                0xd0 if matches!(b.get(i + 1), Some(0xb0..=0xbf)) => 2,
+                0xd1 if matches!(b.get(i + 1), Some(&y) if (0x80..=0x9f).contains(&y) && y != 0x91) => {
+                    2
+                }
+                _ => break,
+            };
+            i += own;
+        }
+        if let Some(run) = b.get(start..i) {
+            self.bytes.extend_from_slice(run);
+        }
+        i
+    }
+
+    /// Takes ASCII byte `x` (as [`WordList::take`] its character).
+    #[inline]
+    fn ascii(&mut self, x: u8) {
+        match x {
+            b'a'..=b'z' | b'0'..=b'9' => self.bytes.push(x),
+            b'A'..=b'Z' => self.bytes.push(x + 0x20),
+            b'\'' | b'`' => {}
+            _ => self.end(),
+        }
+    }
+
+    /// Takes the (non-ASCII) character at byte `i` of `text` as [`WordList::take`] would,
+    /// if it is [`nfc_anywhere`]: how many bytes it has, or None.
+    #[inline(always)]
+    fn other(&mut self, text: &str, i: usize) -> Option<usize> {
+        let b = text.as_bytes();
+        // U+0400..U+045F, the letters of Ukrainian but ґ: two bytes, D0 or D1 first.
+        let pair: Option<[u8; 2]> = match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
+            // Ё, ё → е
+            (0xd0, 0x81) | (0xd1, 0x91) => Some([0xd0, 0xb5]),
+            // Ѐ..Џ → ѐ..џ
+            (0xd0, y @ 0x80..=0x8f) => Some([0xd1, y + 0x10]),
+            // А..П → а..п
+            (0xd0, y @ 0x90..=0x9f) => Some([0xd0, y + 0x20]),
+            // Р..Я → р..я
+            (0xd0, y @ 0xa0..=0xaf) => Some([0xd1, y - 0x20]),
+            // а..п, р..я, ѐ..џ
+            (x @ 0xd0, y @ 0xb0..=0xbf) | (x @ 0xd1, y @ 0x80..=0x9f) => Some([x, y]),
+            _ => None,
+        };
+        if let Some(pair) = pair {
+            self.bytes.extend_from_slice(&pair);
+            return Some(2);
+        }
+        let c = text.get(i..).and_then(|t| t.chars().next())?;
+        if !nfc_anywhere(c) {
+            return None;
+        }
+        self.take(c);
+        Some(c.len_utf8())
+    }
+
     /// Reads `text` as [`WordList::take`] would each of its characters, the ASCII and basic
     /// Cyrillic ones byte by byte, as long as every character is [`nfc_anywhere`] (the text is
     /// then in NFC); false at the first that is not.
@@ -312,43 +441,20 @@ impl WordList {
         let b = text.as_bytes();
         let mut i = 0;
         while let Some(&x) = b.get(i) {
+            let end = self.copy_run(b, i);
+            if end > i {
+                i = end;
+                continue;
+            }
             if x < 0x80 {
-                match x {
-                    b'a'..=b'z' | b'0'..=b'9' => self.bytes.push(x),
-                    b'A'..=b'Z' => self.bytes.push(x + 0x20),
-                    b'\'' | b'`' => {}
-                    _ => self.end(),
-                }
+                self.ascii(x);
                 i += 1;
                 continue;
             }
-            // U+0400..U+045F, the letters of Ukrainian but ґ: two bytes, D0 or D1 first.
-            let pair: Option<[u8; 2]> = match (x, b.get(i + 1).copied().unwrap_or(0)) {
-                // Ё, ё → е
-                (0xd0, 0x81) | (0xd1, 0x91) => Some([0xd0, 0xb5]),
-                // Ѐ..Џ → ѐ..џ
-                (0xd0, y @ 0x80..=0x8f) => Some([0xd1, y + 0x10]),
-                // А..П → а..п
-                (0xd0, y @ 0x90..=0x9f) => Some([0xd0, y + 0x20]),
-                // Р..Я → р..я
-                (0xd0, y @ 0xa0..=0xaf) => Some([0xd1, y - 0x20]),
-                // а..п, р..я, ѐ..џ
-                (0xd0, y @ 0xb0..=0xbf) | (0xd1, y @ 0x80..=0x9f) => Some([x, y]),
-                _ => None,
-            };
-            if let Some(pair) = pair {
-                self.bytes.extend_from_slice(&pair);
-                i += 2;
-                continue;
+            match self.other(text, i) {
+                Some(n) => i += n,
+                None => return false,
             }
-            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
-                return false;
-            };
-            if !nfc_anywhere(c) {
-                return false;
-            }
-            self.take(c);
-            i += c.len_utf8();
         }
         true
     }
@@ -428,11 +534,14 @@ pub fn keys(word: &str) -> Vec<String> {
         return vec![word.to_string()];
     }
     let n = word.chars().count();
-    let ending = ENDINGS
+    let ending = word
+        .chars()
+        .next_back()
+        .map(endings_in)
+        .unwrap_or_default()
         .iter()
-        .find(|e| word.ends_with(*e) && n >= e.chars().count() + MIN_STEM)
-        .copied()
-        .unwrap_or("");
+        .find(|&&(e, len)| n >= len + MIN_STEM && word.as_bytes().ends_with(e.as_bytes()))
+        .map_or("", |&(e, _)| e);
     // (stem, its letters, the ending it lost)
     let mut stems: Vec<(&str, usize, &str)> = Vec::with_capacity(3);
     let stem = |e: &str| &word[..word.len() - e.len()];
@@ -469,9 +578,46 @@ pub fn stem(word: &str) -> String {
     keys(word).swap_remove(0)
 }
 
+/// The [`ENDINGS`] that end in `c`, in their order, each with its length in characters.
+fn endings_in(c: char) -> &'static [(&'static str, usize)] {
+    type Table = Vec<(char, Vec<(&'static str, usize)>)>;
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table: Table = Vec::new();
+        for e in ENDINGS {
+            let Some(last) = e.chars().next_back() else {
+                continue;
+            };
+            let entry = (*e, e.chars().count());
+            match table.iter_mut().find(|(c, _)| *c == last) {
+                Some((_, list)) => list.push(entry),
+                None => table.push((last, vec![entry])),
+            }
+        }
+        table
+    });
+    table
+        .iter()
+        .find(|(last, _)| *last == c)
+        .map_or(&[], |(_, list)| list.as_slice())
+}
+
+/// The longest stop word, in bytes: a longer word is none.
+const STOP_MAX: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        if STOP_WORDS[i].len() > max {
+            max = STOP_WORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
 /// True for words worth indexing: not a stop word, at least two characters.
 fn indexable(w: &str) -> bool {
-    w.chars().nth(1).is_some() && !STOP_WORDS.contains(&w)
+    w.chars().nth(1).is_some() && (w.len() > STOP_MAX || !STOP_WORDS.contains(&w))
 }
 
 /// The entities our Markdown renderer writes, with their characters.
@@ -862,16 +1008,17 @@ struct Terms {
     short: WordTable,
     /// …and longer words (or the few whose ids the table cannot pack).
     long: FxHashMap<Box<str>, Ids>,
-    /// Stem id → score in the current document (a term scores at least 1).
-    doc: FxHashMap<u32, u32>,
+    /// Stem id → score in the current document (0: not in it; a term scores at least 1),
+    /// grown as ids come.
+    scores: Vec<u32>,
+    /// The stem ids of the current document, as first scored.
+    doc: Vec<u32>,
     /// The words of the text at hand.
     words: WordList,
     /// Per word of the text at hand: its packed ids in `short`, if it is there.
     found: Vec<Option<u64>>,
     /// Per word of the text at hand: its key and hash, if it is short.
     keyed: Vec<Option<(Key, u64)>>,
-    /// Scratch space for a cached article's terms.
-    own: cache::Terms,
 }
 
 impl Terms {
@@ -903,8 +1050,20 @@ impl Terms {
     /// (a key already above `cap` keeps its score).
     fn add(&mut self, stems: &Stems, text: &str, score: u32, cap: u32) {
         let mut words = std::mem::take(&mut self.words);
-        let mut found = std::mem::take(&mut self.found);
         words.read(text);
+        self.score(stems, words, score, cap);
+    }
+
+    /// [`Terms::add`] on the text of rendered HTML ([`html_text`]), read without making it.
+    fn add_html(&mut self, stems: &Stems, html: &str, score: u32, cap: u32) {
+        let mut words = std::mem::take(&mut self.words);
+        words.read_html(html);
+        self.score(stems, words, score, cap);
+    }
+
+    /// Adds `words` to the current document (see [`Terms::add`]) and keeps them as scratch.
+    fn score(&mut self, stems: &Stems, words: WordList, score: u32, cap: u32) {
+        let mut found = std::mem::take(&mut self.found);
         // The words' keys and hashes first, then a read of each one's slot with nothing else in
         // the loop (the reads, mostly cache misses, overlap), then the look-ups themselves.
         let mut keyed = std::mem::take(&mut self.keyed);
@@ -926,7 +1085,14 @@ impl Terms {
                 }
             };
             for &id in ids.get() {
-                let e = self.doc.entry(id).or_insert(0);
+                let i = id as usize;
+                if i >= self.scores.len() {
+                    self.scores.resize((i + 1).next_power_of_two().max(1024), 0);
+                }
+                let e = &mut self.scores[i];
+                if *e == 0 {
+                    self.doc.push(id);
+                }
                 *e = (*e + score).min(cap.max(*e));
             }
         }
@@ -936,7 +1102,11 @@ impl Terms {
 
     /// The current document's (stem id, score) pairs; starts the next document.
     fn take(&mut self) -> Vec<(u32, u32)> {
-        self.doc.drain().collect()
+        let scores = &mut self.scores;
+        self.doc
+            .drain(..)
+            .map(|id| (id, std::mem::take(&mut scores[id as usize])))
+            .collect()
     }
 }
 
@@ -966,41 +1136,30 @@ fn sort_prefix(s: &str) -> u128 {
 enum Found {
     /// All its terms.
     Terms(Vec<(u32, u32)>),
-    /// An article whose own terms (lede, body, title: by ascending stem id) were found now, to
-    /// cache, and the terms of the people it names, to add on top.
-    Fresh(cache::Terms, Vec<(u32, u32)>),
-    /// A cached article: the terms of the people it names, by stem id (its own are cached).
-    People(Vec<(u32, u32)>),
+    /// An article's own terms (lede, body, title: by ascending stem id), found now to cache
+    /// (`fresh`) or decoded from the cache, and the terms of the people it names, to add on
+    /// top. A cached record is decoded once, here: both passes over the postings read it.
+    Own {
+        own: cache::Terms,
+        people: Vec<(u32, u32)>,
+        fresh: bool,
+    },
 }
 
 impl Found {
-    /// All the document's (stem id, score) pairs: its own (a cached article's decoded into
-    /// `buf` from `cached`, its cache and digest) with its people's added on top.
-    fn terms<'a>(
-        &'a self,
-        cached: Option<(&TermsCache, &[u8; 32])>,
-        buf: &'a mut cache::Terms,
-    ) -> &'a [(u32, u32)] {
-        let people = match self {
+    /// All the document's (stem id, score) pairs: its own (by ascending stem id, so that the
+    /// passes over the postings read the terms' memory in order) with its people's added on
+    /// top (in `buf` when there are any).
+    fn terms<'a>(&'a self, buf: &'a mut cache::Terms) -> &'a [(u32, u32)] {
+        let (own, people) = match self {
             Found::Terms(terms) => return terms,
-            Found::Fresh(own, people) if people.is_empty() => return own,
-            Found::Fresh(own, people) => {
-                buf.clear();
-                buf.extend_from_slice(own);
-                people
-            }
-            Found::People(people) => {
-                buf.clear();
-                if let Some((c, digest)) = cached {
-                    // It decoded when first found, so it does now.
-                    c.terms_into(digest, buf);
-                }
-                people
-            }
+            Found::Own { own, people, .. } if people.is_empty() => return own,
+            Found::Own { own, people, .. } => (own, people),
         };
-        let n = buf.len();
+        buf.clear();
+        buf.extend_from_slice(own);
         for &(id, score) in people {
-            match buf[..n].binary_search_by_key(&id, |&(i, _)| i) {
+            match own.binary_search_by_key(&id, |&(i, _)| i) {
                 Ok(k) => buf[k].1 += score,
                 Err(_) => buf.push((id, score)),
             }
@@ -1189,8 +1348,8 @@ pub fn index_pieces<P: Send>(
     let threads: Vec<Mutex<Terms>> = (0..rayon::current_num_threads().max(1))
         .map(|_| Mutex::default())
         .collect();
-    // Each document's terms, in parallel; for a cached article only those of the people it
-    // names (its own are decoded from the cache again where needed: cheaper than holding them).
+    // Each document's terms, in parallel; for a cached article its own are decoded from the
+    // cache and those of the people it names found.
     let docs = articles.len() + people.len();
     let find = |d: usize| -> Found {
         let thread = rayon::current_thread_index().unwrap_or(0) % threads.len();
@@ -1199,41 +1358,46 @@ pub fn index_pieces<P: Send>(
             .unwrap_or_else(PoisonError::into_inner);
         let t = &mut *guard;
         if let Some(a) = articles.get(d) {
+            // Its own terms from the cache, if they are there and decode; else found now.
+            let mut own = cache::Terms::new();
             let cached = match (&cache, &a.digest) {
-                (Some(c), Some(digest)) if c.terms_into(digest, &mut t.own) => Ok(()),
-                (Some(_), Some(_)) => Err(true),
-                _ => Err(false),
+                (Some(c), Some(digest)) => c.terms_into(digest, &mut own),
+                _ => false,
             };
-            match cached {
-                Ok(()) => {
-                    for p in &a.people {
-                        t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
-                    }
-                    Found::People(t.take())
+            if cached {
+                for p in &a.people {
+                    t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
                 }
-                Err(keep) => {
-                    // Text first, capped; title and people on top.
-                    t.add(&stems, &a.lede, TEXT, TEXT_MAX);
-                    let body = a.body.map(crate::site::Body::html);
-                    if let Some(Ok(html)) = &body {
-                        t.add(&stems, &html_text(html), TEXT, TEXT_MAX);
-                    }
-                    t.add(&stems, &a.title, TITLE, u32::MAX);
-                    // Cached only when the body was read (an unreadable one counts as empty).
-                    if keep && matches!(body, Some(Ok(_))) {
-                        let mut own = t.take();
-                        own.sort_unstable();
-                        for p in &a.people {
-                            t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
-                        }
-                        Found::Fresh(own, t.take())
-                    } else {
-                        for p in &a.people {
-                            t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
-                        }
-                        Found::Terms(t.take())
-                    }
+                return Found::Own {
+                    own,
+                    people: t.take(),
+                    fresh: false,
+                };
+            }
+            // Text first, capped; title and people on top.
+            t.add(&stems, &a.lede, TEXT, TEXT_MAX);
+            let body = a.body.map(crate::site::Body::html);
+            if let Some(Ok(html)) = &body {
+                t.add_html(&stems, html, TEXT, TEXT_MAX);
+            }
+            t.add(&stems, &a.title, TITLE, u32::MAX);
+            // Cached only when the body was read (an unreadable one counts as empty).
+            if cache.is_some() && a.digest.is_some() && matches!(body, Some(Ok(_))) {
+                let mut own = t.take();
+                own.sort_unstable_by_key(|&(id, _)| id);
+                for p in &a.people {
+                    t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
                 }
+                Found::Own {
+                    own,
+                    people: t.take(),
+                    fresh: true,
+                }
+            } else {
+                for p in &a.people {
+                    t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
+                }
+                Found::Terms(t.take())
             }
         } else if let Some(p) = people.get(d - articles.len()) {
             t.add(&stems, &p.role, PERSON_ROLE, PERSON_ROLE);
@@ -1285,24 +1449,25 @@ pub fn index_pieces<P: Send>(
             .iter()
             .zip(articles)
             .filter_map(|(f, a)| match (f, &a.digest) {
-                (Found::Fresh(own, _), Some(digest)) => Some((*digest, own)),
+                (
+                    Found::Own {
+                        own, fresh: true, ..
+                    },
+                    Some(digest),
+                ) => Some((*digest, own)),
                 _ => None,
             })
             .collect();
         let used = articles.iter().filter_map(|a| a.digest.as_ref());
         cache.store(used, fresh, &place, &names);
     }
-    let cache_of = |d: usize| {
-        let digest = articles.get(d).and_then(|a| a.digest.as_ref());
-        cache.as_ref().zip(digest)
-    };
     // First pass over the postings, in document order: each term's length and digest (by
     // stem id, one memory access less per posting than by place).
     let mut stats = vec![TermStat::default(); total];
     let mut buf = Vec::new();
     for (d, f) in found.iter().enumerate() {
         let doc = d as u32;
-        let terms = f.terms(cache_of(d), &mut buf);
+        let terms = f.terms(&mut buf);
         // A read of each term's stats first, with nothing else in the loop: these reads (mostly
         // cache misses on a large site) are all under way at once, where the updates' would
         // wait for each other.
@@ -1413,7 +1578,7 @@ pub fn index_pieces<P: Send>(
         }
         for (d, f) in found.iter().enumerate() {
             let doc = d as u32;
-            for &(id, score) in f.terms(cache_of(d), &mut buf) {
+            for &(id, score) in f.terms(&mut buf) {
                 if made[id as usize / 64] & (1 << (id % 64)) == 0 {
                     continue;
                 }
@@ -1955,6 +2120,149 @@ mod tests {
         ] {
             assert_eq!(html_text(html), reference::html_text(html), "{html:?}");
         }
+    }
+
+    #[test]
+    fn html_words_match_the_words_of_its_text() {
+        let check = |html: &str| {
+            let mut list = WordList::default();
+            list.read_html(html);
+            let got: Vec<String> = (0..list.len())
+                .map(|i| String::from_utf8(list.get(i).to_vec()).unwrap())
+                .collect();
+            assert_eq!(got, words(&html_text(html)), "{html:?}");
+            assert_eq!(
+                got,
+                reference::words(&reference::html_text(html)),
+                "{html:?}"
+            );
+        };
+        for t in sample_texts() {
+            check(&t);
+            check(&format!(
+                "<p>{t}</p><em a=\"{t}\">{t}&amp;{t}</em>&#39;{t}&lt;{t}"
+            ));
+        }
+        // Random (hostile) HTML: tags, unclosed ones, entities whole and cut, marks.
+        let parts = [
+            "<",
+            ">",
+            "&",
+            "&amp;",
+            "&lt;",
+            "&gt;",
+            "&quot;",
+            "&#39;",
+            "&am",
+            "&l",
+            "amp;",
+            "а",
+            "Б",
+            "ї",
+            "Ё",
+            "\u{301}",
+            "\u{308}",
+            "'",
+            "`",
+            "x",
+            "Z",
+            "7",
+            " ",
+            "<b>",
+            "</p>",
+            "İ",
+            "ґ",
+            "\u{2019}",
+            "ß",
+            "Ω",
+            "\n",
+            "<a href=\"&amp;İ\">",
+        ];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut h = String::new();
+            for _ in 0..(x % 12) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                h.push_str(parts[(x % parts.len() as u64) as usize]);
+            }
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            check(&h);
+        }
+    }
+
+    #[test]
+    fn endings_and_stop_words_are_looked_up_as_listed() {
+        // Each character's endings: those of ENDINGS that end in it, in their order.
+        for c in ENDINGS
+            .iter()
+            .flat_map(|e| e.chars())
+            .chain(['б', 'z', 'ь'])
+        {
+            let want: Vec<(&str, usize)> = ENDINGS
+                .iter()
+                .filter(|e| e.ends_with(c))
+                .map(|e| (*e, e.chars().count()))
+                .collect();
+            assert_eq!(endings_in(c), want.as_slice(), "{c:?}");
+        }
+        for w in STOP_WORDS {
+            assert!(w.len() <= STOP_MAX);
+            assert!(!indexable(w), "{w:?}");
+        }
+        for w in [
+            "також",
+            "такожж",
+            "ab",
+            "тих",
+            "a".repeat(STOP_MAX + 1).as_str(),
+        ] {
+            let plain = w.chars().count() >= 2 && !STOP_WORDS.contains(&w);
+            assert_eq!(indexable(w), plain, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn document_scores_are_summed_and_capped_per_key() {
+        let dict = Dict::default();
+        let stems = Stems {
+            dict: &dict,
+            new: Mutex::default(),
+        };
+        let mut t = Terms::default();
+        let table = include_str!("../tests/data/search-words.txt");
+        let texts: Vec<&str> = table.lines().collect();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = |k: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % k as u64) as usize
+        };
+        for _ in 0..300 {
+            // The straightforward way: a map from key to score.
+            let mut want: BTreeMap<String, u32> = BTreeMap::new();
+            for _ in 0..rnd(6) {
+                let text = texts[rnd(texts.len())];
+                let (score, cap) = [(1, 5), (8, u32::MAX), (2, 2), (40, 40)][rnd(4)];
+                t.add(&stems, text, score, cap);
+                for w in words(text).iter().filter(|w| indexable(w)) {
+                    for k in keys(w) {
+                        let e = want.entry(k).or_insert(0);
+                        *e = (*e + score).min(cap.max(*e));
+                    }
+                }
+            }
+            let new = stems.new.lock().unwrap();
+            let name = |id: u32| new.iter().find(|(_, &i)| i == id).unwrap().0.to_string();
+            let got: BTreeMap<String, u32> =
+                t.take().into_iter().map(|(id, s)| (name(id), s)).collect();
+            assert_eq!(got, want);
+        }
+        assert!(t.take().is_empty());
     }
 
     /// The index as first written: every document's terms found afresh, all postings sorted

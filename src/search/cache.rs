@@ -33,7 +33,7 @@ const MAGIC: &[u8] = b"litopys-terms-cache 2\n";
 /// Where the cache lives under the site root.
 pub const CACHE_FILE: &str = ".litopys/terms.cache";
 
-/// An article's terms: (stem id, score) pairs.
+/// An article's terms: (stem id, score) pairs, one per stem id (decoded: by ascending id).
 pub type Terms = Vec<(u32, u32)>;
 
 /// What finding terms depends on besides the file: the crate version and the running
@@ -491,9 +491,9 @@ impl TermsCache {
             .map(Rec::Kept)
             .chain(fresh.iter().map(|(d, t)| Rec::Fresh(d, t)))
             .collect();
-        // A record's terms by place among the sorted stems (ascending) into `out`; false if it
-        // does not decode or a stem has no place.
-        let placed = |r: &Rec, tmp: &mut Terms, out: &mut Terms| -> bool {
+        // A record's terms by place among the sorted stems into `out`, ascending if `sort`;
+        // false if it does not decode or a stem has no place.
+        let placed = |r: &Rec, tmp: &mut Terms, out: &mut Terms, sort: bool| -> bool {
             let terms: &Terms = match r {
                 Rec::Kept(d) => {
                     if !self.terms_into(d, tmp) {
@@ -510,11 +510,13 @@ impl TermsCache {
                     None => return false,
                 }
             }
-            out.sort_unstable();
+            if sort {
+                out.sort_unstable_by_key(|&(p, _)| p);
+            }
             true
         };
         // The stems they use (as bits, per chunk of records, then together), and which records
-        // are whole.
+        // are whole (the order of their terms does not matter here: sorted only when encoded).
         let words = names.len().div_ceil(64);
         let marked: Vec<(Vec<u64>, Vec<bool>)> = recs
             .par_chunks(2048)
@@ -524,7 +526,7 @@ impl TermsCache {
                 let ok = chunk
                     .iter()
                     .map(|r| {
-                        let ok = placed(r, &mut tmp, &mut out);
+                        let ok = placed(r, &mut tmp, &mut out, false);
                         if ok {
                             for &(p, _) in &out {
                                 if let Some(w) = bits.get_mut(p as usize / 64) {
@@ -566,7 +568,7 @@ impl TermsCache {
         push_varint(&mut body, ok.iter().filter(|&&ok| ok).count() as u32);
         let (mut tmp, mut out, mut payload) = (Terms::new(), Terms::new(), Vec::new());
         for (r, ok) in recs.iter().zip(ok) {
-            if !ok || !placed(r, &mut tmp, &mut out) {
+            if !ok || !placed(r, &mut tmp, &mut out, true) {
                 continue;
             }
             encode(&mut payload, &out, |p| rank[p as usize]);
