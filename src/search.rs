@@ -212,17 +212,7 @@ fn is_mark(c: char) -> bool {
     ('\u{0300}'..='\u{036f}').contains(&c)
 }
 
-/// Characters that are in NFC whatever surrounds them (quick check "yes", combining class 0):
-/// most text is made of these alone, and then needs no normalisation (a test checks each).
-fn nfc_anywhere(c: char) -> bool {
-    matches!(c, '\0'..='\u{2ff}' | '\u{400}'..='\u{482}' | '\u{48a}'..='\u{4ff}' | '\u{2010}'..='\u{2027}')
-}
-
-/// True when `text` is certainly in NFC (so normalising it would change nothing).
-fn is_nfc(text: &str) -> bool {
-    use unicode_normalization::{is_nfc_quick, IsNormalized};
-    text.chars().all(nfc_anywhere) || is_nfc_quick(text.chars()) == IsNormalized::Yes
-}
+use crate::nfc::{is_nfc, nfc_anywhere};
 
 /// The words of a text, one after the other: `bytes` holds them all, `ends` where each ends.
 #[derive(Default)]
@@ -1980,19 +1970,6 @@ mod tests {
         }
         let all: String = sample_texts().join(" ");
         assert_eq!(words(&all), reference::words(&all));
-    }
-
-    #[test]
-    fn characters_taken_as_nfc_are_nfc_anywhere() {
-        use unicode_normalization::char::canonical_combining_class;
-        use unicode_normalization::{is_nfc_quick, IsNormalized};
-        for c in (0..0x11_0000)
-            .filter_map(char::from_u32)
-            .filter(|&c| nfc_anywhere(c))
-        {
-            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
-            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
-        }
     }
 
     #[test]
