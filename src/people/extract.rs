@@ -587,8 +587,12 @@ const PARTICLES: &[&str] = &[
 ];
 
 fn is_particle(lower: &str) -> bool {
-    PARTICLES.contains(&lower)
+    // No particle is longer than 10 bytes (most words are): those need no look-up.
+    lower.len() <= PARTICLE_MAX_LEN && PARTICLES.contains(&lower)
 }
+
+/// The length in bytes of the longest of [`PARTICLES`] (checked by a test).
+const PARTICLE_MAX_LEN: usize = 10;
 
 /// Is token `i` at the start of a sentence or heading?
 fn sentence_initial(toks: &[Tok], i: usize) -> bool {
@@ -3645,6 +3649,18 @@ fn singular_surname(l: &str, gender: Gender) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn particle_length_bound_covers_every_particle() {
+        assert_eq!(
+            PARTICLES.iter().map(|p| p.len()).max(),
+            Some(PARTICLE_MAX_LEN)
+        );
+        for p in PARTICLES {
+            assert!(is_particle(p), "{p}");
+        }
+        assert!(!is_particle("делламаре"));
+    }
 
     #[test]
     fn is_letter_agrees_with_its_definition_on_every_character() {
