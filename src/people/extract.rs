@@ -955,13 +955,7 @@ struct Ctx<'a> {
     morph_cache: std::cell::RefCell<super::morph::MorphCache>,
     /// [`Ctx::given`] per token, computed on first use.
     given_memo: Vec<std::cell::OnceCell<Option<&'static Vec<super::lexicon::GivenReading>>>>,
-    /// [`pick_surname_scored`] per lower-case word, gender and cases: the rules ask for the
-    /// same word's surname reading again and again (and a name recurs within an article).
-    surname_memo: std::cell::RefCell<SurnameMemo>,
 }
-
-/// Memo of [`pick_surname_scored`] for one article: word → (gender, cases, nominative, score).
-type SurnameMemo = FxMap<String, Vec<(Gender, u8, String, i32)>>;
 
 impl Ctx<'_> {
     fn word(&self, i: usize) -> Option<&Tok<'_>> {
@@ -1048,22 +1042,11 @@ impl Ctx<'_> {
         None
     }
 
-    /// [`pick_surname_scored`], memoised for this article.
+    /// [`pick_surname_scored`] for this article's lexicon. Not memoised: the same word is
+    /// rarely asked again with the same gender and cases, and a per-article memo cost more in
+    /// hashing and copies than its few hits saved.
     fn surname_scored(&self, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
-        if let Some(v) = self.surname_memo.borrow().get(lower) {
-            if let Some((_, _, nom, score)) =
-                v.iter().find(|(g, c, _, _)| *g == gender && *c == cases)
-            {
-                return (nom.clone(), *score);
-            }
-        }
-        let r = pick_surname_scored(self.lex, lower, gender, cases);
-        self.surname_memo
-            .borrow_mut()
-            .entry(lower.to_string())
-            .or_default()
-            .push((gender, cases, r.0.clone(), r.1));
-        r
+        pick_surname_scored(self.lex, lower, gender, cases)
     }
 
     /// The nominative of a surname token ([`Ctx::surname_scored`] without the score).
@@ -1115,7 +1098,6 @@ fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         lex,
         morph_cache: Default::default(),
         given_memo: vec![std::cell::OnceCell::new(); toks.len()],
-        surname_memo: Default::default(),
     };
     let found = find_candidates(&ctx);
     let cands = resolve_article(&ctx, found);
