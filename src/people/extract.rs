@@ -22,13 +22,20 @@ use std::collections::HashSet;
 
 /// The language of a text: English when Latin letters clearly outnumber Cyrillic ones.
 pub fn detect_language(text: &str) -> Lang {
+    // A byte scan: an ASCII letter is one byte, and in UTF-8 every character of
+    // U+0400..=U+04FF (and nothing else) starts with a byte in 0xD0..=0xD3; continuation
+    // bytes (0x80..=0xBF) are neither. So the counts are those of a scan over `chars()`.
+    // Counted in blocks of at most 255 bytes into byte-sized counters, which the compiler
+    // turns into vector code.
     let (mut lat, mut cyr) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii_alphabetic() {
-            lat += 1;
-        } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
-            cyr += 1;
+    for block in text.as_bytes().chunks(255) {
+        let (mut l, mut c) = (0u8, 0u8);
+        for &b in block {
+            l += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+            c += u8::from(b & 0xFC == 0xD0);
         }
+        lat += usize::from(l);
+        cyr += usize::from(c);
     }
     if lat > cyr * 2 {
         Lang::En
@@ -3868,6 +3875,81 @@ mod tests {
         ) {
             let text: String = s.into_iter().collect();
             assert_same_tokens(&text);
+        }
+    }
+
+    /// `detect_language` as it was written before its byte scan: counting `chars()`.
+    fn detect_language_reference(text: &str) -> Lang {
+        let (mut lat, mut cyr) = (0usize, 0usize);
+        for c in text.chars() {
+            if c.is_ascii_alphabetic() {
+                lat += 1;
+            } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
+                cyr += 1;
+            }
+        }
+        if lat > cyr * 2 {
+            Lang::En
+        } else {
+            Lang::Uk
+        }
+    }
+
+    #[test]
+    fn detect_language_agrees_with_counting_chars_on_the_sample_texts() {
+        for s in [
+            "",
+            "a",
+            "ab ж",
+            "abc ж",
+            "Ѐ ӿ ab",
+            "ԀԀ abc",
+            "Ѐabc",
+            "東 x",
+            "ab\u{0500}",
+        ] {
+            assert_eq!(detect_language(s), detect_language_reference(s), "{s:?}");
+        }
+        let raw = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let (mut n, mut en, mut uk) = (0, 0, 0);
+        for e in walkdir::WalkDir::new(raw).into_iter().flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt") {
+                let t = std::fs::read_to_string(e.path()).unwrap_or_default();
+                let lang = detect_language(&t);
+                assert_eq!(
+                    lang,
+                    detect_language_reference(&t),
+                    "{}",
+                    e.path().display()
+                );
+                // Each prefix cut at a character boundary: the counts must agree all along.
+                for (i, _) in t.char_indices().step_by(97) {
+                    assert_eq!(detect_language(&t[..i]), detect_language_reference(&t[..i]));
+                }
+                match lang {
+                    Lang::En => en += 1,
+                    Lang::Uk => uk += 1,
+                }
+                n += 1;
+            }
+        }
+        assert!(n > 10, "the sample texts were not found");
+        assert!(uk > 0, "no Ukrainian sample text: {en} English of {n}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn detect_language_agrees_with_counting_chars_on_any_text(
+            s in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'а', 'Я', 'Ѐ', 'ӿ', 'Ԁ', 'ԯ', '\u{03FF}', 'a', 'Z', 'z', '@', '[', '`', '{',
+                    ' ', '1', 'é', 'Ä', '東', 'ع', '😀', '\u{0}', '\u{7F}', '\u{80}',
+                ]),
+                0..60,
+            )
+        ) {
+            let text: String = s.into_iter().collect();
+            proptest::prop_assert_eq!(detect_language(&text), detect_language_reference(&text));
         }
     }
 
