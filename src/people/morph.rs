@@ -12,7 +12,8 @@
 //!
 //! For the extractor:
 //! - [`canonicalize`] / [`canonicalize_with`] (with a gender from the context): a whole span →
-//!   [`Canonical`]. Memoised per thread, so repeated names cost a hash lookup.
+//!   [`Canonical`]. Memoised per article (a [`MorphCache`] owned by the caller), so a name
+//!   repeated within an article costs a hash lookup.
 //! - [`given_name`], [`patronymic`]: token readings; [`super::names::is_given_name_form`] for a
 //!   yes/no test.
 //! - [`is_surname_form`]: whether a surname-only mention («Буданову») is a form of a known
