@@ -22,13 +22,20 @@ use std::collections::HashSet;
 
 /// The language of a text: English when Latin letters clearly outnumber Cyrillic ones.
 pub fn detect_language(text: &str) -> Lang {
+    // A byte scan: an ASCII letter is one byte, and in UTF-8 every character of
+    // U+0400..=U+04FF (and nothing else) starts with a byte in 0xD0..=0xD3; continuation
+    // bytes (0x80..=0xBF) are neither. So the counts are those of a scan over `chars()`.
+    // Counted in blocks of at most 255 bytes into byte-sized counters, which the compiler
+    // turns into vector code.
     let (mut lat, mut cyr) = (0usize, 0usize);
-    for c in text.chars() {
-        if c.is_ascii_alphabetic() {
-            lat += 1;
-        } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
-            cyr += 1;
+    for block in text.as_bytes().chunks(255) {
+        let (mut l, mut c) = (0u8, 0u8);
+        for &b in block {
+            l += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+            c += u8::from(b & 0xFC == 0xD0);
         }
+        lat += usize::from(l);
+        cyr += usize::from(c);
     }
     if lat > cyr * 2 {
         Lang::En
@@ -587,8 +594,12 @@ const PARTICLES: &[&str] = &[
 ];
 
 fn is_particle(lower: &str) -> bool {
-    PARTICLES.contains(&lower)
+    // No particle is longer than 10 bytes (most words are): those need no look-up.
+    lower.len() <= PARTICLE_MAX_LEN && PARTICLES.contains(&lower)
 }
+
+/// The length in bytes of the longest of [`PARTICLES`] (checked by a test).
+const PARTICLE_MAX_LEN: usize = 10;
 
 /// Is token `i` at the start of a sentence or heading?
 fn sentence_initial(toks: &[Tok], i: usize) -> bool {
@@ -951,13 +962,7 @@ struct Ctx<'a> {
     morph_cache: std::cell::RefCell<super::morph::MorphCache>,
     /// [`Ctx::given`] per token, computed on first use.
     given_memo: Vec<std::cell::OnceCell<Option<&'static Vec<super::lexicon::GivenReading>>>>,
-    /// [`pick_surname_scored`] per lower-case word, gender and cases: the rules ask for the
-    /// same word's surname reading again and again (and a name recurs within an article).
-    surname_memo: std::cell::RefCell<SurnameMemo>,
 }
-
-/// Memo of [`pick_surname_scored`] for one article: word → (gender, cases, nominative, score).
-type SurnameMemo = FxMap<String, Vec<(Gender, u8, String, i32)>>;
 
 impl Ctx<'_> {
     fn word(&self, i: usize) -> Option<&Tok<'_>> {
@@ -1044,22 +1049,11 @@ impl Ctx<'_> {
         None
     }
 
-    /// [`pick_surname_scored`], memoised for this article.
+    /// [`pick_surname_scored`] for this article's lexicon. Not memoised: the same word is
+    /// rarely asked again with the same gender and cases, and a per-article memo cost more in
+    /// hashing and copies than its few hits saved.
     fn surname_scored(&self, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
-        if let Some(v) = self.surname_memo.borrow().get(lower) {
-            if let Some((_, _, nom, score)) =
-                v.iter().find(|(g, c, _, _)| *g == gender && *c == cases)
-            {
-                return (nom.clone(), *score);
-            }
-        }
-        let r = pick_surname_scored(self.lex, lower, gender, cases);
-        self.surname_memo
-            .borrow_mut()
-            .entry(lower.to_string())
-            .or_default()
-            .push((gender, cases, r.0.clone(), r.1));
-        r
+        pick_surname_scored(self.lex, lower, gender, cases)
     }
 
     /// The nominative of a surname token ([`Ctx::surname_scored`] without the score).
@@ -1111,7 +1105,6 @@ fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         lex,
         morph_cache: Default::default(),
         given_memo: vec![std::cell::OnceCell::new(); toks.len()],
-        surname_memo: Default::default(),
     };
     let found = find_candidates(&ctx);
     let cands = resolve_article(&ctx, found);
@@ -3647,6 +3640,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn particle_length_bound_covers_every_particle() {
+        assert_eq!(
+            PARTICLES.iter().map(|p| p.len()).max(),
+            Some(PARTICLE_MAX_LEN)
+        );
+        for p in PARTICLES {
+            assert!(is_particle(p), "{p}");
+        }
+        assert!(!is_particle("делламаре"));
+    }
+
+    #[test]
     fn is_letter_agrees_with_its_definition_on_every_character() {
         let reference = |c: char| {
             c.is_ascii_alphabetic()
@@ -3870,6 +3875,81 @@ mod tests {
         ) {
             let text: String = s.into_iter().collect();
             assert_same_tokens(&text);
+        }
+    }
+
+    /// `detect_language` as it was written before its byte scan: counting `chars()`.
+    fn detect_language_reference(text: &str) -> Lang {
+        let (mut lat, mut cyr) = (0usize, 0usize);
+        for c in text.chars() {
+            if c.is_ascii_alphabetic() {
+                lat += 1;
+            } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
+                cyr += 1;
+            }
+        }
+        if lat > cyr * 2 {
+            Lang::En
+        } else {
+            Lang::Uk
+        }
+    }
+
+    #[test]
+    fn detect_language_agrees_with_counting_chars_on_the_sample_texts() {
+        for s in [
+            "",
+            "a",
+            "ab ж",
+            "abc ж",
+            "Ѐ ӿ ab",
+            "ԀԀ abc",
+            "Ѐabc",
+            "東 x",
+            "ab\u{0500}",
+        ] {
+            assert_eq!(detect_language(s), detect_language_reference(s), "{s:?}");
+        }
+        let raw = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let (mut n, mut en, mut uk) = (0, 0, 0);
+        for e in walkdir::WalkDir::new(raw).into_iter().flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt") {
+                let t = std::fs::read_to_string(e.path()).unwrap_or_default();
+                let lang = detect_language(&t);
+                assert_eq!(
+                    lang,
+                    detect_language_reference(&t),
+                    "{}",
+                    e.path().display()
+                );
+                // Each prefix cut at a character boundary: the counts must agree all along.
+                for (i, _) in t.char_indices().step_by(97) {
+                    assert_eq!(detect_language(&t[..i]), detect_language_reference(&t[..i]));
+                }
+                match lang {
+                    Lang::En => en += 1,
+                    Lang::Uk => uk += 1,
+                }
+                n += 1;
+            }
+        }
+        assert!(n > 10, "the sample texts were not found");
+        assert!(uk > 0, "no Ukrainian sample text: {en} English of {n}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn detect_language_agrees_with_counting_chars_on_any_text(
+            s in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'а', 'Я', 'Ѐ', 'ӿ', 'Ԁ', 'ԯ', '\u{03FF}', 'a', 'Z', 'z', '@', '[', '`', '{',
+                    ' ', '1', 'é', 'Ä', '東', 'ع', '😀', '\u{0}', '\u{7F}', '\u{80}',
+                ]),
+                0..60,
+            )
+        ) {
+            let text: String = s.into_iter().collect();
+            proptest::prop_assert_eq!(detect_language(&text), detect_language_reference(&text));
         }
     }
 

@@ -12,7 +12,8 @@
 //!
 //! For the extractor:
 //! - [`canonicalize`] / [`canonicalize_with`] (with a gender from the context): a whole span →
-//!   [`Canonical`]. Memoised per thread, so repeated names cost a hash lookup.
+//!   [`Canonical`]. Memoised per article (a [`MorphCache`] owned by the caller), so a name
+//!   repeated within an article costs a hash lookup.
 //! - [`given_name`], [`patronymic`]: token readings; [`super::names::is_given_name_form`] for a
 //!   yes/no test.
 //! - [`is_surname_form`]: whether a surname-only mention («Буданову») is a form of a known
@@ -912,6 +913,26 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
     if matches!(par, Par::Soft | Par::Hard | Par::Sib) && !token.starts_with(drop_chars(k, 4)) {
         return m;
     }
+    // Noun paradigms: the token must end in one of the endings of a requested oblique case
+    // (every oblique form is a stem + such an ending), checked before the stems are built.
+    let noun_ends = match par {
+        Par::Soft => Some(&M_SOFT),
+        Par::Hard => Some(&M_HARD),
+        Par::Sib => Some(&M_SIB),
+        _ => None,
+    };
+    if let Some(e) = noun_ends {
+        let ending_fits = Cases::EACH.iter().any(|&c| {
+            c != Cases::NOM
+                && cases.contains(c)
+                && masc_case_ends(e, c)
+                    .iter()
+                    .any(|end| ends_with_fast(token, end))
+        });
+        if !ending_fits {
+            return m;
+        }
+    }
     // Noun paradigms: compute the oblique stems once.
     let noun = match par {
         Par::Soft => Some((noun_stems(k.strip_suffix('ь').unwrap_or(k)), &M_SOFT)),
@@ -1036,6 +1057,8 @@ fn restore_i(stem: &str) -> Option<String> {
 
 /// Stem variants to try as the base of a nominative: as is, velar restored (сибіз → сибіг),
 /// fleeting vowel inserted (лубінц → лубінець), і restored (кривонос → кривоніс).
+/// The straightforward version [`stem_variants_each`] must agree with.
+#[cfg(test)]
 fn stem_variants(stem: &str) -> Vec<(String, u8)> {
     let mut v: Vec<(String, u8)> = vec![(stem.to_string(), 0)];
     let chars: Vec<char> = stem.chars().collect();
@@ -1093,6 +1116,66 @@ fn stem_variants(stem: &str) -> Vec<(String, u8)> {
         v.push((s, 2));
     }
     v
+}
+
+/// The variants of [`stem_variants`] in the same order, each given as a prefix of `stem`, the
+/// letters that follow it and the variant's kind (0 plain, 1 і restored in a closed syllable,
+/// 2 е → і before a soft ending), without allocating: only the last four letters of the stem
+/// are looked at.
+fn stem_variants_each(stem: &str, mut f: impl FnMut(&str, &str, u8)) {
+    f(stem, "", 0);
+    let mut rev = stem.char_indices().rev();
+    let Some((i1, last)) = rev.next() else {
+        return;
+    };
+    let p2 = rev.next();
+    let p3 = rev.next();
+    let has4 = rev.next().is_some();
+    // The letters added after the prefix: at most three (UTF-8: 4 bytes each).
+    let mut add = [0u8; 12];
+    let mut emit = |prefix: &str, letters: &[char], kind: u8| {
+        let mut n = 0;
+        for &c in letters {
+            n += c.encode_utf8(&mut add[n..]).len();
+        }
+        if let Ok(a) = std::str::from_utf8(&add[..n]) {
+            f(prefix, a, kind);
+        }
+    };
+    let velar = match last {
+        'з' => Some('г'),
+        'ц' => Some('к'),
+        'с' => Some('х'),
+        _ => None,
+    };
+    if let Some(r) = velar {
+        emit(&stem[..i1], &[r], 0);
+    }
+    if let (Some((i2, prev)), Some((i3, c3))) = (p2, p3) {
+        if matches!(last, 'ц' | 'к' | 'л' | 'н') {
+            if prev == 'й' {
+                emit(&stem[..i2], &['є', last], 0);
+            } else if prev == 'в' && last == 'ц' && has4 && c3 == 'е' {
+                // шевц → швець
+                emit(&stem[..i3], &['в', 'е', 'ц'], 0);
+            } else if prev == 'ь' && last == 'ц' {
+                // подольц → подолець
+                emit(&stem[..i2], &['е', last], 0);
+            } else if is_consonant(prev) {
+                for ins in ['е', 'о'] {
+                    emit(&stem[..i1], &[ins, last], 0);
+                }
+            }
+        }
+        // [`restore_i`]
+        if prev == 'о' && is_consonant(last) && last != 'в' && is_consonant(c3) {
+            emit(&stem[..i2], &['і', last], 1);
+        }
+        // е → і before a soft ending (киселя → кисіль, лебедя → лебідь)
+        if prev == 'е' && is_consonant(last) && is_consonant(c3) {
+            emit(&stem[..i2], &['і', last], 2);
+        }
+    }
 }
 
 /// Whether some paradigm whose nominative ends in `tail` has the case ending `e` (a cheap
@@ -1174,9 +1257,25 @@ fn case_prior(cases: Cases) -> i32 {
         .unwrap_or(0)
 }
 
+/// How unlike a nominative surname of `gender` the lowercase `k` looks (0 or less). Only the
+/// last five letters and the length matter.
 fn shape_penalty(k: &str, gender: Gender) -> i32 {
-    let chars: Vec<char> = k.chars().collect();
-    let n = chars.len();
+    // The last five letters, the last one first (`'\0'` past the start of a shorter word).
+    let mut tail = ['\0'; 5];
+    let mut rev = k.chars().rev();
+    let mut got = 0;
+    for slot in tail.iter_mut() {
+        match rev.next() {
+            Some(c) => *slot = c,
+            None => break,
+        }
+        got += 1;
+    }
+    let n = if got == tail.len() {
+        got + rev.count()
+    } else {
+        got
+    };
     if n < 2 {
         return -40;
     }
@@ -1184,8 +1283,8 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
     if n < 3 {
         p -= 2; // short East Asian syllables exist (Кім Чен Ин)
     }
-    let (l, b) = (chars[n - 1], chars[n - 2]);
-    let c3 = if n >= 3 { Some(chars[n - 3]) } else { None };
+    let (l, b) = (tail[0], tail[1]);
+    let c3 = if n >= 3 { Some(tail[2]) } else { None };
     if l == 'ь'
         && is_consonant(b)
         && c3.is_some_and(|c| is_consonant(c) && !((c == 'л' || c == 'р') && b == 'л'))
@@ -1243,10 +1342,7 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
                 p -= 3;
             }
             if ends_with_any!(k, ["ськ", "цьк", "зьк"])
-                || (ends_with_any!(k, ["сько", "цько"])
-                    && chars
-                        .get(n.wrapping_sub(5))
-                        .is_some_and(|&c| is_consonant(c)))
+                || (ends_with_any!(k, ["сько", "цько"]) && n >= 5 && is_consonant(tail[4]))
             {
                 p -= 20; // an adjectival stem, not a nominative (Вадзінсько)
             }
@@ -1377,7 +1473,10 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
     if t.is_empty() || cases.is_empty() {
         return out;
     }
-    let mut seen: Vec<String> = Vec::new();
+    // The candidates seen so far, one after another in `seen_text` (ends in `seen`): a
+    // candidate seen already is dropped without allocating.
+    let mut seen_text = String::new();
+    let mut seen: Vec<(usize, usize)> = Vec::new();
     let mut buf = String::new();
     let takes = tails_taking_endings();
     for (ei, e) in OBLIQUE_ENDINGS.iter().enumerate() {
@@ -1387,21 +1486,24 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
         if char_len(stem) < 2 {
             continue;
         }
-        for (base, alt_kind) in stem_variants(stem) {
+        let long_ending = i32::from(e.chars().count() >= 2);
+        stem_variants_each(stem, |prefix, added, alt_kind| {
             let alt = alt_kind != 0;
             for (ti, tail) in NOM_TAILS.iter().enumerate() {
                 if (alt_kind == 2 && *tail != "ь") || takes[ei] & (1 << ti) == 0 {
                     continue;
                 }
-                // Built in one buffer; a candidate seen already is dropped without allocating.
                 buf.clear();
-                buf.push_str(&base);
+                buf.push_str(prefix);
+                buf.push_str(added);
                 buf.push_str(tail);
-                if seen.contains(&buf) {
+                let cand = buf.as_str();
+                if seen.iter().any(|&(a, z)| seen_text.get(a..z) == Some(cand)) {
                     continue;
                 }
-                seen.push(buf.clone());
-                let cand = buf.as_str();
+                let a = seen_text.len();
+                seen_text.push_str(cand);
+                seen.push((a, seen_text.len()));
                 let masc: &[Par] = if gender != Gender::Female {
                     masc_paradigms(cand)
                 } else {
@@ -1421,8 +1523,7 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                     if m.is_empty() {
                         continue;
                     }
-                    let score =
-                        score_reading(cand, g, m, t, alt, par) + i32::from(e.chars().count() >= 2);
+                    let score = score_reading(cand, g, m, t, alt, par) + long_ending;
                     match out.iter_mut().find(|r| r.nom == cand && r.gender == g) {
                         Some(r) => {
                             r.cases = r.cases.union(m);
@@ -1437,7 +1538,7 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
                     }
                 }
             }
-        }
+        });
     }
     out.sort_by_key(|r| std::cmp::Reverse(r.score));
     out
@@ -2199,6 +2300,425 @@ fn best_given(readings: &[GivenForm], cases: Cases) -> Option<&GivenForm> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The straightforward [`shape_penalty`] (a vector of the word's letters).
+    fn shape_penalty_reference(k: &str, gender: Gender) -> i32 {
+        let chars: Vec<char> = k.chars().collect();
+        let n = chars.len();
+        if n < 2 {
+            return -40;
+        }
+        let mut p = 0;
+        if n < 3 {
+            p -= 2; // short East Asian syllables exist (Кім Чен Ин)
+        }
+        let (l, b) = (chars[n - 1], chars[n - 2]);
+        let c3 = if n >= 3 { Some(chars[n - 3]) } else { None };
+        if l == 'ь'
+            && is_consonant(b)
+            && c3.is_some_and(|c| is_consonant(c) && !((c == 'л' || c == 'р') && b == 'л'))
+        {
+            p -= 15; // журавль, лубінць (but Шарль, Голль)
+        }
+        if l == 'ь' && !is_consonant(b) {
+            p -= 30;
+        }
+        if l == 'й' && !is_vowel(b) {
+            p -= 30;
+        }
+        if l == 'ц'
+            && matches!(
+                b,
+                'в' | 'б' | 'п' | 'м' | 'к' | 'г' | 'х' | 'д' | 'т' | 'ф' | 'с' | 'з'
+            )
+        {
+            p -= 10; // кравц
+        }
+        if l == 'к' && is_consonant(b) && !matches!(b, 'н' | 'р' | 'с' | 'л') {
+            p -= 8; // мотк
+        }
+        if matches!(l, 'ы' | 'э' | 'ё' | 'ъ') {
+            p -= 30;
+        }
+        if ends_with_any!(k, ["оя", "ея", "уя", "ої", "ею"]) {
+            p -= 15; // загребельськоя, гонтарєвоя
+        }
+        if l == 'к' && b == 'ь' {
+            p -= 10; // смольк
+        }
+        // Case endings left on a "nominative".
+        if ends_with_any!(
+            k,
+            [
+                "ої", "ого", "ому", "ою", "ею", "єю", "ом", "ем", "єм", "ові", "еві", "єві",
+            ]
+        ) {
+            p -= 20;
+        }
+        if ends_with_any!(k, ["им", "ім"]) {
+            p -= 8;
+        }
+        match gender {
+            Gender::Male => {
+                if ends_with_any!(
+                    k,
+                    [
+                        "ова", "ева", "єва", "іна", "ина", "їна", "ська", "цька", "зька", "ая",
+                        "ня",
+                    ]
+                ) {
+                    p -= 20;
+                } else if matches!(l, 'а' | 'я') {
+                    p -= 3;
+                }
+                if ends_with_any!(k, ["ськ", "цьк", "зьк"])
+                    || (ends_with_any!(k, ["сько", "цько"])
+                        && chars
+                            .get(n.wrapping_sub(5))
+                            .is_some_and(|&c| is_consonant(c)))
+                {
+                    p -= 20; // an adjectival stem, not a nominative (Вадзінсько)
+                }
+            }
+            Gender::Female => {
+                if ends_with_any!(
+                    k,
+                    [
+                        "ов", "ев", "єв", "ін", "ин", "їн", "ий", "ій", "ой", "ого", "ому", "ім",
+                        "им",
+                    ]
+                ) {
+                    p -= 60;
+                }
+                if is_consonant(l) || l == 'ь' {
+                    p -= 1;
+                }
+            }
+            Gender::Unknown => {}
+        }
+        p
+    }
+
+    /// [`matching_cases`] without its ending filter: the cases (among `cases`) in which the lowercase surname `k` of paradigm `par` has the
+    /// lowercase form `token`.
+    fn matching_cases_reference(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
+        let mut m = Cases(0);
+        if cases.contains(Cases::NOM) && k == token {
+            m = Cases::NOM;
+        }
+        if par == Par::Indecl {
+            return if k == token { cases } else { m };
+        }
+        // Noun paradigms: stems differ from the nominative only in its last letters.
+        if matches!(par, Par::Soft | Par::Hard | Par::Sib) && !token.starts_with(drop_chars(k, 4)) {
+            return m;
+        }
+        // Noun paradigms: compute the oblique stems once.
+        let noun = match par {
+            Par::Soft => Some((noun_stems(k.strip_suffix('ь').unwrap_or(k)), &M_SOFT)),
+            Par::Hard => Some((noun_stems(k), &M_HARD)),
+            Par::Sib => Some((noun_stems(k), &M_SIB)),
+            _ => None,
+        };
+        if let Some((stems, ends)) = noun {
+            if !stems.iter().any(|s| token.starts_with(s.as_ref())) {
+                return m;
+            }
+            // The oblique forms are stem + the case's endings ([`masc_parts`] without building
+            // the parts of each case).
+            for c in Cases::EACH {
+                if c != Cases::NOM
+                    && cases.contains(c)
+                    && stems
+                        .iter()
+                        .any(|s| in_ends(token, s, masc_case_ends(ends, c)))
+                {
+                    m = m.union(c);
+                }
+            }
+            return m;
+        }
+        for c in Cases::EACH {
+            if c != Cases::NOM && cases.contains(c) && oblique_matches(k, par, c, token) {
+                m = m.union(c);
+            }
+        }
+        m
+    }
+
+    /// The straightforward [`surname_readings_uncached`] (a vector per stem variant, a string
+    /// per candidate seen) the fast one must agree with.
+    fn surname_readings_reference(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameReading> {
+        let mut out: Vec<SurnameReading> = Vec::new();
+        if t.is_empty() || cases.is_empty() {
+            return out;
+        }
+        let mut seen: Vec<String> = Vec::new();
+        let mut buf = String::new();
+        let takes = tails_taking_endings();
+        for (ei, e) in OBLIQUE_ENDINGS.iter().enumerate() {
+            let Some(stem) = strip_suffix_fast(t, e) else {
+                continue;
+            };
+            if char_len(stem) < 2 {
+                continue;
+            }
+            for (base, alt_kind) in stem_variants(stem) {
+                let alt = alt_kind != 0;
+                for (ti, tail) in NOM_TAILS.iter().enumerate() {
+                    if (alt_kind == 2 && *tail != "ь") || takes[ei] & (1 << ti) == 0 {
+                        continue;
+                    }
+                    // Built in one buffer; a candidate seen already is dropped without allocating.
+                    buf.clear();
+                    buf.push_str(&base);
+                    buf.push_str(tail);
+                    if seen.contains(&buf) {
+                        continue;
+                    }
+                    seen.push(buf.clone());
+                    let cand = buf.as_str();
+                    let masc: &[Par] = if gender != Gender::Female {
+                        masc_paradigms(cand)
+                    } else {
+                        &[]
+                    };
+                    let fem: &[Par] = if gender != Gender::Male {
+                        fem_paradigms(cand)
+                    } else {
+                        &[]
+                    };
+                    let pars = masc
+                        .iter()
+                        .map(|&p| (p, Gender::Male))
+                        .chain(fem.iter().map(|&p| (p, Gender::Female)));
+                    for (par, g) in pars {
+                        let m = matching_cases_reference(cand, par, cases, t);
+                        if m.is_empty() {
+                            continue;
+                        }
+                        let score = score_reading(cand, g, m, t, alt, par)
+                            + i32::from(e.chars().count() >= 2);
+                        match out.iter_mut().find(|r| r.nom == cand && r.gender == g) {
+                            Some(r) => {
+                                r.cases = r.cases.union(m);
+                                r.score = r.score.max(score);
+                            }
+                            None => out.push(SurnameReading {
+                                nom: cand.to_string(),
+                                gender: g,
+                                cases: m,
+                                score,
+                            }),
+                        }
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|r| std::cmp::Reverse(r.score));
+        out
+    }
+
+    /// Words to compare fast paths with their references on: the sample site's raw texts
+    /// (lower-cased), random strings over Cyrillic, Latin and other letters (a fixed
+    /// generator), and edge cases.
+    fn comparison_words() -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        let raw = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        for e in walkdir::WalkDir::new(raw).into_iter().flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt") {
+                let t = std::fs::read_to_string(e.path()).unwrap_or_default();
+                words.extend(
+                    t.split(|c: char| !c.is_alphabetic() && c != '-' && c != 'ʼ')
+                        .filter(|w| w.chars().count() >= 2)
+                        .map(|w| w.to_lowercase()),
+                );
+            }
+        }
+        assert!(words.len() > 1000, "the sample texts were not found");
+        words.sort();
+        words.dedup();
+        let alphabet: Vec<char> = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ-aeoxé東ѐџ\0"
+            .chars()
+            .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let n = (next() % 10) as usize;
+            let w: String = (0..n)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            words.push(w);
+        }
+        // Random words ending in the endings and tails the reduction strips and adds.
+        let tails = [
+            "ець",
+            "ця",
+            "ок",
+            "ка",
+            "ський",
+            "ського",
+            "ової",
+            "ою",
+            "ові",
+            "ом",
+            "ем",
+            "єм",
+            "ієм",
+            "вця",
+            "льця",
+            "йця",
+            "оса",
+            "іс",
+            "еля",
+            "ь",
+            "й",
+            "ій",
+        ];
+        for _ in 0..3000 {
+            let n = 1 + (next() % 5) as usize;
+            let mut w: String = (0..n).map(|_| alphabet[(next() % 33) as usize]).collect();
+            w.push_str(tails[(next() % tails.len() as u64) as usize]);
+            words.push(w);
+        }
+        words.extend(
+            [
+                "",
+                "а",
+                "аа",
+                "ць",
+                "шевця",
+                "подольця",
+                "кривоноса",
+                "лебедя",
+                "заєць",
+            ]
+            .map(String::from),
+        );
+        words
+    }
+
+    #[test]
+    fn stem_variants_each_agrees_with_the_reference() {
+        let mut n = 0;
+        for w in comparison_words() {
+            let mut fast: Vec<(String, u8)> = Vec::new();
+            stem_variants_each(&w, |p, a, k| fast.push((format!("{p}{a}"), k)));
+            assert_eq!(fast, stem_variants(&w), "{w:?}");
+            n += fast.len();
+        }
+        assert!(n > 10_000, "{n}");
+    }
+
+    #[test]
+    fn shape_penalty_agrees_with_the_reference() {
+        for w in comparison_words() {
+            for g in [Gender::Male, Gender::Female, Gender::Unknown] {
+                assert_eq!(
+                    shape_penalty(&w, g),
+                    shape_penalty_reference(&w, g),
+                    "{w:?} {g:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn matching_cases_agrees_with_the_reference() {
+        // Each word against itself and against the words near it in sorted order (forms
+        // of one surname sort together), in every paradigm and for several case sets.
+        let words = comparison_words();
+        let mut matched = 0;
+        for pair in words.windows(3) {
+            let k = &pair[0];
+            for token in pair {
+                for par in [
+                    Par::Indecl,
+                    Par::Hard,
+                    Par::Soft,
+                    Par::Sib,
+                    Par::Poss,
+                    Par::NounO,
+                    Par::NounJ,
+                    Par::First,
+                    Par::AdjHard,
+                    Par::AdjSoft,
+                    Par::FemAdj,
+                    Par::FemAdjSoft,
+                ] {
+                    for cases in [Cases::ALL, Cases(Cases::ALL.0 & !1), Cases::GEN, Cases(40)] {
+                        let fast = matching_cases(k, par, cases, token);
+                        assert_eq!(
+                            fast,
+                            matching_cases_reference(k, par, cases, token),
+                            "{k:?} {par:?} {cases:?} {token:?}"
+                        );
+                        matched += usize::from(!fast.is_empty() && token != k);
+                    }
+                }
+            }
+        }
+        assert!(matched > 100, "{matched}");
+    }
+
+    #[test]
+    fn surname_readings_agree_with_the_reference() {
+        let key = |v: Vec<SurnameReading>| -> Vec<(String, Gender, Cases, i32)> {
+            v.into_iter()
+                .map(|r| (r.nom, r.gender, r.cases, r.score))
+                .collect()
+        };
+        let mut n = 0;
+        for w in comparison_words() {
+            for g in [Gender::Male, Gender::Female, Gender::Unknown] {
+                for cases in [Cases::ALL, Cases(Cases::ALL.0 & !1), Cases::GEN, Cases(0)] {
+                    let fast = key(surname_readings_uncached(&w, g, cases));
+                    n += fast.len();
+                    assert_eq!(
+                        fast,
+                        key(surname_readings_reference(&w, g, cases)),
+                        "{w:?} {g:?} {cases:?}"
+                    );
+                }
+            }
+        }
+        assert!(n > 10_000, "{n}");
+    }
+
+    #[test]
+    fn reading_memo_agrees_with_the_reference() {
+        // One memo across all words and queries, as an article's spans use it.
+        let memo = ReadingMemo::default();
+        let queries = [
+            (Gender::Male, Cases::ALL),
+            (Gender::Unknown, Cases::GEN),
+            (Gender::Female, Cases(40)),
+            (Gender::Male, Cases::ALL),
+            (Gender::Unknown, Cases::ALL),
+            (Gender::Female, Cases::ALL),
+            (Gender::Male, Cases(0)),
+        ];
+        let mut some = 0;
+        for (wi, w) in comparison_words().iter().step_by(3).enumerate() {
+            // The queries in a different order for each word.
+            for k in 0..queries.len() {
+                let (g, c) = queries[(k + wi) % queries.len()];
+                let fast = memo.best(w, g, c);
+                let slow = surname_readings_reference(w, g, c)
+                    .into_iter()
+                    .next()
+                    .map(|r| (r.nom, r.gender, r.cases, r.score));
+                some += usize::from(fast.is_some());
+                assert_eq!(fast, slow, "{w:?} {g:?} {c:?}");
+            }
+        }
+        assert!(some > 1000, "{some}");
+    }
 
     #[test]
     fn normalisation() {
