@@ -240,7 +240,7 @@ fn combine(mut errors: Vec<ContentError>) -> ContentError {
 /// Writes front matter and body as a Markdown file.
 ///
 /// The front matter is byte for byte what serde_yaml prints for [`FrontMatter`]; it is
-/// written directly ([`front_matter_yaml`]) when every value is one whose YAML form is
+/// written directly (`front_matter_yaml`) when every value is one whose YAML form is
 /// certain, and through serde_yaml otherwise.
 pub fn write(fm: &FrontMatter, body: &str) -> String {
     let mut out = String::with_capacity(body.len() + 1024);

@@ -4,7 +4,7 @@
 //! invisible characters (zero-width spaces and joiners, BOMs, soft hyphens, direction marks
 //! and bidirectional overrides, control characters other than tab and line feed) removed;
 //! NFC; Latin look-alike letters inside Cyrillic words replaced by their Cyrillic twins
-//! («Kиїв» with a Latin K → «Київ», see [`fix_words`]); apostrophes inside words (`'` `’` `‘` `` ` `` `ʼ` `´`) → `ʼ` (U+02BC, the
+//! («Kиїв» with a Latin K → «Київ», see `fix_words`); apostrophes inside words (`'` `’` `‘` `` ` `` `ʼ` `´`) → `ʼ` (U+02BC, the
 //! Ukrainian orthographic apostrophe); runs of whitespace → one space, lines trimmed;
 //! boilerplate lines dropped (see [`is_boilerplate`]); lines grouped into paragraphs.
 //!

@@ -5,7 +5,7 @@
 //!
 //! - [`names`]: the embedded gazetteers (given names, surnames, places) and given-name forms.
 //! - [`morph`]: Ukrainian name morphology: inflected form → nominative.
-//! - [`extract`]: tokens → mentions → canonical names, merged within one article; roles.
+//! - [`extract`](mod@extract): tokens → mentions → canonical names, merged within one article; roles.
 //! - [`merge`]: merging across the site (surname-only → the single full name).
 //! - [`registry`]: `content/people.yaml`, the editors' aliases, descriptions and ignore list.
 
@@ -49,7 +49,7 @@ impl Lang {
 }
 
 /// One mention of a person in a text. Offsets are Unicode code points into the text that was
-/// given to [`extract`], end exclusive.
+/// given to [`extract()`], end exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mention {
     pub start: usize,

@@ -40,8 +40,8 @@ pub struct Card {
 }
 
 /// A card in a page's context. Templates see the [`Card`], or, in a list of cards of a
-/// built-in template (which only hands them to `card()`, see [`super::cards`]), just the
-/// article's index; a render key (see [`super::keyhash`], the one serializer that is not
+/// built-in template (which only hands them to `card()`, see `render::cards`), just the
+/// article's index; a render key (see `render::keyhash`, the one serializer that is not
 /// human-readable) sees only the card's digest, so hashing a page that lists 50 cards costs
 /// 50 digests, not 50 cards.
 #[derive(Debug, Clone, Copy)]

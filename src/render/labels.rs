@@ -148,7 +148,7 @@ pub fn for_language(lang: &str) -> &'static Labels {
     }
 }
 
-/// The digest ([`super::keyhash::digest`]) of a set of words, computed once per set (render
+/// The digest (`render::keyhash::digest`) of a set of words, computed once per set (render
 /// keys hash it instead of the words).
 pub fn digest(t: &'static Labels) -> [u8; 32] {
     static DIGESTS: std::sync::Mutex<Vec<(usize, [u8; 32])>> = std::sync::Mutex::new(Vec::new());

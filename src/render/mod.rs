@@ -395,7 +395,7 @@ impl Templates {
     }
 
     /// Renders every page through Tera, also those that are otherwise rendered without it
-    /// ([`native`]): for comparing the two.
+    /// (`render::native`): for comparing the two.
     pub fn tera_only(&mut self) {
         self.native.clear();
         self.card_fn

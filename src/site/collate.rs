@@ -54,7 +54,7 @@ pub struct IndexKey {
 }
 
 impl IndexKey {
-    /// The key of a canonical name «Given [particles] Surname …».
+    /// The key of a canonical name «Given \[particles\] Surname …».
     pub fn of(name: &str) -> IndexKey {
         let words: Vec<&str> = name.split_whitespace().collect();
         if words.len() <= 1 {
