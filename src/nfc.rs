@@ -7,9 +7,9 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Characters that are in NFC whatever surrounds them (quick check "yes", combining class 0):
 /// ASCII and Latin up to the combining marks, Cyrillic without its combining marks, the
-/// dashes, quotes and dots of General Punctuation (a test checks each).
+/// dashes, quotes and dots of General Punctuation, and «№» (a test checks each).
 pub fn nfc_anywhere(c: char) -> bool {
-    matches!(c, '\0'..='\u{2ff}' | '\u{400}'..='\u{482}' | '\u{48a}'..='\u{4ff}' | '\u{2010}'..='\u{2027}')
+    matches!(c, '\0'..='\u{2ff}' | '\u{400}'..='\u{482}' | '\u{48a}'..='\u{4ff}' | '\u{2010}'..='\u{2027}' | '№')
 }
 
 /// True when `text` is certainly in NFC (normalising it would change nothing).

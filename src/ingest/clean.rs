@@ -15,6 +15,7 @@
 //! digit («* * *», «—») are dropped.
 
 use super::decode::is_alphabetic;
+use crate::nfc::nfc_anywhere;
 use crate::people::cyrillic_twin;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -65,7 +66,7 @@ pub fn normalize_chars(text: &str) -> String {
 }
 
 /// Line endings → `\n`, invisible characters and stress marks removed (the first steps of
-/// [`normalize_chars`]), and whether every character left is an [`is_nfc_starter`]. Copies
+/// [`normalize_chars`]), and whether every character left is [`nfc_anywhere`]. Copies
 /// the text in stretches between the characters it removes or replaces.
 fn strip_invisible(text: &str) -> (String, bool) {
     let bytes = text.as_bytes();
@@ -128,7 +129,7 @@ fn strip_invisible(text: &str) -> (String, bool) {
             out.push_str(&text[last..i]);
             last = i + c.len_utf8();
         } else {
-            all_starters = all_starters && is_nfc_starter(c);
+            all_starters = all_starters && nfc_anywhere(c);
             stress_goes = is_cyrillic_letter(c);
         }
         i += c.len_utf8();
@@ -287,16 +288,6 @@ fn add_to_word(w: &mut Word, c: char) {
     } else if is_cyrillic_letter(c) {
         w.cyrillic = true;
     }
-}
-
-/// Whether `c` is, by a cheap range test, a starter (canonical combining class 0) that passes
-/// the NFC quick check: below U+0300, Cyrillic letters, general punctuation (dashes, quotes,
-/// the ellipsis) and «№». Text made only of such characters is in NFC.
-fn is_nfc_starter(c: char) -> bool {
-    c < '\u{300}'
-        || ('\u{400}'..='\u{482}').contains(&c)
-        || ('\u{2010}'..='\u{2027}').contains(&c)
-        || c == '№'
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -495,7 +486,7 @@ mod tests {
             }
         }
         // Fast path: text that passes the NFC quick check is in NFC already.
-        let chars: Vec<char> = if stripped.chars().all(is_nfc_starter)
+        let chars: Vec<char> = if stripped.chars().all(nfc_anywhere)
             || is_nfc_quick(stripped.chars()) == IsNormalized::Yes
         {
             stripped.chars().collect()
@@ -791,18 +782,6 @@ mod tests {
         );
         // Latin letters keep their accents (NFC composes them).
         assert_eq!(clean("cafe\u{301}", &[]), ["café"]);
-    }
-
-    #[test]
-    fn fast_nfc_starters_are_nfc_starters() {
-        use unicode_normalization::char::canonical_combining_class;
-        for c in (0..0x11_0000u32)
-            .filter_map(char::from_u32)
-            .filter(|&c| is_nfc_starter(c))
-        {
-            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
-            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
-        }
     }
 
     #[test]
