@@ -8,6 +8,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod date;
+pub mod hash;
 pub mod ingest;
 pub mod nfc;
 pub mod output;

@@ -1,0 +1,102 @@
+//! Fast digests for Litopys's own keys: render keys, cache keys, search inputs, card
+//! digests. These only decide whether something already computed can be reused, so they need
+//! no cryptographic strength, only a negligible chance of two different inputs colliding:
+//! XXH3-128 (128 bits, like MD5's width), an order of magnitude faster than SHA-256.
+//!
+//! SHA-256 stays where a digest is written for people or other programs to check (an
+//! article's `source_sha256`, the ingest manifest).
+
+/// A streaming 128-bit digest; feed it with [`Hasher::update`], read it with
+/// [`Hasher::finalize`].
+#[derive(Clone)]
+pub struct Hasher(xxhash_rust::xxh3::Xxh3Default);
+
+/// A finished digest: 16 bytes, little-endian.
+pub type Digest = [u8; 16];
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hasher {
+    /// An empty hasher.
+    pub fn new() -> Self {
+        Hasher(xxhash_rust::xxh3::Xxh3Default::new())
+    }
+
+    /// Feeds `bytes` (anything that is a byte slice: `&str.as_bytes()`, arrays, digests).
+    #[inline]
+    pub fn update(&mut self, bytes: impl AsRef<[u8]>) {
+        self.0.update(bytes.as_ref());
+    }
+
+    /// The digest of everything fed so far.
+    pub fn finalize(&self) -> Digest {
+        self.0.digest128().to_le_bytes()
+    }
+}
+
+/// The digest of `bytes` in one call.
+pub fn digest(bytes: &[u8]) -> Digest {
+    xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()
+}
+
+/// Lower-case hex of a digest (32 characters).
+pub fn hex(d: &Digest) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(32);
+    for b in d {
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streaming_equals_one_shot_whatever_the_chunks() {
+        // Lengths across XXH3's internal block and buffer sizes (16, 128, 240, 1024, 256).
+        let data: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        for len in [0, 1, 15, 16, 17, 128, 129, 240, 241, 1024, 1025, 4999] {
+            let whole = digest(&data[..len]);
+            for chunk in [1, 3, 64, 255, 1000] {
+                let mut h = Hasher::new();
+                for part in data[..len].chunks(chunk) {
+                    h.update(part);
+                }
+                assert_eq!(h.finalize(), whole, "len {len}, chunk {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn inputs_that_differ_in_one_bit_or_one_byte_of_length_differ() {
+        let base = b"\xd0\x9a\xd0\xb8\xd1\x97\xd0\xb2 2026".to_vec();
+        let d = digest(&base);
+        for i in 0..base.len() {
+            for bit in 0..8 {
+                let mut v = base.clone();
+                v[i] ^= 1 << bit;
+                assert_ne!(digest(&v), d);
+            }
+        }
+        let mut longer = base.clone();
+        longer.push(0);
+        assert_ne!(digest(&longer), d);
+        assert_ne!(digest(&base[..base.len() - 1]), d);
+    }
+
+    #[test]
+    fn hex_is_lower_case_and_32_characters() {
+        let h = hex(&[0xab; 16]);
+        assert_eq!(h, "ab".repeat(16));
+        assert_eq!(hex(&digest(b"")).len(), 32);
+    }
+}
