@@ -235,7 +235,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// input cannot be read (the build then runs in full and reports it).
 fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<BuildKey> {
     use rayon::prelude::*;
-    use sha2::{Digest, Sha256};
     let (paths, errors) = crate::site::article_files(root);
     if !errors.is_empty() {
         return None;
@@ -243,7 +242,7 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
     // Files whose stamp (size, times, inode) is the one recorded with a digest are not read.
     let stamps = crate::site::stamps::Stamps::load(root, config.allow_html);
     let now = std::time::SystemTime::now();
-    let read: Vec<(String, std::fs::Metadata, [u8; 32])> = paths
+    let read: Vec<(String, std::fs::Metadata, crate::hash::Digest)> = paths
         .par_iter()
         .map(|p| {
             let rel = p
@@ -263,8 +262,8 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
         })
         .collect::<Option<_>>()?;
     crate::site::stamps::save(root, config.allow_html, &stamps, &read, now);
-    let mut h = Sha256::new();
-    h.update(b"litopys-build-key-1\0");
+    let mut h = crate::hash::Hasher::new();
+    h.update(b"litopys-build-key-2\0");
     h.update(templates.fingerprint());
     h.update(render::keyhash::digest(config));
     match std::fs::read(root.join(crate::people::registry::REGISTRY_FILE)) {
@@ -281,11 +280,7 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
         h.update(name.as_bytes());
         h.update(d);
     }
-    let key = h
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
+    let key = crate::hash::hex(&h.finalize());
     let files = paths
         .into_iter()
         .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))

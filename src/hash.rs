@@ -7,9 +7,18 @@
 //! article's `source_sha256`, the ingest manifest).
 
 /// A streaming 128-bit digest; feed it with [`Hasher::update`], read it with
-/// [`Hasher::finalize`].
+/// [`Hasher::finalize`]. Keys are fed in many small pieces (a tag byte, a length, a short
+/// string), which XXH3's streaming state handles one call at a time; so pieces are gathered in a
+/// buffer first and hashed in one pass, streaming only what goes beyond [`BUFFER`] bytes.
 #[derive(Clone)]
-pub struct Hasher(xxhash_rust::xxh3::Xxh3Default);
+pub struct Hasher {
+    buf: Vec<u8>,
+    /// The streaming state, once more than [`BUFFER`] bytes came.
+    stream: Option<Box<xxhash_rust::xxh3::Xxh3Default>>,
+}
+
+/// Bytes gathered before they go to the streaming state.
+const BUFFER: usize = 16 << 10;
 
 /// A finished digest: 16 bytes, little-endian.
 pub type Digest = [u8; 16];
@@ -23,18 +32,44 @@ impl Default for Hasher {
 impl Hasher {
     /// An empty hasher.
     pub fn new() -> Self {
-        Hasher(xxhash_rust::xxh3::Xxh3Default::new())
+        Hasher {
+            buf: Vec::new(),
+            stream: None,
+        }
     }
 
     /// Feeds `bytes` (anything that is a byte slice: `&str.as_bytes()`, arrays, digests).
     #[inline]
     pub fn update(&mut self, bytes: impl AsRef<[u8]>) {
-        self.0.update(bytes.as_ref());
+        let bytes = bytes.as_ref();
+        if self.buf.len() + bytes.len() <= BUFFER {
+            self.buf.extend_from_slice(bytes);
+        } else {
+            self.spill(bytes);
+        }
+    }
+
+    /// Moves the buffer, then `bytes`, to the streaming state.
+    #[cold]
+    fn spill(&mut self, bytes: &[u8]) {
+        let stream = self
+            .stream
+            .get_or_insert_with(|| Box::new(xxhash_rust::xxh3::Xxh3Default::new()));
+        stream.update(&self.buf);
+        self.buf.clear();
+        stream.update(bytes);
     }
 
     /// The digest of everything fed so far.
     pub fn finalize(&self) -> Digest {
-        self.0.digest128().to_le_bytes()
+        match &self.stream {
+            None => digest(&self.buf),
+            Some(stream) => {
+                let mut stream = stream.clone();
+                stream.update(&self.buf);
+                stream.digest128().to_le_bytes()
+            }
+        }
     }
 }
 
@@ -60,13 +95,16 @@ mod tests {
 
     #[test]
     fn streaming_equals_one_shot_whatever_the_chunks() {
-        // Lengths across XXH3's internal block and buffer sizes (16, 128, 240, 1024, 256).
-        let data: Vec<u8> = (0..5000u32)
+        // Lengths across XXH3's internal block and buffer sizes (16, 128, 240, 1024, 256) and
+        // across this hasher's own buffer (16 KiB), fed in pieces of every kind.
+        let data: Vec<u8> = (0..40000u32)
             .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
             .collect();
-        for len in [0, 1, 15, 16, 17, 128, 129, 240, 241, 1024, 1025, 4999] {
+        for len in [
+            0, 1, 15, 16, 17, 128, 129, 240, 241, 1024, 1025, 4999, 40000,
+        ] {
             let whole = digest(&data[..len]);
-            for chunk in [1, 3, 64, 255, 1000] {
+            for chunk in [1, 3, 64, 255, 1000, 16384, 20000] {
                 let mut h = Hasher::new();
                 for part in data[..len].chunks(chunk) {
                     h.update(part);

@@ -80,8 +80,24 @@ enum Command {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `purge_delay` option (`mi_option_purge_delay` in mimalloc 3's `mimalloc.h`; the
+/// Rust binding has no name for it yet).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A one-shot command (all but `serve`) frees and reallocates much memory from phase to
+    // phase. Memory mimalloc gives back to the system is faulted in and zeroed by the kernel
+    // again moments later: ~7,000 page faults and ~15% of the time of a rebuild after one edit
+    // at 10,000 articles, ~400 faults without purging, for ~5% more peak memory. `serve` keeps
+    // the default, so a long-running server shrinks between rebuilds. `MIMALLOC_PURGE_DELAY`
+    // in the environment wins.
+    if !matches!(cli.command, Command::Serve { .. })
+        && std::env::var_os("MIMALLOC_PURGE_DELAY").is_none()
+    {
+        // SAFETY: sets a plain integer option (no pointers); mimalloc's options are atomics.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -274,4 +290,16 @@ fn extract_jsonl(registry: &Registry) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_delay_option_is_the_one_named() {
+        // mimalloc 3 defaults `purge_delay` to 1000 ms; its neighbours default to 1 and 0.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            let v = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+            assert_eq!(v, 1000);
+        }
+    }
 }

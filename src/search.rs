@@ -36,7 +36,6 @@ use crate::site::{Site, SiteError};
 use cache::{Dict, TermsCache};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -677,7 +676,7 @@ pub struct ArticleDoc<'a> {
     pub body: Option<&'a crate::site::Body>,
     /// The digest of the article's file (`Article::digest`): title, lede and body are
     /// functions of it, so the terms they give are cached by it ([`cache`]). None: not cached.
-    pub digest: Option<[u8; 32]>,
+    pub digest: Option<crate::hash::Digest>,
 }
 
 /// A person as the index sees it.
@@ -1252,7 +1251,7 @@ fn js_len(s: &str) -> usize {
 /// and digest of postings), and `keep` keeps the previous build's file at a path if it was
 /// recorded with that key, so the file is not made at all.
 pub struct Previous<'a, P> {
-    pub fingerprint: [u8; 32],
+    pub fingerprint: crate::hash::Digest,
     pub keep: &'a (dyn Fn(&str, &str) -> Option<P> + Sync),
 }
 
@@ -1263,22 +1262,20 @@ pub enum Piece<P> {
     Made(OutputFile, Option<String>),
 }
 
-/// The key of an index file: SHA-256 (hex) of the fingerprint, the path and `content` (its
-/// bytes, or what they are made of).
-fn file_key(fingerprint: &[u8; 32], path: &str, content: impl FnOnce(&mut Sha256)) -> String {
-    let mut h = Sha256::new();
-    h.update(b"litopys-search-file-1\0");
+/// The key of an index file: the digest (hex, [`crate::hash`]) of the fingerprint, the path
+/// and `content` (its bytes, or what they are made of).
+fn file_key(
+    fingerprint: &crate::hash::Digest,
+    path: &str,
+    content: impl FnOnce(&mut crate::hash::Hasher),
+) -> String {
+    let mut h = crate::hash::Hasher::new();
+    h.update(b"litopys-search-file-2\0");
     h.update(fingerprint);
     h.update((path.len() as u64).to_le_bytes());
     h.update(path.as_bytes());
     content(&mut h);
-    let digest = h.finalize();
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        s.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
-    }
-    s
+    crate::hash::hex(&h.finalize())
 }
 
 /// `file` as a piece: kept when the previous build left it with the same bytes (same key).
@@ -1435,7 +1432,7 @@ pub fn index_pieces<P: Send>(
     }
     // The terms of articles not cached go to the cache.
     if let Some(cache) = &cache {
-        let fresh: Vec<([u8; 32], &cache::Terms)> = found
+        let fresh: Vec<(crate::hash::Digest, &cache::Terms)> = found
             .iter()
             .zip(articles)
             .filter_map(|(f, a)| match (f, &a.digest) {
@@ -2434,8 +2431,8 @@ mod tests {
     }
 
     /// A distinct digest for article `i` in version `v` of its file.
-    fn digest(i: usize, v: u8) -> [u8; 32] {
-        let mut d = [0; 32];
+    fn digest(i: usize, v: u8) -> crate::hash::Digest {
+        let mut d = [0; 16];
         d[..8].copy_from_slice(&(i as u64).to_le_bytes());
         d[8] = v;
         d
@@ -2483,7 +2480,7 @@ mod tests {
                 (recorded.get(path).map(String::as_str) == Some(key)).then(|| path.to_string())
             };
             let prev = Previous {
-                fingerprint: [7; 32],
+                fingerprint: [7; 16],
                 keep: &keep,
             };
             let mut kept = Vec::new();

@@ -248,7 +248,7 @@ fn list_raw_files(root: &Path, report: &mut IngestReport) -> Vec<(PathBuf, Strin
 fn cache_fingerprint(config: &Config, registry: &Registry) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    crate::site::cache::hash_executable(&mut h);
+    h.update(crate::site::cache::executable_id());
     h.update(crate::render::keyhash::digest(&(
         &config.boilerplate,
         config.max_raw_bytes,

@@ -47,7 +47,7 @@ pub struct Card {
 #[derive(Debug, Clone, Copy)]
 pub struct CardRef<'a> {
     pub card: &'a Card,
-    digest: &'a [u8; 32],
+    digest: &'a crate::hash::Digest,
     /// The article's index.
     index: usize,
     /// True when templates get the index instead of the card.
@@ -80,7 +80,7 @@ impl Serialize for CardRef<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Html<'a> {
     body: &'a crate::site::Body,
-    digest: &'a [u8; 32],
+    digest: &'a crate::hash::Digest,
 }
 
 impl Html<'_> {
@@ -155,7 +155,7 @@ pub struct Shared<'a> {
     pub absolute: bool,
     pub cards: std::sync::Arc<[Card]>,
     /// Digest of each card (for render keys).
-    pub card_digests: Vec<[u8; 32]>,
+    pub card_digests: Vec<crate::hash::Digest>,
     pub chips: Vec<Chip>,
 }
 
@@ -1009,7 +1009,7 @@ impl Serialize for Entries<'_> {
             return seq.end();
         }
         let sh = self.sh;
-        let digests: Vec<(&[u8; 32], &[u8; 32])> = self
+        let digests: Vec<(&crate::hash::Digest, &crate::hash::Digest)> = self
             .articles
             .iter()
             .map(|&i| (&sh.card_digests[i], &sh.site.articles[i].digest))

@@ -1,7 +1,8 @@
 //! Hashes a page's context for its render key without building JSON: a `serde::Serializer`
 //! that feeds an unambiguous encoding of the value (a tag byte per kind, lengths before
-//! strings, bytes, sequences and maps, field and variant names) straight into SHA-256. Strings
-//! go in as they are, with no escaping, so hashing a context costs little more than SHA-256 of
+//! strings, bytes, sequences and maps, field and variant names) straight into a
+//! [`crate::hash::Hasher`]. Strings
+//! go in as they are, with no escaping, so hashing a context costs little more than hashing
 //! its text.
 //!
 //! The hasher says it is not human-readable (`is_human_readable` is false): that is how
@@ -9,8 +10,8 @@
 //! digest instead of their whole text (templates get their text through `serde_json`, which
 //! is human-readable).
 
+use crate::hash::{Digest, Hasher};
 use serde::ser::{self, Serialize};
-use sha2::{Digest, Sha256};
 
 /// An error a context's `Serialize` reported.
 #[derive(Debug)]
@@ -30,17 +31,17 @@ impl ser::Error for Error {
     }
 }
 
-/// Feeds values into a SHA-256.
-pub struct KeyHasher<'a>(pub &'a mut Sha256);
+/// Feeds values into a [`Hasher`].
+pub struct KeyHasher<'a>(pub &'a mut Hasher);
 
-/// SHA-256 of `value`'s encoding (an error in `Serialize` gives the digest of what came before
+/// The digest of `value`'s encoding (an error in `Serialize` gives the digest of what came before
 /// and the error's text, still a deterministic function of the value).
-pub fn digest<T: Serialize + ?Sized>(value: &T) -> [u8; 32] {
-    let mut h = Sha256::new();
+pub fn digest<T: Serialize + ?Sized>(value: &T) -> Digest {
+    let mut h = Hasher::new();
     if let Err(e) = value.serialize(&mut KeyHasher(&mut h)) {
         h.update(e.0.as_bytes());
     }
-    h.finalize().into()
+    h.finalize()
 }
 
 impl KeyHasher<'_> {
@@ -316,10 +317,10 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    fn key<T: Serialize>(v: &T) -> [u8; 32] {
-        let mut h = Sha256::new();
+    fn key<T: Serialize>(v: &T) -> Digest {
+        let mut h = Hasher::new();
         v.serialize(&mut KeyHasher(&mut h)).unwrap();
-        h.finalize().into()
+        h.finalize()
     }
 
     #[test]

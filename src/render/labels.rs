@@ -150,8 +150,9 @@ pub fn for_language(lang: &str) -> &'static Labels {
 
 /// The digest (`render::keyhash::digest`) of a set of words, computed once per set (render
 /// keys hash it instead of the words).
-pub fn digest(t: &'static Labels) -> [u8; 32] {
-    static DIGESTS: std::sync::Mutex<Vec<(usize, [u8; 32])>> = std::sync::Mutex::new(Vec::new());
+pub fn digest(t: &'static Labels) -> crate::hash::Digest {
+    static DIGESTS: std::sync::Mutex<Vec<(usize, crate::hash::Digest)>> =
+        std::sync::Mutex::new(Vec::new());
     let at = t as *const Labels as usize;
     let Ok(mut known) = DIGESTS.lock() else {
         return super::keyhash::digest(t);

@@ -35,11 +35,11 @@ pub mod links;
 mod native;
 pub mod timeline;
 
+use crate::hash::{Digest, Hasher};
 use crate::output::Group;
 use crate::site::{Site, SiteError};
 use context::Shared;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// One output file: a path relative to the output folder ('/'-separated) and its bytes.
@@ -73,10 +73,10 @@ pub const DEFAULT_STYLE: &str = include_str!("../../templates/style.css");
 /// The compiled templates: the built-in defaults, overridden by the site's `templates/`.
 pub struct Templates {
     tera: tera::Tera,
-    /// SHA-256 of everything besides a page's context that its bytes depend on: every template
+    /// The digest ([`crate::hash`]) of everything besides a page's context that its bytes depend on: every template
     /// text, the style sheet, the crate version and the running executable (length and mtime),
     /// so a rebuilt binary or an edited template never reuses a page rendered before.
-    fingerprint: [u8; 32],
+    fingerprint: Digest,
     /// Template name → the file it came from (for error messages).
     sources: std::collections::HashMap<String, PathBuf>,
     style: Vec<u8>,
@@ -390,7 +390,7 @@ impl Templates {
 
     /// The digest of the templates, the style sheet, the binary and the render key scheme
     /// (every page's key starts with it).
-    pub fn fingerprint(&self) -> &[u8; 32] {
+    pub fn fingerprint(&self) -> &Digest {
         &self.fingerprint
     }
 
@@ -492,7 +492,7 @@ impl Templates {
             .map_err(|e| write_error(sink, e))
     }
 
-    /// The render key of a page: SHA-256 (hex) of the templates' fingerprint, the template
+    /// The render key of a page: the digest (hex) of the templates' fingerprint, the template
     /// name, the path and the context ([`keyhash`]). Equal keys mean equal bytes.
     fn key<T: serde::Serialize>(
         &self,
@@ -500,7 +500,7 @@ impl Templates {
         path: &str,
         ctx: &T,
     ) -> Result<String, keyhash::Error> {
-        let mut h = Sha256::new();
+        let mut h = Hasher::new();
         h.update(self.fingerprint);
         h.update(name.as_bytes());
         h.update([0]);
@@ -512,8 +512,8 @@ impl Templates {
 
     /// The key of a group of files made from `inputs` (a digest of everything they depend on
     /// besides the templates and the binary).
-    fn group_key(&self, name: &str, inputs: &[u8; 32]) -> String {
-        let mut h = Sha256::new();
+    fn group_key(&self, name: &str, inputs: &Digest) -> String {
+        let mut h = Hasher::new();
         h.update(self.fingerprint);
         h.update(b"group\0");
         h.update(name.as_bytes());
@@ -640,10 +640,10 @@ pub struct Rendered<P> {
 }
 
 /// Version of the render key scheme; bump it when what a key covers changes.
-const KEY_VERSION: &[u8] = b"litopys-render-key-3";
+const KEY_VERSION: &[u8] = b"litopys-render-key-4";
 
-fn fingerprint(texts: &std::collections::BTreeMap<String, String>, style: &[u8]) -> [u8; 32] {
-    let mut h = Sha256::new();
+fn fingerprint(texts: &std::collections::BTreeMap<String, String>, style: &[u8]) -> Digest {
+    let mut h = Hasher::new();
     h.update(KEY_VERSION);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
@@ -656,7 +656,7 @@ fn fingerprint(texts: &std::collections::BTreeMap<String, String>, style: &[u8])
         h.update(text.as_bytes());
     }
     h.update(style);
-    h.finalize().into()
+    h.finalize()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -878,7 +878,7 @@ fn search_files<S: Sink>(
 }
 
 /// What the search index is made of, hashed ([`keyhash`]).
-fn search_inputs(site: &Site) -> [u8; 32] {
+fn search_inputs(site: &Site) -> Digest {
     #[derive(serde::Serialize)]
     struct A<'a> {
         title: &'a str,
@@ -887,7 +887,7 @@ fn search_inputs(site: &Site) -> [u8; 32] {
         date: String,
         summary: &'a str,
         people: &'a [usize],
-        digest: &'a [u8; 32],
+        digest: &'a Digest,
     }
     #[derive(serde::Serialize)]
     struct P<'a> {
@@ -897,7 +897,7 @@ fn search_inputs(site: &Site) -> [u8; 32] {
         count: usize,
         role: Option<&'a str>,
     }
-    let articles: Vec<[u8; 32]> = site
+    let articles: Vec<Digest> = site
         .articles
         .par_iter()
         .map(|a| {
@@ -912,7 +912,7 @@ fn search_inputs(site: &Site) -> [u8; 32] {
             })
         })
         .collect();
-    let people: Vec<[u8; 32]> = site
+    let people: Vec<Digest> = site
         .people
         .par_iter()
         .map(|p| {

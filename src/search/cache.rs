@@ -4,12 +4,12 @@
 //! rebuild finds the words of only the articles whose bytes changed. The people an article
 //! names, and the people's documents, depend on the whole site and are found every build.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-terms-cache 2`, the
-//! 32-byte fingerprint of what finding terms depends on besides the file (crate version and
+//! Format (not meant for anything but this cache): the line `litopys-terms-cache 3`, the
+//! 16-byte fingerprint of what finding terms depends on besides the file (crate version and
 //! running executable), 8 bytes identifying this file (random, new at each rewrite), then
 //! *segments*: body length (u32 little-endian), a 64-bit checksum of the body, the body. A body
 //! is LEB128 numbers: the stems it adds (count, then each as byte length and UTF-8 bytes), the
-//! records (count, then each as digest (32 bytes), byte length and payload). Stems are numbered
+//! records (count, then each as digest (16 bytes), byte length and payload). Stems are numbered
 //! across segments in file order; the first segment's are in strictly ascending order, later
 //! ones' are new. A payload is the number of terms, then per term, by ascending stem number, its
 //! difference from the previous one (the first: the number itself) and the score. A later
@@ -23,12 +23,15 @@
 //! use (to a temporary file, then renamed, so no build sees half a file). Writing is best
 //! effort: a build never fails because of its cache.
 
+use crate::hash::{Digest, Hasher};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"litopys-terms-cache 2\n";
+const MAGIC: &[u8] = b"litopys-terms-cache 3\n";
+
+/// Bytes of a digest.
+const D: usize = std::mem::size_of::<Digest>();
 
 /// Where the cache lives under the site root.
 pub const CACHE_FILE: &str = ".litopys/terms.cache";
@@ -38,12 +41,12 @@ pub type Terms = Vec<(u32, u32)>;
 
 /// What finding terms depends on besides the file: the crate version and the running
 /// executable.
-fn fingerprint() -> [u8; 32] {
-    let mut h = Sha256::new();
+fn fingerprint() -> Digest {
+    let mut h = Hasher::new();
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    crate::site::cache::hash_executable(&mut h);
-    h.finalize().into()
+    h.update(crate::site::cache::executable_id());
+    h.finalize()
 }
 
 /// A fast 64-bit checksum (to notice a damaged or torn file, not an adversary).
@@ -198,13 +201,13 @@ impl Dict {
 /// The cache as read at the start of a build.
 pub struct TermsCache {
     path: PathBuf,
-    fingerprint: [u8; 32],
+    fingerprint: Digest,
     /// The stems records refer to, by index.
     dict: Dict,
     /// The file's bytes (records are ranges of them).
     data: Vec<u8>,
     /// Digest → where its payload is in `data`.
-    records: FxHashMap<[u8; 32], (usize, usize)>,
+    records: FxHashMap<Digest, (usize, usize)>,
     /// Bytes of records a later one of the same digest replaced.
     replaced: usize,
     /// Whether the file on disk was read whole (segments can be appended to it).
@@ -212,7 +215,7 @@ pub struct TermsCache {
 }
 
 /// Length of the head: magic, fingerprint, the file's random id.
-const HEAD: usize = MAGIC.len() + 32 + 8;
+const HEAD: usize = MAGIC.len() + D + 8;
 
 impl TermsCache {
     /// Reads the cache of the site at `root` (empty if there is none or it is unusable).
@@ -242,7 +245,7 @@ impl TermsCache {
         let data = &self.data;
         if data.len() < HEAD
             || &data[..MAGIC.len()] != MAGIC
-            || data[MAGIC.len()..MAGIC.len() + 32] != self.fingerprint
+            || data[MAGIC.len()..MAGIC.len() + D] != self.fingerprint
         {
             return false;
         }
@@ -268,10 +271,10 @@ impl TermsCache {
                 let n = r.varint()? as usize;
                 dict.read(&mut r, n, at == HEAD, &mut seen)?;
                 let n = r.varint()? as usize;
-                records.reserve(n.min(len / 33));
+                records.reserve(n.min(len / (D + 1)));
                 for _ in 0..n {
-                    let mut d = [0u8; 32];
-                    d.copy_from_slice(r.bytes(32)?);
+                    let mut d = [0u8; D];
+                    d.copy_from_slice(r.bytes(D)?);
                     let len = r.varint()? as usize;
                     let start = r.at;
                     r.bytes(len)?;
@@ -289,7 +292,7 @@ impl TermsCache {
             };
             for (d, range) in records {
                 if let Some((s, e)) = self.records.insert(d, range) {
-                    self.replaced += e - s + 33;
+                    self.replaced += e - s + D + 1;
                 }
             }
             at = end;
@@ -305,13 +308,13 @@ impl TermsCache {
 
     /// The terms cached for `digest` (stem ids index [`TermsCache::dict`], ascending); none if
     /// not cached or the record does not decode.
-    pub fn terms(&self, digest: &[u8; 32]) -> Option<Terms> {
+    pub fn terms(&self, digest: &Digest) -> Option<Terms> {
         let mut terms = Vec::new();
         self.terms_into(digest, &mut terms).then_some(terms)
     }
 
     /// How many terms the record of `digest` says it has (0 if none).
-    pub fn count(&self, digest: &[u8; 32]) -> usize {
+    pub fn count(&self, digest: &Digest) -> usize {
         let Some(&(start, end)) = self.records.get(digest) else {
             return 0;
         };
@@ -325,7 +328,7 @@ impl TermsCache {
     }
 
     /// [`TermsCache::terms`] into `terms` (cleared first); false if there are none.
-    pub fn terms_into(&self, digest: &[u8; 32], terms: &mut Terms) -> bool {
+    pub fn terms_into(&self, digest: &Digest, terms: &mut Terms) -> bool {
         terms.clear();
         let ok = self.decode(digest, terms).is_some();
         if !ok {
@@ -334,7 +337,7 @@ impl TermsCache {
         ok
     }
 
-    fn decode(&self, digest: &[u8; 32], terms: &mut Terms) -> Option<()> {
+    fn decode(&self, digest: &Digest, terms: &mut Terms) -> Option<()> {
         let &(start, end) = self.records.get(digest)?;
         let mut r = Reader {
             bytes: self.data.get(start..end)?,
@@ -368,19 +371,19 @@ impl TermsCache {
     /// Best effort: errors are ignored.
     pub fn store<'a>(
         &self,
-        used: impl Iterator<Item = &'a [u8; 32]>,
-        fresh: Vec<([u8; 32], &Terms)>,
+        used: impl Iterator<Item = &'a Digest>,
+        fresh: Vec<(Digest, &Terms)>,
         place: &[u32],
         names: &[&str],
     ) {
-        let mut seen: FxHashSet<[u8; 32]> = FxHashSet::default();
-        let mut kept: Vec<[u8; 32]> = Vec::new();
+        let mut seen: FxHashSet<Digest> = FxHashSet::default();
+        let mut kept: Vec<Digest> = Vec::new();
         for d in used {
             if seen.insert(*d) && self.records.contains_key(d) {
                 kept.push(*d);
             }
         }
-        let fresh: Vec<([u8; 32], &Terms)> = fresh
+        let fresh: Vec<(Digest, &Terms)> = fresh
             .into_iter()
             .filter(|(d, _)| !self.records.contains_key(d))
             .filter(|(d, _)| seen.remove(d))
@@ -396,7 +399,7 @@ impl TermsCache {
                 &mut live
             } else {
                 &mut dead
-            }) += e - s + 33;
+            }) += e - s + D + 1;
         }
         if self.valid && dead * 3 <= live {
             if !fresh.is_empty() {
@@ -410,7 +413,7 @@ impl TermsCache {
     /// Appends a segment: the stems of `fresh` not in the file, then `fresh`.
     fn append(
         &self,
-        fresh: Vec<([u8; 32], &Terms)>,
+        fresh: Vec<(Digest, &Terms)>,
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
@@ -474,8 +477,8 @@ impl TermsCache {
     /// (sorted).
     fn rewrite(
         &self,
-        kept: &[[u8; 32]],
-        fresh: Vec<([u8; 32], &Terms)>,
+        kept: &[Digest],
+        fresh: Vec<(Digest, &Terms)>,
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
@@ -483,8 +486,8 @@ impl TermsCache {
         // borrowed, so that no copy of all records is held (a cold build of a large site
         // writes every article's terms here).
         enum Rec<'a> {
-            Kept(&'a [u8; 32]),
-            Fresh(&'a [u8; 32], &'a Terms),
+            Kept(&'a Digest),
+            Fresh(&'a Digest, &'a Terms),
         }
         let recs: Vec<Rec> = kept
             .iter()
@@ -593,14 +596,14 @@ impl TermsCache {
             .path
             .with_extension(format!("tmp-{}-{serial}", std::process::id()));
         // The file's random id: an append checks it is still the file it read.
-        let mut h = Sha256::new();
+        let mut h = Hasher::new();
         h.update(format!(
             "{:?} {} {serial}",
             std::time::SystemTime::now(),
             std::process::id()
         ));
         h.update(body.len().to_le_bytes());
-        let id: [u8; 32] = h.finalize().into();
+        let id: Digest = h.finalize();
         let result = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             let mut head = Vec::with_capacity(HEAD + 12);
@@ -646,7 +649,7 @@ mod tests {
     #[test]
     fn terms_survive_the_cache_and_damage_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b, c3) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+        let (a, b, c3) = ([1u8; D], [2u8; D], [3u8; D]);
         // Ids 0.. are new stems ("я", "б", "а", "довге"), placed in sorted order.
         let names = ["а", "б", "довге", "я"];
         let place = [3, 1, 0, 2];

@@ -29,7 +29,7 @@ enum Inner {
         /// cache cannot give the body back.
         source: PathBuf,
         allow_html: bool,
-        digest: [u8; 32],
+        digest: crate::hash::Digest,
     },
 }
 
@@ -53,7 +53,7 @@ impl Body {
         len: usize,
         source: PathBuf,
         allow_html: bool,
-        digest: [u8; 32],
+        digest: crate::hash::Digest,
     ) -> Body {
         Body(Inner::Cached {
             file,
@@ -114,7 +114,7 @@ impl Body {
 fn reparse(
     source: &std::path::Path,
     allow_html: bool,
-    digest: &[u8; 32],
+    digest: &crate::hash::Digest,
 ) -> Result<String, String> {
     let bytes =
         std::fs::read(source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;

@@ -1,12 +1,12 @@
 //! The cache of parsed articles: `.litopys/parsed.cache` under the site root. An article file is
-//! known by its *digest* (SHA-256 of its bytes and of `allow_html`); the cache maps a digest to
+//! known by its *digest* ([`crate::hash`] of its bytes and of `allow_html`); the cache maps a digest to
 //! the file's front matter and body HTML, so a rebuild parses only the files whose bytes
 //! changed. Bodies are not read at load: an article keeps the body's place in the file
 //! ([`Body`]) and reads it when a page needs it.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-parsed-cache 1`, the
-//! 32-byte fingerprint of what parsing depends on besides the file (crate version, running
-//! executable, `allow_html`), then records: digest (32 bytes), front matter as JSON (u32
+//! Format (not meant for anything but this cache): the line `litopys-parsed-cache 2`, the
+//! 16-byte fingerprint of what parsing depends on besides the file (crate version, running
+//! executable, `allow_html`), then records: digest (16 bytes), front matter as JSON (u32
 //! little-endian length, bytes), body HTML (u32 length, bytes). A cache of another fingerprint,
 //! or one that does not parse to the end, is ignored (and rewritten). New records are appended;
 //! the file is rewritten without the records no article uses any more once those are more than
@@ -15,14 +15,17 @@
 
 use super::body::Body;
 use crate::content::FrontMatter;
-use sha2::{Digest, Sha256};
+use crate::hash::{Digest, Hasher};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const MAGIC: &[u8] = b"litopys-parsed-cache 1\n";
+const MAGIC: &[u8] = b"litopys-parsed-cache 2\n";
+
+/// Bytes of a digest in the file.
+const D: usize = std::mem::size_of::<Digest>();
 
 /// Bytes of bodies parsed in a build that stay in memory once written to the cache; the rest
 /// are read back from the file when a page needs them (a 100,000-article site has ~700 MB of
@@ -55,22 +58,22 @@ impl Taken {
 }
 
 /// The digest of an article file's bytes, as the cache and render keys know it.
-pub fn digest(bytes: &[u8], allow_html: bool) -> [u8; 32] {
-    let mut h = Sha256::new();
+pub fn digest(bytes: &[u8], allow_html: bool) -> Digest {
+    let mut h = Hasher::new();
     h.update(bytes);
     h.update([allow_html as u8]);
-    h.finalize().into()
+    h.finalize()
 }
 
 /// What parsing depends on besides the file: the crate version, the running executable and
 /// `allow_html`.
-fn fingerprint(allow_html: bool) -> [u8; 32] {
-    let mut h = Sha256::new();
+fn fingerprint(allow_html: bool) -> Digest {
+    let mut h = Hasher::new();
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0, allow_html as u8]);
     hash_executable(&mut h);
-    h.finalize().into()
+    h.finalize()
 }
 
 /// A cached record: the front matter JSON and where the body is in the file (offset, length).
@@ -80,12 +83,12 @@ struct Record {
 }
 
 /// Cached records by digest.
-type Records = HashMap<[u8; 32], Record>;
+type Records = HashMap<Digest, Record>;
 
 /// The cache as read at the start of a build.
 pub struct Cache {
     path: PathBuf,
-    fingerprint: [u8; 32],
+    fingerprint: Digest,
     /// The file the records are in (bodies are read from it later).
     file: Option<Arc<File>>,
     /// Records not taken yet.
@@ -107,7 +110,7 @@ fn read_records(r: &mut std::io::BufReader<File>, mut at: u64, size: u64) -> Opt
     }
     let mut records = HashMap::new();
     while at < size {
-        let mut d = [0u8; 32];
+        let mut d = [0u8; D];
         r.read_exact(&mut d).ok()?;
         let n = u32_of(r)?;
         // A damaged length cannot ask for more than the file holds.
@@ -117,7 +120,7 @@ fn read_records(r: &mut std::io::BufReader<File>, mut at: u64, size: u64) -> Opt
         let mut fm = vec![0u8; n];
         r.read_exact(&mut fm).ok()?;
         let len = u32_of(r)?;
-        let offset = at + 32 + 4 + n as u64 + 4;
+        let offset = at + (D + 4 + n + 4) as u64;
         if offset + len as u64 > size {
             return None;
         }
@@ -157,7 +160,7 @@ impl Cache {
         };
         // Read as a stream, front matter only: bodies are skipped.
         let mut r = std::io::BufReader::with_capacity(64 << 10, reader);
-        let mut head = vec![0u8; MAGIC.len() + 32];
+        let mut head = vec![0u8; MAGIC.len() + D];
         if r.read_exact(&mut head).is_err()
             || &head[..MAGIC.len()] != MAGIC
             || head[MAGIC.len()..] != fingerprint
@@ -179,7 +182,7 @@ impl Cache {
     ///
     /// The front matter is decoded by [`Taken::decode`], which needs no access to the cache
     /// (so threads holding the cache behind a lock decode outside it).
-    pub fn take(&mut self, digest: &[u8; 32], source: &Path, allow_html: bool) -> Option<Taken> {
+    pub fn take(&mut self, digest: &Digest, source: &Path, allow_html: bool) -> Option<Taken> {
         let record = self.records.remove(digest)?;
         let file = self.file.clone()?;
         let (offset, len) = record.body;
@@ -204,7 +207,7 @@ impl Cache {
         let dead: u64 = self
             .records
             .values()
-            .map(|r| 40 + (r.fm.len() + r.body.1) as u64)
+            .map(|r| (D + 8 + r.fm.len() + r.body.1) as u64)
             .sum();
         let rewrite = !self.valid || dead * 4 > self.size;
         let placed = if rewrite {
@@ -305,7 +308,7 @@ fn write_records<'a>(
 /// (none if the record was left out).
 fn write_record(
     w: &mut impl Write,
-    d: &[u8; 32],
+    d: &Digest,
     fm: &FrontMatter,
     body: &Body,
 ) -> std::io::Result<Option<(u64, usize, u64)>> {
@@ -323,25 +326,31 @@ fn write_record(
     w.write_all(&json)?;
     w.write_all(&body_len.to_le_bytes())?;
     w.write_all(body.as_bytes())?;
-    let offset = (32 + 4 + json.len() + 4) as u64;
+    let offset = (D + 4 + json.len() + 4) as u64;
     Ok(Some((offset, body.len(), offset + body.len() as u64)))
 }
 
-/// Feeds the running executable's identity (size and modification time) into `h`: a rebuilt
-/// binary may parse or render the same input differently. An unknown executable gets a value
-/// no other run shares. Used by this cache's fingerprint and by render keys.
-pub(crate) fn hash_executable(h: &mut Sha256) {
+/// Feeds the running executable's identity ([`executable_id`]) into `h`.
+pub(crate) fn hash_executable(h: &mut Hasher) {
+    h.update(executable_id());
+}
+
+/// The running executable's identity (size and modification time): a rebuilt binary may parse
+/// or render the same input differently. An unknown executable gets a value no other run
+/// shares. Used by this cache's fingerprint, by render keys and by the other caches.
+pub(crate) fn executable_id() -> Vec<u8> {
     match std::env::current_exe().and_then(std::fs::metadata) {
         Ok(m) => {
-            h.update(m.len().to_le_bytes());
             let t = m
                 .modified()
                 .ok()
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .unwrap_or_default();
-            h.update(t.as_nanos().to_le_bytes());
+            let mut id = m.len().to_le_bytes().to_vec();
+            id.extend_from_slice(&t.as_nanos().to_le_bytes());
+            id
         }
-        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
+        Err(_) => format!("{:?}", std::time::SystemTime::now()).into_bytes(),
     }
 }
 

@@ -83,9 +83,9 @@ pub struct Article {
     pub template: Option<String>,
     /// Articles sharing the most people with this one (indices), best first.
     pub related: Vec<usize>,
-    /// SHA-256 of the file's bytes and `allow_html` ([`cache::digest`]): `body` and the
+    /// The digest ([`crate::hash`]) of the file's bytes and `allow_html` ([`cache::digest`]): `body` and the
     /// front matter are functions of it.
-    pub digest: [u8; 32],
+    pub digest: crate::hash::Digest,
 }
 
 /// A person's latest role and the date of the article it is from (none: from the registry).
@@ -181,13 +181,13 @@ struct Parsed {
     file: PathBuf,
     fm: crate::content::FrontMatter,
     body: Body,
-    digest: [u8; 32],
+    digest: crate::hash::Digest,
     /// Parsed now (not found in the cache).
     fresh: bool,
 }
 
 /// Digests of article files (from the site root) already read in this build.
-pub type Digests = HashMap<PathBuf, [u8; 32]>;
+pub type Digests = HashMap<PathBuf, crate::hash::Digest>;
 
 fn read_article(
     root: &Path,
@@ -198,7 +198,7 @@ fn read_article(
 ) -> Result<Parsed, SiteError> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     // The cached record of a digest, if any.
-    let cached = |digest: [u8; 32]| {
+    let cached = |digest: crate::hash::Digest| {
         // Taken under the lock, decoded outside it.
         let taken = cache?.lock().ok()?.take(&digest, path, allow_html)?;
         let c = taken.decode()?;

@@ -9,19 +9,22 @@
 //! recorded it is the one case stamps could miss; such fresh files are not recorded, and are
 //! read and hashed at every build until they settle.) Outside Unix nothing is trusted.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-stamps 1`, the byte
+//! Format (not meant for anything but this cache): the line `litopys-stamps 2`, the byte
 //! `allow_html` (part of every digest), then entries: path length (u32 little-endian), path,
 //! seven u64 fields (size, mtime seconds and nanoseconds, ctime seconds and nanoseconds, inode,
-//! device), digest (32 bytes); last, the SHA-256 of all before it. A file that does
+//! device), digest (16 bytes); last, the [`crate::hash`] digest of all before it. A file that does
 //! not check out is ignored. Best effort: a build never fails because of it.
 
-use sha2::{Digest, Sha256};
+use crate::hash::Digest;
 use std::collections::HashMap;
 use std::fs::Metadata;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-const MAGIC: &[u8] = b"litopys-stamps 1\n";
+const MAGIC: &[u8] = b"litopys-stamps 2\n";
+
+/// Bytes of a digest.
+const D: usize = std::mem::size_of::<Digest>();
 
 /// Where the stamps live under the site root.
 pub const STAMPS_FILE: &str = ".litopys/stamps";
@@ -60,7 +63,7 @@ fn settled(stat: &Stat, now: SystemTime) -> bool {
 /// The stamps read at the start of a build.
 #[derive(Default)]
 pub struct Stamps {
-    entries: HashMap<String, (Stat, [u8; 32])>,
+    entries: HashMap<String, (Stat, Digest)>,
 }
 
 impl Stamps {
@@ -77,13 +80,13 @@ impl Stamps {
 
     /// The digest recorded for the file `rel` (from the site root), if `meta` (its metadata now)
     /// is exactly what was recorded.
-    pub fn digest(&self, rel: &str, meta: &Metadata) -> Option<[u8; 32]> {
+    pub fn digest(&self, rel: &str, meta: &Metadata) -> Option<Digest> {
         let (stat, digest) = self.entries.get(rel)?;
         (stat_of(meta)? == *stat).then_some(*digest)
     }
 
     /// Whether recording `files` would change nothing.
-    fn same_as(&self, files: &[(String, Stat, [u8; 32])]) -> bool {
+    fn same_as(&self, files: &[(String, Stat, Digest)]) -> bool {
         files.len() == self.entries.len()
             && files
                 .iter()
@@ -99,10 +102,10 @@ pub fn save(
     root: &Path,
     allow_html: bool,
     old: &Stamps,
-    files: &[(String, Metadata, [u8; 32])],
+    files: &[(String, Metadata, Digest)],
     now: SystemTime,
 ) {
-    let files: Vec<(String, Stat, [u8; 32])> = files
+    let files: Vec<(String, Stat, Digest)> = files
         .iter()
         .filter_map(|(p, m, d)| {
             let s = stat_of(m)?;
@@ -112,7 +115,7 @@ pub fn save(
     if old.same_as(&files) {
         return;
     }
-    let mut data = Vec::with_capacity(MAGIC.len() + 1 + files.len() * 120 + 32);
+    let mut data = Vec::with_capacity(MAGIC.len() + 1 + files.len() * 120 + D);
     data.extend_from_slice(MAGIC);
     data.push(allow_html as u8);
     for (p, s, d) in &files {
@@ -126,16 +129,16 @@ pub fn save(
         }
         data.extend_from_slice(d);
     }
-    let sum = Sha256::digest(&data);
+    let sum = crate::hash::digest(&data);
     data.extend_from_slice(&sum);
     let path = root.join(STAMPS_FILE);
     let _ = crate::ingest::write_atomic(&path, &data);
 }
 
-fn parse(data: &[u8], allow_html: bool) -> Option<HashMap<String, (Stat, [u8; 32])>> {
-    let body_len = data.len().checked_sub(32)?;
+fn parse(data: &[u8], allow_html: bool) -> Option<HashMap<String, (Stat, Digest)>> {
+    let body_len = data.len().checked_sub(D)?;
     let (body, sum) = data.split_at(body_len);
-    if Sha256::digest(body).as_slice() != sum {
+    if crate::hash::digest(body).as_slice() != sum {
         return None;
     }
     let rest = body.strip_prefix(MAGIC)?;
@@ -153,8 +156,8 @@ fn parse(data: &[u8], allow_html: bool) -> Option<HashMap<String, (Stat, [u8; 32
             *v = u64::from_le_bytes(rest.get(i * 8..i * 8 + 8)?.try_into().ok()?);
         }
         rest = &rest[56..];
-        let digest: [u8; 32] = rest.get(..32)?.try_into().ok()?;
-        rest = &rest[32..];
+        let digest: Digest = rest.get(..D)?.try_into().ok()?;
+        rest = &rest[D..];
         entries.insert(path.to_string(), (stat, digest));
     }
     Some(entries)
@@ -171,7 +174,7 @@ mod tests {
         let file = root.join("a.md");
         std::fs::write(&file, "один").unwrap();
         let meta = std::fs::metadata(&file).unwrap();
-        let d = [7u8; 32];
+        let d = [7u8; D];
         let later = SystemTime::now() + Duration::from_secs(10);
         save(
             root,
@@ -221,7 +224,7 @@ mod tests {
             root,
             false,
             &Stamps::default(),
-            &[("a.md".into(), meta.clone(), [1; 32])],
+            &[("a.md".into(), meta.clone(), [1; D])],
             SystemTime::now(),
         );
         assert_eq!(Stamps::load(root, false).digest("a.md", &meta), None);
