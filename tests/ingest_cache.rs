@@ -3,7 +3,6 @@
 //! boilerplate setting, a damaged cache), ingest with the cache writes exactly what a first
 //! ingest of the same site without it writes; and the cache is really what a second ingest uses.
 
-use sha2::Digest;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -215,15 +214,18 @@ fn an_unchanged_raw_text_is_taken_from_the_cache() {
     assert_eq!(from.len(), to.len());
     let start = at + "\"title\":\"".len();
     changed[start..start + to.len()].copy_from_slice(to);
-    // The record's checksum (16 bytes before its JSON, which starts with `{"fm":`) made to
-    // match again.
-    let json_at = bytes[..at]
-        .windows(6)
-        .rposition(|w| w == b"{\"fm\":")
-        .expect("the record's start");
-    let len = u32::from_le_bytes(bytes[json_at - 20..json_at - 16].try_into().unwrap()) as usize;
-    let sum = sha2::Sha256::digest(&changed[json_at..json_at + len]);
-    changed[json_at - 16..json_at].copy_from_slice(&sum[..16]);
+    // The record's checksum (16 bytes before its payload, which is the length of the front
+    // matter's JSON and that JSON, starting with `{"title":`) made to match again.
+    assert_eq!(
+        bytes[at - 1],
+        b'{',
+        "the front matter's JSON starts with its title"
+    );
+    let payload_at = at - 1 - 4;
+    let len =
+        u32::from_le_bytes(bytes[payload_at - 20..payload_at - 16].try_into().unwrap()) as usize;
+    let sum = litopys::hash::digest(&changed[payload_at..payload_at + len]);
+    changed[payload_at - 16..payload_at].copy_from_slice(&sum);
     fs::write(&cache, &changed).unwrap();
     ingest(root);
     let after = articles(root);

@@ -17,12 +17,34 @@
 use super::decode::is_alphabetic;
 use crate::nfc::nfc_anywhere;
 use crate::people::cyrillic_twin;
+use std::borrow::Cow;
+use std::cell::RefCell;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Cleans `text` into paragraphs, dropping lines that match `boilerplate` patterns.
+///
+/// The patterns are prepared once per thread and list: ingest cleans every raw text with
+/// the same list.
 pub fn clean(text: &str, boilerplate: &[String]) -> Vec<String> {
+    thread_local! {
+        static PREPARED: RefCell<(Vec<String>, Vec<Pattern>)> =
+            const { RefCell::new((Vec::new(), Vec::new())) };
+    }
+    PREPARED.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.0 != boilerplate {
+            *cell = (
+                boilerplate.to_vec(),
+                boilerplate.iter().map(|p| Pattern::new(p)).collect(),
+            );
+        }
+        clean_with(text, &cell.1)
+    })
+}
+
+/// [`clean`] with prepared patterns.
+fn clean_with(text: &str, boilerplate: &[Pattern]) -> Vec<String> {
     let text = normalize_chars(text);
-    let boilerplate: Vec<Pattern> = boilerplate.iter().map(|p| Pattern::new(p)).collect();
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current: Option<String> = None;
     let finish = |current: &mut Option<String>, paragraphs: &mut Vec<String>| {
@@ -34,7 +56,7 @@ pub fn clean(text: &str, boilerplate: &[String]) -> Vec<String> {
     };
     for raw_line in text.split('\n') {
         let line = collapse_whitespace(raw_line);
-        if line.is_empty() || matches_any(&line, &boilerplate) {
+        if line.is_empty() || matches_any(&line, boilerplate) {
             finish(&mut current, &mut paragraphs);
             continue;
         }
@@ -45,7 +67,7 @@ pub fn clean(text: &str, boilerplate: &[String]) -> Vec<String> {
             }
             _ => {
                 finish(&mut current, &mut paragraphs);
-                current = Some(line);
+                current = Some(line.into_owned());
             }
         }
     }
@@ -224,7 +246,17 @@ fn fix_words(text: String) -> String {
                 pending = false;
                 w.single = false;
                 add_to_word(w, c);
-                w.end = i + c.len_utf8();
+                // The Cyrillic letters U+0400..=U+047F that follow (lead byte 0xD0 or 0xD1)
+                // are taken at once: each would only mark the word Cyrillic.
+                let mut end = next;
+                while matches!(bytes.get(end), Some(0xD0 | 0xD1)) {
+                    end += 2;
+                }
+                if end > next {
+                    w.cyrillic = true;
+                    next = end;
+                }
+                w.end = next;
                 continue;
             }
             if !pending && is_apostrophe(c) {
@@ -303,7 +335,67 @@ fn is_cyrillic_letter(c: char) -> bool {
 /// Whitespace is what [`char::is_whitespace`] says; works on bytes and decodes a character
 /// only after a lead byte that can start a non-ASCII whitespace character (0xC2, 0xE1,
 /// 0xE2, 0xE3), so Cyrillic letters are skipped two bytes at a time.
-fn collapse_whitespace(line: &str) -> String {
+///
+/// A line with no whitespace but single spaces between words (most lines) is given back as
+/// it is, without a copy.
+fn collapse_whitespace(line: &str) -> Cow<'_, str> {
+    if is_collapsed(line) {
+        Cow::Borrowed(line)
+    } else {
+        Cow::Owned(collapse_whitespace_owned(line))
+    }
+}
+
+/// Whether [`collapse_whitespace`] leaves `line` as it is: no whitespace at either end,
+/// none but single spaces inside. Bytes that can only start a character (spaces, ASCII
+/// controls, the lead bytes of non-ASCII whitespace) are looked at; the rest are skipped
+/// one at a time, as a lead byte never occurs inside another character.
+fn is_collapsed(line: &str) -> bool {
+    /// Per byte: 0 nothing to see, 1 a space, 2 ASCII whitespace but the space, 3 a lead byte
+    /// of non-ASCII whitespace (0xC2, 0xE1, 0xE2, 0xE3).
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        t[b' ' as usize] = 1;
+        let mut b = b'\t';
+        while b <= b'\r' {
+            t[b as usize] = 2;
+            b += 1;
+        }
+        t[0xC2] = 3;
+        t[0xE1] = 3;
+        t[0xE2] = 3;
+        t[0xE3] = 3;
+        t
+    };
+    let bytes = line.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut after_space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match CLASS[usize::from(b)] {
+            0 => {}
+            1 => {
+                if after_space {
+                    return false;
+                }
+                after_space = true;
+                continue;
+            }
+            2 => return false,
+            _ => {
+                if line[i..].chars().next().is_some_and(char::is_whitespace) {
+                    return false;
+                }
+            }
+        }
+        after_space = false;
+    }
+    true
+}
+
+/// [`collapse_whitespace`] into a new string.
+fn collapse_whitespace_owned(line: &str) -> String {
     let bytes = line.as_bytes();
     let mut out = String::with_capacity(line.len());
     // Start of the word being read.

@@ -44,7 +44,8 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
     // SIMD validation: several times faster than the standard library's on Cyrillic text.
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         check_sane(text, UTF_8)?;
-        let fixed = fix_double_encoding(text);
+        // Most texts need no repair: then the text is copied once, here.
+        let fixed = fix_double_encoding(text).unwrap_or_else(|| text.to_owned());
         check_no_mojibake(&fixed)?;
         return Ok(fixed);
     }
@@ -91,15 +92,11 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
 /// UTF-8 sequences (lead byte, then continuation bytes). A run is replaced by what those
 /// bytes spell when it spells at least two characters (one Cyrillic letter made of two
 /// characters is too easily real text: «Сі», «Т»») and the result reads better.
-fn fix_double_encoding(text: &str) -> String {
-    let mut out = text.to_string();
-    if let Some(fixed) = repair_runs(&out, WINDOWS_1251) {
-        out = fixed;
+fn fix_double_encoding(text: &str) -> Option<String> {
+    match repair_runs(text, WINDOWS_1251) {
+        Some(fixed) => Some(repair_runs(&fixed, WINDOWS_1252).unwrap_or(fixed)),
+        None => repair_runs(text, WINDOWS_1252),
     }
-    if let Some(fixed) = repair_runs(&out, WINDOWS_1252) {
-        out = fixed;
-    }
-    out
 }
 
 /// The characters bytes 0x80..=0xFF decode to in `enc` (a single-byte encoding).
@@ -169,6 +166,15 @@ fn high_byte(c: char, enc: &'static Encoding) -> Option<u8> {
 }
 
 impl HighIndex {
+    /// [`HighIndex::byte`] of the character with code point `code`, below U+0500.
+    #[inline]
+    fn byte_below_0x500(&self, code: u32) -> Option<u8> {
+        match self.low.get(code as usize) {
+            Some(&0) | None => None,
+            Some(&b) => Some(b),
+        }
+    }
+
     /// The byte `c` stands for, if one of 0x80..=0xFF. ASCII characters and U+FFFD have no
     /// entry in either table.
     #[inline]
@@ -204,6 +210,8 @@ fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
     valid.then_some(len)
 }
 
+/// (The filter [`repair_runs`] used before [`has_strong_run`]; kept for the tests.)
+///
 /// Whether [`repair_runs`] may change the text whose characters read back to `bytes` (in
 /// the code page at hand). All three must hold:
 ///
@@ -219,6 +227,7 @@ fn valid_sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
 ///
 /// Most characters are rejected by one comparison: a sequence needs a continuation byte
 /// right after its lead byte.
+#[cfg(test)]
 fn may_need_repair(bytes: &[Option<u8>]) -> bool {
     let is_cont = |b: Option<u8>| matches!(b, Some(0x80..=0xBF));
     let mut lead = false;
@@ -254,19 +263,15 @@ fn may_need_repair(bytes: &[Option<u8>]) -> bool {
 
 /// One pass of [`fix_double_encoding`] for code page `enc`; `None` when nothing changed.
 fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
-    // Without a lead byte anywhere (Cyrillic text read back in Windows-1252 has none) the
-    // answer is no, without allocating.
     let index = high_index(enc);
-    if !text
-        .chars()
-        .any(|c| matches!(index.byte(c), Some(0xC2..=0xF4)))
-    {
+    // Without a strong run nothing changes: found without allocating, in one pass (most
+    // texts stop here). The leads of Windows-1252 (0xC2..=0xF4) are the characters
+    // U+00C2..=U+00F4, whose UTF-8 starts with 0xC3: Cyrillic text without one is done at
+    // once.
+    if enc == WINDOWS_1252 && !text.as_bytes().contains(&0xC3) || !has_strong_run(text, index) {
         return None;
     }
     let bytes: Vec<Option<u8>> = text.chars().map(|c| index.byte(c)).collect();
-    if !may_need_repair(&bytes) {
-        return None;
-    }
     let chars: Vec<char> = text.chars().collect();
     // Runs: (start, end, what the bytes spell).
     let mut runs: Vec<(usize, usize, String)> = Vec::new();
@@ -329,6 +334,102 @@ fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
     Some(out)
 }
 
+/// Whether [`repair_runs`] finds a strong run in `text` (read back to bytes through
+/// `index`), that is whether it changes the text: the same runs, found the same greedy way
+/// (the longest run of whole sequences from each character not inside an earlier run), and
+/// the same test of strength, without collecting the text's characters or bytes.
+///
+/// A run starts at a character whose byte is a lead (0xC2..=0xF4) followed by one whose
+/// byte is a continuation (0x80..=0xBF), so the text is read one character at a time
+/// keeping only the previous one; where such a pair appears, the run is read from there
+/// ([`run_from`]) and the scan goes on after it.
+fn has_strong_run(text: &str, index: &HighIndex) -> bool {
+    let bytes = text.as_bytes();
+    // The byte offset of the previous character when its byte is a lead.
+    let mut lead_at: Option<usize> = None;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let b = bytes[pos];
+        // The character at `pos`: its length and its byte. ASCII has none; Cyrillic
+        // U+0400..=U+047F (lead byte 0xD0 or 0xD1) is decoded by hand.
+        let (len, byte) = if b < 0x80 {
+            (1, None)
+        } else if b == 0xD0 || b == 0xD1 {
+            let low = bytes.get(pos + 1).map_or(0, |&t| u32::from(t & 0x3F));
+            (2, index.byte_below_0x500((u32::from(b & 0x1F) << 6) | low))
+        } else {
+            match text[pos..].chars().next() {
+                Some(c) => (c.len_utf8(), index.byte(c)),
+                None => break,
+            }
+        };
+        if let (Some(start), Some(0x80..=0xBF)) = (lead_at, byte) {
+            if let Some((end, decoded_len, byte_len)) = run_from(text, start, index) {
+                // Strong: two characters at least, or one spelled with three bytes or more.
+                if (decoded_len >= 2 || byte_len >= 3) && is_strong(text, start, end, index) {
+                    return true;
+                }
+                // The scan goes on after the run.
+                pos = end;
+                lead_at = None;
+                continue;
+            }
+        }
+        lead_at = matches!(byte, Some(0xC2..=0xF4)).then_some(pos);
+        pos += len;
+    }
+    false
+}
+
+/// The run of whole UTF-8 sequences that the characters of `text` from byte offset `start`
+/// spell (read back through `index`), as [`repair_runs`] reads it: its end (a byte offset
+/// in `text`), how many characters it decodes to and how many it is made of. `None` when
+/// no sequence starts there.
+fn run_from(text: &str, start: usize, index: &HighIndex) -> Option<(usize, usize, usize)> {
+    let rest = text.get(start..)?;
+    let mut chars = rest.char_indices();
+    let (mut end, mut decoded, mut made_of) = (start, 0, 0);
+    loop {
+        // The next sequence: up to four characters, read on a copy of the iterator.
+        let mut ahead = chars.clone();
+        let mut seq = [None; 4];
+        let mut after = rest.len();
+        for slot in seq.iter_mut() {
+            match ahead.next() {
+                Some((_, c)) => *slot = index.byte(c),
+                None => break,
+            }
+        }
+        let Some(len) = valid_sequence_at(&seq, 0) else {
+            break;
+        };
+        for _ in 0..len {
+            if let Some((at, c)) = chars.next() {
+                after = at + c.len_utf8();
+            }
+        }
+        end = start + after;
+        decoded += 1;
+        made_of += len;
+    }
+    (decoded > 0).then_some((end, decoded, made_of))
+}
+
+/// The test of a strong run of [`repair_runs`] (but its length): what the characters of
+/// `text[start..end]` spell read back through `index` is readable and reads better than
+/// they do.
+fn is_strong(text: &str, start: usize, end: usize, index: &HighIndex) -> bool {
+    let original = &text[start..end];
+    let bytes: Vec<u8> = original.chars().filter_map(|c| index.byte(c)).collect();
+    let Ok(decoded) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
+    decoded
+        .chars()
+        .all(|c| is_alphabetic(c) || is_common_symbol(c))
+        && plausibility(decoded) > plausibility(original)
+}
+
 /// The length of the UTF-8 multi-byte sequence whose lead byte is at `i`, when every byte
 /// of it is present.
 fn sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
@@ -352,51 +453,7 @@ fn sequence_at(bytes: &[Option<u8>], i: usize) -> Option<usize> {
 /// «Ð»/«Ñ» (Cyrillic read as Latin-1) or «Р»/«С» + a Windows-1251 symbol pairs that
 /// could not be repaired (a byte was lost on the way).
 fn check_no_mojibake(text: &str) -> Result<()> {
-    let mut latin1 = 0usize;
-    let mut cp1251 = 0usize;
-    let mut chars = text.chars();
-    let Some(mut first) = chars.next() else {
-        return Ok(());
-    };
-    for second in chars {
-        let w = [first, second];
-        first = second;
-        // Fast path: both counts need «Ð», «Ñ», «Р» or «С» first, or «Ð», «Ñ» second.
-        if !matches!(w[0], 'Ð' | 'Ñ' | 'Р' | 'С') && !matches!(w[1], 'Ð' | 'Ñ') {
-            continue;
-        }
-        let second_1252 = matches!(high_byte(w[1], WINDOWS_1252), Some(0x80..=0xBF));
-        let cyr_next = matches!(w[0], 'Ð' | 'Ñ') && is_cyrillic(w[1])
-            || matches!(w[1], 'Ð' | 'Ñ') && is_cyrillic(w[0]);
-        if matches!(w[0], 'Ð' | 'Ñ') && (second_1252 || w[1].is_control()) || cyr_next {
-            latin1 += 1;
-        }
-        let second_1251 = matches!(high_byte(w[1], WINDOWS_1251), Some(0x80..=0xBF))
-            && !matches!(
-                w[1],
-                'і' | 'ї'
-                    | 'є'
-                    | 'ґ'
-                    | 'І'
-                    | 'Ї'
-                    | 'Є'
-                    | 'Ґ'
-                    | '«'
-                    | '»'
-                    | '\u{a0}'
-                    | '№'
-                    | '—'
-                    | '–'
-                    | '…'
-                    | '’'
-                    | '“'
-                    | '”'
-                    | '„'
-            );
-        if matches!(w[0], 'Р' | 'С') && second_1251 {
-            cp1251 += 1;
-        }
-    }
+    let (latin1, cp1251) = mojibake_counts(text);
     if latin1 < 3 && cp1251 < 3 {
         return Ok(());
     }
@@ -410,6 +467,110 @@ fn check_no_mojibake(text: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// For [`check_no_mojibake`]: how many pairs of neighbouring characters of `text` read as
+/// Cyrillic once read as Latin-1 («Ð» or «Ñ» with a byte 0x80..=0xBF of Windows-1252, a
+/// control character or a Cyrillic letter next to it), and how many as Cyrillic once read
+/// as Windows-1251 («Р» or «С» before a byte 0x80..=0xBF of Windows-1251 that is no
+/// Ukrainian letter or common punctuation).
+///
+/// Only pairs with «Ð», «Ñ», «Р» or «С» first, or «Ð», «Ñ» second, can count: the bytes
+/// are scanned for those four (C3 90, C3 91, D0 A0, D0 A1: a lead byte is never inside
+/// another character), and only their neighbours are decoded. A pair of two of them is
+/// counted once, from its first. Text without the byte 0xC3 (most Ukrainian text) has
+/// neither «Ð» nor «Ñ» and is scanned eight bytes at a time.
+fn mojibake_counts(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut latin1, mut cp1251) = (0usize, 0usize);
+    let mut add = |(l, w): (usize, usize)| {
+        latin1 += l;
+        cp1251 += w;
+    };
+    if !bytes.contains(&0xC3) {
+        // No «Ð» or «Ñ»: only «Р» and «С» (D0 A0, D0 A1) start pairs. Their second bytes
+        // are looked for eight at a time (a zero byte of `y` is a byte 0xA0 or 0xA1).
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        let mut k = 1;
+        while k < bytes.len() {
+            if let Some(chunk) = bytes.get(k..k + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                let y = (u64::from_le_bytes(word) & (0xFE * ONES)) ^ (0xA0 * ONES);
+                if y.wrapping_sub(ONES) & !y & (0x80 * ONES) == 0 {
+                    k += 8;
+                    continue;
+                }
+            }
+            if bytes[k] & 0xFE == 0xA0 && bytes[k - 1] == 0xD0 {
+                let c = if bytes[k] == 0xA0 { 'Р' } else { 'С' };
+                if let Some(next) = text.get(k + 1..).and_then(|t| t.chars().next()) {
+                    add(mojibake_pair(c, next));
+                }
+            }
+            k += 1;
+        }
+        return (latin1, cp1251);
+    }
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let c = match (bytes[i], bytes[i + 1]) {
+            (0xC3, 0x90) => 'Ð',
+            (0xC3, 0x91) => 'Ñ',
+            (0xD0, 0xA0) => 'Р',
+            (0xD0, 0xA1) => 'С',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if let Some(next) = text[i + 2..].chars().next() {
+            add(mojibake_pair(c, next));
+        }
+        if matches!(c, 'Ð' | 'Ñ') {
+            if let Some(prev) = text[..i].chars().next_back() {
+                if !matches!(prev, 'Ð' | 'Ñ' | 'Р' | 'С') {
+                    add(mojibake_pair(prev, c));
+                }
+            }
+        }
+        i += 2;
+    }
+    (latin1, cp1251)
+}
+
+/// Whether the pair of neighbouring characters `first`, `second` counts for Latin-1 and for
+/// Windows-1251 mojibake (see [`mojibake_counts`]): 0 or 1 each.
+fn mojibake_pair(first: char, second: char) -> (usize, usize) {
+    let w = [first, second];
+    let second_1252 = matches!(high_byte(w[1], WINDOWS_1252), Some(0x80..=0xBF));
+    let cyr_next = matches!(w[0], 'Ð' | 'Ñ') && is_cyrillic(w[1])
+        || matches!(w[1], 'Ð' | 'Ñ') && is_cyrillic(w[0]);
+    let latin1 = matches!(w[0], 'Ð' | 'Ñ') && (second_1252 || w[1].is_control()) || cyr_next;
+    let second_1251 = matches!(high_byte(w[1], WINDOWS_1251), Some(0x80..=0xBF))
+        && !matches!(
+            w[1],
+            'і' | 'ї'
+                | 'є'
+                | 'ґ'
+                | 'І'
+                | 'Ї'
+                | 'Є'
+                | 'Ґ'
+                | '«'
+                | '»'
+                | '\u{a0}'
+                | '№'
+                | '—'
+                | '–'
+                | '…'
+                | '’'
+                | '“'
+                | '”'
+                | '„'
+        );
+    let cp1251 = matches!(w[0], 'Р' | 'С') && second_1251;
+    (usize::from(latin1), usize::from(cp1251))
 }
 
 /// [`char::is_alphabetic`], with a fast path for the Cyrillic letters U+0400..=U+045F (all
@@ -841,6 +1002,192 @@ mod tests {
             Some(len) => valid_sequence_at(bytes, i + len).is_some(),
             None => false,
         })
+    }
+
+    /// [`repair_runs`] as it was before [`has_strong_run`]: the reference of the tests below.
+    fn repair_runs_reference(text: &str, enc: &'static Encoding) -> Option<String> {
+        // Without a lead byte anywhere (Cyrillic text read back in Windows-1252 has none) the
+        // answer is no, without allocating.
+        let index = high_index(enc);
+        if !text
+            .chars()
+            .any(|c| matches!(index.byte(c), Some(0xC2..=0xF4)))
+        {
+            return None;
+        }
+        let bytes: Vec<Option<u8>> = text.chars().map(|c| index.byte(c)).collect();
+        if !may_need_repair(&bytes) {
+            return None;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        // Runs: (start, end, what the bytes spell).
+        let mut runs: Vec<(usize, usize, String)> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            // The longest run of whole UTF-8 sequences starting at i.
+            let mut j = i;
+            let mut decoded = String::new();
+            while let Some(len) = sequence_at(&bytes, j) {
+                // A sequence is four bytes at most: spelled in a buffer on the stack.
+                let mut seq = [0u8; 4];
+                for (slot, b) in seq.iter_mut().zip(&bytes[j..j + len]) {
+                    *slot = b.unwrap_or(0);
+                }
+                match seq.get(..len).map(std::str::from_utf8) {
+                    Some(Ok(s)) => decoded.push_str(s),
+                    _ => break,
+                }
+                j += len;
+            }
+            if j > i {
+                runs.push((i, j, decoded));
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        let readable = |d: &str| d.chars().all(|c| is_alphabetic(c) || is_common_symbol(c));
+        // Strong runs: two characters at least, or one spelled with three bytes («â€”» → «—»).
+        let strong: Vec<bool> = runs
+            .iter()
+            .map(|(a, b, d)| {
+                (d.chars().count() >= 2 || b - a >= 3)
+                    && readable(d)
+                    && plausibility(d) > plausibility(&chars[*a..*b].iter().collect::<String>())
+            })
+            .collect();
+        if !strong.iter().any(|&s| s) {
+            return None;
+        }
+        // In a text that has mojibake, shorter runs («Сѓ» → «у», «Р·» → «з», «С—РІ» → «їв»)
+        // are repaired too, unless they read as Ukrainian letters already («Сі»).
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for ((a, b, d), strong) in runs.iter().zip(strong) {
+            let weak_ok = || {
+                let uk = |c: char| is_cyrillic(c) && uk_letter_weight(c) > 0;
+                readable(d)
+                    && d.chars().any(uk)
+                    && d.chars().all(|c| uk(c) || c == 'ʼ' || !is_alphabetic(c))
+                    && !chars[*a..*b].iter().all(|&o| uk(o))
+            };
+            if strong || weak_ok() {
+                out.extend(&chars[last..*a]);
+                out.push_str(d);
+                last = *b;
+            }
+        }
+        out.extend(&chars[last..]);
+        Some(out)
+    }
+
+    /// The pair counts of [`check_no_mojibake`] as they were: every pair of neighbouring
+    /// characters looked at.
+    fn mojibake_counts_reference(text: &str) -> (usize, usize) {
+        let (mut latin1, mut cp1251) = (0, 0);
+        let chars: Vec<char> = text.chars().collect();
+        for w in chars.windows(2) {
+            if !matches!(w[0], 'Ð' | 'Ñ' | 'Р' | 'С') && !matches!(w[1], 'Ð' | 'Ñ') {
+                continue;
+            }
+            let (l, c) = mojibake_pair(w[0], w[1]);
+            latin1 += l;
+            cp1251 += c;
+        }
+        (latin1, cp1251)
+    }
+
+    /// Texts for comparing the fast paths with their references: the samples, their
+    /// mojibake in both code pages (whole, cut at every character and glued to good text),
+    /// every string of four characters from an alphabet of leads, continuations and the
+    /// mojibake letters, and pseudo-random strings of that alphabet and Cyrillic letters.
+    fn repair_texts() -> Vec<String> {
+        let mut texts: Vec<String> = vec![UK.into(), UK_TYPO.into(), String::new()];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let mut samples = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "txt") {
+                samples.push(std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+        for t in [
+            UK,
+            UK_TYPO,
+            "Сірко, «ПРАТ» і СіМ",
+            "It’s — «так»",
+            "її» ВіВі",
+        ] {
+            for enc in [WINDOWS_1251, WINDOWS_1252] {
+                let (bad, _) = enc.decode_without_bom_handling(t.as_bytes());
+                texts.push(bad.to_string());
+                for (n, _) in bad.char_indices() {
+                    texts.push(bad[..n].to_string());
+                    texts.push(format!("{}{}", &bad[n..], t));
+                }
+            }
+        }
+        for t in samples.iter().take(8) {
+            for enc in [WINDOWS_1251, WINDOWS_1252] {
+                let (bad, _) = enc.decode_without_bom_handling(t.as_bytes());
+                let cut = bad.char_indices().nth(300).map_or(bad.len(), |(i, _)| i);
+                let half = t.char_indices().nth(200).map_or(t.len(), |(i, _)| i);
+                texts.push(format!("{}\n{}", &t[..half], &bad[..cut]));
+                texts.push(bad.into_owned());
+            }
+        }
+        texts.extend(samples);
+        let alphabet: Vec<char> = "ВіїРСÐÑâ€™—«»ґаяЇЄ є№Ѓ\u{98}xнрфÂ".chars().collect();
+        for a in &alphabet {
+            for b in &alphabet {
+                for c in &alphabet {
+                    for d in &alphabet {
+                        texts.push([*a, *b, *c, *d].iter().collect());
+                    }
+                }
+            }
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for n in 0..20_000 {
+            let len = 1 + n % 40;
+            let t: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            texts.push(t);
+        }
+        texts
+    }
+
+    #[test]
+    fn repair_runs_matches_the_reference() {
+        let texts = repair_texts();
+        let mut changed = [0usize; 2];
+        for t in &texts {
+            for (e, enc) in [WINDOWS_1251, WINDOWS_1252].into_iter().enumerate() {
+                let want = repair_runs_reference(t, enc);
+                changed[e] += usize::from(want.is_some());
+                assert_eq!(repair_runs(t, enc), want, "{t:?} in {}", enc.name());
+            }
+        }
+        // Both kinds of answer are tested, in both code pages.
+        assert!(changed[0] > 1000 && changed[1] > 1000, "{changed:?}");
+        assert!(changed[0] + 1000 < texts.len() && changed[1] + 1000 < texts.len());
+    }
+
+    #[test]
+    fn mojibake_counts_match_the_reference() {
+        let mut counted = 0;
+        for t in repair_texts() {
+            let want = mojibake_counts_reference(&t);
+            counted += usize::from(want != (0, 0));
+            assert_eq!(mojibake_counts(&t), want, "{t:?}");
+        }
+        assert!(counted > 1000, "{counted}");
     }
 
     #[test]

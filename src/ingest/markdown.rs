@@ -69,7 +69,7 @@ pub fn paragraphs_to_markdown(paragraphs: &[String]) -> String {
             out.push('\n');
         }
         // Line breaks inside a paragraph (cleaning leaves none) become spaces.
-        if p.bytes().any(|b| b == b'\n' || b == b'\r') {
+        if p.as_bytes().contains(&b'\n') || p.as_bytes().contains(&b'\r') {
             escape_into(&mut out, p.replace(['\n', '\r'], " ").trim());
         } else {
             escape_into(&mut out, p.trim());

@@ -64,7 +64,7 @@ struct Prepared {
     fm: FrontMatter,
     body: String,
     /// The raw file's [`cache::key`].
-    key: [u8; 32],
+    key: cache::Key,
     /// Prepared in this run (not found in the cache).
     fresh: bool,
 }
@@ -95,7 +95,7 @@ pub fn ingest(
         }
     }
     if !opts.dry_run {
-        let used: Vec<[u8; 32]> = prepared.iter().map(|p| p.key).collect();
+        let used: Vec<cache::Key> = prepared.iter().map(|p| p.key).collect();
         let fresh: Vec<cache::Fresh> = prepared
             .iter()
             .filter(|p| p.fresh)
@@ -421,14 +421,19 @@ fn prepare_hashed(
     let (date, source) = meta::article_date(file_name, &all_text, reference, reference_from_config);
     let summary = meta::lede(&body);
 
-    // People: on the title (when it is a separate headline) and the body.
-    let extract_text = if body.len() < paragraphs.len() {
-        format!("{title}\n\n{}", body.join("\n\n"))
+    // People: on the title (when it is a separate headline) and the body. That is the whole
+    // text as it is when the title is no separate paragraph or the first one (most texts).
+    let separate_later = body.len() < paragraphs.len()
+        && !(!body.is_empty() && paragraphs.first() == Some(&title) && body[..] == paragraphs[1..]);
+    let joined;
+    let extract_text = if separate_later {
+        joined = format!("{title}\n\n{}", body.join("\n\n"));
+        &joined
     } else {
-        body.join("\n\n")
+        &all_text
     };
-    let lang = people::detect_language(&extract_text);
-    let ex = people::extract(&extract_text, lang, registry);
+    let lang = people::detect_language(extract_text);
+    let ex = people::extract(extract_text, lang, registry);
     let roles = ex
         .roles
         .into_iter()
