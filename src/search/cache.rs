@@ -4,9 +4,10 @@
 //! rebuild finds the words of only the articles whose bytes changed. The people an article
 //! names, and the people's documents, depend on the whole site and are found every build.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-terms-cache 2`, the
-//! 32-byte fingerprint of what finding terms depends on besides the file (crate version and
-//! running executable), 8 bytes identifying this file (random, new at each rewrite), then
+//! Format (not meant for anything but this cache): the line `litopys-terms-cache 3`, the
+//! 16-byte fingerprint ([`crate::hash`]) of what finding terms depends on besides the file
+//! (crate version and running executable), 8 bytes identifying this file (random, new at each
+//! rewrite), then
 //! *segments*: body length (u32 little-endian), a 64-bit checksum of the body, the body. A body
 //! is LEB128 numbers: the stems it adds (count, then each as byte length and UTF-8 bytes), the
 //! records (count, then each as digest (32 bytes), byte length and payload). Stems are numbered
@@ -25,10 +26,14 @@
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"litopys-terms-cache 2\n";
+/// The first line; the number is the format's version (3: 16-byte fingerprint, XXH3), so a
+/// cache of another format is ignored whole.
+const MAGIC: &[u8] = b"litopys-terms-cache 3\n";
+
+/// Length of the fingerprint.
+const FP: usize = 16;
 
 /// Where the cache lives under the site root.
 pub const CACHE_FILE: &str = ".litopys/terms.cache";
@@ -38,12 +43,31 @@ pub type Terms = Vec<(u32, u32)>;
 
 /// What finding terms depends on besides the file: the crate version and the running
 /// executable.
-fn fingerprint() -> [u8; 32] {
-    let mut h = Sha256::new();
+fn fingerprint() -> [u8; FP] {
+    let mut h = crate::hash::Hasher::new();
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    crate::site::cache::hash_executable(&mut h);
-    h.finalize().into()
+    h.update([0]);
+    hash_executable(&mut h);
+    h.finalize()
+}
+
+/// Feeds the running executable's identity (size and modification time) into `h`, as
+/// `site::cache::hash_executable` does for its SHA-256: a rebuilt binary may find other
+/// terms. An unknown executable gets a value no other run shares.
+fn hash_executable(h: &mut crate::hash::Hasher) {
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(m) => {
+            h.update(m.len().to_le_bytes());
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            h.update(t.as_nanos().to_le_bytes());
+        }
+        Err(_) => h.update(format!("{:?}", std::time::SystemTime::now()).as_bytes()),
+    }
 }
 
 /// A fast 64-bit checksum (to notice a damaged or torn file, not an adversary).
@@ -198,7 +222,7 @@ impl Dict {
 /// The cache as read at the start of a build.
 pub struct TermsCache {
     path: PathBuf,
-    fingerprint: [u8; 32],
+    fingerprint: [u8; FP],
     /// The stems records refer to, by index.
     dict: Dict,
     /// The file's bytes (records are ranges of them).
@@ -212,7 +236,7 @@ pub struct TermsCache {
 }
 
 /// Length of the head: magic, fingerprint, the file's random id.
-const HEAD: usize = MAGIC.len() + 32 + 8;
+const HEAD: usize = MAGIC.len() + FP + 8;
 
 impl TermsCache {
     /// Reads the cache of the site at `root` (empty if there is none or it is unusable).
@@ -242,7 +266,7 @@ impl TermsCache {
         let data = &self.data;
         if data.len() < HEAD
             || &data[..MAGIC.len()] != MAGIC
-            || data[MAGIC.len()..MAGIC.len() + 32] != self.fingerprint
+            || data[MAGIC.len()..MAGIC.len() + FP] != self.fingerprint
         {
             return false;
         }
@@ -593,14 +617,14 @@ impl TermsCache {
             .path
             .with_extension(format!("tmp-{}-{serial}", std::process::id()));
         // The file's random id: an append checks it is still the file it read.
-        let mut h = Sha256::new();
+        let mut h = crate::hash::Hasher::new();
         h.update(format!(
             "{:?} {} {serial}",
             std::time::SystemTime::now(),
             std::process::id()
         ));
         h.update(body.len().to_le_bytes());
-        let id: [u8; 32] = h.finalize().into();
+        let id = h.finalize();
         let result = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             let mut head = Vec::with_capacity(HEAD + 12);
@@ -710,6 +734,32 @@ mod tests {
         assert!(TermsCache::open(dir.path()).terms(&a).is_none());
         std::fs::write(&p, &bytes).unwrap();
         assert!(TermsCache::open(dir.path()).terms(&a).is_some());
+    }
+
+    #[test]
+    fn a_cache_of_the_former_format_is_ignored_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = [1u8; 32];
+        let (names, place, ta) = (["а", "б"], [0, 1], vec![(0, 5), (1, 2)]);
+        TermsCache::open(dir.path()).store([a].iter(), vec![(a, &ta)], &place, &names);
+        let p = dir.path().join(CACHE_FILE);
+        let bytes = std::fs::read(&p).unwrap();
+        assert!(TermsCache::open(dir.path()).terms(&a).is_some());
+        // The same records behind the head of format 2 (its magic, a 32-byte fingerprint,
+        // the file id): nothing is read from it…
+        let mut old = b"litopys-terms-cache 2\n".to_vec();
+        old.extend_from_slice(&[0x5a; 32]);
+        old.extend_from_slice(&[7; 8]);
+        old.extend_from_slice(&bytes[HEAD..]);
+        std::fs::write(&p, &old).unwrap();
+        let c = TermsCache::open(dir.path());
+        assert!(c.terms(&a).is_none() && c.dict().is_empty() && !c.valid);
+        // …and the next store writes the current format in its place.
+        c.store([a].iter(), vec![(a, &ta)], &place, &names);
+        assert!(std::fs::read(&p).unwrap().starts_with(MAGIC));
+        let c = TermsCache::open(dir.path());
+        assert!(c.valid);
+        assert_eq!(c.terms(&a).unwrap(), [(0, 5), (1, 2)]);
     }
 
     #[test]
