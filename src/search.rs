@@ -30,6 +30,7 @@
 
 pub mod cache;
 
+use crate::hash::Hasher;
 use crate::render::context::Page;
 use crate::render::{labels, links, OutputFile, Sink, Templates};
 use crate::site::{Site, SiteError};
@@ -1247,11 +1248,12 @@ fn js_len(s: &str) -> usize {
 
 /// What a keyed build (one writing to an output folder) knows of its previous output: every
 /// index file gets a *key* (a digest of the fingerprint of the templates and binary, its path
-/// and its content, or for a shard of what its content is made of: each term's stem, length
-/// and digest of postings), and `keep` keeps the previous build's file at a path if it was
-/// recorded with that key, so the file is not made at all.
+/// and its content, or of what its content is made of: for a shard each term's stem, length
+/// and digest of postings, for a document chunk its documents' fields), and `keep` keeps the
+/// previous build's file at a path if it was recorded with that key, so the file is not made
+/// at all.
 pub struct Previous<'a, P> {
-    pub fingerprint: crate::hash::Digest,
+    pub fingerprint: &'a [u8],
     pub keep: &'a (dyn Fn(&str, &str) -> Option<P> + Sync),
 }
 
@@ -1262,15 +1264,12 @@ pub enum Piece<P> {
     Made(OutputFile, Option<String>),
 }
 
-/// The key of an index file: the digest (hex, [`crate::hash`]) of the fingerprint, the path
-/// and `content` (its bytes, or what they are made of).
-fn file_key(
-    fingerprint: &crate::hash::Digest,
-    path: &str,
-    content: impl FnOnce(&mut crate::hash::Hasher),
-) -> String {
-    let mut h = crate::hash::Hasher::new();
+/// The key of an index file: a digest ([`crate::hash`], hex) of the fingerprint, the path and
+/// `content` (its bytes, or what they are made of, each kind under its own tag).
+fn file_key(fingerprint: &[u8], path: &str, content: impl FnOnce(&mut Hasher)) -> String {
+    let mut h = Hasher::new();
     h.update(b"litopys-search-file-2\0");
+    h.update((fingerprint.len() as u64).to_le_bytes());
     h.update(fingerprint);
     h.update((path.len() as u64).to_le_bytes());
     h.update(path.as_bytes());
@@ -1278,12 +1277,23 @@ fn file_key(
     crate::hash::hex(&h.finalize())
 }
 
+/// Feeds `s` into `h` with its length first (so that no two lists of strings feed the same
+/// bytes).
+#[inline]
+fn feed(h: &mut Hasher, s: &str) {
+    h.update((s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
 /// `file` as a piece: kept when the previous build left it with the same bytes (same key).
 fn piece<P>(file: OutputFile, prev: Option<&Previous<P>>) -> Piece<P> {
     match prev {
         None => Piece::Made(file, None),
         Some(prev) => {
-            let key = file_key(&prev.fingerprint, &file.path, |h| h.update(&file.bytes));
+            let key = file_key(prev.fingerprint, &file.path, |h| {
+                h.update(b"bytes\0");
+                h.update(&file.bytes);
+            });
             match (prev.keep)(&file.path, &key) {
                 Some(p) => Piece::Kept(p),
                 None => Piece::Made(file, Some(key)),
@@ -1497,7 +1507,8 @@ pub fn index_pieces<P: Send>(
             let Some(prev) = prev else {
                 return (key, path, idx, None, None);
             };
-            let k = file_key(&prev.fingerprint, &path, |h| {
+            let k = file_key(prev.fingerprint, &path, |h| {
+                h.update(b"terms\0");
                 h.update((idx.len() as u64).to_le_bytes());
                 for &i in &idx {
                     let (stem, len) = terms[i];
@@ -1613,6 +1624,20 @@ pub fn index_pieces<P: Send>(
     let chunks: Vec<Piece<P>> = (0..docs.div_ceil(CHUNK))
         .into_par_iter()
         .map(|n| {
+            let path = format!("search/d/{n}.json");
+            // Keyed by its documents' fields, so a chunk kept is not even written out.
+            let key = prev.map(|prev| {
+                let k = file_key(prev.fingerprint, &path, |h| {
+                    chunk_inputs(h, articles, people, n * CHUNK..docs.min((n + 1) * CHUNK))
+                });
+                let kept = (prev.keep)(&path, &k);
+                (k, kept)
+            });
+            let key = match key {
+                Some((_, Some(p))) => return Piece::Kept(p),
+                Some((k, None)) => Some(k),
+                None => None,
+            };
             let mut bytes = Vec::with_capacity(CHUNK * 512);
             bytes.push(b'[');
             for d in n * CHUNK..docs.min((n + 1) * CHUNK) {
@@ -1629,8 +1654,7 @@ pub fn index_pieces<P: Send>(
                 }
             }
             bytes.extend_from_slice(b"]\n");
-            let path = format!("search/d/{n}.json");
-            piece(OutputFile { path, bytes }, prev)
+            Piece::Made(OutputFile { path, bytes }, key)
         })
         .collect();
     files.extend(chunks);
@@ -1662,6 +1686,43 @@ pub fn index_pieces<P: Send>(
     };
     files.push(piece(script, prev));
     files
+}
+
+/// Feeds what the chunk of documents `range` is made of into `h`: per document the fields
+/// [`article_json`] or [`person_json`] writes, each with its length (the chunk's bytes are a
+/// function of these and of the binary, which the key's fingerprint covers).
+fn chunk_inputs(
+    h: &mut Hasher,
+    articles: &[ArticleDoc],
+    people: &[PersonDoc],
+    range: std::ops::Range<usize>,
+) {
+    h.update(b"docs\0");
+    h.update((range.len() as u64).to_le_bytes());
+    for d in range {
+        match articles.get(d) {
+            Some(a) => {
+                h.update([0]);
+                for s in [&a.title, &a.url, &a.date_text, &a.lede] {
+                    feed(h, s);
+                }
+                h.update((a.people.len() as u64).to_le_bytes());
+                for p in &a.people {
+                    feed(h, p);
+                }
+            }
+            None => match people.get(d - articles.len()) {
+                Some(p) => {
+                    h.update([1]);
+                    for s in [&p.name, &p.url, &p.role] {
+                        feed(h, s);
+                    }
+                    h.update((p.count as u64).to_le_bytes());
+                }
+                None => h.update([2]),
+            },
+        }
+    }
 }
 
 /// An article's entry in a document chunk: `[0, title, url, date, people, lede]`.
@@ -1773,7 +1834,7 @@ pub fn render_to<S: Sink>(
     };
     let keep = |path: &str, key: &str| sink.keep(path, key);
     let prev = sink.keyed().then(|| Previous {
-        fingerprint: *templates.fingerprint(),
+        fingerprint: &templates.fingerprint()[..],
         keep: &keep,
     });
     let prev = prev.as_ref();
@@ -2480,7 +2541,7 @@ mod tests {
                 (recorded.get(path).map(String::as_str) == Some(key)).then(|| path.to_string())
             };
             let prev = Previous {
-                fingerprint: [7; 16],
+                fingerprint: &[7; 32],
                 keep: &keep,
             };
             let mut kept = Vec::new();
@@ -2530,6 +2591,22 @@ mod tests {
             }
         }
         assert_eq!(kept.len() + made.len(), want.len());
+        // A field that gives no terms (the date) changed: only that article's chunk is made,
+        // and as made afresh (chunks are keyed by their documents' fields, not their bytes).
+        let (_, all) = keys(&articles, &BTreeMap::new());
+        let recorded: BTreeMap<String, String> = all
+            .iter()
+            .map(|(p, (k, _))| (p.clone(), k.clone()))
+            .collect();
+        let bytes: BTreeMap<String, Vec<u8>> = all.into_iter().map(|(p, (_, b))| (p, b)).collect();
+        articles[300].date_text.push_str(" (змінено)");
+        let (_, made) = keys(&articles, &recorded);
+        let want = reference_index(&articles, &people);
+        let path = format!("search/d/{}.json", 300 / CHUNK);
+        assert_eq!(made.keys().collect::<Vec<_>>(), [&path]);
+        let fresh = want.iter().find(|f| f.path == path).map(|f| &f.bytes);
+        assert_eq!(made.get(&path).map(|(_, b)| b), fresh);
+        assert_ne!(bytes.get(&path), fresh);
     }
 
     fn share(a: &[String], b: &[String]) -> bool {

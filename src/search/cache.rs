@@ -5,8 +5,9 @@
 //! names, and the people's documents, depend on the whole site and are found every build.
 //!
 //! Format (not meant for anything but this cache): the line `litopys-terms-cache 3`, the
-//! 16-byte fingerprint of what finding terms depends on besides the file (crate version and
-//! running executable), 8 bytes identifying this file (random, new at each rewrite), then
+//! 16-byte fingerprint ([`crate::hash`]) of what finding terms depends on besides the file
+//! (crate version and running executable), 8 bytes identifying this file (random, new at each
+//! rewrite), then
 //! *segments*: body length (u32 little-endian), a 64-bit checksum of the body, the body. A body
 //! is LEB128 numbers: the stems it adds (count, then each as byte length and UTF-8 bytes), the
 //! records (count, then each as digest (16 bytes), byte length and payload). Stems are numbered
@@ -23,15 +24,19 @@
 //! use (to a temporary file, then renamed, so no build sees half a file). Writing is best
 //! effort: a build never fails because of its cache.
 
-use crate::hash::{Digest, Hasher};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
+/// The first line; the number is the format's version (3: 16-byte fingerprint, XXH3), so a
+/// cache of another format is ignored whole.
 const MAGIC: &[u8] = b"litopys-terms-cache 3\n";
 
-/// Bytes of a digest.
-const D: usize = std::mem::size_of::<Digest>();
+/// Length of the fingerprint.
+const FP: usize = 16;
+
+/// Length of a record's digest (`Article::digest`).
+const D: usize = std::mem::size_of::<crate::hash::Digest>();
 
 /// Where the cache lives under the site root.
 pub const CACHE_FILE: &str = ".litopys/terms.cache";
@@ -41,10 +46,11 @@ pub type Terms = Vec<(u32, u32)>;
 
 /// What finding terms depends on besides the file: the crate version and the running
 /// executable.
-fn fingerprint() -> Digest {
-    let mut h = Hasher::new();
+fn fingerprint() -> [u8; FP] {
+    let mut h = crate::hash::Hasher::new();
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
     h.update(crate::site::cache::executable_id());
     h.finalize()
 }
@@ -201,13 +207,13 @@ impl Dict {
 /// The cache as read at the start of a build.
 pub struct TermsCache {
     path: PathBuf,
-    fingerprint: Digest,
+    fingerprint: [u8; FP],
     /// The stems records refer to, by index.
     dict: Dict,
     /// The file's bytes (records are ranges of them).
     data: Vec<u8>,
     /// Digest → where its payload is in `data`.
-    records: FxHashMap<Digest, (usize, usize)>,
+    records: FxHashMap<crate::hash::Digest, (usize, usize)>,
     /// Bytes of records a later one of the same digest replaced.
     replaced: usize,
     /// Whether the file on disk was read whole (segments can be appended to it).
@@ -215,7 +221,7 @@ pub struct TermsCache {
 }
 
 /// Length of the head: magic, fingerprint, the file's random id.
-const HEAD: usize = MAGIC.len() + D + 8;
+const HEAD: usize = MAGIC.len() + FP + 8;
 
 impl TermsCache {
     /// Reads the cache of the site at `root` (empty if there is none or it is unusable).
@@ -245,7 +251,7 @@ impl TermsCache {
         let data = &self.data;
         if data.len() < HEAD
             || &data[..MAGIC.len()] != MAGIC
-            || data[MAGIC.len()..MAGIC.len() + D] != self.fingerprint
+            || data[MAGIC.len()..MAGIC.len() + FP] != self.fingerprint
         {
             return false;
         }
@@ -308,13 +314,13 @@ impl TermsCache {
 
     /// The terms cached for `digest` (stem ids index [`TermsCache::dict`], ascending); none if
     /// not cached or the record does not decode.
-    pub fn terms(&self, digest: &Digest) -> Option<Terms> {
+    pub fn terms(&self, digest: &crate::hash::Digest) -> Option<Terms> {
         let mut terms = Vec::new();
         self.terms_into(digest, &mut terms).then_some(terms)
     }
 
     /// How many terms the record of `digest` says it has (0 if none).
-    pub fn count(&self, digest: &Digest) -> usize {
+    pub fn count(&self, digest: &crate::hash::Digest) -> usize {
         let Some(&(start, end)) = self.records.get(digest) else {
             return 0;
         };
@@ -328,7 +334,7 @@ impl TermsCache {
     }
 
     /// [`TermsCache::terms`] into `terms` (cleared first); false if there are none.
-    pub fn terms_into(&self, digest: &Digest, terms: &mut Terms) -> bool {
+    pub fn terms_into(&self, digest: &crate::hash::Digest, terms: &mut Terms) -> bool {
         terms.clear();
         let ok = self.decode(digest, terms).is_some();
         if !ok {
@@ -337,7 +343,7 @@ impl TermsCache {
         ok
     }
 
-    fn decode(&self, digest: &Digest, terms: &mut Terms) -> Option<()> {
+    fn decode(&self, digest: &crate::hash::Digest, terms: &mut Terms) -> Option<()> {
         let &(start, end) = self.records.get(digest)?;
         let mut r = Reader {
             bytes: self.data.get(start..end)?,
@@ -371,19 +377,19 @@ impl TermsCache {
     /// Best effort: errors are ignored.
     pub fn store<'a>(
         &self,
-        used: impl Iterator<Item = &'a Digest>,
-        fresh: Vec<(Digest, &Terms)>,
+        used: impl Iterator<Item = &'a crate::hash::Digest>,
+        fresh: Vec<(crate::hash::Digest, &Terms)>,
         place: &[u32],
         names: &[&str],
     ) {
-        let mut seen: FxHashSet<Digest> = FxHashSet::default();
-        let mut kept: Vec<Digest> = Vec::new();
+        let mut seen: FxHashSet<crate::hash::Digest> = FxHashSet::default();
+        let mut kept: Vec<crate::hash::Digest> = Vec::new();
         for d in used {
             if seen.insert(*d) && self.records.contains_key(d) {
                 kept.push(*d);
             }
         }
-        let fresh: Vec<(Digest, &Terms)> = fresh
+        let fresh: Vec<(crate::hash::Digest, &Terms)> = fresh
             .into_iter()
             .filter(|(d, _)| !self.records.contains_key(d))
             .filter(|(d, _)| seen.remove(d))
@@ -413,7 +419,7 @@ impl TermsCache {
     /// Appends a segment: the stems of `fresh` not in the file, then `fresh`.
     fn append(
         &self,
-        fresh: Vec<(Digest, &Terms)>,
+        fresh: Vec<(crate::hash::Digest, &Terms)>,
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
@@ -477,8 +483,8 @@ impl TermsCache {
     /// (sorted).
     fn rewrite(
         &self,
-        kept: &[Digest],
-        fresh: Vec<(Digest, &Terms)>,
+        kept: &[crate::hash::Digest],
+        fresh: Vec<(crate::hash::Digest, &Terms)>,
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
@@ -486,8 +492,8 @@ impl TermsCache {
         // borrowed, so that no copy of all records is held (a cold build of a large site
         // writes every article's terms here).
         enum Rec<'a> {
-            Kept(&'a Digest),
-            Fresh(&'a Digest, &'a Terms),
+            Kept(&'a crate::hash::Digest),
+            Fresh(&'a crate::hash::Digest, &'a Terms),
         }
         let recs: Vec<Rec> = kept
             .iter()
@@ -596,14 +602,14 @@ impl TermsCache {
             .path
             .with_extension(format!("tmp-{}-{serial}", std::process::id()));
         // The file's random id: an append checks it is still the file it read.
-        let mut h = Hasher::new();
+        let mut h = crate::hash::Hasher::new();
         h.update(format!(
             "{:?} {} {serial}",
             std::time::SystemTime::now(),
             std::process::id()
         ));
         h.update(body.len().to_le_bytes());
-        let id: Digest = h.finalize();
+        let id = h.finalize();
         let result = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             let mut head = Vec::with_capacity(HEAD + 12);
@@ -713,6 +719,32 @@ mod tests {
         assert!(TermsCache::open(dir.path()).terms(&a).is_none());
         std::fs::write(&p, &bytes).unwrap();
         assert!(TermsCache::open(dir.path()).terms(&a).is_some());
+    }
+
+    #[test]
+    fn a_cache_of_the_former_format_is_ignored_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = [1u8; D];
+        let (names, place, ta) = (["а", "б"], [0, 1], vec![(0, 5), (1, 2)]);
+        TermsCache::open(dir.path()).store([a].iter(), vec![(a, &ta)], &place, &names);
+        let p = dir.path().join(CACHE_FILE);
+        let bytes = std::fs::read(&p).unwrap();
+        assert!(TermsCache::open(dir.path()).terms(&a).is_some());
+        // The same records behind the head of format 2 (its magic, a 32-byte fingerprint,
+        // the file id): nothing is read from it…
+        let mut old = b"litopys-terms-cache 2\n".to_vec();
+        old.extend_from_slice(&[0x5a; 32]);
+        old.extend_from_slice(&[7; 8]);
+        old.extend_from_slice(&bytes[HEAD..]);
+        std::fs::write(&p, &old).unwrap();
+        let c = TermsCache::open(dir.path());
+        assert!(c.terms(&a).is_none() && c.dict().is_empty() && !c.valid);
+        // …and the next store writes the current format in its place.
+        c.store([a].iter(), vec![(a, &ta)], &place, &names);
+        assert!(std::fs::read(&p).unwrap().starts_with(MAGIC));
+        let c = TermsCache::open(dir.path());
+        assert!(c.valid);
+        assert_eq!(c.terms(&a).unwrap(), [(0, 5), (1, 2)]);
     }
 
     #[test]
