@@ -64,7 +64,7 @@ fn n(v: f64) -> String {
     // 0 ≤ r < 10⁷, a whole number.
     let tenths = r as u64;
     let mut s = (tenths / 10).to_string();
-    if tenths % 10 != 0 {
+    if !tenths.is_multiple_of(10) {
         s.push('.');
         s.push(char::from(b'0' + (tenths % 10) as u8));
     }
