@@ -183,20 +183,13 @@ impl CardFn {
         Ok(p)
     }
 
-    /// Appends what `{{ card(c=i, root=root, lang=lang) }}` prints to `out`, given `root`
-    /// already escaped: article `i`'s card for a page in language `lang` (for the pages
-    /// rendered without Tera, [`super::native`]).
-    pub fn push_card(
-        &self,
-        out: &mut String,
-        i: usize,
-        escaped_root: &str,
-        lang: &str,
-    ) -> tera::Result<()> {
-        let r = self.cache.current()?;
-        let pieces = self.pieces_of(&r, i, lang)?;
-        join_into(out, &pieces, escaped_root);
-        Ok(())
+    /// A [`Lister`] for the render under way: for a page's list of cards, so that the
+    /// render's cards are looked up once per list, not once per card.
+    pub fn lister(&self) -> tera::Result<Lister<'_>> {
+        Ok(Lister {
+            cards: self,
+            render: self.cache.current()?,
+        })
     }
 
     /// The pieces of card `c` (an object), cached by its URL and `lang`.
@@ -212,6 +205,36 @@ impl CardFn {
         let p = self.render(c.clone(), lang, labels)?;
         self.cache.put(key, p.clone());
         Ok(p)
+    }
+}
+
+/// Appends cards of the render under way to pages ([`CardFn::lister`]).
+pub struct Lister<'a> {
+    cards: &'a CardFn,
+    render: Arc<Render>,
+}
+
+impl Lister<'_> {
+    /// Appends what `{{ card(c=i, root=root, lang=lang) }}` prints to `out`, given `root`
+    /// already escaped: article `i`'s card for a page in language `lang` (for the pages
+    /// rendered without Tera, [`super::native`]). A card already rendered in the site's
+    /// language is copied from its slot, without taking a reference to it.
+    pub fn push(
+        &self,
+        out: &mut String,
+        i: usize,
+        escaped_root: &str,
+        lang: &str,
+    ) -> tera::Result<()> {
+        if lang == self.render.lang {
+            if let Some(p) = self.render.by_index.get(i).and_then(OnceLock::get) {
+                join_into(out, p, escaped_root);
+                return Ok(());
+            }
+        }
+        let pieces = self.cards.pieces_of(&self.render, i, lang)?;
+        join_into(out, &pieces, escaped_root);
+        Ok(())
     }
 }
 

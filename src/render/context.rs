@@ -803,8 +803,54 @@ pub fn person<'s>(sh: &'s Shared, pi: usize, n: usize, by_index: bool) -> Person
 
 /// Person `pi`'s facts (the same on each of their pages).
 pub fn person_info(sh: &Shared, pi: usize) -> PersonInfo {
+    person_facts(sh, pi, true)
+}
+
+/// Person `pi`'s facts; without `charts`, `months` and `co` are left empty and there is no
+/// `timeline` (what the built-in `person.html` shows on pages after the first).
+fn person_facts(sh: &Shared, pi: usize, charts: bool) -> PersonInfo {
     let p = &sh.site.people[pi];
+    if !charts {
+        return PersonInfo {
+            months: Vec::new(),
+            co: Vec::new(),
+            timeline: None,
+            ..person_head(sh, pi)
+        };
+    }
+    PersonInfo {
+        months: person_months(sh, p),
+        co: p
+            .co_mentions
+            .iter()
+            .map(|&(q, count)| Chip {
+                name: sh.chips[q].name.clone(),
+                url: sh.chips[q].url.clone(),
+                count,
+            })
+            .collect(),
+        timeline: super::timeline::build(&p.months, &sh.lang),
+        ..person_head(sh, pi)
+    }
+}
+
+/// A person's mentions per month as bars.
+fn person_months(sh: &Shared, p: &crate::site::Person) -> Vec<Bar> {
     let max = p.months.iter().map(|m| m.count).max().unwrap_or(0).max(1);
+    p.months
+        .iter()
+        .map(|m| Bar {
+            label: sh.month_title(m.year, m.month),
+            url: index_of(&month_dir(m.year, m.month)),
+            count: m.count,
+            width: (m.count * 100 / max).max(1),
+        })
+        .collect()
+}
+
+/// Person `pi`'s facts but the charts (`months`, `co`, `timeline` empty).
+fn person_head(sh: &Shared, pi: usize) -> PersonInfo {
+    let p = &sh.site.people[pi];
     let page_url = |k: usize| index_of(&person_page_dir(&p.url, k));
     PersonInfo {
         name: p.name.clone(),
@@ -826,27 +872,10 @@ pub fn person_info(sh: &Shared, pi: usize) -> PersonInfo {
             url: index_of(&day_dir(&p.last)),
         }),
         feed: format!("{}atom.xml", p.url),
-        months: p
-            .months
-            .iter()
-            .map(|m| Bar {
-                label: sh.month_title(m.year, m.month),
-                url: index_of(&month_dir(m.year, m.month)),
-                count: m.count,
-                width: (m.count * 100 / max).max(1),
-            })
-            .collect(),
-        co: p
-            .co_mentions
-            .iter()
-            .map(|&(q, count)| Chip {
-                name: sh.chips[q].name.clone(),
-                url: sh.chips[q].url.clone(),
-                count,
-            })
-            .collect(),
+        months: Vec::new(),
+        co: Vec::new(),
         url: page_url(0),
-        timeline: super::timeline::build(&p.months, &sh.lang),
+        timeline: None,
     }
 }
 
@@ -863,6 +892,12 @@ impl PersonRef<'_> {
     /// The person's facts, as templates see them.
     pub fn info(&self) -> PersonInfo {
         person_info(self.sh, self.pi)
+    }
+
+    /// The person's facts with the charts (`months`, `co`, `timeline`) only when `charts`:
+    /// the built-in `person.html` shows them on the first page only.
+    pub fn info_with(&self, charts: bool) -> PersonInfo {
+        person_facts(self.sh, self.pi, charts)
     }
 }
 

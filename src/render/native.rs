@@ -11,7 +11,7 @@
 //!
 //! Every value goes through the same escape as Tera's autoescape ([`super::escape_into`]);
 //! only the body's HTML is written as it is (`{{ body | safe }}`). Related cards come from
-//! the `card()` function's cache ([`super::cards::CardFn::push_card`]), as Tera would print
+//! the `card()` function's cache ([`super::cards::Lister`]), as Tera would print
 //! them. A site with its own `base.html` renders every page through Tera as before, and one
 //! with its own version of a page's template renders those pages through Tera.
 //!
@@ -196,9 +196,14 @@ fn cards_of<'a>(
     root: &str,
     lang: &str,
 ) -> Result<(), String> {
+    let mut list = list.into_iter().peekable();
+    if list.peek().is_none() {
+        return Ok(());
+    }
+    let lister = cards.lister().map_err(|e| super::tera_message(&e))?;
     for c in list {
-        cards
-            .push_card(o.0, c.index(), root, lang)
+        lister
+            .push(o.0, c.index(), root, lang)
             .map_err(|e| super::tera_message(&e))?;
         o.raw("\n");
     }
@@ -441,8 +446,9 @@ pub fn month(ctx: &MonthCtx, cards: &CardFn, out: &mut String) -> Result<(), Str
 pub fn person(ctx: &PersonCtx, cards: &CardFn, out: &mut String) -> Result<(), String> {
     let page = &ctx.page;
     let t = page.t;
-    let p = ctx.person.info();
     let pg = &ctx.pagination;
+    // Months, co-mentions and the timeline are shown on the first page only.
+    let p = ctx.person.info_with(pg.current == 1);
     let head = |o: &mut Out, root: &str| {
         o.raw("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"")
             .esc(&p.name)

@@ -49,7 +49,30 @@ pub struct Timeline {
     pub range: String,
 }
 
+/// `v` with one decimal, without a trailing `.0` (`12.5`, `3`): what `{v:.1}` prints, the
+/// `.0` cut. Numbers of the chart (non-negative, below a million) not within a hair of a
+/// rounding tie are written from `v × 10` rounded; others go through `format!`
+/// ([`n_reference`]), which rounds the exact binary value.
 fn n(v: f64) -> String {
+    let t = v * 10.0;
+    let r = t.round();
+    // `t` carries the rounding error of one multiplication: near a tie (x.x5) the rounded
+    // product may differ from the exact value's rounding, so those take the slow path.
+    if !(0.0..1e7).contains(&t) || t.is_sign_negative() || ((t - r).abs() - 0.5).abs() < 1e-6 {
+        return n_reference(v);
+    }
+    // 0 ≤ r < 10⁷, a whole number.
+    let tenths = r as u64;
+    let mut s = (tenths / 10).to_string();
+    if !tenths.is_multiple_of(10) {
+        s.push('.');
+        s.push(char::from(b'0' + (tenths % 10) as u8));
+    }
+    s
+}
+
+/// [`n`] the plain way.
+fn n_reference(v: f64) -> String {
     let s = format!("{v:.1}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
@@ -133,5 +156,63 @@ mod tests {
         assert_eq!(t.bars[1].url, "2026/03/index.html");
         assert_eq!(t.ticks.len(), 2);
         assert!(build(&[], "uk").is_none());
+    }
+
+    /// The fast path of [`n`] against `format!`, on the chart's own numbers (every width
+    /// from 12 to 600 months) and on random ones, ties and near-ties included.
+    #[test]
+    fn numbers_print_as_format_does() {
+        let mut checked = 0;
+        let mut check = |v: f64| {
+            assert_eq!(n(v), n_reference(v), "{v:?}");
+            checked += 1;
+        };
+        for slots in 12..=600u32 {
+            let slot = WIDTH / f64::from(slots);
+            let gap = if slot > 4.0 { slot * 0.2 } else { 0.0 };
+            for i in 0..slots {
+                check(f64::from(i) * slot + gap / 2.0);
+                check(f64::from(i) * slot);
+            }
+            check((slot - gap).max(1.0));
+            for max in 1..=40u32 {
+                for c in 1..=max {
+                    let h = (f64::from(c) / f64::from(max) * BARS).max(2.0);
+                    check(h);
+                    check(BARS - h);
+                }
+            }
+        }
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let whole = (x >> 40) % 100_000;
+            let frac = (x & 0xFFFF) as f64 / 65536.0;
+            check(whole as f64 + frac);
+            // Ties and near-ties: k/20 and its neighbours.
+            let k = (x >> 20) % 20_000;
+            let tie = k as f64 / 20.0 + 0.05;
+            check(tie);
+            check(f64::from_bits(tie.to_bits() + 1));
+            check(f64::from_bits(tie.to_bits() - 1));
+        }
+        for v in [
+            0.0,
+            -0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.95,
+            1e7,
+            1e12,
+            -3.25,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            check(v);
+        }
+        assert!(checked > 1_000_000);
     }
 }
