@@ -2,7 +2,8 @@
 //! hand-written stop lists (organisations, role words, months, capitalised non-names).
 //! All keys are lower case with apostrophes unified to U+02BC.
 
-use super::infl::{given_forms, noun_forms, noun_forms_each};
+use super::infl::{given_forms, noun_forms};
+use super::keytable::{self, push_lower_key_char};
 use super::Gender;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -62,9 +63,10 @@ pub struct Lexicon {
     pub surnames_top: SurnameSet,
     /// The full surname list.
     pub surnames_all: SurnameSet,
-    pub places: FxSet<&'static str>,
+    /// Every case form of the place names ([`super::places`]).
+    pub places: PlaceSet,
     /// Cities, regions and foreign places (no villages): blocks even likely names.
-    pub places_major: FxSet<&'static str>,
+    pub places_major: PlaceSet,
     pub stop: FxSet<String>,
     /// Role word form → nominative.
     pub roles: FxMap<String, String>,
@@ -91,6 +93,34 @@ impl SurnameSet {
     }
 }
 
+/// The keys of the place table of the shipped list, written by `build.rs` ([`super::places`]).
+static PLACE_KEYS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place-keys.bin"));
+/// The slots of the place table of the shipped list, written by `build.rs`.
+static PLACE_SLOTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/place-slots.bin"));
+
+/// A set of place-name forms ([`lower_key`]s): the embedded place table, read for one bit
+/// ([`super::places::PLACE`] or [`super::places::MAJOR`]).
+pub struct PlaceSet {
+    bit: u8,
+}
+
+impl PlaceSet {
+    /// Whether the lower-case key `lower` is in the set.
+    #[inline]
+    pub fn contains(&self, lower: &str) -> bool {
+        keytable::find(PLACE_KEYS, PLACE_SLOTS, lower.as_bytes())
+            .is_some_and(|(_, bits)| bits & self.bit != 0)
+    }
+
+    /// Every form in the set.
+    #[cfg(test)]
+    fn forms(&self) -> impl Iterator<Item = &'static [u8]> + '_ {
+        keytable::entries(PLACE_KEYS, PLACE_SLOTS)
+            .filter(|e| e.2 & self.bit != 0)
+            .map(|e| e.0)
+    }
+}
+
 const MALE: &[&str] = &[
     include_str!("../../data/names/uk-given-male.txt"),
     include_str!("../../data/names/uk-given-male-extra.txt"),
@@ -104,6 +134,7 @@ const FEMALE: &[&str] = &[
     super::names::DIMINUTIVES_FEMALE,
 ];
 const ALSO_SURNAME: &str = include_str!("../../data/names/given-also-common-surname.txt");
+#[cfg(test)]
 const PLACES: &str = include_str!("../../data/places/uk-admin-units.tsv");
 
 /// Lower case with apostrophes unified to U+02BC.
@@ -140,19 +171,6 @@ pub fn lower_key(s: &str) -> String {
     }
     out.push_str(s.get(run..i).unwrap_or_default());
     out
-}
-
-/// One character of [`lower_key`].
-fn push_lower_key_char(out: &mut String, c: char) {
-    match c {
-        '\'' | '’' | '‘' | '`' | '´' | 'ʼ' => out.push('ʼ'),
-        'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-        'Ѐ'..='Џ' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
-        'а'..='я' | 'ѐ'..='џ' | 'a'..='z' => out.push(c),
-        'Ґ' => out.push('ґ'),
-        'A'..='Z' => out.push(c.to_ascii_lowercase()),
-        _ => out.extend(c.to_lowercase()),
-    }
 }
 
 /// Given names that are everyday words (or too often something else) in Ukrainian.
@@ -1189,344 +1207,6 @@ const NAMED_AFTER: &[&str] = &[
     "вулицях",
 ];
 
-/// Foreign countries, capitals and big cities as written in Ukrainian news (nominative).
-const FOREIGN_PLACES: &[&str] = &[
-    "австралія",
-    "австрія",
-    "азербайджан",
-    "албанія",
-    "алжир",
-    "англія",
-    "ангола",
-    "аргентина",
-    "афганістан",
-    "бангладеш",
-    "бельгія",
-    "білорусь",
-    "білорусія",
-    "болгарія",
-    "боснія",
-    "бразилія",
-    "британія",
-    "велика",
-    "британія",
-    "венесуела",
-    "вірменія",
-    "вʼєтнам",
-    "гана",
-    "греція",
-    "грузія",
-    "данія",
-    "естонія",
-    "ефіопія",
-    "єгипет",
-    "ємен",
-    "ізраїль",
-    "індія",
-    "індонезія",
-    "ірак",
-    "іран",
-    "ірландія",
-    "ісландія",
-    "іспанія",
-    "італія",
-    "йорданія",
-    "казахстан",
-    "камбоджа",
-    "канада",
-    "катар",
-    "кенія",
-    "киргизстан",
-    "китай",
-    "кіпр",
-    "колумбія",
-    "корея",
-    "куба",
-    "кувейт",
-    "латвія",
-    "литва",
-    "ліван",
-    "лівія",
-    "люксембург",
-    "македонія",
-    "малайзія",
-    "мальта",
-    "марокко",
-    "мексика",
-    "молдова",
-    "молдавія",
-    "монако",
-    "монголія",
-    "мʼянма",
-    "нігерія",
-    "нідерланди",
-    "голландія",
-    "німеччина",
-    "норвегія",
-    "оае",
-    "пакистан",
-    "палестина",
-    "перу",
-    "польща",
-    "португалія",
-    "румунія",
-    "саудівська",
-    "аравія",
-    "сербія",
-    "сирія",
-    "сінгапур",
-    "словаччина",
-    "словенія",
-    "судан",
-    "таджикистан",
-    "таїланд",
-    "тайвань",
-    "туреччина",
-    "туркменістан",
-    "угорщина",
-    "узбекистан",
-    "фінляндія",
-    "франція",
-    "хорватія",
-    "чехія",
-    "чилі",
-    "чорногорія",
-    "швейцарія",
-    "швеція",
-    "японія",
-    "сша",
-    "америка",
-    "штати",
-    "сполучені",
-    "сполучених",
-    "штатів",
-    "об'єднані",
-    "емірати",
-    "шотландія",
-    "уельс",
-    "ватикан",
-    "косово",
-    "придністровʼя",
-    "абхазія",
-    "осетія",
-    "чечня",
-    "дагестан",
-    "татарстан",
-    "сибір",
-    "урал",
-    "кавказ",
-    "балкани",
-    "скандинавія",
-    "прибалтика",
-    "балтія",
-    "близький",
-    "африка",
-    "європа",
-    "азія",
-    "україна",
-    "росія",
-    "рф",
-    "московія",
-    "вашингтон",
-    "нью-йорк",
-    "лондон",
-    "париж",
-    "берлін",
-    "варшава",
-    "брюссель",
-    "відень",
-    "рим",
-    "мадрид",
-    "лісабон",
-    "прага",
-    "братислава",
-    "будапешт",
-    "бухарест",
-    "софія",
-    "белград",
-    "загреб",
-    "любляна",
-    "афіни",
-    "анкара",
-    "стамбул",
-    "москва",
-    "мінськ",
-    "вільнюс",
-    "рига",
-    "таллінн",
-    "таллін",
-    "гельсінкі",
-    "стокгольм",
-    "осло",
-    "копенгаген",
-    "амстердам",
-    "гаага",
-    "женева",
-    "цюрих",
-    "берн",
-    "давос",
-    "мюнхен",
-    "франкфурт",
-    "гамбург",
-    "кельн",
-    "рамштайн",
-    "дубай",
-    "абу-дабі",
-    "ер-ріяд",
-    "джидда",
-    "доха",
-    "тегеран",
-    "багдад",
-    "дамаск",
-    "бейрут",
-    "єрусалим",
-    "тель-авів",
-    "газа",
-    "каїр",
-    "пекін",
-    "шанхай",
-    "токіо",
-    "сеул",
-    "пхеньян",
-    "делі",
-    "нью-делі",
-    "ісламабад",
-    "кабул",
-    "баку",
-    "єреван",
-    "тбілісі",
-    "кишинів",
-    "астана",
-    "ташкент",
-    "бішкек",
-    "оттава",
-    "торонто",
-    "монреаль",
-    "чикаго",
-    "бостон",
-    "лос-анджелес",
-    "маямі",
-    "флорида",
-    "техас",
-    "каліфорнія",
-    "аляска",
-    "вірджинія",
-    "мюнхені",
-    "давосі",
-    "санкт-петербург",
-    "петербург",
-    "ленінград",
-    "сочі",
-    "курськ",
-    "бєлгород",
-    "брянськ",
-    "ростов",
-    "воронеж",
-    "новоросійськ",
-    "грозний",
-    "казань",
-    "новосибірськ",
-    "владивосток",
-    "калінінград",
-    "якутія",
-    "мурманськ",
-    "пскова",
-    "псков",
-    "смоленськ",
-    "тула",
-    "самара",
-    "саратов",
-    "волгоград",
-    "краснодар",
-    "анкоридж",
-    "стамбулі",
-    "гданськ",
-    "краків",
-    "вроцлав",
-    "люблін",
-    "жешув",
-    "перемишль",
-    "хелм",
-    "кошице",
-    "ужгород",
-    "ясси",
-    "сучава",
-    "констанца",
-    "одеса",
-    "вільнюсі",
-    "маріуполь",
-    "бахмут",
-    "авдіївка",
-    "вугледар",
-    "покровськ",
-    "куп'янськ",
-    "купʼянськ",
-    "лиман",
-    "сіверськ",
-    "часів",
-    "яр",
-    "торецьк",
-    "краматорськ",
-    "словʼянськ",
-    "слов'янськ",
-    "гуляйполе",
-    "оріхів",
-    "роботине",
-    "енергодар",
-    "мелітополь",
-    "бердянськ",
-    "нікополь",
-    "херсон",
-    "каховка",
-    "нова",
-    "ізюм",
-    "балаклія",
-    "вовчанськ",
-    "липці",
-    "бучa",
-    "буча",
-    "ірпінь",
-    "гостомель",
-    "бородянка",
-    "мощун",
-    "чорнобиль",
-    "прип'ять",
-    "прип’ять",
-    "сумах",
-    "суми",
-    "київ",
-    "львів",
-    "харків",
-    "дніпро",
-    "запоріжжя",
-    "донецьк",
-    "луганськ",
-    "вінниця",
-    "житомир",
-    "рівне",
-    "луцьк",
-    "тернопіль",
-    "хмельницький",
-    "чернівці",
-    "івано-франківськ",
-    "черкаси",
-    "чернігів",
-    "полтава",
-    "кропивницький",
-    "миколаїв",
-    "кривий",
-    "ріг",
-    "севастополь",
-    "сімферополь",
-    "ялта",
-    "керч",
-    "феодосія",
-    "євпаторія",
-    "джанкой",
-    "саки",
-    "армянськ",
-];
-
 fn read_list(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
@@ -1601,7 +1281,12 @@ fn build() -> Lexicon {
         table,
         list: super::names::IN_ALL,
     };
-    let (places, places_major) = build_places();
+    let places = PlaceSet {
+        bit: super::places::PLACE,
+    };
+    let places_major = PlaceSet {
+        bit: super::places::MAJOR,
+    };
     let mut stop: FxSet<String> = FxSet::default();
     for w in STOP.iter().chain(crate::date::MONTHS_NOMINATIVE.iter()) {
         stop.extend(noun_forms(&lower_key(w)));
@@ -1625,73 +1310,6 @@ fn build() -> Lexicon {
         stop,
         roles,
     }
-}
-
-/// The place-name sets (`places`, `places_major`) of the [`Lexicon`]: every case form
-/// ([`noun_forms`]) of every place name and of the longer words of multi-word settlement
-/// names, and of the cities, regions and foreign places for `places_major`.
-///
-/// Declining a word is the costly part, and many names and words repeat («Нова», «Михайлівка»);
-/// a word already declined into `places` is not declined again (adding its forms a second time
-/// would change nothing).
-fn build_places() -> (FxSet<&'static str>, FxSet<&'static str>) {
-    // Every form goes into one string, recorded by byte range (and whether it is a major
-    // place's); the string is then fixed in memory and the sets hold slices of it: some
-    // 200,000 forms cost no allocation each.
-    let mut arena = String::with_capacity(4 << 20);
-    let mut records: Vec<(u32, u32, bool)> = Vec::with_capacity(240_000);
-    let mut add = |nom: &str, major: bool| {
-        noun_forms_each(nom, |a, b| {
-            let start = arena.len() as u32;
-            arena.push_str(a);
-            arena.push_str(b);
-            records.push((start, arena.len() as u32, major));
-        });
-    };
-    // Words whose forms are in `places` already.
-    let mut declined: FxSet<String> = FxSet::default();
-    declined.reserve(24_000);
-    for line in PLACES.lines().skip(1) {
-        let mut parts = line.split('\t');
-        let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
-            continue;
-        };
-        let lower = lower_key(name);
-        let is_settlement = !matches!(kind, "district" | "hromada" | "region");
-        for w in lower.split([' ', '-']).filter(|w| !w.is_empty()) {
-            if w == lower {
-                break;
-            }
-            if is_settlement && w.chars().count() > 3 && !declined.contains(w) {
-                add(w, false);
-                declined.insert(w.to_string());
-            }
-        }
-        if matches!(kind, "city" | "special-city" | "region") {
-            add(&lower, true);
-            declined.insert(lower);
-        } else if !declined.contains(&lower) {
-            add(&lower, false);
-            declined.insert(lower);
-        }
-    }
-    for p in FOREIGN_PLACES {
-        add(&lower_key(p), true);
-    }
-    let arena: &'static str = arena.leak();
-    let mut places: FxSet<&'static str> = FxSet::default();
-    places.reserve(records.len());
-    let mut places_major: FxSet<&'static str> = FxSet::default();
-    for (start, end, major) in records {
-        let Some(form) = arena.get(start as usize..end as usize) else {
-            continue;
-        };
-        places.insert(form);
-        if major {
-            places_major.insert(form);
-        }
-    }
-    (places, places_major)
 }
 
 /// The lexicon, built on first use.
@@ -1817,7 +1435,7 @@ mod tests {
             }
             places.extend(whole_forms);
         }
-        for p in FOREIGN_PLACES {
+        for p in super::super::places::FOREIGN_PLACES {
             let l = lower_key(p);
             places_major.extend(noun_forms(&l));
             places.extend(noun_forms(&l));
@@ -1830,12 +1448,53 @@ mod tests {
         }
     }
 
+    /// The embedded place table is the one [`super::super::places::build`] makes of the
+    /// shipped list, and it answers no for words that are not forms (every prefix and suffix of
+    /// the forms, and words of random letters), as the plain sets of [`reference`] do.
+    #[test]
+    fn embedded_places_are_built_from_the_shipped_list() {
+        let (keys, slots) = super::super::places::build(PLACES);
+        assert!(PLACE_KEYS == keys.as_slice(), "embedded keys differ");
+        assert!(PLACE_SLOTS == slots.as_slice(), "embedded slots differ");
+        let old = reference();
+        let lex = lexicon();
+        let mut probes: Vec<String> = Vec::new();
+        for k in old.places.iter().step_by(11) {
+            let chars: Vec<char> = k.chars().collect();
+            for n in 1..chars.len() {
+                probes.push(chars[..n].iter().collect());
+                probes.push(chars[n..].iter().collect());
+            }
+            probes.push(format!("{k}а"));
+        }
+        // A small linear congruential generator: the same words on every run.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let letters: Vec<char> = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ- ".chars().collect();
+        for _ in 0..50_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = 1 + (x >> 60) as usize;
+            let w: String = (0..len)
+                .map(|i| letters[((x >> (i * 5 % 59)) as usize) % letters.len()])
+                .collect();
+            probes.push(w);
+        }
+        probes.push(String::new());
+        for p in &probes {
+            assert_eq!(lex.places.contains(p), old.places.contains(p), "{p}");
+            assert_eq!(
+                lex.places_major.contains(p),
+                old.places_major.contains(p),
+                "{p}"
+            );
+        }
+    }
+
     #[test]
     fn lexicon_matches_the_reference_builder() {
         let old = reference();
         let lex = lexicon();
-        let same = |a: &FxSet<String>, b: &FxSet<&'static str>| {
-            a.len() == b.len() && a.iter().all(|k| b.contains(k.as_str()))
+        let same = |a: &FxSet<String>, b: &PlaceSet| {
+            a.iter().all(|k| b.contains(k)) && b.forms().count() == a.len()
         };
         assert!(same(&old.places, &lex.places), "places differ");
         assert!(

@@ -9,13 +9,16 @@
 //! - [`merge`]: merging across the site (surname-only → the single full name).
 //! - [`registry`]: `content/people.yaml`, the editors' aliases, descriptions and ignore list.
 
+mod cases;
 mod english;
 pub mod extract;
 mod infl;
+mod keytable;
 mod lexicon;
 pub mod merge;
 pub mod morph;
 pub mod names;
+mod places;
 pub mod registry;
 
 use serde::Serialize;

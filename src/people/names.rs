@@ -9,11 +9,12 @@
 //! All keys are lowercase with the apostrophe normalised to U+02BC (ʼ); the public functions
 //! normalise their argument the same way, so callers may pass text as written.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::lexicon::FxMap;
+use super::keytable;
 use super::morph::{self, Cases};
 use super::Gender;
 
@@ -23,7 +24,9 @@ const UK_FEMALE: &str = include_str!("../../data/names/uk-given-female.txt");
 const UK_FEMALE_EXTRA: &str = include_str!("../../data/names/uk-given-female-extra.txt");
 const FOREIGN_MALE: &str = include_str!("../../data/names/foreign-given-male.txt");
 const FOREIGN_FEMALE: &str = include_str!("../../data/names/foreign-given-female.txt");
+#[cfg(test)]
 const SURNAMES_TOP: &str = include_str!("../../data/names/uk-surnames-top5000.txt");
+#[cfg(test)]
 const SURNAMES_ALL: &str = include_str!("../../data/names/uk-surnames-all.txt");
 const GIVEN_ALSO_SURNAME: &str = include_str!("../../data/names/given-also-common-surname.txt");
 
@@ -33,7 +36,7 @@ pub(crate) const DIMINUTIVES_MALE: &str = "Саша\nЖеня\nСашко\nТо�
 pub(crate) const DIMINUTIVES_FEMALE: &str = "Саша\nЖеня\nВаля\nГаля\nЮля\nТаня\nОля\nКатя\nМаша\nНаташа\nЛіза\nДаша\nІра\nЛєна\nЛюда\nЛюба\nНадя\nЗіна\nМаруся\nГанна\nОксанка\nНаталка\nСвітланка";
 
 /// Number of entries in the strong (top) surname list.
-pub const TOP_SURNAMES: u32 = 5000;
+pub const TOP_SURNAMES: u32 = keytable::TOP_SURNAMES;
 
 /// One given name of the gazetteer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,17 +96,7 @@ pub(crate) fn key(s: &str) -> String {
 /// [`key`] of `s` (already trimmed), appended to `out`.
 fn push_key(out: &mut String, s: &str) {
     for c in s.chars() {
-        match c {
-            '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BC}' => out.push('\u{02BC}'),
-            '\u{2010}' | '\u{2011}' | '\u{2013}' => out.push('-'),
-            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-            'Є' | 'І' | 'Ї' | 'Ё' => out.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
-            'Ґ' => out.push('ґ'),
-            // Already lower case (the common case in lookups): no table search.
-            'а'..='я' | 'ѐ'..='џ' | 'ґ' => out.push(c),
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            _ => out.extend(c.to_lowercase()),
-        }
+        keytable::push_rank_key_char(out, c);
     }
 }
 
@@ -190,200 +183,87 @@ fn build() -> Data {
 ///
 /// This module keys a list line by [`key`], the lexicon by `lexicon::lower_key` of the
 /// trimmed line; the two differ only on the dashes U+2010, U+2011 and U+2013 (which [`key`]
-/// turns into `-`), so a line with such a dash gets a second, lexicon-only entry. Keys are
-/// slices of one string that lives as long as the process (the table is built once, like
-/// every gazetteer): some 100,000 surnames cost one allocation, not one each.
+/// turns into `-`), so a line with such a dash gets a second, lexicon-only entry. The table
+/// of the shipped lists is made by the build script ([`super::keytable`]) and embedded in the
+/// binary: nothing is built at start-up.
 pub(crate) struct SurnameTable {
-    map: FxMap<&'static str, SurnameEntry>,
+    keys: Cow<'static, [u8]>,
+    slots: Cow<'static, [u8]>,
 }
 
-/// What the lists say about one surname key.
-#[derive(Clone, Copy)]
-struct SurnameEntry {
-    /// This module's rank: the line number in the top list, else [`TOP_SURNAMES`] + the line
-    /// number in the full list (the first wins); [`NO_RANK`] for a lexicon-only key.
-    rank: u32,
-    /// Lexicon membership: [`IN_TOP`] and [`IN_ALL`].
-    lex: u8,
-}
+/// [`SurnameTable`] lexicon bit: in the top list.
+pub(crate) const IN_TOP: u8 = keytable::IN_TOP;
+/// [`SurnameTable`] lexicon bit: in the full list.
+pub(crate) const IN_ALL: u8 = keytable::IN_ALL;
 
-const NO_RANK: u32 = u32::MAX;
-/// [`SurnameEntry::lex`]: in the top list.
-pub(crate) const IN_TOP: u8 = 1;
-/// [`SurnameEntry::lex`]: in the full list.
-pub(crate) const IN_ALL: u8 = 2;
+/// The keys of the table of the shipped lists, written by `build.rs`.
+static EMBEDDED_KEYS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/surname-keys.bin"));
+/// The slots of the table of the shipped lists, written by `build.rs`.
+static EMBEDDED_SLOTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/surname-slots.bin"));
 
 impl SurnameTable {
-    /// Builds the table from the embedded top and full lists.
-    fn build() -> SurnameTable {
-        SurnameTable::from_lists(SURNAMES_TOP, SURNAMES_ALL)
+    /// The table of the shipped lists, as the build script made it.
+    const fn embedded() -> SurnameTable {
+        SurnameTable {
+            keys: Cow::Borrowed(EMBEDDED_KEYS),
+            slots: Cow::Borrowed(EMBEDDED_SLOTS),
+        }
     }
 
-    /// Builds the table from a top list and a full list (one surname a line).
+    /// Builds the table from a top list and a full list (one surname a line), as the build
+    /// script does for the shipped ones.
+    #[cfg(test)]
     fn from_lists(top: &str, all: &str) -> SurnameTable {
-        // First every key goes into one string (records: byte range, rank, lexicon bits),
-        // then the string is fixed in memory and the map is keyed by slices of it.
-        let (bytes, records) = surname_keys(top, all, true);
-        let (arena, records) = match String::from_utf8(bytes) {
-            Ok(arena) => (arena, records),
-            // Not reached (the fast path copies or maps whole characters); the slow path
-            // is correct by construction.
-            Err(_) => {
-                let (bytes, records) = surname_keys(top, all, false);
-                (String::from_utf8_lossy(&bytes).into_owned(), records)
-            }
-        };
-        let arena: &'static str = arena.leak();
-        let mut map: FxMap<&'static str, SurnameEntry> = FxMap::default();
-        map.reserve(records.len());
-        for (start, end, rank, lex) in records {
-            let e = map
-                .entry(&arena[start as usize..end as usize])
-                .or_insert(SurnameEntry {
-                    rank: NO_RANK,
-                    lex: 0,
-                });
-            if e.rank == NO_RANK {
-                e.rank = rank;
-            }
-            e.lex |= lex;
+        let (keys, slots) = keytable::build(top, all);
+        SurnameTable {
+            keys: Cow::Owned(keys),
+            slots: Cow::Owned(slots),
         }
-        SurnameTable { map }
+    }
+
+    /// (rank, lexicon bits) of a key.
+    #[inline]
+    fn get(&self, k: &str) -> Option<(u32, u8)> {
+        keytable::find(&self.keys, &self.slots, k.as_bytes())
     }
 
     /// The rank of a surname key (see [`surname_rank`]).
     fn rank(&self, k: &str) -> Option<u32> {
-        self.map
-            .get(k)
-            .and_then(|e| (e.rank != NO_RANK).then_some(e.rank))
+        self.get(k)
+            .and_then(|(rank, _)| (rank != keytable::NO_RANK).then_some(rank))
     }
 
     /// The number of lexicon keys in `list` ([`IN_TOP`] or [`IN_ALL`]).
     #[cfg(test)]
     pub(crate) fn lexicon_len(&self, list: u8) -> usize {
-        self.map.values().filter(|e| e.lex & list != 0).count()
+        keytable::entries(&self.keys, &self.slots)
+            .filter(|e| e.2 & list != 0)
+            .count()
     }
 
     /// The number of keys with a rank.
     #[cfg(test)]
     fn ranked_len(&self) -> usize {
-        self.map.values().filter(|e| e.rank != NO_RANK).count()
+        keytable::entries(&self.keys, &self.slots)
+            .filter(|e| e.1 != keytable::NO_RANK)
+            .count()
     }
 
     /// The lists ([`IN_TOP`], [`IN_ALL`] bits) the lexicon key `k` is in: one lookup for both.
     pub(crate) fn lexicon_lists(&self, k: &str) -> u8 {
-        self.map.get(k).map_or(0, |e| e.lex)
+        self.get(k).map_or(0, |(_, lex)| lex)
     }
 
     /// Whether the lexicon key `k` is in a list of `lists` ([`IN_TOP`], [`IN_ALL`]).
     pub(crate) fn in_lexicon_lists(&self, k: &str, lists: u8) -> bool {
-        self.map.get(k).is_some_and(|e| e.lex & lists != 0)
+        self.lexicon_lists(k) & lists != 0
     }
 }
 
-/// The keys of the surname lists, one after the other (see [`SurnameTable::from_lists`]), and
-/// a record (byte range, rank, lexicon bits) for each. `fast` uses [`push_key_bytes`], else
-/// [`push_key`].
-#[allow(clippy::type_complexity)]
-fn surname_keys(top: &str, all: &str, fast: bool) -> (Vec<u8>, Vec<(u32, u32, u32, u8)>) {
-    let mut arena: Vec<u8> = Vec::with_capacity(top.len() + all.len());
-    let mut records: Vec<(u32, u32, u32, u8)> = Vec::with_capacity(110_000);
-    let mut buf = String::new();
-    for (text, first_rank, lex) in [(top, 0, IN_TOP), (all, TOP_SURNAMES, IN_ALL)] {
-        for (n, line) in text.lines().enumerate() {
-            let t = line.trim();
-            if t.is_empty() {
-                continue;
-            }
-            let rank = first_rank + n as u32;
-            let start = arena.len() as u32;
-            if fast {
-                push_key_bytes(&mut arena, t);
-            } else {
-                buf.clear();
-                push_key(&mut buf, t);
-                arena.extend_from_slice(buf.as_bytes());
-            }
-            // U+2010, U+2011 and U+2013 all start with the bytes E2 80.
-            if t.as_bytes().contains(&0xE2) && t.contains(['\u{2010}', '\u{2011}', '\u{2013}']) {
-                // The keys differ: one entry for each gazetteer.
-                records.push((start, arena.len() as u32, rank, 0));
-                let start = arena.len() as u32;
-                arena.extend_from_slice(super::lexicon::lower_key(t).as_bytes());
-                records.push((start, arena.len() as u32, NO_RANK, lex));
-            } else {
-                records.push((start, arena.len() as u32, rank, lex));
-            }
-        }
-    }
-    (arena, records)
-}
-
-/// [`push_key`] on UTF-8 bytes: ASCII and the Cyrillic letters U+0400..=U+044F (two bytes
-/// each, upper case one-to-one to lower case) are mapped without decoding; any other
-/// character goes through [`push_key`]. Only whole characters are appended.
-fn push_key_bytes(out: &mut Vec<u8>, s: &str) {
-    let b = s.as_bytes();
-    let mut i = 0;
-    // Bytes from `run` to `i` are their own key (lower-case letters, most of a list line):
-    // copied in one piece when something else comes, or at the end.
-    let mut run = 0;
-    let mut buf = String::new();
-    while i < b.len() {
-        let x = b[i];
-        if x < 0x80 && x != b'\'' && x != b'`' {
-            if x.is_ascii_uppercase() {
-                out.extend_from_slice(&b[run..i]);
-                out.push(x.to_ascii_lowercase());
-                run = i + 1;
-            }
-            i += 1;
-            continue;
-        }
-        if let (0xD0 | 0xD1, Some(&y)) = (x, b.get(i + 1)) {
-            let mapped = match (x, y) {
-                // а..п, р..я, ѐ..џ: lower case already
-                (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x9F) => {
-                    i += 2;
-                    continue;
-                }
-                // Ѐ..Џ (U+0400..U+040F) → ѐ..џ (U+0450..U+045F)
-                (0xD0, 0x80..=0x8F) => Some((0xD1, y + 0x10)),
-                // А..П → а..п
-                (0xD0, 0x90..=0x9F) => Some((0xD0, y + 0x20)),
-                // Р..Я → р..я
-                (0xD0, 0xA0..=0xAF) => Some((0xD1, y - 0x20)),
-                _ => None,
-            };
-            if let Some((p, q)) = mapped {
-                out.extend_from_slice(&b[run..i]);
-                out.push(p);
-                out.push(q);
-                i += 2;
-                run = i;
-                continue;
-            }
-        }
-        // Any other character: the general path.
-        out.extend_from_slice(&b[run..i]);
-        let Some(c) = s[i..].chars().next() else {
-            run = i;
-            break;
-        };
-        let len = c.len_utf8();
-        buf.clear();
-        push_key(&mut buf, &s[i..i + len]);
-        out.extend_from_slice(buf.as_bytes());
-        i += len;
-        run = i;
-    }
-    out.extend_from_slice(&b[run..i]);
-}
-
-/// The shared surname table, built on first use.
+/// The shared surname table (embedded: nothing to build).
 pub(crate) fn surname_table() -> &'static SurnameTable {
-    static TABLE: OnceLock<SurnameTable> = OnceLock::new();
-    TABLE.get_or_init(SurnameTable::build)
+    static TABLE: SurnameTable = SurnameTable::embedded();
+    &TABLE
 }
 
 /// Given names that are common in Ukraine today (compiled for this project from general
@@ -669,7 +549,11 @@ mod tests {
     /// The table gives the ranks the reference gives, and the lexicon sets hold
     /// `lexicon::lower_key` of the trimmed lines, dashes and all.
     fn check_table(top: &str, all: &str) {
-        let table = SurnameTable::from_lists(top, all);
+        check_table_of(&SurnameTable::from_lists(top, all), top, all);
+    }
+
+    /// [`check_table`] of a given table.
+    fn check_table_of(table: &SurnameTable, top: &str, all: &str) {
         let old = reference_ranks(top, all);
         for (k, &r) in &old {
             assert_eq!(table.rank(k), Some(r), "{k}");
@@ -692,6 +576,8 @@ mod tests {
     #[test]
     fn surname_table_matches_the_reference() {
         check_table(SURNAMES_TOP, SURNAMES_ALL);
+        // The table the build script embedded answers as the reference does.
+        check_table_of(surname_table(), SURNAMES_TOP, SURNAMES_ALL);
         check_table(
             " Мельник \nО'Коннор\n\nЛевицька\u{2013}Рудь\nШевченко\n",
             "Шевченко\nМЕЛЬНИК\nЛевицька-Рудь\nЛевицька\u{2013}Рудь\nО’Коннор\nÉclair\n  \nİnan",
@@ -699,41 +585,47 @@ mod tests {
         assert_eq!(surname_rank("Левицька\u{2013}Рудь"), None);
     }
 
+    /// The embedded table is the one [`keytable::build`] makes of the shipped lists, and
+    /// lookups of words that are not keys (every prefix and suffix of the keys, and words of
+    /// random letters) find nothing, as in the reference.
     #[test]
-    fn byte_keys_match_char_keys() {
-        let mut text: String = (0..0x3000u32).filter_map(char::from_u32).collect();
-        text.push_str("Мельник О'Коннор ЄВГЕН Ґава Їжак ЁЖ İnan Éclair");
-        for s in [
-            text.as_str(),
-            "Ѐ",
-            "Џ",
-            "Р",
-            "Я",
-            "а",
-            "я",
-            "ѐ",
-            "џ",
-            "Ѡѡ",
-            "Ҁ",
-            "",
-        ] {
-            let mut bytes = Vec::new();
-            push_key_bytes(&mut bytes, s);
-            let mut want = String::new();
-            push_key(&mut want, s);
-            assert_eq!(
-                String::from_utf8(bytes).as_deref(),
-                Ok(want.as_str()),
-                "{s}"
-            );
+    fn embedded_table_is_built_from_the_shipped_lists() {
+        let (keys, slots) = keytable::build(SURNAMES_TOP, SURNAMES_ALL);
+        assert!(EMBEDDED_KEYS == keys.as_slice(), "embedded keys differ");
+        assert!(EMBEDDED_SLOTS == slots.as_slice(), "embedded slots differ");
+        let old = reference_ranks(SURNAMES_TOP, SURNAMES_ALL);
+        let lex: HashSet<String> = SURNAMES_TOP
+            .lines()
+            .chain(SURNAMES_ALL.lines())
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(super::super::lexicon::lower_key)
+            .collect();
+        let table = surname_table();
+        let mut probes: Vec<String> = Vec::new();
+        for k in old.keys().step_by(7) {
+            let chars: Vec<char> = k.chars().collect();
+            for n in 1..chars.len() {
+                probes.push(chars[..n].iter().collect());
+                probes.push(chars[n..].iter().collect());
+            }
+            probes.push(format!("{k}а"));
         }
-        for c in (0..0x11_0000u32).filter_map(char::from_u32) {
-            let s = c.to_string();
-            let mut bytes = Vec::new();
-            push_key_bytes(&mut bytes, &s);
-            let mut want = String::new();
-            push_key(&mut want, &s);
-            assert_eq!(bytes, want.as_bytes(), "{c:?}");
+        // A small linear congruential generator: the same words on every run.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let letters: Vec<char> = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ-".chars().collect();
+        for _ in 0..50_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = 1 + (x >> 60) as usize;
+            let w: String = (0..len)
+                .map(|i| letters[((x >> (i * 5 % 59)) as usize) % letters.len()])
+                .collect();
+            probes.push(w);
+        }
+        probes.push(String::new());
+        for p in &probes {
+            assert_eq!(table.rank(p), old.get(p).copied(), "{p}");
+            assert_eq!(table.lexicon_lists(p) != 0, lex.contains(p), "{p}");
         }
     }
 
