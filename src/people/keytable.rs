@@ -235,3 +235,38 @@ pub fn table(entries: impl ExactSizeIterator<Item = (String, u32, u8)>) -> (Vec<
     }
     (keys, slots)
 }
+
+/// Words to look up when testing a table against its reference: every prefix and suffix of
+/// each `step`-th key, each such key with «а» appended, 50,000 words of random `letters` (the
+/// same on every run, from `seed`) and the empty word. Most are not keys, which is where a bad
+/// hash or comparison shows.
+#[cfg(test)]
+pub(crate) fn probes<'a>(
+    keys: impl Iterator<Item = &'a String>,
+    step: usize,
+    seed: u64,
+    letters: &str,
+) -> Vec<String> {
+    let mut probes: Vec<String> = Vec::new();
+    for k in keys.step_by(step) {
+        let chars: Vec<char> = k.chars().collect();
+        for n in 1..chars.len() {
+            probes.push(chars[..n].iter().collect());
+            probes.push(chars[n..].iter().collect());
+        }
+        probes.push(format!("{k}а"));
+    }
+    // A small linear congruential generator.
+    let mut x = seed;
+    let letters: Vec<char> = letters.chars().collect();
+    for _ in 0..50_000 {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let len = 1 + (x >> 60) as usize;
+        let w: String = (0..len)
+            .map(|i| letters[((x >> (i * 5 % 59)) as usize) % letters.len()])
+            .collect();
+        probes.push(w);
+    }
+    probes.push(String::new());
+    probes
+}

@@ -1458,27 +1458,12 @@ mod tests {
         assert!(PLACE_SLOTS == slots.as_slice(), "embedded slots differ");
         let old = reference();
         let lex = lexicon();
-        let mut probes: Vec<String> = Vec::new();
-        for k in old.places.iter().step_by(11) {
-            let chars: Vec<char> = k.chars().collect();
-            for n in 1..chars.len() {
-                probes.push(chars[..n].iter().collect());
-                probes.push(chars[n..].iter().collect());
-            }
-            probes.push(format!("{k}а"));
-        }
-        // A small linear congruential generator: the same words on every run.
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let letters: Vec<char> = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ- ".chars().collect();
-        for _ in 0..50_000 {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            let len = 1 + (x >> 60) as usize;
-            let w: String = (0..len)
-                .map(|i| letters[((x >> (i * 5 % 59)) as usize) % letters.len()])
-                .collect();
-            probes.push(w);
-        }
-        probes.push(String::new());
+        let probes = super::super::keytable::probes(
+            old.places.iter(),
+            11,
+            0x9e37_79b9_7f4a_7c15,
+            "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ- ",
+        );
         for p in &probes {
             assert_eq!(lex.places.contains(p), old.places.contains(p), "{p}");
             assert_eq!(

@@ -602,27 +602,12 @@ mod tests {
             .map(super::super::lexicon::lower_key)
             .collect();
         let table = surname_table();
-        let mut probes: Vec<String> = Vec::new();
-        for k in old.keys().step_by(7) {
-            let chars: Vec<char> = k.chars().collect();
-            for n in 1..chars.len() {
-                probes.push(chars[..n].iter().collect());
-                probes.push(chars[n..].iter().collect());
-            }
-            probes.push(format!("{k}а"));
-        }
-        // A small linear congruential generator: the same words on every run.
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let letters: Vec<char> = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ-".chars().collect();
-        for _ in 0..50_000 {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            let len = 1 + (x >> 60) as usize;
-            let w: String = (0..len)
-                .map(|i| letters[((x >> (i * 5 % 59)) as usize) % letters.len()])
-                .collect();
-            probes.push(w);
-        }
-        probes.push(String::new());
+        let probes = keytable::probes(
+            old.keys(),
+            7,
+            0x2545_f491_4f6c_dd1d,
+            "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ-",
+        );
         for p in &probes {
             assert_eq!(table.rank(p), old.get(p).copied(), "{p}");
             assert_eq!(table.lexicon_lists(p) != 0, lex.contains(p), "{p}");
