@@ -87,11 +87,12 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // A one-shot command (all but `serve`) frees and reallocates much memory from phase to
-    // phase. Memory mimalloc gives back to the system is faulted in and zeroed by the kernel
-    // again moments later: ~7,000 page faults and ~15% of the time of a rebuild after one edit
-    // at 10,000 articles, ~400 faults without purging, for ~5% more peak memory. `serve` keeps
-    // the default, so a long-running server shrinks between rebuilds. `MIMALLOC_PURGE_DELAY`
-    // in the environment wins.
+    // phase. Memory mimalloc gives back to the system (1 s after it is freed, by default) is
+    // faulted in and zeroed by the kernel again moments later whenever a phase outlasts that
+    // delay: a rebuild after one edit at 10,000 articles that took 8-10 s on a loaded machine
+    // made ~7,000 page faults, ~400 without purging (a 0.7 s rebuild makes ~400 either way),
+    // for 3-9% more peak memory. `serve` keeps the default, so a long-running server shrinks
+    // between rebuilds. `MIMALLOC_PURGE_DELAY` in the environment wins.
     if !matches!(cli.command, Command::Serve { .. })
         && std::env::var_os("MIMALLOC_PURGE_DELAY").is_none()
     {
