@@ -103,6 +103,103 @@ const RESERVED: &[&str] = &[
 /// Checks one output path: relative, '/'-separated, portable to every OS a site is built or
 /// hosted on. Returns the reason it is refused.
 pub fn validate_path(path: &str) -> std::result::Result<(), String> {
+    if plainly_valid(path) {
+        return Ok(());
+    }
+    validate_path_slowly(path)
+}
+
+/// What a byte is to [`plainly_valid`].
+const PLAIN: u8 = 0;
+const SLASH: u8 = 1;
+const DOT: u8 = 2;
+const SPACE: u8 = 3;
+/// A byte that may make a path invalid: leave it to [`validate_path_slowly`].
+const ODD: u8 = 4;
+
+/// [`PLAIN`], [`SLASH`], [`DOT`], [`SPACE`] or [`ODD`] for each byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = ODD;
+        b += 1;
+    }
+    let odd = b"\\<>:\"|?*\x7f\xc2";
+    let mut i = 0;
+    while i < odd.len() {
+        t[odd[i] as usize] = ODD;
+        i += 1;
+    }
+    t[b'/' as usize] = SLASH;
+    t[b'.' as usize] = DOT;
+    t[b' ' as usize] = SPACE;
+    t
+};
+
+/// True when `text` is certainly valid, decided in one pass over its bytes; false when it
+/// may not be (then [`validate_path_slowly`] decides and says why). It answers false for
+/// every byte [`validate_path_slowly`] looks at in a character (controls, C1 lead byte,
+/// backslash, `<>:"|?*`), for a segment that is empty, starts with a dot, ends with a dot or
+/// space, is longer than 255 bytes, or whose (trimmed) stem is a device name, and for any
+/// `.litopys` in the path (litopys' own files).
+fn plainly_valid(text: &str) -> bool {
+    let path = text.as_bytes();
+    if path.is_empty() || path[0] == b'/' {
+        return false;
+    }
+    let mut seg_start = 0;
+    // Length of the stem (bytes before the segment's first dot), once a dot is seen.
+    let mut stem: Option<usize> = None;
+    let mut last = PLAIN;
+    for (i, &b) in path.iter().enumerate() {
+        let class = BYTE_CLASS[b as usize];
+        match class {
+            PLAIN | SPACE => {}
+            DOT => {
+                if path[i + 1..].starts_with(b"litopys") {
+                    return false;
+                }
+                if stem.is_none() {
+                    stem = Some(i - seg_start);
+                }
+            }
+            SLASH => {
+                if !segment_plain(&text[seg_start..i], stem, last) {
+                    return false;
+                }
+                seg_start = i + 1;
+                stem = None;
+            }
+            _ => return false,
+        }
+        last = class;
+    }
+    segment_plain(&text[seg_start..], stem, last)
+}
+
+/// One segment for [`plainly_valid`]: `stem` is its length before the first dot (none without
+/// a dot), `last` the class of its last byte.
+fn segment_plain(seg: &str, stem: Option<usize>, last: u8) -> bool {
+    let bytes = seg.as_bytes();
+    if bytes.is_empty() || bytes.len() > 255 || bytes[0] == b'.' || last == DOT || last == SPACE {
+        return false;
+    }
+    // Every device name starts with one of these letters; only then is the stem (trimmed as
+    // [`validate_path_slowly`] trims it) compared with them.
+    if !matches!(
+        bytes[0].to_ascii_lowercase(),
+        b'a' | b'c' | b'l' | b'n' | b'p'
+    ) {
+        return true;
+    }
+    let stem = seg[..stem.unwrap_or(bytes.len())].trim_end();
+    !((RESERVED_MIN..=RESERVED_MAX).contains(&stem.len())
+        && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)))
+}
+
+/// [`validate_path`] check by check, with the reason for a refusal.
+fn validate_path_slowly(path: &str) -> std::result::Result<(), String> {
     if path.is_empty() {
         return Err("empty path".into());
     }
@@ -633,7 +730,7 @@ impl Session {
         let mut stats = WriteStats::default();
 
         // 1. Remove stale files first (a stale file may be in the way of a new folder).
-        let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let wanted: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
         for (rel, entry) in &old_files {
             if wanted.contains(rel.as_str()) {
@@ -680,7 +777,7 @@ impl Session {
         // Remove the folders stale files left empty, deepest first, up to (not including)
         // root, keeping those any file needs.
         if !emptied.is_empty() {
-            let needed: HashSet<&str> = files
+            let needed: FxHashSet<&str> = files
                 .iter()
                 .flat_map(|f| {
                     let p = f.path.as_str();
@@ -849,34 +946,55 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     session.commit(ok, BTreeMap::new())
 }
 
-/// Creates the folders (sorted, so parents come first) under the canonical `root`, one segment
+/// Creates the folders `folders` (and their parents) under the canonical `root`, one segment
 /// at a time, refusing any existing segment that resolves outside `root` (nothing is created
-/// through such a symlink). Each segment is checked once: a real folder inside a checked
-/// folder is inside. Returns the folders that could not be made.
-fn ensure_dirs<'a>(
-    root: &Path,
-    folders: &BTreeSet<&'a str>,
-    errors: &mut Vec<String>,
-) -> HashSet<String> {
-    let mut checked: HashSet<&'a str> = HashSet::new();
+/// through such a symlink). Each segment is checked once, after its parent: a real folder
+/// inside a checked folder is inside. The segments of one depth are made in parallel. Reports
+/// each folder that cannot be made in `errors`, in the order of `folders`, and returns them.
+fn ensure_dirs(root: &Path, folders: &BTreeSet<&str>, errors: &mut Vec<String>) -> HashSet<String> {
+    // Every folder and parent, once, by depth (number of '/').
+    let mut levels: Vec<Vec<&str>> = Vec::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for &rel in folders {
+        let ends = rel.match_indices('/').map(|(i, _)| i).chain([rel.len()]);
+        for (depth, end) in ends.enumerate() {
+            let prefix = &rel[..end];
+            if seen.insert(prefix) {
+                if levels.len() <= depth {
+                    levels.resize_with(depth + 1, Vec::new);
+                }
+                levels[depth].push(prefix);
+            }
+        }
+    }
+    drop(seen);
+    // The outcome per folder; a folder whose parent failed is not tried (its parent's error
+    // is the one reported).
+    let mut done: FxHashMap<&str, std::result::Result<(), String>> = FxHashMap::default();
+    for level in levels {
+        let outcomes: Vec<(&str, std::result::Result<(), String>)> = level
+            .par_iter()
+            .map(|&prefix| {
+                let parent_ok = prefix
+                    .rfind('/')
+                    .is_none_or(|i| done.get(&prefix[..i]).is_some_and(|r| r.is_ok()));
+                let outcome = if parent_ok {
+                    ensure_segment(root, &root.join(prefix))
+                } else {
+                    Err(String::new())
+                };
+                (prefix, outcome)
+            })
+            .collect();
+        done.extend(outcomes);
+    }
     let mut bad: HashSet<String> = HashSet::new();
     for &rel in folders {
-        let mut result = Ok(());
-        for (end, _) in rel
-            .match_indices('/')
-            .chain(std::iter::once((rel.len(), "")))
-        {
-            let prefix = &rel[..end];
-            if checked.contains(prefix) {
-                continue;
-            }
-            if let Err(e) = ensure_segment(root, &root.join(prefix)) {
-                result = Err(e);
-                break;
-            }
-            checked.insert(prefix);
-        }
-        if let Err(e) = result {
+        let ends = rel.match_indices('/').map(|(i, _)| i).chain([rel.len()]);
+        let failed = ends
+            .filter_map(|end| done.get(&rel[..end]))
+            .find_map(|r| r.as_ref().err());
+        if let Some(e) = failed {
             errors.push(format!("cannot create folder {rel}: {e}"));
             bad.insert(rel.to_string());
         }
@@ -885,7 +1003,13 @@ fn ensure_dirs<'a>(
 }
 
 /// Makes sure `cur`, whose parent is a checked folder inside `root`, is a folder inside `root`.
+/// A new folder is simply made (most are new in a first build); one that exists is checked.
 fn ensure_segment(root: &Path, cur: &Path) -> std::result::Result<(), String> {
+    match fs::create_dir(cur) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() != ErrorKind::AlreadyExists => return Err(e.to_string()),
+        Err(_) => {}
+    }
     match fs::symlink_metadata(cur) {
         Ok(m) if m.is_dir() => Ok(()),
         Ok(m) if m.file_type().is_symlink() => {
@@ -901,11 +1025,6 @@ fn ensure_segment(root: &Path, cur: &Path) -> std::result::Result<(), String> {
             Ok(())
         }
         Ok(_) => Err(format!("a file is in the way at {}", cur.display())),
-        Err(e) if e.kind() == ErrorKind::NotFound => match fs::create_dir(cur) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists && cur.is_dir() => Ok(()),
-            Err(e) => Err(e.to_string()),
-        },
         Err(e) => Err(e.to_string()),
     }
 }
@@ -1026,6 +1145,85 @@ mod tests {
         let lens = RESERVED.iter().map(|r| r.len());
         assert_eq!(lens.clone().min(), Some(RESERVED_MIN));
         assert_eq!(lens.max(), Some(RESERVED_MAX));
+    }
+
+    /// The one-pass check never accepts a path the character-by-character version refuses,
+    /// and accepts the paths a site is made of.
+    #[test]
+    fn the_one_pass_check_accepts_only_valid_paths() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = [
+            "a",
+            "b/",
+            "/",
+            ".",
+            " ",
+            "\u{2000}",
+            "\u{3000}",
+            "\u{a0}",
+            "\u{85}",
+            "\t",
+            "é",
+            "Ж",
+            "con",
+            "Aux",
+            "nUl",
+            "LPT",
+            "lpt¹",
+            "com²",
+            "conin$",
+            "CONOUT$",
+            "clock$",
+            "1",
+            "9",
+            "$",
+            "x",
+            ".html",
+            "index",
+            "litopys",
+            ".litopys-tmp-",
+            "-",
+            "<",
+            "*",
+        ];
+        let (mut accepted, mut refused) = (0, 0);
+        for _ in 0..100_000 {
+            let path: String = (0..1 + next(7))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            if plainly_valid(&path) {
+                accepted += 1;
+                assert_eq!(validate_path_reference(&path), Ok(()), "{path:?}");
+            } else {
+                refused += 1;
+            }
+        }
+        assert!(
+            accepted > 10_000 && refused > 10_000,
+            "{accepted} / {refused}"
+        );
+        for p in [
+            "index.html",
+            "people/kyrylo-budanov/index.html",
+            "people/kyrylo-budanov/2/index.html",
+            "2025/05/25/zelenskyi-i-tramp/index.html",
+            "search/t/bud.json",
+            "search/d/12.json",
+            "feed.xml",
+            "con1/index.html",
+            "console.html",
+            "auxiliary/index.html",
+            "nulla.txt",
+            "люди/зеленський/index.html",
+        ] {
+            assert!(plainly_valid(p), "{p}");
+        }
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //! changed. Bodies are not read at load: an article keeps the body's place in the file
 //! ([`Body`]) and reads it when a page needs it.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-parsed-cache 2`, the
+//! Format (not meant for anything but this cache): the line `litopys-parsed-cache 3`, the
 //! 16-byte fingerprint of what parsing depends on besides the file (crate version, running
-//! executable, `allow_html`), then records: digest (16 bytes), front matter as JSON (u32
-//! little-endian length, bytes), body HTML (u32 length, bytes). A cache of another fingerprint,
+//! executable, `allow_html`), then records: digest (16 bytes), front matter in the binary form
+//! of [`super::fmcode`] (u32 little-endian length, bytes), body HTML (u32 length, bytes). A cache of another fingerprint,
 //! or one that does not parse to the end, is ignored (and rewritten). New records are appended;
 //! the file is rewritten without the records no article uses any more once those are more than
 //! a quarter of it (by a rename: a build still reading the old file keeps reading it). Writing
@@ -22,7 +22,7 @@ use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const MAGIC: &[u8] = b"litopys-parsed-cache 2\n";
+const MAGIC: &[u8] = b"litopys-parsed-cache 3\n";
 
 /// Bytes of a digest in the file.
 const D: usize = std::mem::size_of::<Digest>();
@@ -51,7 +51,7 @@ impl Taken {
     /// The cached article; none if its front matter does not decode.
     pub fn decode(self) -> Option<Cached> {
         Some(Cached {
-            fm: serde_json::from_slice(&self.fm).ok()?,
+            fm: super::fmcode::decode(&self.fm)?,
             body: self.body,
         })
     }
@@ -76,7 +76,7 @@ fn fingerprint(allow_html: bool) -> Digest {
     h.finalize()
 }
 
-/// A cached record: the front matter JSON and where the body is in the file (offset, length).
+/// A cached record: the encoded front matter and where the body is in the file (offset, length).
 struct Record {
     fm: Vec<u8>,
     body: (u64, usize),
@@ -316,17 +316,19 @@ fn write_record(
     let Ok(body) = body.html() else {
         return Ok(None);
     };
-    let json = serde_json::to_vec(fm).map_err(std::io::Error::other)?;
-    let (Ok(fm_len), Ok(body_len)) = (u32::try_from(json.len()), u32::try_from(body.len())) else {
+    let mut fm_bytes = Vec::with_capacity(512);
+    super::fmcode::encode(fm, &mut fm_bytes);
+    let (Ok(fm_len), Ok(body_len)) = (u32::try_from(fm_bytes.len()), u32::try_from(body.len()))
+    else {
         // Too big to cache: parse it every time.
         return Ok(None);
     };
     w.write_all(d)?;
     w.write_all(&fm_len.to_le_bytes())?;
-    w.write_all(&json)?;
+    w.write_all(&fm_bytes)?;
     w.write_all(&body_len.to_le_bytes())?;
     w.write_all(body.as_bytes())?;
-    let offset = (D + 4 + json.len() + 4) as u64;
+    let offset = (D + 4 + fm_bytes.len() + 4) as u64;
     Ok(Some((offset, body.len(), offset + body.len() as u64)))
 }
 

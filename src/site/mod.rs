@@ -18,6 +18,7 @@
 pub mod body;
 pub mod cache;
 pub mod collate;
+mod fmcode;
 pub mod stamps;
 pub mod translit;
 
