@@ -137,15 +137,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     phases.done("ingest");
     // Templates and articles are both checked before failing, so one run reports every error
     // (with the raw files ingest could not read).
-    let templates = Templates::load(root);
-    phases.done("templates");
+    // The templates and the article files' digests are independent: read them side by side.
+    let (templates, inputs) = rayon::join(
+        || Templates::load(root),
+        || (!opts.force).then(|| read_inputs(root, &config)).flatten(),
+    );
+    phases.done("read");
     let out = output_dir(opts);
     // When the inputs are the previous build's and every file it wrote is intact, there is
     // nothing to do. Otherwise the session (which holds the output folder's lock) is used for
     // the write below.
     let mut early_session = None;
-    if let (Ok(t), false) = (&templates, opts.force) {
-        if let Some(key) = build_key(root, &config, t) {
+    if let (Ok(t), Some(inputs)) = (&templates, inputs) {
+        if let Some(key) = build_key(root, &config, t, inputs) {
             let session = output::Session::open(&out).map_err(|e| err(&out, e))?;
             if let Some(stamp) = session.unchanged(&key.key) {
                 let files = session.previous_files();
@@ -165,7 +169,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             early_session = Some((session, key));
         }
     }
-    phases.done("inputs");
+    phases.done("manifest");
     let known = early_session.as_ref().map(|(_, k)| &k.files);
     let site = Site::load_cached(root, &config, &registry, known);
     phases.done("load");
@@ -216,24 +220,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     phases.done("render");
     let pages = rendered.files.len();
-    let write = session
-        .commit(rendered.files, rendered.groups)
-        .map_err(|e| err(&out, e))?;
+    let (articles, people) = (site.article_count(), site.person_count());
+    // The site model and templates are freed while the files are put in place.
+    let (write, ()) = rayon::join(
+        || session.commit(rendered.files, rendered.groups),
+        move || drop((site, templates)),
+    );
+    let write = write.map_err(|e| err(&out, e))?;
     phases.done("write");
     Ok(BuildReport {
         ingest: ingest_report,
-        articles: site.article_count(),
-        people: site.person_count(),
+        articles,
+        people,
         pages,
         write,
     })
 }
 
-/// The digest of everything a build reads, for [`output::Stamp`]: the templates, style sheet
-/// and binary ([`Templates::fingerprint`]), the config (with `--base-url` applied), the
-/// registry file, and the name and bytes of every article file (after ingest). None when an
-/// input cannot be read (the build then runs in full and reports it).
-fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<BuildKey> {
+/// The article files (from the root, in order) and the digest of each, from its stamp or by
+/// reading it (then its stamp is recorded). None when a file cannot be read (the build then
+/// runs in full and reports it).
+struct Inputs {
+    files: Vec<(String, crate::hash::Digest)>,
+    paths: Vec<PathBuf>,
+}
+
+/// Reads [`Inputs`].
+fn read_inputs(root: &Path, config: &Config) -> Option<Inputs> {
     use rayon::prelude::*;
     let (paths, errors) = crate::site::article_files(root);
     if !errors.is_empty() {
@@ -262,6 +275,22 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
         })
         .collect::<Option<_>>()?;
     crate::site::stamps::save(root, config.allow_html, &stamps, &read, now);
+    Some(Inputs {
+        files: read.into_iter().map(|(rel, _, d)| (rel, d)).collect(),
+        paths,
+    })
+}
+
+/// The digest of everything a build reads, for [`output::Stamp`]: the templates, style sheet
+/// and binary ([`Templates::fingerprint`]), the config (with `--base-url` applied), the
+/// registry file, and the name and digest of every article file ([`Inputs`], after ingest).
+/// None when an input cannot be read (the build then runs in full and reports it).
+fn build_key(
+    root: &Path,
+    config: &Config,
+    templates: &Templates,
+    inputs: Inputs,
+) -> Option<BuildKey> {
     let mut h = crate::hash::Hasher::new();
     h.update(b"litopys-build-key-2\0");
     h.update(templates.fingerprint());
@@ -275,16 +304,17 @@ fn build_key(root: &Path, config: &Config, templates: &Templates) -> Option<Buil
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => h.update([0]),
         Err(_) => return None,
     }
-    for (name, _, d) in &read {
+    for (name, d) in &inputs.files {
         h.update((name.len() as u64).to_le_bytes());
         h.update(name.as_bytes());
         h.update(d);
     }
     let key = crate::hash::hex(&h.finalize());
-    let files = paths
+    let files = inputs
+        .paths
         .into_iter()
         .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
-        .zip(read.iter().map(|r| r.2))
+        .zip(inputs.files.iter().map(|r| r.1))
         .collect();
     Some(BuildKey { key, files })
 }
