@@ -346,38 +346,43 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
             // ASCII letters and U+0400..U+047F only (most words) needs no second pass. Any
             // other character (apostrophe, hyphen, another letter) leaves it to
             // [`normalise_word`].
-            let (mut cyr, mut lat, mut upper, mut letters) = (0usize, 0usize, 0usize, 0usize);
+            let (mut cyr, mut lat, mut upper) = (0usize, 0usize, 0usize);
             let mut slow = false;
             if c.is_ascii_alphabetic() {
-                letters += 1;
                 lat += 1;
                 upper += usize::from(c.is_ascii_uppercase());
             } else if ('\u{0400}'..='\u{047F}').contains(&c) {
-                letters += 1;
                 cyr += 1;
                 upper += usize::from(is_upper(c));
             } else {
                 slow = true;
             }
+            // The fast paths below count letters into `cyr` and `lat` only; the code-point
+            // offset gains them after the loop (the slow path advances `cp` itself).
+            let (cyr0, lat0) = (cyr, lat);
             while let Some(&x) = bytes.get(pos) {
-                // Fast paths: an ASCII letter; U+0400..U+047F (lead byte D0 or D1), all letters.
+                // Fast paths: U+0400..U+047F (lead byte D0 or D1: all letters); an ASCII letter.
+                if x & 0xFE == 0xD0 {
+                    // The text is UTF-8, so a continuation byte `y` follows: the code point is
+                    // U+0400 + (y - 0x80) after D0 and U+0440 + (y - 0x80) after D1. Upper
+                    // case (as [`is_upper`]): up to U+042F (D0, y <= AF), and at even code
+                    // points from U+0460 (D1, y >= A0 and even).
+                    let Some(&y) = bytes.get(pos + 1) else {
+                        break;
+                    };
+                    cyr += 1;
+                    upper += usize::from(if x == 0xD0 {
+                        y <= 0xAF
+                    } else {
+                        y >= 0xA0 && y & 1 == 0
+                    });
+                    pos += 2;
+                    continue;
+                }
                 if x.is_ascii_alphabetic() {
-                    letters += 1;
                     lat += 1;
                     upper += usize::from(x.is_ascii_uppercase());
                     pos += 1;
-                    cp += 1;
-                    continue;
-                }
-                if let (0xD0 | 0xD1, Some(&y)) = (x, bytes.get(pos + 1)) {
-                    // Upper case up to U+042F and at even code points from U+0460 (as
-                    // [`is_upper`]).
-                    let u = (u32::from(x & 0x1F) << 6) | u32::from(y & 0x3F);
-                    letters += 1;
-                    cyr += 1;
-                    upper += usize::from(u <= 0x42F || u >= 0x460 && u.is_multiple_of(2));
-                    pos += 2;
-                    cp += 1;
                     continue;
                 }
                 if x < 0x80 && !matches!(x, b'\'' | b'`' | b'-') {
@@ -404,6 +409,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                     break;
                 }
             }
+            cp += (cyr - cyr0) + (lat - lat0);
             let be = pos;
             let word = &text[bs..be];
             let (lower, cap, allcaps, latin) = if slow {
@@ -413,7 +419,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 if upper == 0 && !mixed {
                     (Cow::Borrowed(word), false, false, lat > cyr)
                 } else {
-                    normalise_word_slow(word, upper, letters, false, mixed, lat > cyr)
+                    normalise_word_slow(word, upper, cyr + lat, false, mixed, lat > cyr)
                 }
             };
             toks.push(tok(
@@ -552,6 +558,8 @@ fn quoted_mask(toks: &[Tok]) -> Vec<bool> {
     mask
 }
 
+/// The name particles (де, фон, ван, аль, …): the list [`is_particle`] matches (kept for its test).
+#[cfg(test)]
 const PARTICLES: &[&str] = &[
     "де",
     "фон",
@@ -593,13 +601,51 @@ const PARTICLES: &[&str] = &[
     "ter",
 ];
 
+/// Whether a lower-case word is a name particle. A `match` on the string (the compiler
+/// compares lengths first, then bytes) instead of a scan of a list: the run finder asks about
+/// nearly every word after a capitalised one.
 fn is_particle(lower: &str) -> bool {
-    // No particle is longer than 10 bytes (most words are): those need no look-up.
-    lower.len() <= PARTICLE_MAX_LEN && PARTICLES.contains(&lower)
+    matches!(
+        lower,
+        "де" | "фон"
+            | "ван"
+            | "дер"
+            | "ді"
+            | "да"
+            | "дю"
+            | "дель"
+            | "делла"
+            | "ла"
+            | "ле"
+            | "бін"
+            | "ібн"
+            | "аль"
+            | "ель"
+            | "ду"
+            | "дос"
+            | "дас"
+            | "де-ла"
+            | "von"
+            | "van"
+            | "der"
+            | "de"
+            | "da"
+            | "di"
+            | "du"
+            | "del"
+            | "della"
+            | "la"
+            | "le"
+            | "bin"
+            | "ibn"
+            | "al"
+            | "el"
+            | "dos"
+            | "das"
+            | "ten"
+            | "ter"
+    )
 }
-
-/// The length in bytes of the longest of [`PARTICLES`] (checked by a test).
-const PARTICLE_MAX_LEN: usize = 10;
 
 /// Is token `i` at the start of a sentence or heading?
 fn sentence_initial(toks: &[Tok], i: usize) -> bool {
@@ -3640,15 +3686,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn particle_length_bound_covers_every_particle() {
-        assert_eq!(
-            PARTICLES.iter().map(|p| p.len()).max(),
-            Some(PARTICLE_MAX_LEN)
-        );
+    fn is_particle_agrees_with_the_list() {
         for p in PARTICLES {
             assert!(is_particle(p), "{p}");
         }
         assert!(!is_particle("делламаре"));
+        assert!(!is_particle("Де"));
+        // Every word of the sample texts, and each particle with a letter more or less.
+        let mut words: Vec<String> = sample_texts()
+            .iter()
+            .flat_map(|t| tokenize(t).into_iter().map(|t| t.lower.to_string()))
+            .collect();
+        for p in PARTICLES {
+            words.push(format!("{p}а"));
+            words.push(p.chars().skip(1).collect());
+            words.push(p.chars().take(p.chars().count() - 1).collect());
+        }
+        assert!(words.len() > 100_000, "{}", words.len());
+        for w in &words {
+            assert_eq!(is_particle(w), PARTICLES.contains(&w.as_str()), "{w:?}");
+        }
     }
 
     #[test]
@@ -3831,6 +3888,57 @@ mod tests {
         }
     }
 
+    /// Texts to test fast paths on: the sample site's raw texts, and the NER-UK and gum-en
+    /// texts when the shared data sets are there (read at test time, never compiled in).
+    fn sample_texts() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        for e in walkdir::WalkDir::new(root.join("content/raw"))
+            .into_iter()
+            .flatten()
+        {
+            if e.path().extension().is_some_and(|x| x == "txt") {
+                out.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+        assert!(out.len() > 10, "the sample texts were not found");
+        for set in ["ner-uk/train.jsonl", "gum-en/dev.jsonl"] {
+            let path = root.join("../shared/data").join(set);
+            let Ok(all) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for line in all.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+                if let Some(t) = v.get("text").and_then(|t| t.as_str()) {
+                    out.push(t.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// Random texts over an alphabet weighted to what the tokenizer's fast paths decide on:
+    /// every letter of U+0400..U+047F, ASCII letters, apostrophes, hyphens, spaces, digits,
+    /// punctuation and a few other scripts (xorshift, fixed seed).
+    fn random_texts(n: usize, len: usize) -> Vec<String> {
+        let mut alphabet: Vec<char> = ('\u{0400}'..='\u{047F}').collect();
+        alphabet.extend("abzAZ ʼ'’`-‐  .,«»\n0929Ґґ\u{301}ΩÉé東\u{ad}".chars());
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..n)
+            .map(|_| {
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
     #[test]
     fn tokenizer_agrees_with_the_char_by_char_reference() {
         for s in [
@@ -3858,6 +3966,13 @@ mod tests {
             }
         }
         assert!(n > 10, "the sample texts were not found");
+        // NER-UK and gum-en when present, and random texts.
+        for t in sample_texts() {
+            assert_same_tokens(&t);
+        }
+        for t in random_texts(2000, 200) {
+            assert_same_tokens(&t);
+        }
     }
 
     proptest::proptest! {

@@ -1430,15 +1430,16 @@ fn surname_readings_key(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameRea
 }
 
 fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<SurnameReading> {
-    let mut out: Vec<SurnameReading> = Vec::new();
     if t.is_empty() || cases.is_empty() {
-        return out;
+        return Vec::new();
     }
+    // Room for the usual number of readings and candidates (a dozen): no regrowth.
+    let mut out: Vec<SurnameReading> = Vec::with_capacity(8);
     // The candidates seen so far, one after another in `seen_text` (ends in `seen`): a
     // candidate seen already is dropped without allocating.
-    let mut seen_text = String::new();
-    let mut seen: Vec<(usize, usize)> = Vec::new();
-    let mut buf = String::new();
+    let mut seen_text = String::with_capacity(16 * (t.len() + 4));
+    let mut seen: Vec<(usize, usize)> = Vec::with_capacity(16);
+    let mut buf = String::with_capacity(t.len() + 8);
     let takes = tails_taking_endings();
     for (ei, e) in OBLIQUE_ENDINGS.iter().enumerate() {
         let Some(stem) = strip_suffix_fast(t, e) else {
@@ -1877,7 +1878,8 @@ pub fn canonicalize_with(span: &str, case_hint: Cases, gender_hint: Gender) -> C
 /// names recur within an article. No global state.
 #[derive(Default)]
 pub struct MorphCache {
-    canon: FxMap<(String, u8, Gender), Canonical>,
+    /// Span → (case hint, gender hint, canonical form): looked up without allocating.
+    canon: FxMap<String, Vec<(u8, Gender, Canonical)>>,
     /// Surname readings of the words of the spans canonicalised so far.
     readings: ReadingMemo,
 }
@@ -1893,14 +1895,26 @@ impl MorphCache {
         if span.len() > 200 {
             return canonicalize_uncached(span, case_hint, gender_hint, &self.readings);
         }
-        let key = (span.to_string(), case_hint.0, gender_hint);
-        if let Some(c) = self.canon.get(&key) {
-            return c.clone();
+        if let Some(v) = self.canon.get(span) {
+            if let Some((_, _, c)) = v
+                .iter()
+                .find(|(h, g, _)| *h == case_hint.0 && *g == gender_hint)
+            {
+                return c.clone();
+            }
         }
         let c = canonicalize_uncached(span, case_hint, gender_hint, &self.readings);
-        self.canon.insert(key, c.clone());
+        self.canon
+            .entry(span.to_string())
+            .or_default()
+            .push((case_hint.0, gender_hint, c.clone()));
         c
     }
+}
+
+/// The first `n` characters of `s` (all of it when shorter), borrowed.
+fn first_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(end, _)| &s[..end])
 }
 
 fn canonicalize_uncached(
@@ -1910,8 +1924,7 @@ fn canonicalize_uncached(
     memo: &ReadingMemo,
 ) -> Canonical {
     // Bound the work on hostile input: a name span is short.
-    let span: String = span.chars().take(300).collect();
-    let norm = normalize(&span);
+    let norm = normalize(first_chars(span, 300));
     let hint = if case_hint.is_empty() {
         Cases::ALL
     } else {
@@ -2649,6 +2662,69 @@ mod tests {
             }
         }
         assert!(n > 10_000, "{n}");
+    }
+
+    #[test]
+    fn first_chars_agrees_with_collecting_chars() {
+        for w in comparison_words().iter().step_by(7) {
+            for n in [0, 1, 2, 5, 300] {
+                assert_eq!(first_chars(w, n), w.chars().take(n).collect::<String>());
+            }
+        }
+        let long = "Ї".repeat(301) + "ab";
+        assert_eq!(first_chars(&long, 300), "Ї".repeat(300));
+    }
+
+    #[test]
+    fn morph_cache_agrees_with_canonicalize_with() {
+        // Spans of the sample texts (one, two and three words after a capital) and random
+        // ones, each asked with several hints in turn through one cache per text, as an
+        // article asks: the cache must tell the hints apart.
+        let raw = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let mut texts: Vec<Vec<String>> = Vec::new();
+        for e in walkdir::WalkDir::new(raw).into_iter().flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt") {
+                let t = std::fs::read_to_string(e.path()).unwrap_or_default();
+                let words: Vec<&str> = t.split_whitespace().collect();
+                let mut spans = Vec::new();
+                for (i, w) in words.iter().enumerate() {
+                    if w.chars().next().is_some_and(char::is_uppercase) {
+                        for k in 1..=3 {
+                            if let Some(ws) = words.get(i..i + k) {
+                                spans.push(ws.join(" "));
+                            }
+                        }
+                    }
+                }
+                spans.truncate(300);
+                texts.push(spans);
+            }
+        }
+        assert!(texts.len() > 10, "the sample texts were not found");
+        texts.push(comparison_words().into_iter().rev().take(600).collect());
+        let hints = [
+            (Cases::ALL, Gender::Unknown),
+            (Cases::GEN, Gender::Male),
+            (Cases(40), Gender::Female),
+            (Cases::ALL, Gender::Male),
+            (Cases(0), Gender::Unknown),
+        ];
+        let mut asked = 0;
+        for spans in &texts {
+            let mut cache = MorphCache::default();
+            for (i, span) in spans.iter().enumerate() {
+                for k in [i, i + 1, i / 2] {
+                    let (c, g) = hints[k % hints.len()];
+                    assert_eq!(
+                        cache.canonicalize_with(span, c, g),
+                        canonicalize_with(span, c, g),
+                        "{span:?} {c:?} {g:?}"
+                    );
+                    asked += 1;
+                }
+            }
+        }
+        assert!(asked > 5000, "{asked}");
     }
 
     #[test]
