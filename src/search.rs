@@ -29,6 +29,8 @@
 //! the cache is used or not.
 
 pub mod cache;
+pub mod state;
+mod update;
 
 use crate::hash::Hasher;
 use crate::render::context::Page;
@@ -37,6 +39,7 @@ use crate::site::{Site, SiteError};
 use cache::{Dict, TermsCache};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+pub use state::{DocKeys, ShardRec, State};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -739,23 +742,38 @@ fn pairs(p: &[(char, char)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A shard as [`shard`] makes it: its key (the folded prefix of its terms), its terms (indices)
+/// and whether it is the *own* group of a node that split (the terms that end at its prefix)
+/// rather than a node small or deep enough to be one shard.
+pub(crate) struct ShardOf {
+    pub key: String,
+    pub idx: Vec<usize>,
+    pub own: bool,
+}
+
 /// Splits terms (`(stem, length of its JSON)`, sorted by stem) into shards of at most
-/// [`SHARD_BUDGET`] bytes by common prefix of the folded stems ([`fold`]); returns (key, term
-/// indices).
-fn shard(terms: &[(&str, usize)]) -> Vec<(String, Vec<usize>)> {
+/// [`SHARD_BUDGET`] bytes by common prefix of the folded stems ([`fold`]); returns the shards
+/// and the nodes that split below the root (folded prefix, total size of their terms: each
+/// term's length plus one), which decide the partition together with the shards' sizes.
+fn shard(terms: &[(&str, usize)]) -> (Vec<ShardOf>, Vec<(String, u64)>) {
     /// A term's first [`MAX_KEY`] letters, folded (`None` past its end), and its size.
     type Term = ([Option<char>; MAX_KEY], usize);
-    fn go(
-        terms: &[Term],
-        idx: Vec<usize>,
-        depth: usize,
-        prefix: &[char],
-        out: &mut Vec<(String, Vec<usize>)>,
-    ) {
+    struct Out {
+        shards: Vec<ShardOf>,
+        split: Vec<(String, u64)>,
+    }
+    fn go(terms: &[Term], idx: Vec<usize>, depth: usize, prefix: &[char], out: &mut Out) {
         let size: usize = idx.iter().map(|&i| terms[i].1 + 1).sum();
         if depth > 0 && (size <= SHARD_BUDGET || depth >= MAX_KEY) {
-            out.push((prefix.iter().collect(), idx));
+            out.shards.push(ShardOf {
+                key: prefix.iter().collect(),
+                idx,
+                own: false,
+            });
             return;
+        }
+        if depth > 0 {
+            out.split.push((prefix.iter().collect(), size as u64));
         }
         let mut own = Vec::new();
         let mut groups: BTreeMap<char, Vec<usize>> = BTreeMap::new();
@@ -766,7 +784,11 @@ fn shard(terms: &[(&str, usize)]) -> Vec<(String, Vec<usize>)> {
             }
         }
         if !own.is_empty() {
-            out.push((prefix.iter().collect(), own));
+            out.shards.push(ShardOf {
+                key: prefix.iter().collect(),
+                idx: own,
+                own: true,
+            });
         }
         for (c, g) in groups {
             let mut p = prefix.to_vec();
@@ -784,9 +806,12 @@ fn shard(terms: &[(&str, usize)]) -> Vec<(String, Vec<usize>)> {
             (key, size)
         })
         .collect();
-    let mut out = Vec::new();
+    let mut out = Out {
+        shards: Vec::new(),
+        split: Vec::new(),
+    };
     go(&folded, (0..terms.len()).collect(), 0, &[], &mut out);
-    out
+    (out.shards, out.split)
 }
 
 /// The keys of a word as stem ids (at most [`MAX_KEYS`]).
@@ -1277,14 +1302,6 @@ fn file_key(fingerprint: &[u8], path: &str, content: impl FnOnce(&mut Hasher)) -
     crate::hash::hex(&h.finalize())
 }
 
-/// Feeds `s` into `h` with its length first (so that no two lists of strings feed the same
-/// bytes).
-#[inline]
-fn feed(h: &mut Hasher, s: &str) {
-    h.update((s.len() as u64).to_le_bytes());
-    h.update(s.as_bytes());
-}
-
 /// `file` as a piece: kept when the previous build left it with the same bytes (same key).
 fn piece<P>(file: OutputFile, prev: Option<&Previous<P>>) -> Piece<P> {
     match prev {
@@ -1299,6 +1316,70 @@ fn piece<P>(file: OutputFile, prev: Option<&Previous<P>>) -> Piece<P> {
                 None => Piece::Made(file, Some(key)),
             }
         }
+    }
+}
+
+/// The terms of document `d` (articles first, then people), found with thread memory `t`;
+/// an article's own terms come from `cache` when it has them.
+fn find_doc(
+    t: &mut Terms,
+    stems: &Stems,
+    cache: Option<&TermsCache>,
+    articles: &[ArticleDoc],
+    people: &[PersonDoc],
+    d: usize,
+) -> Found {
+    if let Some(a) = articles.get(d) {
+        // Its own terms from the cache, if they are there and decode; else found now.
+        let mut own = cache::Terms::new();
+        let cached = match (cache, &a.digest) {
+            (Some(c), Some(digest)) => c.terms_into(digest, &mut own),
+            _ => false,
+        };
+        if cached {
+            for p in &a.people {
+                t.add(stems, p, PERSON_IN_ARTICLE, u32::MAX);
+            }
+            return Found::Own {
+                own,
+                people: t.take(),
+                fresh: false,
+            };
+        }
+        // Text first, capped; title and people on top.
+        t.add(stems, &a.lede, TEXT, TEXT_MAX);
+        let body = a.body.map(crate::site::Body::html);
+        if let Some(Ok(html)) = &body {
+            t.add_html(stems, html, TEXT, TEXT_MAX);
+        }
+        t.add(stems, &a.title, TITLE, u32::MAX);
+        // Cached only when the body was read (an unreadable one counts as empty).
+        if cache.is_some() && a.digest.is_some() && matches!(body, Some(Ok(_))) {
+            let mut own = t.take();
+            own.sort_unstable_by_key(|&(id, _)| id);
+            for p in &a.people {
+                t.add(stems, p, PERSON_IN_ARTICLE, u32::MAX);
+            }
+            Found::Own {
+                own,
+                people: t.take(),
+                fresh: true,
+            }
+        } else {
+            for p in &a.people {
+                t.add(stems, p, PERSON_IN_ARTICLE, u32::MAX);
+            }
+            Found::Terms(t.take())
+        }
+    } else if let Some(p) = people.get(d - articles.len()) {
+        t.add(stems, &p.role, PERSON_ROLE, PERSON_ROLE);
+        t.add(stems, &p.name, PERSON_NAME, PERSON_NAME);
+        for f in &p.forms {
+            t.add(stems, f, PERSON_NAME, PERSON_NAME);
+        }
+        Found::Terms(t.take())
+    } else {
+        Found::Terms(Vec::new())
     }
 }
 
@@ -1332,6 +1413,21 @@ pub fn index_pieces<P: Send>(
     cache: Option<TermsCache>,
     prev: Option<&Previous<P>>,
 ) -> Vec<Piece<P>> {
+    let keys = prev.map(|_| DocKeys::new(articles, people));
+    full_pieces(articles, people, cache, prev, keys.as_ref(), None).0
+}
+
+/// [`index_pieces`] the whole way (every document's terms found or decoded from `cache`),
+/// with the documents' digests `keys` (needed with `prev`); with `group` (the key of the
+/// index's group of files) also the [`State`] a later build updates the index from.
+fn full_pieces<P: Send>(
+    articles: &[ArticleDoc],
+    people: &[PersonDoc],
+    cache: Option<TermsCache>,
+    prev: Option<&Previous<P>>,
+    keys: Option<&DocKeys>,
+    group: Option<&str>,
+) -> (Vec<Piece<P>>, Option<State>) {
     use rayon::prelude::*;
     // Each document's terms, in parallel (a document's scores depend on it alone), each thread
     // with its own memory of the words it has met; stems get ids as they are first seen (a
@@ -1353,59 +1449,7 @@ pub fn index_pieces<P: Send>(
         let mut guard = threads[thread]
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let t = &mut *guard;
-        if let Some(a) = articles.get(d) {
-            // Its own terms from the cache, if they are there and decode; else found now.
-            let mut own = cache::Terms::new();
-            let cached = match (&cache, &a.digest) {
-                (Some(c), Some(digest)) => c.terms_into(digest, &mut own),
-                _ => false,
-            };
-            if cached {
-                for p in &a.people {
-                    t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
-                }
-                return Found::Own {
-                    own,
-                    people: t.take(),
-                    fresh: false,
-                };
-            }
-            // Text first, capped; title and people on top.
-            t.add(&stems, &a.lede, TEXT, TEXT_MAX);
-            let body = a.body.map(crate::site::Body::html);
-            if let Some(Ok(html)) = &body {
-                t.add_html(&stems, html, TEXT, TEXT_MAX);
-            }
-            t.add(&stems, &a.title, TITLE, u32::MAX);
-            // Cached only when the body was read (an unreadable one counts as empty).
-            if cache.is_some() && a.digest.is_some() && matches!(body, Some(Ok(_))) {
-                let mut own = t.take();
-                own.sort_unstable_by_key(|&(id, _)| id);
-                for p in &a.people {
-                    t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
-                }
-                Found::Own {
-                    own,
-                    people: t.take(),
-                    fresh: true,
-                }
-            } else {
-                for p in &a.people {
-                    t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
-                }
-                Found::Terms(t.take())
-            }
-        } else if let Some(p) = people.get(d - articles.len()) {
-            t.add(&stems, &p.role, PERSON_ROLE, PERSON_ROLE);
-            t.add(&stems, &p.name, PERSON_NAME, PERSON_NAME);
-            for f in &p.forms {
-                t.add(&stems, f, PERSON_NAME, PERSON_NAME);
-            }
-            Found::Terms(t.take())
-        } else {
-            Found::Terms(Vec::new())
-        }
+        find_doc(&mut guard, &stems, cache.as_ref(), articles, people, d)
     };
     let found: Vec<Found> = (0..docs).into_par_iter().map(find).collect();
     drop(threads);
@@ -1497,20 +1541,20 @@ pub fn index_pieces<P: Send>(
             (stem, js_len(stem) + 3 + stats[id as usize].len as usize)
         })
         .collect();
-    let shards = shard(&terms);
+    let (shards, split) = shard(&terms);
     // Each shard's path and key; those the previous build left as they are now are kept.
-    type Shard<P> = (String, String, Vec<usize>, Option<String>, Option<P>);
+    type Shard<P> = (ShardOf, String, Option<String>, Option<P>);
     let shards: Vec<Shard<P>> = shards
         .into_par_iter()
-        .map(|(key, idx)| {
-            let path = shard_file(&key);
+        .map(|sh| {
+            let path = shard_file(&sh.key);
             let Some(prev) = prev else {
-                return (key, path, idx, None, None);
+                return (sh, path, None, None);
             };
             let k = file_key(prev.fingerprint, &path, |h| {
                 h.update(b"terms\0");
-                h.update((idx.len() as u64).to_le_bytes());
-                for &i in &idx {
+                h.update((sh.idx.len() as u64).to_le_bytes());
+                for &i in &sh.idx {
                     let (stem, len) = terms[i];
                     let st = &stats[used[i] as usize];
                     h.update((stem.len() as u32).to_le_bytes());
@@ -1521,9 +1565,64 @@ pub fn index_pieces<P: Send>(
                 }
             });
             let kept = (prev.keep)(&path, &k);
-            (key, path, idx, Some(k), kept)
+            (sh, path, Some(k), kept)
         })
         .collect();
+    // What a later build updates the index from: the documents' digests, the shards each
+    // document's terms are in, and the shards and nodes with their sizes.
+    let state = match (prev, keys, group) {
+        (Some(prev), Some(keys), Some(group)) => {
+            let mut shard_of = vec![u32::MAX; total];
+            for (n, (sh, ..)) in shards.iter().enumerate() {
+                for &i in &sh.idx {
+                    shard_of[used[i] as usize] = n as u32;
+                }
+            }
+            let lists: Vec<Vec<u32>> = found
+                .par_iter()
+                .map(|f| {
+                    let mut l: Vec<u32> = match f {
+                        Found::Terms(t) => t.iter().map(|&(id, _)| shard_of[id as usize]).collect(),
+                        Found::Own { own, people, .. } => own
+                            .iter()
+                            .chain(people)
+                            .map(|&(id, _)| shard_of[id as usize])
+                            .collect(),
+                    };
+                    l.sort_unstable();
+                    l.dedup();
+                    l
+                })
+                .collect();
+            let mut state = State {
+                group: group.to_string(),
+                fingerprint: prev.fingerprint.to_vec(),
+                articles: articles.len() as u32,
+                docs: keys.terms.clone(),
+                split,
+                ..State::default()
+            };
+            for l in &lists {
+                State::push_list(&mut state.lists, l);
+                state.ends.push(state.lists.len() as u32);
+            }
+            state.shards = shards
+                .iter()
+                .enumerate()
+                .map(|(n, (sh, _, k, _))| ShardRec {
+                    id: n as u32,
+                    key: sh.key.clone(),
+                    file_key: k.clone().unwrap_or_default(),
+                    terms: sh.idx.len() as u32,
+                    size: sh.idx.iter().map(|&i| terms[i].1 as u64 + 1).sum(),
+                    own: sh.own,
+                    digest: [0; 16],
+                })
+                .collect();
+            Some(state)
+        }
+        _ => None,
+    };
     drop(stats);
     // The shards not kept: each a buffer with the terms' stems in place, then the second pass
     // writes the postings into it (`cursors` by stem place).
@@ -1538,7 +1637,7 @@ pub fn index_pieces<P: Send>(
     let mut bufs: Vec<Vec<u8>> = Vec::new();
     // Per term made: where its postings must end.
     let mut ends: Vec<(u32, usize)> = Vec::new();
-    for (_, _, idx, _, kept) in &shards {
+    for (ShardOf { idx, .. }, _, _, kept) in &shards {
         if kept.is_some() {
             continue;
         }
@@ -1604,10 +1703,23 @@ pub fn index_pieces<P: Send>(
             .all(|&(p, end)| cursors[p as usize].at as usize == end));
     }
     drop((buf, found, cursors, ends, place));
+    // The digests of the shards made, for the state (a later build checks the files it reads
+    // back against them).
+    let mut state = state;
+    if let Some(state) = &mut state {
+        let digests: Vec<crate::hash::Digest> =
+            bufs.par_iter().map(|b| crate::hash::digest(b)).collect();
+        let mut digests = digests.into_iter();
+        for (rec, (.., kept)) in state.shards.iter_mut().zip(&shards) {
+            if kept.is_none() {
+                rec.digest = digests.next().unwrap_or_default();
+            }
+        }
+    }
     let mut bufs = bufs.into_iter();
     let mut files: Vec<Piece<P>> = Vec::with_capacity(shards.len() + docs / CHUNK + 4);
-    let mut keys = Vec::with_capacity(shards.len());
-    for (key, path, _, file_key, kept) in shards {
+    let mut keys_of_shards = Vec::with_capacity(shards.len());
+    for (sh, path, file_key, kept) in shards {
         files.push(match kept {
             Some(p) => Piece::Kept(p),
             None => Piece::Made(
@@ -1618,29 +1730,51 @@ pub fn index_pieces<P: Send>(
                 file_key,
             ),
         });
-        keys.push(key);
+        keys_of_shards.push(sh.key);
     }
+    let fields = keys.map(|k| k.fields.as_slice());
+    files.extend(other_pieces(articles, people, fields, prev, keys_of_shards));
+    (files, state)
+}
+
+/// The index files but the shards: the document chunks (keyed by their documents' `fields`
+/// digests, [`DocKeys`], needed with `prev`), the manifest (with the shards' `keys`) and the
+/// script.
+fn other_pieces<P: Send>(
+    articles: &[ArticleDoc],
+    people: &[PersonDoc],
+    fields: Option<&[crate::hash::Digest]>,
+    prev: Option<&Previous<P>>,
+    keys: Vec<String>,
+) -> Vec<Piece<P>> {
+    use rayon::prelude::*;
+    let docs = articles.len() + people.len();
     // Documents, in chunks.
-    let chunks: Vec<Piece<P>> = (0..docs.div_ceil(CHUNK))
+    let mut files: Vec<Piece<P>> = (0..docs.div_ceil(CHUNK))
         .into_par_iter()
         .map(|n| {
             let path = format!("search/d/{n}.json");
+            let range = n * CHUNK..docs.min((n + 1) * CHUNK);
             // Keyed by its documents' fields, so a chunk kept is not even written out.
-            let key = prev.map(|prev| {
-                let k = file_key(prev.fingerprint, &path, |h| {
-                    chunk_inputs(h, articles, people, n * CHUNK..docs.min((n + 1) * CHUNK))
-                });
-                let kept = (prev.keep)(&path, &k);
-                (k, kept)
-            });
-            let key = match key {
-                Some((_, Some(p))) => return Piece::Kept(p),
-                Some((k, None)) => Some(k),
-                None => None,
+            let key = match (prev, fields) {
+                (Some(prev), Some(fields)) => {
+                    let k = file_key(prev.fingerprint, &path, |h| {
+                        h.update(b"docs\0");
+                        h.update((range.len() as u64).to_le_bytes());
+                        for d in range.clone() {
+                            h.update(fields.get(d).copied().unwrap_or_default());
+                        }
+                    });
+                    if let Some(p) = (prev.keep)(&path, &k) {
+                        return Piece::Kept(p);
+                    }
+                    Some(k)
+                }
+                _ => None,
             };
             let mut bytes = Vec::with_capacity(CHUNK * 512);
             bytes.push(b'[');
-            for d in n * CHUNK..docs.min((n + 1) * CHUNK) {
+            for d in range {
                 if d > n * CHUNK {
                     bytes.extend_from_slice(b",\n");
                 }
@@ -1657,7 +1791,6 @@ pub fn index_pieces<P: Send>(
             Piece::Made(OutputFile { path, bytes }, key)
         })
         .collect();
-    files.extend(chunks);
     let manifest = Manifest {
         v: 2,
         docs,
@@ -1686,43 +1819,6 @@ pub fn index_pieces<P: Send>(
     };
     files.push(piece(script, prev));
     files
-}
-
-/// Feeds what the chunk of documents `range` is made of into `h`: per document the fields
-/// [`article_json`] or [`person_json`] writes, each with its length (the chunk's bytes are a
-/// function of these and of the binary, which the key's fingerprint covers).
-fn chunk_inputs(
-    h: &mut Hasher,
-    articles: &[ArticleDoc],
-    people: &[PersonDoc],
-    range: std::ops::Range<usize>,
-) {
-    h.update(b"docs\0");
-    h.update((range.len() as u64).to_le_bytes());
-    for d in range {
-        match articles.get(d) {
-            Some(a) => {
-                h.update([0]);
-                for s in [&a.title, &a.url, &a.date_text, &a.lede] {
-                    feed(h, s);
-                }
-                h.update((a.people.len() as u64).to_le_bytes());
-                for p in &a.people {
-                    feed(h, p);
-                }
-            }
-            None => match people.get(d - articles.len()) {
-                Some(p) => {
-                    h.update([1]);
-                    for s in [&p.name, &p.url, &p.role] {
-                        feed(h, s);
-                    }
-                    h.update((p.count as u64).to_le_bytes());
-                }
-                None => h.update([2]),
-            },
-        }
-    }
 }
 
 /// An article's entry in a document chunk: `[0, title, url, date, people, lede]`.
@@ -1807,15 +1903,35 @@ struct SearchCtx {
     page: Page,
 }
 
+/// How many indexes this process has updated in place ([`update`]) rather than made whole: for
+/// tests, which check that the cheap path was taken.
+pub static UPDATED_IN_PLACE: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+/// What a build knows of the index it makes, besides the site: the documents (from
+/// [`documents`]), their digests, and the key of the index's group of files now (`group`) and in
+/// the output folder's previous build (`previous`), if any.
+pub struct Inputs<'a, 'b> {
+    pub articles: &'b [ArticleDoc<'a>],
+    pub people: &'b [PersonDoc],
+    pub keys: &'b DocKeys,
+    pub group: Option<&'b str>,
+    pub previous: Option<&'b str>,
+}
+
 /// The search page and its index (every file under `search/`), the people filter script
 /// (`people/filter.js`) and `favicon.svg`, handed to `sink`. With `cache_root`, articles' terms
-/// are cached under it ([`cache`]). A keyed sink (a build) keeps the files the previous build
-/// left as they would be made now ([`Previous`]): unchanged shards are not even assembled.
+/// are cached under it ([`cache`]) and the index's [`State`] is kept there. A keyed sink (a
+/// build) keeps the files the previous build left as they would be made now ([`Previous`]):
+/// unchanged shards are not even assembled; and when the state under `cache_root` describes the
+/// index of the output folder's previous build, only the documents that changed are indexed and
+/// only the shards they touch are made ([`update`]).
 pub fn render_to<S: Sink>(
     site: &Site,
     templates: &Templates,
     cache_root: Option<&Path>,
     sink: &S,
+    inputs: &Inputs,
 ) -> Result<Vec<S::Placed>, SiteError> {
     use rayon::prelude::*;
     let lang = site.config.language.clone();
@@ -1833,14 +1949,52 @@ pub fn render_to<S: Sink>(
         t,
     };
     let keep = |path: &str, key: &str| sink.keep(path, key);
+    let out_dir = sink.location();
+    let read = |path: &str| std::fs::read(out_dir.join(path)).ok();
     let prev = sink.keyed().then(|| Previous {
         fingerprint: &templates.fingerprint()[..],
         keep: &keep,
     });
     let prev = prev.as_ref();
-    let (articles, people) = documents(site);
-    let mut pieces = index_pieces(&articles, &people, cache_root.map(TermsCache::open), prev);
-    drop((articles, people));
+    let (articles, people) = (inputs.articles, inputs.people);
+    // The state is only of use to a build that records it again.
+    let group = inputs
+        .group
+        .filter(|_| cache_root.is_some() && prev.is_some());
+    let old = match (cache_root, group) {
+        (Some(root), Some(_)) => State::read(root),
+        _ => None,
+    };
+    let updated = match (prev, group, inputs.previous, &old) {
+        (Some(prev), Some(group), Some(previous), Some(old)) if old.group == previous => {
+            update::update(articles, people, inputs.keys, old, prev, &read, group)
+        }
+        (Some(_), Some(_), Some(_), Some(_)) => Err("the state is of another index"),
+        (Some(_), Some(_), Some(_), None) => Err("no state"),
+        _ => Err("not a build into a folder built before"),
+    };
+    if std::env::var_os("LITOPYS_TIMINGS").is_some() {
+        match &updated {
+            Ok(_) => eprintln!("search index: updated in place"),
+            Err(why) => eprintln!("search index: made whole ({why})"),
+        }
+    }
+    let updated = updated.ok();
+    let (mut pieces, state) = match updated {
+        Some((pieces, state)) => {
+            UPDATED_IN_PLACE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (pieces, Some(state))
+        }
+        None => {
+            let cache = cache_root.map(TermsCache::open);
+            let (pieces, mut state) =
+                full_pieces(articles, people, cache, prev, Some(inputs.keys), group);
+            if let (Some(state), Some(old)) = (&mut state, &old) {
+                state.digests_from(old);
+            }
+            (pieces, state)
+        }
+    };
     let page = templates.render_page(
         "search.html",
         links::index_of(&dir),
@@ -1855,18 +2009,30 @@ pub fn render_to<S: Sink>(
         };
         pieces.push(piece(file, prev));
     }
-    pieces
-        .into_par_iter()
-        .map(|p| match p {
-            Piece::Kept(p) => Ok(p),
-            Piece::Made(f, key) => sink.put(&f.path, key, f.bytes),
-        })
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(|message| SiteError {
-            file: sink.location(),
-            line: None,
-            message,
-        })
+    let (placed, ()) = rayon::join(
+        || {
+            pieces
+                .into_par_iter()
+                .map(|p| match p {
+                    Piece::Kept(p) => Ok(p),
+                    Piece::Made(f, key) => sink.put(&f.path, key, f.bytes),
+                })
+                .collect::<Result<Vec<_>, String>>()
+        },
+        || {
+            if let Some(root) = cache_root {
+                match &state {
+                    Some(state) => state.write(root),
+                    None => State::remove(root),
+                }
+            }
+        },
+    );
+    placed.map_err(|message| SiteError {
+        file: sink.location(),
+        line: None,
+        message,
+    })
 }
 
 #[cfg(test)]
@@ -2361,7 +2527,7 @@ mod tests {
         let sizes: Vec<(&str, usize)> = json.iter().map(|(s, j)| (*s, j.len())).collect();
         let mut files = Vec::new();
         let mut keys = Vec::new();
-        for (key, idx) in shard(&sizes) {
+        for ShardOf { key, idx, .. } in shard(&sizes).0 {
             let terms: Vec<&str> = idx.iter().map(|&i| json[i].1.as_str()).collect();
             files.push(OutputFile {
                 path: shard_file(&key),

@@ -850,10 +850,13 @@ fn search_files<S: Sink>(
     templates: &Templates,
     sink: &S,
 ) -> Result<(Vec<S::Placed>, Option<Group>), SiteError> {
+    let (articles, people) = crate::search::documents(site);
+    let keys = crate::search::DocKeys::new(&articles, &people);
     let key = sink
         .keyed()
-        .then(|| templates.group_key(SEARCH_GROUP, &search_inputs(site)));
-    if let (Some(key), Some(prev)) = (&key, sink.previous_group(SEARCH_GROUP)) {
+        .then(|| templates.group_key(SEARCH_GROUP, &search_inputs(site, &keys)));
+    let previous = sink.previous_group(SEARCH_GROUP);
+    if let (Some(key), Some(prev)) = (&key, previous) {
         if prev.key == *key {
             // Each file was recorded with its own key (src/search.rs).
             let kept: Option<Vec<S::Placed>> = prev
@@ -870,62 +873,25 @@ fn search_files<S: Sink>(
             }
         }
     }
-    // A build (keyed output) keeps articles' terms in the site's cache.
+    // A build (keyed output) keeps articles' terms and the index's state in the site's cache.
     let cache_root = sink.keyed().then_some(site.root.as_path());
-    let placed = crate::search::render_to(site, templates, cache_root, sink)?;
+    let inputs = crate::search::Inputs {
+        articles: &articles,
+        people: &people,
+        keys: &keys,
+        group: key.as_deref(),
+        previous: previous.map(|g| g.key.as_str()),
+    };
+    let placed = crate::search::render_to(site, templates, cache_root, sink, &inputs)?;
     let paths: Vec<String> = placed.iter().map(|p| S::path_of(p).to_string()).collect();
     Ok((placed, key.map(|key| Group { key, paths })))
 }
 
-/// What the search index is made of, hashed ([`keyhash`]).
-fn search_inputs(site: &Site) -> Digest {
-    #[derive(serde::Serialize)]
-    struct A<'a> {
-        title: &'a str,
-        url: &'a str,
-        language: &'a str,
-        date: String,
-        summary: &'a str,
-        people: &'a [usize],
-        digest: &'a Digest,
-    }
-    #[derive(serde::Serialize)]
-    struct P<'a> {
-        name: &'a str,
-        forms: &'a [String],
-        url: &'a str,
-        count: usize,
-        role: Option<&'a str>,
-    }
-    let articles: Vec<Digest> = site
-        .articles
-        .par_iter()
-        .map(|a| {
-            keyhash::digest(&A {
-                title: &a.title,
-                url: &a.url,
-                language: &a.language,
-                date: a.date.iso(),
-                summary: &a.summary,
-                people: &a.people,
-                digest: &a.digest,
-            })
-        })
-        .collect();
-    let people: Vec<Digest> = site
-        .people
-        .par_iter()
-        .map(|p| {
-            keyhash::digest(&P {
-                name: &p.name,
-                forms: &p.forms,
-                url: &p.url,
-                count: p.articles.len(),
-                role: p.role.as_ref().map(|r| r.role.as_str()),
-            })
-        })
-        .collect();
-    keyhash::digest(&(&site.config, articles, people))
+/// What the search index is made of, hashed ([`keyhash`]): the config and the digests of every
+/// document's fields and of what its terms depend on ([`crate::search::DocKeys`]: the body by
+/// its source digest).
+fn search_inputs(site: &Site, keys: &crate::search::DocKeys) -> Digest {
+    keyhash::digest(&(&site.config, keys.all()))
 }
 
 fn render_job<S: Sink>(

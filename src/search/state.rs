@@ -1,0 +1,515 @@
+//! What a build leaves for the next one to update the search index in place
+//! (`.litopys/search.state` under the site root; see [`super::update`]): the key of the index's
+//! group of files, and of the index itself what cannot be read back from its files cheaply:
+//! per document a digest of what its terms depend on and the shards its terms are in, per shard
+//! its key, the key its file was written with, its number of terms and its size, and the size of
+//! every node of the shard tree that split. The postings themselves are the shard files of the
+//! output folder, read back (and checked against their keys) only for the shards a rebuild
+//! touches.
+//!
+//! Format (not meant for anything but this): the line `litopys-search-state 1`, the 16-byte
+//! fingerprint of the running executable, the body's length (u64 little-endian) and digest
+//! ([`crate::hash`]), then the body: LEB128 numbers, strings as length and bytes. A file of
+//! another fingerprint or that does not check is ignored whole; it is written to a temporary
+//! file and renamed, so no build sees half of one. Writing is best effort.
+
+use super::{ArticleDoc, PersonDoc};
+use crate::hash::{Digest, Hasher};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// The first line; the number is the format's version.
+const MAGIC: &[u8] = b"litopys-search-state 1\n";
+
+/// Where the state lives under the site root.
+pub const STATE_FILE: &str = ".litopys/search.state";
+
+/// Digests of what each document (articles, then people) is made of: `terms`, what the terms
+/// found in it depend on (with its URL, so that no two documents share one), and `fields`, what
+/// its entry in a document chunk shows.
+pub struct DocKeys {
+    pub terms: Vec<Digest>,
+    pub fields: Vec<Digest>,
+}
+
+/// Feeds `s` into `h` with its length first.
+fn feed(h: &mut Hasher, s: &str) {
+    h.update((s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
+impl DocKeys {
+    /// The digests of `articles` and `people`, in parallel.
+    pub fn new(articles: &[ArticleDoc], people: &[PersonDoc]) -> DocKeys {
+        let docs = articles.len() + people.len();
+        let (terms, fields): (Vec<Digest>, Vec<Digest>) = (0..docs)
+            .into_par_iter()
+            .map(|d| match articles.get(d) {
+                Some(a) => article_keys(a),
+                None => person_keys(&people[d - articles.len()]),
+            })
+            .unzip();
+        DocKeys { terms, fields }
+    }
+
+    /// One digest of them all.
+    pub fn all(&self) -> Digest {
+        let mut h = Hasher::new();
+        h.update(b"litopys-search-docs-1\0");
+        h.update((self.terms.len() as u64).to_le_bytes());
+        for (t, f) in self.terms.iter().zip(&self.fields) {
+            h.update(t);
+            h.update(f);
+        }
+        h.finalize()
+    }
+}
+
+/// An article's (terms, fields) digests. Its own terms are a function of its file's digest
+/// (title, lede and body are); without one, of the body's HTML.
+fn article_keys(a: &ArticleDoc) -> (Digest, Digest) {
+    let mut t = Hasher::new();
+    t.update([0]);
+    match (&a.digest, a.body) {
+        (Some(d), _) => {
+            t.update([0]);
+            t.update(d);
+        }
+        (None, Some(body)) => match body.html() {
+            Ok(html) => {
+                t.update([1]);
+                feed(&mut t, &html);
+            }
+            Err(_) => t.update([2]),
+        },
+        (None, None) => t.update([3]),
+    }
+    for s in [&a.title, &a.lede, &a.url] {
+        feed(&mut t, s);
+    }
+    t.update((a.people.len() as u64).to_le_bytes());
+    for p in &a.people {
+        feed(&mut t, p);
+    }
+    let mut f = Hasher::new();
+    f.update([0]);
+    for s in [&a.title, &a.url, &a.date_text, &a.lede] {
+        feed(&mut f, s);
+    }
+    f.update((a.people.len() as u64).to_le_bytes());
+    for p in &a.people {
+        feed(&mut f, p);
+    }
+    (t.finalize(), f.finalize())
+}
+
+/// A person's (terms, fields) digests.
+fn person_keys(p: &PersonDoc) -> (Digest, Digest) {
+    let mut t = Hasher::new();
+    t.update([1]);
+    for s in [&p.role, &p.name, &p.url] {
+        feed(&mut t, s);
+    }
+    t.update((p.forms.len() as u64).to_le_bytes());
+    for s in &p.forms {
+        feed(&mut t, s);
+    }
+    let mut f = Hasher::new();
+    f.update([1]);
+    for s in [&p.name, &p.url, &p.role] {
+        feed(&mut f, s);
+    }
+    f.update((p.count as u64).to_le_bytes());
+    (t.finalize(), f.finalize())
+}
+
+/// A shard as the state records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardRec {
+    /// Its number in the documents' lists (ids stay as shards come and go).
+    pub id: u32,
+    /// Its key (folded prefix; the file is named after it).
+    pub key: String,
+    /// The key its file was written with (see `file_key` in `search.rs`).
+    pub file_key: String,
+    /// How many terms it has.
+    pub terms: u32,
+    /// Its terms' lengths plus one each (the file's length less 2).
+    pub size: u64,
+    /// Whether it is the own group of a node that split.
+    pub own: bool,
+    /// The digest of its file's bytes ([`crate::hash::digest`]); all zeros if not known (a file
+    /// kept by a build that had no state).
+    pub digest: Digest,
+}
+
+/// The state of an index (see the module doc).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct State {
+    /// The key of the group of files it describes.
+    pub group: String,
+    /// The fingerprint the file keys were made with.
+    pub fingerprint: Vec<u8>,
+    /// How many of the documents are articles.
+    pub articles: u32,
+    /// Per document, the digest of what its terms depend on ([`DocKeys::terms`]).
+    pub docs: Vec<Digest>,
+    /// Per document, the shards (ids) its terms are in ([`State::push_list`]), one after the
+    /// other…
+    pub lists: Vec<u8>,
+    /// …ending at these offsets.
+    pub ends: Vec<u32>,
+    pub shards: Vec<ShardRec>,
+    /// The nodes of the shard tree that split, below the root: folded prefix and size.
+    pub split: Vec<(String, u64)>,
+}
+
+/// Appends `n` as LEB128.
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn push_str(out: &mut Vec<u8>, s: &[u8]) {
+    push_varint(out, s.len() as u64);
+    out.extend_from_slice(s);
+}
+
+/// Reads numbers and strings from a slice; every read is checked.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> Option<u64> {
+        let mut n: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            n |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        u32::try_from(self.varint()?).ok()
+    }
+
+    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let b = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(b)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let n = usize::try_from(self.varint()?).ok()?;
+        String::from_utf8(self.bytes(n)?.to_vec()).ok()
+    }
+}
+
+/// The fingerprint of the running executable (a state of another binary is not read).
+fn fingerprint() -> Digest {
+    let mut h = Hasher::new();
+    h.update(MAGIC);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(crate::site::cache::executable_id());
+    h.finalize()
+}
+
+impl State {
+    /// Appends the list of shards `shards` (ascending, no repeats) to `lists`.
+    pub fn push_list(lists: &mut Vec<u8>, shards: &[u32]) {
+        push_varint(lists, shards.len() as u64);
+        let mut last = 0;
+        for (k, &s) in shards.iter().enumerate() {
+            push_varint(lists, u64::from(if k == 0 { s } else { s - last }));
+            last = s;
+        }
+    }
+
+    /// The encoded list of document `d` (empty if there is none).
+    pub fn list_bytes(&self, d: usize) -> &[u8] {
+        let start = match d.checked_sub(1) {
+            Some(p) => self.ends.get(p).map_or(0, |&e| e as usize),
+            None => 0,
+        };
+        let end = self.ends.get(d).map_or(start, |&e| e as usize);
+        self.lists.get(start..end).unwrap_or_default()
+    }
+
+    /// The shards (ids) of document `d`, appended to `out`; false if its list does not decode.
+    pub fn list(&self, d: usize, out: &mut Vec<u32>) -> bool {
+        let mut r = Reader {
+            bytes: self.list_bytes(d),
+            at: 0,
+        };
+        let Some(n) = r.varint() else {
+            return false;
+        };
+        let mut s = 0u32;
+        for k in 0..n {
+            let Some(delta) = r.u32() else {
+                return false;
+            };
+            if k > 0 && delta == 0 {
+                return false;
+            }
+            s = match s.checked_add(delta) {
+                Some(s) => s,
+                None => return false,
+            };
+            out.push(s);
+        }
+        r.at == r.bytes.len()
+    }
+
+    /// The body of the file.
+    fn encode(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(self.lists.len() + self.docs.len() * 20 + (1 << 16));
+        push_str(&mut b, self.group.as_bytes());
+        push_str(&mut b, &self.fingerprint);
+        push_varint(&mut b, u64::from(self.articles));
+        push_varint(&mut b, self.docs.len() as u64);
+        for d in &self.docs {
+            b.extend_from_slice(d);
+        }
+        let mut last = 0;
+        for &e in &self.ends {
+            push_varint(&mut b, u64::from(e - last));
+            last = e;
+        }
+        push_str(&mut b, &self.lists);
+        push_varint(&mut b, self.shards.len() as u64);
+        for s in &self.shards {
+            push_varint(&mut b, u64::from(s.id));
+            push_str(&mut b, s.key.as_bytes());
+            push_str(&mut b, s.file_key.as_bytes());
+            push_varint(&mut b, u64::from(s.terms));
+            push_varint(&mut b, s.size);
+            b.push(u8::from(s.own));
+            b.extend_from_slice(&s.digest);
+        }
+        push_varint(&mut b, self.split.len() as u64);
+        for (p, size) in &self.split {
+            push_str(&mut b, p.as_bytes());
+            push_varint(&mut b, *size);
+        }
+        b
+    }
+
+    fn decode(body: &[u8]) -> Option<State> {
+        let mut r = Reader { bytes: body, at: 0 };
+        let group = r.string()?;
+        let n = usize::try_from(r.varint()?).ok()?;
+        let fingerprint = r.bytes(n)?.to_vec();
+        let articles = r.u32()?;
+        let docs = usize::try_from(r.varint()?).ok()?;
+        if docs > body.len() / 16 || articles as usize > docs {
+            return None;
+        }
+        let docs: Vec<Digest> = r
+            .bytes(docs * 16)?
+            .chunks_exact(16)
+            .map(|c| {
+                let mut d = [0; 16];
+                d.copy_from_slice(c);
+                d
+            })
+            .collect();
+        let mut ends = Vec::with_capacity(docs.len());
+        let mut end = 0u32;
+        for _ in 0..docs.len() {
+            end = end.checked_add(r.u32()?)?;
+            ends.push(end);
+        }
+        let n = usize::try_from(r.varint()?).ok()?;
+        let lists = r.bytes(n)?.to_vec();
+        if end as usize != lists.len() {
+            return None;
+        }
+        let n = usize::try_from(r.varint()?).ok()?;
+        let mut shards = Vec::with_capacity(n.min(body.len()));
+        for _ in 0..n {
+            shards.push(ShardRec {
+                id: r.u32()?,
+                key: r.string()?,
+                file_key: r.string()?,
+                terms: r.u32()?,
+                size: r.varint()?,
+                own: match r.bytes(1)?[0] {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                },
+                digest: r.bytes(16)?.try_into().ok()?,
+            });
+        }
+        let n = usize::try_from(r.varint()?).ok()?;
+        let mut split = Vec::with_capacity(n.min(body.len()));
+        for _ in 0..n {
+            split.push((r.string()?, r.varint()?));
+        }
+        (r.at == body.len()).then_some(State {
+            group,
+            fingerprint,
+            articles,
+            docs,
+            lists,
+            ends,
+            shards,
+            split,
+        })
+    }
+
+    /// The state left under the site at `root`, if there is one this binary wrote and it
+    /// checks.
+    pub fn read(root: &Path) -> Option<State> {
+        let data = std::fs::read(root.join(STATE_FILE)).ok()?;
+        let head = MAGIC.len() + 16 + 8 + 16;
+        if data.len() < head || !data.starts_with(MAGIC) {
+            return None;
+        }
+        if data[MAGIC.len()..MAGIC.len() + 16] != fingerprint() {
+            return None;
+        }
+        let at = MAGIC.len() + 16;
+        let len = u64::from_le_bytes(data[at..at + 8].try_into().ok()?);
+        let body = &data[head..];
+        if len != body.len() as u64 || crate::hash::digest(body)[..] != data[at + 8..head] {
+            return None;
+        }
+        State::decode(body)
+    }
+
+    /// Writes the state under the site at `root` (best effort: to a temporary file, then
+    /// renamed).
+    pub fn write(&self, root: &Path) {
+        use std::io::Write;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static SERIAL: AtomicUsize = AtomicUsize::new(0);
+        let path = root.join(STATE_FILE);
+        let body = self.encode();
+        let tmp = path.with_extension(format!(
+            "tmp-{}-{}",
+            std::process::id(),
+            SERIAL.fetch_add(1, Ordering::Relaxed)
+        ));
+        let result = (|| {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut f = std::fs::File::create(&tmp)?;
+            let mut head = Vec::with_capacity(MAGIC.len() + 40);
+            head.extend_from_slice(MAGIC);
+            head.extend_from_slice(&fingerprint());
+            head.extend_from_slice(&(body.len() as u64).to_le_bytes());
+            head.extend_from_slice(&crate::hash::digest(&body));
+            f.write_all(&head)?;
+            f.write_all(&body)?;
+            drop(f);
+            std::fs::rename(&tmp, &path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// Fills the digests this state does not know from `old`, for shards of the same key and
+    /// file key.
+    pub fn digests_from(&mut self, old: &State) {
+        let known: rustc_hash::FxHashMap<(&str, &str), Digest> = old
+            .shards
+            .iter()
+            .filter(|r| r.digest != [0; 16])
+            .map(|r| ((r.key.as_str(), r.file_key.as_str()), r.digest))
+            .collect();
+        for r in &mut self.shards {
+            if r.digest == [0; 16] {
+                if let Some(d) = known.get(&(r.key.as_str(), r.file_key.as_str())) {
+                    r.digest = *d;
+                }
+            }
+        }
+    }
+
+    /// Removes the state under `root` (best effort), so that the next build does not update
+    /// an index it does not describe.
+    pub fn remove(root: &Path) {
+        let _ = std::fs::remove_file(root.join(STATE_FILE));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> State {
+        let mut lists = Vec::new();
+        let mut ends = Vec::new();
+        for l in [&[0u32, 2][..], &[], &[1, 2]] {
+            State::push_list(&mut lists, l);
+            ends.push(lists.len() as u32);
+        }
+        State {
+            group: "g".into(),
+            fingerprint: vec![7; 32],
+            articles: 2,
+            docs: vec![[1; 16], [2; 16], [3; 16]],
+            lists,
+            ends,
+            shards: (0..3)
+                .map(|i| ShardRec {
+                    id: i,
+                    key: format!("к{i}"),
+                    file_key: format!("{i:032x}"),
+                    terms: i + 1,
+                    size: 1000 + u64::from(i),
+                    own: i == 1,
+                    digest: [i as u8; 16],
+                })
+                .collect(),
+            split: vec![("к".into(), 99_000)],
+        }
+    }
+
+    #[test]
+    fn the_state_survives_a_round_trip_and_damage_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(State::read(dir.path()).is_none());
+        let s = sample();
+        s.write(dir.path());
+        let back = State::read(dir.path()).unwrap();
+        assert_eq!(back, s);
+        let mut l = Vec::new();
+        assert!(back.list(0, &mut l) && back.list(1, &mut l) && back.list(2, &mut l));
+        assert_eq!(l, [0, 2, 1, 2]);
+        let path = dir.path().join(STATE_FILE);
+        let good = std::fs::read(&path).unwrap();
+        for at in [0, MAGIC.len() + 3, good.len() / 2, good.len() - 1] {
+            let mut bad = good.clone();
+            bad[at] ^= 0x20;
+            std::fs::write(&path, &bad).unwrap();
+            assert!(State::read(dir.path()).is_none(), "byte {at} changed");
+        }
+        std::fs::write(&path, &good[..good.len() - 1]).unwrap();
+        assert!(State::read(dir.path()).is_none());
+        // A body that checks but whose lists do not decode.
+        let mut s = sample();
+        s.lists = vec![0xff; 3];
+        s.ends = vec![1, 2, 3];
+        s.write(dir.path());
+        let back = State::read(dir.path()).unwrap();
+        assert!(!back.list(1, &mut Vec::new()));
+        State::remove(dir.path());
+        assert!(State::read(dir.path()).is_none());
+    }
+}

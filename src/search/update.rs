@@ -1,0 +1,770 @@
+//! Updating the index in place: a rebuild after a few documents changed indexes only those,
+//! and makes only the shards their terms are in, from the previous build's shards (read back
+//! from the output folder) and its [`State`].
+//!
+//! The previous build's documents and the new ones are matched by the digest of what their
+//! terms depend on ([`DocKeys::terms`]; a document's scores depend on it alone, nothing
+//! global). A document of the previous build with no match was removed (or changed), one that
+//! matches at another number moved (a person inserted before it renumbers it), a new one with no
+//! match is added (or changed): the shards the first two had terms in and those the terms of the
+//! added ones fall in are *touched*. Each touched shard is read back from the output folder and
+//! checked against the key the state recorded for it (a digest of its terms' stems, lengths and
+//! postings, as the full build keys shards), its postings renumbered, those of removed
+//! documents dropped and those of added ones added, and then keyed again: the same key, the
+//! shard is kept; another, it is written.
+//!
+//! The shards are the full build's when their partition does not change: every shard keeps at
+//! least one term, no term falls where there is no shard, a shard that was one node stays
+//! within [`SHARD_BUDGET`] and a node that split stays above it (the sizes of the nodes are in
+//! the state). Anything else (no state, a state of another index or binary, a shard that does
+//! not read back as recorded, a file not kept, more than a quarter of the documents moved, a
+//! partition that would change) leaves the update to the full build, which gives the same
+//! files; tests compare the two.
+
+use super::*;
+use crate::hash::Digest;
+
+/// No document (in the renumbering) or no shard.
+const NONE: u32 = u32::MAX;
+
+/// A shard's terms as read back or updated: stem, postings (document, score) by document.
+type ShardTerms = Vec<(String, Vec<(u32, u32)>)>;
+
+/// Where a term falls.
+enum Place {
+    /// In the state's shard of this place.
+    Shard(u32),
+    /// In a shard there is not: the own group of the node that split at `key`, or the node `key`
+    /// below one that split (a new prefix).
+    New { key: String, own: bool },
+}
+
+/// Where a term falls: the shard tree of the state (the partition of the previous build).
+struct Tree<'a> {
+    /// Shards that are a node, by key.
+    leaves: FxHashMap<&'a str, u32>,
+    /// Nodes that split, by prefix, with their index in the state.
+    split: FxHashMap<&'a str, usize>,
+    /// Own groups of split nodes, by key.
+    own: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> Tree<'a> {
+    fn new(state: &'a State) -> Tree<'a> {
+        let mut t = Tree {
+            leaves: FxHashMap::default(),
+            split: FxHashMap::default(),
+            own: FxHashMap::default(),
+        };
+        for (n, s) in state.shards.iter().enumerate() {
+            if s.own {
+                t.own.insert(&s.key, n as u32);
+            } else {
+                t.leaves.insert(&s.key, n as u32);
+            }
+        }
+        for (n, (p, _)) in state.split.iter().enumerate() {
+            t.split.insert(p, n);
+        }
+        t
+    }
+
+    /// Where `stem` falls, as [`shard`] would place it in the previous partition.
+    fn route(&self, stem: &str) -> Place {
+        let mut prefix = String::with_capacity(MAX_KEY * 2);
+        let mut chars = stem.chars().map(fold_char).take(MAX_KEY);
+        loop {
+            match chars.next() {
+                None => {
+                    return match self.own.get(prefix.as_str()) {
+                        Some(&s) => Place::Shard(s),
+                        None => Place::New {
+                            key: prefix,
+                            own: true,
+                        },
+                    }
+                }
+                Some(c) => {
+                    prefix.push(c);
+                    if let Some(&s) = self.leaves.get(prefix.as_str()) {
+                        return Place::Shard(s);
+                    }
+                    if !self.split.contains_key(prefix.as_str()) {
+                        return Place::New {
+                            key: prefix,
+                            own: false,
+                        };
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Walks a shard's bytes (`{"stem":[doc,score,…],…}`, docs delta-coded), calling `term` with
+/// each term's stem (as written: quoted, maybe escaped) and `posting` with each of its postings
+/// (document, score); none if the bytes are not in that form.
+fn walk<'b>(
+    b: &'b [u8],
+    mut term: impl FnMut(&'b [u8]) -> Option<()>,
+    mut posting: impl FnMut(u32, u32),
+) -> Option<()> {
+    #[inline]
+    fn number(b: &[u8], i: &mut usize) -> Option<u32> {
+        let start = *i;
+        let mut n: u32 = 0;
+        while let Some(&c) = b.get(*i) {
+            let digit = c.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            n = n.checked_mul(10)?.checked_add(u32::from(digit))?;
+            *i += 1;
+        }
+        (*i > start).then_some(n)
+    }
+    if b.first() != Some(&b'{') {
+        return None;
+    }
+    let mut i = 1;
+    if b.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            if b.get(i) != Some(&b'"') {
+                return None;
+            }
+            let mut j = i + 1;
+            loop {
+                match *b.get(j)? {
+                    b'"' => break,
+                    b'\\' => j += 2,
+                    _ => j += 1,
+                }
+            }
+            term(b.get(i..=j)?)?;
+            i = j + 1;
+            if b.get(i..i + 2) != Some(b":[") {
+                return None;
+            }
+            i += 2;
+            let mut last: Option<u32> = None;
+            loop {
+                let delta = number(b, &mut i)?;
+                if b.get(i) != Some(&b',') {
+                    return None;
+                }
+                i += 1;
+                let score = number(b, &mut i)?;
+                let doc = match last {
+                    None => delta,
+                    Some(l) => l.checked_add(delta)?,
+                };
+                posting(doc, score);
+                last = Some(doc);
+                match b.get(i) {
+                    Some(b',') => i += 1,
+                    Some(b']') => {
+                        i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+            match b.get(i) {
+                Some(b',') => i += 1,
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (b.get(i) == Some(&b'\n') && i + 1 == b.len()).then_some(())
+}
+
+/// A stem as written in a shard (quoted, maybe escaped).
+fn unquote(raw: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    if raw.contains(&b'\\') {
+        serde_json::from_slice::<String>(raw).ok().map(Into::into)
+    } else {
+        std::str::from_utf8(raw.get(1..raw.len().checked_sub(1)?)?)
+            .ok()
+            .map(Into::into)
+    }
+}
+
+/// Reads a shard's bytes back ([`walk`]).
+fn parse_shard(b: &[u8]) -> Option<ShardTerms> {
+    let out = std::cell::RefCell::new(ShardTerms::new());
+    walk(
+        b,
+        |raw| {
+            out.borrow_mut()
+                .push((unquote(raw)?.into_owned(), Vec::new()));
+            Some(())
+        },
+        |d, s| {
+            if let Some((_, p)) = out.borrow_mut().last_mut() {
+                p.push((d, s));
+            }
+        },
+    )?;
+    Some(out.into_inner())
+}
+
+/// The key of a shard of `terms` at `path`, as the full build makes it, and its size (the
+/// terms' lengths plus one each).
+fn shard_key(fingerprint: &[u8], path: &str, terms: &ShardTerms) -> (String, u64) {
+    let mut size = 0u64;
+    let key = file_key(fingerprint, path, |h| {
+        h.update(b"terms\0");
+        h.update((terms.len() as u64).to_le_bytes());
+        for (stem, postings) in terms {
+            let mut st = TermStat::default();
+            for &(d, s) in postings {
+                st.add(d, s);
+            }
+            let len = js_len(stem) + 3 + st.len as usize;
+            size += len as u64 + 1;
+            h.update((stem.len() as u32).to_le_bytes());
+            h.update(stem.as_bytes());
+            h.update((len as u64).to_le_bytes());
+            h.update(st.sum[0].to_le_bytes());
+            h.update(st.sum[1].to_le_bytes());
+        }
+    });
+    (key, size)
+}
+
+/// A shard's bytes, as the full build writes them.
+fn render_shard(terms: &ShardTerms, size: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(size as usize + 2);
+    let mut num = [0u8; 10];
+    out.push(b'{');
+    for (n, (stem, postings)) in terms.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        push_js(&mut out, stem);
+        out.extend_from_slice(b":[");
+        let mut last = None;
+        for &(d, s) in postings {
+            let delta = match last {
+                None => d,
+                Some(l) => {
+                    out.push(b',');
+                    d - l
+                }
+            };
+            let e = put_u32(&mut num, 0, delta);
+            out.extend_from_slice(&num[..e]);
+            out.push(b',');
+            let e = put_u32(&mut num, 0, s);
+            out.extend_from_slice(&num[..e]);
+            last = Some(d);
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"}\n");
+    out
+}
+
+/// Reads a file of the previous build's output.
+type Read<'a> = dyn Fn(&str) -> Option<Vec<u8>> + Sync + 'a;
+/// Whether the previous build's file at a path is intact with a key.
+type Keep<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
+
+/// A touched shard, updated: its terms, key and size; or `same`, the same as before (its
+/// terms are then not kept).
+struct Updated {
+    terms: ShardTerms,
+    key: String,
+    size: u64,
+    same: bool,
+}
+
+/// The previous build's shard `s`: kept (by `keep`) as the state recorded it, read back from
+/// `read` and checked against the state (length, digest, number of terms), renumbered by
+/// `old_to_new` (removed documents dropped) and with `adds` (stem, document, score) added.
+fn update_shard(
+    old: &State,
+    s: usize,
+    fingerprint: &[u8],
+    (read, keep): (&Read<'_>, &Keep<'_>),
+    old_to_new: &[u32],
+    adds: &[(&str, u32, u32)],
+) -> Option<Updated> {
+    let rec = old.shards.get(s)?;
+    let path = shard_file(&rec.key);
+    if !keep(&path, &rec.file_key) {
+        return None;
+    }
+    let bytes = read(&path)?;
+    if bytes.len() as u64 != rec.size + 2
+        || (rec.digest != [0; 16] && crate::hash::digest(&bytes) != rec.digest)
+    {
+        return None;
+    }
+    // A first walk, without keeping the postings: if the postings of documents removed are
+    // those added, at the same numbers, and no other document is renumbered, the shard is the
+    // same.
+    {
+        let stem = std::cell::Cell::new(&b""[..]);
+        let mut count = 0usize;
+        let mut removed: Vec<(&[u8], u32, u32)> = Vec::new();
+        let mut renumbered = false;
+        let mut bad = false;
+        walk(
+            &bytes,
+            |raw| {
+                stem.set(raw);
+                count += 1;
+                Some(())
+            },
+            |d, score| match old_to_new.get(d as usize) {
+                Some(&NONE) => removed.push((stem.get(), d, score)),
+                Some(&n) => renumbered |= n != d,
+                None => bad = true,
+            },
+        )?;
+        if bad || count != rec.terms as usize {
+            return None;
+        }
+        if !renumbered && removed.len() == adds.len() {
+            let mut r: Vec<(std::borrow::Cow<str>, u32, u32)> = Vec::with_capacity(removed.len());
+            for &(raw, d, score) in &removed {
+                r.push((unquote(raw)?, d, score));
+            }
+            r.sort_unstable();
+            let mut a: Vec<(std::borrow::Cow<str>, u32, u32)> = adds
+                .iter()
+                .map(|&(s, d, score)| (s.into(), d, score))
+                .collect();
+            a.sort_unstable();
+            if r == a {
+                return Some(Updated {
+                    terms: Vec::new(),
+                    key: rec.file_key.clone(),
+                    size: rec.size,
+                    same: true,
+                });
+            }
+        }
+    }
+    let mut terms = parse_shard(&bytes)?;
+    drop(bytes);
+    if terms.len() != rec.terms as usize {
+        return None;
+    }
+    // Postings of documents removed: (term, document, score).
+    let mut removed: Vec<(usize, u32, u32)> = Vec::new();
+    let mut renumbered = false;
+    for (t, (_, postings)) in terms.iter_mut().enumerate() {
+        let mut ok = true;
+        postings.retain_mut(|(d, score)| match old_to_new.get(*d as usize) {
+            Some(&NONE) => {
+                removed.push((t, *d, *score));
+                false
+            }
+            Some(&n) => {
+                renumbered |= n != *d;
+                *d = n;
+                true
+            }
+            None => {
+                ok = false;
+                false
+            }
+        });
+        if !ok {
+            return None;
+        }
+    }
+    // The same postings removed as added, at the same numbers: the same shard.
+    if !renumbered && removed.len() == adds.len() {
+        let mut r: Vec<(&str, u32, u32)> = removed
+            .iter()
+            .map(|&(t, d, score)| (terms[t].0.as_str(), d, score))
+            .collect();
+        r.sort_unstable();
+        let mut a = adds.to_vec();
+        a.sort_unstable();
+        if r == a {
+            return Some(Updated {
+                terms: Vec::new(),
+                key: rec.file_key.clone(),
+                size: rec.size,
+                same: true,
+            });
+        }
+    }
+    for &(stem, d, score) in adds {
+        match terms.binary_search_by(|(s, _)| s.as_str().cmp(stem)) {
+            Ok(k) => terms[k].1.push((d, score)),
+            Err(k) => terms.insert(k, (stem.to_string(), vec![(d, score)])),
+        }
+    }
+    terms.retain(|(_, p)| !p.is_empty());
+    for (_, postings) in &mut terms {
+        if !postings.is_sorted_by_key(|&(d, _)| d) {
+            postings.sort_unstable_by_key(|&(d, _)| d);
+        }
+    }
+    let (key, size) = shard_key(fingerprint, &path, &terms);
+    Some(Updated {
+        terms,
+        key,
+        size,
+        same: false,
+    })
+}
+
+/// The index files updated from the previous build's `old` state, and the new state; why not,
+/// when that cannot be shown to give the full build's files (see the module doc).
+pub(super) fn update<P: Send>(
+    articles: &[ArticleDoc],
+    people: &[PersonDoc],
+    keys: &DocKeys,
+    old: &State,
+    prev: &Previous<P>,
+    read: &Read<'_>,
+    group: &str,
+) -> Result<(Vec<Piece<P>>, State), &'static str> {
+    use rayon::prelude::*;
+    let n_new = articles.len() + people.len();
+    let n_old = old.docs.len();
+    if old.fingerprint != prev.fingerprint
+        || old.ends.len() != n_old
+        || keys.terms.len() != n_new
+        || keys.fields.len() != n_new
+    {
+        return Err("another fingerprint or document count");
+    }
+    // The documents matched by their terms' digest.
+    let mut by_terms: FxHashMap<Digest, u32> =
+        FxHashMap::with_capacity_and_hasher(n_old, Default::default());
+    for (o, d) in old.docs.iter().enumerate() {
+        if by_terms.insert(*d, o as u32).is_some() {
+            return Err("two documents alike");
+        }
+    }
+    let mut old_to_new = vec![NONE; n_old];
+    let mut new_to_old = vec![NONE; n_new];
+    let mut added = Vec::new();
+    for (d, t) in keys.terms.iter().enumerate() {
+        match by_terms.get(t) {
+            Some(&o) if old_to_new[o as usize] == NONE => {
+                old_to_new[o as usize] = d as u32;
+                new_to_old[d] = o;
+            }
+            _ => added.push(d),
+        }
+    }
+    drop(by_terms);
+    let moved: Vec<usize> = (0..n_old).filter(|&o| old_to_new[o] != o as u32).collect();
+    if (moved.len() + added.len()) * 4 > n_new.max(64) {
+        return Err("too many documents moved");
+    }
+    // The place of each shard id in the state.
+    let next_id = old
+        .shards
+        .iter()
+        .map(|r| r.id as usize + 1)
+        .max()
+        .unwrap_or(0);
+    if next_id > old.shards.len() * 4 + 1024 {
+        return Err("shard ids too sparse");
+    }
+    let mut place_of = vec![NONE; next_id];
+    for (n, r) in old.shards.iter().enumerate() {
+        if std::mem::replace(&mut place_of[r.id as usize], n as u32) != NONE {
+            return Err("two shards of one id");
+        }
+    }
+    // The shards touched: those the removed and moved documents had terms in…
+    let mut touched = vec![false; old.shards.len()];
+    let mut list = Vec::new();
+    for &o in &moved {
+        list.clear();
+        if !old.list(o, &mut list) {
+            return Err("a document's shards do not decode");
+        }
+        for &id in &list {
+            match place_of.get(id as usize) {
+                Some(&n) if n != NONE => touched[n as usize] = true,
+                _ => return Err("a document in a shard there is not"),
+            }
+        }
+    }
+    // …and those the terms of the added ones fall in.
+    let dict = Dict::default();
+    let stems = Stems {
+        dict: &dict,
+        new: Mutex::new(FxHashMap::default()),
+    };
+    let mut t = Terms::default();
+    let found: Vec<(usize, Vec<(u32, u32)>)> = added
+        .iter()
+        .map(|&d| {
+            let mut buf = Vec::new();
+            let f = find_doc(&mut t, &stems, None, articles, people, d);
+            (d, f.terms(&mut buf).to_vec())
+        })
+        .collect();
+    drop(t);
+    let new = stems
+        .new
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut names: Vec<&str> = vec![""; new.len()];
+    for (s, &id) in &new {
+        *names.get_mut(id as usize).ok_or("a stem id out of range")? = s;
+    }
+    let tree = Tree::new(old);
+    // Terms of added documents by the shard they fall in (by place), or by the new shard they
+    // make (by key: id, own group or not, terms).
+    type Adds<'s> = Vec<(&'s str, u32, u32)>;
+    let mut adds: FxHashMap<u32, Adds> = FxHashMap::default();
+    let mut fresh: FxHashMap<String, (u32, bool, Adds)> = FxHashMap::default();
+    let mut next_id = next_id as u32;
+    let mut new_lists: FxHashMap<usize, Vec<u32>> = FxHashMap::default();
+    for (d, terms) in &found {
+        let mut l = Vec::with_capacity(terms.len());
+        for &(id, score) in terms {
+            let stem = *names.get(id as usize).ok_or("a stem without a name")?;
+            let add = (stem, *d as u32, score);
+            match tree.route(stem) {
+                Place::Shard(n) => {
+                    touched[n as usize] = true;
+                    adds.entry(n).or_default().push(add);
+                    l.push(old.shards[n as usize].id);
+                }
+                Place::New { key, own } => {
+                    let e = fresh.entry(key).or_insert_with(|| {
+                        next_id += 1;
+                        (next_id - 1, own, Vec::new())
+                    });
+                    e.2.push(add);
+                    l.push(e.0);
+                }
+            }
+        }
+        l.sort_unstable();
+        l.dedup();
+        new_lists.insert(*d, l);
+    }
+    // The touched shards updated, in parallel.
+    let touched: Vec<usize> = (0..old.shards.len()).filter(|&s| touched[s]).collect();
+    let keep = |path: &str, key: &str| (prev.keep)(path, key).is_some();
+    let updated: Vec<(usize, Updated)> = touched
+        .par_iter()
+        .map(|&s| {
+            let a = adds.get(&(s as u32)).map_or(&[][..], Vec::as_slice);
+            update_shard(old, s, prev.fingerprint, (read, &keep), &old_to_new, a).map(|u| (s, u))
+        })
+        .collect::<Option<_>>()
+        .ok_or("a shard does not read back as recorded")?;
+    // The new shards.
+    let mut new_shards: Vec<(ShardRec, Updated)> = Vec::with_capacity(fresh.len());
+    for (key, (id, own, mut add)) in fresh {
+        add.sort_unstable();
+        let mut terms: ShardTerms = Vec::new();
+        for (stem, d, score) in add {
+            match terms.last_mut() {
+                Some((s, p)) if s == stem => p.push((d, score)),
+                _ => terms.push((stem.to_string(), vec![(d, score)])),
+            }
+        }
+        let path = shard_file(&key);
+        let (file_key, size) = shard_key(prev.fingerprint, &path, &terms);
+        let rec = ShardRec {
+            id,
+            key,
+            file_key: file_key.clone(),
+            terms: terms.len() as u32,
+            size,
+            own,
+            digest: [0; 16],
+        };
+        new_shards.push((
+            rec,
+            Updated {
+                terms,
+                key: file_key,
+                size,
+                same: false,
+            },
+        ));
+    }
+    // The partition must be the previous one but for shards of new prefixes or that lost all
+    // their terms: a shard that is a node stays within the budget, and a node that split stays
+    // above it.
+    let mut split_sizes: Vec<i128> = old.split.iter().map(|&(_, s)| i128::from(s)).collect();
+    let mut touched_nodes = Vec::new();
+    let changes = updated
+        .iter()
+        .map(|(s, u)| (&old.shards[*s], u))
+        .chain(new_shards.iter().map(|(r, u)| (r, u)));
+    for (n, (rec, u)) in changes.enumerate() {
+        let depth = rec.key.chars().count();
+        if !rec.own && u.size > SHARD_BUDGET as u64 && depth < MAX_KEY {
+            return Err("a shard over the budget");
+        }
+        // The size it had (none for a new one) and has (none if it lost all its terms).
+        let had = if n < updated.len() { rec.size } else { 0 };
+        let has = if u.terms.is_empty() && !u.same {
+            0
+        } else {
+            u.size
+        };
+        let delta = i128::from(has) - i128::from(had);
+        if delta == 0 {
+            continue;
+        }
+        // The nodes above it (and, for an own group, its own node).
+        let above = if rec.own {
+            depth
+        } else {
+            depth.saturating_sub(1)
+        };
+        for (i, c) in rec.key.char_indices().take(above) {
+            let prefix = &rec.key[..i + c.len_utf8()];
+            let node = *tree.split.get(prefix).ok_or("a node not recorded")?;
+            split_sizes[node] += delta;
+            touched_nodes.push(node);
+        }
+    }
+    if touched_nodes
+        .iter()
+        .any(|&n| split_sizes[n] <= SHARD_BUDGET as i128)
+    {
+        return Err("a node that split would not");
+    }
+    // The shards, in key order (the order [`shard`] makes them in): touched ones kept if their
+    // key did not change, else made, as are new ones; those with no terms left are gone; the
+    // others are kept, all of them, or the update is given up.
+    let mut updated: FxHashMap<usize, Updated> = updated.into_iter().collect();
+    let mut all: Vec<(ShardRec, Option<Updated>)> = old
+        .shards
+        .iter()
+        .enumerate()
+        .filter_map(|(s, rec)| match updated.remove(&s) {
+            Some(u) if u.same => Some((rec.clone(), None)),
+            Some(u) if u.terms.is_empty() => None,
+            Some(u) => Some((
+                ShardRec {
+                    file_key: u.key.clone(),
+                    terms: u.terms.len() as u32,
+                    size: u.size,
+                    ..rec.clone()
+                },
+                Some(u),
+            )),
+            None => Some((rec.clone(), None)),
+        })
+        .collect();
+    all.extend(new_shards.into_iter().map(|(r, u)| (r, Some(u))));
+    all.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+    if all.windows(2).any(|w| w[0].0.key == w[1].0.key) {
+        return Err("two shards of one key");
+    }
+    let prior: FxHashMap<&str, &str> = old
+        .shards
+        .iter()
+        .map(|r| (r.key.as_str(), r.file_key.as_str()))
+        .collect();
+    let pieces: Vec<Option<(Piece<P>, ShardRec)>> = all
+        .into_par_iter()
+        .map(|(mut rec, u)| {
+            let path = shard_file(&rec.key);
+            let same = prior.get(rec.key.as_str()) == Some(&rec.file_key.as_str());
+            if same {
+                if let Some(p) = (prev.keep)(&path, &rec.file_key) {
+                    return Some((Piece::Kept(p), rec));
+                }
+            }
+            let u = u?;
+            let bytes = render_shard(&u.terms, u.size);
+            rec.digest = crate::hash::digest(&bytes);
+            Some((Piece::Made(OutputFile { path, bytes }, Some(u.key)), rec))
+        })
+        .collect();
+    let (mut files, recs): (Vec<Piece<P>>, Vec<ShardRec>) = pieces
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or("a shard file not kept")?
+        .into_iter()
+        .unzip();
+    let shard_keys = recs.iter().map(|r| r.key.clone()).collect();
+    files.extend(other_pieces(
+        articles,
+        people,
+        Some(&keys.fields),
+        Some(prev),
+        shard_keys,
+    ));
+    // The new state.
+    let mut state = State {
+        group: group.to_string(),
+        fingerprint: prev.fingerprint.to_vec(),
+        articles: articles.len() as u32,
+        docs: keys.terms.clone(),
+        lists: Vec::with_capacity(old.lists.len() + 1024),
+        ends: Vec::with_capacity(n_new),
+        shards: recs,
+        split: old
+            .split
+            .iter()
+            .zip(&split_sizes)
+            .map(|((p, _), &s)| (p.clone(), s as u64))
+            .collect(),
+    };
+    for (d, &o) in new_to_old.iter().enumerate() {
+        if o == NONE {
+            State::push_list(&mut state.lists, new_lists.get(&d).ok_or("a list missing")?);
+        } else {
+            state.lists.extend_from_slice(old.list_bytes(o as usize));
+        }
+        state.ends.push(
+            u32::try_from(state.lists.len())
+                .ok()
+                .ok_or("lists too long")?,
+        );
+    }
+    Ok((files, state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_read_back_as_written() {
+        let terms: ShardTerms = vec![
+            ("a\"b<".into(), vec![(0, 5), (7, 1), (1000, 40)]),
+            ("буд".into(), vec![(3, 2)]),
+        ];
+        let (_, size) = shard_key(&[1], "p", &terms);
+        let bytes = render_shard(&terms, size);
+        assert_eq!(bytes.len() as u64, size + 2);
+        assert_eq!(parse_shard(&bytes).unwrap(), terms);
+        assert_eq!(parse_shard(b"{}\n").unwrap(), ShardTerms::new());
+        for bad in [
+            &b"{}"[..],
+            b"{\"a\":[]}\n",
+            b"{\"a\":[1]}\n",
+            b"{\"a\":[1,2,]}\n",
+            b"{\"a\":[99999999999,2]}\n",
+            b"{\"a\":[1,2]",
+            b"{\"a:[1,2]}\n",
+        ] {
+            assert!(
+                parse_shard(bad).is_none(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+}

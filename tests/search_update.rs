@@ -1,0 +1,237 @@
+//! Updating the search index in place (`src/search/update.rs`): after a rebuild that indexes
+//! only what changed, the files under `search/` are exactly those of a build from scratch, for
+//! an edited body, a new person, an article added or removed (documents renumbered), and with
+//! the state deleted, damaged or describing another output.
+
+use litopys::build::{build, BuildOptions};
+use litopys::search::UPDATED_IN_PLACE;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::Ordering;
+
+const STATE: &str = ".litopys/search.state";
+
+fn gen(out: &Path, n: usize) {
+    let status = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
+        .args(["--n", &n.to_string(), "--seed", "11", "--out"])
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Every file under `dir`, relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            m.insert(
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+    }
+    m
+}
+
+/// Copies `from` to `to`, without the caches (`.litopys/`).
+fn copy_site(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        if rel.starts_with(".litopys") {
+            continue;
+        }
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn build_into(root: &Path, out: &Path) {
+    build(&BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap();
+}
+
+/// The `search/` files of a build of `root`'s content from scratch (no caches, empty output).
+fn fresh_search(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("site");
+    copy_site(root, &copy);
+    let out = tmp.path().join("out");
+    build_into(&copy, &out);
+    tree(&out.join("search"))
+}
+
+fn articles(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(root.join("content/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Rebuilds `root` into `out` and checks the `search/` files are a fresh build's; returns
+/// whether the index was updated in place. (Only this file's one test counts updates, so the
+/// process-wide counter is this test's.)
+fn rebuild(root: &Path, out: &Path, what: &str) -> bool {
+    let before = UPDATED_IN_PLACE.load(Ordering::SeqCst);
+    build_into(root, out);
+    let updated = UPDATED_IN_PLACE.load(Ordering::SeqCst) > before;
+    let want = fresh_search(root);
+    assert!(want.len() > 10, "{what}: {} files", want.len());
+    let got = tree(&out.join("search"));
+    for (path, bytes) in &want {
+        assert!(
+            got.get(path) == Some(bytes),
+            "{what} (updated in place: {updated}): {path} differs from a fresh build"
+        );
+    }
+    assert_eq!(got.len(), want.len(), "{what}: other files");
+    updated
+}
+
+#[test]
+fn rebuilds_update_the_index_in_place_as_a_fresh_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    // Enough articles for shards of two and three letters, and nodes that split.
+    gen(&root, 400);
+    assert!(!rebuild(&root, &out, "cold"));
+    assert!(root.join(STATE).exists());
+    let files = articles(&root);
+
+    // (b) one body edited: words the site has and words it has not (new shards).
+    let art = &files[200];
+    let original = std::fs::read_to_string(art).unwrap();
+    std::fs::write(
+        art,
+        format!("{original}\nДодане речення про **зміни** в тексті Буданова, ґрунт і щавель.\n"),
+    )
+    .unwrap();
+    assert!(rebuild(&root, &out, "body edited"));
+
+    // (c) a new person (a person document inserted: the people after it renumbered).
+    let text = std::fs::read_to_string(art).unwrap();
+    assert!(text.contains("people:\n"));
+    std::fs::write(
+        art,
+        text.replacen("people:\n", "people:\n- Нова Особа Тест\n", 1),
+    )
+    .unwrap();
+    assert!(rebuild(&root, &out, "new person"));
+
+    // Back as it was: the new shards are gone again.
+    std::fs::write(art, &original).unwrap();
+    assert!(rebuild(&root, &out, "restored"));
+
+    // The oldest article removed (only the people after it move), then added back.
+    let oldest = files[0].clone();
+    let text = std::fs::read_to_string(&oldest).unwrap();
+    std::fs::remove_file(&oldest).unwrap();
+    assert!(rebuild(&root, &out, "oldest removed"));
+    std::fs::write(&oldest, &text).unwrap();
+    assert!(rebuild(&root, &out, "oldest added back"));
+
+    // Two bodies edited and a title changed at once.
+    for (i, f) in [(0, &files[10]), (1, &files[300])] {
+        let t = std::fs::read_to_string(f).unwrap();
+        std::fs::write(f, format!("{t}\nЩе {i} речення про Львів і Харків.\n")).unwrap();
+    }
+    let t = std::fs::read_to_string(&files[250]).unwrap();
+    std::fs::write(
+        &files[250],
+        t.replacen("title: ", "title: Новий заголовок ", 1),
+    )
+    .unwrap();
+    assert!(rebuild(&root, &out, "three edited"));
+
+    // A new article in the middle renumbers half the documents: made whole, still the same.
+    let t = std::fs::read_to_string(&files[150]).unwrap();
+    std::fs::write(
+        root.join("content/articles/zz-copy.md"),
+        t.replacen("title: ", "title: Копія ", 1),
+    )
+    .unwrap();
+    rebuild(&root, &out, "article added in the middle");
+    std::fs::remove_file(&files[120]).unwrap();
+    rebuild(&root, &out, "article removed in the middle");
+
+    // No state, a damaged one, one of another output: made whole, and the state is back.
+    std::fs::remove_file(root.join(STATE)).unwrap();
+    std::fs::write(
+        &files[30],
+        format!("{}\nі ще\n", std::fs::read_to_string(&files[30]).unwrap()),
+    )
+    .unwrap();
+    assert!(!rebuild(&root, &out, "no state"));
+    assert!(root.join(STATE).exists());
+    let state = std::fs::read(root.join(STATE)).unwrap();
+    let mut bad = state.clone();
+    let at = bad.len() / 2;
+    bad[at] ^= 1;
+    std::fs::write(root.join(STATE), &bad).unwrap();
+    std::fs::write(
+        &files[30],
+        format!(
+            "{}\nі ще раз\n",
+            std::fs::read_to_string(&files[30]).unwrap()
+        ),
+    )
+    .unwrap();
+    assert!(!rebuild(&root, &out, "damaged state"));
+    let other = tmp.path().join("other");
+    std::fs::write(
+        &files[31],
+        format!("{}\nзнову\n", std::fs::read_to_string(&files[31]).unwrap()),
+    )
+    .unwrap();
+    assert!(!rebuild(&root, &other, "another output folder"));
+    // The first output's previous index is not the one the state describes now.
+    assert!(!rebuild(&root, &out, "back to the first output"));
+
+    // A shard changed on disk: not read back as the previous build's (made whole, or kept
+    // out of the update), and the files are a fresh build's.
+    let mut shards: Vec<_> = std::fs::read_dir(out.join("search/t"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    shards.sort();
+    for s in &shards {
+        let b = std::fs::read(s).unwrap();
+        std::fs::write(s, b.replacen_bytes()).unwrap();
+    }
+    std::fs::write(
+        &files[40],
+        format!("{}\nзміна\n", std::fs::read_to_string(&files[40]).unwrap()),
+    )
+    .unwrap();
+    rebuild(&root, &out, "shards changed on disk");
+}
+
+/// Replaces the first digit of a shard with another (the same length, other postings).
+trait Tamper {
+    fn replacen_bytes(&self) -> Vec<u8>;
+}
+
+impl Tamper for Vec<u8> {
+    fn replacen_bytes(&self) -> Vec<u8> {
+        let mut b = self.clone();
+        if let Some(i) = b.iter().position(|c| c.is_ascii_digit()) {
+            b[i] = if b[i] == b'1' { b'2' } else { b'1' };
+        }
+        b
+    }
+}
