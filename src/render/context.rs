@@ -441,6 +441,14 @@ pub fn article<'s>(sh: &'s Shared, i: usize, by_index: bool) -> ArticleCtx<'s> {
     let mut page = sh.page(a.url.clone(), a.title.clone());
     page.lang = a.language.clone();
     let d = &a.date;
+    // The day's crumb is dated in the site's language: the card's date (in the article's
+    // language) is the same text when both languages write dates alike.
+    let crumb_date = if (a.language == "en") == (sh.lang == "en") {
+        card.card.date_text.clone()
+    } else {
+        sh.date(d)
+    };
+    let file = a.file.to_string_lossy();
     ArticleCtx {
         page,
         article: card,
@@ -451,7 +459,7 @@ pub fn article<'s>(sh: &'s Shared, i: usize, by_index: bool) -> ArticleCtx<'s> {
                 url: "index.html".into(),
             },
             Link {
-                name: sh.date(d),
+                name: crumb_date,
                 url: index_of(&day_dir(d)),
             },
         ],
@@ -462,7 +470,11 @@ pub fn article<'s>(sh: &'s Shared, i: usize, by_index: bool) -> ArticleCtx<'s> {
             .iter()
             .map(|&r| sh.card_in_list(r, by_index))
             .collect(),
-        file: a.file.to_string_lossy().replace('\\', "/"),
+        file: if file.contains('\\') {
+            file.replace('\\', "/")
+        } else {
+            file.into_owned()
+        },
     }
 }
 
@@ -1184,6 +1196,39 @@ mod tests {
         assert_eq!(day_dir(&Date::new(2026, 1, 7).unwrap()), "2026/01/07/");
         assert_eq!(person_page_dir("people/a/", 0), "people/a/");
         assert_eq!(person_page_dir("people/a/", 2), "people/a/page/3/");
+    }
+
+    #[test]
+    fn an_article_crumb_is_dated_in_the_site_language() {
+        // The crumb reuses the card's date when the article's language writes dates like the
+        // site's: check it against the plain way for every pair of languages.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("content/articles");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, lang) in ["uk", "en", "uk", "en"].iter().enumerate() {
+            std::fs::write(
+                dir.join(format!("a{i}.md")),
+                format!(
+                    "---\ntitle: Стаття {i}\ndate: 2026-0{m}-1{i}\npeople:\n- Іван Петренко\nsummary: Лід.\nlanguage: {lang}\n---\n\nТекст.\n",
+                    m = i + 1
+                ),
+            )
+            .unwrap();
+        }
+        for site_lang in ["uk", "en"] {
+            let config = crate::config::Config {
+                language: site_lang.to_string(),
+                ..Default::default()
+            };
+            let registry = crate::people::Registry::default();
+            let site = Site::load(tmp.path(), &config, &registry).unwrap();
+            let sh = Shared::new(&site);
+            for (i, a) in site.articles.iter().enumerate() {
+                let ctx = article(&sh, i, false);
+                assert_eq!(ctx.crumbs[1].name, date_text(&a.date, site_lang), "{i}");
+                assert_eq!(ctx.crumbs[1].url, index_of(&day_dir(&a.date)));
+            }
+        }
     }
 
     #[test]

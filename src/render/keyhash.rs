@@ -1,17 +1,19 @@
 //! Hashes a page's context for its render key without building JSON: a `serde::Serializer`
-//! that feeds an unambiguous encoding of the value (a tag byte per kind, lengths before
-//! strings, bytes, sequences and maps, field and variant names) straight into a
-//! [`crate::hash::Hasher`]. Strings
-//! go in as they are, with no escaping, so hashing a context costs little more than hashing
-//! its text.
+//! that writes an unambiguous encoding of the value (a tag byte per kind, lengths before
+//! strings, bytes, sequences and maps, field and variant names) into a byte buffer, which is
+//! then hashed in one call ([`crate::hash::digest`]). Strings go in as they are, with no
+//! escaping, so hashing a context costs little more than hashing its text. The buffer is one
+//! per thread and keeps its capacity from page to page ([`with_buffer`]), so encoding a context
+//! allocates nothing once the thread has seen a large one.
 //!
-//! The hasher says it is not human-readable (`is_human_readable` is false): that is how
+//! The encoder says it is not human-readable (`is_human_readable` is false): that is how
 //! [`super::context::CardRef`] and [`super::context::Html`] know to feed their precomputed
 //! digest instead of their whole text (templates get their text through `serde_json`, which
 //! is human-readable).
 
-use crate::hash::{Digest, Hasher};
+use crate::hash::Digest;
 use serde::ser::{self, Serialize};
+use std::cell::Cell;
 
 /// An error a context's `Serialize` reported.
 #[derive(Debug)]
@@ -31,31 +33,61 @@ impl ser::Error for Error {
     }
 }
 
-/// Feeds values into a [`Hasher`].
-pub struct KeyHasher<'a>(pub &'a mut Hasher);
+/// Writes the encoding of values at the end of a buffer.
+pub struct KeyHasher<'a>(pub &'a mut Vec<u8>);
+
+thread_local! {
+    /// The buffer [`with_buffer`] lends, between calls.
+    static SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Runs `f` with an empty buffer, this thread's scratch buffer when it is free (a call made
+/// from inside `f`, e.g. a digest computed while a context is encoded, gets a new one).
+pub fn with_buffer<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
+    let mut buf = SCRATCH.with(Cell::take);
+    buf.clear();
+    let out = f(&mut buf);
+    SCRATCH.with(|c| c.set(buf));
+    out
+}
 
 /// The digest of `value`'s encoding (an error in `Serialize` gives the digest of what came before
 /// and the error's text, still a deterministic function of the value).
 pub fn digest<T: Serialize + ?Sized>(value: &T) -> Digest {
-    let mut h = Hasher::new();
-    if let Err(e) = value.serialize(&mut KeyHasher(&mut h)) {
-        h.update(e.0.as_bytes());
+    with_buffer(|buf| {
+        encode(value, buf);
+        crate::hash::digest(buf)
+    })
+}
+
+/// Appends `value`'s encoding to `buf` (on an error in `Serialize`, what came before and the
+/// error's text).
+pub fn encode<T: Serialize + ?Sized>(value: &T, buf: &mut Vec<u8>) {
+    if let Err(e) = value.serialize(&mut KeyHasher(buf)) {
+        buf.extend_from_slice(e.0.as_bytes());
     }
-    h.finalize()
 }
 
 impl KeyHasher<'_> {
+    #[inline]
     fn tag(&mut self, t: u8) {
-        self.0.update([t]);
+        self.0.push(t);
     }
 
+    #[inline]
     fn len(&mut self, n: usize) {
-        self.0.update((n as u64).to_le_bytes());
+        self.0.extend_from_slice(&(n as u64).to_le_bytes());
     }
 
+    #[inline]
+    fn bytes(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+
+    #[inline]
     fn text(&mut self, s: &str) {
         self.len(s.len());
-        self.0.update(s.as_bytes());
+        self.bytes(s.as_bytes());
     }
 }
 
@@ -78,7 +110,7 @@ impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
 
     fn serialize_bool(self, v: bool) -> R {
         self.tag(1);
-        self.0.update([v as u8]);
+        self.tag(v as u8);
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> R {
@@ -92,7 +124,7 @@ impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
     }
     fn serialize_i64(self, v: i64) -> R {
         self.tag(2);
-        self.0.update(v.to_le_bytes());
+        self.bytes(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> R {
@@ -106,7 +138,7 @@ impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
     }
     fn serialize_u64(self, v: u64) -> R {
         self.tag(3);
-        self.0.update(v.to_le_bytes());
+        self.bytes(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> R {
@@ -114,7 +146,7 @@ impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
     }
     fn serialize_f64(self, v: f64) -> R {
         self.tag(4);
-        self.0.update(v.to_bits().to_le_bytes());
+        self.bytes(&v.to_bits().to_le_bytes());
         Ok(())
     }
     fn serialize_char(self, v: char) -> R {
@@ -128,7 +160,7 @@ impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
     fn serialize_bytes(self, v: &[u8]) -> R {
         self.tag(6);
         self.len(v.len());
-        self.0.update(v);
+        self.bytes(v);
         Ok(())
     }
     fn serialize_none(self) -> R {
@@ -318,9 +350,76 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn key<T: Serialize>(v: &T) -> Digest {
-        let mut h = Hasher::new();
-        v.serialize(&mut KeyHasher(&mut h)).unwrap();
-        h.finalize()
+        digest(v)
+    }
+
+    #[test]
+    fn one_call_digest_equals_the_streamed_one() {
+        // Keys were once streamed into `crate::hash::Hasher` (which spills to XXH3's streaming
+        // state past 16 KiB); the one-call digest of the same bytes must be the same, so that
+        // the keys a previous build recorded stay valid. Sizes around the spill point.
+        let text: String = "Київ, «Буданов» — 2026 & <b>\n".repeat(4000);
+        for n in [
+            0,
+            1,
+            15,
+            16,
+            17,
+            240,
+            241,
+            1024,
+            16383,
+            16384,
+            16385,
+            40000,
+            text.len(),
+        ] {
+            let mut end = n.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let v = (&text[..end], vec![1u32, 2, 3], Some("x"));
+            let mut bytes = Vec::new();
+            encode(&v, &mut bytes);
+            let mut h = crate::hash::Hasher::new();
+            for piece in bytes.chunks(7) {
+                h.update(piece);
+            }
+            assert_eq!(digest(&v), h.finalize(), "{n}");
+        }
+    }
+
+    /// Encodes a digest of something else while being encoded (as `Page.t` does).
+    struct Nested(&'static str);
+
+    impl Serialize for Nested {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(&digest(self.0))
+        }
+    }
+
+    /// Bytes given as they are.
+    struct Bytes(Digest);
+
+    impl Serialize for Bytes {
+        fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(&self.0)
+        }
+    }
+
+    #[test]
+    fn a_digest_taken_inside_an_encoding_does_not_disturb_it() {
+        let inner = digest("inner");
+        assert_eq!(
+            digest(&("a", Nested("inner"), "b")),
+            digest(&("a", Bytes(inner), "b"))
+        );
+        // The scratch buffer is cleared between uses.
+        assert_eq!(digest(&"b"), digest(&"b"));
+        assert_ne!(
+            digest(&("a", Nested("inner"), "b")),
+            digest(&("a", Nested("other"), "b"))
+        );
     }
 
     #[test]

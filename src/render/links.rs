@@ -14,8 +14,14 @@ pub fn root_prefix(dir: &str) -> String {
 
 /// The file of a page folder: `a/b/` → `a/b/index.html`, `""` → `index.html`.
 pub fn index_of(dir: &str) -> String {
-    format!("{dir}index.html")
+    let mut s = String::with_capacity(dir.len() + INDEX.len());
+    s.push_str(dir);
+    s.push_str(INDEX);
+    s
 }
+
+/// The file name of every page.
+const INDEX: &str = "index.html";
 
 /// True when `path` is a safe relative output path: '/'-separated, not absolute, no empty,
 /// `.` or `..` segments, no backslashes or control characters.

@@ -500,14 +500,15 @@ impl Templates {
         path: &str,
         ctx: &T,
     ) -> Result<String, keyhash::Error> {
-        let mut h = Hasher::new();
-        h.update(self.fingerprint);
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(path.as_bytes());
-        h.update([0]);
-        ctx.serialize(&mut keyhash::KeyHasher(&mut h))?;
-        Ok(hex(&h.finalize()))
+        keyhash::with_buffer(|buf| {
+            buf.extend_from_slice(&self.fingerprint);
+            buf.extend_from_slice(name.as_bytes());
+            buf.push(0);
+            buf.extend_from_slice(path.as_bytes());
+            buf.push(0);
+            ctx.serialize(&mut keyhash::KeyHasher(buf))?;
+            Ok(hex(&crate::hash::digest(buf)))
+        })
     }
 
     /// The key of a group of files made from `inputs` (a digest of everything they depend on

@@ -28,7 +28,7 @@ use crate::people::Registry;
 pub use body::Body;
 use collate::IndexKey;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -412,8 +412,9 @@ fn build_model(
     // Newest first; ties by title, then file: deterministic. `parsed` is in file-name order,
     // so an article's position in it stands for its file name. The order is found on indices
     // (moving the articles themselves at every step of the sort cost more than comparing).
+    // The order is total (the index breaks ties), so an unstable parallel sort gives it.
     let mut order: Vec<usize> = (0..parsed.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.par_sort_unstable_by(|&a, &b| {
         let (pa, pb) = (&parsed[a].fm, &parsed[b].fm);
         pb.date
             .cmp(&pa.date)
@@ -426,92 +427,116 @@ fn build_model(
     let file_rank = order;
 
     // Names: registry first pass, then the site-wide merge. A site names each person in many
-    // articles, so every name as written is resolved once (in parallel) and looked up after.
-    let written: Vec<&str> = {
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
+    // articles, so every name as written is numbered once (in first-seen order) and resolved
+    // once (in parallel); articles hold the numbers.
+    let mut written: Vec<&str> = Vec::new();
+    let article_written: Vec<Vec<u32>> = {
+        let mut id_of: FxHashMap<&str, u32> = FxHashMap::default();
         parsed
             .iter()
-            .flat_map(|p| &p.fm.people)
-            .map(String::as_str)
-            .filter(|n| seen.insert(n))
+            .map(|p| {
+                p.fm.people
+                    .iter()
+                    .map(|n| {
+                        *id_of.entry(n.as_str()).or_insert_with(|| {
+                            written.push(n.as_str());
+                            (written.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
             .collect()
     };
-    let first_of: FxHashMap<&str, Option<String>> = written
+    let first_of: Vec<Option<String>> = written
         .par_iter()
-        .map(|&n| (n, NameMap::first_pass(registry, n)))
+        .map(|&n| NameMap::first_pass(registry, n))
         .collect();
-    let first: Vec<Vec<String>> = parsed
-        .iter()
-        .map(|p| {
-            p.fm.people
-                .iter()
-                .filter_map(|n| first_of.get(n.as_str()).cloned().flatten())
-                .collect()
-        })
-        .collect();
+    // The merge looks only at the set of names (every name as written is in some article).
+    let first: Vec<String> = first_of.into_iter().flatten().collect();
     let names = NameMap {
         registry,
-        merged: crate::people::site_merge(&first),
+        merged: crate::people::site_merge(std::slice::from_ref(&first)),
     };
 
-    // Canonical names per article, and the set of people.
-    // (tidied name as written, canonical name) per name as written, then per mention.
-    let canonical_of: FxHashMap<&str, Option<(String, String)>> = written
+    // Canonical names: (tidied name as written, canonical name) per name as written; the
+    // canonical names numbered in first-seen order.
+    let canonical_of: Vec<Option<(String, String)>> = written
         .par_iter()
-        .map(|&raw| (raw, names.canonical(raw).map(|c| (tidy(raw), c))))
+        .map(|&raw| names.canonical(raw).map(|c| (tidy(raw), c)))
         .collect();
-    let resolved: Vec<Vec<(String, String)>> = parsed
+    let mut canon_names: Vec<&str> = Vec::new();
+    let mut canon_id: FxHashMap<&str, u32> = FxHashMap::default();
+    let written_canon: Vec<Option<u32>> = canonical_of
         .iter()
-        .map(|p| {
-            p.fm.people
-                .iter()
-                .filter_map(|raw| canonical_of.get(raw.as_str()).cloned().flatten())
-                .collect()
+        .map(|o| {
+            o.as_ref().map(|(_, c)| {
+                *canon_id.entry(c.as_str()).or_insert_with(|| {
+                    canon_names.push(c.as_str());
+                    (canon_names.len() - 1) as u32
+                })
+            })
         })
         .collect();
-    let mut forms: FxHashMap<String, BTreeSet<String>> = FxHashMap::default();
-    let mut article_names: Vec<Vec<String>> = Vec::with_capacity(parsed.len());
-    let mut mention_counts: FxHashMap<String, usize> = FxHashMap::default();
-    for mentions in resolved {
-        let mut list: Vec<String> = Vec::with_capacity(mentions.len());
-        for (raw, c) in mentions {
-            if raw != c {
-                forms.entry(c.clone()).or_default().insert(raw);
-            }
-            *mention_counts.entry(c.clone()).or_insert(0) += 1;
-            if !list.contains(&c) {
-                list.push(c);
+    // Other spellings of each canonical name: every name as written that maps to it.
+    let mut forms: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); canon_names.len()];
+    for (o, c) in canonical_of.iter().zip(&written_canon) {
+        if let (Some((raw, canonical)), Some(c)) = (o, c) {
+            if raw != canonical {
+                forms[*c as usize].insert(raw.as_str());
             }
         }
-        article_names.push(list);
     }
-
-    // People in Ukrainian order.
-    let mut all_names: Vec<String> = mention_counts.keys().cloned().collect();
-    let mut keyed: Vec<(IndexKey, String)> =
-        all_names.drain(..).map(|n| (IndexKey::of(&n), n)).collect();
-    keyed.sort_by(|a, b| a.0.cmp_uk(&b.0).then_with(|| a.1.cmp(&b.1)));
-    let person_id: FxHashMap<&str, usize> = keyed
-        .iter()
-        .enumerate()
-        .map(|(i, (_, n))| (n.as_str(), i))
+    // Mentions per canonical name, and each article's canonical names without repeats.
+    let mut mention_counts: Vec<usize> = vec![0; canon_names.len()];
+    for ws in &article_written {
+        for &w in ws {
+            if let Some(c) = written_canon[w as usize] {
+                mention_counts[c as usize] += 1;
+            }
+        }
+    }
+    let article_canon: Vec<Vec<u32>> = article_written
+        .par_iter()
+        .map(|ws| {
+            let mut list: Vec<u32> = Vec::with_capacity(ws.len());
+            for c in ws.iter().filter_map(|&w| written_canon[w as usize]) {
+                if !list.contains(&c) {
+                    list.push(c);
+                }
+            }
+            list
+        })
         .collect();
+    drop(article_written);
+
+    // People in Ukrainian order (names are distinct, so the order is total).
+    let mut keyed: Vec<(IndexKey, u32)> = (0..canon_names.len() as u32)
+        .into_par_iter()
+        .map(|c| (IndexKey::of(canon_names[c as usize]), c))
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| {
+        a.0.cmp_uk(&b.0)
+            .then_with(|| canon_names[a.1 as usize].cmp(canon_names[b.1 as usize]))
+    });
+    // Person index of each canonical name.
+    let mut person_of: Vec<usize> = vec![0; canon_names.len()];
+    for (i, (_, c)) in keyed.iter().enumerate() {
+        person_of[*c as usize] = i;
+    }
     let mut people: Vec<Person> = keyed
-        .iter()
-        .map(|(key, name)| {
+        .into_par_iter()
+        .map(|(key, c)| {
+            let name = canon_names[c as usize];
             let reg = registry.person(name);
             Person {
-                name: name.clone(),
-                mentions: mention_counts.get(name).copied().unwrap_or(0),
+                name: name.to_string(),
+                mentions: mention_counts[c as usize],
                 description: reg
                     .and_then(|r| r.description.clone())
                     .filter(|d| !d.trim().is_empty()),
-                forms: forms
-                    .get(name)
-                    .map(|s| s.iter().cloned().collect())
-                    .unwrap_or_default(),
+                forms: forms[c as usize].iter().map(|s| s.to_string()).collect(),
                 letter: key.letter(),
-                key: key.clone(),
+                key,
                 slug: String::new(),
                 url: String::new(),
                 articles: Vec::new(),
@@ -523,6 +548,7 @@ fn build_model(
             }
         })
         .collect();
+    drop(forms);
     assign_person_slugs(&mut people, registry);
 
     // Roles (person index, role) per article, before the front matter is moved.
@@ -533,7 +559,7 @@ fn build_model(
                 .iter()
                 .filter_map(|r| {
                     let c = names.canonical(&r.person)?;
-                    let id = *person_id.get(c.as_str())?;
+                    let id = person_of[*canon_id.get(c.as_str())? as usize];
                     let role = tidy(&r.role);
                     (!role.is_empty()).then_some((id, role))
                 })
@@ -543,19 +569,16 @@ fn build_model(
 
     // Articles, with person indices.
     let mut articles: Vec<Article> = parsed
-        .into_iter()
-        .zip(&article_names)
-        .map(|(p, names)| Article {
+        .into_par_iter()
+        .zip(article_canon)
+        .map(|(p, canon)| Article {
             file: p.file,
             title: p.fm.title,
             date: p.fm.date,
             summary: p.fm.summary,
             language: p.fm.language,
             body: p.body,
-            people: names
-                .iter()
-                .filter_map(|n| person_id.get(n.as_str()).copied())
-                .collect(),
+            people: canon.iter().map(|&c| person_of[c as usize]).collect(),
             slug: p.fm.slug.unwrap_or_default(),
             url: String::new(),
             template: p.fm.template,
@@ -565,9 +588,7 @@ fn build_model(
         .collect();
     assign_article_urls(root, &mut articles, &file_rank, errors);
 
-    // One pass: per-person lists, months, co-mentions, first/last; the date index.
-    let mut months: Vec<BTreeMap<(i32, u32), usize>> = vec![BTreeMap::new(); people.len()];
-    let mut co: Vec<FxHashMap<usize, usize>> = vec![FxHashMap::default(); people.len()];
+    // One pass: per-person lists, first/last, roles; the date index.
     let mut days: Vec<Day> = Vec::new();
     for (ai, a) in articles.iter().enumerate() {
         match days.last_mut() {
@@ -592,15 +613,10 @@ fn build_model(
             }
             person.first = a.date;
             person.articles.push(ai);
-            *months[p].entry((a.date.year, a.date.month)).or_insert(0) += 1;
-            for &q in &a.people {
-                if q != p {
-                    *co[p].entry(q).or_insert(0) += 1;
-                }
-            }
         }
     }
-    for (p, person) in people.iter_mut().enumerate() {
+    // Then per person, in parallel: months, co-mentions, the registry's role.
+    people.par_iter_mut().enumerate().for_each(|(p, person)| {
         if person.role.is_none() {
             person.role = registry
                 .person(&person.name)
@@ -609,15 +625,32 @@ fn build_model(
                 .filter(|r| !r.is_empty())
                 .map(|role| RoleAt { role, date: None });
         }
-        person.months = months[p]
-            .iter()
-            .map(|(&(year, month), &count)| MonthCount { year, month, count })
-            .collect();
-        let mut c: Vec<(usize, usize)> = co[p].iter().map(|(&q, &n)| (q, n)).collect();
-        c.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The list is newest first: read backwards, equal months are consecutive and come
+        // oldest first.
+        let mut months: Vec<MonthCount> = Vec::new();
+        let mut co: FxHashMap<usize, usize> = FxHashMap::default();
+        for &ai in person.articles.iter().rev() {
+            let a = &articles[ai];
+            match months.last_mut() {
+                Some(m) if m.year == a.date.year && m.month == a.date.month => m.count += 1,
+                _ => months.push(MonthCount {
+                    year: a.date.year,
+                    month: a.date.month,
+                    count: 1,
+                }),
+            }
+            for &q in &a.people {
+                if q != p {
+                    *co.entry(q).or_insert(0) += 1;
+                }
+            }
+        }
+        person.months = months;
+        let mut c: Vec<(usize, usize)> = co.into_iter().collect();
+        c.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         c.truncate(CO_MENTIONS_MAX);
         person.co_mentions = c;
-    }
+    });
 
     // Months and years from the days (already newest first).
     let mut month_list: Vec<Month> = Vec::new();
@@ -678,7 +711,7 @@ fn build_model(
 /// `-2`, `-3`, … (registry slugs claim first, then people in index order).
 fn assign_person_slugs(people: &mut [Person], registry: &Registry) {
     let base: Vec<(bool, String)> = people
-        .iter()
+        .par_iter()
         .map(|p| {
             let reg = registry
                 .person(&p.name)
@@ -744,7 +777,7 @@ fn assign_article_urls(
     let base: Vec<(bool, String)> = articles
         .par_iter()
         .map(|a| {
-            let explicit = translit::shorten(&translit::slug(&a.slug), ARTICLE_SLUG_MAX);
+            let explicit = translit::short_slug(&a.slug, ARTICLE_SLUG_MAX);
             if explicit.is_empty() {
                 (false, translit::slug_or_hash(&a.title, ARTICLE_SLUG_MAX))
             } else {
