@@ -1082,15 +1082,19 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn path_checks_match_the_character_by_character_version() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
+    /// A xorshift generator from `seed`: each call gives a number below its argument.
+    fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             (seed % n as u64) as usize
-        };
+        }
+    }
+
+    #[test]
+    fn path_checks_match_the_character_by_character_version() {
+        let mut next = below(0x9e37_79b9_7f4a_7c15);
         let pieces = [
             "a",
             "b/",
@@ -1151,13 +1155,7 @@ mod tests {
     /// and accepts the paths a site is made of.
     #[test]
     fn the_one_pass_check_accepts_only_valid_paths() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = below(0x2545_f491_4f6c_dd1d);
         let pieces = [
             "a",
             "b/",

@@ -3,54 +3,17 @@
 //! that changed, and never trusts a kept file that was changed on disk.
 
 use litopys::build::{build, BuildOptions};
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-fn gen(out: &Path, n: usize) {
-    let hugo = out.with_extension("hugo");
-    let status = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
-        .args(["--n", &n.to_string(), "--seed", "3", "--out"])
-        .arg(out)
-        .arg("--hugo")
-        .arg(&hugo)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
-/// Every visible file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut m = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        let hidden = e.file_name().to_string_lossy().starts_with('.');
-        if e.file_type().is_file() && !hidden {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            m.insert(
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            );
-        }
-    }
-    m
-}
-
-fn opts(root: &Path, out: &Path, force: bool) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.to_path_buf()),
-        force,
-        ..Default::default()
-    }
-}
+mod common;
+use common::{gen_corpus, opts, visible_tree};
 
 /// Rebuilds into `out` and checks it equals a fresh build; returns files written.
 fn rebuild_matches_fresh(root: &Path, out: &Path, fresh: &Path) -> usize {
     let r = build(&opts(root, out, false)).unwrap();
     let _ = std::fs::remove_dir_all(fresh);
     build(&opts(root, fresh, true)).unwrap();
-    assert_eq!(tree(out), tree(fresh));
+    assert_eq!(visible_tree(out), visible_tree(fresh));
     r.write.written
 }
 
@@ -60,7 +23,7 @@ fn rebuilds_equal_fresh_builds_and_write_only_changes() {
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
     let fresh = tmp.path().join("fresh");
-    gen(&root, 50);
+    gen_corpus(&root, 50, 3, true);
     let first = build(&opts(&root, &out, false)).unwrap();
     assert_eq!(first.write.written, first.pages);
 
@@ -118,7 +81,7 @@ fn rebuilds_equal_fresh_builds_and_write_only_changes() {
     )
     .unwrap();
     assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
-    let pages = tree(&out);
+    let pages = visible_tree(&out);
     assert!(
         pages
             .values()
@@ -164,7 +127,7 @@ fn rebuilds_equal_fresh_builds_after_summary_title_role_and_language_edits() {
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
     let fresh = tmp.path().join("fresh");
-    gen(&root, 40);
+    gen_corpus(&root, 40, 3, true);
     build(&opts(&root, &out, false)).unwrap();
     let dir = root.join("content/articles");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -210,7 +173,7 @@ fn rebuilds_equal_fresh_builds_after_summary_title_role_and_language_edits() {
     )
     .unwrap();
     assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
-    assert!(tree(&out)
+    assert!(visible_tree(&out)
         .values()
         .any(|b| String::from_utf8_lossy(b).contains("Посада для перевірки")));
     std::fs::write(
@@ -243,7 +206,7 @@ fn settled_files_are_trusted_until_touched() {
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
     let fresh = tmp.path().join("fresh");
-    gen(&root, 20);
+    gen_corpus(&root, 20, 3, true);
     build(&opts(&root, &out, false)).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(2100));
     // This build records the stamps of the now settled files…

@@ -4,48 +4,12 @@
 //! output equals a fresh build. Keys hash per-card digests instead of whole cards, so these
 //! edits are the ones a too-coarse digest would miss.
 
-use litopys::build::{build, BuildOptions};
+use litopys::build::build;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn gen(out: &Path, n: usize) {
-    let hugo = out.with_extension("hugo");
-    let status = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
-        .args(["--n", &n.to_string(), "--seed", "5", "--out"])
-        .arg(out)
-        .arg("--hugo")
-        .arg(&hugo)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
-/// Every visible file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut m = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        let hidden = e.file_name().to_string_lossy().starts_with('.');
-        if e.file_type().is_file() && !hidden {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            m.insert(
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            );
-        }
-    }
-    m
-}
-
-fn opts(root: &Path, out: &Path, force: bool) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.to_path_buf()),
-        force,
-        ..Default::default()
-    }
-}
+mod common;
+use common::{gen_corpus, opts, visible_tree};
 
 /// Rebuilds into `out`, checks it equals a fresh build, and returns the files written and
 /// the files whose bytes changed since `before`.
@@ -58,8 +22,8 @@ fn rebuild(
     let r = build(&opts(root, out, false)).unwrap();
     let _ = std::fs::remove_dir_all(fresh);
     build(&opts(root, fresh, true)).unwrap();
-    let now = tree(out);
-    let fresh_tree = tree(fresh);
+    let now = visible_tree(out);
+    let fresh_tree = visible_tree(fresh);
     let differing: Vec<&String> = fresh_tree
         .iter()
         .filter(|(k, v)| now.get(*k) != Some(v))
@@ -89,7 +53,7 @@ fn site() -> Site {
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
     let fresh = tmp.path().join("fresh");
-    gen(&root, 60);
+    gen_corpus(&root, 60, 5, true);
     build(&opts(&root, &out, false)).unwrap();
     let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("content/articles"))
         .unwrap()
@@ -124,13 +88,13 @@ fn check_edit(s: &Site, i: usize, min_changed: usize, edit: impl Fn(&str) -> Str
     let text = std::fs::read_to_string(file).unwrap();
     let edited = edit(&text);
     assert_ne!(edited, text, "the edit changed nothing");
-    let before = tree(&s.out);
+    let before = visible_tree(&s.out);
     std::fs::write(file, &edited).unwrap();
     let (written, changed) = rebuild(&s.root, &s.out, &s.fresh, &before);
     assert!(changed > min_changed, "only {changed} files changed");
     assert!(written >= changed, "{written} written, {changed} changed");
     std::fs::write(file, &text).unwrap();
-    let before = tree(&s.out);
+    let before = visible_tree(&s.out);
     rebuild(&s.root, &s.out, &s.fresh, &before);
 }
 
@@ -150,7 +114,7 @@ fn a_renamed_person_re_renders_every_page_showing_their_chip() {
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
         .collect();
-    let before = tree(&s.out);
+    let before = visible_tree(&s.out);
     for (f, t) in s.files.iter().zip(&texts) {
         std::fs::write(
             f,
@@ -163,7 +127,7 @@ fn a_renamed_person_re_renders_every_page_showing_their_chip() {
     for (f, t) in s.files.iter().zip(&texts) {
         std::fs::write(f, t).unwrap();
     }
-    rebuild(&s.root, &s.out, &s.fresh, &tree(&s.out));
+    rebuild(&s.root, &s.out, &s.fresh, &visible_tree(&s.out));
 }
 
 #[test]

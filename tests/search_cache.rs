@@ -2,63 +2,13 @@
 //! files under `search/` are exactly those of a build without a cache, whether the cache is
 //! cold, warm, partly stale, damaged or written by two builds at once.
 
-use litopys::build::{build, BuildOptions};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
+
+mod common;
+use common::{build_into, copy_site, gen_corpus, tree};
 
 const CACHE: &str = ".litopys/terms.cache";
-
-fn gen(out: &Path, n: usize) {
-    let status = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
-        .args(["--n", &n.to_string(), "--seed", "5", "--out"])
-        .arg(out)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut m = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            m.insert(
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            );
-        }
-    }
-    m
-}
-
-/// Copies `from` to `to`, without the caches (`.litopys/`).
-fn copy_site(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        if rel.starts_with(".litopys") {
-            continue;
-        }
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
-fn build_into(root: &Path, out: &Path) {
-    build(&BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.to_path_buf()),
-        ..Default::default()
-    })
-    .unwrap();
-}
 
 /// The `search/` files of a build of `root`'s content with no cache at all.
 fn fresh_search(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -108,7 +58,7 @@ fn edits_rebuild_the_search_files_of_a_fresh_build() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
-    gen(&root, 60);
+    gen_corpus(&root, 60, 5, false);
     check(&root, &out, "cold");
     let first_cache = std::fs::read(root.join(CACHE)).unwrap();
     check(&root, &out, "warm, nothing changed");
@@ -166,7 +116,7 @@ fn edits_rebuild_the_search_files_of_a_fresh_build() {
 fn a_damaged_cache_is_ignored() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    gen(&root, 30);
+    gen_corpus(&root, 30, 5, false);
     build_into(&root, &tmp.path().join("first"));
     let want = fresh_search(&root);
     let path = root.join(CACHE);
@@ -212,7 +162,7 @@ fn a_damaged_cache_is_ignored() {
 fn concurrent_builds_leave_a_usable_cache() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    gen(&root, 30);
+    gen_corpus(&root, 30, 5, false);
     let files = articles(&root);
     let text = std::fs::read_to_string(&files[3]).unwrap();
     std::fs::write(&files[3], format!("{text}\nЩе одне речення.\n")).unwrap();
@@ -247,7 +197,7 @@ fn index_files_changed_on_disk_or_a_damaged_manifest_are_made_again() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
-    gen(&root, 60);
+    gen_corpus(&root, 60, 5, false);
     build_into(&root, &out);
     let want = fresh_search(&root);
     let search = out.join("search");

@@ -3,65 +3,15 @@
 //! an edited body, a new person, an article added or removed (documents renumbered), and with
 //! the state deleted, damaged or describing another output.
 
-use litopys::build::{build, BuildOptions};
 use litopys::search::UPDATED_IN_PLACE;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::Ordering;
 
+mod common;
+use common::{build_into, copy_site, gen_corpus, tree};
+
 const STATE: &str = ".litopys/search.state";
-
-fn gen(out: &Path, n: usize) {
-    let status = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
-        .args(["--n", &n.to_string(), "--seed", "11", "--out"])
-        .arg(out)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut m = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            m.insert(
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            );
-        }
-    }
-    m
-}
-
-/// Copies `from` to `to`, without the caches (`.litopys/`).
-fn copy_site(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        if rel.starts_with(".litopys") {
-            continue;
-        }
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
-fn build_into(root: &Path, out: &Path) {
-    build(&BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.to_path_buf()),
-        ..Default::default()
-    })
-    .unwrap();
-}
 
 /// The `search/` files of a build of `root`'s content from scratch (no caches, empty output).
 fn fresh_search(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -108,7 +58,7 @@ fn rebuilds_update_the_index_in_place_as_a_fresh_build() {
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
     // Enough articles for shards of two and three letters, and nodes that split.
-    gen(&root, 400);
+    gen_corpus(&root, 400, 11, false);
     assert!(!rebuild(&root, &out, "cold"));
     assert!(root.join(STATE).exists());
     let files = articles(&root);
