@@ -137,20 +137,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     phases.done("ingest");
     // Templates and articles are both checked before failing, so one run reports every error
     // (with the raw files ingest could not read).
-    // The templates and the article files' digests are independent: read them side by side.
-    let (templates, inputs) = rayon::join(
-        || Templates::load(root),
-        || (!opts.force).then(|| read_inputs(root, &config)).flatten(),
-    );
-    phases.done("read");
+    // The templates, the article files' digests and the output folder's manifest are
+    // independent: read them side by side. (The output session is only used once the inputs
+    // are known to be good; a failed build aborts it, which leaves the folder as it was.)
     let out = output_dir(opts);
+    let ((templates, inputs), opened) = rayon::join(
+        || {
+            rayon::join(
+                || Templates::load(root),
+                || (!opts.force).then(|| read_inputs(root, &config)).flatten(),
+            )
+        },
+        || output::Session::open(&out),
+    );
+    let mut opened = Some(opened);
+    let take_session = |opened: &mut Option<anyhow::Result<output::Session>>| {
+        opened
+            .take()
+            .unwrap_or_else(|| output::Session::open(&out))
+            .map_err(|e| err(&out, e))
+    };
+    phases.done("read");
     // When the inputs are the previous build's and every file it wrote is intact, there is
     // nothing to do. Otherwise the session (which holds the output folder's lock) is used for
     // the write below.
     let mut early_session = None;
     if let (Ok(t), Some(inputs)) = (&templates, inputs) {
         if let Some(key) = build_key(root, &config, t, inputs) {
-            let session = output::Session::open(&out).map_err(|e| err(&out, e))?;
+            let session = take_session(&mut opened)?;
             if let Some(stamp) = session.unchanged(&key.key) {
                 let files = session.previous_files();
                 let report = BuildReport {
@@ -179,6 +193,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             if let Some((mut session, _)) = early_session {
                 session.abort();
             }
+            if let Some(Ok(mut session)) = opened.take() {
+                session.abort();
+            }
             let mut errors = ingest_errors(&ingest_report);
             if let Ok(t) = &t {
                 // The site did not load, so render never checks `template:` names: check them
@@ -196,7 +213,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // visible changes before every page has rendered.
     let (mut session, key) = match early_session {
         Some((s, key)) => (s, Some(key)),
-        None => (output::Session::open(&out).map_err(|e| err(&out, e))?, None),
+        None => (take_session(&mut opened)?, None),
     };
     if opts.force {
         session.forget_keys();

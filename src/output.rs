@@ -3,7 +3,8 @@
 //!
 //! - Every path is validated before anything touches the disk ([`validate_path`]); one bad
 //!   path fails the whole write with a list of every bad path ([`InvalidPaths`]).
-//! - A manifest, `out_dir/.litopys-manifest` (JSON: path → length, mtime, render key), records
+//! - A manifest, `out_dir/.litopys-manifest` (a line per file: length, mtime, render key and
+//!   path; its format is in [`manifest`]), records
 //!   what the previous write produced. A file whose new bytes have the length of the file on
 //!   disk is compared with it byte for byte; when they are equal the file is left alone and keeps
 //!   its mtime. (Pages whose render key is unchanged are not even rendered: see below.)
@@ -43,7 +44,6 @@ use crate::render::OutputFile;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::io::{ErrorKind, Write as _};
@@ -57,7 +57,8 @@ pub const MANIFEST_FILE: &str = ".litopys-manifest";
 pub const LOCK_FILE: &str = ".litopys-lock";
 /// Marker in the names of temporary files (`.<name>.litopys-tmp-<pid>-<n>`).
 const TMP_MARKER: &str = ".litopys-tmp-";
-const MANIFEST_VERSION: u32 = 2;
+
+mod manifest;
 
 /// What a write did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -310,31 +311,18 @@ fn validate_paths(files: &[&str]) -> std::result::Result<(), InvalidPaths> {
 }
 
 /// One manifest entry: what the previous write left at a path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     len: u64,
     /// mtime when written, as seconds and nanoseconds since the epoch.
     mtime: (u64, u32),
     /// The render key of the page written here ([`crate::render::Rendered::key`]), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<String>,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Manifest {
-    version: u32,
-    files: BTreeMap<String, Entry>,
-    /// Groups of files recorded under one key (see [`Group`]).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    groups: BTreeMap<String, Group>,
-    /// What the build that wrote every file was made from (none after a failed write).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    stamp: Option<Stamp>,
 }
 
 /// What a build was made from (`key`, a digest of all its inputs) and what it reported: a
 /// later build with the same key would write the same files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
     pub key: String,
     pub articles: usize,
@@ -347,20 +335,6 @@ fn mtime_of(meta: &fs::Metadata) -> (u64, u32) {
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| (d.as_secs(), d.subsec_nanos()))
         .unwrap_or((0, 0))
-}
-
-/// Parses the manifest; `None` if it is unreadable or of another version. Entries whose path
-/// is not valid are dropped (a hand-edited manifest cannot point outside).
-fn parse_manifest(text: &[u8]) -> Option<Manifest> {
-    let mut m: Manifest = serde_json::from_slice(text).ok()?;
-    if m.version != MANIFEST_VERSION {
-        return None;
-    }
-    m.files.retain(|p, _| validate_path(p).is_ok());
-    let files = &m.files;
-    m.groups
-        .retain(|_, g| g.paths.iter().all(|p| files.contains_key(p)));
-    Some(m)
 }
 
 static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -477,7 +451,7 @@ fn intact(root: &Path, rel: &str, e: &Entry) -> bool {
 /// A set of files written and recorded together under one render key (e.g. the search index,
 /// whose file names depend on its content): a later write can keep them all without knowing
 /// their names in advance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     pub key: String,
     pub paths: Vec<String>,
@@ -524,7 +498,7 @@ pub struct Session {
     created: bool,
     lock: Option<Lock>,
     old_bytes: Option<Vec<u8>>,
-    old: BTreeMap<String, Entry>,
+    old: FxHashMap<String, Entry>,
     old_groups: BTreeMap<String, Group>,
     old_stamp: Option<Stamp>,
     /// Recorded in the manifest if the commit succeeds.
@@ -551,7 +525,7 @@ impl Session {
         lock.begin()
             .with_context(|| format!("cannot write {}", root.join(LOCK_FILE).display()))?;
         let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
-        let old = old_bytes.as_deref().and_then(parse_manifest);
+        let old = old_bytes.as_deref().and_then(manifest::decode);
         let (old, old_groups, old_stamp) = old
             .map(|m| (m.files, m.groups, m.stamp))
             .unwrap_or_default();
@@ -725,17 +699,19 @@ impl Session {
         let old_files = std::mem::take(&mut self.old);
         // What will be on disk when we are done; starts as the old record and is updated as
         // we go, so that even a failed write leaves a manifest that tells the truth.
-        let mut record: BTreeMap<String, Entry> = BTreeMap::new();
+        let mut record: Vec<(String, Entry)> = Vec::with_capacity(files.len());
         let mut errors: Vec<String> = Vec::new();
         let mut stats = WriteStats::default();
 
         // 1. Remove stale files first (a stale file may be in the way of a new folder).
         let wanted: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut stale: Vec<(&String, &Entry)> = old_files
+            .iter()
+            .filter(|(rel, _)| !wanted.contains(rel.as_str()))
+            .collect();
+        stale.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
-        for (rel, entry) in &old_files {
-            if wanted.contains(rel.as_str()) {
-                continue;
-            }
+        for (rel, entry) in stale {
             let target = root.join(rel);
             match dir_inside(&root, target.parent().unwrap_or(&root)) {
                 // Never touch anything outside; just forget it.
@@ -744,7 +720,7 @@ impl Session {
                 Err(e) => {
                     if e.kind() != ErrorKind::NotFound {
                         errors.push(format!("cannot check {rel}: {e}"));
-                        record.insert(rel.clone(), entry.clone());
+                        record.push((rel.clone(), entry.clone()));
                     }
                     continue;
                 }
@@ -761,7 +737,7 @@ impl Session {
                     }
                     Err(e) => {
                         errors.push(format!("cannot remove {rel}: {e}"));
-                        record.insert(rel.clone(), entry.clone());
+                        record.push((rel.clone(), entry.clone()));
                     }
                 },
                 Err(_) => {}
@@ -848,7 +824,7 @@ impl Session {
                     } else {
                         stats.unchanged += 1;
                     }
-                    record.insert(f.path, entry);
+                    record.push((f.path, entry));
                 }
                 Err(e) => {
                     errors.push(format!("cannot write {}: {e}", f.path));
@@ -856,31 +832,29 @@ impl Session {
                     if let Some(old) = old_files.get(&f.path) {
                         let mut old = old.clone();
                         old.key = None;
-                        record.insert(f.path, old);
+                        record.push((f.path, old));
                     }
                 }
             }
         }
 
-        // 4. Record what is on disk now (a group whose files all made it).
-        let groups = groups
+        // 4. Record what is on disk now (a group whose files all made it). Each path is in
+        // `record` once: new paths are distinct, and stale ones are not among them.
+        record.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let recorded = |p: &String| record.binary_search_by(|(q, _)| q.cmp(p)).is_ok();
+        let groups: BTreeMap<String, Group> = groups
             .into_iter()
-            .filter(|(_, g)| g.paths.iter().all(|p| record.contains_key(p)))
+            .filter(|(_, g)| g.paths.iter().all(recorded))
             .collect();
-        let manifest = Manifest {
-            version: MANIFEST_VERSION,
-            files: record,
-            groups,
-            stamp: if errors.is_empty() {
-                self.stamp.take()
-            } else {
-                None
-            },
+        let stamp = if errors.is_empty() {
+            self.stamp.take()
+        } else {
+            None
         };
-        let json = serde_json::to_vec(&manifest).context("cannot encode the manifest")?;
-        if self.old_bytes.as_deref() == Some(json.as_slice()) {
+        let bytes = manifest::encode(&record, &groups, stamp.as_ref());
+        if self.old_bytes.as_deref() == Some(bytes.as_slice()) {
             // Nothing changed: leave the manifest (and its mtime) alone too.
-        } else if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &json) {
+        } else if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &bytes) {
             errors.push(format!("cannot write {MANIFEST_FILE}: {e}"));
         }
         let _ = fs::remove_dir_all(&self.staging);

@@ -236,14 +236,30 @@ fn a_manifest_pointing_outside_is_ignored() {
     let victim = tmp.path().join("victim.txt");
     fs::write(&victim, "keep me").unwrap();
     output::write(&out, &site()).unwrap();
+    // The manifest's line for index.html, copied for paths outside the output folder (one
+    // line per file: `file LEN SECS NANOS KEY PATH`).
     let text = fs::read_to_string(out.join(MANIFEST_FILE)).unwrap();
-    let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let entry = m["files"]["index.html"].clone();
-    m["files"]["../victim.txt"] = entry.clone();
-    m["files"]["/etc/hostname"] = entry;
-    fs::write(out.join(MANIFEST_FILE), serde_json::to_vec(&m).unwrap()).unwrap();
-    output::write(&out, &site()).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("file ") && l.ends_with(" index.html"))
+        .expect("index.html in the manifest");
+    let head = line.strip_suffix("index.html").unwrap();
+    let mut hostile = text.clone();
+    for p in ["../victim.txt", "/etc/hostname", "sub/../../victim.txt"] {
+        hostile.push_str(&format!("{head}{p}\n"));
+    }
+    fs::write(out.join(MANIFEST_FILE), &hostile).unwrap();
+    // Were those entries believed, the next write would remove them as stale files of the
+    // previous write (they are not in the new site); they are dropped when the manifest is
+    // read, while the stale index.html is still removed.
+    let mut fewer = site();
+    fewer.retain(|f| f.path != "index.html");
+    output::write(&out, &fewer).unwrap();
     assert_eq!(fs::read(&victim).unwrap(), b"keep me");
+    assert!(
+        !out.join("index.html").exists(),
+        "the stale page is removed"
+    );
 }
 
 #[test]

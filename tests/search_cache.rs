@@ -215,7 +215,18 @@ fn index_files_changed_on_disk_or_a_damaged_manifest_are_made_again() {
     // Every key in the manifest damaged: nothing is kept by key, every file made and compared.
     let manifest = out.join(".litopys-manifest");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    let damaged = text.replace("\"key\":\"", "\"key\":\"0");
+    // One line per file: `file LEN SECS NANOS KEY PATH`; every key gets a prefix.
+    let damaged: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.splitn(6, ' ').collect();
+            if f[0] == "file" && f[4] != "-" {
+                format!("file {} {} {} 0{} {}\n", f[1], f[2], f[3], f[4], f[5])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
     assert_ne!(damaged, text);
     std::fs::write(&manifest, damaged).unwrap();
     std::fs::write(&shards[2], "{}\n").unwrap();

@@ -333,6 +333,37 @@ fn a_broken_template_names_its_file_and_line() {
 }
 
 #[test]
+fn every_broken_template_is_reported_not_only_the_first() {
+    let dir = sample_site();
+    write(
+        dir.path(),
+        "templates/index.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ days | }}\n{% endblock content %}\n",
+    );
+    write(
+        dir.path(),
+        "templates/person.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n\n{% for a in %}\n{% endblock content %}\n",
+    );
+    let errs = Templates::load(dir.path()).unwrap_err();
+    let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errs.len(), 2, "{text:?}");
+    assert!(text[0].contains("templates/index.html"), "{text:?}");
+    assert!(text[1].contains("templates/person.html"), "{text:?}");
+    assert_eq!(errs[1].line, Some(4), "{text:?}");
+    // One good template with a missing parent is reported alone, naming the parent.
+    let dir = sample_site();
+    write(
+        dir.path(),
+        "templates/index.html",
+        "{% extends \"nowhere.html\" %}{% block content %}x{% endblock content %}",
+    );
+    let errs = Templates::load(dir.path()).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].to_string().contains("nowhere.html"), "{errs:?}");
+}
+
+#[test]
 fn an_overriding_template_is_used_and_unknown_article_templates_are_errors() {
     let dir = sample_site();
     write(

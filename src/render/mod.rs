@@ -314,27 +314,32 @@ impl Templates {
                 }
             }
         }
-        // Parse each template alone first, so every syntax error is reported.
-        for (name, text) in &texts {
-            let mut one = new_tera();
-            if let Err(e) = one.add_raw_template(name, text) {
-                let msg = tera_message(&e);
-                // A missing parent is not this template's syntax error; the full pass sees it.
-                if msg.contains("Failed to parse") {
-                    errors.push(SiteError {
-                        file: sources.get(name).cloned().unwrap_or_else(|| name.into()),
-                        line: tera_line(&e),
-                        message: msg,
-                    });
-                }
-            }
-        }
         if !errors.is_empty() {
             return Err(errors);
         }
         let mut tera = new_tera();
         if let Err(e) = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
+            // Parse each template alone, so that every syntax error is reported, not only the
+            // first (done only on failure: parsing is a good part of a small rebuild).
+            for (name, text) in &texts {
+                let mut one = new_tera();
+                if let Err(e) = one.add_raw_template(name, text) {
+                    let msg = tera_message(&e);
+                    // A missing parent is not this template's syntax error; the full pass
+                    // reports it.
+                    if msg.contains("Failed to parse") {
+                        errors.push(SiteError {
+                            file: sources.get(name).cloned().unwrap_or_else(|| name.into()),
+                            line: tera_line(&e),
+                            message: msg,
+                        });
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                return Err(errors);
+            }
             let msg = tera_message(&e);
             let file = texts
                 .keys()

@@ -688,8 +688,8 @@ fn build_model(
     let day_of: Vec<i64> = articles.iter().map(|a| a.date.days_since_epoch()).collect();
     let related: Vec<Vec<usize>> = (0..articles.len())
         .into_par_iter()
-        .map_init(Vec::new, |cand, ai| {
-            related_articles(ai, &articles[ai].people, &day_of, &people, cand)
+        .map_init(RelatedScratch::default, |scratch, ai| {
+            related_articles(ai, &articles[ai].people, &day_of, &people, scratch)
         })
         .collect();
     for (a, r) in articles.iter_mut().zip(related) {
@@ -830,37 +830,47 @@ fn assign_article_urls(
 /// Up to [`RELATED_MAX`] articles sharing people with article `ai` (whose people are
 /// `people_of`): most shared people first, then nearest in date (`day_of`, per article), then
 /// site order. Only a window of each person's list is looked at, so a person in every article
-/// does not make this quadratic. `cand` is scratch space, reused between calls.
+/// does not make this quadratic. `scratch` is reused between calls.
 fn related_articles(
     ai: usize,
     people_of: &[usize],
     day_of: &[i64],
     people: &[Person],
-    cand: &mut Vec<usize>,
+    scratch: &mut RelatedScratch,
 ) -> Vec<usize> {
+    let RelatedScratch { shared, cand } = scratch;
+    if shared.len() < day_of.len() {
+        shared.resize(day_of.len(), 0);
+    }
+    // Each candidate once (in the order first met), with the number of windows it is in
+    // (people shared); `shared` is all zeros again when this returns.
     cand.clear();
     for &p in people_of {
         let list = &people[p].articles;
         let pos = list.binary_search(&ai).unwrap_or_else(|e| e);
         let lo = pos.saturating_sub(RELATED_WINDOW);
         let hi = (pos + RELATED_WINDOW + 1).min(list.len());
-        cand.extend(list[lo..hi].iter().copied().filter(|&o| o != ai));
-    }
-    // Each window is sorted (a person's list is): one window is sorted already, and several
-    // are sorted runs that a stable sort merges.
-    if people_of.len() > 1 {
-        cand.sort();
+        for &o in &list[lo..hi] {
+            if o != ai {
+                if shared[o] == 0 {
+                    cand.push(o);
+                }
+                shared[o] += 1;
+            }
+        }
     }
     let day = day_of[ai];
     // The best (shared people, distance in days, index) so far, best first: a candidate
-    // enters by insertion, so nothing is allocated but the answer.
+    // enters by insertion, so nothing is allocated but the answer. The order is total (the
+    // index breaks ties), so the order candidates come in does not change the answer.
     let better = |x: &(usize, i64, usize), y: &(usize, i64, usize)| {
         x.0 > y.0 || (x.0 == y.0 && (x.1, x.2) < (y.1, y.2))
     };
     let mut top = [(0usize, 0i64, 0usize); RELATED_MAX];
     let mut len = 0;
-    for run in cand.chunk_by(|x, y| x == y) {
-        let c = (run.len(), (day_of[run[0]] - day).abs(), run[0]);
+    for &o in cand.iter() {
+        let c = (shared[o] as usize, (day_of[o] - day).abs(), o);
+        shared[o] = 0;
         if len == RELATED_MAX && !better(&c, &top[len - 1]) {
             continue;
         }
@@ -875,6 +885,14 @@ fn related_articles(
         top[at] = c;
     }
     top[..len].iter().map(|&(_, _, o)| o).collect()
+}
+
+/// Per-thread scratch space of [`related_articles`]: a count per article (kept at zero between
+/// calls) and the candidate list.
+#[derive(Default)]
+struct RelatedScratch {
+    shared: Vec<u32>,
+    cand: Vec<usize>,
 }
 
 /// Splits `len` items into pages of `size` (at least one page, possibly empty).
@@ -978,7 +996,7 @@ mod tests {
                     people[p].articles.push(ai);
                 }
             }
-            let mut scratch = Vec::new();
+            let mut scratch = RelatedScratch::default();
             for (ai, ps) in people_of.iter().enumerate() {
                 assert_eq!(
                     related_articles(ai, ps, &day_of, &people, &mut scratch),
