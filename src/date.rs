@@ -151,7 +151,28 @@ impl Date {
 
     /// `2026-01-07`.
     pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let mut s = String::with_capacity(10);
+        self.push_ymd(&mut s, '-');
+        s
+    }
+
+    /// Appends the year, month and day as `{:04}{sep}{:02}{sep}{:02}` would (`2026-01-07`
+    /// with `-`, the folder `2026/01/07` with `/`), without the formatting machinery: pages
+    /// write dates tens of thousands of times per build.
+    pub fn push_ymd(&self, out: &mut String, sep: char) {
+        if self.year < 0 {
+            // `{:04}` writes the sign inside the padding; never a real article's date.
+            out.push_str(&format!(
+                "{:04}{sep}{:02}{sep}{:02}",
+                self.year, self.month, self.day
+            ));
+            return;
+        }
+        push_padded(out, self.year as u32, 4);
+        out.push(sep);
+        push_padded(out, self.month, 2);
+        out.push(sep);
+        push_padded(out, self.day, 2);
     }
 
     /// Days since 1970-01-01 (for ordering and distances).
@@ -172,8 +193,25 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        f.write_str(&self.iso())
     }
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits, as `{:0width$}` writes it.
+pub fn push_padded(out: &mut String, mut n: u32, width: usize) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let digits = buf.len() - i;
+    out.extend(std::iter::repeat_n('0', width.saturating_sub(digits)));
+    out.extend(buf[i..].iter().map(|&b| char::from(b)));
 }
 
 impl Serialize for Date {
@@ -195,6 +233,51 @@ impl<'de> Deserialize<'de> for Date {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_are_written_as_the_formatting_machinery_writes_them() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut dates: Vec<Date> = (0..20_000)
+            .map(|_| Date::from_unix((next() % 800_000_000_000) as i64 - 400_000_000_000))
+            .collect();
+        // Field values no constructor makes (the fields are public).
+        for (year, month, day) in [
+            (0, 0, 0),
+            (-1, 13, 99),
+            (99_999, 123, 4_000_000_000),
+            (7, 1, 2),
+        ] {
+            dates.push(Date { year, month, day });
+        }
+        assert!(dates.iter().any(|d| d.year < 0) && dates.iter().any(|d| d.year > 9999));
+        for d in &dates {
+            let want = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+            assert_eq!(d.iso(), want);
+            assert_eq!(d.to_string(), want);
+            let mut path = String::from("x/");
+            d.push_ymd(&mut path, '/');
+            assert_eq!(path, format!("x/{:04}/{:02}/{:02}", d.year, d.month, d.day));
+        }
+        for (n, w) in [
+            (0, 0),
+            (0, 2),
+            (5, 4),
+            (12345, 2),
+            (u32::MAX, 4),
+            (u32::MAX, 12),
+            (7, 10),
+        ] {
+            let mut s = String::new();
+            push_padded(&mut s, n, w);
+            assert_eq!(s, format!("{n:0w$}"), "{n} {w}");
+        }
+    }
+
     use super::*;
 
     #[test]

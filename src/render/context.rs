@@ -202,17 +202,34 @@ pub fn weekday(d: &Date) -> usize {
 
 /// Folder of a day page.
 pub fn day_dir(d: &Date) -> String {
-    format!("{:04}/{:02}/{:02}/", d.year, d.month, d.day)
+    let mut s = String::with_capacity(11);
+    d.push_ymd(&mut s, '/');
+    s.push('/');
+    s
 }
 
 /// Folder of a month page.
 pub fn month_dir(year: i32, month: u32) -> String {
-    format!("{year:04}/{month:02}/")
+    if year < 0 {
+        return format!("{year:04}/{month:02}/");
+    }
+    let mut s = String::with_capacity(8);
+    crate::date::push_padded(&mut s, year as u32, 4);
+    s.push('/');
+    crate::date::push_padded(&mut s, month, 2);
+    s.push('/');
+    s
 }
 
 /// Folder of a year page.
 pub fn year_dir(year: i32) -> String {
-    format!("{year:04}/")
+    if year < 0 {
+        return format!("{year:04}/");
+    }
+    let mut s = String::with_capacity(5);
+    crate::date::push_padded(&mut s, year as u32, 4);
+    s.push('/');
+    s
 }
 
 /// Folder of page `n` (from 0) of a person.
@@ -294,7 +311,7 @@ impl<'a> Shared<'a> {
             lang: self.site.config.language.clone(),
             title,
             root: root_prefix(&dir),
-            canonical: self.absolute.then(|| format!("{}{dir}", self.base)),
+            canonical: self.absolute.then(|| [self.base.as_str(), &dir].concat()),
             dir,
             feed: "atom.xml".into(),
             t: labels::for_language(&self.lang),
@@ -883,7 +900,7 @@ fn person_head(sh: &Shared, pi: usize) -> PersonInfo {
             name: sh.date(&p.last),
             url: index_of(&day_dir(&p.last)),
         }),
-        feed: format!("{}atom.xml", p.url),
+        feed: [p.url.as_str(), "atom.xml"].concat(),
         months: Vec::new(),
         co: Vec::new(),
         url: page_url(0),
@@ -1032,7 +1049,7 @@ impl<'a> Entries<'a> {
         let a = &sh.site.articles[i];
         Entry {
             title: &a.title,
-            url: format!("{}{}", sh.base, a.url),
+            url: [sh.base.as_str(), &a.url].concat(),
             updated: rfc3339(&a.date),
             summary: &a.summary,
             content: (self.full_text || a.summary.is_empty()).then(|| sh.body(i)),
@@ -1066,7 +1083,9 @@ impl Serialize for Entries<'_> {
 }
 
 fn rfc3339(d: &Date) -> String {
-    format!("{}T00:00:00Z", d.iso())
+    let mut s = d.iso();
+    s.push_str("T00:00:00Z");
+    s
 }
 
 fn feed<'a>(
@@ -1090,8 +1109,8 @@ fn feed<'a>(
     FeedCtx {
         title,
         site_title: sh.site.config.title.clone(),
-        self_url: format!("{}{self_path}", sh.base),
-        alt_url: format!("{}{alt_dir}", sh.base),
+        self_url: [sh.base.as_str(), &self_path].concat(),
+        alt_url: [sh.base.as_str(), &alt_dir].concat(),
         updated,
         entries,
     }
@@ -1139,7 +1158,7 @@ pub struct SitemapCtx {
 pub fn sitemap(sh: &Shared) -> SitemapCtx {
     let site = sh.site;
     let at = |dir: String, lastmod: Option<&Date>| SitemapUrl {
-        loc: format!("{}{dir}", sh.base),
+        loc: [sh.base.as_str(), &dir].concat(),
         lastmod: lastmod.map(Date::iso),
     };
     let mut urls = Vec::with_capacity(site.articles.len() * 2 + site.people.len() + 8);

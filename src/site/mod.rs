@@ -819,10 +819,12 @@ fn assign_article_urls(
         for (&i, slug) in idx.iter().zip(slugs) {
             let a = &mut articles[i];
             a.slug = slug;
-            a.url = format!(
-                "{:04}/{:02}/{:02}/{}/",
-                a.date.year, a.date.month, a.date.day, a.slug
-            );
+            let mut url = String::with_capacity(12 + a.slug.len());
+            a.date.push_ymd(&mut url, '/');
+            url.push('/');
+            url.push_str(&a.slug);
+            url.push('/');
+            a.url = url;
         }
     }
 }
