@@ -275,9 +275,7 @@ fn read_inputs(root: &Path, config: &Config) -> Option<Inputs> {
     let read: Vec<(String, std::fs::Metadata, crate::hash::Digest)> = paths
         .par_iter()
         .map(|p| {
-            let rel = p
-                .strip_prefix(root)
-                .unwrap_or(p)
+            let rel = crate::site::relative_to(p, root)
                 .to_string_lossy()
                 .into_owned();
             let meta = std::fs::metadata(p).ok()?;
@@ -330,7 +328,7 @@ fn build_key(
     let files = inputs
         .paths
         .into_iter()
-        .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
+        .map(|p| crate::site::relative_to(&p, root).to_path_buf())
         .zip(inputs.files.iter().map(|r| r.1))
         .collect();
     Some(BuildKey { key, files })

@@ -1110,7 +1110,7 @@ fn feed<'a>(
         title,
         site_title: sh.site.config.title.clone(),
         self_url: [sh.base.as_str(), &self_path].concat(),
-        alt_url: [sh.base.as_str(), &alt_dir].concat(),
+        alt_url: [sh.base.as_str(), alt_dir].concat(),
         updated,
         entries,
     }
