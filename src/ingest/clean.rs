@@ -108,7 +108,7 @@ fn strip_invisible(text: &str) -> (String, bool) {
                 (b < 0x20) & (b != b'\t') & (b != b'\n')
                     | (b == 0x7F)
                     | (b > 0xD1)
-                    | (b >= 0xC0) & (b < 0xD0)
+                    | (b.wrapping_sub(0xC0) < 0x10)
             });
             let skip = if flags == 0 {
                 16
@@ -266,7 +266,7 @@ fn fix_words(text: String) -> String {
                         | (b == b'\'')
                         | (b == b'`')
                         | (b > 0xD1)
-                        | (b >= 0xC0) & (b < 0xD0)
+                        | (b.wrapping_sub(0xC0) < 0x10)
                 });
                 if mask != 0 {
                     end += mask.trailing_zeros() as usize;

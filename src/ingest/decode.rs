@@ -384,6 +384,11 @@ fn has_strong_run(text: &str, index: &HighIndex) -> bool {
                 continue;
             }
             let (c, c_len) = char_at(text, q);
+            // ASCII (or the end) after it stands for no byte: no run longer than the pair
+            // (see below). The usual case: «і» ending a word.
+            if bytes.get(q + c_len).is_none_or(|&b| b < 0x80) {
+                continue;
+            }
             if !matches!(index.byte(c), Some(0x80..=0xBF)) {
                 continue;
             }
@@ -411,11 +416,10 @@ fn has_strong_run(text: &str, index: &HighIndex) -> bool {
             let next = bytes
                 .get(q + c_len)
                 .map(|_| index.byte(char_at(text, q + c_len).0));
-            let goes_on = match (lead, next) {
-                (0xC2..=0xDF, Some(Some(0xC2..=0xF4))) => true,
-                (0xE0..=0xF4, Some(Some(0x80..=0xBF))) => true,
-                _ => false,
-            };
+            let goes_on = matches!(
+                (lead, next),
+                (0xC2..=0xDF, Some(Some(0xC2..=0xF4))) | (0xE0..=0xF4, Some(Some(0x80..=0xBF)))
+            );
             if !goes_on {
                 continue;
             }
@@ -440,7 +444,7 @@ fn has_strong_run(text: &str, index: &HighIndex) -> bool {
 #[inline(always)]
 fn may_be_continuation(prev: u8, byte: u8) -> bool {
     (byte > 0xD1)
-        | (byte >= 0xC0) & (byte < 0xD0)
+        | (byte.wrapping_sub(0xC0) < 0x10)
         | (byte & 0xF0 == 0x80) & (prev == 0xD0)
         | (byte & 0xF0 == 0x90) & (prev == 0xD1)
 }
@@ -463,29 +467,29 @@ fn char_at(text: &str, at: usize) -> (char, usize) {
 }
 
 /// Bit `i` set when `test(bytes[k + i - 1], bytes[k + i])` holds (the previous byte is 0 at
-/// the start of `bytes`), for the sixteen bytes from `k` or as many as are left.
+/// the start of `bytes`), for the sixteen bytes from `k` or as many as are left (none when
+/// `k` is past the end).
 ///
 /// A whole block of sixteen is tested in a loop the compiler turns into a few vector
 /// instructions (with a simple `test`: comparisons joined by `&` and `|`, no branches); the
 /// flags are gathered into bits with one multiplication per eight.
 #[inline(always)]
 pub(crate) fn block_mask(bytes: &[u8], k: usize, test: impl Fn(u8, u8) -> bool) -> u32 {
-    let prev_of = |i: usize| i.checked_sub(1).map_or(0, |p| bytes[p]);
-    let (Some(block), Some(prev)) = (
-        bytes
-            .get(k..k + 16)
-            .and_then(|s| <&[u8; 16]>::try_from(s).ok()),
-        k.checked_sub(1)
-            .and_then(|p| bytes.get(p..p + 16))
-            .and_then(|s| <&[u8; 16]>::try_from(s).ok()),
-    ) else {
-        // Near either end: one byte at a time.
-        let mut mask = 0u32;
-        for (i, &b) in bytes.iter().enumerate().skip(k).take(16) {
-            mask |= u32::from(test(prev_of(i), b)) << (i - k);
-        }
-        return mask;
+    let Some(rest) = bytes.get(k..).filter(|r| !r.is_empty()) else {
+        return 0;
     };
+    // The last block of the text is padded with zeros, whose flags are cleared below.
+    let (block, len) = match rest.get(..16).and_then(|b| <&[u8; 16]>::try_from(b).ok()) {
+        Some(whole) => (*whole, 16),
+        None => {
+            let mut padded = [0u8; 16];
+            padded[..rest.len()].copy_from_slice(rest);
+            (padded, rest.len())
+        }
+    };
+    let mut prev = [0u8; 16];
+    prev[0] = k.checked_sub(1).map_or(0, |p| bytes[p]);
+    prev[1..].copy_from_slice(&block[..15]);
     let mut flags = [0u8; 16];
     for i in 0..16 {
         flags[i] = u8::from(test(prev[i], block[i]));
@@ -502,7 +506,8 @@ pub(crate) fn block_mask(bytes: &[u8], k: usize, test: impl Fn(u8, u8) -> bool) 
         w.copy_from_slice(h);
         (u64::from_le_bytes(w).wrapping_mul(GATHER) >> 56) as u32
     };
-    half(&flags[..8]) | (half(&flags[8..]) << 8)
+    let mask = half(&flags[..8]) | (half(&flags[8..]) << 8);
+    mask & ((1u32 << len) - 1)
 }
 
 /// [`has_strong_run`] reading every character: the reference of its fast path, and the way
