@@ -487,20 +487,9 @@ pub(crate) fn block_mask(bytes: &[u8], k: usize, test: impl Fn(u8, u8) -> bool) 
             (padded, rest.len())
         }
     };
-    let whole_prev = k
-        .checked_sub(1)
-        .and_then(|p| bytes.get(p..p + 16))
-        .and_then(|p| <&[u8; 16]>::try_from(p).ok());
-    let prev = match whole_prev {
-        Some(p) if len == 16 => *p,
-        // At either end of the text: the block shifted by one byte.
-        _ => {
-            let mut p = [0u8; 16];
-            p[0] = k.checked_sub(1).map_or(0, |p| bytes[p]);
-            p[1..].copy_from_slice(&block[..15]);
-            p
-        }
-    };
+    let mut prev = [0u8; 16];
+    prev[0] = k.checked_sub(1).map_or(0, |p| bytes[p]);
+    prev[1..].copy_from_slice(&block[..15]);
     let mut flags = [0u8; 16];
     for i in 0..16 {
         flags[i] = u8::from(test(prev[i], block[i]));
