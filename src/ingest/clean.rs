@@ -14,7 +14,7 @@
 //! a sentence (hard-wrapped text) is joined with a space. Paragraphs with no letter or
 //! digit («* * *», «—») are dropped.
 
-use super::decode::is_alphabetic;
+use super::decode::{block_mask, is_alphabetic};
 use crate::nfc::nfc_anywhere;
 use crate::people::cyrillic_twin;
 use std::borrow::Cow;
@@ -100,6 +100,32 @@ fn strip_invisible(text: &str) -> (String, bool) {
     let mut last = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Sixteen bytes at a time up to the first that needs a look: an ASCII control (but
+        // tab and line feed), DEL, or the lead byte of a character other than ASCII and
+        // Cyrillic U+0400..=U+047F. What comes before it is kept as it is, NFC starters all.
+        if bytes.len() - i >= 16 {
+            let flags = block_mask(bytes, i, |_, b| {
+                (b < 0x20) & (b != b'\t') & (b != b'\n')
+                    | (b == 0x7F)
+                    | (b > 0xD1)
+                    | (b.wrapping_sub(0xC0) < 0x10)
+            });
+            let skip = if flags == 0 {
+                16
+            } else {
+                flags.trailing_zeros() as usize
+            };
+            if skip > 0 {
+                i += skip;
+                // A Cyrillic letter cut by the end of the sixteen bytes.
+                if bytes.get(i).is_some_and(|&b| b & 0xC0 == 0x80) {
+                    i += 1;
+                }
+                // The last character: ASCII, or a Cyrillic letter.
+                stress_goes = bytes[i - 1] >= 0x80;
+                continue;
+            }
+        }
         let b = bytes[i];
         // Fast paths: printable ASCII, tab and line feed; Cyrillic U+0400..=U+047F (lead
         // byte 0xD0 or 0xD1). Both are kept and are NFC starters.
@@ -203,7 +229,10 @@ fn fix_words(text: String) -> String {
     // A one-letter word with a twin after a Cyrillic word: it changes when the next word
     // is Cyrillic too.
     let mut waiting: Option<Word> = None;
-    let mut finish = |w: Word, prev: &mut Option<Word>, changes: &mut Vec<(Word, bool)>| {
+    let finish = |w: Word,
+                  prev: &mut Option<Word>,
+                  waiting: &mut Option<Word>,
+                  changes: &mut Vec<(Word, bool)>| {
         if let Some(single) = waiting.take() {
             if w.cyrillic {
                 changes.push((single, true));
@@ -213,7 +242,7 @@ fn fix_words(text: String) -> String {
         if inside || w.apostrophe {
             changes.push((w, inside));
         } else if w.all_twins() && w.single && prev.is_some_and(|p| p.cyrillic) {
-            waiting = Some(w);
+            *waiting = Some(w);
         }
         *prev = Some(w);
     };
@@ -225,6 +254,78 @@ fn fix_words(text: String) -> String {
     while next < bytes.len() {
         let i = next;
         let b = bytes[i];
+        if cur.is_none() && waiting.is_none() {
+            // A stretch of Cyrillic words U+0400..=U+047F between ASCII characters other than
+            // letters and apostrophes changes nothing and leaves only a Cyrillic word as the
+            // previous one: found sixteen bytes at a time, skipped up to its last whole
+            // word.
+            let mut end = i;
+            while end < bytes.len() {
+                let mask = block_mask(bytes, end, |_, b| {
+                    ((b | 0x20).wrapping_sub(b'a') < 26)
+                        | (b == b'\'')
+                        | (b == b'`')
+                        | (b > 0xD1)
+                        | (b.wrapping_sub(0xC0) < 0x10)
+                });
+                if mask != 0 {
+                    end += mask.trailing_zeros() as usize;
+                    break;
+                }
+                end += 16;
+            }
+            let mut cut = end.min(bytes.len());
+            while cut > i && bytes[cut - 1] >= 0x80 {
+                cut -= 1;
+            }
+            if cut > i + 1 {
+                // A letter in the stretch: the last one is in its last word.
+                if bytes[i..cut].iter().rev().any(|&b| b >= 0x80) {
+                    prev = Some(Word {
+                        start: i,
+                        end: cut,
+                        single: false,
+                        cyrillic: true,
+                        latin_twins: false,
+                        latin_other: false,
+                        apostrophe: false,
+                    });
+                }
+                next = cut;
+                continue;
+            }
+        }
+        if cur.is_none() {
+            // Fast paths between words. An ASCII character other than a letter starts no word.
+            if b < 0x80 && !b.is_ascii_alphabetic() {
+                next = i + 1;
+                continue;
+            }
+            // A word of Cyrillic letters U+0400..=U+047F (lead byte 0xD0 or 0xD1) that ends
+            // at an ASCII character other than a letter or an apostrophe (or at the end) is
+            // complete at once: Cyrillic, one character long or not, nothing else.
+            if b == 0xD0 || b == 0xD1 {
+                let end = cyrillic_run_end(bytes, i);
+                let ends_here = match bytes.get(end) {
+                    None => true,
+                    Some(&a) => a < 0x80 && !a.is_ascii_alphabetic() && a != b'\'' && a != b'`',
+                };
+                if ends_here {
+                    let w = Word {
+                        start: i,
+                        end,
+                        single: end - i == 2,
+                        cyrillic: true,
+                        latin_twins: false,
+                        latin_other: false,
+                        apostrophe: false,
+                    };
+                    finish(w, &mut prev, &mut waiting, &mut changes);
+                    next = end;
+                    continue;
+                }
+            }
+        }
         // Decoded by hand for ASCII and for Cyrillic U+0400..=U+047F (lead byte 0xD0 or 0xD1,
         // all letters), the bulk of the text.
         let (c, alphabetic) = if b < 0x80 {
@@ -248,10 +349,7 @@ fn fix_words(text: String) -> String {
                 add_to_word(w, c);
                 // The Cyrillic letters U+0400..=U+047F that follow (lead byte 0xD0 or 0xD1)
                 // are taken at once: each would only mark the word Cyrillic.
-                let mut end = next;
-                while matches!(bytes.get(end), Some(0xD0 | 0xD1)) {
-                    end += 2;
-                }
+                let end = cyrillic_run_end(bytes, next);
                 if end > next {
                     w.cyrillic = true;
                     next = end;
@@ -266,7 +364,7 @@ fn fix_words(text: String) -> String {
             // The word ends (before a pending apostrophe).
             pending = false;
             if let Some(w) = cur.take() {
-                finish(w, &mut prev, &mut changes);
+                finish(w, &mut prev, &mut waiting, &mut changes);
             }
         }
         if alphabetic {
@@ -284,7 +382,7 @@ fn fix_words(text: String) -> String {
         }
     }
     if let Some(w) = cur {
-        finish(w, &mut prev, &mut changes);
+        finish(w, &mut prev, &mut waiting, &mut changes);
     }
     if changes.is_empty() {
         return text;
@@ -306,6 +404,29 @@ fn fix_words(text: String) -> String {
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// The end of the run of Cyrillic characters U+0400..=U+047F (lead byte 0xD0 or 0xD1, two
+/// bytes each) that starts at byte offset `start` of `bytes` (valid UTF-8): `start` when
+/// there is none. Eight bytes (four letters) are looked at at once while they all are.
+#[inline]
+fn cyrillic_run_end(bytes: &[u8], start: usize) -> usize {
+    const LEADS: u64 = 0x00FE_00FE_00FE_00FE;
+    const D0: u64 = 0x00D0_00D0_00D0_00D0;
+    let mut end = start;
+    while let Some(chunk) = bytes.get(end..end + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // Bytes 0, 2, 4, 6 are 0xD0 or 0xD1; each is followed by its continuation byte.
+        if u64::from_le_bytes(word) & LEADS != D0 {
+            break;
+        }
+        end += 8;
+    }
+    while matches!(bytes.get(end), Some(0xD0 | 0xD1)) {
+        end += 2;
+    }
+    end
 }
 
 /// Records letter `c` of word `w` in its flags.
@@ -351,6 +472,38 @@ fn collapse_whitespace(line: &str) -> Cow<'_, str> {
 /// controls, the lead bytes of non-ASCII whitespace) are looked at; the rest are skipped
 /// one at a time, as a lead byte never occurs inside another character.
 fn is_collapsed(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    // Sixteen bytes at a time: two spaces in a row are no collapsed line; ASCII controls
+    // and the lead bytes 0xC2 and 0xE0..=0xE3 (all non-ASCII whitespace starts with one)
+    // are decoded and looked at.
+    let mut k = 0;
+    while k < bytes.len() {
+        let mut look = block_mask(bytes, k, |prev, b| {
+            (b < 0x20) | (b == 0xC2) | (b & 0xFC == 0xE0) | (b == b' ') & (prev == b' ')
+        });
+        while look != 0 {
+            let j = k + look.trailing_zeros() as usize;
+            look &= look - 1;
+            if bytes[j] == b' '
+                || line
+                    .get(j..)
+                    .and_then(|t| t.chars().next())
+                    .is_some_and(char::is_whitespace)
+            {
+                return false;
+            }
+        }
+        k += 16;
+    }
+    true
+}
+
+/// [`is_collapsed`] one byte at a time, but for the ends: the reference of its fast path.
+#[cfg(test)]
+fn is_collapsed_plain(line: &str) -> bool {
     /// Per byte: 0 nothing to see, 1 a space, 2 ASCII whitespace but the space, 3 a lead byte
     /// of non-ASCII whitespace (0xC2, 0xE1, 0xE2, 0xE3).
     static CLASS: [u8; 256] = {
@@ -368,9 +521,6 @@ fn is_collapsed(line: &str) -> bool {
         t
     };
     let bytes = line.as_bytes();
-    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
-        return false;
-    }
     let mut after_space = false;
     for (i, &b) in bytes.iter().enumerate() {
         match CLASS[usize::from(b)] {
@@ -491,12 +641,15 @@ fn matches_any(line: &str, patterns: &[Pattern]) -> bool {
         });
     }
     let lower = || line.chars().flat_map(char::to_lowercase);
+    // The first character of the lower-case line, against the first of each pattern (most
+    // lines differ there).
+    let first = line.chars().next().and_then(|c| c.to_lowercase().next());
     patterns.iter().any(|p| match p {
         Pattern::Prefix(prefix) => {
             let mut l = lower();
-            prefix.chars().all(|c| l.next() == Some(c))
+            prefix.chars().next() == first && prefix.chars().all(|c| l.next() == Some(c))
         }
-        Pattern::Exact(exact) => lower().eq(exact.chars()),
+        Pattern::Exact(exact) => exact.chars().next() == first && lower().eq(exact.chars()),
         Pattern::Never => false,
     })
 }
@@ -656,6 +809,120 @@ mod tests {
         out
     }
 
+    /// [`fix_words`] before its fast paths (every character decoded and looked at).
+    fn fix_words_plain(text: String) -> String {
+        // Words that change: (word, replace look-alikes), in text order.
+        let mut changes: Vec<(Word, bool)> = Vec::new();
+        // The word before the current one.
+        let mut prev: Option<Word> = None;
+        // A one-letter word with a twin after a Cyrillic word: it changes when the next word
+        // is Cyrillic too.
+        let mut waiting: Option<Word> = None;
+        let mut finish = |w: Word, prev: &mut Option<Word>, changes: &mut Vec<(Word, bool)>| {
+            if let Some(single) = waiting.take() {
+                if w.cyrillic {
+                    changes.push((single, true));
+                }
+            }
+            let inside = w.all_twins() && w.cyrillic;
+            if inside || w.apostrophe {
+                changes.push((w, inside));
+            } else if w.all_twins() && w.single && prev.is_some_and(|p| p.cyrillic) {
+                waiting = Some(w);
+            }
+            *prev = Some(w);
+        };
+        let mut cur: Option<Word> = None;
+        // In a word: whether an apostrophe not yet known to be inside it was just seen.
+        let mut pending = false;
+        let bytes = text.as_bytes();
+        let mut next = 0;
+        while next < bytes.len() {
+            let i = next;
+            let b = bytes[i];
+            // Decoded by hand for ASCII and for Cyrillic U+0400..=U+047F (lead byte 0xD0 or 0xD1,
+            // all letters), the bulk of the text.
+            let (c, alphabetic) = if b < 0x80 {
+                (char::from(b), b.is_ascii_alphabetic())
+            } else if b == 0xD0 || b == 0xD1 {
+                let low = bytes.get(i + 1).map_or(0, |&t| u32::from(t & 0x3F));
+                let c = char::from_u32((u32::from(b & 0x1F) << 6) | low);
+                (c.unwrap_or(char::REPLACEMENT_CHARACTER), true)
+            } else {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                (c, is_alphabetic(c))
+            };
+            next = i + c.len_utf8();
+            if let Some(w) = cur.as_mut() {
+                if alphabetic {
+                    w.apostrophe |= pending;
+                    pending = false;
+                    w.single = false;
+                    add_to_word(w, c);
+                    // The Cyrillic letters U+0400..=U+047F that follow (lead byte 0xD0 or 0xD1)
+                    // are taken at once: each would only mark the word Cyrillic.
+                    let mut end = next;
+                    while matches!(bytes.get(end), Some(0xD0 | 0xD1)) {
+                        end += 2;
+                    }
+                    if end > next {
+                        w.cyrillic = true;
+                        next = end;
+                    }
+                    w.end = next;
+                    continue;
+                }
+                if !pending && is_apostrophe(c) {
+                    pending = true;
+                    continue;
+                }
+                // The word ends (before a pending apostrophe).
+                pending = false;
+                if let Some(w) = cur.take() {
+                    finish(w, &mut prev, &mut changes);
+                }
+            }
+            if alphabetic {
+                let mut w = Word {
+                    start: i,
+                    end: i + c.len_utf8(),
+                    single: true,
+                    cyrillic: false,
+                    latin_twins: false,
+                    latin_other: false,
+                    apostrophe: false,
+                };
+                add_to_word(&mut w, c);
+                cur = Some(w);
+            }
+        }
+        if let Some(w) = cur {
+            finish(w, &mut prev, &mut changes);
+        }
+        if changes.is_empty() {
+            return text;
+        }
+        let mut out = String::with_capacity(text.len() + changes.len());
+        let mut last = 0;
+        for (w, lookalikes) in changes {
+            out.push_str(&text[last..w.start]);
+            for c in text[w.start..w.end].chars() {
+                if is_apostrophe(c) {
+                    out.push('ʼ');
+                } else if lookalikes && c.is_ascii_alphabetic() {
+                    out.push(cyrillic_twin(c).unwrap_or(c));
+                } else {
+                    out.push(c);
+                }
+            }
+            last = w.end;
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
     /// The reference [`matches_any`]: lowercases the whole line.
     fn matches_any_reference(line: &str, patterns: &[Pattern]) -> bool {
         if patterns.is_empty() {
@@ -756,6 +1023,142 @@ mod tests {
         inputs.extend(random_strings(200_000));
         for t in &inputs {
             assert_eq!(normalize_chars(t), normalize_chars_reference(t), "{t:?}");
+        }
+    }
+
+    /// Pseudo-random strings over a mix of ASCII (controls too), Cyrillic, Latin-1,
+    /// typographic punctuation and whitespace, combining marks, apostrophes and arbitrary
+    /// code points (a fixed xorshift, so a failure reproduces). Longer than
+    /// [`random_strings`], so the eight-byte fast paths are taken.
+    fn mixed_strings(n: usize, mut seed: u64) -> Vec<String> {
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..n)
+            .map(|_| {
+                let len = next() % 80;
+                (0..len)
+                    .map(|_| {
+                        let r = next();
+                        let pick = |lo: u32, hi: u32| {
+                            char::from_u32(lo + (r >> 8) as u32 % (hi - lo)).unwrap_or('?')
+                        };
+                        match r % 12 {
+                            0 => pick(0, 0x80),
+                            1 => pick(0x20, 0x7F),
+                            2..=4 => pick(0x400, 0x480),
+                            5 => pick(0x400, 0x530),
+                            6 => pick(0x80, 0x100),
+                            7 => pick(0x2000, 0x2070),
+                            8 => pick(0x300, 0x370),
+                            9 | 10 => SPICE[(r >> 8) as usize % SPICE.len()],
+                            _ => pick(0x100, 0x11_0000),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Inputs for comparing the fast paths of cleaning with their plain versions: the
+    /// sample texts (as they are, with Latin look-alikes, apostrophes and CRLF, and every
+    /// line), every character up to U+3000 in context, and random strings.
+    fn fast_path_inputs() -> Vec<String> {
+        let mut inputs = sample_texts();
+        for t in sample_texts() {
+            inputs.push(
+                t.replace('о', "o")
+                    .replace('К', "K")
+                    .replace('ʼ', "'")
+                    .replace('\n', "\r\n")
+                    .replace("ами", "а\u{301}ми")
+                    .replace(' ', "  "),
+            );
+            inputs.extend(t.lines().map(String::from));
+        }
+        inputs.extend(char_contexts());
+        inputs.extend(random_strings(50_000));
+        inputs.extend(mixed_strings(50_000, 0x9E37_79B9_7F4A_7C15));
+        inputs
+    }
+
+    #[test]
+    fn fix_words_matches_the_plain_version() {
+        let mut changed = 0;
+        for t in fast_path_inputs() {
+            let want = fix_words_plain(t.clone());
+            changed += usize::from(want != t);
+            assert_eq!(fix_words(t.clone()), want, "{t:?}");
+        }
+        assert!(changed > 1000, "{changed}");
+    }
+
+    #[test]
+    fn is_collapsed_matches_the_plain_version() {
+        let plain = |line: &str| {
+            let b = line.as_bytes();
+            b.first() != Some(&b' ') && b.last() != Some(&b' ') && is_collapsed_plain(line)
+        };
+        let mut inputs = fast_path_inputs();
+        // Every whitespace character in long lines, at every offset of an eight-byte block.
+        for c in (0..0x3100u32).filter_map(char::from_u32) {
+            for pad in 0..9 {
+                let a = "а".repeat(pad);
+                inputs.push(format!("слово{a} {c}x дуже довгий рядок"));
+                inputs.push(format!("xx{}{c}{c} довгий рядок {a}", "y".repeat(pad)));
+            }
+        }
+        let mut collapsed = 0;
+        for t in &inputs {
+            let want = plain(t);
+            collapsed += usize::from(want);
+            assert_eq!(is_collapsed(t), want, "{t:?}");
+        }
+        assert!(
+            collapsed > 1000 && collapsed + 1000 < inputs.len(),
+            "{collapsed}"
+        );
+    }
+
+    /// The first steps of [`normalize_chars`] as they were before the eight-byte skip.
+    fn strip_invisible_plain(text: &str) -> (String, bool) {
+        let mut out = String::new();
+        let mut all_starters = true;
+        let mut prev: Option<char> = None;
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        for c in text.chars() {
+            let drop = match c {
+                '\u{200B}'
+                | '\u{200C}'
+                | '\u{200D}'
+                | '\u{2060}'
+                | '\u{FEFF}'
+                | '\u{00AD}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{180E}'
+                | '\u{2061}'..='\u{2064}' => true,
+                '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' => true,
+                c if c.is_control() && c != '\t' && c != '\n' => true,
+                '\u{0301}' => prev.is_none_or(is_cyrillic_letter),
+                _ => false,
+            };
+            if !drop {
+                out.push(c);
+                all_starters &= nfc_anywhere(c);
+            }
+            prev = if drop { prev } else { Some(c) };
+        }
+        (out, all_starters)
+    }
+
+    #[test]
+    fn strip_invisible_matches_the_plain_version() {
+        for t in fast_path_inputs() {
+            assert_eq!(strip_invisible(&t), strip_invisible_plain(&t), "{t:?}");
         }
     }
 

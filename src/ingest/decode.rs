@@ -35,7 +35,13 @@ pub fn decode(bytes: &[u8]) -> Result<String> {
             ),
         };
     }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    // `contains` finds a byte with the standard library's fast search; the offset is for
+    // the message.
+    if let Some(pos) = bytes
+        .contains(&0)
+        .then(|| bytes.iter().position(|&b| b == 0))
+        .flatten()
+    {
         bail!(
             "looks like a binary file, not text (NUL byte at offset {pos}); \
              UTF-16 text needs a byte-order mark"
@@ -123,6 +129,12 @@ fn high_table(enc: &'static Encoding) -> &'static [char; 128] {
 struct HighIndex {
     low: [u8; 0x500],
     other: Vec<(char, u8)>,
+    /// Whether [`has_strong_run`] may look for continuation characters with
+    /// [`may_be_continuation`]: every Cyrillic character U+0400..=U+047F (UTF-8 lead
+    /// byte 0xD0 or 0xD1) that stands for a continuation byte is one of U+0400..=U+040F or
+    /// U+0450..=U+045F. True for Windows-1251 and Windows-1252; checked when the index is
+    /// built.
+    cyrillic_conts_known: bool,
 }
 
 /// The [`HighIndex`] of `enc` (Windows-1251 or Windows-1252), built once.
@@ -135,6 +147,7 @@ fn high_index(enc: &'static Encoding) -> &'static HighIndex {
         let mut index = HighIndex {
             low: [0; 0x500],
             other: Vec::new(),
+            cyrillic_conts_known: false,
         };
         // The first byte that decodes to a character wins, as a linear search would find.
         for (i, &c) in high_table(enc).iter().enumerate() {
@@ -156,6 +169,11 @@ fn high_index(enc: &'static Encoding) -> &'static HighIndex {
             }
         }
         index.other.sort_unstable();
+        index.cyrillic_conts_known = (0x400..0x480u32).all(|code| {
+            !matches!(index.low[code as usize], 0x80..=0xBF)
+                || (0x400..=0x40F).contains(&code)
+                || (0x450..=0x45F).contains(&code)
+        });
         index
     })
 }
@@ -340,10 +358,161 @@ fn repair_runs(text: &str, enc: &'static Encoding) -> Option<String> {
 /// the same test of strength, without collecting the text's characters or bytes.
 ///
 /// A run starts at a character whose byte is a lead (0xC2..=0xF4) followed by one whose
-/// byte is a continuation (0x80..=0xBF), so the text is read one character at a time
-/// keeping only the previous one; where such a pair appears, the run is read from there
-/// ([`run_from`]) and the scan goes on after it.
+/// byte is a continuation (0x80..=0xBF). Characters that stand for a continuation byte are
+/// rare (in Ukrainian text mostly «і», «ї», «є», quotes and dashes), so they are looked for
+/// sixteen bytes at a time ([`may_be_continuation`]); at each, the character before it is
+/// looked at, and where the pair can start a run longer than itself the run is read from
+/// there ([`run_from`]). [`has_strong_run_plain`], which reads every character, gives the
+/// same answer (a test compares them).
 fn has_strong_run(text: &str, index: &HighIndex) -> bool {
+    if !index.cyrillic_conts_known {
+        return has_strong_run_plain(text, index);
+    }
+    let bytes = text.as_bytes();
+    // Characters before `pos` are inside a run already read (or before the start).
+    let mut pos = 0;
+    let mut k = 0;
+    while k < bytes.len() {
+        let mut mask = block_mask(bytes, k, may_be_continuation);
+        while mask != 0 {
+            let j = k + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            // The character the flagged byte belongs to: a lead byte other than 0xD0/0xD1
+            // starts it; a second byte of a Cyrillic character follows its lead.
+            let q = if bytes[j] >= 0xC0 { j } else { j - 1 };
+            if q < pos {
+                continue;
+            }
+            let (c, c_len) = char_at(text, q);
+            // ASCII (or the end) after it stands for no byte: no run longer than the pair
+            // (see below). The usual case: «і» ending a word.
+            if bytes.get(q + c_len).is_none_or(|&b| b < 0x80) {
+                continue;
+            }
+            if !matches!(index.byte(c), Some(0x80..=0xBF)) {
+                continue;
+            }
+            // The previous character must be a lead outside any run read so far.
+            let Some(p) = q.checked_sub(1).map(|mut p| {
+                while bytes[p] & 0xC0 == 0x80 {
+                    p -= 1;
+                }
+                p
+            }) else {
+                continue;
+            };
+            if p < pos {
+                continue;
+            }
+            let (lead_char, _) = char_at(text, p);
+            let Some(lead @ 0xC2..=0xF4) = index.byte(lead_char) else {
+                continue;
+            };
+            // What the character after the pair stands for decides whether a run longer than
+            // the pair can start here: a two-byte lead needs another sequence (a lead) next,
+            // longer leads need a continuation byte. Without, the run is the pair alone (not
+            // strong: two characters spelling one) or none at all, and reading it would
+            // change nothing: the pair's continuation character is no lead.
+            let next = bytes
+                .get(q + c_len)
+                .map(|_| index.byte(char_at(text, q + c_len).0));
+            let goes_on = matches!(
+                (lead, next),
+                (0xC2..=0xDF, Some(Some(0xC2..=0xF4))) | (0xE0..=0xF4, Some(Some(0x80..=0xBF)))
+            );
+            if !goes_on {
+                continue;
+            }
+            if let Some((end, decoded_len, byte_len)) = run_from(text, p, index) {
+                if (decoded_len >= 2 || byte_len >= 3) && is_strong(text, p, end, index) {
+                    return true;
+                }
+                pos = end;
+            }
+        }
+        k += 16;
+    }
+    false
+}
+
+/// For [`has_strong_run`]: whether a character that may stand for a continuation byte
+/// could be at `byte` (`prev` the byte before): a lead byte 0xC2 and above other than 0xD0
+/// and 0xD1 (the character starts there), or the second byte of a Cyrillic character
+/// U+0400..=U+040F (0xD0 0x80..=0x8F) or U+0450..=U+045F (0xD1 0x90..=0x9F) (the character
+/// starts one byte before). Every such character is flagged (see
+/// `HighIndex::cyrillic_conts_known`); a flag may be wrong.
+#[inline(always)]
+fn may_be_continuation(prev: u8, byte: u8) -> bool {
+    (byte > 0xD1)
+        | (byte.wrapping_sub(0xC0) < 0x10)
+        | (byte & 0xF0 == 0x80) & (prev == 0xD0)
+        | (byte & 0xF0 == 0x90) & (prev == 0xD1)
+}
+
+/// The character of `text` that starts at byte offset `at` (a character boundary), and its
+/// length in bytes. Cyrillic U+0400..=U+047F is decoded by hand.
+#[inline]
+fn char_at(text: &str, at: usize) -> (char, usize) {
+    let bytes = text.as_bytes();
+    match bytes.get(at..at + 2) {
+        Some(&[b @ (0xD0 | 0xD1), t]) => {
+            let code = (u32::from(b & 0x1F) << 6) | u32::from(t & 0x3F);
+            (char::from_u32(code).unwrap_or('\u{FFFD}'), 2)
+        }
+        _ => match text.get(at..).and_then(|t| t.chars().next()) {
+            Some(c) => (c, c.len_utf8()),
+            None => ('\u{FFFD}', 1),
+        },
+    }
+}
+
+/// Bit `i` set when `test(bytes[k + i - 1], bytes[k + i])` holds (the previous byte is 0 at
+/// the start of `bytes`), for the sixteen bytes from `k` or as many as are left (none when
+/// `k` is past the end).
+///
+/// A whole block of sixteen is tested in a loop the compiler turns into a few vector
+/// instructions (with a simple `test`: comparisons joined by `&` and `|`, no branches); the
+/// flags are gathered into bits with one multiplication per eight.
+#[inline(always)]
+pub(crate) fn block_mask(bytes: &[u8], k: usize, test: impl Fn(u8, u8) -> bool) -> u32 {
+    let Some(rest) = bytes.get(k..).filter(|r| !r.is_empty()) else {
+        return 0;
+    };
+    // The last block of the text is padded with zeros, whose flags are cleared below.
+    let (block, len) = match rest.get(..16).and_then(|b| <&[u8; 16]>::try_from(b).ok()) {
+        Some(whole) => (*whole, 16),
+        None => {
+            let mut padded = [0u8; 16];
+            padded[..rest.len()].copy_from_slice(rest);
+            (padded, rest.len())
+        }
+    };
+    let mut prev = [0u8; 16];
+    prev[0] = k.checked_sub(1).map_or(0, |p| bytes[p]);
+    prev[1..].copy_from_slice(&block[..15]);
+    let mut flags = [0u8; 16];
+    for i in 0..16 {
+        flags[i] = u8::from(test(prev[i], block[i]));
+    }
+    // Without this barrier the compiler mixes the gathering below into the comparisons and
+    // makes slow scalar code of both; with it, the comparisons stay sixteen bytes wide. (It
+    // changes nothing but speed.)
+    let flags = std::hint::black_box(flags);
+    // Flags 0 or 1 per byte → eight bits: the multiplication moves byte i's flag to bit
+    // 56 + i without carries.
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    let half = |h: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(h);
+        (u64::from_le_bytes(w).wrapping_mul(GATHER) >> 56) as u32
+    };
+    let mask = half(&flags[..8]) | (half(&flags[8..]) << 8);
+    mask & ((1u32 << len) - 1)
+}
+
+/// [`has_strong_run`] reading every character: the reference of its fast path, and the way
+/// for a code page [`may_be_continuation`] does not know.
+fn has_strong_run_plain(text: &str, index: &HighIndex) -> bool {
     let bytes = text.as_bytes();
     // The byte offset of the previous character when its byte is a lead.
     let mut lead_at: Option<usize> = None;
@@ -717,9 +886,69 @@ fn is_common_symbol(c: char) -> bool {
 /// For [`check_sane`]: the characters of `text`, the control (but `\n` `\r` `\t` form feed)
 /// and replacement characters among them, and the letters ([`is_alphabetic`]).
 ///
-/// ASCII and Cyrillic U+0400..=U+047F (lead byte 0xD0 or 0xD1: letters all) are counted
-/// from their bytes, other characters decoded.
+/// Counted from the bytes, 64 at a time in loops the compiler vectorises: the characters
+/// are the bytes that are no continuation byte (0x80..=0xBF); ASCII letters and controls
+/// are bytes; the Cyrillic characters U+0400..=U+047F (lead byte 0xD0 or 0xD1) are letters
+/// all. Only the characters with another lead byte (0xC2 and up: quotes, dashes, Latin-1…)
+/// are decoded and looked at one by one. [`count_sane_plain`] counts by characters.
 fn count_sane(text: &str) -> (usize, usize, usize) {
+    const CHUNK: usize = 64;
+    let bytes = text.as_bytes();
+    let (mut total, mut bad, mut letters) = (0usize, 0usize, 0usize);
+    let mut rest = bytes;
+    let mut n = 0;
+    while !rest.is_empty() {
+        // Whole chunks of 64 bytes (the compiler vectorises a loop of known length), then
+        // the rest. Per chunk the counts fit in a byte.
+        let (chunk, after) = rest.split_at(rest.len().min(CHUNK));
+        rest = after;
+        let counts = match <&[u8; CHUNK]>::try_from(chunk) {
+            Ok(whole) => byte_counts(whole),
+            Err(_) => byte_counts(chunk),
+        };
+        let [cont, ascii_letters, cyrillic, controls, others] = counts;
+        total += chunk.len() - usize::from(cont);
+        letters += usize::from(ascii_letters) + usize::from(cyrillic);
+        bad += usize::from(controls);
+        // Their characters, found sixteen bytes at a time (a chunk is a whole number of
+        // blocks, or ends the text).
+        let mut at = n;
+        while others > 0 && at < n + chunk.len() {
+            let mut mask = block_mask(bytes, at, |_, b| (b >= 0xC0) & (b & 0xFE != 0xD0));
+            while mask != 0 {
+                let (c, _) = char_at(text, at + mask.trailing_zeros() as usize);
+                mask &= mask - 1;
+                bad += usize::from(c == '\u{FFFD}' || c.is_control());
+                letters += usize::from(is_alphabetic(c));
+            }
+            at += 16;
+        }
+        n += chunk.len();
+    }
+    (total, bad, letters)
+}
+
+/// For [`count_sane`], over at most 255 bytes: how many are continuation bytes, ASCII
+/// letters, lead bytes 0xD0 or 0xD1, ASCII controls (but `\n` `\r` `\t` form feed) or DEL,
+/// and other lead bytes (0xC0 and up).
+#[inline(always)]
+fn byte_counts(chunk: &[u8]) -> [u8; 5] {
+    let mut counts = [0u8; 5];
+    for &b in chunk {
+        counts[0] += u8::from(b & 0xC0 == 0x80);
+        counts[1] += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+        counts[2] += u8::from(b & 0xFE == 0xD0);
+        counts[3] += u8::from(
+            (b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t') & (b != 0x0C) | (b == 0x7F),
+        );
+        counts[4] += u8::from((b >= 0xC0) & (b & 0xFE != 0xD0));
+    }
+    counts
+}
+
+/// [`count_sane`] one character at a time: the reference of its fast path.
+#[cfg(test)]
+fn count_sane_plain(text: &str) -> (usize, usize, usize) {
     let bytes = text.as_bytes();
     let (mut total, mut bad, mut letters) = (0usize, 0usize, 0usize);
     let mut i = 0;
@@ -1163,6 +1392,81 @@ mod tests {
         texts
     }
 
+    /// Pseudo-random strings (a fixed xorshift, so a failure reproduces) over a mix of ASCII
+    /// (controls too), Cyrillic, the characters of the high halves of Windows-1251 and
+    /// Windows-1252 (the leads and continuations of mojibake), typographic punctuation,
+    /// C1 controls, U+FFFD, BOMs and arbitrary code points.
+    fn mixed_strings(n: usize, mut seed: u64) -> Vec<String> {
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let highs: Vec<char> = [WINDOWS_1251, WINDOWS_1252]
+            .iter()
+            .flat_map(|&e| high_table(e).iter().copied())
+            .collect();
+        (0..n)
+            .map(|_| {
+                let len = next() % 60;
+                (0..len)
+                    .map(|_| {
+                        let r = next();
+                        let pick = |lo: u32, hi: u32| {
+                            char::from_u32(lo + (r >> 8) as u32 % (hi - lo)).unwrap_or('?')
+                        };
+                        match r % 10 {
+                            0 => pick(0, 0x80),
+                            1 | 2 => pick(0x400, 0x480),
+                            3 => pick(0x400, 0x530),
+                            4 | 5 => highs[(r >> 8) as usize % highs.len()],
+                            6 => pick(0x2000, 0x2130),
+                            7 => pick(0x80, 0x100),
+                            8 => ['\u{FFFD}', '\u{FEFF}', ' ', '\n', 'і', 'ї', '«', '—']
+                                [(r >> 8) as usize % 8],
+                            _ => pick(0x100, 0x11_0000),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn has_strong_run_matches_the_plain_scan() {
+        let mut texts = repair_texts();
+        texts.extend(mixed_strings(20_000, 0x9E37_79B9_7F4A_7C15));
+        // Mojibake of the mixed strings, cut anywhere, glued to good text.
+        for t in mixed_strings(5_000, 0xD1B5_4A32_D192_ED03) {
+            for enc in [WINDOWS_1251, WINDOWS_1252] {
+                let (bad, _) = enc.decode_without_bom_handling(t.as_bytes());
+                texts.push(format!("{UK}{bad}{t}"));
+            }
+        }
+        let mut found = [0usize; 2];
+        for (e, enc) in [WINDOWS_1251, WINDOWS_1252].into_iter().enumerate() {
+            let index = high_index(enc);
+            // The fast path is the one taken.
+            assert!(index.cyrillic_conts_known, "{}", enc.name());
+            for t in &texts {
+                let want = has_strong_run_plain(t, index);
+                found[e] += usize::from(want);
+                assert_eq!(has_strong_run(t, index), want, "{t:?} in {}", enc.name());
+            }
+        }
+        assert!(found[0] > 1000 && found[1] > 1000, "{found:?}");
+    }
+
+    #[test]
+    fn count_sane_matches_the_plain_count() {
+        let mut texts = repair_texts();
+        texts.extend(mixed_strings(20_000, 0x2545_F491_4F6C_DD1D));
+        for t in &texts {
+            assert_eq!(count_sane(t), count_sane_plain(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn repair_runs_matches_the_reference() {
         let texts = repair_texts();
@@ -1306,6 +1610,7 @@ mod tests {
         }
         for t in &texts {
             assert_eq!(count_sane(t), reference(t), "{t:?}");
+            assert_eq!(count_sane_plain(t), reference(t), "{t:?}");
         }
     }
 

@@ -509,14 +509,17 @@ pub fn file_slug(stem: &str) -> String {
         }
     }
     let mut out = String::new();
+    let mut push = |p: char| {
+        if p.is_ascii_alphanumeric() {
+            out.push(p);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    };
     for c in stem.chars().flat_map(char::to_lowercase) {
-        let piece = translit_simple(c);
-        for p in piece.chars() {
-            if p.is_ascii_alphanumeric() {
-                out.push(p);
-            } else if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
+        match translit_simple(c) {
+            Some(piece) => piece.chars().for_each(&mut push),
+            None => push(c),
         }
     }
     let out = out.trim_matches('-');
@@ -531,10 +534,11 @@ pub fn file_slug(stem: &str) -> String {
     }
 }
 
-/// A plain one-letter transliteration of lower-case Ukrainian letters (other characters
-/// pass through). The site builder makes its own URL slugs; this only names files.
-fn translit_simple(c: char) -> String {
-    let s = match c {
+/// A plain one-letter transliteration of lower-case Ukrainian letters (`None` for other
+/// characters, which pass through). The site builder makes its own URL slugs; this only
+/// names files.
+fn translit_simple(c: char) -> Option<&'static str> {
+    Some(match c {
         'а' => "a",
         'б' => "b",
         'в' => "v",
@@ -568,9 +572,8 @@ fn translit_simple(c: char) -> String {
         'ь' | 'ʼ' | '\'' | '’' => "",
         'ю' => "iu",
         'я' => "ia",
-        _ => return c.to_string(),
-    };
-    s.to_string()
+        _ => return None,
+    })
 }
 
 /// Lower-case hex SHA-256 of `bytes`.
