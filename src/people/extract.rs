@@ -291,6 +291,7 @@ fn char_at(text: &str, pos: usize) -> Option<char> {
 }
 
 /// Splits `text` into tokens in one pass.
+#[inline(never)]
 pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 8);
@@ -491,6 +492,7 @@ fn is_close_quote(t: &Tok) -> bool {
 /// A person named inside a quoted title («Різдвяна історія з Тіною Кароль», «Наші гроші з
 /// Денисом Бігусом»): a known, unambiguous given name after a lowercase word of the title, with
 /// a capitalised word after it, is a name after all.
+#[inline(never)]
 fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
     for i in 1..toks.len().saturating_sub(1) {
         let (p, t, n) = (&toks[i - 1], &toks[i], &toks[i + 1]);
@@ -514,6 +516,7 @@ fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
     }
 }
 
+#[inline(never)]
 fn quoted_mask(toks: &[Tok]) -> Vec<bool> {
     let mut mask = vec![false; toks.len()];
     let mut i = 0;
@@ -1473,6 +1476,7 @@ struct Found {
     given_alone: Vec<usize>,
 }
 
+#[inline(never)]
 fn find_candidates(ctx: &Ctx) -> Found {
     let toks = ctx.toks;
     let mut out = Found::default();
@@ -2787,11 +2791,17 @@ fn single_score<'a>(ctx: &Ctx<'a>, ti: usize) -> i32 {
     } else {
         s += 1;
     }
-    // The word itself, or the nominative it declines from, in the surname lists.
-    let nom = if lex.surnames_all.contains(l) {
+    // The word itself, or the nominative it declines from, in the surname lists (both
+    // lists in one look-up).
+    let lists = lex.surnames_all.lists(l);
+    let (l_top, l_all) = (
+        lists & super::names::IN_TOP != 0,
+        lists & super::names::IN_ALL != 0,
+    );
+    let nom = if l_all {
         SingleSurname {
             score: 0,
-            top: lex.surnames_top.contains(l),
+            top: l_top,
             all: true,
         }
     } else {
@@ -2808,10 +2818,11 @@ fn single_score<'a>(ctx: &Ctx<'a>, ti: usize) -> i32 {
             Some(n) => n,
             None => {
                 let (nom, score) = ctx.surname_scored(l, g, 127);
+                let lists = lex.surnames_all.lists(&nom);
                 let n = SingleSurname {
                     score,
-                    top: lex.surnames_top.contains(&nom),
-                    all: lex.surnames_all.contains(&nom),
+                    top: lists & super::names::IN_TOP != 0,
+                    all: lists & super::names::IN_ALL != 0,
                 };
                 ctx.single_memo.borrow_mut().entry(l).or_default()[gi] = Some(n);
                 n
@@ -2819,15 +2830,15 @@ fn single_score<'a>(ctx: &Ctx<'a>, ti: usize) -> i32 {
         }
     };
     let nom_score = nom.score;
-    if lex.surnames_top.contains(l) || nom_score >= 3 && nom.top {
+    if l_top || nom_score >= 3 && nom.top {
         s += 2;
-    } else if lex.surnames_all.contains(l) || nom_score >= 2 && nom.all {
+    } else if l_all || nom_score >= 2 && nom.all {
         s += 1;
     }
     if surname_shaped(l) || oblique_surname_shaped(l) {
         s += 1;
     }
-    let evidence = lex.surnames_all.contains(l)
+    let evidence = l_all
         || surname_shaped(l)
         || oblique_surname_shaped(l)
         || nom_score >= 2;

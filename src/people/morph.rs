@@ -670,6 +670,52 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
             .filter_map(|&i| names::given_entry(i))
             .any(|e| e.gender == Gender::Male)
     };
+    // A diminutive is no patronymic's stem: Грицевич is a surname, not «son of Гриць».
+    let fits = |c: &str| male(c) && !super::lexicon::is_diminutive(c);
+    // Each candidate is built in one buffer and tested at once (the answer is whether any fits).
+    let mut buf = String::with_capacity(stem.len() + 8);
+    let mut with = |a: &str, b: &str| {
+        buf.clear();
+        buf.push_str(a);
+        buf.push_str(b);
+        fits(&buf)
+    };
+    let base_owned;
+    let base: &str = if suffix.starts_with('ї') {
+        base_owned = format!("{stem}й");
+        &base_owned
+    } else {
+        stem
+    };
+    if fits(base) {
+        return true;
+    }
+    for tail in ["о", "а", "я", "ь", "й"] {
+        if with(base, tail) {
+            return true;
+        }
+    }
+    if let Some(s) = base.strip_suffix('й').or_else(|| base.strip_suffix('ь')) {
+        if fits(s) {
+            return true;
+        }
+    }
+    // о/е → і in the last syllable (Федорович ← Федір; Якович ← Яків).
+    if restore_i(base).is_some_and(|alt| fits(&alt)) {
+        return true;
+    }
+    with(base, "ів")
+}
+
+/// [`patronymic_stem_known`] as first written (every candidate collected first), for its test.
+#[cfg(test)]
+fn patronymic_stem_known_reference(stem: &str, suffix: &str) -> bool {
+    let male = |s: &str| {
+        names::given_nominative_entries(s)
+            .iter()
+            .filter_map(|&i| names::given_entry(i))
+            .any(|e| e.gender == Gender::Male)
+    };
     let mut cands: Vec<String> = Vec::with_capacity(8);
     let base = if suffix.starts_with('ї') {
         format!("{stem}й")
@@ -683,12 +729,10 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
     if let Some(s) = base.strip_suffix('й').or_else(|| base.strip_suffix('ь')) {
         cands.push(s.to_string());
     }
-    // о/е → і in the last syllable (Федорович ← Федір; Якович ← Яків).
     if let Some(alt) = restore_i(&base) {
         cands.push(alt);
     }
     cands.push(format!("{base}ів"));
-    // A diminutive is no patronymic's stem: Грицевич is a surname, not «son of Гриць».
     cands
         .iter()
         .any(|c| male(c) && !super::lexicon::is_diminutive(c))
@@ -703,8 +747,12 @@ fn patronymic_key(k: &str, shape_only: bool) -> Option<(Gender, Cases)> {
                 if !has_chars(stem, 2) {
                     continue;
                 }
-                let core = suf.chars().take(2).collect::<String>();
-                let known = patronymic_stem_known(stem, &core);
+                // The first two letters of the ending.
+                let core = suf
+                    .char_indices()
+                    .nth(2)
+                    .map_or(suf, |(i, _)| &suf[..i]);
+                let known = patronymic_stem_known(stem, core);
                 // Feminine -івна/-ївна is a patronymic shape on its own; masculine -ович is
                 // also a common surname ending (Петрович, Кротевич), so require a known name.
                 let shape_ok = gender == Gender::Female && (core == "ів" || core == "їв");
@@ -2887,16 +2935,37 @@ mod tests {
     #[test]
     fn noun_stems_each_gives_the_stems_of_noun_stems() {
         let mut n = 0;
-        for w in comparison_words() {
-            let mut fast: Vec<String> = Vec::new();
-            noun_stems_each(&w, |p, a| fast.push(format!("{p}{a}")));
-            let mut plain: Vec<String> = noun_stems(&w).iter().map(|s| s.to_string()).collect();
-            fast.sort();
-            plain.sort();
-            n += fast.len();
-            assert_eq!(fast, plain, "{w:?}");
+        let mut words = comparison_words();
+        words.extend(["швець", "жнець", "кравець", "подолець", "заєць"].map(String::from));
+        for w in words {
+            // The soft paradigm takes the stems of the word without its ь.
+            for base in [w.as_str(), w.strip_suffix('ь').unwrap_or(&w)] {
+                let mut fast: Vec<String> = Vec::new();
+                noun_stems_each(base, |p, a| fast.push(format!("{p}{a}")));
+                let mut plain: Vec<String> =
+                    noun_stems(base).iter().map(|s| s.to_string()).collect();
+                fast.sort();
+                plain.sort();
+                n += fast.len();
+                assert_eq!(fast, plain, "{base:?}");
+            }
         }
         assert!(n > 10_000, "{n}");
+    }
+
+    #[test]
+    fn patronymic_stem_known_agrees_with_collecting_the_candidates() {
+        let mut known = 0;
+        let mut words = comparison_words();
+        words.extend(["олександр", "андрі", "петр", "федор", "яков", "ілл", "гриц"].map(String::from));
+        for w in &words {
+            for suffix in ["ов", "ев", "ів", "їв", "іч", "ов"] {
+                let fast = patronymic_stem_known(w, suffix);
+                assert_eq!(fast, patronymic_stem_known_reference(w, suffix), "{w:?} {suffix:?}");
+                known += usize::from(fast);
+            }
+        }
+        assert!(known > 20, "{known}");
     }
 
     #[test]
