@@ -361,24 +361,30 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
             // The fast paths below count letters into `cyr` and `lat` only; the code-point
             // offset gains them after the loop (the slow path advances `cp` itself).
             let (cyr0, lat0) = (cyr, lat);
-            while let Some(&x) = bytes.get(pos) {
-                // Fast paths: U+0400..U+047F (lead byte D0 or D1: all letters); an ASCII letter.
-                if x & 0xFE == 0xD0 {
-                    // The text is UTF-8, so a continuation byte `y` follows: the code point is
-                    // U+0400 + (y - 0x80) after D0 and U+0440 + (y - 0x80) after D1. Upper
-                    // case (as [`is_upper`]): up to U+042F (D0, y <= AF), and at even code
-                    // points from U+0460 (D1, y >= A0 and even).
-                    let Some(&y) = bytes.get(pos + 1) else {
-                        break;
-                    };
+            loop {
+                // Fast path: a run of U+0400..U+047F (lead byte D0 or D1: all letters), two
+                // bytes at a time off a slice (no index checks). The text is UTF-8, so a
+                // continuation byte `y` follows each lead byte: the code point is
+                // U+0400 + (y - 0x80) after D0 and U+0440 + (y - 0x80) after D1. Upper case (as
+                // [`is_upper`]): up to U+042F (D0, y <= AF), and at even code points from
+                // U+0460 (D1, y >= A0 and even).
+                let mut rest = bytes.get(pos..).unwrap_or_default();
+                while let [x @ (0xD0 | 0xD1), y, tail @ ..] = rest {
                     cyr += 1;
-                    upper += usize::from(if x == 0xD0 {
-                        y <= 0xAF
+                    upper += usize::from(if *x == 0xD0 {
+                        *y <= 0xAF
                     } else {
-                        y >= 0xA0 && y & 1 == 0
+                        *y >= 0xA0 && *y & 1 == 0
                     });
-                    pos += 2;
-                    continue;
+                    rest = tail;
+                }
+                pos = bytes.len() - rest.len();
+                let Some(&x) = rest.first() else {
+                    break;
+                };
+                if x & 0xFE == 0xD0 {
+                    // A lead byte at the very end (not UTF-8 from a `str`): as before, stop.
+                    break;
                 }
                 if x.is_ascii_alphabetic() {
                     lat += 1;
@@ -4376,6 +4382,43 @@ mod tests {
             found += usize::from(plain.is_some());
         }
         assert!(found > 100, "{found}");
+    }
+
+    #[test]
+    fn single_score_memo_agrees_with_scoring_each_word() {
+        // Every word of each sample text scored twice in one article context (the second time
+        // from the memo) and once more on the plain path.
+        let lex = lexicon();
+        let mut differs_by_gender = 0;
+        for text in sample_texts().iter().take(400) {
+            let toks = tokenize(text);
+            let ctx = Ctx {
+                text,
+                toks: &toks,
+                quoted: quoted_mask(&toks),
+                lex,
+                morph_cache: Default::default(),
+                given_memo: vec![std::cell::OnceCell::new(); toks.len()],
+                single_memo: Default::default(),
+            };
+            let words: Vec<usize> = (0..toks.len())
+                .filter(|&i| toks[i].kind == Kind::Word && toks[i].cap)
+                .collect();
+            let first: Vec<i32> = words.iter().map(|&i| single_score(&ctx, i)).collect();
+            let again: Vec<i32> = words.iter().map(|&i| single_score(&ctx, i)).collect();
+            PLAIN_PATHS.with(|p| p.set(true));
+            let plain: Vec<i32> = words.iter().map(|&i| single_score(&ctx, i)).collect();
+            PLAIN_PATHS.with(|p| p.set(false));
+            assert_eq!(first, plain, "{text}");
+            assert_eq!(again, plain, "{text}");
+            differs_by_gender += ctx
+                .single_memo
+                .borrow()
+                .values()
+                .filter(|m| m.iter().flatten().count() > 1)
+                .count();
+        }
+        assert!(differs_by_gender > 10, "{differs_by_gender}");
     }
 
     #[test]
