@@ -2392,7 +2392,7 @@ fn fast_paths() -> bool {
     }
 }
 
-fn push_cand<'a>(ctx: &Ctx<'a>, parts: Vec<(usize, Role)>, out: &mut Found) {
+fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     let (Some(&(first, _)), Some(&(last_tok, last_role))) = (parts.first(), parts.last()) else {
         return;
     };
@@ -2478,20 +2478,6 @@ fn push_cand<'a>(ctx: &Ctx<'a>, parts: Vec<(usize, Role)>, out: &mut Found) {
     let mut cases: u8 = 127;
     let mut given: Option<(String, Gender)> = None;
     let mut unknown_given: Option<usize> = None;
-    // [`Ctx::surname_scored`] of this span's words: the readings of its given name and then its
-    // surname ask for the same word, gender and cases.
-    let mut scored: Vec<(&'a str, Gender, u8, (String, i32))> = Vec::new();
-    let mut surname_scored = |l: &'a str, g: Gender, c: u8| -> (String, i32) {
-        if let Some((_, _, _, r)) = scored
-            .iter()
-            .find(|(sl, sg, sc, _)| *sl == l && *sg == g && *sc == c && fast_paths())
-        {
-            return r.clone();
-        }
-        let r = ctx.surname_scored(l, g, c);
-        scored.push((l, g, c, r.clone()));
-        r
-    };
     if let Some(&(pi, _)) = parts.iter().find(|p| p.1 == Role::Patronymic) {
         if let Some((g, c)) = patronymic(&toks[pi].lower) {
             gender = g;
@@ -2522,7 +2508,7 @@ fn push_cand<'a>(ctx: &Ctx<'a>, parts: Vec<(usize, Role)>, out: &mut Found) {
                         } else {
                             r.cases
                         };
-                        s += surname_scored(&st.lower, r.gender, c).1;
+                        s += ctx.surname_scored(&st.lower, r.gender, c).1;
                     }
                 }
                 if gender != Gender::Unknown && r.gender == gender {
@@ -2697,7 +2683,7 @@ fn push_cand<'a>(ctx: &Ctx<'a>, parts: Vec<(usize, Role)>, out: &mut Found) {
                     // Hyphenated surnames decline in every part.
                     t.lower
                         .split('-')
-                        .map(|p| surname_scored(p, gender, cases).0)
+                        .map(|p| ctx.surname(p, gender, cases))
                         .collect::<Vec<_>>()
                         .join("-")
                 };
@@ -2844,10 +2830,7 @@ fn single_score<'a>(ctx: &Ctx<'a>, ti: usize) -> i32 {
     if surname_shaped(l) || oblique_surname_shaped(l) {
         s += 1;
     }
-    let evidence = l_all
-        || surname_shaped(l)
-        || oblique_surname_shaped(l)
-        || nom_score >= 2;
+    let evidence = l_all || surname_shaped(l) || oblique_surname_shaped(l) || nom_score >= 2;
     if !evidence {
         return -9;
     }

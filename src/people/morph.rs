@@ -748,10 +748,7 @@ fn patronymic_key(k: &str, shape_only: bool) -> Option<(Gender, Cases)> {
                     continue;
                 }
                 // The first two letters of the ending.
-                let core = suf
-                    .char_indices()
-                    .nth(2)
-                    .map_or(suf, |(i, _)| &suf[..i]);
+                let core = suf.char_indices().nth(2).map_or(suf, |(i, _)| &suf[..i]);
                 let known = patronymic_stem_known(stem, core);
                 // Feminine -івна/-ївна is a patronymic shape on its own; masculine -ович is
                 // also a common surname ending (Петрович, Кротевич), so require a known name.
@@ -2957,11 +2954,17 @@ mod tests {
     fn patronymic_stem_known_agrees_with_collecting_the_candidates() {
         let mut known = 0;
         let mut words = comparison_words();
-        words.extend(["олександр", "андрі", "петр", "федор", "яков", "ілл", "гриц"].map(String::from));
+        words.extend(
+            ["олександр", "андрі", "петр", "федор", "яков", "ілл", "гриц"].map(String::from),
+        );
         for w in &words {
             for suffix in ["ов", "ев", "ів", "їв", "іч", "ов"] {
                 let fast = patronymic_stem_known(w, suffix);
-                assert_eq!(fast, patronymic_stem_known_reference(w, suffix), "{w:?} {suffix:?}");
+                assert_eq!(
+                    fast,
+                    patronymic_stem_known_reference(w, suffix),
+                    "{w:?} {suffix:?}"
+                );
                 known += usize::from(fast);
             }
         }
