@@ -297,10 +297,8 @@ pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
         (["івну", "ївну", "ичну"], A),
         (["івною", "ївною", "ичною"], I),
     ];
-    // Fewer than six letters (counted no further than the sixth).
-    if lower.chars().nth(5).is_none() {
-        return None;
-    }
+    // Fewer than six letters (counted no further than the sixth): none.
+    lower.chars().nth(5)?;
     for (sufs, c) in M {
         if sufs.iter().any(|suf| ends_with_fast(lower, suf)) {
             return Some((Gender::Male, c));
