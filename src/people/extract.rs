@@ -291,6 +291,7 @@ fn char_at(text: &str, pos: usize) -> Option<char> {
 }
 
 /// Splits `text` into tokens in one pass.
+#[inline(never)]
 pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 8);
@@ -360,24 +361,30 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
             // The fast paths below count letters into `cyr` and `lat` only; the code-point
             // offset gains them after the loop (the slow path advances `cp` itself).
             let (cyr0, lat0) = (cyr, lat);
-            while let Some(&x) = bytes.get(pos) {
-                // Fast paths: U+0400..U+047F (lead byte D0 or D1: all letters); an ASCII letter.
-                if x & 0xFE == 0xD0 {
-                    // The text is UTF-8, so a continuation byte `y` follows: the code point is
-                    // U+0400 + (y - 0x80) after D0 and U+0440 + (y - 0x80) after D1. Upper
-                    // case (as [`is_upper`]): up to U+042F (D0, y <= AF), and at even code
-                    // points from U+0460 (D1, y >= A0 and even).
-                    let Some(&y) = bytes.get(pos + 1) else {
-                        break;
-                    };
+            loop {
+                // Fast path: a run of U+0400..U+047F (lead byte D0 or D1: all letters), two
+                // bytes at a time off a slice (no index checks). The text is UTF-8, so a
+                // continuation byte `y` follows each lead byte: the code point is
+                // U+0400 + (y - 0x80) after D0 and U+0440 + (y - 0x80) after D1. Upper case (as
+                // [`is_upper`]): up to U+042F (D0, y <= AF), and at even code points from
+                // U+0460 (D1, y >= A0 and even).
+                let mut rest = bytes.get(pos..).unwrap_or_default();
+                while let [x @ (0xD0 | 0xD1), y, tail @ ..] = rest {
                     cyr += 1;
-                    upper += usize::from(if x == 0xD0 {
-                        y <= 0xAF
+                    upper += usize::from(if *x == 0xD0 {
+                        *y <= 0xAF
                     } else {
-                        y >= 0xA0 && y & 1 == 0
+                        *y >= 0xA0 && *y & 1 == 0
                     });
-                    pos += 2;
-                    continue;
+                    rest = tail;
+                }
+                pos = bytes.len() - rest.len();
+                let Some(&x) = rest.first() else {
+                    break;
+                };
+                if x & 0xFE == 0xD0 {
+                    // A lead byte at the very end (not UTF-8 from a `str`): as before, stop.
+                    break;
                 }
                 if x.is_ascii_alphabetic() {
                     lat += 1;
@@ -491,6 +498,7 @@ fn is_close_quote(t: &Tok) -> bool {
 /// A person named inside a quoted title («Різдвяна історія з Тіною Кароль», «Наші гроші з
 /// Денисом Бігусом»): a known, unambiguous given name after a lowercase word of the title, with
 /// a capitalised word after it, is a name after all.
+#[inline(never)]
 fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
     for i in 1..toks.len().saturating_sub(1) {
         let (p, t, n) = (&toks[i - 1], &toks[i], &toks[i + 1]);
@@ -514,6 +522,7 @@ fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
     }
 }
 
+#[inline(never)]
 fn quoted_mask(toks: &[Tok]) -> Vec<bool> {
     let mut mask = vec![false; toks.len()];
     let mut i = 0;
@@ -709,24 +718,75 @@ struct Cand {
 
 fn capitalise_like(orig: &str, lower: &str) -> String {
     // Keeps inner capitals of the written form (МакКейн) where the letters agree.
-    let o: Vec<char> = orig.chars().collect();
-    let all_caps = o
-        .iter()
-        .filter(|c| c.is_alphabetic())
-        .all(|c| c.is_uppercase());
+    let all_caps = orig.chars().filter(|&c| alphabetic(c)).all(uppercase);
     let mut out = String::with_capacity(lower.len());
     let mut up = true;
-    for (k, c) in lower.chars().enumerate() {
-        let oc = o.get(k).copied();
-        let same = oc.is_some_and(|oc| oc.to_lowercase().eq(std::iter::once(c)));
-        if up || !all_caps && same && oc.is_some_and(char::is_uppercase) {
-            out.extend(c.to_uppercase());
+    // The letters of `orig` in step with those of `lower`.
+    let mut o = orig.chars();
+    for c in lower.chars() {
+        let oc = o.next();
+        let same = oc.is_some_and(|oc| lowercases_to(oc, c));
+        if up || !all_caps && same && oc.is_some_and(uppercase) {
+            push_upper(&mut out, c);
         } else {
             out.push(c);
         }
         up = c == '-' || c == ' ';
     }
     out
+}
+
+/// `char::is_alphabetic`, without the Unicode tables for ASCII and the Cyrillic letters of
+/// U+0400..U+045F, U+0490 and U+0491.
+fn alphabetic(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        _ if c.is_ascii() => false,
+        'Ѐ'..='џ' | 'Ґ' | 'ґ' => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `char::is_uppercase`, fast for ASCII and the Cyrillic letters of [`alphabetic`].
+fn uppercase(c: char) -> bool {
+    match c {
+        'A'..='Z' | 'Ѐ'..='Я' | 'Ґ' => true,
+        _ if c.is_ascii() => false,
+        'а'..='џ' | 'ґ' => false,
+        _ => c.is_uppercase(),
+    }
+}
+
+/// Whether the lower case of `o` is exactly `c` (`o.to_lowercase()` yields `c` alone), fast
+/// for ASCII and the Cyrillic letters of [`alphabetic`].
+fn lowercases_to(o: char, c: char) -> bool {
+    let lower = match o {
+        'A'..='Z' => o.to_ascii_lowercase(),
+        _ if o.is_ascii() => o,
+        'А'..='Я' => char::from_u32(o as u32 + 0x20).unwrap_or(o),
+        'Ѐ'..='Џ' => char::from_u32(o as u32 + 0x50).unwrap_or(o),
+        'а'..='џ' | 'ґ' => o,
+        'Ґ' => 'ґ',
+        _ => return o.to_lowercase().eq(std::iter::once(c)),
+    };
+    lower == c
+}
+
+/// Pushes `c.to_uppercase()`, fast for ASCII and the Cyrillic letters of [`alphabetic`].
+fn push_upper(out: &mut String, c: char) {
+    let upper = match c {
+        'a'..='z' => c.to_ascii_uppercase(),
+        _ if c.is_ascii() => c,
+        'а'..='я' => char::from_u32(c as u32 - 0x20).unwrap_or(c),
+        'ѐ'..='џ' => char::from_u32(c as u32 - 0x50).unwrap_or(c),
+        'Ѐ'..='Я' | 'Ґ' => c,
+        'ґ' => 'Ґ',
+        _ => {
+            out.extend(c.to_uppercase());
+            return;
+        }
+    };
+    out.push(upper);
 }
 
 /// The cases a word form most likely has, from its ending (role nouns before a name).
@@ -761,7 +821,8 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
         return Gender::Unknown;
     }
     let w = strip_suffix_fast(&t.lower, "ся").unwrap_or(&t.lower);
-    let n = w.chars().count();
+    // At least `k` letters (counted no further than the `k`th).
+    let has = |k: usize| w.chars().nth(k - 1).is_some();
     if matches!(
         w,
         "був" | "мав" | "став" | "жив" | "пив" | "йшов" | "пішов" | "прийшов"
@@ -772,11 +833,11 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
     {
         return Gender::Female;
     }
-    if n < 4 {
+    if !has(4) {
         return Gender::Unknown;
     }
     if ends_with_fast(w, "ла") && !ends_with_fast(w, "ела") && !ends_with_fast(w, "сла")
-        || ends_with_fast(w, "ела") && n > 5
+        || ends_with_fast(w, "ела") && has(6)
     {
         // заявила, сказала, повідомила, зустрілася.
         if ends_with_fast(w, "ила")
@@ -791,7 +852,7 @@ fn verb_gender(t: Option<&Tok>) -> Gender {
         || ends_with_fast(w, "ав")
         || ends_with_fast(w, "яв")
         || ends_with_fast(w, "ув")
-        || ends_with_fast(w, "ів") && n > 5
+        || ends_with_fast(w, "ів") && has(6)
     {
         if ends_with_fast(&t.lower, "ів") && !is_past_iv(w) {
             return Gender::Unknown;
@@ -1008,6 +1069,18 @@ struct Ctx<'a> {
     morph_cache: std::cell::RefCell<super::morph::MorphCache>,
     /// [`Ctx::given`] per token, computed on first use.
     given_memo: Vec<std::cell::OnceCell<Option<&'static Vec<super::lexicon::GivenReading>>>>,
+    /// What [`single_score`] learns from [`Ctx::surname_scored`] of a word for each gender
+    /// of the verb after it (a lone word recurs in an article): see [`SingleSurname`].
+    single_memo: std::cell::RefCell<FxMap<&'a str, [Option<SingleSurname>; 3]>>,
+}
+
+/// [`single_score`]'s use of a word's surname nominative: its score, and whether it is in the
+/// top and the full surname lists.
+#[derive(Debug, Clone, Copy)]
+struct SingleSurname {
+    score: i32,
+    top: bool,
+    all: bool,
 }
 
 impl Ctx<'_> {
@@ -1069,30 +1142,13 @@ impl Ctx<'_> {
             return self.lex.given.get(&fixed);
         }
         // «Генадій», «Ана»: a double consonant written single.
-        if l.chars().count() < 6 || sentence_initial(self.toks, i) {
+        if l.chars().count() < 6
+            || sentence_initial(self.toks, i)
+            || (fast_paths() && !self.lex.given_singled.contains(l))
+        {
             return None;
         }
-        let mut doubled = String::with_capacity(l.len() + 2);
-        let mut prev: Option<char> = None;
-        let mut it = l.char_indices().peekable();
-        while let Some((b, c)) = it.next() {
-            let next = it.peek().map(|x| x.1);
-            if prev.is_some()
-                && matches!(c, 'н' | 'л' | 'с' | 'т')
-                && prev != Some(c)
-                && next.is_none_or(|n| n != c)
-            {
-                // The word with this letter written twice.
-                doubled.clear();
-                doubled.push_str(&l[..b + c.len_utf8()]);
-                doubled.push_str(&l[b..]);
-                if let Some(g) = self.lex.given.get(&doubled) {
-                    return Some(g);
-                }
-            }
-            prev = Some(c);
-        }
-        None
+        given_doubled(self.lex, l)
     }
 
     /// [`pick_surname_scored`] for this article's lexicon. Not memoised: the same word is
@@ -1116,6 +1172,36 @@ impl Ctx<'_> {
         // A capitalised word that may be part of a name.
         self.word(i).is_some_and(|t| t.cap) && !self.quoted[i]
     }
+}
+
+/// The given-name readings of `l` with one of its н, л, с, т written twice («Генадій» →
+/// «Геннадій»): the first such position (not the first letter, not already doubled) whose
+/// doubled form is a given name.
+fn given_doubled(
+    lex: &'static Lexicon,
+    l: &str,
+) -> Option<&'static Vec<super::lexicon::GivenReading>> {
+    let mut doubled = String::with_capacity(l.len() + 2);
+    let mut prev: Option<char> = None;
+    let mut it = l.char_indices().peekable();
+    while let Some((b, c)) = it.next() {
+        let next = it.peek().map(|x| x.1);
+        if prev.is_some()
+            && matches!(c, 'н' | 'л' | 'с' | 'т')
+            && prev != Some(c)
+            && next.is_none_or(|n| n != c)
+        {
+            // The word with this letter written twice.
+            doubled.clear();
+            doubled.push_str(&l[..b + c.len_utf8()]);
+            doubled.push_str(&l[b..]);
+            if let Some(g) = lex.given.get(&doubled) {
+                return Some(g);
+            }
+        }
+        prev = Some(c);
+    }
+    None
 }
 
 /// Finds the people named in `text`.
@@ -1151,6 +1237,7 @@ fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
         lex,
         morph_cache: Default::default(),
         given_memo: vec![std::cell::OnceCell::new(); toks.len()],
+        single_memo: Default::default(),
     };
     let found = find_candidates(&ctx);
     let cands = resolve_article(&ctx, found);
@@ -1395,6 +1482,7 @@ struct Found {
     given_alone: Vec<usize>,
 }
 
+#[inline(never)]
 fn find_candidates(ctx: &Ctx) -> Found {
     let toks = ctx.toks;
     let mut out = Found::default();
@@ -2285,6 +2373,25 @@ fn in_street_list(ctx: &Ctx, first: usize) -> bool {
     false
 }
 
+// Tests only: take the plain paths of the extraction (no shortcuts around work whose result
+// would be discarded or is known already), to compare the fast paths' output with.
+#[cfg(test)]
+thread_local! {
+    static PLAIN_PATHS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the fast paths are on (always, outside the tests).
+fn fast_paths() -> bool {
+    #[cfg(test)]
+    {
+        !PLAIN_PATHS.with(std::cell::Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
+}
+
 fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
     let (Some(&(first, _)), Some(&(last_tok, last_role))) = (parts.first(), parts.last()) else {
         return;
@@ -2489,93 +2596,13 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                 .or_else(|| ctx.text.get(toks[gi].bs..toks[gi].be).map(str::to_string))
         })
         .collect();
-    // Surname nominative.
-    let mut surname = String::new();
-    let mut surname_forms = Vec::new();
-    let mut after_particle = false;
-    for &(ti, role) in &parts {
-        match role {
-            Role::Particle => {
-                if !surname.is_empty() {
-                    surname.push(' ');
-                }
-                surname.push_str(&toks[ti].lower);
-                after_particle = true;
-            }
-            Role::Surname => {
-                let t = &toks[ti];
-                let raw = ctx.text.get(t.bs..t.be).unwrap_or_default();
-                let raw = raw.replace(['\'', '’', '`', '´', '‘'], "ʼ");
-                let nom = if after_particle || t.latin {
-                    t.lower.to_string()
-                } else {
-                    // Hyphenated surnames decline in every part.
-                    t.lower
-                        .split('-')
-                        .map(|p| ctx.surname(p, gender, cases))
-                        .collect::<Vec<_>>()
-                        .join("-")
-                };
-                if !surname.is_empty() {
-                    surname.push(' ');
-                }
-                surname.push_str(&capitalise_like(&raw, &nom));
-                surname_forms.push(t.lower.to_string());
-            }
-            _ => {}
-        }
-    }
-    if gender == Gender::Unknown && !surname.is_empty() {
-        gender = surname_gender(&lower_key(&surname));
-        if gender == Gender::Unknown {
-            gender = verb;
-        }
-    }
-    if let (Some(gi), Some(st)) = (
-        unknown_given,
-        parts
-            .iter()
-            .find(|p| p.1 == Role::Surname)
-            .map(|p| &toks[p.0]),
-    ) {
-        // Decline the unknown given name back as far as its surname was declined.
-        let nom_l = lower_key(&surname);
-        let raw_given = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
-        if nom_l != *st.lower && !toks[gi].latin {
-            let g = guess_given(&toks[gi].lower, gender);
-            let shown = capitalise_like(raw_given, &g);
-            given = Some((shown.clone(), gender));
-            given_names = vec![shown];
-        } else if let Some((g, sn)) = agreeing_nominatives(&toks[gi].lower, &st.lower) {
-            // Neither word is known, but both carry one masculine case ending: undo it on both
-            // («Шимоном Пересом» → Шимон Перес, «Райану Стайлзу» → Райан Стайлз).
-            let raw_sn = ctx.text.get(st.bs..st.be).unwrap_or_default();
-            let shown = capitalise_like(raw_given, &g);
-            gender = Gender::Male;
-            given = Some((shown.clone(), gender));
-            given_names = vec![shown];
-            surname = capitalise_like(raw_sn, &sn);
-        }
-    }
-    let initials: Vec<char> = parts
-        .iter()
-        .filter(|p| p.1 == Role::Initial)
-        .filter_map(|p| toks[p.0].lower.chars().next())
-        .collect();
-    let surname_only = given.is_none() && initials.is_empty();
-    let given_only = surname.is_empty();
-    let canonical = match (&given, surname.is_empty()) {
-        (Some(_), false) => format!("{} {}", given_names.join(" "), surname),
-        (Some(_), true) => given_names.join(" "),
-        (None, _) => surname.clone(),
-    };
-    let (mut canonical, mut surname, mut gender) = (canonical, surname, gender);
     // An unknown first given name before a known one («Хорхе Луїса Пінто») is named as written,
     // without the morphology of known names.
     let unknown_first = parts
         .iter()
         .any(|p| p.1 == Role::Given && ctx.given(p.0).is_none());
-    if unknown_given.is_none() && !unknown_first && !toks[first].latin {
+    // The morphology's reading of the span, and whether it replaces ours.
+    let morph = (unknown_given.is_none() && !unknown_first && !toks[first].latin).then(|| {
         // A nickname between the given name and the surname is not part of the name.
         let joined;
         let span = if parts.windows(2).any(|w| w[1].0 > w[0].0 + 2) {
@@ -2618,16 +2645,114 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
                 .get(&lower_key(g))
                 .is_some_and(|rs| rs.iter().any(|r| r.cases & 1 != 0))
         });
-        if ours_nominative && morph_differs && !morph_given_known {
-            // keep ours
-        } else {
-            canonical = mc.full;
-            if let Some(sn) = mc.surname {
-                surname = sn;
+        let keep_ours = ours_nominative && morph_differs && !morph_given_known;
+        (!keep_ours).then_some(mc)
+    });
+    // When the morphology names the surname and the gender, the span's canonical form, surname
+    // and gender are all its own: ours (below) would only be replaced.
+    let morph_decides = fast_paths()
+        && morph.as_ref().is_some_and(|m| {
+            m.as_ref()
+                .is_some_and(|mc| mc.surname.is_some() && mc.gender != Gender::Unknown)
+        });
+    // Surname nominative.
+    let mut surname = String::new();
+    let mut surname_forms = Vec::new();
+    let mut after_particle = false;
+    for &(ti, role) in &parts {
+        match role {
+            Role::Particle => {
+                if !surname.is_empty() {
+                    surname.push(' ');
+                }
+                surname.push_str(&toks[ti].lower);
+                after_particle = true;
             }
-            if mc.gender != Gender::Unknown {
-                gender = mc.gender;
+            Role::Surname if morph_decides => {
+                // Only whether there is one, and its forms.
+                surname.push_str(&toks[ti].lower);
+                surname_forms.push(toks[ti].lower.to_string());
             }
+            Role::Surname => {
+                let t = &toks[ti];
+                let raw = ctx.text.get(t.bs..t.be).unwrap_or_default();
+                let raw = raw.replace(['\'', '’', '`', '´', '‘'], "ʼ");
+                let nom = if after_particle || t.latin {
+                    t.lower.to_string()
+                } else {
+                    // Hyphenated surnames decline in every part.
+                    t.lower
+                        .split('-')
+                        .map(|p| ctx.surname(p, gender, cases))
+                        .collect::<Vec<_>>()
+                        .join("-")
+                };
+                if !surname.is_empty() {
+                    surname.push(' ');
+                }
+                surname.push_str(&capitalise_like(&raw, &nom));
+                surname_forms.push(t.lower.to_string());
+            }
+            _ => {}
+        }
+    }
+    if gender == Gender::Unknown && !surname.is_empty() && !morph_decides {
+        gender = surname_gender(&lower_key(&surname));
+        if gender == Gender::Unknown {
+            gender = verb;
+        }
+    }
+    if let (Some(gi), Some(st)) = (
+        unknown_given,
+        parts
+            .iter()
+            .find(|p| p.1 == Role::Surname)
+            .map(|p| &toks[p.0]),
+    ) {
+        // Decline the unknown given name back as far as its surname was declined.
+        let nom_l = lower_key(&surname);
+        let raw_given = ctx.text.get(toks[gi].bs..toks[gi].be).unwrap_or_default();
+        if nom_l != *st.lower && !toks[gi].latin {
+            let g = guess_given(&toks[gi].lower, gender);
+            let shown = capitalise_like(raw_given, &g);
+            given = Some((shown.clone(), gender));
+            given_names = vec![shown];
+        } else if let Some((g, sn)) = agreeing_nominatives(&toks[gi].lower, &st.lower) {
+            // Neither word is known, but both carry one masculine case ending: undo it on both
+            // («Шимоном Пересом» → Шимон Перес, «Райану Стайлзу» → Райан Стайлз).
+            let raw_sn = ctx.text.get(st.bs..st.be).unwrap_or_default();
+            let shown = capitalise_like(raw_given, &g);
+            gender = Gender::Male;
+            given = Some((shown.clone(), gender));
+            given_names = vec![shown];
+            surname = capitalise_like(raw_sn, &sn);
+        }
+    }
+    let initials: Vec<char> = parts
+        .iter()
+        .filter(|p| p.1 == Role::Initial)
+        .filter_map(|p| toks[p.0].lower.chars().next())
+        .collect();
+    let surname_only = given.is_none() && initials.is_empty();
+    let given_only = surname.is_empty();
+    let canonical = if morph_decides {
+        // Replaced by the morphology's below.
+        String::new()
+    } else {
+        match (&given, surname.is_empty()) {
+            (Some(_), false) => format!("{} {}", given_names.join(" "), surname),
+            (Some(_), true) => given_names.join(" "),
+            (None, _) => surname.clone(),
+        }
+    };
+    let (mut canonical, mut surname, mut gender) = (canonical, surname, gender);
+    if let Some(Some(mc)) = morph {
+        canonical = mc.full;
+        if let Some(sn) = mc.surname {
+            surname = sn;
+        }
+        if mc.gender != Gender::Unknown {
+            gender = mc.gender;
         }
     }
     let role = role_before(ctx, first).and_then(|(r, s)| role_phrase(ctx, r, s, first));
@@ -2647,8 +2772,8 @@ fn push_cand(ctx: &Ctx, parts: Vec<(usize, Role)>, out: &mut Found) {
 }
 
 /// Scores a lone capitalised word as a surname-only mention by its context.
-fn single_score(ctx: &Ctx, ti: usize) -> i32 {
-    let toks = ctx.toks;
+fn single_score<'a>(ctx: &Ctx<'a>, ti: usize) -> i32 {
+    let toks: &'a [Tok<'a>] = ctx.toks;
     let t = &toks[ti];
     let lex = ctx.lex;
     let l = t.lower.as_str();
@@ -2658,24 +2783,54 @@ fn single_score(ctx: &Ctx, ti: usize) -> i32 {
     } else {
         s += 1;
     }
-    // The word itself, or the nominative it declines from, in the surname lists.
-    let (nom, nom_score) = if lex.surnames_all.contains(l) {
-        (l.to_string(), 0)
+    // The word itself, or the nominative it declines from, in the surname lists (both
+    // lists in one look-up).
+    let lists = lex.surnames_all.lists(l);
+    let (l_top, l_all) = (
+        lists & super::names::IN_TOP != 0,
+        lists & super::names::IN_ALL != 0,
+    );
+    let nom = if l_all {
+        SingleSurname {
+            score: 0,
+            top: l_top,
+            all: true,
+        }
     } else {
-        ctx.surname_scored(l, verb_gender(toks.get(ti + 1)), 127)
+        let g = verb_gender(toks.get(ti + 1));
+        let gi = match g {
+            Gender::Male => 0,
+            Gender::Female => 1,
+            Gender::Unknown => 2,
+        };
+        let known = fast_paths()
+            .then(|| ctx.single_memo.borrow().get(l).and_then(|m| m[gi]))
+            .flatten();
+        match known {
+            Some(n) => n,
+            None => {
+                let (nom, score) = ctx.surname_scored(l, g, 127);
+                let lists = lex.surnames_all.lists(&nom);
+                let n = SingleSurname {
+                    score,
+                    top: lists & super::names::IN_TOP != 0,
+                    all: lists & super::names::IN_ALL != 0,
+                };
+                ctx.single_memo.borrow_mut().entry(l).or_default()[gi] = Some(n);
+                n
+            }
+        }
     };
-    if lex.surnames_top.contains(l) || nom_score >= 3 && lex.surnames_top.contains(&nom) {
+    let nom_score = nom.score;
+    if l_top || nom_score >= 3 && nom.top {
         s += 2;
-    } else if lex.surnames_all.contains(l) || nom_score >= 2 && lex.surnames_all.contains(&nom) {
+    } else if l_all || nom_score >= 2 && nom.all {
         s += 1;
     }
     if surname_shaped(l) || oblique_surname_shaped(l) {
         s += 1;
     }
-    let evidence = lex.surnames_all.contains(l)
-        || surname_shaped(l)
-        || oblique_surname_shaped(l)
-        || nom_score >= 2;
+    let evidence = l_all || surname_shaped(l) || oblique_surname_shaped(l) || nom_score >= 2;
     if !evidence {
         return -9;
     }
@@ -4097,6 +4252,172 @@ mod tests {
         }
         assert!(lower_capitalised("Іван").is_some());
         assert!(lower_capitalised("ІВАН").is_none());
+    }
+
+    /// [`capitalise_like`] as first written (a vector of the characters, the Unicode tables).
+    fn capitalise_like_reference(orig: &str, lower: &str) -> String {
+        let o: Vec<char> = orig.chars().collect();
+        let all_caps = o
+            .iter()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_uppercase());
+        let mut out = String::with_capacity(lower.len());
+        let mut up = true;
+        for (k, c) in lower.chars().enumerate() {
+            let oc = o.get(k).copied();
+            let same = oc.is_some_and(|oc| oc.to_lowercase().eq(std::iter::once(c)));
+            if up || !all_caps && same && oc.is_some_and(char::is_uppercase) {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            up = c == '-' || c == ' ';
+        }
+        out
+    }
+
+    #[test]
+    fn char_class_fast_paths_agree_with_the_unicode_tables() {
+        for u in 0..=0x2FFFu32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            assert_eq!(alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(uppercase(c), c.is_uppercase(), "{c:?}");
+            let mut up = String::new();
+            push_upper(&mut up, c);
+            assert_eq!(up, c.to_uppercase().collect::<String>(), "{c:?}");
+            for d in c.to_lowercase().chain(['a', 'я', 'ѐ', 'ґ', c]) {
+                assert_eq!(
+                    lowercases_to(c, d),
+                    c.to_lowercase().eq(std::iter::once(d)),
+                    "{c:?} {d:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn capitalise_like_agrees_with_the_reference() {
+        let mut n = 0;
+        for text in sample_texts() {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for pair in words.windows(2) {
+                let orig = pair.join(" ");
+                let low = lower_key(&orig);
+                let shorter: String = low
+                    .chars()
+                    .take(low.chars().count().saturating_sub(2))
+                    .collect();
+                for lower in [
+                    low.clone(),
+                    shorter,
+                    format!("{low}ий"),
+                    pair[1].to_lowercase(),
+                ] {
+                    assert_eq!(
+                        capitalise_like(&orig, &lower),
+                        capitalise_like_reference(&orig, &lower),
+                        "{orig:?} {lower:?}"
+                    );
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 10_000, "{n}");
+    }
+
+    #[test]
+    fn given_singled_filter_keeps_every_doubled_reading() {
+        // The filter before [`given_doubled`] in [`Ctx::given_uncached`] may only drop words
+        // without a reading: on the sample texts' words, and on every given-name form with a
+        // doubled consonant written single (the readings the repair exists for).
+        let lex = lexicon();
+        let mut words: Vec<String> = Vec::new();
+        for text in sample_texts() {
+            for t in tokenize(&text) {
+                if t.kind == Kind::Word && t.cap {
+                    words.push(t.lower.to_string());
+                }
+            }
+        }
+        for k in lex.given.keys() {
+            let cs: Vec<char> = k.chars().collect();
+            for i in 1..cs.len() {
+                if cs[i] == cs[i - 1] {
+                    let mut w: String = cs[..i].iter().collect();
+                    w.extend(&cs[i + 1..]);
+                    words.push(w);
+                }
+            }
+        }
+        let mut found = 0;
+        for w in &words {
+            let plain = given_doubled(lex, w);
+            let filtered = if lex.given_singled.contains(w.as_str()) {
+                given_doubled(lex, w)
+            } else {
+                None
+            };
+            assert_eq!(
+                filtered.map(|v| v as *const _),
+                plain.map(|v| v as *const _),
+                "{w:?}"
+            );
+            found += usize::from(plain.is_some());
+        }
+        assert!(found > 100, "{found}");
+    }
+
+    #[test]
+    fn single_score_memo_agrees_with_scoring_each_word() {
+        // Every word of each sample text scored twice in one article context (the second time
+        // from the memo) and once more on the plain path.
+        let lex = lexicon();
+        let mut differs_by_gender = 0;
+        for text in sample_texts().iter().take(400) {
+            let toks = tokenize(text);
+            let ctx = Ctx {
+                text,
+                toks: &toks,
+                quoted: quoted_mask(&toks),
+                lex,
+                morph_cache: Default::default(),
+                given_memo: vec![std::cell::OnceCell::new(); toks.len()],
+                single_memo: Default::default(),
+            };
+            let words: Vec<usize> = (0..toks.len())
+                .filter(|&i| toks[i].kind == Kind::Word && toks[i].cap)
+                .collect();
+            let first: Vec<i32> = words.iter().map(|&i| single_score(&ctx, i)).collect();
+            let again: Vec<i32> = words.iter().map(|&i| single_score(&ctx, i)).collect();
+            PLAIN_PATHS.with(|p| p.set(true));
+            let plain: Vec<i32> = words.iter().map(|&i| single_score(&ctx, i)).collect();
+            PLAIN_PATHS.with(|p| p.set(false));
+            assert_eq!(first, plain, "{text}");
+            assert_eq!(again, plain, "{text}");
+            differs_by_gender += ctx
+                .single_memo
+                .borrow()
+                .values()
+                .filter(|m| m.iter().flatten().count() > 1)
+                .count();
+        }
+        assert!(differs_by_gender > 10, "{differs_by_gender}");
+    }
+
+    #[test]
+    fn fast_paths_extract_what_the_plain_paths_do() {
+        let registry = Registry::default();
+        let mut people = 0;
+        for text in sample_texts() {
+            let lang = detect_language(&text);
+            let fast = extract(&text, lang, &registry);
+            PLAIN_PATHS.with(|p| p.set(true));
+            let plain = extract(&text, lang, &registry);
+            PLAIN_PATHS.with(|p| p.set(false));
+            people += fast.people.len();
+            assert_eq!(fast, plain, "{text}");
+        }
+        assert!(people > 1000, "{people}");
     }
 
     #[test]

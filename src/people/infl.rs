@@ -280,6 +280,41 @@ pub fn given_forms(nom: &str, gender: Gender) -> Vec<(String, u8)> {
 
 /// Reading of a (lower-case) token as a patronymic: its gender and cases.
 pub fn patronymic(lower: &str) -> Option<(Gender, u8)> {
+    // Each ending with its spelling variants (the first о → е; the first і → ї, ів → ич),
+    // written out: no string is built per call.
+    const M: [([&str; 2], u8); 6] = [
+        (["ович", "евич"], N),
+        (["овича", "евича"], G | A),
+        (["овичу", "евичу"], D | L | V),
+        (["овичеві", "евичеві"], D | L),
+        (["овичем", "евичем"], I),
+        (["овичі", "евичі"], L),
+    ];
+    const F: [([&str; 3], u8); 5] = [
+        (["івна", "ївна", "ична"], N),
+        (["івни", "ївни", "ични"], G),
+        (["івні", "ївні", "ичні"], D | L),
+        (["івну", "ївну", "ичну"], A),
+        (["івною", "ївною", "ичною"], I),
+    ];
+    // Fewer than six letters (counted no further than the sixth): none.
+    lower.chars().nth(5)?;
+    for (sufs, c) in M {
+        if sufs.iter().any(|suf| ends_with_fast(lower, suf)) {
+            return Some((Gender::Male, c));
+        }
+    }
+    for (sufs, c) in F {
+        if sufs.iter().any(|suf| ends_with_fast(lower, suf)) {
+            return Some((Gender::Female, c));
+        }
+    }
+    None
+}
+
+/// [`patronymic`] as it was first written (the variants built per call), for its test.
+#[cfg(test)]
+fn patronymic_reference(lower: &str) -> Option<(Gender, u8)> {
     const M: [(&str, u8); 6] = [
         ("ович", N),
         ("овича", G | A),
@@ -468,16 +503,24 @@ pub fn surname_candidates_each(
         }};
     }
     let c = cases.0;
-    let n = lower.chars().count();
     let may = |bits: u8| c & bits != 0;
     let fem = gender == Gender::Female;
     let masc = gender == Gender::Male;
-    if n < 3 {
+    // Fewer than three letters (counted no further than the third).
+    if lower.chars().nth(2).is_none() {
         emit!(lower, "", "");
         return;
     }
     if may(N) {
         emit!(lower, "", "");
+    }
+    // Every ending below ends in one of these letters: a word ending in another letter (a
+    // consonant-final nominative, most often) has no other candidate than itself.
+    if !last_char(lower)
+        .is_some_and(|c| matches!(c, 'о' | 'у' | 'м' | 'ї' | 'й' | 'ю' | 'а' | 'і' | 'я' | 'и'))
+    {
+        emit!(lower, "", "");
+        return;
     }
     // Adjectival: -ський/-цький/-ий/-ій, -ська/-ова/-іна.
     let adj_m: [(&str, &str, u8); 8] = [
@@ -575,7 +618,7 @@ pub fn surname_candidates_each(
         for (suf, cs) in group!([("ого", G | A), ("ому", D | L), ("им", I)]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    if s.chars().count() >= 3 {
+                    if s.chars().nth(2).is_some() {
                         emit!(s, "ий", "");
                     }
                 }
@@ -682,7 +725,7 @@ pub fn surname_candidates_each(
         for (suf, cs) in group!([("ом", I), ("ові", D | L), ("а", G | A), ("у", D | L)]) {
             if may(cs) {
                 if let Some(s) = strip_suffix_fast(lower, suf) {
-                    if s.chars().count() >= 3 {
+                    if s.chars().nth(2).is_some() {
                         emit!(s, "о", "");
                     }
                 }
@@ -706,7 +749,7 @@ pub fn surname_candidates_each(
     ]) {
         if may(cs) {
             if let Some(s) = strip_suffix_fast(lower, suf) {
-                if s.chars().count() >= 2 {
+                if s.chars().nth(1).is_some() {
                     emit!(s, rep, "");
                 }
             }
@@ -1242,6 +1285,43 @@ mod tests {
         }
         words.extend(["", "а", "ого", "ського", "ових", "x", "东"].map(String::from));
         words
+    }
+
+    #[test]
+    fn patronymic_agrees_with_building_the_variants() {
+        let mut words = suffix_test_words();
+        // Every ending and variant on a few stems, and the seed's words.
+        for stem in ["олександр", "петр", "андрій", "ілл", "сав", "а"] {
+            for e in [
+                "ович",
+                "евич",
+                "овича",
+                "евичу",
+                "овичеві",
+                "евичем",
+                "овичі",
+                "івна",
+                "ївна",
+                "ична",
+                "івни",
+                "ївні",
+                "ичну",
+                "івною",
+                "ичною",
+                "ївною",
+                "овна",
+                "ічна",
+            ] {
+                words.push(format!("{stem}{e}"));
+            }
+        }
+        let mut found = 0;
+        for w in &words {
+            let fast = patronymic(w);
+            assert_eq!(fast, patronymic_reference(w), "{w:?}");
+            found += usize::from(fast.is_some());
+        }
+        assert!(found > 50, "{found}");
     }
 
     #[test]

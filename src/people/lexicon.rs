@@ -70,6 +70,30 @@ pub struct Lexicon {
     pub stop: FxSet<String>,
     /// Role word form → nominative.
     pub roles: FxMap<String, String>,
+    /// The keys of `given` with one letter of a doubled н, л, с or т dropped («ганна» →
+    /// «гана»): a word not here has no given-name reading written with a double consonant
+    /// single (the extractor's «Генадій» → «Геннадій» repair).
+    pub given_singled: FxSet<String>,
+}
+
+/// [`Lexicon::given_singled`] of the given-name keys `keys`.
+pub(crate) fn singled_keys<'a>(keys: impl Iterator<Item = &'a String>) -> FxSet<String> {
+    let mut out: FxSet<String> = FxSet::default();
+    for k in keys {
+        let mut prev: Option<(usize, char)> = None;
+        for (b, c) in k.char_indices() {
+            if let Some((pb, p)) = prev {
+                if p == c && matches!(c, 'н' | 'л' | 'с' | 'т') {
+                    let mut s = String::with_capacity(k.len());
+                    s.push_str(&k[..pb]);
+                    s.push_str(&k[b..]);
+                    out.insert(s);
+                }
+            }
+            prev = Some((b, c));
+        }
+    }
+    out
 }
 
 /// One of the surname lists, as a set of [`lower_key`]s: a view of the table shared with
@@ -1299,7 +1323,9 @@ fn build() -> Lexicon {
             roles.entry(f).or_insert_with(|| l.clone());
         }
     }
+    let given_singled = singled_keys(given.keys());
     Lexicon {
+        given_singled,
         given,
         given_ambiguous,
         given_common,

@@ -50,6 +50,48 @@ const APOS: char = '\u{02BC}';
 /// Normalises name text: NFC, stress marks removed, apostrophes → ʼ (U+02BC), hyphen look-alikes
 /// → '-', Latin look-alike letters inside Cyrillic words → Cyrillic.
 pub fn normalize(text: &str) -> String {
+    if normalized_already(text) {
+        return text.to_string();
+    }
+    normalize_slow(text)
+}
+
+/// Whether [`normalize`] leaves `text` as it is: only ASCII and U+0400..U+04FF (no character
+/// it folds, no combining mark, no soft hyphen), and no word with both Cyrillic and ASCII
+/// letters. One pass over the bytes.
+fn normalized_already(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // The current word (a run of ASCII letters and digits and Cyrillic letters, as split by
+    // [`normalize_slow`]) has Cyrillic / ASCII letters.
+    let (mut cyr, mut lat) = (false, false);
+    let mut i = 0;
+    while let Some(&x) = bytes.get(i) {
+        if x < 0x80 {
+            if x.is_ascii_alphabetic() {
+                lat = true;
+            } else if x == b'\'' || x == b'`' {
+                return false;
+            } else if !x.is_ascii_digit() {
+                cyr = false;
+                lat = false;
+            }
+            i += 1;
+        } else if x & 0xFC == 0xD0 {
+            // U+0400..U+04FF: Cyrillic, a letter for [`is_letter`].
+            cyr = true;
+            i += 2;
+        } else {
+            return false;
+        }
+        if cyr && lat {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`normalize`] for any text.
+fn normalize_slow(text: &str) -> String {
     let fold = |c: char| match c {
         '\'' | '\u{2019}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{02BB}' => APOS,
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
@@ -164,6 +206,11 @@ fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Whether `s` has at least `n` characters (`char_len(s) >= n`), counting no further.
+fn has_chars(s: &str, n: usize) -> bool {
+    n == 0 || s.chars().nth(n - 1).is_some()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Declension tables. A case of a paradigm is a list of (stem, endings): the forms are stem+ending.
 
@@ -261,6 +308,60 @@ fn alternate_velar(stem: &str) -> Cow<'_, str> {
     let mut s = drop_chars(stem, 1).to_string();
     s.push(r);
     Cow::Owned(s)
+}
+
+/// [`first_decl_part`] with the stem given as a prefix of `n` and the letter that replaces
+/// its last one (г/к/х → з/ц/с before -і), without allocating.
+fn first_decl_split(n: &str, case: Cases) -> (&str, Option<char>, &'static [&'static str]) {
+    let (stem, ends) = match first_decl_part_borrowed(n, case) {
+        Ok(x) => return (x.0, None, x.1),
+        Err(x) => x,
+    };
+    let r = match last_char(stem) {
+        Some('г') => 'з',
+        Some('к') => 'ц',
+        Some('х') => 'с',
+        _ => return (stem, None, ends),
+    };
+    (drop_chars(stem, 1), Some(r), ends)
+}
+
+/// [`first_decl_part`]: `Ok` when the stem is a prefix of `n`, `Err` with the stem whose
+/// velar [`alternate_velar`] changes.
+#[allow(clippy::type_complexity)]
+fn first_decl_part_borrowed(
+    n: &str,
+    case: Cases,
+) -> Result<(&str, &'static [&'static str]), (&str, &'static [&'static str])> {
+    if case == Cases::NOM {
+        return Ok((n, E_NONE));
+    }
+    let stem = drop_chars(n, 1);
+    let before = last_char(stem);
+    if n.ends_with('я') {
+        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь' || c == 'й');
+        let ends: &'static [&'static str] = match (case, vowel_like) {
+            (Cases::GEN | Cases::DAT | Cases::LOC, true) => &["ї"],
+            (Cases::ACC, _) => &["ю"],
+            (Cases::INS, true) => &["єю"],
+            (Cases::VOC, true) => &["є"],
+            (Cases::GEN | Cases::DAT | Cases::LOC, false) => &["і"],
+            (Cases::INS, false) => &["ею"],
+            _ => &["ю", "е"],
+        };
+        return Ok((stem, ends));
+    }
+    let sib = before.is_some_and(is_sibilant);
+    Ok(match case {
+        Cases::GEN if sib => (stem, &["і"]),
+        Cases::GEN => (stem, &["и"]),
+        Cases::DAT | Cases::LOC if sib => (stem, &["і"]),
+        Cases::DAT | Cases::LOC => return Err((stem, &["і"])),
+        Cases::ACC => (stem, &["у"]),
+        Cases::INS if sib => (stem, &["ею"]),
+        Cases::INS => (stem, &["ою"]),
+        _ => (stem, &["о"]),
+    })
 }
 
 /// First declension (-а/-я), both genders.
@@ -569,6 +670,52 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
             .filter_map(|&i| names::given_entry(i))
             .any(|e| e.gender == Gender::Male)
     };
+    // A diminutive is no patronymic's stem: Грицевич is a surname, not «son of Гриць».
+    let fits = |c: &str| male(c) && !super::lexicon::is_diminutive(c);
+    // Each candidate is built in one buffer and tested at once (the answer is whether any fits).
+    let mut buf = String::with_capacity(stem.len() + 8);
+    let mut with = |a: &str, b: &str| {
+        buf.clear();
+        buf.push_str(a);
+        buf.push_str(b);
+        fits(&buf)
+    };
+    let base_owned;
+    let base: &str = if suffix.starts_with('ї') {
+        base_owned = format!("{stem}й");
+        &base_owned
+    } else {
+        stem
+    };
+    if fits(base) {
+        return true;
+    }
+    for tail in ["о", "а", "я", "ь", "й"] {
+        if with(base, tail) {
+            return true;
+        }
+    }
+    if let Some(s) = base.strip_suffix('й').or_else(|| base.strip_suffix('ь')) {
+        if fits(s) {
+            return true;
+        }
+    }
+    // о/е → і in the last syllable (Федорович ← Федір; Якович ← Яків).
+    if restore_i(base).is_some_and(|alt| fits(&alt)) {
+        return true;
+    }
+    with(base, "ів")
+}
+
+/// [`patronymic_stem_known`] as first written (every candidate collected first), for its test.
+#[cfg(test)]
+fn patronymic_stem_known_reference(stem: &str, suffix: &str) -> bool {
+    let male = |s: &str| {
+        names::given_nominative_entries(s)
+            .iter()
+            .filter_map(|&i| names::given_entry(i))
+            .any(|e| e.gender == Gender::Male)
+    };
     let mut cands: Vec<String> = Vec::with_capacity(8);
     let base = if suffix.starts_with('ї') {
         format!("{stem}й")
@@ -582,12 +729,10 @@ fn patronymic_stem_known(stem: &str, suffix: &str) -> bool {
     if let Some(s) = base.strip_suffix('й').or_else(|| base.strip_suffix('ь')) {
         cands.push(s.to_string());
     }
-    // о/е → і in the last syllable (Федорович ← Федір; Якович ← Яків).
     if let Some(alt) = restore_i(&base) {
         cands.push(alt);
     }
     cands.push(format!("{base}ів"));
-    // A diminutive is no patronymic's stem: Грицевич is a surname, not «son of Гриць».
     cands
         .iter()
         .any(|c| male(c) && !super::lexicon::is_diminutive(c))
@@ -599,15 +744,16 @@ fn patronymic_key(k: &str, shape_only: bool) -> Option<(Gender, Cases)> {
     for (table, gender) in [(PATR_M, Gender::Male), (PATR_F, Gender::Female)] {
         for &(suf, cases) in table {
             if let Some(stem) = strip_suffix_fast(k, suf) {
-                if char_len(stem) < 2 {
+                if !has_chars(stem, 2) {
                     continue;
                 }
-                let core = suf.chars().take(2).collect::<String>();
-                let known = patronymic_stem_known(stem, &core);
+                // The first two letters of the ending.
+                let core = suf.char_indices().nth(2).map_or(suf, |(i, _)| &suf[..i]);
+                let known = patronymic_stem_known(stem, core);
                 // Feminine -івна/-ївна is a patronymic shape on its own; masculine -ович is
                 // also a common surname ending (Петрович, Кротевич), so require a known name.
                 let shape_ok = gender == Gender::Female && (core == "ів" || core == "їв");
-                if known || shape_ok || (shape_only && char_len(stem) >= 3) {
+                if known || shape_ok || (shape_only && has_chars(stem, 3)) {
                     return Some((gender, cases));
                 }
             }
@@ -687,7 +833,7 @@ fn masc_paradigms(k: &str) -> &'static [Par] {
         'ь' => &[Par::Soft],
         c if is_vowel(c) => &[Par::Indecl],
         c if is_sibilant(c) => &[Par::Sib],
-        _ if char_len(k) >= 4 && ends_with_any!(k, POSS_M) => &[Par::Poss, Par::Hard],
+        _ if has_chars(k, 4) && ends_with_any!(k, POSS_M) => &[Par::Poss, Par::Hard],
         _ if ends_with_any!(k, ["ар", "яр", "ир"]) => &[Par::Hard, Par::Soft],
         c if is_consonant(c) => &[Par::Hard],
         _ => &[Par::Indecl],
@@ -753,6 +899,52 @@ fn noun_stems(base: &str) -> Vec<Cow<'_, str>> {
     v
 }
 
+/// The stems of [`noun_stems`] (in no particular order), each given as a prefix of `base` and
+/// the letters that follow it, without allocating: only the last four letters are looked at.
+fn noun_stems_each(base: &str, mut f: impl FnMut(&str, &str)) {
+    f(base, "");
+    // The last four letters (last first) and where each starts.
+    let mut rev = base.char_indices().rev();
+    let (Some((_, c)), Some((i2, b)), Some((i3, a))) = (rev.next(), rev.next(), rev.next()) else {
+        return;
+    };
+    let p4 = rev.next();
+    // The letters added after the prefix: at most three (UTF-8: 4 bytes each).
+    let mut add = [0u8; 12];
+    let mut emit = |prefix: &str, letters: &[char]| {
+        let mut n = 0;
+        for &l in letters {
+            n += l.encode_utf8(&mut add[n..]).len();
+        }
+        if let Ok(a) = std::str::from_utf8(&add[..n]) {
+            f(prefix, a);
+        }
+    };
+    if let Some((_, d)) = p4 {
+        // fleeting е/о before a final consonant: -ець, -ок, -ель, -ень
+        if (b == 'е' || b == 'о' || b == 'є') && matches!(c, 'ц' | 'к' | 'л' | 'н') {
+            if b == 'є' && is_vowel(a) {
+                emit(&base[..i2], &['й', c]);
+            } else if is_consonant(a) || (b == 'є') {
+                if a == 'л' && c == 'ц' {
+                    emit(&base[..i2], &['ь', c]); // Подолець → Подольця
+                } else {
+                    emit(&base[..i2], &[c]);
+                }
+            }
+        }
+        // Швець → Шевця: the fleeting е moves before в.
+        if a == 'в' && b == 'е' && c == 'ц' && is_consonant(d) {
+            emit(&base[..i3], &['е', 'в', 'ц']);
+        }
+    }
+    if b == 'і' && is_consonant(c) && is_consonant(a) {
+        for r in ['о', 'е'] {
+            emit(&base[..i2], &[r, c]);
+        }
+    }
+}
+
 fn surname_parts(k: &str, par: Par, case: Cases) -> Parts<'_> {
     if case == Cases::NOM {
         return vec![(Cow::Borrowed(k), E_NONE)];
@@ -816,9 +1008,23 @@ fn masc_case_ends(e: &MascEndings, case: Cases) -> &'static [&'static str] {
 }
 
 fn in_ends(token: &str, stem: &str, ends: &[&str]) -> bool {
-    token
-        .strip_prefix(stem)
-        .is_some_and(|rest| ends.contains(&rest))
+    split_in_ends(token, stem, "", ends)
+}
+
+/// Whether `token` is `prefix` + `added` + one of `ends`: the lengths and the short ending
+/// are compared first, the long prefix only when they fit.
+#[inline]
+fn split_in_ends(token: &str, prefix: &str, added: &str, ends: &[&str]) -> bool {
+    let Some(rest) = token.len().checked_sub(prefix.len() + added.len()) else {
+        return false;
+    };
+    ends.iter()
+        .any(|e| e.len() == rest && ends_with_fast(token, e))
+        && token
+            .as_bytes()
+            .get(prefix.len()..prefix.len() + added.len())
+            == Some(added.as_bytes())
+        && token.as_bytes().starts_with(prefix.as_bytes())
 }
 
 /// Whether `token` is the oblique `case` of `k` in a paradigm without stem changes — checked
@@ -834,8 +1040,13 @@ fn oblique_matches(k: &str, par: Par, case: Cases, token: &str) -> bool {
         Par::NounO => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_O, case)),
         Par::NounJ => in_ends(token, drop_chars(k, 1), masc_case_ends(&M_J, case)),
         Par::First => {
-            let (stem, ends) = first_decl_part(k, case);
-            in_ends(token, &stem, ends)
+            let (prefix, added, ends) = first_decl_split(k, case);
+            let mut buf = [0u8; 4];
+            let added: &str = match added {
+                Some(c) => c.encode_utf8(&mut buf),
+                None => "",
+            };
+            split_in_ends(token, prefix, added, ends)
         }
         _ => parts_contain(&surname_parts(k, par, case), token),
     }
@@ -853,11 +1064,7 @@ fn paradigms_for(k: &str, gender: Gender) -> Vec<(Par, Gender)> {
 }
 
 fn parts_contain(parts: &Parts<'_>, token: &str) -> bool {
-    parts.iter().any(|(stem, ends)| {
-        token
-            .strip_prefix(stem.as_ref())
-            .is_some_and(|rest| ends.contains(&rest))
-    })
+    parts.iter().any(|(stem, ends)| in_ends(token, stem, ends))
 }
 
 /// The cases (among `cases`) in which the lowercase surname `k` of paradigm `par` has the
@@ -894,29 +1101,25 @@ fn matching_cases(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
             return m;
         }
     }
-    // Noun paradigms: compute the oblique stems once.
+    // Noun paradigms: the oblique forms are a stem + the case's endings ([`masc_parts`]
+    // without building the stems or the parts of each case).
     let noun = match par {
-        Par::Soft => Some((noun_stems(k.strip_suffix('ь').unwrap_or(k)), &M_SOFT)),
-        Par::Hard => Some((noun_stems(k), &M_HARD)),
-        Par::Sib => Some((noun_stems(k), &M_SIB)),
+        Par::Soft => Some((k.strip_suffix('ь').unwrap_or(k), &M_SOFT)),
+        Par::Hard => Some((k, &M_HARD)),
+        Par::Sib => Some((k, &M_SIB)),
         _ => None,
     };
-    if let Some((stems, ends)) = noun {
-        if !stems.iter().any(|s| token.starts_with(s.as_ref())) {
-            return m;
-        }
-        // The oblique forms are stem + the case's endings ([`masc_parts`] without building
-        // the parts of each case).
-        for c in Cases::EACH {
-            if c != Cases::NOM
-                && cases.contains(c)
-                && stems
-                    .iter()
-                    .any(|s| in_ends(token, s, masc_case_ends(ends, c)))
-            {
-                m = m.union(c);
+    if let Some((base, ends)) = noun {
+        noun_stems_each(base, |prefix, added| {
+            for c in Cases::EACH {
+                if c != Cases::NOM
+                    && cases.contains(c)
+                    && split_in_ends(token, prefix, added, masc_case_ends(ends, c))
+                {
+                    m = m.union(c);
+                }
             }
-        }
+        });
         return m;
     }
     for c in Cases::EACH {
@@ -1328,20 +1531,23 @@ fn shape_penalty(k: &str, gender: Gender) -> i32 {
 
 /// The masculine counterpart of a feminine adjectival / possessive surname
 /// (Іванова → Іванов, Зеленська → Зеленський, Задорожня → Задорожній).
+const FEM_MASC: [(&str, &str); 11] = [
+    ("ська", "ський"),
+    ("цька", "цький"),
+    ("зька", "зький"),
+    ("ова", "ов"),
+    ("ева", "ев"),
+    ("єва", "єв"),
+    ("іна", "ін"),
+    ("ина", "ин"),
+    ("їна", "їн"),
+    ("ня", "ній"),
+    ("на", "ний"),
+];
+
+#[cfg(test)]
 fn feminine_to_masculine(k: &str) -> Option<String> {
-    for (f, m) in [
-        ("ська", "ський"),
-        ("цька", "цький"),
-        ("зька", "зький"),
-        ("ова", "ов"),
-        ("ева", "ев"),
-        ("єва", "єв"),
-        ("іна", "ін"),
-        ("ина", "ин"),
-        ("їна", "їн"),
-        ("ня", "ній"),
-        ("на", "ний"),
-    ] {
+    for (f, m) in FEM_MASC {
         if let Some(stem) = strip_suffix_fast(k, f) {
             if !stem.is_empty() {
                 return Some(format!("{stem}{m}"));
@@ -1349,6 +1555,28 @@ fn feminine_to_masculine(k: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// [`names::surname_rank_key`] of [`feminine_to_masculine`] of `k`, or of `k` itself when it
+/// has no masculine counterpart; the masculine built on the stack when it is short.
+fn feminine_to_masculine_rank(k: &str) -> Option<u32> {
+    for (f, m) in FEM_MASC {
+        if let Some(stem) = strip_suffix_fast(k, f) {
+            if !stem.is_empty() {
+                let mut buf = [0u8; 96];
+                let n = stem.len() + m.len();
+                if let Some(b) = buf.get_mut(..n) {
+                    b[..stem.len()].copy_from_slice(stem.as_bytes());
+                    b[stem.len()..].copy_from_slice(m.as_bytes());
+                    if let Ok(masc) = std::str::from_utf8(b) {
+                        return names::surname_rank_key(masc);
+                    }
+                }
+                return names::surname_rank_key(&format!("{stem}{m}"));
+            }
+        }
+    }
+    names::surname_rank_key(k)
 }
 
 /// Identity readings of vowel-final words that look like case forms (-у/-ю, -и, -ці).
@@ -1367,12 +1595,11 @@ fn indecl_penalty(k: &str) -> i32 {
 fn score_reading(nom: &str, gender: Gender, cases: Cases, token: &str, alt: bool, par: Par) -> i32 {
     let mut s = 0;
     // The full list has feminine rows too; rank feminine adjectival forms by their masculine.
-    let masc: Option<String> = if gender == Gender::Female {
-        feminine_to_masculine(nom)
+    let listed = if gender == Gender::Female {
+        feminine_to_masculine_rank(nom)
     } else {
-        None
+        names::surname_rank_key(nom)
     };
-    let listed = names::surname_rank_key(masc.as_deref().unwrap_or(nom));
     match listed {
         Some(r) if r < names::TOP_SURNAMES => s += 30 - (r / 500) as i32,
         Some(r) => s += 14 - ((r - names::TOP_SURNAMES) / 15000) as i32,
@@ -1445,7 +1672,7 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
         let Some(stem) = strip_suffix_fast(t, e) else {
             continue;
         };
-        if char_len(stem) < 2 {
+        if !has_chars(stem, 2) {
             continue;
         }
         let long_ending = i32::from(e.chars().count() >= 2);
@@ -1453,6 +1680,14 @@ fn surname_readings_uncached(t: &str, gender: Gender, cases: Cases) -> Vec<Surna
             let alt = alt_kind != 0;
             for (ti, tail) in NOM_TAILS.iter().enumerate() {
                 if (alt_kind == 2 && *tail != "ь") || takes[ei] & (1 << ti) == 0 {
+                    continue;
+                }
+                // No ending undone, a nominative ending added: no case form of such a
+                // candidate is the token. Every oblique ending is a letter or more; only the
+                // fleeting vowel of a noun stem (Лубінець → Лубінця) makes a form shorter than
+                // its nominative, by one letter, and then the form ends in a consonant and an
+                // ending where the token has the fleeting vowel and a consonant.
+                if e.is_empty() && !tail.is_empty() {
                     continue;
                 }
                 buf.clear();
@@ -1608,11 +1843,14 @@ fn recase(out: &str, orig: &str) -> String {
     let letters = orig.chars().filter(cased).count();
     let all_caps = letters > 1 && orig.chars().filter(cased).all(|c| lower_char(c) != c);
     let mut res = String::with_capacity(out.len());
-    let orig_chars: Vec<char> = orig.chars().collect();
+    // The letters of `orig` in step with those of `out` (the i-th of each compared).
+    let mut orig_chars = orig.chars();
+    let orig_lower_first = orig.chars().next().is_some_and(char::is_lowercase);
     let mut part_start = true;
+    let hyphens = out.bytes().filter(|&b| b == b'-').count();
     let mut part_idx = 0usize;
-    let parts: Vec<&str> = out.split('-').collect();
-    for (i, c) in out.chars().enumerate() {
+    for (b, c) in out.char_indices() {
+        let o = orig_chars.next();
         if c == '-' {
             res.push(c);
             part_start = true;
@@ -1621,10 +1859,10 @@ fn recase(out: &str, orig: &str) -> String {
         }
         if part_start {
             // keep a lowercase prefix particle as written (аль-Асад)
-            let particle_part = part_idx + 1 < parts.len()
-                && !all_caps
-                && orig_chars.first().is_some_and(|f| f.is_lowercase())
-                && parts.get(part_idx).is_some_and(|p| is_particle(p));
+            let particle_part = part_idx < hyphens && !all_caps && orig_lower_first && {
+                let rest = &out[b..];
+                is_particle(rest.split('-').next().unwrap_or(rest))
+            };
             if particle_part {
                 res.extend(c.to_lowercase());
             } else {
@@ -1637,8 +1875,8 @@ fn recase(out: &str, orig: &str) -> String {
             res.push(c);
             continue;
         }
-        match orig_chars.get(i) {
-            Some(&o) if lower_char(o) == lower_char(c) => res.push(o),
+        match o {
+            Some(o) if lower_char(o) == lower_char(c) => res.push(o),
             _ => res.push(c),
         }
     }
@@ -1734,19 +1972,8 @@ fn is_initial(w: &str) -> bool {
 fn tokenize(span: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     for raw in span.split(|c: char| c.is_whitespace()) {
-        // split glued initials «В.Ф.Янукович»
-        let mut pieces: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        for c in raw.chars() {
-            cur.push(c);
-            if c == '.' {
-                pieces.push(std::mem::take(&mut cur));
-            }
-        }
-        if !cur.is_empty() {
-            pieces.push(cur);
-        }
-        for p in pieces {
+        // split glued initials «В.Ф.Янукович»: each piece ends after a dot
+        for p in raw.split_inclusive('.') {
             let w = p.trim_matches(|c: char| {
                 !(c.is_alphanumeric() || c == APOS || c == '.' || c == '-')
             });
@@ -2017,8 +2244,12 @@ fn canonicalize_uncached(
 
     // Order: surname-first when token 2 (not token 1) is a given name, or when a patronymic
     // follows token 2.
+    // Each word's patronymic reading, computed once (the rules below ask again).
+    let patr_memo: Vec<std::cell::OnceCell<Option<(Gender, Cases)>>> =
+        vec![std::cell::OnceCell::new(); wkeys.len()];
     let patr_at = |i: usize| -> Option<(Gender, Cases)> {
-        wkeys.get(i).and_then(|k| patronymic_key(k, false))
+        let k = wkeys.get(i)?;
+        *patr_memo.get(i)?.get_or_init(|| patronymic_key(k, false))
     };
     // Both words given names (Бойко Олександр): the common given name is the given name.
     let common = |rs: &[GivenForm]| {
@@ -2173,7 +2404,7 @@ fn unknown_given(k: &str, gender: Gender, cases: Cases) -> Option<(String, Cases
         let Some(stem) = strip_suffix_fast(k, e) else {
             continue;
         };
-        if char_len(stem) < 2 {
+        if !has_chars(stem, 2) {
             continue;
         }
         for tail in NOM_TAILS {
@@ -2373,6 +2604,15 @@ mod tests {
         p
     }
 
+    /// [`parts_contain`] by stripping each stem (no length test first).
+    fn parts_contain_reference(parts: &Parts<'_>, token: &str) -> bool {
+        parts.iter().any(|(stem, ends)| {
+            token
+                .strip_prefix(stem.as_ref())
+                .is_some_and(|rest| ends.contains(&rest))
+        })
+    }
+
     /// [`matching_cases`] without its ending filter: the cases (among `cases`) in which the lowercase surname `k` of paradigm `par` has the
     /// lowercase form `token`.
     fn matching_cases_reference(k: &str, par: Par, cases: Cases, token: &str) -> Cases {
@@ -2403,9 +2643,11 @@ mod tests {
             for c in Cases::EACH {
                 if c != Cases::NOM
                     && cases.contains(c)
-                    && stems
-                        .iter()
-                        .any(|s| in_ends(token, s, masc_case_ends(ends, c)))
+                    && stems.iter().any(|s| {
+                        token
+                            .strip_prefix(s.as_ref())
+                            .is_some_and(|rest| masc_case_ends(ends, c).contains(&rest))
+                    })
                 {
                     m = m.union(c);
                 }
@@ -2413,7 +2655,10 @@ mod tests {
             return m;
         }
         for c in Cases::EACH {
-            if c != Cases::NOM && cases.contains(c) && oblique_matches(k, par, c, token) {
+            if c != Cases::NOM
+                && cases.contains(c)
+                && parts_contain_reference(&surname_parts(k, par, c), token)
+            {
                 m = m.union(c);
             }
         }
@@ -2638,6 +2883,240 @@ mod tests {
             }
         }
         assert!(matched > 100, "{matched}");
+    }
+
+    /// Every paradigm of [`matching_cases`].
+    const ALL_PARS: [Par; 12] = [
+        Par::Indecl,
+        Par::Hard,
+        Par::Soft,
+        Par::Sib,
+        Par::Poss,
+        Par::NounO,
+        Par::NounJ,
+        Par::First,
+        Par::AdjHard,
+        Par::AdjSoft,
+        Par::FemAdj,
+        Par::FemAdjSoft,
+    ];
+
+    #[test]
+    fn matching_cases_agrees_with_the_reference_on_declined_forms() {
+        // Every form [`surname_parts`] declines each word into (stem alternations, fleeting
+        // vowels and velars included), in every paradigm: the matches themselves.
+        let mut matched = 0;
+        for k in comparison_words() {
+            for par in ALL_PARS {
+                for case in Cases::EACH {
+                    for (stem, ends) in surname_parts(&k, par, case) {
+                        for e in ends {
+                            let token = format!("{stem}{e}");
+                            for cases in [Cases::ALL, Cases(Cases::ALL.0 & !1), case] {
+                                let fast = matching_cases(&k, par, cases, &token);
+                                assert_eq!(
+                                    fast,
+                                    matching_cases_reference(&k, par, cases, &token),
+                                    "{k:?} {par:?} {cases:?} {token:?}"
+                                );
+                                matched += usize::from(fast.contains(case));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(matched > 100_000, "{matched}");
+    }
+
+    #[test]
+    fn noun_stems_each_gives_the_stems_of_noun_stems() {
+        let mut n = 0;
+        let mut words = comparison_words();
+        words.extend(["швець", "жнець", "кравець", "подолець", "заєць"].map(String::from));
+        for w in words {
+            // The soft paradigm takes the stems of the word without its ь.
+            for base in [w.as_str(), w.strip_suffix('ь').unwrap_or(&w)] {
+                let mut fast: Vec<String> = Vec::new();
+                noun_stems_each(base, |p, a| fast.push(format!("{p}{a}")));
+                let mut plain: Vec<String> =
+                    noun_stems(base).iter().map(|s| s.to_string()).collect();
+                fast.sort();
+                plain.sort();
+                n += fast.len();
+                assert_eq!(fast, plain, "{base:?}");
+            }
+        }
+        assert!(n > 10_000, "{n}");
+    }
+
+    #[test]
+    fn patronymic_stem_known_agrees_with_collecting_the_candidates() {
+        let mut known = 0;
+        let mut words = comparison_words();
+        words.extend(
+            ["олександр", "андрі", "петр", "федор", "яков", "ілл", "гриц"].map(String::from),
+        );
+        for w in &words {
+            for suffix in ["ов", "ев", "ів", "їв", "іч", "ов"] {
+                let fast = patronymic_stem_known(w, suffix);
+                assert_eq!(
+                    fast,
+                    patronymic_stem_known_reference(w, suffix),
+                    "{w:?} {suffix:?}"
+                );
+                known += usize::from(fast);
+            }
+        }
+        assert!(known > 20, "{known}");
+    }
+
+    #[test]
+    fn first_decl_split_agrees_with_first_decl_part() {
+        for w in comparison_words() {
+            for case in Cases::EACH {
+                let (prefix, added, ends) = first_decl_split(&w, case);
+                let (stem, plain_ends) = first_decl_part(&w, case);
+                let mut joined = prefix.to_string();
+                joined.extend(added);
+                assert_eq!(
+                    (joined.as_str(), ends),
+                    (stem.as_ref(), plain_ends),
+                    "{w:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn feminine_to_masculine_rank_agrees_with_building_the_masculine() {
+        let mut listed = 0;
+        let mut words = comparison_words();
+        // Feminine forms of listed masculine surnames, and a stem too long for the stack.
+        words.extend(["іванова", "зеленська", "задорожня", "петренкова"].map(String::from));
+        words.push(format!("{}ова", "ш".repeat(60)));
+        for w in words {
+            let plain = names::surname_rank_key(feminine_to_masculine(&w).as_deref().unwrap_or(&w));
+            assert_eq!(feminine_to_masculine_rank(&w), plain, "{w:?}");
+            listed += usize::from(plain.is_some());
+        }
+        assert!(listed > 100, "{listed}");
+    }
+
+    /// The sample site's raw texts as written: whitespace-separated words and runs of two and
+    /// three of them (spans), and some edge cases (apostrophes, stress marks, Latin
+    /// look-alikes, dashes and spaces that normalisation folds).
+    fn comparison_spans() -> Vec<String> {
+        let raw = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let mut spans: Vec<String> = Vec::new();
+        for e in walkdir::WalkDir::new(raw).into_iter().flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt") {
+                let t = std::fs::read_to_string(e.path()).unwrap_or_default();
+                let ws: Vec<&str> = t.split_whitespace().collect();
+                for n in 1..=3 {
+                    spans.extend(ws.windows(n).map(|w| w.join(" ")));
+                }
+            }
+        }
+        assert!(spans.len() > 10_000, "the sample texts were not found");
+        spans.extend(
+            [
+                "Дем'яненко",
+                "Дем’яненко",
+                "Косач–Квітка",
+                "Зеленcький",
+                "Zelensky Зеленський",
+                "Андріи\u{0306}",
+                "Ма\u{0301}рко",
+                "Ма\u{00AD}рко",
+                "Петро\u{00A0}Порошенко",
+                "аль-Асада",
+                "МАШКОВСЬКИЙ-Ivanov",
+                "Ґрета Ґудзь",
+                "Іван`ов",
+                "",
+            ]
+            .map(String::from),
+        );
+        spans
+    }
+
+    /// [`recase`] as it was written first (vectors of the characters and the parts).
+    fn recase_reference(out: &str, orig: &str) -> String {
+        let cased = |c: &char| is_letter(*c) && *c != APOS;
+        let letters = orig.chars().filter(cased).count();
+        let all_caps = letters > 1 && orig.chars().filter(cased).all(|c| lower_char(c) != c);
+        let mut res = String::with_capacity(out.len());
+        let orig_chars: Vec<char> = orig.chars().collect();
+        let mut part_start = true;
+        let mut part_idx = 0usize;
+        let parts: Vec<&str> = out.split('-').collect();
+        for (i, c) in out.chars().enumerate() {
+            if c == '-' {
+                res.push(c);
+                part_start = true;
+                part_idx += 1;
+                continue;
+            }
+            if part_start {
+                let particle_part = part_idx + 1 < parts.len()
+                    && !all_caps
+                    && orig_chars.first().is_some_and(|f| f.is_lowercase())
+                    && parts.get(part_idx).is_some_and(|p| is_particle(p));
+                if particle_part {
+                    res.extend(c.to_lowercase());
+                } else {
+                    res.extend(c.to_uppercase());
+                }
+                part_start = false;
+                continue;
+            }
+            if all_caps {
+                res.push(c);
+                continue;
+            }
+            match orig_chars.get(i) {
+                Some(&o) if lower_char(o) == lower_char(c) => res.push(o),
+                _ => res.push(c),
+            }
+        }
+        res
+    }
+
+    #[test]
+    fn normalize_fast_path_agrees_with_the_full_normalisation() {
+        let mut fast = 0;
+        for s in comparison_spans() {
+            assert_eq!(normalize(&s), normalize_slow(&s), "{s:?}");
+            fast += usize::from(normalized_already(&s));
+        }
+        assert!(fast > 10_000, "{fast}");
+    }
+
+    #[test]
+    fn recase_agrees_with_the_reference() {
+        let mut words = comparison_spans();
+        words.extend(["аль-Асада", "де-ла-Круз", "ібн-Сауд-Ала", "-а-", "а--б"].map(String::from));
+        for orig in words.iter().step_by(3) {
+            let low = lower(orig);
+            // Its own lower case, a reduced form (shorter, longer) and a particle prefix.
+            let shorter: String = low
+                .chars()
+                .take(low.chars().count().saturating_sub(2))
+                .collect();
+            for out in [
+                low.clone(),
+                shorter,
+                format!("{low}ий"),
+                format!("аль-{low}"),
+            ] {
+                assert_eq!(
+                    recase(&out, orig),
+                    recase_reference(&out, orig),
+                    "{out:?} {orig:?}"
+                );
+            }
+        }
     }
 
     #[test]
