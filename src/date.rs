@@ -198,20 +198,11 @@ impl fmt::Display for Date {
 }
 
 /// Appends `n` in decimal, zero-padded to at least `width` digits, as `{:0width$}` writes it.
-pub fn push_padded(out: &mut String, mut n: u32, width: usize) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let digits = buf.len() - i;
-    out.extend(std::iter::repeat_n('0', width.saturating_sub(digits)));
-    out.extend(buf[i..].iter().map(|&b| char::from(b)));
+pub fn push_padded(out: &mut String, n: u32, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n);
+    out.extend(std::iter::repeat_n('0', width.saturating_sub(digits.len())));
+    out.push_str(digits);
 }
 
 impl Serialize for Date {

@@ -40,18 +40,8 @@ fn plain_key(key: &str) -> bool {
     !key.is_empty() && key != "-" && !key.bytes().any(|b| b <= b' ' || b == 0x7f)
 }
 
-fn push_num(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
+fn push_num(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Encodes a manifest of `files` (sorted by path, each path once), `groups` and `stamp`. A key

@@ -59,23 +59,7 @@ impl Out<'_> {
 
     /// A number, as Tera prints it (digits, a leading `-` when negative: nothing to escape).
     fn num(&mut self, n: i64) -> &mut Self {
-        let mut buf = [0u8; 20];
-        let mut i = buf.len();
-        let mut m = n.unsigned_abs();
-        loop {
-            i -= 1;
-            buf[i] = b'0' + (m % 10) as u8;
-            m /= 10;
-            if m == 0 {
-                break;
-            }
-        }
-        if n < 0 {
-            self.0.push('-');
-        }
-        // Only ASCII digits were written.
-        self.0
-            .push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+        self.0.push_str(itoa::Buffer::new().format(n));
         self
     }
 
