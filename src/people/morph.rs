@@ -2856,20 +2856,7 @@ mod tests {
         for pair in words.windows(3) {
             let k = &pair[0];
             for token in pair {
-                for par in [
-                    Par::Indecl,
-                    Par::Hard,
-                    Par::Soft,
-                    Par::Sib,
-                    Par::Poss,
-                    Par::NounO,
-                    Par::NounJ,
-                    Par::First,
-                    Par::AdjHard,
-                    Par::AdjSoft,
-                    Par::FemAdj,
-                    Par::FemAdjSoft,
-                ] {
+                for par in ALL_PARS {
                     for cases in [Cases::ALL, Cases(Cases::ALL.0 & !1), Cases::GEN, Cases(40)] {
                         let fast = matching_cases(k, par, cases, token);
                         assert_eq!(
