@@ -267,11 +267,12 @@ fn prepare(
     registry: &Registry,
     cache: &cache::Cache,
 ) -> Result<Prepared, String> {
-    let bytes = read_limited(path, config.max_raw_bytes)?;
+    let (bytes, meta) = read_limited(path, config.max_raw_bytes)?;
     let (reference, from_config) = match config.reference_date {
         Some(d) => (d, true),
         None => {
-            let mtime = std::fs::metadata(path)
+            let mtime = meta
+                .map_or_else(|| std::fs::metadata(path), Ok)
                 .and_then(|m| m.modified())
                 .map_err(|e| format!("cannot read the modification time: {e}"))?;
             (Date::from_system_time(mtime), false)
@@ -310,8 +311,8 @@ fn prepare(
 
 /// Reads at most `max` bytes of `path`; a longer file is an error that says how to go on.
 /// The limit is checked on the bytes actually read, so a file that grows meanwhile cannot
-/// slip past it.
-fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+/// slip past it. Also gives the file's metadata, when it could be read (for its mtime).
+fn read_limited(path: &Path, max: u64) -> Result<(Vec<u8>, Option<std::fs::Metadata>), String> {
     use std::io::Read;
     let too_big = |len: u64| {
         format!(
@@ -320,19 +321,23 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
         )
     };
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    if let Ok(meta) = file.metadata() {
+    let meta = file.metadata().ok();
+    if let Some(meta) = &meta {
         if meta.len() > max {
             return Err(too_big(meta.len()));
         }
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata (one read and the one that finds the end, instead of a read per
+    // doubling of the buffer); `take` still bounds what is read.
+    let hint = meta.as_ref().map_or(0, |m| m.len().saturating_add(1));
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;
     if bytes.len() as u64 > max {
         return Err(too_big(bytes.len() as u64));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// The stem of a file name (`a.b.txt` → `a.b`).
@@ -598,13 +603,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .with_context(|| format!("{} has no parent folder", path.display()))?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let tmp = dir.join(format!(".{name}.{}.tmp", process_id()));
+    // The folder is made only when it is missing (one failed open instead of a `mkdir` and a
+    // `stat` for each of thousands of files written into the same folder).
+    let written = match std::fs::write(&tmp, bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::write(&tmp, bytes)
+        }
+        other => other,
+    };
+    written.with_context(|| format!("cannot write {}", tmp.display()))?;
     if let Err(e) = std::fs::rename(&tmp, path) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e).with_context(|| format!("cannot write {}", path.display()));
@@ -612,9 +626,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// This process's id (asked of the system once, not once per file written).
+fn process_id() -> u32 {
+    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *ID.get_or_init(std::process::id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_atomic_makes_missing_folders_and_replaces_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a/b/c.md");
+        write_atomic(&deep, b"first").unwrap();
+        assert_eq!(std::fs::read(&deep).unwrap(), b"first");
+        write_atomic(&deep, b"second, longer").unwrap();
+        assert_eq!(std::fs::read(&deep).unwrap(), b"second, longer");
+        // No temporary file is left beside it.
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("a/b"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("c.md")]);
+        // A folder that cannot be made is an error naming it, not a panic.
+        std::fs::write(dir.path().join("file"), b"x").unwrap();
+        let err = write_atomic(&dir.path().join("file/sub/d.md"), b"y").unwrap_err();
+        assert!(format!("{err:#}").contains("file"), "{err:#}");
+    }
+
+    #[test]
+    fn read_limited_reads_whole_files_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [0usize, 1, 31, 32, 33, 4095, 4096, 4097, 100_000] {
+            let p = dir.path().join(format!("{len}.txt"));
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&p, &bytes).unwrap();
+            let (read, meta) = read_limited(&p, 100_000).unwrap();
+            assert_eq!(read, bytes, "{len}");
+            assert_eq!(meta.map(|m| m.len()), Some(len as u64));
+            let limited = read_limited(&p, 4096);
+            assert_eq!(limited.is_err(), len > 4096, "{len}");
+            if let Err(e) = limited {
+                assert!(e.contains("max_raw_bytes"), "{e}");
+            }
+        }
+        assert!(read_limited(&dir.path().join("missing.txt"), 10).is_err());
+    }
 
     #[test]
     fn file_slugs() {
