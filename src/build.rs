@@ -8,7 +8,7 @@ use crate::ingest::{self, IngestOptions, IngestReport};
 use crate::output::{self, WriteStats};
 use crate::people::Registry;
 use crate::render::{self, Templates};
-use crate::site::{Site, SiteError};
+use crate::site::{Site, SiteError, Sources};
 use std::path::{Path, PathBuf};
 
 /// Options of `litopys build` (and of the rebuilds `serve` does).
@@ -141,11 +141,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // independent: read them side by side. (The output session is only used once the inputs
     // are known to be good; a failed build aborts it, which leaves the folder as it was.)
     let out = output_dir(opts);
-    let ((templates, inputs), opened) = rayon::join(
+    let ((templates, (sources, inputs)), opened) = rayon::join(
         || {
             rayon::join(
                 || Templates::load(root),
-                || (!opts.force).then(|| read_inputs(root, &config)).flatten(),
+                || {
+                    let sources = Sources::read(root, config.allow_html);
+                    let inputs = (!opts.force)
+                        .then(|| read_inputs(root, &config, &sources))
+                        .flatten();
+                    (sources, inputs)
+                },
             )
         },
         || output::Session::open(&out),
@@ -185,7 +191,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     phases.done("manifest");
     let known = early_session.as_ref().map(|(_, k)| &k.files);
-    let site = Site::load_cached(root, &config, &registry, known);
+    let site = Site::load_cached(root, &config, &registry, sources, known);
     phases.done("load");
     let (templates, site) = match (templates, site) {
         (Ok(t), Ok(s)) => (t, s),
@@ -259,25 +265,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// runs in full and reports it).
 struct Inputs {
     files: Vec<(String, crate::hash::Digest)>,
-    paths: Vec<PathBuf>,
+    /// The same files' paths from the root, as paths (names need not be UTF-8).
+    rels: Vec<PathBuf>,
 }
 
 /// Reads [`Inputs`].
-fn read_inputs(root: &Path, config: &Config) -> Option<Inputs> {
+fn read_inputs(root: &Path, config: &Config, sources: &Sources) -> Option<Inputs> {
     use rayon::prelude::*;
-    let (paths, errors) = crate::site::article_files(root);
-    if !errors.is_empty() {
+    if !sources.complete() {
         return None;
     }
+    let paths = sources.paths();
     // Files whose stamp (size, times, inode) is the one recorded with a digest are not read.
     let stamps = crate::site::stamps::Stamps::load(root, config.allow_html);
     let now = std::time::SystemTime::now();
-    let read: Vec<(String, std::fs::Metadata, crate::hash::Digest)> = paths
+    let read: Vec<(PathBuf, (String, std::fs::Metadata, crate::hash::Digest))> = paths
         .par_iter()
         .map(|p| {
-            let rel = crate::site::relative_to(p, root)
-                .to_string_lossy()
-                .into_owned();
+            let rel_path = crate::site::relative_to(p, root);
+            let rel = rel_path.to_string_lossy().into_owned();
             let meta = std::fs::metadata(p).ok()?;
             let digest = match stamps.digest(&rel, &meta) {
                 Some(d) => d,
@@ -286,13 +292,14 @@ fn read_inputs(root: &Path, config: &Config) -> Option<Inputs> {
                     crate::site::cache::digest(&bytes, config.allow_html)
                 }
             };
-            Some((rel, meta, digest))
+            Some((rel_path.to_path_buf(), (rel, meta, digest)))
         })
         .collect::<Option<_>>()?;
+    let (rels, read): (Vec<PathBuf>, Vec<_>) = read.into_iter().unzip();
     crate::site::stamps::save(root, config.allow_html, &stamps, &read, now);
     Some(Inputs {
         files: read.into_iter().map(|(rel, _, d)| (rel, d)).collect(),
-        paths,
+        rels,
     })
 }
 
@@ -326,9 +333,8 @@ fn build_key(
     }
     let key = crate::hash::hex(&h.finalize());
     let files = inputs
-        .paths
+        .rels
         .into_iter()
-        .map(|p| crate::site::relative_to(&p, root).to_path_buf())
         .zip(inputs.files.iter().map(|r| r.1))
         .collect();
     Some(BuildKey { key, files })

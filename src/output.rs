@@ -271,8 +271,13 @@ fn validate_paths(files: &[&str]) -> std::result::Result<(), InvalidPaths> {
     // upper-case ASCII or any non-ASCII is its own lower case.
     let mut folded: FxHashMap<std::borrow::Cow<'_, str>, &str> = FxHashMap::default();
     folded.reserve(files.len());
-    for &f in files {
-        if let Err(why) = validate_path(f) {
+    // Each path checked on its own, in parallel; then the checks across paths, in order.
+    let checked: Vec<std::result::Result<(), String>> = {
+        use rayon::prelude::*;
+        files.par_iter().map(|f| validate_path(f)).collect()
+    };
+    for (&f, check) in files.iter().zip(checked) {
+        if let Err(why) = check {
             bad.push((f.to_string(), why));
         } else if !seen.insert(f) {
             bad.push((f.to_string(), "given more than once".into()));

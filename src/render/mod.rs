@@ -558,7 +558,7 @@ impl Templates {
 /// not change are kept, changed bytes are staged on disk as they come) or memory ([`render`]).
 pub trait Sink: Sync {
     /// What the sink gives back for each file.
-    type Placed: Send;
+    type Placed: Send + Sync;
     /// Whether pages get render keys (to keep unchanged pages and record keys).
     fn keyed(&self) -> bool;
     /// The render key the previous build recorded for `path`.
@@ -815,7 +815,9 @@ pub fn render_to<S: Sink>(
         }
         Err(e) => errors.push(e),
     }
-    files.sort_by(|a, b| S::path_of(a).cmp(S::path_of(b)));
+    // Paths are unique unless two pages clash, which is an error below (so the order of equal
+    // paths never matters, and an unstable sort gives the same result).
+    files.par_sort_unstable_by(|a, b| S::path_of(a).cmp(S::path_of(b)));
     for w in files.windows(2) {
         if S::path_of(&w[0]) == S::path_of(&w[1]) {
             errors.push(SiteError {
@@ -825,18 +827,18 @@ pub fn render_to<S: Sink>(
             });
         }
     }
-    for f in &files {
-        if !links::is_safe_path(S::path_of(f)) {
-            errors.push(SiteError {
-                file: site.root.clone(),
-                line: None,
-                message: format!(
-                    "refusing to write outside the output folder: {:?}",
-                    S::path_of(f)
-                ),
-            });
-        }
-    }
+    let unsafe_paths: Vec<&S::Placed> = files
+        .par_iter()
+        .filter(|f| !links::is_safe_path(S::path_of(f)))
+        .collect();
+    errors.extend(unsafe_paths.into_iter().map(|f| SiteError {
+        file: site.root.clone(),
+        line: None,
+        message: format!(
+            "refusing to write outside the output folder: {:?}",
+            S::path_of(f)
+        ),
+    }));
     if errors.is_empty() {
         Ok(Rendered { files, groups })
     } else {

@@ -202,16 +202,12 @@ pub fn relative_to<'a>(path: &'a Path, root: &Path) -> &'a Path {
         if let Some(rest) = p.strip_prefix(r).and_then(|rest| rest.strip_prefix(b"/")) {
             // What component parsing would change (empty or `.` components, a trailing
             // separator) is left to it.
+            // That is: no component of `rest` is empty or `.`.
             let plain = !r.is_empty()
                 && !r.ends_with(b"/")
-                && !rest.is_empty()
-                && !rest.ends_with(b"/")
-                && !rest.starts_with(b"/")
-                && !rest.starts_with(b"./")
-                && rest != b"."
-                && !rest.ends_with(b"/.")
-                && !rest.windows(2).any(|w| w == b"//")
-                && !rest.windows(3).any(|w| w == b"/./");
+                && rest
+                    .split(|&b| b == b'/')
+                    .all(|c| !c.is_empty() && c != b".");
             if plain {
                 return Path::new(std::ffi::OsStr::from_bytes(rest));
             }
@@ -372,34 +368,76 @@ pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
     (named.into_iter().map(|(_, p)| p).collect(), errors)
 }
 
+/// A site's article files, listed once for a build ([`article_files`]), and its cache of parsed
+/// articles ([`cache`]), opened side by side; what [`Site::load_cached`] loads from.
+pub struct Sources {
+    paths: Vec<PathBuf>,
+    errors: Vec<SiteError>,
+    cache: cache::Cache,
+}
+
+impl Sources {
+    /// Lists the article files of the site at `root` while its parse cache is read.
+    pub fn read(root: &Path, allow_html: bool) -> Sources {
+        let ((paths, errors), cache) = rayon::join(
+            || article_files(root),
+            || cache::Cache::open(root, allow_html),
+        );
+        Sources {
+            paths,
+            errors,
+            cache,
+        }
+    }
+
+    /// The article files (under the root, in file-name order).
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// Whether every article file could be listed.
+    pub fn complete(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
 impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
     pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
-        Self::load_with(root, config, registry, false, None)
+        let (paths, errors) = article_files(root);
+        Self::load_with(root, config, registry, paths, errors, None, None)
     }
 
     /// [`Site::load`] through the cache of parsed articles ([`cache`]): only files whose bytes
     /// are not in it are parsed, and the cache is updated. Files in `known` (read earlier in
     /// the build) are taken from the cache by that digest without reading them again.
+    ///
+    /// `sources` must have been read from the same `root` with the same `allow_html`.
     pub fn load_cached(
         root: &Path,
         config: &Config,
         registry: &Registry,
+        sources: Sources,
         known: Option<&Digests>,
     ) -> Result<Site, Vec<SiteError>> {
-        Self::load_with(root, config, registry, true, known)
+        let Sources {
+            paths,
+            errors,
+            cache,
+        } = sources;
+        Self::load_with(root, config, registry, paths, errors, Some(cache), known)
     }
 
     fn load_with(
         root: &Path,
         config: &Config,
         registry: &Registry,
-        use_cache: bool,
+        paths: Vec<PathBuf>,
+        mut errors: Vec<SiteError>,
+        cache: Option<cache::Cache>,
         known: Option<&Digests>,
     ) -> Result<Site, Vec<SiteError>> {
-        let (paths, mut errors) = article_files(root);
-        let cache =
-            use_cache.then(|| std::sync::Mutex::new(cache::Cache::open(root, config.allow_html)));
+        let cache = cache.map(std::sync::Mutex::new);
         let results: Vec<Result<Parsed, SiteError>> = paths
             .par_iter()
             .map(|p| read_article(root, p, config.allow_html, cache.as_ref(), known))
@@ -1053,6 +1091,9 @@ mod tests {
             "content/./a.md",
             "content/a.md/",
             "content/.",
+            "content/.hidden/a.md",
+            "content/../a.md",
+            "content/a.",
             ".",
             "..",
             "a",
