@@ -656,3 +656,60 @@ fn an_overridden_card_by_index_is_the_included_card_byte_for_byte() {
         .unwrap();
     assert!(String::from_utf8_lossy(&en.bytes).contains("data-lang=\"en/uk\""));
 }
+
+#[test]
+fn article_urls_from_the_parse_cache_are_those_of_a_fresh_parse() {
+    use litopys::site::Sources;
+    let dir = sample_site();
+    let root = dir.path();
+    // Explicit slugs (safe, unsafe, empty after cleaning), titles that transliterate alike on
+    // one day, a title with nothing to transliterate, a very long title.
+    let long = "Дуже довгий заголовок про переговори ".repeat(12);
+    for (i, (title, extra)) in [
+        ("Зустріч у Парижі", ""),
+        ("Зустріч у Парижі!", ""),
+        ("Зустріч у парижі", "slug: zustrich-u-paryzhi\n"),
+        ("Інше", "slug: '../../etc/passwd'\n"),
+        ("Ще інше", "slug: '!!!'\n"),
+        ("«»", ""),
+        (long.as_str(), ""),
+        ("Ґанок і їжак: з'їзд", ""),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        write(
+            root,
+            &format!("content/articles/cache-{i}.md"),
+            &article("2026-03-05", title, &["Кирило Буданов"], extra, "Текст."),
+        );
+    }
+    let urls = |site: &Site| -> Vec<(std::path::PathBuf, String)> {
+        site.articles
+            .iter()
+            .map(|a| (a.file.clone(), a.url.clone()))
+            .collect()
+    };
+    let plain = Site::load(root, &config(), &Registry::default()).unwrap();
+    let cfg = config();
+    let load = || {
+        let sources = Sources::read(root, cfg.allow_html);
+        Site::load_cached(root, &cfg, &Registry::default(), sources, None).unwrap()
+    };
+    let filled = load();
+    assert!(root.join(".litopys/parsed.cache").exists());
+    let cached = load();
+    assert_eq!(urls(&filled), urls(&plain));
+    assert_eq!(urls(&cached), urls(&plain));
+    // The URLs are the ones asked for: distinct, the explicit slug kept.
+    let set: HashSet<&String> = plain.articles.iter().map(|a| &a.url).collect();
+    assert_eq!(set.len(), plain.articles.len());
+    assert!(
+        plain
+            .articles
+            .iter()
+            .any(|a| a.url.ends_with("/zustrich-u-paryzhi/")),
+        "{:?}",
+        urls(&plain)
+    );
+}

@@ -7,7 +7,9 @@
 //! Format (not meant for anything but this cache): the line `litopys-parsed-cache 3`, the
 //! 16-byte fingerprint of what parsing depends on besides the file (crate version, running
 //! executable, `allow_html`), then records: digest (16 bytes), front matter in the binary form
-//! of [`super::fmcode`] (u32 little-endian length, bytes), body HTML (u32 length, bytes). A cache of another fingerprint,
+//! of [`super::fmcode`] (u32 little-endian length, bytes), the article's base slug
+//! ([`super::BaseSlug`]: u32 length, then a byte 1 for an explicit `slug:` or 0 for one made
+//! from the title, then the slug), body HTML (u32 length, bytes). A cache of another fingerprint,
 //! or one that does not parse to the end, is ignored (and rewritten). New records are appended;
 //! the file is rewritten without the records no article uses any more once those are more than
 //! a quarter of it (by a rename: a build still reading the old file keeps reading it). Writing
@@ -22,7 +24,7 @@ use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const MAGIC: &[u8] = b"litopys-parsed-cache 3\n";
+const MAGIC: &[u8] = b"litopys-parsed-cache 4\n";
 
 /// Bytes of a digest in the file.
 const D: usize = std::mem::size_of::<Digest>();
@@ -38,20 +40,32 @@ pub const CACHE_FILE: &str = ".litopys/parsed.cache";
 /// One parsed article as cached.
 pub struct Cached {
     pub fm: FrontMatter,
+    pub base: super::BaseSlug,
     pub body: Body,
 }
 
 /// A record taken from the cache, its front matter still encoded.
 pub struct Taken {
     fm: Vec<u8>,
+    base: Vec<u8>,
     body: Body,
 }
 
 impl Taken {
     /// The cached article; none if its front matter does not decode.
     pub fn decode(self) -> Option<Cached> {
+        let (&explicit, slug) = self.base.split_first()?;
+        let base = super::BaseSlug {
+            explicit: match explicit {
+                0 => false,
+                1 => true,
+                _ => return None,
+            },
+            slug: String::from_utf8(slug.to_vec()).ok()?,
+        };
         Some(Cached {
             fm: super::fmcode::decode(&self.fm)?,
+            base,
             body: self.body,
         })
     }
@@ -79,6 +93,7 @@ fn fingerprint(allow_html: bool) -> Digest {
 /// A cached record: the encoded front matter and where the body is in the file (offset, length).
 struct Record {
     fm: Vec<u8>,
+    base: Vec<u8>,
     body: (u64, usize),
 }
 
@@ -119,8 +134,14 @@ fn read_records(r: &mut std::io::BufReader<File>, mut at: u64, size: u64) -> Opt
         }
         let mut fm = vec![0u8; n];
         r.read_exact(&mut fm).ok()?;
+        let m = u32_of(r)?;
+        if (n + m) as u64 > size - at {
+            return None;
+        }
+        let mut base = vec![0u8; m];
+        r.read_exact(&mut base).ok()?;
         let len = u32_of(r)?;
-        let offset = at + (D + 4 + n + 4) as u64;
+        let offset = at + (D + 4 + n + 4 + m + 4) as u64;
         if offset + len as u64 > size {
             return None;
         }
@@ -130,6 +151,7 @@ fn read_records(r: &mut std::io::BufReader<File>, mut at: u64, size: u64) -> Opt
             d,
             Record {
                 fm,
+                base,
                 body: (offset, len),
             },
         );
@@ -188,6 +210,7 @@ impl Cache {
         let (offset, len) = record.body;
         Some(Taken {
             fm: record.fm,
+            base: record.base,
             body: Body::cached(file, offset, len, source.to_path_buf(), allow_html, *digest),
         })
     }
@@ -207,7 +230,7 @@ impl Cache {
         let dead: u64 = self
             .records
             .values()
-            .map(|r| (D + 8 + r.fm.len() + r.body.1) as u64)
+            .map(|r| (D + 12 + r.fm.len() + r.base.len() + r.body.1) as u64)
             .sum();
         let rewrite = !self.valid || dead * 4 > self.size;
         let placed = if rewrite {
@@ -295,7 +318,8 @@ fn write_records<'a>(
     let mut w = BufWriter::with_capacity(1 << 20, f);
     let mut places = Vec::new();
     for (i, p) in articles {
-        if let Some((offset, len, size)) = write_record(&mut w, &p.digest, &p.fm, &p.body)? {
+        if let Some((offset, len, size)) = write_record(&mut w, &p.digest, &p.fm, &p.base, &p.body)?
+        {
             places.push((i, at + offset, len));
             at += size;
         }
@@ -310,6 +334,7 @@ fn write_record(
     w: &mut impl Write,
     d: &Digest,
     fm: &FrontMatter,
+    base: &super::BaseSlug,
     body: &Body,
 ) -> std::io::Result<Option<(u64, usize, u64)>> {
     // A body that cannot be read any more is left out (that article is parsed next time).
@@ -318,17 +343,24 @@ fn write_record(
     };
     let mut fm_bytes = Vec::with_capacity(512);
     super::fmcode::encode(fm, &mut fm_bytes);
-    let (Ok(fm_len), Ok(body_len)) = (u32::try_from(fm_bytes.len()), u32::try_from(body.len()))
-    else {
+    let base_len = 1 + base.slug.len();
+    let (Ok(fm_len), Ok(base_len32), Ok(body_len)) = (
+        u32::try_from(fm_bytes.len()),
+        u32::try_from(base_len),
+        u32::try_from(body.len()),
+    ) else {
         // Too big to cache: parse it every time.
         return Ok(None);
     };
     w.write_all(d)?;
     w.write_all(&fm_len.to_le_bytes())?;
     w.write_all(&fm_bytes)?;
+    w.write_all(&base_len32.to_le_bytes())?;
+    w.write_all(&[u8::from(base.explicit)])?;
+    w.write_all(base.slug.as_bytes())?;
     w.write_all(&body_len.to_le_bytes())?;
     w.write_all(body.as_bytes())?;
-    let offset = (D + 4 + fm_bytes.len() + 4) as u64;
+    let offset = (D + 4 + fm_bytes.len() + 4 + base_len + 4) as u64;
     Ok(Some((offset, body.len(), offset + body.len() as u64)))
 }
 
@@ -373,6 +405,7 @@ mod tests {
         let mut parsed = [super::super::Parsed {
             file: "a.md".into(),
             fm: fm.clone(),
+            base: super::super::base_slug(&fm),
             body: Body::from(html.clone()),
             digest: d,
             fresh: true,
@@ -386,6 +419,7 @@ mod tests {
         let mut held = [super::super::Parsed {
             file: "a.md".into(),
             fm: fm.clone(),
+            base: super::super::base_slug(&fm),
             body: Body::from(html.clone()),
             digest: d,
             fresh: true,
@@ -395,6 +429,13 @@ mod tests {
         let mut c = Cache::open(dir.path(), false);
         let got = c.take(&d, &source, false).and_then(Taken::decode).unwrap();
         assert_eq!(got.fm, fm);
+        assert_eq!(
+            got.base,
+            super::super::BaseSlug {
+                explicit: true,
+                slug: "test".into()
+            }
+        );
         assert_eq!(got.body.len(), html.len());
         assert_eq!(got.body.html().unwrap(), html);
         // Another allow_html: another fingerprint, nothing cached.

@@ -181,10 +181,37 @@ pub struct Site {
 struct Parsed {
     file: PathBuf,
     fm: crate::content::FrontMatter,
+    /// The article's slug before it is made unique ([`base_slug`]); kept in the cache.
+    base: BaseSlug,
     body: Body,
     digest: crate::hash::Digest,
     /// Parsed now (not found in the cache).
     fresh: bool,
+}
+
+/// An article's slug before it is made unique on its day: its own `slug:` made safe when it
+/// gives one (`explicit`), else one made from its title.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BaseSlug {
+    pub explicit: bool,
+    pub slug: String,
+}
+
+/// The [`BaseSlug`] of an article with front matter `fm` (transliterating a title costs
+/// ~8,000 instructions: it is done when the file is parsed, and cached with it).
+fn base_slug(fm: &crate::content::FrontMatter) -> BaseSlug {
+    let explicit = translit::short_slug(fm.slug.as_deref().unwrap_or(""), ARTICLE_SLUG_MAX);
+    if explicit.is_empty() {
+        BaseSlug {
+            explicit: false,
+            slug: translit::slug_or_hash(&fm.title, ARTICLE_SLUG_MAX),
+        }
+    } else {
+        BaseSlug {
+            explicit: true,
+            slug: explicit,
+        }
+    }
 }
 
 /// Digests of article files (from the site root) already read in this build.
@@ -232,6 +259,7 @@ fn read_article(
         Some(Parsed {
             file: rel.clone(),
             fm: c.fm,
+            base: c.base,
             body: c.body,
             digest,
             fresh: false,
@@ -270,6 +298,7 @@ fn read_article(
     let body = Body::from(crate::content::markdown_to_html(&body, allow_html));
     Ok(Parsed {
         file: rel,
+        base: base_slug(&fm),
         fm,
         body,
         digest,
@@ -635,26 +664,29 @@ fn build_model(
         })
         .collect();
 
-    // Articles, with person indices.
-    let mut articles: Vec<Article> = parsed
+    // Articles, with person indices, and their base slugs.
+    let (mut articles, bases): (Vec<Article>, Vec<BaseSlug>) = parsed
         .into_par_iter()
         .zip(article_canon)
-        .map(|(p, canon)| Article {
-            file: p.file,
-            title: p.fm.title,
-            date: p.fm.date,
-            summary: p.fm.summary,
-            language: p.fm.language,
-            body: p.body,
-            people: canon.iter().map(|&c| person_of[c as usize]).collect(),
-            slug: p.fm.slug.unwrap_or_default(),
-            url: String::new(),
-            template: p.fm.template,
-            related: Vec::new(),
-            digest: p.digest,
+        .map(|(p, canon)| {
+            let article = Article {
+                file: p.file,
+                title: p.fm.title,
+                date: p.fm.date,
+                summary: p.fm.summary,
+                language: p.fm.language,
+                body: p.body,
+                people: canon.iter().map(|&c| person_of[c as usize]).collect(),
+                slug: p.fm.slug.unwrap_or_default(),
+                url: String::new(),
+                template: p.fm.template,
+                related: Vec::new(),
+                digest: p.digest,
+            };
+            (article, p.base)
         })
-        .collect();
-    assign_article_urls(root, &mut articles, &file_rank, errors);
+        .unzip();
+    assign_article_urls(root, &mut articles, bases, &file_rank, errors);
 
     // One pass: per-person lists, first/last, roles; the date index.
     let mut days: Vec<Day> = Vec::new();
@@ -838,21 +870,12 @@ fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> 
 fn assign_article_urls(
     root: &Path,
     articles: &mut [Article],
+    bases: Vec<BaseSlug>,
     file_rank: &[usize],
     errors: &mut Vec<SiteError>,
 ) {
     // (explicit?, base slug) per article.
-    let base: Vec<(bool, String)> = articles
-        .par_iter()
-        .map(|a| {
-            let explicit = translit::short_slug(&a.slug, ARTICLE_SLUG_MAX);
-            if explicit.is_empty() {
-                (false, translit::slug_or_hash(&a.title, ARTICLE_SLUG_MAX))
-            } else {
-                (true, explicit)
-            }
-        })
-        .collect();
+    let base: Vec<(bool, String)> = bases.into_iter().map(|b| (b.explicit, b.slug)).collect();
     let mut by_day: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate() {
         by_day.entry(a.date).or_default().push(i);
