@@ -258,11 +258,15 @@ const RESERVED_MAX: usize = 7;
 #[cfg(test)]
 fn validate_all(files: &[OutputFile]) -> std::result::Result<(), InvalidPaths> {
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    validate_paths(&paths)
+    validate_paths(&paths, |_| false)
 }
 
-/// [`validate_all`] on paths.
-fn validate_paths(files: &[&str]) -> std::result::Result<(), InvalidPaths> {
+/// [`validate_all`] on paths; `checked` tells paths already known to pass [`validate_path`]
+/// (those the previous build's manifest gave, which was read through it), not checked again.
+fn validate_paths(
+    files: &[&str],
+    checked: impl Fn(&str) -> bool + Sync,
+) -> std::result::Result<(), InvalidPaths> {
     let mut bad: Vec<(String, String)> = Vec::new();
     let mut seen: FxHashSet<&str> = FxHashSet::default();
     seen.reserve(files.len());
@@ -274,7 +278,10 @@ fn validate_paths(files: &[&str]) -> std::result::Result<(), InvalidPaths> {
     // Each path checked on its own, in parallel; then the checks across paths, in order.
     let checked: Vec<std::result::Result<(), String>> = {
         use rayon::prelude::*;
-        files.par_iter().map(|f| validate_path(f)).collect()
+        files
+            .par_iter()
+            .map(|f| if checked(f) { Ok(()) } else { validate_path(f) })
+            .collect()
     };
     for (&f, check) in files.iter().zip(checked) {
         if let Err(why) = check {
@@ -690,7 +697,8 @@ impl Session {
         groups: BTreeMap<String, Group>,
     ) -> Result<WriteStats> {
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        if let Err(e) = validate_paths(&paths) {
+        // Paths of the manifest read were checked as it was read.
+        if let Err(e) = validate_paths(&paths, |p| self.old.contains_key(p)) {
             drop(paths);
             self.abort();
             return Err(e.into());
@@ -900,7 +908,7 @@ impl Drop for Session {
 /// Makes `out_dir` hold exactly `files` (plus files it never wrote, and its two hidden files).
 pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    validate_paths(&paths)?;
+    validate_paths(&paths, |_| false)?;
     let session = Session::open(out_dir)?;
     let placed: Vec<std::result::Result<Placed, String>> = files
         .par_iter()
@@ -1069,6 +1077,22 @@ mod tests {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         }
+    }
+
+    #[test]
+    fn paths_known_valid_skip_only_the_per_path_check() {
+        // A path the caller vouches for is not checked alone, but still against the others.
+        let vouched = |p: &str| p == "a/b.html" || p == "A/B.html";
+        assert!(validate_paths(&["a/b.html", "c.html"], vouched).is_ok());
+        let e = validate_paths(&["a/b.html", "../x.html", "con.html"], vouched).unwrap_err();
+        let bad: Vec<&str> = e.paths.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(bad, ["../x.html", "con.html"]);
+        let e = validate_paths(&["a/b.html", "a/b.html"], vouched).unwrap_err();
+        assert!(e.paths[0].1.contains("more than once"), "{e}");
+        let e = validate_paths(&["a/b.html", "A/B.html"], vouched).unwrap_err();
+        assert!(e.paths[0].1.contains("only in case"), "{e}");
+        let e = validate_paths(&["a/b.html", "a/b.html/c.html"], vouched).unwrap_err();
+        assert!(e.paths[0].1.contains("also the folder"), "{e}");
     }
 
     #[test]
