@@ -290,9 +290,91 @@ fn char_at(text: &str, pos: usize) -> Option<char> {
     text.get(pos..)?.chars().next()
 }
 
-/// Splits `text` into tokens in one pass.
-#[inline(never)]
+/// Eight bytes of UTF-8 (read little-endian, starting at a character boundary) that are four
+/// characters of U+0400..U+047F, each a lead byte D0 or D1 and a continuation byte: how many
+/// of the four are upper case (as [`is_upper`]); `None` when the bytes are anything else.
+///
+/// Each character is one 16-bit lane: the lead byte low, the continuation byte `y` high. Lead
+/// D0 (bit 0 clear): upper case when `y <= 0xAF`, that is, unless bits 4 and 5 of `y` are
+/// both set (`y` is 0x80..=0xBF). Lead D1: upper case when `y >= 0xA0` (bit 5 set) and even
+/// (bit 0 clear). The lanes' bits are summed by one multiplication into the top lane.
+#[inline(always)]
+fn cyrillic_run_of_four(v: u64) -> Option<usize> {
+    const LANES: u64 = 0x0001_0001_0001_0001;
+    if v & 0x00FE_00FE_00FE_00FE != 0x00D0_00D0_00D0_00D0 {
+        return None;
+    }
+    let d1 = v & LANES;
+    let y0 = (v >> 8) & LANES;
+    let y4 = (v >> 12) & LANES;
+    let y5 = (v >> 13) & LANES;
+    let up = ((d1 ^ LANES) & ((y4 & y5) ^ LANES)) | (d1 & y5 & (y0 ^ LANES));
+    Some((up.wrapping_mul(LANES) >> 48) as usize)
+}
+
+/// For a word of ASCII letters and U+0400..U+047F only (the tokenizer's fast path) with
+/// `upper` upper-case letters: when its first letter is its only capital, one that
+/// [`lower_capitalised`] lowers (A..Z, U+0400..U+042F), no letter after it is one of
+/// U+0460..U+047F (which [`lower_capitalised`] leaves to [`lower_key`]) and it is not
+/// `mixed`, the first letter in lower case; `None` for any other word. Such a word's
+/// [`normalise_word_slow`] is that letter and the rest as written, capitalised, not ALL CAPS
+/// (one capital among two or more letters, or a single letter).
+fn capitalised_lower_first(word: &str, upper: usize, mixed: bool) -> Option<char> {
+    if upper != 1 || mixed || !fast_paths() {
+        return None;
+    }
+    let first = match word.as_bytes() {
+        [x @ b'A'..=b'Z', ..] => char::from(x.to_ascii_lowercase()),
+        // U+0400..U+040F (D0 80..8F) lower to U+0450..U+045F (D1 90..9F), U+0410..U+042F
+        // (D0 90..AF) to U+0430..U+044F.
+        [0xD0, y @ 0x80..=0xAF, ..] => {
+            let c = 0x400 + u32::from(y - 0x80);
+            char::from_u32(if c < 0x410 { c + 0x50 } else { c + 0x20 })?
+        }
+        _ => return None,
+    };
+    // U+0460..U+047F is D1 A0..BF; a continuation byte is never D1, so a byte pair test is
+    // exact.
+    if word
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xD1 && w[1] >= 0xA0)
+    {
+        return None;
+    }
+    Some(first)
+}
+
+/// Splits `text` into tokens in one pass, each changed lower-case form in a `String` of its
+/// own (the tests' plain path; the extraction uses [`tokenize_with`]).
+#[cfg(test)]
 pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
+    tokenize_core(text, None, &mut Vec::new())
+}
+
+/// [`tokenize`] with the lower-case forms of capitalised words kept in `lowered` (cleared
+/// first) and borrowed from it, instead of a `String` for each.
+pub(crate) fn tokenize_with<'a>(text: &'a str, lowered: &'a mut String) -> Vec<Tok<'a>> {
+    lowered.clear();
+    let mut pending = Vec::new();
+    let mut toks = tokenize_core(text, Some(&mut *lowered), &mut pending);
+    let lowered: &'a String = lowered;
+    for (i, a, b) in pending {
+        if let (Some(t), Some(l)) = (toks.get_mut(i), lowered.get(a..b)) {
+            t.lower = Lower(Cow::Borrowed(l));
+        }
+    }
+    toks
+}
+
+/// [`tokenize`]; with `lowered`, the lower-case forms of capitalised words are appended to it
+/// and their (token, start, end) to `pending`, the token's own form left empty.
+#[inline(never)]
+fn tokenize_core<'a>(
+    text: &'a str,
+    mut lowered: Option<&mut String>,
+    pending: &mut Vec<(usize, usize, usize)>,
+) -> Vec<Tok<'a>> {
     let bytes = text.as_bytes();
     let mut toks = Vec::with_capacity(text.len() / 8);
     // Byte offset of the next character, and its code-point offset.
@@ -369,6 +451,17 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 // [`is_upper`]): up to U+042F (D0, y <= AF), and at even code points from
                 // U+0460 (D1, y >= A0 and even).
                 let mut rest = bytes.get(pos..).unwrap_or_default();
+                if fast_paths() {
+                    // Four letters at a time: [`cyrillic_run_of_four`] on the next eight bytes.
+                    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
+                        let Some(up) = cyrillic_run_of_four(u64::from_le_bytes(*chunk)) else {
+                            break;
+                        };
+                        cyr += 4;
+                        upper += up;
+                        rest = tail;
+                    }
+                }
                 while let [x @ (0xD0 | 0xD1), y, tail @ ..] = rest {
                     cyr += 1;
                     upper += usize::from(if *x == 0xD0 {
@@ -425,6 +518,27 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
                 let mixed = cyr > 0 && lat > 0 && cyr >= lat;
                 if upper == 0 && !mixed {
                     (Cow::Borrowed(word), false, false, lat > cyr)
+                } else if let Some(first) = capitalised_lower_first(word, upper, mixed) {
+                    // Capitalised, neither ALL CAPS nor mixed ([`capitalised_lower_first`]):
+                    // the lower-case form is the first letter lowered and the rest as written,
+                    // put in `lowered` when there is one (no allocation per word).
+                    let rest = word.get(c.len_utf8()..).unwrap_or_default();
+                    let lower = match lowered.as_deref_mut() {
+                        Some(buf) => {
+                            let a = buf.len();
+                            buf.push(first);
+                            buf.push_str(rest);
+                            pending.push((toks.len(), a, buf.len()));
+                            Cow::Borrowed("")
+                        }
+                        None => {
+                            let mut s = String::with_capacity(word.len() + 1);
+                            s.push(first);
+                            s.push_str(rest);
+                            Cow::Owned(s)
+                        }
+                    };
+                    (lower, true, false, lat > cyr)
                 } else {
                     normalise_word_slow(word, upper, cyr + lat, false, mixed, lat > cyr)
                 }
@@ -500,7 +614,20 @@ fn is_close_quote(t: &Tok) -> bool {
 /// a capitalised word after it, is a name after all.
 #[inline(never)]
 fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
-    for i in 1..toks.len().saturating_sub(1) {
+    let end = toks.len().saturating_sub(1);
+    let mut i = 1;
+    while i < end {
+        if fast_paths() && !quoted.get(i).copied().unwrap_or(true) {
+            // Outside the quotations (most tokens) nothing changes: on to the next quoted
+            // token (the flags are only ever cleared, at and after the token looked at).
+            match quoted
+                .get(i + 1..end)
+                .and_then(|rest| rest.iter().position(|&q| q))
+            {
+                Some(k) => i += 1 + k,
+                None => break,
+            }
+        }
         let (p, t, n) = (&toks[i - 1], &toks[i], &toks[i + 1]);
         let inside = quoted[i - 1] && quoted[i] && quoted[i + 1];
         if inside
@@ -519,6 +646,7 @@ fn unquote_names(toks: &[Tok], quoted: &mut [bool], lex: &Lexicon) {
             quoted[i] = false;
             quoted[i + 1] = false;
         }
+        i += 1;
     }
 }
 
@@ -738,7 +866,7 @@ fn capitalise_like(orig: &str, lower: &str) -> String {
 
 /// `char::is_alphabetic`, without the Unicode tables for ASCII and the Cyrillic letters of
 /// U+0400..U+045F, U+0490 and U+0491.
-fn alphabetic(c: char) -> bool {
+pub(super) fn alphabetic(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' => true,
         _ if c.is_ascii() => false,
@@ -1212,7 +1340,7 @@ pub fn extract(text: &str, lang: Lang, registry: &Registry) -> Extraction {
 /// Drops mentions whose canonical name has no letter (a mangled span can reduce to nothing),
 /// and the people and roles that only they carried: such a name never becomes a page.
 fn without_nameless(mut ex: Extraction) -> Extraction {
-    let named = |n: &str| n.chars().any(char::is_alphabetic);
+    let named = |n: &str| n.chars().any(alphabetic);
     if ex.mentions.iter().all(|m| named(&m.canonical)) {
         return ex;
     }
@@ -1223,7 +1351,8 @@ fn without_nameless(mut ex: Extraction) -> Extraction {
 }
 
 fn extract_any(text: &str, lang: Lang, registry: &Registry) -> Extraction {
-    let toks = tokenize(text);
+    let mut lowered = String::new();
+    let toks = tokenize_with(text, &mut lowered);
     if lang == Lang::En {
         return english::extract_en(text, &toks, registry);
     }
@@ -4035,11 +4164,13 @@ mod tests {
     }
 
     fn assert_same_tokens(text: &str) {
-        let new = tokenize(text);
         let old = tokenize_reference(text);
-        assert_eq!(new.len(), old.len(), "{text:?}");
-        for (a, b) in new.iter().zip(&old) {
-            assert_eq!(tok_fields(a), tok_fields(b), "{text:?}");
+        let mut lowered = String::new();
+        for new in [tokenize(text), tokenize_with(text, &mut lowered)] {
+            assert_eq!(new.len(), old.len(), "{text:?}");
+            for (a, b) in new.iter().zip(&old) {
+                assert_eq!(tok_fields(a), tok_fields(b), "{text:?}");
+            }
         }
     }
 
@@ -4092,6 +4223,88 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    /// [`cyrillic_run_of_four`] as the two-bytes-at-a-time loop it replaces.
+    fn cyrillic_run_of_four_reference(b: &[u8; 8]) -> Option<usize> {
+        let mut upper = 0;
+        for pair in b.chunks(2) {
+            let (x, y) = (pair[0], pair[1]);
+            if !matches!(x, 0xD0 | 0xD1) {
+                return None;
+            }
+            upper += usize::from(if x == 0xD0 {
+                y <= 0xAF
+            } else {
+                y >= 0xA0 && y & 1 == 0
+            });
+        }
+        Some(upper)
+    }
+
+    #[test]
+    fn cyrillic_run_of_four_agrees_with_the_pairwise_loop() {
+        // Every character of U+0400..U+047F in each of the four places (the others random),
+        // a few other bytes in every place, and every eight bytes of the sample texts.
+        let chars: Vec<[u8; 2]> = ('\u{0400}'..='\u{047F}')
+            .map(|c| {
+                let mut b = [0u8; 4];
+                c.encode_utf8(&mut b);
+                [b[0], b[1]]
+            })
+            .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut checked = 0;
+        for place in 0..4 {
+            for c in &chars {
+                for other in [0u8, b'a', b' ', 0xD2, 0xCF, 0xD3, 0xE2, 0x80] {
+                    let mut b = [0u8; 8];
+                    for k in 0..4 {
+                        let r = chars[(next() % chars.len() as u64) as usize];
+                        b[2 * k..2 * k + 2].copy_from_slice(&r);
+                    }
+                    b[2 * place..2 * place + 2].copy_from_slice(c);
+                    assert_eq!(
+                        cyrillic_run_of_four(u64::from_le_bytes(b)),
+                        cyrillic_run_of_four_reference(&b),
+                        "{b:x?}"
+                    );
+                    // Another byte where a character starts (in UTF-8 text the byte after a
+                    // lead byte D0 or D1 is always a continuation byte).
+                    let k = 2 * (next() % 4) as usize;
+                    b[k] = other;
+                    assert_eq!(
+                        cyrillic_run_of_four(u64::from_le_bytes(b)),
+                        cyrillic_run_of_four_reference(&b),
+                        "{b:x?}"
+                    );
+                    checked += 2;
+                }
+            }
+        }
+        // (At character boundaries only, as the tokenizer reads them.)
+        for t in sample_texts().iter().take(200) {
+            for (i, _) in t.char_indices() {
+                let Some(w) = t.as_bytes().get(i..i + 8) else {
+                    break;
+                };
+                let mut b = [0u8; 8];
+                b.copy_from_slice(w);
+                assert_eq!(
+                    cyrillic_run_of_four(u64::from_le_bytes(b)),
+                    cyrillic_run_of_four_reference(&b),
+                    "{b:x?}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
     }
 
     #[test]
@@ -4402,6 +4615,43 @@ mod tests {
                 .count();
         }
         assert!(differs_by_gender > 10, "{differs_by_gender}");
+    }
+
+    #[test]
+    fn unquote_names_skipping_agrees_with_the_plain_loop() {
+        // The quotation marks of each sample text cleared by the fast path (skipping the
+        // tokens outside quotations) and by the plain loop over every token; and of random
+        // token sequences, quoted at random.
+        let lex = lexicon();
+        let mut cleared = 0;
+        let mut texts = sample_texts();
+        texts.extend(random_texts(300, 300));
+        for text in &texts {
+            let toks = tokenize(text);
+            let mut masks = vec![quoted_mask(&toks)];
+            let mut x = text.len() as u64 | 1;
+            masks.push(
+                (0..toks.len())
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        !x.is_multiple_of(3)
+                    })
+                    .collect(),
+            );
+            for mask in masks {
+                let mut fast = mask.clone();
+                unquote_names(&toks, &mut fast, lex);
+                let mut plain = mask.clone();
+                PLAIN_PATHS.with(|p| p.set(true));
+                unquote_names(&toks, &mut plain, lex);
+                PLAIN_PATHS.with(|p| p.set(false));
+                assert_eq!(fast, plain, "{text}");
+                cleared += mask.iter().zip(&plain).filter(|(a, b)| a != b).count();
+            }
+        }
+        assert!(cleared > 10, "{cleared}");
     }
 
     #[test]

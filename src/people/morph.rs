@@ -22,6 +22,7 @@
 //! - [`surname_nominative`], [`surname_readings`]: one surname token → nominative(s).
 //! - [`normalize`]: the §4 normalisation used everywhere here.
 
+use super::extract::alphabetic;
 use super::lexicon::FxMap;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -1975,10 +1976,11 @@ fn tokenize(span: &str) -> Vec<Tok> {
         // split glued initials «В.Ф.Янукович»: each piece ends after a dot
         for p in raw.split_inclusive('.') {
             let w = p.trim_matches(|c: char| {
-                !(c.is_alphanumeric() || c == APOS || c == '.' || c == '-')
+                // (`char::is_alphanumeric`, without the Unicode tables for most letters.)
+                !(alphabetic(c) || c.is_numeric() || c == APOS || c == '.' || c == '-')
             });
             let w = w.trim_matches('-');
-            if w.is_empty() || !w.chars().any(char::is_alphabetic) {
+            if w.is_empty() || !w.chars().any(alphabetic) {
                 continue;
             }
             if is_initial(w) {
