@@ -704,9 +704,23 @@ fn js(s: &str) -> String {
         .replace('&', "\\u0026")
 }
 
+/// The path of the shard of `key`: its characters' code points in hex, joined by `-`.
 fn shard_file(key: &str) -> String {
-    let hex: Vec<String> = key.chars().map(|c| format!("{:x}", c as u32)).collect();
-    format!("search/t/{}.json", hex.join("-"))
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut path = String::with_capacity(14 + key.len() * 4);
+    path.push_str("search/t/");
+    for (k, c) in key.chars().enumerate() {
+        if k > 0 {
+            path.push('-');
+        }
+        let n = c as u32;
+        let digits = (32 - n.leading_zeros()).div_ceil(4).max(1);
+        for d in (0..digits).rev() {
+            path.push(char::from(HEX[(n >> (4 * d) & 15) as usize]));
+        }
+    }
+    path.push_str(".json");
+    path
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {
@@ -2185,6 +2199,26 @@ mod tests {
             .map(str::to_string),
         );
         texts
+    }
+
+    #[test]
+    fn shard_paths_are_the_formatted_code_points() {
+        fn formatted(key: &str) -> String {
+            let hex: Vec<String> = key.chars().map(|c| format!("{:x}", c as u32)).collect();
+            format!("search/t/{}.json", hex.join("-"))
+        }
+        let mut keys: Vec<String> = (0..0x3000)
+            .chain([0x1_0000, 0x10_ffff])
+            .filter_map(char::from_u32)
+            .map(|c| c.to_string())
+            .collect();
+        keys.extend(["", "буд", "ab", "a\u{0}z", "зел\u{1f600}"].map(str::to_string));
+        for t in sample_texts().iter().take(300) {
+            keys.push(t.chars().take(3).collect());
+        }
+        for k in keys {
+            assert_eq!(shard_file(&k), formatted(&k), "{k:?}");
+        }
     }
 
     #[test]

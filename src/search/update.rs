@@ -11,7 +11,12 @@
 //! checked against the key the state recorded for it (a digest of its terms' stems, lengths and
 //! postings, as the full build keys shards), its postings renumbered, those of removed
 //! documents dropped and those of added ones added, and then keyed again: the same key, the
-//! shard is kept; another, it is written.
+//! shard is kept; another, it is written. A touched shard that no renumbered document has terms
+//! in (by the state's lists) and whose bytes check against their digest is first only scanned
+//! for the postings of the removed documents, each term's postings read no further than the
+//! last of them: when those are the postings added (an edit that left the shard's terms as they
+//! were), the shard is kept without being parsed; one with renumbered documents is parsed at
+//! once.
 //!
 //! The shards are the full build's when their partition does not change: every shard keeps at
 //! least one term, no term falls where there is no shard, a shard that was one node stays
@@ -29,6 +34,9 @@ const NONE: u32 = u32::MAX;
 
 /// A shard's terms as read back or updated: stem, postings (document, score) by document.
 type ShardTerms = Vec<(String, Vec<(u32, u32)>)>;
+/// Postings as read from a shard's bytes: stem as written (quoted, maybe escaped), document,
+/// score.
+type Postings<'b> = Vec<(&'b [u8], u32, u32)>;
 
 /// Where a term falls.
 enum Place {
@@ -241,7 +249,7 @@ fn shard_key(fingerprint: &[u8], path: &str, terms: &ShardTerms) -> (String, u64
 /// A shard's bytes, as the full build writes them.
 fn render_shard(terms: &ShardTerms, size: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(size as usize + 2);
-    let mut num = [0u8; 10];
+    let mut num = itoa::Buffer::new();
     out.push(b'{');
     for (n, (stem, postings)) in terms.iter().enumerate() {
         if n > 0 {
@@ -258,11 +266,9 @@ fn render_shard(terms: &ShardTerms, size: u64) -> Vec<u8> {
                     d - l
                 }
             };
-            let e = put_u32(&mut num, 0, delta);
-            out.extend_from_slice(&num[..e]);
+            out.extend_from_slice(num.format(delta).as_bytes());
             out.push(b',');
-            let e = put_u32(&mut num, 0, s);
-            out.extend_from_slice(&num[..e]);
+            out.extend_from_slice(num.format(s).as_bytes());
             last = Some(d);
         }
         out.push(b']');
@@ -285,15 +291,182 @@ struct Updated {
     same: bool,
 }
 
+/// What the state's lists of documents say of a touched shard: the last removed document with
+/// terms in it (none if no removed document has), and whether a document that stays but is
+/// renumbered has terms in it.
+#[derive(Clone, Copy, Default)]
+struct Touch {
+    last_gone: Option<u32>,
+    renumbered: bool,
+}
+
+/// The first `c` in `b` at or after `from` (eight bytes at a time).
+fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let pattern = LOW.wrapping_mul(u64::from(c));
+    let mut i = from;
+    while let Some(w) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        // The lowest byte flagged is the first zero byte of `x` (a borrow only flags bytes above
+        // a zero one).
+        let zero = x.wrapping_sub(LOW) & !x & HIGH;
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&x| x == c).map(|p| i + p)
+}
+
+/// The number of 1 to 9 digits at `b[*i..]`, skipped; none if there are no digits or more.
+/// (Digit by digit: the numbers of a shard's postings are mostly one or two digits, for which
+/// reading eight bytes at once costs more.)
+#[inline]
+fn short_number(b: &[u8], i: &mut usize) -> Option<u32> {
+    let start = *i;
+    let mut n: u32 = 0;
+    while let Some(&c) = b.get(*i) {
+        let digit = c.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        n = n.wrapping_mul(10).wrapping_add(u32::from(digit));
+        *i += 1;
+    }
+    (1..=9).contains(&(*i - start)).then_some(n)
+}
+
+/// The postings of removed documents in a shard's bytes as a build wrote them (their digest
+/// checked: well formed), read only as far as they must be: each term's postings up to the
+/// first document past `last_gone` (all of them skipped when it is none), as no document up to
+/// there may be renumbered. The number of terms and the postings (stem as written, document,
+/// score); none if a document read is renumbered or the bytes are not in that form.
+fn scan_removed<'b>(
+    b: &'b [u8],
+    last_gone: Option<u32>,
+    old_to_new: &[u32],
+) -> Option<(usize, Postings<'b>)> {
+    /// Skips the digits at `b[*i..]`; how many there were.
+    #[inline]
+    fn digits(b: &[u8], i: &mut usize) -> Option<usize> {
+        let start = *i;
+        while b.get(*i)?.wrapping_sub(b'0') <= 9 {
+            *i += 1;
+        }
+        Some(*i - start)
+    }
+    let mut removed = Vec::new();
+    let mut count = 0;
+    if b.first() != Some(&b'{') {
+        return None;
+    }
+    let mut i = 1;
+    if b.get(i) == Some(&b'}') {
+        return (b.get(i + 1..) == Some(b"\n")).then_some((0, removed));
+    }
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        // The stem's closing quote: the next quote, unless a backslash is before it (a quote
+        // in a stem is escaped, so a quote after anything else closes it).
+        let mut j = find_byte(b, i + 1, b'"')?;
+        if *b.get(j - 1)? == b'\\' {
+            j = i + 1;
+            loop {
+                match *b.get(j)? {
+                    b'"' => break,
+                    b'\\' => j += 2,
+                    _ => j += 1,
+                }
+            }
+        }
+        let stem = b.get(i..=j)?;
+        count += 1;
+        i = j + 1;
+        if b.get(i..i + 2) != Some(b":[") {
+            return None;
+        }
+        i += 2;
+        match last_gone {
+            None => i = find_byte(b, i, b']')? + 1,
+            Some(limit) => {
+                let mut doc: Option<u32> = None;
+                loop {
+                    let delta = short_number(b, &mut i)?;
+                    if b.get(i) != Some(&b',') {
+                        return None;
+                    }
+                    i += 1;
+                    let d = match doc {
+                        None => delta,
+                        Some(l) => l.checked_add(delta)?,
+                    };
+                    if d > limit {
+                        i = find_byte(b, i, b']')? + 1;
+                        break;
+                    }
+                    match old_to_new.get(d as usize) {
+                        Some(&n) if n == d => {
+                            if digits(b, &mut i)? == 0 {
+                                return None;
+                            }
+                        }
+                        Some(&NONE) => removed.push((stem, d, short_number(b, &mut i)?)),
+                        _ => return None,
+                    }
+                    doc = Some(d);
+                    match b.get(i) {
+                        Some(b',') => i += 1,
+                        Some(b']') => {
+                            i += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b'}') => break,
+            _ => return None,
+        }
+    }
+    (b.get(i + 1..) == Some(b"\n")).then_some((count, removed))
+}
+
+/// Whether the postings `removed` (stem as written, document, score) are those of `adds`.
+fn same_postings(removed: &[(&[u8], u32, u32)], adds: &[(&str, u32, u32)]) -> Option<bool> {
+    if removed.len() != adds.len() {
+        return Some(false);
+    }
+    let mut r: Vec<(std::borrow::Cow<str>, u32, u32)> = Vec::with_capacity(removed.len());
+    for &(raw, d, score) in removed {
+        r.push((unquote(raw)?, d, score));
+    }
+    r.sort_unstable();
+    let mut a: Vec<(std::borrow::Cow<str>, u32, u32)> = adds
+        .iter()
+        .map(|&(s, d, score)| (s.into(), d, score))
+        .collect();
+    a.sort_unstable();
+    Some(r == a)
+}
+
 /// The previous build's shard `s`: kept (by `keep`) as the state recorded it, read back from
 /// `read` and checked against the state (length, digest, number of terms), renumbered by
-/// `old_to_new` (removed documents dropped) and with `adds` (stem, document, score) added.
+/// `old_to_new` (removed documents dropped; `touch` is what the state's lists say of it) and
+/// with `adds` (stem, document, score) added.
 fn update_shard(
     old: &State,
     s: usize,
     fingerprint: &[u8],
     (read, keep): (&Read<'_>, &Keep<'_>),
-    old_to_new: &[u32],
+    (old_to_new, touch): (&[u32], Touch),
     adds: &[(&str, u32, u32)],
 ) -> Option<Updated> {
     let rec = old.shards.get(s)?;
@@ -302,15 +475,31 @@ fn update_shard(
         return None;
     }
     let bytes = read(&path)?;
-    if bytes.len() as u64 != rec.size + 2
-        || (rec.digest != [0; 16] && crate::hash::digest(&bytes) != rec.digest)
+    let checked = rec.digest != [0; 16];
+    if bytes.len() as u64 != rec.size + 2 || (checked && crate::hash::digest(&bytes) != rec.digest)
     {
         return None;
     }
-    // A first walk, without keeping the postings: if the postings of documents removed are
-    // those added, at the same numbers, and no other document is renumbered, the shard is the
-    // same.
-    {
+    let same = Updated {
+        terms: Vec::new(),
+        key: rec.file_key.clone(),
+        size: rec.size,
+        same: true,
+    };
+    // If the postings of documents removed are those added, at the same numbers, and no other
+    // document is renumbered, the shard is the same. A shard no renumbered document has terms in
+    // whose bytes are checked is read only as far as the removed documents; one whose bytes
+    // are not is walked whole first, without keeping the postings.
+    if checked && !touch.renumbered {
+        if let Some((count, removed)) = scan_removed(&bytes, touch.last_gone, old_to_new) {
+            if count != rec.terms as usize {
+                return None;
+            }
+            if same_postings(&removed, adds)? {
+                return Some(same);
+            }
+        }
+    } else if !touch.renumbered {
         let stem = std::cell::Cell::new(&b""[..]);
         let mut count = 0usize;
         let mut removed: Vec<(&[u8], u32, u32)> = Vec::new();
@@ -332,25 +521,8 @@ fn update_shard(
         if bad || count != rec.terms as usize {
             return None;
         }
-        if !renumbered && removed.len() == adds.len() {
-            let mut r: Vec<(std::borrow::Cow<str>, u32, u32)> = Vec::with_capacity(removed.len());
-            for &(raw, d, score) in &removed {
-                r.push((unquote(raw)?, d, score));
-            }
-            r.sort_unstable();
-            let mut a: Vec<(std::borrow::Cow<str>, u32, u32)> = adds
-                .iter()
-                .map(|&(s, d, score)| (s.into(), d, score))
-                .collect();
-            a.sort_unstable();
-            if r == a {
-                return Some(Updated {
-                    terms: Vec::new(),
-                    key: rec.file_key.clone(),
-                    size: rec.size,
-                    same: true,
-                });
-            }
+        if !renumbered && same_postings(&removed, adds)? {
+            return Some(same);
         }
     }
     let mut terms = parse_shard(&bytes)?;
@@ -392,12 +564,7 @@ fn update_shard(
         let mut a = adds.to_vec();
         a.sort_unstable();
         if r == a {
-            return Some(Updated {
-                terms: Vec::new(),
-                key: rec.file_key.clone(),
-                size: rec.size,
-                same: true,
-            });
+            return Some(same);
         }
     }
     for &(stem, d, score) in adds {
@@ -484,16 +651,28 @@ pub(super) fn update<P: Send>(
         }
     }
     // The shards touched: those the removed and moved documents had terms in…
+    // Per shard, what the state's lists say of it: the last removed document with terms in it
+    // and whether a renumbered one has some (see [`Touch`]).
     let mut touched = vec![false; old.shards.len()];
+    let mut touch = vec![Touch::default(); old.shards.len()];
     let mut list = Vec::new();
     for &o in &moved {
         list.clear();
         if !old.list(o, &mut list) {
             return Err("a document's shards do not decode");
         }
+        let gone = old_to_new[o] == NONE;
         for &id in &list {
             match place_of.get(id as usize) {
-                Some(&n) if n != NONE => touched[n as usize] = true,
+                Some(&n) if n != NONE => {
+                    touched[n as usize] = true;
+                    let t = &mut touch[n as usize];
+                    if gone {
+                        t.last_gone = Some(t.last_gone.map_or(o as u32, |l| l.max(o as u32)));
+                    } else {
+                        t.renumbered = true;
+                    }
+                }
                 _ => return Err("a document in a shard there is not"),
             }
         }
@@ -562,7 +741,8 @@ pub(super) fn update<P: Send>(
         .par_iter()
         .map(|&s| {
             let a = adds.get(&(s as u32)).map_or(&[][..], Vec::as_slice);
-            update_shard(old, s, prev.fingerprint, (read, &keep), &old_to_new, a).map(|u| (s, u))
+            let how = (&old_to_new[..], touch[s]);
+            update_shard(old, s, prev.fingerprint, (read, &keep), how, a).map(|u| (s, u))
         })
         .collect::<Option<_>>()
         .ok_or("a shard does not read back as recorded")?;
@@ -739,6 +919,225 @@ pub(super) fn update<P: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shards of an index of articles made of the words of the stemmer table
+    /// (`tests/data/search-words.txt`), some of them quoted and escaped.
+    fn real_shards() -> Vec<Vec<u8>> {
+        let words: Vec<String> = include_str!("../../tests/data/search-words.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .filter(|w| w.chars().all(char::is_alphabetic))
+            .map(str::to_string)
+            .chain(["q<\"x".to_string(), "a\\b&".to_string()])
+            .collect();
+        let mut x = 7u64;
+        let mut rnd = |k: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % k as u64) as usize
+        };
+        let articles: Vec<ArticleDoc> = (0..3000)
+            .map(|i| {
+                let text: Vec<&str> = (0..5 + rnd(60))
+                    .map(|_| {
+                        let r = rnd(words.len());
+                        words[rnd(r + 1)].as_str()
+                    })
+                    .collect();
+                ArticleDoc {
+                    title: text[..3].join(" "),
+                    url: format!("2026/01/01/a{i}/index.html"),
+                    lede: text[3..].join(" "),
+                    ..ArticleDoc::default()
+                }
+            })
+            .collect();
+        let shards: Vec<Vec<u8>> = index_files(&articles, &[])
+            .into_iter()
+            .filter(|f| f.path.starts_with("search/t/"))
+            .map(|f| f.bytes)
+            .collect();
+        assert!(shards.len() > 3, "{} shards", shards.len());
+        shards
+    }
+
+    /// The postings of removed documents (`NONE` in `old_to_new`) by the plain walk of every
+    /// posting, with the stems unquoted, and the number of terms.
+    fn removed_by_walk(b: &[u8], old_to_new: &[u32]) -> (usize, Vec<(String, u32, u32)>) {
+        let terms = parse_shard(b).unwrap();
+        let mut removed = Vec::new();
+        for (stem, postings) in &terms {
+            for &(d, score) in postings {
+                if old_to_new[d as usize] == NONE {
+                    removed.push((stem.clone(), d, score));
+                }
+            }
+        }
+        (terms.len(), removed)
+    }
+
+    #[test]
+    fn shards_render_as_the_full_build_writes_them() {
+        for b in real_shards() {
+            let terms = parse_shard(&b).unwrap();
+            let (_, size) = shard_key(&[1], "p", &terms);
+            assert_eq!(size + 2, b.len() as u64);
+            assert!(render_shard(&terms, size) == b);
+        }
+    }
+
+    #[test]
+    fn scanning_for_removed_postings_finds_what_the_walk_finds() {
+        let docs = 3000;
+        let mut found = 0;
+        for b in real_shards() {
+            let terms = parse_shard(&b).unwrap();
+            // Documents to remove: some that have postings here, some that have none.
+            let mut with: Vec<u32> = terms
+                .iter()
+                .flat_map(|(_, p)| p.iter().map(|&(d, _)| d))
+                .collect();
+            with.sort_unstable();
+            with.dedup();
+            let picks = [
+                vec![with[0]],
+                vec![with[with.len() / 2]],
+                vec![*with.last().unwrap()],
+                vec![
+                    with[with.len() / 3],
+                    with[with.len() / 2] + 1,
+                    with[with.len() * 2 / 3],
+                ],
+                vec![docs as u32 - 1],
+            ];
+            for gone in picks {
+                let mut old_to_new: Vec<u32> = (0..docs as u32).collect();
+                for &g in &gone {
+                    old_to_new[g as usize] = NONE;
+                }
+                let last = gone.iter().copied().max();
+                let (count, removed) = scan_removed(&b, last, &old_to_new).unwrap();
+                let removed: Vec<(String, u32, u32)> = removed
+                    .into_iter()
+                    .map(|(raw, d, s)| (unquote(raw).unwrap().into_owned(), d, s))
+                    .collect();
+                let want = removed_by_walk(&b, &old_to_new);
+                assert_eq!((count, removed), want, "removed {gone:?}");
+                found += want.1.len();
+                // A document renumbered up to the last removed one is noticed; one past it is
+                // not read.
+                let (before, after) = (with[0], *with.last().unwrap());
+                let mut renumbered = old_to_new.clone();
+                renumbered[before as usize] = before + 1;
+                if before < last.unwrap() {
+                    assert!(scan_removed(&b, last, &renumbered).is_none());
+                }
+                let mut renumbered = old_to_new.clone();
+                renumbered[after as usize] = after + 1;
+                if after > last.unwrap() {
+                    assert!(scan_removed(&b, last, &renumbered).is_some());
+                }
+            }
+            // No document removed: none read, the terms counted.
+            let ident: Vec<u32> = (0..docs as u32).collect();
+            assert_eq!(scan_removed(&b, None, &ident), Some((terms.len(), vec![])));
+        }
+        assert!(found > 100, "{found} postings removed");
+        // Stems that JSON escapes (a quote, a backslash before the closing quote, `<`).
+        let terms: ShardTerms = vec![
+            ("a\"b<".into(), vec![(0, 5), (7, 1), (1000, 40)]),
+            ("x\\".into(), vec![(3, 2), (7, 3)]),
+            ("буд".into(), vec![(7, 2), (8, 1)]),
+        ];
+        let (_, size) = shard_key(&[1], "p", &terms);
+        let b = render_shard(&terms, size);
+        let mut old_to_new: Vec<u32> = (0..1001).collect();
+        old_to_new[7] = NONE;
+        let (count, removed) = scan_removed(&b, Some(7), &old_to_new).unwrap();
+        let removed: Vec<(String, u32, u32)> = removed
+            .into_iter()
+            .map(|(raw, d, s)| (unquote(raw).unwrap().into_owned(), d, s))
+            .collect();
+        assert_eq!((count, removed), removed_by_walk(&b, &old_to_new));
+        for bad in [
+            &b"{}"[..],
+            b"{\"a\":[1,2]",
+            b"{\"a:[1,2]}\n",
+            b"{\"a\":[1]}\n",
+        ] {
+            assert!(scan_removed(bad, Some(5), &[0; 8]).is_none());
+        }
+    }
+
+    #[test]
+    fn short_numbers_read_as_digit_by_digit() {
+        // Digit by digit: 1 to 9 digits, then anything but a digit or the end.
+        fn plain(b: &[u8], i: usize) -> Option<(u32, usize)> {
+            let len = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if !(1..=9).contains(&len) {
+                return None;
+            }
+            let n = b[i..i + len]
+                .iter()
+                .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
+            Some((n, i + len))
+        }
+        let mut x = 11u64;
+        let mut numbers: Vec<String> = (0..2000u32).map(|n| n.to_string()).collect();
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = 1 + (x % 12) as u32;
+            numbers.push(format!(
+                "{:0width$}",
+                x % 10u64.pow(digits.min(12)),
+                width = digits as usize
+            ));
+        }
+        let seps: [&[u8]; 7] = [b",", b"]", b",1]", b"]}\n", b"\"", "ї".as_bytes(), b"/:"];
+        let mut checked = 0;
+        for (k, n) in numbers.iter().enumerate() {
+            for sep in seps {
+                for pad in [0usize, 1, 5, 9] {
+                    // `pad` bytes before, and the number at the very end or followed by `sep`.
+                    for tail in [&[][..], sep, b"12345678"] {
+                        let mut b = vec![b'['; pad];
+                        b.extend_from_slice(n.as_bytes());
+                        b.extend_from_slice(tail);
+                        let mut i = pad;
+                        let got = short_number(&b, &mut i).map(|n| (n, i));
+                        let want = plain(&b, pad);
+                        assert_eq!(
+                            got,
+                            want,
+                            "{:?} at {pad} ({k})",
+                            String::from_utf8_lossy(&b)
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000);
+        for bad in [&b""[..], b",", b"]12", b"a1"] {
+            assert_eq!(short_number(bad, &mut 0), None);
+        }
+    }
+
+    #[test]
+    fn bytes_are_found_as_by_position() {
+        let b: Vec<u8> = (0..200u32).map(|i| (i * 7 % 13) as u8 + b'0').collect();
+        for from in 0..b.len() {
+            for c in b'0'..=b'0' + 13 {
+                let want = b[from..].iter().position(|&x| x == c).map(|p| from + p);
+                assert_eq!(find_byte(&b, from, c), want, "{from} {c}");
+            }
+        }
+        assert_eq!(find_byte(&b, b.len() + 1, b'0'), None);
+    }
 
     #[test]
     fn shards_read_back_as_written() {
