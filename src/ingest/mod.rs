@@ -121,19 +121,16 @@ pub fn ingest(
         }
         names.push(name);
     }
-    let outputs: Vec<(String, String)> = names
-        .into_par_iter()
-        .zip(prepared.par_iter())
-        .map(|(name, p)| (name, crate::content::write(&p.fm, &p.body)))
-        .collect();
-
     let articles_dir = root.join(ARTICLES_DIR);
     let mut manifest = manifest::Manifest::load(root);
     let before = manifest.clone();
-    // Each file decided (and written) on its own, in parallel; recorded in order.
-    let done: Vec<(PathBuf, String, String, Result<Action, String>)> = outputs
+    // Each file made, decided (and written) on its own, in parallel; recorded in order. A
+    // file's text is dropped once written (all of them at once would be the corpus again).
+    let done: Vec<(PathBuf, String, String, Result<Action, String>)> = names
         .into_par_iter()
-        .map(|(name, text)| {
+        .zip(prepared.par_iter())
+        .map(|(name, p)| {
+            let text = crate::content::write(&p.fm, &p.body);
             let path = articles_dir.join(&name);
             let key = format!("{ARTICLES_DIR}/{name}");
             let new_hash = sha256_hex(text.as_bytes());
