@@ -373,35 +373,9 @@ fn first_decl_parts(n: &str, case: Cases) -> Parts<'_> {
 /// The one (stem, endings) of [`first_decl_parts`], without the vector (surname reduction
 /// tests many candidates against a token in this paradigm).
 fn first_decl_part(n: &str, case: Cases) -> (Cow<'_, str>, &'static [&'static str]) {
-    if case == Cases::NOM {
-        return (Cow::Borrowed(n), E_NONE);
-    }
-    let stem = drop_chars(n, 1);
-    let b = Cow::Borrowed(stem);
-    let before = last_char(stem);
-    if n.ends_with('я') {
-        let vowel_like = before.is_none_or(|c| is_vowel(c) || c == APOS || c == 'ь' || c == 'й');
-        let ends: &'static [&'static str] = match (case, vowel_like) {
-            (Cases::GEN | Cases::DAT | Cases::LOC, true) => &["ї"],
-            (Cases::ACC, _) => &["ю"],
-            (Cases::INS, true) => &["єю"],
-            (Cases::VOC, true) => &["є"],
-            (Cases::GEN | Cases::DAT | Cases::LOC, false) => &["і"],
-            (Cases::INS, false) => &["ею"],
-            _ => &["ю", "е"],
-        };
-        return (b, ends);
-    }
-    let sib = before.is_some_and(is_sibilant);
-    match case {
-        Cases::GEN if sib => (b, &["і"]),
-        Cases::GEN => (b, &["и"]),
-        Cases::DAT | Cases::LOC if sib => (b, &["і"]),
-        Cases::DAT | Cases::LOC => (alternate_velar(stem), &["і"]),
-        Cases::ACC => (b, &["у"]),
-        Cases::INS if sib => (b, &["ею"]),
-        Cases::INS => (b, &["ою"]),
-        _ => (b, &["о"]),
+    match first_decl_part_borrowed(n, case) {
+        Ok((stem, ends)) => (Cow::Borrowed(stem), ends),
+        Err((stem, ends)) => (alternate_velar(stem), ends),
     }
 }
 
