@@ -30,6 +30,9 @@ pub struct BuildReport {
     pub articles: usize,
     pub people: usize,
     pub pages: usize,
+    /// Pages kept by the previous build's render plan, without building their contexts
+    /// (`crate::render::plan`).
+    pub planned: usize,
     pub write: WriteStats,
 }
 
@@ -178,6 +181,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                     articles: stamp.articles,
                     people: stamp.people,
                     pages: files,
+                    planned: 0,
                     write: WriteStats {
                         unchanged: files,
                         ..WriteStats::default()
@@ -243,10 +247,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     phases.done("render");
     let pages = rendered.files.len();
+    let planned = rendered.planned;
     let (articles, people) = (site.article_count(), site.person_count());
     // The site model and templates are freed while the files are put in place.
     let (write, ()) = rayon::join(
-        || session.commit(rendered.files, rendered.groups),
+        || session.commit(rendered.files, rendered.groups, rendered.plan.as_ref()),
         move || drop((site, templates)),
     );
     let write = write.map_err(|e| err(&out, e))?;
@@ -256,6 +261,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         articles,
         people,
         pages,
+        planned,
         write,
     })
 }
@@ -394,6 +400,7 @@ pub fn check(root: &Path) -> Result<BuildReport, BuildError> {
         articles: site.article_count(),
         people: site.person_count(),
         pages,
+        planned: 0,
         write: WriteStats::default(),
     })
 }

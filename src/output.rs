@@ -55,6 +55,9 @@ use std::time::UNIX_EPOCH;
 pub const MANIFEST_FILE: &str = ".litopys-manifest";
 /// The lock file held during a write, inside the output folder.
 pub const LOCK_FILE: &str = ".litopys-lock";
+/// The render plan of the previous write ([`crate::render::plan`]), inside the output folder;
+/// the manifest names its digest, so it is only used with the manifest written with it.
+pub const PLAN_FILE: &str = ".litopys-plan";
 /// Marker in the names of temporary files (`.<name>.litopys-tmp-<pid>-<n>`).
 const TMP_MARKER: &str = ".litopys-tmp-";
 
@@ -244,7 +247,8 @@ fn validate_path_slowly(path: &str) -> std::result::Result<(), String> {
             return Err(format!("{stem:?} is a reserved device name on Windows"));
         }
     }
-    if path == MANIFEST_FILE || path == LOCK_FILE || path.contains(TMP_MARKER) {
+    if path == MANIFEST_FILE || path == LOCK_FILE || path == PLAN_FILE || path.contains(TMP_MARKER)
+    {
         return Err("name reserved for litopys' own files".into());
     }
     Ok(())
@@ -453,6 +457,14 @@ fn lock(out_dir: &Path) -> Result<Lock> {
     Ok(Lock { file: f })
 }
 
+/// The render plan in the output folder `root`, if its digest is `key` and it decodes.
+fn read_plan(root: &Path, key: &str) -> Option<crate::render::plan::Plan> {
+    let bytes = fs::read(root.join(PLAN_FILE)).ok()?;
+    (crate::hash::hex(&crate::hash::digest(&bytes)) == key)
+        .then(|| crate::render::plan::decode(&bytes))
+        .flatten()
+}
+
 /// Whether the file on disk is still what the manifest entry recorded (same length and mtime;
 /// the file is not read).
 fn intact(root: &Path, rel: &str, e: &Entry) -> bool {
@@ -513,6 +525,9 @@ pub struct Session {
     old: FxHashMap<String, Entry>,
     old_groups: BTreeMap<String, Group>,
     old_stamp: Option<Stamp>,
+    /// The previous write's render plan and its digest (hex), when the manifest names it and
+    /// it is intact.
+    old_plan: Option<(crate::render::plan::Plan, String)>,
     /// Recorded in the manifest if the commit succeeds.
     stamp: Option<Stamp>,
     staging: PathBuf,
@@ -538,9 +553,10 @@ impl Session {
             .with_context(|| format!("cannot write {}", root.join(LOCK_FILE).display()))?;
         let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
         let old = old_bytes.as_deref().and_then(manifest::decode);
-        let (old, old_groups, old_stamp) = old
-            .map(|m| (m.files, m.groups, m.stamp))
+        let (old, old_groups, old_stamp, plan_key) = old
+            .map(|m| (m.files, m.groups, m.stamp, m.plan))
             .unwrap_or_default();
+        let old_plan = plan_key.and_then(|key| Some((read_plan(&root, &key)?, key)));
         let staging = root.join(format!(
             "{TMP_MARKER}{}-{}",
             std::process::id(),
@@ -557,6 +573,7 @@ impl Session {
             old,
             old_groups,
             old_stamp,
+            old_plan,
             stamp: None,
             staging,
             counter: AtomicU64::new(0),
@@ -619,6 +636,14 @@ impl Session {
             return None;
         }
         self.old_groups.get(name)
+    }
+
+    /// The previous write's render plan.
+    pub fn previous_plan(&self) -> Option<&crate::render::plan::Plan> {
+        if self.forget {
+            return None;
+        }
+        self.old_plan.as_ref().map(|(plan, _)| plan)
     }
 
     /// Keeps the previous write's file at `path` without rendering it, when its recorded
@@ -695,6 +720,7 @@ impl Session {
         mut self,
         files: Vec<Placed>,
         groups: BTreeMap<String, Group>,
+        plan: Option<&crate::render::plan::Plan>,
     ) -> Result<WriteStats> {
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         // Paths of the manifest read were checked as it was read.
@@ -864,7 +890,22 @@ impl Session {
         } else {
             None
         };
-        let bytes = manifest::encode(&record, &groups, stamp.as_ref());
+        // The plan goes first; the manifest then names it. (A plan that could not be written
+        // is simply not named: the next build computes every key.)
+        let plan_key = plan.filter(|_| errors.is_empty()).and_then(|p| {
+            // The same plan as the one read (and checked) at the start is not written again.
+            if let Some((old, key)) = &self.old_plan {
+                if old == p {
+                    return Some(key.clone());
+                }
+            }
+            let bytes = crate::render::plan::encode(p);
+            let key = crate::hash::hex(&crate::hash::digest(&bytes));
+            write_atomic(&root.join(PLAN_FILE), &bytes)
+                .is_ok()
+                .then_some(key)
+        });
+        let bytes = manifest::encode(&record, &groups, stamp.as_ref(), plan_key.as_deref());
         if self.old_bytes.as_deref() == Some(bytes.as_slice()) {
             // Nothing changed: leave the manifest (and its mtime) alone too.
         } else if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &bytes) {
@@ -930,7 +971,7 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
             errors.join("\n  ")
         );
     }
-    session.commit(ok, BTreeMap::new())
+    session.commit(ok, BTreeMap::new(), None)
 }
 
 /// Creates the folders `folders` (and their parents) under the canonical `root`, one segment
@@ -1063,7 +1104,11 @@ mod tests {
                 return Err(format!("{stem:?} is a reserved device name on Windows"));
             }
         }
-        if path == MANIFEST_FILE || path == LOCK_FILE || path.contains(TMP_MARKER) {
+        if path == MANIFEST_FILE
+            || path == LOCK_FILE
+            || path == PLAN_FILE
+            || path.contains(TMP_MARKER)
+        {
             return Err("name reserved for litopys' own files".into());
         }
         Ok(())

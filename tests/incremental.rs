@@ -237,3 +237,118 @@ fn settled_files_are_trusted_until_touched() {
         .unwrap();
     assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
 }
+
+/// The render plan (`src/render/plan.rs`): after a body edit the previous build's plan keeps
+/// the pages that do not read the edited body without building their contexts, and the
+/// rebuild still equals a fresh build, also for the pages that carry the body elsewhere (the
+/// site feed, a person's feed for an article without a summary). Any other edit, a damaged
+/// plan or `--force` makes every key be computed again.
+#[test]
+fn body_edits_are_rebuilt_from_the_plan_and_equal_fresh_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    let fresh = tmp.path().join("fresh");
+    gen_corpus(&root, 60, 11, false);
+    let first = build(&opts(&root, &out, false)).unwrap();
+    assert_eq!(first.planned, 0, "no previous plan");
+    assert!(out.join(litopys::output::PLAN_FILE).is_file());
+
+    let rebuild = |what: &str| {
+        let r = build(&opts(&root, &out, false)).unwrap();
+        let _ = std::fs::remove_dir_all(&fresh);
+        build(&opts(&root, &fresh, true)).unwrap();
+        assert!(
+            visible_tree(&out) == visible_tree(&fresh),
+            "{what}: the rebuild differs from a fresh build"
+        );
+        r
+    };
+    let mut files: Vec<_> = std::fs::read_dir(root.join("content/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    // Names start with the date: the last is the newest, whose body is in the site feed.
+    let newest = files.last().unwrap().clone();
+    let edit_body = |file: &Path, n: usize| {
+        let text = std::fs::read_to_string(file).unwrap();
+        std::fs::write(file, format!("{text}\nДописане речення номер {n}.\n")).unwrap();
+    };
+
+    edit_body(&newest, 1);
+    let r = rebuild("body of the newest article");
+    assert!(
+        r.planned > r.pages / 2 && r.planned < r.pages,
+        "{} of {} pages kept by the plan",
+        r.planned,
+        r.pages
+    );
+    assert!((1..20).contains(&r.write.written), "{}", r.write.written);
+    let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(
+        feed.contains("Дописане речення номер 1"),
+        "the feed misses the edit"
+    );
+
+    // An article without a summary: its body is in its people's feeds. Dropping the summary
+    // changes the structure (no plan); editing its body then goes by the plan.
+    let plain = files[files.len() / 2].clone();
+    let text = std::fs::read_to_string(&plain).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("summary:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, text, "the generated article has a summary");
+    std::fs::write(&plain, &without).unwrap();
+    assert_eq!(rebuild("summary dropped").planned, 0);
+    edit_body(&plain, 2);
+    let r = rebuild("body of an article without a summary");
+    assert!(r.planned > 0);
+    let in_person_feed = visible_tree(&out).iter().any(|(p, b)| {
+        p.starts_with("people/")
+            && p.ends_with("atom.xml")
+            && String::from_utf8_lossy(b).contains("Дописане речення номер 2")
+    });
+    assert!(in_person_feed, "no person's feed carries the edited body");
+
+    // A damaged plan is not used.
+    let plan = out.join(litopys::output::PLAN_FILE);
+    let mut bytes = std::fs::read(&plan).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(&plan, &bytes).unwrap();
+    edit_body(&newest, 3);
+    assert_eq!(rebuild("damaged plan").planned, 0);
+    // Nor one after a template change, nor with --force.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/style.css"), "body { color: #111 }\n").unwrap();
+    edit_body(&newest, 4);
+    assert_eq!(rebuild("style changed").planned, 0);
+    edit_body(&newest, 5);
+    let forced = build(&opts(&root, &out, true)).unwrap();
+    assert_eq!(forced.planned, 0);
+    edit_body(&newest, 6);
+    assert!(rebuild("after --force").planned > 0);
+
+    // A front-matter edit that keeps every URL (a new title under an explicit slug) is a
+    // change of structure: the cards that show the title are made again.
+    let text = std::fs::read_to_string(&newest).unwrap();
+    std::fs::write(
+        &newest,
+        text.replacen("title:", "slug: stalyi-slug\ntitle:", 1),
+    )
+    .unwrap();
+    rebuild("slug given");
+    let text = std::fs::read_to_string(&newest).unwrap();
+    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    std::fs::write(
+        &newest,
+        text.replacen(title_line, "title: Новий заголовок для перевірки", 1),
+    )
+    .unwrap();
+    let r = rebuild("title edited under a fixed slug");
+    assert_eq!(r.planned, 0);
+    assert!(r.write.written > 3, "{}", r.write.written);
+}

@@ -5,6 +5,7 @@
 //! ```text
 //! litopys-manifest 3
 //! stamp KEY ARTICLES PEOPLE
+//! plan KEY
 //! file LEN SECS NANOS KEY PATH
 //! group KEY NAME
 //! member PATH
@@ -13,7 +14,8 @@
 //! Every line ends with `\n`; fields are separated by one space. A path or a group's name is
 //! the last field and may hold spaces (output paths never hold control characters, see
 //! [`super::validate_path`]). A key is a digest (no spaces), `-` for none. `member` lines
-//! belong to the `group` line before them. The writer puts files in path order and groups in
+//! belong to the `group` line before them. `plan` names the digest of the render plan written
+//! with the manifest (`super::PLAN_FILE`). The writer puts files in path order and groups in
 //! name order. A manifest that does not follow this exactly (another version, a line cut
 //! short, a number that does not parse) is refused whole: there is then no record, and the
 //! next write compares bytes instead. Entries whose path is not a valid output path are
@@ -33,6 +35,8 @@ pub(super) struct Manifest {
     pub files: FxHashMap<String, Entry>,
     pub groups: BTreeMap<String, Group>,
     pub stamp: Option<Stamp>,
+    /// The digest of the render plan written with it.
+    pub plan: Option<String>,
 }
 
 /// Whether `key` can be written as one field.
@@ -51,6 +55,7 @@ pub(super) fn encode(
     files: &[(String, Entry)],
     groups: &BTreeMap<String, Group>,
     stamp: Option<&Stamp>,
+    plan: Option<&str>,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + files.len() * 128);
     out.extend_from_slice(HEADER.as_bytes());
@@ -62,6 +67,11 @@ pub(super) fn encode(
         push_num(&mut out, s.articles as u64);
         out.push(b' ');
         push_num(&mut out, s.people as u64);
+        out.push(b'\n');
+    }
+    if let Some(k) = plan.filter(|k| plain_key(k)) {
+        out.extend_from_slice(b"plan ");
+        out.extend_from_slice(k.as_bytes());
         out.push(b'\n');
     }
     for (path, e) in files {
@@ -179,6 +189,12 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Manifest> {
                     people,
                 });
             }
+            "plan" => {
+                if m.plan.is_some() || !plain_key(rest) {
+                    return None;
+                }
+                m.plan = Some(rest.to_string());
+            }
             "group" => {
                 close(&mut open, &mut m);
                 let k = field(&mut rest)?;
@@ -251,16 +267,20 @@ mod tests {
     #[test]
     fn what_is_written_is_read_back() {
         let (files, groups, stamp) = sample();
-        let bytes = encode(&files, &groups, Some(&stamp));
+        let bytes = encode(&files, &groups, Some(&stamp), Some("9c0d"));
         let m = decode(&bytes).expect("decodes");
         let want: FxHashMap<String, Entry> = files.iter().cloned().collect();
         assert_eq!(m.files, want);
         assert_eq!(m.groups, groups);
         assert_eq!(m.stamp, Some(stamp));
-        // Without a stamp or groups, and empty.
-        let m = decode(&encode(&files, &BTreeMap::new(), None)).expect("decodes");
-        assert_eq!((m.files.len(), m.groups.len(), m.stamp), (4, 0, None));
-        let m = decode(&encode(&[], &BTreeMap::new(), None)).expect("decodes");
+        assert_eq!(m.plan.as_deref(), Some("9c0d"));
+        // Without a stamp, plan or groups, and empty.
+        let m = decode(&encode(&files, &BTreeMap::new(), None, None)).expect("decodes");
+        assert_eq!(
+            (m.files.len(), m.groups.len(), m.stamp, m.plan),
+            (4, 0, None, None)
+        );
+        let m = decode(&encode(&[], &BTreeMap::new(), None, None)).expect("decodes");
         assert!(m.files.is_empty());
     }
 
@@ -272,19 +292,20 @@ mod tests {
         files[2].1.key = Some(String::new());
         stamp.key = "a\nstamp 1 2 3".into();
         groups.get_mut("search").expect("group").key = "x y".into();
-        let m = decode(&encode(&files, &groups, Some(&stamp))).expect("decodes");
+        let m = decode(&encode(&files, &groups, Some(&stamp), Some("p q"))).expect("decodes");
         assert_eq!(m.files.len(), 4);
         for (p, _) in &files[..3] {
             assert_eq!(m.files[p].key, None, "{p}");
         }
         assert_eq!(m.files[&files[3].0].key.as_deref(), Some("x"));
-        assert!(m.stamp.is_none() && m.groups.is_empty());
+        assert!(m.stamp.is_none() && m.groups.is_empty() && m.plan.is_none());
     }
 
     #[test]
     fn anything_else_is_refused_whole() {
         let (files, groups, stamp) = sample();
-        let good = String::from_utf8(encode(&files, &groups, Some(&stamp))).expect("utf-8");
+        let good =
+            String::from_utf8(encode(&files, &groups, Some(&stamp), Some("9c0d"))).expect("utf-8");
         assert!(decode(good.as_bytes()).is_some());
         // Every cut short of the end (but for the cuts at a line's end) is refused.
         for cut in 0..good.len() {
@@ -306,6 +327,8 @@ mod tests {
             good.replacen("stamp", "stamps", 1),
             good.replacen("file 15544 ", "file 15544  ", 1),
             format!("{good}stamp k 1 2\n"),
+            format!("{good}plan 9c0d\n"),
+            good.replacen("plan 9c0d", "plan 9c 0d", 1),
             format!("{good}member index.html\n").replacen("group ea13 search\n", "", 1),
             format!("{good}\n"),
             "{\"version\":2,\"files\":{}}".to_string(),
@@ -320,7 +343,7 @@ mod tests {
     #[test]
     fn paths_that_are_not_output_paths_and_groups_with_unknown_members_are_dropped() {
         let (files, groups, stamp) = sample();
-        let good = String::from_utf8(encode(&files, &groups, Some(&stamp))).expect("utf-8");
+        let good = String::from_utf8(encode(&files, &groups, Some(&stamp), None)).expect("utf-8");
         let outside = good.replacen("group", "file 1 2 3 k ../victim.txt\ngroup", 1);
         let outside = outside.replacen("group", "file 1 2 3 k /etc/hostname\ngroup", 1);
         let m = decode(outside.as_bytes()).expect("decodes");

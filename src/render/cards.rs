@@ -109,7 +109,11 @@ impl CardCache {
 /// (without this function, so a card cannot call itself), cached in a [`CardCache`]. `c` is
 /// a card, or (in the contexts of built-in templates) the index of an article's card.
 pub struct CardFn {
-    pub tera: tera::Tera,
+    /// The templates, compiled once for the pages and this function.
+    pub compiled: Arc<super::Compiled>,
+    /// Their copy for cards: escaping keeps the root marker ([`ROOT_CHAR`]); made when a card
+    /// first goes through Tera.
+    pub tera: std::sync::OnceLock<Result<tera::Tera, String>>,
     pub cache: Arc<CardCache>,
     /// True when `card.html` is the built-in one and the cards of the site's articles are
     /// rendered without Tera ([`super::native::card`]).
@@ -128,6 +132,18 @@ fn text<'a>(args: &'a HashMap<String, Value>, name: &str) -> tera::Result<&'a st
 }
 
 impl CardFn {
+    /// The templates for cards ([`CardFn::tera`]).
+    fn card_tera(&self) -> tera::Result<&tera::Tera> {
+        self.tera
+            .get_or_init(|| {
+                let mut tera = self.compiled.tera().map_err(|e| e.to_string())?.clone();
+                tera.set_escape_fn(|s| super::escape_keeping(s, Some(ROOT_CHAR)));
+                Ok(tera)
+            })
+            .as_ref()
+            .map_err(|e| tera::Error::msg(e.clone()))
+    }
+
     /// `card.html` rendered with card `c` in language `lang`, cut at `page.root`.
     fn render(&self, mut c: Value, lang: &str, labels: &Value) -> tera::Result<Pieces> {
         strip_root(&mut c);
@@ -139,7 +155,7 @@ impl CardFn {
         top.insert("c".into(), c);
         top.insert("page".into(), Value::Object(page));
         let ctx = tera::Context::from_value(Value::Object(top))?;
-        let html = self.tera.render("card.html", &ctx)?;
+        let html = self.card_tera()?.render("card.html", &ctx)?;
         Ok(html.split(ROOT).map(str::to_string).collect())
     }
 

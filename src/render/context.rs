@@ -39,6 +39,14 @@ pub struct Card {
     pub people: Vec<Chip>,
 }
 
+/// The digest of `card`, kept in `cell` once computed.
+fn card_digest<'a>(
+    cell: &'a std::sync::OnceLock<crate::hash::Digest>,
+    card: &Card,
+) -> &'a crate::hash::Digest {
+    cell.get_or_init(|| super::keyhash::digest(card))
+}
+
 /// A card in a page's context. Templates see the [`Card`], or, in a list of cards of a
 /// built-in template (which only hands them to `card()`, see `render::cards`), just the
 /// article's index; a render key (see `render::keyhash`, the one serializer that is not
@@ -47,7 +55,8 @@ pub struct Card {
 #[derive(Debug, Clone, Copy)]
 pub struct CardRef<'a> {
     pub card: &'a Card,
-    digest: &'a crate::hash::Digest,
+    /// The card's digest, computed when a key first needs it.
+    digest: &'a std::sync::OnceLock<crate::hash::Digest>,
     /// The article's index.
     index: usize,
     /// True when templates get the index instead of the card.
@@ -64,7 +73,7 @@ impl CardRef<'_> {
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if !s.is_human_readable() {
-            s.serialize_bytes(self.digest)
+            s.serialize_bytes(card_digest(self.digest, self.card))
         } else if self.by_index {
             s.serialize_u64(self.index as u64)
         } else {
@@ -81,6 +90,8 @@ impl Serialize for CardRef<'_> {
 pub struct Html<'a> {
     body: &'a crate::site::Body,
     digest: &'a crate::hash::Digest,
+    /// The article's index (noted in the render plan when a key reads the body).
+    index: usize,
 }
 
 impl Html<'_> {
@@ -97,6 +108,7 @@ impl Serialize for Html<'_> {
             let html = self.body.html().map_err(serde::ser::Error::custom)?;
             s.serialize_str(&html)
         } else {
+            super::plan::note_read(self.index);
             s.serialize_bytes(self.digest)
         }
     }
@@ -154,8 +166,9 @@ pub struct Shared<'a> {
     /// True when `base` is an absolute URL (`https://…`).
     pub absolute: bool,
     pub cards: std::sync::Arc<[Card]>,
-    /// Digest of each card (for render keys).
-    pub card_digests: Vec<crate::hash::Digest>,
+    /// Digest of each card (for render keys), computed when first needed: a rebuild that
+    /// keeps most pages by the render plan (`super::plan`) needs few.
+    card_digests: Vec<std::sync::OnceLock<crate::hash::Digest>>,
     pub chips: Vec<Chip>,
 }
 
@@ -265,7 +278,7 @@ impl<'a> Shared<'a> {
                 people: a.people.iter().map(|&p| chips[p].clone()).collect(),
             })
             .collect();
-        let card_digests = cards.par_iter().map(super::keyhash::digest).collect();
+        let card_digests = cards.iter().map(|_| std::sync::OnceLock::new()).collect();
         Shared {
             site,
             lang: site.config.language.clone(),
@@ -302,6 +315,7 @@ impl<'a> Shared<'a> {
         Html {
             body: &a.body,
             digest: &a.digest,
+            index: i,
         }
     }
 
@@ -1076,7 +1090,14 @@ impl Serialize for Entries<'_> {
         let digests: Vec<(&crate::hash::Digest, &crate::hash::Digest)> = self
             .articles
             .iter()
-            .map(|&i| (&sh.card_digests[i], &sh.site.articles[i].digest))
+            .map(|&i| {
+                // The source digest stands for the body: noted like [`Html`]'s.
+                super::plan::note_read(i);
+                (
+                    card_digest(&sh.card_digests[i], &sh.cards[i]),
+                    &sh.site.articles[i].digest,
+                )
+            })
             .collect();
         (&sh.base, self.full_text, digests).serialize(s)
     }

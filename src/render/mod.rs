@@ -33,6 +33,7 @@ pub(crate) mod keyhash;
 pub mod labels;
 pub mod links;
 mod native;
+pub mod plan;
 pub mod timeline;
 
 use crate::hash::{Digest, Hasher};
@@ -72,7 +73,10 @@ pub const DEFAULT_STYLE: &str = include_str!("../../templates/style.css");
 
 /// The compiled templates: the built-in defaults, overridden by the site's `templates/`.
 pub struct Templates {
-    tera: tera::Tera,
+    /// The pages' Tera (with `card()`), compiled when a page first needs it ([`Compiled`]).
+    tera: std::sync::OnceLock<Result<tera::Tera, String>>,
+    /// The template texts, compiled once for both the pages and `card()`.
+    compiled: std::sync::Arc<Compiled>,
     /// The digest ([`crate::hash`]) of everything besides a page's context that its bytes depend on: every template
     /// text, the style sheet, the crate version and the running executable (length and mtime),
     /// so a rebuilt binary or an edited template never reuses a page rendered before.
@@ -96,7 +100,7 @@ pub struct Templates {
 impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Templates")
-            .field("names", &self.tera.get_template_names().collect::<Vec<_>>())
+            .field("names", &self.compiled.texts.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -240,6 +244,31 @@ fn new_tera() -> tera::Tera {
     tera
 }
 
+/// The template texts and, once compiled, their Tera. The site's own templates are compiled
+/// when they are loaded (so that every error is reported before anything renders); the
+/// built-in ones alone, which are known to compile (`built_in_templates_compile`), only when a
+/// page or card first goes through Tera: a rebuild whose pages are all rendered without Tera
+/// ([`native`]) or kept by their render keys does not parse them at all.
+pub struct Compiled {
+    texts: std::collections::BTreeMap<String, String>,
+    tera: std::sync::OnceLock<Result<tera::Tera, String>>,
+}
+
+impl Compiled {
+    /// The compiled templates (compiled now if they were not yet).
+    pub fn tera(&self) -> tera::Result<&tera::Tera> {
+        self.tera
+            .get_or_init(|| {
+                let mut tera = new_tera();
+                tera.add_raw_templates(self.texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                    .map_err(|e| tera_message(&e))?;
+                Ok(tera)
+            })
+            .as_ref()
+            .map_err(|e| tera::Error::msg(e.clone()))
+    }
+}
+
 impl Templates {
     /// Compiles the templates of the site at `root`; errors name the template file and line.
     pub fn load(root: &Path) -> Result<Templates, Vec<SiteError>> {
@@ -317,41 +346,21 @@ impl Templates {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut tera = new_tera();
-        if let Err(e) = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        {
-            // Parse each template alone, so that every syntax error is reported, not only the
-            // first (done only on failure: parsing is a good part of a small rebuild).
-            for (name, text) in &texts {
-                let mut one = new_tera();
-                if let Err(e) = one.add_raw_template(name, text) {
-                    let msg = tera_message(&e);
-                    // A missing parent is not this template's syntax error; the full pass
-                    // reports it.
-                    if msg.contains("Failed to parse") {
-                        errors.push(SiteError {
-                            file: sources.get(name).cloned().unwrap_or_else(|| name.into()),
-                            line: tera_line(&e),
-                            message: msg,
-                        });
-                    }
+        let own = texts.len() != DEFAULT_TEMPLATES.len()
+            || DEFAULT_TEMPLATES
+                .iter()
+                .any(|(n, t)| texts.get(*n).map(String::as_str) != Some(*t));
+        let compiled = std::sync::OnceLock::new();
+        if own {
+            let mut tera = new_tera();
+            match tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+                Ok(()) => {
+                    let _ = compiled.set(Ok(tera));
                 }
+                Err(e) => return Err(Self::compile_errors(&texts, &sources, &dir, &e)),
             }
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-            let msg = tera_message(&e);
-            let file = texts
-                .keys()
-                .find(|n| msg.contains(&format!("'{n}'")))
-                .and_then(|n| sources.get(n).cloned())
-                .unwrap_or_else(|| dir.clone());
-            return Err(vec![SiteError {
-                file,
-                line: tera_line(&e),
-                message: msg,
-            }]);
         }
+
         let fingerprint = fingerprint(&texts, &style);
         let unchanged = |name: &str| {
             DEFAULT_TEMPLATES
@@ -367,22 +376,26 @@ impl Templates {
         } else {
             Default::default()
         };
+        let native_card = unchanged("card.html");
         let cards = std::sync::Arc::new(cards::CardCache::default());
-        let mut card_tera = tera.clone();
-        card_tera.set_escape_fn(|s| escape_keeping(s, Some(cards::ROOT_CHAR)));
-        let card_fn = std::sync::Arc::new(cards::CardFn {
-            tera: card_tera,
-            cache: cards.clone(),
-            native: unchanged("card.html").into(),
+        let compiled = std::sync::Arc::new(Compiled {
+            texts,
+            tera: compiled,
         });
-        tera.register_function("card", cards::SharedCardFn(card_fn.clone()));
+        let card_fn = std::sync::Arc::new(cards::CardFn {
+            compiled: compiled.clone(),
+            tera: std::sync::OnceLock::new(),
+            cache: cards.clone(),
+            native: native_card.into(),
+        });
         let native = native::PAGES
             .iter()
             .filter(|(page, base)| built_in.contains(page) && built_in.contains(base))
             .map(|(page, _)| *page)
             .collect();
         Ok(Templates {
-            tera,
+            tera: std::sync::OnceLock::new(),
+            compiled,
             fingerprint,
             sources,
             style,
@@ -391,6 +404,60 @@ impl Templates {
             native,
             built_in,
         })
+    }
+
+    /// Every error of templates that do not compile together (`e`): each template's own
+    /// syntax errors, else `e` with the template it names.
+    fn compile_errors(
+        texts: &std::collections::BTreeMap<String, String>,
+        sources: &std::collections::HashMap<String, PathBuf>,
+        dir: &Path,
+        e: &tera::Error,
+    ) -> Vec<SiteError> {
+        let mut errors = Vec::new();
+        // Parse each template alone, so that every syntax error is reported, not only the
+        // first (done only on failure: parsing is a good part of a small rebuild).
+        for (name, text) in texts {
+            let mut one = new_tera();
+            if let Err(e) = one.add_raw_template(name, text) {
+                let msg = tera_message(&e);
+                // A missing parent is not this template's syntax error; the full pass
+                // reports it.
+                if msg.contains("Failed to parse") {
+                    errors.push(SiteError {
+                        file: sources.get(name).cloned().unwrap_or_else(|| name.into()),
+                        line: tera_line(&e),
+                        message: msg,
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return errors;
+        }
+        let msg = tera_message(e);
+        let file = texts
+            .keys()
+            .find(|n| msg.contains(&format!("'{n}'")))
+            .and_then(|n| sources.get(n).cloned())
+            .unwrap_or_else(|| dir.to_path_buf());
+        vec![SiteError {
+            file,
+            line: tera_line(e),
+            message: msg,
+        }]
+    }
+
+    /// The pages' Tera: the compiled templates with the `card()` function.
+    fn page_tera(&self) -> tera::Result<&tera::Tera> {
+        self.tera
+            .get_or_init(|| {
+                let mut tera = self.compiled.tera().map_err(|e| tera_message(&e))?.clone();
+                tera.register_function("card", cards::SharedCardFn(self.card_fn.clone()));
+                Ok(tera)
+            })
+            .as_ref()
+            .map_err(|e| tera::Error::msg(e.clone()))
     }
 
     /// The digest of the templates, the style sheet, the binary and the render key scheme
@@ -442,7 +509,7 @@ impl Templates {
 
     /// True when a template of that name exists.
     pub fn has(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
+        self.compiled.texts.contains_key(name)
     }
 
     fn source(&self, name: &str) -> PathBuf {
@@ -505,6 +572,7 @@ impl Templates {
         path: &str,
         ctx: &T,
     ) -> Result<String, keyhash::Error> {
+        plan::note_keyed();
         keyhash::with_buffer(|buf| {
             buf.extend_from_slice(&self.fingerprint);
             buf.extend_from_slice(name.as_bytes());
@@ -543,8 +611,8 @@ impl Templates {
             message: format!("cannot build the context of {path}: {}", tera_message(&e)),
         })?;
         let mut bytes = Vec::with_capacity(size_hint);
-        self.tera
-            .render_to(name, &context, &mut bytes)
+        self.page_tera()
+            .and_then(|tera| tera.render_to(name, &context, &mut bytes))
             .map_err(|e| SiteError {
                 file: self.source(name),
                 line: tera_line(&e),
@@ -565,6 +633,8 @@ pub trait Sink: Sync {
     fn previous_key(&self, path: &str) -> Option<&str>;
     /// The previous build's group `name`.
     fn previous_group(&self, name: &str) -> Option<&Group>;
+    /// The previous build's render plan ([`plan`]).
+    fn previous_plan(&self) -> Option<&plan::Plan>;
     /// Keeps the previous build's file at `path` (recorded with `key`) if it is intact.
     fn keep(&self, path: &str, key: &str) -> Option<Self::Placed>;
     /// Takes a rendered file; the error is an I/O error's message.
@@ -585,6 +655,9 @@ impl Sink for crate::output::Session {
     }
     fn previous_group(&self, name: &str) -> Option<&Group> {
         crate::output::Session::previous_group(self, name)
+    }
+    fn previous_plan(&self) -> Option<&plan::Plan> {
+        crate::output::Session::previous_plan(self)
     }
     fn keep(&self, path: &str, key: &str) -> Option<Self::Placed> {
         crate::output::Session::keep(self, path, key)
@@ -612,6 +685,9 @@ impl Sink for Memory {
         None
     }
     fn previous_group(&self, _: &str) -> Option<&Group> {
+        None
+    }
+    fn previous_plan(&self) -> Option<&plan::Plan> {
         None
     }
     fn keep(&self, _: &str, _: &str) -> Option<Self::Placed> {
@@ -643,6 +719,10 @@ fn write_error<S: Sink>(sink: &S, message: String) -> SiteError {
 pub struct Rendered<P> {
     pub files: Vec<P>,
     pub groups: std::collections::BTreeMap<String, Group>,
+    /// The render plan of a keyed build ([`plan`]).
+    pub plan: Option<plan::Plan>,
+    /// How many pages the previous build's plan kept without building their contexts.
+    pub planned: usize,
 }
 
 /// Version of the render key scheme; bump it when what a key covers changes.
@@ -769,15 +849,53 @@ pub fn render_to<S: Sink>(
         jobs.extend((0..pages).map(|n| Job::Person(i, n)));
         jobs.push(Job::PersonFeed(i));
     }
+    // The render plan ([`plan`]): when the previous build's has the same structure, its pages
+    // are these jobs' pages, in this order, and a page whose bodies did not change is kept
+    // without building its context.
+    let structure = sink
+        .keyed()
+        .then(|| plan::structure_digest(site, &templates.fingerprint));
+    let previous = sink
+        .previous_plan()
+        .filter(|p| Some(p.structure) == structure && p.pages.len() == jobs.len());
+    let planned = std::sync::atomic::AtomicUsize::new(0);
     // The pages and, alongside, the search page and its index (src/search.rs).
     let (results, search) = rayon::join(
         || {
             jobs.par_iter()
-                .map(|&job| render_job(job, &shared, templates, sink))
-                .collect::<Vec<Result<S::Placed, SiteError>>>()
+                .enumerate()
+                .map(|(j, &job)| {
+                    if let Some(kept) = previous.and_then(|p| keep_planned(site, sink, &p.pages[j]))
+                    {
+                        planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        return (Ok(kept), previous.map(|p| p.pages[j].clone()));
+                    }
+                    let (placed, reads) =
+                        plan::recording(|| render_job(job, &shared, templates, sink));
+                    let page = placed
+                        .as_ref()
+                        .ok()
+                        .filter(|_| structure.is_some())
+                        .map(|f| plan::PagePlan {
+                            path: S::path_of(f).to_string(),
+                            reads_digest: reads
+                                .as_deref()
+                                .map_or([0; 16], |r| plan::reads_digest(site, r)),
+                            reads,
+                        });
+                    (placed, page)
+                })
+                .collect::<Vec<(Result<S::Placed, SiteError>, Option<plan::PagePlan>)>>()
         },
         || search_files(site, templates, sink),
     );
+    let (results, pages): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+    let plan = structure.and_then(|structure| {
+        Some(plan::Plan {
+            structure,
+            pages: pages.into_iter().collect::<Option<Vec<_>>>()?,
+        })
+    });
     let mut files = Vec::with_capacity(results.len() + 64);
     // A broken template fails every page it renders: report a few pages per template file.
     let mut per_file: std::collections::BTreeMap<PathBuf, (usize, Vec<SiteError>)> =
@@ -840,10 +958,25 @@ pub fn render_to<S: Sink>(
         ),
     }));
     if errors.is_empty() {
-        Ok(Rendered { files, groups })
+        Ok(Rendered {
+            files,
+            groups,
+            plan,
+            planned: planned.into_inner(),
+        })
     } else {
         Err(errors)
     }
+}
+
+/// Page `page` of the previous build's plan, kept as it is when the bodies its key read are
+/// unchanged and its file is intact (the plan's structure being this build's).
+fn keep_planned<S: Sink>(site: &Site, sink: &S, page: &plan::PagePlan) -> Option<S::Placed> {
+    let reads = page.reads.as_deref()?;
+    if plan::reads_digest(site, reads) != page.reads_digest {
+        return None;
+    }
+    sink.keep(&page.path, sink.previous_key(&page.path)?)
 }
 
 /// The name of the search index's group of files.

@@ -2,7 +2,7 @@
 //! (never outside it), serves them with their content type, and injects the live-reload script
 //! into HTML responses (only into responses: files on disk are never changed).
 
-use crate::output::{LOCK_FILE, MANIFEST_FILE};
+use crate::output::{LOCK_FILE, MANIFEST_FILE, PLAN_FILE};
 use anyhow::{Context, Result};
 use std::fs;
 use std::net::SocketAddr;
@@ -100,7 +100,7 @@ pub fn resolve_request_path(out_dir: &Path, url_path: &str) -> Resolved {
         return Resolved::BadRequest;
     }
     if let Some(first) = segs.first() {
-        if segs.len() == 1 && (*first == MANIFEST_FILE || *first == LOCK_FILE) {
+        if segs.len() == 1 && [MANIFEST_FILE, LOCK_FILE, PLAN_FILE].contains(first) {
             return Resolved::NotFound;
         }
     }

@@ -47,7 +47,7 @@ pub fn sort_text(s: &str) -> String {
 }
 
 /// The index key of a person's name: (surname part, given part), apostrophes as U+0027.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
 pub struct IndexKey {
     pub surname: String,
     pub given: String,

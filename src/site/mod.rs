@@ -90,14 +90,14 @@ pub struct Article {
 }
 
 /// A person's latest role and the date of the article it is from (none: from the registry).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct RoleAt {
     pub role: String,
     pub date: Option<Date>,
 }
 
 /// Mentions of a person in one month.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct MonthCount {
     pub year: i32,
     pub month: u32,
@@ -105,7 +105,7 @@ pub struct MonthCount {
 }
 
 /// One person.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Person {
     /// The canonical name.
     pub name: String,
@@ -134,7 +134,7 @@ pub struct Person {
 }
 
 /// A day with articles.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Day {
     pub date: Date,
     /// Article indices in site order.
@@ -142,7 +142,7 @@ pub struct Day {
 }
 
 /// A month with articles.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Month {
     pub year: i32,
     pub month: u32,
@@ -152,7 +152,7 @@ pub struct Month {
 }
 
 /// A year with articles.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Year {
     pub year: i32,
     /// Indices into [`Site::months`], newest first.
