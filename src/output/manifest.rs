@@ -134,15 +134,118 @@ fn key(s: &str) -> Option<Option<String>> {
     }
 }
 
+/// One line of a manifest, parsed on its own (what needs other lines is left to [`decode`]).
+enum Line<'a> {
+    /// A file's entry; none when its path is not an output path (the entry is dropped).
+    File(Option<(String, Entry)>),
+    Stamp(Stamp),
+    Plan(&'a str),
+    /// A group's key and name.
+    Group(&'a str, &'a str),
+    Member(&'a str),
+}
+
+/// Parses one line (without its `\n`); `None` if it is not a line [`encode`] writes.
+fn parse_line(line: &str) -> Option<Line<'_>> {
+    let (kind, mut rest) = line.split_once(' ')?;
+    Some(match kind {
+        "file" => {
+            let len = num(field(&mut rest)?)?;
+            let secs = num(field(&mut rest)?)?;
+            let nanos: u32 = num(field(&mut rest)?)?;
+            if nanos >= 1_000_000_000 {
+                return None;
+            }
+            let key = key(field(&mut rest)?)?;
+            let path = rest;
+            Line::File(validate_path(path).is_ok().then(|| {
+                (
+                    path.to_string(),
+                    Entry {
+                        len,
+                        mtime: (secs, nanos),
+                        key,
+                    },
+                )
+            }))
+        }
+        "stamp" => {
+            let k = field(&mut rest)?;
+            let articles = num(field(&mut rest)?)?;
+            let people = num(rest)?;
+            if !plain_key(k) {
+                return None;
+            }
+            Line::Stamp(Stamp {
+                key: k.to_string(),
+                articles,
+                people,
+            })
+        }
+        "plan" => {
+            if !plain_key(rest) {
+                return None;
+            }
+            Line::Plan(rest)
+        }
+        "group" => {
+            let k = field(&mut rest)?;
+            if !plain_key(k) {
+                return None;
+            }
+            Line::Group(k, rest)
+        }
+        "member" => Line::Member(rest),
+        _ => return None,
+    })
+}
+
+/// About how many bytes of lines one parallel task parses.
+const PIECE_BYTES: usize = 64 << 10;
+
+/// `body` (whole lines) cut into pieces of about `size` bytes, each of whole lines.
+fn pieces(body: &str, size: usize) -> Vec<&str> {
+    let bytes = body.as_bytes();
+    let mut out = Vec::with_capacity(body.len() / size.max(1) + 1);
+    let mut start = 0;
+    while start < bytes.len() {
+        let want = start.saturating_add(size.max(1)).min(bytes.len());
+        // Up to and including the next line break at or after `want` (a char boundary).
+        let end = match bytes[want - 1..].iter().position(|&b| b == b'\n') {
+            Some(i) => want + i,
+            None => bytes.len(),
+        };
+        out.push(&body[start..end]);
+        start = end;
+    }
+    out
+}
+
 /// Decodes a manifest; `None` if it is not one of this version, written as [`encode`] writes.
+/// Lines are parsed in parallel, in pieces; what ties them together (one stamp and plan,
+/// members after their group and their files) is then checked in order.
 pub(super) fn decode(bytes: &[u8]) -> Option<Manifest> {
+    decode_in(bytes, PIECE_BYTES)
+}
+
+/// [`decode`] with pieces of about `piece` bytes.
+fn decode_in(bytes: &[u8], piece: usize) -> Option<Manifest> {
+    use rayon::prelude::*;
     let text = std::str::from_utf8(bytes).ok()?;
     let body = text.strip_prefix(HEADER)?.strip_prefix('\n')?;
     if !body.is_empty() && !body.ends_with('\n') {
         return None;
     }
+    let parsed: Vec<Vec<Line>> = pieces(body, piece)
+        .par_iter()
+        .map(|piece| {
+            piece
+                .split_terminator('\n')
+                .map(parse_line)
+                .collect::<Option<Vec<Line>>>()
+        })
+        .collect::<Option<_>>()?;
     let mut m = Manifest::default();
-    let lines = body.split_terminator('\n');
     m.files.reserve(body.len() / 100);
     // The group whose members follow, and whether it is still whole.
     let mut open: Option<(String, Group, bool)> = None;
@@ -153,70 +256,41 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Manifest> {
             }
         }
     };
-    for line in lines {
-        let (kind, mut rest) = line.split_once(' ')?;
-        match kind {
-            "file" => {
-                let len = num(field(&mut rest)?)?;
-                let secs = num(field(&mut rest)?)?;
-                let nanos: u32 = num(field(&mut rest)?)?;
-                if nanos >= 1_000_000_000 {
+    for line in parsed.into_iter().flatten() {
+        match line {
+            Line::File(Some((path, entry))) => {
+                m.files.insert(path, entry);
+            }
+            Line::File(None) => {}
+            Line::Stamp(stamp) => {
+                if m.stamp.is_some() {
                     return None;
                 }
-                let key = key(field(&mut rest)?)?;
-                let path = rest;
-                if validate_path(path).is_ok() {
-                    m.files.insert(
-                        path.to_string(),
-                        Entry {
-                            len,
-                            mtime: (secs, nanos),
-                            key,
-                        },
-                    );
-                }
+                m.stamp = Some(stamp);
             }
-            "stamp" => {
-                let k = field(&mut rest)?;
-                let articles = num(field(&mut rest)?)?;
-                let people = num(rest)?;
-                if m.stamp.is_some() || !plain_key(k) {
+            Line::Plan(k) => {
+                if m.plan.is_some() {
                     return None;
                 }
-                m.stamp = Some(Stamp {
-                    key: k.to_string(),
-                    articles,
-                    people,
-                });
+                m.plan = Some(k.to_string());
             }
-            "plan" => {
-                if m.plan.is_some() || !plain_key(rest) {
-                    return None;
-                }
-                m.plan = Some(rest.to_string());
-            }
-            "group" => {
+            Line::Group(k, name) => {
                 close(&mut open, &mut m);
-                let k = field(&mut rest)?;
-                if !plain_key(k) {
-                    return None;
-                }
                 let g = Group {
                     key: k.to_string(),
                     paths: Vec::new(),
                 };
-                open = Some((rest.to_string(), g, true));
+                open = Some((name.to_string(), g, true));
             }
-            "member" => {
+            Line::Member(path) => {
                 let (_, g, whole) = open.as_mut()?;
                 // Files come before groups, so every member is known by now.
-                if m.files.contains_key(rest) {
-                    g.paths.push(rest.to_string());
+                if m.files.contains_key(path) {
+                    g.paths.push(path.to_string());
                 } else {
                     *whole = false;
                 }
             }
-            _ => return None,
         }
     }
     close(&mut open, &mut m);
@@ -282,6 +356,37 @@ mod tests {
         );
         let m = decode(&encode(&[], &BTreeMap::new(), None, None)).expect("decodes");
         assert!(m.files.is_empty());
+    }
+
+    #[test]
+    fn pieces_are_whole_lines_and_decode_alike_at_any_size() {
+        let (mut files, groups, stamp) = sample();
+        for i in 0..300 {
+            files.push((format!("p/{i:03}/index.html"), entry(i, i, 0, Some("k"))));
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let good =
+            String::from_utf8(encode(&files, &groups, Some(&stamp), Some("9c0d"))).expect("utf-8");
+        let body = good.strip_prefix(HEADER).expect("header");
+        let body = &body[1..];
+        let whole = decode(good.as_bytes()).expect("decodes");
+        for size in [1, 2, 7, 64, 1000, 1 << 20] {
+            let parts = pieces(body, size);
+            assert_eq!(parts.concat(), body, "size {size}");
+            assert!(parts.iter().all(|p| p.ends_with('\n')), "size {size}");
+            let m = decode_in(good.as_bytes(), size).expect("decodes");
+            assert_eq!(
+                (&m.files, &m.groups, &m.stamp, &m.plan),
+                (&whole.files, &whole.groups, &whole.stamp, &whole.plan),
+                "size {size}"
+            );
+            // A member before its group's line or a second stamp is refused in any piece.
+            let late = good.replacen("stamp", "member index.html\nstamp", 1);
+            assert!(decode_in(late.as_bytes(), size).is_none(), "size {size}");
+            let twice = format!("{good}stamp 44fa 1 2\n");
+            assert!(decode_in(twice.as_bytes(), size).is_none(), "size {size}");
+        }
+        assert_eq!(whole.files.len(), 304);
     }
 
     #[test]
