@@ -24,11 +24,15 @@ pub fn index_of(dir: &str) -> String {
 const INDEX: &str = "index.html";
 
 /// True when `path` is a safe relative output path: '/'-separated, not absolute, no empty,
-/// `.` or `..` segments, no backslashes or control characters.
+/// `.` or `..` segments, no backslashes or control characters. Bytes are looked at first:
+/// only a path with a byte that may start a control character (C0, DEL, or 0xC2, the lead
+/// byte of C1) or a backslash is looked at character by character.
 pub fn is_safe_path(path: &str) -> bool {
+    let odd = path
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == b'\\');
     !path.is_empty()
-        && !path.contains('\\')
-        && !path.chars().any(char::is_control)
+        && (!odd || !path.contains('\\') && !path.chars().any(char::is_control))
         && path
             .split('/')
             .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
@@ -87,5 +91,48 @@ mod tests {
         assert!(!is_safe_path("a//b"));
         assert!(!is_safe_path("a\\b"));
         assert!(!is_safe_path(""));
+    }
+
+    /// The check as it reads, character by character.
+    fn is_safe_path_plainly(path: &str) -> bool {
+        !path.is_empty()
+            && !path.contains('\\')
+            && !path.chars().any(char::is_control)
+            && path
+                .split('/')
+                .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+    }
+
+    #[test]
+    fn the_byte_first_check_agrees_with_the_plain_one() {
+        let pieces = [
+            "a",
+            "index.html",
+            "Київ",
+            "..",
+            ".",
+            "",
+            "/",
+            "\\",
+            "\u{0}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{80}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{a0}",
+            "¢",
+            "\u{2028}",
+            "x y",
+            "é",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in ["", "/", "//"] {
+                    let p = format!("{a}{c}{b}");
+                    assert_eq!(is_safe_path(&p), is_safe_path_plainly(&p), "{p:?}");
+                }
+            }
+        }
     }
 }
