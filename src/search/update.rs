@@ -18,6 +18,15 @@
 //! were), the shard is kept without being parsed; one with renumbered documents is parsed at
 //! once.
 //!
+//! An article the previous build had and this one has not (edited, or gone) need not be read out
+//! of the shards at all: its old terms are found again ([`old_terms`]) from the terms cache (by
+//! the file digest the state recorded for it, read with [`cache::Peek`], which walks the cache
+//! without decoding it) and from the names of the people it named, and used only if they match
+//! the check of its terms the state keeps ([`TermsCheck`]) and fall in the very shards the state
+//! lists for it. A touched shard whose removed documents are all known so, with no renumbered
+//! document, is kept without being read when their postings are the ones added; otherwise it is
+//! parsed as above.
+//!
 //! The shards are the full build's when their partition does not change: every shard keeps at
 //! least one term, no term falls where there is no shard, a shard that was one node stays
 //! within [`SHARD_BUDGET`] and a node that split stays above it (the sizes of the nodes are in
@@ -38,6 +47,8 @@ const MAX_FOUND_AGAIN: usize = 64;
 
 /// A shard's terms as read back or updated: stem, postings (document, score) by document.
 type ShardTerms = Vec<(String, Vec<(u32, u32)>)>;
+/// A posting by its stem: stem, document, score.
+type Posting<'s> = (&'s str, u32, u32);
 /// Postings as read from a shard's bytes: stem as written (quoted, maybe escaped), document,
 /// score.
 type Postings<'b> = Vec<(&'b [u8], u32, u32)>;
@@ -531,7 +542,7 @@ fn update_shard(
     fingerprint: &[u8],
     (read, keep): (&Read<'_>, &Keep<'_>),
     (old_to_new, touch): (&[u32], Touch),
-    (adds, known): (&[(&str, u32, u32)], Option<&[(&str, u32, u32)]>),
+    (adds, known): (&[Posting], Option<&[Posting]>),
 ) -> Option<Updated> {
     let rec = old.shards.get(s)?;
     let path = shard_file(&rec.key);
@@ -781,7 +792,7 @@ pub(super) fn update<P: Send>(
     let mut touched = vec![false; old.shards.len()];
     let mut touch = vec![Touch::default(); old.shards.len()];
     // Per shard, the postings of the removed documents, if all those with terms in it are known.
-    let mut removed: Vec<Option<Vec<(&str, u32, u32)>>> = vec![Some(Vec::new()); old.shards.len()];
+    let mut removed: Vec<Option<Vec<Posting>>> = vec![Some(Vec::new()); old.shards.len()];
     for (&o, terms) in &known {
         for (n, stem, score) in terms {
             if let Some(Some(r)) = removed.get_mut(*n as usize) {
