@@ -40,6 +40,7 @@ use cache::{Dict, TermsCache};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 pub use state::{DocKeys, ShardRec, State};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -667,12 +668,14 @@ pub fn html_text(html: &str) -> String {
 /// An article as the index sees it.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleDoc<'a> {
-    pub title: String,
+    /// Title, people and lede are borrowed from the site model when the documents are the
+    /// site's ([`documents`]), so listing 10,000 articles copies none of their text.
+    pub title: Cow<'a, str>,
     /// From the site root, e.g. `2026/01/07/slug/index.html`.
     pub url: String,
     pub date_text: String,
-    pub people: Vec<String>,
-    pub lede: String,
+    pub people: Vec<Cow<'a, str>>,
+    pub lede: Cow<'a, str>,
     /// The body, borrowed from the site model: its HTML is read and its text ([`html_text`])
     /// taken while the article is indexed, so the texts of all articles are never in memory
     /// at once. A body that cannot be read is indexed as empty: its page fails to render,
@@ -1235,6 +1238,43 @@ fn mix(doc: u32, score: u32, seed: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A check of a document's terms, whatever their order: per lane, the sum over its terms of a
+/// mix of the stem's hash ([`TermsCheck::stem_hash`]) and the score (a document has each stem
+/// once). The state keeps each article's, so that terms found again for it (from the cache
+/// and its people) are used only if they are the ones its postings were made of.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct TermsCheck(pub [u64; 2]);
+
+impl TermsCheck {
+    /// The hash of a stem the check mixes.
+    pub fn stem_hash(stem: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(stem.as_bytes())
+    }
+
+    /// Adds a term: its stem's hash and its score.
+    #[inline]
+    pub fn add(&mut self, stem_hash: u64, score: u32) {
+        let lo = stem_hash as u32;
+        let hi = (stem_hash >> 32) as u32;
+        for (lane, seed) in [0x9e37_79b9_7f4a_7c15u64, 0xd6e8_feb8_6659_fd93]
+            .into_iter()
+            .enumerate()
+        {
+            let m = mix(lo, score, seed) ^ mix(hi, score, seed.rotate_left(17));
+            self.0[lane] = self.0[lane].wrapping_add(mix(m as u32, (m >> 32) as u32, seed));
+        }
+    }
+
+    /// The check of `terms` (stem, score).
+    pub fn of<'a>(terms: impl IntoIterator<Item = (&'a str, u32)>) -> TermsCheck {
+        let mut c = TermsCheck::default();
+        for (stem, score) in terms {
+            c.add(TermsCheck::stem_hash(stem), score);
+        }
+        c
+    }
+}
+
 /// What the first pass over the postings learns of a term: the length of its postings' JSON
 /// (`doc,score,doc,score…`, docs delta-coded: 0 when it has none), its last document, and a
 /// 128-bit digest of its postings (a sum over them of two mixes; the postings of a term are
@@ -1620,6 +1660,41 @@ fn full_pieces<P: Send>(
                 State::push_list(&mut state.lists, l);
                 state.ends.push(state.lists.len() as u32);
             }
+            // Per article what its terms were found from, and their check.
+            let hashes: Vec<u64> = place
+                .par_iter()
+                .map(|&p| TermsCheck::stem_hash(names[p as usize]))
+                .collect();
+            let checks: Vec<TermsCheck> = found[..articles.len()]
+                .par_iter()
+                .map_init(Vec::new, |buf, f| {
+                    let mut c = TermsCheck::default();
+                    for &(id, score) in f.terms(buf) {
+                        c.add(hashes[id as usize], score);
+                    }
+                    c
+                })
+                .collect();
+            drop(hashes);
+            let mut interned: FxHashMap<&str, u32> = FxHashMap::default();
+            let mut people = Vec::new();
+            for ((a, f), c) in articles.iter().zip(&found).zip(&checks) {
+                people.clear();
+                for p in &a.people {
+                    let next = interned.len() as u32;
+                    let n = *interned.entry(p).or_insert_with(|| {
+                        state.names.push(p.to_string());
+                        next
+                    });
+                    people.push(n);
+                }
+                let own = match f {
+                    Found::Own { .. } => a.digest.as_ref(),
+                    Found::Terms(_) => None,
+                };
+                State::push_source(&mut state.sources, own, c.0, &people);
+                state.source_ends.push(state.sources.len() as u32);
+            }
             state.shards = shards
                 .iter()
                 .enumerate()
@@ -1873,6 +1948,44 @@ pub const FILTER_JS: &str = include_str!("../templates/filter.js");
 /// The search script.
 pub const SEARCH_JS: &str = include_str!("../templates/search.js");
 
+/// An article's date as a result shows it: [`crate::date::Date::format_en`] when `en`, else
+/// [`crate::date::Date::format_uk`], written without the formatting machinery (this runs for
+/// every article at every build).
+fn date_text(d: &crate::date::Date, en: bool) -> String {
+    let mut num = itoa::Buffer::new();
+    let month = |names: &[&'static str; 12]| {
+        d.month
+            .checked_sub(1)
+            .and_then(|m| names.get(m as usize))
+            .copied()
+    };
+    let (uk, en_name) = (
+        month(&crate::date::MONTHS_GENITIVE),
+        month(&crate::date::MONTHS_EN),
+    );
+    let mut s = String::with_capacity(32);
+    match (en, uk, en_name) {
+        (false, Some(m), _) => {
+            s.push_str(num.format(d.day));
+            s.push(' ');
+            s.push_str(m);
+            s.push(' ');
+            s.push_str(num.format(d.year));
+        }
+        (true, _, Some(m)) => {
+            s.push_str(m);
+            s.push(' ');
+            s.push_str(num.format(d.day));
+            s.push_str(", ");
+            s.push_str(num.format(d.year));
+        }
+        // Not a month: as the formatting would (it panics), which a parsed date never is.
+        _ if en => return d.format_en(),
+        _ => return d.format_uk(),
+    }
+    s
+}
+
 /// The documents of `site`, in site order (articles newest first, then people).
 pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
     let lang = site.config.language.as_str();
@@ -1880,19 +1993,15 @@ pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
         .articles
         .iter()
         .map(|a| ArticleDoc {
-            title: a.title.clone(),
+            title: Cow::Borrowed(a.title.as_str()),
             url: links::index_of(&a.url),
-            date_text: if a.language == "en" || lang == "en" {
-                a.date.format_en()
-            } else {
-                a.date.format_uk()
-            },
+            date_text: date_text(&a.date, a.language == "en" || lang == "en"),
             people: a
                 .people
                 .iter()
-                .filter_map(|&p| site.people.get(p).map(|p| p.name.clone()))
+                .filter_map(|&p| site.people.get(p).map(|p| Cow::Borrowed(p.name.as_str())))
                 .collect(),
-            lede: a.summary.clone(),
+            lede: Cow::Borrowed(a.summary.as_str()),
             body: Some(&a.body),
             digest: Some(a.digest),
         })
@@ -1921,6 +2030,13 @@ struct SearchCtx {
 /// tests, which check that the cheap path was taken.
 pub static UPDATED_IN_PLACE: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(0);
+
+/// How many removed articles' terms updates in this process found again from the terms cache
+/// ([`update`]), and how many touched shards they kept without reading them: for tests, which
+/// check that the cheap path was taken.
+pub static FOUND_AGAIN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// See [`FOUND_AGAIN`].
+pub static KEPT_UNREAD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// What a build knows of the index it makes, besides the site: the documents (from
 /// [`documents`]), their digests, and the key of the index's group of files now (`group`) and in
@@ -1981,7 +2097,15 @@ pub fn render_to<S: Sink>(
     };
     let updated = match (prev, group, inputs.previous, &old) {
         (Some(prev), Some(group), Some(previous), Some(old)) if old.group == previous => {
-            update::update(articles, people, inputs.keys, old, prev, &read, group)
+            update::update(
+                articles,
+                people,
+                inputs.keys,
+                old,
+                prev,
+                (&read, cache_root),
+                group,
+            )
         }
         (Some(_), Some(_), Some(_), Some(_)) => Err("the state is of another index"),
         (Some(_), Some(_), Some(_), None) => Err("no state"),
@@ -1989,7 +2113,11 @@ pub fn render_to<S: Sink>(
     };
     if std::env::var_os("LITOPYS_TIMINGS").is_some() {
         match &updated {
-            Ok(_) => eprintln!("search index: updated in place"),
+            Ok(_) => eprintln!(
+                "search index: updated in place ({} articles' terms found again, {} shards kept unread in this process)",
+                FOUND_AGAIN.load(std::sync::atomic::Ordering::Relaxed),
+                KEPT_UNREAD.load(std::sync::atomic::Ordering::Relaxed)
+            ),
             Err(why) => eprintln!("search index: made whole ({why})"),
         }
     }
@@ -2199,6 +2327,123 @@ mod tests {
             .map(str::to_string),
         );
         texts
+    }
+
+    #[test]
+    fn dates_are_written_as_the_date_formats_them() {
+        for year in [-44, 1, 999, 1999, 2024, 2026, 10000] {
+            for month in 1..=12 {
+                for day in [1, 9, 10, 28, 31] {
+                    let d = crate::date::Date { year, month, day };
+                    assert_eq!(date_text(&d, false), d.format_uk());
+                    assert_eq!(date_text(&d, true), d.format_en());
+                }
+            }
+        }
+    }
+
+    /// Documents whose keys ([`DocKeys`]) are equal index alike: the same terms (a one-document
+    /// index's shards) when their terms digests are, the same entry (its document chunk) when
+    /// their fields digests are. Real words; each variant changes one thing, the file digest
+    /// changing with title, lede or body as a file's would.
+    #[test]
+    fn documents_of_one_key_index_alike() {
+        let words: Vec<&str> = include_str!("../tests/data/search-words.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .collect();
+        let text = |from: usize, n: usize| words[from..from + n].join(" ");
+        let bodies: Vec<crate::site::Body> = (0..3)
+            .map(|k| format!("<p>{}</p>", text(40 + k * 7, 30)).into())
+            .collect();
+        let base = ArticleDoc {
+            title: text(0, 4).into(),
+            url: "2026/01/07/a/index.html".into(),
+            date_text: "7 січня 2026".into(),
+            people: vec![text(10, 2).into(), text(12, 2).into()],
+            lede: text(20, 12).into(),
+            body: Some(&bodies[0]),
+            digest: None,
+        };
+        let mut docs = vec![base.clone()];
+        let mut v = base.clone();
+        v.title = text(1, 4).into();
+        docs.push(v);
+        let mut v = base.clone();
+        v.lede = text(21, 12).into();
+        docs.push(v);
+        let mut v = base.clone();
+        v.body = Some(&bodies[1]);
+        docs.push(v);
+        let mut v = base.clone();
+        v.people.reverse();
+        docs.push(v);
+        let mut v = base.clone();
+        v.people.pop();
+        docs.push(v);
+        let mut v = base.clone();
+        v.people = vec![format!("{} {}", v.people[0], v.people[1]).into()];
+        docs.push(v);
+        let mut v = base.clone();
+        v.url = "2026/01/07/b/index.html".into();
+        docs.push(v);
+        let mut v = base.clone();
+        v.date_text = "January 7, 2026".into();
+        docs.push(v);
+        let mut v = base.clone();
+        v.body = None;
+        docs.push(v);
+        // Each also with a file digest of its title, lede and body.
+        let with_digest: Vec<ArticleDoc> = docs
+            .iter()
+            .map(|d| {
+                let body = d.body.map(|b| b.html().unwrap().into_owned());
+                let file = format!("{}\n{}\n{body:?}", d.title, d.lede);
+                ArticleDoc {
+                    digest: Some(crate::hash::digest(file.as_bytes())),
+                    ..d.clone()
+                }
+            })
+            .collect();
+        docs.extend(with_digest);
+        let keys = DocKeys::new(&docs, &[]);
+        let alone: Vec<Vec<OutputFile>> = docs
+            .iter()
+            .map(|d| index_files(std::slice::from_ref(d), &[]))
+            .collect();
+        let part = |files: &[OutputFile], dir: &str| -> Vec<(String, Vec<u8>)> {
+            files
+                .iter()
+                .filter(|f| f.path.starts_with(dir))
+                .map(|f| (f.path.clone(), f.bytes.clone()))
+                .collect()
+        };
+        let (mut same_terms, mut same_fields) = (0, 0);
+        for i in 0..docs.len() {
+            for j in 0..docs.len() {
+                if keys.terms[i] == keys.terms[j] {
+                    same_terms += 1;
+                    assert!(
+                        part(&alone[i], "search/t/") == part(&alone[j], "search/t/"),
+                        "documents {i} and {j}: one terms key, other terms"
+                    );
+                }
+                if keys.fields[i] == keys.fields[j] {
+                    same_fields += 1;
+                    assert!(
+                        part(&alone[i], "search/d/") == part(&alone[j], "search/d/"),
+                        "documents {i} and {j}: one fields key, other entries"
+                    );
+                }
+            }
+        }
+        // Terms: each document with itself, but the date changes none (with and without a
+        // file digest: two pairs, both ways). Fields: the digest is not one, so each document
+        // is its twin's (2 × 2 each), and the body changes none (the three bodies and their
+        // twins: 6 × 6).
+        assert_eq!(same_terms, docs.len() + 4);
+        assert_eq!(same_fields, 7 * 4 + 36);
     }
 
     #[test]
@@ -2676,14 +2921,14 @@ mod tests {
             .collect();
         let articles = (0..n)
             .map(|i| ArticleDoc {
-                title: text(3 + rnd(8), &mut rnd),
+                title: text(3 + rnd(8), &mut rnd).into(),
                 url: format!("2026/01/01/a{i}/index.html"),
                 date_text: "1 січня 2026".into(),
                 people: (0..rnd(4))
                     .filter(|_| !people.is_empty())
-                    .map(|_| people[rnd(people.len())].name.clone())
+                    .map(|_| people[rnd(people.len())].name.clone().into())
                     .collect(),
-                lede: text(rnd(30), &mut rnd),
+                lede: text(rnd(30), &mut rnd).into(),
                 body: None,
                 digest: Some(digest(i, 0)),
             })
@@ -2723,7 +2968,7 @@ mod tests {
             assert_eq!(index_files_cached(&articles, &people, Some(cached())), want);
             assert_eq!(index_files_cached(&articles, &people, Some(cached())), want);
             for (i, a) in articles.iter_mut().enumerate().step_by(7) {
-                a.title.push_str(" нове слово");
+                a.title.to_mut().push_str(" нове слово");
                 a.digest = Some(digest(i, 1));
             }
             let want = reference_index(&articles, &people);
@@ -2770,7 +3015,10 @@ mod tests {
         assert_eq!(kept.len(), recorded.len());
         // One article's title changed: a few files made, each different from before, and
         // together with the kept ones they are the index made afresh.
-        articles[700].title.push_str(" зовсім нове слово ка");
+        articles[700]
+            .title
+            .to_mut()
+            .push_str(" зовсім нове слово ка");
         let (kept, made) = keys(&articles, &recorded);
         assert!(!made.is_empty() && made.len() < 10, "{} made", made.len());
         let want = reference_index(&articles, &people);
@@ -2962,11 +3210,13 @@ mod tests {
             .collect();
         let articles: Vec<ArticleDoc> = (0..10000)
             .map(|i| ArticleDoc {
-                title: (0..10).map(|_| word()).collect::<Vec<_>>().join(" "),
+                title: (0..10).map(|_| word()).collect::<Vec<_>>().join(" ").into(),
                 url: format!("2026/01/01/a{i}/index.html"),
                 date_text: "1 січня 2026".into(),
-                people: (0..3).map(|_| people[rnd(4000)].name.clone()).collect(),
-                lede: (0..30).map(|_| word()).collect::<Vec<_>>().join(" "),
+                people: (0..3)
+                    .map(|_| people[rnd(4000)].name.clone().into())
+                    .collect(),
+                lede: (0..30).map(|_| word()).collect::<Vec<_>>().join(" ").into(),
                 body: Some(&texts[i]),
                 digest: None,
             })

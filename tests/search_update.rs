@@ -1,9 +1,10 @@
 //! Updating the search index in place (`src/search/update.rs`): after a rebuild that indexes
 //! only what changed, the files under `search/` are exactly those of a build from scratch, for
 //! an edited body, a new person, an article added or removed (documents renumbered), and with
-//! the state deleted, damaged or describing another output.
+//! the state deleted, damaged or describing another output; and an edited article's old terms
+//! are found again from the terms cache (shards it left as they were not even read).
 
-use litopys::search::UPDATED_IN_PLACE;
+use litopys::search::{FOUND_AGAIN, KEPT_UNREAD, UPDATED_IN_PLACE};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -71,7 +72,16 @@ fn rebuilds_update_the_index_in_place_as_a_fresh_build() {
         format!("{original}\nДодане речення про **зміни** в тексті Буданова, ґрунт і щавель.\n"),
     )
     .unwrap();
+    let (found, unread) = (found_again(), kept_unread());
     assert!(rebuild(&root, &out, "body edited"));
+    // The edited article's old terms were found again from the terms cache, and the shards
+    // whose postings of it did not change were kept without being read.
+    assert_eq!(found_again(), found + 1);
+    assert!(
+        kept_unread() > unread + 5,
+        "{} kept unread",
+        kept_unread() - unread
+    );
 
     // (c) a new person (a person document inserted: the people after it renumbered).
     let text = std::fs::read_to_string(art).unwrap();
@@ -94,6 +104,12 @@ fn rebuilds_update_the_index_in_place_as_a_fresh_build() {
     assert!(rebuild(&root, &out, "oldest removed"));
     std::fs::write(&oldest, &text).unwrap();
     assert!(rebuild(&root, &out, "oldest added back"));
+    // Edited again: what the update recorded of it (its terms cached by the cold build) finds
+    // its terms again.
+    let found = found_again();
+    std::fs::write(&oldest, format!("{text}\nДодане речення про Київ.\n")).unwrap();
+    assert!(rebuild(&root, &out, "oldest edited"));
+    assert_eq!(found_again(), found + 1);
 
     // Two bodies edited and a title changed at once.
     for (i, f) in [(0, &files[10]), (1, &files[300])] {
@@ -169,6 +185,14 @@ fn rebuilds_update_the_index_in_place_as_a_fresh_build() {
     )
     .unwrap();
     rebuild(&root, &out, "shards changed on disk");
+}
+
+fn found_again() -> usize {
+    FOUND_AGAIN.load(Ordering::SeqCst)
+}
+
+fn kept_unread() -> usize {
+    KEPT_UNREAD.load(Ordering::SeqCst)
 }
 
 /// Replaces the first digit of a shard with another (the same length, other postings).

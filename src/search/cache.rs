@@ -634,6 +634,128 @@ impl TermsCache {
     }
 }
 
+/// The cache read only as far as finding a few records' terms takes (a rebuild after one
+/// article changed needs the terms the previous build found for it, and reading the whole
+/// cache would cost more than the rest of the update): the file's segments are walked, the
+/// stems' places and the records' digests noted, and nothing is decoded or checked but the
+/// records asked for. The segments' checksums are not verified, so what it gives must be
+/// checked by the caller (the index's state keeps a digest of each article's terms).
+pub struct Peek {
+    data: Vec<u8>,
+    /// Where each stem's length is in `data`, by stem number.
+    stems: Vec<u32>,
+    /// Each record's digest and payload range, in file order.
+    records: Vec<(crate::hash::Digest, (usize, usize))>,
+}
+
+impl Peek {
+    /// Walks the cache of the site at `root`; none if there is none or its head is not this
+    /// binary's. A segment that does not walk ends it (the ones before it are used).
+    pub fn open(root: &Path) -> Option<Peek> {
+        let data = std::fs::read(root.join(CACHE_FILE)).ok()?;
+        if data.len() < HEAD
+            || &data[..MAGIC.len()] != MAGIC
+            || data[MAGIC.len()..MAGIC.len() + FP] != fingerprint()
+        {
+            return None;
+        }
+        let mut peek = Peek {
+            data: Vec::new(),
+            stems: Vec::new(),
+            records: Vec::new(),
+        };
+        let mut at = HEAD;
+        while at < data.len() {
+            let (stems, records) = (peek.stems.len(), peek.records.len());
+            let walked = (|| {
+                let mut r = Reader { bytes: &data, at };
+                let len = u32::from_le_bytes(r.bytes(4)?.try_into().ok()?) as usize;
+                r.bytes(8)?;
+                let body_at = r.at;
+                let end = body_at.checked_add(len)?;
+                let mut r = Reader {
+                    bytes: data.get(..end)?,
+                    at: body_at,
+                };
+                let n = r.varint()? as usize;
+                peek.stems.reserve(n.min(len));
+                // Each stem's length is one byte (below 128) but for very long stems.
+                u32::try_from(end).ok()?;
+                for _ in 0..n {
+                    let at = r.at;
+                    peek.stems.push(at as u32);
+                    match r.bytes.get(at) {
+                        Some(&b) if b < 0x80 => r.at = at + 1 + usize::from(b),
+                        _ => {
+                            let len = r.varint()? as usize;
+                            r.at = r.at.checked_add(len)?;
+                        }
+                    }
+                }
+                if r.at > end {
+                    return None;
+                }
+                let n = r.varint()? as usize;
+                for _ in 0..n {
+                    let mut d = [0u8; D];
+                    d.copy_from_slice(r.bytes(D)?);
+                    let len = r.varint()? as usize;
+                    let start = r.at;
+                    r.bytes(len)?;
+                    peek.records.push((d, (start, r.at)));
+                }
+                r.done().then_some(end)
+            })();
+            match walked {
+                Some(end) => at = end,
+                None => {
+                    peek.stems.truncate(stems);
+                    peek.records.truncate(records);
+                    break;
+                }
+            }
+        }
+        peek.data = data;
+        Some(peek)
+    }
+
+    /// Stem `i`; none if there is none or it is not UTF-8.
+    fn stem(&self, i: u32) -> Option<&str> {
+        let mut r = Reader {
+            bytes: &self.data,
+            at: *self.stems.get(i as usize)? as usize,
+        };
+        let len = r.varint()? as usize;
+        std::str::from_utf8(r.bytes(len)?).ok()
+    }
+
+    /// The terms of the last record of `digest` (stem, score), by the stems' numbers; none if
+    /// there is no record or it does not decode.
+    pub fn terms(&self, digest: &crate::hash::Digest) -> Option<Vec<(&str, u32)>> {
+        let &(_, (start, end)) = self.records.iter().rev().find(|(d, _)| d == digest)?;
+        let mut r = Reader {
+            bytes: self.data.get(start..end)?,
+            at: 0,
+        };
+        let n = r.varint()? as usize;
+        let mut terms = Vec::with_capacity(n.min(end - start));
+        let mut id = 0u32;
+        for k in 0..n {
+            let delta = r.varint()?;
+            if k > 0 && delta == 0 {
+                return None;
+            }
+            id = id.checked_add(delta)?;
+            let score = r.varint()?;
+            if score == 0 {
+                return None;
+            }
+            terms.push((self.stem(id)?, score));
+        }
+        r.done().then_some(terms)
+    }
+}
+
 /// Writes a record's payload into `out` (cleared first): the count, then per term the
 /// difference of its index (`index` of its id; ascending) from the previous one and the score.
 fn encode(out: &mut Vec<u8>, terms: &[(u32, u32)], index: impl Fn(u32) -> u32) {
@@ -767,5 +889,98 @@ mod tests {
             .varint(),
             None
         );
+    }
+
+    /// The words of the stemmer table (`tests/data/search-words.txt`): real stems to cache.
+    fn real_words() -> Vec<&'static str> {
+        include_str!("../../tests/data/search-words.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .collect()
+    }
+
+    #[test]
+    fn peeking_finds_the_terms_the_cache_reads() {
+        use crate::search::{index_files_cached, ArticleDoc};
+        let dir = tempfile::tempdir().unwrap();
+        let words = real_words();
+        assert!(words.len() > 200, "{} words", words.len());
+        let mut x = 5u64;
+        let mut rnd = |k: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % k as u64) as usize
+        };
+        // Articles over the words: the first 60 cached by a cold build (the file rewritten),
+        // then more in two builds that append segments (with stems of their own: the later
+        // articles draw on more of the words).
+        let texts: Vec<(String, String)> = (0..120)
+            .map(|i| {
+                let upto = words.len() * (1 + i / 40) / 3;
+                let n = 20 + rnd(60);
+                let mut text = |n: usize| {
+                    (0..n)
+                        .map(|_| words[rnd(upto)])
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                (text(4), format!("<p>{}</p>", text(n)))
+            })
+            .collect();
+        let bodies: Vec<crate::site::Body> = texts.iter().map(|(_, b)| b.clone().into()).collect();
+        let articles: Vec<ArticleDoc> = texts
+            .iter()
+            .zip(&bodies)
+            .enumerate()
+            .map(|(i, ((title, html), body))| ArticleDoc {
+                title: title.clone().into(),
+                url: format!("a{i}/index.html"),
+                body: Some(body),
+                digest: Some(crate::hash::digest(format!("{title}\n{html}").as_bytes())),
+                ..ArticleDoc::default()
+            })
+            .collect();
+        for n in [60, 90, 120] {
+            index_files_cached(&articles[..n], &[], Some(TermsCache::open(dir.path())));
+        }
+        let records: Vec<crate::hash::Digest> =
+            articles.iter().map(|a| a.digest.unwrap()).collect();
+        let c = TermsCache::open(dir.path());
+        let peek = Peek::open(dir.path()).unwrap();
+        let mut checked = 0;
+        assert!(
+            c.dict().len() > c.dict().sorted_len(),
+            "no segment appended"
+        );
+        for d in &records {
+            let want: Vec<(&str, u32)> = c
+                .terms(d)
+                .unwrap()
+                .into_iter()
+                .map(|(id, s)| (c.dict().get(id as usize), s))
+                .collect();
+            let mut got = peek.terms(d).unwrap();
+            let mut want = want;
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want);
+            checked += 1;
+        }
+        assert_eq!(checked, 120);
+        assert!(peek.terms(&[9; D]).is_none());
+        // A torn last segment: the records before it are still found, the torn ones not.
+        let path = dir.path().join(CACHE_FILE);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        let peek = Peek::open(dir.path()).unwrap();
+        assert!(peek.terms(&records[0]).is_some());
+        assert!(peek.terms(records.last().unwrap()).is_none());
+        // Another head: nothing.
+        let mut bad = bytes.clone();
+        bad[MAGIC.len() + 1] ^= 1;
+        std::fs::write(&path, &bad).unwrap();
+        assert!(Peek::open(dir.path()).is_none());
     }
 }

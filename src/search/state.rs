@@ -2,12 +2,14 @@
 //! (`.litopys/search.state` under the site root; see [`super::update`]): the key of the index's
 //! group of files, and of the index itself what cannot be read back from its files cheaply:
 //! per document a digest of what its terms depend on and the shards its terms are in, per shard
-//! its key, the key its file was written with, its number of terms and its size, and the size of
-//! every node of the shard tree that split. The postings themselves are the shard files of the
-//! output folder, read back (and checked against their keys) only for the shards a rebuild
-//! touches.
+//! its key, the key its file was written with, its number of terms and its size, the size of
+//! every node of the shard tree that split, and per article what its terms were found from (the
+//! digest its own terms are cached by in the terms cache, [`super::cache`], and the names of the
+//! people it names), so that a rebuild finds an edited article's old terms without reading
+//! them out of the shards. The postings themselves are the shard files of the output folder,
+//! read back (and checked against their keys) only for the shards a rebuild changes.
 //!
-//! Format (not meant for anything but this): the line `litopys-search-state 1`, the 16-byte
+//! Format (not meant for anything but this): the line `litopys-search-state 2`, the 16-byte
 //! fingerprint of the running executable, the body's length (u64 little-endian) and digest
 //! ([`crate::hash`]), then the body: LEB128 numbers, strings as length and bytes. A file of
 //! another fingerprint or that does not check is ignored whole; it is written to a temporary
@@ -19,7 +21,7 @@ use rayon::prelude::*;
 use std::path::Path;
 
 /// The first line; the number is the format's version.
-const MAGIC: &[u8] = b"litopys-search-state 1\n";
+const MAGIC: &[u8] = b"litopys-search-state 2\n";
 
 /// Where the state lives under the site root.
 pub const STATE_FILE: &str = ".litopys/search.state";
@@ -32,22 +34,27 @@ pub struct DocKeys {
     pub fields: Vec<Digest>,
 }
 
-/// Feeds `s` into `h` with its length first.
-fn feed(h: &mut Hasher, s: &str) {
-    h.update((s.len() as u64).to_le_bytes());
-    h.update(s.as_bytes());
+/// Appends `s` to `buf` with its length first.
+fn feed(buf: &mut Vec<u8>, s: &str) {
+    buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    buf.extend_from_slice(s.as_bytes());
 }
 
 impl DocKeys {
-    /// The digests of `articles` and `people`, in parallel.
+    /// The digests of `articles` and `people`, in parallel. Each digest is of what it is made
+    /// of gathered in a buffer each thread reuses, in one call ([`crate::hash::digest`]: the
+    /// same digest a [`Hasher`] fed the same pieces gives).
     pub fn new(articles: &[ArticleDoc], people: &[PersonDoc]) -> DocKeys {
         let docs = articles.len() + people.len();
         let (terms, fields): (Vec<Digest>, Vec<Digest>) = (0..docs)
             .into_par_iter()
-            .map(|d| match articles.get(d) {
-                Some(a) => article_keys(a),
-                None => person_keys(&people[d - articles.len()]),
-            })
+            .map_init(
+                || Vec::with_capacity(4 << 10),
+                |buf, d| match articles.get(d) {
+                    Some(a) => article_keys(a, buf),
+                    None => person_keys(&people[d - articles.len()], buf),
+                },
+            )
             .unzip();
         DocKeys { terms, fields }
     }
@@ -65,62 +72,71 @@ impl DocKeys {
     }
 }
 
-/// An article's (terms, fields) digests. Its own terms are a function of its file's digest
-/// (title, lede and body are); without one, of the body's HTML.
-fn article_keys(a: &ArticleDoc) -> (Digest, Digest) {
-    let mut t = Hasher::new();
-    t.update([0]);
-    match (&a.digest, a.body) {
+/// An article's (terms, fields) digests, `buf` the memory to gather each in. Its own terms
+/// are a function of its file's digest (title, lede and body are, as the terms cache has it),
+/// so with one only that digest stands for them in the terms digest; without one, they are fed
+/// (the body by its HTML). The fields digest is of the fields its entry shows.
+fn article_keys(a: &ArticleDoc, buf: &mut Vec<u8>) -> (Digest, Digest) {
+    // What both are made of but the people: the text (by digest or in full) and the URL.
+    let text = |buf: &mut Vec<u8>| match (&a.digest, a.body) {
         (Some(d), _) => {
-            t.update([0]);
-            t.update(d);
+            buf.push(0);
+            buf.extend_from_slice(d);
+            feed(buf, &a.url);
         }
-        (None, Some(body)) => match body.html() {
-            Ok(html) => {
-                t.update([1]);
-                feed(&mut t, &html);
+        (None, body) => {
+            match body.map(crate::site::Body::html) {
+                Some(Ok(html)) => {
+                    buf.push(1);
+                    feed(buf, &html);
+                }
+                Some(Err(_)) => buf.push(2),
+                None => buf.push(3),
             }
-            Err(_) => t.update([2]),
-        },
-        (None, None) => t.update([3]),
+            for s in [&*a.title, &*a.lede, &a.url] {
+                feed(buf, s);
+            }
+        }
+    };
+    let people = |buf: &mut Vec<u8>| {
+        buf.extend_from_slice(&(a.people.len() as u64).to_le_bytes());
+        for p in &a.people {
+            feed(buf, p);
+        }
+    };
+    buf.clear();
+    buf.push(0);
+    text(buf);
+    people(buf);
+    let t = crate::hash::digest(buf);
+    buf.clear();
+    buf.push(0);
+    for s in [&*a.title, &a.url, &a.date_text, &*a.lede] {
+        feed(buf, s);
     }
-    for s in [&a.title, &a.lede, &a.url] {
-        feed(&mut t, s);
-    }
-    t.update((a.people.len() as u64).to_le_bytes());
-    for p in &a.people {
-        feed(&mut t, p);
-    }
-    let mut f = Hasher::new();
-    f.update([0]);
-    for s in [&a.title, &a.url, &a.date_text, &a.lede] {
-        feed(&mut f, s);
-    }
-    f.update((a.people.len() as u64).to_le_bytes());
-    for p in &a.people {
-        feed(&mut f, p);
-    }
-    (t.finalize(), f.finalize())
+    people(buf);
+    (t, crate::hash::digest(buf))
 }
 
-/// A person's (terms, fields) digests.
-fn person_keys(p: &PersonDoc) -> (Digest, Digest) {
-    let mut t = Hasher::new();
-    t.update([1]);
+/// A person's (terms, fields) digests, `buf` the memory to gather each in.
+fn person_keys(p: &PersonDoc, buf: &mut Vec<u8>) -> (Digest, Digest) {
+    buf.clear();
+    buf.push(1);
     for s in [&p.role, &p.name, &p.url] {
-        feed(&mut t, s);
+        feed(buf, s);
     }
-    t.update((p.forms.len() as u64).to_le_bytes());
+    buf.extend_from_slice(&(p.forms.len() as u64).to_le_bytes());
     for s in &p.forms {
-        feed(&mut t, s);
+        feed(buf, s);
     }
-    let mut f = Hasher::new();
-    f.update([1]);
+    let t = crate::hash::digest(buf);
+    buf.clear();
+    buf.push(1);
     for s in [&p.name, &p.url, &p.role] {
-        feed(&mut f, s);
+        feed(buf, s);
     }
-    f.update((p.count as u64).to_le_bytes());
-    (t.finalize(), f.finalize())
+    buf.extend_from_slice(&(p.count as u64).to_le_bytes());
+    (t, crate::hash::digest(buf))
 }
 
 /// A shard as the state records it.
@@ -162,6 +178,25 @@ pub struct State {
     pub shards: Vec<ShardRec>,
     /// The nodes of the shard tree that split, below the root: folded prefix and size.
     pub split: Vec<(String, u64)>,
+    /// Per article, what its terms were found from ([`State::push_source`]): the digest its
+    /// own terms are cached by (if they were the cache's, or went to it) and the people it
+    /// names (indices into `names`), one after the other…
+    pub sources: Vec<u8>,
+    /// …ending at these offsets.
+    pub source_ends: Vec<u32>,
+    /// The names of the people articles name.
+    pub names: Vec<String>,
+}
+
+/// What an article's terms were found from, as the state records it: the digest its own
+/// terms are cached by, if any, the names of the people it names (indices into
+/// [`State::names`]), and the check of the terms it had ([`super::TermsCheck`]), which terms
+/// found again from these must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    pub own: Option<Digest>,
+    pub check: [u64; 2],
+    pub people: Vec<u32>,
 }
 
 /// Appends `n` as LEB128.
@@ -272,6 +307,66 @@ impl State {
         r.at == r.bytes.len()
     }
 
+    /// Appends an article's source (see [`Source`]) to `sources`.
+    pub fn push_source(
+        sources: &mut Vec<u8>,
+        own: Option<&Digest>,
+        check: [u64; 2],
+        people: &[u32],
+    ) {
+        match own {
+            Some(d) => {
+                sources.push(1);
+                sources.extend_from_slice(d);
+            }
+            None => sources.push(0),
+        }
+        sources.extend_from_slice(&check[0].to_le_bytes());
+        sources.extend_from_slice(&check[1].to_le_bytes());
+        push_varint(sources, people.len() as u64);
+        for &p in people {
+            push_varint(sources, u64::from(p));
+        }
+    }
+
+    /// The encoded source of article `a` (empty if there is none).
+    pub fn source_bytes(&self, a: usize) -> &[u8] {
+        let start = match a.checked_sub(1) {
+            Some(p) => self.source_ends.get(p).map_or(0, |&e| e as usize),
+            None => 0,
+        };
+        let end = self.source_ends.get(a).map_or(start, |&e| e as usize);
+        self.sources.get(start..end).unwrap_or_default()
+    }
+
+    /// The source of article `a`; none if it does not decode or names a person not in
+    /// [`State::names`].
+    pub fn source(&self, a: usize) -> Option<Source> {
+        let mut r = Reader {
+            bytes: self.source_bytes(a),
+            at: 0,
+        };
+        let own = match r.bytes(1)?[0] {
+            0 => None,
+            1 => Some(r.bytes(16)?.try_into().ok()?),
+            _ => return None,
+        };
+        let check = [
+            u64::from_le_bytes(r.bytes(8)?.try_into().ok()?),
+            u64::from_le_bytes(r.bytes(8)?.try_into().ok()?),
+        ];
+        let n = usize::try_from(r.varint()?).ok()?;
+        let mut people = Vec::with_capacity(n.min(r.bytes.len()));
+        for _ in 0..n {
+            let p = r.u32()?;
+            if p as usize >= self.names.len() {
+                return None;
+            }
+            people.push(p);
+        }
+        (r.at == r.bytes.len()).then_some(Source { own, check, people })
+    }
+
     /// The body of the file.
     fn encode(&self) -> Vec<u8> {
         let mut b = Vec::with_capacity(self.lists.len() + self.docs.len() * 20 + (1 << 16));
@@ -302,6 +397,17 @@ impl State {
         for (p, size) in &self.split {
             push_str(&mut b, p.as_bytes());
             push_varint(&mut b, *size);
+        }
+        push_varint(&mut b, self.source_ends.len() as u64);
+        let mut last = 0;
+        for &e in &self.source_ends {
+            push_varint(&mut b, u64::from(e - last));
+            last = e;
+        }
+        push_str(&mut b, &self.sources);
+        push_varint(&mut b, self.names.len() as u64);
+        for n in &self.names {
+            push_str(&mut b, n.as_bytes());
         }
         b
     }
@@ -358,6 +464,26 @@ impl State {
         for _ in 0..n {
             split.push((r.string()?, r.varint()?));
         }
+        let n = usize::try_from(r.varint()?).ok()?;
+        if n > articles as usize {
+            return None;
+        }
+        let mut source_ends = Vec::with_capacity(n);
+        let mut end = 0u32;
+        for _ in 0..n {
+            end = end.checked_add(r.u32()?)?;
+            source_ends.push(end);
+        }
+        let n = usize::try_from(r.varint()?).ok()?;
+        let sources = r.bytes(n)?.to_vec();
+        if end as usize != sources.len() {
+            return None;
+        }
+        let n = usize::try_from(r.varint()?).ok()?;
+        let mut names = Vec::with_capacity(n.min(body.len()));
+        for _ in 0..n {
+            names.push(r.string()?);
+        }
         (r.at == body.len()).then_some(State {
             group,
             fingerprint,
@@ -367,6 +493,9 @@ impl State {
             ends,
             shards,
             split,
+            sources,
+            source_ends,
+            names,
         })
     }
 
@@ -453,6 +582,11 @@ mod tests {
     use super::*;
 
     fn sample() -> State {
+        let (mut sources, mut source_ends) = (Vec::new(), Vec::new());
+        State::push_source(&mut sources, Some(&[4; 16]), [5, u64::MAX], &[1, 0]);
+        source_ends.push(sources.len() as u32);
+        State::push_source(&mut sources, None, [0, 7], &[]);
+        source_ends.push(sources.len() as u32);
         let mut lists = Vec::new();
         let mut ends = Vec::new();
         for l in [&[0u32, 2][..], &[], &[1, 2]] {
@@ -478,6 +612,9 @@ mod tests {
                 })
                 .collect(),
             split: vec![("к".into(), 99_000)],
+            sources,
+            source_ends,
+            names: vec!["Кирило Буданов".into(), "Ольга".into()],
         }
     }
 
@@ -492,6 +629,17 @@ mod tests {
         let mut l = Vec::new();
         assert!(back.list(0, &mut l) && back.list(1, &mut l) && back.list(2, &mut l));
         assert_eq!(l, [0, 2, 1, 2]);
+        let source = |own, check, people: &[u32]| Source {
+            own,
+            check,
+            people: people.to_vec(),
+        };
+        assert_eq!(
+            back.source(0),
+            Some(source(Some([4; 16]), [5, u64::MAX], &[1, 0]))
+        );
+        assert_eq!(back.source(1), Some(source(None, [0, 7], &[])));
+        assert_eq!(back.source(2), None);
         let path = dir.path().join(STATE_FILE);
         let good = std::fs::read(&path).unwrap();
         for at in [0, MAGIC.len() + 3, good.len() / 2, good.len() - 1] {

@@ -18,6 +18,15 @@
 //! were), the shard is kept without being parsed; one with renumbered documents is parsed at
 //! once.
 //!
+//! An article the previous build had and this one has not (edited, or gone) need not be read out
+//! of the shards at all: its old terms are found again ([`old_terms`]) from the terms cache (by
+//! the file digest the state recorded for it, read with [`cache::Peek`], which walks the cache
+//! without decoding it) and from the names of the people it named, and used only if they match
+//! the check of its terms the state keeps ([`TermsCheck`]) and fall in the very shards the state
+//! lists for it. A touched shard whose removed documents are all known so, with no renumbered
+//! document, is kept without being read when their postings are the ones added; otherwise it is
+//! parsed as above.
+//!
 //! The shards are the full build's when their partition does not change: every shard keeps at
 //! least one term, no term falls where there is no shard, a shard that was one node stays
 //! within [`SHARD_BUDGET`] and a node that split stays above it (the sizes of the nodes are in
@@ -31,9 +40,15 @@ use crate::hash::Digest;
 
 /// No document (in the renumbering) or no shard.
 const NONE: u32 = u32::MAX;
+/// The most removed articles whose terms are found again from the terms cache rather than
+/// read out of the shards (each costs a walk of the cache's file at most once, and a few
+/// look-ups).
+const MAX_FOUND_AGAIN: usize = 64;
 
 /// A shard's terms as read back or updated: stem, postings (document, score) by document.
 type ShardTerms = Vec<(String, Vec<(u32, u32)>)>;
+/// A posting by its stem: stem, document, score.
+type Posting<'s> = (&'s str, u32, u32);
 /// Postings as read from a shard's bytes: stem as written (quoted, maybe escaped), document,
 /// score.
 type Postings<'b> = Vec<(&'b [u8], u32, u32)>;
@@ -457,6 +472,66 @@ fn same_postings(removed: &[(&[u8], u32, u32)], adds: &[(&str, u32, u32)]) -> Op
     Some(r == a)
 }
 
+/// Whether the postings `removed` and `adds` (stem, document, score) are the same, in any
+/// order.
+fn same_known(removed: &[(&str, u32, u32)], adds: &[(&str, u32, u32)]) -> bool {
+    if removed.len() != adds.len() {
+        return false;
+    }
+    let mut r = removed.to_vec();
+    let mut a = adds.to_vec();
+    r.sort_unstable();
+    a.sort_unstable();
+    r == a
+}
+
+/// The terms (stem, score) article `o` of the previous build had, found again: its own from
+/// the terms cache (`peek`) by the digest the state recorded, its people's from their names,
+/// added as [`find_doc`] adds them; none unless the state says how, the cache has them, and
+/// they match the check the state keeps of them.
+fn old_terms(old: &State, o: usize, peek: &cache::Peek) -> Option<Vec<(String, u32)>> {
+    let source = old.source(o)?;
+    let own = peek.terms(source.own.as_ref()?)?;
+    let dict = Dict::default();
+    let stems = Stems {
+        dict: &dict,
+        new: Mutex::new(FxHashMap::default()),
+    };
+    let mut t = Terms::default();
+    for &p in &source.people {
+        t.add(
+            &stems,
+            old.names.get(p as usize)?,
+            PERSON_IN_ARTICLE,
+            u32::MAX,
+        );
+    }
+    let people = t.take();
+    let new = stems
+        .new
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut names: Vec<&str> = vec![""; new.len()];
+    for (s, &id) in &new {
+        *names.get_mut(id as usize)? = s;
+    }
+    let mut terms: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(own.len() + people.len(), Default::default());
+    for (stem, score) in own {
+        terms.insert(stem, score);
+    }
+    for (id, score) in people {
+        *terms.entry(names.get(id as usize)?).or_insert(0) += score;
+    }
+    let check = TermsCheck::of(terms.iter().map(|(&s, &score)| (s, score)));
+    (check.0 == source.check).then(|| {
+        terms
+            .into_iter()
+            .map(|(s, score)| (s.to_string(), score))
+            .collect()
+    })
+}
+
 /// The previous build's shard `s`: kept (by `keep`) as the state recorded it, read back from
 /// `read` and checked against the state (length, digest, number of terms), renumbered by
 /// `old_to_new` (removed documents dropped; `touch` is what the state's lists say of it) and
@@ -467,12 +542,26 @@ fn update_shard(
     fingerprint: &[u8],
     (read, keep): (&Read<'_>, &Keep<'_>),
     (old_to_new, touch): (&[u32], Touch),
-    adds: &[(&str, u32, u32)],
+    (adds, known): (&[Posting], Option<&[Posting]>),
 ) -> Option<Updated> {
     let rec = old.shards.get(s)?;
     let path = shard_file(&rec.key);
     if !keep(&path, &rec.file_key) {
         return None;
+    }
+    // The postings of the removed documents known (their terms found again and checked): the
+    // shard is the same, without reading it, when they are those added and no document in
+    // it is renumbered.
+    if let (Some(removed), false) = (known, touch.renumbered) {
+        if same_known(removed, adds) {
+            KEPT_UNREAD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Some(Updated {
+                terms: Vec::new(),
+                key: rec.file_key.clone(),
+                size: rec.size,
+                same: true,
+            });
+        }
     }
     let bytes = read(&path)?;
     let checked = rec.digest != [0; 16];
@@ -490,7 +579,9 @@ fn update_shard(
     // document is renumbered, the shard is the same. A shard no renumbered document has terms in
     // whose bytes are checked is read only as far as the removed documents; one whose bytes
     // are not is walked whole first, without keeping the postings.
-    if checked && !touch.renumbered {
+    if known.is_some() {
+        // Not the same: parsed below.
+    } else if checked && !touch.renumbered {
         if let Some((count, removed)) = scan_removed(&bytes, touch.last_gone, old_to_new) {
             if count != rec.terms as usize {
                 return None;
@@ -596,7 +687,7 @@ pub(super) fn update<P: Send>(
     keys: &DocKeys,
     old: &State,
     prev: &Previous<P>,
-    read: &Read<'_>,
+    (read, cache_root): (&Read<'_>, Option<&Path>),
     group: &str,
 ) -> Result<(Vec<Piece<P>>, State), &'static str> {
     use rayon::prelude::*;
@@ -653,9 +744,62 @@ pub(super) fn update<P: Send>(
     // The shards touched: those the removed and moved documents had terms in…
     // Per shard, what the state's lists say of it: the last removed document with terms in it
     // and whether a renumbered one has some (see [`Touch`]).
+    let tree = Tree::new(old);
+    // The terms of removed articles found again (see [`old_terms`]), where they can be and
+    // fall in the very shards the state lists for them: their postings are then known without
+    // reading the shards.
+    let gone: Vec<usize> = moved
+        .iter()
+        .copied()
+        .filter(|&o| old_to_new[o] == NONE && o < old.articles as usize)
+        .collect();
+    let peek = match cache_root {
+        Some(root) if !gone.is_empty() && gone.len() <= MAX_FOUND_AGAIN => cache::Peek::open(root),
+        _ => None,
+    };
+    let mut list = Vec::new();
+    let mut known: FxHashMap<usize, Vec<(u32, String, u32)>> = FxHashMap::default();
+    if let Some(peek) = &peek {
+        for &o in &gone {
+            let Some(terms) = old_terms(old, o, peek) else {
+                continue;
+            };
+            list.clear();
+            if !old.list(o, &mut list) {
+                return Err("a document's shards do not decode");
+            }
+            let mut listed: Vec<u32> = list
+                .iter()
+                .map(|&id| place_of.get(id as usize).copied().unwrap_or(NONE))
+                .collect();
+            listed.sort_unstable();
+            let mut routed = Vec::with_capacity(terms.len());
+            for (stem, score) in terms {
+                match tree.route(&stem) {
+                    Place::Shard(n) => routed.push((n, stem, score)),
+                    Place::New { .. } => routed.push((NONE, stem, score)),
+                }
+            }
+            let mut shards: Vec<u32> = routed.iter().map(|&(n, ..)| n).collect();
+            shards.sort_unstable();
+            shards.dedup();
+            if shards == listed {
+                FOUND_AGAIN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                known.insert(o, routed);
+            }
+        }
+    }
     let mut touched = vec![false; old.shards.len()];
     let mut touch = vec![Touch::default(); old.shards.len()];
-    let mut list = Vec::new();
+    // Per shard, the postings of the removed documents, if all those with terms in it are known.
+    let mut removed: Vec<Option<Vec<Posting>>> = vec![Some(Vec::new()); old.shards.len()];
+    for (&o, terms) in &known {
+        for (n, stem, score) in terms {
+            if let Some(Some(r)) = removed.get_mut(*n as usize) {
+                r.push((stem.as_str(), o as u32, *score));
+            }
+        }
+    }
     for &o in &moved {
         list.clear();
         if !old.list(o, &mut list) {
@@ -669,6 +813,9 @@ pub(super) fn update<P: Send>(
                     let t = &mut touch[n as usize];
                     if gone {
                         t.last_gone = Some(t.last_gone.map_or(o as u32, |l| l.max(o as u32)));
+                        if !known.contains_key(&o) {
+                            removed[n as usize] = None;
+                        }
                     } else {
                         t.renumbered = true;
                     }
@@ -701,7 +848,18 @@ pub(super) fn update<P: Send>(
     for (s, &id) in &new {
         *names.get_mut(id as usize).ok_or("a stem id out of range")? = s;
     }
-    let tree = Tree::new(old);
+    // The check of each added article's terms, for the state.
+    let mut checks: FxHashMap<usize, TermsCheck> = FxHashMap::default();
+    for (d, terms) in &found {
+        if *d < articles.len() {
+            let mut c = TermsCheck::default();
+            for &(id, score) in terms {
+                let stem = *names.get(id as usize).ok_or("a stem without a name")?;
+                c.add(TermsCheck::stem_hash(stem), score);
+            }
+            checks.insert(*d, c);
+        }
+    }
     // Terms of added documents by the shard they fall in (by place), or by the new shard they
     // make (by key: id, own group or not, terms).
     type Adds<'s> = Vec<(&'s str, u32, u32)>;
@@ -742,7 +900,8 @@ pub(super) fn update<P: Send>(
         .map(|&s| {
             let a = adds.get(&(s as u32)).map_or(&[][..], Vec::as_slice);
             let how = (&old_to_new[..], touch[s]);
-            update_shard(old, s, prev.fingerprint, (read, &keep), how, a).map(|u| (s, u))
+            let gone = removed[s].as_deref();
+            update_shard(old, s, prev.fingerprint, (read, &keep), how, (a, gone)).map(|u| (s, u))
         })
         .collect::<Option<_>>()
         .ok_or("a shard does not read back as recorded")?;
@@ -900,7 +1059,48 @@ pub(super) fn update<P: Send>(
             .zip(&split_sizes)
             .map(|((p, _), &s)| (p.clone(), s as u64))
             .collect(),
+        sources: Vec::with_capacity(old.sources.len() + 1024),
+        source_ends: Vec::with_capacity(articles.len()),
+        names: old.names.clone(),
     };
+    // Per article what its terms were found from: a kept one's as the old state has it (the
+    // names it refers to stay), an added one's own by its digest (the check tells whether the
+    // cache has them), its people's names added to the names as needed.
+    let mut name_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut people_of = Vec::new();
+    for (d, a) in articles.iter().enumerate() {
+        let o = new_to_old[d];
+        if o != NONE && (o as usize) < old.source_ends.len() {
+            state
+                .sources
+                .extend_from_slice(old.source_bytes(o as usize));
+        } else {
+            if name_ids.is_empty() {
+                name_ids = state
+                    .names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (n.clone(), i as u32))
+                    .collect();
+            }
+            people_of.clear();
+            for p in &a.people {
+                let next = state.names.len() as u32;
+                let id = *name_ids.entry(p.to_string()).or_insert_with(|| {
+                    state.names.push(p.to_string());
+                    next
+                });
+                people_of.push(id);
+            }
+            let check = checks.get(&d).copied().unwrap_or_default();
+            State::push_source(&mut state.sources, a.digest.as_ref(), check.0, &people_of);
+        }
+        state.source_ends.push(
+            u32::try_from(state.sources.len())
+                .ok()
+                .ok_or("sources too long")?,
+        );
+    }
     for (d, &o) in new_to_old.iter().enumerate() {
         if o == NONE {
             State::push_list(&mut state.lists, new_lists.get(&d).ok_or("a list missing")?);
@@ -947,9 +1147,9 @@ mod tests {
                     })
                     .collect();
                 ArticleDoc {
-                    title: text[..3].join(" "),
+                    title: text[..3].join(" ").into(),
                     url: format!("2026/01/01/a{i}/index.html"),
-                    lede: text[3..].join(" "),
+                    lede: text[3..].join(" ").into(),
                     ..ArticleDoc::default()
                 }
             })
