@@ -1291,7 +1291,7 @@ impl Ctx<'_> {
     /// ([`SURNAME_MEMO`]): within one article the same word is rarely asked again with the
     /// same gender and cases, but news articles share their people.
     fn surname_scored(&self, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
-        if !fast_paths() {
+        if !super::morph::thread_memos_on() {
             return pick_surname_scored(self.lex, lower, gender, cases);
         }
         if let Some(r) = SURNAME_MEMO.with(|m| m.borrow().get(lower, (gender, cases))) {
@@ -4679,12 +4679,15 @@ mod tests {
             let fast = extract(&text, lang, &registry);
             // Again: now every canonical form and surname reading is in the memos per thread.
             let again = extract(&text, lang, &registry);
+            let memoless =
+                super::super::morph::without_thread_memos(|| extract(&text, lang, &registry));
             PLAIN_PATHS.with(|p| p.set(true));
             let plain = extract(&text, lang, &registry);
             PLAIN_PATHS.with(|p| p.set(false));
             people += fast.people.len();
             assert_eq!(fast, plain, "{text}");
             assert_eq!(again, plain, "{text}");
+            assert_eq!(memoless, plain, "{text}");
         }
         assert!(people > 1000, "{people}");
     }

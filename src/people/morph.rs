@@ -2110,7 +2110,7 @@ impl MorphCache {
                 return c.clone();
             }
         }
-        let shared = super::extract::fast_paths();
+        let shared = thread_memos_on();
         let found = if shared {
             SHARED_CANON.with(|m| m.borrow().get(span, (case_hint.0, gender_hint)))
         } else {
@@ -2143,6 +2143,27 @@ thread_local! {
     /// [`MorphCache`]): span → (case hint, gender hint) → canonical form.
     static SHARED_CANON: std::cell::RefCell<ThreadMemo<(u8, Gender), Canonical>> =
         std::cell::RefCell::new(ThreadMemo::new(SHARED_CANON_MAX));
+}
+
+thread_local! {
+    /// Set while [`without_thread_memos`] runs.
+    static THREAD_MEMOS_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the memos per thread ([`SHARED_CANON`], the extractor's surname memo) are used: not
+/// inside [`without_thread_memos`], nor on the tests' plain paths.
+pub(crate) fn thread_memos_on() -> bool {
+    super::extract::fast_paths() && !THREAD_MEMOS_OFF.with(std::cell::Cell::get)
+}
+
+/// Runs `f` with the memos per thread neither read nor filled: what `f` extracts is the same,
+/// at the cost of an extraction that learned nothing from earlier articles (a benchmark that
+/// extracts one text again and again measures that, not memo hits).
+pub fn without_thread_memos<T>(f: impl FnOnce() -> T) -> T {
+    let before = THREAD_MEMOS_OFF.with(|o| o.replace(true));
+    let r = f();
+    THREAD_MEMOS_OFF.with(|o| o.set(before));
+    r
 }
 
 /// A bounded memo of a pure function of a word or span and a small key (hints): what one
