@@ -13,6 +13,10 @@
 //! file ingest wrote; a file whose bytes no longer match that hash was changed by someone
 //! else and is kept (and reported) unless `--force`. A file ingest would write identically is
 //! not touched at all, so re-running ingest changes nothing. Ingest never deletes Markdown.
+//!
+//! The articles folder is listed once: a name not in it is written without first trying to
+//! read it, through a rename that refuses to replace a file ([`write_atomic_new`]), so a file an
+//! editor makes meanwhile is still never overwritten (it is then looked at like any other).
 
 pub mod cache;
 pub mod clean;
@@ -76,6 +80,18 @@ pub fn ingest(
     registry: &Registry,
     opts: &IngestOptions,
 ) -> Result<IngestReport> {
+    ingest_with(root, config, registry, opts, true)
+}
+
+/// [`ingest`]; `listing`: list the articles folder once instead of looking for each file on
+/// its own (the tests compare both ways).
+fn ingest_with(
+    root: &Path,
+    config: &Config,
+    registry: &Registry,
+    opts: &IngestOptions,
+    listing: bool,
+) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let raw_files = list_raw_files(root, &mut report);
     if raw_files.is_empty() {
@@ -122,6 +138,11 @@ pub fn ingest(
         names.push(name);
     }
     let articles_dir = root.join(ARTICLES_DIR);
+    let existing = if listing {
+        existing_names(&articles_dir)
+    } else {
+        None
+    };
     let mut manifest = manifest::Manifest::load(root);
     let before = manifest.clone();
     // Each file made, decided (and written) on its own, in parallel; recorded in order. A
@@ -134,11 +155,37 @@ pub fn ingest(
             let path = articles_dir.join(&name);
             let key = format!("{ARTICLES_DIR}/{name}");
             let new_hash = sha256_hex(text.as_bytes());
-            let action = decide(&path, text.as_bytes(), manifest.get(&key), opts);
+            let bytes = text.as_bytes();
+            let recorded = manifest.get(&key);
+            // Not in the folder when it was listed: no need to look for it.
+            let absent = existing
+                .as_ref()
+                .is_some_and(|names| !names.contains(std::ffi::OsStr::new(&name)));
+            let action = if absent {
+                Ok(Action::Write)
+            } else {
+                decide(&path, bytes, recorded, opts)
+            };
             let action = match action {
-                Ok(Action::Write) if !opts.dry_run => write_atomic(&path, text.as_bytes())
-                    .map(|()| Action::Write)
-                    .map_err(|e| format!("{e:#}")),
+                Ok(Action::Write) if !opts.dry_run => {
+                    let made = if absent {
+                        write_atomic_new(&path, bytes)
+                    } else {
+                        Ok(false)
+                    };
+                    match made {
+                        Ok(true) => Ok(Action::Write),
+                        // There after all (an editor's new file, or a file system that cannot
+                        // refuse to replace): decided as it is now.
+                        Ok(false) => match decide(&path, bytes, recorded, opts) {
+                            Ok(Action::Write) => write_atomic(&path, bytes)
+                                .map(|()| Action::Write)
+                                .map_err(|e| format!("{e:#}")),
+                            other => other,
+                        },
+                        Err(e) => Err(format!("{e:#}")),
+                    }
+                }
                 other => other,
             };
             (path, key, new_hash, action)
@@ -193,6 +240,20 @@ fn decide(
     } else {
         Action::Keep
     })
+}
+
+/// The names in the folder `dir` (none when it does not exist); `None` when it cannot be
+/// listed (then every file is looked for on its own).
+fn existing_names(dir: &Path) -> Option<HashSet<std::ffi::OsString>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(HashSet::new()),
+        Err(_) => return None,
+    };
+    entries
+        .map(|entry| entry.map(|e| e.file_name()))
+        .collect::<std::io::Result<HashSet<_>>>()
+        .ok()
 }
 
 /// Every `*.txt` under `content/raw/`, sorted by path: (full path, `/`-separated path
@@ -597,6 +658,38 @@ fn hex(digest: &[u8; 32]) -> String {
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
 /// the file is never seen half-written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temporary(path, bytes)?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
+}
+
+/// [`write_atomic`] for a file that is not expected to exist: `Ok(false)`, and nothing
+/// written, when `path` exists after all (the rename refuses to replace it, so no file made
+/// meanwhile is lost), or when the system cannot rename that way (then the caller looks at
+/// the file and decides, as for any file that exists).
+pub fn write_atomic_new(path: &Path, bytes: &[u8]) -> Result<bool> {
+    let tmp = write_temporary(path, bytes)?;
+    match rename_no_replace(&tmp, path) {
+        Ok(()) => Ok(true),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            let refused =
+                e.kind() == std::io::ErrorKind::AlreadyExists || rename_no_replace_unsupported(&e);
+            if refused {
+                Ok(false)
+            } else {
+                Err(e).with_context(|| format!("cannot write {}", path.display()))
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path` (made with the folder when that is
+/// missing) and gives its path.
+fn write_temporary(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let dir = path
         .parent()
         .with_context(|| format!("{} has no parent folder", path.display()))?;
@@ -616,11 +709,58 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         other => other,
     };
     written.with_context(|| format!("cannot write {}", tmp.display()))?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    Ok(tmp)
+}
+
+/// Renames `from` to `to` unless `to` exists (`AlreadyExists` then), in one step
+/// (`renameat2` with `RENAME_NOREPLACE`).
+#[cfg(target_os = "linux")]
+fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (from, to) = (c(from)?, c(to)?);
+    // SAFETY: both paths are NUL-terminated strings that live across the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
     }
-    Ok(())
+}
+
+/// Elsewhere there is no such rename here: always unsupported.
+#[cfg(not(target_os = "linux"))]
+fn rename_no_replace(_from: &Path, _to: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Whether `e` says the file system or the system cannot rename without replacing.
+fn rename_no_replace_unsupported(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::Unsupported {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        matches!(
+            e.raw_os_error(),
+            Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
+        )
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
 }
 
 /// This process's id (asked of the system once, not once per file written).
@@ -651,6 +791,137 @@ mod tests {
         std::fs::write(dir.path().join("file"), b"x").unwrap();
         let err = write_atomic(&dir.path().join("file/sub/d.md"), b"y").unwrap_err();
         assert!(format!("{err:#}").contains("file"), "{err:#}");
+    }
+
+    #[test]
+    fn write_atomic_new_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("a/b.md");
+        // A new file, its folder made.
+        assert!(write_atomic_new(&new, b"first").unwrap());
+        assert_eq!(std::fs::read(&new).unwrap(), b"first");
+        // A file that exists (an editor's, made after the folder was listed) is left as it is.
+        assert!(!write_atomic_new(&new, b"second").unwrap());
+        assert_eq!(std::fs::read(&new).unwrap(), b"first");
+        // And so is a symbolic link, even one that leads nowhere.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("a/link.md");
+            std::os::unix::fs::symlink("nowhere.md", &link).unwrap();
+            assert!(!write_atomic_new(&link, b"x").unwrap());
+            assert!(std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink());
+        }
+        // No temporary file is left beside them.
+        let mut names: Vec<_> = std::fs::read_dir(dir.path().join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with(".tmp")).count(),
+            0,
+            "{names:?}"
+        );
+    }
+
+    /// The files under `dir`: path from `dir` → bytes.
+    fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+                (rel.into_owned(), std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    /// What a report says, without the folder it was made in.
+    fn report_summary(r: &IngestReport, root: &Path) -> String {
+        let rel = |p: &PathBuf| p.strip_prefix(root).unwrap().display().to_string();
+        format!(
+            "written {:?} unchanged {} kept {:?} errors {:?}",
+            r.written.iter().map(rel).collect::<Vec<_>>(),
+            r.unchanged,
+            r.kept_edited.iter().map(rel).collect::<Vec<_>>(),
+            r.errors
+                .iter()
+                .map(|(p, e)| (rel(p), e.clone()))
+                .collect::<Vec<_>>()
+        )
+    }
+
+    #[test]
+    fn listing_the_articles_folder_ingests_what_looking_at_each_file_does() {
+        // The repository's raw texts: the seed articles and NER-UK documents.
+        let raw = Path::new(env!("CARGO_MANIFEST_DIR")).join(RAW_DIR);
+        let config = Config {
+            reference_date: Some(Date::new(2026, 1, 31).unwrap()),
+            ..Config::default()
+        };
+        let registry = Registry::default();
+        let run = |listing: bool| {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path();
+            for (rel, bytes) in files_under(&raw) {
+                let to = root.join(RAW_DIR).join(rel);
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::write(to, bytes).unwrap();
+            }
+            let mut steps = Vec::new();
+            let mut step = |opts: &IngestOptions| {
+                let r = ingest_with(root, &config, &registry, opts, listing).unwrap();
+                steps.push((report_summary(&r, root), files_under(root)));
+                r
+            };
+            // Into no folder, then again into the same files.
+            let first = step(&IngestOptions::default());
+            assert!(first.written.len() > 50, "{}", first.written.len());
+            step(&IngestOptions::default());
+            // Editors change some files, delete others and put their own where ingest writes.
+            for (k, path) in first.written.iter().enumerate() {
+                match k % 4 {
+                    0 => std::fs::write(path, format!("edited {k}")).unwrap(),
+                    1 => std::fs::remove_file(path).unwrap(),
+                    _ => {}
+                }
+            }
+            let manifest = manifest::path(root);
+            let kept = std::fs::read(&manifest).unwrap();
+            for (k, path) in first.written.iter().enumerate().filter(|(k, _)| k % 8 == 5) {
+                std::fs::write(path, format!("an editor's own {k}")).unwrap();
+            }
+            step(&IngestOptions::default());
+            // Checking writes nothing; forcing rewrites the edited ones.
+            let check = IngestOptions {
+                dry_run: true,
+                ..IngestOptions::default()
+            };
+            for path in first.written.iter().step_by(3) {
+                let _ = std::fs::remove_file(path);
+            }
+            step(&check);
+            std::fs::write(&manifest, kept).unwrap();
+            step(&IngestOptions {
+                force: true,
+                ..IngestOptions::default()
+            });
+            steps
+        };
+        let fast = run(true);
+        let plain = run(false);
+        assert_eq!(fast.len(), plain.len());
+        for (k, (f, p)) in fast.iter().zip(&plain).enumerate() {
+            assert_eq!(f.0, p.0, "report of step {k}");
+            assert!(f.1 == p.1, "files after step {k}");
+        }
+        // The steps did what they are meant to: kept files, unchanged files.
+        assert!(fast[1].0.contains("written [] unchanged"), "{}", fast[1].0);
+        assert!(!fast[2].0.contains("kept []"), "{}", fast[2].0);
     }
 
     #[test]

@@ -1202,6 +1202,14 @@ struct Ctx<'a> {
     single_memo: std::cell::RefCell<FxMap<&'a str, [Option<SingleSurname>; 3]>>,
 }
 
+thread_local! {
+    /// [`pick_surname_scored`] (of the one lexicon, so a pure function of the word, gender and
+    /// cases) for the articles this thread extracted before; bounded (see
+    /// [`super::morph::ThreadMemo`]).
+    static SURNAME_MEMO: std::cell::RefCell<super::morph::ThreadMemo<(Gender, u8), (String, i32)>> =
+        std::cell::RefCell::new(super::morph::ThreadMemo::new(32_768));
+}
+
 /// [`single_score`]'s use of a word's surname nominative: its score, and whether it is in the
 /// top and the full surname lists.
 #[derive(Debug, Clone, Copy)]
@@ -1279,11 +1287,19 @@ impl Ctx<'_> {
         given_doubled(self.lex, l)
     }
 
-    /// [`pick_surname_scored`] for this article's lexicon. Not memoised: the same word is
-    /// rarely asked again with the same gender and cases, and a per-article memo cost more in
-    /// hashing and copies than its few hits saved.
+    /// [`pick_surname_scored`] for the lexicon, memoised per thread across articles
+    /// ([`SURNAME_MEMO`]): within one article the same word is rarely asked again with the
+    /// same gender and cases, but news articles share their people.
     fn surname_scored(&self, lower: &str, gender: Gender, cases: u8) -> (String, i32) {
-        pick_surname_scored(self.lex, lower, gender, cases)
+        if !super::morph::thread_memos_on() {
+            return pick_surname_scored(self.lex, lower, gender, cases);
+        }
+        if let Some(r) = SURNAME_MEMO.with(|m| m.borrow().get(lower, (gender, cases))) {
+            return r;
+        }
+        let r = pick_surname_scored(self.lex, lower, gender, cases);
+        SURNAME_MEMO.with(|m| m.borrow_mut().put(lower, (gender, cases), &r));
+        r
     }
 
     /// The nominative of a surname token ([`Ctx::surname_scored`] without the score).
@@ -2510,7 +2526,7 @@ thread_local! {
 }
 
 /// Whether the fast paths are on (always, outside the tests).
-fn fast_paths() -> bool {
+pub(super) fn fast_paths() -> bool {
     #[cfg(test)]
     {
         !PLAIN_PATHS.with(std::cell::Cell::get)
@@ -4661,11 +4677,17 @@ mod tests {
         for text in sample_texts() {
             let lang = detect_language(&text);
             let fast = extract(&text, lang, &registry);
+            // Again: now every canonical form and surname reading is in the memos per thread.
+            let again = extract(&text, lang, &registry);
+            let memoless =
+                super::super::morph::without_thread_memos(|| extract(&text, lang, &registry));
             PLAIN_PATHS.with(|p| p.set(true));
             let plain = extract(&text, lang, &registry);
             PLAIN_PATHS.with(|p| p.set(false));
             people += fast.people.len();
             assert_eq!(fast, plain, "{text}");
+            assert_eq!(again, plain, "{text}");
+            assert_eq!(memoless, plain, "{text}");
         }
         assert!(people > 1000, "{people}");
     }

@@ -13,7 +13,8 @@
 //! For the extractor:
 //! - [`canonicalize`] / [`canonicalize_with`] (with a gender from the context): a whole span →
 //!   [`Canonical`]. Memoised per article (a [`MorphCache`] owned by the caller), so a name
-//!   repeated within an article costs a hash lookup.
+//!   repeated within an article costs a hash lookup, and per thread across the articles that
+//!   thread extracts (a bounded memo of a pure function: news repeat the same people).
 //! - [`given_name`], [`patronymic`]: token readings; [`super::names::is_given_name_form`] for a
 //!   yes/no test.
 //! - [`is_surname_form`]: whether a surname-only mention («Буданову») is a form of a known
@@ -2078,7 +2079,10 @@ pub fn canonicalize_with(span: &str, case_hint: Cases, gender_hint: Gender) -> C
 }
 
 /// A memo of [`canonicalize_with`] results owned by one caller (one article's extraction):
-/// names recur within an article. No global state.
+/// names recur within an article. Backed by a memo per thread ([`SHARED_CANON`]) that
+/// outlives the article: the same people recur across articles. Both hold results of a pure
+/// function of the span and the hints, so what is found does not depend on which articles
+/// a thread saw before.
 #[derive(Default)]
 pub struct MorphCache {
     /// Span → (case hint, gender hint, canonical form): looked up without allocating.
@@ -2106,12 +2110,99 @@ impl MorphCache {
                 return c.clone();
             }
         }
-        let c = canonicalize_uncached(span, case_hint, gender_hint, &self.readings);
+        let shared = thread_memos_on();
+        let found = if shared {
+            SHARED_CANON.with(|m| m.borrow().get(span, (case_hint.0, gender_hint)))
+        } else {
+            None
+        };
+        let c = match found {
+            Some(c) => c,
+            None => {
+                let c = canonicalize_uncached(span, case_hint, gender_hint, &self.readings);
+                if shared {
+                    SHARED_CANON.with(|m| m.borrow_mut().put(span, (case_hint.0, gender_hint), &c));
+                }
+                c
+            }
+        };
         self.canon
             .entry(span.to_string())
             .or_default()
             .push((case_hint.0, gender_hint, c.clone()));
         c
+    }
+}
+
+/// Spans, hints and forms [`SHARED_CANON`] holds at most (a few MB); when full, it starts
+/// over.
+const SHARED_CANON_MAX: usize = 16_384;
+
+thread_local! {
+    /// [`canonicalize_with`] results of the articles this thread extracted before (see
+    /// [`MorphCache`]): span → (case hint, gender hint) → canonical form.
+    static SHARED_CANON: std::cell::RefCell<ThreadMemo<(u8, Gender), Canonical>> =
+        std::cell::RefCell::new(ThreadMemo::new(SHARED_CANON_MAX));
+}
+
+thread_local! {
+    /// Set while [`without_thread_memos`] runs.
+    static THREAD_MEMOS_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the memos per thread ([`SHARED_CANON`], the extractor's surname memo) are used: not
+/// inside [`without_thread_memos`], nor on the tests' plain paths.
+pub(crate) fn thread_memos_on() -> bool {
+    super::extract::fast_paths() && !THREAD_MEMOS_OFF.with(std::cell::Cell::get)
+}
+
+/// Runs `f` with the memos per thread neither read nor filled: what `f` extracts is the same,
+/// at the cost of an extraction that learned nothing from earlier articles (a benchmark that
+/// extracts one text again and again measures that, not memo hits).
+pub fn without_thread_memos<T>(f: impl FnOnce() -> T) -> T {
+    let before = THREAD_MEMOS_OFF.with(|o| o.replace(true));
+    let r = f();
+    THREAD_MEMOS_OFF.with(|o| o.set(before));
+    r
+}
+
+/// A bounded memo of a pure function of a word or span and a small key (hints): what one
+/// thread computed for earlier articles. When it holds `max` results it starts over, so its
+/// memory stays bounded in a long-running process.
+pub(crate) struct ThreadMemo<K, V> {
+    map: FxMap<String, Vec<(K, V)>>,
+    /// Results held (over all words).
+    len: usize,
+    max: usize,
+}
+
+impl<K: PartialEq + Copy, V: Clone> ThreadMemo<K, V> {
+    pub(crate) fn new(max: usize) -> Self {
+        ThreadMemo {
+            map: FxMap::default(),
+            len: 0,
+            max,
+        }
+    }
+
+    /// The result for `word` and `key`, when there is one.
+    pub(crate) fn get(&self, word: &str, key: K) -> Option<V> {
+        self.map
+            .get(word)
+            .and_then(|v| v.iter().find(|(k, _)| *k == key).map(|(_, r)| r.clone()))
+    }
+
+    /// Records the result for `word` and `key`.
+    pub(crate) fn put(&mut self, word: &str, key: K, value: &V) {
+        if self.len >= self.max {
+            self.map.clear();
+            self.len = 0;
+        }
+        self.map
+            .entry(word.to_string())
+            .or_default()
+            .push((key, value.clone()));
+        self.len += 1;
     }
 }
 
