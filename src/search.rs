@@ -2137,13 +2137,21 @@ pub fn render_to<S: Sink>(
             (pieces, state)
         }
     };
-    let page = templates.render_page(
-        "search.html",
-        links::index_of(&dir),
-        &SearchCtx { page },
-        16 << 10,
-    )?;
-    pieces.push(piece(page, prev));
+    // The search page is keyed by its context, like the other pages: a rebuild that keeps it
+    // does not render it (nor compile the templates for it).
+    let path = links::index_of(&dir);
+    let ctx = SearchCtx { page };
+    let render = |path: String| templates.render_page("search.html", path, &ctx, 16 << 10);
+    pieces.push(match prev {
+        None => Piece::Made(render(path)?, None),
+        Some(prev) => {
+            let key = templates.page_key("search.html", &path, &ctx)?;
+            match (prev.keep)(&path, &key) {
+                Some(p) => Piece::Kept(p),
+                None => Piece::Made(render(path)?, Some(key)),
+            }
+        }
+    });
     for (path, text) in [("people/filter.js", FILTER_JS), ("favicon.svg", FAVICON)] {
         let file = OutputFile {
             path: path.into(),

@@ -28,14 +28,21 @@ const INDEX: &str = "index.html";
 /// only a path with a byte that may start a control character (C0, DEL, or 0xC2, the lead
 /// byte of C1) or a backslash is looked at character by character.
 pub fn is_safe_path(path: &str) -> bool {
-    let odd = path
-        .bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == b'\\');
-    !path.is_empty()
-        && (!odd || !path.contains('\\') && !path.chars().any(char::is_control))
-        && path
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+    let bytes = path.as_bytes();
+    // A segment that is empty, `.` or `..`.
+    let bad = |seg: &[u8]| seg.is_empty() || seg == b"." || seg == b"..";
+    let mut odd = false;
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        odd |= b < 0x20 || b == 0x7f || b == 0xc2 || b == b'\\';
+        if b == b'/' {
+            if bad(&bytes[start..i]) {
+                return false;
+            }
+            start = i + 1;
+        }
+    }
+    !bad(&bytes[start..]) && (!odd || !path.contains('\\') && !path.chars().any(char::is_control))
 }
 
 /// Resolves `href` (relative to the page at `page`, a file path from the site root) to a path

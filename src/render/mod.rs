@@ -584,6 +584,21 @@ impl Templates {
         })
     }
 
+    /// The render key of the page at `path` made by template `name` from `ctx` (for pages
+    /// outside [`render`]'s job list, e.g. the search page).
+    pub fn page_key<T: serde::Serialize>(
+        &self,
+        name: &str,
+        path: &str,
+        ctx: &T,
+    ) -> Result<String, SiteError> {
+        self.key(name, path, ctx).map_err(|e| SiteError {
+            file: self.source(name),
+            line: None,
+            message: format!("cannot build the context of {path}: {e}"),
+        })
+    }
+
     /// The key of a group of files made from `inputs` (a digest of everything they depend on
     /// besides the templates and the binary).
     fn group_key(&self, name: &str, inputs: &Digest) -> String {
