@@ -833,7 +833,14 @@ pub fn render_to<S: Sink>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let shared = Shared::new(site);
+    // The cards and, alongside, the structure digest of the render plan ([`plan`]).
+    let (shared, structure) = rayon::join(
+        || Shared::new(site),
+        || {
+            sink.keyed()
+                .then(|| plan::structure_digest(site, &templates.fingerprint))
+        },
+    );
     if let Err(e) = templates.cards.begin(
         shared.cards.clone(),
         &shared.lang,
@@ -867,9 +874,6 @@ pub fn render_to<S: Sink>(
     // The render plan ([`plan`]): when the previous build's has the same structure, its pages
     // are these jobs' pages, in this order, and a page whose bodies did not change is kept
     // without building its context.
-    let structure = sink
-        .keyed()
-        .then(|| plan::structure_digest(site, &templates.fingerprint));
     let previous = sink
         .previous_plan()
         .filter(|p| Some(p.structure) == structure && p.pages.len() == jobs.len());
