@@ -345,26 +345,10 @@ impl TermsCache {
 
     fn decode(&self, digest: &crate::hash::Digest, terms: &mut Terms) -> Option<()> {
         let &(start, end) = self.records.get(digest)?;
-        let mut r = Reader {
-            bytes: self.data.get(start..end)?,
-            at: 0,
-        };
-        let n = r.varint()? as usize;
-        terms.reserve(n.min(end - start));
-        let mut id = 0u32;
-        for k in 0..n {
-            let delta = r.varint()?;
-            if k > 0 && delta == 0 {
-                return None;
-            }
-            id = id.checked_add(delta)?;
-            let score = r.varint()?;
-            if id as usize >= self.dict.len() || score == 0 {
-                return None;
-            }
-            terms.push((id, score));
-        }
-        r.done().then_some(())
+        let known = self.dict.len();
+        decode_record(self.data.get(start..end)?, terms, |id, score| {
+            ((id as usize) < known).then_some((id, score))
+        })
     }
 
     /// Records this build's articles: `used` are the digests of every article, `fresh` the
@@ -733,27 +717,40 @@ impl Peek {
     /// there is no record or it does not decode.
     pub fn terms(&self, digest: &crate::hash::Digest) -> Option<Vec<(&str, u32)>> {
         let &(_, (start, end)) = self.records.iter().rev().find(|(d, _)| d == digest)?;
-        let mut r = Reader {
-            bytes: self.data.get(start..end)?,
-            at: 0,
-        };
-        let n = r.varint()? as usize;
-        let mut terms = Vec::with_capacity(n.min(end - start));
-        let mut id = 0u32;
-        for k in 0..n {
-            let delta = r.varint()?;
-            if k > 0 && delta == 0 {
-                return None;
-            }
-            id = id.checked_add(delta)?;
-            let score = r.varint()?;
-            if score == 0 {
-                return None;
-            }
-            terms.push((self.stem(id)?, score));
-        }
-        r.done().then_some(terms)
+        let mut terms = Vec::new();
+        decode_record(self.data.get(start..end)?, &mut terms, |id, score| {
+            Some((self.stem(id)?, score))
+        })?;
+        Some(terms)
     }
+}
+
+/// Decodes a record's payload (as [`encode`] writes it) onto the end of `out`: per term,
+/// `term` of its id and score (none refuses the record). None when the payload does not
+/// decode: a difference of zero after the first term, an id past `u32`, a score of zero, or
+/// bytes left over.
+fn decode_record<T>(
+    bytes: &[u8],
+    out: &mut Vec<T>,
+    mut term: impl FnMut(u32, u32) -> Option<T>,
+) -> Option<()> {
+    let mut r = Reader { bytes, at: 0 };
+    let n = r.varint()? as usize;
+    out.reserve(n.min(bytes.len()));
+    let mut id = 0u32;
+    for k in 0..n {
+        let delta = r.varint()?;
+        if k > 0 && delta == 0 {
+            return None;
+        }
+        id = id.checked_add(delta)?;
+        let score = r.varint()?;
+        if score == 0 {
+            return None;
+        }
+        out.push(term(id, score)?);
+    }
+    r.done().then_some(())
 }
 
 /// Writes a record's payload into `out` (cleared first): the count, then per term the

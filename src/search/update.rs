@@ -485,6 +485,16 @@ fn same_known(removed: &[(&str, u32, u32)], adds: &[(&str, u32, u32)]) -> bool {
     r == a
 }
 
+/// The stems found new in an update (`Stems::new`), their names by id; none if an id is out
+/// of range.
+fn names_by_id(new: &FxHashMap<Box<str>, u32>) -> Option<Vec<&str>> {
+    let mut names: Vec<&str> = vec![""; new.len()];
+    for (s, &id) in new {
+        *names.get_mut(id as usize)? = s;
+    }
+    Some(names)
+}
+
 /// The terms (stem, score) article `o` of the previous build had, found again: its own from
 /// the terms cache (`peek`) by the digest the state recorded, its people's from their names,
 /// added as [`find_doc`] adds them; none unless the state says how, the cache has them, and
@@ -511,10 +521,7 @@ fn old_terms(old: &State, o: usize, peek: &cache::Peek) -> Option<Vec<(String, u
         .new
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    let mut names: Vec<&str> = vec![""; new.len()];
-    for (s, &id) in &new {
-        *names.get_mut(id as usize)? = s;
-    }
+    let names = names_by_id(&new)?;
     let mut terms: FxHashMap<&str, u32> =
         FxHashMap::with_capacity_and_hasher(own.len() + people.len(), Default::default());
     for (stem, score) in own {
@@ -844,10 +851,7 @@ pub(super) fn update<P: Send>(
         .new
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    let mut names: Vec<&str> = vec![""; new.len()];
-    for (s, &id) in &new {
-        *names.get_mut(id as usize).ok_or("a stem id out of range")? = s;
-    }
+    let names = names_by_id(&new).ok_or("a stem id out of range")?;
     // The check of each added article's terms, for the state.
     let mut checks: FxHashMap<usize, TermsCheck> = FxHashMap::default();
     for (d, terms) in &found {
