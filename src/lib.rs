@@ -17,4 +17,6 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+mod testrand;
 pub mod yaml;

@@ -2670,14 +2670,10 @@ mod tests {
         for _ in 0..20_000 {
             let mut h = String::new();
             for _ in 0..(x % 12) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                x = crate::testrand::xorshift(x);
                 h.push_str(parts[(x % parts.len() as u64) as usize]);
             }
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             check(&h);
         }
     }
@@ -2725,9 +2721,7 @@ mod tests {
         let texts: Vec<&str> = table.lines().collect();
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         let mut rnd = |k: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             (x % k as u64) as usize
         };
         for _ in 0..300 {
@@ -2891,9 +2885,7 @@ mod tests {
     ) {
         let mut x = seed.max(1);
         let mut rnd = |k: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             (x % k as u64) as usize
         };
         let syll = [
@@ -3178,9 +3170,7 @@ mod tests {
         let seed = std::cell::Cell::new(7u64);
         let rnd = |n: usize| {
             let mut x = seed.get();
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             seed.set(x);
             (x % n as u64) as usize
         };

@@ -4227,9 +4227,7 @@ mod tests {
         alphabet.extend("abzAZ ʼ'’`-‐  .,«»\n0929Ґґ\u{301}ΩÉé東\u{ad}".chars());
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             x
         };
         (0..n)
@@ -4271,9 +4269,7 @@ mod tests {
             .collect();
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             x
         };
         let mut checked = 0;
@@ -4649,9 +4645,7 @@ mod tests {
             masks.push(
                 (0..toks.len())
                     .map(|_| {
-                        x ^= x << 13;
-                        x ^= x >> 7;
-                        x ^= x << 17;
+                        x = crate::testrand::xorshift(x);
                         !x.is_multiple_of(3)
                     })
                     .collect(),

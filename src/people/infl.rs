@@ -1270,15 +1270,11 @@ mod tests {
             .collect();
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..3000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             let n = (x % 8) as usize;
             let mut w = String::new();
             for _ in 0..n {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                x = crate::testrand::xorshift(x);
                 w.push(alphabet[(x % alphabet.len() as u64) as usize]);
             }
             words.push(w);

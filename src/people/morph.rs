@@ -2829,9 +2829,7 @@ mod tests {
             .collect();
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             x
         };
         for _ in 0..3000 {

@@ -185,9 +185,7 @@ mod tests {
         }
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             let whole = (x >> 40) % 100_000;
             let frac = (x & 0xFFFF) as f64 / 65536.0;
             check(whole as f64 + frac);

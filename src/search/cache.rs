@@ -905,9 +905,7 @@ mod tests {
         assert!(words.len() > 200, "{} words", words.len());
         let mut x = 5u64;
         let mut rnd = |k: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             (x % k as u64) as usize
         };
         // Articles over the words: the first 60 cached by a cold build (the file rewritten),

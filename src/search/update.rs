@@ -1137,9 +1137,7 @@ mod tests {
             .collect();
         let mut x = 7u64;
         let mut rnd = |k: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             (x % k as u64) as usize
         };
         let articles: Vec<ArticleDoc> = (0..3000)
@@ -1291,9 +1289,7 @@ mod tests {
         let mut x = 11u64;
         let mut numbers: Vec<String> = (0..2000u32).map(|n| n.to_string()).collect();
         for _ in 0..3000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            x = crate::testrand::xorshift(x);
             let digits = 1 + (x % 12) as u32;
             numbers.push(format!(
                 "{:0width$}",
