@@ -111,6 +111,23 @@ impl<'a> Reader<'a> {
         Some(b)
     }
 
+    /// A segment's list of records onto the end of `out`: each record's digest and where its
+    /// payload lies in the bytes.
+    fn records(&mut self, out: &mut Vec<(crate::hash::Digest, (usize, usize))>) -> Option<()> {
+        let n = self.varint()? as usize;
+        // Each record takes more than a digest's bytes.
+        out.reserve(n.min(self.bytes.len().saturating_sub(self.at) / (D + 1)));
+        for _ in 0..n {
+            let mut d = [0u8; D];
+            d.copy_from_slice(self.bytes(D)?);
+            let len = self.varint()? as usize;
+            let start = self.at;
+            self.bytes(len)?;
+            out.push((d, (start, self.at)));
+        }
+        Some(())
+    }
+
     fn done(&self) -> bool {
         self.at == self.bytes.len()
     }
@@ -276,16 +293,7 @@ impl TermsCache {
                 };
                 let n = r.varint()? as usize;
                 dict.read(&mut r, n, at == HEAD, &mut seen)?;
-                let n = r.varint()? as usize;
-                records.reserve(n.min(len / (D + 1)));
-                for _ in 0..n {
-                    let mut d = [0u8; D];
-                    d.copy_from_slice(r.bytes(D)?);
-                    let len = r.varint()? as usize;
-                    let start = r.at;
-                    r.bytes(len)?;
-                    records.push((d, (start, r.at)));
-                }
+                r.records(&mut records)?;
                 r.done().then_some(end)
             })();
             let Some(end) = segment else {
@@ -679,15 +687,7 @@ impl Peek {
                 if r.at > end {
                     return None;
                 }
-                let n = r.varint()? as usize;
-                for _ in 0..n {
-                    let mut d = [0u8; D];
-                    d.copy_from_slice(r.bytes(D)?);
-                    let len = r.varint()? as usize;
-                    let start = r.at;
-                    r.bytes(len)?;
-                    peek.records.push((d, (start, r.at)));
-                }
+                r.records(&mut peek.records)?;
                 r.done().then_some(end)
             })();
             match walked {
