@@ -136,6 +136,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 base_url,
                 output,
                 force,
+                ends_process: true,
             };
             let started = std::time::Instant::now();
             match build::build(&opts) {

@@ -78,6 +78,7 @@ pub fn serve_until(
         base_url: None,
         output: opts.output.clone(),
         force: false,
+        ends_process: false,
     };
     let out = build::output_dir(&build_opts);
     let server = Server::start(&out, &opts.bind, opts.port)?;

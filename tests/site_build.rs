@@ -693,8 +693,11 @@ fn article_urls_from_the_parse_cache_are_those_of_a_fresh_parse() {
     let plain = Site::load(root, &config(), &Registry::default()).unwrap();
     let cfg = config();
     let load = || {
-        let sources = Sources::read(root, cfg.allow_html);
-        Site::load_cached(root, &cfg, &Registry::default(), sources, None).unwrap()
+        let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
+        let (site, as_known) =
+            Site::load_cached(root, &cfg, &Registry::default(), sources, None).unwrap();
+        assert!(!as_known, "no digests were given");
+        site
     };
     let filled = load();
     assert!(root.join(".litopys/parsed.cache").exists());
@@ -712,4 +715,37 @@ fn article_urls_from_the_parse_cache_are_those_of_a_fresh_parse() {
         "{:?}",
         urls(&plain)
     );
+    // Digests read earlier in the build, by place in the listing: a file whose bytes are not
+    // the ones given (edited between the two reads) is read again and flagged.
+    let (sources, digests) = Sources::read_with(root, cfg.allow_html, |paths| {
+        paths
+            .unwrap()
+            .iter()
+            .map(|p| litopys::site::cache::digest(&std::fs::read(p).unwrap(), cfg.allow_html))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(digests.len(), plain.articles.len());
+    let (site, as_known) =
+        Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&digests)).unwrap();
+    assert!(as_known);
+    assert_eq!(urls(&site), urls(&plain));
+    let mut wrong = digests.clone();
+    wrong[2] = [0; 16];
+    let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
+    let (site, as_known) =
+        Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&wrong)).unwrap();
+    assert!(!as_known);
+    assert_eq!(urls(&site), urls(&plain));
+    // Digests of another listing (one file fewer) are not used at all.
+    let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
+    let (site, as_known) = Site::load_cached(
+        root,
+        &cfg,
+        &Registry::default(),
+        sources,
+        Some(&digests[1..]),
+    )
+    .unwrap();
+    assert!(!as_known);
+    assert_eq!(urls(&site), urls(&plain));
 }

@@ -496,8 +496,9 @@ pub fn article<'s>(sh: &'s Shared, i: usize, by_index: bool) -> ArticleCtx<'s> {
         ],
         prev: (i + 1 < sh.cards.len()).then(|| sh.card(i + 1)),
         next: i.checked_sub(1).map(|j| sh.card(j)),
-        related: a
-            .related
+        related: sh
+            .site
+            .related(i)
             .iter()
             .map(|&r| sh.card_in_list(r, by_index))
             .collect(),

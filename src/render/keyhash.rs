@@ -1,6 +1,7 @@
 //! Hashes a page's context for its render key without building JSON: a `serde::Serializer`
 //! that writes an unambiguous encoding of the value (a tag byte per kind, lengths before
-//! strings, bytes, sequences and maps, field and variant names) into a byte buffer, which is
+//! strings, bytes, sequences and maps, struct and variant names; a struct's fields by their
+//! position, as the binary is part of every key) into a byte buffer, which is
 //! then hashed in one call ([`crate::hash::digest`]). Strings go in as they are, with no
 //! escaping, so hashing a context costs little more than hashing its text. The buffer is one
 //! per thread and keeps its capacity from page to page ([`with_buffer`]), so encoding a context
@@ -229,8 +230,11 @@ impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
         self.tag(15);
         Ok(self)
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Error> {
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Self, Error> {
+        // The struct's name, then its fields in declaration order without their names (see
+        // `SerializeStruct`).
         self.tag(15);
+        self.text(name);
         Ok(self)
     }
     fn serialize_struct_variant(
@@ -315,16 +319,16 @@ impl<'a> ser::SerializeMap for &mut KeyHasher<'a> {
 impl<'a> ser::SerializeStruct for &mut KeyHasher<'a> {
     type Ok = ();
     type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> R {
+    // A struct's fields come in declaration order, each once (serialized or skipped), and its
+    // name was written at the start; with the binary in every key, the name and the position
+    // of a field stand for its name, which is therefore not written.
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, _: &'static str, value: &T) -> R {
         self.tag(18);
-        self.text(key);
-        self.tag(19);
         value.serialize(&mut **self)
     }
-    fn skip_field(&mut self, key: &'static str) -> R {
+    fn skip_field(&mut self, _: &'static str) -> R {
         // A skipped field is absent, like in the JSON the templates see.
         self.tag(20);
-        self.text(key);
         Ok(())
     }
     fn end(self) -> R {
@@ -440,5 +444,53 @@ mod tests {
         b.insert("kv", "");
         assert_ne!(key(&a), key(&b));
         assert_eq!(key(&a), key(&a.clone()));
+    }
+
+    #[derive(serde::Serialize)]
+    struct Two {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        a: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        b: Option<&'static str>,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Pair {
+        a: Option<&'static str>,
+        b: Option<&'static str>,
+    }
+
+    #[test]
+    fn fields_are_told_apart_by_position_and_structs_by_name() {
+        // Field names are not written: a skipped field still holds its place.
+        let two = |a, b| key(&Two { a, b });
+        assert_ne!(two(Some("x"), None), two(None, Some("x")));
+        assert_ne!(two(Some("x"), None), two(Some("x"), Some("")));
+        assert_ne!(two(None, None), two(Some(""), None));
+        assert_eq!(two(Some("x"), None), two(Some("x"), None));
+        // Structs of the same shape under other names (as an untagged enum's variants would
+        // be, which JSON tells apart by their field names) get other keys.
+        assert_ne!(
+            key(&Pair {
+                a: Some("x"),
+                b: None
+            }),
+            key(&(Some("x"), None::<&str>))
+        );
+        #[derive(serde::Serialize)]
+        struct Renamed {
+            a: Option<&'static str>,
+            b: Option<&'static str>,
+        }
+        assert_ne!(
+            key(&Pair {
+                a: Some("x"),
+                b: None
+            }),
+            key(&Renamed {
+                a: Some("x"),
+                b: None
+            })
+        );
     }
 }

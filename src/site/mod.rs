@@ -82,8 +82,9 @@ pub struct Article {
     pub url: String,
     /// The page template named in the front matter (checked when rendering).
     pub template: Option<String>,
-    /// Articles sharing the most people with this one (indices), best first.
-    pub related: Vec<usize>,
+    /// Articles sharing the most people with this one (indices), best first: see
+    /// [`Site::related`], which fills it when a page first asks.
+    pub related: std::sync::OnceLock<Vec<usize>>,
     /// The digest ([`crate::hash`]) of the file's bytes and `allow_html` ([`cache::digest`]): `body` and the
     /// front matter are functions of it.
     pub digest: crate::hash::Digest,
@@ -175,6 +176,9 @@ pub struct Site {
     pub months: Vec<Month>,
     /// Newest first.
     pub years: Vec<Year>,
+    /// Each article's day ([`Date::days_since_epoch`]), made for [`Site::related`] when first
+    /// needed.
+    pub day_of: std::sync::OnceLock<Vec<i64>>,
 }
 
 /// What one file gives before the site-wide passes.
@@ -214,9 +218,6 @@ fn base_slug(fm: &crate::content::FrontMatter) -> BaseSlug {
     }
 }
 
-/// Digests of article files (from the site root) already read in this build.
-pub type Digests = FxHashMap<PathBuf, crate::hash::Digest>;
-
 /// `path` relative to `root`, as [`Path::strip_prefix`] gives it (`path` itself if it is not
 /// under `root`). Paths made by joining names onto `root` are cut by comparing bytes first:
 /// `strip_prefix` parses both into components, which costs more than reading the file's
@@ -248,7 +249,7 @@ fn read_article(
     path: &Path,
     allow_html: bool,
     cache: Option<&std::sync::Mutex<cache::Cache>>,
-    known: Option<&Digests>,
+    known: Option<crate::hash::Digest>,
 ) -> Result<Parsed, SiteError> {
     let rel = relative_to(path, root).to_path_buf();
     // The cached record of a digest, if any.
@@ -266,7 +267,7 @@ fn read_article(
         })
     };
     // A file this build already read is not read again when the cache has its digest.
-    if let Some(p) = known.and_then(|k| k.get(&rel)).and_then(|&d| cached(d)) {
+    if let Some(p) = known.and_then(cached) {
         return Ok(p);
     }
     let bytes = std::fs::read(path).map_err(|e| SiteError {
@@ -406,27 +407,25 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// Lists the article files of the site at `root` while its parse cache is read.
-    pub fn read(root: &Path, allow_html: bool) -> Sources {
-        let ((paths, errors), cache) = rayon::join(
-            || article_files(root),
+    /// Lists the article files of the site at `root`, then reads its parse cache while `with`
+    /// runs on the list (the files in file-name order; none when some could not be listed).
+    pub fn read_with<T: Send>(
+        root: &Path,
+        allow_html: bool,
+        with: impl FnOnce(Option<&[PathBuf]>) -> T + Send,
+    ) -> (Sources, T) {
+        let (paths, errors) = article_files(root);
+        let complete = errors.is_empty();
+        let (cache, t) = rayon::join(
             || cache::Cache::open(root, allow_html),
+            || with(complete.then_some(paths.as_slice())),
         );
-        Sources {
+        let sources = Sources {
             paths,
             errors,
             cache,
-        }
-    }
-
-    /// The article files (under the root, in file-name order).
-    pub fn paths(&self) -> &[PathBuf] {
-        &self.paths
-    }
-
-    /// Whether every article file could be listed.
-    pub fn complete(&self) -> bool {
-        self.errors.is_empty()
+        };
+        (sources, t)
     }
 }
 
@@ -434,12 +433,16 @@ impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
     pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
         let (paths, errors) = article_files(root);
-        Self::load_with(root, config, registry, paths, errors, None, None)
+        Self::load_with(
+            root, config, registry, paths, errors, None, None, &mut false,
+        )
     }
 
     /// [`Site::load`] through the cache of parsed articles ([`cache`]): only files whose bytes
-    /// are not in it are parsed, and the cache is updated. Files in `known` (read earlier in
-    /// the build) are taken from the cache by that digest without reading them again.
+    /// are not in it are parsed, and the cache is updated. `known` gives the digest of each
+    /// listed file (in the listing's order) read earlier in the build: such a file is taken
+    /// from the cache by that digest without reading it again. Also says whether every file
+    /// was loaded with the digest `known` gave it (a file edited between the two reads is not).
     ///
     /// `sources` must have been read from the same `root` with the same `allow_html`.
     pub fn load_cached(
@@ -447,14 +450,27 @@ impl Site {
         config: &Config,
         registry: &Registry,
         sources: Sources,
-        known: Option<&Digests>,
-    ) -> Result<Site, Vec<SiteError>> {
+        known: Option<&[crate::hash::Digest]>,
+    ) -> Result<(Site, bool), Vec<SiteError>> {
         let Sources {
             paths,
             errors,
             cache,
         } = sources;
-        Self::load_with(root, config, registry, paths, errors, Some(cache), known)
+        // Digests by place in the listing, so only for the listing they were read from.
+        let known = known.filter(|k| k.len() == paths.len());
+        let mut as_known = false;
+        let site = Self::load_with(
+            root,
+            config,
+            registry,
+            paths,
+            errors,
+            Some(cache),
+            known,
+            &mut as_known,
+        )?;
+        Ok((site, as_known))
     }
 
     fn load_with(
@@ -464,13 +480,25 @@ impl Site {
         paths: Vec<PathBuf>,
         mut errors: Vec<SiteError>,
         cache: Option<cache::Cache>,
-        known: Option<&Digests>,
+        known: Option<&[crate::hash::Digest]>,
+        as_known: &mut bool,
     ) -> Result<Site, Vec<SiteError>> {
         let cache = cache.map(std::sync::Mutex::new);
         let results: Vec<Result<Parsed, SiteError>> = paths
             .par_iter()
-            .map(|p| read_article(root, p, config.allow_html, cache.as_ref(), known))
+            .enumerate()
+            .map(|(i, p)| {
+                let known = known.and_then(|k| k.get(i)).copied();
+                read_article(root, p, config.allow_html, cache.as_ref(), known)
+            })
             .collect();
+        *as_known = known.is_some_and(|k| {
+            k.len() == results.len()
+                && results
+                    .iter()
+                    .zip(k)
+                    .all(|(r, d)| r.as_ref().is_ok_and(|p| p.digest == *d))
+        });
         let mut parsed = Vec::with_capacity(results.len());
         for r in results {
             match r {
@@ -495,6 +523,31 @@ impl Site {
 
     pub fn person_count(&self) -> usize {
         self.people.len()
+    }
+
+    /// Up to [`RELATED_MAX`] articles sharing people with article `ai` (indices), best first.
+    /// Found when first asked (a rebuild renders few article pages), then remembered; the
+    /// answer depends only on the articles' people and dates and the people's article lists.
+    pub fn related(&self, ai: usize) -> &[usize] {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<RelatedScratch> =
+                std::cell::RefCell::new(RelatedScratch::default());
+        }
+        let Some(a) = self.articles.get(ai) else {
+            return &[];
+        };
+        a.related.get_or_init(|| {
+            // Each article's day, in one small array: the candidates are read at random.
+            let day_of = self.day_of.get_or_init(|| {
+                self.articles
+                    .iter()
+                    .map(|a| a.date.days_since_epoch())
+                    .collect()
+            });
+            SCRATCH.with(|s| {
+                related_articles(ai, &a.people, day_of, &self.people, &mut s.borrow_mut())
+            })
+        })
     }
 }
 
@@ -680,7 +733,7 @@ fn build_model(
                 slug: p.fm.slug.unwrap_or_default(),
                 url: String::new(),
                 template: p.fm.template,
-                related: Vec::new(),
+                related: std::sync::OnceLock::new(),
                 digest: p.digest,
             };
             (article, p.base)
@@ -783,19 +836,6 @@ fn build_model(
         }
     }
 
-    // Related articles, in parallel (reads only the person lists).
-    // Each article's day, in one small array: the candidates are read at random.
-    let day_of: Vec<i64> = articles.iter().map(|a| a.date.days_since_epoch()).collect();
-    let related: Vec<Vec<usize>> = (0..articles.len())
-        .into_par_iter()
-        .map_init(RelatedScratch::default, |scratch, ai| {
-            related_articles(ai, &articles[ai].people, &day_of, &people, scratch)
-        })
-        .collect();
-    for (a, r) in articles.iter_mut().zip(related) {
-        a.related = r;
-    }
-
     Site {
         root: root.to_path_buf(),
         config: config.clone(),
@@ -804,6 +844,7 @@ fn build_model(
         days,
         months: month_list,
         years,
+        day_of: std::sync::OnceLock::new(),
     }
 }
 
@@ -953,22 +994,25 @@ fn related_articles(
         }
     }
     let day = day_of[ai];
-    // The best (shared people, distance in days, index) so far, best first: a candidate
-    // enters by insertion, so nothing is allocated but the answer. The order is total (the
-    // index breaks ties), so the order candidates come in does not change the answer.
-    let better = |x: &(usize, i64, usize), y: &(usize, i64, usize)| {
-        x.0 > y.0 || (x.0 == y.0 && (x.1, x.2) < (y.1, y.2))
+    // Each candidate's rank as one number, smaller is better: most shared people, then
+    // nearest in days, then the lower index (32 bits of count, 64 of distance, 32 of index:
+    // no site of four billion articles fits in memory). The best so far are kept smallest first: a candidate enters
+    // by insertion, so nothing is allocated but the answer. The order is total (the index
+    // breaks ties), so the order candidates come in does not change the answer.
+    let rank = |o: usize, shared: u32| -> u128 {
+        let far = day_of[o].abs_diff(day);
+        (u128::from(u32::MAX - shared) << 96) | (u128::from(far) << 32) | o as u128
     };
-    let mut top = [(0usize, 0i64, 0usize); RELATED_MAX];
+    let mut top = [0u128; RELATED_MAX];
     let mut len = 0;
     for &o in cand.iter() {
-        let c = (shared[o] as usize, (day_of[o] - day).abs(), o);
+        let c = rank(o, shared[o]);
         shared[o] = 0;
-        if len == RELATED_MAX && !better(&c, &top[len - 1]) {
+        if len == RELATED_MAX && c >= top[len - 1] {
             continue;
         }
         let mut at = len.min(RELATED_MAX - 1);
-        while at > 0 && better(&c, &top[at - 1]) {
+        while at > 0 && c < top[at - 1] {
             at -= 1;
         }
         if len < RELATED_MAX {
@@ -977,7 +1021,7 @@ fn related_articles(
         top.copy_within(at..len - 1, at + 1);
         top[at] = c;
     }
-    top[..len].iter().map(|&(_, _, o)| o).collect()
+    top[..len].iter().map(|&c| c as u32 as usize).collect()
 }
 
 /// Per-thread scratch space of [`related_articles`]: a count per article (kept at zero between

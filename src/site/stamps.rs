@@ -16,7 +16,6 @@
 //! not check out is ignored. Best effort: a build never fails because of it.
 
 use crate::hash::Digest;
-use std::collections::HashMap;
 use std::fs::Metadata;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -60,10 +59,19 @@ fn settled(stat: &Stat, now: SystemTime) -> bool {
     now.duration_since(changed).is_ok_and(|d| d >= SETTLED)
 }
 
-/// The stamps read at the start of a build.
+/// The stamps read at the start of a build: the file's bytes and, in file order (the order of
+/// the files they were saved for: the article listing's), where each entry is in them.
 #[derive(Default)]
 pub struct Stamps {
-    entries: HashMap<String, (Stat, Digest)>,
+    data: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+/// One stamp: the path's place in [`Stamps::data`], the stat and the digest.
+struct Entry {
+    path: std::ops::Range<usize>,
+    stat: Stat,
+    digest: Digest,
 }
 
 impl Stamps {
@@ -73,31 +81,58 @@ impl Stamps {
         let Ok(data) = std::fs::read(root.join(STAMPS_FILE)) else {
             return Stamps::default();
         };
-        parse(&data, allow_html)
-            .map(|entries| Stamps { entries })
-            .unwrap_or_default()
+        let Some(mut entries) = parse(&data, allow_html) else {
+            return Stamps::default();
+        };
+        // Saved in the listing's order, which is path order; a file written otherwise is put
+        // in path order here, for the search in `entry`.
+        if !entries
+            .windows(2)
+            .all(|w| data[w[0].path.clone()] <= data[w[1].path.clone()])
+        {
+            entries.sort_by(|a, b| data[a.path.clone()].cmp(&data[b.path.clone()]));
+        }
+        Stamps { data, entries }
     }
 
-    /// The digest recorded for the file `rel` (from the site root), if `meta` (its metadata now)
-    /// is exactly what was recorded.
-    pub fn digest(&self, rel: &str, meta: &Metadata) -> Option<Digest> {
-        let (stat, digest) = self.entries.get(rel)?;
-        (stat_of(meta)? == *stat).then_some(*digest)
+    fn path(&self, e: &Entry) -> &[u8] {
+        &self.data[e.path.clone()]
+    }
+
+    /// The entry of `rel`: the `at`-th when it is that file's (a listing like the previous
+    /// one), else found by path (the entries are in path order).
+    fn entry(&self, at: usize, rel: &str) -> Option<&Entry> {
+        let rel = rel.as_bytes();
+        if let Some(e) = self.entries.get(at).filter(|e| self.path(e) == rel) {
+            return Some(e);
+        }
+        let i = self
+            .entries
+            .binary_search_by(|e| self.path(e).cmp(rel))
+            .ok()?;
+        Some(&self.entries[i])
+    }
+
+    /// The digest recorded for the file `rel` (from the site root), the `at`-th of the listing,
+    /// if `meta` (its metadata now) is exactly what was recorded.
+    pub fn digest(&self, at: usize, rel: &str, meta: &Metadata) -> Option<Digest> {
+        let e = self.entry(at, rel)?;
+        (stat_of(meta)? == e.stat).then_some(e.digest)
     }
 
     /// Whether recording `files` would change nothing.
-    fn same_as(&self, files: &[(String, Stat, Digest)]) -> bool {
+    fn same_as(&self, files: &[(&str, Stat, Digest)]) -> bool {
         files.len() == self.entries.len()
-            && files
-                .iter()
-                .all(|(p, s, d)| self.entries.get(p) == Some(&(*s, *d)))
+            && files.iter().zip(&self.entries).all(|((p, s, d), e)| {
+                p.as_bytes() == self.path(e) && *s == e.stat && *d == e.digest
+            })
     }
 }
 
 /// Records the stamps of `files` (path from the root, metadata when it was stat'ed, digest of
-/// the bytes read after that stat) for the next build, leaving out files changed less than
-/// [`SETTLED`] before `now` (the time of the stats). Rewrites the file only if something
-/// changed. Best effort.
+/// the bytes read after that stat, in listing order) for the next build, leaving out files
+/// changed less than [`SETTLED`] before `now` (the time of the stats). Rewrites the file only
+/// if something changed. Best effort.
 pub fn save(
     root: &Path,
     allow_html: bool,
@@ -105,11 +140,11 @@ pub fn save(
     files: &[(String, Metadata, Digest)],
     now: SystemTime,
 ) {
-    let files: Vec<(String, Stat, Digest)> = files
+    let files: Vec<(&str, Stat, Digest)> = files
         .iter()
         .filter_map(|(p, m, d)| {
             let s = stat_of(m)?;
-            settled(&s, now).then(|| (p.clone(), s, *d))
+            settled(&s, now).then_some((p.as_str(), s, *d))
         })
         .collect();
     if old.same_as(&files) {
@@ -135,30 +170,32 @@ pub fn save(
     let _ = crate::ingest::write_atomic(&path, &data);
 }
 
-fn parse(data: &[u8], allow_html: bool) -> Option<HashMap<String, (Stat, Digest)>> {
+/// The entries of a stamps file, in file order; none if it does not check out.
+fn parse(data: &[u8], allow_html: bool) -> Option<Vec<Entry>> {
     let body_len = data.len().checked_sub(D)?;
     let (body, sum) = data.split_at(body_len);
     if crate::hash::digest(body).as_slice() != sum {
         return None;
     }
-    let rest = body.strip_prefix(MAGIC)?;
-    let (&flag, mut rest) = rest.split_first()?;
-    if flag != allow_html as u8 {
+    let mut at = MAGIC.len();
+    if body.get(..at)? != MAGIC || *body.get(at)? != allow_html as u8 {
         return None;
     }
-    let mut entries = HashMap::new();
-    while !rest.is_empty() {
-        let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-        let path = std::str::from_utf8(rest.get(4..4 + len)?).ok()?;
-        rest = &rest[4 + len..];
+    at += 1;
+    let mut entries = Vec::with_capacity(body.len() / 120);
+    while at < body.len() {
+        let len = u32::from_le_bytes(body.get(at..at + 4)?.try_into().ok()?) as usize;
+        let path = at + 4..at + 4 + len;
+        std::str::from_utf8(body.get(path.clone())?).ok()?;
+        at = path.end;
         let mut stat: Stat = [0; 7];
         for (i, v) in stat.iter_mut().enumerate() {
-            *v = u64::from_le_bytes(rest.get(i * 8..i * 8 + 8)?.try_into().ok()?);
+            *v = u64::from_le_bytes(body.get(at + i * 8..at + i * 8 + 8)?.try_into().ok()?);
         }
-        rest = &rest[56..];
-        let digest: Digest = rest.get(..D)?.try_into().ok()?;
-        rest = &rest[D..];
-        entries.insert(path.to_string(), (stat, digest));
+        at += 56;
+        let digest: Digest = body.get(at..at + D)?.try_into().ok()?;
+        at += D;
+        entries.push(Entry { path, stat, digest });
     }
     Some(entries)
 }
@@ -184,16 +221,16 @@ mod tests {
             later,
         );
         let stamps = Stamps::load(root, false);
-        assert_eq!(stamps.digest("a.md", &meta), Some(d));
-        assert_eq!(stamps.digest("b.md", &meta), None);
+        assert_eq!(stamps.digest(0, "a.md", &meta), Some(d));
+        assert_eq!(stamps.digest(0, "b.md", &meta), None);
         // Another allow_html: other digests, nothing trusted.
-        assert_eq!(Stamps::load(root, true).digest("a.md", &meta), None);
+        assert_eq!(Stamps::load(root, true).digest(0, "a.md", &meta), None);
         // Rewritten with bytes of the same length: the change time moved.
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&file, "два!!").unwrap();
         let meta2 = std::fs::metadata(&file).unwrap();
         assert_eq!(meta2.len(), meta.len());
-        assert_eq!(stamps.digest("a.md", &meta2), None);
+        assert_eq!(stamps.digest(0, "a.md", &meta2), None);
         // Its modification time set back to the recorded one: the change time still moved.
         std::fs::File::options()
             .write(true)
@@ -203,14 +240,47 @@ mod tests {
             .unwrap();
         let meta3 = std::fs::metadata(&file).unwrap();
         assert_eq!(meta3.modified().unwrap(), meta.modified().unwrap());
-        assert_eq!(stamps.digest("a.md", &meta3), None);
+        assert_eq!(stamps.digest(0, "a.md", &meta3), None);
         // A damaged stamps file is ignored.
         let p = root.join(STAMPS_FILE);
         let mut bytes = std::fs::read(&p).unwrap();
         let at = bytes.len() / 2;
         bytes[at] ^= 1;
         std::fs::write(&p, &bytes).unwrap();
-        assert_eq!(Stamps::load(root, false).digest("a.md", &meta), None);
+        assert_eq!(Stamps::load(root, false).digest(0, "a.md", &meta), None);
+    }
+
+    #[test]
+    fn entries_are_found_at_their_place_or_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let names = ["c.md", "a.md", "d.md", "b.md"];
+        let mut files = Vec::new();
+        for (i, n) in names.iter().enumerate() {
+            std::fs::write(root.join(n), n.repeat(i + 1)).unwrap();
+            let meta = std::fs::metadata(root.join(n)).unwrap();
+            files.push((n.to_string(), meta, [i as u8; D]));
+        }
+        let later = SystemTime::now() + Duration::from_secs(10);
+        // Saved out of path order (as no listing gives them): found all the same.
+        save(root, false, &Stamps::default(), &files, later);
+        let stamps = Stamps::load(root, false);
+        for at in 0..6 {
+            for (n, meta, d) in &files {
+                assert_eq!(stamps.digest(at, n, meta), Some(*d), "{n} asked at {at}");
+            }
+            assert_eq!(stamps.digest(at, "e.md", &files[0].1), None);
+        }
+        // In order, as a listing saves them; one file gone, so the others move up a place.
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        save(root, false, &stamps, &files, later);
+        let stamps = Stamps::load(root, false);
+        for (at, (n, meta, d)) in files.iter().enumerate().skip(1) {
+            assert_eq!(stamps.digest(at - 1, n, meta), Some(*d));
+            assert_eq!(stamps.digest(at, n, meta), Some(*d));
+        }
+        // Another file's metadata does not match.
+        assert_eq!(stamps.digest(0, "a.md", &files[1].1), None);
     }
 
     #[test]
@@ -227,6 +297,6 @@ mod tests {
             &[("a.md".into(), meta.clone(), [1; D])],
             SystemTime::now(),
         );
-        assert_eq!(Stamps::load(root, false).digest("a.md", &meta), None);
+        assert_eq!(Stamps::load(root, false).digest(0, "a.md", &meta), None);
     }
 }
