@@ -532,7 +532,7 @@ fn intact(root: &Path, rel: &str, len: u64, mtime: (u64, u32)) -> bool {
 /// page's check allocates nothing.
 fn with_joined<R>(root: &Path, rel: &str, f: impl FnOnce(&Path) -> R) -> R {
     thread_local! {
-        static JOINED: std::cell::RefCell<PathBuf> = const { std::cell::RefCell::new(PathBuf::new()) };
+        static JOINED: std::cell::RefCell<PathBuf> = std::cell::RefCell::new(PathBuf::new());
     }
     JOINED.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buf) => {

@@ -284,7 +284,10 @@ fn a_manifest_pointing_outside_is_ignored() {
     fs::write(out.join(MANIFEST_FILE), &unordered).unwrap();
     output::write(&out, &fewer).unwrap();
     assert_eq!(fs::read(&victim).unwrap(), b"keep me");
-    assert!(out.join("index.html").exists(), "no record: nothing removed");
+    assert!(
+        out.join("index.html").exists(),
+        "no record: nothing removed"
+    );
     // In order: were those entries believed, the next write would remove them as stale files
     // of the previous write (they are not in the new site); they are dropped when the
     // manifest is read, while the stale index.html is still removed.
