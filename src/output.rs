@@ -115,9 +115,9 @@ pub fn validate_path(path: &str) -> std::result::Result<(), String> {
 
 /// What a byte is to [`plainly_valid`].
 const PLAIN: u8 = 0;
-const SLASH: u8 = 1;
-const DOT: u8 = 2;
-const SPACE: u8 = 3;
+const SPACE: u8 = 1;
+const SLASH: u8 = 2;
+const DOT: u8 = 3;
 /// A byte that may make a path invalid: leave it to [`validate_path_slowly`].
 const ODD: u8 = 4;
 
@@ -148,56 +148,58 @@ static BYTE_CLASS: [u8; 256] = {
 /// space, is longer than 255 bytes, or whose (trimmed) stem is a device name, and for any
 /// `.litopys` in the path (litopys' own files).
 fn plainly_valid(text: &str) -> bool {
+    plain_len(text) == Some(text.len())
+}
+
+/// How much of `text` is plainly a valid path ([`plainly_valid`]) up to its first [`ODD`]
+/// byte (or its end): the length of that part when it is, none when it may not be. (A line
+/// break is odd, so this finds where a path ends in a line, too.)
+fn plain_len(text: &str) -> Option<usize> {
     let path = text.as_bytes();
-    if path.is_empty() || path[0] == b'/' {
-        return false;
-    }
     let mut seg_start = 0;
-    // Length of the stem (bytes before the segment's first dot), once a dot is seen.
-    let mut stem: Option<usize> = None;
-    let mut last = PLAIN;
-    for (i, &b) in path.iter().enumerate() {
+    let mut i = 0;
+    while let Some(&b) = path.get(i) {
         let class = BYTE_CLASS[b as usize];
+        if class <= SPACE {
+            i += 1;
+            continue;
+        }
         match class {
-            PLAIN | SPACE => {}
             DOT => {
                 if path[i + 1..].starts_with(b"litopys") {
-                    return false;
-                }
-                if stem.is_none() {
-                    stem = Some(i - seg_start);
+                    return None;
                 }
             }
             SLASH => {
-                if !segment_plain(&text[seg_start..i], stem, last) {
-                    return false;
+                if !segment_plain(&text[seg_start..i]) {
+                    return None;
                 }
                 seg_start = i + 1;
-                stem = None;
             }
-            _ => return false,
+            _ => break,
         }
-        last = class;
+        i += 1;
     }
-    segment_plain(&text[seg_start..], stem, last)
+    // An odd byte is ASCII or a lead byte: `i` is a char boundary.
+    segment_plain(&text[seg_start..i]).then_some(i)
 }
 
-/// One segment for [`plainly_valid`]: `stem` is its length before the first dot (none without
-/// a dot), `last` the class of its last byte.
-fn segment_plain(seg: &str, stem: Option<usize>, last: u8) -> bool {
+/// One segment for [`plainly_valid`].
+fn segment_plain(seg: &str) -> bool {
     let bytes = seg.as_bytes();
-    if bytes.is_empty() || bytes.len() > 255 || bytes[0] == b'.' || last == DOT || last == SPACE {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if bytes.len() > 255 || first == b'.' || last == b'.' || last == b' ' {
         return false;
     }
     // Every device name starts with one of these letters; only then is the stem (trimmed as
     // [`validate_path_slowly`] trims it) compared with them.
-    if !matches!(
-        bytes[0].to_ascii_lowercase(),
-        b'a' | b'c' | b'l' | b'n' | b'p'
-    ) {
+    if !matches!(first.to_ascii_lowercase(), b'a' | b'c' | b'l' | b'n' | b'p') {
         return true;
     }
-    let stem = seg[..stem.unwrap_or(bytes.len())].trim_end();
+    let stem = bytes.iter().position(|&b| b == b'.').unwrap_or(bytes.len());
+    let stem = seg[..stem].trim_end();
     !((RESERVED_MIN..=RESERVED_MAX).contains(&stem.len())
         && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)))
 }
@@ -324,6 +326,58 @@ fn validate_paths(
     } else {
         Err(InvalidPaths { paths: bad })
     }
+}
+
+/// The checks of [`validate_paths`] across paths (none given twice, none differing from
+/// another only in case, none the folder of another), for paths each known to be valid. True
+/// when they are in increasing order (then [`plainly_apart`] decided, in one pass).
+fn check_across(paths: &[&str]) -> std::result::Result<bool, InvalidPaths> {
+    if plainly_apart(paths) {
+        return Ok(true);
+    }
+    validate_paths(paths, |_| true).map(|()| false)
+}
+
+/// Whether a path has a lower case of its own (upper-case ASCII or any non-ASCII byte).
+fn folds(path: &str) -> bool {
+    // Without stopping early, so that it runs over words.
+    path.bytes()
+        .fold(false, |any, b| any | b.is_ascii_uppercase() | (b >= 0x80))
+}
+
+/// True when `paths` are in strictly increasing order and pass [`validate_paths`]' checks
+/// across paths; false when they are not in order or may not pass (then
+/// [`validate_paths`] decides, and says why).
+fn plainly_apart(paths: &[&str]) -> bool {
+    // In order, each path is only a folder of the paths right after it (which all start with
+    // it): `chain` holds the earlier paths that start the current one.
+    let mut chain: Vec<&str> = Vec::new();
+    let mut last: Option<&str> = None;
+    for &p in paths {
+        if last.is_some_and(|l| l >= p) {
+            return false;
+        }
+        last = Some(p);
+        while chain.last().is_some_and(|top| !p.starts_with(top)) {
+            chain.pop();
+        }
+        if chain.iter().any(|top| p.as_bytes()[top.len()] == b'/') {
+            return false;
+        }
+        chain.push(p);
+    }
+    // Two paths clash in case only if one of them has a lower case of its own.
+    let mut lowered: FxHashSet<String> = FxHashSet::default();
+    for &p in paths.iter().filter(|p| folds(p)) {
+        let lower = p.to_lowercase();
+        let plain_twin = paths
+            .binary_search(&lower.as_str())
+            .is_ok_and(|k| !folds(paths[k]));
+        if plain_twin || !lowered.insert(lower) {
+            return false;
+        }
+    }
+    true
 }
 
 /// One manifest entry: what the previous write left at a path.
@@ -465,11 +519,40 @@ fn read_plan(root: &Path, key: &str) -> Option<crate::render::plan::Plan> {
         .flatten()
 }
 
-/// Whether the file on disk is still what the manifest entry recorded (same length and mtime;
-/// the file is not read).
-fn intact(root: &Path, rel: &str, e: &Entry) -> bool {
-    fs::symlink_metadata(root.join(rel))
-        .is_ok_and(|m| m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime)
+/// Whether the file on disk is still what the manifest recorded (length `len` and `mtime`; the
+/// file is not read).
+fn intact(root: &Path, rel: &str, len: u64, mtime: (u64, u32)) -> bool {
+    with_joined(root, rel, |path| {
+        fs::symlink_metadata(path)
+            .is_ok_and(|m| m.is_file() && m.len() == len && mtime_of(&m) == mtime)
+    })
+}
+
+/// Calls `f` with `root.join(rel)` (`rel` relative), built in a buffer of this thread: a kept
+/// page's check allocates nothing.
+fn with_joined<R>(root: &Path, rel: &str, f: impl FnOnce(&Path) -> R) -> R {
+    thread_local! {
+        static JOINED: std::cell::RefCell<PathBuf> = std::cell::RefCell::new(PathBuf::new());
+    }
+    JOINED.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            let s = buf.as_mut_os_string();
+            s.clear();
+            s.push(root.as_os_str());
+            if !root
+                .as_os_str()
+                .as_encoded_bytes()
+                .last()
+                .is_some_and(|&b| std::path::is_separator(char::from(b)))
+            {
+                s.push(std::path::MAIN_SEPARATOR_STR);
+            }
+            s.push(rel);
+            f(&buf)
+        }
+        // Only if `f` itself joins (it does not): the plain way.
+        Err(_) => f(&root.join(rel)),
+    })
 }
 
 /// A set of files written and recorded together under one render key (e.g. the search index,
@@ -481,10 +564,6 @@ pub struct Group {
     pub paths: Vec<String>,
 }
 
-/// The result of putting one file in place: (written, its new manifest entry) or the reason
-/// it failed.
-type Outcome = std::result::Result<(bool, Entry), String>;
-
 /// One file of a write, decided: kept, unchanged or staged.
 #[derive(Debug)]
 pub struct Placed {
@@ -494,8 +573,9 @@ pub struct Placed {
 
 #[derive(Debug)]
 enum How {
-    /// Kept by its render key: not rendered at all.
-    Kept(Entry),
+    /// Kept by its render key: not rendered at all. The file of that index in the manifest
+    /// read.
+    Kept(u32),
     /// Rendered to the bytes already on disk.
     Unchanged(Entry),
     /// New bytes, in the staging folder until the commit.
@@ -505,6 +585,28 @@ enum How {
 impl Placed {
     pub fn path(&self) -> &str {
         &self.path
+    }
+}
+
+/// The manifest line of a file placed with `entry`.
+fn new_line<'a>(path: &'a str, entry: &'a Entry) -> manifest::Line<'a> {
+    manifest::Line::New {
+        path,
+        len: entry.len,
+        mtime: entry.mtime,
+        key: entry.key.as_deref(),
+    }
+}
+
+/// The manifest line of file `i` of the manifest read (at `path`), still on disk but with its
+/// key forgotten (a write there failed: render it again next time).
+fn forgotten<'a>(old: &manifest::Record, path: &'a str, i: u32) -> manifest::Line<'a> {
+    let (len, mtime) = old.stat(i);
+    manifest::Line::New {
+        path,
+        len,
+        mtime,
+        key: None,
     }
 }
 
@@ -521,10 +623,8 @@ pub struct Session {
     /// Whether the output folder did not exist before [`Session::open`].
     created: bool,
     lock: Option<Lock>,
-    old_bytes: Option<Vec<u8>>,
-    old: FxHashMap<String, Entry>,
-    old_groups: BTreeMap<String, Group>,
-    old_stamp: Option<Stamp>,
+    /// The manifest read (empty when there was none, or it was refused).
+    old: manifest::Record,
     /// The previous write's render plan and its digest (hex), when the manifest names it and
     /// it is intact.
     old_plan: Option<(crate::render::plan::Plan, String)>,
@@ -551,12 +651,14 @@ impl Session {
         }
         lock.begin()
             .with_context(|| format!("cannot write {}", root.join(LOCK_FILE).display()))?;
-        let old_bytes = fs::read(root.join(MANIFEST_FILE)).ok();
-        let old = old_bytes.as_deref().and_then(manifest::decode);
-        let (old, old_groups, old_stamp, plan_key) = old
-            .map(|m| (m.files, m.groups, m.stamp, m.plan))
+        let old = fs::read(root.join(MANIFEST_FILE))
+            .ok()
+            .and_then(manifest::decode)
             .unwrap_or_default();
-        let old_plan = plan_key.and_then(|key| Some((read_plan(&root, &key)?, key)));
+        let old_plan = old
+            .plan
+            .as_ref()
+            .and_then(|key| Some((read_plan(&root, key)?, key.clone())));
         let staging = root.join(format!(
             "{TMP_MARKER}{}-{}",
             std::process::id(),
@@ -569,10 +671,7 @@ impl Session {
             root,
             created,
             lock: Some(lock),
-            old_bytes,
             old,
-            old_groups,
-            old_stamp,
             old_plan,
             stamp: None,
             staging,
@@ -601,14 +700,17 @@ impl Session {
     /// The previous build's stamp, if its key is `key` and every file it wrote is still intact
     /// (checked by length and mtime, in parallel): then there is nothing to write.
     pub fn unchanged(&self, key: &str) -> Option<&Stamp> {
-        let stamp = self.old_stamp.as_ref().filter(|s| s.key == key)?;
+        let stamp = self.old.stamp.as_ref().filter(|s| s.key == key)?;
         if self.forget {
             return None;
         }
-        let root = &self.root;
-        self.old
-            .par_iter()
-            .all(|(p, e)| intact(root, p, e))
+        let (root, old) = (&self.root, &self.old);
+        (0..old.len() as u32)
+            .into_par_iter()
+            .all(|i| {
+                let (len, mtime) = old.stat(i);
+                intact(root, old.path(i), len, mtime)
+            })
             .then_some(stamp)
     }
 
@@ -627,7 +729,7 @@ impl Session {
         if self.forget {
             return None;
         }
-        self.old.get(path)?.key.as_deref()
+        self.old.key(self.old.find(path)?)
     }
 
     /// The previous write's group `name`.
@@ -635,7 +737,7 @@ impl Session {
         if self.forget {
             return None;
         }
-        self.old_groups.get(name)
+        self.old.groups.get(name)
     }
 
     /// The previous write's render plan.
@@ -649,10 +751,14 @@ impl Session {
     /// Keeps the previous write's file at `path` without rendering it, when its recorded
     /// render key is `key` and the file is still as written; none otherwise (render it).
     pub fn keep(&self, path: &str, key: &str) -> Option<Placed> {
-        let e = self.old.get(path)?;
-        (e.key.as_deref() == Some(key) && intact(&self.root, path, e)).then(|| Placed {
+        let i = self.old.find(path)?;
+        if self.old.key(i) != Some(key) {
+            return None;
+        }
+        let (len, mtime) = self.old.stat(i);
+        intact(&self.root, path, len, mtime).then(|| Placed {
             path: path.to_string(),
-            how: How::Kept(e.clone()),
+            how: How::Kept(i),
         })
     }
 
@@ -666,15 +772,16 @@ impl Session {
     ) -> std::result::Result<Placed, String> {
         validate_path(path)?;
         let len = bytes.len() as u64;
-        let target = self.root.join(path);
-        let meta = fs::symlink_metadata(&target).ok().filter(|m| m.is_file());
-        let unchanged = match &meta {
-            Some(m) if m.len() == len => match fs::read(&target) {
-                Ok(disk) if disk == bytes => Some(mtime_of(m)),
+        let unchanged = with_joined(&self.root, path, |target| {
+            let meta = fs::symlink_metadata(target).ok().filter(|m| m.is_file());
+            match &meta {
+                Some(m) if m.len() == len => match fs::read(target) {
+                    Ok(disk) if disk == bytes => Some(mtime_of(m)),
+                    _ => None,
+                },
                 _ => None,
-            },
-            _ => None,
-        };
+            }
+        });
         if let Some(mtime) = unchanged {
             return Ok(Placed {
                 path: path.to_string(),
@@ -712,45 +819,58 @@ impl Session {
     }
 
     /// Makes the output folder hold exactly `files` (plus files it never wrote and its own
-    /// hidden files): checks every path, renames the staged files into place, removes stale
-    /// files and the folders they leave empty, and records the manifest (with `groups`). Invalid
-    /// paths ([`InvalidPaths`]) fail the commit before anything visible changes; other I/O
-    /// errors are reported after doing all the rest.
+    /// hidden files): checks the paths against each other, renames the staged files into
+    /// place, removes stale files and the folders they leave empty, and records the manifest
+    /// (with `groups`). Invalid paths ([`InvalidPaths`]) fail the commit before anything
+    /// visible changes; other I/O errors are reported after doing all the rest.
     pub fn commit(
         mut self,
         files: Vec<Placed>,
         groups: BTreeMap<String, Group>,
         plan: Option<&crate::render::plan::Plan>,
     ) -> Result<WriteStats> {
+        // Each path was checked on its own when its file was placed ([`Session::put`] checks
+        // it; [`Session::keep`] only keeps paths of the manifest read, checked as it was
+        // read): what is left is how they stand to each other.
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        // Paths of the manifest read were checked as it was read.
-        if let Err(e) = validate_paths(&paths, |p| self.old.contains_key(p)) {
-            drop(paths);
-            self.abort();
-            return Err(e.into());
-        }
+        let sorted = match check_across(&paths) {
+            Ok(sorted) => sorted,
+            Err(e) => {
+                drop(paths);
+                self.abort();
+                return Err(e.into());
+            }
+        };
         drop(paths);
         // Kept files are not checked again: [`Session::keep`] found each intact, and one
         // changed since (by someone else, during the build) no longer matches the entry
         // recorded for it, so the next build renders it again, as it would a file changed
         // just after this commit.
         let root = self.root.clone();
-        let old_files = std::mem::take(&mut self.old);
-        // What will be on disk when we are done; starts as the old record and is updated as
-        // we go, so that even a failed write leaves a manifest that tells the truth.
-        let mut record: Vec<(String, Entry)> = Vec::with_capacity(files.len());
+        let old = std::mem::take(&mut self.old);
+        // The file of the manifest read at each file's path, if any (a kept file knows it).
+        let prior: Vec<Option<u32>> = files
+            .iter()
+            .map(|f| match f.how {
+                How::Kept(i) if old.path_checked(i) == Some(f.path.as_str()) => Some(i),
+                _ => old.find(&f.path),
+            })
+            .collect();
+        let mut replaced = vec![false; old.len()];
+        for &i in prior.iter().flatten() {
+            replaced[i as usize] = true;
+        }
+        // What will be on disk when we are done, so that even a failed write leaves a
+        // manifest that tells the truth.
+        let mut record: Vec<manifest::Line> = Vec::with_capacity(files.len());
         let mut errors: Vec<String> = Vec::new();
         let mut stats = WriteStats::default();
 
-        // 1. Remove stale files first (a stale file may be in the way of a new folder).
-        let wanted: FxHashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        let mut stale: Vec<(&String, &Entry)> = old_files
-            .iter()
-            .filter(|(rel, _)| !wanted.contains(rel.as_str()))
-            .collect();
-        stale.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // 1. Remove stale files first (a stale file may be in the way of a new folder), in
+        // path order (the manifest's).
         let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
-        for (rel, entry) in stale {
+        for i in (0..old.len() as u32).filter(|&i| !replaced[i as usize]) {
+            let rel = old.path(i);
             let target = root.join(rel);
             match dir_inside(&root, target.parent().unwrap_or(&root)) {
                 // Never touch anything outside; just forget it.
@@ -759,7 +879,7 @@ impl Session {
                 Err(e) => {
                     if e.kind() != ErrorKind::NotFound {
                         errors.push(format!("cannot check {rel}: {e}"));
-                        record.push((rel.clone(), entry.clone()));
+                        record.push(manifest::Line::Same(i));
                     }
                     continue;
                 }
@@ -776,13 +896,15 @@ impl Session {
                     }
                     Err(e) => {
                         errors.push(format!("cannot remove {rel}: {e}"));
-                        record.push((rel.clone(), entry.clone()));
+                        record.push(manifest::Line::Same(i));
                     }
                 },
                 Err(_) => {}
             }
         }
-        drop(wanted);
+        drop(replaced);
+        // Stale files still recorded go among the new ones: sort then.
+        let sorted = sorted && record.is_empty();
         // The folders the new files go into.
         let folders: BTreeSet<&str> = files
             .iter()
@@ -825,53 +947,65 @@ impl Session {
         drop(folders);
 
         // 3. Move the staged files into place, in parallel.
-        let results: Vec<(Placed, Outcome)> = files
-            .into_par_iter()
-            .map(|f| {
-                let r = match &f.how {
-                    How::Kept(e) | How::Unchanged(e) => Ok((false, e.clone())),
-                    How::Staged { tmp, entry } => {
-                        let folder = f.path.rfind('/').map(|i| &f.path[..i]);
-                        if folder.is_some_and(|d| bad_folders.contains(d)) {
-                            let _ = fs::remove_file(tmp);
-                            Err("its folder could not be created".to_string())
-                        } else {
-                            let target = root.join(&f.path);
-                            match fs::rename(tmp, &target) {
-                                Ok(()) => Ok((true, entry.clone())),
-                                Err(e) => {
-                                    let _ = fs::remove_file(tmp);
-                                    let why = if target.is_dir() {
-                                        "a folder is in the way".to_string()
-                                    } else {
-                                        e.to_string()
-                                    };
-                                    Err(why)
-                                }
-                            }
-                        }
-                    }
-                };
-                (f, r)
+        let staged: Vec<(&str, &Path)> = files
+            .iter()
+            .filter_map(|f| match &f.how {
+                How::Staged { tmp, .. } => Some((f.path.as_str(), tmp.as_path())),
+                _ => None,
             })
             .collect();
-        for (f, r) in results {
-            match r {
-                Ok((written, entry)) => {
-                    if written {
-                        stats.written += 1;
-                    } else {
-                        stats.unchanged += 1;
-                    }
-                    record.push((f.path, entry));
+        let moved: Vec<std::result::Result<(), String>> = staged
+            .par_iter()
+            .map(|&(path, tmp)| {
+                let folder = path.rfind('/').map(|i| &path[..i]);
+                if folder.is_some_and(|d| bad_folders.contains(d)) {
+                    let _ = fs::remove_file(tmp);
+                    return Err("its folder could not be created".to_string());
                 }
-                Err(e) => {
-                    errors.push(format!("cannot write {}: {e}", f.path));
-                    // What is on disk there now is whatever was before.
-                    if let Some(old) = old_files.get(&f.path) {
-                        let mut old = old.clone();
-                        old.key = None;
-                        record.push((f.path, old));
+                let target = root.join(path);
+                fs::rename(tmp, &target).map_err(|e| {
+                    let _ = fs::remove_file(tmp);
+                    if target.is_dir() {
+                        "a folder is in the way".to_string()
+                    } else {
+                        e.to_string()
+                    }
+                })
+            })
+            .collect();
+        drop(staged);
+        let mut moved = moved.into_iter();
+        for (f, &prior) in files.iter().zip(&prior) {
+            match &f.how {
+                How::Kept(i) if prior == Some(*i) => {
+                    stats.unchanged += 1;
+                    record.push(manifest::Line::Same(*i));
+                }
+                How::Kept(_) => {
+                    // Kept by another session: nothing here is known of it (and nothing was
+                    // done to the file at its path).
+                    errors.push(format!("cannot keep {}: kept by another write", f.path));
+                    if let Some(i) = prior {
+                        record.push(forgotten(&old, &f.path, i));
+                    }
+                }
+                How::Unchanged(e) => {
+                    stats.unchanged += 1;
+                    record.push(new_line(&f.path, e));
+                }
+                How::Staged { entry, .. } => {
+                    match moved.next().unwrap_or_else(|| Err("not moved".to_string())) {
+                        Ok(()) => {
+                            stats.written += 1;
+                            record.push(new_line(&f.path, entry));
+                        }
+                        Err(e) => {
+                            errors.push(format!("cannot write {}: {e}", f.path));
+                            // What is on disk there now is whatever was before.
+                            if let Some(i) = prior {
+                                record.push(forgotten(&old, &f.path, i));
+                            }
+                        }
                     }
                 }
             }
@@ -879,8 +1013,14 @@ impl Session {
 
         // 4. Record what is on disk now (a group whose files all made it). Each path is in
         // `record` once: new paths are distinct, and stale ones are not among them.
-        record.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let recorded = |p: &String| record.binary_search_by(|(q, _)| q.cmp(p)).is_ok();
+        if !sorted {
+            record.par_sort_unstable_by(|a, b| old.line_path(a).cmp(old.line_path(b)));
+        }
+        let recorded = |p: &String| {
+            record
+                .binary_search_by(|l| old.line_path(l).cmp(p.as_str()))
+                .is_ok()
+        };
         let groups: BTreeMap<String, Group> = groups
             .into_iter()
             .filter(|(_, g)| g.paths.iter().all(recorded))
@@ -905,8 +1045,8 @@ impl Session {
                 .is_ok()
                 .then_some(key)
         });
-        let bytes = manifest::encode(&record, &groups, stamp.as_ref(), plan_key.as_deref());
-        if self.old_bytes.as_deref() == Some(bytes.as_slice()) {
+        let bytes = manifest::encode(&old, &record, &groups, stamp.as_ref(), plan_key.as_deref());
+        if old.text().as_bytes() == bytes.as_slice() {
             // Nothing changed: leave the manifest (and its mtime) alone too.
         } else if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &bytes) {
             errors.push(format!("cannot write {MANIFEST_FILE}: {e}"));
@@ -1269,6 +1409,79 @@ mod tests {
             "люди/зеленський/index.html",
         ] {
             assert!(plainly_valid(p), "{p}");
+        }
+    }
+
+    /// The one-pass check of sorted paths against each other agrees with [`validate_paths`].
+    #[test]
+    fn paths_in_order_are_checked_against_each_other_as_validate_paths_does() {
+        let mut next = below(0x1d87_2b41_9f3c_66e5);
+        let pieces = [
+            "a", "b", "A", "B", "a.html", "a-b", "a b", "a!", "é", "É", "ж", "Ж", "/", "/", "/",
+            ".x", "z",
+        ];
+        let (mut apart, mut not) = (0, 0);
+        for round in 0..20_000 {
+            let mut paths: Vec<String> = (0..1 + next(6))
+                .map(|_| {
+                    (0..1 + next(4))
+                        .map(|_| pieces[next(pieces.len())])
+                        .collect::<String>()
+                })
+                .filter(|p| validate_path(p).is_ok())
+                .collect();
+            if round % 2 == 0 {
+                paths.sort();
+            }
+            let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let sorted = refs.windows(2).all(|w| w[0] < w[1]);
+            let fast = plainly_apart(&refs);
+            let slow = validate_paths(&refs, |_| false);
+            assert_eq!(fast, sorted && slow.is_ok(), "{refs:?}");
+            assert_eq!(
+                check_across(&refs).map_err(|e| e.paths),
+                slow.clone().map(|()| fast).map_err(|e| e.paths),
+                "{refs:?}"
+            );
+            if fast {
+                apart += 1;
+            } else if sorted {
+                not += 1;
+            }
+        }
+        assert!(apart > 1_000 && not > 100, "{apart} / {not}");
+    }
+
+    #[test]
+    fn a_path_joined_in_the_buffer_is_the_joined_path() {
+        for root in ["/", "/srv/out", "/srv/out/", "relative/out"] {
+            for rel in ["index.html", "a/b/c.html", "люди/x y/index.html"] {
+                let root = Path::new(root);
+                let joined = with_joined(root, rel, Path::to_path_buf);
+                assert_eq!(joined, root.join(rel), "{root:?} {rel}");
+                // Nested (it is not, but would still be right).
+                let inner = with_joined(root, rel, |_| with_joined(root, "x", Path::to_path_buf));
+                assert_eq!(inner, root.join("x"));
+            }
+        }
+    }
+
+    /// Where a path ends in a line (its line break is odd) and whether it is plainly valid.
+    #[test]
+    fn plain_len_stops_at_the_first_odd_byte() {
+        for (text, want) in [
+            ("a/b.html\nfile 1", Some(8)),
+            ("a/b.html", Some(8)),
+            ("a/b.\n", None),
+            ("\nx", None),
+            ("", None),
+            ("a//b\n", None),
+            ("con.txt\n", None),
+            ("x/.litopys-manifest\n", None),
+            ("a\u{85}b\n", Some(1)),
+            ("a?b", Some(1)),
+        ] {
+            assert_eq!(plain_len(text), want, "{text:?}");
         }
     }
 

@@ -244,16 +244,55 @@ fn a_manifest_pointing_outside_is_ignored() {
         .find(|l| l.starts_with("file ") && l.ends_with(" index.html"))
         .expect("index.html in the manifest");
     let head = line.strip_suffix("index.html").unwrap();
-    let mut hostile = text.clone();
-    for p in ["../victim.txt", "/etc/hostname", "sub/../../victim.txt"] {
-        hostile.push_str(&format!("{head}{p}\n"));
+    let outside = ["../victim.txt", "/etc/hostname", "sub/../../victim.txt"];
+    // Files are listed in path order: the lines go among the others, in order.
+    let mut files: Vec<String> = text
+        .lines()
+        .filter(|l| l.starts_with("file "))
+        .map(str::to_string)
+        .collect();
+    files.extend(outside.iter().map(|p| format!("{head}{p}")));
+    // `file LEN SECS NANOS KEY PATH`: by the path.
+    let path = |l: &String| l.splitn(6, ' ').nth(5).unwrap().to_string();
+    files.sort_by_key(path);
+    let mut hostile = String::new();
+    for l in text.lines().filter(|l| !l.starts_with("file ")) {
+        if !l.starts_with("group ") && !l.starts_with("member ") {
+            hostile.push_str(l);
+            hostile.push('\n');
+        }
     }
-    fs::write(out.join(MANIFEST_FILE), &hostile).unwrap();
-    // Were those entries believed, the next write would remove them as stale files of the
-    // previous write (they are not in the new site); they are dropped when the manifest is
-    // read, while the stale index.html is still removed.
+    for l in &files {
+        hostile.push_str(l);
+        hostile.push('\n');
+    }
+    for l in text
+        .lines()
+        .filter(|l| l.starts_with("group ") || l.starts_with("member "))
+    {
+        hostile.push_str(l);
+        hostile.push('\n');
+    }
+    // The same lines out of order: the manifest is refused whole, so nothing is removed
+    // (there is no record of what is ours), the victim least of all.
+    let mut unordered = text.clone();
+    for p in outside {
+        unordered.push_str(&format!("{head}{p}\n"));
+    }
     let mut fewer = site();
     fewer.retain(|f| f.path != "index.html");
+    fs::write(out.join(MANIFEST_FILE), &unordered).unwrap();
+    output::write(&out, &fewer).unwrap();
+    assert_eq!(fs::read(&victim).unwrap(), b"keep me");
+    assert!(
+        out.join("index.html").exists(),
+        "no record: nothing removed"
+    );
+    // In order: were those entries believed, the next write would remove them as stale files
+    // of the previous write (they are not in the new site); they are dropped when the
+    // manifest is read, while the stale index.html is still removed.
+    output::write(&out, &site()).unwrap();
+    fs::write(out.join(MANIFEST_FILE), &hostile).unwrap();
     output::write(&out, &fewer).unwrap();
     assert_eq!(fs::read(&victim).unwrap(), b"keep me");
     assert!(
