@@ -21,8 +21,12 @@
 //! decode is a miss. A build that found new terms appends one segment (under a lock, and only
 //! to the very file it read); one that finds more than a quarter of the records (by size) are of
 //! no article any more, or the file damaged, rewrites it with its own records and the stems they
-//! use (to a temporary file, then renamed, so no build sees half a file). Writing is best
-//! effort: a build never fails because of its cache.
+//! use (to a temporary file, then renamed, so no build sees half a file). A rebuild that
+//! updates the index in place reads the file only as far as it must ([`Peek`]) and appends the
+//! terms of the articles it indexed anew the same way, so that the next edit of one finds them
+//! again; it rewrites the file (read whole) instead when it holds more than a third more
+//! records than there are articles, so that edits rebuilt in place keep it bounded. Writing is
+//! best effort: a build never fails because of its cache.
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};

@@ -25,7 +25,9 @@
 //! the check of its terms the state keeps ([`TermsCheck`]) and fall in the very shards the state
 //! lists for it. A touched shard whose removed documents are all known so, with no renumbered
 //! document, is kept without being read when their postings are the ones added; otherwise it is
-//! parsed as above.
+//! parsed as above. The own terms of the articles added (an edited one's new version) are
+//! appended to the terms cache ([`cache::Peek::store`]), so that the next edit of the same
+//! article finds them again there too.
 //!
 //! The shards are the full build's when their partition does not change: every shard keeps at
 //! least one term, no term falls where there is no shard, a shard that was one node stays
