@@ -1374,11 +1374,12 @@ fn piece<P>(file: OutputFile, prev: Option<&Previous<P>>) -> Piece<P> {
 }
 
 /// The terms of document `d` (articles first, then people), found with thread memory `t`;
-/// an article's own terms come from `cache` when it has them.
+/// an article's own terms come from `cache` when it has them, and are kept apart (to cache:
+/// [`Found::Own`]) when found now if `apart`.
 fn find_doc(
     t: &mut Terms,
     stems: &Stems,
-    cache: Option<&TermsCache>,
+    (cache, apart): (Option<&TermsCache>, bool),
     articles: &[ArticleDoc],
     people: &[PersonDoc],
     d: usize,
@@ -1408,7 +1409,7 @@ fn find_doc(
         }
         t.add(stems, &a.title, TITLE, u32::MAX);
         // Cached only when the body was read (an unreadable one counts as empty).
-        if cache.is_some() && a.digest.is_some() && matches!(body, Some(Ok(_))) {
+        if apart && a.digest.is_some() && matches!(body, Some(Ok(_))) {
             let mut own = t.take();
             own.sort_unstable_by_key(|&(id, _)| id);
             for p in &a.people {
@@ -1503,7 +1504,14 @@ fn full_pieces<P: Send>(
         let mut guard = threads[thread]
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        find_doc(&mut guard, &stems, cache.as_ref(), articles, people, d)
+        find_doc(
+            &mut guard,
+            &stems,
+            (cache.as_ref(), cache.is_some()),
+            articles,
+            people,
+            d,
+        )
     };
     let found: Vec<Found> = (0..docs).into_par_iter().map(find).collect();
     drop(threads);

@@ -33,9 +33,17 @@ fn articles(root: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The tests of this file one at a time: they read the process-wide counters of updates.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Rebuilds `root` into `out` and checks the `search/` files are a fresh build's; returns
-/// whether the index was updated in place. (Only this file's one test counts updates, so the
-/// process-wide counter is this test's.)
+/// whether the index was updated in place. (The tests of this file run one at a time
+/// ([`serial`]), so the process-wide counter is the running test's.)
 fn rebuild(root: &Path, out: &Path, what: &str) -> bool {
     let before = UPDATED_IN_PLACE.load(Ordering::SeqCst);
     build_into(root, out);
@@ -55,6 +63,7 @@ fn rebuild(root: &Path, out: &Path, what: &str) -> bool {
 
 #[test]
 fn rebuilds_update_the_index_in_place_as_a_fresh_build() {
+    let _serial = serial();
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
@@ -185,6 +194,70 @@ fn rebuilds_update_the_index_in_place_as_a_fresh_build() {
     )
     .unwrap();
     rebuild(&root, &out, "shards changed on disk");
+}
+
+/// An article edited again and again, each edit rebuilt in place: each time its old terms
+/// (the previous edit's, which that rebuild appended to the terms cache) are found again and
+/// the shards they left as they were are not read; the index is a fresh build's after each
+/// edit; and the cache, with the records of the versions edited away, stays within bounds
+/// (rewritten with the records in use before they are a quarter of it) and gives a full build
+/// through it the same files.
+#[test]
+fn consecutive_edits_of_one_article_find_its_terms_again() {
+    let _serial = serial();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    gen_corpus(&root, 48, 7, false);
+    assert!(!rebuild(&root, &out, "cold"));
+    let art = articles(&root)[24].clone();
+    let cache = root.join(".litopys/terms.cache");
+    let len = |p: &Path| std::fs::metadata(p).unwrap().len();
+    // The size of the cache a cold build of the site as it is now writes.
+    let cold_len = || {
+        let t = tempfile::tempdir().unwrap();
+        let copy = t.path().join("site");
+        copy_site(&root, &copy);
+        build_into(&copy, &t.path().join("out"));
+        len(&copy.join(".litopys/terms.cache"))
+    };
+    let (mut grew, mut shrank) = (0, 0);
+    for k in 0..32 {
+        let text = std::fs::read_to_string(&art).unwrap();
+        let line = match k % 3 {
+            0 => format!("Ще речення {k} про **зміни** в тексті."),
+            1 => format!("Нове слово щавельник{k} і ґрунтознавство."),
+            _ => format!("Речення про Київ, Львів і Харків, {k}."),
+        };
+        std::fs::write(&art, format!("{text}\n{line}\n")).unwrap();
+        let before = len(&cache);
+        let (found, unread) = (found_again(), kept_unread());
+        assert!(rebuild(&root, &out, &format!("edit {k}")));
+        assert_eq!(
+            found_again(),
+            found + 1,
+            "edit {k}: old terms not found again"
+        );
+        assert!(kept_unread() > unread, "edit {k}: every shard read");
+        let after = len(&cache);
+        if after > before {
+            grew += 1;
+        } else if after < before {
+            shrank += 1;
+        }
+        if k % 4 == 3 {
+            let cold = cold_len();
+            assert!(
+                after * 2 <= cold * 3,
+                "edit {k}: cache of {after} bytes, {cold} cold"
+            );
+        }
+    }
+    assert!(grew > 20 && shrank > 0, "{grew} appends, {shrank} rewrites");
+    // A full build through the cache (into an empty folder) gives a fresh build's files.
+    let empty = tmp.path().join("empty");
+    build_into(&root, &empty);
+    assert!(tree(&empty.join("search")) == fresh_search(&root));
 }
 
 fn found_again() -> usize {

@@ -21,8 +21,12 @@
 //! decode is a miss. A build that found new terms appends one segment (under a lock, and only
 //! to the very file it read); one that finds more than a quarter of the records (by size) are of
 //! no article any more, or the file damaged, rewrites it with its own records and the stems they
-//! use (to a temporary file, then renamed, so no build sees half a file). Writing is best
-//! effort: a build never fails because of its cache.
+//! use (to a temporary file, then renamed, so no build sees half a file). A rebuild that
+//! updates the index in place reads the file only as far as it must ([`Peek`]) and appends the
+//! terms of the articles it indexed anew the same way, so that the next edit of one finds them
+//! again; it rewrites the file (read whole) instead when it holds more than a third more
+//! records than there are articles, so that edits rebuilt in place keep it bounded. Writing is
+//! best effort: a build never fails because of its cache.
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -408,6 +412,76 @@ impl TermsCache {
         let _ = self.rewrite(&kept, fresh, place, names);
     }
 
+    /// [`TermsCache::store`] of records whose terms are given by their stems (`fresh`: digest,
+    /// (stem, score) pairs, one per stem): the stems are numbered as the file has them, the
+    /// others after those, and all of them placed in order. With `rewrite`, the file is
+    /// rewritten with the records of `used` and `fresh` whatever `store` would do.
+    pub fn store_named<'a>(
+        &self,
+        used: impl Iterator<Item = &'a crate::hash::Digest>,
+        fresh: &[(crate::hash::Digest, Vec<(&str, u32)>)],
+        rewrite: bool,
+    ) {
+        let dict = &self.dict;
+        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        for i in dict.sorted_len()..dict.len() {
+            ids.insert(dict.get(i), i as u32);
+        }
+        let mut added: Vec<&str> = Vec::new();
+        let records: Vec<(crate::hash::Digest, Terms)> = fresh
+            .iter()
+            .map(|(d, terms)| {
+                let terms = terms
+                    .iter()
+                    .map(|&(stem, score)| {
+                        let id = dict.find(stem).unwrap_or_else(|| {
+                            *ids.entry(stem).or_insert_with(|| {
+                                added.push(stem);
+                                (dict.len() + added.len() - 1) as u32
+                            })
+                        });
+                        (id, score)
+                    })
+                    .collect();
+                (*d, terms)
+            })
+            .collect();
+        let mut order: Vec<(&str, u32)> = (0..dict.len())
+            .map(|i| (dict.get(i), i as u32))
+            .chain(
+                added
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &s)| (s, (dict.len() + k) as u32)),
+            )
+            .collect();
+        order.par_sort_unstable();
+        let mut place = vec![0u32; order.len()];
+        for (p, &(_, id)) in order.iter().enumerate() {
+            place[id as usize] = p as u32;
+        }
+        let names: Vec<&str> = order.iter().map(|&(s, _)| s).collect();
+        let fresh: Vec<(crate::hash::Digest, &Terms)> =
+            records.iter().map(|(d, t)| (*d, t)).collect();
+        if !rewrite {
+            self.store(used, fresh, &place, &names);
+            return;
+        }
+        // Rewritten with the records of `used` it has and the fresh ones.
+        let mut seen: FxHashSet<crate::hash::Digest> = FxHashSet::default();
+        let mut kept: Vec<crate::hash::Digest> = Vec::new();
+        for d in used {
+            if seen.insert(*d) && self.records.contains_key(d) {
+                kept.push(*d);
+            }
+        }
+        let fresh = fresh
+            .into_iter()
+            .filter(|(d, _)| !self.records.contains_key(d))
+            .collect();
+        let _ = self.rewrite(&kept, fresh, &place, &names);
+    }
+
     /// Appends a segment: the stems of `fresh` not in the file, then `fresh`.
     fn append(
         &self,
@@ -415,7 +489,6 @@ impl TermsCache {
         place: &[u32],
         names: &[&str],
     ) -> std::io::Result<()> {
-        use std::io::{Read, Seek, Write};
         let known = self.dict.len() as u32;
         // New stems numbered on from the file's, in id order.
         let mut renumber: FxHashMap<u32, u32> = FxHashMap::default();
@@ -451,24 +524,7 @@ impl TermsCache {
             push_varint(&mut body, payload.len() as u32);
             body.extend_from_slice(&payload);
         }
-        let mut f = std::fs::OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(&self.path)?;
-        // Two builds appending at once must not interleave, and a segment only fits the file
-        // it was made for: the one read at the start of this build, as it was.
-        f.lock()?;
-        let mut head = [0u8; HEAD];
-        f.seek(std::io::SeekFrom::Start(0))?;
-        f.read_exact(&mut head)?;
-        if head[..] != self.data[..HEAD] || f.metadata()?.len() != self.data.len() as u64 {
-            return Ok(());
-        }
-        let mut segment = Vec::with_capacity(body.len() + 12);
-        segment.extend_from_slice(&(body.len() as u32).to_le_bytes());
-        segment.extend_from_slice(&checksum(&body).to_le_bytes());
-        segment.extend_from_slice(&body);
-        f.write_all(&segment)
+        append_segment(&self.path, &self.data, &body)
     }
 
     /// Writes the file anew with the records `kept` and `fresh`, and only the stems they use
@@ -626,6 +682,30 @@ impl TermsCache {
     }
 }
 
+/// Appends a segment of `body` to the cache file at `path`, if it is still the file `data` was
+/// read from (its head and length): two builds appending at once must not interleave (the file
+/// is locked), and a segment only fits the file it was made for.
+fn append_segment(path: &Path, data: &[u8], body: &[u8]) -> std::io::Result<()> {
+    use std::io::{Read, Seek, Write};
+    let len = u32::try_from(body.len()).map_err(std::io::Error::other)?;
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open(path)?;
+    f.lock()?;
+    let mut head = [0u8; HEAD];
+    f.seek(std::io::SeekFrom::Start(0))?;
+    f.read_exact(&mut head)?;
+    if data.get(..HEAD) != Some(&head[..]) || f.metadata()?.len() != data.len() as u64 {
+        return Ok(());
+    }
+    let mut segment = Vec::with_capacity(body.len() + 12);
+    segment.extend_from_slice(&len.to_le_bytes());
+    segment.extend_from_slice(&checksum(body).to_le_bytes());
+    segment.extend_from_slice(body);
+    f.write_all(&segment)
+}
+
 /// The cache read only as far as finding a few records' terms takes (a rebuild after one
 /// article changed needs the terms the previous build found for it, and reading the whole
 /// cache would cost more than the rest of the update): the file's segments are walked, the
@@ -633,11 +713,18 @@ impl TermsCache {
 /// records asked for. The segments' checksums are not verified, so what it gives must be
 /// checked by the caller (the index's state keeps a digest of each article's terms).
 pub struct Peek {
+    /// The site root the cache is under.
+    root: PathBuf,
     data: Vec<u8>,
     /// Where each stem's length is in `data`, by stem number.
     stems: Vec<u32>,
+    /// How many of the stems are the first segment's (in ascending order, if the file is
+    /// sound).
+    sorted: usize,
     /// Each record's digest and payload range, in file order.
     records: Vec<(crate::hash::Digest, (usize, usize))>,
+    /// Whether every segment walked (a segment can be appended).
+    whole: bool,
 }
 
 impl Peek {
@@ -652,9 +739,12 @@ impl Peek {
             return None;
         }
         let mut peek = Peek {
+            root: root.to_path_buf(),
             data: Vec::new(),
             stems: Vec::new(),
+            sorted: 0,
             records: Vec::new(),
+            whole: true,
         };
         let mut at = HEAD;
         while at < data.len() {
@@ -691,10 +781,16 @@ impl Peek {
                 r.done().then_some(end)
             })();
             match walked {
-                Some(end) => at = end,
+                Some(end) => {
+                    if at == HEAD {
+                        peek.sorted = peek.stems.len();
+                    }
+                    at = end;
+                }
                 None => {
                     peek.stems.truncate(stems);
                     peek.records.truncate(records);
+                    peek.whole = false;
                     break;
                 }
             }
@@ -705,12 +801,116 @@ impl Peek {
 
     /// Stem `i`; none if there is none or it is not UTF-8.
     fn stem(&self, i: u32) -> Option<&str> {
+        std::str::from_utf8(self.stem_bytes(i)?).ok()
+    }
+
+    /// Stem `i`'s bytes; none if there is none.
+    fn stem_bytes(&self, i: u32) -> Option<&[u8]> {
         let mut r = Reader {
             bytes: &self.data,
             at: *self.stems.get(i as usize)? as usize,
         };
         let len = r.varint()? as usize;
-        std::str::from_utf8(r.bytes(len)?).ok()
+        r.bytes(len)
+    }
+
+    /// The number of `stem` among the first segment's stems (ascending), if it is one.
+    fn find_sorted(&self, stem: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0, self.sorted);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.stem_bytes(mid as u32)?.cmp(stem.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    /// Records the terms found now for articles (`fresh`: digest, (stem, score) pairs, one per
+    /// stem) whose digests the file has no record of, `used` the digests of every article
+    /// (`articles` of them): appended as one segment (the stems the file has not, then the
+    /// records) to the very file walked. When the file did not walk whole, or the records
+    /// that are of no article (at least as many as it has more than there are articles) are
+    /// more than a third of the articles, it is rewritten instead through a [`TermsCache`]
+    /// read whole, with the records in use (so that the file stays within a third more
+    /// records than articles; counting records, not bytes as [`TermsCache::store`] does,
+    /// costs nothing here). Best effort. Whether the fresh records were appended here.
+    pub fn store<'a>(
+        &self,
+        used: impl Iterator<Item = &'a crate::hash::Digest>,
+        articles: usize,
+        fresh: &[(crate::hash::Digest, Vec<(&str, u32)>)],
+    ) -> bool {
+        // The fresh records the file has not (a digest looked for among few, or in a set).
+        let have: Option<FxHashSet<&crate::hash::Digest>> =
+            (fresh.len() > 8).then(|| self.records.iter().map(|(d, _)| d).collect());
+        let mut new: FxHashSet<&crate::hash::Digest> = FxHashSet::default();
+        let fresh: Vec<&(crate::hash::Digest, Vec<(&str, u32)>)> = fresh
+            .iter()
+            .filter(|(d, _)| match &have {
+                Some(have) => !have.contains(d),
+                None => !self.records.iter().any(|(r, _)| r == d),
+            })
+            .filter(|(d, _)| new.insert(d))
+            .collect();
+        if fresh.is_empty() {
+            return false;
+        }
+        let dead = (self.records.len() + fresh.len()).saturating_sub(articles);
+        if !self.whole || dead * 3 > articles {
+            let owned: Vec<(crate::hash::Digest, Vec<(&str, u32)>)> =
+                fresh.into_iter().cloned().collect();
+            TermsCache::open(&self.root).store_named(used, &owned, true);
+            return false;
+        }
+        self.append(&fresh).is_ok()
+    }
+
+    /// Appends a segment of `fresh` to the file walked: the stems it has not (numbered on from
+    /// its own), then the records.
+    fn append(&self, fresh: &[&(crate::hash::Digest, Vec<(&str, u32)>)]) -> std::io::Result<()> {
+        let known = self.stems.len();
+        let mut later: FxHashMap<&[u8], u32> = FxHashMap::default();
+        for i in self.sorted..known {
+            let s = self
+                .stem_bytes(i as u32)
+                .ok_or_else(|| std::io::Error::other("a stem out of the file"))?;
+            later.insert(s, i as u32);
+        }
+        let mut added: Vec<&str> = Vec::new();
+        let mut records = Vec::with_capacity(fresh.len());
+        for (d, terms) in fresh {
+            let mut ids: Terms = Vec::with_capacity(terms.len());
+            for &(stem, score) in terms {
+                let id = match self.find_sorted(stem) {
+                    Some(id) => id,
+                    None => *later.entry(stem.as_bytes()).or_insert_with(|| {
+                        added.push(stem);
+                        (known + added.len() - 1) as u32
+                    }),
+                };
+                ids.push((id, score));
+            }
+            ids.sort_unstable();
+            records.push((d, ids));
+        }
+        let mut body = Vec::new();
+        push_varint(&mut body, added.len() as u32);
+        for s in &added {
+            push_varint(&mut body, s.len() as u32);
+            body.extend_from_slice(s.as_bytes());
+        }
+        push_varint(&mut body, records.len() as u32);
+        let mut payload = Vec::new();
+        for (d, ids) in &records {
+            encode(&mut payload, ids, |id| id);
+            body.extend_from_slice(&d[..]);
+            push_varint(&mut body, payload.len() as u32);
+            body.extend_from_slice(&payload);
+        }
+        append_segment(&self.root.join(CACHE_FILE), &self.data, &body)
     }
 
     /// The terms of the last record of `digest` (stem, score), by the stems' numbers; none if
@@ -895,6 +1095,120 @@ mod tests {
             .filter(|l| !l.starts_with('#'))
             .flat_map(str::split_whitespace)
             .collect()
+    }
+
+    /// Records over the real words: `n` terms from the first `upto` words (one per stem),
+    /// with scores.
+    fn record(
+        words: &[&'static str],
+        upto: usize,
+        n: usize,
+        x: &mut u64,
+    ) -> Vec<(&'static str, u32)> {
+        let mut terms: FxHashMap<&str, u32> = FxHashMap::default();
+        for _ in 0..n {
+            *x = crate::testrand::xorshift(*x);
+            let w = words[(*x % upto as u64) as usize];
+            *terms.entry(w).or_insert(0) += 1 + (*x >> 40) as u32 % 50;
+        }
+        let mut terms: Vec<(&str, u32)> = terms.into_iter().collect();
+        terms.sort_unstable();
+        terms
+    }
+
+    /// The terms of `digest` as the cache at `dir` reads them (by stem, sorted); none if it
+    /// has no record of it.
+    fn read_back(dir: &Path, digest: &crate::hash::Digest) -> Option<Vec<(String, u32)>> {
+        let c = TermsCache::open(dir);
+        let mut t: Vec<(String, u32)> = c
+            .terms(digest)?
+            .into_iter()
+            .map(|(id, s)| (c.dict().get(id as usize).to_string(), s))
+            .collect();
+        t.sort_unstable();
+        Some(t)
+    }
+
+    #[test]
+    fn peeked_stores_append_what_the_cache_reads_and_compact_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let words = real_words();
+        let mut x = 9u64;
+        // Forty articles cached by a cold build (the file written whole), from part of the
+        // words; then one of three articles edited at a time, its new terms drawing on all of
+        // them (stems the file has and stems it has not), stored through a peek.
+        let mut current: Vec<(crate::hash::Digest, Vec<(&str, u32)>)> = (0..40u8)
+            .map(|i| {
+                let mut d = [0u8; D];
+                d[0] = i;
+                (d, record(&words, words.len() / 2, 30 + i as usize, &mut x))
+            })
+            .collect();
+        let used = |c: &[(crate::hash::Digest, Vec<(&str, u32)>)]| -> Vec<crate::hash::Digest> {
+            c.iter().map(|(d, _)| *d).collect()
+        };
+        TermsCache::open(dir.path()).store_named(used(&current).iter(), &current, false);
+        assert!(TermsCache::open(dir.path()).valid);
+        let (mut appended, mut rewritten) = (0, 0);
+        for k in 0..60usize {
+            let a = k % 3;
+            let mut d = [0u8; D];
+            d[0] = a as u8;
+            d[1..9].copy_from_slice(&(k as u64 + 1).to_le_bytes());
+            current[a] = (d, record(&words, words.len(), 40, &mut x));
+            let before = std::fs::metadata(dir.path().join(CACHE_FILE))
+                .unwrap()
+                .len();
+            let peek = Peek::open(dir.path()).unwrap();
+            let here = peek.store(used(&current).iter(), current.len(), &current[a..a + 1]);
+            let after = std::fs::metadata(dir.path().join(CACHE_FILE))
+                .unwrap()
+                .len();
+            if here {
+                assert!(after > before, "{k}: appended, yet no longer");
+                appended += 1;
+            } else {
+                assert!(after < before, "{k}: not appended, yet not rewritten");
+                rewritten += 1;
+            }
+            // Every article's terms read back as stored, whole and by a peek.
+            assert!(TermsCache::open(dir.path()).valid, "{k}");
+            let peek = Peek::open(dir.path()).unwrap();
+            for (d, terms) in &current {
+                let want: Vec<(String, u32)> =
+                    terms.iter().map(|&(s, n)| (s.to_string(), n)).collect();
+                assert_eq!(read_back(dir.path(), d).as_ref(), Some(&want), "{k}");
+                let mut peeked: Vec<(String, u32)> = peek
+                    .terms(d)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(s, n)| (s.to_string(), n))
+                    .collect();
+                peeked.sort_unstable();
+                assert_eq!(peeked, want, "{k}");
+            }
+            // Bounded: within half again the size of a cache of only the records in use.
+            let fresh = tempfile::tempdir().unwrap();
+            TermsCache::open(fresh.path()).store_named(used(&current).iter(), &current, false);
+            let least = std::fs::metadata(fresh.path().join(CACHE_FILE))
+                .unwrap()
+                .len();
+            assert!(after * 2 <= least * 3, "{k}: {after} bytes, {least} in use");
+            // A record the file has already is not stored again.
+            assert!(!Peek::open(dir.path()).unwrap().store(
+                used(&current).iter(),
+                current.len(),
+                &current[a..a + 1]
+            ));
+            let again = std::fs::metadata(dir.path().join(CACHE_FILE))
+                .unwrap()
+                .len();
+            assert_eq!(again, after, "{k}");
+        }
+        assert!(
+            appended > 20 && rewritten > 2,
+            "{appended} appended, {rewritten} rewritten"
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@
 //! the check of its terms the state keeps ([`TermsCheck`]) and fall in the very shards the state
 //! lists for it. A touched shard whose removed documents are all known so, with no renumbered
 //! document, is kept without being read when their postings are the ones added; otherwise it is
-//! parsed as above.
+//! parsed as above. The own terms of the articles added (an edited one's new version) are
+//! appended to the terms cache ([`cache::Peek::store`]), so that the next edit of the same
+//! article finds them again there too.
 //!
 //! The shards are the full build's when their partition does not change: every shard keeps at
 //! least one term, no term falls where there is no shard, a shard that was one node stays
@@ -760,13 +762,19 @@ pub(super) fn update<P: Send>(
         .copied()
         .filter(|&o| old_to_new[o] == NONE && o < old.articles as usize)
         .collect();
+    // The cache is walked to find those, and to record the terms of the articles added (so
+    // that the next edit of one finds them again).
+    let find_again = !gone.is_empty() && gone.len() <= MAX_FOUND_AGAIN;
+    let any_to_cache = added
+        .iter()
+        .any(|&d| articles.get(d).is_some_and(|a| a.digest.is_some()));
     let peek = match cache_root {
-        Some(root) if !gone.is_empty() && gone.len() <= MAX_FOUND_AGAIN => cache::Peek::open(root),
+        Some(root) if find_again || any_to_cache => cache::Peek::open(root),
         _ => None,
     };
     let mut list = Vec::new();
     let mut known: FxHashMap<usize, Vec<(u32, String, u32)>> = FxHashMap::default();
-    if let Some(peek) = &peek {
+    if let (Some(peek), true) = (&peek, find_again) {
         for &o in &gone {
             let Some(terms) = old_terms(old, o, peek) else {
                 continue;
@@ -838,12 +846,18 @@ pub(super) fn update<P: Send>(
         new: Mutex::new(FxHashMap::default()),
     };
     let mut t = Terms::default();
+    // Each added document's terms, and an article's own terms apart (to cache).
+    let mut own: Vec<(usize, cache::Terms)> = Vec::new();
     let found: Vec<(usize, Vec<(u32, u32)>)> = added
         .iter()
         .map(|&d| {
             let mut buf = Vec::new();
-            let f = find_doc(&mut t, &stems, None, articles, people, d);
-            (d, f.terms(&mut buf).to_vec())
+            let f = find_doc(&mut t, &stems, (None, peek.is_some()), articles, people, d);
+            let terms = f.terms(&mut buf).to_vec();
+            if let Found::Own { own: o, .. } = f {
+                own.push((d, o));
+            }
+            (d, terms)
         })
         .collect();
     drop(t);
@@ -852,6 +866,21 @@ pub(super) fn update<P: Send>(
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
     let names = names_by_id(&new).ok_or("a stem id out of range")?;
+    // The own terms of added articles, by their stems, to record in the terms cache.
+    let mut to_cache: Vec<(Digest, Vec<(&str, u32)>)> = Vec::with_capacity(own.len());
+    for (d, terms) in &own {
+        let Some(digest) = articles.get(*d).and_then(|a| a.digest) else {
+            continue;
+        };
+        let mut named = Vec::with_capacity(terms.len());
+        for &(id, score) in terms {
+            named.push((
+                *names.get(id as usize).ok_or("a stem without a name")?,
+                score,
+            ));
+        }
+        to_cache.push((digest, named));
+    }
     // The check of each added article's terms, for the state.
     let mut checks: FxHashMap<usize, TermsCheck> = FxHashMap::default();
     for (d, terms) in &found {
@@ -1115,6 +1144,16 @@ pub(super) fn update<P: Send>(
             u32::try_from(state.lists.len())
                 .ok()
                 .ok_or("lists too long")?,
+        );
+    }
+    // The added articles' own terms go to the terms cache: the next edit of one finds them
+    // again there.
+    if let (Some(peek), false) = (&peek, to_cache.is_empty()) {
+        let cached = articles.iter().filter(|a| a.digest.is_some()).count();
+        peek.store(
+            articles.iter().filter_map(|a| a.digest.as_ref()),
+            cached,
+            &to_cache,
         );
     }
     Ok((files, state))
