@@ -56,7 +56,7 @@ fn articles(root: &Path) -> Vec<PathBuf> {
 }
 
 /// How many articles the cache of `root` gives, each checked against parsing its source:
-/// front matter and body HTML identical.
+/// front matter and body HTML (read from the cache) identical.
 fn cached_matching_sources(root: &Path) -> usize {
     let mut cache = Cache::open(root, false);
     let mut n = 0;
@@ -71,7 +71,12 @@ fn cached_matching_sources(root: &Path) -> usize {
         let (fm, body) = litopys::content::parse(&text).unwrap();
         assert_eq!(c.fm, fm, "{}", path.display());
         let html = litopys::content::markdown_to_html(&body, false);
-        assert_eq!(c.body.html().unwrap(), html, "{}", path.display());
+        // The source changed while the body is read: the text must come from the cache itself,
+        // not from parsing the source again (which refuses a changed source).
+        std::fs::write(&path, format!("{text}\n")).unwrap();
+        let got = c.body.html();
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(got.unwrap(), html, "{}", path.display());
         n += 1;
     }
     n

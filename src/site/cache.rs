@@ -398,14 +398,16 @@ impl Cache {
             let head = header(&self.fingerprint, &new_generation());
             let bodies = create(&bodies_tmp)?;
             (&bodies).write_all(&head)?;
-            let mut records = head;
+            let index = create(&index_tmp)?;
+            let mut records = BufWriter::with_capacity(1 << 20, &index);
+            records.write_all(&head)?;
             let places = write_records(
                 &bodies,
                 HEADER as u64,
                 &mut records,
                 parsed.iter().enumerate(),
             )?;
-            create(&index_tmp)?.write_all(&records)?;
+            records.flush()?;
             // Bodies first: an index is never in place before the bodies it points to.
             std::fs::rename(&bodies_tmp, &self.bodies_path)?;
             std::fs::rename(&index_tmp, &self.index_path)?;
@@ -424,21 +426,25 @@ impl Cache {
 type Placed = (Arc<File>, Vec<(usize, u64, usize)>);
 
 /// Writes the bodies of `articles` (index, article) to `bodies`, whose end is at byte `at`, and
-/// appends their index records to `records`; gives where each body went.
+/// their index records to `records`; gives where each body went.
 fn write_records<'a>(
     bodies: &File,
     mut at: u64,
-    records: &mut Vec<u8>,
+    records: &mut impl Write,
     articles: impl Iterator<Item = (usize, &'a super::Parsed)>,
 ) -> std::io::Result<Vec<(usize, u64, usize)>> {
     let mut w = BufWriter::with_capacity(1 << 20, bodies);
     let mut places = Vec::new();
+    // One record at a time (its front matter's length goes before it).
+    let mut record = Vec::with_capacity(1024);
     for (i, p) in articles {
         // A body that cannot be read any more is left out (that article is parsed next time).
         let Ok(body) = p.body.html() else {
             continue;
         };
-        if put_record(records, &p.digest, &p.fm, &p.base, at, body.len()) {
+        record.clear();
+        if put_record(&mut record, &p.digest, &p.fm, &p.base, at, body.len()) {
+            records.write_all(&record)?;
             w.write_all(body.as_bytes())?;
             places.push((i, at, body.len()));
             at += body.len() as u64;
