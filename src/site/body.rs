@@ -2,10 +2,10 @@
 //! ([`super::cache`]) until a page needs it.
 //!
 //! Most builds render few article pages (a rebuild renders only pages whose inputs changed),
-//! so the bodies of cached articles are not read at load: each is a place in the cache file,
-//! read when a template asks for the text. A body the cache cannot give back (the file cut
-//! short, bytes that are not UTF-8) is parsed again from its source, which must still have the
-//! digest the article was loaded with.
+//! so the bodies of cached articles are not read at load: each is a place in the cache's
+//! bodies file, read when a template asks for the text. A body the cache cannot give back (the
+//! file cut short, bytes that are not UTF-8) is parsed again from its source, which must still
+//! have the digest the article was loaded with.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -20,7 +20,7 @@ pub struct Body(Inner);
 enum Inner {
     /// Parsed in this build.
     Text(String),
-    /// `len` bytes at `offset` of the cache file.
+    /// `len` bytes at `offset` of the cache's bodies file.
     Cached {
         file: Arc<File>,
         offset: u64,
@@ -46,7 +46,7 @@ impl From<String> for Body {
 }
 
 impl Body {
-    /// A body left in the cache file.
+    /// A body left in the cache's bodies file.
     pub(crate) fn cached(
         file: Arc<File>,
         offset: u64,
@@ -131,13 +131,15 @@ fn reparse(
     Ok(crate::content::markdown_to_html(&body, allow_html))
 }
 
+/// Reads `buf.len()` bytes at `offset` of `file` (without moving a file position: threads
+/// share the file).
 #[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+pub(super) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
 }
 
 #[cfg(windows)]
-fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+pub(super) fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
     use std::os::windows::fs::FileExt;
     while !buf.is_empty() {
         match file.seek_read(buf, offset)? {
@@ -152,6 +154,6 @@ fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<
 }
 
 #[cfg(not(any(unix, windows)))]
-fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+pub(super) fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }

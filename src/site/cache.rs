@@ -1,41 +1,64 @@
-//! The cache of parsed articles: `.litopys/parsed.cache` under the site root. An article file is
-//! known by its *digest* ([`crate::hash`] of its bytes and of `allow_html`); the cache maps a digest to
+//! The cache of parsed articles, in two files under the site root: the index
+//! `.litopys/parsed.cache` and the bodies `.litopys/parsed.bodies`. An article file is known by
+//! its *digest* ([`crate::hash`] of its bytes and of `allow_html`); the cache maps a digest to
 //! the file's front matter and body HTML, so a rebuild parses only the files whose bytes
-//! changed. Bodies are not read at load: an article keeps the body's place in the file
-//! ([`Body`]) and reads it when a page needs it.
+//! changed. Opening the cache reads the index only (one read of the whole file): bodies stay in
+//! their file, and an article keeps the body's place there ([`Body`]) and reads it when a page
+//! needs it.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-parsed-cache 3`, the
-//! 16-byte fingerprint of what parsing depends on besides the file (crate version, running
-//! executable, `allow_html`), then records: digest (16 bytes), front matter in the binary form
-//! of [`super::fmcode`] (u32 little-endian length, bytes), the article's base slug
-//! ([`super::BaseSlug`]: u32 length, then a byte 1 for an explicit `slug:` or 0 for one made
-//! from the title, then the slug), body HTML (u32 length, bytes). A cache of another fingerprint,
-//! or one that does not parse to the end, is ignored (and rewritten). New records are appended;
-//! the file is rewritten without the records no article uses any more once those are more than
-//! a quarter of it (by a rename: a build still reading the old file keeps reading it). Writing
-//! it is best effort: a build never fails because of its cache.
+//! Format (not meant for anything but this cache): both files begin with the same header: the
+//! line `litopys-parsed-cache 5`, the 16-byte fingerprint of what parsing depends on besides
+//! the file (crate version, running executable, `allow_html`), and a 16-byte *generation* drawn
+//! when the pair is written anew. The index then holds records: digest (16 bytes), front matter
+//! in the binary form of [`super::fmcode`] (u32 little-endian length, bytes), the article's
+//! base slug ([`super::BaseSlug`]: u32 length, then a byte 1 for an explicit `slug:` or 0 for
+//! one made from the title, then the slug), and where the body HTML is in the bodies file
+//! (u64 offset, u32 length). The bodies file holds the bodies back to back, in the order of
+//! their records. An index of another fingerprint, or of another generation than the bodies
+//! file, one that does not parse to the end, or one whose bodies are not in order within the
+//! bodies file (a body before the end of the previous one or beyond the end of the file) is
+//! ignored (and both files are rewritten).
+//!
+//! New records are appended under a lock on the index: the bodies first, then their index
+//! records, so a build stopped between the two leaves only body bytes no record points to.
+//! The pair is rewritten without the records no article uses any more (and without body bytes
+//! no record points to) once those are more than a quarter of it: both files are written under
+//! temporary names and renamed, bodies first (a build still reading the old files keeps
+//! reading them; one opening the pair between the two renames finds two generations and does
+//! without the cache). Writing is best effort: a build never fails because of its cache.
 
 use super::body::Body;
 use crate::content::FrontMatter;
 use crate::hash::{Digest, Hasher};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const MAGIC: &[u8] = b"litopys-parsed-cache 4\n";
+const MAGIC: &[u8] = b"litopys-parsed-cache 5\n";
 
 /// Bytes of a digest in the file.
 const D: usize = std::mem::size_of::<Digest>();
+
+/// Bytes of the header both files begin with: magic, fingerprint, generation.
+const HEADER: usize = MAGIC.len() + 2 * D;
+
+/// Bytes of an index record besides its front matter and base slug: digest, the two lengths,
+/// the body's offset and length.
+const RECORD_FIXED: usize = D + 4 + 4 + 8 + 4;
 
 /// Bytes of bodies parsed in a build that stay in memory once written to the cache; the rest
 /// are read back from the file when a page needs them (a 100,000-article site has ~700 MB of
 /// bodies).
 const HELD_BODIES_MAX: usize = 256 << 20;
 
-/// Where the cache lives under the site root.
+/// Where the cache's index lives under the site root.
 pub const CACHE_FILE: &str = ".litopys/parsed.cache";
+
+/// Where the cache's bodies live under the site root.
+pub const BODIES_FILE: &str = ".litopys/parsed.bodies";
 
 /// One parsed article as cached.
 pub struct Cached {
@@ -44,27 +67,28 @@ pub struct Cached {
     pub body: Body,
 }
 
-/// A record taken from the cache, its front matter still encoded.
+/// A record taken from the cache, its front matter still encoded (in the index as read).
 pub struct Taken {
-    fm: Vec<u8>,
-    base: Vec<u8>,
+    index: Arc<Vec<u8>>,
+    fm: Range<usize>,
+    base: Range<usize>,
     body: Body,
 }
 
 impl Taken {
     /// The cached article; none if its front matter does not decode.
     pub fn decode(self) -> Option<Cached> {
-        let (&explicit, slug) = self.base.split_first()?;
+        let (&explicit, slug) = self.index.get(self.base.clone())?.split_first()?;
         let base = super::BaseSlug {
             explicit: match explicit {
                 0 => false,
                 1 => true,
                 _ => return None,
             },
-            slug: String::from_utf8(slug.to_vec()).ok()?,
+            slug: std::str::from_utf8(slug).ok()?.to_owned(),
         };
         Some(Cached {
-            fm: super::fmcode::decode(&self.fm)?,
+            fm: super::fmcode::decode(self.index.get(self.fm.clone())?)?,
             base,
             body: self.body,
         })
@@ -90,11 +114,50 @@ fn fingerprint(allow_html: bool) -> Digest {
     h.finalize()
 }
 
-/// A cached record: the encoded front matter and where the body is in the file (offset, length).
+/// A generation no other writing of the pair shares (time, process, a per-process random key
+/// and a counter).
+fn new_generation() -> Digest {
+    use std::hash::{BuildHasher, Hasher as _};
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut h = Hasher::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    h.update(now.as_nanos().to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    h.update(
+        COUNT
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_le_bytes(),
+    );
+    let mut random = std::collections::hash_map::RandomState::new().build_hasher();
+    random.write_u64(now.as_secs());
+    h.update(random.finish().to_le_bytes());
+    h.finalize()
+}
+
+/// The header of a pair of files.
+fn header(fingerprint: &Digest, generation: &Digest) -> Vec<u8> {
+    let mut h = Vec::with_capacity(HEADER);
+    h.extend_from_slice(MAGIC);
+    h.extend_from_slice(fingerprint);
+    h.extend_from_slice(generation);
+    h
+}
+
+/// A cached record: where its encoded front matter and base slug are in the index, and where
+/// the body is in the bodies file (offset, length).
 struct Record {
-    fm: Vec<u8>,
-    base: Vec<u8>,
+    fm: Range<usize>,
+    base: Range<usize>,
     body: (u64, usize),
+}
+
+impl Record {
+    /// Bytes of the record in both files.
+    fn size(&self) -> u64 {
+        (RECORD_FIXED + self.fm.len() + self.base.len() + self.body.1) as u64
+    }
 }
 
 /// Cached records by digest.
@@ -102,51 +165,55 @@ type Records = HashMap<Digest, Record>;
 
 /// The cache as read at the start of a build.
 pub struct Cache {
-    path: PathBuf,
+    index_path: PathBuf,
+    bodies_path: PathBuf,
     fingerprint: Digest,
-    /// The file the records are in (bodies are read from it later).
-    file: Option<Arc<File>>,
+    /// The index as read (records point into it).
+    index: Arc<Vec<u8>>,
+    /// The bodies file of the index's generation (bodies are read from it later).
+    bodies: Option<Arc<File>>,
     /// Records not taken yet.
     records: Records,
-    /// Whether the file on disk is usable as it is (records can be appended to it).
+    /// Whether the pair on disk is usable as it is (records can be appended to it).
     valid: bool,
-    /// Bytes of the file on disk (for deciding when to rewrite it).
+    /// Bytes of both files on disk (for deciding when to rewrite them).
     size: u64,
+    /// Bytes of the records taken (in both files): what a rewrite would keep.
+    taken: u64,
     allow_html: bool,
 }
 
-/// Reads the records from `r`, which is at byte `at` of a file of `size` bytes, to the end;
-/// bodies are skipped, not read. None if the data ends inside a record.
-fn read_records(r: &mut std::io::BufReader<File>, mut at: u64, size: u64) -> Option<Records> {
-    fn u32_of(r: &mut impl Read) -> Option<usize> {
-        let mut b = [0u8; 4];
-        r.read_exact(&mut b).ok()?;
-        Some(u32::from_le_bytes(b) as usize)
-    }
-    let mut records = HashMap::new();
-    while at < size {
-        let mut d = [0u8; D];
-        r.read_exact(&mut d).ok()?;
-        let n = u32_of(r)?;
-        // A damaged length cannot ask for more than the file holds.
-        if n as u64 > size - at {
+/// The little-endian u32 at `at` of `b`, as a length.
+fn u32_at(b: &[u8], at: usize) -> Option<usize> {
+    let bytes = b.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
+}
+
+/// The records of an index (`index`, header included) whose bodies file has `bodies_len`
+/// bytes; none if the index does not parse to the end or its bodies are not in order within
+/// the bodies file.
+fn parse_index(index: &[u8], bodies_len: u64) -> Option<Records> {
+    let mut records = HashMap::with_capacity(index.len() / 512);
+    let mut at = HEADER;
+    // Where the previous record's body ends: bodies are written in the order of their records.
+    let mut bodies_end = HEADER as u64;
+    while at < index.len() {
+        let d: Digest = index.get(at..at + D)?.try_into().ok()?;
+        at += D;
+        let n = u32_at(index, at)?;
+        let fm = at + 4..(at + 4).checked_add(n)?;
+        at = fm.end;
+        let m = u32_at(index, at)?;
+        let base = at + 4..(at + 4).checked_add(m)?;
+        at = base.end;
+        let offset = u64::from_le_bytes(index.get(at..at.checked_add(8)?)?.try_into().ok()?);
+        let len = u32_at(index, at + 8)?;
+        at += 12;
+        let end = offset.checked_add(len as u64)?;
+        if offset < bodies_end || end > bodies_len {
             return None;
         }
-        let mut fm = vec![0u8; n];
-        r.read_exact(&mut fm).ok()?;
-        let m = u32_of(r)?;
-        if (n + m) as u64 > size - at {
-            return None;
-        }
-        let mut base = vec![0u8; m];
-        r.read_exact(&mut base).ok()?;
-        let len = u32_of(r)?;
-        let offset = at + (D + 4 + n + 4 + m + 4) as u64;
-        if offset + len as u64 > size {
-            return None;
-        }
-        r.seek_relative(len as i64).ok()?;
-        at = offset + len as u64;
+        bodies_end = end;
         records.insert(
             d,
             Record {
@@ -156,44 +223,52 @@ fn read_records(r: &mut std::io::BufReader<File>, mut at: u64, size: u64) -> Opt
             },
         );
     }
-    Some(records)
+    // The last record's fields (checked by `get` as they were read) end within the index.
+    (at == index.len()).then_some(records)
 }
 
 impl Cache {
     /// Reads the cache of the site at `root` (empty if there is none or it is unusable).
     pub fn open(root: &Path, allow_html: bool) -> Cache {
-        let path = root.join(CACHE_FILE);
         let fingerprint = fingerprint(allow_html);
         let mut cache = Cache {
-            path,
+            index_path: root.join(CACHE_FILE),
+            bodies_path: root.join(BODIES_FILE),
             fingerprint,
-            file: None,
+            index: Arc::new(Vec::new()),
+            bodies: None,
             records: HashMap::new(),
             valid: false,
             size: 0,
+            taken: 0,
             allow_html,
         };
-        let Ok(f) = File::open(&cache.path) else {
+        let Ok(index) = std::fs::read(&cache.index_path) else {
             return cache;
         };
-        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        let Ok(reader) = f.try_clone() else {
-            return cache;
-        };
-        // Read as a stream, front matter only: bodies are skipped.
-        let mut r = std::io::BufReader::with_capacity(64 << 10, reader);
-        let mut head = vec![0u8; MAGIC.len() + D];
-        if r.read_exact(&mut head).is_err()
-            || &head[..MAGIC.len()] != MAGIC
-            || head[MAGIC.len()..] != fingerprint
+        if index.len() < HEADER
+            || &index[..MAGIC.len()] != MAGIC
+            || index[MAGIC.len()..MAGIC.len() + D] != fingerprint
         {
             return cache;
         }
-        if let Some(records) = read_records(&mut r, head.len() as u64, size) {
+        // The bodies file must be of the index's generation.
+        let Ok(bodies) = File::open(&cache.bodies_path) else {
+            return cache;
+        };
+        let mut head = [0u8; HEADER];
+        let Ok(bodies_len) = bodies.metadata().map(|m| m.len()) else {
+            return cache;
+        };
+        if super::body::read_at(&bodies, &mut head, 0).is_err() || head[..] != index[..HEADER] {
+            return cache;
+        }
+        if let Some(records) = parse_index(&index, bodies_len) {
+            cache.size = index.len() as u64 + bodies_len;
             cache.records = records;
-            cache.file = Some(Arc::new(f));
+            cache.index = Arc::new(index);
+            cache.bodies = Some(Arc::new(bodies));
             cache.valid = true;
-            cache.size = size;
         }
         cache
     }
@@ -206,9 +281,11 @@ impl Cache {
     /// (so threads holding the cache behind a lock decode outside it).
     pub fn take(&mut self, digest: &Digest, source: &Path, allow_html: bool) -> Option<Taken> {
         let record = self.records.remove(digest)?;
-        let file = self.file.clone()?;
+        let file = self.bodies.clone()?;
+        self.taken += record.size();
         let (offset, len) = record.body;
         Some(Taken {
+            index: self.index.clone(),
             fm: record.fm,
             base: record.base,
             body: Body::cached(file, offset, len, source.to_path_buf(), allow_html, *digest),
@@ -216,22 +293,18 @@ impl Cache {
     }
 
     /// Records the articles of this build (`parsed`, those with `fresh` set parsed now, not
-    /// found in the cache): appends the fresh ones to the file, or rewrites it with all of them
-    /// when it is unusable or mostly records no article uses any more (those left untaken).
-    /// Fresh bodies written beyond [`HELD_BODIES_MAX`] bytes are then left in the file
-    /// ([`Body`]) instead of memory. Best effort: errors are ignored (the bodies stay in
-    /// memory).
+    /// found in the cache): appends the fresh ones to the files, or rewrites them with all of
+    /// them when they are unusable or mostly bytes no article uses any more (records left
+    /// untaken, bodies no record points to). Fresh bodies written beyond [`HELD_BODIES_MAX`]
+    /// bytes are then left in the file ([`Body`]) instead of memory. Best effort: errors are
+    /// ignored (the bodies stay in memory).
     pub(super) fn store(self, root: &Path, parsed: &mut [super::Parsed]) {
         self.store_holding(root, parsed, HELD_BODIES_MAX)
     }
 
     /// [`Cache::store`], holding at most `held_max` bytes of fresh bodies in memory.
     fn store_holding(self, root: &Path, parsed: &mut [super::Parsed], held_max: usize) {
-        let dead: u64 = self
-            .records
-            .values()
-            .map(|r| (D + 12 + r.fm.len() + r.base.len() + r.body.1) as u64)
-            .sum();
+        let dead = self.size.saturating_sub(2 * HEADER as u64 + self.taken);
         let rewrite = !self.valid || dead * 4 > self.size;
         let placed = if rewrite {
             self.rewrite(parsed)
@@ -260,108 +333,158 @@ impl Cache {
         }
     }
 
-    /// Appends the fresh articles' records; gives the file and where each fresh body went.
+    /// Appends the fresh articles' records; gives the bodies file and where each fresh body
+    /// went.
     fn append(&self, parsed: &[super::Parsed]) -> std::io::Result<Option<Placed>> {
         if !parsed.iter().any(|p| p.fresh) {
             return Ok(None);
         }
-        let f = std::fs::OpenOptions::new()
-            .append(true)
-            .read(true)
-            .open(&self.path)?;
-        // Two builds appending at once must not interleave records.
-        f.lock()?;
-        let at = f.metadata()?.len();
-        let places = write_records(&f, at, parsed.iter().enumerate().filter(|(_, p)| p.fresh))?;
-        Ok(Some((Arc::new(f), places)))
+        let open = |path: &Path| {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .read(true)
+                .open(path)
+        };
+        let index = open(&self.index_path)?;
+        // Two builds appending at once must not interleave records: every writer of a pair
+        // holds the lock of its index.
+        index.lock()?;
+        let bodies = open(&self.bodies_path)?;
+        // Another build may have rewritten the pair since this one opened it (or be between
+        // its two renames): append only to a pair of one generation, of this fingerprint.
+        let (mut hi, mut hb) = ([0u8; HEADER], [0u8; HEADER]);
+        super::body::read_at(&index, &mut hi, 0)?;
+        super::body::read_at(&bodies, &mut hb, 0)?;
+        if hi != hb
+            || &hi[..MAGIC.len()] != MAGIC
+            || hi[MAGIC.len()..MAGIC.len() + D] != self.fingerprint
+        {
+            return Ok(None);
+        }
+        let at = bodies.metadata()?.len();
+        let mut records = Vec::new();
+        let places = write_records(
+            &bodies,
+            at,
+            &mut records,
+            parsed.iter().enumerate().filter(|(_, p)| p.fresh),
+        )?;
+        // The bodies are in their file before any record points to them.
+        (&index).write_all(&records)?;
+        Ok(Some((Arc::new(bodies), places)))
     }
 
-    /// Writes a new file with every article's record and renames it over the old one.
+    /// Writes a new pair of files with every article's record and renames them over the old
+    /// ones.
     fn rewrite(&self, parsed: &[super::Parsed]) -> std::io::Result<Option<Placed>> {
-        if let Some(dir) = self.path.parent() {
+        if let Some(dir) = self.index_path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let tmp = self
-            .path
-            .with_extension(format!("tmp-{}", std::process::id()));
+        let tmp = |path: &Path| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(format!(".tmp-{}", std::process::id()));
+            PathBuf::from(p)
+        };
+        let (index_tmp, bodies_tmp) = (tmp(&self.index_path), tmp(&self.bodies_path));
         let result = (|| {
-            let f = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&tmp)?;
-            f.lock()?;
-            (&f).write_all(MAGIC)?;
-            (&f).write_all(&self.fingerprint)?;
-            let at = (MAGIC.len() + self.fingerprint.len()) as u64;
-            let places = write_records(&f, at, parsed.iter().enumerate())?;
-            std::fs::rename(&tmp, &self.path)?;
-            Ok(Some((Arc::new(f), places)))
+            let create = |path: &Path| {
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .open(path)
+            };
+            let head = header(&self.fingerprint, &new_generation());
+            let bodies = create(&bodies_tmp)?;
+            (&bodies).write_all(&head)?;
+            let index = create(&index_tmp)?;
+            let mut records = BufWriter::with_capacity(1 << 20, &index);
+            records.write_all(&head)?;
+            let places = write_records(
+                &bodies,
+                HEADER as u64,
+                &mut records,
+                parsed.iter().enumerate(),
+            )?;
+            records.flush()?;
+            // Bodies first: an index is never in place before the bodies it points to.
+            std::fs::rename(&bodies_tmp, &self.bodies_path)?;
+            std::fs::rename(&index_tmp, &self.index_path)?;
+            Ok(Some((Arc::new(bodies), places)))
         })();
         if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
+            let _ = std::fs::remove_file(&bodies_tmp);
+            let _ = std::fs::remove_file(&index_tmp);
         }
         result
     }
 }
 
-/// A file records were written to, and (article index, body offset, body length) per record.
+/// A bodies file records were written to, and (article index, body offset, body length) per
+/// record.
 type Placed = (Arc<File>, Vec<(usize, u64, usize)>);
 
-/// Writes the records of `articles` (index, article) to `f`, whose end is at byte `at`.
+/// Writes the bodies of `articles` (index, article) to `bodies`, whose end is at byte `at`, and
+/// their index records to `records`; gives where each body went.
 fn write_records<'a>(
-    f: &File,
+    bodies: &File,
     mut at: u64,
+    records: &mut impl Write,
     articles: impl Iterator<Item = (usize, &'a super::Parsed)>,
 ) -> std::io::Result<Vec<(usize, u64, usize)>> {
-    let mut w = BufWriter::with_capacity(1 << 20, f);
+    let mut w = BufWriter::with_capacity(1 << 20, bodies);
     let mut places = Vec::new();
+    // One record at a time (its front matter's length goes before it).
+    let mut record = Vec::with_capacity(1024);
     for (i, p) in articles {
-        if let Some((offset, len, size)) = write_record(&mut w, &p.digest, &p.fm, &p.base, &p.body)?
-        {
-            places.push((i, at + offset, len));
-            at += size;
+        // A body that cannot be read any more is left out (that article is parsed next time).
+        let Ok(body) = p.body.html() else {
+            continue;
+        };
+        record.clear();
+        if put_record(&mut record, &p.digest, &p.fm, &p.base, at, body.len()) {
+            records.write_all(&record)?;
+            w.write_all(body.as_bytes())?;
+            places.push((i, at, body.len()));
+            at += body.len() as u64;
         }
     }
     w.flush()?;
     Ok(places)
 }
 
-/// Writes one record; gives the body's offset in it, the body's length and the record's size
-/// (none if the record was left out).
-fn write_record(
-    w: &mut impl Write,
+/// Appends the index record of an article whose body goes at `offset` of the bodies file to
+/// `out`; false (and `out` as it was) if a part is too big for the format (that article is
+/// parsed every time).
+fn put_record(
+    out: &mut Vec<u8>,
     d: &Digest,
     fm: &FrontMatter,
     base: &super::BaseSlug,
-    body: &Body,
-) -> std::io::Result<Option<(u64, usize, u64)>> {
-    // A body that cannot be read any more is left out (that article is parsed next time).
-    let Ok(body) = body.html() else {
-        return Ok(None);
-    };
-    let mut fm_bytes = Vec::with_capacity(512);
-    super::fmcode::encode(fm, &mut fm_bytes);
-    let base_len = 1 + base.slug.len();
-    let (Ok(fm_len), Ok(base_len32), Ok(body_len)) = (
-        u32::try_from(fm_bytes.len()),
-        u32::try_from(base_len),
-        u32::try_from(body.len()),
+    offset: u64,
+    body_len: usize,
+) -> bool {
+    let start = out.len();
+    out.extend_from_slice(d);
+    out.extend_from_slice(&[0; 4]);
+    super::fmcode::encode(fm, out);
+    let fm_len = out.len() - start - D - 4;
+    let (Ok(fm_len), Ok(base_len), Ok(body_len)) = (
+        u32::try_from(fm_len),
+        u32::try_from(1 + base.slug.len()),
+        u32::try_from(body_len),
     ) else {
-        // Too big to cache: parse it every time.
-        return Ok(None);
+        out.truncate(start);
+        return false;
     };
-    w.write_all(d)?;
-    w.write_all(&fm_len.to_le_bytes())?;
-    w.write_all(&fm_bytes)?;
-    w.write_all(&base_len32.to_le_bytes())?;
-    w.write_all(&[u8::from(base.explicit)])?;
-    w.write_all(base.slug.as_bytes())?;
-    w.write_all(&body_len.to_le_bytes())?;
-    w.write_all(body.as_bytes())?;
-    let offset = (D + 4 + fm_bytes.len() + 4 + base_len + 4) as u64;
-    Ok(Some((offset, body.len(), offset + body.len() as u64)))
+    out[start + D..start + D + 4].copy_from_slice(&fm_len.to_le_bytes());
+    out.extend_from_slice(&base_len.to_le_bytes());
+    out.push(u8::from(base.explicit));
+    out.extend_from_slice(base.slug.as_bytes());
+    out.extend_from_slice(&offset.to_le_bytes());
+    out.extend_from_slice(&body_len.to_le_bytes());
+    true
 }
 
 /// Feeds the running executable's identity ([`executable_id`]) into `h`.
@@ -392,38 +515,38 @@ pub(crate) fn executable_id() -> Vec<u8> {
 mod tests {
     use super::*;
 
+    const TEXT: &str = "---\ntitle: \"Тест: «лапки»\"\ndate: 2026-01-07\npeople:\n- Кирило Буданов\nroles:\n- person: Кирило Буданов\n  role: начальник ГУР\nsummary: Лід.\nsource: content/raw/a.txt\nslug: test\ntemplate: x.html\n---\n\nТекст **жирний**.\n";
+
+    /// A parsed article of `text` at `file`, fresh.
+    fn parsed(file: &str, text: &str) -> super::super::Parsed {
+        let (fm, body) = crate::content::parse(text).unwrap();
+        super::super::Parsed {
+            file: file.into(),
+            base: super::super::base_slug(&fm),
+            fm,
+            body: Body::from(crate::content::markdown_to_html(&body, false)),
+            digest: digest(text.as_bytes(), false),
+            fresh: true,
+        }
+    }
+
     #[test]
     fn front_matter_survives_the_cache() {
-        let text = "---\ntitle: \"Тест: «лапки»\"\ndate: 2026-01-07\npeople:\n- Кирило Буданов\nroles:\n- person: Кирило Буданов\n  role: начальник ГУР\nsummary: Лід.\nsource: content/raw/a.txt\nslug: test\ntemplate: x.html\n---\n\nТекст **жирний**.\n";
-        let (fm, body) = crate::content::parse(text).unwrap();
+        let (fm, body) = crate::content::parse(TEXT).unwrap();
         let html = crate::content::markdown_to_html(&body, false);
         let dir = tempfile::tempdir().unwrap();
         let source = dir.path().join("a.md");
-        std::fs::write(&source, text).unwrap();
-        let d = digest(text.as_bytes(), false);
+        std::fs::write(&source, TEXT).unwrap();
+        let d = digest(TEXT.as_bytes(), false);
         let c = Cache::open(dir.path(), false);
-        let mut parsed = [super::super::Parsed {
-            file: "a.md".into(),
-            fm: fm.clone(),
-            base: super::super::base_slug(&fm),
-            body: Body::from(html.clone()),
-            digest: d,
-            fresh: true,
-        }];
-        c.store_holding(dir.path(), &mut parsed, 0);
+        let mut fresh = [parsed("a.md", TEXT)];
+        c.store_holding(dir.path(), &mut fresh, 0);
         // Once written beyond the budget, the body is read back from the file when needed,
         // not held.
-        assert!(!parsed[0].body.is_in_memory());
-        assert_eq!(parsed[0].body.html().unwrap(), html);
+        assert!(!fresh[0].body.is_in_memory());
+        assert_eq!(fresh[0].body.html().unwrap(), html);
         // Within the budget it stays in memory.
-        let mut held = [super::super::Parsed {
-            file: "a.md".into(),
-            fm: fm.clone(),
-            base: super::super::base_slug(&fm),
-            body: Body::from(html.clone()),
-            digest: d,
-            fresh: true,
-        }];
+        let mut held = [parsed("a.md", TEXT)];
         Cache::open(dir.path(), false).store_holding(dir.path(), &mut held, html.len());
         assert!(held[0].body.is_in_memory());
         let mut c = Cache::open(dir.path(), false);
@@ -443,20 +566,23 @@ mod tests {
             .take(&d, &source, true)
             .and_then(Taken::decode)
             .is_none());
-        // A torn file is ignored.
+        // A torn index is ignored.
         let p = dir.path().join(CACHE_FILE);
-        let bytes = std::fs::read(&p).unwrap();
-        std::fs::write(&p, &bytes[..bytes.len() - 3]).unwrap();
+        let index = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &index[..index.len() - 3]).unwrap();
         assert!(Cache::open(dir.path(), false)
             .take(&d, &source, false)
             .and_then(Taken::decode)
             .is_none());
+        std::fs::write(&p, &index).unwrap();
         // A body that is not UTF-8 any more (a damaged file) is not used: the article is
         // parsed again from its source, which still has the digest.
-        let mut damaged = bytes.clone();
+        let b = dir.path().join(BODIES_FILE);
+        let bodies = std::fs::read(&b).unwrap();
+        let mut damaged = bodies.clone();
         let at = damaged.len() - html.len();
         damaged[at] = 0xFF;
-        std::fs::write(&p, &damaged).unwrap();
+        std::fs::write(&b, &damaged).unwrap();
         let got = Cache::open(dir.path(), false)
             .take(&d, &source, false)
             .and_then(Taken::decode)
@@ -467,23 +593,66 @@ mod tests {
             .take(&d, &source, false)
             .and_then(Taken::decode)
             .unwrap();
-        std::fs::write(&source, text.replace("жирний", "інший")).unwrap();
+        std::fs::write(&source, TEXT.replace("жирний", "інший")).unwrap();
         let e = got.body.html().unwrap_err();
         assert!(e.contains("changed during the build"), "{e}");
-        // A cache file cut short after a build opened it: the body comes from the source
+        // A bodies file cut short after a build opened it: the body comes from the source
         // (restored here), not from bytes past the end.
-        std::fs::write(&source, text).unwrap();
-        std::fs::write(&p, &bytes).unwrap();
+        std::fs::write(&source, TEXT).unwrap();
+        std::fs::write(&b, &bodies).unwrap();
         let got = Cache::open(dir.path(), false)
             .take(&d, &source, false)
             .and_then(Taken::decode)
             .unwrap();
         std::fs::OpenOptions::new()
             .write(true)
-            .open(&p)
+            .open(&b)
             .unwrap()
-            .set_len(10)
+            .set_len(HEADER as u64 + 10)
             .unwrap();
         assert_eq!(got.body.html().unwrap(), html);
+    }
+
+    #[test]
+    fn an_index_parses_only_with_its_bodies_in_order_and_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<String> = (0..3)
+            .map(|i| TEXT.replace("test", &format!("test{i}")) + &"Ще. ".repeat(i))
+            .collect();
+        let mut all: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| parsed(&format!("{i}.md"), t))
+            .collect();
+        Cache::open(dir.path(), false).store_holding(dir.path(), &mut all, 0);
+        let index = std::fs::read(dir.path().join(CACHE_FILE)).unwrap();
+        let bodies_len = std::fs::metadata(dir.path().join(BODIES_FILE))
+            .unwrap()
+            .len();
+        let records = parse_index(&index, bodies_len).unwrap();
+        assert_eq!(records.len(), 3);
+        // Every record's front matter and base slug as encoded from the parsed article.
+        for p in &all {
+            let r = &records[&p.digest];
+            let mut fm = Vec::new();
+            super::super::fmcode::encode(&p.fm, &mut fm);
+            assert_eq!(index[r.fm.clone()], fm[..]);
+            assert_eq!(index[r.base.start], u8::from(p.base.explicit));
+            assert_eq!(index[r.base.start + 1..r.base.end], *p.base.slug.as_bytes());
+            assert_eq!(r.body.1, p.body.len());
+        }
+        // The bodies file one byte short: the last body is past its end.
+        assert!(parse_index(&index, bodies_len - 1).is_none());
+        // The second body starting inside the first.
+        let second = &records[&all[1].digest];
+        let mut overlapping = index.clone();
+        let at = second.base.end;
+        overlapping[at..at + 8].copy_from_slice(&(second.body.0 - 1).to_le_bytes());
+        assert!(parse_index(&overlapping, bodies_len).is_none());
+        // A length reaching past the index.
+        let mut long = index.clone();
+        let at = records[&all[2].digest].fm.start - 4;
+        long[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(parse_index(&long, bodies_len).is_none());
     }
 }
