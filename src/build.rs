@@ -110,7 +110,7 @@ impl Phases {
                 .ok()
                 .and_then(|s| s.split(' ').nth(1)?.parse::<u64>().ok())
                 .map_or(String::new(), |pages| {
-                    format!(" {:>6} MiB", pages * 4096 >> 20)
+                    format!(" {:>6} MiB", (pages * 4096) >> 20)
                 });
             eprintln!(
                 "timing: {phase:<10} {:>8.1} ms{rss}",

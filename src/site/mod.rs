@@ -433,9 +433,7 @@ impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
     pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
         let (paths, errors) = article_files(root);
-        Self::load_with(
-            root, config, registry, paths, errors, None, None, &mut false,
-        )
+        Self::load_with(root, config, registry, paths, errors, None, None).map(|(site, _)| site)
     }
 
     /// [`Site::load`] through the cache of parsed articles ([`cache`]): only files whose bytes
@@ -459,18 +457,7 @@ impl Site {
         } = sources;
         // Digests by place in the listing, so only for the listing they were read from.
         let known = known.filter(|k| k.len() == paths.len());
-        let mut as_known = false;
-        let site = Self::load_with(
-            root,
-            config,
-            registry,
-            paths,
-            errors,
-            Some(cache),
-            known,
-            &mut as_known,
-        )?;
-        Ok((site, as_known))
+        Self::load_with(root, config, registry, paths, errors, Some(cache), known)
     }
 
     fn load_with(
@@ -481,8 +468,7 @@ impl Site {
         mut errors: Vec<SiteError>,
         cache: Option<cache::Cache>,
         known: Option<&[crate::hash::Digest]>,
-        as_known: &mut bool,
-    ) -> Result<Site, Vec<SiteError>> {
+    ) -> Result<(Site, bool), Vec<SiteError>> {
         let cache = cache.map(std::sync::Mutex::new);
         let results: Vec<Result<Parsed, SiteError>> = paths
             .par_iter()
@@ -492,7 +478,7 @@ impl Site {
                 read_article(root, p, config.allow_html, cache.as_ref(), known)
             })
             .collect();
-        *as_known = known.is_some_and(|k| {
+        let as_known = known.is_some_and(|k| {
             k.len() == results.len()
                 && results
                     .iter()
@@ -511,7 +497,7 @@ impl Site {
         }
         let site = build_model(root, config, registry, parsed, &mut errors);
         if errors.is_empty() {
-            Ok(site)
+            Ok((site, as_known))
         } else {
             Err(errors)
         }
