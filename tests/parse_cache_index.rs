@@ -8,7 +8,7 @@ use litopys::site::cache::{digest, Cache, Taken, BODIES_FILE, CACHE_FILE};
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{build_into, copy_site, gen_corpus, visible_tree};
+use common::{articles, build_into, copy_site, gen_corpus, visible_tree};
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -43,16 +43,6 @@ fn site(dir: &Path) -> (PathBuf, PathBuf) {
     }
     build_into(&root, &out);
     (root, out)
-}
-
-/// The article files of the site, sorted.
-fn articles(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(root.join("content/articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
 }
 
 /// How many articles the cache of `root` gives, each checked against parsing its source:

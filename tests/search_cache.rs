@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod common;
-use common::{build_into, copy_site, gen_corpus, tree};
+use common::{articles, build_into, copy_site, gen_corpus, tree};
 
 const CACHE: &str = ".litopys/terms.cache";
 
@@ -42,15 +42,6 @@ fn check(root: &Path, out: &Path, what: &str) {
         "{what}: full build through the cache differs"
     );
     std::fs::remove_dir_all(&empty).unwrap();
-}
-
-fn articles(root: &Path) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(root.join("content/articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

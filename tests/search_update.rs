@@ -6,11 +6,11 @@
 
 use litopys::search::{FOUND_AGAIN, KEPT_UNREAD, UPDATED_IN_PLACE};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::Ordering;
 
 mod common;
-use common::{build_into, copy_site, gen_corpus, tree};
+use common::{articles, build_into, copy_site, gen_corpus, tree};
 
 const STATE: &str = ".litopys/search.state";
 
@@ -22,15 +22,6 @@ fn fresh_search(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let out = tmp.path().join("out");
     build_into(&copy, &out);
     tree(&out.join("search"))
-}
-
-fn articles(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(root.join("content/articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
 }
 
 /// The tests of this file one at a time: they read the process-wide counters of updates.

@@ -78,3 +78,13 @@ pub fn opts(root: &Path, out: &Path, force: bool) -> BuildOptions {
 pub fn build_into(root: &Path, out: &Path) {
     build(&opts(root, out, false)).unwrap();
 }
+
+/// The article files of the site at `root` (`content/articles/*`), sorted.
+pub fn articles(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(root.join("content/articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
