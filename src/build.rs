@@ -262,6 +262,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     phases.done("render");
     let pages = rendered.files.len();
     let planned = rendered.planned;
+    if phases.on {
+        eprintln!("timing: {planned} of {pages} files kept by the render plan");
+    }
     let (articles, people) = (site.article_count(), site.person_count());
     // The site model and templates are freed while the files are put in place (or left to
     // the system when the process ends next).

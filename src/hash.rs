@@ -38,6 +38,14 @@ impl Hasher {
         }
     }
 
+    /// An empty hasher with room for `bytes` bytes before it grows.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Hasher {
+            buf: Vec::with_capacity(bytes.min(BUFFER)),
+            stream: None,
+        }
+    }
+
     /// Feeds `bytes` (anything that is a byte slice: `&str.as_bytes()`, arrays, digests).
     #[inline]
     pub fn update(&mut self, bytes: impl AsRef<[u8]>) {

@@ -292,7 +292,8 @@ fn body_edits_are_rebuilt_from_the_plan_and_equal_fresh_builds() {
     );
 
     // An article without a summary: its body is in its people's feeds. Dropping the summary
-    // changes the structure (no plan); editing its body then goes by the plan.
+    // changes the structure (the plan keeps only pages whose dependencies did not change);
+    // editing its body then goes by the plan's bodies.
     let plain = files[files.len() / 2].clone();
     let text = std::fs::read_to_string(&plain).unwrap();
     let without: String = text
@@ -302,7 +303,8 @@ fn body_edits_are_rebuilt_from_the_plan_and_equal_fresh_builds() {
         .collect();
     assert_ne!(without, text, "the generated article has a summary");
     std::fs::write(&plain, &without).unwrap();
-    assert_eq!(rebuild("summary dropped").planned, 0);
+    let r = rebuild("summary dropped");
+    assert!(r.planned > 0 && r.planned < r.pages, "{}", r.planned);
     edit_body(&plain, 2);
     let r = rebuild("body of an article without a summary");
     assert!(r.planned > 0);
@@ -333,7 +335,8 @@ fn body_edits_are_rebuilt_from_the_plan_and_equal_fresh_builds() {
     assert!(rebuild("after --force").planned > 0);
 
     // A front-matter edit that keeps every URL (a new title under an explicit slug) is a
-    // change of structure: the cards that show the title are made again.
+    // change of structure: the pages that show the title are made again, the others kept by
+    // their dependency digests.
     let text = std::fs::read_to_string(&newest).unwrap();
     std::fs::write(
         &newest,
@@ -349,6 +352,6 @@ fn body_edits_are_rebuilt_from_the_plan_and_equal_fresh_builds() {
     )
     .unwrap();
     let r = rebuild("title edited under a fixed slug");
-    assert_eq!(r.planned, 0);
+    assert!(r.planned > 0 && r.planned < r.pages, "{}", r.planned);
     assert!(r.write.written > 3, "{}", r.write.written);
 }

@@ -73,6 +73,7 @@ impl CardRef<'_> {
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if !s.is_human_readable() {
+            super::plan::note_card(self.index);
             s.serialize_bytes(card_digest(self.digest, self.card))
         } else if self.by_index {
             s.serialize_u64(self.index as u64)
@@ -1092,7 +1093,9 @@ impl Serialize for Entries<'_> {
             .articles
             .iter()
             .map(|&i| {
-                // The source digest stands for the body: noted like [`Html`]'s.
+                // The digests stand for the card and the body: noted like [`CardRef`]'s and
+                // [`Html`]'s.
+                super::plan::note_card(i);
                 super::plan::note_read(i);
                 (
                     card_digest(&sh.card_digests[i], &sh.cards[i]),

@@ -29,6 +29,7 @@
 
 mod cards;
 pub mod context;
+mod deps;
 pub(crate) mod keyhash;
 pub mod labels;
 pub mod links;
@@ -551,6 +552,7 @@ impl Templates {
                 message: format!("cannot build the context of {path}: {e}"),
             })?;
             if sink.previous_key(&path) == Some(key.as_str()) {
+                plan::note_matched();
                 if let Some(kept) = sink.keep(&path, &key) {
                     return Ok(kept);
                 }
@@ -776,6 +778,19 @@ const ERRORS_PER_TEMPLATE: usize = 3;
 /// About how many bytes a card takes on a page (for pre-sizing buffers).
 const CARD_BYTES: usize = 3 << 10;
 
+/// A page of the plan a build makes ([`plan`]).
+enum Made {
+    /// Page `i` of the previous build's plan, kept.
+    Old(usize),
+    /// A page made (its key computed).
+    New {
+        path: String,
+        reads: Option<Vec<u32>>,
+        reads_digest: Digest,
+        deps: Digest,
+    },
+}
+
 /// One output file to produce.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -833,14 +848,19 @@ pub fn render_to<S: Sink>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    // The cards and, alongside, the structure digest of the render plan ([`plan`]).
-    let (shared, structure) = rayon::join(
+    // The cards and, alongside, the structure and base digests of the render plan ([`plan`]).
+    let (shared, digests) = rayon::join(
         || Shared::new(site),
         || {
-            sink.keyed()
-                .then(|| plan::structure_digest(site, &templates.fingerprint))
+            sink.keyed().then(|| {
+                (
+                    plan::structure_digest(site, &templates.fingerprint),
+                    deps::base(site, &templates.fingerprint),
+                )
+            })
         },
     );
+    let structure = digests.map(|d| d.0);
     if let Err(e) = templates.cards.begin(
         shared.cards.clone(),
         &shared.lang,
@@ -871,12 +891,22 @@ pub fn render_to<S: Sink>(
         jobs.extend((0..pages).map(|n| Job::Person(i, n)));
         jobs.push(Job::PersonFeed(i));
     }
-    // The render plan ([`plan`]): when the previous build's has the same structure, its pages
+    // The render plan ([`plan`]). When the previous build's has the same structure, its pages
     // are these jobs' pages, in this order, and a page whose bodies did not change is kept
-    // without building its context.
-    let previous = sink
-        .previous_plan()
-        .filter(|p| Some(p.structure) == structure && p.pages.len() == jobs.len());
+    // without building its context. Else, when it has the same base, a page found by its
+    // path whose dependency digest ([`deps`]) did not change is kept.
+    let previous = sink.previous_plan();
+    let same = previous.filter(|p| Some(p.structure) == structure && p.len() == jobs.len());
+    let by_path: Option<(&plan::Plan, rustc_hash::FxHashMap<&str, usize>)> = previous
+        .filter(|p| same.is_none() && Some(p.base) == digests.map(|d| d.1))
+        .map(|p| {
+            let mut paths = rustc_hash::FxHashMap::default();
+            paths.reserve(p.len());
+            paths.extend(p.pages().enumerate().map(|(i, page)| (page.path, i)));
+            (p, paths)
+        });
+    let scopes = deps::Scopes::new(&shared);
+    let checking = previous.is_some() && plan::checking();
     let planned = std::sync::atomic::AtomicUsize::new(0);
     // The pages and, alongside, the search page and its index (src/search.rs).
     let (results, search) = rayon::join(
@@ -884,36 +914,92 @@ pub fn render_to<S: Sink>(
             jobs.par_iter()
                 .enumerate()
                 .map(|(j, &job)| {
-                    if let Some(kept) = previous.and_then(|p| keep_planned(site, sink, &p.pages[j]))
-                    {
-                        planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        return (Ok(kept), previous.map(|p| p.pages[j].clone()));
+                    // The previous build's page (its number) the plan says this one equals.
+                    let kept_page = if let Some(p) = same {
+                        p.page(j)
+                            .filter(|page| {
+                                page.reads.is_some_and(|r| {
+                                    plan::reads_digest(site, r) == page.reads_digest
+                                })
+                            })
+                            .map(|page| (j, page))
+                    } else if let Some((p, paths)) = &by_path {
+                        job_path(job, site)
+                            .and_then(|path| paths.get(path.as_str()))
+                            .and_then(|&i| Some((i, p.page(i)?)))
+                            .filter(|(_, page)| {
+                                let (kind, deps) = job_deps(job, site);
+                                page.reads.and_then(|r| scopes.page_digest(kind, &deps, r))
+                                    == Some(page.deps)
+                            })
+                    } else {
+                        None
+                    };
+                    if let Some((i, page)) = kept_page.filter(|_| !checking) {
+                        let kept = sink
+                            .previous_key(page.path)
+                            .and_then(|key| sink.keep(page.path, key));
+                        if let Some(kept) = kept {
+                            planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            return (Ok(kept), Some(Made::Old(i)));
+                        }
                     }
-                    let (placed, reads) =
+                    let (placed, recorded) =
                         plan::recording(|| render_job(job, &shared, templates, sink));
+                    let placed = match (placed, kept_page) {
+                        (Ok(f), Some((_, page))) if checking => {
+                            check_planned(site, job, S::path_of(&f), &page, &recorded).map(|()| {
+                                planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                f
+                            })
+                        }
+                        (placed, _) => placed,
+                    };
                     let page = placed
                         .as_ref()
                         .ok()
                         .filter(|_| structure.is_some())
-                        .map(|f| plan::PagePlan {
-                            path: S::path_of(f).to_string(),
-                            reads_digest: reads
-                                .as_deref()
-                                .map_or([0; 16], |r| plan::reads_digest(site, r)),
-                            reads,
+                        .map(|f| {
+                            let reads = recorded.reads;
+                            let deps = reads.as_deref().and_then(|r| {
+                                let (kind, deps) = job_deps(job, site);
+                                scopes.page_digest(kind, &deps, r)
+                            });
+                            Made::New {
+                                path: S::path_of(f).to_string(),
+                                reads_digest: reads
+                                    .as_deref()
+                                    .map_or([0; 16], |r| plan::reads_digest(site, r)),
+                                deps: deps.unwrap_or([0; 16]),
+                                reads,
+                            }
                         });
                     (placed, page)
                 })
-                .collect::<Vec<(Result<S::Placed, SiteError>, Option<plan::PagePlan>)>>()
+                .collect::<Vec<(Result<S::Placed, SiteError>, Option<Made>)>>()
         },
         || search_files(site, templates, sink),
     );
     let (results, pages): (Vec<_>, Vec<_>) = results.into_iter().unzip();
-    let plan = structure.and_then(|structure| {
-        Some(plan::Plan {
-            structure,
-            pages: pages.into_iter().collect::<Option<Vec<_>>>()?,
-        })
+    let plan = digests.and_then(|(structure, base)| {
+        let mut plan = plan::Plan::new(structure, base, pages.len());
+        for page in pages {
+            match page? {
+                Made::Old(i) => plan.push(previous?.page(i)?),
+                Made::New {
+                    path,
+                    reads,
+                    reads_digest,
+                    deps,
+                } => plan.push(plan::PagePlan {
+                    path: &path,
+                    reads: reads.as_deref(),
+                    reads_digest,
+                    deps,
+                }),
+            }
+        }
+        Some(plan)
     });
     let mut files = Vec::with_capacity(results.len() + 64);
     // A broken template fails every page it renders: report a few pages per template file.
@@ -988,14 +1074,87 @@ pub fn render_to<S: Sink>(
     }
 }
 
-/// Page `page` of the previous build's plan, kept as it is when the bodies its key read are
-/// unchanged and its file is intact (the plan's structure being this build's).
-fn keep_planned<S: Sink>(site: &Site, sink: &S, page: &plan::PagePlan) -> Option<S::Placed> {
-    let reads = page.reads.as_deref()?;
-    if plan::reads_digest(site, reads) != page.reads_digest {
-        return None;
+/// With plan checking on ([`plan::checking`]): that page `page` of the previous plan, which the
+/// plan would have kept for `job`, was made at its path and its key was the previous build's.
+fn check_planned(
+    site: &Site,
+    job: Job,
+    made: &str,
+    page: &plan::PagePlan<'_>,
+    recorded: &plan::Recorded,
+) -> Result<(), SiteError> {
+    let planned = job_path(job, site);
+    if made == page.path && planned.as_deref() == Some(made) && recorded.matched {
+        return Ok(());
     }
-    sink.keep(&page.path, sink.previous_key(&page.path)?)
+    Err(SiteError {
+        file: site.root.clone(),
+        line: None,
+        message: format!(
+            "render plan check: the plan would keep {} for {job:?} (path {planned:?}), but the \
+             page made is {made} and its key {}",
+            page.path,
+            if recorded.matched {
+                "is the previous build's"
+            } else {
+                "changed"
+            }
+        ),
+    })
+}
+
+/// The path of the page `job` makes (none for the style sheet, which has no key), as
+/// [`render_job`] makes it.
+fn job_path(job: Job, site: &Site) -> Option<String> {
+    use context as c;
+    Some(match job {
+        Job::Home => "index.html".into(),
+        Job::Article(i) => links::index_of(&site.articles.get(i)?.url),
+        Job::Day(i) => links::index_of(&c::day_dir(&site.days.get(i)?.date)),
+        Job::Month(i) => {
+            let m = site.months.get(i)?;
+            links::index_of(&c::month_dir(m.year, m.month))
+        }
+        Job::Year(i) => links::index_of(&c::year_dir(site.years.get(i)?.year)),
+        Job::Archive => links::index_of("archive/"),
+        Job::People => links::index_of("people/"),
+        Job::Person(i, n) => links::index_of(&c::person_page_dir(&site.people.get(i)?.url, n)),
+        Job::PersonFeed(i) => format!("{}atom.xml", site.people.get(i)?.url),
+        Job::Feed => "atom.xml".into(),
+        Job::Sitemap => "sitemap.xml".into(),
+        Job::NotFound => "404.html".into(),
+        Job::Style => return None,
+    })
+}
+
+/// What the context of `job`'s page reads besides the cards and bodies its key records
+/// ([`deps`]), with a tag for its kind of page: this must name everything the context
+/// builders in [`context`] read from the model (the configuration and templates are in the
+/// plan's base). Plan checking ([`plan::checking`]) and the tests' random edits catch a
+/// scope missing here.
+fn job_deps(job: Job, site: &Site) -> (u8, Vec<deps::Dep>) {
+    use deps::Dep;
+    match job {
+        Job::Home => (1, vec![Dep::Calendar]),
+        Job::Article(i) => {
+            let mut d = vec![Dep::Calendar, Dep::Article(i)];
+            if let Some(a) = site.articles.get(i) {
+                d.extend(a.people.iter().map(|&p| Dep::List(p)));
+            }
+            (2, d)
+        }
+        Job::Day(_) => (3, vec![Dep::Calendar]),
+        Job::Month(_) => (4, vec![Dep::Calendar]),
+        Job::Year(_) => (5, vec![Dep::Calendar]),
+        Job::Archive => (6, vec![Dep::Calendar]),
+        Job::People => (7, vec![Dep::PeopleIndex]),
+        Job::Person(p, _) => (8, vec![Dep::Person(p)]),
+        Job::PersonFeed(p) => (9, vec![Dep::Person(p)]),
+        Job::Feed => (10, vec![Dep::Calendar]),
+        Job::Sitemap => (11, vec![Dep::Calendar, Dep::Links, Dep::PeopleIndex]),
+        Job::NotFound => (12, Vec::new()),
+        Job::Style => (13, Vec::new()),
+    }
 }
 
 /// The name of the search index's group of files.

@@ -18,6 +18,17 @@
 //! of an article's body then costs its own page, the feeds that carry it and nothing else; any
 //! other edit changes the structure digest and every key is computed as before.
 //!
+//! When the structure changed (a person added to an article, a title edited), the plan still
+//! keeps a page whose *dependency digest* is the same ([`super::deps`]): the digest of the
+//! scopes its kind of page declares (an article's own fields, a person's article list, the
+//! calendar, …) and of the cards and bodies its key read (recorded like the bodies). The pages
+//! are then found by path, since a person added moves the pages after theirs. This needs the
+//! same *base* (templates, binary, configuration, the articles' files in order), so that an
+//! article index recorded means the same article.
+//!
+//! `LITOPYS_PLAN_CHECK=1` (or [`set_checking`]) makes a build compute the key of every page the
+//! plan would keep and fail if one differs from the previous build's: the tests run with it.
+//!
 //! The plan is written beside the manifest (`.litopys-plan`) and the manifest names its digest
 //! (see `crate::output`), so a plan is only used with the manifest of the build that made it.
 
@@ -26,23 +37,117 @@ use crate::site::{Article, Site};
 use std::cell::RefCell;
 use std::hash::Hash;
 
-/// One page of a plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PagePlan {
+/// One page of a plan ([`Plan::page`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PagePlan<'a> {
     /// The output path.
-    pub path: String,
-    /// The articles (indices) whose bodies the page's key read; none when the page was not
-    /// made through a render key (it is then always made again).
-    pub reads: Option<Vec<u32>>,
+    pub path: &'a str,
+    /// What the page's key read: article indices, bodies as they are, cards with [`CARD`]
+    /// set; none when the page was not made through a render key (it is then always made
+    /// again).
+    pub reads: Option<&'a [u32]>,
     /// [`reads_digest`] of `reads` (zero when `reads` is none).
     pub reads_digest: Digest,
+    /// The page's dependency digest ([`super::deps::Scopes::page_digest`]; zero when `reads`
+    /// is none).
+    pub deps: Digest,
 }
 
-/// A build's plan: its structure digest and its pages in the order they were made.
+/// Where one page's path and reads are in its plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Span {
+    path: std::ops::Range<usize>,
+    reads: Option<std::ops::Range<usize>>,
+    reads_digest: Digest,
+    deps: Digest,
+}
+
+/// A build's plan: its structure and base digests and its pages in the order they were made.
+/// The pages' paths and reads are held in two buffers for the whole plan (a plan of 16,000
+/// pages is read and written without an allocation per page).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub structure: Digest,
-    pub pages: Vec<PagePlan>,
+    /// [`super::deps::base`].
+    pub base: Digest,
+    paths: String,
+    reads: Vec<u32>,
+    pages: Vec<Span>,
+}
+
+impl Plan {
+    /// An empty plan with room for `pages` pages.
+    pub fn new(structure: Digest, base: Digest, pages: usize) -> Plan {
+        Plan {
+            structure,
+            base,
+            paths: String::with_capacity(pages * 48),
+            reads: Vec::with_capacity(pages * 8),
+            pages: Vec::with_capacity(pages),
+        }
+    }
+
+    /// Adds `page` after the others.
+    pub fn push(&mut self, page: PagePlan<'_>) {
+        let start = self.paths.len();
+        self.paths.push_str(page.path);
+        let reads = page.reads.map(|r| {
+            let start = self.reads.len();
+            self.reads.extend_from_slice(r);
+            start..self.reads.len()
+        });
+        self.pages.push(Span {
+            path: start..self.paths.len(),
+            reads,
+            reads_digest: page.reads_digest,
+            deps: page.deps,
+        });
+    }
+
+    /// How many pages the plan has.
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Whether the plan has no page.
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
+    /// Page `i`, if there is one.
+    pub fn page(&self, i: usize) -> Option<PagePlan<'_>> {
+        let span = self.pages.get(i)?;
+        Some(PagePlan {
+            path: self.paths.get(span.path.clone())?,
+            reads: match &span.reads {
+                Some(r) => Some(self.reads.get(r.clone())?),
+                None => None,
+            },
+            reads_digest: span.reads_digest,
+            deps: span.deps,
+        })
+    }
+
+    /// The pages in order.
+    pub fn pages(&self) -> impl Iterator<Item = PagePlan<'_>> {
+        (0..self.len()).filter_map(|i| self.page(i))
+    }
+}
+
+/// The bit of a recorded read that makes it a card's (else a body's).
+pub const CARD: u32 = 1 << 31;
+
+/// A recorded read as (is a card, article index).
+pub fn read_parts(read: u32) -> (bool, usize) {
+    (read & CARD != 0, (read & !CARD) as usize)
+}
+
+/// An article index as a read with `flag` (an index that does not fit names no article).
+fn read_of(index: usize, flag: u32) -> u32 {
+    u32::try_from(index)
+        .ok()
+        .filter(|&i| i < CARD)
+        .map_or(u32::MAX, |i| i | flag)
 }
 
 /// What the page being made on this thread has read so far.
@@ -50,7 +155,39 @@ pub struct Plan {
 struct Recording {
     /// True once a render key was computed for the page.
     keyed: bool,
+    /// True when a key computed equalled the previous build's key of its page.
+    matched: bool,
     reads: Vec<u32>,
+}
+
+/// What [`recording`] saw of one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The reads of its key (sorted, each once); none if no key was computed.
+    pub reads: Option<Vec<u32>>,
+    /// Its key was the previous build's ([`note_matched`]).
+    pub matched: bool,
+}
+
+static CHECKING: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Makes builds check every page the plan keeps (see the module's comment), or stop checking.
+pub fn set_checking(on: bool) {
+    CHECKING.store(if on { 2 } else { 1 }, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether builds check the pages the plan keeps: [`set_checking`], else
+/// `LITOPYS_PLAN_CHECK` set to anything but `0` or nothing.
+pub fn checking() -> bool {
+    match CHECKING.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => {
+            let on =
+                std::env::var_os("LITOPYS_PLAN_CHECK").is_some_and(|v| !v.is_empty() && v != "0");
+            set_checking(on);
+            on
+        }
+        state => state == 2,
+    }
 }
 
 thread_local! {
@@ -61,17 +198,27 @@ thread_local! {
 /// bodies went into it, or none if no key was computed. The recording before the call is put
 /// back after it, so a page made on this thread while `f` waits (rayon may run another job
 /// there) records its own reads, not `f`'s.
-pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Option<Vec<u32>>) {
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Recorded) {
     let outer = RECORDING.with(|r| r.replace(Some(Recording::default())));
     let out = f();
-    let mine = RECORDING.with(|r| r.replace(outer));
-    let reads = mine.filter(|m| m.keyed).map(|m| {
-        let mut reads = m.reads;
+    let mine = RECORDING.with(|r| r.replace(outer)).unwrap_or_default();
+    let matched = mine.matched;
+    let reads = mine.keyed.then(|| {
+        let mut reads = mine.reads;
         reads.sort_unstable();
         reads.dedup();
         reads
     });
-    (out, reads)
+    (out, Recorded { reads, matched })
+}
+
+/// Notes that the key just computed for the page being made is the previous build's.
+pub fn note_matched() {
+    RECORDING.with(|r| {
+        if let Some(rec) = r.borrow_mut().as_mut() {
+            rec.matched = true;
+        }
+    });
 }
 
 /// Notes that a render key is being computed for the page being made.
@@ -85,10 +232,18 @@ pub fn note_keyed() {
 
 /// Notes that the key of the page being made reads article `index`'s body.
 pub fn note_read(index: usize) {
+    note(read_of(index, 0));
+}
+
+/// Notes that the key of the page being made reads article `index`'s card.
+pub fn note_card(index: usize) {
+    note(read_of(index, CARD));
+}
+
+fn note(read: u32) {
     RECORDING.with(|r| {
         if let Some(rec) = r.borrow_mut().as_mut() {
-            // More articles than u32 holds cannot be read into memory anyway; saturate.
-            rec.reads.push(u32::try_from(index).unwrap_or(u32::MAX));
+            rec.reads.push(read);
         }
     });
 }
@@ -162,12 +317,16 @@ pub fn structure_digest(site: &Site, fingerprint: &Digest) -> Digest {
     h.finalize()
 }
 
-/// The digest of the source digests of articles `reads` of `site` (zero when one is not an
-/// article of it).
+/// The digest of the source digests of the articles whose bodies `reads` are (zero when one
+/// is not an article of `site`); the cards read do not count (they are in the structure).
 pub fn reads_digest(site: &Site, reads: &[u32]) -> Digest {
     let mut h = Hasher::new();
-    for &i in reads {
-        match site.articles.get(i as usize) {
+    for &r in reads {
+        let (card, i) = read_parts(r);
+        if card {
+            continue;
+        }
+        match site.articles.get(i) {
             Some(a) => h.update(a.digest),
             None => return [0; 16],
         }
@@ -176,18 +335,20 @@ pub fn reads_digest(site: &Site, reads: &[u32]) -> Digest {
 }
 
 /// The first bytes of a plan file, with its version.
-const MAGIC: &[u8] = b"litopys-plan 1\n";
+const MAGIC: &[u8] = b"litopys-plan 2\n";
 
 /// A plan as bytes (little-endian numbers, lengths before strings and lists).
 pub fn encode(plan: &Plan) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + plan.pages.len() * 96);
+    let mut out =
+        Vec::with_capacity(64 + plan.len() * 48 + plan.paths.len() + plan.reads.len() * 4);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&plan.structure);
-    out.extend_from_slice(&(plan.pages.len() as u64).to_le_bytes());
-    for p in &plan.pages {
+    out.extend_from_slice(&plan.base);
+    out.extend_from_slice(&(plan.len() as u64).to_le_bytes());
+    for p in plan.pages() {
         out.extend_from_slice(&(p.path.len() as u64).to_le_bytes());
         out.extend_from_slice(p.path.as_bytes());
-        match &p.reads {
+        match p.reads {
             None => out.push(0),
             Some(reads) => {
                 out.push(1);
@@ -196,6 +357,7 @@ pub fn encode(plan: &Plan) -> Vec<u8> {
                     out.extend_from_slice(&r.to_le_bytes());
                 }
                 out.extend_from_slice(&p.reads_digest);
+                out.extend_from_slice(&p.deps);
             }
         }
     }
@@ -235,29 +397,39 @@ impl<'a> Reader<'a> {
 pub fn decode(bytes: &[u8]) -> Option<Plan> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
     let structure = r.digest()?;
+    let base = r.digest()?;
     let n = r.len(9)?;
-    let mut pages = Vec::with_capacity(n);
+    let mut plan = Plan::new(structure, base, 0);
+    plan.pages.reserve(n);
+    plan.paths.reserve(r.0.len() / 2);
+    plan.reads.reserve(r.0.len() / 8);
     for _ in 0..n {
         let len = r.len(1)?;
-        let path = std::str::from_utf8(r.take(len)?).ok()?.to_string();
-        let (reads, reads_digest) = match r.take(1)?[0] {
-            0 => (None, [0; 16]),
+        let path = std::str::from_utf8(r.take(len)?).ok()?;
+        let (reads, reads_digest, deps) = match r.take(1)?[0] {
+            0 => (None, [0; 16], [0; 16]),
             1 => {
                 let count = r.len(4)?;
-                let reads = (0..count)
-                    .map(|_| Some(u32::from_le_bytes(r.take(4)?.try_into().ok()?)))
-                    .collect::<Option<Vec<u32>>>()?;
-                (Some(reads), r.digest()?)
+                let start = plan.reads.len();
+                plan.reads.extend(
+                    r.take(count * 4)?
+                        .chunks_exact(4)
+                        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+                );
+                (Some(start..plan.reads.len()), r.digest()?, r.digest()?)
             }
             _ => return None,
         };
-        pages.push(PagePlan {
-            path,
+        let start = plan.paths.len();
+        plan.paths.push_str(path);
+        plan.pages.push(Span {
+            path: start..plan.paths.len(),
             reads,
             reads_digest,
+            deps,
         });
     }
-    r.0.is_empty().then_some(Plan { structure, pages })
+    r.0.is_empty().then_some(plan)
 }
 
 #[cfg(test)]
@@ -265,33 +437,41 @@ mod tests {
     use super::*;
 
     fn sample() -> Plan {
-        Plan {
-            structure: [7; 16],
-            pages: vec![
-                PagePlan {
-                    path: "2026/01/07/a b/index.html".into(),
-                    reads: Some(vec![0, 3, 9_999]),
-                    reads_digest: [1; 16],
-                },
-                PagePlan {
-                    path: "style.css".into(),
-                    reads: None,
-                    reads_digest: [0; 16],
-                },
-                PagePlan {
-                    path: "people/ivan/page/2/index.html".into(),
-                    reads: Some(Vec::new()),
-                    reads_digest: [2; 16],
-                },
-            ],
-        }
+        let mut plan = Plan::new([7; 16], [8; 16], 0);
+        plan.push(PagePlan {
+            path: "2026/01/07/a b/index.html",
+            reads: Some(&[0, 3, 9_999, CARD | 3]),
+            reads_digest: [1; 16],
+            deps: [3; 16],
+        });
+        plan.push(PagePlan {
+            path: "style.css",
+            reads: None,
+            reads_digest: [0; 16],
+            deps: [0; 16],
+        });
+        plan.push(PagePlan {
+            path: "people/ivan/page/2/index.html",
+            reads: Some(&[]),
+            reads_digest: [2; 16],
+            deps: [4; 16],
+        });
+        plan
     }
 
     #[test]
     fn plans_decode_to_what_was_encoded_and_refuse_anything_else() {
         let plan = sample();
         let bytes = encode(&plan);
-        assert_eq!(decode(&bytes), Some(plan));
+        assert_eq!(decode(&bytes), Some(plan.clone()));
+        assert_eq!(plan.len(), 3);
+        assert_eq!(plan.page(1).map(|p| p.path), Some("style.css"));
+        assert_eq!(plan.page(2).and_then(|p| p.reads), Some(&[][..]));
+        assert_eq!(plan.page(3), None);
+        // A plan made of another's pages is that plan.
+        let mut copy = Plan::new(plan.structure, plan.base, 0);
+        plan.pages().for_each(|p| copy.push(p));
+        assert_eq!(copy, plan);
         // Cut anywhere, or with a byte more, it is not a plan.
         for cut in 0..bytes.len() {
             assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
@@ -301,7 +481,7 @@ mod tests {
         assert_eq!(decode(&longer), None);
         // A huge count is refused before anything is reserved.
         let mut forged = MAGIC.to_vec();
-        forged.extend_from_slice(&[0; 16]);
+        forged.extend_from_slice(&[0; 32]);
         forged.extend_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(decode(&forged), None);
     }
@@ -309,24 +489,32 @@ mod tests {
     #[test]
     fn recording_notes_reads_only_of_keyed_pages_and_nests() {
         let ((), none) = recording(|| note_read(4));
-        assert_eq!(none, None, "no key computed: nothing recorded");
+        assert_eq!(none.reads, None, "no key computed: nothing recorded");
         let (inner, outer) = recording(|| {
             note_keyed();
             note_read(5);
+            note_card(5);
             note_read(2);
             // A page made on this thread meanwhile keeps its own reads.
             let ((), inner) = recording(|| {
                 note_keyed();
+                note_matched();
                 note_read(9);
             });
             note_read(5);
             inner
         });
-        assert_eq!(inner, Some(vec![9]));
-        assert_eq!(outer, Some(vec![2, 5]));
+        assert_eq!(inner.reads, Some(vec![9]));
+        assert!(inner.matched);
+        assert_eq!(outer.reads, Some(vec![2, 5, CARD | 5]));
+        assert!(!outer.matched, "the inner page's match is its own");
         // Outside any page, notes go nowhere.
         note_read(1);
         let ((), empty) = recording(note_keyed);
-        assert_eq!(empty, Some(vec![]));
+        assert_eq!(empty.reads, Some(vec![]));
+        // Reads come apart as they were noted; an index too large names no article.
+        assert_eq!(read_parts(CARD | 7), (true, 7));
+        assert_eq!(read_parts(7), (false, 7));
+        assert_eq!(read_of(1 << 31, 0), u32::MAX);
     }
 }

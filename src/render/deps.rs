@@ -1,0 +1,323 @@
+//! What a page's context is made of, as digests: the render plan's second way of keeping a
+//! page ([`super::plan`]) when an edit changed the site's structure.
+//!
+//! A page's context reads three kinds of things from the model:
+//! - *cards* and *bodies* of articles, which the render key sees by their digests; the plan
+//!   records which ones a page's key read ([`super::plan::note_card`],
+//!   [`super::plan::note_read`]);
+//! - *scopes*, declared per kind of page ([`Dep`], listed next to the contexts in
+//!   `render::job_deps`): the calendar (articles' order and dates, days, months, years),
+//!   the articles' links, the people index, one article's own fields, one person's article list, one
+//!   person's facts;
+//! - the configuration, the templates and the binary, and the order of the articles (what a
+//!   recorded article index means), which the plan holds once for all pages ([`base`]).
+//!
+//! A page's *dependency digest* ([`Scopes::page_digest`]) hashes its declared scopes and the
+//! digests of what it recorded: a body by its source digest, a card by what it is made of
+//! (the article's own fields and its people's names, links and counts). When the base is the same, a page whose dependency digest
+//! is the same has the same context, so the same render key. Each digest is computed when a
+//! page first asks for it, at most once per build.
+
+use super::context::Shared;
+use crate::hash::{Digest, Hasher};
+use crate::site::{Article, Person, Site};
+use std::hash::Hash;
+use std::sync::OnceLock;
+
+/// A scope a page's context reads besides the cards and bodies it records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dep {
+    /// The articles' order, files and dates; the days, months and years.
+    Calendar,
+    /// Every article's link (cards carry them to the other pages).
+    Links,
+    /// Every person's name, letter, link, article count and first and last dates.
+    PeopleIndex,
+    /// Article `i`'s own fields (title, date, summary, language, file, slug, link, template).
+    Article(usize),
+    /// Person `p`'s article list (what related articles are chosen from).
+    List(usize),
+    /// Everything about person `p` their pages show (facts, article list, co-mentions).
+    Person(usize),
+}
+
+/// Feeds std's [`Hash`] into a [`Hasher`].
+struct Feed<'a>(&'a mut Hasher);
+
+impl std::hash::Hasher for Feed<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
+/// The digest of what every page of a plan shares: the templates' `fingerprint` (templates,
+/// style sheet, binary), the configuration, the site's folder and the articles' files in
+/// order (so that an article index means the same article in both builds).
+pub fn base(site: &Site, fingerprint: &Digest) -> Digest {
+    let mut h = Hasher::new();
+    h.update(b"litopys-plan-base-1\0");
+    h.update(fingerprint);
+    h.update(super::keyhash::digest(&site.config));
+    put_path(&mut h, &site.root);
+    h.update((site.articles.len() as u64).to_le_bytes());
+    for a in &site.articles {
+        put_path(&mut h, &a.file);
+    }
+    h.finalize()
+}
+
+/// The digests of a site's scopes, each computed when first asked.
+pub struct Scopes<'a> {
+    sh: &'a Shared<'a>,
+    calendar: OnceLock<Digest>,
+    links: OnceLock<Digest>,
+    people_index: OnceLock<Digest>,
+    articles: Vec<OnceLock<Digest>>,
+    cards: Vec<OnceLock<Digest>>,
+    lists: Vec<OnceLock<Digest>>,
+    persons: Vec<OnceLock<Digest>>,
+}
+
+impl<'a> Scopes<'a> {
+    pub fn new(sh: &'a Shared<'a>) -> Scopes<'a> {
+        let site = sh.site;
+        let cells = |n: usize| (0..n).map(|_| OnceLock::new()).collect();
+        Scopes {
+            sh,
+            calendar: OnceLock::new(),
+            links: OnceLock::new(),
+            people_index: OnceLock::new(),
+            articles: cells(site.articles.len()),
+            cards: cells(site.articles.len()),
+            lists: cells(site.people.len()),
+            persons: cells(site.people.len()),
+        }
+    }
+
+    /// The digest of scope `dep` (zero for an index out of range, which no page asks for).
+    fn scope(&self, dep: Dep) -> Digest {
+        let site = self.sh.site;
+        fn at(cells: &[OnceLock<Digest>], i: usize, f: impl FnOnce() -> Digest) -> Digest {
+            cells.get(i).map_or([0; 16], |c| *c.get_or_init(f))
+        }
+        match dep {
+            Dep::Calendar => *self.calendar.get_or_init(|| calendar(site)),
+            Dep::Links => *self.links.get_or_init(|| links(site)),
+            Dep::PeopleIndex => *self.people_index.get_or_init(|| people_index(site)),
+            Dep::Article(i) => at(&self.articles, i, || article(&site.articles[i])),
+            Dep::List(p) => at(&self.lists, p, || list(&site.people[p])),
+            Dep::Person(p) => at(&self.persons, p, || person(site, &site.people[p])),
+        }
+    }
+
+    /// The digest of what card `i` is made of: the article's own fields ([`Dep::Article`])
+    /// and the name, link and article count of each of its people (cheaper than hashing the
+    /// card itself); none when there is no article `i`.
+    fn card(&self, i: usize) -> Option<Digest> {
+        let site = self.sh.site;
+        let a = site.articles.get(i)?;
+        let cell = self.cards.get(i)?;
+        Some(*cell.get_or_init(|| {
+            let mut h = Hasher::with_capacity(256);
+            h.update(b"card\0");
+            h.update(self.scope(Dep::Article(i)));
+            h.update((a.people.len() as u64).to_le_bytes());
+            for &p in &a.people {
+                match site.people.get(p) {
+                    Some(p) => {
+                        put(&mut h, p.name.as_bytes());
+                        put(&mut h, p.url.as_bytes());
+                        h.update((p.articles.len() as u64).to_le_bytes());
+                    }
+                    None => h.update([0xff]),
+                }
+            }
+            h.finalize()
+        }))
+    }
+
+    /// The dependency digest of a page of kind `kind` (any tag telling kinds of pages apart)
+    /// that declares `deps` and whose key read `reads` (as [`super::plan`] records them);
+    /// none when a read is not of this site.
+    pub fn page_digest(&self, kind: u8, deps: &[Dep], reads: &[u32]) -> Option<Digest> {
+        let site = self.sh.site;
+        let mut h = Hasher::with_capacity(6 + 16 * (deps.len() + reads.len()));
+        h.update([kind]);
+        for &d in deps {
+            h.update(self.scope(d));
+        }
+        h.update(b"reads");
+        for &r in reads {
+            let (card, i) = super::plan::read_parts(r);
+            if card {
+                h.update(self.card(i)?);
+            } else {
+                h.update(site.articles.get(i)?.digest);
+            }
+        }
+        Some(h.finalize())
+    }
+}
+
+/// Feeds `bytes` after their length (so that neighbours cannot run into each other).
+fn put(h: &mut Hasher, bytes: &[u8]) {
+    h.update((bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+}
+
+fn put_path(h: &mut Hasher, path: &std::path::Path) {
+    put(h, path.as_os_str().as_encoded_bytes());
+}
+
+fn put_date(h: &mut Hasher, d: &crate::date::Date) {
+    let mut b = [0u8; 12];
+    b[..4].copy_from_slice(&d.year.to_le_bytes());
+    b[4..8].copy_from_slice(&d.month.to_le_bytes());
+    b[8..].copy_from_slice(&d.day.to_le_bytes());
+    h.update(b);
+}
+
+/// [`Dep::Calendar`].
+fn calendar(site: &Site) -> Digest {
+    let mut h = Hasher::new();
+    h.update(b"calendar\0");
+    h.update((site.articles.len() as u64).to_le_bytes());
+    for a in &site.articles {
+        put_path(&mut h, &a.file);
+        put_date(&mut h, &a.date);
+    }
+    let mut feed = Feed(&mut h);
+    site.days.hash(&mut feed);
+    site.months.hash(&mut feed);
+    site.years.hash(&mut feed);
+    h.finalize()
+}
+
+/// [`Dep::Links`].
+fn links(site: &Site) -> Digest {
+    let mut h = Hasher::new();
+    h.update(b"links\0");
+    h.update((site.articles.len() as u64).to_le_bytes());
+    for a in &site.articles {
+        put(&mut h, a.url.as_bytes());
+    }
+    h.finalize()
+}
+
+/// [`Dep::PeopleIndex`].
+fn people_index(site: &Site) -> Digest {
+    let mut h = Hasher::new();
+    h.update(b"people\0");
+    let mut feed = Feed(&mut h);
+    site.people.len().hash(&mut feed);
+    for p in &site.people {
+        p.name.hash(&mut feed);
+        p.letter.hash(&mut feed);
+        p.url.hash(&mut feed);
+        p.articles.len().hash(&mut feed);
+        p.first.hash(&mut feed);
+        p.last.hash(&mut feed);
+    }
+    h.finalize()
+}
+
+/// [`Dep::Article`]: every field of the article but its people (which reach a page through
+/// cards and [`Dep::List`]) and its body (recorded as a read).
+fn article(a: &Article) -> Digest {
+    let mut h = Hasher::with_capacity(512);
+    h.update(b"article\0");
+    // Every field is named, so that a field added to `Article` must be placed here.
+    let Article {
+        file,
+        title,
+        date,
+        summary,
+        language,
+        body: _,
+        people: _,
+        slug,
+        url,
+        template,
+        related: _,
+        digest: _,
+    } = a;
+    put_path(&mut h, file);
+    put(&mut h, title.as_bytes());
+    put_date(&mut h, date);
+    put(&mut h, summary.as_bytes());
+    put(&mut h, language.as_bytes());
+    put(&mut h, slug.as_bytes());
+    put(&mut h, url.as_bytes());
+    match template {
+        Some(t) => {
+            h.update([1]);
+            put(&mut h, t.as_bytes());
+        }
+        None => h.update([0]),
+    }
+    h.finalize()
+}
+
+/// [`Dep::List`]: the person (by link) and their articles.
+fn list(p: &Person) -> Digest {
+    let mut h = Hasher::new();
+    h.update(b"list\0");
+    let mut feed = Feed(&mut h);
+    p.url.hash(&mut feed);
+    p.articles.hash(&mut feed);
+    h.finalize()
+}
+
+/// [`Dep::Person`]: every field of the person, the people they share articles with by name
+/// and link (their indices move when a person is added).
+fn person(site: &Site, p: &Person) -> Digest {
+    let mut h = Hasher::new();
+    h.update(b"person\0");
+    let mut feed = Feed(&mut h);
+    // Every field is named, so that a field added to `Person` must be placed here.
+    let Person {
+        name,
+        slug,
+        url,
+        articles,
+        mentions,
+        months,
+        co_mentions,
+        first,
+        last,
+        role,
+        description,
+        forms,
+        key,
+        letter,
+    } = p;
+    name.hash(&mut feed);
+    slug.hash(&mut feed);
+    url.hash(&mut feed);
+    articles.hash(&mut feed);
+    mentions.hash(&mut feed);
+    months.hash(&mut feed);
+    co_mentions.len().hash(&mut feed);
+    for &(q, count) in co_mentions {
+        match site.people.get(q) {
+            Some(q) => {
+                q.name.hash(&mut feed);
+                q.url.hash(&mut feed);
+            }
+            None => u8::MAX.hash(&mut feed),
+        }
+        count.hash(&mut feed);
+    }
+    first.hash(&mut feed);
+    last.hash(&mut feed);
+    role.hash(&mut feed);
+    description.hash(&mut feed);
+    forms.hash(&mut feed);
+    key.hash(&mut feed);
+    letter.hash(&mut feed);
+    h.finalize()
+}
