@@ -194,7 +194,7 @@ fn write_fresh(w: &mut impl Write, fresh: &[Fresh]) -> std::io::Result<()> {
         // (escaping it as a JSON string cost more than the rest of writing the cache).
         let mut payload = Vec::with_capacity(body.len() + 1024);
         payload.extend_from_slice(&[0; 4]);
-        serde_json::to_writer(&mut payload, fm).map_err(std::io::Error::other)?;
+        front_matter_json(&mut payload, fm);
         let Ok(fm_len) = u32::try_from(payload.len() - 4) else {
             continue;
         };
@@ -203,6 +203,113 @@ fn write_fresh(w: &mut impl Write, fresh: &[Fresh]) -> std::io::Result<()> {
         write_record(w, k, &payload)?;
     }
     Ok(())
+}
+
+/// Appends the front matter as JSON: the bytes `serde_json::to_writer` writes for it (the
+/// fields in their order, the empty optional ones left out as the derive says), without
+/// serde's machinery (a test compares both).
+fn front_matter_json(out: &mut Vec<u8>, fm: &FrontMatter) {
+    let field = |out: &mut Vec<u8>, first: bool, name: &str| {
+        if !first {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+    };
+    out.push(b'{');
+    field(out, true, "title");
+    json_string(out, &fm.title);
+    field(out, false, "date");
+    json_string(out, &fm.date.iso());
+    if let Some(s) = &fm.date_source {
+        field(out, false, "date_source");
+        json_string(out, s);
+    }
+    field(out, false, "people");
+    out.push(b'[');
+    for (i, p) in fm.people.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_string(out, p);
+    }
+    out.push(b']');
+    if !fm.roles.is_empty() {
+        field(out, false, "roles");
+        out.push(b'[');
+        for (i, r) in fm.roles.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'{');
+            field(out, true, "person");
+            json_string(out, &r.person);
+            field(out, false, "role");
+            json_string(out, &r.role);
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
+    field(out, false, "summary");
+    json_string(out, &fm.summary);
+    for (name, value) in [("source", &fm.source), ("source_sha256", &fm.source_sha256)] {
+        if let Some(v) = value {
+            field(out, false, name);
+            json_string(out, v);
+        }
+    }
+    field(out, false, "language");
+    json_string(out, &fm.language);
+    for (name, value) in [("slug", &fm.slug), ("template", &fm.template)] {
+        if let Some(v) = value {
+            field(out, false, name);
+            json_string(out, v);
+        }
+    }
+    out.push(b'}');
+}
+
+/// Appends `s` as a JSON string the way serde_json writes it: `"` and `\` escaped, the
+/// controls below U+0020 as `\b` `\t` `\n` `\f` `\r` or `\u00XX`, everything else as it is.
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut last = 0;
+    // The bytes to escape, found sixteen at a time.
+    let mut k = 0;
+    while k < bytes.len() {
+        let mut mask =
+            super::decode::block_mask(bytes, k, |_, b| (b < 0x20) | (b == b'"') | (b == b'\\'));
+        while mask != 0 {
+            let i = k + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            out.extend_from_slice(&bytes[last..i]);
+            let b = bytes[i];
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                0x08 => b"\\b",
+                b'\t' => b"\\t",
+                b'\n' => b"\\n",
+                0x0C => b"\\f",
+                b'\r' => b"\\r",
+                _ => b"",
+            };
+            if escape.is_empty() {
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 15)]);
+            } else {
+                out.extend_from_slice(escape);
+            }
+            last = i + 1;
+        }
+        k += 16;
+    }
+    out.extend_from_slice(&bytes[last..]);
+    out.push(b'"');
 }
 
 fn write_record(w: &mut impl Write, key: &Key, json: &[u8]) -> std::io::Result<()> {
@@ -236,4 +343,82 @@ fn read_records(data: &[u8], mut at: usize) -> Option<HashMap<Key, (usize, usize
         at = start + SUM + len;
     }
     Some(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::content::Role;
+    use crate::people::Registry;
+
+    #[test]
+    fn front_matter_json_is_what_serde_json_writes() {
+        // The front matter of every raw text of the repository (seed and NER-UK), as ingest
+        // prepares it, then with every optional field set and unset and hostile strings.
+        let raw = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(super::super::RAW_DIR);
+        let config = Config::default();
+        let registry = Registry::default();
+        let mut fms = Vec::new();
+        for entry in walkdir::WalkDir::new(raw).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let reference = Date::new(2026, 1, 31).unwrap();
+            if let Ok(a) = super::super::prepare_bytes(
+                &bytes,
+                &name,
+                "content/raw/x.txt",
+                &config,
+                &registry,
+                reference,
+                true,
+            ) {
+                fms.push(a.front_matter);
+            }
+        }
+        assert!(fms.len() > 40, "{}", fms.len());
+        let mut hostile: String = (0u8..0x80).map(char::from).collect();
+        hostile.push_str("\"\\/«»ʼ’\u{2028}\u{2029}\u{feff}😀\u{7f}");
+        let mut more = Vec::new();
+        for (k, fm) in fms.iter().enumerate() {
+            let mut f = fm.clone();
+            f.title = format!("{hostile}{}", f.title);
+            f.summary.push_str(&hostile);
+            f.people.push(hostile.clone());
+            f.roles.push(Role {
+                person: hostile.clone(),
+                role: format!("{k}\n{hostile}"),
+            });
+            f.date_source = None;
+            f.source = (k % 2 == 0).then(|| hostile.clone());
+            f.source_sha256 = None;
+            f.slug = Some(format!("slug-{k}"));
+            f.template = (k % 3 == 0).then(|| "article.html".to_string());
+            f.language = hostile.clone();
+            more.push(f);
+            let mut f = fm.clone();
+            f.people.clear();
+            f.roles.clear();
+            f.summary.clear();
+            more.push(f);
+        }
+        fms.extend(more);
+        for fm in &fms {
+            let mut ours = Vec::new();
+            front_matter_json(&mut ours, fm);
+            let want = serde_json::to_vec(fm).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&want)
+            );
+            assert_eq!(ours, want);
+        }
+        assert!(fms
+            .iter()
+            .any(|f| !f.roles.is_empty() && f.date_source.is_some()));
+    }
 }

@@ -14,7 +14,7 @@
 //! a sentence (hard-wrapped text) is joined with a space. Paragraphs with no letter or
 //! digit («* * *», «—») are dropped.
 
-use super::decode::{block_mask, is_alphabetic};
+use super::decode::{block_mask, find_byte, is_alphabetic};
 use crate::nfc::nfc_anywhere;
 use crate::people::cyrillic_twin;
 use std::borrow::Cow;
@@ -54,7 +54,7 @@ fn clean_with(text: &str, boilerplate: &[Pattern]) -> Vec<String> {
             }
         }
     };
-    for raw_line in text.split('\n') {
+    for raw_line in split_lines(&text) {
         let line = collapse_whitespace(raw_line);
         if line.is_empty() || matches_any(&line, boilerplate) {
             finish(&mut current, &mut paragraphs);
@@ -73,6 +73,25 @@ fn clean_with(text: &str, boilerplate: &[Pattern]) -> Vec<String> {
     }
     finish(&mut current, &mut paragraphs);
     paragraphs
+}
+
+/// The lines of `text`: what `text.split('\n')` gives (an empty last line after a final
+/// line feed, one empty line for empty text), each line feed found by [`find_byte`].
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match find_byte(r.as_bytes(), b'\n') {
+            Some(i) => {
+                rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// Line endings, invisible characters, stress marks, NFC, Latin look-alikes and apostrophes.
@@ -632,7 +651,7 @@ fn matches_any(line: &str, patterns: &[Pattern]) -> bool {
         return false;
     }
     let line = line.trim();
-    if line.contains('Σ') {
+    if has_capital_sigma(line) {
         let line = line.to_lowercase();
         return patterns.iter().any(|p| match p {
             Pattern::Prefix(prefix) => line.starts_with(prefix.as_str()),
@@ -652,6 +671,21 @@ fn matches_any(line: &str, patterns: &[Pattern]) -> bool {
         Pattern::Exact(exact) => exact.chars().next() == first && lower().eq(exact.chars()),
         Pattern::Never => false,
     })
+}
+
+/// `line.contains('Σ')`, by looking for the byte 0xCE (the lead byte of U+0380..=U+03BF,
+/// Σ among them: CE A3): Ukrainian text has none, where the standard search for a
+/// character looks for its last byte (A3), which is also the second byte of every «У».
+fn has_capital_sigma(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes.get(from..).and_then(|rest| find_byte(rest, 0xCE)) {
+        if bytes.get(from + i + 1) == Some(&0xA3) {
+            return true;
+        }
+        from += i + 1;
+    }
+    false
 }
 
 /// Whether the line break between `prev` (the paragraph so far) and `next` starts a new
@@ -1315,6 +1349,58 @@ mod tests {
                 "Останній."
             ]
         );
+    }
+
+    #[test]
+    fn sigma_search_matches_contains_on_real_text() {
+        // The repository's raw texts' lines, and the same with Greek put in (Σ, σ, other
+        // letters with lead byte CE) at the start, the end and in the middle.
+        let mut found = 0;
+        let mut checked = 0;
+        for t in sample_texts() {
+            for line in t.lines() {
+                let mid = line
+                    .char_indices()
+                    .nth(line.chars().count() / 2)
+                    .map_or(0, |(b, _)| b);
+                for greek in ["Σ", "σ", "Ξ", "ΣΣ", "ΞΣ", "ΟΔΥΣΣΕΑΣ"] {
+                    for l in [
+                        line.to_string(),
+                        format!("{greek}{line}"),
+                        format!("{line}{greek}"),
+                        format!("{}{greek}{}", &line[..mid], &line[mid..]),
+                    ] {
+                        let want = l.contains('Σ');
+                        found += usize::from(want);
+                        checked += 1;
+                        assert_eq!(has_capital_sigma(&l), want, "{l:?}");
+                    }
+                }
+            }
+        }
+        assert!(found > 100 && found + 100 < checked, "{found} of {checked}");
+    }
+
+    #[test]
+    fn split_lines_matches_split_on_real_text() {
+        // The repository's raw texts, and each cut at every length up to 200 bytes and at
+        // its last 70 (empty lines, a final line feed or none, lines of every length).
+        let mut checked = 0;
+        for t in sample_texts() {
+            let mut cuts: Vec<&str> = vec![t.as_str(), "", "\n", "\n\n", "a\n"];
+            for (b, _) in t.char_indices() {
+                if b <= 200 || b + 70 >= t.len() {
+                    cuts.push(&t[..b]);
+                    cuts.push(&t[b..]);
+                }
+            }
+            for c in cuts {
+                let want: Vec<&str> = c.split('\n').collect();
+                assert_eq!(split_lines(c).collect::<Vec<_>>(), want, "{c:?}");
+                checked += want.len();
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]

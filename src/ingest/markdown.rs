@@ -11,7 +11,7 @@ use super::decode::block_mask;
 /// Escapes one paragraph (a single line) so that it renders as plain text.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    escape_into(&mut out, text);
+    escape_into(&mut out, text, false);
     out
 }
 
@@ -20,7 +20,10 @@ pub fn escape(text: &str) -> String {
 /// Works on bytes: every character it escapes or looks at for a block marker is ASCII, and
 /// an ASCII byte in UTF-8 is always a whole character, so unescaped stretches are copied as
 /// slices.
-fn escape_into(out: &mut String, text: &str) {
+///
+/// With `single_line`, a line break (`\n` or `\r`) in `text` stops it: nothing is appended
+/// and it gives `false` (the caller makes one line of the text first); else `true`.
+fn escape_into(out: &mut String, text: &str, single_line: bool) -> bool {
     let bytes = text.as_bytes();
     // Block markers at the start of the line: «- », «+ », «1. », «1) », «===», «---».
     let lead_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -35,20 +38,28 @@ fn escape_into(out: &mut String, text: &str) {
             escape_at = Some(lead_digits);
         }
     }
+    let start = out.len();
     let mut last = 0;
     if let Some(i) = escape_at {
         out.push_str(&text[..i]);
         out.push('\\');
         last = i;
     }
-    // Sixteen bytes at a time, compared with every escaped byte in a loop the compiler
-    // vectorises.
+    // Sixteen bytes at a time, compared with every escaped byte (and the line breaks, when
+    // they stop it) in a loop the compiler vectorises.
+    let breaks = u8::from(single_line);
     let mut k = 0;
     while k < bytes.len() {
-        let mut mask = block_mask(bytes, k, |_, b| is_escaped(b));
+        let mut mask = block_mask(bytes, k, |_, b| {
+            is_escaped(b) | (breaks != 0) & ((b == b'\n') | (b == b'\r'))
+        });
         while mask != 0 {
             let i = k + mask.trailing_zeros() as usize;
             mask &= mask - 1;
+            if matches!(bytes[i], b'\n' | b'\r') {
+                out.truncate(start);
+                return false;
+            }
             out.push_str(&text[last..i]);
             out.push('\\');
             last = i;
@@ -56,6 +67,7 @@ fn escape_into(out: &mut String, text: &str) {
         k += 16;
     }
     out.push_str(&text[last..]);
+    true
 }
 
 /// Whether [`escape_into`] escapes `b` wherever it is (the bytes of [`ESCAPED`]), by
@@ -96,11 +108,11 @@ pub fn paragraphs_to_markdown(paragraphs: &[String]) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        // Line breaks inside a paragraph (cleaning leaves none) become spaces.
-        if p.as_bytes().contains(&b'\n') || p.as_bytes().contains(&b'\r') {
-            escape_into(&mut out, p.replace(['\n', '\r'], " ").trim());
-        } else {
-            escape_into(&mut out, p.trim());
+        // Line breaks inside a paragraph (cleaning leaves none) become spaces: the escaping
+        // stops at one, and the paragraph is escaped again as one line. (Line breaks at its
+        // ends go with the trimming either way.)
+        if !escape_into(&mut out, p.trim(), true) {
+            escape_into(&mut out, p.replace(['\n', '\r'], " ").trim(), false);
         }
         out.push('\n');
     }
@@ -195,6 +207,75 @@ mod tests {
         for b in 0..=255u8 {
             assert_eq!(is_escaped(b), ESCAPED[usize::from(b)], "{b:#x}");
         }
+    }
+
+    /// [`paragraphs_to_markdown`] as it was: each paragraph searched for line breaks first.
+    fn paragraphs_to_markdown_reference(paragraphs: &[String]) -> String {
+        let mut out = String::new();
+        for p in paragraphs {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            if p.contains('\n') || p.contains('\r') {
+                out.push_str(&escape(p.replace(['\n', '\r'], " ").trim()));
+            } else {
+                out.push_str(&escape(p.trim()));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn paragraphs_with_line_breaks_match_the_reference_on_real_text() {
+        // The repository's raw texts, their lines as paragraphs, and the same with line breaks
+        // put in: inside, at either end, next to markup and whitespace.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let mut broken = 0;
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let lines: Vec<String> = text.lines().map(str::to_string).collect();
+            let mut variants = vec![lines.clone()];
+            for (k, brk) in ["\n", "\r", "\r\n", " \n ", "\n*", "#\r"]
+                .iter()
+                .enumerate()
+            {
+                let v: Vec<String> = lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        let cuts: Vec<usize> = l.char_indices().map(|(b, _)| b).collect();
+                        match (i + k) % 4 {
+                            0 => format!("{brk}{l}"),
+                            1 => format!("{l}{brk}"),
+                            _ if cuts.is_empty() => l.clone(),
+                            _ => {
+                                let at = cuts[(i * 7 + k) % cuts.len()];
+                                format!("{}{brk}{}", &l[..at], &l[at..])
+                            }
+                        }
+                    })
+                    .collect();
+                variants.push(v);
+            }
+            for paragraphs in variants {
+                broken += paragraphs
+                    .iter()
+                    .filter(|p| p.trim().contains('\n'))
+                    .count();
+                assert_eq!(
+                    paragraphs_to_markdown(&paragraphs),
+                    paragraphs_to_markdown_reference(&paragraphs),
+                    "{}",
+                    entry.path().display()
+                );
+            }
+        }
+        assert!(broken > 100, "{broken}");
     }
 
     #[test]

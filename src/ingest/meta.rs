@@ -43,7 +43,7 @@ pub fn title_and_body(paragraphs: &[String]) -> (String, Vec<String>) {
 
 /// Whether a paragraph has at least two words of two or more letters.
 fn is_wordy(p: &str) -> bool {
-    p.split(|c: char| !c.is_alphabetic())
+    p.split(|c: char| !super::decode::is_alphabetic(c))
         .filter(|w| w.chars().count() >= 2)
         .take(2)
         .count()
@@ -607,6 +607,41 @@ mod tests {
 
     fn paras(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn is_wordy_matches_the_standard_alphabetic_test_on_real_text() {
+        // The repository's raw texts: every line, and every line's first few characters.
+        let plain = |p: &str| {
+            p.split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.chars().count() >= 2)
+                .take(2)
+                .count()
+                == 2
+        };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+        let (mut yes, mut no) = (0, 0);
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for line in text.lines() {
+                let heads =
+                    (0..12).filter_map(|n| line.char_indices().nth(n).map(|(b, _)| &line[..b]));
+                for p in std::iter::once(line).chain(heads) {
+                    let want = plain(p);
+                    assert_eq!(is_wordy(p), want, "{p:?}");
+                    if want {
+                        yes += 1;
+                    } else {
+                        no += 1;
+                    }
+                }
+            }
+        }
+        assert!(yes > 100 && no > 100, "{yes} {no}");
     }
 
     #[test]

@@ -128,8 +128,14 @@ fn ingest_with(
     let mut taken: HashSet<String> = HashSet::new();
     let mut names: Vec<String> = Vec::with_capacity(prepared.len());
     for p in &prepared {
-        let base = format!("{}-{}", p.fm.date.iso(), p.stem_slug);
-        let mut name = format!("{base}.md");
+        // `format!("{date}-{slug}")` and `format!("{base}.md")`, without the formatting
+        // machinery.
+        let mut base = p.fm.date.iso();
+        base.push('-');
+        base.push_str(&p.stem_slug);
+        let mut name = String::with_capacity(base.len() + 3);
+        name.push_str(&base);
+        name.push_str(".md");
         let mut n = 2;
         while !taken.insert(name.clone()) {
             name = format!("{base}-{n}.md");
@@ -153,7 +159,10 @@ fn ingest_with(
         .map(|(name, p)| {
             let text = crate::content::write(&p.fm, &p.body);
             let path = articles_dir.join(&name);
-            let key = format!("{ARTICLES_DIR}/{name}");
+            let mut key = String::with_capacity(ARTICLES_DIR.len() + 1 + name.len());
+            key.push_str(ARTICLES_DIR);
+            key.push('/');
+            key.push_str(&name);
             let new_hash = sha256_hex(text.as_bytes());
             let bytes = text.as_bytes();
             let recorded = manifest.get(&key);
@@ -566,9 +575,15 @@ fn apply_merge_map(fm: &mut FrontMatter, map: &HashMap<String, String>) {
 pub fn file_slug(stem: &str) -> String {
     let mut stem = stem.to_string();
     if let Some(d) = meta::date_in_filename(&stem) {
+        let mut s = String::with_capacity(10);
         for sep in ['-', '_', '.'] {
-            let s = format!("{:04}{sep}{:02}{sep}{:02}", d.year, d.month, d.day);
-            stem = stem.replacen(&s, " ", 1);
+            // The date as `{:04}{sep}{:02}{sep}{:02}` writes it, its first occurrence replaced
+            // in place (what `replacen(.., 1)` gives).
+            s.clear();
+            d.push_ymd(&mut s, sep);
+            if let Some(at) = stem.find(s.as_str()) {
+                stem.replace_range(at..at + s.len(), " ");
+            }
         }
     }
     let mut out = String::new();
@@ -697,7 +712,14 @@ fn write_temporary(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", process_id()));
+    // `format!(".{name}.{pid}.tmp")` without the formatting machinery.
+    let mut tmp_name = String::with_capacity(name.len() + 16);
+    tmp_name.push('.');
+    tmp_name.push_str(&name);
+    tmp_name.push('.');
+    tmp_name.push_str(itoa::Buffer::new().format(process_id()));
+    tmp_name.push_str(".tmp");
+    let tmp = dir.join(tmp_name);
     // The folder is made only when it is missing (one failed open instead of a `mkdir` and a
     // `stat` for each of thousands of files written into the same folder).
     let written = match std::fs::write(&tmp, bytes) {
@@ -941,6 +963,99 @@ mod tests {
             }
         }
         assert!(read_limited(&dir.path().join("missing.txt"), 10).is_err());
+    }
+
+    /// [`file_slug`] as it was: the dates cut out with `format!` and `replacen`.
+    fn file_slug_reference(stem: &str) -> String {
+        let mut stem = stem.to_string();
+        if let Some(d) = meta::date_in_filename(&stem) {
+            for sep in ['-', '_', '.'] {
+                let s = format!("{:04}{sep}{:02}{sep}{:02}", d.year, d.month, d.day);
+                stem = stem.replacen(&s, " ", 1);
+            }
+        }
+        let mut out = String::new();
+        let mut push = |p: char| {
+            if p.is_ascii_alphanumeric() {
+                out.push(p);
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        };
+        for c in stem.chars().flat_map(char::to_lowercase) {
+            match translit_simple(c) {
+                Some(piece) => piece.chars().for_each(&mut push),
+                None => push(c),
+            }
+        }
+        let out = out.trim_matches('-');
+        let mut out: String = out.chars().take(80).collect();
+        while out.ends_with('-') {
+            out.pop();
+        }
+        if out.is_empty() {
+            "article".to_string()
+        } else {
+            out
+        }
+    }
+
+    #[test]
+    fn file_slugs_match_the_reference() {
+        // The names of the repository's raw texts, and names with dates in every separator,
+        // twice, glued to digits, in odd years and days.
+        let raw = Path::new(env!("CARGO_MANIFEST_DIR")).join(RAW_DIR);
+        let mut stems: Vec<String> = files_under(&raw)
+            .keys()
+            .map(|rel| file_stem(rel.rsplit('/').next().unwrap_or(rel)).to_string())
+            .collect();
+        for date in [
+            "2026-01-07",
+            "2024_02_29",
+            "1999.12.31",
+            "0001-01-01",
+            "9999-12-31",
+        ] {
+            for sep in ["-", "_", ".", ""] {
+                let other = date.replace(['-', '_', '.'], sep);
+                for stem in [
+                    date.to_string(),
+                    format!("{date}-Переговори у Парижі"),
+                    format!("news {date} and {other}"),
+                    format!("{other}{date}x"),
+                    format!("1{date}"),
+                    format!("{date}{date}"),
+                    format!("ІІ_{date}.final"),
+                ] {
+                    stems.push(stem);
+                }
+            }
+        }
+        let mut dated = 0;
+        for stem in &stems {
+            dated += usize::from(meta::date_in_filename(stem).is_some());
+            assert_eq!(file_slug(stem), file_slug_reference(stem), "{stem:?}");
+        }
+        assert!(
+            dated > 50 && dated + 20 < stems.len(),
+            "{dated} of {}",
+            stems.len()
+        );
+    }
+
+    #[test]
+    fn temporary_and_article_names_are_what_format_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2026-01-07-переговори.md");
+        let tmp = write_temporary(&path, b"x").unwrap();
+        assert_eq!(
+            tmp,
+            dir.path().join(format!(
+                ".2026-01-07-переговори.md.{}.tmp",
+                std::process::id()
+            ))
+        );
+        std::fs::remove_file(tmp).unwrap();
     }
 
     #[test]
