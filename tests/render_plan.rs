@@ -209,6 +209,13 @@ fn random_edits_rebuild_from_the_plan_as_fresh_builds_do() {
     let out = tmp.path().join("out");
     let fresh = tmp.path().join("fresh");
     gen_corpus(&root, 70, 5, false);
+    // Small pages: a person's first page (with their co-mentions and chart) then shows only
+    // their newest articles, so an edit of an older one reaches it only through the person.
+    let config = root.join("litopys.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let paged = text.replace("page_size: 50", "page_size: 4\nhome_days: 3");
+    assert_ne!(paged, text, "the generated config sets page_size");
+    std::fs::write(&config, paged).unwrap();
     build(&opts(&root, &out, false)).unwrap();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut keep_steps, mut kept, mut made) = (0, 0, 0);
