@@ -852,7 +852,8 @@ pub(super) fn update<P: Send>(
         .iter()
         .map(|&d| {
             let mut buf = Vec::new();
-            let f = find_doc(&mut t, &stems, (None, peek.is_some()), articles, people, d);
+            let apart = cache_root.is_some();
+            let f = find_doc(&mut t, &stems, (None, apart), articles, people, d);
             let terms = f.terms(&mut buf).to_vec();
             if let Found::Own { own: o, .. } = f {
                 own.push((d, o));
@@ -1147,14 +1148,17 @@ pub(super) fn update<P: Send>(
         );
     }
     // The added articles' own terms go to the terms cache: the next edit of one finds them
-    // again there.
-    if let (Some(peek), false) = (&peek, to_cache.is_empty()) {
-        let cached = articles.iter().filter(|a| a.digest.is_some()).count();
-        peek.store(
-            articles.iter().filter_map(|a| a.digest.as_ref()),
-            cached,
-            &to_cache,
-        );
+    // again there. (With no cache of this binary to walk, one is written with them.)
+    if !to_cache.is_empty() {
+        let used = articles.iter().filter_map(|a| a.digest.as_ref());
+        match (&peek, cache_root) {
+            (Some(peek), _) => {
+                let cached = articles.iter().filter(|a| a.digest.is_some()).count();
+                peek.store(used, cached, &to_cache);
+            }
+            (None, Some(root)) => TermsCache::open(root).store_named(used, &to_cache, false),
+            (None, None) => {}
+        }
     }
     Ok((files, state))
 }
