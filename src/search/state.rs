@@ -354,6 +354,40 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Appends items `items` of `old` (bytes, one after the other, and where each ends) to `new`
+/// (the same) in one copy; false if they are not there or would end past 4 GiB.
+fn copy_run(
+    (old, old_ends): (&[u8], &[u32]),
+    items: std::ops::Range<usize>,
+    (new, new_ends): (&mut Vec<u8>, &mut Vec<u32>),
+) -> bool {
+    let Some(last) = items.end.checked_sub(1) else {
+        return true;
+    };
+    let start = match items.start.checked_sub(1) {
+        Some(p) => old_ends.get(p).map_or(usize::MAX, |&e| e as usize),
+        None => 0,
+    };
+    let (Some(&end), Some(ends)) = (old_ends.get(last), old_ends.get(items)) else {
+        return false;
+    };
+    let Some(run) = old.get(start..end as usize) else {
+        return false;
+    };
+    let base = new.len();
+    new.extend_from_slice(run);
+    for &e in ends {
+        match (e as usize)
+            .checked_sub(start)
+            .and_then(|e| u32::try_from(e + base).ok())
+        {
+            Some(e) => new_ends.push(e),
+            None => return false,
+        }
+    }
+    true
+}
+
 /// The check of a document's encoded list of shards.
 pub fn list_check(list: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(list)
@@ -384,13 +418,25 @@ impl State {
         self.end_list()
     }
 
-    /// Appends document `d`'s list of `old` as the next document's, with its check (not
-    /// checked: it is when it is read).
-    pub fn copy_list(&mut self, old: &State, d: usize) -> bool {
-        self.lists.extend_from_slice(old.list_bytes(d));
-        self.checks
-            .push(old.checks.get(d).copied().unwrap_or_default());
-        self.end_list()
+    /// Appends the lists of documents `docs` of `old` as the next documents', with their checks
+    /// (not checked: they are when they are read); false if they are not there or the lists
+    /// would pass 4 GiB.
+    pub fn copy_lists(&mut self, old: &State, docs: std::ops::Range<usize>) -> bool {
+        let Some(checks) = old.checks.get(docs.clone()) else {
+            return false;
+        };
+        self.checks.extend_from_slice(checks);
+        copy_run((&old.lists, &old.ends), docs, (&mut self.lists, &mut self.ends))
+    }
+
+    /// Appends the sources of articles `articles` of `old` as the next articles'; false if they
+    /// are not there or the sources would pass 4 GiB.
+    pub fn copy_sources(&mut self, old: &State, articles: std::ops::Range<usize>) -> bool {
+        copy_run(
+            (&old.sources, &old.source_ends),
+            articles,
+            (&mut self.sources, &mut self.source_ends),
+        )
     }
 
     fn end_list(&mut self) -> bool {

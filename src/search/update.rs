@@ -1368,12 +1368,24 @@ pub(super) fn update<P: Send>(
     // cache has them), its people's names added to the names as needed.
     let mut name_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut people_of = Vec::new();
-    for d in 0..n_articles {
+    // The run of documents from `d` on (below `n`) that were documents `o..` of the old state
+    // (below `m`), in order: its end.
+    let run = |d: usize, o: u32, n: usize, m: usize| {
+        let mut e = d + 1;
+        while e < n && new_to_old[e] == o + (e - d) as u32 && (o as usize + e - d) < m {
+            e += 1;
+        }
+        e
+    };
+    let mut d = 0;
+    while d < n_articles {
         let o = new_to_old[d];
         if o != NONE && (o as usize) < old.source_ends.len() {
-            state
-                .sources
-                .extend_from_slice(old.source_bytes(o as usize));
+            let e = run(d, o, n_articles, old.source_ends.len());
+            if !state.copy_sources(old, o as usize..o as usize + (e - d)) {
+                return Err("sources too long");
+            }
+            d = e;
         } else {
             let a = docs.article(d).ok_or("an article missing")?;
             if name_ids.is_empty() {
@@ -1395,18 +1407,26 @@ pub(super) fn update<P: Send>(
             }
             let check = checks.get(&d).copied().unwrap_or_default();
             State::push_source(&mut state.sources, a.digest.as_ref(), check.0, &people_of);
+            state.source_ends.push(
+                u32::try_from(state.sources.len())
+                    .ok()
+                    .ok_or("sources too long")?,
+            );
+            d += 1;
         }
-        state.source_ends.push(
-            u32::try_from(state.sources.len())
-                .ok()
-                .ok_or("sources too long")?,
-        );
     }
-    for (d, &o) in new_to_old.iter().enumerate() {
+    let mut d = 0;
+    while d < n_new {
+        let o = new_to_old[d];
         let pushed = if o == NONE {
-            state.push_list(new_lists.get(&d).ok_or("a list missing")?)
+            let list = new_lists.get(&d).ok_or("a list missing")?;
+            d += 1;
+            state.push_list(list)
         } else {
-            state.copy_list(old, o as usize)
+            let e = run(d, o, n_new, n_old);
+            let pushed = state.copy_lists(old, o as usize..o as usize + (e - d));
+            d = e;
+            pushed
         };
         if !pushed {
             return Err("lists too long");
