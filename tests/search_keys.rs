@@ -1,10 +1,11 @@
 //! The digests a build keys the search index's documents by (`DocKeys::of_site`, from what the
 //! site model has at hand, without making the documents) against the digests of the documents'
 //! fields (`DocKeys::new` of `search::documents`): on a generated site and on versions of it with
-//! a title, a lede, a date, a language, people, a body, a slug, a colliding slug and the site's
-//! language edited, every document whose fields' digests changed has its site digests changed
-//! too (an index updated in place relies on it), the ones nothing touched keep theirs, and
-//! people's digests are the same both ways.
+//! a title, a lede, a date, a language, people (added, removed, renamed in an article or in the
+//! registry), a body, a slug, a colliding slug and the site's language edited, every document
+//! whose fields' digests changed has its site digests changed too (an index updated in place
+//! relies on it), the ones nothing touched keep theirs, and people's digests are the same both
+//! ways.
 
 use litopys::config::Config;
 use litopys::people::Registry;
@@ -105,6 +106,23 @@ fn site_digests_change_whenever_the_documents_do() {
                 edit(&r.join(&f), &format!("{p}\n"), "")
             })
         }),
+        ("person renamed", {
+            let f = on(14);
+            Box::new(move |r: &Path| {
+                let p = line(&r.join(&f), "- ");
+                edit(&r.join(&f), &format!("{p}\n"), "- Інша Нова Особа\n")
+            })
+        }),
+        ("person renamed in the registry", {
+            let f = on(2);
+            Box::new(move |r: &Path| {
+                let p = line(&r.join(&f), "- ");
+                let name = p.trim_start_matches("- ").trim();
+                let registry =
+                    format!("people:\n  - name: Перейменована Особа\n    aliases: [{name}]\n");
+                std::fs::write(r.join("content/people.yaml"), registry).unwrap()
+            })
+        }),
         ("body", {
             let f = on(15);
             Box::new(move |r: &Path| {
@@ -149,7 +167,10 @@ fn site_digests_change_whenever_the_documents_do() {
             };
             if full != full0 {
                 changed += 1;
-                assert!(fast != fast0, "{what}: {name} changed, its site digests did not");
+                assert!(
+                    fast != fast0,
+                    "{what}: {name} changed, its site digests did not"
+                );
             } else if fast == fast0 {
                 kept += 1;
             }

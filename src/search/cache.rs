@@ -80,7 +80,10 @@ fn checksum(bytes: &[u8]) -> u64 {
 /// Appends a segment's stems: their number, where each starts from the first (u32
 /// little-endian), then each as its length and bytes. An error if they pass 4 GiB.
 fn push_stems<'s>(out: &mut Vec<u8>, stems: &[&'s str]) -> std::io::Result<()> {
-    push_varint(out, u32::try_from(stems.len()).map_err(std::io::Error::other)?);
+    push_varint(
+        out,
+        u32::try_from(stems.len()).map_err(std::io::Error::other)?,
+    );
     let table = out.len();
     out.resize(table + 4 * stems.len(), 0);
     let first = out.len();
@@ -837,7 +840,10 @@ impl Peek {
             return None;
         }
         // The last segment whose first stem is at most `i`.
-        let s = self.segments.partition_point(|&(f, ..)| f <= i).checked_sub(1)?;
+        let s = self
+            .segments
+            .partition_point(|&(f, ..)| f <= i)
+            .checked_sub(1)?;
         let (f, table, first) = self.segments[s];
         let t = table + 4 * (i - f) as usize;
         let at = u32::from_le_bytes(self.data.get(t..t + 4)?.try_into().ok()?);

@@ -401,10 +401,10 @@ fn rewrite_shard(
     let mut a = 0;
     // The terms of `adds[a..]` of stems before `before` (all of them with none), put as new.
     let put_new = |out: &mut Vec<u8>,
-                       key: &mut Vec<u8>,
-                       a: &mut usize,
-                       before: Option<&[u8]>,
-                       postings: &mut Vec<(u32, u32)>| {
+                   key: &mut Vec<u8>,
+                   a: &mut usize,
+                   before: Option<&[u8]>,
+                   postings: &mut Vec<(u32, u32)>| {
         let mut stem = Vec::new();
         let (mut size, mut n) = (0, 0);
         while let Some(&(s, ..)) = adds.get(*a) {
@@ -882,13 +882,7 @@ fn update_shard(
     if checked {
         let mut sorted = adds.to_vec();
         sorted.sort_unstable();
-        let u = rewrite_shard(
-            &bytes,
-            rec.terms,
-            old_to_new,
-            &sorted,
-            (fingerprint, &path),
-        )?;
+        let u = rewrite_shard(&bytes, rec.terms, old_to_new, &sorted, (fingerprint, &path))?;
         return Some(if u.same { Updated::same(rec) } else { u });
     }
     let mut terms = parse_shard(&bytes)?;
@@ -1035,9 +1029,7 @@ pub(super) fn update<P: Send>(
     // The cache is walked to find those, and to record the terms of the articles added (so
     // that the next edit of one finds them again).
     let find_again = !gone.is_empty() && gone.len() <= MAX_FOUND_AGAIN;
-    let any_to_cache = added
-        .iter()
-        .any(|&d| docs.digest(d).is_some());
+    let any_to_cache = added.iter().any(|&d| docs.digest(d).is_some());
     let peek = match cache_root {
         Some(root) if find_again || any_to_cache => cache::Peek::open(root),
         _ => None,
@@ -1258,11 +1250,7 @@ pub(super) fn update<P: Send>(
         }
         // The size it had (none for a new one) and has (none if it lost all its terms).
         let had = if n < updated.len() { rec.size } else { 0 };
-        let has = if u.terms == 0 && !u.same {
-            0
-        } else {
-            u.size
-        };
+        let has = if u.terms == 0 && !u.same { 0 } else { u.size };
         let delta = i128::from(has) - i128::from(had);
         if delta == 0 {
             continue;
@@ -1342,7 +1330,12 @@ pub(super) fn update<P: Send>(
         .into_iter()
         .unzip();
     let shard_keys = recs.iter().map(|r| r.key.clone()).collect();
-    files.extend(other_pieces(docs, Some(&keys.fields), Some(prev), shard_keys));
+    files.extend(other_pieces(
+        docs,
+        Some(&keys.fields),
+        Some(prev),
+        shard_keys,
+    ));
     // The new state.
     let mut state = State {
         group: group.to_string(),
@@ -1748,7 +1741,10 @@ mod tests {
         for (k, b) in shards.iter().enumerate() {
             let terms = parse_shard(b).unwrap();
             let stems: Vec<&str> = terms.iter().map(|(s, _)| s.as_str()).collect();
-            let with: Vec<u32> = terms.iter().flat_map(|(_, p)| p.iter().map(|&(d, _)| d)).collect();
+            let with: Vec<u32> = terms
+                .iter()
+                .flat_map(|(_, p)| p.iter().map(|&(d, _)| d))
+                .collect();
             let ident: Vec<u32> = (0..docs + 8).collect();
             // Removed: one document, and every document of the first term (which then goes).
             let mut removed = ident.clone();
@@ -1785,7 +1781,9 @@ mod tests {
                 (format!("{}я", stems[stems.len() - 1]), new + 3, 5),
             ];
             // Removed, the others from 7 on moved up (numbers below the added ones').
-            let moved = removed.iter().map(|&n| if n == NONE || n < 7 { n } else { n + 5 });
+            let moved = removed
+                .iter()
+                .map(|&n| if n == NONE || n < 7 { n } else { n + 5 });
             let moved: Vec<u32> = moved.collect();
             // The removed document's number given other terms (an edited article).
             let g = with[with.len() / 2];
@@ -1822,7 +1820,11 @@ mod tests {
             let gone = with[with.len() / 2];
             let back: Vec<(String, u32, u32)> = terms
                 .iter()
-                .flat_map(|(s, p)| p.iter().filter(|&&(d, _)| d == gone).map(|&(d, sc)| (s.clone(), d, sc)))
+                .flat_map(|(s, p)| {
+                    p.iter()
+                        .filter(|&&(d, _)| d == gone)
+                        .map(|&(d, sc)| (s.clone(), d, sc))
+                })
                 .collect();
             assert_eq!(rewritten(b, &removed, &back), None, "shard {k}: added back");
             // Not its form, or another number of terms: none.
@@ -1831,7 +1833,10 @@ mod tests {
             assert!(rewrite_shard(&b[..b.len() - 1], n, &ident, &[], (&[3], "p")).is_none());
             assert!(rewrite_shard(b, n, &ident[..with[0] as usize], &[], (&[3], "p")).is_none());
         }
-        assert!(changed > 6 * shards.len() && same > shards.len(), "{changed} {same}");
+        assert!(
+            changed > 6 * shards.len() && same > shards.len(),
+            "{changed} {same}"
+        );
         // Stems that JSON escapes, and an empty shard.
         let terms: ShardTerms = vec![
             ("a\"b<".into(), vec![(0, 5), (7, 1), (1000, 40)]),
@@ -1846,6 +1851,9 @@ mod tests {
         assert!(rewritten(&b, &old_to_new, &adds) == plain_update(&b, &old_to_new, &adds));
         assert!(rewritten(&b, &old_to_new, &adds).is_some());
         let empty = Updated::made(&[3], "p", &ShardTerms::new()).bytes;
-        assert_eq!(rewrite_shard(&empty, 0, &[], &[], (&[3], "p")).map(|u| u.same), Some(true));
+        assert_eq!(
+            rewrite_shard(&empty, 0, &[], &[], (&[3], "p")).map(|u| u.same),
+            Some(true)
+        );
     }
 }
