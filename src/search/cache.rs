@@ -79,7 +79,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 
 /// Appends a segment's stems: their number, where each starts from the first (u32
 /// little-endian), then each as its length and bytes. An error if they pass 4 GiB.
-fn push_stems<'s>(out: &mut Vec<u8>, stems: &[&'s str]) -> std::io::Result<()> {
+fn push_stems(out: &mut Vec<u8>, stems: &[&str]) -> std::io::Result<()> {
     push_varint(
         out,
         u32::try_from(stems.len()).map_err(std::io::Error::other)?,

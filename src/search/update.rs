@@ -1792,7 +1792,8 @@ mod tests {
                 .map(|&t| (stems[t].to_string(), g, 2 + t as u32 % 5))
                 .collect();
             edited.dedup_by(|x, y| x.0 == y.0);
-            let cases: [(&str, &[u32], &[(String, u32, u32)]); 10] = [
+            type Case<'c> = (&'c str, &'c [u32], &'c [(String, u32, u32)]);
+            let cases: [Case; 10] = [
                 ("edited", &removed, &edited),
                 ("nothing", &ident, &[]),
                 ("removed", &removed, &[]),
