@@ -32,7 +32,6 @@ pub mod cache;
 pub mod state;
 mod update;
 
-use crate::hash::Hasher;
 use crate::render::context::Page;
 use crate::render::{labels, links, OutputFile, Sink, Templates};
 use crate::site::{Site, SiteError};
@@ -1287,6 +1286,20 @@ struct TermStat {
 }
 
 impl TermStat {
+    /// The stat of `postings` (by ascending document) written as `len` bytes.
+    fn of_written(postings: &[(u32, u32)], len: usize) -> TermStat {
+        let mut st = TermStat {
+            len: len as u32,
+            last: postings.last().map_or(0, |&(d, _)| d),
+            sum: [0; 2],
+        };
+        for &(doc, score) in postings {
+            st.sum[0] = st.sum[0].wrapping_add(mix(doc, score, 0x9e37_79b9_7f4a_7c15));
+            st.sum[1] = st.sum[1].wrapping_add(mix(doc, score, 0xd6e8_feb8_6659_fd93));
+        }
+        st
+    }
+
     #[inline]
     fn add(&mut self, doc: u32, score: u32) {
         let (delta, comma) = if self.len == 0 {
@@ -1345,15 +1358,25 @@ pub enum Piece<P> {
 
 /// The key of an index file: a digest ([`crate::hash`], hex) of the fingerprint, the path and
 /// `content` (its bytes, or what they are made of, each kind under its own tag).
-fn file_key(fingerprint: &[u8], path: &str, content: impl FnOnce(&mut Hasher)) -> String {
-    let mut h = Hasher::new();
+fn file_key(fingerprint: &[u8], path: &str, content: impl FnOnce(&mut KeyBytes)) -> String {
+    let mut h = KeyBytes(Vec::with_capacity(256));
     h.update(b"litopys-search-file-2\0");
     h.update((fingerprint.len() as u64).to_le_bytes());
     h.update(fingerprint);
     h.update((path.len() as u64).to_le_bytes());
     h.update(path.as_bytes());
     content(&mut h);
-    crate::hash::hex(&h.finalize())
+    crate::hash::hex(&crate::hash::digest(&h.0))
+}
+
+/// What a file key is made of, gathered in one buffer and hashed in one call (the digest a
+/// [`crate::hash::Hasher`] fed the same pieces gives, without its buffer growing from nothing).
+struct KeyBytes(Vec<u8>);
+
+impl KeyBytes {
+    fn update(&mut self, bytes: impl AsRef<[u8]>) {
+        self.0.extend_from_slice(bytes.as_ref());
+    }
 }
 
 /// `file` as a piece: kept when the previous build left it with the same bytes (same key).
@@ -1373,18 +1396,133 @@ fn piece<P>(file: OutputFile, prev: Option<&Previous<P>>) -> Piece<P> {
     }
 }
 
-/// The terms of document `d` (articles first, then people), found with thread memory `t`;
-/// an article's own terms come from `cache` when it has them, and are kept apart (to cache:
-/// [`Found::Own`]) when found now if `apart`.
+/// One document, borrowed.
+#[derive(Clone, Copy)]
+enum Doc<'x, 'a> {
+    Article(&'x ArticleDoc<'a>),
+    Person(&'x PersonDoc),
+    /// Past the end.
+    None,
+}
+
+impl<'x, 'a> Doc<'x, 'a> {
+    /// Document `d` of `articles` and then `people`.
+    fn of(articles: &'x [ArticleDoc<'a>], people: &'x [PersonDoc], d: usize) -> Doc<'x, 'a> {
+        match articles.get(d) {
+            Some(a) => Doc::Article(a),
+            None => d
+                .checked_sub(articles.len())
+                .and_then(|p| people.get(p))
+                .map_or(Doc::None, Doc::Person),
+        }
+    }
+}
+
+/// The documents an index is made of: given as lists ([`index_files`], tests), or a site's,
+/// each made only when asked for, so that an update that indexes a few documents and writes a
+/// few chunks does not make the others ([`documents`] makes them all).
+#[derive(Clone, Copy)]
+pub enum Docs<'a> {
+    Given {
+        articles: &'a [ArticleDoc<'a>],
+        people: &'a [PersonDoc],
+    },
+    Site(&'a Site),
+}
+
+/// Owned or borrowed documents.
+type DocList<'a, T> = Cow<'a, [T]>;
+
+impl<'a> Docs<'a> {
+    /// How many articles.
+    pub fn articles(&self) -> usize {
+        match self {
+            Docs::Given { articles, .. } => articles.len(),
+            Docs::Site(site) => site.articles.len(),
+        }
+    }
+
+    /// How many people.
+    pub fn people(&self) -> usize {
+        match self {
+            Docs::Given { people, .. } => people.len(),
+            Docs::Site(site) => site.people.len(),
+        }
+    }
+
+    /// How many documents (articles, then people).
+    pub fn len(&self) -> usize {
+        self.articles() + self.people()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Article `i`.
+    pub fn article(&self, i: usize) -> Option<Cow<'a, ArticleDoc<'a>>> {
+        match *self {
+            Docs::Given { articles, .. } => articles.get(i).map(Cow::Borrowed),
+            Docs::Site(site) => site
+                .articles
+                .get(i)
+                .map(|a| Cow::Owned(article_doc(site, a))),
+        }
+    }
+
+    /// Person `i` (document `articles() + i`).
+    pub fn person(&self, i: usize) -> Option<Cow<'a, PersonDoc>> {
+        match *self {
+            Docs::Given { people, .. } => people.get(i).map(Cow::Borrowed),
+            Docs::Site(site) => site.people.get(i).map(|p| Cow::Owned(person_doc(p))),
+        }
+    }
+
+    /// The digest article `i`'s terms are cached by ([`ArticleDoc::digest`]).
+    pub fn digest(&self, i: usize) -> Option<crate::hash::Digest> {
+        match self {
+            Docs::Given { articles, .. } => articles.get(i).and_then(|a| a.digest),
+            Docs::Site(site) => site.articles.get(i).map(|a| a.digest),
+        }
+    }
+
+    /// The digests of the articles that have one, in order.
+    pub fn digests(&self) -> impl Iterator<Item = crate::hash::Digest> + '_ {
+        (0..self.articles()).filter_map(|i| self.digest(i))
+    }
+
+    /// All the documents (a site's made now).
+    pub fn all(&self) -> (DocList<'a, ArticleDoc<'a>>, DocList<'a, PersonDoc>) {
+        match *self {
+            Docs::Given { articles, people } => (Cow::Borrowed(articles), Cow::Borrowed(people)),
+            Docs::Site(site) => {
+                let (articles, people) = documents(site);
+                (Cow::Owned(articles), Cow::Owned(people))
+            }
+        }
+    }
+
+    /// The digests of the documents ([`DocKeys`]): a site's from what its model has at hand
+    /// ([`DocKeys::of_site`]), without making the documents.
+    pub fn keys(&self) -> DocKeys {
+        match self {
+            Docs::Given { articles, people } => DocKeys::new(articles, people),
+            Docs::Site(site) => DocKeys::of_site(site),
+        }
+    }
+}
+
+/// The terms of document `doc`, found with thread memory `t`; an article's own terms come
+/// from `cache` when it has them, and are kept apart (to cache: [`Found::Own`]) when found
+/// now if `apart`.
 fn find_doc(
     t: &mut Terms,
     stems: &Stems,
     (cache, apart): (Option<&TermsCache>, bool),
-    articles: &[ArticleDoc],
-    people: &[PersonDoc],
-    d: usize,
+    doc: Doc,
 ) -> Found {
-    if let Some(a) = articles.get(d) {
+    if let Doc::Article(a) = doc {
         // Its own terms from the cache, if they are there and decode; else found now.
         let mut own = cache::Terms::new();
         let cached = match (cache, &a.digest) {
@@ -1426,7 +1564,7 @@ fn find_doc(
             }
             Found::Terms(t.take())
         }
-    } else if let Some(p) = people.get(d - articles.len()) {
+    } else if let Doc::Person(p) = doc {
         t.add(stems, &p.role, PERSON_ROLE, PERSON_ROLE);
         t.add(stems, &p.name, PERSON_NAME, PERSON_NAME);
         for f in &p.forms {
@@ -1508,9 +1646,7 @@ fn full_pieces<P: Send>(
             &mut guard,
             &stems,
             (cache.as_ref(), cache.is_some()),
-            articles,
-            people,
-            d,
+            Doc::of(articles, people, d),
         )
     };
     let found: Vec<Found> = (0..docs).into_par_iter().map(find).collect();
@@ -1664,10 +1800,8 @@ fn full_pieces<P: Send>(
                 split,
                 ..State::default()
             };
-            for l in &lists {
-                State::push_list(&mut state.lists, l);
-                state.ends.push(state.lists.len() as u32);
-            }
+            // (Lists past 4 GiB: no state.)
+            let fits = lists.iter().all(|l| state.push_list(l));
             // Per article what its terms were found from, and their check.
             let hashes: Vec<u64> = place
                 .par_iter()
@@ -1716,7 +1850,7 @@ fn full_pieces<P: Send>(
                     digest: [0; 16],
                 })
                 .collect();
-            Some(state)
+            fits.then_some(state)
         }
         _ => None,
     };
@@ -1830,7 +1964,8 @@ fn full_pieces<P: Send>(
         keys_of_shards.push(sh.key);
     }
     let fields = keys.map(|k| k.fields.as_slice());
-    files.extend(other_pieces(articles, people, fields, prev, keys_of_shards));
+    let docs = Docs::Given { articles, people };
+    files.extend(other_pieces(&docs, fields, prev, keys_of_shards));
     (files, state)
 }
 
@@ -1838,14 +1973,13 @@ fn full_pieces<P: Send>(
 /// digests, [`DocKeys`], needed with `prev`), the manifest (with the shards' `keys`) and the
 /// script.
 fn other_pieces<P: Send>(
-    articles: &[ArticleDoc],
-    people: &[PersonDoc],
+    source: &Docs,
     fields: Option<&[crate::hash::Digest]>,
     prev: Option<&Previous<P>>,
     keys: Vec<String>,
 ) -> Vec<Piece<P>> {
     use rayon::prelude::*;
-    let docs = articles.len() + people.len();
+    let (docs, articles) = (source.len(), source.articles());
     // Documents, in chunks.
     let mut files: Vec<Piece<P>> = (0..docs.div_ceil(CHUNK))
         .into_par_iter()
@@ -1875,11 +2009,15 @@ fn other_pieces<P: Send>(
                 if d > n * CHUNK {
                     bytes.extend_from_slice(b",\n");
                 }
-                match articles.get(d) {
-                    Some(a) => article_json(&mut bytes, a),
+                match d.checked_sub(articles) {
                     None => {
-                        if let Some(p) = people.get(d - articles.len()) {
-                            person_json(&mut bytes, p);
+                        if let Some(a) = source.article(d) {
+                            article_json(&mut bytes, &a);
+                        }
+                    }
+                    Some(p) => {
+                        if let Some(p) = source.person(p) {
+                            person_json(&mut bytes, &p);
                         }
                     }
                 }
@@ -1891,7 +2029,7 @@ fn other_pieces<P: Send>(
     let manifest = Manifest {
         v: 2,
         docs,
-        articles: articles.len(),
+        articles,
         chunk: CHUNK,
         min_stem: MIN_STEM,
         endings: ENDINGS,
@@ -1996,36 +2134,42 @@ fn date_text(d: &crate::date::Date, en: bool) -> String {
 
 /// The documents of `site`, in site order (articles newest first, then people).
 pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
-    let lang = site.config.language.as_str();
-    let articles = site
-        .articles
-        .iter()
-        .map(|a| ArticleDoc {
-            title: Cow::Borrowed(a.title.as_str()),
-            url: links::index_of(&a.url),
-            date_text: date_text(&a.date, a.language == "en" || lang == "en"),
-            people: a
-                .people
-                .iter()
-                .filter_map(|&p| site.people.get(p).map(|p| Cow::Borrowed(p.name.as_str())))
-                .collect(),
-            lede: Cow::Borrowed(a.summary.as_str()),
-            body: Some(&a.body),
-            digest: Some(a.digest),
-        })
-        .collect();
-    let people = site
-        .people
-        .iter()
-        .map(|p| PersonDoc {
-            name: p.name.clone(),
-            forms: p.forms.clone(),
-            url: links::index_of(&p.url),
-            count: p.articles.len(),
-            role: p.role.as_ref().map(|r| r.role.clone()).unwrap_or_default(),
-        })
-        .collect();
+    let articles = site.articles.iter().map(|a| article_doc(site, a)).collect();
+    let people = site.people.iter().map(person_doc).collect();
     (articles, people)
+}
+
+/// Whether the dates of `a` are written in English ([`date_text`]).
+fn dates_in_english(site: &Site, a: &crate::site::Article) -> bool {
+    a.language == "en" || site.config.language == "en"
+}
+
+/// Article `a` of `site` as the index sees it.
+fn article_doc<'a>(site: &'a Site, a: &'a crate::site::Article) -> ArticleDoc<'a> {
+    ArticleDoc {
+        title: Cow::Borrowed(a.title.as_str()),
+        url: links::index_of(&a.url),
+        date_text: date_text(&a.date, dates_in_english(site, a)),
+        people: a
+            .people
+            .iter()
+            .filter_map(|&p| site.people.get(p).map(|p| Cow::Borrowed(p.name.as_str())))
+            .collect(),
+        lede: Cow::Borrowed(a.summary.as_str()),
+        body: Some(&a.body),
+        digest: Some(a.digest),
+    }
+}
+
+/// Person `p` as the index sees it.
+fn person_doc(p: &crate::site::Person) -> PersonDoc {
+    PersonDoc {
+        name: p.name.clone(),
+        forms: p.forms.clone(),
+        url: links::index_of(&p.url),
+        count: p.articles.len(),
+        role: p.role.as_ref().map(|r| r.role.clone()).unwrap_or_default(),
+    }
 }
 
 /// The context of `search.html`.
@@ -2046,12 +2190,11 @@ pub static FOUND_AGAIN: std::sync::atomic::AtomicUsize = std::sync::atomic::Atom
 /// See [`FOUND_AGAIN`].
 pub static KEPT_UNREAD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// What a build knows of the index it makes, besides the site: the documents (from
-/// [`documents`]), their digests, and the key of the index's group of files now (`group`) and in
-/// the output folder's previous build (`previous`), if any.
+/// What a build knows of the index it makes, besides the site: the documents, their digests
+/// ([`Docs::keys`]), and the key of the index's group of files now (`group`) and in the output
+/// folder's previous build (`previous`), if any.
 pub struct Inputs<'a, 'b> {
-    pub articles: &'b [ArticleDoc<'a>],
-    pub people: &'b [PersonDoc],
+    pub docs: Docs<'a>,
     pub keys: &'b DocKeys,
     pub group: Option<&'b str>,
     pub previous: Option<&'b str>,
@@ -2094,7 +2237,6 @@ pub fn render_to<S: Sink>(
         keep: &keep,
     });
     let prev = prev.as_ref();
-    let (articles, people) = (inputs.articles, inputs.people);
     // The state is only of use to a build that records it again.
     let group = inputs
         .group
@@ -2106,8 +2248,7 @@ pub fn render_to<S: Sink>(
     let updated = match (prev, group, inputs.previous, &old) {
         (Some(prev), Some(group), Some(previous), Some(old)) if old.group == previous => {
             update::update(
-                articles,
-                people,
+                &inputs.docs,
                 inputs.keys,
                 old,
                 prev,
@@ -2137,8 +2278,9 @@ pub fn render_to<S: Sink>(
         }
         None => {
             let cache = cache_root.map(TermsCache::open);
+            let (articles, people) = inputs.docs.all();
             let (pieces, mut state) =
-                full_pieces(articles, people, cache, prev, Some(inputs.keys), group);
+                full_pieces(&articles, &people, cache, prev, Some(inputs.keys), group);
             if let (Some(state), Some(old)) = (&mut state, &old) {
                 state.digests_from(old);
             }

@@ -245,6 +245,17 @@ fn consecutive_edits_of_one_article_find_its_terms_again() {
         }
     }
     assert!(grew > 20 && shrank > 0, "{grew} appends, {shrank} rewrites");
+    // The cache deleted: the next update writes one with the article's terms, which the edit
+    // after it finds again.
+    std::fs::remove_file(&cache).unwrap();
+    for k in 0..2 {
+        let text = std::fs::read_to_string(&art).unwrap();
+        std::fs::write(&art, format!("{text}\nБез кешу, крок {k}.\n")).unwrap();
+        let found = found_again();
+        assert!(rebuild(&root, &out, &format!("no cache, edit {k}")));
+        assert_eq!(found_again(), found + k, "no cache, edit {k}");
+        assert!(cache.exists(), "no cache, edit {k}: none written");
+    }
     // A full build through the cache (into an empty folder) gives a fresh build's files.
     let empty = tmp.path().join("empty");
     build_into(&root, &empty);

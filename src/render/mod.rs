@@ -1169,8 +1169,10 @@ fn search_files<S: Sink>(
     templates: &Templates,
     sink: &S,
 ) -> Result<(Vec<S::Placed>, Option<Group>), SiteError> {
-    let (articles, people) = crate::search::documents(site);
-    let keys = crate::search::DocKeys::new(&articles, &people);
+    // The documents' digests from what the site model has at hand: no document is made
+    // unless the index needs it.
+    let docs = crate::search::Docs::Site(site);
+    let keys = docs.keys();
     let key = sink
         .keyed()
         .then(|| templates.group_key(SEARCH_GROUP, &search_inputs(site, &keys)));
@@ -1195,8 +1197,7 @@ fn search_files<S: Sink>(
     // A build (keyed output) keeps articles' terms and the index's state in the site's cache.
     let cache_root = sink.keyed().then_some(site.root.as_path());
     let inputs = crate::search::Inputs {
-        articles: &articles,
-        people: &people,
+        docs,
         keys: &keys,
         group: key.as_deref(),
         previous: previous.map(|g| g.key.as_str()),

@@ -4,13 +4,15 @@
 //! rebuild finds the words of only the articles whose bytes changed. The people an article
 //! names, and the people's documents, depend on the whole site and are found every build.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-terms-cache 3`, the
+//! Format (not meant for anything but this cache): the line `litopys-terms-cache 4`, the
 //! 16-byte fingerprint ([`crate::hash`]) of what finding terms depends on besides the file
 //! (crate version and running executable), 8 bytes identifying this file (random, new at each
 //! rewrite), then
 //! *segments*: body length (u32 little-endian), a 64-bit checksum of the body, the body. A body
-//! is LEB128 numbers: the stems it adds (count, then each as byte length and UTF-8 bytes), the
-//! records (count, then each as digest (16 bytes), byte length and payload). Stems are numbered
+//! is LEB128 numbers: the stems it adds (count, where each starts from the first (u32
+//! little-endian each, so that a stem is found without reading the ones before it: [`Peek`]),
+//! then each as byte length and UTF-8 bytes), the records (count, then each as digest (16
+//! bytes), byte length and payload). Stems are numbered
 //! across segments in file order; the first segment's are in strictly ascending order, later
 //! ones' are new. A payload is the number of terms, then per term, by ascending stem number, its
 //! difference from the previous one (the first: the number itself) and the score. A later
@@ -32,9 +34,9 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
-/// The first line; the number is the format's version (3: 16-byte fingerprint, XXH3), so a
+/// The first line; the number is the format's version (4: tables of where stems start), so a
 /// cache of another format is ignored whole.
-const MAGIC: &[u8] = b"litopys-terms-cache 3\n";
+const MAGIC: &[u8] = b"litopys-terms-cache 4\n";
 
 /// Length of the fingerprint.
 const FP: usize = 16;
@@ -75,6 +77,25 @@ fn checksum(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
+/// Appends a segment's stems: their number, where each starts from the first (u32
+/// little-endian), then each as its length and bytes. An error if they pass 4 GiB.
+fn push_stems(out: &mut Vec<u8>, stems: &[&str]) -> std::io::Result<()> {
+    push_varint(
+        out,
+        u32::try_from(stems.len()).map_err(std::io::Error::other)?,
+    );
+    let table = out.len();
+    out.resize(table + 4 * stems.len(), 0);
+    let first = out.len();
+    for (k, s) in stems.iter().enumerate() {
+        let at = u32::try_from(out.len() - first).map_err(std::io::Error::other)?;
+        out[table + 4 * k..table + 4 * k + 4].copy_from_slice(&at.to_le_bytes());
+        push_varint(out, u32::try_from(s.len()).map_err(std::io::Error::other)?);
+        out.extend_from_slice(s.as_bytes());
+    }
+    Ok(())
+}
+
 /// Appends `n` as LEB128.
 fn push_varint(out: &mut Vec<u8>, mut n: u32) {
     while n >= 0x80 {
@@ -113,6 +134,11 @@ impl<'a> Reader<'a> {
         let b = self.bytes.get(self.at..end)?;
         self.at = end;
         Some(b)
+    }
+
+    /// The table of where a segment's `n` stems start ([`push_stems`]).
+    fn table(&mut self, n: usize) -> Option<&'a [u8]> {
+        self.bytes(n.checked_mul(4)?)
     }
 
     /// A segment's list of records onto the end of `out`: each record's digest and where its
@@ -205,7 +231,12 @@ impl Dict {
         seen: &mut FxHashSet<Box<str>>,
     ) -> Option<()> {
         self.ends.reserve(n.min(r.bytes.len()));
-        for _ in 0..n {
+        let table = r.table(n)?;
+        let start = r.at;
+        for at in table.chunks_exact(4) {
+            if r.at - start != u32::from_le_bytes(at.try_into().ok()?) as usize {
+                return None;
+            }
             let len = r.varint()? as usize;
             let s = std::str::from_utf8(r.bytes(len)?).ok()?;
             if first {
@@ -500,7 +531,7 @@ impl TermsCache {
         ids.sort_unstable();
         ids.dedup();
         let mut body = Vec::new();
-        push_varint(&mut body, ids.len() as u32);
+        let mut stems = Vec::with_capacity(ids.len());
         for (n, &id) in ids.iter().enumerate() {
             renumber.insert(id, known + n as u32);
             let stem = place
@@ -508,9 +539,9 @@ impl TermsCache {
                 .and_then(|&p| names.get(p as usize))
                 .copied()
                 .ok_or_else(|| std::io::Error::other("unknown stem"))?;
-            push_varint(&mut body, stem.len() as u32);
-            body.extend_from_slice(stem.as_bytes());
+            stems.push(stem);
         }
+        push_stems(&mut body, &stems)?;
         push_varint(&mut body, fresh.len() as u32);
         let mut payload = Vec::new();
         for (d, terms) in fresh {
@@ -610,18 +641,15 @@ impl TermsCache {
         let fresh_size: usize = fresh.iter().map(|(_, t)| 40 + 3 * t.len()).sum();
         let mut body = Vec::with_capacity(self.data.len() + fresh_size + (1 << 16));
         let count: u32 = used.iter().map(|w| w.count_ones()).sum();
-        push_varint(&mut body, count);
-        let mut next = 0u32;
+        let mut stems = Vec::with_capacity(count as usize);
         for (p, r) in rank.iter_mut().enumerate() {
             if used[p / 64] & (1 << (p % 64)) != 0 {
-                *r = next;
-                next += 1;
-                let s = names.get(p).copied().unwrap_or("");
-                push_varint(&mut body, s.len() as u32);
-                body.extend_from_slice(s.as_bytes());
+                *r = stems.len() as u32;
+                stems.push(names.get(p).copied().unwrap_or(""));
             }
         }
-        drop(used);
+        push_stems(&mut body, &stems)?;
+        drop((used, stems));
         push_varint(&mut body, ok.iter().filter(|&&ok| ok).count() as u32);
         let (mut tmp, mut out, mut payload) = (Terms::new(), Terms::new(), Vec::new());
         for (r, ok) in recs.iter().zip(ok) {
@@ -716,8 +744,11 @@ pub struct Peek {
     /// The site root the cache is under.
     root: PathBuf,
     data: Vec<u8>,
-    /// Where each stem's length is in `data`, by stem number.
-    stems: Vec<u32>,
+    /// Per segment walked, the number of its first stem, where its table of stems is and
+    /// where its stems start in `data` ([`push_stems`]).
+    segments: Vec<(u32, usize, usize)>,
+    /// How many stems there are.
+    stems: usize,
     /// How many of the stems are the first segment's (in ascending order, if the file is
     /// sound).
     sorted: usize,
@@ -741,14 +772,15 @@ impl Peek {
         let mut peek = Peek {
             root: root.to_path_buf(),
             data: Vec::new(),
-            stems: Vec::new(),
+            segments: Vec::new(),
+            stems: 0,
             sorted: 0,
             records: Vec::new(),
             whole: true,
         };
         let mut at = HEAD;
         while at < data.len() {
-            let (stems, records) = (peek.stems.len(), peek.records.len());
+            let records = peek.records.len();
             let walked = (|| {
                 let mut r = Reader { bytes: &data, at };
                 let len = u32::from_le_bytes(r.bytes(4)?.try_into().ok()?) as usize;
@@ -760,35 +792,33 @@ impl Peek {
                     at: body_at,
                 };
                 let n = r.varint()? as usize;
-                peek.stems.reserve(n.min(len));
-                // Each stem's length is one byte (below 128) but for very long stems.
-                u32::try_from(end).ok()?;
-                for _ in 0..n {
-                    let at = r.at;
-                    peek.stems.push(at as u32);
-                    match r.bytes.get(at) {
-                        Some(&b) if b < 0x80 => r.at = at + 1 + usize::from(b),
-                        _ => {
-                            let len = r.varint()? as usize;
-                            r.at = r.at.checked_add(len)?;
-                        }
-                    }
-                }
-                if r.at > end {
-                    return None;
+                let table = r.at;
+                let last = r.table(n)?.rchunks_exact(4).next();
+                let first = r.at;
+                // The stems are not read: past the last one to the records.
+                if let Some(last) = last {
+                    r.at = first.checked_add(u32::from_le_bytes(last.try_into().ok()?) as usize)?;
+                    let len = r.varint()? as usize;
+                    r.bytes(len)?;
                 }
                 r.records(&mut peek.records)?;
-                r.done().then_some(end)
+                r.done().then_some((end, n, table, first))
             })();
             match walked {
-                Some(end) => {
+                Some((end, n, table, first)) => {
+                    let Ok(next) = u32::try_from(peek.stems + n) else {
+                        peek.records.truncate(records);
+                        peek.whole = false;
+                        break;
+                    };
+                    peek.segments.push((peek.stems as u32, table, first));
+                    peek.stems = next as usize;
                     if at == HEAD {
-                        peek.sorted = peek.stems.len();
+                        peek.sorted = n;
                     }
                     at = end;
                 }
                 None => {
-                    peek.stems.truncate(stems);
                     peek.records.truncate(records);
                     peek.whole = false;
                     break;
@@ -806,9 +836,20 @@ impl Peek {
 
     /// Stem `i`'s bytes; none if there is none.
     fn stem_bytes(&self, i: u32) -> Option<&[u8]> {
+        if i as usize >= self.stems {
+            return None;
+        }
+        // The last segment whose first stem is at most `i`.
+        let s = self
+            .segments
+            .partition_point(|&(f, ..)| f <= i)
+            .checked_sub(1)?;
+        let (f, table, first) = self.segments[s];
+        let t = table + 4 * (i - f) as usize;
+        let at = u32::from_le_bytes(self.data.get(t..t + 4)?.try_into().ok()?);
         let mut r = Reader {
             bytes: &self.data,
-            at: *self.stems.get(i as usize)? as usize,
+            at: first.checked_add(at as usize)?,
         };
         let len = r.varint()? as usize;
         r.bytes(len)
@@ -871,7 +912,7 @@ impl Peek {
     /// Appends a segment of `fresh` to the file walked: the stems it has not (numbered on from
     /// its own), then the records.
     fn append(&self, fresh: &[&(crate::hash::Digest, Vec<(&str, u32)>)]) -> std::io::Result<()> {
-        let known = self.stems.len();
+        let known = self.stems;
         let mut later: FxHashMap<&[u8], u32> = FxHashMap::default();
         for i in self.sorted..known {
             let s = self
@@ -897,11 +938,7 @@ impl Peek {
             records.push((d, ids));
         }
         let mut body = Vec::new();
-        push_varint(&mut body, added.len() as u32);
-        for s in &added {
-            push_varint(&mut body, s.len() as u32);
-            body.extend_from_slice(s.as_bytes());
-        }
+        push_stems(&mut body, &added)?;
         push_varint(&mut body, records.len() as u32);
         let mut payload = Vec::new();
         for (d, ids) in &records {

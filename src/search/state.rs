@@ -9,26 +9,33 @@
 //! them out of the shards. The postings themselves are the shard files of the output folder,
 //! read back (and checked against their keys) only for the shards a rebuild changes.
 //!
-//! Format (not meant for anything but this): the line `litopys-search-state 2`, the 16-byte
-//! fingerprint of the running executable, the body's length (u64 little-endian) and digest
-//! ([`crate::hash`]), then the body: LEB128 numbers, strings as length and bytes. A file of
-//! another fingerprint or that does not check is ignored whole; it is written to a temporary
-//! file and renamed, so no build sees half of one. Writing is best effort.
+//! Format (not meant for anything but this): the line `litopys-search-state 3`, the 16-byte
+//! fingerprint of the running executable, the lengths (u64 little-endian) of the body and of the
+//! lists, the body's digest ([`crate::hash`]), the body (LEB128 numbers, strings as length and
+//! bytes), then the documents' lists of shards one after the other. The lists, most of the file,
+//! are not checked as a whole: the body has a check of each ([`list_check`]), and a list is
+//! checked when it is read, so a rebuild checks only the lists of the documents it changes (a
+//! list copied into the next state keeps its check). A file of another fingerprint, of other
+//! lengths or whose body does not check is ignored whole; it is written to a temporary file and
+//! renamed, so no build sees half of one. Writing is best effort.
 
 use super::{ArticleDoc, PersonDoc};
 use crate::hash::{Digest, Hasher};
+use crate::site::Site;
 use rayon::prelude::*;
 use std::path::Path;
 
 /// The first line; the number is the format's version.
-const MAGIC: &[u8] = b"litopys-search-state 2\n";
+const MAGIC: &[u8] = b"litopys-search-state 3\n";
 
 /// Where the state lives under the site root.
 pub const STATE_FILE: &str = ".litopys/search.state";
 
 /// Digests of what each document (articles, then people) is made of: `terms`, what the terms
 /// found in it depend on (with its URL, so that no two documents share one), and `fields`, what
-/// its entry in a document chunk shows.
+/// its entry in a document chunk shows. A digest may stand for more than it must (a site's
+/// article has one digest for both, [`DocKeys::of_site`]): a document whose digest changed
+/// is indexed or written again, so a digest must change whenever what it stands for does.
 pub struct DocKeys {
     pub terms: Vec<Digest>,
     pub fields: Vec<Digest>,
@@ -52,10 +59,41 @@ impl DocKeys {
                 || Vec::with_capacity(4 << 10),
                 |buf, d| match articles.get(d) {
                     Some(a) => article_keys(a, buf),
-                    None => person_keys(&people[d - articles.len()], buf),
+                    None => person_keys(&Person::of_doc(&people[d - articles.len()]), buf),
                 },
             )
             .unzip();
+        DocKeys { terms, fields }
+    }
+
+    /// The digests of `site`'s documents, from what its model has at hand: nothing is made or
+    /// copied. An article's file digest (`Article::digest`) stands for all the index takes from
+    /// its file (title, lede, date, language, body: the front matter and the body are
+    /// functions of it), so its one digest, for both its terms and its fields, is of that,
+    /// its URL, whether its date is written in English and its people's names (by their
+    /// digests: [`site_article_key`]). A person's digests are the ones [`DocKeys::new`] gives its
+    /// document.
+    pub fn of_site(site: &Site) -> DocKeys {
+        let people: Vec<(Digest, Digest, Digest)> = site
+            .people
+            .par_iter()
+            .map_init(Vec::new, |buf, p| {
+                let (t, f) = person_keys(&Person::of_site(p), buf);
+                (crate::hash::digest(p.name.as_bytes()), t, f)
+            })
+            .collect();
+        let mut terms: Vec<Digest> = site
+            .articles
+            .par_iter()
+            .map_init(
+                || Vec::with_capacity(256),
+                |buf, a| site_article_key(site, a, &people, buf),
+            )
+            .collect();
+        let mut fields = Vec::with_capacity(terms.len() + people.len());
+        fields.extend_from_slice(&terms);
+        terms.extend(people.iter().map(|p| p.1));
+        fields.extend(people.iter().map(|p| p.2));
         DocKeys { terms, fields }
     }
 
@@ -118,23 +156,87 @@ fn article_keys(a: &ArticleDoc, buf: &mut Vec<u8>) -> (Digest, Digest) {
     (t, crate::hash::digest(buf))
 }
 
+/// The digest of article `a` of `site` ([`DocKeys::of_site`]), `people` the digests of the
+/// people's names (first of each), `buf` the memory to gather it in.
+fn site_article_key(
+    site: &Site,
+    a: &crate::site::Article,
+    people: &[(Digest, Digest, Digest)],
+    buf: &mut Vec<u8>,
+) -> Digest {
+    buf.clear();
+    buf.push(4);
+    buf.extend_from_slice(&a.digest);
+    buf.push(u8::from(super::dates_in_english(site, a)));
+    feed(buf, &a.url);
+    buf.extend_from_slice(&(a.people.len() as u64).to_le_bytes());
+    for &p in &a.people {
+        match people.get(p) {
+            Some(p) => buf.extend_from_slice(&p.0),
+            None => buf.push(0xff),
+        }
+    }
+    crate::hash::digest(buf)
+}
+
+/// A person's fields as its document has them ([`PersonDoc`]), borrowed: its URL is `url`
+/// followed by `index`.
+struct Person<'p> {
+    name: &'p str,
+    url: (&'p str, &'static str),
+    role: &'p str,
+    forms: &'p [String],
+    count: usize,
+}
+
+impl<'p> Person<'p> {
+    fn of_doc(p: &'p PersonDoc) -> Person<'p> {
+        Person {
+            name: &p.name,
+            url: (&p.url, ""),
+            role: &p.role,
+            forms: &p.forms,
+            count: p.count,
+        }
+    }
+
+    /// Person `p` of a site, as its document ([`super::documents`]) would have it.
+    fn of_site(p: &'p crate::site::Person) -> Person<'p> {
+        Person {
+            name: &p.name,
+            url: (&p.url, "index.html"),
+            role: p.role.as_ref().map_or("", |r| r.role.as_str()),
+            forms: &p.forms,
+            count: p.articles.len(),
+        }
+    }
+
+    /// Appends the URL to `buf` as [`feed`] would.
+    fn feed_url(&self, buf: &mut Vec<u8>) {
+        let (a, b) = self.url;
+        buf.extend_from_slice(&((a.len() + b.len()) as u64).to_le_bytes());
+        buf.extend_from_slice(a.as_bytes());
+        buf.extend_from_slice(b.as_bytes());
+    }
+}
+
 /// A person's (terms, fields) digests, `buf` the memory to gather each in.
-fn person_keys(p: &PersonDoc, buf: &mut Vec<u8>) -> (Digest, Digest) {
+fn person_keys(p: &Person, buf: &mut Vec<u8>) -> (Digest, Digest) {
     buf.clear();
     buf.push(1);
-    for s in [&p.role, &p.name, &p.url] {
-        feed(buf, s);
-    }
+    feed(buf, p.role);
+    feed(buf, p.name);
+    p.feed_url(buf);
     buf.extend_from_slice(&(p.forms.len() as u64).to_le_bytes());
-    for s in &p.forms {
+    for s in p.forms {
         feed(buf, s);
     }
     let t = crate::hash::digest(buf);
     buf.clear();
     buf.push(1);
-    for s in [&p.name, &p.url, &p.role] {
-        feed(buf, s);
-    }
+    feed(buf, p.name);
+    p.feed_url(buf);
+    feed(buf, p.role);
     buf.extend_from_slice(&(p.count as u64).to_le_bytes());
     (t, crate::hash::digest(buf))
 }
@@ -173,8 +275,10 @@ pub struct State {
     /// Per document, the shards (ids) its terms are in ([`State::push_list`]), one after the
     /// other…
     pub lists: Vec<u8>,
-    /// …ending at these offsets.
+    /// …ending at these offsets…
     pub ends: Vec<u32>,
+    /// …with these checks ([`list_check`]).
+    pub checks: Vec<u64>,
     pub shards: Vec<ShardRec>,
     /// The nodes of the shard tree that split, below the root: folded prefix and size.
     pub split: Vec<(String, u64)>,
@@ -250,6 +354,50 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Appends items `items` of `old` (bytes, one after the other, and where each ends) to `new`
+/// (the same) in one copy; false if they are not there or would end past 4 GiB.
+fn copy_run(
+    (old, old_ends): (&[u8], &[u32]),
+    items: std::ops::Range<usize>,
+    (new, new_ends): (&mut Vec<u8>, &mut Vec<u32>),
+) -> bool {
+    let Some(last) = items.end.checked_sub(1) else {
+        return true;
+    };
+    let start = match items.start.checked_sub(1) {
+        Some(p) => old_ends.get(p).map_or(usize::MAX, |&e| e as usize),
+        None => 0,
+    };
+    let (Some(&end), Some(ends)) = (old_ends.get(last), old_ends.get(items)) else {
+        return false;
+    };
+    let Some(run) = old.get(start..end as usize) else {
+        return false;
+    };
+    let base = new.len();
+    // In pieces: one copy of a few megabytes goes through `rep movsb`, which callgrind counts
+    // byte by byte.
+    new.reserve(run.len());
+    for piece in run.chunks(1 << 10) {
+        new.extend_from_slice(piece);
+    }
+    for &e in ends {
+        match (e as usize)
+            .checked_sub(start)
+            .and_then(|e| u32::try_from(e + base).ok())
+        {
+            Some(e) => new_ends.push(e),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The check of a document's encoded list of shards.
+pub fn list_check(list: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(list)
+}
+
 /// The fingerprint of the running executable (a state of another binary is not read).
 fn fingerprint() -> Digest {
     let mut h = Hasher::new();
@@ -261,13 +409,55 @@ fn fingerprint() -> Digest {
 }
 
 impl State {
-    /// Appends the list of shards `shards` (ascending, no repeats) to `lists`.
-    pub fn push_list(lists: &mut Vec<u8>, shards: &[u32]) {
-        push_varint(lists, shards.len() as u64);
+    /// Appends the next document's list of shards `shards` (ascending, no repeats); false if the
+    /// lists would pass 4 GiB.
+    pub fn push_list(&mut self, shards: &[u32]) -> bool {
+        let start = self.lists.len();
+        push_varint(&mut self.lists, shards.len() as u64);
         let mut last = 0;
         for (k, &s) in shards.iter().enumerate() {
-            push_varint(lists, u64::from(if k == 0 { s } else { s - last }));
+            push_varint(
+                &mut self.lists,
+                u64::from(if k == 0 { s } else { s - last }),
+            );
             last = s;
+        }
+        self.checks.push(list_check(&self.lists[start..]));
+        self.end_list()
+    }
+
+    /// Appends the lists of documents `docs` of `old` as the next documents', with their checks
+    /// (not checked: they are when they are read); false if they are not there or the lists
+    /// would pass 4 GiB.
+    pub fn copy_lists(&mut self, old: &State, docs: std::ops::Range<usize>) -> bool {
+        let Some(checks) = old.checks.get(docs.clone()) else {
+            return false;
+        };
+        self.checks.extend_from_slice(checks);
+        copy_run(
+            (&old.lists, &old.ends),
+            docs,
+            (&mut self.lists, &mut self.ends),
+        )
+    }
+
+    /// Appends the sources of articles `articles` of `old` as the next articles'; false if they
+    /// are not there or the sources would pass 4 GiB.
+    pub fn copy_sources(&mut self, old: &State, articles: std::ops::Range<usize>) -> bool {
+        copy_run(
+            (&old.sources, &old.source_ends),
+            articles,
+            (&mut self.sources, &mut self.source_ends),
+        )
+    }
+
+    fn end_list(&mut self) -> bool {
+        match u32::try_from(self.lists.len()) {
+            Ok(end) => {
+                self.ends.push(end);
+                true
+            }
+            Err(_) => false,
         }
     }
 
@@ -281,12 +471,14 @@ impl State {
         self.lists.get(start..end).unwrap_or_default()
     }
 
-    /// The shards (ids) of document `d`, appended to `out`; false if its list does not decode.
+    /// The shards (ids) of document `d`, appended to `out`; false if its list does not check
+    /// or decode.
     pub fn list(&self, d: usize, out: &mut Vec<u32>) -> bool {
-        let mut r = Reader {
-            bytes: self.list_bytes(d),
-            at: 0,
-        };
+        let bytes = self.list_bytes(d);
+        if self.checks.get(d) != Some(&list_check(bytes)) {
+            return false;
+        }
+        let mut r = Reader { bytes, at: 0 };
         let Some(n) = r.varint() else {
             return false;
         };
@@ -369,7 +561,7 @@ impl State {
 
     /// The body of the file.
     fn encode(&self) -> Vec<u8> {
-        let mut b = Vec::with_capacity(self.lists.len() + self.docs.len() * 20 + (1 << 16));
+        let mut b = Vec::with_capacity(self.docs.len() * 32 + self.sources.len() + (1 << 16));
         push_str(&mut b, self.group.as_bytes());
         push_str(&mut b, &self.fingerprint);
         push_varint(&mut b, u64::from(self.articles));
@@ -379,10 +571,12 @@ impl State {
         }
         let mut last = 0;
         for &e in &self.ends {
-            push_varint(&mut b, u64::from(e - last));
+            push_varint(&mut b, u64::from(e.wrapping_sub(last)));
             last = e;
         }
-        push_str(&mut b, &self.lists);
+        for c in &self.checks {
+            b.extend_from_slice(&c.to_le_bytes());
+        }
         push_varint(&mut b, self.shards.len() as u64);
         for s in &self.shards {
             push_varint(&mut b, u64::from(s.id));
@@ -412,7 +606,7 @@ impl State {
         b
     }
 
-    fn decode(body: &[u8]) -> Option<State> {
+    fn decode(body: &[u8], lists: Vec<u8>) -> Option<State> {
         let mut r = Reader { bytes: body, at: 0 };
         let group = r.string()?;
         let n = usize::try_from(r.varint()?).ok()?;
@@ -437,11 +631,14 @@ impl State {
             end = end.checked_add(r.u32()?)?;
             ends.push(end);
         }
-        let n = usize::try_from(r.varint()?).ok()?;
-        let lists = r.bytes(n)?.to_vec();
         if end as usize != lists.len() {
             return None;
         }
+        let checks: Vec<u64> = r
+            .bytes(docs.len() * 8)?
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect();
         let n = usize::try_from(r.varint()?).ok()?;
         let mut shards = Vec::with_capacity(n.min(body.len()));
         for _ in 0..n {
@@ -491,6 +688,7 @@ impl State {
             docs,
             lists,
             ends,
+            checks,
             shards,
             split,
             sources,
@@ -502,21 +700,34 @@ impl State {
     /// The state left under the site at `root`, if there is one this binary wrote and it
     /// checks.
     pub fn read(root: &Path) -> Option<State> {
-        let data = std::fs::read(root.join(STATE_FILE)).ok()?;
-        let head = MAGIC.len() + 16 + 8 + 16;
-        if data.len() < head || !data.starts_with(MAGIC) {
-            return None;
-        }
-        if data[MAGIC.len()..MAGIC.len() + 16] != fingerprint() {
+        use std::io::Read;
+        let mut f = std::fs::File::open(root.join(STATE_FILE)).ok()?;
+        let mut head = [0u8; MAGIC.len() + 16 + 8 + 8 + 16];
+        f.read_exact(&mut head).ok()?;
+        if !head.starts_with(MAGIC) || head[MAGIC.len()..MAGIC.len() + 16] != fingerprint() {
             return None;
         }
         let at = MAGIC.len() + 16;
-        let len = u64::from_le_bytes(data[at..at + 8].try_into().ok()?);
-        let body = &data[head..];
-        if len != body.len() as u64 || crate::hash::digest(body)[..] != data[at + 8..head] {
+        let len =
+            |at: usize| usize::try_from(u64::from_le_bytes(head[at..at + 8].try_into().ok()?)).ok();
+        let (body_len, lists_len) = (len(at)?, len(at + 8)?);
+        let total = head.len().checked_add(body_len)?.checked_add(lists_len)?;
+        if f.metadata().ok()?.len() != total as u64 {
             return None;
         }
-        State::decode(body)
+        // Body and lists each read into their own memory (no copy of the lists, most of the
+        // file).
+        let mut read = |n: usize| {
+            let mut b = Vec::with_capacity(n);
+            (&mut f).take(n as u64).read_to_end(&mut b).ok()?;
+            (b.len() == n).then_some(b)
+        };
+        let body = read(body_len)?;
+        let lists = read(lists_len)?;
+        if crate::hash::digest(&body)[..] != head[at + 16..] {
+            return None;
+        }
+        State::decode(&body, lists)
     }
 
     /// Writes the state under the site at `root` (best effort: to a temporary file, then
@@ -537,13 +748,15 @@ impl State {
                 std::fs::create_dir_all(dir)?;
             }
             let mut f = std::fs::File::create(&tmp)?;
-            let mut head = Vec::with_capacity(MAGIC.len() + 40);
+            let mut head = Vec::with_capacity(MAGIC.len() + 48);
             head.extend_from_slice(MAGIC);
             head.extend_from_slice(&fingerprint());
             head.extend_from_slice(&(body.len() as u64).to_le_bytes());
+            head.extend_from_slice(&(self.lists.len() as u64).to_le_bytes());
             head.extend_from_slice(&crate::hash::digest(&body));
             f.write_all(&head)?;
             f.write_all(&body)?;
+            f.write_all(&self.lists)?;
             drop(f);
             std::fs::rename(&tmp, &path)
         })();
@@ -587,19 +800,11 @@ mod tests {
         source_ends.push(sources.len() as u32);
         State::push_source(&mut sources, None, [0, 7], &[]);
         source_ends.push(sources.len() as u32);
-        let mut lists = Vec::new();
-        let mut ends = Vec::new();
-        for l in [&[0u32, 2][..], &[], &[1, 2]] {
-            State::push_list(&mut lists, l);
-            ends.push(lists.len() as u32);
-        }
-        State {
+        let mut state = State {
             group: "g".into(),
             fingerprint: vec![7; 32],
             articles: 2,
             docs: vec![[1; 16], [2; 16], [3; 16]],
-            lists,
-            ends,
             shards: (0..3)
                 .map(|i| ShardRec {
                     id: i,
@@ -615,7 +820,12 @@ mod tests {
             sources,
             source_ends,
             names: vec!["Кирило Буданов".into(), "Ольга".into()],
+            ..State::default()
+        };
+        for l in [&[0u32, 2][..], &[], &[1, 2]] {
+            assert!(state.push_list(l));
         }
+        state
     }
 
     #[test]
@@ -642,7 +852,8 @@ mod tests {
         assert_eq!(back.source(2), None);
         let path = dir.path().join(STATE_FILE);
         let good = std::fs::read(&path).unwrap();
-        for at in [0, MAGIC.len() + 3, good.len() / 2, good.len() - 1] {
+        let lists = good.len() - s.lists.len();
+        for at in [0, MAGIC.len() + 3, MAGIC.len() + 30, lists / 2, lists - 1] {
             let mut bad = good.clone();
             bad[at] ^= 0x20;
             std::fs::write(&path, &bad).unwrap();
@@ -650,10 +861,26 @@ mod tests {
         }
         std::fs::write(&path, &good[..good.len() - 1]).unwrap();
         assert!(State::read(dir.path()).is_none());
-        // A body that checks but whose lists do not decode.
+        // A list changed: read, but that list does not check (the others do).
+        for at in lists..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x01;
+            std::fs::write(&path, &bad).unwrap();
+            let back = State::read(dir.path()).unwrap();
+            let d = back
+                .ends
+                .iter()
+                .position(|&e| e as usize > at - lists)
+                .unwrap();
+            for k in 0..3 {
+                assert_eq!(back.list(k, &mut Vec::new()), k != d, "byte {at}, list {k}");
+            }
+        }
+        // A list that checks but does not decode.
         let mut s = sample();
         s.lists = vec![0xff; 3];
         s.ends = vec![1, 2, 3];
+        s.checks = (0..3).map(|d| list_check(&s.lists[d..d + 1])).collect();
         s.write(dir.path());
         let back = State::read(dir.path()).unwrap();
         assert!(!back.list(1, &mut Vec::new()));

@@ -299,13 +299,276 @@ type Read<'a> = dyn Fn(&str) -> Option<Vec<u8>> + Sync + 'a;
 /// Whether the previous build's file at a path is intact with a key.
 type Keep<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
 
-/// A touched shard, updated: its terms, key and size; or `same`, the same as before (its
-/// terms are then not kept).
+/// A touched shard, updated: its bytes, number of terms, key and size; or `same`, the same as
+/// before (its bytes are then not kept).
 struct Updated {
-    terms: ShardTerms,
+    bytes: Vec<u8>,
+    terms: u32,
     key: String,
     size: u64,
     same: bool,
+}
+
+impl Updated {
+    /// A shard of `terms`, made.
+    fn made(fingerprint: &[u8], path: &str, terms: &ShardTerms) -> Updated {
+        let (key, size) = shard_key(fingerprint, path, terms);
+        Updated {
+            bytes: render_shard(terms, size),
+            terms: terms.len() as u32,
+            key,
+            size,
+            same: false,
+        }
+    }
+
+    /// The shard of `rec`, as it was.
+    fn same(rec: &ShardRec) -> Updated {
+        Updated {
+            bytes: Vec::new(),
+            terms: rec.terms,
+            key: rec.file_key.clone(),
+            size: rec.size,
+            same: true,
+        }
+    }
+}
+
+/// Writes a term (`stem` as written, quoted and escaped, of the stem `name`; its postings by
+/// ascending document, the first `k` of them as the bytes `written`, which a build wrote for
+/// them) onto a shard being made (`out`, after a comma unless it is the first), and what its
+/// key is made of onto `key` (as [`shard_key`] feeds it); the term's size (its length plus one).
+fn put_term(
+    out: &mut Vec<u8>,
+    key: &mut Vec<u8>,
+    (stem, name): (&[u8], &[u8]),
+    postings: &[(u32, u32)],
+    (written, k): (&[u8], usize),
+) -> u64 {
+    if out.len() > 1 {
+        out.push(b',');
+    }
+    let start = out.len();
+    out.extend_from_slice(stem);
+    out.extend_from_slice(b":[");
+    out.extend_from_slice(written);
+    let (copied, rest) = postings.split_at(k.min(postings.len()));
+    let mut st = TermStat::of_written(copied, written.len());
+    let mut num = itoa::Buffer::new();
+    for &(d, s) in rest {
+        let delta = if st.len == 0 {
+            d
+        } else {
+            out.push(b',');
+            d - st.last
+        };
+        out.extend_from_slice(num.format(delta).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(num.format(s).as_bytes());
+        st.add(d, s);
+    }
+    out.push(b']');
+    let len = out.len() - start;
+    key.extend_from_slice(&(name.len() as u32).to_le_bytes());
+    key.extend_from_slice(name);
+    key.extend_from_slice(&(len as u64).to_le_bytes());
+    key.extend_from_slice(&st.sum[0].to_le_bytes());
+    key.extend_from_slice(&st.sum[1].to_le_bytes());
+    len as u64 + 1
+}
+
+/// A shard's bytes as a build wrote them (`b`, their digest checked: as [`render_shard`] writes
+/// them), updated in one pass: its `terms` terms' postings renumbered by `old_to_new` (those of
+/// removed documents dropped) with `adds` (stem, document, score; sorted) merged in, terms
+/// left without postings dropped and new ones put in stem order. A term whose postings keep
+/// their numbers and get none added is copied as it was; the others are written anew. The
+/// same as [`parse_shard`], renumbering and [`Updated::made`] give (`shard_key` and
+/// `render_shard`); none if the bytes are not in that form or do not have `terms` terms.
+fn rewrite_shard(
+    b: &[u8],
+    terms: u32,
+    old_to_new: &[u32],
+    adds: &[Posting],
+    (fingerprint, path): (&[u8], &str),
+) -> Option<Updated> {
+    if b.first() != Some(&b'{') {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() + adds.len() * 16 + 2);
+    let mut key = Vec::with_capacity(b.len() / 4 + 64);
+    let mut postings: Vec<(u32, u32)> = Vec::new();
+    let (mut count, mut made, mut size) = (0u32, 0u32, 0u64);
+    let mut a = 0;
+    // The terms of `adds[a..]` of stems before `before` (all of them with none), put as new.
+    let put_new = |out: &mut Vec<u8>,
+                   key: &mut Vec<u8>,
+                   a: &mut usize,
+                   before: Option<&[u8]>,
+                   postings: &mut Vec<(u32, u32)>| {
+        let mut stem = Vec::new();
+        let (mut size, mut n) = (0, 0);
+        while let Some(&(s, ..)) = adds.get(*a) {
+            if before.is_some_and(|b| s.as_bytes() >= b) {
+                break;
+            }
+            postings.clear();
+            while let Some(&(t, d, score)) = adds.get(*a) {
+                if t != s {
+                    break;
+                }
+                postings.push((d, score));
+                *a += 1;
+            }
+            stem.clear();
+            push_js(&mut stem, s);
+            size += put_term(out, key, (&stem, s.as_bytes()), postings, (&[], 0));
+            n += 1;
+        }
+        (size, n)
+    };
+    out.push(b'{');
+    let mut i = 1;
+    if b.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            if b.get(i) != Some(&b'"') {
+                return None;
+            }
+            // The stem's closing quote (see `scan_removed`).
+            let mut j = find_byte(b, i + 1, b'"')?;
+            if *b.get(j - 1)? == b'\\' {
+                j = i + 1;
+                loop {
+                    match *b.get(j)? {
+                        b'"' => break,
+                        b'\\' => j += 2,
+                        _ => j += 1,
+                    }
+                }
+            }
+            let raw = b.get(i..=j)?;
+            // The stem (the bytes are a build's: UTF-8).
+            let name: std::borrow::Cow<[u8]> = if raw.contains(&b'\\') {
+                unquote(raw)?.into_owned().into_bytes().into()
+            } else {
+                raw.get(1..raw.len() - 1)?.into()
+            };
+            count += 1;
+            let (s, n) = put_new(&mut out, &mut key, &mut a, Some(&name), &mut postings);
+            (size, made) = (size + s, made + n);
+            i = j + 1;
+            if b.get(i..i + 2) != Some(b":[") {
+                return None;
+            }
+            i += 2;
+            let from = i;
+            postings.clear();
+            // The first document added to the term, if any (adds are by stem, then document).
+            let first_add = match adds.get(a) {
+                Some(&(s, d, _)) if s.as_bytes() == &*name => d,
+                _ => NONE,
+            };
+            // Where the postings stop being as they were (the end of the bytes before the
+            // first one dropped, renumbered or with an added one before it, and how many are
+            // before it).
+            let mut cut: Option<(usize, usize)> = None;
+            let mut doc: Option<u32> = None;
+            loop {
+                let at = i;
+                let delta = short_number(b, &mut i)?;
+                if b.get(i) != Some(&b',') {
+                    return None;
+                }
+                i += 1;
+                let score = short_number(b, &mut i)?;
+                let d = match doc {
+                    None => delta,
+                    Some(l) => l.checked_add(delta)?,
+                };
+                doc = Some(d);
+                let n = *old_to_new.get(d as usize)?;
+                if cut.is_none() && (n != d || d >= first_add) {
+                    let end = if postings.is_empty() { from } else { at - 1 };
+                    cut = Some((end, postings.len()));
+                }
+                if n != NONE {
+                    postings.push((n, score));
+                }
+                match b.get(i) {
+                    Some(b',') => i += 1,
+                    Some(b']') => break,
+                    _ => return None,
+                }
+            }
+            let (end, k) = cut.unwrap_or((i, postings.len()));
+            let all = postings.len();
+            i += 1;
+            while let Some(&(s, d, score)) = adds.get(a) {
+                if s.as_bytes() != &*name {
+                    break;
+                }
+                postings.push((d, score));
+                a += 1;
+            }
+            // The postings from the cut on in order (the ones kept, then the ones added, each
+            // in order if the renumbering kept it): merged; else all of them sorted and
+            // written anew.
+            let mut k = k;
+            let kept_sorted = postings[k..all].is_sorted_by_key(|&(d, _)| d)
+                && (k == 0 || postings.get(k).is_none_or(|&(d, _)| d > postings[k - 1].0));
+            if kept_sorted {
+                if all > k && all < postings.len() {
+                    // Two runs in order: merged.
+                    postings[k..].sort_by_key(|&(d, _)| d);
+                }
+            } else {
+                postings.sort_unstable_by_key(|&(d, _)| d);
+                k = 0;
+            }
+            if !postings.is_empty() {
+                let written = if k == 0 { &[][..] } else { b.get(from..end)? };
+                size += put_term(&mut out, &mut key, (raw, &name), &postings, (written, k));
+                made += 1;
+            }
+            match b.get(i) {
+                Some(b',') => i += 1,
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    if b.get(i..) != Some(b"\n") || count != terms {
+        return None;
+    }
+    let (s, n) = put_new(&mut out, &mut key, &mut a, None, &mut postings);
+    (size, made) = (size + s, made + n);
+    out.extend_from_slice(b"}\n");
+    if out == b {
+        // The caller knows the key it had.
+        return Some(Updated {
+            bytes: Vec::new(),
+            terms,
+            key: String::new(),
+            size,
+            same: true,
+        });
+    }
+    let file_key = file_key(fingerprint, path, |h| {
+        h.update(b"terms\0");
+        h.update(u64::from(made).to_le_bytes());
+        h.update(&key);
+    });
+    Some(Updated {
+        bytes: out,
+        terms: made,
+        key: file_key,
+        size,
+        same: false,
+    })
 }
 
 /// What the state's lists of documents say of a touched shard: the last removed document with
@@ -564,12 +827,7 @@ fn update_shard(
     if let (Some(removed), false) = (known, touch.renumbered) {
         if same_known(removed, adds) {
             KEPT_UNREAD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return Some(Updated {
-                terms: Vec::new(),
-                key: rec.file_key.clone(),
-                size: rec.size,
-                same: true,
-            });
+            return Some(Updated::same(rec));
         }
     }
     let bytes = read(&path)?;
@@ -578,12 +836,7 @@ fn update_shard(
     {
         return None;
     }
-    let same = Updated {
-        terms: Vec::new(),
-        key: rec.file_key.clone(),
-        size: rec.size,
-        same: true,
-    };
+    let same = Updated::same(rec);
     // If the postings of documents removed are those added, at the same numbers, and no other
     // document is renumbered, the shard is the same. A shard no renumbered document has terms in
     // whose bytes are checked is read only as far as the removed documents; one whose bytes
@@ -624,6 +877,13 @@ fn update_shard(
         if !renumbered && same_postings(&removed, adds)? {
             return Some(same);
         }
+    }
+    // Bytes checked are as a build writes them: updated in one pass.
+    if checked {
+        let mut sorted = adds.to_vec();
+        sorted.sort_unstable();
+        let u = rewrite_shard(&bytes, rec.terms, old_to_new, &sorted, (fingerprint, &path))?;
+        return Some(if u.same { Updated::same(rec) } else { u });
     }
     let mut terms = parse_shard(&bytes)?;
     drop(bytes);
@@ -679,20 +939,13 @@ fn update_shard(
             postings.sort_unstable_by_key(|&(d, _)| d);
         }
     }
-    let (key, size) = shard_key(fingerprint, &path, &terms);
-    Some(Updated {
-        terms,
-        key,
-        size,
-        same: false,
-    })
+    Some(Updated::made(fingerprint, &path, &terms))
 }
 
 /// The index files updated from the previous build's `old` state, and the new state; why not,
 /// when that cannot be shown to give the full build's files (see the module doc).
 pub(super) fn update<P: Send>(
-    articles: &[ArticleDoc],
-    people: &[PersonDoc],
+    docs: &Docs,
     keys: &DocKeys,
     old: &State,
     prev: &Previous<P>,
@@ -700,27 +953,38 @@ pub(super) fn update<P: Send>(
     group: &str,
 ) -> Result<(Vec<Piece<P>>, State), &'static str> {
     use rayon::prelude::*;
-    let n_new = articles.len() + people.len();
+    let n_new = docs.len();
+    let n_articles = docs.articles();
     let n_old = old.docs.len();
     if old.fingerprint != prev.fingerprint
         || old.ends.len() != n_old
+        || old.checks.len() != n_old
         || keys.terms.len() != n_new
         || keys.fields.len() != n_new
     {
         return Err("another fingerprint or document count");
     }
-    // The documents matched by their terms' digest.
-    let mut by_terms: FxHashMap<Digest, u32> =
-        FxHashMap::with_capacity_and_hasher(n_old, Default::default());
+    // The documents matched by their terms' digest: at the same number first (most of them),
+    // then the others through a map of the old ones left.
+    let mut old_to_new = vec![NONE; n_old];
+    let mut new_to_old = vec![NONE; n_new];
+    for (d, (t, o)) in keys.terms.iter().zip(&old.docs).enumerate() {
+        if t == o {
+            old_to_new[d] = d as u32;
+            new_to_old[d] = d as u32;
+        }
+    }
+    let mut by_terms: FxHashMap<Digest, u32> = FxHashMap::default();
     for (o, d) in old.docs.iter().enumerate() {
-        if by_terms.insert(*d, o as u32).is_some() {
+        if old_to_new[o] == NONE && by_terms.insert(*d, o as u32).is_some() {
             return Err("two documents alike");
         }
     }
-    let mut old_to_new = vec![NONE; n_old];
-    let mut new_to_old = vec![NONE; n_new];
     let mut added = Vec::new();
     for (d, t) in keys.terms.iter().enumerate() {
+        if new_to_old[d] != NONE {
+            continue;
+        }
         match by_terms.get(t) {
             Some(&o) if old_to_new[o as usize] == NONE => {
                 old_to_new[o as usize] = d as u32;
@@ -765,9 +1029,7 @@ pub(super) fn update<P: Send>(
     // The cache is walked to find those, and to record the terms of the articles added (so
     // that the next edit of one finds them again).
     let find_again = !gone.is_empty() && gone.len() <= MAX_FOUND_AGAIN;
-    let any_to_cache = added
-        .iter()
-        .any(|&d| articles.get(d).is_some_and(|a| a.digest.is_some()));
+    let any_to_cache = added.iter().any(|&d| docs.digest(d).is_some());
     let peek = match cache_root {
         Some(root) if find_again || any_to_cache => cache::Peek::open(root),
         _ => None,
@@ -852,7 +1114,17 @@ pub(super) fn update<P: Send>(
         .iter()
         .map(|&d| {
             let mut buf = Vec::new();
-            let f = find_doc(&mut t, &stems, (None, peek.is_some()), articles, people, d);
+            let apart = cache_root.is_some();
+            let f = match d.checked_sub(n_articles) {
+                None => match docs.article(d) {
+                    Some(a) => find_doc(&mut t, &stems, (None, apart), Doc::Article(&a)),
+                    None => find_doc(&mut t, &stems, (None, apart), Doc::None),
+                },
+                Some(p) => match docs.person(p) {
+                    Some(p) => find_doc(&mut t, &stems, (None, apart), Doc::Person(&p)),
+                    None => find_doc(&mut t, &stems, (None, apart), Doc::None),
+                },
+            };
             let terms = f.terms(&mut buf).to_vec();
             if let Found::Own { own: o, .. } = f {
                 own.push((d, o));
@@ -869,7 +1141,7 @@ pub(super) fn update<P: Send>(
     // The own terms of added articles, by their stems, to record in the terms cache.
     let mut to_cache: Vec<(Digest, Vec<(&str, u32)>)> = Vec::with_capacity(own.len());
     for (d, terms) in &own {
-        let Some(digest) = articles.get(*d).and_then(|a| a.digest) else {
+        let Some(digest) = docs.digest(*d) else {
             continue;
         };
         let mut named = Vec::with_capacity(terms.len());
@@ -884,7 +1156,7 @@ pub(super) fn update<P: Send>(
     // The check of each added article's terms, for the state.
     let mut checks: FxHashMap<usize, TermsCheck> = FxHashMap::default();
     for (d, terms) in &found {
-        if *d < articles.len() {
+        if *d < n_articles {
             let mut c = TermsCheck::default();
             for &(id, score) in terms {
                 let stem = *names.get(id as usize).ok_or("a stem without a name")?;
@@ -950,25 +1222,17 @@ pub(super) fn update<P: Send>(
             }
         }
         let path = shard_file(&key);
-        let (file_key, size) = shard_key(prev.fingerprint, &path, &terms);
+        let u = Updated::made(prev.fingerprint, &path, &terms);
         let rec = ShardRec {
             id,
             key,
-            file_key: file_key.clone(),
-            terms: terms.len() as u32,
-            size,
+            file_key: u.key.clone(),
+            terms: u.terms,
+            size: u.size,
             own,
             digest: [0; 16],
         };
-        new_shards.push((
-            rec,
-            Updated {
-                terms,
-                key: file_key,
-                size,
-                same: false,
-            },
-        ));
+        new_shards.push((rec, u));
     }
     // The partition must be the previous one but for shards of new prefixes or that lost all
     // their terms: a shard that is a node stays within the budget, and a node that split stays
@@ -986,11 +1250,7 @@ pub(super) fn update<P: Send>(
         }
         // The size it had (none for a new one) and has (none if it lost all its terms).
         let had = if n < updated.len() { rec.size } else { 0 };
-        let has = if u.terms.is_empty() && !u.same {
-            0
-        } else {
-            u.size
-        };
+        let has = if u.terms == 0 && !u.same { 0 } else { u.size };
         let delta = i128::from(has) - i128::from(had);
         if delta == 0 {
             continue;
@@ -1024,11 +1284,11 @@ pub(super) fn update<P: Send>(
         .enumerate()
         .filter_map(|(s, rec)| match updated.remove(&s) {
             Some(u) if u.same => Some((rec.clone(), None)),
-            Some(u) if u.terms.is_empty() => None,
+            Some(u) if u.terms == 0 => None,
             Some(u) => Some((
                 ShardRec {
                     file_key: u.key.clone(),
-                    terms: u.terms.len() as u32,
+                    terms: u.terms,
                     size: u.size,
                     ..rec.clone()
                 },
@@ -1058,7 +1318,7 @@ pub(super) fn update<P: Send>(
                 }
             }
             let u = u?;
-            let bytes = render_shard(&u.terms, u.size);
+            let bytes = u.bytes;
             rec.digest = crate::hash::digest(&bytes);
             Some((Piece::Made(OutputFile { path, bytes }, Some(u.key)), rec))
         })
@@ -1071,8 +1331,7 @@ pub(super) fn update<P: Send>(
         .unzip();
     let shard_keys = recs.iter().map(|r| r.key.clone()).collect();
     files.extend(other_pieces(
-        articles,
-        people,
+        docs,
         Some(&keys.fields),
         Some(prev),
         shard_keys,
@@ -1081,10 +1340,11 @@ pub(super) fn update<P: Send>(
     let mut state = State {
         group: group.to_string(),
         fingerprint: prev.fingerprint.to_vec(),
-        articles: articles.len() as u32,
+        articles: n_articles as u32,
         docs: keys.terms.clone(),
         lists: Vec::with_capacity(old.lists.len() + 1024),
         ends: Vec::with_capacity(n_new),
+        checks: Vec::with_capacity(n_new),
         shards: recs,
         split: old
             .split
@@ -1093,7 +1353,7 @@ pub(super) fn update<P: Send>(
             .map(|((p, _), &s)| (p.clone(), s as u64))
             .collect(),
         sources: Vec::with_capacity(old.sources.len() + 1024),
-        source_ends: Vec::with_capacity(articles.len()),
+        source_ends: Vec::with_capacity(n_articles),
         names: old.names.clone(),
     };
     // Per article what its terms were found from: a kept one's as the old state has it (the
@@ -1101,13 +1361,26 @@ pub(super) fn update<P: Send>(
     // cache has them), its people's names added to the names as needed.
     let mut name_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut people_of = Vec::new();
-    for (d, a) in articles.iter().enumerate() {
+    // The run of documents from `d` on (below `n`) that were documents `o..` of the old state
+    // (below `m`), in order: its end.
+    let run = |d: usize, o: u32, n: usize, m: usize| {
+        let mut e = d + 1;
+        while e < n && new_to_old[e] == o + (e - d) as u32 && (o as usize + e - d) < m {
+            e += 1;
+        }
+        e
+    };
+    let mut d = 0;
+    while d < n_articles {
         let o = new_to_old[d];
         if o != NONE && (o as usize) < old.source_ends.len() {
-            state
-                .sources
-                .extend_from_slice(old.source_bytes(o as usize));
+            let e = run(d, o, n_articles, old.source_ends.len());
+            if !state.copy_sources(old, o as usize..o as usize + (e - d)) {
+                return Err("sources too long");
+            }
+            d = e;
         } else {
+            let a = docs.article(d).ok_or("an article missing")?;
             if name_ids.is_empty() {
                 name_ids = state
                     .names
@@ -1127,34 +1400,44 @@ pub(super) fn update<P: Send>(
             }
             let check = checks.get(&d).copied().unwrap_or_default();
             State::push_source(&mut state.sources, a.digest.as_ref(), check.0, &people_of);
+            state.source_ends.push(
+                u32::try_from(state.sources.len())
+                    .ok()
+                    .ok_or("sources too long")?,
+            );
+            d += 1;
         }
-        state.source_ends.push(
-            u32::try_from(state.sources.len())
-                .ok()
-                .ok_or("sources too long")?,
-        );
     }
-    for (d, &o) in new_to_old.iter().enumerate() {
-        if o == NONE {
-            State::push_list(&mut state.lists, new_lists.get(&d).ok_or("a list missing")?);
+    let mut d = 0;
+    while d < n_new {
+        let o = new_to_old[d];
+        let pushed = if o == NONE {
+            let list = new_lists.get(&d).ok_or("a list missing")?;
+            d += 1;
+            state.push_list(list)
         } else {
-            state.lists.extend_from_slice(old.list_bytes(o as usize));
+            let e = run(d, o, n_new, n_old);
+            let pushed = state.copy_lists(old, o as usize..o as usize + (e - d));
+            d = e;
+            pushed
+        };
+        if !pushed {
+            return Err("lists too long");
         }
-        state.ends.push(
-            u32::try_from(state.lists.len())
-                .ok()
-                .ok_or("lists too long")?,
-        );
     }
     // The added articles' own terms go to the terms cache: the next edit of one finds them
-    // again there.
-    if let (Some(peek), false) = (&peek, to_cache.is_empty()) {
-        let cached = articles.iter().filter(|a| a.digest.is_some()).count();
-        peek.store(
-            articles.iter().filter_map(|a| a.digest.as_ref()),
-            cached,
-            &to_cache,
-        );
+    // again there. (With no cache of this binary to walk, one is written with them.)
+    if !to_cache.is_empty() {
+        let used: Vec<Digest> = docs.digests().collect();
+        let cached = used.len();
+        let used = used.iter();
+        match (&peek, cache_root) {
+            (Some(peek), _) => {
+                peek.store(used, cached, &to_cache);
+            }
+            (None, Some(root)) => TermsCache::open(root).store_named(used, &to_cache, false),
+            (None, None) => {}
+        }
     }
     Ok((files, state))
 }
@@ -1404,5 +1687,174 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
+    }
+
+    /// A shard updated the plain way: parsed whole, renumbered by `old_to_new` (removed
+    /// documents dropped), `adds` added, terms left empty dropped, then keyed and written as
+    /// a full build makes it; `None` for the same bytes.
+    fn plain_update(
+        b: &[u8],
+        old_to_new: &[u32],
+        adds: &[(String, u32, u32)],
+    ) -> Option<(Vec<u8>, String, u64, u32)> {
+        let mut terms = parse_shard(b).unwrap();
+        for (_, postings) in &mut terms {
+            postings.retain_mut(|(d, _)| {
+                let n = old_to_new[*d as usize];
+                *d = n;
+                n != NONE
+            });
+        }
+        for (stem, d, score) in adds {
+            match terms.binary_search_by(|(s, _)| s.as_str().cmp(stem)) {
+                Ok(k) => terms[k].1.push((*d, *score)),
+                Err(k) => terms.insert(k, (stem.clone(), vec![(*d, *score)])),
+            }
+        }
+        terms.retain(|(_, p)| !p.is_empty());
+        for (_, p) in &mut terms {
+            p.sort_unstable_by_key(|&(d, _)| d);
+        }
+        let u = Updated::made(&[3], "search/t/x.json", &terms);
+        (u.bytes != b).then_some((u.bytes, u.key, u.size, u.terms))
+    }
+
+    /// [`rewrite_shard`] of `b`, as [`plain_update`] gives it.
+    fn rewritten(
+        b: &[u8],
+        old_to_new: &[u32],
+        adds: &[(String, u32, u32)],
+    ) -> Option<(Vec<u8>, String, u64, u32)> {
+        let terms = parse_shard(b).unwrap().len() as u32;
+        let mut sorted: Vec<Posting> = adds.iter().map(|(s, d, p)| (s.as_str(), *d, *p)).collect();
+        sorted.sort_unstable();
+        let u = rewrite_shard(b, terms, old_to_new, &sorted, (&[3], "search/t/x.json")).unwrap();
+        assert_eq!(u.terms, if u.same { terms } else { u.terms });
+        (!u.same).then_some((u.bytes, u.key, u.size, u.terms))
+    }
+
+    #[test]
+    fn shards_rewritten_in_one_pass_are_the_plain_update() {
+        let docs = 3000u32;
+        let (mut changed, mut same) = (0, 0);
+        let shards = real_shards();
+        for (k, b) in shards.iter().enumerate() {
+            let terms = parse_shard(b).unwrap();
+            let stems: Vec<&str> = terms.iter().map(|(s, _)| s.as_str()).collect();
+            let with: Vec<u32> = terms
+                .iter()
+                .flat_map(|(_, p)| p.iter().map(|&(d, _)| d))
+                .collect();
+            let ident: Vec<u32> = (0..docs + 8).collect();
+            // Removed: one document, and every document of the first term (which then goes).
+            let mut removed = ident.clone();
+            removed[with[with.len() / 2] as usize] = NONE;
+            let mut emptied = ident.clone();
+            for &(d, _) in &terms[0].1 {
+                emptied[d as usize] = NONE;
+            }
+            // Renumbered: a document inserted in the middle (the ones after it move up), and
+            // one removed with the ones after it moving down.
+            let mut inserted = ident.clone();
+            for (d, n) in inserted.iter_mut().enumerate().skip(docs as usize / 2) {
+                *n = d as u32 + 1;
+            }
+            let mut shifted = ident.clone();
+            shifted[100] = NONE;
+            for (d, n) in shifted.iter_mut().enumerate().skip(101) {
+                *n = d as u32 - 1;
+            }
+            // Two documents swapped (postings out of order until sorted).
+            let mut swapped = ident.clone();
+            swapped.swap(with[0] as usize, with[with.len() - 1] as usize);
+            // Added: to the first, a middle and the last term, and new terms before, between
+            // and after the shard's (some that JSON escapes).
+            let first = stems[0].to_string();
+            let new = docs + 10;
+            let adds = vec![
+                (first.clone(), new, 7),
+                (stems[stems.len() / 2].to_string(), new + 1, 3),
+                (stems[stems.len() - 1].to_string(), new, 12),
+                (format!("{first}\"<нове"), new, 2),
+                (format!("{first}\\"), new + 2, 1),
+                ("\u{1}".to_string(), new + 1, 4),
+                (format!("{}я", stems[stems.len() - 1]), new + 3, 5),
+            ];
+            // Removed, the others from 7 on moved up (numbers below the added ones').
+            let moved = removed
+                .iter()
+                .map(|&n| if n == NONE || n < 7 { n } else { n + 5 });
+            let moved: Vec<u32> = moved.collect();
+            // The removed document's number given other terms (an edited article).
+            let g = with[with.len() / 2];
+            let mut edited: Vec<(String, u32, u32)> = [0, stems.len() / 3, stems.len() - 1]
+                .iter()
+                .map(|&t| (stems[t].to_string(), g, 2 + t as u32 % 5))
+                .collect();
+            edited.dedup_by(|x, y| x.0 == y.0);
+            type Case<'c> = (&'c str, &'c [u32], &'c [(String, u32, u32)]);
+            let cases: [Case; 10] = [
+                ("edited", &removed, &edited),
+                ("nothing", &ident, &[]),
+                ("removed", &removed, &[]),
+                ("emptied", &emptied, &[]),
+                ("inserted", &inserted, &[]),
+                ("shifted", &shifted, &[]),
+                ("swapped", &swapped, &[]),
+                ("added", &ident, &adds),
+                ("moved and added", &moved, &adds),
+                ("emptied and added", &emptied, &adds[3..]),
+            ];
+            for (what, old_to_new, adds) in cases {
+                let want = plain_update(b, old_to_new, adds);
+                assert!(
+                    rewritten(b, old_to_new, adds) == want,
+                    "shard {k}, {what}: not the plain update"
+                );
+                if want.is_some() {
+                    changed += 1;
+                } else {
+                    same += 1;
+                }
+            }
+            // The removed document added back at its number, with its postings here: the same.
+            let gone = with[with.len() / 2];
+            let back: Vec<(String, u32, u32)> = terms
+                .iter()
+                .flat_map(|(s, p)| {
+                    p.iter()
+                        .filter(|&&(d, _)| d == gone)
+                        .map(|&(d, sc)| (s.clone(), d, sc))
+                })
+                .collect();
+            assert_eq!(rewritten(b, &removed, &back), None, "shard {k}: added back");
+            // Not its form, or another number of terms: none.
+            let n = terms.len() as u32;
+            assert!(rewrite_shard(b, n + 1, &ident, &[], (&[3], "p")).is_none());
+            assert!(rewrite_shard(&b[..b.len() - 1], n, &ident, &[], (&[3], "p")).is_none());
+            assert!(rewrite_shard(b, n, &ident[..with[0] as usize], &[], (&[3], "p")).is_none());
+        }
+        assert!(
+            changed > 6 * shards.len() && same > shards.len(),
+            "{changed} {same}"
+        );
+        // Stems that JSON escapes, and an empty shard.
+        let terms: ShardTerms = vec![
+            ("a\"b<".into(), vec![(0, 5), (7, 1), (1000, 40)]),
+            ("x\\".into(), vec![(3, 2), (7, 3)]),
+            ("буд".into(), vec![(7, 2), (8, 1)]),
+        ];
+        let b = Updated::made(&[3], "p", &terms).bytes;
+        let mut old_to_new: Vec<u32> = (0..1001).collect();
+        old_to_new[7] = NONE;
+        old_to_new[8] = 9;
+        let adds = [("x\\".to_string(), 8, 4), ("a\"b".to_string(), 2, 1)];
+        assert!(rewritten(&b, &old_to_new, &adds) == plain_update(&b, &old_to_new, &adds));
+        assert!(rewritten(&b, &old_to_new, &adds).is_some());
+        let empty = Updated::made(&[3], "p", &ShardTerms::new()).bytes;
+        assert_eq!(
+            rewrite_shard(&empty, 0, &[], &[], (&[3], "p")).map(|u| u.same),
+            Some(true)
+        );
     }
 }
