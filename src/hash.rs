@@ -81,6 +81,20 @@ impl Hasher {
     }
 }
 
+/// Feeds values through std's [`std::hash::Hash`] into a [`Hasher`] (`value.hash(&mut
+/// Feed(&mut hasher))`); `finish` is not meant to be called and gives 0.
+pub struct Feed<'a>(pub &'a mut Hasher);
+
+impl std::hash::Hasher for Feed<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
 /// The digest of `bytes` in one call.
 pub fn digest(bytes: &[u8]) -> Digest {
     xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()

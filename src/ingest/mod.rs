@@ -586,6 +586,11 @@ pub fn file_slug(stem: &str) -> String {
             }
         }
     }
+    slug_of_stem(&stem)
+}
+
+/// [`file_slug`] once the dates are cut out of `stem`.
+fn slug_of_stem(stem: &str) -> String {
     let mut out = String::new();
     let mut push = |p: char| {
         if p.is_ascii_alphanumeric() {
@@ -974,30 +979,7 @@ mod tests {
                 stem = stem.replacen(&s, " ", 1);
             }
         }
-        let mut out = String::new();
-        let mut push = |p: char| {
-            if p.is_ascii_alphanumeric() {
-                out.push(p);
-            } else if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-        };
-        for c in stem.chars().flat_map(char::to_lowercase) {
-            match translit_simple(c) {
-                Some(piece) => piece.chars().for_each(&mut push),
-                None => push(c),
-            }
-        }
-        let out = out.trim_matches('-');
-        let mut out: String = out.chars().take(80).collect();
-        while out.ends_with('-') {
-            out.pop();
-        }
-        if out.is_empty() {
-            "article".to_string()
-        } else {
-            out
-        }
+        slug_of_stem(&stem)
     }
 
     #[test]

@@ -3995,68 +3995,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn singular_surnames_are_what_format_wrote() {
-        // Every word of the seed and NER-UK texts, in lower case, with each plural ending put
-        // on its stem: the singular as `format!` made it.
-        let reference = |l: &str, gender: Gender| -> String {
-            let fem = gender == Gender::Female;
-            for (suf, m, f) in [
-                ("енки", "енко", "енко"),
-                ("енків", "енко", "енко"),
-                ("енкам", "енко", "енко"),
-                ("ські", "ський", "ська"),
-                ("ських", "ський", "ська"),
-                ("цькі", "цький", "цька"),
-                ("ови", "ов", "ова"),
-                ("ових", "ов", "ова"),
-                ("евих", "ев", "ева"),
-                ("євих", "єв", "єва"),
-                ("иних", "ин", "ина"),
-                ("овим", "ов", "ова"),
-                ("єви", "єв", "єва"),
-                ("іни", "ін", "іна"),
-                ("іних", "ін", "іна"),
-                ("ини", "ин", "ина"),
-                ("ам", "", ""),
-                ("ям", "ь", "ь"),
-                ("ів", "", ""),
-                ("и", "", ""),
-                ("і", "", ""),
-            ] {
-                if let Some(s) = strip_suffix_fast(l, suf) {
-                    if s.chars().count() >= 2 {
-                        return format!("{s}{}", if fem { f } else { m });
-                    }
-                }
-            }
-            l.to_string()
-        };
-        let mut changed = 0;
-        let texts = sample_texts();
-        let words = texts
-            .iter()
-            .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
-            .filter(|w| !w.is_empty())
-            .take(100_000);
-        for w in words {
-            let l = lower_key(w);
-            for l in [
-                l.clone(),
-                format!("{l}енки"),
-                format!("{l}ських"),
-                format!("{l}ів"),
-            ] {
-                for g in [Gender::Male, Gender::Female, Gender::Unknown] {
-                    let want = reference(&l, g);
-                    changed += usize::from(want != l);
-                    assert_eq!(singular_surname(&l, g), want, "{l}");
-                }
-            }
-        }
-        assert!(changed > 1000, "{changed}");
-    }
-
-    #[test]
     fn is_particle_agrees_with_the_list() {
         for p in PARTICLES {
             assert!(is_particle(p), "{p}");

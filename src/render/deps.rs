@@ -19,7 +19,7 @@
 //! page first asks for it, at most once per build.
 
 use super::context::Shared;
-use crate::hash::{Digest, Hasher};
+use crate::hash::{Digest, Feed, Hasher};
 use crate::site::{Article, Person, Site};
 use std::hash::Hash;
 use std::sync::OnceLock;
@@ -39,19 +39,6 @@ pub enum Dep {
     List(usize),
     /// Everything about person `p` their pages show (facts, article list, co-mentions).
     Person(usize),
-}
-
-/// Feeds std's [`Hash`] into a [`Hasher`].
-struct Feed<'a>(&'a mut Hasher);
-
-impl std::hash::Hasher for Feed<'_> {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        0
-    }
 }
 
 /// The digest of what every page of a plan shares: the templates' `fingerprint` (templates,
@@ -83,15 +70,23 @@ pub struct Scopes<'a> {
 }
 
 impl<'a> Scopes<'a> {
-    pub fn new(sh: &'a Shared<'a>) -> Scopes<'a> {
+    /// The scopes of `sh`'s site, with the digests of its articles' own fields when they are
+    /// at hand (`articles`, in order, as [`article`] gives them; the plan's structure digest
+    /// computes them).
+    pub fn new(sh: &'a Shared<'a>, articles: Vec<Digest>) -> Scopes<'a> {
         let site = sh.site;
         let cells = |n: usize| (0..n).map(|_| OnceLock::new()).collect();
+        let articles = if articles.len() == site.articles.len() {
+            articles.into_iter().map(OnceLock::from).collect()
+        } else {
+            cells(site.articles.len())
+        };
         Scopes {
             sh,
             calendar: OnceLock::new(),
             links: OnceLock::new(),
             people_index: OnceLock::new(),
-            articles: cells(site.articles.len()),
+            articles,
             cards: cells(site.articles.len()),
             lists: cells(site.people.len()),
             persons: cells(site.people.len()),
@@ -226,8 +221,9 @@ fn people_index(site: &Site) -> Digest {
 }
 
 /// [`Dep::Article`]: every field of the article but its people (which reach a page through
-/// cards and [`Dep::List`]) and its body (recorded as a read).
-fn article(a: &Article) -> Digest {
+/// cards and [`Dep::List`]) and its body (recorded as a read); also what the plan's structure
+/// digest hashes of each article, with its people.
+pub(super) fn article(a: &Article) -> Digest {
     let mut h = Hasher::with_capacity(512);
     h.update(b"article\0");
     // Every field is named, so that a field added to `Article` must be placed here.

@@ -860,6 +860,10 @@ pub fn render_to<S: Sink>(
             })
         },
     );
+    let (digests, article_digests) = match digests {
+        Some(((structure, own), base)) => (Some((structure, base)), own),
+        None => (None, Vec::new()),
+    };
     let structure = digests.map(|d| d.0);
     if let Err(e) = templates.cards.begin(
         shared.cards.clone(),
@@ -905,7 +909,7 @@ pub fn render_to<S: Sink>(
             paths.extend(p.pages().enumerate().map(|(i, page)| (page.path, i)));
             (p, paths)
         });
-    let scopes = deps::Scopes::new(&shared);
+    let scopes = deps::Scopes::new(&shared, article_digests);
     let checking = previous.is_some() && plan::checking();
     let planned = std::sync::atomic::AtomicUsize::new(0);
     // The pages and, alongside, the search page and its index (src/search.rs).

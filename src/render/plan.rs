@@ -32,8 +32,8 @@
 //! The plan is written beside the manifest (`.litopys-plan`) and the manifest names its digest
 //! (see `crate::output`), so a plan is only used with the manifest of the build that made it.
 
-use crate::hash::{Digest, Hasher};
-use crate::site::{Article, Site};
+use crate::hash::{Digest, Feed, Hasher};
+use crate::site::Site;
 use std::cell::RefCell;
 use std::hash::Hash;
 
@@ -248,22 +248,10 @@ fn note(read: u32) {
     });
 }
 
-/// Feeds std's [`Hash`] into a [`Hasher`].
-struct Feed<'a>(&'a mut Hasher);
-
-impl std::hash::Hasher for Feed<'_> {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        0
-    }
-}
-
 /// The digest of everything in `site` that pages are made of except the articles' bodies and
-/// source digests, with `fingerprint` (the templates, the style sheet, the binary).
-pub fn structure_digest(site: &Site, fingerprint: &Digest) -> Digest {
+/// source digests, with `fingerprint` (the templates, the style sheet, the binary); and, made
+/// on the way, the digest of each article's own fields ([`super::deps`]).
+pub fn structure_digest(site: &Site, fingerprint: &Digest) -> (Digest, Vec<Digest>) {
     let mut h = Hasher::new();
     h.update(b"litopys-plan-structure-1\0");
     h.update(fingerprint);
@@ -282,39 +270,21 @@ pub fn structure_digest(site: &Site, fingerprint: &Digest) -> Digest {
     let mut feed = Feed(&mut h);
     root.hash(&mut feed);
     articles.len().hash(&mut feed);
+    let mut own = Vec::with_capacity(articles.len());
     for a in articles {
-        // Every field is named, so that a field added to `Article` must be placed here.
-        let Article {
-            file,
-            title,
-            date,
-            summary,
-            language,
-            body: _,
-            people,
-            slug,
-            url,
-            template,
-            // A function of the articles' people and dates and the people's article lists,
-            // all hashed here (see `Site::related`).
-            related: _,
-            digest: _,
-        } = a;
-        file.hash(&mut feed);
-        title.hash(&mut feed);
-        date.hash(&mut feed);
-        summary.hash(&mut feed);
-        language.hash(&mut feed);
-        people.hash(&mut feed);
-        slug.hash(&mut feed);
-        url.hash(&mut feed);
-        template.hash(&mut feed);
+        // The article's own fields ([`super::deps`]; its body and source digest left out)
+        // and its people. Related articles are a function of the articles' people and dates
+        // and the people's article lists, all hashed here (see `Site::related`).
+        let digest = super::deps::article(a);
+        feed.0.update(digest);
+        a.people.hash(&mut feed);
+        own.push(digest);
     }
     people.hash(&mut feed);
     days.hash(&mut feed);
     months.hash(&mut feed);
     years.hash(&mut feed);
-    h.finalize()
+    (h.finalize(), own)
 }
 
 /// The digest of the source digests of the articles whose bodies `reads` are (zero when one
