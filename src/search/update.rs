@@ -435,18 +435,7 @@ fn rewrite_shard(
             if b.get(i) != Some(&b'"') {
                 return None;
             }
-            // The stem's closing quote (see `scan_removed`).
-            let mut j = find_byte(b, i + 1, b'"')?;
-            if *b.get(j - 1)? == b'\\' {
-                j = i + 1;
-                loop {
-                    match *b.get(j)? {
-                        b'"' => break,
-                        b'\\' => j += 2,
-                        _ => j += 1,
-                    }
-                }
-            }
+            let j = stem_end(b, i)?;
             let raw = b.get(i..=j)?;
             // The stem (the bytes are a build's: UTF-8).
             let name: std::borrow::Cow<[u8]> = if raw.contains(&b'\\') {
@@ -476,16 +465,8 @@ fn rewrite_shard(
             let mut doc: Option<u32> = None;
             loop {
                 let at = i;
-                let delta = short_number(b, &mut i)?;
-                if b.get(i) != Some(&b',') {
-                    return None;
-                }
-                i += 1;
+                let d = next_doc(b, &mut i, doc)?;
                 let score = short_number(b, &mut i)?;
-                let d = match doc {
-                    None => delta,
-                    Some(l) => l.checked_add(delta)?,
-                };
                 doc = Some(d);
                 let n = *old_to_new.get(d as usize)?;
                 if cut.is_none() && (n != d || d >= first_add) {
@@ -580,25 +561,41 @@ struct Touch {
     renumbered: bool,
 }
 
-/// The first `c` in `b` at or after `from` (eight bytes at a time).
+/// The first `c` in `b` at or after `from` (the `memchr` crate's search).
 fn find_byte(b: &[u8], from: usize, c: u8) -> Option<usize> {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let pattern = LOW.wrapping_mul(u64::from(c));
-    let mut i = from;
-    while let Some(w) = b.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(w);
-        let x = u64::from_le_bytes(word) ^ pattern;
-        // The lowest byte flagged is the first zero byte of `x` (a borrow only flags bytes above
-        // a zero one).
-        let zero = x.wrapping_sub(LOW) & !x & HIGH;
-        if zero != 0 {
-            return Some(i + (zero.trailing_zeros() / 8) as usize);
+    memchr::memchr(c, b.get(from..)?).map(|p| from + p)
+}
+
+/// The index of the closing quote of the quoted stem that starts at `b[i]`: the next quote,
+/// unless a backslash is before it (a quote in a stem is escaped, so a quote after anything
+/// else closes it).
+fn stem_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = find_byte(b, i + 1, b'"')?;
+    if *b.get(j - 1)? == b'\\' {
+        j = i + 1;
+        loop {
+            match *b.get(j)? {
+                b'"' => break,
+                b'\\' => j += 2,
+                _ => j += 1,
+            }
         }
-        i += 8;
     }
-    b.get(i..)?.iter().position(|&x| x == c).map(|p| i + p)
+    Some(j)
+}
+
+/// A posting's document at `b[*i..]` (its delta from `doc`, the previous one, and a comma),
+/// skipped.
+fn next_doc(b: &[u8], i: &mut usize, doc: Option<u32>) -> Option<u32> {
+    let delta = short_number(b, i)?;
+    if b.get(*i) != Some(&b',') {
+        return None;
+    }
+    *i += 1;
+    match doc {
+        None => Some(delta),
+        Some(l) => l.checked_add(delta),
+    }
 }
 
 /// The number of 1 to 9 digits at `b[*i..]`, skipped; none if there are no digits or more.
@@ -651,19 +648,7 @@ fn scan_removed<'b>(
         if b.get(i) != Some(&b'"') {
             return None;
         }
-        // The stem's closing quote: the next quote, unless a backslash is before it (a quote
-        // in a stem is escaped, so a quote after anything else closes it).
-        let mut j = find_byte(b, i + 1, b'"')?;
-        if *b.get(j - 1)? == b'\\' {
-            j = i + 1;
-            loop {
-                match *b.get(j)? {
-                    b'"' => break,
-                    b'\\' => j += 2,
-                    _ => j += 1,
-                }
-            }
-        }
+        let j = stem_end(b, i)?;
         let stem = b.get(i..=j)?;
         count += 1;
         i = j + 1;
@@ -676,15 +661,7 @@ fn scan_removed<'b>(
             Some(limit) => {
                 let mut doc: Option<u32> = None;
                 loop {
-                    let delta = short_number(b, &mut i)?;
-                    if b.get(i) != Some(&b',') {
-                        return None;
-                    }
-                    i += 1;
-                    let d = match doc {
-                        None => delta,
-                        Some(l) => l.checked_add(delta)?,
-                    };
+                    let d = next_doc(b, &mut i, doc)?;
                     if d > limit {
                         i = find_byte(b, i, b']')? + 1;
                         break;
