@@ -80,6 +80,27 @@ printf 'n\tplace\ttool\trun\twall_s\tcpu_s\trss_mib\tfiles\twritten\n' > "$RAW"
 
 place_dir() { case "$1" in shm) echo "$WORK/out" ;; disk) echo "$DISK" ;; esac; }
 
+# Output folders of earlier runs are not deleted on disk until the end: ext4 does not reuse
+# an inode for a minute or more after it was freed, and finds that out by reading the inodes
+# one by one (`recently_deleted` in the kernel's ialloc.c), so creating files just after
+# deleting tens of thousands costs up to ~1 ms of system time per file and swamps what is
+# measured (runs 2 and 3 used to take 10 to 20 s, the floor included). They are moved into
+# $DISK/.trash instead (a rename), and the trash goes when the benchmark ends.
+TRASH=$DISK/.trash
+discard() {
+    local place=$1; shift
+    for d in "$@"; do
+        [ -e "$d" ] || continue
+        if [ "$place" = disk ]; then
+            mkdir -p "$TRASH"
+            mv "$d" "$TRASH/$(date +%s%N)"
+        else
+            rm -rf "$d"
+        fi
+    done
+}
+trap 'rm -rf "$TRASH"' EXIT
+
 # measure N PLACE TOOL RUN OUTDIR -- CMD...: runs CMD under time -v, appends a row.
 measure() {
     local n=$1 place=$2 tool=$3 run=$4 out=$5; shift 6
@@ -120,7 +141,7 @@ for n in $SIZES; do
         base=$(place_dir "$place")
         mkdir -p "$base"
         for run in $(seq 1 "$RUNS"); do
-            rm -rf "$base/lit" "$base/hugo" "$base/floor"
+            discard "$place" "$base/lit" "$base/hugo" "$base/floor"
             measure "$n" "$place" litopys "$run" "$base/lit" -- \
                 "$LIT" build --root "$corpus/litopys" --output "$base/lit"
             if [ "$n" -le "$HUGO_MAX" ]; then
@@ -151,7 +172,7 @@ for n in $SIZES; do
                 "$LIT" build --root "$corpus/litopys" --output "$base/lit" > /dev/null 2>&1
             done
         fi
-        rm -rf "$base/lit" "$base/hugo" "$base/floor"
+        discard "$place" "$base/lit" "$base/hugo" "$base/floor"
     done
     rm -rf "$corpus"
     if [ "$INGEST" = 1 ] && [ "$n" -le "$INGEST_MAX" ]; then

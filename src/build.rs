@@ -105,12 +105,21 @@ impl Phases {
     fn done(&mut self, phase: &str) {
         if self.on {
             let now = std::time::Instant::now();
-            // Resident memory at the end of the phase (Linux: statm's second field, in pages).
+            // Resident memory at the end of the phase, and how much of it is not a file's
+            // (Linux: statm's second and third fields, in pages).
             let rss = std::fs::read_to_string("/proc/self/statm")
                 .ok()
-                .and_then(|s| s.split(' ').nth(1)?.parse::<u64>().ok())
-                .map_or(String::new(), |pages| {
-                    format!(" {:>6} MiB", (pages * 4096) >> 20)
+                .and_then(|s| {
+                    let mut f = s.split(' ').skip(1).map(|v| v.parse::<u64>().ok());
+                    Some((f.next()??, f.next()??))
+                })
+                .map_or(String::new(), |(resident, shared)| {
+                    let mib = |pages: u64| (pages * 4096) >> 20;
+                    format!(
+                        " {:>6} MiB ({} MiB not of files)",
+                        mib(resident),
+                        mib(resident.saturating_sub(shared))
+                    )
                 });
             eprintln!(
                 "timing: {phase:<10} {:>8.1} ms{rss}",

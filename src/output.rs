@@ -580,6 +580,8 @@ enum How {
     Unchanged(Entry),
     /// New bytes, in the staging folder until the commit.
     Staged { tmp: PathBuf, entry: Entry },
+    /// New bytes, written at the path itself (into an output folder the session made).
+    Direct(Entry),
 }
 
 impl Placed {
@@ -620,8 +622,12 @@ pub struct Session {
     out_dir: PathBuf,
     /// Canonical output folder.
     root: PathBuf,
-    /// Whether the output folder did not exist before [`Session::open`].
+    /// Whether the output folder did not exist before [`Session::open`] (and the session
+    /// has not committed yet): then files are written straight to their paths (see
+    /// [`Direct`]), and a session that ends without committing removes the folder.
     created: bool,
+    /// The folders made for files written straight to their paths, when `created`.
+    direct: Option<Direct>,
     lock: Option<Lock>,
     /// The manifest read (empty when there was none, or it was refused).
     old: manifest::Record,
@@ -670,6 +676,7 @@ impl Session {
             out_dir: out_dir.to_path_buf(),
             root,
             created,
+            direct: created.then(Direct::default),
             lock: Some(lock),
             old,
             old_plan,
@@ -678,10 +685,14 @@ impl Session {
             counter: AtomicU64::new(0),
             forget: false,
         };
-        if let Err(e) = fs::create_dir(&session.staging) {
-            let msg = format!("cannot create {}", session.staging.display());
-            session.abort();
-            return Err(anyhow::Error::new(e).context(msg));
+        // A new output folder needs the staging folder only for a file that cannot be written
+        // at its path (then made in [`Session::stage`]).
+        if session.direct.is_none() {
+            if let Err(e) = fs::create_dir(&session.staging) {
+                let msg = format!("cannot create {}", session.staging.display());
+                session.abort();
+                return Err(anyhow::Error::new(e).context(msg));
+            }
         }
         Ok(session)
     }
@@ -772,6 +783,21 @@ impl Session {
     ) -> std::result::Result<Placed, String> {
         validate_path(path)?;
         let len = bytes.len() as u64;
+        if let Some(direct) = &self.direct {
+            if let Some(m) = direct.write(&self.root, path, bytes) {
+                return Ok(Placed {
+                    path: path.to_string(),
+                    how: How::Direct(Entry {
+                        len,
+                        mtime: mtime_of(&m),
+                        key,
+                    }),
+                });
+            }
+            // Something is in the way (two files at one path, a file where a folder goes):
+            // staged, so that the commit reports it as it would in any folder.
+            return self.stage(path, key, bytes);
+        }
         let unchanged = with_joined(&self.root, path, |target| {
             let meta = fs::symlink_metadata(target).ok().filter(|m| m.is_file());
             match &meta {
@@ -788,6 +814,26 @@ impl Session {
                 how: How::Unchanged(Entry { len, mtime, key }),
             });
         }
+        self.stage(path, key, bytes)
+    }
+
+    /// Writes `bytes` (for `path`) to the staging folder.
+    fn stage(
+        &self,
+        path: &str,
+        key: Option<String>,
+        bytes: &[u8],
+    ) -> std::result::Result<Placed, String> {
+        if self.direct.is_some() {
+            // Made on the first file that needs it.
+            match fs::create_dir(&self.staging) {
+                Err(e) if e.kind() != ErrorKind::AlreadyExists => {
+                    return Err(format!("cannot create {}: {e}", self.staging.display()));
+                }
+                _ => {}
+            }
+        }
+        let len = bytes.len() as u64;
         let tmp = self
             .staging
             .join(self.counter.fetch_add(1, Ordering::Relaxed).to_string());
@@ -842,6 +888,9 @@ impl Session {
             }
         };
         drop(paths);
+        // From here on the files written are recorded (even if some fail): the output folder
+        // stays, whoever made it.
+        self.created = false;
         // Kept files are not checked again: [`Session::keep`] found each intact, and one
         // changed since (by someone else, during the build) no longer matches the entry
         // recorded for it, so the next build renders it again, as it would a file changed
@@ -993,6 +1042,10 @@ impl Session {
                     stats.unchanged += 1;
                     record.push(new_line(&f.path, e));
                 }
+                How::Direct(e) => {
+                    stats.written += 1;
+                    record.push(new_line(&f.path, e));
+                }
                 How::Staged { entry, .. } => {
                     match moved.next().unwrap_or_else(|| Err("not moved".to_string())) {
                         Ok(()) => {
@@ -1067,22 +1120,83 @@ impl Session {
         }
     }
 
-    /// Gives up: removes the staging folder, and the output folder itself if this session
-    /// created it (so a failed first build leaves no output folder behind).
+    /// Gives up: removes the staging folder, and the output folder itself, with every file
+    /// written into it, if this session created it (so a failed first build leaves no output
+    /// folder behind).
     pub fn abort(&mut self) {
         let _ = fs::remove_dir_all(&self.staging);
         if self.created {
             self.lock = None;
-            let _ = fs::remove_file(self.root.join(LOCK_FILE));
-            let _ = fs::remove_dir(&self.root);
+            // The folder did not exist when the session began, and it was locked since: all
+            // in it is this session's.
+            let _ = fs::remove_dir_all(&self.root);
             self.created = false;
         }
     }
 }
 
 impl Drop for Session {
+    /// A session dropped without committing is aborted.
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.staging);
+        self.abort();
+    }
+}
+
+/// Writing into an output folder the session made: nothing was visible there, so each file is
+/// written straight to its path as it renders (no staging folder, no rename at the commit),
+/// and folders are made as files need them. A build that fails removes the whole folder.
+#[derive(Default)]
+struct Direct {
+    /// Folders known to be made, relative to the root.
+    folders: std::sync::Mutex<FxHashSet<String>>,
+}
+
+impl Direct {
+    /// Writes `bytes` at `path` (a valid path) under `root`, making its folders; the file's
+    /// metadata, or none when something is in the way or the write failed (nothing is left
+    /// at the path then).
+    fn write(&self, root: &Path, path: &str, bytes: &[u8]) -> Option<fs::Metadata> {
+        if let Some(i) = path.rfind('/') {
+            if !self.folder(root, &path[..i]) {
+                return None;
+            }
+        }
+        with_joined(root, path, |target| {
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(target)
+                .ok()?;
+            let written = f.write_all(bytes).and_then(|()| f.metadata());
+            drop(f);
+            written.map_err(|_| fs::remove_file(target)).ok()
+        })
+    }
+
+    /// Makes sure folder `rel` (and each parent) is a folder inside `root`.
+    fn folder(&self, root: &Path, rel: &str) -> bool {
+        let known = |rel: &str| {
+            self.folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(rel)
+        };
+        if known(rel) {
+            return true;
+        }
+        if let Some(i) = rel.rfind('/') {
+            if !self.folder(root, &rel[..i]) {
+                return false;
+            }
+        }
+        let made = with_joined(root, rel, |dir| ensure_segment(root, dir).is_ok());
+        if made {
+            self.folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(rel.to_string());
+        }
+        made
     }
 }
 

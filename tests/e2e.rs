@@ -366,6 +366,33 @@ fn a_failed_build_reports_template_and_front_matter_errors_together() {
     );
 }
 
+/// A first build that fails while rendering (one page's template reads a variable no
+/// context has) leaves no `public/`, though the other pages were written into it as they
+/// rendered; with the template fixed the same build succeeds.
+#[test]
+fn a_first_build_failing_while_rendering_leaves_no_public() {
+    let site = seed_site();
+    let person = site.path().join("templates/person.html");
+    fs::create_dir_all(person.parent().unwrap()).unwrap();
+    fs::write(&person, "<p>{{ no_such_variable }}</p>\n").unwrap();
+    let out = litopys(site.path(), &["build"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("person.html"), "{err}");
+    assert!(
+        !site.path().join("public").exists(),
+        "a failed first build left public/"
+    );
+    fs::remove_file(&person).unwrap();
+    let out = litopys(site.path(), &["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(site.path().join("public/index.html").exists());
+}
+
 /// An unknown `template:` in one file and a front-matter error in another are both reported by
 /// the same run of `build` and of `check`, the template with its file and line.
 #[test]

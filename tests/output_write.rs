@@ -474,3 +474,87 @@ fn temp_files_of_an_interrupted_write_are_cleaned_up() {
     assert!(!leftover.exists(), "temp file left");
     assert_eq!(tree(&out), expected(&site()));
 }
+
+/// A first write into a folder that does not exist yet (files go straight to their paths)
+/// leaves what a write into an existing empty folder (files staged, then renamed) leaves, and
+/// a manifest the next write trusts.
+#[test]
+fn a_new_folder_gets_what_an_empty_one_gets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let new = tmp.path().join("new/public");
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let files = site();
+    assert_eq!(output::write(&new, &files).unwrap(), stats(5, 0, 0));
+    assert_eq!(output::write(&empty, &files).unwrap(), stats(5, 0, 0));
+    assert_eq!(tree(&new), expected(&files));
+    assert_eq!(tree(&empty), expected(&files));
+    // Nothing but the files, the manifest and the lock: no staging folder left behind.
+    let top: Vec<String> = fs::read_dir(&new)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert_eq!(top.len(), 2, "{top:?}");
+    age(&new);
+    let before = mtime(&new.join("index.html"));
+    assert_eq!(output::write(&new, &files).unwrap(), stats(0, 5, 0));
+    assert_eq!(mtime(&new.join("index.html")), before);
+}
+
+/// Paths that clash (one file twice, a file where a folder must go) are refused by the commit
+/// of a write into a new folder as into any other, and the new folder, with the files already
+/// written into it, is gone.
+#[test]
+fn clashing_paths_in_a_new_folder_leave_no_folder() {
+    let clashes: [&[&str]; 3] = [
+        &["index.html", "a/b", "a/b/c.html"],
+        &["a/b/c.html", "index.html", "a/b"],
+        &["x/index.html", "y.html", "x/index.html"],
+    ];
+    for paths in clashes {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let session = output::Session::open(&out).unwrap();
+        let placed: Vec<_> = paths
+            .iter()
+            .map(|p| session.put(p, None, p.as_bytes()).unwrap())
+            .collect();
+        let err = session.commit(placed, BTreeMap::new(), None).unwrap_err();
+        assert!(
+            err.downcast_ref::<InvalidPaths>().is_some(),
+            "{paths:?}: {err:#}"
+        );
+        assert!(!out.exists(), "{paths:?}: the new folder is left");
+    }
+    // Into an existing folder, the same clash changes nothing there.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    output::write(&out, &site()).unwrap();
+    let session = output::Session::open(&out).unwrap();
+    let placed: Vec<_> = ["index.html", "a/b", "a/b/c.html"]
+        .iter()
+        .map(|p| session.put(p, None, b"new").unwrap())
+        .collect();
+    assert!(session.commit(placed, BTreeMap::new(), None).is_err());
+    assert_eq!(tree(&out), expected(&site()));
+}
+
+/// A session on a new folder that ends without a commit (a failed render) takes the folder,
+/// and every file written into it, away.
+#[test]
+fn an_uncommitted_session_on_a_new_folder_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let session = output::Session::open(&out).unwrap();
+    for f in site() {
+        session.put(&f.path, None, &f.bytes).unwrap();
+    }
+    assert!(out.join("people/kyrylo-budanov/page/2/index.html").exists());
+    drop(session);
+    assert!(!out.exists());
+    let mut session = output::Session::open(&out).unwrap();
+    session.put("index.html", None, b"x").unwrap();
+    session.abort();
+    assert!(!out.exists());
+}
