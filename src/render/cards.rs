@@ -29,7 +29,7 @@
 //! The cache lives as long as the [`super::Templates`]; [`CardCache::begin`] empties it
 //! before each render, so an edited article never shows an old card.
 
-use super::context::Card;
+use super::context::Cards;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tera::Value;
@@ -46,7 +46,7 @@ type Pieces = Arc<[String]>;
 /// What one render's cards come from: the site's cards (by article index), its language and
 /// interface words, and the cards rendered so far in the site's language, by article index.
 struct Render {
-    cards: Arc<[Card]>,
+    cards: Cards,
     lang: String,
     labels: Value,
     by_index: Vec<OnceLock<Pieces>>,
@@ -66,7 +66,7 @@ impl CardCache {
     /// (before a render: cards are only valid for one site model).
     pub fn begin(
         &self,
-        cards: Arc<[Card]>,
+        cards: Cards,
         lang: &str,
         labels: &'static super::labels::Labels,
     ) -> tera::Result<()> {
@@ -172,10 +172,13 @@ impl CardFn {
 
     /// The pieces of article `i`'s card in language `lang`.
     fn pieces_of(&self, r: &Render, i: usize, lang: &str) -> tera::Result<Pieces> {
+        // Every card a context hands out is made first ([`super::context::Shared::card`]).
         let found = r
             .cards
             .get(i)
-            .ok_or_else(|| tera::Error::msg(format!("card(): no article {i}")))?;
+            .ok_or_else(|| tera::Error::msg(format!("card(): no article {i}")))?
+            .get()
+            .ok_or_else(|| tera::Error::msg(format!("card(): article {i} is on no list here")))?;
         let render = || {
             if self.native.load(std::sync::atomic::Ordering::Relaxed) {
                 return Ok(super::native::card(found, lang));

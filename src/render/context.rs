@@ -9,7 +9,6 @@ use super::labels::{self, Labels};
 use super::links::{index_of, root_prefix};
 use crate::date::{Date, MONTHS_EN, MONTHS_NOMINATIVE};
 use crate::site::{paginate, Site};
-use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 /// How many entries the site feed has.
@@ -166,7 +165,9 @@ pub struct Shared<'a> {
     pub base: String,
     /// True when `base` is an absolute URL (`https://…`).
     pub absolute: bool,
-    pub cards: std::sync::Arc<[Card]>,
+    /// Each article's card, made when a page first needs it (shared with the card renderer,
+    /// [`super::cards`]): a rebuild that keeps most pages by the render plan makes few.
+    pub cards: Cards,
     /// Digest of each card (for render keys), computed when first needed: a rebuild that
     /// keeps most pages by the render plan (`super::plan`) needs few.
     card_digests: Vec<std::sync::OnceLock<crate::hash::Digest>>,
@@ -255,6 +256,9 @@ pub fn person_page_dir(person_url: &str, n: usize) -> String {
     }
 }
 
+/// The cards of a site's articles by index, each made when first asked for.
+pub type Cards = std::sync::Arc<[std::sync::OnceLock<Box<Card>>]>;
+
 impl<'a> Shared<'a> {
     pub fn new(site: &'a Site) -> Shared<'a> {
         let chips: Vec<Chip> = site
@@ -266,35 +270,40 @@ impl<'a> Shared<'a> {
                 count: p.articles.len(),
             })
             .collect();
-        let cards: Vec<Card> = site
-            .articles
-            .par_iter()
-            .map(|a| Card {
+        let n = site.articles.len();
+        let cards: Cards = (0..n).map(|_| std::sync::OnceLock::new()).collect();
+        let card_digests = (0..n).map(|_| std::sync::OnceLock::new()).collect();
+        Shared {
+            site,
+            lang: site.config.language.clone(),
+            base: site.config.base_url(),
+            absolute: site.config.base_url().contains("://"),
+            cards,
+            card_digests,
+            chips,
+        }
+    }
+
+    /// Article `i`'s card, made on first use.
+    fn card_of(&self, i: usize) -> &Card {
+        self.cards[i].get_or_init(|| {
+            let a = &self.site.articles[i];
+            Box::new(Card {
                 title: a.title.clone(),
                 url: index_of(&a.url),
                 date: a.date.iso(),
                 date_text: date_text(&a.date, &a.language),
                 summary: a.summary.clone(),
                 lang: a.language.clone(),
-                people: a.people.iter().map(|&p| chips[p].clone()).collect(),
+                people: a.people.iter().map(|&p| self.chips[p].clone()).collect(),
             })
-            .collect();
-        let card_digests = cards.iter().map(|_| std::sync::OnceLock::new()).collect();
-        Shared {
-            site,
-            lang: site.config.language.clone(),
-            base: site.config.base_url(),
-            absolute: site.config.base_url().contains("://"),
-            cards: cards.into(),
-            card_digests,
-            chips,
-        }
+        })
     }
 
     /// Card `i` (an article index) for a context.
     pub fn card(&self, i: usize) -> CardRef<'_> {
         CardRef {
-            card: &self.cards[i],
+            card: self.card_of(i),
             digest: &self.card_digests[i],
             index: i,
             by_index: false,
@@ -495,7 +504,7 @@ pub fn article<'s>(sh: &'s Shared, i: usize, by_index: bool) -> ArticleCtx<'s> {
                 url: index_of(&day_dir(d)),
             },
         ],
-        prev: (i + 1 < sh.cards.len()).then(|| sh.card(i + 1)),
+        prev: (i + 1 < sh.site.articles.len()).then(|| sh.card(i + 1)),
         next: i.checked_sub(1).map(|j| sh.card(j)),
         related: sh
             .site
@@ -1098,7 +1107,7 @@ impl Serialize for Entries<'_> {
                 super::plan::note_card(i);
                 super::plan::note_read(i);
                 (
-                    card_digest(&sh.card_digests[i], &sh.cards[i]),
+                    card_digest(&sh.card_digests[i], sh.card_of(i)),
                     &sh.site.articles[i].digest,
                 )
             })
