@@ -117,7 +117,13 @@ impl<'a> Scopes<'a> {
         let a = site.articles.get(i)?;
         let cell = self.cards.get(i)?;
         Some(*cell.get_or_init(|| {
-            let mut h = Hasher::with_capacity(256);
+            let names: usize = a
+                .people
+                .iter()
+                .filter_map(|&p| site.people.get(p))
+                .map(|p| p.name.len() + p.url.len() + 24)
+                .sum();
+            let mut h = Hasher::with_capacity(names + 40);
             h.update(b"card\0");
             h.update(self.scope(Dep::Article(i)));
             h.update((a.people.len() as u64).to_le_bytes());
@@ -224,7 +230,15 @@ fn people_index(site: &Site) -> Digest {
 /// cards and [`Dep::List`]) and its body (recorded as a read); also what the plan's structure
 /// digest hashes of each article, with its people.
 pub(super) fn article(a: &Article) -> Digest {
-    let mut h = Hasher::with_capacity(512);
+    // Room for every field with its length (no reallocation on the way).
+    let fields = a.file.as_os_str().len()
+        + a.title.len()
+        + a.summary.len()
+        + a.language.len()
+        + a.slug.len()
+        + a.url.len()
+        + a.template.as_ref().map_or(0, String::len);
+    let mut h = Hasher::with_capacity(fields + 128);
     h.update(b"article\0");
     // Every field is named, so that a field added to `Article` must be placed here.
     let Article {

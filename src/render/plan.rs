@@ -34,6 +34,7 @@
 
 use crate::hash::{Digest, Feed, Hasher};
 use crate::site::Site;
+use rayon::prelude::*;
 use std::cell::RefCell;
 use std::hash::Hash;
 
@@ -270,15 +271,13 @@ pub fn structure_digest(site: &Site, fingerprint: &Digest) -> (Digest, Vec<Diges
     let mut feed = Feed(&mut h);
     root.hash(&mut feed);
     articles.len().hash(&mut feed);
-    let mut own = Vec::with_capacity(articles.len());
-    for a in articles {
-        // The article's own fields ([`super::deps`]; its body and source digest left out)
-        // and its people. Related articles are a function of the articles' people and dates
-        // and the people's article lists, all hashed here (see `Site::related`).
-        let digest = super::deps::article(a);
+    // The articles' own fields ([`super::deps`]; bodies and source digests left out), digested
+    // in parallel, and their people. Related articles are a function of the articles' people
+    // and dates and the people's article lists, all hashed here (see `Site::related`).
+    let own: Vec<Digest> = articles.par_iter().map(super::deps::article).collect();
+    for (a, digest) in articles.iter().zip(&own) {
         feed.0.update(digest);
         a.people.hash(&mut feed);
-        own.push(digest);
     }
     people.hash(&mut feed);
     days.hash(&mut feed);
