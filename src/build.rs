@@ -216,7 +216,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     phases.done("manifest");
     let known = early_session.as_ref().map(|(_, k)| k.files.as_slice());
-    let site = Site::load_cached(root, &config, &registry, sources, known);
+    // While the site loads (much of which is one thread's work), the files the previous build
+    // wrote are checked (`--force` keeps none of them).
+    let (site, ()) = rayon::join(
+        || Site::load_cached(root, &config, &registry, sources, known),
+        || {
+            if let Some((session, _)) = early_session.as_ref().filter(|_| !opts.force) {
+                session.check_ahead();
+            }
+        },
+    );
     phases.done("load");
     let (templates, site, as_known) = match (templates, site) {
         (Ok(t), Ok((s, as_known))) => (t, s, as_known),

@@ -640,6 +640,9 @@ pub struct Session {
     counter: AtomicU64,
     /// Ignore the previous write's render keys (render everything).
     forget: bool,
+    /// Whether each file of the manifest read is intact, when checked ahead
+    /// ([`Session::check_ahead`]).
+    checked: std::sync::OnceLock<Vec<bool>>,
 }
 
 impl Session {
@@ -684,6 +687,7 @@ impl Session {
             staging,
             counter: AtomicU64::new(0),
             forget: false,
+            checked: std::sync::OnceLock::new(),
         };
         // A new output folder needs the staging folder only for a file that cannot be written
         // at its path (then made in [`Session::stage`]).
@@ -723,6 +727,26 @@ impl Session {
                 intact(root, old.path(i), len, mtime)
             })
             .then_some(stamp)
+    }
+
+    /// Checks, in parallel, whether each file the previous write recorded is still intact
+    /// (length and mtime), for [`Session::keep`] to look up: a rebuild that keeps most pages
+    /// runs this while the site loads, when half the machine would otherwise wait. A file
+    /// changed between this check and the commit is as one changed just after the commit (the
+    /// next build renders it again). Nothing to do when keys are forgotten.
+    pub fn check_ahead(&self) {
+        if self.forget || self.old.len() == 0 {
+            return;
+        }
+        let (root, old) = (&self.root, &self.old);
+        let flags: Vec<bool> = (0..old.len() as u32)
+            .into_par_iter()
+            .map(|i| {
+                let (len, mtime) = old.stat(i);
+                intact(root, old.path(i), len, mtime)
+            })
+            .collect();
+        let _ = self.checked.set(flags);
     }
 
     /// How many files the previous write recorded.
@@ -766,8 +790,14 @@ impl Session {
         if self.old.key(i) != Some(key) {
             return None;
         }
-        let (len, mtime) = self.old.stat(i);
-        intact(&self.root, path, len, mtime).then(|| Placed {
+        let intact = match self.checked.get() {
+            Some(flags) => flags.get(i as usize).copied().unwrap_or(false),
+            None => {
+                let (len, mtime) = self.old.stat(i);
+                intact(&self.root, path, len, mtime)
+            }
+        };
+        intact.then(|| Placed {
             path: path.to_string(),
             how: How::Kept(i),
         })
