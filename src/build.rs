@@ -322,16 +322,19 @@ fn read_inputs(root: &Path, config: &Config, paths: &[PathBuf]) -> Option<Inputs
     // Files whose stamp (size, times, inode) is the one recorded with a digest are not read.
     // The stamps are read while the files are stat'ed.
     let now = std::time::SystemTime::now();
+    // Every article file is in the articles' folder (`site::article_files`): each is looked
+    // up from the folder by its name.
+    let folder = crate::stat::Folder::open(&root.join("content").join("articles"));
     let (stamps, metas) = rayon::join(
         || crate::site::stamps::Stamps::load(root, config.allow_html),
         || {
             paths
                 .par_iter()
-                .map(|p| std::fs::metadata(p).ok())
-                .collect::<Option<Vec<std::fs::Metadata>>>()
+                .map(|p| folder.status(p.file_name()?, true))
+                .collect::<Option<Vec<crate::stat::Status>>>()
         },
     );
-    let read: Vec<(String, std::fs::Metadata, crate::hash::Digest)> = paths
+    let read: Vec<(String, crate::stat::Status, crate::hash::Digest)> = paths
         .par_iter()
         .zip(metas?)
         .enumerate()

@@ -17,6 +17,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod stat;
 #[cfg(test)]
 mod testrand;
 pub mod yaml;

@@ -519,13 +519,11 @@ fn read_plan(root: &Path, key: &str) -> Option<crate::render::plan::Plan> {
         .flatten()
 }
 
-/// Whether the file on disk is still what the manifest recorded (length `len` and `mtime`; the
-/// file is not read).
-fn intact(root: &Path, rel: &str, len: u64, mtime: (u64, u32)) -> bool {
-    with_joined(root, rel, |path| {
-        fs::symlink_metadata(path)
-            .is_ok_and(|m| m.is_file() && m.len() == len && mtime_of(&m) == mtime)
-    })
+/// Whether the file at `rel` in `root` is still what the manifest recorded (length `len` and
+/// `mtime`; the file is not read).
+fn intact(root: &crate::stat::Folder, rel: &str, len: u64, mtime: (u64, u32)) -> bool {
+    root.status(rel, false)
+        .is_some_and(|s| s.is_file && s.size == len && s.mtime == mtime)
 }
 
 /// Calls `f` with `root.join(rel)` (`rel` relative), built in a buffer of this thread: a kept
@@ -622,6 +620,8 @@ pub struct Session {
     out_dir: PathBuf,
     /// Canonical output folder.
     root: PathBuf,
+    /// The same, open: its files' status is looked up from it.
+    folder: crate::stat::Folder,
     /// Whether the output folder did not exist before [`Session::open`] (and the session
     /// has not committed yet): then files are written straight to their paths (see
     /// [`Direct`]), and a session that ends without committing removes the folder.
@@ -677,6 +677,7 @@ impl Session {
         let _ = fs::remove_dir_all(&staging);
         let mut session = Session {
             out_dir: out_dir.to_path_buf(),
+            folder: crate::stat::Folder::open(&root),
             root,
             created,
             direct: created.then(Direct::default),
@@ -719,7 +720,7 @@ impl Session {
         if self.forget {
             return None;
         }
-        let (root, old) = (&self.root, &self.old);
+        let (root, old) = (&self.folder, &self.old);
         (0..old.len() as u32)
             .into_par_iter()
             .all(|i| {
@@ -738,7 +739,7 @@ impl Session {
         if self.forget || self.old.len() == 0 {
             return;
         }
-        let (root, old) = (&self.root, &self.old);
+        let (root, old) = (&self.folder, &self.old);
         let flags: Vec<bool> = (0..old.len() as u32)
             .into_par_iter()
             .map(|i| {
@@ -794,7 +795,7 @@ impl Session {
             Some(flags) => flags.get(i as usize).copied().unwrap_or(false),
             None => {
                 let (len, mtime) = self.old.stat(i);
-                intact(&self.root, path, len, mtime)
+                intact(&self.folder, path, len, mtime)
             }
         };
         intact.then(|| Placed {

@@ -16,7 +16,7 @@
 //! not check out is ignored. Best effort: a build never fails because of it.
 
 use crate::hash::Digest;
-use std::fs::Metadata;
+use crate::stat::Status;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -35,21 +35,21 @@ pub const SETTLED: Duration = Duration::from_secs(2);
 type Stat = [u64; 7];
 
 #[cfg(unix)]
-fn stat_of(m: &Metadata) -> Option<Stat> {
-    use std::os::unix::fs::MetadataExt;
+fn stat_of(m: &Status) -> Option<Stat> {
     Some([
-        m.size(),
-        m.mtime() as u64,
-        m.mtime_nsec() as u64,
-        m.ctime() as u64,
-        m.ctime_nsec() as u64,
-        m.ino(),
-        m.dev(),
+        m.size,
+        m.mtime.0,
+        u64::from(m.mtime.1),
+        m.ctime.0,
+        u64::from(m.ctime.1),
+        m.ino,
+        m.dev,
     ])
 }
 
+/// Without inode and change time a stamp cannot tell a file was replaced: none are kept.
 #[cfg(not(unix))]
-fn stat_of(_: &Metadata) -> Option<Stat> {
+fn stat_of(_: &Status) -> Option<Stat> {
     None
 }
 
@@ -115,7 +115,7 @@ impl Stamps {
 
     /// The digest recorded for the file `rel` (from the site root), the `at`-th of the listing,
     /// if `meta` (its metadata now) is exactly what was recorded.
-    pub fn digest(&self, at: usize, rel: &str, meta: &Metadata) -> Option<Digest> {
+    pub fn digest(&self, at: usize, rel: &str, meta: &Status) -> Option<Digest> {
         let e = self.entry(at, rel)?;
         (stat_of(meta)? == e.stat).then_some(e.digest)
     }
@@ -137,7 +137,7 @@ pub fn save(
     root: &Path,
     allow_html: bool,
     old: &Stamps,
-    files: &[(String, Metadata, Digest)],
+    files: &[(String, Status, Digest)],
     now: SystemTime,
 ) {
     let files: Vec<(&str, Stat, Digest)> = files
@@ -210,14 +210,14 @@ mod tests {
         let root = dir.path();
         let file = root.join("a.md");
         std::fs::write(&file, "один").unwrap();
-        let meta = std::fs::metadata(&file).unwrap();
+        let meta = Status::of(&std::fs::metadata(&file).unwrap());
         let d = [7u8; D];
         let later = SystemTime::now() + Duration::from_secs(10);
         save(
             root,
             false,
             &Stamps::default(),
-            &[("a.md".into(), meta.clone(), d)],
+            &[("a.md".into(), meta, d)],
             later,
         );
         let stamps = Stamps::load(root, false);
@@ -228,18 +228,18 @@ mod tests {
         // Rewritten with bytes of the same length: the change time moved.
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&file, "два!!").unwrap();
-        let meta2 = std::fs::metadata(&file).unwrap();
-        assert_eq!(meta2.len(), meta.len());
+        let meta2 = Status::of(&std::fs::metadata(&file).unwrap());
+        assert_eq!(meta2.size, meta.size);
         assert_eq!(stamps.digest(0, "a.md", &meta2), None);
         // Its modification time set back to the recorded one: the change time still moved.
         std::fs::File::options()
             .write(true)
             .open(&file)
             .unwrap()
-            .set_modified(meta.modified().unwrap())
+            .set_modified(SystemTime::UNIX_EPOCH + Duration::new(meta.mtime.0, meta.mtime.1))
             .unwrap();
-        let meta3 = std::fs::metadata(&file).unwrap();
-        assert_eq!(meta3.modified().unwrap(), meta.modified().unwrap());
+        let meta3 = Status::of(&std::fs::metadata(&file).unwrap());
+        assert_eq!(meta3.mtime, meta.mtime);
         assert_eq!(stamps.digest(0, "a.md", &meta3), None);
         // A damaged stamps file is ignored.
         let p = root.join(STAMPS_FILE);
@@ -258,7 +258,7 @@ mod tests {
         let mut files = Vec::new();
         for (i, n) in names.iter().enumerate() {
             std::fs::write(root.join(n), n.repeat(i + 1)).unwrap();
-            let meta = std::fs::metadata(root.join(n)).unwrap();
+            let meta = Status::of(&std::fs::metadata(root.join(n)).unwrap());
             files.push((n.to_string(), meta, [i as u8; D]));
         }
         let later = SystemTime::now() + Duration::from_secs(10);
@@ -289,12 +289,12 @@ mod tests {
         let root = dir.path();
         let file = root.join("a.md");
         std::fs::write(&file, "один").unwrap();
-        let meta = std::fs::metadata(&file).unwrap();
+        let meta = Status::of(&std::fs::metadata(&file).unwrap());
         save(
             root,
             false,
             &Stamps::default(),
-            &[("a.md".into(), meta.clone(), [1; D])],
+            &[("a.md".into(), meta, [1; D])],
             SystemTime::now(),
         );
         assert_eq!(Stamps::load(root, false).digest(0, "a.md", &meta), None);
