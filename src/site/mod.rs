@@ -29,7 +29,7 @@ pub use body::Body;
 use collate::IndexKey;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Longest article slug, in bytes.
@@ -371,27 +371,44 @@ pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
     let mut named: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
     let mut errors: Vec<SiteError> = Vec::new();
     if dir.is_dir() {
-        // Sorted below by name, each name taken once (walkdir's sort takes both names of
-        // every comparison from their paths again).
-        for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1) {
-            match entry {
-                Ok(e) => {
-                    let name = e.file_name().as_encoded_bytes();
+        // One level: the folder read directly (the entry's type comes with its name on most
+        // file systems, so nothing is stat'ed here). Sorted below by name, each name taken
+        // once.
+        let error = |file: &Path, e: std::io::Error| SiteError {
+            file: file.to_path_buf(),
+            line: None,
+            message: e.to_string(),
+        };
+        match std::fs::read_dir(&dir) {
+            Ok(entries) => {
+                for entry in entries {
+                    let e = match entry {
+                        Ok(e) => e,
+                        Err(e) => {
+                            errors.push(error(&dir, e));
+                            continue;
+                        }
+                    };
+                    let name = e.file_name();
+                    let bytes = name.as_encoded_bytes();
                     // Not hidden, so `x.md` has the extension `md` exactly when it ends so.
-                    if !name.starts_with(b".") && e.file_type().is_file() && name.ends_with(b".md")
-                    {
-                        named.push((e.file_name().to_os_string(), e.into_path()));
+                    if bytes.starts_with(b".") || !bytes.ends_with(b".md") {
+                        continue;
+                    }
+                    // The entry's own type: a symlink is not an article file.
+                    let is_file = match e.file_type() {
+                        Ok(t) => t.is_file(),
+                        Err(err) => {
+                            errors.push(error(&e.path(), err));
+                            continue;
+                        }
+                    };
+                    if is_file {
+                        named.push((name, e.path()));
                     }
                 }
-                Err(e) => errors.push(SiteError {
-                    file: e
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| dir.clone()),
-                    line: None,
-                    message: e.to_string(),
-                }),
             }
+            Err(e) => errors.push(error(&dir, e)),
         }
     }
     named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -866,7 +883,8 @@ fn assign_person_slugs(people: &mut [Person], registry: &Registry) {
 /// take suffixes, so a base name like `a-2` is never taken by a suffixed `a`.
 fn claim_unique(order: &[usize], base: impl Fn(usize) -> String) -> Vec<String> {
     let mut out: Vec<String> = vec![String::new(); order.len()];
-    let mut taken: HashSet<String> = HashSet::with_capacity(order.len());
+    let mut taken: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    taken.reserve(order.len());
     let mut losers = Vec::new();
     for (k, &i) in order.iter().enumerate() {
         let b = base(i);
@@ -903,46 +921,61 @@ fn assign_article_urls(
 ) {
     // (explicit?, base slug) per article.
     let base: Vec<(bool, String)> = bases.into_iter().map(|b| (b.explicit, b.slug)).collect();
-    let mut by_day: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
-    for (i, a) in articles.iter().enumerate() {
-        by_day.entry(a.date).or_default().push(i);
-    }
-    for (_, mut idx) in by_day {
-        // Explicit slugs first, then by file name.
-        idx.sort_by(|&a, &b| {
-            (!base[a].0)
-                .cmp(&!base[b].0)
-                .then_with(|| file_rank[a].cmp(&file_rank[b]))
-        });
-        let mut explicit_seen: HashMap<&str, usize> = HashMap::new();
-        for &i in &idx {
-            if base[i].0 {
-                if let Some(&j) = explicit_seen.get(base[i].1.as_str()) {
-                    errors.push(SiteError {
-                        file: root.join(&articles[i].file),
-                        line: None,
-                        message: format!(
-                            "slug `{}` is already used on {} by {}: give one of them another slug",
-                            base[i].1,
-                            articles[i].date,
-                            articles[j].file.display()
-                        ),
-                    });
-                } else {
-                    explicit_seen.insert(&base[i].1, i);
+    // The articles by day, oldest day first, each day's in site order; days are settled
+    // independently (in parallel) and their errors reported in that order.
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by_key(|&i| articles[i].date);
+    let days: Vec<&[usize]> = order
+        .chunk_by(|&a, &b| articles[a].date == articles[b].date)
+        .collect();
+    let arts: &[Article] = articles;
+    // Per day: (article, slug) and the day's errors.
+    type Settled = (Vec<(usize, String)>, Vec<SiteError>);
+    let settled: Vec<Settled> = days
+        .par_iter()
+        .map(|day| {
+            let mut idx = day.to_vec();
+            let mut errors = Vec::new();
+            // Explicit slugs first, then by file name.
+            idx.sort_by(|&a, &b| {
+                (!base[a].0)
+                    .cmp(&!base[b].0)
+                    .then_with(|| file_rank[a].cmp(&file_rank[b]))
+            });
+            let mut explicit_seen: FxHashMap<&str, usize> = FxHashMap::default();
+            for &i in &idx {
+                if base[i].0 {
+                    if let Some(&j) = explicit_seen.get(base[i].1.as_str()) {
+                        errors.push(SiteError {
+                            file: root.join(&arts[i].file),
+                            line: None,
+                            message: format!(
+                                "slug `{}` is already used on {} by {}: give one of them another slug",
+                                base[i].1,
+                                arts[i].date,
+                                arts[j].file.display()
+                            ),
+                        });
+                    } else {
+                        explicit_seen.insert(&base[i].1, i);
+                    }
                 }
             }
-        }
-        let slugs = claim_unique(&idx, |i| base[i].1.clone());
-        for (&i, slug) in idx.iter().zip(slugs) {
+            let slugs = claim_unique(&idx, |i| base[i].1.clone());
+            (idx.into_iter().zip(slugs).collect(), errors)
+        })
+        .collect();
+    for (slugs, day_errors) in settled {
+        errors.extend(day_errors);
+        for (i, slug) in slugs {
             let a = &mut articles[i];
-            a.slug = slug;
-            let mut url = String::with_capacity(12 + a.slug.len());
+            let mut url = String::with_capacity(12 + slug.len());
             a.date.push_ymd(&mut url, '/');
             url.push('/');
-            url.push_str(&a.slug);
+            url.push_str(&slug);
             url.push('/');
             a.url = url;
+            a.slug = slug;
         }
     }
 }
