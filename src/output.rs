@@ -1034,25 +1034,48 @@ impl Session {
                 _ => None,
             })
             .collect();
-        let moved: Vec<std::result::Result<(), String>> = staged
-            .par_iter()
-            .map(|&(path, tmp)| {
-                let folder = path.rfind('/').map(|i| &path[..i]);
-                if folder.is_some_and(|d| bad_folders.contains(d)) {
-                    let _ = fs::remove_file(tmp);
-                    return Err("its folder could not be created".to_string());
-                }
-                let target = root.join(path);
-                fs::rename(tmp, &target).map_err(|e| {
-                    let _ = fs::remove_file(tmp);
-                    if target.is_dir() {
-                        "a folder is in the way".to_string()
-                    } else {
-                        e.to_string()
+        // The render plan is written meanwhile (and named in the manifest only if the write has
+        // no errors: a plan not named is never used). The same plan as the one read (and
+        // checked) at the start is not written again.
+        let old_plan = &self.old_plan;
+        let write_plan = || {
+            plan.and_then(|p| {
+                if let Some((old, key)) = old_plan {
+                    if old == p {
+                        return Some(key.clone());
                     }
-                })
+                }
+                let bytes = crate::render::plan::encode(p);
+                let key = crate::hash::hex(&crate::hash::digest(&bytes));
+                write_atomic(&root.join(PLAN_FILE), &bytes)
+                    .is_ok()
+                    .then_some(key)
             })
-            .collect();
+        };
+        let (moved, plan_key) = rayon::join(
+            || {
+                staged
+                    .par_iter()
+                    .map(|&(path, tmp)| {
+                        let folder = path.rfind('/').map(|i| &path[..i]);
+                        if folder.is_some_and(|d| bad_folders.contains(d)) {
+                            let _ = fs::remove_file(tmp);
+                            return Err("its folder could not be created".to_string());
+                        }
+                        let target = root.join(path);
+                        fs::rename(tmp, &target).map_err(|e| {
+                            let _ = fs::remove_file(tmp);
+                            if target.is_dir() {
+                                "a folder is in the way".to_string()
+                            } else {
+                                e.to_string()
+                            }
+                        })
+                    })
+                    .collect::<Vec<std::result::Result<(), String>>>()
+            },
+            write_plan,
+        );
         drop(staged);
         let mut moved = moved.into_iter();
         for (f, &prior) in files.iter().zip(&prior) {
@@ -1114,21 +1137,9 @@ impl Session {
         } else {
             None
         };
-        // The plan goes first; the manifest then names it. (A plan that could not be written
-        // is simply not named: the next build computes every key.)
-        let plan_key = plan.filter(|_| errors.is_empty()).and_then(|p| {
-            // The same plan as the one read (and checked) at the start is not written again.
-            if let Some((old, key)) = &self.old_plan {
-                if old == p {
-                    return Some(key.clone());
-                }
-            }
-            let bytes = crate::render::plan::encode(p);
-            let key = crate::hash::hex(&crate::hash::digest(&bytes));
-            write_atomic(&root.join(PLAN_FILE), &bytes)
-                .is_ok()
-                .then_some(key)
-        });
+        // The plan was written first; the manifest now names it. (A plan that could not be
+        // written is simply not named: the next build computes every key.)
+        let plan_key = plan_key.filter(|_| errors.is_empty());
         let bytes = manifest::encode(&old, &record, &groups, stamp.as_ref(), plan_key.as_deref());
         if old.text().as_bytes() == bytes.as_slice() {
             // Nothing changed: leave the manifest (and its mtime) alone too.

@@ -433,9 +433,11 @@ impl Sources {
     ) -> (Sources, T) {
         let (paths, errors) = article_files(root);
         let complete = errors.is_empty();
-        let (cache, t) = rayon::join(
-            || cache::Cache::open(root, allow_html),
+        // `with` (statting every file) is the longer: this thread starts it at once, and
+        // the cache is read by the first thread free.
+        let (t, cache) = rayon::join(
             || with(complete.then_some(paths.as_slice())),
+            || cache::Cache::open(root, allow_html),
         );
         let sources = Sources {
             paths,
