@@ -17,6 +17,9 @@
 //!   or the new bytes), and a failed build (render errors, bad paths) leaves the output folder
 //!   as it was (dropping the session removes the staging folder). There is no fsync: a crash
 //!   can lose a write, never tear one.
+//! - Into an output folder that did not exist (a first build), nothing was visible to keep
+//!   intact: each file is written straight to its path as it comes ([`Direct`]), and a session
+//!   that ends without committing removes the folder it made with everything in it.
 //! - A page whose render key (see [`crate::render`]) equals the one the manifest recorded, and
 //!   whose file is intact (same length and mtime: checked once, when kept), is kept without
 //!   rendering ([`Session::keep`]); a set of files rendered together (the search index) is kept

@@ -99,6 +99,10 @@ pub fn serve_until(
     let mut watched: HashSet<PathBuf> = HashSet::new();
     add_watches(&mut watcher, &root, &mut watched);
 
+    // The server may already be asked for pages: the first build goes into an existing folder,
+    // where every file appears whole (into a folder that does not exist, a build writes files
+    // in place: see `output`). A folder that cannot be made is the build's error to report.
+    let _ = std::fs::create_dir_all(&out);
     let mut echo = rebuild(&build_opts, &server);
     let mut echo_until = Instant::now() + ECHO_WINDOW;
     // After the first build, so the output folder exists and its real path is known.
