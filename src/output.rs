@@ -723,14 +723,16 @@ impl Session {
         if self.forget {
             return None;
         }
-        let (root, old) = (&self.folder, &self.old);
-        (0..old.len() as u32)
+        (0..self.old.len() as u32)
             .into_par_iter()
-            .all(|i| {
-                let (len, mtime) = old.stat(i);
-                intact(root, old.path(i), len, mtime)
-            })
+            .all(|i| self.recorded_intact(i))
             .then_some(stamp)
+    }
+
+    /// Whether file `i` of the manifest read is still as recorded ([`intact`]).
+    fn recorded_intact(&self, i: u32) -> bool {
+        let (len, mtime) = self.old.stat(i);
+        intact(&self.folder, self.old.path(i), len, mtime)
     }
 
     /// Checks, in parallel, whether each file the previous write recorded is still intact
@@ -742,13 +744,9 @@ impl Session {
         if self.forget || self.old.len() == 0 {
             return;
         }
-        let (root, old) = (&self.folder, &self.old);
-        let flags: Vec<bool> = (0..old.len() as u32)
+        let flags: Vec<bool> = (0..self.old.len() as u32)
             .into_par_iter()
-            .map(|i| {
-                let (len, mtime) = old.stat(i);
-                intact(root, old.path(i), len, mtime)
-            })
+            .map(|i| self.recorded_intact(i))
             .collect();
         let _ = self.checked.set(flags);
     }
@@ -796,10 +794,7 @@ impl Session {
         }
         let intact = match self.checked.get() {
             Some(flags) => flags.get(i as usize).copied().unwrap_or(false),
-            None => {
-                let (len, mtime) = self.old.stat(i);
-                intact(&self.folder, path, len, mtime)
-            }
+            None => self.recorded_intact(i),
         };
         intact.then(|| Placed {
             path: path.to_string(),
