@@ -1682,8 +1682,10 @@ fn full_pieces<P: Send>(
         names.push(dict.get(from_dict));
         from_dict += 1;
     }
-    // The terms of articles not cached go to the cache.
-    if let Some(cache) = &cache {
+    // The terms of articles not cached go to the cache, while the index is made from all of
+    // them (neither changes what the other reads).
+    let store = || {
+        let Some(cache) = &cache else { return };
         let fresh: Vec<(crate::hash::Digest, &cache::Terms)> = found
             .iter()
             .zip(articles)
@@ -1699,7 +1701,66 @@ fn full_pieces<P: Send>(
             .collect();
         let used = articles.iter().filter_map(|a| a.digest.as_ref());
         cache.store(used, fresh, &place, &names);
+    };
+    let ((), (shards, state, bufs)) = rayon::join(store, || {
+        postings::<P>(&found, (&place, &names, total), articles, prev, keys, group)
+    });
+    drop((found, place));
+    // The digests of the shards made, for the state (a later build checks the files it reads
+    // back against them).
+    let mut state = state;
+    if let Some(state) = &mut state {
+        let digests: Vec<crate::hash::Digest> =
+            bufs.par_iter().map(|b| crate::hash::digest(b)).collect();
+        let mut digests = digests.into_iter();
+        for (rec, (.., kept)) in state.shards.iter_mut().zip(&shards) {
+            if kept.is_none() {
+                rec.digest = digests.next().unwrap_or_default();
+            }
+        }
     }
+    let mut bufs = bufs.into_iter();
+    let mut files: Vec<Piece<P>> = Vec::with_capacity(shards.len() + docs / CHUNK + 4);
+    let mut keys_of_shards = Vec::with_capacity(shards.len());
+    for (sh, path, file_key, kept) in shards {
+        files.push(match kept {
+            Some(p) => Piece::Kept(p),
+            None => Piece::Made(
+                OutputFile {
+                    path,
+                    bytes: bufs.next().unwrap_or_default(),
+                },
+                file_key,
+            ),
+        });
+        keys_of_shards.push(sh.key);
+    }
+    let fields = keys.map(|k| k.fields.as_slice());
+    let docs = Docs::Given { articles, people };
+    files.extend(other_pieces(&docs, fields, prev, keys_of_shards));
+    (files, state)
+}
+
+/// What [`full_pieces`] makes of the documents' terms: the shards (each with its path, key and
+/// the previous build's file if it is kept), the state for a later update (with a previous
+/// build) and the bytes of the shards made, in shard order.
+type Postings<P> = (Vec<Shard<P>>, Option<State>, Vec<Vec<u8>>);
+
+/// A shard of terms: the terms, its path, its key (with a previous build) and the previous
+/// build's file when it is kept.
+type Shard<P> = (ShardOf, String, Option<String>, Option<P>);
+
+/// The shards of the terms `found` (per document, by stem id; `place` is each stem id's place
+/// among the stems `names`, `total` of them), their bytes and the state (see [`Postings`]).
+fn postings<P: Send>(
+    found: &[Found],
+    (place, names, total): (&[u32], &[&str], usize),
+    articles: &[ArticleDoc],
+    prev: Option<&Previous<P>>,
+    keys: Option<&DocKeys>,
+    group: Option<&str>,
+) -> Postings<P> {
+    use rayon::prelude::*;
     // First pass over the postings, in document order: each term's length and digest (by
     // stem id, one memory access less per posting than by place).
     let mut stats = vec![TermStat::default(); total];
@@ -1741,7 +1802,6 @@ fn full_pieces<P: Send>(
         .collect();
     let (shards, split) = shard(&terms);
     // Each shard's path and key; those the previous build left as they are now are kept.
-    type Shard<P> = (ShardOf, String, Option<String>, Option<P>);
     let shards: Vec<Shard<P>> = shards
         .into_par_iter()
         .map(|sh| {
@@ -1766,31 +1826,60 @@ fn full_pieces<P: Send>(
             (sh, path, Some(k), kept)
         })
         .collect();
+    // The previous build's files kept apart (the two passes below share the rest).
+    let (made, files): (Vec<_>, Vec<Option<P>>) = shards
+        .into_iter()
+        .map(|(sh, path, key, file)| ((sh, path, key), file))
+        .unzip();
+    let kept: Vec<bool> = files.iter().map(Option::is_some).collect();
     // What a later build updates the index from: the documents' digests, the shards each
-    // document's terms are in, and the shards and nodes with their sizes.
-    let state = match (prev, keys, group) {
+    // document's terms are in, and the shards and nodes with their sizes. Made while the
+    // second pass writes the shards.
+    let state = || match (prev, keys, group) {
         (Some(prev), Some(keys), Some(group)) => {
             let mut shard_of = vec![u32::MAX; total];
-            for (n, (sh, ..)) in shards.iter().enumerate() {
+            for (n, (sh, ..)) in made.iter().enumerate() {
                 for &i in &sh.idx {
                     shard_of[used[i] as usize] = n as u32;
                 }
             }
-            let lists: Vec<Vec<u32>> = found
-                .par_iter()
-                .map(|f| {
-                    let mut l: Vec<u32> = match f {
-                        Found::Terms(t) => t.iter().map(|&(id, _)| shard_of[id as usize]).collect(),
-                        Found::Own { own, people, .. } => own
-                            .iter()
-                            .chain(people)
-                            .map(|&(id, _)| shard_of[id as usize])
-                            .collect(),
-                    };
-                    l.sort_unstable();
-                    l.dedup();
-                    l
-                })
+            // Each document's shards, ascending: marked as bits (a document has hundreds of
+            // terms in a few dozen shards), read off in order and encoded, per run of documents
+            // in parallel.
+            let words = made.len().div_ceil(64);
+            let lists: Vec<(Vec<u8>, Vec<u32>)> = found
+                .par_chunks(1024)
+                .map_init(
+                    || (vec![0u64; words], Vec::new()),
+                    |(bits, list), docs| {
+                        let (mut bytes, mut lens) = (Vec::new(), Vec::with_capacity(docs.len()));
+                        for f in docs {
+                            let (a, b) = match f {
+                                Found::Terms(t) => (t.as_slice(), &[][..]),
+                                Found::Own { own, people, .. } => {
+                                    (own.as_slice(), people.as_slice())
+                                }
+                            };
+                            for &(id, _) in a.iter().chain(b) {
+                                let s = shard_of[id as usize] as usize;
+                                if let Some(w) = bits.get_mut(s / 64) {
+                                    *w |= 1 << (s % 64);
+                                }
+                            }
+                            list.clear();
+                            for (i, w) in bits.iter_mut().enumerate() {
+                                while *w != 0 {
+                                    list.push((i * 64) as u32 + w.trailing_zeros());
+                                    *w &= *w - 1;
+                                }
+                            }
+                            let start = bytes.len();
+                            state::encode_list(&mut bytes, list);
+                            lens.push((bytes.len() - start) as u32);
+                        }
+                        (bytes, lens)
+                    },
+                )
                 .collect();
             let mut state = State {
                 group: group.to_string(),
@@ -1801,7 +1890,10 @@ fn full_pieces<P: Send>(
                 ..State::default()
             };
             // (Lists past 4 GiB: no state.)
-            let fits = lists.iter().all(|l| state.push_list(l));
+            let fits = lists
+                .iter()
+                .all(|(bytes, lens)| state.push_encoded(bytes, lens));
+            drop(lists);
             // Per article what its terms were found from, and their check.
             let hashes: Vec<u64> = place
                 .par_iter()
@@ -1820,7 +1912,7 @@ fn full_pieces<P: Send>(
             drop(hashes);
             let mut interned: FxHashMap<&str, u32> = FxHashMap::default();
             let mut people = Vec::new();
-            for ((a, f), c) in articles.iter().zip(&found).zip(&checks) {
+            for ((a, f), c) in articles.iter().zip(found).zip(&checks) {
                 people.clear();
                 for p in &a.people {
                     let next = interned.len() as u32;
@@ -1837,10 +1929,10 @@ fn full_pieces<P: Send>(
                 State::push_source(&mut state.sources, own, c.0, &people);
                 state.source_ends.push(state.sources.len() as u32);
             }
-            state.shards = shards
+            state.shards = made
                 .iter()
                 .enumerate()
-                .map(|(n, (sh, _, k, _))| ShardRec {
+                .map(|(n, (sh, _, k))| ShardRec {
                     id: n as u32,
                     key: sh.key.clone(),
                     file_key: k.clone().unwrap_or_default(),
@@ -1854,119 +1946,94 @@ fn full_pieces<P: Send>(
         }
         _ => None,
     };
-    drop(stats);
     // The shards not kept: each a buffer with the terms' stems in place, then the second pass
     // writes the postings into it (`cursors` by stem place).
-    let mut cursors = vec![
-        Cursor {
-            buf: NONE,
-            at: 0,
-            last: NO_DOC,
-        };
-        total
-    ];
-    let mut bufs: Vec<Vec<u8>> = Vec::new();
-    // Per term made: where its postings must end.
-    let mut ends: Vec<(u32, usize)> = Vec::new();
-    for (ShardOf { idx, .. }, _, _, kept) in &shards {
-        if kept.is_some() {
-            continue;
-        }
-        let size: usize = idx.iter().map(|&i| terms[i].1 + 1).sum::<usize>() + 2;
-        let mut s = Vec::with_capacity(size);
-        s.push(b'{');
-        for (n, &i) in idx.iter().enumerate() {
-            if n > 0 {
-                s.push(b',');
-            }
-            let (stem, len) = terms[i];
-            let start = s.len();
-            push_js(&mut s, stem);
-            s.extend_from_slice(b":[");
-            let at = s.len();
-            s.resize(start + len - 1, 0);
-            s.push(b']');
-            let id = used[i];
-            cursors[id as usize] = Cursor {
-                buf: bufs.len() as u32,
-                at: at as u32,
+    let write = || {
+        let mut cursors = vec![
+            Cursor {
+                buf: NONE,
+                at: 0,
                 last: NO_DOC,
             };
-            ends.push((id, start + len - 1));
-        }
-        s.extend_from_slice(b"}\n");
-        bufs.push(s);
-    }
-    if !ends.is_empty() {
-        // The ids of the terms made, as bits (small enough to stay in the cache, unlike the
-        // cursors).
-        let mut made = vec![0u64; total.div_ceil(64)];
-        for &(id, _) in &ends {
-            made[id as usize / 64] |= 1 << (id % 64);
-        }
-        for (d, f) in found.iter().enumerate() {
-            let doc = d as u32;
-            for &(id, score) in f.terms(&mut buf) {
-                if made[id as usize / 64] & (1 << (id % 64)) == 0 {
-                    continue;
+            total
+        ];
+        let mut bufs: Vec<Vec<u8>> = Vec::new();
+        // Per term made: where its postings must end.
+        let mut ends: Vec<(u32, usize)> = Vec::new();
+        for ((ShardOf { idx, .. }, ..), kept) in made.iter().zip(&kept) {
+            if *kept {
+                continue;
+            }
+            let size: usize = idx.iter().map(|&i| terms[i].1 + 1).sum::<usize>() + 2;
+            let mut s = Vec::with_capacity(size);
+            s.push(b'{');
+            for (n, &i) in idx.iter().enumerate() {
+                if n > 0 {
+                    s.push(b',');
                 }
-                let c = &mut cursors[id as usize];
-                let s = &mut bufs[c.buf as usize];
-                let mut at = c.at as usize;
-                let delta = if c.last == NO_DOC {
-                    doc
-                } else {
-                    s[at] = b',';
-                    at += 1;
-                    doc - c.last
+                let (stem, len) = terms[i];
+                let start = s.len();
+                push_js(&mut s, stem);
+                s.extend_from_slice(b":[");
+                let at = s.len();
+                s.resize(start + len - 1, 0);
+                s.push(b']');
+                let id = used[i];
+                cursors[id as usize] = Cursor {
+                    buf: bufs.len() as u32,
+                    at: at as u32,
+                    last: NO_DOC,
                 };
-                at = put_u32(s, at, delta);
-                s[at] = b',';
-                at = put_u32(s, at + 1, score);
-                c.at = at as u32;
-                c.last = doc;
+                ends.push((id, start + len - 1));
             }
+            s.extend_from_slice(b"}\n");
+            bufs.push(s);
         }
-        // Both passes read the same postings, so each term's postings fill exactly the room
-        // the first pass measured.
-        debug_assert!(ends
-            .iter()
-            .all(|&(p, end)| cursors[p as usize].at as usize == end));
-    }
-    drop((buf, found, cursors, ends, place));
-    // The digests of the shards made, for the state (a later build checks the files it reads
-    // back against them).
-    let mut state = state;
-    if let Some(state) = &mut state {
-        let digests: Vec<crate::hash::Digest> =
-            bufs.par_iter().map(|b| crate::hash::digest(b)).collect();
-        let mut digests = digests.into_iter();
-        for (rec, (.., kept)) in state.shards.iter_mut().zip(&shards) {
-            if kept.is_none() {
-                rec.digest = digests.next().unwrap_or_default();
+        if !ends.is_empty() {
+            // The ids of the terms made, as bits (small enough to stay in the cache, unlike the
+            // cursors).
+            let mut is_made = vec![0u64; total.div_ceil(64)];
+            for &(id, _) in &ends {
+                is_made[id as usize / 64] |= 1 << (id % 64);
             }
+            for (d, f) in found.iter().enumerate() {
+                let doc = d as u32;
+                for &(id, score) in f.terms(&mut buf) {
+                    if is_made[id as usize / 64] & (1 << (id % 64)) == 0 {
+                        continue;
+                    }
+                    let c = &mut cursors[id as usize];
+                    let s = &mut bufs[c.buf as usize];
+                    let mut at = c.at as usize;
+                    let delta = if c.last == NO_DOC {
+                        doc
+                    } else {
+                        s[at] = b',';
+                        at += 1;
+                        doc - c.last
+                    };
+                    at = put_u32(s, at, delta);
+                    s[at] = b',';
+                    at = put_u32(s, at + 1, score);
+                    c.at = at as u32;
+                    c.last = doc;
+                }
+            }
+            // Both passes read the same postings, so each term's postings fill exactly the room
+            // the first pass measured.
+            debug_assert!(ends
+                .iter()
+                .all(|&(p, end)| cursors[p as usize].at as usize == end));
         }
-    }
-    let mut bufs = bufs.into_iter();
-    let mut files: Vec<Piece<P>> = Vec::with_capacity(shards.len() + docs / CHUNK + 4);
-    let mut keys_of_shards = Vec::with_capacity(shards.len());
-    for (sh, path, file_key, kept) in shards {
-        files.push(match kept {
-            Some(p) => Piece::Kept(p),
-            None => Piece::Made(
-                OutputFile {
-                    path,
-                    bytes: bufs.next().unwrap_or_default(),
-                },
-                file_key,
-            ),
-        });
-        keys_of_shards.push(sh.key);
-    }
-    let fields = keys.map(|k| k.fields.as_slice());
-    let docs = Docs::Given { articles, people };
-    files.extend(other_pieces(&docs, fields, prev, keys_of_shards));
-    (files, state)
+        bufs
+    };
+    let (state, bufs) = rayon::join(state, write);
+    let shards = made
+        .into_iter()
+        .zip(files)
+        .map(|((sh, path, key), file)| (sh, path, key, file))
+        .collect();
+    (shards, state, bufs)
 }
 
 /// The index files but the shards: the document chunks (keyed by their documents' `fields`

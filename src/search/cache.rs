@@ -650,17 +650,30 @@ impl TermsCache {
         }
         push_stems(&mut body, &stems)?;
         drop((used, stems));
-        push_varint(&mut body, ok.iter().filter(|&&ok| ok).count() as u32);
-        let (mut tmp, mut out, mut payload) = (Terms::new(), Terms::new(), Vec::new());
-        for (r, ok) in recs.iter().zip(ok) {
-            if !ok || !placed(r, &mut tmp, &mut out, true) {
-                continue;
-            }
-            encode(&mut payload, &out, |p| rank[p as usize]);
-            let (Rec::Kept(d) | Rec::Fresh(d, _)) = r;
-            body.extend_from_slice(&d[..]);
-            push_varint(&mut body, payload.len() as u32);
-            body.extend_from_slice(&payload);
+        // The records encoded per chunk, in parallel, then joined in order.
+        let encoded: Vec<(Vec<u8>, u32)> = recs
+            .par_chunks(2048)
+            .zip(ok.par_chunks(2048))
+            .map(|(recs, ok)| {
+                let (mut tmp, mut out, mut payload) = (Terms::new(), Terms::new(), Vec::new());
+                let (mut bytes, mut count) = (Vec::new(), 0u32);
+                for (r, &ok) in recs.iter().zip(ok) {
+                    if !ok || !placed(r, &mut tmp, &mut out, true) {
+                        continue;
+                    }
+                    encode(&mut payload, &out, |p| rank[p as usize]);
+                    let (Rec::Kept(d) | Rec::Fresh(d, _)) = r;
+                    bytes.extend_from_slice(&d[..]);
+                    push_varint(&mut bytes, payload.len() as u32);
+                    bytes.extend_from_slice(&payload);
+                    count += 1;
+                }
+                (bytes, count)
+            })
+            .collect();
+        push_varint(&mut body, encoded.iter().map(|(_, n)| n).sum());
+        for (bytes, _) in encoded {
+            body.extend_from_slice(&bytes);
         }
         self.write(&body)
     }

@@ -317,6 +317,17 @@ fn push_str(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(s);
 }
 
+/// Appends a document's list of shards `shards` (ascending, no repeats) as the state keeps it:
+/// its length, then the first shard and the gaps to the next, as varints.
+pub fn encode_list(out: &mut Vec<u8>, shards: &[u32]) {
+    push_varint(out, shards.len() as u64);
+    let mut last = 0;
+    for (k, &s) in shards.iter().enumerate() {
+        push_varint(out, u64::from(if k == 0 { s } else { s - last }));
+        last = s;
+    }
+}
+
 /// Reads numbers and strings from a slice; every read is checked.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -413,17 +424,28 @@ impl State {
     /// lists would pass 4 GiB.
     pub fn push_list(&mut self, shards: &[u32]) -> bool {
         let start = self.lists.len();
-        push_varint(&mut self.lists, shards.len() as u64);
-        let mut last = 0;
-        for (k, &s) in shards.iter().enumerate() {
-            push_varint(
-                &mut self.lists,
-                u64::from(if k == 0 { s } else { s - last }),
-            );
-            last = s;
-        }
+        encode_list(&mut self.lists, shards);
         self.checks.push(list_check(&self.lists[start..]));
         self.end_list()
+    }
+
+    /// Appends the next documents' lists, encoded already ([`encode_list`]) one after another
+    /// in `bytes`, each `lens[k]` bytes long; false if the lists would pass 4 GiB (or `lens`
+    /// do not add up to the bytes).
+    pub fn push_encoded(&mut self, bytes: &[u8], lens: &[u32]) -> bool {
+        let mut at = 0usize;
+        for &len in lens {
+            let Some(list) = bytes.get(at..at + len as usize) else {
+                return false;
+            };
+            at += len as usize;
+            self.lists.extend_from_slice(list);
+            self.checks.push(list_check(list));
+            if !self.end_list() {
+                return false;
+            }
+        }
+        at == bytes.len()
     }
 
     /// Appends the lists of documents `docs` of `old` as the next documents', with their checks
