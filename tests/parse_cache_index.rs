@@ -260,3 +260,32 @@ fn a_rewrite_keeps_an_open_cache_readable() {
         assert_eq!(t.decode().unwrap().body.html().unwrap(), html);
     }
 }
+
+/// A build without a usable cache writes it while parsing, a run of 2,048 articles at a time
+/// (`site::WRITTEN_RUN`), each run written while the next is parsed. On a site of three runs,
+/// an article that does not parse in the middle run fails the build, naming it, and the others
+/// are cached all the same; once it is fixed, every article comes from the cache as parsing
+/// gives it.
+#[test]
+fn a_first_build_of_several_runs_caches_every_article() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    gen_corpus(&root, 2 * 2048 + 40, 23, false);
+    let files = articles(&root);
+    let n = files.len();
+    assert!(n > 2 * 2048, "{n}");
+    let broken = &files[3000];
+    let text = std::fs::read_to_string(broken).unwrap();
+    std::fs::write(broken, text.replacen("title:", "title: [не закрито", 1)).unwrap();
+    let e = litopys::build::build(&common::opts(&root, &out, false))
+        .expect_err("an article that does not parse fails the build")
+        .to_string();
+    let name = broken.file_name().unwrap().to_string_lossy();
+    assert!(e.contains(&*name), "{e}");
+    assert!(!out.exists());
+    assert_eq!(cached_matching_sources(&root), n - 1);
+    std::fs::write(broken, &text).unwrap();
+    build_into(&root, &out);
+    assert_eq!(cached_matching_sources(&root), n);
+}

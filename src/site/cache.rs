@@ -25,7 +25,10 @@
 //! no record points to) once those are more than a quarter of it: both files are written under
 //! temporary names and renamed, bodies first (a build still reading the old files keeps
 //! reading them; one opening the pair between the two renames finds two generations and does
-//! without the cache). Writing is best effort: a build never fails because of its cache.
+//! without the cache). A build that finds no usable pair writes one anew while it parses
+//! ([`Rewriter`]): a run of articles at a time, in order, each run while the next is parsed,
+//! so that the bodies beyond those held in memory leave it once written. Writing is best
+//! effort: a build never fails because of its cache.
 
 use super::body::Body;
 use crate::content::FrontMatter;
@@ -305,32 +308,70 @@ impl Cache {
     /// [`Cache::store`], holding at most `held_max` bytes of fresh bodies in memory.
     fn store_holding(self, root: &Path, parsed: &mut [super::Parsed], held_max: usize) {
         let dead = self.size.saturating_sub(2 * HEADER as u64 + self.taken);
-        let rewrite = !self.valid || dead * 4 > self.size;
-        let placed = if rewrite {
-            self.rewrite(parsed)
-        } else {
-            self.append(parsed)
-        };
-        if let Ok(Some((file, places))) = placed {
-            // Up to the budget, fresh bodies stay in memory too (reading them back costs time);
-            // beyond it they are read from the file when needed.
-            let mut held = 0usize;
-            for (i, offset, len) in places {
-                let p = &mut parsed[i];
-                if p.fresh && held + len > held_max {
-                    p.body = Body::cached(
-                        file.clone(),
-                        offset,
-                        len,
-                        root.join(&p.file),
-                        self.allow_html,
-                        p.digest,
-                    );
-                } else if p.fresh {
-                    held += len;
-                }
+        if !self.valid || dead * 4 > self.size {
+            if let Ok(mut w) = self.writer_holding(held_max) {
+                w.write(root, parsed);
+                w.finish();
             }
+        } else if let Ok(Some((file, places))) = self.append(parsed) {
+            let mut held = 0;
+            hold(
+                root,
+                self.allow_html,
+                parsed,
+                (&file, places),
+                (&mut held, held_max),
+            );
         }
+    }
+
+    /// A writer of the pair anew, for a build that found no usable cache: the articles are
+    /// written a run at a time as they are parsed ([`Rewriter::write`]), so that their bodies
+    /// need not all be in memory at once, and [`Cache::store`] is not called. None if the
+    /// cache is usable (whether it is then appended to or rewritten is known once the articles
+    /// are parsed) or the files cannot be made.
+    pub(super) fn rewriter(&self) -> Option<Rewriter> {
+        if self.valid {
+            return None;
+        }
+        self.writer_holding(HELD_BODIES_MAX).ok()
+    }
+
+    /// The two files under temporary names, each with its header.
+    fn writer_holding(&self, held_max: usize) -> std::io::Result<Rewriter> {
+        if let Some(dir) = self.index_path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = |path: &Path| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(format!(".tmp-{}", std::process::id()));
+            PathBuf::from(p)
+        };
+        let create = |path: &Path| {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(path)
+        };
+        let mut w = Rewriter {
+            index: (tmp(&self.index_path), self.index_path.clone()),
+            bodies: (tmp(&self.bodies_path), self.bodies_path.clone()),
+            files: None,
+            at: HEADER as u64,
+            held: (0, held_max),
+            allow_html: self.allow_html,
+            failed: false,
+        };
+        let head = header(&self.fingerprint, &new_generation());
+        let bodies = create(&w.bodies.0)?;
+        (&bodies).write_all(&head)?;
+        let index = create(&w.index.0)?;
+        let mut records = BufWriter::with_capacity(1 << 20, index);
+        records.write_all(&head)?;
+        w.files = Some((Arc::new(bodies), records));
+        Ok(w)
     }
 
     /// Appends the fresh articles' records; gives the bodies file and where each fresh body
@@ -373,57 +414,97 @@ impl Cache {
         (&index).write_all(&records)?;
         Ok(Some((Arc::new(bodies), places)))
     }
-
-    /// Writes a new pair of files with every article's record and renames them over the old
-    /// ones.
-    fn rewrite(&self, parsed: &[super::Parsed]) -> std::io::Result<Option<Placed>> {
-        if let Some(dir) = self.index_path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = |path: &Path| {
-            let mut p = path.as_os_str().to_owned();
-            p.push(format!(".tmp-{}", std::process::id()));
-            PathBuf::from(p)
-        };
-        let (index_tmp, bodies_tmp) = (tmp(&self.index_path), tmp(&self.bodies_path));
-        let result = (|| {
-            let create = |path: &Path| {
-                std::fs::OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .open(path)
-            };
-            let head = header(&self.fingerprint, &new_generation());
-            let bodies = create(&bodies_tmp)?;
-            (&bodies).write_all(&head)?;
-            let index = create(&index_tmp)?;
-            let mut records = BufWriter::with_capacity(1 << 20, &index);
-            records.write_all(&head)?;
-            let places = write_records(
-                &bodies,
-                HEADER as u64,
-                &mut records,
-                parsed.iter().enumerate(),
-            )?;
-            records.flush()?;
-            // Bodies first: an index is never in place before the bodies it points to.
-            std::fs::rename(&bodies_tmp, &self.bodies_path)?;
-            std::fs::rename(&index_tmp, &self.index_path)?;
-            Ok(Some((Arc::new(bodies), places)))
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&bodies_tmp);
-            let _ = std::fs::remove_file(&index_tmp);
-        }
-        result
-    }
 }
 
 /// A bodies file records were written to, and (article index, body offset, body length) per
 /// record.
 type Placed = (Arc<File>, Vec<(usize, u64, usize)>);
+
+/// Up to the budget (`held`: bytes held so far, most), fresh bodies written to `file` at
+/// `places` stay in memory too (reading them back costs time); beyond it they are read from the
+/// file when needed.
+fn hold(
+    root: &Path,
+    allow_html: bool,
+    parsed: &mut [super::Parsed],
+    (file, places): (&Arc<File>, Vec<(usize, u64, usize)>),
+    (held, held_max): (&mut usize, usize),
+) {
+    for (i, offset, len) in places {
+        let p = &mut parsed[i];
+        if p.fresh && *held + len > held_max {
+            p.body = Body::cached(
+                file.clone(),
+                offset,
+                len,
+                root.join(&p.file),
+                allow_html,
+                p.digest,
+            );
+        } else if p.fresh {
+            *held += len;
+        }
+    }
+}
+
+/// The pair being written anew under temporary names ([`Cache::rewriter`]), and renamed over
+/// the old one by [`Rewriter::finish`]; dropped unfinished, it removes what it wrote.
+pub(super) struct Rewriter {
+    /// The index: temporary path, final path.
+    index: (PathBuf, PathBuf),
+    /// The bodies: temporary path, final path.
+    bodies: (PathBuf, PathBuf),
+    /// The bodies file and the index's writer, once both are made.
+    files: Option<(Arc<File>, BufWriter<File>)>,
+    /// Where the next body goes in the bodies file.
+    at: u64,
+    /// Bytes of fresh bodies held in memory, and the most that may be.
+    held: (usize, usize),
+    allow_html: bool,
+    /// A write failed: nothing more is written, and the pair is not renamed.
+    failed: bool,
+}
+
+impl Rewriter {
+    /// Writes the records of the next articles, `run` (in order), and leaves in the file the
+    /// fresh bodies beyond the budget of those held in memory ([`HELD_BODIES_MAX`]). After a
+    /// failed write nothing more is written (the bodies stay in memory).
+    pub(super) fn write(&mut self, root: &Path, run: &mut [super::Parsed]) {
+        let Some((bodies, records)) = self.files.as_mut().filter(|_| !self.failed) else {
+            return;
+        };
+        match write_records(bodies, self.at, records, run.iter().enumerate()) {
+            Ok(places) => {
+                if let Some(&(_, offset, len)) = places.last() {
+                    self.at = offset + len as u64;
+                }
+                let (held, max) = &mut self.held;
+                hold(root, self.allow_html, run, (bodies, places), (held, *max));
+            }
+            Err(_) => self.failed = true,
+        }
+    }
+
+    /// Renames the pair over the old one (bodies first: an index is never in place before the
+    /// bodies it points to); after a failed write, removes it.
+    pub(super) fn finish(mut self) {
+        let renamed = (|| {
+            let (_, records) = self.files.as_mut().filter(|_| !self.failed)?;
+            records.flush().ok()?;
+            std::fs::rename(&self.bodies.0, &self.bodies.1).ok()?;
+            std::fs::rename(&self.index.0, &self.index.1).ok()
+        })();
+        self.failed = renamed.is_none();
+    }
+}
+
+impl Drop for Rewriter {
+    fn drop(&mut self) {
+        // Unfinished or failed: the temporary files go (once renamed, there are none).
+        let _ = std::fs::remove_file(&self.bodies.0);
+        let _ = std::fs::remove_file(&self.index.0);
+    }
+}
 
 /// Writes the bodies of `articles` (index, article) to `bodies`, whose end is at byte `at`, and
 /// their index records to `records`; gives where each body went.
@@ -611,6 +692,81 @@ mod tests {
             .set_len(HEADER as u64 + 10)
             .unwrap();
         assert_eq!(got.body.html().unwrap(), html);
+    }
+
+    #[test]
+    fn a_pair_written_by_runs_is_the_pair_written_at_once() {
+        let texts: Vec<String> = (0..7)
+            .map(|i| TEXT.replace("test", &format!("test{i}")) + &"Ще речення. ".repeat(i * 3))
+            .collect();
+        let all = || -> Vec<super::super::Parsed> {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| parsed(&format!("{i}.md"), t))
+                .collect()
+        };
+        // A budget that holds the first three bodies exactly.
+        let budget: usize = all()[..3].iter().map(|p| p.body.len()).sum();
+        let (at_once, by_runs) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut a = all();
+        Cache::open(at_once.path(), false).store_holding(at_once.path(), &mut a, budget);
+        let mut b = all();
+        let c = Cache::open(by_runs.path(), false);
+        let mut w = c.writer_holding(budget).unwrap();
+        for run in [0..2, 2..5, 5..5, 5..7] {
+            w.write(by_runs.path(), &mut b[run]);
+        }
+        w.finish();
+        // The same records and bodies (the generation, drawn anew, aside).
+        for file in [CACHE_FILE, BODIES_FILE] {
+            let x = std::fs::read(at_once.path().join(file)).unwrap();
+            let y = std::fs::read(by_runs.path().join(file)).unwrap();
+            assert_eq!(x[..HEADER - D], y[..HEADER - D], "{file}");
+            assert_eq!(x[HEADER..], y[HEADER..], "{file}");
+        }
+        // The same bodies held: the first three, the others read back from the file.
+        let held = |ps: &[super::super::Parsed]| -> Vec<bool> {
+            ps.iter().map(|p| p.body.is_in_memory()).collect()
+        };
+        assert_eq!(held(&a), [true, true, true, false, false, false, false]);
+        assert_eq!(held(&b), held(&a));
+        for (p, t) in b.iter().zip(&texts) {
+            let (_, body) = crate::content::parse(t).unwrap();
+            assert_eq!(
+                p.body.html().unwrap(),
+                crate::content::markdown_to_html(&body, false)
+            );
+        }
+        // The pair is usable, so a build that opens it appends rather than writing it anew…
+        let mut c = Cache::open(by_runs.path(), false);
+        assert!(c.rewriter().is_none());
+        let source = by_runs.path().join("6.md");
+        let got = c.take(&b[6].digest, &source, false).and_then(Taken::decode);
+        assert_eq!(got.unwrap().body.html().unwrap(), b[6].body.html().unwrap());
+        // …and a writer dropped unfinished leaves the pair as it was and nothing else.
+        let before: Vec<Vec<u8>> = [CACHE_FILE, BODIES_FILE]
+            .iter()
+            .map(|f| std::fs::read(by_runs.path().join(f)).unwrap())
+            .collect();
+        let mut w = Cache::open(by_runs.path(), false)
+            .writer_holding(0)
+            .unwrap();
+        w.write(by_runs.path(), &mut all()[..4]);
+        drop(w);
+        let after: Vec<Vec<u8>> = [CACHE_FILE, BODIES_FILE]
+            .iter()
+            .map(|f| std::fs::read(by_runs.path().join(f)).unwrap())
+            .collect();
+        assert_eq!(before, after);
+        let names: Vec<_> = std::fs::read_dir(by_runs.path().join(".litopys"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        // Without a usable pair, a build writes it anew.
+        let empty = tempfile::tempdir().unwrap();
+        assert!(Cache::open(empty.path(), false).rewriter().is_some());
     }
 
     #[test]

@@ -181,6 +181,10 @@ pub struct Site {
     pub day_of: std::sync::OnceLock<Vec<i64>>,
 }
 
+/// Articles parsed at a time while the ones before them are written to a cache written anew
+/// ([`cache::Rewriter`]).
+const WRITTEN_RUN: usize = 2048;
+
 /// What one file gives before the site-wide passes.
 struct Parsed {
     file: PathBuf,
@@ -488,31 +492,61 @@ impl Site {
         cache: Option<cache::Cache>,
         known: Option<&[crate::hash::Digest]>,
     ) -> Result<(Site, bool), Vec<SiteError>> {
+        // Without a usable cache, the cache is written anew as the articles are parsed.
+        let mut rewriter = cache.as_ref().and_then(cache::Cache::rewriter);
         let cache = cache.map(std::sync::Mutex::new);
-        let results: Vec<Result<Parsed, SiteError>> = paths
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let known = known.and_then(|k| k.get(i)).copied();
-                read_article(root, p, config.allow_html, cache.as_ref(), known)
-            })
-            .collect();
-        let as_known = known.is_some_and(|k| {
-            k.len() == results.len()
-                && results
-                    .iter()
-                    .zip(k)
-                    .all(|(r, d)| r.as_ref().is_ok_and(|p| p.digest == *d))
-        });
-        let mut parsed = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(p) => parsed.push(p),
-                Err(e) => errors.push(e),
+        let read = |i: usize, p: &PathBuf| {
+            let known = known.and_then(|k| k.get(i)).copied();
+            read_article(root, p, config.allow_html, cache.as_ref(), known)
+        };
+        let mut parsed = Vec::with_capacity(paths.len());
+        let errors_before = errors.len();
+        // The articles parsed go on `parsed`, the errors on `errors`; gives where they start.
+        let keep = |results: Vec<Result<Parsed, SiteError>>,
+                    parsed: &mut Vec<Parsed>,
+                    errors: &mut Vec<SiteError>| {
+            let start = parsed.len();
+            for r in results {
+                match r {
+                    Ok(p) => parsed.push(p),
+                    Err(e) => errors.push(e),
+                }
+            }
+            start
+        };
+        match &mut rewriter {
+            None => {
+                let results = paths.par_iter().enumerate().map(|(i, p)| read(i, p));
+                keep(results.collect(), &mut parsed, &mut errors);
+            }
+            Some(w) => {
+                // A run of articles is parsed while the one before it is written, so that only
+                // the bodies held in memory anyway are there once written ([`cache::Rewriter`]).
+                let mut written = 0;
+                for (k, run) in paths.chunks(WRITTEN_RUN).enumerate() {
+                    let (results, ()) = rayon::join(
+                        || {
+                            run.par_iter()
+                                .enumerate()
+                                .map(|(j, p)| read(k * WRITTEN_RUN + j, p))
+                                .collect()
+                        },
+                        || w.write(root, &mut parsed[written..]),
+                    );
+                    written = keep(results, &mut parsed, &mut errors);
+                }
+                w.write(root, &mut parsed[written..]);
             }
         }
-        if let Some(cache) = cache.and_then(|c| c.into_inner().ok()) {
-            cache.store(root, &mut parsed);
+        let as_known = known.is_some_and(|k| {
+            errors.len() == errors_before
+                && k.len() == parsed.len()
+                && parsed.iter().zip(k).all(|(p, d)| p.digest == *d)
+        });
+        match (rewriter, cache.and_then(|c| c.into_inner().ok())) {
+            (Some(w), _) => w.finish(),
+            (None, Some(cache)) => cache.store(root, &mut parsed),
+            (None, None) => {}
         }
         let site = build_model(root, config, registry, parsed, &mut errors);
         if errors.is_empty() {
