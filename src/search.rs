@@ -1843,9 +1843,8 @@ fn postings<P: Send>(
                     shard_of[used[i] as usize] = n as u32;
                 }
             }
-            // Each document's shards, ascending: marked as bits (a document has hundreds of
-            // terms in a few dozen shards), read off in order and encoded, per run of documents
-            // in parallel.
+            // Each document's shards, ascending and once each: marked as bits (no sort of its
+            // hundreds of terms), read off in order and encoded, runs of documents in parallel.
             let words = made.len().div_ceil(64);
             let lists: Vec<(Vec<u8>, Vec<u32>)> = found
                 .par_chunks(1024)
