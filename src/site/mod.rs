@@ -610,8 +610,8 @@ fn build_model(
             .then_with(|| pa.title.cmp(&pb.title))
             .then_with(|| a.cmp(&b))
     });
-    let mut slots: Vec<Option<Parsed>> = parsed.into_iter().map(Some).collect();
-    let parsed: Vec<Parsed> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let mut parsed = parsed;
+    permute(&mut parsed, &order);
     // Each article's position in file-name order, for the tie-breaks below.
     let file_rank = order;
 
@@ -887,6 +887,29 @@ fn build_model(
     }
 }
 
+/// Puts `v` in the order `order` gives (the element at `k` becomes the one that was at
+/// `order[k]`; `order` is a permutation of `v`'s indices), in place: each cycle of the
+/// permutation followed with swaps, so that no second copy of `v` is made (a new vector of
+/// 100,000 parsed articles is ~40 MB of fresh memory, which costs more here than the moves).
+fn permute<T>(v: &mut [T], order: &[usize]) {
+    let mut done = vec![false; v.len()];
+    for start in 0..v.len() {
+        if done[start] {
+            continue;
+        }
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            v.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// Person slugs: the registry's (made safe), else the transliterated name; collisions get
 /// `-2`, `-3`, … (registry slugs claim first, then people in index order).
 fn assign_person_slugs(people: &mut [Person], registry: &Registry) {
@@ -1141,6 +1164,26 @@ mod tests {
             .take(RELATED_MAX)
             .map(|(_, _, o)| o)
             .collect()
+    }
+
+    #[test]
+    fn permute_puts_each_element_where_the_order_says() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for n in [0usize, 1, 2, 3, 7, 100, 1000] {
+            // A random permutation (Fisher–Yates), applied in place and by copying.
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                order.swap(i, (seed % (i as u64 + 1)) as usize);
+            }
+            let v: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
+            let mut got = v.clone();
+            permute(&mut got, &order);
+            let want: Vec<String> = order.iter().map(|&i| v[i].clone()).collect();
+            assert_eq!(got, want, "n = {n}");
+        }
     }
 
     #[test]
