@@ -501,42 +501,39 @@ impl Site {
         };
         let mut parsed = Vec::with_capacity(paths.len());
         let errors_before = errors.len();
-        // The articles parsed go on `parsed`, the errors on `errors`; gives where they start.
-        let keep = |results: Vec<Result<Parsed, SiteError>>,
-                    parsed: &mut Vec<Parsed>,
-                    errors: &mut Vec<SiteError>| {
-            let start = parsed.len();
+        // Written anew, the cache takes a run of articles while the next run is parsed, so that
+        // only the bodies held in memory anyway are there once written ([`cache::Rewriter`]);
+        // otherwise all are parsed in one run.
+        let run = match rewriter {
+            Some(_) => WRITTEN_RUN,
+            None => paths.len().max(1),
+        };
+        let mut written = 0;
+        for (k, chunk) in paths.chunks(run).enumerate() {
+            let (results, ()) = rayon::join(
+                || -> Vec<Result<Parsed, SiteError>> {
+                    chunk
+                        .par_iter()
+                        .enumerate()
+                        .map(|(j, p)| read(k * run + j, p))
+                        .collect()
+                },
+                || {
+                    if let Some(w) = &mut rewriter {
+                        w.write(root, &mut parsed[written..]);
+                    }
+                },
+            );
+            written = parsed.len();
             for r in results {
                 match r {
                     Ok(p) => parsed.push(p),
                     Err(e) => errors.push(e),
                 }
             }
-            start
-        };
-        match &mut rewriter {
-            None => {
-                let results = paths.par_iter().enumerate().map(|(i, p)| read(i, p));
-                keep(results.collect(), &mut parsed, &mut errors);
-            }
-            Some(w) => {
-                // A run of articles is parsed while the one before it is written, so that only
-                // the bodies held in memory anyway are there once written ([`cache::Rewriter`]).
-                let mut written = 0;
-                for (k, run) in paths.chunks(WRITTEN_RUN).enumerate() {
-                    let (results, ()) = rayon::join(
-                        || {
-                            run.par_iter()
-                                .enumerate()
-                                .map(|(j, p)| read(k * WRITTEN_RUN + j, p))
-                                .collect()
-                        },
-                        || w.write(root, &mut parsed[written..]),
-                    );
-                    written = keep(results, &mut parsed, &mut errors);
-                }
-                w.write(root, &mut parsed[written..]);
-            }
+        }
+        if let Some(w) = &mut rewriter {
+            w.write(root, &mut parsed[written..]);
         }
         let as_known = known.is_some_and(|k| {
             errors.len() == errors_before
