@@ -165,6 +165,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // independent: read them side by side. (The output session is only used once the inputs
     // are known to be good; a failed build aborts it, which leaves the folder as it was.)
     let out = output_dir(opts);
+    // An output folder without a manifest holds no previous build whose key could match: the
+    // article files not known by their stamps are then read once, by the load, and the key is
+    // made of the digests it took (a first build reads and hashes every file only once).
+    let read_unknown = std::fs::symlink_metadata(out.join(output::MANIFEST_FILE)).is_ok();
     let ((templates, (sources, inputs)), opened) = rayon::join(
         || {
             rayon::join(
@@ -173,7 +177,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                     Sources::read_with(root, config.allow_html, |paths| {
                         paths
                             .filter(|_| !opts.force)
-                            .and_then(|p| read_inputs(root, &config, p))
+                            .and_then(|p| read_inputs(root, &config, p, read_unknown))
                     })
                 },
             )
@@ -192,8 +196,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // nothing to do. Otherwise the session (which holds the output folder's lock) is used for
     // the write below.
     let mut early_session = None;
-    if let (Ok(t), Some(inputs)) = (&templates, inputs) {
-        if let Some(key) = build_key(root, &config, t, inputs) {
+    let known = inputs.as_ref().map(Inputs::known);
+    if let (Ok(t), Some(inputs)) = (&templates, &inputs) {
+        if let Some(key) = inputs
+            .digests(root, None)
+            .and_then(|files| build_key(root, &config, t, &files))
+        {
             let session = take_session(&mut opened)?;
             if let Some(stamp) = session.unchanged(&key.key) {
                 let files = session.previous_files();
@@ -215,11 +223,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     phases.done("manifest");
-    let known = early_session.as_ref().map(|(_, k)| k.files.as_slice());
     // While the site loads (much of which is one thread's work), the files the previous build
     // wrote are checked (`--force` keeps none of them).
     let (site, ()) = rayon::join(
-        || Site::load_cached(root, &config, &registry, sources, known),
+        || Site::load_cached(root, &config, &registry, sources, known.as_deref()),
         || {
             if let Some((session, _)) = early_session.as_ref().filter(|_| !opts.force) {
                 session.check_ahead();
@@ -227,8 +234,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
     );
     phases.done("load");
-    let (templates, site, as_known) = match (templates, site) {
-        (Ok(t), Ok((s, as_known))) => (t, s, as_known),
+    let (templates, site, loaded) = match (templates, site) {
+        (Ok(t), Ok((s, loaded))) => (t, s, loaded),
         (t, s) => {
             if let Some((mut session, _)) = early_session {
                 session.abort();
@@ -259,9 +266,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         session.forget_keys();
     }
     // The stamp only when the site was loaded from exactly the files the key was made of (a
-    // file edited between the two reads would make the key lie).
-    let stamp = key.filter(|_| as_known).map(|k| output::Stamp {
-        key: k.key,
+    // file edited between the two reads would make the key lie). Without a key yet, it is made
+    // of the digests the load took, with the files' stamps recorded for the next build.
+    let key = match key {
+        Some(key) => (key.files == loaded).then_some(key.key),
+        None => inputs.as_ref().and_then(|inputs| {
+            let files = inputs.digests(root, Some(&loaded))?;
+            build_key(root, &config, &templates, &files).map(|k| k.key)
+        }),
+    };
+    let stamp = key.map(|key| output::Stamp {
+        key,
         articles: site.article_count(),
         people: site.person_count(),
     });
@@ -309,15 +324,57 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-/// The article files (from the root, in order) and the digest of each, from its stamp or by
-/// reading it (then its stamp is recorded). None when a file cannot be read (the build then
-/// runs in full and reports it).
+/// The article files (from the root, in order), each with its status and its digest when
+/// known before the load: from its stamp, or by reading it. None when a file cannot be stat'ed or
+/// read (the build then runs in full and reports it).
 struct Inputs {
-    files: Vec<(String, crate::hash::Digest)>,
+    files: Vec<(String, crate::stat::Status, Option<crate::hash::Digest>)>,
+    /// The stamps read, and when the files were stat'ed, for [`Inputs::digests`] to record.
+    stamps: crate::site::stamps::Stamps,
+    now: std::time::SystemTime,
+    allow_html: bool,
 }
 
-/// Reads [`Inputs`].
-fn read_inputs(root: &Path, config: &Config, paths: &[PathBuf]) -> Option<Inputs> {
+impl Inputs {
+    /// Each file's digest as known before the load, in the listing's order.
+    fn known(&self) -> Vec<Option<crate::hash::Digest>> {
+        self.files.iter().map(|f| f.2).collect()
+    }
+
+    /// Every file's path and digest: the digests the load took (`loaded`, in the listing's
+    /// order, read after the stats), or else the ones known before it (none when one is not).
+    /// Records the files' stamps (status when stat'ed, digest) for the next build when it
+    /// gives them.
+    fn digests(
+        &self,
+        root: &Path,
+        loaded: Option<&[crate::hash::Digest]>,
+    ) -> Option<Vec<(String, crate::hash::Digest)>> {
+        if loaded.is_some_and(|l| l.len() != self.files.len()) {
+            return None;
+        }
+        let files: Vec<(String, crate::stat::Status, crate::hash::Digest)> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, (rel, meta, d))| {
+                let d = loaded.map_or(*d, |l| Some(l[i]))?;
+                Some((rel.clone(), *meta, d))
+            })
+            .collect::<Option<_>>()?;
+        crate::site::stamps::save(root, self.allow_html, &self.stamps, &files, self.now);
+        Some(files.into_iter().map(|(rel, _, d)| (rel, d)).collect())
+    }
+}
+
+/// Reads [`Inputs`]: a file whose stamp does not give its digest is read and hashed when
+/// `read_unknown`, else left to the load.
+fn read_inputs(
+    root: &Path,
+    config: &Config,
+    paths: &[PathBuf],
+    read_unknown: bool,
+) -> Option<Inputs> {
     use rayon::prelude::*;
     // Files whose stamp (size, times, inode) is the one recorded with a digest are not read.
     // The stamps are read while the files are stat'ed.
@@ -334,7 +391,7 @@ fn read_inputs(root: &Path, config: &Config, paths: &[PathBuf]) -> Option<Inputs
                 .collect::<Option<Vec<crate::stat::Status>>>()
         },
     );
-    let read: Vec<(String, crate::stat::Status, crate::hash::Digest)> = paths
+    let files = paths
         .par_iter()
         .zip(metas?)
         .enumerate()
@@ -343,18 +400,21 @@ fn read_inputs(root: &Path, config: &Config, paths: &[PathBuf]) -> Option<Inputs
                 .to_string_lossy()
                 .into_owned();
             let digest = match stamps.digest(at, &rel, &meta) {
-                Some(d) => d,
-                None => {
+                Some(d) => Some(d),
+                None if read_unknown => {
                     let bytes = std::fs::read(p).ok()?;
-                    crate::site::cache::digest(&bytes, config.allow_html)
+                    Some(crate::site::cache::digest(&bytes, config.allow_html))
                 }
+                None => None,
             };
             Some((rel, meta, digest))
         })
         .collect::<Option<_>>()?;
-    crate::site::stamps::save(root, config.allow_html, &stamps, &read, now);
     Some(Inputs {
-        files: read.into_iter().map(|(rel, _, d)| (rel, d)).collect(),
+        files,
+        stamps,
+        now,
+        allow_html: config.allow_html,
     })
 }
 
@@ -366,7 +426,7 @@ fn build_key(
     root: &Path,
     config: &Config,
     templates: &Templates,
-    inputs: Inputs,
+    files: &[(String, crate::hash::Digest)],
 ) -> Option<BuildKey> {
     let mut h = crate::hash::Hasher::new();
     h.update(b"litopys-build-key-2\0");
@@ -381,13 +441,13 @@ fn build_key(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => h.update([0]),
         Err(_) => return None,
     }
-    for (name, d) in &inputs.files {
+    for (name, d) in files {
         h.update((name.len() as u64).to_le_bytes());
         h.update(name.as_bytes());
         h.update(d);
     }
     let key = crate::hash::hex(&h.finalize());
-    let files = inputs.files.iter().map(|r| r.1).collect();
+    let files = files.iter().map(|r| r.1).collect();
     Some(BuildKey { key, files })
 }
 

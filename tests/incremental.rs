@@ -260,6 +260,50 @@ fn settled_files_are_trusted_until_touched() {
     assert!(rebuild_matches_fresh(&root, &out, &fresh) > 0);
 }
 
+/// A first build into a new output folder reads each article once (the load) and makes the
+/// build key and the stamps of the digests it took: the next build then finds nothing to do,
+/// without loading the site (it would write the parse cache again). The same with one file
+/// edited after the stamps were recorded, whose digest only the load knows.
+#[test]
+fn a_first_build_makes_its_key_from_what_the_load_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let fresh = tmp.path().join("fresh");
+    gen_corpus(&root, 20, 5, false);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let caches = ["parsed.cache", "parsed.bodies"].map(|f| root.join(".litopys").join(f));
+    let first_then_nothing = |out: &Path| {
+        let first = build(&opts(&root, out, false)).unwrap();
+        assert_eq!(first.write.written, first.pages);
+        assert!(root.join(".litopys/stamps").exists());
+        for c in &caches {
+            std::fs::remove_file(c).unwrap();
+        }
+        let again = build(&opts(&root, out, false)).unwrap();
+        assert_eq!(
+            (again.write.written, again.write.unchanged),
+            (0, first.pages)
+        );
+        assert!(
+            caches.iter().all(|c| !c.exists()),
+            "the second build loaded the site"
+        );
+        let _ = std::fs::remove_dir_all(&fresh);
+        build(&opts(&root, &fresh, true)).unwrap();
+        assert_eq!(visible_tree(out), visible_tree(&fresh));
+    };
+    first_then_nothing(&tmp.path().join("out1"));
+    let dir = root.join("content/articles");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let text = std::fs::read_to_string(&files[3]).unwrap();
+    std::fs::write(&files[3], format!("{text}\nДодане речення.\n")).unwrap();
+    first_then_nothing(&tmp.path().join("out2"));
+}
+
 /// The render plan (`src/render/plan.rs`): after a body edit the previous build's plan keeps
 /// the pages that do not read the edited body without building their contexts, and the
 /// rebuild still equals a fresh build, also for the pages that carry the body elsewhere (the

@@ -692,11 +692,19 @@ fn article_urls_from_the_parse_cache_are_those_of_a_fresh_parse() {
     };
     let plain = Site::load(root, &config(), &Registry::default()).unwrap();
     let cfg = config();
+    // The digest of each file as read by hand, in the listing's order.
+    let (_, digests) = Sources::read_with(root, cfg.allow_html, |paths| {
+        paths
+            .unwrap()
+            .iter()
+            .map(|p| litopys::site::cache::digest(&std::fs::read(p).unwrap(), cfg.allow_html))
+            .collect::<Vec<_>>()
+    });
     let load = || {
         let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
-        let (site, as_known) =
+        let (site, loaded) =
             Site::load_cached(root, &cfg, &Registry::default(), sources, None).unwrap();
-        assert!(!as_known, "no digests were given");
+        assert_eq!(loaded, digests, "the digests the load took");
         site
     };
     let filled = load();
@@ -715,37 +723,28 @@ fn article_urls_from_the_parse_cache_are_those_of_a_fresh_parse() {
         "{:?}",
         urls(&plain)
     );
-    // Digests read earlier in the build, by place in the listing: a file whose bytes are not
-    // the ones given (edited between the two reads) is read again and flagged.
-    let (sources, digests) = Sources::read_with(root, cfg.allow_html, |paths| {
-        paths
-            .unwrap()
-            .iter()
-            .map(|p| litopys::site::cache::digest(&std::fs::read(p).unwrap(), cfg.allow_html))
-            .collect::<Vec<_>>()
-    });
+    // Digests known earlier in the build, by place in the listing (some not known): a file
+    // whose bytes are not the ones given (edited since) is read again, and shows with its own.
     assert_eq!(digests.len(), plain.articles.len());
-    let (site, as_known) =
-        Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&digests)).unwrap();
-    assert!(as_known);
-    assert_eq!(urls(&site), urls(&plain));
-    let mut wrong = digests.clone();
-    wrong[2] = [0; 16];
+    let mut known: Vec<Option<_>> = digests.iter().copied().map(Some).collect();
+    known[1] = None;
     let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
-    let (site, as_known) =
+    let (site, loaded) =
+        Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&known)).unwrap();
+    assert_eq!(loaded, digests);
+    assert_eq!(urls(&site), urls(&plain));
+    let mut wrong = known.clone();
+    wrong[2] = Some([0; 16]);
+    let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
+    let (site, loaded) =
         Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&wrong)).unwrap();
-    assert!(!as_known);
+    assert_eq!(loaded, digests);
+    assert_ne!(wrong[2], Some(digests[2]));
     assert_eq!(urls(&site), urls(&plain));
     // Digests of another listing (one file fewer) are not used at all.
     let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
-    let (site, as_known) = Site::load_cached(
-        root,
-        &cfg,
-        &Registry::default(),
-        sources,
-        Some(&digests[1..]),
-    )
-    .unwrap();
-    assert!(!as_known);
+    let (site, loaded) =
+        Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&wrong[1..])).unwrap();
+    assert_eq!(loaded, digests);
     assert_eq!(urls(&site), urls(&plain));
 }

@@ -460,10 +460,11 @@ impl Site {
     }
 
     /// [`Site::load`] through the cache of parsed articles ([`cache`]): only files whose bytes
-    /// are not in it are parsed, and the cache is updated. `known` gives the digest of each
-    /// listed file (in the listing's order) read earlier in the build: such a file is taken
-    /// from the cache by that digest without reading it again. Also says whether every file
-    /// was loaded with the digest `known` gave it (a file edited between the two reads is not).
+    /// are not in it are parsed, and the cache is updated. `known` gives, by place in the
+    /// listing, the digest of listed files known earlier in the build: such a file is taken
+    /// from the cache by that digest without reading it again. Also gives the digest of every
+    /// listed file as loaded, in the listing's order (a file edited since its digest was known
+    /// shows there with another).
     ///
     /// `sources` must have been read from the same `root` with the same `allow_html`.
     pub fn load_cached(
@@ -471,8 +472,8 @@ impl Site {
         config: &Config,
         registry: &Registry,
         sources: Sources,
-        known: Option<&[crate::hash::Digest]>,
-    ) -> Result<(Site, bool), Vec<SiteError>> {
+        known: Option<&[Option<crate::hash::Digest>]>,
+    ) -> Result<(Site, Vec<crate::hash::Digest>), Vec<SiteError>> {
         let Sources {
             paths,
             errors,
@@ -490,17 +491,16 @@ impl Site {
         paths: Vec<PathBuf>,
         mut errors: Vec<SiteError>,
         cache: Option<cache::Cache>,
-        known: Option<&[crate::hash::Digest]>,
-    ) -> Result<(Site, bool), Vec<SiteError>> {
+        known: Option<&[Option<crate::hash::Digest>]>,
+    ) -> Result<(Site, Vec<crate::hash::Digest>), Vec<SiteError>> {
         // Without a usable cache, the cache is written anew as the articles are parsed.
         let mut rewriter = cache.as_ref().and_then(cache::Cache::rewriter);
         let cache = cache.map(std::sync::Mutex::new);
         let read = |i: usize, p: &PathBuf| {
-            let known = known.and_then(|k| k.get(i)).copied();
+            let known = known.and_then(|k| k.get(i)).copied().flatten();
             read_article(root, p, config.allow_html, cache.as_ref(), known)
         };
         let mut parsed = Vec::with_capacity(paths.len());
-        let errors_before = errors.len();
         // Written anew, the cache takes a run of articles while the next run is parsed, so that
         // only the bodies held in memory anyway are there once written ([`cache::Rewriter`]);
         // otherwise all are parsed in one run.
@@ -535,11 +535,8 @@ impl Site {
         if let Some(w) = &mut rewriter {
             w.write(root, &mut parsed[written..]);
         }
-        let as_known = known.is_some_and(|k| {
-            errors.len() == errors_before
-                && k.len() == parsed.len()
-                && parsed.iter().zip(k).all(|(p, d)| p.digest == *d)
-        });
+        // (Only used when every file loaded, so in the listing's order.)
+        let loaded = parsed.iter().map(|p| p.digest).collect();
         match (rewriter, cache.and_then(|c| c.into_inner().ok())) {
             (Some(w), _) => w.finish(),
             (None, Some(cache)) => cache.store(root, &mut parsed),
@@ -547,7 +544,7 @@ impl Site {
         }
         let site = build_model(root, config, registry, parsed, &mut errors);
         if errors.is_empty() {
-            Ok((site, as_known))
+            Ok((site, loaded))
         } else {
             Err(errors)
         }
