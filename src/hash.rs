@@ -100,6 +100,16 @@ pub fn digest(bytes: &[u8]) -> Digest {
     xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()
 }
 
+/// The digest of `parts` one after the other, as a [`Hasher`] fed them gives, streamed
+/// without gathering them first (for large pieces: a file's bytes).
+pub fn digest_parts(parts: &[&[u8]]) -> Digest {
+    let mut stream = xxhash_rust::xxh3::Xxh3Default::new();
+    for p in parts {
+        stream.update(p);
+    }
+    stream.digest128().to_le_bytes()
+}
+
 /// Lower-case hex of a digest (32 characters).
 pub fn hex(d: &Digest) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -132,6 +142,16 @@ mod tests {
                     h.update(part);
                 }
                 assert_eq!(h.finalize(), whole, "len {len}, chunk {chunk}");
+            }
+            for cut in [0, len / 3, len] {
+                let (a, b) = data[..len].split_at(cut);
+                assert_eq!(digest_parts(&[a, b, &[7]]), {
+                    let mut h = Hasher::new();
+                    h.update(&data[..len]);
+                    h.update([7]);
+                    h.finalize()
+                });
+                assert_eq!(digest_parts(&[a, b]), whole, "len {len}, cut {cut}");
             }
         }
     }

@@ -100,10 +100,7 @@ impl Taken {
 
 /// The digest of an article file's bytes, as the cache and render keys know it.
 pub fn digest(bytes: &[u8], allow_html: bool) -> Digest {
-    let mut h = Hasher::new();
-    h.update(bytes);
-    h.update([allow_html as u8]);
-    h.finalize()
+    crate::hash::digest_parts(&[bytes, &[allow_html as u8]])
 }
 
 /// What parsing depends on besides the file: the crate version, the running executable and
