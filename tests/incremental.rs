@@ -6,7 +6,7 @@ use litopys::build::{build, BuildOptions};
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{gen_corpus, opts, visible_tree};
+use common::{articles, gen_corpus, opts, visible_tree};
 
 /// Rebuilds into `out` and checks it equals a fresh build; returns files written.
 fn rebuild_matches_fresh(root: &Path, out: &Path, fresh: &Path) -> usize {
@@ -30,12 +30,7 @@ fn rebuilds_equal_fresh_builds_and_write_only_changes() {
     // (a) nothing changed.
     assert_eq!(rebuild_matches_fresh(&root, &out, &fresh), 0);
 
-    let dir = root.join("content/articles");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = articles(&root);
     let art = &files[25];
     let text = std::fs::read_to_string(art).unwrap();
 
@@ -151,12 +146,7 @@ fn rebuilds_equal_fresh_builds_after_summary_title_role_and_language_edits() {
     let fresh = tmp.path().join("fresh");
     gen_corpus(&root, 40, 3, true);
     build(&opts(&root, &out, false)).unwrap();
-    let dir = root.join("content/articles");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = articles(&root);
     let art = &files[3];
     let text = std::fs::read_to_string(art).unwrap();
     let line = |key: &str| {
@@ -234,12 +224,7 @@ fn settled_files_are_trusted_until_touched() {
     // This build records the stamps of the now settled files…
     assert_eq!(rebuild_matches_fresh(&root, &out, &fresh), 0);
     assert!(root.join(".litopys/stamps").exists());
-    let dir = root.join("content/articles");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = articles(&root);
     let art = &files[7];
     let text = std::fs::read_to_string(art).unwrap();
     let mtime = std::fs::metadata(art).unwrap().modified().unwrap();
@@ -293,12 +278,7 @@ fn a_first_build_makes_its_key_from_what_the_load_read() {
         assert_eq!(visible_tree(out), visible_tree(&fresh));
     };
     first_then_nothing(&tmp.path().join("out1"));
-    let dir = root.join("content/articles");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = articles(&root);
     let text = std::fs::read_to_string(&files[3]).unwrap();
     std::fs::write(&files[3], format!("{text}\nДодане речення.\n")).unwrap();
     first_then_nothing(&tmp.path().join("out2"));
@@ -330,11 +310,7 @@ fn body_edits_are_rebuilt_from_the_plan_and_equal_fresh_builds() {
         );
         r
     };
-    let mut files: Vec<_> = std::fs::read_dir(root.join("content/articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = articles(&root);
     // Names start with the date: the last is the newest, whose body is in the site feed.
     let newest = files.last().unwrap().clone();
     let edit_body = |file: &Path, n: usize| {
