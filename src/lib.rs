@@ -10,6 +10,7 @@ pub mod content;
 pub mod date;
 pub mod hash;
 pub mod ingest;
+pub mod mapped;
 pub mod nfc;
 pub mod output;
 pub mod people;

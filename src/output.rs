@@ -516,7 +516,8 @@ fn lock(out_dir: &Path) -> Result<Lock> {
 
 /// The render plan in the output folder `root`, if its digest is `key` and it decodes.
 fn read_plan(root: &Path, key: &str) -> Option<crate::render::plan::Plan> {
-    let bytes = fs::read(root.join(PLAN_FILE)).ok()?;
+    // Mapped, not read ([`crate::mapped`]): only Litopys writes it, by a rename.
+    let bytes = crate::mapped::cache_file(&root.join(PLAN_FILE)).ok()?;
     (crate::hash::hex(&crate::hash::digest(&bytes)) == key)
         .then(|| crate::render::plan::decode(&bytes))
         .flatten()

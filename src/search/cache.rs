@@ -262,8 +262,8 @@ pub struct TermsCache {
     fingerprint: [u8; FP],
     /// The stems records refer to, by index.
     dict: Dict,
-    /// The file's bytes (records are ranges of them).
-    data: Vec<u8>,
+    /// The file's bytes (records are ranges of them), mapped ([`crate::mapped`]).
+    data: crate::mapped::FileBytes,
     /// Digest → where its payload is in `data`.
     records: FxHashMap<crate::hash::Digest, (usize, usize)>,
     /// Bytes of records a later one of the same digest replaced.
@@ -282,12 +282,12 @@ impl TermsCache {
             path: root.join(CACHE_FILE),
             fingerprint: fingerprint(),
             dict: Dict::default(),
-            data: Vec::new(),
+            data: crate::mapped::FileBytes::default(),
             records: FxHashMap::default(),
             replaced: 0,
             valid: false,
         };
-        if let Ok(data) = std::fs::read(&cache.path) {
+        if let Ok(data) = crate::mapped::cache_file(&cache.path) {
             cache.data = data;
             if !cache.parse() {
                 cache.dict = Dict::default();
@@ -756,7 +756,8 @@ fn append_segment(path: &Path, data: &[u8], body: &[u8]) -> std::io::Result<()> 
 pub struct Peek {
     /// The site root the cache is under.
     root: PathBuf,
-    data: Vec<u8>,
+    /// The file's bytes, mapped ([`crate::mapped`]).
+    data: crate::mapped::FileBytes,
     /// Per segment walked, the number of its first stem, where its table of stems is and
     /// where its stems start in `data` ([`push_stems`]).
     segments: Vec<(u32, usize, usize)>,
@@ -775,7 +776,7 @@ impl Peek {
     /// Walks the cache of the site at `root`; none if there is none or its head is not this
     /// binary's. A segment that does not walk ends it (the ones before it are used).
     pub fn open(root: &Path) -> Option<Peek> {
-        let data = std::fs::read(root.join(CACHE_FILE)).ok()?;
+        let data = crate::mapped::cache_file(&root.join(CACHE_FILE)).ok()?;
         if data.len() < HEAD
             || &data[..MAGIC.len()] != MAGIC
             || data[MAGIC.len()..MAGIC.len() + FP] != fingerprint()
@@ -784,7 +785,7 @@ impl Peek {
         }
         let mut peek = Peek {
             root: root.to_path_buf(),
-            data: Vec::new(),
+            data: crate::mapped::FileBytes::default(),
             segments: Vec::new(),
             stems: 0,
             sorted: 0,

@@ -72,7 +72,7 @@ pub struct Cached {
 
 /// A record taken from the cache, its front matter still encoded (in the index as read).
 pub struct Taken {
-    index: Arc<Vec<u8>>,
+    index: Arc<crate::mapped::FileBytes>,
     fm: Range<usize>,
     base: Range<usize>,
     body: Body,
@@ -168,8 +168,8 @@ pub struct Cache {
     index_path: PathBuf,
     bodies_path: PathBuf,
     fingerprint: Digest,
-    /// The index as read (records point into it).
-    index: Arc<Vec<u8>>,
+    /// The index as read (records point into it), mapped ([`crate::mapped`]).
+    index: Arc<crate::mapped::FileBytes>,
     /// The bodies file of the index's generation (bodies are read from it later).
     bodies: Option<Arc<File>>,
     /// Records not taken yet.
@@ -235,7 +235,7 @@ impl Cache {
             index_path: root.join(CACHE_FILE),
             bodies_path: root.join(BODIES_FILE),
             fingerprint,
-            index: Arc::new(Vec::new()),
+            index: Arc::default(),
             bodies: None,
             records: HashMap::new(),
             valid: false,
@@ -243,7 +243,7 @@ impl Cache {
             taken: 0,
             allow_html,
         };
-        let Ok(index) = std::fs::read(&cache.index_path) else {
+        let Ok(index) = crate::mapped::cache_file(&cache.index_path) else {
             return cache;
         };
         if index.len() < HEADER

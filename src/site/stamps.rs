@@ -63,7 +63,8 @@ fn settled(stat: &Stat, now: SystemTime) -> bool {
 /// the files they were saved for: the article listing's), where each entry is in them.
 #[derive(Default)]
 pub struct Stamps {
-    data: Vec<u8>,
+    /// The file's bytes, mapped ([`crate::mapped`]).
+    data: crate::mapped::FileBytes,
     entries: Vec<Entry>,
 }
 
@@ -78,7 +79,7 @@ impl Stamps {
     /// Reads the stamps of the site at `root` (none if absent, damaged or of another
     /// `allow_html`).
     pub fn load(root: &Path, allow_html: bool) -> Stamps {
-        let Ok(data) = std::fs::read(root.join(STAMPS_FILE)) else {
+        let Ok(data) = crate::mapped::cache_file(&root.join(STAMPS_FILE)) else {
             return Stamps::default();
         };
         let Some(mut entries) = parse(&data, allow_html) else {
