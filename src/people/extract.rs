@@ -376,7 +376,11 @@ fn tokenize_core<'a>(
     pending: &mut Vec<(usize, usize, usize)>,
 ) -> Vec<Tok<'a>> {
     let bytes = text.as_bytes();
-    let mut toks = Vec::with_capacity(text.len() / 8);
+    // Room for a token per 8 bytes, rounded up to a power of two: a few sizes of buffer
+    // across all articles, so a thread reuses the memory of the last one freed instead of
+    // touching fresh memory for each new size, which the system zeroes first (in one profile
+    // of an ingest of 10,000 articles, 6% of the samples; 0.5% for all fresh memory after).
+    let mut toks = Vec::with_capacity((text.len() / 8).max(64).next_power_of_two());
     // Byte offset of the next character, and its code-point offset.
     let mut pos = 0usize;
     let mut cp = 0usize;
