@@ -9,6 +9,7 @@ use crate::output::{self, WriteStats};
 use crate::people::Registry;
 use crate::render::{self, Templates};
 use crate::site::{Site, SiteError, Sources};
+use crate::timings::Phases;
 use std::path::{Path, PathBuf};
 
 /// Options of `litopys build` (and of the rebuilds `serve` does).
@@ -85,49 +86,6 @@ pub fn output_dir(opts: &BuildOptions) -> PathBuf {
     opts.output
         .clone()
         .unwrap_or_else(|| opts.root.join("public"))
-}
-
-/// Prints how long each phase of a build took, on stderr, when `LITOPYS_TIMINGS` is set (for
-/// profiling; see bench/run.sh).
-struct Phases {
-    on: bool,
-    last: std::time::Instant,
-}
-
-impl Phases {
-    fn new() -> Phases {
-        Phases {
-            on: std::env::var_os("LITOPYS_TIMINGS").is_some(),
-            last: std::time::Instant::now(),
-        }
-    }
-
-    fn done(&mut self, phase: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            // Resident memory at the end of the phase, and how much of it is not a file's
-            // (Linux: statm's second and third fields, in pages).
-            let rss = std::fs::read_to_string("/proc/self/statm")
-                .ok()
-                .and_then(|s| {
-                    let mut f = s.split(' ').skip(1).map(|v| v.parse::<u64>().ok());
-                    Some((f.next()??, f.next()??))
-                })
-                .map_or(String::new(), |(resident, shared)| {
-                    let mib = |pages: u64| (pages * 4096) >> 20;
-                    format!(
-                        " {:>6} MiB ({} MiB not of files)",
-                        mib(resident),
-                        mib(resident.saturating_sub(shared))
-                    )
-                });
-            eprintln!(
-                "timing: {phase:<10} {:>8.1} ms{rss}",
-                (now - self.last).as_secs_f64() * 1e3
-            );
-            self.last = now;
-        }
-    }
 }
 
 /// Ingest's per-file errors as site errors.
@@ -328,7 +286,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// known before the load: from its stamp, or by reading it. None when a file cannot be stat'ed or
 /// read (the build then runs in full and reports it).
 struct Inputs {
-    files: Vec<(String, crate::stat::Status, Option<crate::hash::Digest>)>,
+    files: Vec<(String, crate::folder::Status, Option<crate::hash::Digest>)>,
     /// The stamps read, and when the files were stat'ed, for [`Inputs::digests`] to record.
     stamps: crate::site::stamps::Stamps,
     now: std::time::SystemTime,
@@ -353,7 +311,7 @@ impl Inputs {
         if loaded.is_some_and(|l| l.len() != self.files.len()) {
             return None;
         }
-        let files: Vec<(String, crate::stat::Status, crate::hash::Digest)> = self
+        let files: Vec<(String, crate::folder::Status, crate::hash::Digest)> = self
             .files
             .iter()
             .enumerate()
@@ -381,14 +339,14 @@ fn read_inputs(
     let now = std::time::SystemTime::now();
     // Every article file is in the articles' folder (`site::article_files`): each is looked
     // up from the folder by its name.
-    let folder = crate::stat::Folder::open(&root.join("content").join("articles"));
+    let folder = crate::folder::Folder::open(&root.join("content").join("articles"));
     let (stamps, metas) = rayon::join(
         || crate::site::stamps::Stamps::load(root, config.allow_html),
         || {
             paths
                 .par_iter()
                 .map(|p| folder.status(p.file_name()?, true))
-                .collect::<Option<Vec<crate::stat::Status>>>()
+                .collect::<Option<Vec<crate::folder::Status>>>()
         },
     );
     let files = paths

@@ -8,6 +8,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod date;
+pub mod folder;
 pub mod hash;
 pub mod ingest;
 pub mod mapped;
@@ -18,7 +19,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
-pub mod stat;
 #[cfg(test)]
 mod testrand;
+pub mod timings;
 pub mod yaml;

@@ -525,7 +525,7 @@ fn read_plan(root: &Path, key: &str) -> Option<crate::render::plan::Plan> {
 
 /// Whether the file at `rel` in `root` is still what the manifest recorded (length `len` and
 /// `mtime`; the file is not read).
-fn intact(root: &crate::stat::Folder, rel: &str, len: u64, mtime: (u64, u32)) -> bool {
+fn intact(root: &crate::folder::Folder, rel: &str, len: u64, mtime: (u64, u32)) -> bool {
     root.status(rel, false)
         .is_some_and(|s| s.is_file && s.size == len && s.mtime == mtime)
 }
@@ -625,7 +625,7 @@ pub struct Session {
     /// Canonical output folder.
     root: PathBuf,
     /// The same, open: its files' status is looked up from it.
-    folder: crate::stat::Folder,
+    folder: crate::folder::Folder,
     /// Whether the output folder did not exist before [`Session::open`] (and the session
     /// has not committed yet): then files are written straight to their paths (see
     /// [`Direct`]), and a session that ends without committing removes the folder.
@@ -681,7 +681,7 @@ impl Session {
         let _ = fs::remove_dir_all(&staging);
         let mut session = Session {
             out_dir: out_dir.to_path_buf(),
-            folder: crate::stat::Folder::open(&root),
+            folder: crate::folder::Folder::open(&root),
             root,
             created,
             direct: created.then(Direct::default),

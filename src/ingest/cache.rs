@@ -189,18 +189,28 @@ impl Cache {
 }
 
 fn write_fresh(w: &mut impl Write, fresh: &[Fresh]) -> std::io::Result<()> {
+    let mut fm_json = Vec::with_capacity(4096);
     for (k, fm, body) in fresh {
         // The payload: the front matter's JSON after its length, then the body as it is
-        // (escaping it as a JSON string cost more than the rest of writing the cache).
-        let mut payload = Vec::with_capacity(body.len() + 1024);
-        payload.extend_from_slice(&[0; 4]);
-        front_matter_json(&mut payload, fm);
-        let Ok(fm_len) = u32::try_from(payload.len() - 4) else {
+        // (escaping it as a JSON string cost more than the rest of writing the cache), each
+        // piece written and summed where it is (not gathered into one buffer first).
+        fm_json.clear();
+        front_matter_json(&mut fm_json, fm);
+        let body = body.as_bytes();
+        let (Ok(fm_len), Ok(len)) = (
+            u32::try_from(fm_json.len()),
+            u32::try_from(4 + fm_json.len() + body.len()),
+        ) else {
+            // Too big to cache: prepared every time.
             continue;
         };
-        payload[..4].copy_from_slice(&fm_len.to_le_bytes());
-        payload.extend_from_slice(body.as_bytes());
-        write_record(w, k, &payload)?;
+        let fm_len = fm_len.to_le_bytes();
+        w.write_all(k)?;
+        w.write_all(&len.to_le_bytes())?;
+        w.write_all(&crate::hash::digest_parts(&[&fm_len, &fm_json, body]))?;
+        w.write_all(&fm_len)?;
+        w.write_all(&fm_json)?;
+        w.write_all(body)?;
     }
     Ok(())
 }
@@ -272,7 +282,7 @@ fn front_matter_json(out: &mut Vec<u8>, fm: &FrontMatter) {
 
 /// Appends `s` as a JSON string the way serde_json writes it: `"` and `\` escaped, the
 /// controls below U+0020 as `\b` `\t` `\n` `\f` `\r` or `\u00XX`, everything else as it is.
-fn json_string(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn json_string(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = s.as_bytes();

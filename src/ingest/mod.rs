@@ -92,16 +92,19 @@ fn ingest_with(
     opts: &IngestOptions,
     listing: bool,
 ) -> Result<IngestReport> {
+    let mut phases = crate::timings::Phases::new();
     let mut report = IngestReport::default();
     let raw_files = list_raw_files(root, &mut report);
+    phases.done("list");
     if raw_files.is_empty() {
         return Ok(report);
     }
 
     let cache = cache::Cache::open(root, cache_fingerprint(config, registry));
+    let raw_folder = crate::folder::Folder::open(&root.join(RAW_DIR));
     let results: Vec<Result<Prepared, String>> = raw_files
         .par_iter()
-        .map(|(path, rel)| prepare(path, rel, config, registry, &cache))
+        .map(|(path, rel)| prepare(&raw_folder, path, rel, config, registry, &cache))
         .collect();
     let mut prepared = Vec::with_capacity(results.len());
     for ((path, _), r) in raw_files.iter().zip(results) {
@@ -110,6 +113,7 @@ fn ingest_with(
             Err(msg) => report.errors.push((path.clone(), msg)),
         }
     }
+    phases.done("prepare");
     if !opts.dry_run {
         let used: Vec<cache::Key> = prepared.iter().map(|p| p.key).collect();
         let fresh: Vec<cache::Fresh> = prepared
@@ -121,8 +125,10 @@ fn ingest_with(
     } else {
         drop(cache);
     }
+    phases.done("cache");
 
     apply_site_merge(&mut prepared);
+    phases.done("merge");
 
     // Output names: <date>-<slug>.md, unique in sorted raw-path order.
     let mut taken: HashSet<String> = HashSet::new();
@@ -149,8 +155,15 @@ fn ingest_with(
     } else {
         None
     };
+    if !opts.dry_run && !names.is_empty() {
+        // Made now when missing, so that every file is written from the open folder.
+        std::fs::create_dir_all(&articles_dir)
+            .with_context(|| format!("cannot create {}", articles_dir.display()))?;
+    }
+    let folder = crate::folder::Folder::open(&articles_dir);
     let mut manifest = manifest::Manifest::load(root);
     let before = manifest.clone();
+    phases.done("names");
     // Each file made, decided (and written) on its own, in parallel; recorded in order. A
     // file's text is dropped once written (all of them at once would be the corpus again).
     let done: Vec<(PathBuf, String, String, Result<Action, String>)> = names
@@ -158,7 +171,6 @@ fn ingest_with(
         .zip(prepared.par_iter())
         .map(|(name, p)| {
             let text = crate::content::write(&p.fm, &p.body);
-            let path = articles_dir.join(&name);
             let mut key = String::with_capacity(ARTICLES_DIR.len() + 1 + name.len());
             key.push_str(ARTICLES_DIR);
             key.push('/');
@@ -173,12 +185,12 @@ fn ingest_with(
             let action = if absent {
                 Ok(Action::Write)
             } else {
-                decide(&path, bytes, recorded, opts)
+                decide(&folder, &name, bytes, recorded, opts)
             };
             let action = match action {
                 Ok(Action::Write) if !opts.dry_run => {
                     let made = if absent {
-                        write_atomic_new(&path, bytes)
+                        folder.write_new(&name, bytes)
                     } else {
                         Ok(false)
                     };
@@ -186,18 +198,19 @@ fn ingest_with(
                         Ok(true) => Ok(Action::Write),
                         // There after all (an editor's new file, or a file system that cannot
                         // refuse to replace): decided as it is now.
-                        Ok(false) => match decide(&path, bytes, recorded, opts) {
-                            Ok(Action::Write) => write_atomic(&path, bytes)
+                        Ok(false) => match decide(&folder, &name, bytes, recorded, opts) {
+                            Ok(Action::Write) => folder
+                                .write_replacing(&name, bytes)
                                 .map(|()| Action::Write)
-                                .map_err(|e| format!("{e:#}")),
+                                .map_err(|e| format!("cannot write: {e}")),
                             other => other,
                         },
-                        Err(e) => Err(format!("{e:#}")),
+                        Err(e) => Err(format!("cannot write: {e}")),
                     }
                 }
                 other => other,
             };
-            (path, key, new_hash, action)
+            (articles_dir.join(&name), key, new_hash, action)
         })
         .collect();
     for (path, key, new_hash, action) in done {
@@ -214,11 +227,13 @@ fn ingest_with(
             Err(e) => report.errors.push((path, e)),
         }
     }
+    phases.done("write");
     if !opts.dry_run && manifest != before {
         manifest
             .save(root)
             .with_context(|| format!("cannot save {}", manifest::path(root).display()))?;
     }
+    phases.done("manifest");
     Ok(report)
 }
 
@@ -228,17 +243,23 @@ enum Action {
     Keep,
 }
 
-/// What to do with the Markdown file at `path` that ingest would write as `bytes`, given the
-/// hash ingest recorded when it last wrote it (`recorded`): nothing (same bytes), write it
+/// What to do with the Markdown file `name` in `folder` that ingest would write as `bytes`,
+/// given the hash ingest recorded when it last wrote it (`recorded`): nothing (same bytes), write it
 /// (absent, or still as ingest wrote it, or `--force`), or keep an editor's change.
 fn decide(
-    path: &Path,
+    folder: &crate::folder::Folder,
+    name: &str,
     bytes: &[u8],
     recorded: Option<&str>,
     opts: &IngestOptions,
 ) -> Result<Action, String> {
-    let current = match std::fs::read(path) {
-        Ok(b) => b,
+    use std::io::Read;
+    let mut current = Vec::with_capacity(bytes.len() + 1);
+    let read = folder
+        .open_file(name)
+        .and_then(|mut f| f.read_to_end(&mut current));
+    match read {
+        Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Action::Write),
         Err(e) => return Err(format!("cannot read the existing file: {e}")),
     };
@@ -298,12 +319,18 @@ fn list_raw_files(root: &Path, report: &mut IngestReport) -> Vec<(PathBuf, Strin
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        files.push((entry.path().to_path_buf(), rel));
+        // The walk joins names with the separator alone, so on Unix the relative path is
+        // already `/`-separated (no `.`, no doubled separators); elsewhere its components
+        // are joined with `/`.
+        let rel = if cfg!(unix) {
+            rel.to_string_lossy().into_owned()
+        } else {
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        files.push((entry.into_path(), rel));
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files
@@ -325,16 +352,29 @@ fn cache_fingerprint(config: &Config, registry: &Registry) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// First pass for one raw file: read it (refusing files over `max_raw_bytes`), then take it
-/// from the cache or [`prepare_bytes`] it.
+/// First pass for one raw file (at `path`, `rel` from the site root, in `raw_folder` below
+/// it): read it (refusing files over `max_raw_bytes`), then take it from the cache or
+/// [`prepare_bytes`] it.
 fn prepare(
+    raw_folder: &crate::folder::Folder,
     path: &Path,
     rel: &str,
     config: &Config,
     registry: &Registry,
     cache: &cache::Cache,
 ) -> Result<Prepared, String> {
-    let (bytes, meta) = read_limited(path, config.max_raw_bytes)?;
+    // Opened from the raw folder by its path there (when the name is what `rel` says: not
+    // for a name that is not UTF-8, which `rel` shows changed).
+    let in_raw = path
+        .to_str()
+        .and(rel.strip_prefix(RAW_DIR))
+        .and_then(|r| r.strip_prefix('/'));
+    let file = match in_raw {
+        Some(r) => raw_folder.open_file(r),
+        None => std::fs::File::open(path),
+    }
+    .map_err(|e| format!("cannot read: {e}"))?;
+    let (bytes, meta) = read_limited(file, config.max_raw_bytes)?;
     let (reference, from_config) = match config.reference_date {
         Some(d) => (d, true),
         None => {
@@ -376,10 +416,13 @@ fn prepare(
     })
 }
 
-/// Reads at most `max` bytes of `path`; a longer file is an error that says how to go on.
+/// Reads at most `max` bytes of `file`; a longer file is an error that says how to go on.
 /// The limit is checked on the bytes actually read, so a file that grows meanwhile cannot
 /// slip past it. Also gives the file's metadata, when it could be read (for its mtime).
-fn read_limited(path: &Path, max: u64) -> Result<(Vec<u8>, Option<std::fs::Metadata>), String> {
+fn read_limited(
+    file: std::fs::File,
+    max: u64,
+) -> Result<(Vec<u8>, Option<std::fs::Metadata>), String> {
     use std::io::Read;
     let too_big = |len: u64| {
         format!(
@@ -387,7 +430,6 @@ fn read_limited(path: &Path, max: u64) -> Result<(Vec<u8>, Option<std::fs::Metad
              smaller: split the file, or raise `max_raw_bytes` in litopys.yaml"
         )
     };
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let meta = file.metadata().ok();
     if let Some(meta) = &meta {
         if meta.len() > max {
@@ -676,124 +718,37 @@ fn hex(digest: &[u8; 32]) -> String {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
-/// the file is never seen half-written.
+/// the file is never seen half-written. Missing folders are made.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = write_temporary(path, bytes)?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
-    }
-    Ok(())
+    in_folder(path, |folder, name| folder.write_replacing(name, bytes))
 }
 
 /// [`write_atomic`] for a file that is not expected to exist: `Ok(false)`, and nothing
 /// written, when `path` exists after all (the rename refuses to replace it, so no file made
 /// meanwhile is lost), or when the system cannot rename that way (then the caller looks at
-/// the file and decides, as for any file that exists).
+/// the file and decides, as for any file that exists). See [`crate::folder::Folder::write_new`].
 pub fn write_atomic_new(path: &Path, bytes: &[u8]) -> Result<bool> {
-    let tmp = write_temporary(path, bytes)?;
-    match rename_no_replace(&tmp, path) {
-        Ok(()) => Ok(true),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            let refused =
-                e.kind() == std::io::ErrorKind::AlreadyExists || rename_no_replace_unsupported(&e);
-            if refused {
-                Ok(false)
-            } else {
-                Err(e).with_context(|| format!("cannot write {}", path.display()))
-            }
-        }
-    }
+    in_folder(path, |folder, name| folder.write_new(name, bytes))
 }
 
-/// Writes `bytes` to a temporary file beside `path` (made with the folder when that is
-/// missing) and gives its path.
-fn write_temporary(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let dir = path
-        .parent()
-        .with_context(|| format!("{} has no parent folder", path.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // `format!(".{name}.{pid}.tmp")` without the formatting machinery.
-    let mut tmp_name = String::with_capacity(name.len() + 16);
-    tmp_name.push('.');
-    tmp_name.push_str(&name);
-    tmp_name.push('.');
-    tmp_name.push_str(itoa::Buffer::new().format(process_id()));
-    tmp_name.push_str(".tmp");
-    let tmp = dir.join(tmp_name);
-    // The folder is made only when it is missing (one failed open instead of a `mkdir` and a
-    // `stat` for each of thousands of files written into the same folder).
-    let written = match std::fs::write(&tmp, bytes) {
+/// Runs `write` on the folder of `path` and the file's name in it; when that fails because
+/// the folder is missing, makes the folder and runs it again.
+fn in_folder<T>(
+    path: &Path,
+    write: impl Fn(&crate::folder::Folder, &str) -> std::io::Result<T>,
+) -> Result<T> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        anyhow::bail!("{} is no file in a folder", path.display());
+    };
+    let written = match write(&crate::folder::Folder::open(dir), name) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            std::fs::write(&tmp, bytes)
+            write(&crate::folder::Folder::open(dir), name)
         }
         other => other,
     };
-    written.with_context(|| format!("cannot write {}", tmp.display()))?;
-    Ok(tmp)
-}
-
-/// Renames `from` to `to` unless `to` exists (`AlreadyExists` then), in one step
-/// (`renameat2` with `RENAME_NOREPLACE`).
-#[cfg(target_os = "linux")]
-fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        std::ffi::CString::new(p.as_os_str().as_bytes())
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
-    };
-    let (from, to) = (c(from)?, c(to)?);
-    // SAFETY: both paths are NUL-terminated strings that live across the call.
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from.as_ptr(),
-            libc::AT_FDCWD,
-            to.as_ptr(),
-            libc::RENAME_NOREPLACE,
-        )
-    };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-/// Elsewhere there is no such rename here: always unsupported.
-#[cfg(not(target_os = "linux"))]
-fn rename_no_replace(_from: &Path, _to: &Path) -> std::io::Result<()> {
-    Err(std::io::ErrorKind::Unsupported.into())
-}
-
-/// Whether `e` says the file system or the system cannot rename without replacing.
-fn rename_no_replace_unsupported(e: &std::io::Error) -> bool {
-    if e.kind() == std::io::ErrorKind::Unsupported {
-        return true;
-    }
-    #[cfg(target_os = "linux")]
-    {
-        matches!(
-            e.raw_os_error(),
-            Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
-        )
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        false
-    }
-}
-
-/// This process's id (asked of the system once, not once per file written).
-fn process_id() -> u32 {
-    static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    *ID.get_or_init(std::process::id)
+    written.with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[cfg(test)]
@@ -958,16 +913,16 @@ mod tests {
             let p = dir.path().join(format!("{len}.txt"));
             let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             std::fs::write(&p, &bytes).unwrap();
-            let (read, meta) = read_limited(&p, 100_000).unwrap();
+            let open = || std::fs::File::open(&p).unwrap();
+            let (read, meta) = read_limited(open(), 100_000).unwrap();
             assert_eq!(read, bytes, "{len}");
             assert_eq!(meta.map(|m| m.len()), Some(len as u64));
-            let limited = read_limited(&p, 4096);
+            let limited = read_limited(open(), 4096);
             assert_eq!(limited.is_err(), len > 4096, "{len}");
             if let Err(e) = limited {
                 assert!(e.contains("max_raw_bytes"), "{e}");
             }
         }
-        assert!(read_limited(&dir.path().join("missing.txt"), 10).is_err());
     }
 
     /// [`file_slug`] as it was: the dates cut out with `format!` and `replacen`.
@@ -1023,21 +978,6 @@ mod tests {
             "{dated} of {}",
             stems.len()
         );
-    }
-
-    #[test]
-    fn temporary_and_article_names_are_what_format_wrote() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("2026-01-07-переговори.md");
-        let tmp = write_temporary(&path, b"x").unwrap();
-        assert_eq!(
-            tmp,
-            dir.path().join(format!(
-                ".2026-01-07-переговори.md.{}.tmp",
-                std::process::id()
-            ))
-        );
-        std::fs::remove_file(tmp).unwrap();
     }
 
     #[test]

@@ -15,8 +15,8 @@
 //! device), digest (16 bytes); last, the [`crate::hash`] digest of all before it. A file that does
 //! not check out is ignored. Best effort: a build never fails because of it.
 
+use crate::folder::Status;
 use crate::hash::Digest;
-use crate::stat::Status;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
