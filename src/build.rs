@@ -183,14 +183,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     phases.done("manifest");
     // While the site loads (much of which is one thread's work), the files the previous build
     // wrote are checked (`--force` keeps none of them).
-    let (site, ()) = rayon::join(
-        || Site::load_cached(root, &config, &registry, sources, known.as_deref()),
+    let ((site, load_time), check_time) = rayon::join(
         || {
+            let start = std::time::Instant::now();
+            let site = Site::load_cached(root, &config, &registry, sources, known.as_deref());
+            (site, start.elapsed())
+        },
+        || {
+            let start = std::time::Instant::now();
             if let Some((session, _)) = early_session.as_ref().filter(|_| !opts.force) {
                 session.check_ahead();
             }
+            start.elapsed()
         },
     );
+    if phases.on {
+        eprintln!(
+            "timing: load: site {:.1} ms, check of the files written before {:.1} ms",
+            load_time.as_secs_f64() * 1e3,
+            check_time.as_secs_f64() * 1e3
+        );
+    }
     phases.done("load");
     let (templates, site, loaded) = match (templates, site) {
         (Ok(t), Ok((s, loaded))) => (t, s, loaded),
@@ -307,19 +320,17 @@ impl Inputs {
         &self,
         root: &Path,
         loaded: Option<&[crate::hash::Digest]>,
-    ) -> Option<Vec<(String, crate::hash::Digest)>> {
+    ) -> Option<Vec<(&str, crate::hash::Digest)>> {
         if loaded.is_some_and(|l| l.len() != self.files.len()) {
             return None;
         }
-        let files: Vec<(String, crate::folder::Status, crate::hash::Digest)> = self
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, (rel, meta, d))| {
-                let d = loaded.map_or(*d, |l| Some(l[i]))?;
-                Some((rel.clone(), *meta, d))
-            })
-            .collect::<Option<_>>()?;
+        // Sized once (a collect through `Option` grows its vector step by step, in fresh
+        // memory each time) and borrowing the paths.
+        let mut files: Vec<(&str, crate::folder::Status, crate::hash::Digest)> =
+            Vec::with_capacity(self.files.len());
+        for (i, (rel, meta, d)) in self.files.iter().enumerate() {
+            files.push((rel, *meta, loaded.map_or(*d, |l| Some(l[i]))?));
+        }
         crate::site::stamps::save(root, self.allow_html, &self.stamps, &files, self.now);
         Some(files.into_iter().map(|(rel, _, d)| (rel, d)).collect())
     }
@@ -343,13 +354,17 @@ fn read_inputs(
     let (stamps, metas) = rayon::join(
         || crate::site::stamps::Stamps::load(root, config.allow_html),
         || {
+            // Collected in place, then checked (a parallel collect through `Option` gathers
+            // pieces and copies them together).
             paths
                 .par_iter()
                 .map(|p| folder.status(p.file_name()?, true))
+                .collect::<Vec<Option<crate::folder::Status>>>()
+                .into_iter()
                 .collect::<Option<Vec<crate::folder::Status>>>()
         },
     );
-    let files = paths
+    let files: Vec<Option<_>> = paths
         .par_iter()
         .zip(metas?)
         .enumerate()
@@ -367,7 +382,8 @@ fn read_inputs(
             };
             Some((rel, meta, digest))
         })
-        .collect::<Option<_>>()?;
+        .collect();
+    let files = files.into_iter().collect::<Option<_>>()?;
     Some(Inputs {
         files,
         stamps,
@@ -384,7 +400,7 @@ fn build_key(
     root: &Path,
     config: &Config,
     templates: &Templates,
-    files: &[(String, crate::hash::Digest)],
+    files: &[(&str, crate::hash::Digest)],
 ) -> Option<BuildKey> {
     let mut h = crate::hash::Hasher::new();
     h.update(b"litopys-build-key-2\0");

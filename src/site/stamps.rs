@@ -138,16 +138,15 @@ pub fn save(
     root: &Path,
     allow_html: bool,
     old: &Stamps,
-    files: &[(String, Status, Digest)],
+    files: &[(&str, Status, Digest)],
     now: SystemTime,
 ) {
-    let files: Vec<(&str, Stat, Digest)> = files
-        .iter()
-        .filter_map(|(p, m, d)| {
-            let s = stat_of(m)?;
-            settled(&s, now).then_some((p.as_str(), s, *d))
-        })
-        .collect();
+    let mut settled_files: Vec<(&str, Stat, Digest)> = Vec::with_capacity(files.len());
+    settled_files.extend(files.iter().filter_map(|&(p, ref m, d)| {
+        let s = stat_of(m)?;
+        settled(&s, now).then_some((p, s, d))
+    }));
+    let files = settled_files;
     if old.same_as(&files) {
         return;
     }
@@ -214,13 +213,7 @@ mod tests {
         let meta = Status::of(&std::fs::metadata(&file).unwrap());
         let d = [7u8; D];
         let later = SystemTime::now() + Duration::from_secs(10);
-        save(
-            root,
-            false,
-            &Stamps::default(),
-            &[("a.md".into(), meta, d)],
-            later,
-        );
+        save(root, false, &Stamps::default(), &[("a.md", meta, d)], later);
         let stamps = Stamps::load(root, false);
         assert_eq!(stamps.digest(0, "a.md", &meta), Some(d));
         assert_eq!(stamps.digest(0, "b.md", &meta), None);
@@ -260,7 +253,7 @@ mod tests {
         for (i, n) in names.iter().enumerate() {
             std::fs::write(root.join(n), n.repeat(i + 1)).unwrap();
             let meta = Status::of(&std::fs::metadata(root.join(n)).unwrap());
-            files.push((n.to_string(), meta, [i as u8; D]));
+            files.push((*n, meta, [i as u8; D]));
         }
         let later = SystemTime::now() + Duration::from_secs(10);
         // Saved out of path order (as no listing gives them): found all the same.
@@ -273,7 +266,7 @@ mod tests {
             assert_eq!(stamps.digest(at, "e.md", &files[0].1), None);
         }
         // In order, as a listing saves them; one file gone, so the others move up a place.
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.sort_by(|a, b| a.0.cmp(b.0));
         save(root, false, &stamps, &files, later);
         let stamps = Stamps::load(root, false);
         for (at, (n, meta, d)) in files.iter().enumerate().skip(1) {
@@ -295,7 +288,7 @@ mod tests {
             root,
             false,
             &Stamps::default(),
-            &[("a.md".into(), meta, [1; D])],
+            &[("a.md", meta, [1; D])],
             SystemTime::now(),
         );
         assert_eq!(Stamps::load(root, false).digest(0, "a.md", &meta), None);
