@@ -86,14 +86,13 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 /// Turns transparent huge pages off for this process (Linux), unless `MIMALLOC_ALLOW_THP` is
 /// in the environment (mimalloc then does as it says). On the virtual machines these builds
-/// run on, the host takes back memory the system has had free for a second or two, and a
-/// 2 MiB huge page touched again after that costs ~3.3–3.9 ms to fault in, against ~0.8–1 ms
-/// for the same memory in 4 KiB pages (`touch` test in the README). A huge page is faulted in
-/// whole even when a few KiB of it are used: a rebuild after one edit at N = 10,000 touched
-/// ~35 MiB in small pages and ~120 MiB in huge ones. Measured with the benchmark: peak memory
-/// 213 → 159 MiB for a full build, 118 → 72 MiB for a rebuild; the rebuild that comes a few
-/// seconds after the last build went from 0.12–0.31 s to 0.14–0.15 s; ingest CPU 1.88–2.62
-/// → 1.73–1.83 s for 10,000 texts. Returns whether it did.
+/// run on, the host takes back memory the system has had free for a second or two; touching
+/// it again costs ~3.1–3.7 ms a MiB in 2 MiB huge pages against ~0.8 ms in 4 KiB pages
+/// (`bench/touch.py`), and a huge page is faulted in whole even when a few KiB of it are used
+/// (a rebuild after one edit at N = 10,000 touched ~42 MiB in small pages, ~117 MiB in huge
+/// ones). Such a rebuild run 3 s after the last build: 0.26 → 0.18 s (medians of five,
+/// alternated); right after it, when huge pages are cheap (~0.1 ms a MiB), 0.145 → 0.170 s.
+/// Peak memory of a full build 213 → 163 MiB. Returns whether it turned them off.
 fn small_pages_only() -> bool {
     #[cfg(target_os = "linux")]
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
