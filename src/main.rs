@@ -92,7 +92,8 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// (a rebuild after one edit at N = 10,000 touched ~42 MiB in small pages, ~117 MiB in huge
 /// ones). Such a rebuild run 3 s after the last build: 0.26 → 0.18 s (medians of five,
 /// alternated); right after it, when huge pages are cheap (~0.1 ms a MiB), 0.145 → 0.170 s.
-/// Peak memory of a full build 213 → 163 MiB. Returns whether it turned them off.
+/// Peak memory of a full build 213 → 163 MiB. Returns whether it turned them off. Pages
+/// already touched keep their size.
 fn small_pages_only() -> bool {
     #[cfg(target_os = "linux")]
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
@@ -104,8 +105,13 @@ fn small_pages_only() -> bool {
 }
 
 fn main() -> ExitCode {
-    small_pages_only();
     let cli = Cli::parse();
+    // Not for `ingest`: its extraction looks words up in tables of several MiB all over, where
+    // huge pages save address-translation misses (CPU of ingesting 10,000 texts, alternated:
+    // 2.02–2.04 s with them, 2.10–2.16 s without).
+    if !matches!(cli.command, Command::Ingest { .. }) {
+        small_pages_only();
+    }
     // A one-shot command (all but `serve`) frees and reallocates much memory from phase to
     // phase. Memory mimalloc gives back to the system (1 s after it is freed, by default) is
     // faulted in and zeroed by the kernel again moments later whenever a phase outlasts that
