@@ -244,8 +244,8 @@ enum Action {
 }
 
 /// What to do with the Markdown file `name` in `folder` that ingest would write as `bytes`,
-/// given the hash ingest recorded when it last wrote it (`recorded`): nothing (same bytes), write it
-/// (absent, or still as ingest wrote it, or `--force`), or keep an editor's change.
+/// given the hash ingest recorded when it last wrote it (`recorded`): nothing (same bytes),
+/// write it (absent, or still as ingest wrote it, or `--force`), or keep an editor's change.
 fn decide(
     folder: &crate::folder::Folder,
     name: &str,
