@@ -156,20 +156,64 @@ impl Folder {
     /// error of kind `Unsupported` (or the system's own "not supported" error) where the
     /// system or the file system cannot rename that way.
     fn rename_no_replace(&self, from: &str, to: &str) -> std::io::Result<()> {
-        #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
-        {
-            use rustix::fs::{renameat_with, RenameFlags, CWD};
-            let flags = RenameFlags::NOREPLACE;
-            return Ok(match &self.handle {
-                Some(dir) => renameat_with(dir, from, dir, to, flags),
-                None => renameat_with(CWD, self.path.join(from), CWD, self.path.join(to), flags),
-            }?);
+        rename_no_replace_between(self, from, self, to)
+    }
+
+    /// Makes the file at `rel` and writes `bytes` to it, failing (`AlreadyExists`) when
+    /// anything is at `rel`. Written in place, not through a temporary file: for a folder
+    /// that nobody reads before it is complete (ingest's staging folder). A file that could
+    /// not be written whole is removed.
+    pub fn create_new(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        #[cfg(unix)]
+        let file = match &self.handle {
+            Some(dir) => {
+                use rustix::fs::{Mode, OFlags};
+                let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC;
+                let fd = rustix::fs::openat(dir, rel, flags, Mode::from_raw_mode(0o666))?;
+                std::fs::File::from(fd)
+            }
+            None => Self::open_new(&self.path.join(rel))?,
+        };
+        #[cfg(not(unix))]
+        let file = Self::open_new(&self.path.join(rel))?;
+        (&file).write_all(bytes).inspect_err(|_| {
+            drop(file);
+            let _ = self.remove_file(rel);
+        })
+    }
+
+    /// `File::create_new`.
+    fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    }
+
+    /// Moves the file at `rel` to the same path in the folder `to`, unless something is there:
+    /// `Ok(false)`, and nothing moved, when something is or when the system cannot rename
+    /// without replacing (as [`Folder::write_new`]). Both folders must be on one file system.
+    pub fn move_new(&self, rel: &str, to: &Folder) -> std::io::Result<bool> {
+        match rename_no_replace_between(self, rel, to, rel) {
+            Ok(()) => Ok(true),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    || rename_no_replace_unsupported(&e) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e),
         }
-        #[allow(unreachable_code)]
-        {
-            let _ = (from, to);
-            Err(std::io::ErrorKind::Unsupported.into())
+    }
+
+    /// Moves the file at `rel` to the same path in the folder `to`, replacing what is there.
+    pub fn move_replacing(&self, rel: &str, to: &Folder) -> std::io::Result<()> {
+        #[cfg(unix)]
+        if let (Some(a), Some(b)) = (&self.handle, &to.handle) {
+            return Ok(rustix::fs::renameat(a, rel, b, rel)?);
         }
+        std::fs::rename(self.path.join(rel), to.path.join(rel))
     }
 
     /// Writes `bytes` to a temporary file beside `rel` (same folder, name `.<name>.<pid>.tmp`)
@@ -228,8 +272,44 @@ impl Folder {
     }
 }
 
+/// Renames `from` in the folder `a` to `to` in the folder `b` unless `to` exists
+/// (`AlreadyExists` then), in one step; `Unsupported` (or the system's own "not supported"
+/// error) where the system or the file system cannot rename that way.
+fn rename_no_replace_between(a: &Folder, from: &str, b: &Folder, to: &str) -> std::io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        let flags = RenameFlags::NOREPLACE;
+        return Ok(match (&a.handle, &b.handle) {
+            (Some(x), Some(y)) => renameat_with(x, from, y, to, flags),
+            _ => renameat_with(CWD, a.path.join(from), CWD, b.path.join(to), flags),
+        }?);
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = (a, from, b, to);
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
+
+/// Renames the file or folder at `from` to `to` unless something is at `to` (`AlreadyExists`
+/// then; a folder is refused even when empty), in one step; `Unsupported` (or the system's own
+/// "not supported" error) where the system or the file system cannot rename that way.
+pub fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        return Ok(renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE)?);
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = (from, to);
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
+
 /// Whether `e` says the file system or the system cannot rename without replacing.
-fn rename_no_replace_unsupported(e: &std::io::Error) -> bool {
+pub fn rename_no_replace_unsupported(e: &std::io::Error) -> bool {
     if e.kind() == std::io::ErrorKind::Unsupported {
         return true;
     }
@@ -249,7 +329,7 @@ fn rename_no_replace_unsupported(e: &std::io::Error) -> bool {
 }
 
 /// This process's id (asked of the system once, not once per file written).
-fn process_id() -> u32 {
+pub(crate) fn process_id() -> u32 {
     static ID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     *ID.get_or_init(std::process::id)
 }

@@ -17,6 +17,8 @@
 //! The articles folder is listed once: a name not in it is written without first trying to
 //! read it, through a rename that refuses to replace a file ([`write_atomic_new`]), so a file an
 //! editor makes meanwhile is still never overwritten (it is then looked at like any other).
+//! When there is no articles folder at all (a first import), the files are made in a hidden
+//! folder beside it, which is renamed into place whole at the end ([`staging`]).
 
 pub mod cache;
 pub mod clean;
@@ -24,6 +26,7 @@ pub mod decode;
 pub mod manifest;
 pub mod markdown;
 pub mod meta;
+mod staging;
 
 use crate::config::Config;
 use crate::content::{FrontMatter, Role};
@@ -155,7 +158,16 @@ fn ingest_with(
     } else {
         None
     };
-    if !opts.dry_run && !names.is_empty() {
+    let writing = !opts.dry_run && !names.is_empty();
+    // No articles folder at all (a first import): made aside and put in place whole
+    // ([`staging`]).
+    let no_folder = existing.as_ref().is_some_and(HashSet::is_empty)
+        && std::fs::symlink_metadata(&articles_dir)
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    let staging = (writing && no_folder)
+        .then(|| staging::Staging::create(&articles_dir))
+        .flatten();
+    if writing && staging.is_none() {
         // Made now when missing, so that every file is written from the open folder.
         std::fs::create_dir_all(&articles_dir)
             .with_context(|| format!("cannot create {}", articles_dir.display()))?;
@@ -166,7 +178,7 @@ fn ingest_with(
     phases.done("names");
     // Each file made, decided (and written) on its own, in parallel; recorded in order. A
     // file's text is dropped once written (all of them at once would be the corpus again).
-    let done: Vec<(PathBuf, String, String, Result<Action, String>)> = names
+    let mut done: Vec<(String, String, String, Result<Action, String>)> = names
         .into_par_iter()
         .zip(prepared.par_iter())
         .map(|(name, p)| {
@@ -177,6 +189,15 @@ fn ingest_with(
             key.push_str(&name);
             let new_hash = sha256_hex(text.as_bytes());
             let bytes = text.as_bytes();
+            if let Some(staging) = &staging {
+                // A folder of ingest's own: nothing to look for, nothing to replace.
+                let action = staging
+                    .folder
+                    .create_new(&name, bytes)
+                    .map(|()| Action::Write)
+                    .map_err(|e| format!("cannot write: {e}"));
+                return (name, key, new_hash, action);
+            }
             let recorded = manifest.get(&key);
             // Not in the folder when it was listed: no need to look for it.
             let absent = existing
@@ -210,10 +231,18 @@ fn ingest_with(
                 }
                 other => other,
             };
-            (articles_dir.join(&name), key, new_hash, action)
+            (name, key, new_hash, action)
         })
         .collect();
-    for (path, key, new_hash, action) in done {
+    if let Some(staging) = staging {
+        let mut files: Vec<(&str, Option<&str>, &mut Result<Action, String>)> = done
+            .iter_mut()
+            .map(|(name, key, _, action)| (name.as_str(), manifest.get(key), action))
+            .collect();
+        staging.publish(&articles_dir, &mut files, opts);
+    }
+    for (name, key, new_hash, action) in done {
+        let path = articles_dir.join(&name);
         match action {
             Ok(Action::Unchanged) => {
                 report.unchanged += 1;

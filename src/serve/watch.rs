@@ -117,23 +117,40 @@ pub fn event_matters(
 }
 
 /// True for a file the last build wrote, the hidden temporary file it wrote it through
-/// (`.<name>.<pid>.tmp` beside it), or a folder the build created to hold such a file.
+/// (`.<name>.<pid>.tmp` beside it), a folder the build created to hold such a file, or ingest's
+/// staging folder for a new articles folder (`.articles.<pid>.tmp`) and the files in it.
 fn is_self_written(path: &Path, self_written: &HashSet<PathBuf>) -> bool {
-    if self_written.contains(path) {
-        return true;
-    }
-    if let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) {
-        if let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) {
-            if let Some((target, _pid)) = inner.rsplit_once('.') {
-                if self_written.contains(&dir.join(target)) {
-                    return true;
-                }
+    let becomes = without_temporary_names(path);
+    let path = becomes.as_deref().unwrap_or(path);
+    self_written.contains(path)
+        || self_written
+            .iter()
+            .any(|w| w.starts_with(path) && w != path)
+}
+
+/// `path` with each hidden temporary name in it (`.<name>.<pid>.tmp`) read as the name it
+/// becomes (`<name>`); none when it has no such name.
+fn without_temporary_names(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    let mut changed = false;
+    for part in path.components() {
+        match part.as_os_str().to_str().and_then(temporary_target) {
+            Some(target) => {
+                out.push(target);
+                changed = true;
             }
+            None => out.push(part),
         }
     }
-    self_written
-        .iter()
-        .any(|w| w.starts_with(path) && w != path)
+    changed.then_some(out)
+}
+
+/// The name a hidden temporary name `.<name>.<pid>.tmp` becomes.
+fn temporary_target(name: &str) -> Option<&str> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (target, pid) = inner.rsplit_once('.')?;
+    (!target.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(target)
 }
 
 #[cfg(test)]
@@ -162,6 +179,9 @@ mod tests {
             "/s/content/articles/2026-01-07-a.md",
             "/s/content/articles/.2026-01-07-a.md.4242.tmp",
             "/s/content/articles",
+            // Ingest's staging folder for a new articles folder, and what is made in it.
+            "/s/content/.articles.4242.tmp",
+            "/s/content/.articles.4242.tmp/2026-01-07-a.md",
         ] {
             assert!(
                 !event_matters(&create, &[own.into()], &sc, &written),
@@ -171,6 +191,9 @@ mod tests {
         for edit in [
             "/s/content/articles/2026-01-07-b.md",
             "/s/content/articles/.other.md.4242.tmp.md",
+            "/s/content/articles/.2026-01-07-a.md.x42.tmp",
+            "/s/content/.articles.4242.tmp/2026-01-07-b.md",
+            "/s/content/.raw.4242.tmp",
             "/s/content/raw/x.txt",
         ] {
             assert!(
