@@ -441,143 +441,146 @@ fn is_alnum(c: char) -> bool {
 }
 
 /// The month whose genitive (as in «7 січня») `word` is, in any letter case.
-fn month_uk(word: &[char]) -> Option<u32> {
+fn month_uk(word: &str) -> Option<u32> {
     MONTHS_GENITIVE
         .iter()
-        .position(|m| {
-            word.iter()
-                .copied()
-                .flat_map(char::to_lowercase)
-                .eq(m.chars())
-        })
+        .position(|m| word.chars().flat_map(char::to_lowercase).eq(m.chars()))
         .map(|i| i as u32 + 1)
 }
 
 /// The month `word` names in English, as written («January») or in capitals («JANUARY»).
-fn month_en(word: &[char]) -> Option<u32> {
-    // Every form starts with an ASCII capital: most words are done at once.
-    if !word.first().is_some_and(char::is_ascii_uppercase) {
-        return None;
-    }
+fn month_en(word: &str) -> Option<u32> {
     MONTHS_EN
         .iter()
         .position(|m| {
-            m.len() == word.len()
-                && (m.chars().eq(word.iter().copied())
-                    || m.chars()
-                        .map(|c| c.to_ascii_uppercase())
-                        .eq(word.iter().copied()))
+            *m == word
+                || m.len() == word.len()
+                    && m.bytes().map(|b| b.to_ascii_uppercase()).eq(word.bytes())
         })
         .map(|i| i as u32 + 1)
 }
 
-/// A maximal run of ASCII digits starting at `i` (four at most): its value, end and length.
-fn digits_at(chars: &[char], i: usize) -> Option<(u32, usize, usize)> {
+/// The character at byte offset `i` of `text` (none at the end).
+fn char_at(text: &str, i: usize) -> Option<char> {
+    text.get(i..)?.chars().next()
+}
+
+/// A maximal run of ASCII digits starting at byte `i` (four at most): its value, end and
+/// length.
+fn digits_at(text: &str, i: usize) -> Option<(u32, usize, usize)> {
+    let b = text.as_bytes();
     let mut j = i;
     let mut value = 0u32;
-    while let Some(d) = chars
-        .get(j)
-        .and_then(|c| c.to_digit(10).filter(|_| c.is_ascii()))
-    {
-        value = value.saturating_mul(10).saturating_add(d);
+    while let Some(&d) = b.get(j).filter(|d| d.is_ascii_digit()) {
+        value = value * 10 + u32::from(d - b'0');
         j += 1;
+        if j - i > 4 {
+            return None;
+        }
     }
-    if j == i || j - i > 4 {
-        return None;
-    }
-    Some((value, j, j - i))
+    (j > i).then_some((value, j, j - i))
 }
 
-/// The end of the run of letters starting at `i` (none when there is no letter at `i`).
-fn word_end(chars: &[char], i: usize) -> Option<usize> {
-    let mut j = i;
-    while j < chars.len() && is_alpha(chars[j]) {
-        j += 1;
-    }
-    (j > i).then_some(j)
+/// The end of the run of letters starting at byte `i` (none when there is no letter at `i`).
+fn word_end(text: &str, i: usize) -> Option<usize> {
+    let rest = text.get(i..)?;
+    let len = rest.find(|c: char| !is_alpha(c)).unwrap_or(rest.len());
+    (len > 0).then_some(i + len)
 }
 
-fn skip_spaces(chars: &[char], mut i: usize) -> usize {
-    while i < chars.len() && (chars[i] == ' ' || chars[i] == '\u{a0}') {
-        i += 1;
-    }
-    i
+fn skip_spaces(text: &str, i: usize) -> usize {
+    let rest = text.get(i..).unwrap_or_default();
+    i + rest
+        .find(|c: char| c != ' ' && c != '\u{a0}')
+        .unwrap_or(rest.len())
 }
 
-/// A four-digit year after position `i` (after spaces, and after a comma for English).
-fn year_after(chars: &[char], i: usize, comma: bool) -> Option<i32> {
+/// A four-digit year after byte `i` (after spaces, and after a comma for English).
+fn year_after(text: &str, i: usize, comma: bool) -> Option<i32> {
     let mut k = i;
-    if comma && chars.get(k) == Some(&',') {
+    if comma && text.as_bytes().get(k) == Some(&b',') {
         k += 1;
     }
-    let k = skip_spaces(chars, k);
+    let k = skip_spaces(text, k);
     if k == i {
         return None;
     }
-    match digits_at(chars, k) {
-        Some((y, end, 4)) if !chars.get(end).is_some_and(|&c| is_alnum(c)) => Some(y as i32),
+    match digits_at(text, k) {
+        Some((y, end, 4)) if !char_at(text, end).is_some_and(is_alnum) => Some(y as i32),
         _ => None,
     }
 }
 
 /// Every date stated in `text`, in text order, given to `found` until it gives something.
+///
+/// A date starts with an ASCII digit («7 січня», `07.01.2026`) or an English month name, whose
+/// forms start with an ASCII capital («January 7»), at a word boundary; so only those bytes
+/// are looked at (an ASCII byte is always a whole character in UTF-8). After a date, the scan
+/// goes on after it; after an English month name, after the name.
 fn scan_dates<T>(text: &str, mut found: impl FnMut(Stated) -> Option<T>) -> Option<T> {
-    let chars: Vec<char> = text.chars().collect();
+    let bytes = text.as_bytes();
     let mut i = 0;
-    while i < chars.len() {
-        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
+    while let Some(off) = bytes.get(i..).and_then(|b| {
+        b.iter()
+            .position(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    }) {
+        let p = i + off;
+        let prev = text[..p].chars().next_back();
         let boundary = !prev.is_some_and(|c| is_alnum(c) || c == '.' || c == ',');
-        if boundary && chars[i].is_ascii_digit() {
-            if let Some((s, end)) = numeric_date_at(&chars, i) {
+        i = p + 1;
+        if !boundary {
+            continue;
+        }
+        if bytes[p].is_ascii_digit() {
+            if let Some((s, end)) = numeric_date_at(text, p) {
                 if let Some(t) = found(s) {
                     return Some(t);
                 }
                 i = end;
-                continue;
             }
+            continue;
         }
-        if boundary {
-            if let Some(wend) = word_end(&chars, i) {
-                // «January 7», «January 7, 2026».
-                if let Some(month) = month_en(&chars[i..wend]) {
-                    let k = skip_spaces(&chars, wend);
-                    if k > wend {
-                        if let Some((day, dend, 1..=2)) = digits_at(&chars, k) {
-                            let mut e = dend;
-                            for suf in [['s', 't'], ['n', 'd'], ['r', 'd'], ['t', 'h']] {
-                                if chars.get(e..e + 2) == Some(&suf[..]) {
-                                    e += 2;
-                                }
-                            }
-                            if !chars.get(e).is_some_and(|&c| is_alnum(c)) {
-                                let year = year_after(&chars, e, true);
-                                if let Some(t) = found(Stated { day, month, year }) {
-                                    return Some(t);
-                                }
-                            }
-                        }
-                    }
+        let Some(wend) = word_end(text, p) else {
+            continue;
+        };
+        i = wend;
+        // «January 7», «January 7, 2026».
+        let Some(month) = month_en(&text[p..wend]) else {
+            continue;
+        };
+        let k = skip_spaces(text, wend);
+        if k == wend {
+            continue;
+        }
+        if let Some((day, dend, 1..=2)) = digits_at(text, k) {
+            let mut e = dend;
+            for suf in ["st", "nd", "rd", "th"] {
+                if text[e..].starts_with(suf) {
+                    e += 2;
                 }
-                i = wend;
-                continue;
+            }
+            if !char_at(text, e).is_some_and(is_alnum) {
+                let year = year_after(text, e, true);
+                if let Some(t) = found(Stated { day, month, year }) {
+                    return Some(t);
+                }
             }
         }
-        i += 1;
     }
     None
 }
 
-/// A date starting with digits at `i`: `07.01.2026`, `2026-01-07`, «7 січня [2026]»,
+/// A date starting with digits at byte `i`: `07.01.2026`, `2026-01-07`, «7 січня [2026]»,
 /// «7–8 січня», «7 January [2026]».
-fn numeric_date_at(chars: &[char], i: usize) -> Option<(Stated, usize)> {
-    let (n, end, len) = digits_at(chars, i)?;
-    let sep = chars.get(end).copied();
+fn numeric_date_at(text: &str, i: usize) -> Option<(Stated, usize)> {
+    let (n, end, len) = digits_at(text, i)?;
+    let sep = char_at(text, end);
     // 07.01.2026
     if (1..=2).contains(&len) && sep == Some('.') {
-        let (m, mend, mlen) = digits_at(chars, end + 1)?;
-        if mlen == 2 && chars.get(mend) == Some(&'.') {
-            if let Some((y, yend, 4)) = digits_at(chars, mend + 1) {
-                if !chars.get(yend).is_some_and(|c| c.is_ascii_digit()) {
+        let (m, mend, mlen) = digits_at(text, end + 1)?;
+        if mlen == 2 && char_at(text, mend) == Some('.') {
+            if let Some((y, yend, 4)) = digits_at(text, mend + 1) {
+                if !char_at(text, yend).is_some_and(|c| c.is_ascii_digit()) {
                     return Some((
                         Stated {
                             day: n,
@@ -593,16 +596,16 @@ fn numeric_date_at(chars: &[char], i: usize) -> Option<(Stated, usize)> {
     }
     // 2026-01-07
     if len == 4 && sep == Some('-') {
-        let (m, mend, 2) = digits_at(chars, end + 1)? else {
+        let (m, mend, 2) = digits_at(text, end + 1)? else {
             return None;
         };
-        if chars.get(mend) != Some(&'-') {
+        if char_at(text, mend) != Some('-') {
             return None;
         }
-        let (d, dend, 2) = digits_at(chars, mend + 1)? else {
+        let (d, dend, 2) = digits_at(text, mend + 1)? else {
             return None;
         };
-        if chars.get(dend).is_some_and(|c| c.is_ascii_digit()) {
+        if char_at(text, dend).is_some_and(|c| c.is_ascii_digit()) {
             return None;
         }
         return Some((
@@ -619,19 +622,19 @@ fn numeric_date_at(chars: &[char], i: usize) -> Option<(Stated, usize)> {
     }
     // «7–8 січня»: the range starts on the first day.
     let mut after = end;
-    if matches!(sep, Some('–' | '-' | '—')) {
-        if let Some((_, e2, 1..=2)) = digits_at(chars, end + 1) {
+    if let Some(dash @ ('–' | '-' | '—')) = sep {
+        if let Some((_, e2, 1..=2)) = digits_at(text, end + dash.len_utf8()) {
             after = e2;
         }
     }
-    let k = skip_spaces(chars, after);
+    let k = skip_spaces(text, after);
     if k == after {
         return None;
     }
-    let wend = word_end(chars, k)?;
-    let word = &chars[k..wend];
+    let wend = word_end(text, k)?;
+    let word = &text[k..wend];
     let month = month_uk(word).or_else(|| month_en(word))?;
-    let year = year_after(chars, wend, false);
+    let year = year_after(text, wend, false);
     Some((
         Stated {
             day: n,
