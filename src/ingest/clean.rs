@@ -777,8 +777,8 @@ mod tests {
         for (i, &c) in nfc.iter().enumerate() {
             if is_apostrophe(c)
                 && i > 0
-                && nfc[i - 1].is_alphabetic()
-                && nfc.get(i + 1).is_some_and(|n| n.is_alphabetic())
+                && is_alphabetic(nfc[i - 1])
+                && nfc.get(i + 1).is_some_and(|&n| is_alphabetic(n))
             {
                 out.push('ʼ');
             } else {

@@ -781,11 +781,20 @@ fn mojibake_pair(first: char, second: char) -> (usize, usize) {
     (usize::from(latin1), usize::from(cp1251))
 }
 
-/// [`char::is_alphabetic`], with a fast path for the Cyrillic letters U+0400..=U+045F (all
-/// of them alphabetic), which the standard library looks up in a slow table.
+/// [`char::is_alphabetic`], answered at once for ASCII, Latin-1 punctuation, the Cyrillic
+/// letters (U+0400..U+0481 and U+048A..U+052F; U+0482..U+0489 are a sign and combining marks)
+/// and the General Punctuation block (U+2000..U+206F: dashes, quotes, spaces, none of them
+/// letters), which the standard library looks up in a table.
 #[inline]
 pub(crate) fn is_alphabetic(c: char) -> bool {
-    ('\u{0400}'..='\u{045F}').contains(&c) || c.is_alphabetic()
+    match c {
+        '\0'..='\u{7F}' => c.is_ascii_alphabetic(),
+        // Latin-1 punctuation («», no-break space, °) has three letters among it.
+        '\u{80}'..='\u{BF}' => matches!(c, 'ª' | 'µ' | 'º'),
+        '\u{400}'..='\u{481}' | '\u{48A}'..='\u{52F}' => true,
+        '\u{2000}'..='\u{206F}' => false,
+        _ => c.is_alphabetic(),
+    }
 }
 
 /// Relative frequency (per mille, rounded) of Ukrainian letters in running text.
