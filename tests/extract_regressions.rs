@@ -74,3 +74,30 @@ fn an_escaped_img_tag_with_a_script_url_stays_text() {
     let shown: String = doc.root_element().text().collect();
     assert!(shown.contains("<img src=\"javascript:r"), "{shown}");
 }
+
+/// A person named twice with the same role («екс-президент Віктор Ющенко» … «екс-президент
+/// Ющенко») once got that role twice in the front matter. On every raw text of the repository,
+/// each (person, role) pair is listed once, and every role's person is among the people.
+#[test]
+fn each_role_is_listed_once() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/raw");
+    let mut roles = 0;
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let ex = people::extract(&text, people::detect_language(&text), &Registry::default());
+        for (k, r) in ex.roles.iter().enumerate() {
+            assert!(
+                !ex.roles[..k].contains(r),
+                "{}: {r:?} twice",
+                entry.path().display()
+            );
+            assert!(ex.people.contains(&r.person), "{r:?}");
+        }
+        roles += ex.roles.len();
+    }
+    assert!(roles > 20, "{roles}");
+}

@@ -1411,11 +1411,18 @@ fn finish(text: &str, toks: &[Tok], cands: Vec<Cand>, registry: &Registry) -> Ex
         if !ex.people.contains(&canonical) {
             ex.people.push(canonical.clone());
         }
+        // A role is listed once per person however often it is written.
         if let Some(r) = c.role {
-            ex.roles.push(PersonRole {
-                person: canonical.clone(),
-                role: r,
-            });
+            if !ex
+                .roles
+                .iter()
+                .any(|x| x.person == canonical && x.role == r)
+            {
+                ex.roles.push(PersonRole {
+                    person: canonical.clone(),
+                    role: r,
+                });
+            }
         }
         ex.mentions.push(Mention {
             start: ft.cs,
