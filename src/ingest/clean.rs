@@ -320,6 +320,36 @@ fn fix_words(text: String) -> String {
                 next = i + 1;
                 continue;
             }
+            // A word of two or more ASCII letters that ends at an ASCII character other than a
+            // letter or an apostrophe (or at the end) is complete at once: Latin only, so it
+            // changes nothing (English text is mostly such words).
+            if b.is_ascii_alphabetic() {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|a| !a.is_ascii_alphabetic())
+                    .map_or(bytes.len(), |k| i + k);
+                let ends_here = match bytes.get(end) {
+                    None => true,
+                    Some(&a) => a < 0x80 && a != b'\'' && a != b'`',
+                };
+                if end - i >= 2 && ends_here {
+                    let mut w = Word {
+                        start: i,
+                        end,
+                        single: false,
+                        cyrillic: false,
+                        latin_twins: false,
+                        latin_other: false,
+                        apostrophe: false,
+                    };
+                    for &a in &bytes[i..end] {
+                        add_to_word(&mut w, char::from(a));
+                    }
+                    finish(w, &mut prev, &mut waiting, &mut changes);
+                    next = end;
+                    continue;
+                }
+            }
             // A word of Cyrillic letters U+0400..=U+047F (lead byte 0xD0 or 0xD1) that ends
             // at an ASCII character other than a letter or an apostrophe (or at the end) is
             // complete at once: Cyrillic, one character long or not, nothing else.
@@ -1112,6 +1142,29 @@ mod tests {
                     .replace(' ', "  "),
             );
             inputs.extend(t.lines().map(String::from));
+        }
+        // English: the GUM documents beside the repository (Wikinews, Wikipedia), whole and
+        // with Cyrillic look-alike words mixed in.
+        let gum = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/gum-en/dev.jsonl");
+        let english: Vec<String> = std::fs::read_to_string(gum)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert!(english.len() >= 30, "{}", english.len());
+        for t in english {
+            inputs.push(
+                t.replace(" and ", " і Кличко ")
+                    .replace(" the ", " Тhe ")
+                    .replace(" a ", " а a "),
+            );
+            inputs.push(t);
         }
         inputs.extend(char_contexts());
         inputs.extend(random_strings(50_000));
