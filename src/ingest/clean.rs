@@ -273,7 +273,12 @@ fn fix_words(text: String) -> String {
     while next < bytes.len() {
         let i = next;
         let b = bytes[i];
-        if cur.is_none() && waiting.is_none() {
+        // (Looked for only where a non-ASCII character is at hand: in English text the next
+        // word is mostly ASCII letters, taken below.)
+        if cur.is_none()
+            && waiting.is_none()
+            && (b >= 0x80 || bytes.get(i + 1).is_some_and(|&n| n >= 0x80))
+        {
             // A stretch of Cyrillic words U+0400..=U+047F between ASCII characters other than
             // letters and apostrophes changes nothing and leaves only a Cyrillic word as the
             // previous one: found sixteen bytes at a time, skipped up to its last whole

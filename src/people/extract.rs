@@ -484,9 +484,18 @@ fn tokenize_core<'a>(
                     break;
                 }
                 if x.is_ascii_alphabetic() {
-                    lat += 1;
-                    upper += usize::from(x.is_ascii_uppercase());
-                    pos += 1;
+                    // The whole run of ASCII letters at once (English words), instead of
+                    // one letter a turn of this loop.
+                    let run = rest
+                        .iter()
+                        .position(|b| !b.is_ascii_alphabetic())
+                        .unwrap_or(rest.len());
+                    lat += run;
+                    upper += rest[..run]
+                        .iter()
+                        .filter(|b| b.is_ascii_uppercase())
+                        .count();
+                    pos += run;
                     continue;
                 }
                 if x < 0x80 && !matches!(x, b'\'' | b'`' | b'-') {
