@@ -309,7 +309,7 @@ pub fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// Whether `e` says the file system or the system cannot rename without replacing.
-pub fn rename_no_replace_unsupported(e: &std::io::Error) -> bool {
+fn rename_no_replace_unsupported(e: &std::io::Error) -> bool {
     if e.kind() == std::io::ErrorKind::Unsupported {
         return true;
     }
