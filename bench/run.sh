@@ -14,7 +14,7 @@
 # Hugo runs for N <= --hugo-max only (default 10000; pass --hugo-max 100000 to try Hugo at
 # 100k too, which may take many minutes). Rebuild cases for Litopys (after a full build into
 # the same folder): (a) nothing changed, (b) one article's body edited, (c) one article gets a
-# new person. Ingest: for N <= --ingest-max, `gen-corpus --raw` writes the corpus as ~4 KB raw
+# new person, (d) one article added (dated the newest day, as a newsroom adds them). Ingest: for N <= --ingest-max, `gen-corpus --raw` writes the corpus as ~4 KB raw
 # texts and `litopys ingest` turns them into Markdown (extraction included); the table gives
 # articles per second per core (N / CPU seconds); `ingest-news` does the same with real news
 # (the repository's content/raw texts, repeated to N, dates found in the text). Prints a
@@ -170,6 +170,16 @@ for n in $SIZES; do
                 measure "$n" "$place" "rebuild-c-person" "$run" "$base/lit" -- \
                     "$LIT" build --root "$corpus/litopys" --output "$base/lit"
                 cp "$WORK/saved.md" "$art"
+                "$LIT" build --root "$corpus/litopys" --output "$base/lit" > /dev/null 2>&1
+                # (d): a copy of the saved article with a new title, dated the newest day.
+                newest=$(find "$corpus/litopys/content/articles" -name '*.md' -printf '%f\n' \
+                    | sort | tail -1 | cut -c1-10)
+                added="$corpus/litopys/content/articles/$newest-bench-added.md"
+                sed -e "s/^date: .*/date: $newest/" \
+                    -e "0,/^title: .*/s//title: Додана стаття $run/" "$WORK/saved.md" > "$added"
+                measure "$n" "$place" "rebuild-d-add" "$run" "$base/lit" -- \
+                    "$LIT" build --root "$corpus/litopys" --output "$base/lit"
+                rm "$added"
                 "$LIT" build --root "$corpus/litopys" --output "$base/lit" > /dev/null 2>&1
             done
         fi
