@@ -1640,6 +1640,56 @@ mod tests {
         }
     }
 
+    /// The render step leaves the path check to [`validate_path`] (`Sink::CHECKS_PATHS`): it
+    /// must refuse every path [`crate::render::links::is_safe_path`] refuses. Checked on
+    /// paths made of pieces that are unsafe alone or together.
+    #[test]
+    fn every_path_refused_as_unsafe_is_refused_here() {
+        let pieces = [
+            "a",
+            "index.html",
+            "/",
+            "//",
+            ".",
+            "..",
+            "\\",
+            "\0",
+            "\n",
+            "\u{7f}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{a0}",
+            "é",
+            "кирило",
+            " ",
+            ".litopys",
+            "con",
+            "x.",
+        ];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let (mut unsafe_seen, mut safe_seen) = (0, 0);
+        for _ in 0..20_000 {
+            x = crate::testrand::xorshift(x);
+            let n = 1 + (x % 6) as usize;
+            let mut path = String::new();
+            let mut y = x;
+            for _ in 0..n {
+                y = crate::testrand::xorshift(y);
+                path.push_str(pieces[(y % pieces.len() as u64) as usize]);
+            }
+            if crate::render::links::is_safe_path(&path) {
+                safe_seen += 1;
+            } else {
+                unsafe_seen += 1;
+                assert!(validate_path(&path).is_err(), "{path:?}");
+            }
+        }
+        assert!(
+            unsafe_seen > 5_000 && safe_seen > 1_000,
+            "{unsafe_seen} {safe_seen}"
+        );
+    }
+
     #[test]
     fn good_paths() {
         for p in [
