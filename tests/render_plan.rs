@@ -73,7 +73,8 @@ fn with_field(text: &str, key: &str, line: &str) -> String {
 }
 
 /// One random edit of the site at `root`; returns what it did and whether the plan is
-/// expected to keep pages afterwards (the articles' files and order are the same).
+/// expected to keep pages afterwards (also when an article was added or removed: the plan
+/// renumbers what it recorded to the articles' new places).
 fn edit(root: &Path, rng: &mut Rng, step: usize) -> (String, bool) {
     let files: Vec<PathBuf> = articles(root);
     let file = &files[rng.below(files.len())];
@@ -187,7 +188,7 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> (String, bool) {
         _ => {
             if rng.below(2) == 0 {
                 std::fs::remove_file(file).unwrap();
-                (format!("{name}: removed"), false)
+                (format!("{name}: removed"), true)
             } else {
                 let copy = file.with_file_name(format!("zz-added-{step}.md"));
                 std::fs::write(
@@ -195,7 +196,7 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> (String, bool) {
                     with_field(&text, "slug", &format!("slug: dodana-{step}")),
                 )
                 .unwrap();
-                (format!("{name}: copied as a new article"), false)
+                (format!("{name}: copied as a new article"), true)
             }
         }
     }

@@ -619,7 +619,7 @@ fn an_overridden_card_by_index_is_the_included_card_byte_for_byte() {
     let card = "<div class=\"my-card\" data-lang=\"{{ page.lang }}/{{ c.lang }}\">\
 <a href=\"{{ page.root }}{{ c.url }}\">{{ c.title }}</a> {{ page.t.related }} \
 {{ c.date }} {{ c.date_text }} {{ c.summary }}\
-{% for p in c.people %}<a href=\"{{ page.root }}{{ p.url }}\">{{ p.name }} ({{ p.count }})</a>{% endfor %}</div>\n";
+{% for p in c.people %}<a href=\"{{ page.root }}{{ p.url }}\">{{ p.name }}</a>{% endfor %}</div>\n";
     write(dir.path(), "templates/card.html", card);
     let by_index = build(dir.path());
     let call = "{{ card(c=c, root=page.root, lang=page.lang) }}";

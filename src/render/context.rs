@@ -24,6 +24,15 @@ pub struct Chip {
     pub count: usize,
 }
 
+/// A person named on an article's card: name and link. (No article count: a card then
+/// changes only with its own article, so adding an article does not change every page that
+/// lists a card naming one of its people; the people index and person pages give counts.)
+#[derive(Debug, Clone, Serialize)]
+pub struct CardChip {
+    pub name: String,
+    pub url: String,
+}
+
 /// An article as shown in lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
@@ -35,7 +44,7 @@ pub struct Card {
     pub date_text: String,
     pub summary: String,
     pub lang: String,
-    pub people: Vec<Chip>,
+    pub people: Vec<CardChip>,
 }
 
 /// The digest of `card`, kept in `cell` once computed.
@@ -295,7 +304,14 @@ impl<'a> Shared<'a> {
                 date_text: date_text(&a.date, &a.language),
                 summary: a.summary.clone(),
                 lang: a.language.clone(),
-                people: a.people.iter().map(|&p| self.chips[p].clone()).collect(),
+                people: a
+                    .people
+                    .iter()
+                    .map(|&p| CardChip {
+                        name: self.chips[p].name.clone(),
+                        url: self.chips[p].url.clone(),
+                    })
+                    .collect(),
             })
         })
     }

@@ -7,10 +7,14 @@
 //!   [`super::plan::note_read`]);
 //! - *scopes*, declared per kind of page ([`Dep`], listed next to the contexts in
 //!   `render::job_deps`): the calendar (articles' order and dates, days, months, years),
-//!   the articles' links, the people index, one article's own fields, one person's article list, one
-//!   person's facts;
-//! - the configuration, the templates and the binary, and the order of the articles (what a
-//!   recorded article index means), which the plan holds once for all pages ([`base`]).
+//!   the articles' links, the people index, one article's own fields, one article's
+//!   neighbours, one person's article list, one person's facts;
+//! - the configuration, the templates and the binary, which the plan holds once for all pages
+//!   ([`base`]).
+//!
+//! Scopes name articles by [`identity`] (their file), never by index: an article added or
+//! removed moves the indices of others, not what their pages show. (The plan renumbers the
+//! reads it recorded the same way, `super::plan::Renumbering`.)
 //!
 //! A page's *dependency digest* ([`Scopes::page_digest`]) hashes its declared scopes and the
 //! digests of what it recorded: a body by its source digest, a card by what it is made of
@@ -35,45 +39,69 @@ pub enum Dep {
     PeopleIndex,
     /// Article `i`'s own fields (title, date, summary, language, file, slug, link, template).
     Article(usize),
-    /// Person `p`'s article list (what related articles are chosen from).
+    /// Which articles come just before and after article `i` (an article page's previous and
+    /// next; their cards are recorded reads).
+    Neighbours(usize),
+    /// Person `p`'s article list (what related articles are chosen from), with each article's
+    /// date and title (which, with the file, order any two articles: the last tie-break).
     List(usize),
     /// Everything about person `p` their pages show (facts, article list, co-mentions).
     Person(usize),
 }
 
 /// The digest of what every page of a plan shares: the templates' `fingerprint` (templates,
-/// style sheet, binary), the configuration, the site's folder and the articles' files in
-/// order (so that an article index means the same article in both builds).
+/// style sheet, binary), the configuration and the site's folder.
 pub fn base(site: &Site, fingerprint: &Digest) -> Digest {
     let mut h = Hasher::new();
-    h.update(b"litopys-plan-base-1\0");
+    h.update(b"litopys-plan-base-2\0");
     h.update(fingerprint);
     h.update(super::keyhash::digest(&site.config));
     put_path(&mut h, &site.root);
-    h.update((site.articles.len() as u64).to_le_bytes());
-    for a in &site.articles {
-        put_path(&mut h, &a.file);
-    }
     h.finalize()
+}
+
+/// What names an article across builds: the digest of its file's path (unique in a site).
+pub fn identity(a: &Article) -> Digest {
+    crate::hash::digest(a.file.as_os_str().as_encoded_bytes())
+}
+
+/// Article `a` (whose [`identity`] is `id`) in a person's list ([`Dep::List`]): its identity,
+/// date and title.
+pub fn list_entry(a: &Article, id: &Digest) -> Digest {
+    let mut date = [0u8; 12];
+    date[..4].copy_from_slice(&a.date.year.to_le_bytes());
+    date[4..8].copy_from_slice(&a.date.month.to_le_bytes());
+    date[8..].copy_from_slice(&a.date.day.to_le_bytes());
+    crate::hash::digest_parts(&[id, &date, a.title.as_bytes()])
 }
 
 /// The digests of a site's scopes, each computed when first asked.
 pub struct Scopes<'a> {
     sh: &'a Shared<'a>,
+    /// Each article's [`identity`].
+    ids: &'a [Digest],
+    /// Each article's [`list_entry`].
+    entries: &'a [Digest],
     calendar: OnceLock<Digest>,
     links: OnceLock<Digest>,
     people_index: OnceLock<Digest>,
     articles: Vec<OnceLock<Digest>>,
     cards: Vec<OnceLock<Digest>>,
-    lists: Vec<OnceLock<Digest>>,
     persons: Vec<OnceLock<Digest>>,
+    lists: Vec<OnceLock<Digest>>,
 }
 
 impl<'a> Scopes<'a> {
-    /// The scopes of `sh`'s site, with the digests of its articles' own fields when they are
-    /// at hand (`articles`, in order, as [`article`] gives them; the plan's structure digest
-    /// computes them).
-    pub fn new(sh: &'a Shared<'a>, articles: Vec<Digest>) -> Scopes<'a> {
+    /// The scopes of `sh`'s site, whose articles' identities and list entries are `ids` and
+    /// `entries` (in order, as [`identity`] and [`list_entry`] give them), with the digests
+    /// of its articles' own fields when they are at hand (`articles`, in order, as [`article`]
+    /// gives them; the plan's structure digest computes them).
+    pub fn new(
+        sh: &'a Shared<'a>,
+        ids: &'a [Digest],
+        entries: &'a [Digest],
+        articles: Vec<Digest>,
+    ) -> Scopes<'a> {
         let site = sh.site;
         let cells = |n: usize| (0..n).map(|_| OnceLock::new()).collect();
         let articles = if articles.len() == site.articles.len() {
@@ -83,18 +111,21 @@ impl<'a> Scopes<'a> {
         };
         Scopes {
             sh,
+            ids,
+            entries,
             calendar: OnceLock::new(),
             links: OnceLock::new(),
             people_index: OnceLock::new(),
             articles,
             cards: cells(site.articles.len()),
-            lists: cells(site.people.len()),
             persons: cells(site.people.len()),
+            lists: cells(site.people.len()),
         }
     }
 
     /// The digest of scope `dep` (zero for an index out of range, which no page asks for).
     fn scope(&self, dep: Dep) -> Digest {
+        let ids = self.ids;
         let site = self.sh.site;
         fn at(cells: &[OnceLock<Digest>], i: usize, f: impl FnOnce() -> Digest) -> Digest {
             cells.get(i).map_or([0; 16], |c| *c.get_or_init(f))
@@ -104,14 +135,15 @@ impl<'a> Scopes<'a> {
             Dep::Links => *self.links.get_or_init(|| links(site)),
             Dep::PeopleIndex => *self.people_index.get_or_init(|| people_index(site)),
             Dep::Article(i) => at(&self.articles, i, || article(&site.articles[i])),
-            Dep::List(p) => at(&self.lists, p, || list(&site.people[p])),
-            Dep::Person(p) => at(&self.persons, p, || person(site, &site.people[p])),
+            Dep::Neighbours(i) => neighbours(ids, i),
+            Dep::List(p) => at(&self.lists, p, || list(self.entries, &site.people[p])),
+            Dep::Person(p) => at(&self.persons, p, || person(site, ids, &site.people[p])),
         }
     }
 
     /// The digest of what card `i` is made of: the article's own fields ([`Dep::Article`])
-    /// and the name, link and article count of each of its people (cheaper than hashing the
-    /// card itself); none when there is no article `i`.
+    /// and the name and link of each of its people (cheaper than hashing the card itself);
+    /// none when there is no article `i`.
     fn card(&self, i: usize) -> Option<Digest> {
         let site = self.sh.site;
         let a = site.articles.get(i)?;
@@ -121,7 +153,7 @@ impl<'a> Scopes<'a> {
                 .people
                 .iter()
                 .filter_map(|&p| site.people.get(p))
-                .map(|p| p.name.len() + p.url.len() + 24)
+                .map(|p| p.name.len() + p.url.len() + 16)
                 .sum();
             let mut h = Hasher::with_capacity(names + 40);
             h.update(b"card\0");
@@ -132,7 +164,6 @@ impl<'a> Scopes<'a> {
                     Some(p) => {
                         put(&mut h, p.name.as_bytes());
                         put(&mut h, p.url.as_bytes());
-                        h.update((p.articles.len() as u64).to_le_bytes());
                     }
                     None => h.update([0xff]),
                 }
@@ -272,19 +303,43 @@ pub(super) fn article(a: &Article) -> Digest {
     h.finalize()
 }
 
-/// [`Dep::List`]: the person (by link) and their articles.
-fn list(p: &Person) -> Digest {
-    let mut h = Hasher::new();
-    h.update(b"list\0");
-    let mut feed = Feed(&mut h);
-    p.url.hash(&mut feed);
-    p.articles.hash(&mut feed);
+/// Feeds the digests (`ids`: identities or list entries) of `articles` (indices), in order,
+/// after their count.
+fn put_articles(h: &mut Hasher, ids: &[Digest], articles: &[usize]) {
+    h.update((articles.len() as u64).to_le_bytes());
+    for &a in articles {
+        h.update(ids.get(a).unwrap_or(&[0xff; 16]));
+    }
+}
+
+/// [`Dep::Neighbours`]: the identities of the articles before and after article `i` in the
+/// site's order (zero where there is none).
+fn neighbours(ids: &[Digest], i: usize) -> Digest {
+    let mut h = Hasher::with_capacity(48);
+    h.update(b"neighbours\0");
+    h.update(
+        i.checked_sub(1)
+            .and_then(|j| ids.get(j))
+            .unwrap_or(&[0; 16]),
+    );
+    h.update(ids.get(i + 1).unwrap_or(&[0; 16]));
     h.finalize()
 }
 
-/// [`Dep::Person`]: every field of the person, the people they share articles with by name
-/// and link (their indices move when a person is added).
-fn person(site: &Site, p: &Person) -> Digest {
+/// [`Dep::List`]: the person (by link) and their articles, each as its [`list_entry`]
+/// (`entries`).
+fn list(entries: &[Digest], p: &Person) -> Digest {
+    let mut h = Hasher::with_capacity(32 + p.url.len() + p.articles.len() * 16);
+    h.update(b"list\0");
+    put(&mut h, p.url.as_bytes());
+    put_articles(&mut h, entries, &p.articles);
+    h.finalize()
+}
+
+/// [`Dep::Person`]: every field of the person, their articles by [`identity`] and the people
+/// they share articles with by name and link (indices move when an article or a person is
+/// added).
+fn person(site: &Site, ids: &[Digest], p: &Person) -> Digest {
     let mut h = Hasher::new();
     h.update(b"person\0");
     let mut feed = Feed(&mut h);
@@ -308,7 +363,7 @@ fn person(site: &Site, p: &Person) -> Digest {
     name.hash(&mut feed);
     slug.hash(&mut feed);
     url.hash(&mut feed);
-    articles.hash(&mut feed);
+    put_articles(feed.0, ids, articles);
     mentions.hash(&mut feed);
     months.hash(&mut feed);
     co_mentions.len().hash(&mut feed);

@@ -787,8 +787,9 @@ const CARD_BYTES: usize = 3 << 10;
 
 /// A page of the plan a build makes ([`plan`]).
 enum Made {
-    /// Page `i` of the previous build's plan, kept.
-    Old(usize),
+    /// Page `i` of the previous build's plan, kept; with its reads renumbered to this build's
+    /// articles when they are not the previous build's ([`plan::Renumbering`]).
+    Old(usize, Option<Vec<u32>>),
     /// A page made (its key computed).
     New {
         path: String,
@@ -863,13 +864,20 @@ pub fn render_to<S: Sink>(
                 (
                     plan::structure_digest(site, &templates.fingerprint),
                     deps::base(site, &templates.fingerprint),
+                    site.articles
+                        .par_iter()
+                        .map(|a| {
+                            let id = deps::identity(a);
+                            (id, deps::list_entry(a, &id))
+                        })
+                        .unzip::<_, _, Vec<Digest>, Vec<Digest>>(),
                 )
             })
         },
     );
-    let (digests, article_digests) = match digests {
-        Some(((structure, own), base)) => (Some((structure, base)), own),
-        None => (None, Vec::new()),
+    let (digests, article_digests, (ids, entries)) = match digests {
+        Some(((structure, own), base, ids)) => (Some((structure, base)), own, ids),
+        None => (None, Vec::new(), (Vec::new(), Vec::new())),
     };
     let structure = digests.map(|d| d.0);
     if let Err(e) = templates.cards.begin(
@@ -905,18 +913,24 @@ pub fn render_to<S: Sink>(
     // The render plan ([`plan`]). When the previous build's has the same structure, its pages
     // are these jobs' pages, in this order, and a page whose bodies did not change is kept
     // without building its context. Else, when it has the same base, a page found by its
-    // path whose dependency digest ([`deps`]) did not change is kept.
+    // path whose dependency digest ([`deps`]) did not change is kept, its recorded reads
+    // renumbered to this build's articles.
     let previous = sink.previous_plan();
     let same = previous.filter(|p| Some(p.structure) == structure && p.len() == jobs.len());
-    let by_path: Option<(&plan::Plan, rustc_hash::FxHashMap<&str, usize>)> = previous
+    type ByPath<'p> = (
+        &'p plan::Plan,
+        rustc_hash::FxHashMap<&'p str, usize>,
+        plan::Renumbering,
+    );
+    let by_path: Option<ByPath> = previous
         .filter(|p| same.is_none() && Some(p.base) == digests.map(|d| d.1))
         .map(|p| {
             let mut paths = rustc_hash::FxHashMap::default();
             paths.reserve(p.len());
             paths.extend(p.pages().enumerate().map(|(i, page)| (page.path, i)));
-            (p, paths)
+            (p, paths, plan::Renumbering::new(p.files(), &ids))
         });
-    let scopes = deps::Scopes::new(&shared, article_digests);
+    let scopes = deps::Scopes::new(&shared, &ids, &entries, article_digests);
     let checking = previous.is_some() && plan::checking();
     let planned = std::sync::atomic::AtomicUsize::new(0);
     // The pages and, alongside, the search page and its index (src/search.rs).
@@ -925,7 +939,8 @@ pub fn render_to<S: Sink>(
             jobs.par_iter()
                 .enumerate()
                 .map(|(j, &job)| {
-                    // The previous build's page (its number) the plan says this one equals.
+                    // The previous build's page (its number) the plan says this one equals, with
+                    // its reads renumbered when this build's articles are not the plan's.
                     let kept_page = if let Some(p) = same {
                         p.page(j)
                             .filter(|page| {
@@ -933,32 +948,38 @@ pub fn render_to<S: Sink>(
                                     plan::reads_digest(site, r) == page.reads_digest
                                 })
                             })
-                            .map(|page| (j, page))
-                    } else if let Some((p, paths)) = &by_path {
+                            .map(|page| (j, page, None))
+                    } else if let Some((p, paths, renumbering)) = &by_path {
                         job_path(job, site)
                             .and_then(|path| paths.get(path.as_str()))
                             .and_then(|&i| Some((i, p.page(i)?)))
-                            .filter(|(_, page)| {
+                            .and_then(|(i, page)| {
+                                let reads = renumbering.reads(page.reads?)?;
                                 let (kind, deps) = job_deps(job, site);
-                                page.reads.and_then(|r| scopes.page_digest(kind, &deps, r))
-                                    == Some(page.deps)
+                                (scopes.page_digest(kind, &deps, &reads)? == page.deps).then(|| {
+                                    let moved = match reads {
+                                        std::borrow::Cow::Owned(r) => Some(r),
+                                        std::borrow::Cow::Borrowed(_) => None,
+                                    };
+                                    (i, page, moved)
+                                })
                             })
                     } else {
                         None
                     };
-                    if let Some((i, page)) = kept_page.filter(|_| !checking) {
+                    if let Some((i, page, moved)) = kept_page.as_ref().filter(|_| !checking) {
                         let kept = sink
                             .previous_key(page.path)
                             .and_then(|key| sink.keep(page.path, key));
                         if let Some(kept) = kept {
                             planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            return (Ok(kept), Some(Made::Old(i)));
+                            return (Ok(kept), Some(Made::Old(*i, moved.clone())));
                         }
                     }
                     let (placed, recorded) =
                         plan::recording(|| render_job(job, &shared, templates, sink));
                     let placed = match (placed, kept_page) {
-                        (Ok(f), Some((_, page))) if checking => {
+                        (Ok(f), Some((_, page, _))) if checking => {
                             check_planned(site, job, S::path_of(&f), &page, &recorded).map(|()| {
                                 planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 f
@@ -993,10 +1014,14 @@ pub fn render_to<S: Sink>(
     );
     let (results, pages): (Vec<_>, Vec<_>) = results.into_iter().unzip();
     let plan = digests.and_then(|(structure, base)| {
-        let mut plan = plan::Plan::new(structure, base, pages.len());
+        let mut plan = plan::Plan::new(structure, base, ids, pages.len());
         for page in pages {
             match page? {
-                Made::Old(i) => plan.push(previous?.page(i)?),
+                Made::Old(i, None) => plan.push(previous?.page(i)?),
+                Made::Old(i, Some(reads)) => plan.push(plan::PagePlan {
+                    reads: Some(&reads),
+                    ..previous?.page(i)?
+                }),
                 Made::New {
                     path,
                     reads,
@@ -1152,7 +1177,7 @@ fn job_deps(job: Job, site: &Site) -> (u8, Vec<deps::Dep>) {
     match job {
         Job::Home => (1, vec![Dep::Calendar]),
         Job::Article(i) => {
-            let mut d = vec![Dep::Calendar, Dep::Article(i)];
+            let mut d = vec![Dep::Neighbours(i), Dep::Article(i)];
             if let Some(a) = site.articles.get(i) {
                 d.extend(a.people.iter().map(|&p| Dep::List(p)));
             }

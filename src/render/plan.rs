@@ -18,13 +18,15 @@
 //! of an article's body then costs its own page, the feeds that carry it and nothing else; any
 //! other edit changes the structure digest and every key is computed as before.
 //!
-//! When the structure changed (a person added to an article, a title edited), the plan still
-//! keeps a page whose *dependency digest* is the same ([`super::deps`]): the digest of the
-//! scopes its kind of page declares (an article's own fields, a person's article list, the
-//! calendar, …) and of the cards and bodies its key read (recorded like the bodies). The pages
-//! are then found by path, since a person added moves the pages after theirs. This needs the
-//! same *base* (templates, binary, configuration, the articles' files in order), so that an
-//! article index recorded means the same article.
+//! When the structure changed (a person added to an article, a title edited, an article added
+//! or removed), the plan still keeps a page whose *dependency digest* is the same
+//! ([`super::deps`]): the digest of the scopes its kind of page declares (an article's own
+//! fields and neighbours, a person's article list, the calendar, …) and of the cards and
+//! bodies its key read (recorded like the bodies). The pages are then found by path, since a
+//! person added moves the pages after theirs. This needs the same *base* (templates, binary,
+//! configuration). The plan lists its build's articles by file ([`Plan::files`]), so that a
+//! recorded read names the same article in a build where articles were added, removed or
+//! moved: it is renumbered to that article's index there ([`Renumbering`]).
 //!
 //! `LITOPYS_PLAN_CHECK=1` (or [`set_checking`]) makes a build compute the key of every page the
 //! plan would keep and fail if one differs from the previous build's: the tests run with it.
@@ -63,25 +65,31 @@ struct Span {
     deps: Digest,
 }
 
-/// A build's plan: its structure and base digests and its pages in the order they were made.
-/// The pages' paths and reads are held in two buffers for the whole plan (a plan of 16,000
-/// pages is read and written without an allocation per page).
+/// A build's plan: its structure and base digests, its articles, and its pages in the order
+/// they were made. The pages' paths and reads are held in two buffers for the whole plan (a
+/// plan of 16,000 pages is read and written without an allocation per page).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub structure: Digest,
     /// [`super::deps::base`].
     pub base: Digest,
+    /// Each article's [`super::deps::identity`], in the build's order: what a recorded read's
+    /// index meant, so that a later build with articles added, removed or moved can find the
+    /// same article under its new index.
+    files: Vec<Digest>,
     paths: String,
     reads: Vec<u32>,
     pages: Vec<Span>,
 }
 
 impl Plan {
-    /// An empty plan with room for `pages` pages.
-    pub fn new(structure: Digest, base: Digest, pages: usize) -> Plan {
+    /// An empty plan of a build whose articles are `files` ([`Plan::files`]), with room for
+    /// `pages` pages.
+    pub fn new(structure: Digest, base: Digest, files: Vec<Digest>, pages: usize) -> Plan {
         Plan {
             structure,
             base,
+            files,
             paths: String::with_capacity(pages * 48),
             reads: Vec::with_capacity(pages * 8),
             pages: Vec::with_capacity(pages),
@@ -103,6 +111,11 @@ impl Plan {
             reads_digest: page.reads_digest,
             deps: page.deps,
         });
+    }
+
+    /// Each article's identity, in the order of the build that made the plan.
+    pub fn files(&self) -> &[Digest] {
+        &self.files
     }
 
     /// How many pages the plan has.
@@ -149,6 +162,48 @@ fn read_of(index: usize, flag: u32) -> u32 {
         .ok()
         .filter(|&i| i < CARD)
         .map_or(u32::MAX, |i| i | flag)
+}
+
+/// Reads recorded by an earlier build renumbered to this build's article indices: each read
+/// names the same article (by [`super::deps::identity`]) under its index now.
+pub struct Renumbering(Option<Vec<u32>>);
+
+impl Renumbering {
+    /// From the articles of an earlier plan (`before`, [`Plan::files`]) to this build's
+    /// (`now`, in order). Nothing to do when they are the same in the same order.
+    pub fn new(before: &[Digest], now: &[Digest]) -> Renumbering {
+        if before == now {
+            return Renumbering(None);
+        }
+        let mut at: rustc_hash::FxHashMap<&Digest, u32> = rustc_hash::FxHashMap::default();
+        at.reserve(now.len());
+        for (i, d) in now.iter().enumerate() {
+            at.insert(d, u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        Renumbering(Some(
+            before
+                .iter()
+                .map(|d| at.get(d).copied().unwrap_or(u32::MAX))
+                .collect(),
+        ))
+    }
+
+    /// `reads` with this build's numbers; none when one names an article this build does not
+    /// have.
+    pub fn reads<'r>(&self, reads: &'r [u32]) -> Option<std::borrow::Cow<'r, [u32]>> {
+        let Some(map) = &self.0 else {
+            return Some(std::borrow::Cow::Borrowed(reads));
+        };
+        reads
+            .iter()
+            .map(|&r| {
+                let (card, i) = read_parts(r);
+                let n = *map.get(i)?;
+                (n < CARD).then_some(if card { n | CARD } else { n })
+            })
+            .collect::<Option<Vec<u32>>>()
+            .map(std::borrow::Cow::Owned)
+    }
 }
 
 /// What the page being made on this thread has read so far.
@@ -304,15 +359,20 @@ pub fn reads_digest(site: &Site, reads: &[u32]) -> Digest {
 }
 
 /// The first bytes of a plan file, with its version.
-const MAGIC: &[u8] = b"litopys-plan 2\n";
+const MAGIC: &[u8] = b"litopys-plan 3\n";
 
 /// A plan as bytes (little-endian numbers, lengths before strings and lists).
 pub fn encode(plan: &Plan) -> Vec<u8> {
-    let mut out =
-        Vec::with_capacity(64 + plan.len() * 48 + plan.paths.len() + plan.reads.len() * 4);
+    let mut out = Vec::with_capacity(
+        72 + plan.files.len() * 16 + plan.len() * 48 + plan.paths.len() + plan.reads.len() * 4,
+    );
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&plan.structure);
     out.extend_from_slice(&plan.base);
+    out.extend_from_slice(&(plan.files.len() as u64).to_le_bytes());
+    for f in &plan.files {
+        out.extend_from_slice(f);
+    }
     out.extend_from_slice(&(plan.len() as u64).to_le_bytes());
     for p in plan.pages() {
         out.extend_from_slice(&(p.path.len() as u64).to_le_bytes());
@@ -367,8 +427,12 @@ pub fn decode(bytes: &[u8]) -> Option<Plan> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
     let structure = r.digest()?;
     let base = r.digest()?;
+    let files = r.len(16)?;
+    let files = (0..files)
+        .map(|_| r.digest())
+        .collect::<Option<Vec<Digest>>>()?;
     let n = r.len(9)?;
-    let mut plan = Plan::new(structure, base, 0);
+    let mut plan = Plan::new(structure, base, files, 0);
     plan.pages.reserve(n);
     plan.paths.reserve(r.0.len() / 2);
     plan.reads.reserve(r.0.len() / 8);
@@ -406,7 +470,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Plan {
-        let mut plan = Plan::new([7; 16], [8; 16], 0);
+        let mut plan = Plan::new([7; 16], [8; 16], vec![[5; 16], [6; 16]], 0);
         plan.push(PagePlan {
             path: "2026/01/07/a b/index.html",
             reads: Some(&[0, 3, 9_999, CARD | 3]),
@@ -438,7 +502,7 @@ mod tests {
         assert_eq!(plan.page(2).and_then(|p| p.reads), Some(&[][..]));
         assert_eq!(plan.page(3), None);
         // A plan made of another's pages is that plan.
-        let mut copy = Plan::new(plan.structure, plan.base, 0);
+        let mut copy = Plan::new(plan.structure, plan.base, plan.files().to_vec(), 0);
         plan.pages().for_each(|p| copy.push(p));
         assert_eq!(copy, plan);
         // Cut anywhere, or with a byte more, it is not a plan.
@@ -453,6 +517,31 @@ mod tests {
         forged.extend_from_slice(&[0; 32]);
         forged.extend_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(decode(&forged), None);
+        // So is a huge count of pages after the articles.
+        let mut forged = MAGIC.to_vec();
+        forged.extend_from_slice(&[0; 32]);
+        forged.extend_from_slice(&0u64.to_le_bytes());
+        forged.extend_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(decode(&forged), None);
+    }
+
+    #[test]
+    fn reads_are_renumbered_to_the_same_articles() {
+        let (a, b, c, d) = ([1; 16], [2; 16], [3; 16], [4; 16]);
+        // The same articles in the same order: the reads as they are.
+        let same = Renumbering::new(&[a, b, c], &[a, b, c]);
+        assert_eq!(same.reads(&[2, CARD]).as_deref(), Some(&[2, CARD][..]));
+        // One added in front, one removed, two swapped.
+        let moved = Renumbering::new(&[a, b, c], &[d, c, a]);
+        assert_eq!(
+            moved.reads(&[0, CARD | 2]).as_deref(),
+            Some(&[2, CARD | 1][..])
+        );
+        assert_eq!(moved.reads(&[]).as_deref(), Some(&[][..]));
+        // A read of the removed article, or of no article at all, cannot be renumbered.
+        assert_eq!(moved.reads(&[0, 1]), None);
+        assert_eq!(moved.reads(&[CARD | 3]), None);
+        assert_eq!(moved.reads(&[u32::MAX]), None);
     }
 
     #[test]
