@@ -1464,10 +1464,7 @@ impl<'a> Docs<'a> {
     pub fn article(&self, i: usize) -> Option<Cow<'a, ArticleDoc<'a>>> {
         match *self {
             Docs::Given { articles, .. } => articles.get(i).map(Cow::Borrowed),
-            Docs::Site(site) => site
-                .articles
-                .get(i)
-                .map(|a| Cow::Owned(article_doc(site, a))),
+            Docs::Site(site) => site_article(site, i).map(|a| Cow::Owned(article_doc(site, a))),
         }
     }
 
@@ -1483,7 +1480,7 @@ impl<'a> Docs<'a> {
     pub fn digest(&self, i: usize) -> Option<crate::hash::Digest> {
         match self {
             Docs::Given { articles, .. } => articles.get(i).and_then(|a| a.digest),
-            Docs::Site(site) => site.articles.get(i).map(|a| a.digest),
+            Docs::Site(site) => site_article(site, i).map(|a| a.digest),
         }
     }
 
@@ -2198,9 +2195,24 @@ fn date_text(d: &crate::date::Date, en: bool) -> String {
     s
 }
 
-/// The documents of `site`, in site order (articles newest first, then people).
+/// The article that is document `i` of `site`'s index: the articles are documents oldest first
+/// (the site's order reversed), so that an article added on the newest day, the usual case,
+/// comes after the others and moves none of them (an update then writes the files it changes
+/// instead of making the index whole; the script ranks articles of equal score newest first).
+pub fn site_article(site: &Site, i: usize) -> Option<&crate::site::Article> {
+    let at = site.articles.len().checked_sub(i.checked_add(1)?)?;
+    site.articles.get(at)
+}
+
+/// The documents of `site` in the index's order: articles oldest first ([`site_article`]),
+/// then people.
 pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
-    let articles = site.articles.iter().map(|a| article_doc(site, a)).collect();
+    let articles = site
+        .articles
+        .iter()
+        .rev()
+        .map(|a| article_doc(site, a))
+        .collect();
     let people = site.people.iter().map(person_doc).collect();
     (articles, people)
 }

@@ -186,8 +186,11 @@
         }
         total.set(d, sum);
       });
+      // Best score first; then people in the index's order (Ukrainian alphabetical) and
+      // articles newest first (articles are documents oldest first).
       var ranked = Array.from(total.keys()).sort(function (a, b) {
-        return (total.get(b) - total.get(a)) || (a - b);
+        return (total.get(b) - total.get(a)) ||
+          (a >= manifest.articles && b >= manifest.articles ? a - b : b - a);
       });
       var people = ranked.filter(function (d) { return d >= manifest.articles; });
       var articles = ranked.filter(function (d) { return d < manifest.articles; });

@@ -97,18 +97,19 @@ fn rebuilds_update_the_index_in_place_as_a_fresh_build() {
     std::fs::write(art, &original).unwrap();
     assert!(rebuild(&root, &out, "restored"));
 
-    // The oldest article removed (only the people after it move), then added back.
-    let oldest = files[0].clone();
-    let text = std::fs::read_to_string(&oldest).unwrap();
-    std::fs::remove_file(&oldest).unwrap();
-    assert!(rebuild(&root, &out, "oldest removed"));
-    std::fs::write(&oldest, &text).unwrap();
-    assert!(rebuild(&root, &out, "oldest added back"));
+    // The newest article removed, then added back, as a newsroom adds an article: articles
+    // are documents oldest first, so only the people after it move.
+    let newest = files[files.len() - 1].clone();
+    let text = std::fs::read_to_string(&newest).unwrap();
+    std::fs::remove_file(&newest).unwrap();
+    assert!(rebuild(&root, &out, "newest removed"));
+    std::fs::write(&newest, &text).unwrap();
+    assert!(rebuild(&root, &out, "newest added back"));
     // Edited again: what the update recorded of it (its terms cached by the cold build) finds
     // its terms again.
     let found = found_again();
-    std::fs::write(&oldest, format!("{text}\nДодане речення про Київ.\n")).unwrap();
-    assert!(rebuild(&root, &out, "oldest edited"));
+    std::fs::write(&newest, format!("{text}\nДодане речення про Київ.\n")).unwrap();
+    assert!(rebuild(&root, &out, "newest edited"));
     assert_eq!(found_again(), found + 1);
 
     // Two bodies edited and a title changed at once.

@@ -82,9 +82,11 @@ impl DocKeys {
                 (crate::hash::digest(p.name.as_bytes()), t, f)
             })
             .collect();
+        // Articles oldest first (`crate::search::site_article`).
         let mut terms: Vec<Digest> = site
             .articles
             .par_iter()
+            .rev()
             .map_init(
                 || Vec::with_capacity(256),
                 |buf, a| site_article_key(site, a, &people, buf),

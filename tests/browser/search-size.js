@@ -81,7 +81,9 @@ function files(q) {
     for (let i = 1; i < per.length; i++) { const x = per[i].get(d); if (x === undefined) return; sum += x; }
     total.set(d, sum);
   });
-  const ranked = [...total.keys()].sort((a, b) => (total.get(b) - total.get(a)) || (a - b));
+  // As templates/search.js ranks: people in the index's order, articles newest first.
+  const ranked = [...total.keys()].sort((a, b) => (total.get(b) - total.get(a)) ||
+    (a >= m.articles && b >= m.articles ? a - b : b - a));
   const shown = ranked.filter((d) => d >= m.articles).slice(0, 10)
     .concat(ranked.filter((d) => d < m.articles).slice(0, 20));
   shown.forEach((d) => out.add(`d/${Math.floor(d / m.chunk)}.json`));
