@@ -2199,12 +2199,12 @@ fn date_text(d: &crate::date::Date, en: bool) -> String {
 /// (the site's order reversed), so that an article added on the newest day, the usual case,
 /// comes after the others and moves none of them (an update then writes the files it changes
 /// instead of making the index whole; the script ranks articles of equal score newest first).
-pub fn site_article(site: &Site, i: usize) -> Option<&crate::site::Article> {
+fn site_article(site: &Site, i: usize) -> Option<&crate::site::Article> {
     let at = site.articles.len().checked_sub(i.checked_add(1)?)?;
     site.articles.get(at)
 }
 
-/// The documents of `site` in the index's order: articles oldest first ([`site_article`]),
+/// The documents of `site` in the index's order: articles oldest first (`site_article`),
 /// then people.
 pub fn documents(site: &Site) -> (Vec<ArticleDoc<'_>>, Vec<PersonDoc>) {
     let articles = site

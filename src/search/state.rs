@@ -82,7 +82,7 @@ impl DocKeys {
                 (crate::hash::digest(p.name.as_bytes()), t, f)
             })
             .collect();
-        // Articles oldest first (`crate::search::site_article`).
+        // Articles oldest first (`site_article` in `src/search.rs`).
         let mut terms: Vec<Digest> = site
             .articles
             .par_iter()
