@@ -87,8 +87,8 @@ pub struct Scopes<'a> {
     people_index: OnceLock<Digest>,
     articles: Vec<OnceLock<Digest>>,
     cards: Vec<OnceLock<Digest>>,
-    persons: Vec<OnceLock<Digest>>,
     lists: Vec<OnceLock<Digest>>,
+    persons: Vec<OnceLock<Digest>>,
 }
 
 impl<'a> Scopes<'a> {
@@ -118,8 +118,8 @@ impl<'a> Scopes<'a> {
             people_index: OnceLock::new(),
             articles,
             cards: cells(site.articles.len()),
-            persons: cells(site.people.len()),
             lists: cells(site.people.len()),
+            persons: cells(site.people.len()),
         }
     }
 

@@ -876,7 +876,7 @@ pub fn render_to<S: Sink>(
         },
     );
     let (digests, article_digests, (ids, entries)) = match digests {
-        Some(((structure, own), base, ids)) => (Some((structure, base)), own, ids),
+        Some(((structure, own), base, articles)) => (Some((structure, base)), own, articles),
         None => (None, Vec::new(), (Vec::new(), Vec::new())),
     };
     let structure = digests.map(|d| d.0);
@@ -967,15 +967,20 @@ pub fn render_to<S: Sink>(
                     } else {
                         None
                     };
-                    if let Some((i, page, moved)) = kept_page.as_ref().filter(|_| !checking) {
-                        let kept = sink
-                            .previous_key(page.path)
-                            .and_then(|key| sink.keep(page.path, key));
-                        if let Some(kept) = kept {
-                            planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            return (Ok(kept), Some(Made::Old(*i, moved.clone())));
+                    // Kept unless checking (which makes the page and compares it below).
+                    let kept_page = match kept_page {
+                        Some((i, page, moved)) if !checking => {
+                            let kept = sink
+                                .previous_key(page.path)
+                                .and_then(|key| sink.keep(page.path, key));
+                            if let Some(kept) = kept {
+                                planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                return (Ok(kept), Some(Made::Old(i, moved)));
+                            }
+                            None
                         }
-                    }
+                        other => other,
+                    };
                     let (placed, recorded) =
                         plan::recording(|| render_job(job, &shared, templates, sink));
                     let placed = match (placed, kept_page) {
