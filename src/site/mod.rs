@@ -19,6 +19,7 @@ pub mod body;
 pub mod cache;
 pub mod collate;
 mod fmcode;
+pub mod listing;
 pub mod stamps;
 pub mod translit;
 
@@ -435,7 +436,8 @@ impl Sources {
         allow_html: bool,
         with: impl FnOnce(Option<&[PathBuf]>) -> T + Send,
     ) -> (Sources, T) {
-        let (paths, errors) = article_files(root);
+        // The listing the last build remembered, when the folder did not change since.
+        let (paths, errors) = listing::article_files(root);
         let complete = errors.is_empty();
         // `with` (statting every file) is the longer: this thread starts it at once, and
         // the cache is read by the first thread free.
