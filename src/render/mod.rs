@@ -835,6 +835,36 @@ pub fn unknown_template(file: PathBuf, line: Option<usize>, name: &str) -> SiteE
     }
 }
 
+/// Adds a page to the plan being made: a kept page as the previous plan has it (with its
+/// reads renumbered when they moved), a made page as it was made. None when the page has no
+/// plan (it failed, or there is no structure) or the previous plan lacks it: the build then
+/// has no plan.
+fn push_made(
+    plan: &mut plan::Plan,
+    page: Option<Made>,
+    previous: Option<&plan::Plan>,
+) -> Option<()> {
+    match page? {
+        Made::Old(i, None) => plan.push(previous?.page(i)?),
+        Made::Old(i, Some(reads)) => plan.push(plan::PagePlan {
+            reads: Some(&reads),
+            ..previous?.page(i)?
+        }),
+        Made::New {
+            path,
+            reads,
+            reads_digest,
+            deps,
+        } => plan.push(plan::PagePlan {
+            path: &path,
+            reads: reads.as_deref(),
+            reads_digest,
+            deps,
+        }),
+    }
+    Some(())
+}
+
 /// Renders every page, feed and sitemap of `site` into `sink`, in parallel, each page handed
 /// over as soon as it is rendered (no page waits in memory for the others). Pages whose render
 /// key the sink's previous build recorded are not rendered. Errors are collected (a few per
@@ -1017,36 +1047,19 @@ pub fn render_to<S: Sink>(
         },
         || search_files(site, templates, sink),
     );
-    let (results, pages): (Vec<_>, Vec<_>) = results.into_iter().unzip();
-    let plan = digests.and_then(|(structure, base)| {
-        let mut plan = plan::Plan::new(structure, base, ids, pages.len());
-        for page in pages {
-            match page? {
-                Made::Old(i, None) => plan.push(previous?.page(i)?),
-                Made::Old(i, Some(reads)) => plan.push(plan::PagePlan {
-                    reads: Some(&reads),
-                    ..previous?.page(i)?
-                }),
-                Made::New {
-                    path,
-                    reads,
-                    reads_digest,
-                    deps,
-                } => plan.push(plan::PagePlan {
-                    path: &path,
-                    reads: reads.as_deref(),
-                    reads_digest,
-                    deps,
-                }),
-            }
-        }
-        Some(plan)
-    });
+    // The plan and the files in one pass over the results (no second list of each).
+    let mut plan =
+        digests.map(|(structure, base)| plan::Plan::new(structure, base, ids, results.len()));
     let mut files = Vec::with_capacity(results.len() + 64);
     // A broken template fails every page it renders: report a few pages per template file.
     let mut per_file: std::collections::BTreeMap<PathBuf, (usize, Vec<SiteError>)> =
         std::collections::BTreeMap::new();
-    for r in results {
+    for (r, page) in results {
+        if let Some(p) = &mut plan {
+            if push_made(p, page, previous).is_none() {
+                plan = None;
+            }
+        }
         match r {
             Ok(f) => files.push(f),
             Err(e) => {
