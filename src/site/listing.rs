@@ -10,9 +10,14 @@
 //! place changes neither, and needs not to: the listing holds names only. So a listing is
 //! trusted when the folder's modification and change times, inode and device are the ones
 //! recorded. As for [`super::stamps`], a listing is recorded only when the folder's last
-//! change is at least [`super::stamps::SETTLED`] before the folder was stat'ed (its stat is
-//! taken before it is read): a name added in the same clock tick as that stat could otherwise
-//! leave the folder's times as recorded. Outside Unix nothing is recorded.
+//! change is far enough before the folder was stat'ed (its stat is taken before it is read):
+//! a name added in the same tick of the file system's clock as that last change would leave
+//! the folder's times as recorded. How far is the file system's granularity with a margin: a
+//! change time with nanoseconds is from a file system that stamps times to the kernel's clock
+//! tick (a few milliseconds; exFAT's 10 ms), and [`FINE_SETTLED`] is enough; a change time in
+//! whole seconds may be from one that keeps seconds or two (ext3, HFS+, FAT), and
+//! [`super::stamps::SETTLED`] is taken. (So a build run a moment after an editor saved by
+//! renaming still records the listing for the next one.) Outside Unix nothing is recorded.
 //!
 //! Format (not meant for anything but this cache): the line `litopys-listing 1`, six u64
 //! little-endian (modification time seconds and nanoseconds, change time seconds and
@@ -86,10 +91,15 @@ fn article_files_at(root: &Path, now: SystemTime) -> (Vec<PathBuf>, Vec<SiteErro
     (paths, errors)
 }
 
-/// Whether the folder's last change (ctime) is at least [`SETTLED`] before `now`.
+/// How long before the stat a folder's last change must be for its listing to be recorded
+/// when the change time has nanoseconds (see the module's doc).
+const FINE_SETTLED: Duration = Duration::from_millis(100);
+
+/// Whether the folder's last change (ctime) is far enough before `now` (see the module's doc).
 fn settled(stat: &FolderStat, now: SystemTime) -> bool {
     let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[2], stat[3] as u32);
-    now.duration_since(changed).is_ok_and(|d| d >= SETTLED)
+    let needed = if stat[3] == 0 { SETTLED } else { FINE_SETTLED };
+    now.duration_since(changed).is_ok_and(|d| d >= needed)
 }
 
 /// Records the names of `paths` (files of the folder whose stat is `stat`). Best effort.
@@ -258,9 +268,32 @@ mod tests {
     fn a_folder_changed_just_now_is_not_recorded() {
         let dir = site();
         let root = dir.path();
-        let (paths, _) = article_files_at(root, SystemTime::now());
+        let m = std::fs::metadata(root.join("content/articles")).unwrap();
+        let stat = folder_stat(&Status::of(&m)).unwrap();
+        // Stat'ed 10 ms after its last change (read at once, so not settled under any rule).
+        let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[2], stat[3] as u32);
+        let (paths, _) = article_files_at(root, changed + Duration::from_millis(10));
         assert_eq!(names(&paths), ["a.md", "b.md"]);
         assert!(!root.join(LISTING_FILE).exists());
+        // A while later it is.
+        article_files_at(root, changed + Duration::from_secs(3));
+        assert!(root.join(LISTING_FILE).exists());
+    }
+
+    #[test]
+    fn a_change_in_whole_seconds_must_be_older_to_be_settled() {
+        let at = |secs: u64, nanos: u64| [0, 0, secs, nanos, 1, 1];
+        let t = |secs: u64, millis: u64| {
+            SystemTime::UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(millis)
+        };
+        // Nanoseconds: a fine-grained clock, a tenth of a second is enough.
+        assert!(!settled(&at(1_000, 500_000_000), t(1_000, 550)));
+        assert!(settled(&at(1_000, 500_000_000), t(1_000, 650)));
+        // Whole seconds: perhaps a coarse one, two seconds are needed.
+        assert!(!settled(&at(1_000, 0), t(1_001, 500)));
+        assert!(settled(&at(1_000, 0), t(1_002, 0)));
+        // A change time ahead of the clock is never settled.
+        assert!(!settled(&at(1_000, 5), t(999, 0)));
     }
 
     #[test]
