@@ -50,7 +50,7 @@ def main(path):
         elif tool.startswith("ingest") and cpu:
             ratio = f"{n / cpu:,.0f} articles/s/core"
         print(
-            f"| {n:,} | {place} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {files} | {ratio} |"
+            f"| {n:,} | {place} | {tool} | {wall:.3f} | {cpu:.2f} | {rss:.0f} | {files} | {ratio} |"
         )
 
 
