@@ -8,8 +8,8 @@
 //! renamed (which is how a file appears, disappears or changes type), and its change time,
 //! which no user command can set back, moves with anything else done to it. Editing a file in
 //! place changes neither, and needs not to: the listing holds names only. So a listing is
-//! trusted when the folder's modification and change times, inode and device are the ones
-//! recorded. As for [`super::stamps`], a listing is recorded only when the folder's last
+//! trusted when what `stat` says of the folder (size, modification and change times, inode,
+//! device) is what was recorded. As for [`super::stamps`], a listing is recorded only when the folder's last
 //! change is far enough before the folder was stat'ed (its stat is taken before it is read):
 //! a name added in the same tick of the file system's clock as that last change would leave
 //! the folder's times as recorded. How far is the file system's granularity with a margin: a
@@ -19,20 +19,20 @@
 //! [`super::stamps::SETTLED`] is taken. (So a build run a moment after an editor saved by
 //! renaming still records the listing for the next one.) Outside Unix nothing is recorded.
 //!
-//! Format (not meant for anything but this cache): the line `litopys-listing 1`, six u64
-//! little-endian (modification time seconds and nanoseconds, change time seconds and
-//! nanoseconds, inode, device of the folder), then each name as a u32 little-endian length and
+//! Format (not meant for anything but this cache): the line `litopys-listing 2`, seven u64
+//! little-endian (the folder's size, modification time seconds and nanoseconds, change time
+//! seconds and nanoseconds, inode, device), then each name as a u32 little-endian length and
 //! its bytes, in the listing's order; last, the [`crate::hash`] digest of all before it. A file
 //! that does not check out is ignored. Best effort: a build never fails because of it.
 
-use super::stamps::SETTLED;
+use super::stamps::{stat_of as folder_stat, SETTLED};
 use super::SiteError;
 use crate::folder::Status;
 use crate::hash::Digest;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-const MAGIC: &[u8] = b"litopys-listing 1\n";
+const MAGIC: &[u8] = b"litopys-listing 2\n";
 
 /// Where the listing lives under the site root.
 pub const LISTING_FILE: &str = ".litopys/listing";
@@ -40,26 +40,10 @@ pub const LISTING_FILE: &str = ".litopys/listing";
 /// Bytes of a digest.
 const D: usize = std::mem::size_of::<Digest>();
 
-/// What identifies the folder's state: mtime (s, ns), ctime (s, ns), inode, device.
-type FolderStat = [u64; 6];
-
-#[cfg(unix)]
-fn folder_stat(m: &Status) -> Option<FolderStat> {
-    Some([
-        m.mtime.0,
-        u64::from(m.mtime.1),
-        m.ctime.0,
-        u64::from(m.ctime.1),
-        m.ino,
-        m.dev,
-    ])
-}
-
-/// Without a change time a folder's listing cannot be trusted: none is kept.
-#[cfg(not(unix))]
-fn folder_stat(_: &Status) -> Option<FolderStat> {
-    None
-}
+/// What identifies the folder's state: what `stat` says of it, as for a stamp (size, mtime
+/// and ctime in seconds and nanoseconds, inode, device); none outside Unix, where there is no
+/// change time to trust.
+type FolderStat = super::stamps::Stat;
 
 /// The article files of the site at `root`, in file-name order, and the errors met listing
 /// them: exactly what [`super::article_files`] gives, taken from the remembered listing when
@@ -97,14 +81,14 @@ const FINE_SETTLED: Duration = Duration::from_millis(100);
 
 /// Whether the folder's last change (ctime) is far enough before `now` (see the module's doc).
 fn settled(stat: &FolderStat, now: SystemTime) -> bool {
-    let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[2], stat[3] as u32);
-    let needed = if stat[3] == 0 { SETTLED } else { FINE_SETTLED };
+    let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[3], stat[4] as u32);
+    let needed = if stat[4] == 0 { SETTLED } else { FINE_SETTLED };
     now.duration_since(changed).is_ok_and(|d| d >= needed)
 }
 
 /// Records the names of `paths` (files of the folder whose stat is `stat`). Best effort.
 fn save(file: &Path, stat: &FolderStat, paths: &[PathBuf]) {
-    let mut data = Vec::with_capacity(MAGIC.len() + 48 + paths.len() * 32 + D);
+    let mut data = Vec::with_capacity(MAGIC.len() + 56 + paths.len() * 32 + D);
     data.extend_from_slice(MAGIC);
     for v in stat {
         data.extend_from_slice(&v.to_le_bytes());
@@ -271,7 +255,7 @@ mod tests {
         let m = std::fs::metadata(root.join("content/articles")).unwrap();
         let stat = folder_stat(&Status::of(&m)).unwrap();
         // Stat'ed 10 ms after its last change (read at once, so not settled under any rule).
-        let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[2], stat[3] as u32);
+        let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[3], stat[4] as u32);
         let (paths, _) = article_files_at(root, changed + Duration::from_millis(10));
         assert_eq!(names(&paths), ["a.md", "b.md"]);
         assert!(!root.join(LISTING_FILE).exists());
@@ -282,7 +266,7 @@ mod tests {
 
     #[test]
     fn a_change_in_whole_seconds_must_be_older_to_be_settled() {
-        let at = |secs: u64, nanos: u64| [0, 0, secs, nanos, 1, 1];
+        let at = |secs: u64, nanos: u64| [0, 0, 0, secs, nanos, 1, 1];
         let t = |secs: u64, millis: u64| {
             SystemTime::UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(millis)
         };

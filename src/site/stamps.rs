@@ -32,10 +32,10 @@ pub const STAMPS_FILE: &str = ".litopys/stamps";
 pub const SETTLED: Duration = Duration::from_secs(2);
 
 /// What `stat` says about a file: size, mtime (s, ns), ctime (s, ns), inode, device.
-type Stat = [u64; 7];
+pub(super) type Stat = [u64; 7];
 
 #[cfg(unix)]
-fn stat_of(m: &Status) -> Option<Stat> {
+pub(super) fn stat_of(m: &Status) -> Option<Stat> {
     Some([
         m.size,
         m.mtime.0,
@@ -49,7 +49,7 @@ fn stat_of(m: &Status) -> Option<Stat> {
 
 /// Without inode and change time a stamp cannot tell a file was replaced: none are kept.
 #[cfg(not(unix))]
-fn stat_of(_: &Status) -> Option<Stat> {
+pub(super) fn stat_of(_: &Status) -> Option<Stat> {
     None
 }
 
