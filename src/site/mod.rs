@@ -256,14 +256,14 @@ fn read_article(
     cache: Option<&std::sync::Mutex<cache::Cache>>,
     known: Option<crate::hash::Digest>,
 ) -> Result<Parsed, SiteError> {
-    let rel = relative_to(path, root).to_path_buf();
+    let rel = relative_to(path, root);
     // The cached record of a digest, if any.
     let cached = |digest: crate::hash::Digest| {
         // Taken under the lock, decoded outside it.
         let taken = cache?.lock().ok()?.take(&digest, path, allow_html)?;
         let c = taken.decode()?;
         Some(Parsed {
-            file: rel.clone(),
+            file: rel.to_path_buf(),
             fm: c.fm,
             base: c.base,
             body: c.body,
@@ -303,7 +303,7 @@ fn read_article(
     })?;
     let body = Body::from(crate::content::markdown_to_html(&body, allow_html));
     Ok(Parsed {
-        file: rel,
+        file: rel.to_path_buf(),
         base: base_slug(&fm),
         fm,
         body,
