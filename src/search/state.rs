@@ -263,6 +263,66 @@ pub struct ShardRec {
     pub digest: Digest,
 }
 
+/// A state's lists of shards ([`State::lists`]): in the state file, mapped (a state read back,
+/// most of whose lists a rebuild copies into the next state without looking at them), or
+/// in memory (a state being made).
+#[derive(Clone, Default)]
+pub struct Lists {
+    /// The file's bytes and where the lists start in them ([`crate::mapped`]: the file is
+    /// replaced by renaming, never written in place); none once the lists are in `built`.
+    mapped: Option<(std::sync::Arc<crate::mapped::FileBytes>, usize)>,
+    built: Vec<u8>,
+}
+
+impl Lists {
+    /// The lists as a vector to append to (a mapped state's are copied into one first).
+    fn built(&mut self) -> &mut Vec<u8> {
+        if let Some((data, start)) = self.mapped.take() {
+            self.built = data.get(start..).unwrap_or_default().to_vec();
+        }
+        &mut self.built
+    }
+}
+
+impl From<Vec<u8>> for Lists {
+    fn from(built: Vec<u8>) -> Lists {
+        Lists {
+            mapped: None,
+            built,
+        }
+    }
+}
+
+impl std::ops::Deref for Lists {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.mapped {
+            Some((data, start)) => data.get(*start..).unwrap_or_default(),
+            None => &self.built,
+        }
+    }
+}
+
+impl PartialEq for Lists {
+    fn eq(&self, other: &Lists) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Lists {}
+
+impl std::fmt::Debug for Lists {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let how = if self.mapped.is_some() {
+            "mapped"
+        } else {
+            "built"
+        };
+        write!(f, "Lists({how}, {} bytes)", self.len())
+    }
+}
+
 /// The state of an index (see the module doc).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct State {
@@ -276,7 +336,7 @@ pub struct State {
     pub docs: Vec<Digest>,
     /// Per document, the shards (ids) its terms are in ([`State::push_list`]), one after the
     /// other…
-    pub lists: Vec<u8>,
+    pub lists: Lists,
     /// …ending at these offsets…
     pub ends: Vec<u32>,
     /// …with these checks ([`list_check`]).
@@ -426,7 +486,7 @@ impl State {
     /// lists would pass 4 GiB.
     pub fn push_list(&mut self, shards: &[u32]) -> bool {
         let start = self.lists.len();
-        encode_list(&mut self.lists, shards);
+        encode_list(self.lists.built(), shards);
         self.checks.push(list_check(&self.lists[start..]));
         self.end_list()
     }
@@ -441,7 +501,7 @@ impl State {
                 return false;
             };
             at += len as usize;
-            self.lists.extend_from_slice(list);
+            self.lists.built().extend_from_slice(list);
             self.checks.push(list_check(list));
             if !self.end_list() {
                 return false;
@@ -461,7 +521,7 @@ impl State {
         copy_run(
             (&old.lists, &old.ends),
             docs,
-            (&mut self.lists, &mut self.ends),
+            (self.lists.built(), &mut self.ends),
         )
     }
 
@@ -630,7 +690,7 @@ impl State {
         b
     }
 
-    fn decode(body: &[u8], lists: Vec<u8>) -> Option<State> {
+    fn decode(body: &[u8], lists: Lists) -> Option<State> {
         let mut r = Reader { bytes: body, at: 0 };
         let group = r.string()?;
         let n = usize::try_from(r.varint()?).ok()?;
@@ -724,10 +784,10 @@ impl State {
     /// The state left under the site at `root`, if there is one this binary wrote and it
     /// checks.
     pub fn read(root: &Path) -> Option<State> {
-        use std::io::Read;
-        let mut f = std::fs::File::open(root.join(STATE_FILE)).ok()?;
-        let mut head = [0u8; MAGIC.len() + 16 + 8 + 8 + 16];
-        f.read_exact(&mut head).ok()?;
+        // Mapped, not read: the lists, most of the file, stay in it (a rebuild copies them into
+        // the next state in runs) instead of costing their size in fresh memory.
+        let data = std::sync::Arc::new(crate::mapped::cache_file(&root.join(STATE_FILE)).ok()?);
+        let head = data.get(..MAGIC.len() + 16 + 8 + 8 + 16)?;
         if !head.starts_with(MAGIC) || head[MAGIC.len()..MAGIC.len() + 16] != fingerprint() {
             return None;
         }
@@ -736,22 +796,18 @@ impl State {
             |at: usize| usize::try_from(u64::from_le_bytes(head[at..at + 8].try_into().ok()?)).ok();
         let (body_len, lists_len) = (len(at)?, len(at + 8)?);
         let total = head.len().checked_add(body_len)?.checked_add(lists_len)?;
-        if f.metadata().ok()?.len() != total as u64 {
+        if data.len() != total {
             return None;
         }
-        // Body and lists each read into their own memory (no copy of the lists, most of the
-        // file).
-        let mut read = |n: usize| {
-            let mut b = Vec::with_capacity(n);
-            (&mut f).take(n as u64).read_to_end(&mut b).ok()?;
-            (b.len() == n).then_some(b)
+        let body = data.get(head.len()..head.len() + body_len)?;
+        if crate::hash::digest(body)[..] != head[at + 16..] {
+            return None;
+        }
+        let lists = Lists {
+            mapped: Some((data.clone(), head.len() + body_len)),
+            built: Vec::new(),
         };
-        let body = read(body_len)?;
-        let lists = read(lists_len)?;
-        if crate::hash::digest(&body)[..] != head[at + 16..] {
-            return None;
-        }
-        State::decode(&body, lists)
+        State::decode(body, lists)
     }
 
     /// Writes the state under the site at `root` (best effort: to a temporary file, then
@@ -902,7 +958,7 @@ mod tests {
         }
         // A list that checks but does not decode.
         let mut s = sample();
-        s.lists = vec![0xff; 3];
+        s.lists = vec![0xff; 3].into();
         s.ends = vec![1, 2, 3];
         s.checks = (0..3).map(|d| list_check(&s.lists[d..d + 1])).collect();
         s.write(dir.path());

@@ -1319,7 +1319,7 @@ pub(super) fn update<P: Send>(
         fingerprint: prev.fingerprint.to_vec(),
         articles: n_articles as u32,
         docs: keys.terms.clone(),
-        lists: Vec::with_capacity(old.lists.len() + 1024),
+        lists: Vec::with_capacity(old.lists.len() + 1024).into(),
         ends: Vec::with_capacity(n_new),
         checks: Vec::with_capacity(n_new),
         shards: recs,
