@@ -81,9 +81,8 @@ const FINE_SETTLED: Duration = Duration::from_millis(100);
 
 /// Whether the folder's last change (ctime) is far enough before `now` (see the module's doc).
 fn settled(stat: &FolderStat, now: SystemTime) -> bool {
-    let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[3], stat[4] as u32);
     let needed = if stat[4] == 0 { SETTLED } else { FINE_SETTLED };
-    now.duration_since(changed).is_ok_and(|d| d >= needed)
+    super::stamps::changed_before(stat, now, needed)
 }
 
 /// Records the names of `paths` (files of the folder whose stat is `stat`). Best effort.

@@ -55,8 +55,13 @@ pub(super) fn stat_of(_: &Status) -> Option<Stat> {
 
 /// Whether the file's last change (ctime) is at least [`SETTLED`] before `now`.
 fn settled(stat: &Stat, now: SystemTime) -> bool {
+    changed_before(stat, now, SETTLED)
+}
+
+/// Whether the last change (ctime) of what `stat` is of was at least `needed` before `now`.
+pub(super) fn changed_before(stat: &Stat, now: SystemTime, needed: Duration) -> bool {
     let changed = SystemTime::UNIX_EPOCH + Duration::new(stat[3], stat[4] as u32);
-    now.duration_since(changed).is_ok_and(|d| d >= SETTLED)
+    now.duration_since(changed).is_ok_and(|d| d >= needed)
 }
 
 /// The stamps read at the start of a build: the file's bytes and, in file order (the order of
