@@ -198,15 +198,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
     );
     if phases.on {
+        let how = match &site {
+            Ok(l) if l.reused_model => " (model from the snapshot)",
+            _ => "",
+        };
         eprintln!(
-            "timing: load: site {:.1} ms, check of the files written before {:.1} ms",
+            "timing: load: site {:.1} ms{how}, check of the files written before {:.1} ms",
             load_time.as_secs_f64() * 1e3,
             check_time.as_secs_f64() * 1e3
         );
     }
     phases.done("load");
-    let (templates, site, loaded) = match (templates, site) {
-        (Ok(t), Ok((s, loaded))) => (t, s, loaded),
+    let (templates, site, loaded, snapshot) = match (templates, site) {
+        (Ok(t), Ok(l)) => (t, l.site, l.digests, l.snapshot),
         (t, s) => {
             if let Some((mut session, _)) = early_session {
                 session.abort();
@@ -270,12 +274,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         eprintln!("timing: {planned} of {pages} files kept by the render plan");
     }
     let (articles, people) = (site.article_count(), site.person_count());
-    // The site model and templates are freed while the files are put in place (or left to
-    // the system when the process ends next).
+    // The model's snapshot is saved for the next build, and the model and templates freed,
+    // while the files are put in place (or left to the system when the process ends next).
     let ends_process = opts.ends_process;
     let (write, ()) = rayon::join(
         || session.commit(rendered.files, rendered.groups, rendered.plan.as_ref()),
         move || {
+            if let Some(s) = snapshot {
+                s.save(&site);
+            }
             if ends_process {
                 std::mem::forget((site, templates));
             } else {

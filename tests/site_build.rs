@@ -702,8 +702,11 @@ fn article_urls_from_the_parse_cache_are_those_of_a_fresh_parse() {
     });
     let load = || {
         let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
-        let (site, loaded) =
-            Site::load_cached(root, &cfg, &Registry::default(), sources, None).unwrap();
+        let litopys::site::Loaded {
+            site,
+            digests: loaded,
+            ..
+        } = Site::load_cached(root, &cfg, &Registry::default(), sources, None).unwrap();
         assert_eq!(loaded, digests, "the digests the load took");
         site
     };
@@ -729,22 +732,163 @@ fn article_urls_from_the_parse_cache_are_those_of_a_fresh_parse() {
     let mut known: Vec<Option<_>> = digests.iter().copied().map(Some).collect();
     known[1] = None;
     let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
-    let (site, loaded) =
-        Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&known)).unwrap();
+    let litopys::site::Loaded {
+        site,
+        digests: loaded,
+        ..
+    } = Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&known)).unwrap();
     assert_eq!(loaded, digests);
     assert_eq!(urls(&site), urls(&plain));
     let mut wrong = known.clone();
     wrong[2] = Some([0; 16]);
     let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
-    let (site, loaded) =
-        Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&wrong)).unwrap();
+    let litopys::site::Loaded {
+        site,
+        digests: loaded,
+        ..
+    } = Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&wrong)).unwrap();
     assert_eq!(loaded, digests);
     assert_ne!(wrong[2], Some(digests[2]));
     assert_eq!(urls(&site), urls(&plain));
     // Digests of another listing (one file fewer) are not used at all.
     let (sources, ()) = Sources::read_with(root, cfg.allow_html, |_| ());
-    let (site, loaded) =
-        Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&wrong[1..])).unwrap();
+    let litopys::site::Loaded {
+        site,
+        digests: loaded,
+        ..
+    } = Site::load_cached(root, &cfg, &Registry::default(), sources, Some(&wrong[1..])).unwrap();
     assert_eq!(loaded, digests);
     assert_eq!(urls(&site), urls(&plain));
+}
+
+/// Everything of a site's model: its structure (every field but bodies and digests, as the
+/// render plan hashes it), each article's file digest and body.
+fn model_of(site: &Site) -> (litopys::hash::Digest, Vec<(litopys::hash::Digest, String)>) {
+    let (structure, _) = render::plan::structure_digest(site, &[0; 16]);
+    let articles = site
+        .articles
+        .iter()
+        .map(|a| (a.digest, a.body.html().unwrap().into_owned()))
+        .collect();
+    (structure, articles)
+}
+
+#[test]
+fn a_model_from_the_snapshot_is_the_model_built_anew_and_only_while_no_front_matter_changed() {
+    use litopys::site::{Loaded, Sources};
+    let dir = sample_site();
+    let root = dir.path();
+    let cfg = config();
+    let registry = |root: &Path| Registry::load(root).unwrap();
+    // A load as a build does it: the digests of the files known beforehand (read by hand
+    // here; the build has them from the files' stamps), then the snapshot saved.
+    let load = || -> Loaded {
+        let (sources, known) = Sources::read_with(root, cfg.allow_html, |paths| {
+            paths
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    Some(litopys::site::cache::digest(
+                        &std::fs::read(p).unwrap(),
+                        cfg.allow_html,
+                    ))
+                })
+                .collect::<Vec<_>>()
+        });
+        Site::load_cached(root, &cfg, &registry(root), sources, Some(&known)).unwrap()
+    };
+    // Loads `root` through the snapshot, checks the model against one built from the files
+    // alone, saves the snapshot; gives whether the snapshot was used.
+    let check = || -> bool {
+        let loaded = load();
+        let fresh = Site::load(root, &cfg, &registry(root)).unwrap();
+        assert_eq!(model_of(&loaded.site), model_of(&fresh));
+        let reused = loaded.reused_model;
+        if let Some(s) = loaded.snapshot {
+            s.save(&loaded.site);
+        }
+        reused
+    };
+    assert!(!check(), "no snapshot yet");
+    assert!(root.join(".litopys/model").exists());
+    assert!(check(), "nothing changed");
+    // A body edited: the same model, with the file's new digest and body.
+    let file = root.join("content/articles/01-paris.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("Перший абзац.", "Перший абзац, змінений."),
+    )
+    .unwrap();
+    assert!(check(), "a body edited");
+    assert!(check(), "the heads saved with the new digest");
+    assert!(load()
+        .site
+        .articles
+        .iter()
+        .any(|a| a.body.html().unwrap().contains("змінений")));
+    // A file known by no digest beforehand is read, and its front matter compared.
+    let (sources, mut known) = Sources::read_with(root, cfg.allow_html, |paths| {
+        paths
+            .unwrap()
+            .iter()
+            .map(|p| {
+                Some(litopys::site::cache::digest(
+                    &std::fs::read(p).unwrap(),
+                    cfg.allow_html,
+                ))
+            })
+            .collect::<Vec<_>>()
+    });
+    known[0] = None;
+    let partly = Site::load_cached(root, &cfg, &registry(root), sources, Some(&known)).unwrap();
+    assert!(partly.reused_model);
+    // Front matter edited in any way builds the model anew: a person, a title, a summary.
+    for (from, to) in [
+        ("\"Іван Гуменюк\"", "\"Іван Гуменюк\", \"Петро Новий\""),
+        ("'Переговори у Парижі'", "'Переговори в Парижі'"),
+    ] {
+        let f = root.join("content/articles/02-paris-again.md");
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(text.contains(from), "{text}");
+        std::fs::write(&f, text.replacen(from, to, 1)).unwrap();
+        assert!(!check(), "{to}");
+        assert!(check());
+    }
+    std::fs::write(&file, text.replace("'Лід <b>жирний</b>'", "'Інший лід'")).unwrap();
+    assert!(!check(), "a summary edited");
+    // An article added, one renamed, one removed.
+    write(
+        root,
+        "content/articles/05-new.md",
+        &article("2026-01-09", "Нова", &["Олена Ґалаґан"], "", "Текст."),
+    );
+    assert!(!check(), "an article added");
+    std::fs::rename(
+        root.join("content/articles/05-new.md"),
+        root.join("content/articles/00-new.md"),
+    )
+    .unwrap();
+    assert!(!check(), "an article renamed");
+    std::fs::remove_file(root.join("content/articles/00-new.md")).unwrap();
+    assert!(!check(), "an article removed");
+    assert!(check());
+    // The registry edited (an alias merges two people).
+    write(
+        root,
+        "content/people.yaml",
+        "people:\n- name: Іван Гуменюк\n  aliases: [Олена Ґалаґан]\n",
+    );
+    assert!(!check(), "the registry edited");
+    assert!(check());
+    // A damaged model or heads file is not used.
+    for name in [".litopys/model", ".litopys/model.heads"] {
+        let path = root.join(name);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(!check(), "{name} damaged");
+        assert!(check());
+    }
 }

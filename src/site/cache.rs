@@ -79,6 +79,13 @@ pub struct Taken {
 }
 
 impl Taken {
+    /// [`super::snapshot::fm_digest`] of the record's front matter and base slug (which are
+    /// next to each other in the index, with their lengths).
+    pub fn fm_digest(&self) -> Option<super::snapshot::Digest> {
+        let span = self.fm.start.checked_sub(4)?..self.base.end;
+        Some(super::snapshot::fm_digest(self.index.get(span)?))
+    }
+
     /// The cached article; none if its front matter does not decode.
     pub fn decode(self) -> Option<Cached> {
         let (&explicit, slug) = self.index.get(self.base.clone())?.split_first()?;
@@ -290,6 +297,27 @@ impl Cache {
             base: record.base,
             body: Body::cached(file, offset, len, source.to_path_buf(), allow_html, *digest),
         })
+    }
+
+    /// Whether the cache can be appended to as it is (it was read whole and checks out).
+    pub(super) fn is_valid(&self) -> bool {
+        self.valid
+    }
+
+    /// What parsing depends on besides the file ([`fingerprint`]).
+    pub(super) fn fingerprint(&self) -> &Digest {
+        &self.fingerprint
+    }
+
+    /// Whether the record of `digest` is cached and not taken yet.
+    pub(super) fn has(&self, digest: &Digest) -> bool {
+        self.records.contains_key(digest)
+    }
+
+    /// Takes the record of `digest` for its body only (see [`Cache::take`]).
+    pub(super) fn take_body(&mut self, digest: &Digest, source: &Path) -> Option<Body> {
+        let allow_html = self.allow_html;
+        self.take(digest, source, allow_html).map(|t| t.body)
     }
 
     /// Records the articles of this build (`parsed`, those with `fresh` set parsed now, not
@@ -543,25 +571,38 @@ fn put_record(
     offset: u64,
     body_len: usize,
 ) -> bool {
+    let Ok(body_len) = u32::try_from(body_len) else {
+        return false;
+    };
     let start = out.len();
     out.extend_from_slice(d);
+    if !put_fm_span(out, fm, base) {
+        out.truncate(start);
+        return false;
+    }
+    out.extend_from_slice(&offset.to_le_bytes());
+    out.extend_from_slice(&body_len.to_le_bytes());
+    true
+}
+
+/// Appends an index record's front matter and base slug to `out`: the front matter's u32
+/// length and [`super::fmcode`] encoding, then the base slug's u32 length, a byte 1 for an
+/// explicit slug (0 for one made from the title) and the slug; false (and `out` as it was)
+/// if a part is too big for the format.
+pub(super) fn put_fm_span(out: &mut Vec<u8>, fm: &FrontMatter, base: &super::BaseSlug) -> bool {
+    let start = out.len();
     out.extend_from_slice(&[0; 4]);
     super::fmcode::encode(fm, out);
-    let fm_len = out.len() - start - D - 4;
-    let (Ok(fm_len), Ok(base_len), Ok(body_len)) = (
-        u32::try_from(fm_len),
-        u32::try_from(1 + base.slug.len()),
-        u32::try_from(body_len),
-    ) else {
+    let fm_len = out.len() - start - 4;
+    let (Ok(fm_len), Ok(base_len)) = (u32::try_from(fm_len), u32::try_from(1 + base.slug.len()))
+    else {
         out.truncate(start);
         return false;
     };
-    out[start + D..start + D + 4].copy_from_slice(&fm_len.to_le_bytes());
+    out[start..start + 4].copy_from_slice(&fm_len.to_le_bytes());
     out.extend_from_slice(&base_len.to_le_bytes());
     out.push(u8::from(base.explicit));
     out.extend_from_slice(base.slug.as_bytes());
-    out.extend_from_slice(&offset.to_le_bytes());
-    out.extend_from_slice(&body_len.to_le_bytes());
     true
 }
 
@@ -598,9 +639,11 @@ mod tests {
     /// A parsed article of `text` at `file`, fresh.
     fn parsed(file: &str, text: &str) -> super::super::Parsed {
         let (fm, body) = crate::content::parse(text).unwrap();
+        let base = super::super::base_slug(&fm);
         super::super::Parsed {
             file: file.into(),
-            base: super::super::base_slug(&fm),
+            fm_digest: super::super::snapshot::fm_digest_of(&fm, &base),
+            base,
             fm,
             body: Body::from(crate::content::markdown_to_html(&body, false)),
             digest: digest(text.as_bytes(), false),
@@ -628,7 +671,15 @@ mod tests {
         Cache::open(dir.path(), false).store_holding(dir.path(), &mut held, html.len());
         assert!(held[0].body.is_in_memory());
         let mut c = Cache::open(dir.path(), false);
-        let got = c.take(&d, &source, false).and_then(Taken::decode).unwrap();
+        let taken = c.take(&d, &source, false).unwrap();
+        // The front-matter digest read from the record is the one of the article as parsed
+        // (a model snapshot compares the two), and another front matter has another.
+        let fm_digest = taken.fm_digest();
+        assert_eq!(fm_digest, held[0].fm_digest);
+        assert!(fm_digest.is_some());
+        let other = parsed("a.md", &TEXT.replace("Лід.", "Лід!"));
+        assert_ne!(other.fm_digest, fm_digest);
+        let got = taken.decode().unwrap();
         assert_eq!(got.fm, fm);
         assert_eq!(
             got.base,

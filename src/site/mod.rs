@@ -20,6 +20,7 @@ pub mod cache;
 pub mod collate;
 mod fmcode;
 pub mod listing;
+pub mod snapshot;
 pub mod stamps;
 pub mod translit;
 
@@ -194,6 +195,9 @@ struct Parsed {
     base: BaseSlug,
     body: Body,
     digest: crate::hash::Digest,
+    /// [`snapshot::fm_digest`] of the front matter and base slug (none when too big for the
+    /// parse cache).
+    fm_digest: Option<crate::hash::Digest>,
     /// Parsed now (not found in the cache).
     fresh: bool,
 }
@@ -261,6 +265,7 @@ fn read_article(
     let cached = |digest: crate::hash::Digest| {
         // Taken under the lock, decoded outside it.
         let taken = cache?.lock().ok()?.take(&digest, path, allow_html)?;
+        let fm_digest = taken.fm_digest();
         let c = taken.decode()?;
         Some(Parsed {
             file: rel.to_path_buf(),
@@ -268,6 +273,7 @@ fn read_article(
             base: c.base,
             body: c.body,
             digest,
+            fm_digest,
             fresh: false,
         })
     };
@@ -302,9 +308,11 @@ fn read_article(
         message: e.message,
     })?;
     let body = Body::from(crate::content::markdown_to_html(&body, allow_html));
+    let base = base_slug(&fm);
     Ok(Parsed {
         file: rel.to_path_buf(),
-        base: base_slug(&fm),
+        fm_digest: snapshot::fm_digest_of(&fm, &base),
+        base,
         fm,
         body,
         digest,
@@ -454,19 +462,31 @@ impl Sources {
     }
 }
 
+/// A site loaded through its caches ([`Site::load_cached`]).
+pub struct Loaded {
+    pub site: Site,
+    /// The digest of every listed file as loaded, in the listing's order (a file edited since
+    /// its digest was known shows here with another).
+    pub digests: Vec<crate::hash::Digest>,
+    /// The model's snapshot for the next build, to save once the pages are out
+    /// ([`snapshot::Pending::save`]); none when there is nothing to save.
+    pub snapshot: Option<snapshot::Pending>,
+    /// Whether the model is the last build's snapshot (no front matter changed since).
+    pub reused_model: bool,
+}
+
 impl Site {
     /// Loads `content/articles/*.md` (and the registry) under `root`; collects every error.
     pub fn load(root: &Path, config: &Config, registry: &Registry) -> Result<Site, Vec<SiteError>> {
         let (paths, errors) = article_files(root);
-        Self::load_with(root, config, registry, paths, errors, None, None).map(|(site, _)| site)
+        Self::load_with(root, config, registry, paths, errors, None, None).map(|l| l.site)
     }
 
     /// [`Site::load`] through the cache of parsed articles ([`cache`]): only files whose bytes
     /// are not in it are parsed, and the cache is updated. `known` gives, by place in the
     /// listing, the digest of listed files known earlier in the build: such a file is taken
-    /// from the cache by that digest without reading it again. Also gives the digest of every
-    /// listed file as loaded, in the listing's order (a file edited since its digest was known
-    /// shows there with another).
+    /// from the cache by that digest without reading it again. When no article's front
+    /// matter changed since the last build, the model is its [`snapshot`].
     ///
     /// `sources` must have been read from the same `root` with the same `allow_html`.
     pub fn load_cached(
@@ -475,7 +495,7 @@ impl Site {
         registry: &Registry,
         sources: Sources,
         known: Option<&[Option<crate::hash::Digest>]>,
-    ) -> Result<(Site, Vec<crate::hash::Digest>), Vec<SiteError>> {
+    ) -> Result<Loaded, Vec<SiteError>> {
         let Sources {
             paths,
             errors,
@@ -494,10 +514,38 @@ impl Site {
         mut errors: Vec<SiteError>,
         cache: Option<cache::Cache>,
         known: Option<&[Option<crate::hash::Digest>]>,
-    ) -> Result<(Site, Vec<crate::hash::Digest>), Vec<SiteError>> {
+    ) -> Result<Loaded, Vec<SiteError>> {
         // Without a usable cache, the cache is written anew as the articles are parsed.
         let mut rewriter = cache.as_ref().and_then(cache::Cache::rewriter);
+        // The snapshot's key, with a cache (whose fingerprint stands for the code).
+        let key = cache
+            .as_ref()
+            .map(|c| snapshot::key(root, c.fingerprint(), registry));
         let cache = cache.map(std::sync::Mutex::new);
+        if let (Some(c), Some(key), Some(known), true) = (&cache, key, known, errors.is_empty()) {
+            if let Some(done) = from_snapshot(root, config, &paths, c, key, known) {
+                let FromSnapshot {
+                    mut site,
+                    digests,
+                    changed,
+                    pending,
+                } = done;
+                // The files read are recorded in the cache, then their bodies put in place.
+                let (at, mut parsed): (Vec<usize>, Vec<Parsed>) = changed.into_iter().unzip();
+                if let Some(c) = cache.and_then(|c| c.into_inner().ok()) {
+                    c.store(root, &mut parsed);
+                }
+                for (k, p) in at.into_iter().zip(parsed) {
+                    site.articles[k].body = p.body;
+                }
+                return Ok(Loaded {
+                    site,
+                    digests,
+                    snapshot: Some(pending),
+                    reused_model: true,
+                });
+            }
+        }
         let read = |i: usize, p: &PathBuf| {
             let known = known.and_then(|k| k.get(i)).copied().flatten();
             read_article(root, p, config.allow_html, cache.as_ref(), known)
@@ -538,18 +586,38 @@ impl Site {
             w.write(root, &mut parsed[written..]);
         }
         // (Only used when every file loaded, so in the listing's order.)
-        let loaded = parsed.iter().map(|p| p.digest).collect();
+        let digests = parsed.iter().map(|p| p.digest).collect();
+        let fms: Vec<Option<crate::hash::Digest>> = parsed.iter().map(|p| p.fm_digest).collect();
         match (rewriter, cache.and_then(|c| c.into_inner().ok())) {
             (Some(w), _) => w.finish(),
             (None, Some(cache)) => cache.store(root, &mut parsed),
             (None, None) => {}
         }
-        let site = build_model(root, config, registry, parsed, &mut errors);
-        if errors.is_empty() {
-            Ok((site, loaded))
-        } else {
-            Err(errors)
+        let (site, file_rank) = build_model(root, config, registry, parsed, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        // The snapshot's heads, in the site's order.
+        let heads: Option<Vec<snapshot::Head>> = file_rank
+            .iter()
+            .zip(&site.articles)
+            .map(|(&rank, a)| {
+                Some(snapshot::Head {
+                    rank: u32::try_from(rank).ok()?,
+                    digest: a.digest,
+                    fm: (*fms.get(rank)?)?,
+                })
+            })
+            .collect();
+        let snapshot = key
+            .zip(heads)
+            .map(|(key, heads)| snapshot::Pending::new(key, heads, None));
+        Ok(Loaded {
+            site,
+            digests,
+            snapshot,
+            reused_model: false,
+        })
     }
 
     pub fn article_count(&self) -> usize {
@@ -586,14 +654,111 @@ impl Site {
     }
 }
 
-/// Builds the model from parsed files (in file-name order).
+/// A site loaded from its [`snapshot`] ([`from_snapshot`]).
+struct FromSnapshot {
+    /// The model, without the bodies of the files read.
+    site: Site,
+    /// Every listed file's digest, in the listing's order.
+    digests: Vec<crate::hash::Digest>,
+    /// The files read (their digests were not the snapshot's), each with its article's index.
+    changed: Vec<(usize, Parsed)>,
+    pending: snapshot::Pending,
+}
+
+/// The site of `paths` (the listing, complete) from the snapshot made for `key`, when there is
+/// one for these names and every file whose digest (`known`, by place in the listing) is not
+/// the snapshot's has the front matter and base slug it recorded; none otherwise. The bodies
+/// of the files not read are taken from `cache`, which must have them all; the files read are
+/// given back parsed, for their bodies to be put in place once the cache has them.
+fn from_snapshot(
+    root: &Path,
+    config: &Config,
+    paths: &[PathBuf],
+    cache: &std::sync::Mutex<cache::Cache>,
+    key: crate::hash::Digest,
+    known: &[Option<crate::hash::Digest>],
+) -> Option<FromSnapshot> {
+    if known.len() != paths.len() || !cache.lock().ok()?.is_valid() {
+        return None;
+    }
+    let names = snapshot::names_digest(paths.iter().map(|p| relative_to(p, root)));
+    let snap = snapshot::Snapshot::open(root, &key, &names)?;
+    let heads = snap.heads();
+    if heads.len() != paths.len() {
+        return None;
+    }
+    // The article (its index in the site) of each place in the listing.
+    let mut site_of = vec![0usize; heads.len()];
+    for (k, h) in heads.iter().enumerate() {
+        site_of[h.rank as usize] = k;
+    }
+    let mut changed = Vec::new();
+    let mut read = vec![false; heads.len()];
+    let mut digests = Vec::with_capacity(paths.len());
+    for (i, p) in paths.iter().enumerate() {
+        let k = site_of[i];
+        if known[i] == Some(heads[k].digest) {
+            digests.push(heads[k].digest);
+            continue;
+        }
+        let parsed = read_article(root, p, config.allow_html, Some(cache), known[i]).ok()?;
+        if parsed.fm_digest != Some(heads[k].fm) {
+            return None;
+        }
+        digests.push(parsed.digest);
+        read[k] = true;
+        changed.push((k, parsed));
+    }
+    // Every other body must be in the cache before any is taken (a record taken and then not
+    // used would make the full load parse its file again).
+    let mut c = cache.lock().ok()?;
+    if heads
+        .iter()
+        .zip(&read)
+        .any(|(h, &read)| !read && !c.has(&h.digest))
+    {
+        return None;
+    }
+    let model = snap.model(root)?;
+    let mut articles = model.articles;
+    for (k, a) in articles.iter_mut().enumerate() {
+        if !read[k] {
+            a.body = c.take_body(&a.digest, &root.join(&a.file))?;
+        }
+    }
+    drop(c);
+    let mut new_heads = heads.to_vec();
+    for (k, p) in &changed {
+        articles[*k].digest = p.digest;
+        new_heads[*k].digest = p.digest;
+    }
+    let site = Site {
+        root: root.to_path_buf(),
+        config: config.clone(),
+        articles,
+        people: model.people,
+        days: model.days,
+        months: model.months,
+        years: model.years,
+        day_of: std::sync::OnceLock::new(),
+    };
+    Some(FromSnapshot {
+        site,
+        digests,
+        changed,
+        pending: snapshot::Pending::new(key, new_heads, Some(snap)),
+    })
+}
+
+/// Builds the model from parsed files (in file-name order); also gives, for each article of
+/// the site, its file's place in that order.
 fn build_model(
     root: &Path,
     config: &Config,
     registry: &Registry,
     parsed: Vec<Parsed>,
     errors: &mut Vec<SiteError>,
-) -> Site {
+) -> (Site, Vec<usize>) {
     // Newest first; ties by title, then file: deterministic. `parsed` is in file-name order,
     // so an article's position in it stands for its file name. The order is found on indices
     // (moving the articles themselves at every step of the sort cost more than comparing).
@@ -892,7 +1057,7 @@ fn build_model(
         }
     }
 
-    Site {
+    let site = Site {
         root: root.to_path_buf(),
         config: config.clone(),
         articles,
@@ -901,7 +1066,8 @@ fn build_model(
         months: month_list,
         years,
         day_of: std::sync::OnceLock::new(),
-    }
+    };
+    (site, file_rank)
 }
 
 /// Puts `v` in the order `order` gives (the element at `k` becomes the one that was at
