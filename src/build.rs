@@ -198,8 +198,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
     );
     if phases.on {
-        let how = match &site {
-            Ok(l) if l.reused_model => " (model from the snapshot)",
+        let how = match site.as_ref().map(|l| l.reused) {
+            Ok(crate::site::Reused::Model) => " (model from the snapshot)",
+            Ok(crate::site::Reused::Articles) => " (articles from the snapshot, people resolved)",
             _ => "",
         };
         eprintln!(

@@ -775,15 +775,15 @@ fn model_of(site: &Site) -> (litopys::hash::Digest, Vec<(litopys::hash::Digest, 
 
 #[test]
 fn a_model_from_the_snapshot_is_the_model_built_anew_and_only_while_no_front_matter_changed() {
-    use litopys::site::{Loaded, Sources};
+    use litopys::site::{Loaded, Reused, Sources};
     let dir = sample_site();
     let root = dir.path();
     let cfg = config();
     let registry = |root: &Path| Registry::load(root).unwrap();
-    // A load as a build does it: the digests of the files known beforehand (read by hand
-    // here; the build has them from the files' stamps), then the snapshot saved.
-    let load = || -> Loaded {
-        let (sources, known) = Sources::read_with(root, cfg.allow_html, |paths| {
+    // The digests of the files known beforehand, by place in the listing (read by hand here;
+    // a build has them from the files' stamps).
+    let sources = || {
+        Sources::read_with(root, cfg.allow_html, |paths| {
             paths
                 .unwrap()
                 .iter()
@@ -794,101 +794,115 @@ fn a_model_from_the_snapshot_is_the_model_built_anew_and_only_while_no_front_mat
                     ))
                 })
                 .collect::<Vec<_>>()
-        });
+        })
+    };
+    let load = || -> Loaded {
+        let (sources, known) = sources();
         Site::load_cached(root, &cfg, &registry(root), sources, Some(&known)).unwrap()
     };
-    // Loads `root` through the snapshot, checks the model against one built from the files
-    // alone, saves the snapshot; gives whether the snapshot was used.
-    let check = || -> bool {
+    // Loads `root` as a build does, checks the model against one built from the files alone,
+    // saves the snapshot; gives what was taken from the snapshot.
+    let check = || -> Reused {
         let loaded = load();
         let fresh = Site::load(root, &cfg, &registry(root)).unwrap();
         assert_eq!(model_of(&loaded.site), model_of(&fresh));
-        let reused = loaded.reused_model;
+        let reused = loaded.reused;
         if let Some(s) = loaded.snapshot {
             s.save(&loaded.site);
         }
         reused
     };
-    assert!(!check(), "no snapshot yet");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let f = root.join("content/articles").join(rel);
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(text.contains(from), "{text}");
+        std::fs::write(&f, text.replacen(from, to, 1)).unwrap();
+    };
+    assert_eq!(check(), Reused::Nothing, "no snapshot yet");
     assert!(root.join(".litopys/model").exists());
-    assert!(check(), "nothing changed");
+    assert_eq!(check(), Reused::Model, "nothing changed");
     // A body edited: the same model, with the file's new digest and body.
-    let file = root.join("content/articles/01-paris.md");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace("Перший абзац.", "Перший абзац, змінений."),
-    )
-    .unwrap();
-    assert!(check(), "a body edited");
-    assert!(check(), "the heads saved with the new digest");
+    edit("01-paris.md", "Перший абзац.", "Перший абзац, змінений.");
+    assert_eq!(check(), Reused::Model, "a body edited");
+    assert_eq!(
+        check(),
+        Reused::Model,
+        "the heads saved with the new digest"
+    );
     assert!(load()
         .site
         .articles
         .iter()
         .any(|a| a.body.html().unwrap().contains("змінений")));
     // A file known by no digest beforehand is read, and its front matter compared.
-    let (sources, mut known) = Sources::read_with(root, cfg.allow_html, |paths| {
-        paths
-            .unwrap()
-            .iter()
-            .map(|p| {
-                Some(litopys::site::cache::digest(
-                    &std::fs::read(p).unwrap(),
-                    cfg.allow_html,
-                ))
-            })
-            .collect::<Vec<_>>()
-    });
+    let (s, mut known) = sources();
     known[0] = None;
-    let partly = Site::load_cached(root, &cfg, &registry(root), sources, Some(&known)).unwrap();
-    assert!(partly.reused_model);
-    // Front matter edited in any way builds the model anew: a person, a title, a summary.
-    for (from, to) in [
-        ("\"Іван Гуменюк\"", "\"Іван Гуменюк\", \"Петро Новий\""),
-        ("'Переговори у Парижі'", "'Переговори в Парижі'"),
-    ] {
-        let f = root.join("content/articles/02-paris-again.md");
-        let text = std::fs::read_to_string(&f).unwrap();
-        assert!(text.contains(from), "{text}");
-        std::fs::write(&f, text.replacen(from, to, 1)).unwrap();
-        assert!(!check(), "{to}");
-        assert!(check());
-    }
-    std::fs::write(&file, text.replace("'Лід <b>жирний</b>'", "'Інший лід'")).unwrap();
-    assert!(!check(), "a summary edited");
+    let partly = Site::load_cached(root, &cfg, &registry(root), s, Some(&known)).unwrap();
+    assert_eq!(partly.reused, Reused::Model);
+    // People or roles edited: the articles are the snapshot's, the people resolved again,
+    // as the whole model would be (a new person; a bare surname the site merges into a full
+    // name; a role).
+    edit(
+        "02-paris-again.md",
+        "\"Іван Гуменюк\"",
+        "\"Іван Гуменюк\", \"Петро Новий\"",
+    );
+    assert_eq!(check(), Reused::Articles, "a person added");
+    assert_eq!(check(), Reused::Model);
+    edit("02-paris-again.md", "\"Петро Новий\"", "\"Буданов\"");
+    assert_eq!(check(), Reused::Articles, "a surname merged");
+    edit(
+        "01-paris.md",
+        "керівник Офісу президента",
+        "голова Офісу президента",
+    );
+    assert_eq!(check(), Reused::Articles, "a role edited");
+    // Any other front matter edited builds the model anew: a title, a summary.
+    edit(
+        "02-paris-again.md",
+        "'Переговори у Парижі'",
+        "'Переговори в Парижі'",
+    );
+    assert_eq!(check(), Reused::Nothing, "a title edited");
+    edit("01-paris.md", "'Лід <b>жирний</b>'", "'Інший лід'");
+    assert_eq!(check(), Reused::Nothing, "a summary edited");
+    assert_eq!(check(), Reused::Model);
     // An article added, one renamed, one removed.
     write(
         root,
         "content/articles/05-new.md",
         &article("2026-01-09", "Нова", &["Олена Ґалаґан"], "", "Текст."),
     );
-    assert!(!check(), "an article added");
+    assert_eq!(check(), Reused::Nothing, "an article added");
     std::fs::rename(
         root.join("content/articles/05-new.md"),
         root.join("content/articles/00-new.md"),
     )
     .unwrap();
-    assert!(!check(), "an article renamed");
+    assert_eq!(check(), Reused::Nothing, "an article renamed");
     std::fs::remove_file(root.join("content/articles/00-new.md")).unwrap();
-    assert!(!check(), "an article removed");
-    assert!(check());
+    assert_eq!(check(), Reused::Nothing, "an article removed");
+    assert_eq!(check(), Reused::Model);
     // The registry edited (an alias merges two people).
     write(
         root,
         "content/people.yaml",
         "people:\n- name: Іван Гуменюк\n  aliases: [Олена Ґалаґан]\n",
     );
-    assert!(!check(), "the registry edited");
-    assert!(check());
-    // A damaged model or heads file is not used.
-    for name in [".litopys/model", ".litopys/model.heads"] {
+    assert_eq!(check(), Reused::Nothing, "the registry edited");
+    assert_eq!(check(), Reused::Model);
+    // A damaged part is not used.
+    for name in [
+        ".litopys/model",
+        ".litopys/model.people",
+        ".litopys/model.heads",
+    ] {
         let path = root.join(name);
         let mut bytes = std::fs::read(&path).unwrap();
         let mid = bytes.len() / 2;
         bytes[mid] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(!check(), "{name} damaged");
-        assert!(check());
+        assert_eq!(check(), Reused::Nothing, "{name} damaged");
+        assert_eq!(check(), Reused::Model);
     }
 }

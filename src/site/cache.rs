@@ -158,6 +158,8 @@ struct Record {
     fm: Range<usize>,
     base: Range<usize>,
     body: (u64, usize),
+    /// Its body was given by [`Cache::body`] (and counted as taken).
+    used: bool,
 }
 
 impl Record {
@@ -227,6 +229,7 @@ fn parse_index(index: &[u8], bodies_len: u64) -> Option<Records> {
                 fm,
                 base,
                 body: (offset, len),
+                used: false,
             },
         );
     }
@@ -289,7 +292,9 @@ impl Cache {
     pub fn take(&mut self, digest: &Digest, source: &Path, allow_html: bool) -> Option<Taken> {
         let record = self.records.remove(digest)?;
         let file = self.bodies.clone()?;
-        self.taken += record.size();
+        if !record.used {
+            self.taken += record.size();
+        }
         let (offset, len) = record.body;
         Some(Taken {
             index: self.index.clone(),
@@ -309,15 +314,30 @@ impl Cache {
         &self.fingerprint
     }
 
-    /// Whether the record of `digest` is cached and not taken yet.
-    pub(super) fn has(&self, digest: &Digest) -> bool {
-        self.records.contains_key(digest)
+    /// The front matter of the record of `digest` (not taken), if cached and well-formed.
+    pub(super) fn peek(&self, digest: &Digest) -> Option<FrontMatter> {
+        let record = self.records.get(digest)?;
+        super::fmcode::decode(self.index.get(record.fm.clone())?)
     }
 
-    /// Takes the record of `digest` for its body only (see [`Cache::take`]).
-    pub(super) fn take_body(&mut self, digest: &Digest, source: &Path) -> Option<Body> {
-        let allow_html = self.allow_html;
-        self.take(digest, source, allow_html).map(|t| t.body)
+    /// The body of the record of `digest` (cached and not taken), which is counted as taken
+    /// but stays, so that articles with the same bytes each get it; `source` as for
+    /// [`Cache::take`].
+    pub(super) fn body(&mut self, digest: &Digest, source: &Path) -> Option<Body> {
+        let record = self.records.get_mut(digest)?;
+        let file = self.bodies.clone()?;
+        if !std::mem::replace(&mut record.used, true) {
+            self.taken += record.size();
+        }
+        let (offset, len) = record.body;
+        Some(Body::cached(
+            file,
+            offset,
+            len,
+            source.to_path_buf(),
+            self.allow_html,
+            *digest,
+        ))
     }
 
     /// Records the articles of this build (`parsed`, those with `fresh` set parsed now, not
@@ -330,6 +350,16 @@ impl Cache {
         self.store_holding(root, parsed, HELD_BODIES_MAX)
     }
 
+    /// Records the fresh articles among `parsed`, which are only some of this build's (the
+    /// others' records were given by [`Cache::body`]): appends them to the files when they
+    /// are usable, and never rewrites the pair (that waits for a build that loads every
+    /// article). Otherwise as [`Cache::store`].
+    pub(super) fn store_some(self, root: &Path, parsed: &mut [super::Parsed]) {
+        if self.valid {
+            self.append_holding(root, parsed, HELD_BODIES_MAX);
+        }
+    }
+
     /// [`Cache::store`], holding at most `held_max` bytes of fresh bodies in memory.
     fn store_holding(self, root: &Path, parsed: &mut [super::Parsed], held_max: usize) {
         let dead = self.size.saturating_sub(2 * HEADER as u64 + self.taken);
@@ -338,7 +368,15 @@ impl Cache {
                 w.write(root, parsed);
                 w.finish();
             }
-        } else if let Ok(Some((file, places))) = self.append(parsed) {
+        } else {
+            self.append_holding(root, parsed, held_max);
+        }
+    }
+
+    /// Appends the fresh articles of `parsed` to the pair, holding at most `held_max` bytes of
+    /// their bodies in memory.
+    fn append_holding(&self, root: &Path, parsed: &mut [super::Parsed], held_max: usize) {
+        if let Ok(Some((file, places))) = self.append(parsed) {
             let mut held = 0;
             hold(
                 root,

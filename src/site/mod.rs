@@ -471,8 +471,20 @@ pub struct Loaded {
     /// The model's snapshot for the next build, to save once the pages are out
     /// ([`snapshot::Pending::save`]); none when there is nothing to save.
     pub snapshot: Option<snapshot::Pending>,
-    /// Whether the model is the last build's snapshot (no front matter changed since).
-    pub reused_model: bool,
+    /// What of the model was taken from the last build's [`snapshot`].
+    pub reused: Reused,
+}
+
+/// What of a site's model a load took from the last build's [`snapshot`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reused {
+    /// Nothing: the model was built from every article's front matter.
+    Nothing,
+    /// All of it (no front matter changed).
+    Model,
+    /// The articles and calendar; the people were resolved again (only articles' people or
+    /// roles changed).
+    Articles,
 }
 
 impl Site {
@@ -523,7 +535,7 @@ impl Site {
             .map(|c| snapshot::key(root, c.fingerprint(), registry));
         let cache = cache.map(std::sync::Mutex::new);
         if let (Some(c), Some(key), Some(known), true) = (&cache, key, known, errors.is_empty()) {
-            if let Some(done) = from_snapshot(root, config, &paths, c, key, known) {
+            if let Some(done) = from_snapshot(root, config, registry, &paths, c, key, known) {
                 let FromSnapshot {
                     mut site,
                     digests,
@@ -533,7 +545,7 @@ impl Site {
                 // The files read are recorded in the cache, then their bodies put in place.
                 let (at, mut parsed): (Vec<usize>, Vec<Parsed>) = changed.into_iter().unzip();
                 if let Some(c) = cache.and_then(|c| c.into_inner().ok()) {
-                    c.store(root, &mut parsed);
+                    c.store_some(root, &mut parsed);
                 }
                 for (k, p) in at.into_iter().zip(parsed) {
                     site.articles[k].body = p.body;
@@ -541,8 +553,12 @@ impl Site {
                 return Ok(Loaded {
                     site,
                     digests,
+                    reused: if pending.resolves_people() {
+                        Reused::Articles
+                    } else {
+                        Reused::Model
+                    },
                     snapshot: Some(pending),
-                    reused_model: true,
                 });
             }
         }
@@ -593,7 +609,7 @@ impl Site {
             (None, Some(cache)) => cache.store(root, &mut parsed),
             (None, None) => {}
         }
-        let (site, file_rank) = build_model(root, config, registry, parsed, &mut errors);
+        let (site, file_rank, named) = build_model(root, config, registry, parsed, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -611,12 +627,12 @@ impl Site {
             .collect();
         let snapshot = key
             .zip(heads)
-            .map(|(key, heads)| snapshot::Pending::new(key, heads, None));
+            .map(|(key, heads)| snapshot::Pending::new(key, heads, None, Some(named)));
         Ok(Loaded {
             site,
             digests,
             snapshot,
-            reused_model: false,
+            reused: Reused::Nothing,
         })
     }
 
@@ -667,12 +683,16 @@ struct FromSnapshot {
 
 /// The site of `paths` (the listing, complete) from the snapshot made for `key`, when there is
 /// one for these names and every file whose digest (`known`, by place in the listing) is not
-/// the snapshot's has the front matter and base slug it recorded; none otherwise. The bodies
-/// of the files not read are taken from `cache`, which must have them all; the files read are
-/// given back parsed, for their bodies to be put in place once the cache has them.
+/// the snapshot's has the front matter and base slug it recorded, or a front matter that
+/// differs from the one it had (as the parse cache still has it) only in its people and
+/// roles (the people are then resolved again from the snapshot's names as written, the
+/// articles and calendar taken as they are); none otherwise. The bodies of the files not read
+/// are taken from `cache`, which must have them all; the files read are given back parsed,
+/// for their bodies to be put in place once the cache has them.
 fn from_snapshot(
     root: &Path,
     config: &Config,
+    registry: &Registry,
     paths: &[PathBuf],
     cache: &std::sync::Mutex<cache::Cache>,
     key: crate::hash::Digest,
@@ -695,6 +715,8 @@ fn from_snapshot(
     let mut changed = Vec::new();
     let mut read = vec![false; heads.len()];
     let mut digests = Vec::with_capacity(paths.len());
+    // Whether some article's people or roles changed.
+    let mut renamed = false;
     for (i, p) in paths.iter().enumerate() {
         let k = site_of[i];
         if known[i] == Some(heads[k].digest) {
@@ -703,27 +725,59 @@ fn from_snapshot(
         }
         let parsed = read_article(root, p, config.allow_html, Some(cache), known[i]).ok()?;
         if parsed.fm_digest != Some(heads[k].fm) {
-            return None;
+            let before = cache.lock().ok()?.peek(&heads[k].digest)?;
+            if !same_but_people(&before, &parsed.fm) {
+                return None;
+            }
+            renamed = true;
         }
         digests.push(parsed.digest);
         read[k] = true;
         changed.push((k, parsed));
     }
-    // Every other body must be in the cache before any is taken (a record taken and then not
-    // used would make the full load parse its file again).
+    let snapshot::Articles {
+        mut articles,
+        days,
+        months,
+        years,
+    } = snap.articles(root)?;
+    // The people: the snapshot's, or resolved again with the changed articles' names.
+    let (people, named) = if renamed {
+        let before = snap.named(root)?;
+        let mut roles = before.roles;
+        let mut names: Vec<Vec<&str>> = before
+            .articles
+            .iter()
+            .map(|ids| {
+                ids.iter()
+                    .map(|&w| before.written[w as usize].as_str())
+                    .collect()
+            })
+            .collect();
+        for (k, p) in &changed {
+            names[*k] = p.fm.people.iter().map(String::as_str).collect();
+            roles[*k] = p.fm.roles.clone();
+        }
+        let named = snapshot::Named::of(names.iter().map(Vec::as_slice), roles);
+        let (mut people, article_people, roles) = resolve_people(registry, &named);
+        for (a, list) in articles.iter_mut().zip(article_people) {
+            a.people = list;
+        }
+        fill_people(registry, &mut people, &articles, &roles);
+        (people, Some(named))
+    } else {
+        let (article_people, people) = snap.people(root)?;
+        for (a, list) in articles.iter_mut().zip(article_people) {
+            a.people = list;
+        }
+        (people, None)
+    };
     let mut c = cache.lock().ok()?;
-    if heads
-        .iter()
-        .zip(&read)
-        .any(|(h, &read)| !read && !c.has(&h.digest))
-    {
-        return None;
-    }
-    let model = snap.model(root)?;
-    let mut articles = model.articles;
     for (k, a) in articles.iter_mut().enumerate() {
         if !read[k] {
-            a.body = c.take_body(&a.digest, &root.join(&a.file))?;
+            // (A record given stays in the cache: should one be missing, the full load
+            // that follows still finds the others.)
+            a.body = c.body(&a.digest, &root.join(&a.file))?;
         }
     }
     drop(c);
@@ -731,34 +785,65 @@ fn from_snapshot(
     for (k, p) in &changed {
         articles[*k].digest = p.digest;
         new_heads[*k].digest = p.digest;
+        new_heads[*k].fm = p.fm_digest?;
     }
     let site = Site {
         root: root.to_path_buf(),
         config: config.clone(),
         articles,
-        people: model.people,
-        days: model.days,
-        months: model.months,
-        years: model.years,
+        people,
+        days,
+        months,
+        years,
         day_of: std::sync::OnceLock::new(),
     };
     Some(FromSnapshot {
         site,
         digests,
         changed,
-        pending: snapshot::Pending::new(key, new_heads, Some(snap)),
+        pending: snapshot::Pending::new(key, new_heads, Some(snap), named),
     })
 }
 
+/// Whether front matter `after` says what `before` did of everything but the people and their
+/// roles that the model is made of (so the articles, their order, links and calendar are
+/// the same); what it says of the article's source is not in the model.
+fn same_but_people(
+    before: &crate::content::FrontMatter,
+    after: &crate::content::FrontMatter,
+) -> bool {
+    // Every field by name: a field added to the front matter fails to compile here until
+    // it is placed.
+    let crate::content::FrontMatter {
+        title,
+        date,
+        date_source: _,
+        people: _,
+        roles: _,
+        summary,
+        source: _,
+        source_sha256: _,
+        language,
+        slug,
+        template,
+    } = before;
+    *title == after.title
+        && *date == after.date
+        && *summary == after.summary
+        && *language == after.language
+        && *slug == after.slug
+        && *template == after.template
+}
+
 /// Builds the model from parsed files (in file-name order); also gives, for each article of
-/// the site, its file's place in that order.
+/// the site, its file's place in that order, and what the people were resolved from.
 fn build_model(
     root: &Path,
     config: &Config,
     registry: &Registry,
     parsed: Vec<Parsed>,
     errors: &mut Vec<SiteError>,
-) -> (Site, Vec<usize>) {
+) -> (Site, Vec<usize>, snapshot::Named) {
     // Newest first; ties by title, then file: deterministic. `parsed` is in file-name order,
     // so an article's position in it stands for its file name. The order is found on indices
     // (moving the articles themselves at every step of the sort cost more than comparing).
@@ -776,30 +861,71 @@ fn build_model(
     // Each article's position in file-name order, for the tie-breaks below.
     let file_rank = order;
 
-    // Names: registry first pass, then the site-wide merge. A site names each person in many
-    // articles, so every name as written is numbered once (in first-seen order) and resolved
-    // once (in parallel); articles hold the numbers.
-    let mut written: Vec<&str> = Vec::new();
-    let article_written: Vec<Vec<u32>> = {
-        let mut id_of: FxHashMap<&str, u32> = FxHashMap::default();
-        parsed
-            .iter()
-            .map(|p| {
-                p.fm.people
-                    .iter()
-                    .map(|n| {
-                        *id_of.entry(n.as_str()).or_insert_with(|| {
-                            written.push(n.as_str());
-                            (written.len() - 1) as u32
-                        })
-                    })
-                    .collect()
-            })
-            .collect()
+    // The names as written and the roles, taken out of the front matter.
+    let roles = parsed
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.fm.roles))
+        .collect();
+    let named = snapshot::Named::of(parsed.iter().map(|p| p.fm.people.as_slice()), roles);
+    let (mut people, article_people, roles) = resolve_people(registry, &named);
+
+    // Articles, with person indices, and their base slugs.
+    // The base slugs taken out first, then each parsed article made into its `Article` in
+    // the same memory (a collect from the list's own iterator reuses its allocation): no
+    // second list of ~3 MB at 10,000 articles for the system to zero.
+    let bases: Vec<BaseSlug> = parsed
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.base))
+        .collect();
+    let mut articles: Vec<Article> = parsed
+        .into_iter()
+        .zip(article_people)
+        .map(|(p, people)| Article {
+            file: p.file,
+            title: p.fm.title,
+            date: p.fm.date,
+            summary: p.fm.summary,
+            language: p.fm.language,
+            body: p.body,
+            people,
+            slug: p.fm.slug.unwrap_or_default(),
+            url: String::new(),
+            template: p.fm.template,
+            related: std::sync::OnceLock::new(),
+            digest: p.digest,
+        })
+        .collect();
+    assign_article_urls(root, &mut articles, bases, &file_rank, errors);
+    let (days, months, years) = calendar(&articles);
+    fill_people(registry, &mut people, &articles, &roles);
+    let site = Site {
+        root: root.to_path_buf(),
+        config: config.clone(),
+        articles,
+        people,
+        days,
+        months,
+        years,
+        day_of: std::sync::OnceLock::new(),
     };
+    (site, file_rank, named)
+}
+
+/// The people of articles named as `named` says (in the site's order): registry first pass,
+/// then the site-wide merge. Gives the people (without their article lists and what comes of
+/// them, [`fill_people`]), each article's people (indices, in the front matter's order,
+/// without repeats) and each article's roles (person index, role).
+#[allow(clippy::type_complexity)]
+fn resolve_people(
+    registry: &Registry,
+    named: &snapshot::Named,
+) -> (Vec<Person>, Vec<Vec<usize>>, Vec<Vec<(usize, String)>>) {
+    // A site names each person in many articles, so every name as written is numbered once
+    // (in first-seen order) and resolved once (in parallel); articles hold the numbers.
+    let written = &named.written;
     let first_of: Vec<Option<String>> = written
         .par_iter()
-        .map(|&n| NameMap::first_pass(registry, n))
+        .map(|n| NameMap::first_pass(registry, n))
         .collect();
     // The merge looks only at the set of names (every name as written is in some article).
     let first: Vec<String> = first_of.into_iter().flatten().collect();
@@ -812,7 +938,7 @@ fn build_model(
     // canonical names numbered in first-seen order.
     let canonical_of: Vec<Option<(String, String)>> = written
         .par_iter()
-        .map(|&raw| names.canonical(raw).map(|c| (tidy(raw), c)))
+        .map(|raw| names.canonical(raw).map(|c| (tidy(raw), c)))
         .collect();
     let mut canon_names: Vec<&str> = Vec::new();
     let mut canon_id: FxHashMap<&str, u32> = FxHashMap::default();
@@ -838,14 +964,15 @@ fn build_model(
     }
     // Mentions per canonical name, and each article's canonical names without repeats.
     let mut mention_counts: Vec<usize> = vec![0; canon_names.len()];
-    for ws in &article_written {
+    for ws in &named.articles {
         for &w in ws {
             if let Some(c) = written_canon[w as usize] {
                 mention_counts[c as usize] += 1;
             }
         }
     }
-    let article_canon: Vec<Vec<u32>> = article_written
+    let article_canon: Vec<Vec<u32>> = named
+        .articles
         .par_iter()
         .map(|ws| {
             let mut list: Vec<u32> = Vec::with_capacity(ws.len());
@@ -857,7 +984,6 @@ fn build_model(
             list
         })
         .collect();
-    drop(article_written);
 
     // People in Ukrainian order (names are distinct, so the order is total).
     let mut keyed: Vec<(IndexKey, u32)> = (0..canon_names.len() as u32)
@@ -901,11 +1027,12 @@ fn build_model(
     drop(forms);
     assign_person_slugs(&mut people, registry);
 
-    // Roles (person index, role) per article, before the front matter is moved.
-    let roles: Vec<Vec<(usize, String)>> = parsed
+    // Roles (person index, role) per article.
+    let roles: Vec<Vec<(usize, String)>> = named
+        .roles
         .par_iter()
-        .map(|p| {
-            p.fm.roles
+        .map(|roles| {
+            roles
                 .iter()
                 .filter_map(|r| {
                     let c = names.canonical(&r.person)?;
@@ -916,36 +1043,15 @@ fn build_model(
                 .collect()
         })
         .collect();
-
-    // Articles, with person indices, and their base slugs.
-    // The base slugs taken out first, then each parsed article made into its `Article` in
-    // the same memory (a collect from the list's own iterator reuses its allocation): no
-    // second list of ~3 MB at 10,000 articles for the system to zero.
-    let bases: Vec<BaseSlug> = parsed
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.base))
-        .collect();
-    let mut articles: Vec<Article> = parsed
+    let article_people = article_canon
         .into_iter()
-        .zip(article_canon)
-        .map(|(p, canon)| Article {
-            file: p.file,
-            title: p.fm.title,
-            date: p.fm.date,
-            summary: p.fm.summary,
-            language: p.fm.language,
-            body: p.body,
-            people: canon.iter().map(|&c| person_of[c as usize]).collect(),
-            slug: p.fm.slug.unwrap_or_default(),
-            url: String::new(),
-            template: p.fm.template,
-            related: std::sync::OnceLock::new(),
-            digest: p.digest,
-        })
+        .map(|canon| canon.iter().map(|&c| person_of[c as usize]).collect())
         .collect();
-    assign_article_urls(root, &mut articles, bases, &file_rank, errors);
+    (people, article_people, roles)
+}
 
-    // One pass: per-person lists, first/last, roles; the date index.
+/// The days, months and years of `articles` (newest first, as they are).
+fn calendar(articles: &[Article]) -> (Vec<Day>, Vec<Month>, Vec<Year>) {
     let mut days: Vec<Day> = Vec::new();
     for (ai, a) in articles.iter().enumerate() {
         match days.last_mut() {
@@ -955,7 +1061,50 @@ fn build_model(
                 articles: vec![ai],
             }),
         }
-        for (p, role) in &roles[ai] {
+    }
+    let mut month_list: Vec<Month> = Vec::new();
+    for (di, d) in days.iter().enumerate() {
+        match month_list.last_mut() {
+            Some(m) if m.year == d.date.year && m.month == d.date.month => {
+                m.days.push(di);
+                m.count += d.articles.len();
+            }
+            _ => month_list.push(Month {
+                year: d.date.year,
+                month: d.date.month,
+                days: vec![di],
+                count: d.articles.len(),
+            }),
+        }
+    }
+    let mut years: Vec<Year> = Vec::new();
+    for (mi, m) in month_list.iter().enumerate() {
+        match years.last_mut() {
+            Some(y) if y.year == m.year => {
+                y.months.push(mi);
+                y.count += m.count;
+            }
+            _ => years.push(Year {
+                year: m.year,
+                months: vec![mi],
+                count: m.count,
+            }),
+        }
+    }
+    (days, month_list, years)
+}
+
+/// Fills what each person's entry says of their articles (`articles`, whose `people` are
+/// indices into `people`; `roles` per article): the article list, first and last dates, the
+/// latest role (else the registry's), articles per month, co-mentions.
+fn fill_people(
+    registry: &Registry,
+    people: &mut [Person],
+    articles: &[Article],
+    roles: &[Vec<(usize, String)>],
+) {
+    for (ai, a) in articles.iter().enumerate() {
+        for (p, role) in roles.get(ai).into_iter().flatten() {
             if people[*p].role.is_none() {
                 people[*p].role = Some(RoleAt {
                     role: role.clone(),
@@ -1025,49 +1174,6 @@ fn build_model(
             person.co_mentions = c;
         },
     );
-
-    // Months and years from the days (already newest first).
-    let mut month_list: Vec<Month> = Vec::new();
-    for (di, d) in days.iter().enumerate() {
-        match month_list.last_mut() {
-            Some(m) if m.year == d.date.year && m.month == d.date.month => {
-                m.days.push(di);
-                m.count += d.articles.len();
-            }
-            _ => month_list.push(Month {
-                year: d.date.year,
-                month: d.date.month,
-                days: vec![di],
-                count: d.articles.len(),
-            }),
-        }
-    }
-    let mut years: Vec<Year> = Vec::new();
-    for (mi, m) in month_list.iter().enumerate() {
-        match years.last_mut() {
-            Some(y) if y.year == m.year => {
-                y.months.push(mi);
-                y.count += m.count;
-            }
-            _ => years.push(Year {
-                year: m.year,
-                months: vec![mi],
-                count: m.count,
-            }),
-        }
-    }
-
-    let site = Site {
-        root: root.to_path_buf(),
-        config: config.clone(),
-        articles,
-        people,
-        days,
-        months: month_list,
-        years,
-        day_of: std::sync::OnceLock::new(),
-    };
-    (site, file_rank)
 }
 
 /// Puts `v` in the order `order` gives (the element at `k` becomes the one that was at

@@ -35,16 +35,21 @@
 
 use super::collate::IndexKey;
 use super::{Article, Body, Day, Month, MonthCount, Person, RoleAt, Site, Year};
+use crate::content::Role;
 use crate::date::Date;
 pub(super) use crate::hash::Digest;
 use crate::people::Registry;
 use std::path::{Path, PathBuf};
 
-const MODEL_MAGIC: &[u8] = b"litopys-model 1\n";
-const HEADS_MAGIC: &[u8] = b"litopys-model-heads 1\n";
+const MODEL_MAGIC: &[u8] = b"litopys-model 2\n";
+const PEOPLE_MAGIC: &[u8] = b"litopys-model-people 1\n";
+const HEADS_MAGIC: &[u8] = b"litopys-model-heads 2\n";
 
 /// Where the model lives under the site root.
 pub const MODEL_FILE: &str = ".litopys/model";
+
+/// Where the people live under the site root.
+pub const PEOPLE_FILE: &str = ".litopys/model.people";
 
 /// Where the heads live under the site root.
 pub const HEADS_FILE: &str = ".litopys/model.heads";
@@ -109,11 +114,54 @@ pub(super) fn names_digest<'a>(names: impl Iterator<Item = &'a Path>) -> Digest 
     h.finalize()
 }
 
-/// A snapshot's heads read back and checked; its model is read by [`Snapshot::model`].
+/// The people of a site's articles as written, before they are resolved (what
+/// [`super::resolve_people`] reads): every name as written once, in first-seen order over the
+/// articles in the site's order; each article's names as numbers into that list; each
+/// article's roles.
+pub(super) struct Named {
+    pub written: Vec<String>,
+    pub articles: Vec<Vec<u32>>,
+    pub roles: Vec<Vec<Role>>,
+}
+
+impl Named {
+    /// The names of articles (`names`, each article's in the front matter's order) with
+    /// their `roles`, in the site's order.
+    pub(super) fn of<'a, S: AsRef<str> + 'a>(
+        names: impl Iterator<Item = &'a [S]>,
+        roles: Vec<Vec<Role>>,
+    ) -> Named {
+        let mut written: Vec<String> = Vec::new();
+        let mut id_of: rustc_hash::FxHashMap<&'a str, u32> = rustc_hash::FxHashMap::default();
+        let articles = names
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|n| {
+                        let n = n.as_ref();
+                        *id_of.entry(n).or_insert_with(|| {
+                            written.push(n.to_owned());
+                            (written.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Named {
+            written,
+            articles,
+            roles,
+        }
+    }
+}
+
+/// A snapshot's heads read back and checked; its parts are read by [`Snapshot::articles`],
+/// [`Snapshot::people`] and [`Snapshot::named`].
 pub(super) struct Snapshot {
     heads: Vec<Head>,
-    /// The digest the model file ends with.
+    /// The digests the model and people files end with.
     model: Digest,
+    people: Digest,
 }
 
 impl Snapshot {
@@ -128,6 +176,7 @@ impl Snapshot {
             return None;
         }
         let model = r.digest()?;
+        let people = r.digest()?;
         let n = r.u32()? as usize;
         if n.checked_mul(HEAD)? != end - r.at || bytes[end..] != crate::hash::digest(&bytes[..end])
         {
@@ -147,7 +196,11 @@ impl Snapshot {
             }
             heads.push(h);
         }
-        Some(Snapshot { heads, model })
+        Some(Snapshot {
+            heads,
+            model,
+            people,
+        })
     }
 
     /// The heads, in the site's order.
@@ -155,26 +208,55 @@ impl Snapshot {
         &self.heads
     }
 
-    /// The model of the site at `root` the heads were made with, with empty bodies and each
-    /// article's digest from its head; none if the model file is not that one, does not
-    /// check out or does not decode (every index in range).
-    pub(super) fn model(&self, root: &Path) -> Option<Model> {
-        let bytes = crate::mapped::cache_file(&root.join(MODEL_FILE)).ok()?;
-        let end = bytes.len().checked_sub(D)?;
-        if bytes[end..] != self.model
-            || bytes.get(..MODEL_MAGIC.len())? != MODEL_MAGIC
-            || crate::hash::digest(&bytes[..end]) != self.model
-        {
-            return None;
-        }
-        decode_model(&bytes[MODEL_MAGIC.len()..end], &self.heads)
+    /// The articles (with empty bodies and people, each one's digest from its head) and the
+    /// calendar of the model file the heads name, under `root`; none if it is not that file,
+    /// does not check out or does not decode.
+    pub(super) fn articles(&self, root: &Path) -> Option<Articles> {
+        let bytes = checked(&root.join(MODEL_FILE), MODEL_MAGIC, &self.model)?;
+        decode_articles(&bytes[MODEL_MAGIC.len()..bytes.len() - D], &self.heads)
+    }
+
+    /// Each article's people (indices) and the people, from the people file the heads name,
+    /// for `n` articles; none if it is not that file, does not check out or does not decode.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn people(&self, root: &Path) -> Option<(Vec<Vec<usize>>, Vec<Person>)> {
+        let bytes = checked(&root.join(PEOPLE_FILE), PEOPLE_MAGIC, &self.people)?;
+        let (resolved, _) = people_parts(&bytes)?;
+        decode_people(resolved, self.heads.len())
+    }
+
+    /// The people as written ([`Named`]) in the people file the heads name; none if it is
+    /// not that file, does not check out or does not decode.
+    pub(super) fn named(&self, root: &Path) -> Option<Named> {
+        let bytes = checked(&root.join(PEOPLE_FILE), PEOPLE_MAGIC, &self.people)?;
+        let (_, named) = people_parts(&bytes)?;
+        decode_named(named, self.heads.len())
     }
 }
 
-/// A site's model without its root and configuration.
-pub(super) struct Model {
+/// The bytes of the file at `path` when they begin with `magic` and end with the digest
+/// `sum` of all before it.
+fn checked(path: &Path, magic: &[u8], sum: &Digest) -> Option<crate::mapped::FileBytes> {
+    let bytes = crate::mapped::cache_file(path).ok()?;
+    let end = bytes.len().checked_sub(D)?;
+    (bytes[end..] == *sum
+        && bytes.get(..magic.len())? == magic
+        && crate::hash::digest(&bytes[..end]) == *sum)
+        .then_some(bytes)
+}
+
+/// The two parts of a people file (checked by [`checked`]): the people as resolved, then as
+/// written.
+fn people_parts(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let body = bytes.get(PEOPLE_MAGIC.len()..bytes.len().checked_sub(D)?)?;
+    let split = u64::from_le_bytes(body.get(..8)?.try_into().ok()?);
+    let split = usize::try_from(split).ok()?.checked_add(8)?;
+    Some((body.get(8..split)?, body.get(split..)?))
+}
+
+/// A model's articles and calendar.
+pub(super) struct Articles {
     pub articles: Vec<Article>,
-    pub people: Vec<Person>,
     pub days: Vec<Day>,
     pub months: Vec<Month>,
     pub years: Vec<Year>,
@@ -186,30 +268,61 @@ pub struct Pending {
     key: Digest,
     /// Per article of the site, in its order.
     heads: Vec<Head>,
-    /// The snapshot the model was taken from (its model file stays as it is).
+    /// The snapshot the articles and calendar were taken from (its model file stays).
     from: Option<Snapshot>,
+    /// How the people were named, when the people were resolved in this build (its people
+    /// file is written anew); none when they are the snapshot's.
+    named: Option<Named>,
 }
 
 impl Pending {
-    pub(super) fn new(key: Digest, heads: Vec<Head>, from: Option<Snapshot>) -> Pending {
-        Pending { key, heads, from }
+    pub(super) fn new(
+        key: Digest,
+        heads: Vec<Head>,
+        from: Option<Snapshot>,
+        named: Option<Named>,
+    ) -> Pending {
+        Pending {
+            key,
+            heads,
+            from,
+            named,
+        }
+    }
+
+    /// Whether the people were resolved in this build (not taken from the snapshot).
+    pub fn resolves_people(&self) -> bool {
+        self.named.is_some()
     }
 
     /// Writes the snapshot of `site` (the model this was made with) under its root: the model
-    /// file unless the model is the one already there, then the heads unless they are the
-    /// ones already there. Best effort.
+    /// file unless the articles are the snapshot's, the people file unless the people are,
+    /// then the heads unless they are the ones already there. Best effort.
     pub fn save(self, site: &Site) {
         if self.heads.len() != site.articles.len() {
             return;
         }
         let model = match &self.from {
-            Some(from) if from.heads == self.heads => return,
-            Some(from) => from.model,
-            None => match write_model(site) {
-                Some(d) => d,
-                None => return,
-            },
+            Some(from) => Some(from.model),
+            None => write_part(site, MODEL_FILE, MODEL_MAGIC, &mut |out, flush| {
+                encode_articles(site, out, flush)
+            }),
         };
+        let people = match (&self.named, &self.from) {
+            (Some(named), _) => write_part(site, PEOPLE_FILE, PEOPLE_MAGIC, &mut |out, flush| {
+                encode_people(site, named, out, flush)
+            }),
+            (None, Some(from)) => Some(from.people),
+            (None, None) => None,
+        };
+        let (Some(model), Some(people)) = (model, people) else {
+            return;
+        };
+        if let Some(from) = &self.from {
+            if from.heads == self.heads && from.model == model && from.people == people {
+                return;
+            }
+        }
         // The names in the listing's order.
         let mut by_rank: Vec<Option<&Path>> = vec![None; self.heads.len()];
         for (h, a) in self.heads.iter().zip(&site.articles) {
@@ -224,11 +337,12 @@ impl Pending {
         let Ok(n) = u32::try_from(self.heads.len()) else {
             return;
         };
-        let mut out = Vec::with_capacity(HEADS_MAGIC.len() + 4 * D + 4 + self.heads.len() * HEAD);
+        let mut out = Vec::with_capacity(HEADS_MAGIC.len() + 5 * D + 4 + self.heads.len() * HEAD);
         out.extend_from_slice(HEADS_MAGIC);
         out.extend_from_slice(&self.key);
         out.extend_from_slice(&names_digest(names.into_iter()));
         out.extend_from_slice(&model);
+        out.extend_from_slice(&people);
         out.extend_from_slice(&n.to_le_bytes());
         for h in &self.heads {
             out.extend_from_slice(&h.rank.to_le_bytes());
@@ -241,12 +355,17 @@ impl Pending {
     }
 }
 
-/// Writes the model file of `site` (through a temporary file, renamed), a piece at a time;
-/// gives the digest it ends with, none if it could not be written or something does not fit
-/// the format.
-fn write_model(site: &Site) -> Option<Digest> {
+/// An encoder of a part of the snapshot: encodes into the buffer after what it holds, handing
+/// the flush what the buffer holds (and emptying it) whenever it passes [`PIECE`] bytes; false
+/// if something does not fit the format.
+type Encoder<'a> = dyn FnMut(&mut Vec<u8>, &mut dyn FnMut(&mut Vec<u8>)) -> bool + 'a;
+
+/// Writes the file `rel` under the root of `site`: `magic`, what `encode` gives, then the
+/// digest of all before it; through a temporary file, renamed, a piece at a time. Gives the
+/// digest, none if it could not be written or something does not fit the format.
+fn write_part(site: &Site, rel: &str, magic: &[u8], encode: &mut Encoder) -> Option<Digest> {
     use std::io::Write;
-    let path = site.root.join(MODEL_FILE);
+    let path = site.root.join(rel);
     let dir = path.parent()?;
     std::fs::create_dir_all(dir).ok()?;
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
@@ -254,16 +373,17 @@ fn write_model(site: &Site) -> Option<Digest> {
         let mut file = std::fs::File::create(&tmp).ok()?;
         let mut hasher = crate::hash::Hasher::new();
         let mut failed = false;
-        let mut flush = |piece: &[u8]| {
-            hasher.update(piece);
+        let mut flush = |piece: &mut Vec<u8>| {
+            hasher.update(&piece[..]);
             failed |= file.write_all(piece).is_err();
+            piece.clear();
         };
         let mut buf = Vec::with_capacity(PIECE + 4096);
-        buf.extend_from_slice(MODEL_MAGIC);
-        if !encode_model(site, &mut buf, &mut flush) {
+        buf.extend_from_slice(magic);
+        if !encode(&mut buf, &mut flush) {
             return None;
         }
-        flush(&buf);
+        flush(&mut buf);
         let sum = hasher.finalize();
         if failed || file.write_all(&sum).is_err() {
             return None;
@@ -278,8 +398,15 @@ fn write_model(site: &Site) -> Option<Digest> {
     written
 }
 
-/// Bytes of model encoded before they are written out.
+/// Bytes of a part encoded before they are written out.
 const PIECE: usize = 64 << 10;
+
+/// Hands `flush` the buffer when it holds [`PIECE`] bytes or more.
+fn room(out: &mut Vec<u8>, flush: &mut dyn FnMut(&mut Vec<u8>)) {
+    if out.len() >= PIECE {
+        flush(out);
+    }
+}
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_le_bytes());
@@ -329,20 +456,12 @@ fn put_indices(out: &mut Vec<u8>, list: &[usize]) -> bool {
     ok
 }
 
-/// Encodes the model of `site` (its articles, people, days, months and years; not its root,
-/// configuration or bodies) into `out` after what it holds, handing `flush` what `out` holds
-/// (and emptying it) whenever it passes [`PIECE`] bytes; false if something does not fit the
-/// format. What is left in `out` is the end of the encoding.
-fn encode_model(site: &Site, out: &mut Vec<u8>, flush: &mut dyn FnMut(&[u8])) -> bool {
-    let mut room = |out: &mut Vec<u8>| {
-        if out.len() >= PIECE {
-            flush(out);
-            out.clear();
-        }
-    };
+/// Encodes the articles of `site` (their own fields: not their bodies or people) and its
+/// calendar (see [`Encoder`]).
+fn encode_articles(site: &Site, out: &mut Vec<u8>, flush: &mut dyn FnMut(&mut Vec<u8>)) -> bool {
     let mut ok = put_len(out, site.articles.len());
     for a in &site.articles {
-        room(out);
+        room(out, flush);
         // Every field by name: a field added to `Article` fails to compile here until it is
         // written (and read back) too.
         let Article {
@@ -352,7 +471,7 @@ fn encode_model(site: &Site, out: &mut Vec<u8>, flush: &mut dyn FnMut(&[u8])) ->
             summary,
             language,
             body: _,
-            people,
+            people: _,
             slug,
             url,
             template,
@@ -367,75 +486,13 @@ fn encode_model(site: &Site, out: &mut Vec<u8>, flush: &mut dyn FnMut(&[u8])) ->
         put_date(out, date);
         ok &= put_str(out, summary);
         ok &= put_str(out, language);
-        ok &= put_indices(out, people);
         ok &= put_str(out, slug);
         ok &= put_str(out, url);
         ok &= put_opt(out, template.as_deref());
     }
-    ok &= put_len(out, site.people.len());
-    for p in &site.people {
-        room(out);
-        let Person {
-            name,
-            slug,
-            url,
-            articles,
-            mentions,
-            months,
-            co_mentions,
-            first,
-            last,
-            role,
-            description,
-            forms,
-            key,
-            letter,
-        } = p;
-        ok &= put_str(out, name);
-        ok &= put_str(out, slug);
-        ok &= put_str(out, url);
-        ok &= put_indices(out, articles);
-        ok &= put_len(out, *mentions);
-        ok &= put_len(out, months.len());
-        for m in months {
-            out.extend_from_slice(&m.year.to_le_bytes());
-            put_u32(out, m.month);
-            ok &= put_len(out, m.count);
-        }
-        ok &= put_len(out, co_mentions.len());
-        for &(q, n) in co_mentions {
-            ok &= put_len(out, q);
-            ok &= put_len(out, n);
-        }
-        put_date(out, first);
-        put_date(out, last);
-        match role {
-            None => out.push(0),
-            Some(RoleAt { role, date }) => {
-                out.push(1);
-                ok &= put_str(out, role);
-                match date {
-                    None => out.push(0),
-                    Some(d) => {
-                        out.push(1);
-                        put_date(out, d);
-                    }
-                }
-            }
-        }
-        ok &= put_opt(out, description.as_deref());
-        ok &= put_len(out, forms.len());
-        for f in forms {
-            ok &= put_str(out, f);
-        }
-        let IndexKey { surname, given } = key;
-        ok &= put_str(out, surname);
-        ok &= put_str(out, given);
-        ok &= put_str(out, letter);
-    }
     ok &= put_len(out, site.days.len());
     for Day { date, articles } in &site.days {
-        room(out);
+        room(out, flush);
         put_date(out, date);
         ok &= put_indices(out, articles);
     }
@@ -466,7 +523,113 @@ fn encode_model(site: &Site, out: &mut Vec<u8>, flush: &mut dyn FnMut(&[u8])) ->
     ok
 }
 
-/// Reads what [`encode_model`] and the heads' writer wrote, from the front.
+/// Encodes the people of `site` (each article's people, then every person; the length of
+/// this part first, as a u64), then how they were `named` (see [`Encoder`]).
+fn encode_people(
+    site: &Site,
+    named: &Named,
+    out: &mut Vec<u8>,
+    flush: &mut dyn FnMut(&mut Vec<u8>),
+) -> bool {
+    // The people as resolved are encoded whole first (their length goes before them).
+    let mut resolved = Vec::with_capacity(site.articles.len() * 24 + site.people.len() * 256);
+    let mut ok = put_len(&mut resolved, site.articles.len());
+    for a in &site.articles {
+        ok &= put_indices(&mut resolved, &a.people);
+    }
+    ok &= put_len(&mut resolved, site.people.len());
+    for p in &site.people {
+        ok &= put_person(&mut resolved, p);
+    }
+    out.extend_from_slice(&(resolved.len() as u64).to_le_bytes());
+    out.extend_from_slice(&resolved);
+    drop(resolved);
+    room(out, flush);
+    ok &= put_len(out, named.written.len());
+    for w in &named.written {
+        room(out, flush);
+        ok &= put_str(out, w);
+    }
+    ok &= named.articles.len() == site.articles.len() && named.roles.len() == site.articles.len();
+    for (ids, roles) in named.articles.iter().zip(&named.roles) {
+        room(out, flush);
+        ok &= put_len(out, ids.len());
+        for &id in ids {
+            put_u32(out, id);
+        }
+        ok &= put_len(out, roles.len());
+        for Role { person, role } in roles {
+            ok &= put_str(out, person);
+            ok &= put_str(out, role);
+        }
+    }
+    ok
+}
+
+/// Appends person `p`; false if something does not fit the format.
+fn put_person(out: &mut Vec<u8>, p: &Person) -> bool {
+    // Every field by name, as for articles.
+    let Person {
+        name,
+        slug,
+        url,
+        articles,
+        mentions,
+        months,
+        co_mentions,
+        first,
+        last,
+        role,
+        description,
+        forms,
+        key,
+        letter,
+    } = p;
+    let mut ok = put_str(out, name);
+    ok &= put_str(out, slug);
+    ok &= put_str(out, url);
+    ok &= put_indices(out, articles);
+    ok &= put_len(out, *mentions);
+    ok &= put_len(out, months.len());
+    for m in months {
+        out.extend_from_slice(&m.year.to_le_bytes());
+        put_u32(out, m.month);
+        ok &= put_len(out, m.count);
+    }
+    ok &= put_len(out, co_mentions.len());
+    for &(q, n) in co_mentions {
+        ok &= put_len(out, q);
+        ok &= put_len(out, n);
+    }
+    put_date(out, first);
+    put_date(out, last);
+    match role {
+        None => out.push(0),
+        Some(RoleAt { role, date }) => {
+            out.push(1);
+            ok &= put_str(out, role);
+            match date {
+                None => out.push(0),
+                Some(d) => {
+                    out.push(1);
+                    put_date(out, d);
+                }
+            }
+        }
+    }
+    ok &= put_opt(out, description.as_deref());
+    ok &= put_len(out, forms.len());
+    for f in forms {
+        ok &= put_str(out, f);
+    }
+    let IndexKey { surname, given } = key;
+    ok &= put_str(out, surname);
+    ok &= put_str(out, given);
+    ok &= put_str(out, letter);
+    ok
+}
+
+/// Reads what the encoders and the heads' writer wrote, from the front.
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -534,6 +697,16 @@ impl<'a> Reader<'a> {
         Date::new(self.i32()?, self.u32()?, self.u32()?)
     }
 
+    /// Numbers below `bound`, as u32.
+    fn ids(&mut self, bound: usize) -> Option<Vec<u32>> {
+        let n = self.len()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(self.index(bound)? as u32);
+        }
+        Some(v)
+    }
+
     fn indices(&mut self, bound: usize) -> Option<Vec<usize>> {
         let n = self.len()?;
         let mut v = Vec::with_capacity(n);
@@ -544,34 +717,24 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The model [`encode_model`] wrote to `bytes` for articles whose heads are `heads`; none if
-/// `bytes` is anything else or an index is out of range.
-fn decode_model(bytes: &[u8], heads: &[Head]) -> Option<Model> {
+/// The articles and calendar [`encode_articles`] wrote to `bytes` for articles whose heads
+/// are `heads`; none if `bytes` is anything else or an index is out of range.
+fn decode_articles(bytes: &[u8], heads: &[Head]) -> Option<Articles> {
     let mut r = Reader::new(bytes);
     let n = r.len()?;
     if n != heads.len() {
         return None;
     }
-    // The people's count comes after the articles, which index them: the articles are read
-    // with their people's indices checked once the count is known.
     let mut articles = Vec::with_capacity(n);
-    let mut most_person = 0;
     for h in heads {
-        let file = PathBuf::from(r.str()?);
-        let title = r.string()?;
-        let date = r.date()?;
-        let summary = r.string()?;
-        let language = r.string()?;
-        let people = r.indices(usize::MAX)?;
-        most_person = people.iter().fold(most_person, |m, &p| m.max(p + 1));
         articles.push(Article {
-            file,
-            title,
-            date,
-            summary,
-            language,
+            file: PathBuf::from(r.str()?),
+            title: r.string()?,
+            date: r.date()?,
+            summary: r.string()?,
+            language: r.string()?,
             body: Body::default(),
-            people,
+            people: Vec::new(),
             slug: r.string()?,
             url: r.string()?,
             template: r.opt()?,
@@ -579,8 +742,57 @@ fn decode_model(bytes: &[u8], heads: &[Head]) -> Option<Model> {
             digest: h.digest,
         });
     }
+    let k = r.len()?;
+    let mut days = Vec::with_capacity(k);
+    for _ in 0..k {
+        days.push(Day {
+            date: r.date()?,
+            articles: r.indices(n)?,
+        });
+    }
+    let n_days = days.len();
+    let k = r.len()?;
+    let mut months = Vec::with_capacity(k);
+    for _ in 0..k {
+        months.push(Month {
+            year: r.i32()?,
+            month: r.u32()?,
+            days: r.indices(n_days)?,
+            count: r.u32()? as usize,
+        });
+    }
+    let n_months = months.len();
+    let k = r.len()?;
+    let mut years = Vec::with_capacity(k);
+    for _ in 0..k {
+        years.push(Year {
+            year: r.i32()?,
+            months: r.indices(n_months)?,
+            count: r.u32()? as usize,
+        });
+    }
+    (r.at == bytes.len()).then_some(Articles {
+        articles,
+        days,
+        months,
+        years,
+    })
+}
+
+/// Each article's people and the people that [`encode_people`] wrote to `bytes` (its first
+/// part) for `n` articles; none if `bytes` is anything else or an index is out of range.
+#[allow(clippy::type_complexity)]
+fn decode_people(bytes: &[u8], n: usize) -> Option<(Vec<Vec<usize>>, Vec<Person>)> {
+    let mut r = Reader::new(bytes);
+    if r.len()? != n {
+        return None;
+    }
+    let mut article_people = Vec::with_capacity(n);
+    for _ in 0..n {
+        article_people.push(r.indices(usize::MAX)?);
+    }
     let n_people = r.len()?;
-    if most_person > n_people {
+    if article_people.iter().flatten().any(|&p| p >= n_people) {
         return None;
     }
     let mut people = Vec::with_capacity(n_people);
@@ -645,40 +857,36 @@ fn decode_model(bytes: &[u8], heads: &[Head]) -> Option<Model> {
             letter: r.string()?,
         });
     }
+    (r.at == bytes.len()).then_some((article_people, people))
+}
+
+/// How the people were named ([`Named`]), as [`encode_people`] wrote it to `bytes` (its second
+/// part) for `n` articles; none if `bytes` is anything else or a name's number is out of
+/// range.
+fn decode_named(bytes: &[u8], n: usize) -> Option<Named> {
+    let mut r = Reader::new(bytes);
     let k = r.len()?;
-    let mut days = Vec::with_capacity(k);
+    let mut written = Vec::with_capacity(k);
     for _ in 0..k {
-        days.push(Day {
-            date: r.date()?,
-            articles: r.indices(n)?,
-        });
+        written.push(r.string()?);
     }
-    let n_days = days.len();
-    let k = r.len()?;
-    let mut months = Vec::with_capacity(k);
-    for _ in 0..k {
-        months.push(Month {
-            year: r.i32()?,
-            month: r.u32()?,
-            days: r.indices(n_days)?,
-            count: r.u32()? as usize,
-        });
+    let mut articles = Vec::with_capacity(n);
+    let mut roles = Vec::with_capacity(n);
+    for _ in 0..n {
+        articles.push(r.ids(k)?);
+        let m = r.len()?;
+        let mut list = Vec::with_capacity(m);
+        for _ in 0..m {
+            list.push(Role {
+                person: r.string()?,
+                role: r.string()?,
+            });
+        }
+        roles.push(list);
     }
-    let n_months = months.len();
-    let k = r.len()?;
-    let mut years = Vec::with_capacity(k);
-    for _ in 0..k {
-        years.push(Year {
-            year: r.i32()?,
-            months: r.indices(n_months)?,
-            count: r.u32()? as usize,
-        });
-    }
-    (r.at == bytes.len()).then_some(Model {
+    (r.at == bytes.len()).then_some(Named {
+        written,
         articles,
-        people,
-        days,
-        months,
-        years,
+        roles,
     })
 }
