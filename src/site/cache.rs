@@ -33,7 +33,6 @@
 use super::body::Body;
 use crate::content::FrontMatter;
 use crate::hash::{Digest, Hasher};
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::Range;
@@ -81,7 +80,7 @@ pub struct Taken {
 impl Taken {
     /// [`super::snapshot::fm_digest`] of the record's front matter and base slug (which are
     /// next to each other in the index, with their lengths).
-    pub fn fm_digest(&self) -> Option<super::snapshot::Digest> {
+    pub(super) fn fm_digest(&self) -> Option<super::snapshot::Digest> {
         let span = self.fm.start.checked_sub(4)?..self.base.end;
         Some(super::snapshot::fm_digest(self.index.get(span)?))
     }
@@ -169,8 +168,9 @@ impl Record {
     }
 }
 
-/// Cached records by digest.
-type Records = HashMap<Digest, Record>;
+/// Cached records by digest (FxHash: the keys are digests already, and a rebuild looks up every
+/// article's).
+type Records = rustc_hash::FxHashMap<Digest, Record>;
 
 /// The cache as read at the start of a build.
 pub struct Cache {
@@ -202,7 +202,7 @@ fn u32_at(b: &[u8], at: usize) -> Option<usize> {
 /// bytes; none if the index does not parse to the end or its bodies are not in order within
 /// the bodies file.
 fn parse_index(index: &[u8], bodies_len: u64) -> Option<Records> {
-    let mut records = HashMap::with_capacity(index.len() / 512);
+    let mut records = Records::with_capacity_and_hasher(index.len() / 512, Default::default());
     let mut at = HEADER;
     // Where the previous record's body ends: bodies are written in the order of their records.
     let mut bodies_end = HEADER as u64;
@@ -247,7 +247,7 @@ impl Cache {
             fingerprint,
             index: Arc::default(),
             bodies: None,
-            records: HashMap::new(),
+            records: Records::default(),
             valid: false,
             size: 0,
             taken: 0,

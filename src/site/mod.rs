@@ -498,7 +498,8 @@ impl Site {
     /// are not in it are parsed, and the cache is updated. `known` gives, by place in the
     /// listing, the digest of listed files known earlier in the build: such a file is taken
     /// from the cache by that digest without reading it again. When no article's front
-    /// matter changed since the last build, the model is its [`snapshot`].
+    /// matter changed since the last build but in its people and roles, the model is taken
+    /// (whole, or its articles) from that build's [`snapshot`].
     ///
     /// `sources` must have been read from the same `root` with the same `allow_html`.
     pub fn load_cached(

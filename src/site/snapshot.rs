@@ -1,8 +1,7 @@
-//! The site model as the last build made it, kept in `.litopys/model` under the site root, so
-//! that a build in which no article's front matter changed (an edit of a body, the most common
-//! edit) takes the model from it instead of decoding every article's front matter from the
-//! parse cache and building the model again: at 10,000 articles that is ~33 ms of one core,
-//! a third of such a rebuild's work.
+//! The site model as the last build made it, kept under the site's `.litopys/`, so that a
+//! rebuild after a common edit does not decode every article's front matter from the parse
+//! cache and build the model again (at 10,000 articles ~33 ms of one core, a third of such a
+//! rebuild's work).
 //!
 //! The model ([`Site`] but its root, configuration and bodies) is a function of the article
 //! files' names in the listing's order, of each file's front matter and base slug, of the
@@ -11,27 +10,36 @@
 //! registry; the site root) and a digest of the listing's names, and keeps for each article
 //! its place in the listing, its file's digest and the digest of its front matter and base
 //! slug as the parse cache encodes them ([`fm_digest`]). A build with the same key and names
-//! uses it when every file whose digest is not the recorded one has the recorded front-matter
-//! digest: only those files are read, and each article's body and digest are this build's.
-//! Anything else (a title, date or person edited, an article added, removed or renamed, a new
-//! binary, the registry edited) builds the model as before, and the snapshot is made anew.
+//! reads only the files whose digest is not the recorded one, and then (`super::from_snapshot`):
+//! - when each has the recorded front-matter digest (its body was edited), takes the whole
+//!   model, with each article's body and digest this build's;
+//! - when each differs from its front matter as the parse cache still has it only in the
+//!   article's people and roles, takes the articles and calendar and resolves the people
+//!   again from the names as written the snapshot keeps ([`Named`], with the changed
+//!   articles' new ones), as a full build would;
+//! - otherwise (a title, date or summary edited, an article added, removed or renamed, a new
+//!   binary, the registry edited) builds the model as before, and the snapshot is made anew.
 //!
-//! Two files (not meant for anything but this cache), little-endian numbers, strings as a u32
-//! length and UTF-8 bytes, lists as a u32 count and their items:
-//! - the *model*, `.litopys/model`: the line `litopys-model 1`, then the articles' own fields,
-//!   the people, days, months and years, every field in a fixed order (see
-//!   [`encode_model`]); last, the [`crate::hash`] digest of all before it;
-//! - the *heads*, `.litopys/model.heads`: the line `litopys-model-heads 1`, the key, the
-//!   names' digest, the digest the model file ends with, the article count, then per article
-//!   in the site's order its place in the listing (u32), file digest and front-matter
-//!   digest; last, the digest of all before it.
+//! Three files (not meant for anything but this cache), little-endian numbers, strings as a
+//! u32 length and UTF-8 bytes, lists as a u32 count and their items, each ending with the
+//! [`crate::hash`] digest of all before it:
+//! - the *model*, `.litopys/model`: the line `litopys-model 2`, then the articles' own fields
+//!   and the days, months and years, every field in a fixed order ([`encode_articles`]);
+//! - the *people*, `.litopys/model.people`: the line `litopys-model-people 1`, the length of
+//!   the people as resolved (u64), each article's people and every person
+//!   ([`encode_people`]), then the names as written: each once, and per article its names'
+//!   numbers and its roles;
+//! - the *heads*, `.litopys/model.heads`: the line `litopys-model-heads 2`, the key, the
+//!   names' digest, the digests the model and people files end with, the article count, then
+//!   per article in the site's order its place in the listing (u32), file digest and
+//!   front-matter digest.
 //!
-//! A body edit changes a file's digest and nothing in the model, so such a build writes the
-//! heads (~36 bytes an article) and leaves the model file as it is. Each file is written
-//! under a temporary name and renamed, the model first: heads always name the model they were
-//! made with, and a model file that is not that one (or does not check out) is ignored. A
-//! snapshot is only written by a build that loaded without errors. Best effort: a build
-//! never fails because of it.
+//! A body edit changes a file's digest and nothing in the model, so such a build writes only
+//! the heads (~36 bytes an article); a people edit writes the people and the heads. Each file
+//! is written under a temporary name and renamed, the heads last: heads name the parts they
+//! were made with by digest, and a part that is not that one (or does not check out) is
+//! ignored. A snapshot is only written by a build that loaded without errors. Best effort: a
+//! build never fails because of it.
 
 use super::collate::IndexKey;
 use super::{Article, Body, Day, Month, MonthCount, Person, RoleAt, Site, Year};
