@@ -793,6 +793,24 @@ impl Session {
         if self.old.key(i) != Some(key) {
             return None;
         }
+        self.keep_file(path, i)
+    }
+
+    /// Keeps the previous write's file at `path` when it was recorded with a render key and
+    /// is still as written, whatever that key (the render plan found the page unchanged);
+    /// none otherwise. One lookup where [`Session::previous_key`] and [`Session::keep`] make
+    /// two.
+    pub fn keep_as_before(&self, path: &str) -> Option<Placed> {
+        if self.forget {
+            return None;
+        }
+        let i = self.old.find(path)?;
+        self.old.key(i)?;
+        self.keep_file(path, i)
+    }
+
+    /// Keeps file `i` of the previous write (at `path`) if it is still as written.
+    fn keep_file(&self, path: &str, i: u32) -> Option<Placed> {
         let intact = match self.checked.get() {
             Some(flags) => flags.get(i as usize).copied().unwrap_or(false),
             None => self.recorded_intact(i),

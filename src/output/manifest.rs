@@ -239,7 +239,25 @@ pub(super) fn encode(
     stamp: Option<&Stamp>,
     plan: Option<&str>,
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + old.text.len().max(files.len() * 128));
+    // Sized to what it will hold (a manifest grown by doubling is copied into twice its
+    // memory): a line kept is as long as it was; a new one is "file ", three numbers of at
+    // most 20 digits and the key and path, with their separators.
+    let lines: usize = files
+        .iter()
+        .map(|f| match *f {
+            Line::Same(i) => old.line(i).len(),
+            Line::New { path, key, .. } => {
+                5 + 3 * 21 + key.map_or(1, str::len) + 1 + path.len() + 1
+            }
+        })
+        .sum();
+    let members: usize = groups
+        .iter()
+        .map(|(name, g)| {
+            7 + g.key.len() + name.len() + g.paths.iter().map(|p| 8 + p.len()).sum::<usize>()
+        })
+        .sum();
+    let mut out = Vec::with_capacity(HEADER.len() + 256 + lines + members);
     out.extend_from_slice(HEADER.as_bytes());
     out.push(b'\n');
     if let Some(s) = stamp.filter(|s| plain_key(&s.key)) {

@@ -654,6 +654,11 @@ pub trait Sink: Sync {
     fn previous_plan(&self) -> Option<&plan::Plan>;
     /// Keeps the previous build's file at `path` (recorded with `key`) if it is intact.
     fn keep(&self, path: &str, key: &str) -> Option<Self::Placed>;
+    /// Keeps the previous build's file at `path`, whatever key it was recorded with, if it is
+    /// intact (a page the render plan found unchanged).
+    fn keep_as_before(&self, path: &str) -> Option<Self::Placed> {
+        self.keep(path, self.previous_key(path)?)
+    }
     /// Takes a rendered file; the error is an I/O error's message.
     fn put(&self, path: &str, key: Option<String>, bytes: Vec<u8>) -> Result<Self::Placed, String>;
     /// The output path of a placed file.
@@ -682,6 +687,9 @@ impl Sink for crate::output::Session {
     }
     fn keep(&self, path: &str, key: &str) -> Option<Self::Placed> {
         crate::output::Session::keep(self, path, key)
+    }
+    fn keep_as_before(&self, path: &str) -> Option<Self::Placed> {
+        crate::output::Session::keep_as_before(self, path)
     }
     fn put(&self, path: &str, key: Option<String>, bytes: Vec<u8>) -> Result<Self::Placed, String> {
         crate::output::Session::put(self, path, key, &bytes)
@@ -1000,9 +1008,7 @@ pub fn render_to<S: Sink>(
                     // Kept unless checking (which makes the page and compares it below).
                     let kept_page = match kept_page {
                         Some((i, page, moved)) if !checking => {
-                            let kept = sink
-                                .previous_key(page.path)
-                                .and_then(|key| sink.keep(page.path, key));
+                            let kept = sink.keep_as_before(page.path);
                             if let Some(kept) = kept {
                                 planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 return (Ok(kept), Some(Made::Old(i, moved)));
@@ -1241,7 +1247,7 @@ fn search_files<S: Sink>(
             let kept: Option<Vec<S::Placed>> = prev
                 .paths
                 .par_iter()
-                .map(|p| sink.keep(p, sink.previous_key(p)?))
+                .map(|p| sink.keep_as_before(p))
                 .collect();
             if let Some(kept) = kept {
                 let group = Group {

@@ -363,8 +363,15 @@ const MAGIC: &[u8] = b"litopys-plan 3\n";
 
 /// A plan as bytes (little-endian numbers, lengths before strings and lists).
 pub fn encode(plan: &Plan) -> Vec<u8> {
+    // Exactly the most it can take (a page with reads has 49 bytes besides its path and
+    // reads), so that it never grows: growing copies it into twice the memory.
     let mut out = Vec::with_capacity(
-        72 + plan.files.len() * 16 + plan.len() * 48 + plan.paths.len() + plan.reads.len() * 4,
+        MAGIC.len()
+            + 48
+            + plan.files.len() * 16
+            + plan.len() * 49
+            + plan.paths.len()
+            + plan.reads.len() * 4,
     );
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&plan.structure);
