@@ -8,6 +8,7 @@
 
 use crate::content::{FrontMatter, Role};
 use crate::date::Date;
+use crate::hash::Digest;
 
 /// Appends `fm` to `out`.
 pub fn encode(fm: &FrontMatter, out: &mut Vec<u8>) {
@@ -50,7 +51,7 @@ pub fn encode(fm: &FrontMatter, out: &mut Vec<u8>) {
 
 /// The front matter [`encode`] wrote to `bytes`; none if `bytes` is anything else.
 pub fn decode(bytes: &[u8]) -> Option<FrontMatter> {
-    let mut r = Reader { bytes, at: 0 };
+    let mut r = Reader::new(bytes);
     let title = r.string()?;
     let date = Date::new(r.i32()?, r.u32()?, r.u32()?)?;
     let date_source = r.opt()?;
@@ -104,47 +105,93 @@ fn put_opt(out: &mut Vec<u8>, s: &Option<String>) {
     }
 }
 
-/// Reads what [`encode`] wrote, from the front.
-struct Reader<'a> {
+/// Reads little-endian binary forms from the front: what [`encode`] wrote, and the model's
+/// snapshot (`super::snapshot`), strings as a u32 length and UTF-8 bytes.
+pub(super) struct Reader<'a> {
     bytes: &'a [u8],
-    at: usize,
+    /// Where the next read begins.
+    pub at: usize,
 }
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, at: 0 }
+    }
+
+    pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
         let b = self.bytes.get(self.at..end)?;
         self.at = end;
         Some(b)
     }
 
-    fn u32(&mut self) -> Option<u32> {
+    pub fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
 
-    fn i32(&mut self) -> Option<i32> {
+    pub fn i32(&mut self) -> Option<i32> {
         Some(i32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    pub fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+
+    pub fn digest(&mut self) -> Option<Digest> {
+        self.take(std::mem::size_of::<Digest>())?.try_into().ok()
     }
 
     /// A count or length; one larger than what is left cannot be right (every item takes at
     /// least a byte), which also bounds the memory a damaged count can ask for.
-    fn len(&mut self) -> Option<usize> {
+    pub fn len(&mut self) -> Option<usize> {
         let n = self.u32()? as usize;
         (n <= self.bytes.len() - self.at).then_some(n)
     }
 
-    fn string(&mut self) -> Option<String> {
-        let n = self.len()?;
-        let b = self.take(n)?;
-        simdutf8::basic::from_utf8(b).ok().map(str::to_owned)
+    /// An index below `bound`.
+    pub fn index(&mut self, bound: usize) -> Option<usize> {
+        let i = self.u32()? as usize;
+        (i < bound).then_some(i)
     }
 
-    fn opt(&mut self) -> Option<Option<String>> {
-        match self.take(1)?[0] {
+    pub fn str(&mut self) -> Option<&'a str> {
+        let n = self.len()?;
+        simdutf8::basic::from_utf8(self.take(n)?).ok()
+    }
+
+    pub fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_owned)
+    }
+
+    pub fn opt(&mut self) -> Option<Option<String>> {
+        match self.byte()? {
             0 => Some(None),
-            1 => Some(Some(self.string()?)),
+            1 => self.string().map(Some),
             _ => None,
         }
+    }
+
+    pub fn date(&mut self) -> Option<Date> {
+        Date::new(self.i32()?, self.u32()?, self.u32()?)
+    }
+
+    /// Numbers below `bound`, as u32.
+    pub fn ids(&mut self, bound: usize) -> Option<Vec<u32>> {
+        let n = self.len()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(self.index(bound)? as u32);
+        }
+        Some(v)
+    }
+
+    pub fn indices(&mut self, bound: usize) -> Option<Vec<usize>> {
+        let n = self.len()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(self.index(bound)?);
+        }
+        Some(v)
     }
 }
 

@@ -637,6 +637,26 @@ impl Site {
         })
     }
 
+    /// The site at `root` of these articles, people and calendar (days, months, years).
+    fn of(
+        root: &Path,
+        config: &Config,
+        articles: Vec<Article>,
+        people: Vec<Person>,
+        (days, months, years): (Vec<Day>, Vec<Month>, Vec<Year>),
+    ) -> Site {
+        Site {
+            root: root.to_path_buf(),
+            config: config.clone(),
+            articles,
+            people,
+            days,
+            months,
+            years,
+            day_of: std::sync::OnceLock::new(),
+        }
+    }
+
     pub fn article_count(&self) -> usize {
         self.articles.len()
     }
@@ -788,16 +808,7 @@ fn from_snapshot(
         new_heads[*k].digest = p.digest;
         new_heads[*k].fm = p.fm_digest?;
     }
-    let site = Site {
-        root: root.to_path_buf(),
-        config: config.clone(),
-        articles,
-        people,
-        days,
-        months,
-        years,
-        day_of: std::sync::OnceLock::new(),
-    };
+    let site = Site::of(root, config, articles, people, (days, months, years));
     Some(FromSnapshot {
         site,
         digests,
@@ -897,18 +908,9 @@ fn build_model(
         })
         .collect();
     assign_article_urls(root, &mut articles, bases, &file_rank, errors);
-    let (days, months, years) = calendar(&articles);
+    let calendar = calendar(&articles);
     fill_people(registry, &mut people, &articles, &roles);
-    let site = Site {
-        root: root.to_path_buf(),
-        config: config.clone(),
-        articles,
-        people,
-        days,
-        months,
-        years,
-        day_of: std::sync::OnceLock::new(),
-    };
+    let site = Site::of(root, config, articles, people, calendar);
     (site, file_rank, named)
 }
 

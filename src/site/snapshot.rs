@@ -42,6 +42,7 @@
 //! build never fails because of it.
 
 use super::collate::IndexKey;
+use super::fmcode::Reader;
 use super::{Article, Body, Day, Month, MonthCount, Person, RoleAt, Site, Year};
 use crate::content::Role;
 use crate::date::Date;
@@ -635,94 +636,6 @@ fn put_person(out: &mut Vec<u8>, p: &Person) -> bool {
     ok &= put_str(out, given);
     ok &= put_str(out, letter);
     ok
-}
-
-/// Reads what the encoders and the heads' writer wrote, from the front.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { bytes, at: 0 }
-    }
-
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(n)?;
-        let b = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(b)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn i32(&mut self) -> Option<i32> {
-        Some(i32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-
-    fn digest(&mut self) -> Option<Digest> {
-        self.take(D)?.try_into().ok()
-    }
-
-    /// A count or length; one larger than what is left cannot be right (every item takes at
-    /// least a byte), which also bounds the memory a damaged count can ask for.
-    fn len(&mut self) -> Option<usize> {
-        let n = self.u32()? as usize;
-        (n <= self.bytes.len() - self.at).then_some(n)
-    }
-
-    /// An index below `bound`.
-    fn index(&mut self, bound: usize) -> Option<usize> {
-        let i = self.u32()? as usize;
-        (i < bound).then_some(i)
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let n = self.len()?;
-        simdutf8::basic::from_utf8(self.take(n)?).ok()
-    }
-
-    fn string(&mut self) -> Option<String> {
-        self.str().map(str::to_owned)
-    }
-
-    fn opt(&mut self) -> Option<Option<String>> {
-        match self.byte()? {
-            0 => Some(None),
-            1 => self.string().map(Some),
-            _ => None,
-        }
-    }
-
-    fn date(&mut self) -> Option<Date> {
-        Date::new(self.i32()?, self.u32()?, self.u32()?)
-    }
-
-    /// Numbers below `bound`, as u32.
-    fn ids(&mut self, bound: usize) -> Option<Vec<u32>> {
-        let n = self.len()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(self.index(bound)? as u32);
-        }
-        Some(v)
-    }
-
-    fn indices(&mut self, bound: usize) -> Option<Vec<usize>> {
-        let n = self.len()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(self.index(bound)?);
-        }
-        Some(v)
-    }
 }
 
 /// The articles and calendar [`encode_articles`] wrote to `bytes` for articles whose heads
