@@ -377,7 +377,10 @@ fn write_part(site: &Site, rel: &str, magic: &[u8], encode: &mut Encoder) -> Opt
     let path = site.root.join(rel);
     let dir = path.parent()?;
     std::fs::create_dir_all(dir).ok()?;
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    // The part's own temporary name (`model.people` and `model` must not share one).
+    let mut tmp = path.clone().into_os_string();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
     let written = (|| {
         let mut file = std::fs::File::create(&tmp).ok()?;
         let mut hasher = crate::hash::Hasher::new();
