@@ -883,6 +883,16 @@ fn a_model_from_the_snapshot_is_the_model_built_anew_and_only_while_no_front_mat
     std::fs::remove_file(root.join("content/articles/00-new.md")).unwrap();
     assert_eq!(check(), Reused::Nothing, "an article removed");
     assert_eq!(check(), Reused::Model);
+    // Two files with the same bytes share one parse-cache record: each gets its body.
+    std::fs::copy(
+        root.join("content/articles/01-paris.md"),
+        root.join("content/articles/09-copy.md"),
+    )
+    .unwrap();
+    assert_eq!(check(), Reused::Nothing, "a copy added");
+    assert_eq!(check(), Reused::Model, "a copy's body from the same record");
+    std::fs::remove_file(root.join("content/articles/09-copy.md")).unwrap();
+    assert_eq!(check(), Reused::Nothing);
     // The registry edited (an alias merges two people).
     write(
         root,
