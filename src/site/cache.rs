@@ -80,7 +80,7 @@ pub struct Taken {
 impl Taken {
     /// [`super::snapshot::fm_digest`] of the record's front matter and base slug (which are
     /// next to each other in the index, with their lengths).
-    pub(super) fn fm_digest(&self) -> Option<super::snapshot::Digest> {
+    pub(super) fn fm_digest(&self) -> Option<Digest> {
         let span = self.fm.start.checked_sub(4)?..self.base.end;
         Some(super::snapshot::fm_digest(self.index.get(span)?))
     }

@@ -46,7 +46,7 @@ use super::fmcode::Reader;
 use super::{Article, Body, Day, Month, MonthCount, Person, RoleAt, Site, Year};
 use crate::content::Role;
 use crate::date::Date;
-pub(super) use crate::hash::Digest;
+use crate::hash::Digest;
 use crate::people::Registry;
 use std::path::{Path, PathBuf};
 
