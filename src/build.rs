@@ -155,13 +155,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // the write below.
     let mut early_session = None;
     let known = inputs.as_ref().map(Inputs::known);
+    // The files' stamps to record for the next build, with the digests the key is made of;
+    // written beside the output's commit (a build that fails before it records none).
+    let mut stamped = None;
     if let (Ok(t), Some(inputs)) = (&templates, &inputs) {
-        if let Some(key) = inputs
-            .digests(root, None)
-            .and_then(|files| build_key(root, &config, t, &files))
+        let files = inputs.digests(None);
+        if let Some(key) = files
+            .as_deref()
+            .and_then(|files| build_key(root, &config, t, files))
         {
             let session = take_session(&mut opened)?;
             if let Some(stamp) = session.unchanged(&key.key) {
+                if let Some(files) = &files {
+                    inputs.save_stamps(root, files);
+                }
                 let files = session.previous_files();
                 let report = BuildReport {
                     ingest: ingest_report,
@@ -179,6 +186,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             }
             early_session = Some((session, key));
         }
+        stamped = files;
     }
     phases.done("manifest");
     // While the site loads (much of which is one thread's work), the files the previous build
@@ -247,8 +255,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let key = match key {
         Some(key) => (key.files == loaded).then_some(key.key),
         None => inputs.as_ref().and_then(|inputs| {
-            let files = inputs.digests(root, Some(&loaded))?;
-            build_key(root, &config, &templates, &files).map(|k| k.key)
+            let files = inputs.digests(Some(&loaded))?;
+            let key = build_key(root, &config, &templates, &files).map(|k| k.key);
+            stamped = Some(files);
+            key
         }),
     };
     let stamp = key.map(|key| output::Stamp {
@@ -275,12 +285,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         eprintln!("timing: {planned} of {pages} files kept by the render plan");
     }
     let (articles, people) = (site.article_count(), site.person_count());
-    // The model's snapshot is saved for the next build, and the model and templates freed,
-    // while the files are put in place (or left to the system when the process ends next).
+    // The model's snapshot and the files' stamps are saved for the next build, and the model
+    // and templates freed, while the files are put in place (or left to the system when the
+    // process ends next, like the list of files).
     let ends_process = opts.ends_process;
+    let (inputs, stamped) = (&inputs, &stamped);
+    let files = rendered.files;
     let (write, ()) = rayon::join(
-        || session.commit(rendered.files, rendered.groups, rendered.plan.as_ref()),
+        || session.commit(&files, rendered.groups, rendered.plan.as_ref()),
         move || {
+            if let (Some(inputs), Some(files)) = (inputs, stamped) {
+                inputs.save_stamps(root, files);
+            }
             if let Some(s) = snapshot {
                 s.save(&site);
             }
@@ -291,6 +307,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             }
         },
     );
+    if ends_process {
+        std::mem::forget(files);
+    }
     let write = write.map_err(|e| err(&out, e))?;
     phases.done("write");
     Ok(BuildReport {
@@ -322,25 +341,33 @@ impl Inputs {
 
     /// Every file's path and digest: the digests the load took (`loaded`, in the listing's
     /// order, read after the stats), or else the ones known before it (none when one is not).
-    /// Records the files' stamps (status when stat'ed, digest) for the next build when it
-    /// gives them.
     fn digests(
         &self,
-        root: &Path,
         loaded: Option<&[crate::hash::Digest]>,
     ) -> Option<Vec<(&str, crate::hash::Digest)>> {
         if loaded.is_some_and(|l| l.len() != self.files.len()) {
             return None;
         }
-        // Sized once (a collect through `Option` grows its vector step by step, in fresh
-        // memory each time) and borrowing the paths.
-        let mut files: Vec<(&str, crate::folder::Status, crate::hash::Digest)> =
-            Vec::with_capacity(self.files.len());
-        for (i, (rel, meta, d)) in self.files.iter().enumerate() {
-            files.push((rel, *meta, loaded.map_or(*d, |l| Some(l[i]))?));
+        let mut files = Vec::with_capacity(self.files.len());
+        for (i, (rel, _, d)) in self.files.iter().enumerate() {
+            files.push((rel.as_str(), loaded.map_or(*d, |l| Some(l[i]))?));
         }
-        crate::site::stamps::save(root, self.allow_html, &self.stamps, &files, self.now);
-        Some(files.into_iter().map(|(rel, _, d)| (rel, d)).collect())
+        Some(files)
+    }
+
+    /// Records the files' stamps (status when stat'ed, and digest: `files`, as
+    /// [`Inputs::digests`] gave them) for the next build.
+    fn save_stamps(&self, root: &Path, files: &[(&str, crate::hash::Digest)]) {
+        if files.len() != self.files.len() {
+            return;
+        }
+        let stamped: Vec<(&str, crate::folder::Status, crate::hash::Digest)> = self
+            .files
+            .iter()
+            .zip(files)
+            .map(|((rel, meta, _), &(_, d))| (rel.as_str(), *meta, d))
+            .collect();
+        crate::site::stamps::save(root, self.allow_html, &self.stamps, &stamped, self.now);
     }
 }
 

@@ -915,13 +915,14 @@ impl Session {
     /// Makes the output folder hold exactly `files` (plus files it never wrote and its own
     /// hidden files): checks the paths against each other, renames the staged files into
     /// place, removes stale files and the folders they leave empty, and records the manifest
-    /// (with `groups`). Invalid paths ([`InvalidPaths`]) fail the commit before anything
+    /// (with `groups`) and the render plan `plan`, whose kept pages are read from the plan
+    /// this session read. Invalid paths ([`InvalidPaths`]) fail the commit before anything
     /// visible changes; other I/O errors are reported after doing all the rest.
     pub fn commit(
         mut self,
-        files: Vec<Placed>,
+        files: &[Placed],
         groups: BTreeMap<String, Group>,
-        plan: Option<&crate::render::plan::Plan>,
+        plan: Option<&crate::render::plan::Draft>,
     ) -> Result<WriteStats> {
         // Each path was checked on its own when its file was placed ([`Session::put`] checks
         // it; [`Session::keep`] only keeps paths of the manifest read, checked as it was
@@ -1058,11 +1059,11 @@ impl Session {
         let write_plan = || {
             plan.and_then(|p| {
                 if let Some((old, key)) = old_plan {
-                    if old == p {
+                    if p.is(old) {
                         return Some(key.clone());
                     }
                 }
-                let bytes = crate::render::plan::encode(p);
+                let bytes = p.encode(old_plan.as_ref().map(|(old, _)| old))?;
                 let key = crate::hash::hex(&crate::hash::digest(&bytes));
                 write_atomic(&root.join(PLAN_FILE), &bytes)
                     .is_ok()
@@ -1284,7 +1285,7 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
             errors.join("\n  ")
         );
     }
-    session.commit(ok, BTreeMap::new(), None)
+    session.commit(&ok, BTreeMap::new(), None)
 }
 
 /// Creates the folders `folders` (and their parents) under the canonical `root`, one segment

@@ -520,7 +520,7 @@ fn clashing_paths_in_a_new_folder_leave_no_folder() {
             .iter()
             .map(|p| session.put(p, None, p.as_bytes()).unwrap())
             .collect();
-        let err = session.commit(placed, BTreeMap::new(), None).unwrap_err();
+        let err = session.commit(&placed, BTreeMap::new(), None).unwrap_err();
         assert!(
             err.downcast_ref::<InvalidPaths>().is_some(),
             "{paths:?}: {err:#}"
@@ -536,7 +536,7 @@ fn clashing_paths_in_a_new_folder_leave_no_folder() {
         .iter()
         .map(|p| session.put(p, None, b"new").unwrap())
         .collect();
-    assert!(session.commit(placed, BTreeMap::new(), None).is_err());
+    assert!(session.commit(&placed, BTreeMap::new(), None).is_err());
     assert_eq!(tree(&out), expected(&site()));
 }
 

@@ -751,8 +751,9 @@ fn write_error<S: Sink>(sink: &S, message: String) -> SiteError {
 pub struct Rendered<P> {
     pub files: Vec<P>,
     pub groups: std::collections::BTreeMap<String, Group>,
-    /// The render plan of a keyed build ([`plan`]).
-    pub plan: Option<plan::Plan>,
+    /// The render plan of a keyed build ([`plan`]), its kept pages named by their number in
+    /// the sink's previous plan.
+    pub plan: Option<plan::Draft>,
     /// How many pages the previous build's plan kept without building their contexts.
     pub planned: usize,
 }
@@ -793,20 +794,6 @@ const ERRORS_PER_TEMPLATE: usize = 3;
 /// About how many bytes a card takes on a page (for pre-sizing buffers).
 const CARD_BYTES: usize = 3 << 10;
 
-/// A page of the plan a build makes ([`plan`]).
-enum Made {
-    /// Page `i` of the previous build's plan, kept; with its reads renumbered to this build's
-    /// articles when they are not the previous build's ([`plan::Renumbering`]).
-    Old(usize, Option<Vec<u32>>),
-    /// A page made (its key computed).
-    New {
-        path: String,
-        reads: Option<Vec<u32>>,
-        reads_digest: Digest,
-        deps: Digest,
-    },
-}
-
 /// One output file to produce.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -841,36 +828,6 @@ pub fn unknown_template(file: PathBuf, line: Option<usize>, name: &str) -> SiteE
             "template `{name}` does not exist: add it to templates/ or remove `template:`"
         ),
     }
-}
-
-/// Adds a page to the plan being made: a kept page as the previous plan has it (with its
-/// reads renumbered when they moved), a made page as it was made. None when the page has no
-/// plan (it failed, or there is no structure) or the previous plan lacks it: the build then
-/// has no plan.
-fn push_made(
-    plan: &mut plan::Plan,
-    page: Option<Made>,
-    previous: Option<&plan::Plan>,
-) -> Option<()> {
-    match page? {
-        Made::Old(i, None) => plan.push(previous?.page(i)?),
-        Made::Old(i, Some(reads)) => plan.push(plan::PagePlan {
-            reads: Some(&reads),
-            ..previous?.page(i)?
-        }),
-        Made::New {
-            path,
-            reads,
-            reads_digest,
-            deps,
-        } => plan.push(plan::PagePlan {
-            path: &path,
-            reads: reads.as_deref(),
-            reads_digest,
-            deps,
-        }),
-    }
-    Some(())
 }
 
 /// Renders every page, feed and sitemap of `site` into `sink`, in parallel, each page handed
@@ -1011,7 +968,7 @@ pub fn render_to<S: Sink>(
                             let kept = sink.keep_as_before(page.path);
                             if let Some(kept) = kept {
                                 planned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                return (Ok(kept), Some(Made::Old(i, moved)));
+                                return (Ok(kept), Some(plan::Made::Old(i, moved)));
                             }
                             None
                         }
@@ -1038,7 +995,7 @@ pub fn render_to<S: Sink>(
                                 let (kind, deps) = job_deps(job, site);
                                 scopes.page_digest(kind, &deps, r)
                             });
-                            Made::New {
+                            plan::Made::New {
                                 path: S::path_of(f).to_string(),
                                 reads_digest: reads
                                     .as_deref()
@@ -1049,22 +1006,22 @@ pub fn render_to<S: Sink>(
                         });
                     (placed, page)
                 })
-                .collect::<Vec<(Result<S::Placed, SiteError>, Option<Made>)>>()
+                .collect::<Vec<(Result<S::Placed, SiteError>, Option<plan::Made>)>>()
         },
         || search_files(site, templates, sink),
     );
-    // The plan and the files in one pass over the results (no second list of each).
-    let mut plan =
-        digests.map(|(structure, base)| plan::Plan::new(structure, base, ids, results.len()));
+    // The plan and the files in one pass over the results (no second list of each). The plan
+    // is written out from this draft as the files are put in place (`Sink` commits).
+    let mut made = digests.map(|_| Vec::with_capacity(results.len()));
     let mut files = Vec::with_capacity(results.len() + 64);
     // A broken template fails every page it renders: report a few pages per template file.
     let mut per_file: std::collections::BTreeMap<PathBuf, (usize, Vec<SiteError>)> =
         std::collections::BTreeMap::new();
     for (r, page) in results {
-        if let Some(p) = &mut plan {
-            if push_made(p, page, previous).is_none() {
-                plan = None;
-            }
+        // A page without a plan (it failed, or there is no structure): no plan.
+        match (&mut made, page) {
+            (Some(m), Some(page)) => m.push(page),
+            (m, _) => *m = None,
         }
         match r {
             Ok(f) => files.push(f),
@@ -1130,7 +1087,9 @@ pub fn render_to<S: Sink>(
         Ok(Rendered {
             files,
             groups,
-            plan,
+            plan: digests
+                .zip(made)
+                .map(|((structure, base), pages)| plan::Draft::new(structure, base, ids, pages)),
             planned: planned.into_inner(),
         })
     } else {

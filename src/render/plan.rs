@@ -363,41 +363,143 @@ const MAGIC: &[u8] = b"litopys-plan 3\n";
 
 /// A plan as bytes (little-endian numbers, lengths before strings and lists).
 pub fn encode(plan: &Plan) -> Vec<u8> {
-    // Exactly the most it can take (a page with reads has 49 bytes besides its path and
-    // reads), so that it never grows: growing copies it into twice the memory.
-    let mut out = Vec::with_capacity(
-        MAGIC.len()
-            + 48
-            + plan.files.len() * 16
-            + plan.len() * 49
-            + plan.paths.len()
-            + plan.reads.len() * 4,
-    );
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&plan.structure);
-    out.extend_from_slice(&plan.base);
-    out.extend_from_slice(&(plan.files.len() as u64).to_le_bytes());
-    for f in &plan.files {
-        out.extend_from_slice(f);
-    }
-    out.extend_from_slice(&(plan.len() as u64).to_le_bytes());
+    let rest = plan.len() * PAGE_BYTES + plan.paths.len() + plan.reads.len() * 4;
+    let mut out = head(plan.structure, plan.base, &plan.files, plan.len(), rest);
     for p in plan.pages() {
-        out.extend_from_slice(&(p.path.len() as u64).to_le_bytes());
-        out.extend_from_slice(p.path.as_bytes());
-        match p.reads {
-            None => out.push(0),
-            Some(reads) => {
-                out.push(1);
-                out.extend_from_slice(&(reads.len() as u64).to_le_bytes());
-                for r in reads {
-                    out.extend_from_slice(&r.to_le_bytes());
-                }
-                out.extend_from_slice(&p.reads_digest);
-                out.extend_from_slice(&p.deps);
-            }
-        }
+        put_page(&mut out, &p);
     }
     out
+}
+
+/// The most bytes a page takes besides its path and reads (a page with reads has 49).
+const PAGE_BYTES: usize = 49;
+
+/// A plan's bytes up to its pages (`pages` of them, taking `rest` bytes at most), with room
+/// for the pages: sized exactly to the most it can take, so that it never grows (growing copies
+/// it into twice the memory).
+fn head(structure: Digest, base: Digest, files: &[Digest], pages: usize, rest: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(MAGIC.len() + 48 + files.len() * 16 + rest);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&structure);
+    out.extend_from_slice(&base);
+    out.extend_from_slice(&(files.len() as u64).to_le_bytes());
+    for f in files {
+        out.extend_from_slice(f);
+    }
+    out.extend_from_slice(&(pages as u64).to_le_bytes());
+    out
+}
+
+/// One page's bytes.
+fn put_page(out: &mut Vec<u8>, p: &PagePlan<'_>) {
+    out.extend_from_slice(&(p.path.len() as u64).to_le_bytes());
+    out.extend_from_slice(p.path.as_bytes());
+    match p.reads {
+        None => out.push(0),
+        Some(reads) => {
+            out.push(1);
+            out.extend_from_slice(&(reads.len() as u64).to_le_bytes());
+            for r in reads {
+                out.extend_from_slice(&r.to_le_bytes());
+            }
+            out.extend_from_slice(&p.reads_digest);
+            out.extend_from_slice(&p.deps);
+        }
+    }
+}
+
+/// A page of the plan a build makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Made {
+    /// Page `i` of the previous build's plan, kept; with its reads renumbered to this build's
+    /// articles when they are not the previous build's ([`Renumbering`]).
+    Old(usize, Option<Vec<u32>>),
+    /// A page made (its key computed).
+    New {
+        path: String,
+        reads: Option<Vec<u32>>,
+        reads_digest: Digest,
+        deps: Digest,
+    },
+}
+
+/// The plan a build makes, as its pages came: the pages kept are named by their number in the
+/// previous build's plan, which [`Draft::encode`] reads them from. A rebuild that keeps most
+/// pages then copies each once, into the bytes written, rather than into a [`Plan`] in memory
+/// first (on one thread, while the other waited) and into the bytes after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub structure: Digest,
+    pub base: Digest,
+    /// As [`Plan::files`].
+    files: Vec<Digest>,
+    pages: Vec<Made>,
+}
+
+impl Draft {
+    /// The plan of a build whose structure and base digests are `structure` and `base`, whose
+    /// articles are `files` ([`Plan::files`]) and whose pages are `pages`, in order.
+    pub fn new(structure: Digest, base: Digest, files: Vec<Digest>, pages: Vec<Made>) -> Draft {
+        Draft {
+            structure,
+            base,
+            files,
+            pages,
+        }
+    }
+
+    /// Page `i` as a plan has it, the pages kept read from `previous`; none when there is no
+    /// page `i` or `previous` lacks the page it names.
+    fn page<'a>(&'a self, i: usize, previous: Option<&'a Plan>) -> Option<PagePlan<'a>> {
+        Some(match self.pages.get(i)? {
+            Made::Old(j, None) => previous?.page(*j)?,
+            Made::Old(j, Some(reads)) => PagePlan {
+                reads: Some(reads),
+                ..previous?.page(*j)?
+            },
+            Made::New {
+                path,
+                reads,
+                reads_digest,
+                deps,
+            } => PagePlan {
+                path,
+                reads: reads.as_deref(),
+                reads_digest: *reads_digest,
+                deps: *deps,
+            },
+        })
+    }
+
+    /// The plan's bytes, as [`encode`] gives them for the plan it is, its kept pages read from
+    /// `previous`; none when `previous` lacks one.
+    pub fn encode(&self, previous: Option<&Plan>) -> Option<Vec<u8>> {
+        let n = self.pages.len();
+        let mut rest = n * PAGE_BYTES;
+        for i in 0..n {
+            let p = self.page(i, previous)?;
+            rest += p.path.len() + p.reads.map_or(0, <[u32]>::len) * 4;
+        }
+        let mut out = head(self.structure, self.base, &self.files, n, rest);
+        for i in 0..n {
+            put_page(&mut out, &self.page(i, previous)?);
+        }
+        Some(out)
+    }
+
+    /// Whether this is `previous` as it was: the same digests and articles, and every page
+    /// kept as it was, where it was.
+    pub fn is(&self, previous: &Plan) -> bool {
+        self.structure == previous.structure
+            && self.base == previous.base
+            && self.files == previous.files
+            && self.pages.len() == previous.len()
+            && self
+                .pages
+                .iter()
+                .enumerate()
+                .all(|(i, m)| matches!(m, Made::Old(j, None) if *j == i))
+    }
 }
 
 /// Reads bytes off the front of a slice.
@@ -512,6 +614,62 @@ mod tests {
         let mut copy = Plan::new(plan.structure, plan.base, plan.files().to_vec(), 0);
         plan.pages().for_each(|p| copy.push(p));
         assert_eq!(copy, plan);
+        // A draft that keeps every page where it was is the plan, and encodes to its bytes.
+        let kept = |n: usize| (0..n).map(|i| Made::Old(i, None)).collect::<Vec<Made>>();
+        let files = plan.files().to_vec();
+        let same = Draft::new(plan.structure, plan.base, files.clone(), kept(3));
+        assert!(same.is(&plan));
+        assert_eq!(same.encode(Some(&plan)), Some(bytes.clone()));
+        // Not when a page moved, one is left out, or the articles differ.
+        let mut moved = kept(3);
+        moved.swap(0, 2);
+        let moved = Draft::new(plan.structure, plan.base, files.clone(), moved);
+        assert!(!moved.is(&plan));
+        assert!(!Draft::new(plan.structure, plan.base, files.clone(), kept(2)).is(&plan));
+        assert!(!Draft::new(plan.structure, plan.base, vec![[5; 16]], kept(3)).is(&plan));
+        // Pages kept, kept with their reads renumbered, and made, in any order, encode as the
+        // plan made of those pages would; a page the previous plan lacks leaves no plan.
+        let draft = Draft::new(
+            [9; 16],
+            plan.base,
+            files.clone(),
+            vec![
+                Made::Old(2, None),
+                Made::New {
+                    path: "index.html".to_string(),
+                    reads: Some(vec![CARD | 1, 4]),
+                    reads_digest: [6; 16],
+                    deps: [7; 16],
+                },
+                Made::Old(0, Some(vec![1, CARD | 2])),
+                Made::Old(1, None),
+            ],
+        );
+        let mut want = Plan::new([9; 16], plan.base, files.clone(), 0);
+        let p = |i| plan.page(i).expect("a page of the sample");
+        want.push(p(2));
+        want.push(PagePlan {
+            path: "index.html",
+            reads: Some(&[CARD | 1, 4]),
+            reads_digest: [6; 16],
+            deps: [7; 16],
+        });
+        want.push(PagePlan {
+            reads: Some(&[1, CARD | 2]),
+            ..p(0)
+        });
+        want.push(p(1));
+        let encoded = draft.encode(Some(&plan));
+        assert_eq!(encoded, Some(encode(&want)));
+        assert_eq!(encoded.as_deref().and_then(decode), Some(want));
+        assert!(!draft.is(&plan));
+        assert_eq!(
+            draft.encode(None),
+            None,
+            "kept pages need the previous plan"
+        );
+        let beyond = Draft::new(plan.structure, plan.base, files, vec![Made::Old(3, None)]);
+        assert_eq!(beyond.encode(Some(&plan)), None);
         // Cut anywhere, or with a byte more, it is not a plan.
         for cut in 0..bytes.len() {
             assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
