@@ -31,7 +31,7 @@ impl Default for Hasher {
 
 impl Hasher {
     /// An empty hasher.
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
         Hasher {
             buf: Vec::new(),
             stream: None,
@@ -44,6 +44,12 @@ impl Hasher {
             buf: Vec::with_capacity(bytes.min(BUFFER)),
             stream: None,
         }
+    }
+
+    /// Empties it (keeping its buffer's room).
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.stream = None;
     }
 
     /// Feeds `bytes` (anything that is a byte slice: `&str.as_bytes()`, arrays, digests).

@@ -1,11 +1,13 @@
 //! Hashes a page's context for its render key without building JSON: a `serde::Serializer`
 //! that writes an unambiguous encoding of the value (a tag byte per kind, lengths before
 //! strings, bytes, sequences and maps, struct and variant names; a struct's fields by their
-//! position, as the binary is part of every key) into a byte buffer, which is
-//! then hashed in one call ([`crate::hash::digest`]). Strings go in as they are, with no
-//! escaping, so hashing a context costs little more than hashing its text. The buffer is one
-//! per thread and keeps its capacity from page to page ([`with_buffer`]), so encoding a context
-//! allocates nothing once the thread has seen a large one.
+//! position, as the binary is part of every key) straight into a [`crate::hash::Hasher`],
+//! which gathers it in a buffer and hashes it in one call, or streams it past 16 KiB (the same
+//! digest as the encoding's bytes hashed in one call). Strings go in as they are, with no
+//! escaping, so hashing a context costs little more than hashing its text. The hasher is one
+//! per thread and keeps its buffer from page to page ([`with_buffer`]), so encoding a context
+//! allocates nothing, and a large context (the sitemap's, the people index's) takes no more
+//! memory than a small one.
 //!
 //! The encoder says it is not human-readable (`is_human_readable` is false): that is how
 //! [`super::context::CardRef`] and [`super::context::Html`] know to feed their precomputed
@@ -34,55 +36,74 @@ impl ser::Error for Error {
     }
 }
 
-/// Writes the encoding of values at the end of a buffer.
-pub struct KeyHasher<'a>(pub &'a mut Vec<u8>);
-
-thread_local! {
-    /// The buffer [`with_buffer`] lends, between calls.
-    static SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+/// Where an encoding goes: a digest being fed, or (for tests) a buffer.
+pub trait Out {
+    fn put(&mut self, bytes: &[u8]);
 }
 
-/// Runs `f` with an empty buffer, this thread's scratch buffer when it is free (a call made
-/// from inside `f`, e.g. a digest computed while a context is encoded, gets a new one).
-pub fn with_buffer<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
-    let mut buf = SCRATCH.with(Cell::take);
-    buf.clear();
-    let out = f(&mut buf);
-    SCRATCH.with(|c| c.set(buf));
+impl Out for crate::hash::Hasher {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Out for Vec<u8> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Writes the encoding of values to `O`.
+pub struct KeyHasher<'a, O: Out>(pub &'a mut O);
+
+thread_local! {
+    /// The hasher [`with_buffer`] lends, between calls.
+    static SCRATCH: Cell<crate::hash::Hasher> = const { Cell::new(crate::hash::Hasher::new()) };
+}
+
+/// Runs `f` with an empty hasher, this thread's when it is free (a call made from inside `f`,
+/// e.g. a digest computed while a context is encoded, gets a new one).
+pub fn with_buffer<T>(f: impl FnOnce(&mut crate::hash::Hasher) -> T) -> T {
+    let mut h = SCRATCH.with(Cell::take);
+    h.clear();
+    let out = f(&mut h);
+    SCRATCH.with(|c| c.set(h));
     out
 }
 
 /// The digest of `value`'s encoding (an error in `Serialize` gives the digest of what came before
 /// and the error's text, still a deterministic function of the value).
 pub fn digest<T: Serialize + ?Sized>(value: &T) -> Digest {
-    with_buffer(|buf| {
-        encode(value, buf);
-        crate::hash::digest(buf)
+    with_buffer(|h| {
+        encode(value, h);
+        h.finalize()
     })
 }
 
-/// Appends `value`'s encoding to `buf` (on an error in `Serialize`, what came before and the
+/// Writes `value`'s encoding to `out` (on an error in `Serialize`, what came before and the
 /// error's text).
-pub fn encode<T: Serialize + ?Sized>(value: &T, buf: &mut Vec<u8>) {
-    if let Err(e) = value.serialize(&mut KeyHasher(buf)) {
-        buf.extend_from_slice(e.0.as_bytes());
+pub fn encode<T: Serialize + ?Sized, O: Out>(value: &T, out: &mut O) {
+    if let Err(e) = value.serialize(&mut KeyHasher(out)) {
+        out.put(e.0.as_bytes());
     }
 }
 
-impl KeyHasher<'_> {
+impl<O: Out> KeyHasher<'_, O> {
     #[inline]
     fn tag(&mut self, t: u8) {
-        self.0.push(t);
+        self.0.put(&[t]);
     }
 
     #[inline]
     fn len(&mut self, n: usize) {
-        self.0.extend_from_slice(&(n as u64).to_le_bytes());
+        self.0.put(&(n as u64).to_le_bytes());
     }
 
     #[inline]
     fn bytes(&mut self, b: &[u8]) {
-        self.0.extend_from_slice(b);
+        self.0.put(b);
     }
 
     #[inline]
@@ -94,7 +115,7 @@ impl KeyHasher<'_> {
 
 type R = Result<(), Error>;
 
-impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
+impl<'a, 'b, O: Out> ser::Serializer for &'b mut KeyHasher<'a, O> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Self;
@@ -252,7 +273,7 @@ impl<'a, 'b> ser::Serializer for &'b mut KeyHasher<'a> {
 }
 
 /// Each element is preceded by tag 16; the sequence ends with tag 17.
-impl<'a> ser::SerializeSeq for &mut KeyHasher<'a> {
+impl<'a, O: Out> ser::SerializeSeq for &mut KeyHasher<'a, O> {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> R {
@@ -265,7 +286,7 @@ impl<'a> ser::SerializeSeq for &mut KeyHasher<'a> {
     }
 }
 
-impl<'a> ser::SerializeTuple for &mut KeyHasher<'a> {
+impl<'a, O: Out> ser::SerializeTuple for &mut KeyHasher<'a, O> {
     type Ok = ();
     type Error = Error;
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> R {
@@ -276,7 +297,7 @@ impl<'a> ser::SerializeTuple for &mut KeyHasher<'a> {
     }
 }
 
-impl<'a> ser::SerializeTupleStruct for &mut KeyHasher<'a> {
+impl<'a, O: Out> ser::SerializeTupleStruct for &mut KeyHasher<'a, O> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> R {
@@ -287,7 +308,7 @@ impl<'a> ser::SerializeTupleStruct for &mut KeyHasher<'a> {
     }
 }
 
-impl<'a> ser::SerializeTupleVariant for &mut KeyHasher<'a> {
+impl<'a, O: Out> ser::SerializeTupleVariant for &mut KeyHasher<'a, O> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> R {
@@ -299,7 +320,7 @@ impl<'a> ser::SerializeTupleVariant for &mut KeyHasher<'a> {
 }
 
 /// Each key is preceded by tag 18, each value by tag 19; the map ends with tag 17.
-impl<'a> ser::SerializeMap for &mut KeyHasher<'a> {
+impl<'a, O: Out> ser::SerializeMap for &mut KeyHasher<'a, O> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> R {
@@ -316,7 +337,7 @@ impl<'a> ser::SerializeMap for &mut KeyHasher<'a> {
     }
 }
 
-impl<'a> ser::SerializeStruct for &mut KeyHasher<'a> {
+impl<'a, O: Out> ser::SerializeStruct for &mut KeyHasher<'a, O> {
     type Ok = ();
     type Error = Error;
     // A struct's fields come in declaration order, each once (serialized or skipped), and its
@@ -337,7 +358,7 @@ impl<'a> ser::SerializeStruct for &mut KeyHasher<'a> {
     }
 }
 
-impl<'a> ser::SerializeStructVariant for &mut KeyHasher<'a> {
+impl<'a, O: Out> ser::SerializeStructVariant for &mut KeyHasher<'a, O> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> R {

@@ -575,14 +575,14 @@ impl Templates {
         ctx: &T,
     ) -> Result<String, keyhash::Error> {
         plan::note_keyed();
-        keyhash::with_buffer(|buf| {
-            buf.extend_from_slice(&self.fingerprint);
-            buf.extend_from_slice(name.as_bytes());
-            buf.push(0);
-            buf.extend_from_slice(path.as_bytes());
-            buf.push(0);
-            ctx.serialize(&mut keyhash::KeyHasher(buf))?;
-            Ok(hex(&crate::hash::digest(buf)))
+        keyhash::with_buffer(|h| {
+            h.update(self.fingerprint);
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(path.as_bytes());
+            h.update([0]);
+            ctx.serialize(&mut keyhash::KeyHasher(h))?;
+            Ok(hex(&h.finalize()))
         })
     }
 

@@ -11,8 +11,9 @@
 //! *segments*: body length (u32 little-endian), a 64-bit checksum of the body, the body. A body
 //! is LEB128 numbers: the stems it adds (count, where each starts from the first (u32
 //! little-endian each, so that a stem is found without reading the ones before it: [`Peek`]),
-//! then each as byte length and UTF-8 bytes), the records (count, then each as digest (16
-//! bytes), byte length and payload). Stems are numbered
+//! then each as byte length and UTF-8 bytes), the records (count, then each one's digest (16
+//! bytes) and payload length (u32 little-endian), then the payloads in the same order: a
+//! rebuild finds a record by reading the tables only). Stems are numbered
 //! across segments in file order; the first segment's are in strictly ascending order, later
 //! ones' are new. A payload is the number of terms, then per term, by ascending stem number, its
 //! difference from the previous one (the first: the number itself) and the score. A later
@@ -34,9 +35,10 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
-/// The first line; the number is the format's version (4: tables of where stems start), so a
+/// The first line; the number is the format's version (4: tables of where stems start; 5:
+/// each segment's records' digests and lengths in a table before their payloads), so a
 /// cache of another format is ignored whole.
-const MAGIC: &[u8] = b"litopys-terms-cache 4\n";
+const MAGIC: &[u8] = b"litopys-terms-cache 5\n";
 
 /// Length of the fingerprint.
 const FP: usize = 16;
@@ -105,6 +107,49 @@ fn push_varint(out: &mut Vec<u8>, mut n: u32) {
     out.push(n as u8);
 }
 
+/// A segment's records as written: their number, then each one's digest and payload length
+/// (u32 little-endian), then the payloads one after the other, so that the records of a file
+/// are found by reading only those tables ([`Peek`]), not the payloads between them.
+#[derive(Default)]
+struct Records {
+    count: u32,
+    table: Vec<u8>,
+    payloads: Vec<u8>,
+}
+
+impl Records {
+    /// Adds a record of `digest` with `payload`; an error if the segment passes 4 GiB.
+    fn push(&mut self, digest: &crate::hash::Digest, payload: &[u8]) -> std::io::Result<()> {
+        let len = u32::try_from(payload.len()).map_err(std::io::Error::other)?;
+        self.count = self
+            .count
+            .checked_add(1)
+            .ok_or_else(|| std::io::Error::other("too many records"))?;
+        self.table.extend_from_slice(digest);
+        self.table.extend_from_slice(&len.to_le_bytes());
+        self.payloads.extend_from_slice(payload);
+        Ok(())
+    }
+
+    /// Adds `other`'s records after these.
+    fn extend(&mut self, other: Records) -> std::io::Result<()> {
+        self.count = self
+            .count
+            .checked_add(other.count)
+            .ok_or_else(|| std::io::Error::other("too many records"))?;
+        self.table.extend_from_slice(&other.table);
+        self.payloads.extend_from_slice(&other.payloads);
+        Ok(())
+    }
+
+    /// Appends them to a segment's body.
+    fn write_to(&self, body: &mut Vec<u8>) {
+        push_varint(body, self.count);
+        body.extend_from_slice(&self.table);
+        body.extend_from_slice(&self.payloads);
+    }
+}
+
 /// Reads numbers and bytes from a slice; every read is checked.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -142,19 +187,21 @@ impl<'a> Reader<'a> {
     }
 
     /// A segment's list of records onto the end of `out`: each record's digest and where its
-    /// payload lies in the bytes.
+    /// payload lies in the bytes. Only the table of digests and lengths is read, not the
+    /// payloads ([`Records`]).
     fn records(&mut self, out: &mut Vec<(crate::hash::Digest, (usize, usize))>) -> Option<()> {
         let n = self.varint()? as usize;
-        // Each record takes more than a digest's bytes.
-        out.reserve(n.min(self.bytes.len().saturating_sub(self.at) / (D + 1)));
-        for _ in 0..n {
-            let mut d = [0u8; D];
-            d.copy_from_slice(self.bytes(D)?);
-            let len = self.varint()? as usize;
-            let start = self.at;
-            self.bytes(len)?;
-            out.push((d, (start, self.at)));
+        let table = self.bytes(n.checked_mul(D + 4)?)?;
+        out.reserve(n);
+        let mut at = self.at;
+        for entry in table.chunks_exact(D + 4) {
+            let d: crate::hash::Digest = entry[..D].try_into().ok()?;
+            let len = u32::from_le_bytes(entry[D..].try_into().ok()?) as usize;
+            let end = at.checked_add(len)?;
+            out.push((d, (at, end)));
+            at = end;
         }
+        self.bytes(at - self.at)?;
         Some(())
     }
 
@@ -341,7 +388,7 @@ impl TermsCache {
             };
             for (d, range) in records {
                 if let Some((s, e)) = self.records.insert(d, range) {
-                    self.replaced += e - s + D + 1;
+                    self.replaced += e - s + D + 4;
                 }
             }
             at = end;
@@ -542,7 +589,7 @@ impl TermsCache {
             stems.push(stem);
         }
         push_stems(&mut body, &stems)?;
-        push_varint(&mut body, fresh.len() as u32);
+        let mut records = Records::default();
         let mut payload = Vec::new();
         for (d, terms) in fresh {
             let mut terms: Terms = terms
@@ -551,10 +598,9 @@ impl TermsCache {
                 .collect();
             terms.sort_unstable();
             encode(&mut payload, &terms, |id| id);
-            body.extend_from_slice(&d);
-            push_varint(&mut body, payload.len() as u32);
-            body.extend_from_slice(&payload);
+            records.push(&d, &payload)?;
         }
+        records.write_to(&mut body);
         append_segment(&self.path, &self.data, &body)
     }
 
@@ -651,30 +697,28 @@ impl TermsCache {
         push_stems(&mut body, &stems)?;
         drop((used, stems));
         // The records encoded per chunk, in parallel, then joined in order.
-        let encoded: Vec<(Vec<u8>, u32)> = recs
+        let encoded: Vec<std::io::Result<Records>> = recs
             .par_chunks(2048)
             .zip(ok.par_chunks(2048))
             .map(|(recs, ok)| {
                 let (mut tmp, mut out, mut payload) = (Terms::new(), Terms::new(), Vec::new());
-                let (mut bytes, mut count) = (Vec::new(), 0u32);
+                let mut records = Records::default();
                 for (r, &ok) in recs.iter().zip(ok) {
                     if !ok || !placed(r, &mut tmp, &mut out, true) {
                         continue;
                     }
                     encode(&mut payload, &out, |p| rank[p as usize]);
                     let (Rec::Kept(d) | Rec::Fresh(d, _)) = r;
-                    bytes.extend_from_slice(&d[..]);
-                    push_varint(&mut bytes, payload.len() as u32);
-                    bytes.extend_from_slice(&payload);
-                    count += 1;
+                    records.push(d, &payload)?;
                 }
-                (bytes, count)
+                Ok(records)
             })
             .collect();
-        push_varint(&mut body, encoded.iter().map(|(_, n)| n).sum());
-        for (bytes, _) in encoded {
-            body.extend_from_slice(&bytes);
+        let mut records = Records::default();
+        for chunk in encoded {
+            records.extend(chunk?)?;
         }
+        records.write_to(&mut body);
         self.write(&body)
     }
 
@@ -953,14 +997,13 @@ impl Peek {
         }
         let mut body = Vec::new();
         push_stems(&mut body, &added)?;
-        push_varint(&mut body, records.len() as u32);
+        let mut out = Records::default();
         let mut payload = Vec::new();
         for (d, ids) in &records {
             encode(&mut payload, ids, |id| id);
-            body.extend_from_slice(&d[..]);
-            push_varint(&mut body, payload.len() as u32);
-            body.extend_from_slice(&payload);
+            out.push(d, &payload)?;
         }
+        out.write_to(&mut body);
         append_segment(&self.root.join(CACHE_FILE), &self.data, &body)
     }
 
