@@ -442,6 +442,49 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<fs::Metadata> {
     result
 }
 
+/// Writes the bytes `fill` hands over, piece by piece, to `target` as [`write_atomic`] writes
+/// a whole file, and gives their digest ([`crate::hash`]); none if `fill` gives up or a write
+/// fails (nothing is left at `target` then but what was there before).
+fn write_atomic_pieces(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn FnMut(&[u8])) -> Option<()>,
+) -> Option<crate::hash::Digest> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let short: String = name.chars().take(64).collect();
+    let tmp = dir.join(format!(
+        ".{short}{TMP_MARKER}{}-{}",
+        std::process::id(),
+        TMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .ok()?;
+        let mut h = crate::hash::Hasher::new();
+        let mut failed = false;
+        fill(&mut |piece| {
+            h.update(piece);
+            failed = failed || f.write_all(piece).is_err();
+        })?;
+        drop(f);
+        if failed {
+            return None;
+        }
+        fs::rename(&tmp, target).ok()?;
+        Some(h.finalize())
+    })();
+    if written.is_none() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
 /// Holds the exclusive lock on `out_dir/.litopys-lock` while alive. While a write runs the
 /// lock file holds the writer's pid; it is emptied when the write ends, so a non-empty lock
 /// file found on locking means the previous writer was killed mid-write.
@@ -1063,11 +1106,11 @@ impl Session {
                         return Some(key.clone());
                     }
                 }
-                let bytes = p.encode(old_plan.as_ref().map(|(old, _)| old))?;
-                let key = crate::hash::hex(&crate::hash::digest(&bytes));
-                write_atomic(&root.join(PLAN_FILE), &bytes)
-                    .is_ok()
-                    .then_some(key)
+                let previous = old_plan.as_ref().map(|(old, _)| old);
+                let digest = write_atomic_pieces(&root.join(PLAN_FILE), |piece| {
+                    p.encode_pieces(previous, piece)
+                })?;
+                Some(crate::hash::hex(&digest))
             })
         };
         let (moved, plan_key) = rayon::join(

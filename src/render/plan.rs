@@ -474,17 +474,36 @@ impl Draft {
     /// The plan's bytes, as [`encode`] gives them for the plan it is, its kept pages read from
     /// `previous`; none when `previous` lacks one.
     pub fn encode(&self, previous: Option<&Plan>) -> Option<Vec<u8>> {
-        let n = self.pages.len();
-        let mut rest = n * PAGE_BYTES;
-        for i in 0..n {
-            let p = self.page(i, previous)?;
-            rest += p.path.len() + p.reads.map_or(0, <[u32]>::len) * 4;
-        }
-        let mut out = head(self.structure, self.base, &self.files, n, rest);
-        for i in 0..n {
-            put_page(&mut out, &self.page(i, previous)?);
-        }
+        let mut out = Vec::new();
+        self.encode_pieces(previous, &mut |piece| out.extend_from_slice(piece))?;
         Some(out)
+    }
+
+    /// [`Draft::encode`]'s bytes handed to `piece` a few dozen kilobytes at a time, in order
+    /// (a plan of 16,000 pages is 2.3 MB: written as it is made, it takes no memory of its
+    /// size); none, after some pieces maybe, when `previous` lacks a page.
+    pub fn encode_pieces(
+        &self,
+        previous: Option<&Plan>,
+        piece: &mut dyn FnMut(&[u8]),
+    ) -> Option<()> {
+        const PIECE: usize = 64 << 10;
+        let mut out = head(
+            self.structure,
+            self.base,
+            &self.files,
+            self.pages.len(),
+            PIECE,
+        );
+        for i in 0..self.pages.len() {
+            put_page(&mut out, &self.page(i, previous)?);
+            if out.len() >= PIECE {
+                piece(&out);
+                out.clear();
+            }
+        }
+        piece(&out);
+        Some(())
     }
 
     /// Whether this is `previous` as it was: the same digests and articles, and every page
