@@ -287,14 +287,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (articles, people) = (site.article_count(), site.person_count());
     // The model's snapshot and the files' stamps are saved for the next build, and the model
     // and templates freed, while the files are put in place (or left to the system when the
-    // process ends next, like the list of files).
+    // process ends next, like the lists of files).
     let ends_process = opts.ends_process;
-    let (inputs, stamped) = (&inputs, &stamped);
+    let (inputs_read, to_stamp) = (&inputs, &stamped);
     let files = rendered.files;
     let (write, ()) = rayon::join(
         || session.commit(&files, rendered.groups, rendered.plan.as_ref()),
         move || {
-            if let (Some(inputs), Some(files)) = (inputs, stamped) {
+            if let (Some(inputs), Some(files)) = (inputs_read, to_stamp) {
                 inputs.save_stamps(root, files);
             }
             if let Some(s) = snapshot {
@@ -309,6 +309,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     );
     if ends_process {
         std::mem::forget(files);
+        std::mem::forget(stamped);
+        std::mem::forget(inputs);
     }
     let write = write.map_err(|e| err(&out, e))?;
     phases.done("write");
