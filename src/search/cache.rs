@@ -131,22 +131,31 @@ impl Records {
         Ok(())
     }
 
-    /// Adds `other`'s records after these.
-    fn extend(&mut self, other: Records) -> std::io::Result<()> {
-        self.count = self
-            .count
-            .checked_add(other.count)
-            .ok_or_else(|| std::io::Error::other("too many records"))?;
-        self.table.extend_from_slice(&other.table);
-        self.payloads.extend_from_slice(&other.payloads);
-        Ok(())
-    }
-
     /// Appends them to a segment's body.
     fn write_to(&self, body: &mut Vec<u8>) {
         push_varint(body, self.count);
         body.extend_from_slice(&self.table);
         body.extend_from_slice(&self.payloads);
+    }
+
+    /// Appends the records of `parts`, one after the other, to a segment's body as one list,
+    /// each part's payloads freed once copied (no whole copy of the list is made besides the
+    /// body's).
+    fn write_parts(parts: Vec<Records>, body: &mut Vec<u8>) -> std::io::Result<()> {
+        let mut count: u32 = 0;
+        for p in &parts {
+            count = count
+                .checked_add(p.count)
+                .ok_or_else(|| std::io::Error::other("too many records"))?;
+        }
+        push_varint(body, count);
+        for p in &parts {
+            body.extend_from_slice(&p.table);
+        }
+        for p in parts {
+            body.extend_from_slice(&p.payloads);
+        }
+        Ok(())
     }
 }
 
@@ -714,11 +723,10 @@ impl TermsCache {
                 Ok(records)
             })
             .collect();
-        let mut records = Records::default();
-        for chunk in encoded {
-            records.extend(chunk?)?;
-        }
-        records.write_to(&mut body);
+        let parts = encoded
+            .into_iter()
+            .collect::<std::io::Result<Vec<Records>>>()?;
+        Records::write_parts(parts, &mut body)?;
         self.write(&body)
     }
 
