@@ -329,7 +329,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// read (the build then runs in full and reports it).
 struct Inputs {
     files: Vec<(String, crate::folder::Status, Option<crate::hash::Digest>)>,
-    /// The stamps read, and when the files were stat'ed, for [`Inputs::digests`] to record.
+    /// The stamps read, and when the files were stat'ed, for [`Inputs::save_stamps`] to record.
     stamps: crate::site::stamps::Stamps,
     now: std::time::SystemTime,
     allow_html: bool,

@@ -414,6 +414,39 @@ static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `target` through a temporary file in the same folder and a rename.
 fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<fs::Metadata> {
+    write_atomic_with(target, |f| f.write_all(bytes))?;
+    fs::symlink_metadata(target)
+}
+
+/// Writes the bytes `fill` hands over, piece by piece, to `target` as [`write_atomic`] writes
+/// a whole file, and gives their digest ([`crate::hash`]); none if `fill` gives up or a write
+/// fails (nothing is left at `target` then but what was there before).
+fn write_atomic_pieces(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn FnMut(&[u8])) -> Option<()>,
+) -> Option<crate::hash::Digest> {
+    let mut h = crate::hash::Hasher::new();
+    write_atomic_with(target, |f| {
+        let mut written = Ok(());
+        let filled = fill(&mut |piece| {
+            h.update(piece);
+            if written.is_ok() {
+                written = f.write_all(piece);
+            }
+        });
+        written?;
+        filled.ok_or_else(|| std::io::Error::other("not written whole"))
+    })
+    .ok()?;
+    Some(h.finalize())
+}
+
+/// Makes `target` the file `fill` writes: written to a temporary file in the same folder,
+/// then renamed (removed instead if anything fails).
+fn write_atomic_with(
+    target: &Path,
+    fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
@@ -431,58 +464,14 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<fs::Metadata> {
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(bytes)?;
+        fill(&mut f)?;
         drop(f);
-        fs::rename(&tmp, target)?;
-        fs::symlink_metadata(target)
+        fs::rename(&tmp, target)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result
-}
-
-/// Writes the bytes `fill` hands over, piece by piece, to `target` as [`write_atomic`] writes
-/// a whole file, and gives their digest ([`crate::hash`]); none if `fill` gives up or a write
-/// fails (nothing is left at `target` then but what was there before).
-fn write_atomic_pieces(
-    target: &Path,
-    fill: impl FnOnce(&mut dyn FnMut(&[u8])) -> Option<()>,
-) -> Option<crate::hash::Digest> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let short: String = name.chars().take(64).collect();
-    let tmp = dir.join(format!(
-        ".{short}{TMP_MARKER}{}-{}",
-        std::process::id(),
-        TMP_COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .ok()?;
-        let mut h = crate::hash::Hasher::new();
-        let mut failed = false;
-        fill(&mut |piece| {
-            h.update(piece);
-            failed = failed || f.write_all(piece).is_err();
-        })?;
-        drop(f);
-        if failed {
-            return None;
-        }
-        fs::rename(&tmp, target).ok()?;
-        Some(h.finalize())
-    })();
-    if written.is_none() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
 }
 
 /// Holds the exclusive lock on `out_dir/.litopys-lock` while alive. While a write runs the
