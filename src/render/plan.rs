@@ -96,8 +96,9 @@ impl Plan {
         }
     }
 
-    /// Adds `page` after the others.
-    pub fn push(&mut self, page: PagePlan<'_>) {
+    /// Adds `page` after the others (the plans tests write; a build's plan is a [`Draft`]).
+    #[cfg(test)]
+    fn push(&mut self, page: PagePlan<'_>) {
         let start = self.paths.len();
         self.paths.push_str(page.path);
         let reads = page.reads.map(|r| {
@@ -361,24 +362,21 @@ pub fn reads_digest(site: &Site, reads: &[u32]) -> Digest {
 /// The first bytes of a plan file, with its version.
 const MAGIC: &[u8] = b"litopys-plan 3\n";
 
-/// A plan as bytes (little-endian numbers, lengths before strings and lists).
-pub fn encode(plan: &Plan) -> Vec<u8> {
-    let rest = plan.len() * PAGE_BYTES + plan.paths.len() + plan.reads.len() * 4;
-    let mut out = head(plan.structure, plan.base, &plan.files, plan.len(), rest);
+/// A plan as bytes (little-endian numbers, lengths before strings and lists): the format
+/// [`decode`] reads, which a build writes through [`Draft::encode_pieces`] (the tests check
+/// the two against each other).
+#[cfg(test)]
+fn encode(plan: &Plan) -> Vec<u8> {
+    let mut out = head(plan.structure, plan.base, &plan.files, plan.len());
     for p in plan.pages() {
         put_page(&mut out, &p);
     }
     out
 }
 
-/// The most bytes a page takes besides its path and reads (a page with reads has 49).
-const PAGE_BYTES: usize = 49;
-
-/// A plan's bytes up to its pages (`pages` of them, taking `rest` bytes at most), with room
-/// for the pages: sized exactly to the most it can take, so that it never grows (growing copies
-/// it into twice the memory).
-fn head(structure: Digest, base: Digest, files: &[Digest], pages: usize, rest: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(MAGIC.len() + 48 + files.len() * 16 + rest);
+/// A plan's bytes up to its pages (`pages` of them), with room for a piece of pages after.
+fn head(structure: Digest, base: Digest, files: &[Digest], pages: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(MAGIC.len() + 48 + files.len() * 16 + PIECE + 4096);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&structure);
     out.extend_from_slice(&base);
@@ -389,6 +387,9 @@ fn head(structure: Digest, base: Digest, files: &[Digest], pages: usize, rest: u
     out.extend_from_slice(&(pages as u64).to_le_bytes());
     out
 }
+
+/// Bytes of a plan encoded before they are handed on ([`Draft::encode_pieces`]).
+const PIECE: usize = 64 << 10;
 
 /// One page's bytes.
 fn put_page(out: &mut Vec<u8>, p: &PagePlan<'_>) {
@@ -487,14 +488,7 @@ impl Draft {
         previous: Option<&Plan>,
         piece: &mut dyn FnMut(&[u8]),
     ) -> Option<()> {
-        const PIECE: usize = 64 << 10;
-        let mut out = head(
-            self.structure,
-            self.base,
-            &self.files,
-            self.pages.len(),
-            PIECE,
-        );
+        let mut out = head(self.structure, self.base, &self.files, self.pages.len());
         for i in 0..self.pages.len() {
             put_page(&mut out, &self.page(i, previous)?);
             if out.len() >= PIECE {
