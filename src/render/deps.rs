@@ -87,6 +87,8 @@ pub struct Scopes<'a> {
     people_index: OnceLock<Digest>,
     articles: Vec<OnceLock<Digest>>,
     cards: Vec<OnceLock<Digest>>,
+    /// Each person's name and link ([`Scopes::named`]).
+    named: Vec<OnceLock<Digest>>,
     lists: Vec<OnceLock<Digest>>,
     persons: Vec<OnceLock<Digest>>,
 }
@@ -118,6 +120,7 @@ impl<'a> Scopes<'a> {
             people_index: OnceLock::new(),
             articles,
             cards: cells(site.articles.len()),
+            named: cells(site.people.len()),
             lists: cells(site.people.len()),
             persons: cells(site.people.len()),
         }
@@ -142,33 +145,36 @@ impl<'a> Scopes<'a> {
     }
 
     /// The digest of what card `i` is made of: the article's own fields ([`Dep::Article`])
-    /// and the name and link of each of its people (cheaper than hashing the card itself);
-    /// none when there is no article `i`.
+    /// and the name and link of each of its people (cheaper than hashing the card itself: each
+    /// person's name and link are digested once, [`Scopes::named`]); none when there is no
+    /// article `i`.
     fn card(&self, i: usize) -> Option<Digest> {
-        let site = self.sh.site;
-        let a = site.articles.get(i)?;
+        let a = self.sh.site.articles.get(i)?;
         let cell = self.cards.get(i)?;
         Some(*cell.get_or_init(|| {
-            let names: usize = a
-                .people
-                .iter()
-                .filter_map(|&p| site.people.get(p))
-                .map(|p| p.name.len() + p.url.len() + 16)
-                .sum();
-            let mut h = Hasher::with_capacity(names + 40);
-            h.update(b"card\0");
-            h.update(self.scope(Dep::Article(i)));
-            h.update((a.people.len() as u64).to_le_bytes());
-            for &p in &a.people {
-                match site.people.get(p) {
-                    Some(p) => {
-                        put(&mut h, p.name.as_bytes());
-                        put(&mut h, p.url.as_bytes());
+            with_buffer(|buf| {
+                buf.extend_from_slice(b"card\0");
+                buf.extend_from_slice(&self.scope(Dep::Article(i)));
+                buf.extend_from_slice(&(a.people.len() as u64).to_le_bytes());
+                for &p in &a.people {
+                    match self.named(p) {
+                        Some(d) => buf.extend_from_slice(&d),
+                        None => buf.push(0xff),
                     }
-                    None => h.update([0xff]),
                 }
-            }
-            h.finalize()
+            })
+        }))
+    }
+
+    /// The digest of person `p`'s name and link (what a card shows of them), once per build.
+    fn named(&self, p: usize) -> Option<Digest> {
+        let person = self.sh.site.people.get(p)?;
+        let cell = self.named.get(p)?;
+        Some(*cell.get_or_init(|| {
+            with_buffer(|buf| {
+                feed(buf, person.name.as_bytes());
+                feed(buf, person.url.as_bytes());
+            })
         }))
     }
 
@@ -177,22 +183,56 @@ impl<'a> Scopes<'a> {
     /// none when a read is not of this site.
     pub fn page_digest(&self, kind: u8, deps: &[Dep], reads: &[u32]) -> Option<Digest> {
         let site = self.sh.site;
-        let mut h = Hasher::with_capacity(6 + 16 * (deps.len() + reads.len()));
-        h.update([kind]);
-        for &d in deps {
-            h.update(self.scope(d));
-        }
-        h.update(b"reads");
-        for &r in reads {
-            let (card, i) = super::plan::read_parts(r);
-            if card {
-                h.update(self.card(i)?);
-            } else {
-                h.update(site.articles.get(i)?.digest);
+        // Each piece is a digest: gathered in the thread's buffer and digested in one call (a
+        // page's digest is asked for every page of a build whose structure changed).
+        let mut ok = true;
+        let d = with_buffer(|buf| {
+            buf.push(kind);
+            for &d in deps {
+                buf.extend_from_slice(&self.scope(d));
             }
-        }
-        Some(h.finalize())
+            buf.extend_from_slice(b"reads");
+            for &r in reads {
+                let (card, i) = super::plan::read_parts(r);
+                let digest = if card {
+                    self.card(i)
+                } else {
+                    site.articles.get(i).map(|a| a.digest)
+                };
+                match digest {
+                    Some(d) => buf.extend_from_slice(&d),
+                    None => {
+                        ok = false;
+                        return;
+                    }
+                }
+            }
+        });
+        ok.then_some(d)
     }
+}
+
+/// The digest of what `fill` puts in an empty buffer: the calling thread's, reused (a
+/// digest asked for while another is being gathered, a card's within a page's, gets a
+/// buffer of its own).
+fn with_buffer(fill: impl FnOnce(&mut Vec<u8>)) -> Digest {
+    thread_local! {
+        static BUFFERS: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut buf = BUFFERS
+        .with(|b| b.borrow_mut().pop())
+        .unwrap_or_else(|| Vec::with_capacity(1 << 10));
+    buf.clear();
+    fill(&mut buf);
+    let d = crate::hash::digest(&buf);
+    BUFFERS.with(|b| b.borrow_mut().push(buf));
+    d
+}
+
+/// Appends `bytes` to `buf` after their length (as [`put`] feeds a hasher).
+fn feed(buf: &mut Vec<u8>, bytes: &[u8]) {
+    buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    buf.extend_from_slice(bytes);
 }
 
 /// Feeds `bytes` after their length (so that neighbours cannot run into each other).
@@ -315,15 +355,15 @@ fn put_articles(h: &mut Hasher, ids: &[Digest], articles: &[usize]) {
 /// [`Dep::Neighbours`]: the identities of the articles before and after article `i` in the
 /// site's order (zero where there is none).
 fn neighbours(ids: &[Digest], i: usize) -> Digest {
-    let mut h = Hasher::with_capacity(48);
-    h.update(b"neighbours\0");
-    h.update(
-        i.checked_sub(1)
-            .and_then(|j| ids.get(j))
-            .unwrap_or(&[0; 16]),
-    );
-    h.update(ids.get(i + 1).unwrap_or(&[0; 16]));
-    h.finalize()
+    with_buffer(|buf| {
+        buf.extend_from_slice(b"neighbours\0");
+        buf.extend_from_slice(
+            i.checked_sub(1)
+                .and_then(|j| ids.get(j))
+                .unwrap_or(&[0; 16]),
+        );
+        buf.extend_from_slice(ids.get(i + 1).unwrap_or(&[0; 16]));
+    })
 }
 
 /// [`Dep::List`]: the person (by link) and their articles, each as its [`list_entry`]
