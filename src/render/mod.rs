@@ -1290,10 +1290,15 @@ fn render_job<S: Sink>(
         }
         Job::Sitemap if t.native("sitemap.xml") => {
             let ctx = c::sitemap(sh);
+            // Room for every entry (~100 bytes each: no copy of a megabyte on the way).
+            let room = ctx
+                .urls
+                .iter()
+                .map(|u| u.loc.len() + u.lastmod.as_ref().map_or(0, |m| m.len() + 19) + 24)
+                .sum::<usize>()
+                + 160;
             t.page_by(sink, "sitemap.xml", "sitemap.xml".into(), &ctx, |path| {
-                t.render_native("sitemap.xml", path, 128 << 10, |out| {
-                    native::sitemap(&ctx, out)
-                })
+                t.render_native("sitemap.xml", path, room, |out| native::sitemap(&ctx, out))
             })
         }
         Job::NotFound if t.native("404.html") => {

@@ -381,7 +381,7 @@ impl NameMap<'_> {
 /// editor locks skipped), in file-name order, and the errors met listing them.
 pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
     let dir = root.join("content").join("articles");
-    let mut named: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
+    let mut named: Vec<PathBuf> = Vec::with_capacity(1024);
     let mut errors: Vec<SiteError> = Vec::new();
     if dir.is_dir() {
         // One level: the folder read directly (the entry's type comes with its name on most
@@ -402,30 +402,36 @@ pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
                             continue;
                         }
                     };
-                    let name = e.file_name();
-                    let bytes = name.as_encoded_bytes();
+                    // The path is the only copy of the name made (one allocation an entry).
+                    let path = e.path();
+                    let name = path.file_name().unwrap_or_default().as_encoded_bytes();
                     // Not hidden, so `x.md` has the extension `md` exactly when it ends so.
-                    if bytes.starts_with(b".") || !bytes.ends_with(b".md") {
+                    if name.starts_with(b".") || !name.ends_with(b".md") {
                         continue;
                     }
                     // The entry's own type: a symlink is not an article file.
                     let is_file = match e.file_type() {
                         Ok(t) => t.is_file(),
                         Err(err) => {
-                            errors.push(error(&e.path(), err));
+                            errors.push(error(&path, err));
                             continue;
                         }
                     };
                     if is_file {
-                        named.push((name, e.path()));
+                        named.push(path);
                     }
                 }
             }
             Err(e) => errors.push(error(&dir, e)),
         }
     }
-    named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    (named.into_iter().map(|(_, p)| p).collect(), errors)
+    // Every path is the folder's path and a name: their bytes are in the names' order.
+    named.sort_unstable_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
+    (named, errors)
 }
 
 /// A site's article files, listed once for a build ([`article_files`]), and its cache of parsed
@@ -764,22 +770,11 @@ fn from_snapshot(
     } = snap.articles(root)?;
     // The people: the snapshot's, or resolved again with the changed articles' names.
     let (people, named) = if renamed {
-        let before = snap.named(root)?;
-        let mut roles = before.roles;
-        let mut names: Vec<Vec<&str>> = before
-            .articles
-            .iter()
-            .map(|ids| {
-                ids.iter()
-                    .map(|&w| before.written[w as usize].as_str())
-                    .collect()
-            })
-            .collect();
-        for (k, p) in &changed {
-            names[*k] = p.fm.people.iter().map(String::as_str).collect();
-            roles[*k] = p.fm.roles.clone();
-        }
-        let named = snapshot::Named::of(names.iter().map(Vec::as_slice), roles);
+        let named = snap.named(root)?.edit(
+            changed
+                .iter()
+                .map(|(k, p)| (*k, p.fm.people.as_slice(), p.fm.roles.clone())),
+        )?;
         let (mut people, article_people, roles) = resolve_people(registry, &named);
         for (a, list) in articles.iter_mut().zip(article_people) {
             a.people = list;

@@ -162,6 +162,64 @@ impl Named {
             roles,
         }
     }
+
+    /// The same with the names and roles of some articles replaced (`edits`: the article's
+    /// place, its names, its roles; none if a place is out of range). A name not written before
+    /// is numbered after the others, and a name no article writes any more is dropped (the
+    /// others keep their order), so the list holds exactly the names written, as [`Named::of`]
+    /// gives them but perhaps numbered otherwise: what the people resolve to depends on the
+    /// set of names, not on their numbers. (Patching costs a fraction of numbering every
+    /// article's names again.)
+    pub(super) fn edit<'a>(
+        mut self,
+        edits: impl Iterator<Item = (usize, &'a [String], Vec<Role>)>,
+    ) -> Option<Named> {
+        let mut id_of: rustc_hash::FxHashMap<String, u32> = self
+            .written
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        for (k, names, roles) in edits {
+            let ids = names
+                .iter()
+                .map(|n| {
+                    *id_of.entry(n.clone()).or_insert_with(|| {
+                        self.written.push(n.clone());
+                        (self.written.len() - 1) as u32
+                    })
+                })
+                .collect();
+            *self.articles.get_mut(k)? = ids;
+            *self.roles.get_mut(k)? = roles;
+        }
+        drop(id_of);
+        let mut used = vec![false; self.written.len()];
+        for &w in self.articles.iter().flatten() {
+            *used.get_mut(w as usize)? = true;
+        }
+        if used.iter().all(|&u| u) {
+            return Some(self);
+        }
+        // Renumbered without the names left unused.
+        let mut new_id = vec![u32::MAX; used.len()];
+        let mut next = 0u32;
+        for (n, &u) in new_id.iter_mut().zip(&used) {
+            if u {
+                *n = next;
+                next += 1;
+            }
+        }
+        let mut k = 0;
+        self.written.retain(|_| {
+            k += 1;
+            used[k - 1]
+        });
+        for w in self.articles.iter_mut().flatten() {
+            *w = new_id[*w as usize];
+        }
+        Some(self)
+    }
 }
 
 /// A snapshot's heads read back and checked; its parts are read by [`Snapshot::articles`],
@@ -813,4 +871,74 @@ fn decode_named(bytes: &[u8], n: usize) -> Option<Named> {
         articles,
         roles,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&[&str]]) -> Vec<Vec<String>> {
+        list.iter()
+            .map(|a| a.iter().map(|n| n.to_string()).collect())
+            .collect()
+    }
+
+    /// Each article's names as written, read back through the numbering.
+    fn written_by_article(n: &Named) -> Vec<Vec<&str>> {
+        n.articles
+            .iter()
+            .map(|ids| {
+                ids.iter()
+                    .map(|&w| n.written[w as usize].as_str())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edited_list_of_names_is_the_list_of_the_edited_names() {
+        let before = names(&[
+            &["Кирило Буданов", "Буданов"],
+            &["Стів Віткофф"],
+            &["Буданов", "Олена Зеленська"],
+        ]);
+        let role = |p: &str| Role {
+            person: p.to_string(),
+            role: "посол".to_string(),
+        };
+        let roles = vec![Vec::new(), vec![role("Стів Віткофф")], Vec::new()];
+        let named = Named::of(before.iter().map(Vec::as_slice), roles);
+        // The second article names someone new instead (Віткофф is named nowhere else), the
+        // third one a name of the first article.
+        let after = names(&[
+            &["Кирило Буданов", "Буданов"],
+            &["Нова Особа", "Олена Зеленська"],
+            &["Кирило Буданов"],
+        ]);
+        let edited = named
+            .edit(
+                [
+                    (1, after[1].as_slice(), vec![role("Нова Особа")]),
+                    (2, after[2].as_slice(), Vec::new()),
+                ]
+                .into_iter(),
+            )
+            .unwrap();
+        let fresh = Named::of(after.iter().map(Vec::as_slice), Vec::new());
+        assert_eq!(written_by_article(&edited), written_by_article(&fresh));
+        // Exactly the names written, each once: the one named nowhere now is gone.
+        let mut listed = edited.written.clone();
+        listed.sort();
+        let mut expected = fresh.written.clone();
+        expected.sort();
+        assert_eq!(listed, expected);
+        assert!(!edited.written.iter().any(|w| w == "Стів Віткофф"));
+        assert_eq!(edited.roles[1], vec![role("Нова Особа")]);
+        assert!(edited.roles[2].is_empty());
+        // A place past the last article is no edit.
+        let one = Named::of(before.iter().map(Vec::as_slice), vec![Vec::new(); 3]);
+        assert!(one
+            .edit([(3, after[0].as_slice(), Vec::new())].into_iter())
+            .is_none());
+    }
 }
