@@ -17,7 +17,13 @@
 //! | `search.js` | the script (`templates/search.js`) |
 //! | `index.json` | the manifest: shard keys, document count, chunk size, stemming rules |
 //! | `t/<key>.json` | a shard of terms: `{ key: [doc, score, doc, score…] }`, doc ids delta-coded |
-//! | `d/<n>.json` | documents `n*CHUNK ..`: `[0, title, url, date, people, lede]` for an article, `[1, name, url, count, role]` for a person |
+//! | `d/<n>.json` | documents `n*CHUNK ..`: `[0, title, url, date, people, lede]` for an article, `[1, name, url, count, role]` for a person, `null` for an empty slot |
+//! | `p.json` | the people's documents in alphabetical order (the script breaks ties of score by it) |
+//!
+//! The documents are the articles, oldest first, then the people, each in a slot of its own
+//! ([`slots`]) that depends on their name and the number of people only: an article added on
+//! the newest day, or a person named for the first time, moves no other document (but a
+//! neighbour or two), so a rebuild rewrites only the shards and chunks they are in.
 //!
 //! Shards are keyed by the first letters of the terms (folded, [`fold`]), as many as it takes to keep each shard
 //! under [`SHARD_BUDGET`] bytes (a shard of a common prefix splits by the next letter), so the
@@ -29,6 +35,7 @@
 //! the cache is used or not.
 
 pub mod cache;
+pub mod slots;
 pub mod state;
 mod update;
 
@@ -38,6 +45,7 @@ use crate::site::{Site, SiteError};
 use cache::{Dict, TermsCache};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+pub use slots::Slots;
 pub use state::{DocKeys, ShardRec, State};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -1406,12 +1414,18 @@ enum Doc<'x, 'a> {
 }
 
 impl<'x, 'a> Doc<'x, 'a> {
-    /// Document `d` of `articles` and then `people`.
-    fn of(articles: &'x [ArticleDoc<'a>], people: &'x [PersonDoc], d: usize) -> Doc<'x, 'a> {
+    /// Document `d` of `articles` and then the slots of `people` ([`Slots`]; none for an
+    /// empty slot).
+    fn of(
+        articles: &'x [ArticleDoc<'a>],
+        (people, slots): (&'x [PersonDoc], &Slots),
+        d: usize,
+    ) -> Doc<'x, 'a> {
         match articles.get(d) {
             Some(a) => Doc::Article(a),
             None => d
                 .checked_sub(articles.len())
+                .and_then(|s| slots.person_at(s))
                 .and_then(|p| people.get(p))
                 .map_or(Doc::None, Doc::Person),
         }
@@ -1421,13 +1435,15 @@ impl<'x, 'a> Doc<'x, 'a> {
 /// The documents an index is made of: given as lists ([`index_files`], tests), or a site's,
 /// each made only when asked for, so that an update that indexes a few documents and writes a
 /// few chunks does not make the others ([`documents`] makes them all).
+/// The people's documents are in `slots` ([`Slots`], of the people in their order).
 #[derive(Clone, Copy)]
 pub enum Docs<'a> {
     Given {
         articles: &'a [ArticleDoc<'a>],
         people: &'a [PersonDoc],
+        slots: &'a Slots,
     },
-    Site(&'a Site),
+    Site(&'a Site, &'a Slots),
 }
 
 /// Owned or borrowed documents.
@@ -1438,21 +1454,20 @@ impl<'a> Docs<'a> {
     pub fn articles(&self) -> usize {
         match self {
             Docs::Given { articles, .. } => articles.len(),
-            Docs::Site(site) => site.articles.len(),
+            Docs::Site(site, _) => site.articles.len(),
         }
     }
 
-    /// How many people.
-    pub fn people(&self) -> usize {
-        match self {
-            Docs::Given { people, .. } => people.len(),
-            Docs::Site(site) => site.people.len(),
+    /// The people's slots.
+    pub fn slots(&self) -> &'a Slots {
+        match *self {
+            Docs::Given { slots, .. } | Docs::Site(_, slots) => slots,
         }
     }
 
-    /// How many documents (articles, then people).
+    /// How many documents (articles, then the people's slots, some of them empty).
     pub fn len(&self) -> usize {
-        self.articles() + self.people()
+        self.articles() + self.slots().capacity()
     }
 
     /// Whether there are none.
@@ -1464,15 +1479,16 @@ impl<'a> Docs<'a> {
     pub fn article(&self, i: usize) -> Option<Cow<'a, ArticleDoc<'a>>> {
         match *self {
             Docs::Given { articles, .. } => articles.get(i).map(Cow::Borrowed),
-            Docs::Site(site) => site_article(site, i).map(|a| Cow::Owned(article_doc(site, a))),
+            Docs::Site(site, _) => site_article(site, i).map(|a| Cow::Owned(article_doc(site, a))),
         }
     }
 
-    /// Person `i` (document `articles() + i`).
-    pub fn person(&self, i: usize) -> Option<Cow<'a, PersonDoc>> {
+    /// The person in slot `s` (document `articles() + s`), if any.
+    pub fn person_at(&self, s: usize) -> Option<Cow<'a, PersonDoc>> {
+        let p = self.slots().person_at(s)?;
         match *self {
-            Docs::Given { people, .. } => people.get(i).map(Cow::Borrowed),
-            Docs::Site(site) => site.people.get(i).map(|p| Cow::Owned(person_doc(p))),
+            Docs::Given { people, .. } => people.get(p).map(Cow::Borrowed),
+            Docs::Site(site, _) => site.people.get(p).map(|p| Cow::Owned(person_doc(p))),
         }
     }
 
@@ -1480,7 +1496,7 @@ impl<'a> Docs<'a> {
     pub fn digest(&self, i: usize) -> Option<crate::hash::Digest> {
         match self {
             Docs::Given { articles, .. } => articles.get(i).and_then(|a| a.digest),
-            Docs::Site(site) => site_article(site, i).map(|a| a.digest),
+            Docs::Site(site, _) => site_article(site, i).map(|a| a.digest),
         }
     }
 
@@ -1492,8 +1508,10 @@ impl<'a> Docs<'a> {
     /// All the documents (a site's made now).
     pub fn all(&self) -> (DocList<'a, ArticleDoc<'a>>, DocList<'a, PersonDoc>) {
         match *self {
-            Docs::Given { articles, people } => (Cow::Borrowed(articles), Cow::Borrowed(people)),
-            Docs::Site(site) => {
+            Docs::Given {
+                articles, people, ..
+            } => (Cow::Borrowed(articles), Cow::Borrowed(people)),
+            Docs::Site(site, _) => {
                 let (articles, people) = documents(site);
                 (Cow::Owned(articles), Cow::Owned(people))
             }
@@ -1504,8 +1522,12 @@ impl<'a> Docs<'a> {
     /// ([`DocKeys::of_site`]), without making the documents.
     pub fn keys(&self) -> DocKeys {
         match self {
-            Docs::Given { articles, people } => DocKeys::new(articles, people),
-            Docs::Site(site) => DocKeys::of_site(site),
+            Docs::Given {
+                articles,
+                people,
+                slots,
+            } => DocKeys::new(articles, people, slots),
+            Docs::Site(site, slots) => DocKeys::of_site(site, slots),
         }
     }
 }
@@ -1603,8 +1625,9 @@ pub fn index_pieces<P: Send>(
     cache: Option<TermsCache>,
     prev: Option<&Previous<P>>,
 ) -> Vec<Piece<P>> {
-    let keys = prev.map(|_| DocKeys::new(articles, people));
-    full_pieces(articles, people, cache, prev, keys.as_ref(), None).0
+    let slots = Slots::of(people.iter().map(|p| p.name.as_str()));
+    let keys = prev.map(|_| DocKeys::new(articles, people, &slots));
+    full_pieces(articles, (people, &slots), cache, prev, keys.as_ref(), None).0
 }
 
 /// [`index_pieces`] the whole way (every document's terms found or decoded from `cache`),
@@ -1612,7 +1635,7 @@ pub fn index_pieces<P: Send>(
 /// index's group of files) also the [`State`] a later build updates the index from.
 fn full_pieces<P: Send>(
     articles: &[ArticleDoc],
-    people: &[PersonDoc],
+    (people, slots): (&[PersonDoc], &Slots),
     cache: Option<TermsCache>,
     prev: Option<&Previous<P>>,
     keys: Option<&DocKeys>,
@@ -1633,7 +1656,7 @@ fn full_pieces<P: Send>(
         .collect();
     // Each document's terms, in parallel; for a cached article its own are decoded from the
     // cache and those of the people it names found.
-    let docs = articles.len() + people.len();
+    let docs = articles.len() + slots.capacity();
     let find = |d: usize| -> Found {
         let thread = rayon::current_thread_index().unwrap_or(0) % threads.len();
         let mut guard = threads[thread]
@@ -1643,7 +1666,7 @@ fn full_pieces<P: Send>(
             &mut guard,
             &stems,
             (cache.as_ref(), cache.is_some()),
-            Doc::of(articles, people, d),
+            Doc::of(articles, (people, slots), d),
         )
     };
     let found: Vec<Found> = (0..docs).into_par_iter().map(find).collect();
@@ -1733,7 +1756,11 @@ fn full_pieces<P: Send>(
         keys_of_shards.push(sh.key);
     }
     let fields = keys.map(|k| k.fields.as_slice());
-    let docs = Docs::Given { articles, people };
+    let docs = Docs::Given {
+        articles,
+        people,
+        slots,
+    };
     files.extend(other_pieces(&docs, fields, prev, keys_of_shards));
     (files, state)
 }
@@ -2073,16 +2100,15 @@ fn other_pieces<P: Send>(
                     bytes.extend_from_slice(b",\n");
                 }
                 match d.checked_sub(articles) {
-                    None => {
-                        if let Some(a) = source.article(d) {
-                            article_json(&mut bytes, &a);
-                        }
-                    }
-                    Some(p) => {
-                        if let Some(p) = source.person(p) {
-                            person_json(&mut bytes, &p);
-                        }
-                    }
+                    None => match source.article(d) {
+                        Some(a) => article_json(&mut bytes, &a),
+                        None => bytes.extend_from_slice(b"null"),
+                    },
+                    // An empty slot is `null` (no search finds it).
+                    Some(s) => match source.person_at(s) {
+                        Some(p) => person_json(&mut bytes, &p),
+                        None => bytes.extend_from_slice(b"null"),
+                    },
                 }
             }
             bytes.extend_from_slice(b"]\n");
@@ -2111,6 +2137,23 @@ fn other_pieces<P: Send>(
         bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
     };
     files.push(piece(manifest, prev));
+    // The people's documents in the people's order (alphabetical on a site), which the script
+    // breaks ties of score by ([`slots`]).
+    let mut order = Vec::with_capacity(source.slots().alphabetical().len() * 7 + 4);
+    order.push(b'[');
+    let mut num = itoa::Buffer::new();
+    for (k, &s) in source.slots().alphabetical().iter().enumerate() {
+        if k > 0 {
+            order.push(b',');
+        }
+        order.extend_from_slice(num.format(articles + s as usize).as_bytes());
+    }
+    order.extend_from_slice(b"]\n");
+    let order = OutputFile {
+        path: "search/p.json".into(),
+        bytes: order,
+    };
+    files.push(piece(order, prev));
     let script = OutputFile {
         path: "search/search.js".into(),
         bytes: SEARCH_JS.as_bytes().to_vec(),
@@ -2357,8 +2400,14 @@ pub fn render_to<S: Sink>(
         None => {
             let cache = cache_root.map(TermsCache::open);
             let (articles, people) = inputs.docs.all();
-            let (pieces, mut state) =
-                full_pieces(&articles, &people, cache, prev, Some(inputs.keys), group);
+            let (pieces, mut state) = full_pieces(
+                &articles,
+                (&people, inputs.docs.slots()),
+                cache,
+                prev,
+                Some(inputs.keys),
+                group,
+            );
             if let (Some(state), Some(old)) = (&mut state, &old) {
                 state.digests_from(old);
             }
@@ -2643,7 +2692,7 @@ mod tests {
             })
             .collect();
         docs.extend(with_digest);
-        let keys = DocKeys::new(&docs, &[]);
+        let keys = DocKeys::new(&docs, &[], &Slots::of(std::iter::empty()));
         let alone: Vec<Vec<OutputFile>> = docs
             .iter()
             .map(|d| index_files(std::slice::from_ref(d), &[]))
@@ -2984,6 +3033,8 @@ mod tests {
             new: Mutex::new(FxHashMap::default()),
         };
         let mut t = Terms::default();
+        // The people's documents are after the articles, each in its slot.
+        let slots = Slots::of(people.iter().map(|p| p.name.as_str()));
         let mut docs: Vec<Vec<(u32, u32)>> = Vec::new();
         for a in articles {
             t.add(&stems, &a.lede, TEXT, TEXT_MAX);
@@ -2996,11 +3047,13 @@ mod tests {
             }
             docs.push(t.take());
         }
-        for p in people {
-            t.add(&stems, &p.role, PERSON_ROLE, PERSON_ROLE);
-            t.add(&stems, &p.name, PERSON_NAME, PERSON_NAME);
-            for f in &p.forms {
-                t.add(&stems, f, PERSON_NAME, PERSON_NAME);
+        for s in 0..slots.capacity() {
+            if let Some(p) = slots.person_at(s).map(|p| &people[p]) {
+                t.add(&stems, &p.role, PERSON_ROLE, PERSON_ROLE);
+                t.add(&stems, &p.name, PERSON_NAME, PERSON_NAME);
+                for f in &p.forms {
+                    t.add(&stems, f, PERSON_NAME, PERSON_NAME);
+                }
             }
             docs.push(t.take());
         }
@@ -3056,14 +3109,18 @@ mod tests {
                     js(&truncate_chars(&a.lede, LEDE_MAX))
                 )
             })
-            .chain(people.iter().map(|p| {
-                format!(
-                    "[1,{},{},{},{}]",
-                    js(&p.name),
-                    js(&p.url),
-                    p.count,
-                    js(&p.role)
-                )
+            .chain((0..slots.capacity()).map(|s| match slots.person_at(s) {
+                Some(p) => {
+                    let p = &people[p];
+                    format!(
+                        "[1,{},{},{},{}]",
+                        js(&p.name),
+                        js(&p.url),
+                        p.count,
+                        js(&p.role)
+                    )
+                }
+                None => "null".to_string(),
             }))
             .collect();
         for (n, chunk) in docs.chunks(CHUNK).enumerate() {
@@ -3092,6 +3149,13 @@ mod tests {
         files.push(OutputFile {
             path: "search/index.json".into(),
             bytes: serde_json::to_vec(&manifest).unwrap(),
+        });
+        let order: Vec<String> = (0..people.len())
+            .map(|p| (articles.len() + slots.slot_of(p).unwrap()).to_string())
+            .collect();
+        files.push(OutputFile {
+            path: "search/p.json".into(),
+            bytes: format!("[{}]\n", order.join(",")).into_bytes(),
         });
         files.push(OutputFile {
             path: "search/search.js".into(),
@@ -3501,6 +3565,11 @@ mod tests {
             .filter(|f| f.path.starts_with("search/t/"))
             .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
             .collect();
-        assert!(all.contains("\"буданов\":[0,15,1,40]"), "{all}");
+        // The person's document is after the article, in the person's slot.
+        let person = 1 + Slots::of(["Кирило Буданов"].into_iter())
+            .slot_of(0)
+            .unwrap();
+        let posting = format!("\"буданов\":[0,15,{person},40]");
+        assert!(all.contains(&posting), "{all}");
     }
 }

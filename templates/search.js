@@ -166,6 +166,25 @@
     return res;
   }
 
+  // The people's order (doc → place; search/p.json), fetched once, when a search first
+  // finds more than one person to order: with the documents found per term.
+  var order = null;
+  function withRanks(per) {
+    var people = 0;
+    per.forEach(function (m) {
+      m.forEach(function (s, d) { if (d >= manifest.articles) people++; });
+    });
+    if (people < 2) return [per, new Map()];
+    if (!order) {
+      order = getJSON('p.json').then(function (a) {
+        var m = new Map();
+        a.forEach(function (d, i) { m.set(d, i); });
+        return m;
+      });
+    }
+    return order.then(function (m) { return [per, m]; });
+  }
+
   function run(q) {
     var my = ++seq;
     var terms = parse(q);
@@ -176,6 +195,10 @@
         .then(function (shards) { return scores(t, shards); });
     })).then(function (per) {
       if (my !== seq) return;
+      return withRanks(per);
+    }).then(function (r) {
+      if (!r || my !== seq) return;
+      var per = r[0], rank = r[1];
       var total = new Map();
       per[0].forEach(function (s, d) {
         var sum = s;
@@ -186,11 +209,13 @@
         }
         total.set(d, sum);
       });
-      // Best score first; then people in the index's order (Ukrainian alphabetical) and
-      // articles newest first (articles are documents oldest first).
+      // Best score first; then people in the index's order (Ukrainian alphabetical, as
+      // p.json lists their documents) and articles newest first (articles are documents
+      // oldest first; people's documents come after them, each in a slot of its own).
       var ranked = Array.from(total.keys()).sort(function (a, b) {
         return (total.get(b) - total.get(a)) ||
-          (a >= manifest.articles && b >= manifest.articles ? a - b : b - a);
+          (a >= manifest.articles && b >= manifest.articles ?
+            rank.get(a) - rank.get(b) : b - a);
       });
       var people = ranked.filter(function (d) { return d >= manifest.articles; });
       var articles = ranked.filter(function (d) { return d < manifest.articles; });

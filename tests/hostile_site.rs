@@ -679,7 +679,10 @@ fn search_strings(files: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
         let v: serde_json::Value = serde_json::from_slice(b).unwrap_or_else(|e| panic!("{p}: {e}"));
         if p.starts_with("search/d/") {
             for d in v.as_array().unwrap() {
-                // [kind, title or name, url, …]
+                // [kind, title or name, url, …], or null for a person's slot left empty.
+                if d.is_null() {
+                    continue;
+                }
                 let url = d[2].as_str().unwrap();
                 docs += 1;
                 assert!(

@@ -9,7 +9,7 @@
 
 use litopys::config::Config;
 use litopys::people::Registry;
-use litopys::search::{documents, DocKeys};
+use litopys::search::{documents, DocKeys, Slots};
 use litopys::site::Site;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,18 +24,25 @@ fn keys_of(root: &Path) -> Keys {
     let config = Config::load(root).unwrap();
     let registry = Registry::load(root).unwrap();
     let site = Site::load(root, &config, &registry).unwrap();
-    let fast = DocKeys::of_site(&site);
+    let slots = Slots::of(site.people.iter().map(|p| p.name.as_str()));
+    let fast = DocKeys::of_site(&site, &slots);
     let (articles, people) = documents(&site);
-    let full = DocKeys::new(&articles, &people);
-    assert_eq!(fast.terms.len(), articles.len() + people.len());
+    let full = DocKeys::new(&articles, &people, &slots);
+    assert_eq!(fast.terms.len(), articles.len() + slots.capacity());
     assert_eq!(full.terms.len(), fast.terms.len());
+    // Articles, then the people's slots (the empty ones left out).
     let names = site
         .articles
         .iter()
-        .map(|a| format!("a {}", a.file.display()))
-        .chain(site.people.iter().map(|p| format!("p {}", p.name)));
+        .map(|a| Some(format!("a {}", a.file.display())))
+        .chain((0..slots.capacity()).map(|s| {
+            slots
+                .person_at(s)
+                .map(|p| format!("p {}", site.people[p].name))
+        }));
     let mut keys = Keys::new();
     for (d, name) in names.enumerate() {
+        let Some(name) = name else { continue };
         let k = (
             [fast.terms[d], fast.fields[d]],
             [full.terms[d], full.fields[d]],

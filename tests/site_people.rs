@@ -164,6 +164,7 @@ fn an_empty_site_loads_and_renders() {
             "people/index.html",
             "search/index.html",
             "search/index.json",
+            "search/p.json",
             "search/search.js",
             "sitemap.xml",
             "style.css"

@@ -1194,7 +1194,8 @@ fn search_files<S: Sink>(
 ) -> Result<(Vec<S::Placed>, Option<Group>), SiteError> {
     // The documents' digests from what the site model has at hand: no document is made
     // unless the index needs it.
-    let docs = crate::search::Docs::Site(site);
+    let slots = crate::search::Slots::of(site.people.iter().map(|p| p.name.as_str()));
+    let docs = crate::search::Docs::Site(site, &slots);
     let keys = docs.keys();
     let key = sink
         .keyed()

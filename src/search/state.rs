@@ -19,7 +19,7 @@
 //! lengths or whose body does not check is ignored whole; it is written to a temporary file and
 //! renamed, so no build sees half of one. Writing is best effort.
 
-use super::{ArticleDoc, PersonDoc};
+use super::{ArticleDoc, PersonDoc, Slots};
 use crate::hash::{Digest, Hasher};
 use crate::site::Site;
 use rayon::prelude::*;
@@ -51,15 +51,21 @@ impl DocKeys {
     /// The digests of `articles` and `people`, in parallel. Each digest is of what it is made
     /// of gathered in a buffer each thread reuses, in one call ([`crate::hash::digest`]: the
     /// same digest a [`Hasher`] fed the same pieces gives).
-    pub fn new(articles: &[ArticleDoc], people: &[PersonDoc]) -> DocKeys {
-        let docs = articles.len() + people.len();
+    pub fn new(articles: &[ArticleDoc], people: &[PersonDoc], slots: &Slots) -> DocKeys {
+        let docs = articles.len() + slots.capacity();
         let (terms, fields): (Vec<Digest>, Vec<Digest>) = (0..docs)
             .into_par_iter()
             .map_init(
                 || Vec::with_capacity(4 << 10),
                 |buf, d| match articles.get(d) {
                     Some(a) => article_keys(a, buf),
-                    None => person_keys(&Person::of_doc(&people[d - articles.len()]), buf),
+                    None => {
+                        let s = d - articles.len();
+                        match slots.person_at(s).and_then(|p| people.get(p)) {
+                            Some(p) => person_keys(&Person::of_doc(p), buf),
+                            None => empty_slot_keys(s),
+                        }
+                    }
                 },
             )
             .unzip();
@@ -73,7 +79,7 @@ impl DocKeys {
     /// its URL, whether its date is written in English and its people's names (by their
     /// digests: [`site_article_key`]). A person's digests are the ones [`DocKeys::new`] gives its
     /// document.
-    pub fn of_site(site: &Site) -> DocKeys {
+    pub fn of_site(site: &Site, slots: &Slots) -> DocKeys {
         let people: Vec<(Digest, Digest, Digest)> = site
             .people
             .par_iter()
@@ -92,10 +98,16 @@ impl DocKeys {
                 |buf, a| site_article_key(site, a, &people, buf),
             )
             .collect();
-        let mut fields = Vec::with_capacity(terms.len() + people.len());
+        let mut fields = Vec::with_capacity(terms.len() + slots.capacity());
         fields.extend_from_slice(&terms);
-        terms.extend(people.iter().map(|p| p.1));
-        fields.extend(people.iter().map(|p| p.2));
+        for s in 0..slots.capacity() {
+            let (t, f) = match slots.person_at(s).and_then(|p| people.get(p)) {
+                Some(p) => (p.1, p.2),
+                None => empty_slot_keys(s),
+            };
+            terms.push(t);
+            fields.push(f);
+        }
         DocKeys { terms, fields }
     }
 
@@ -110,6 +122,16 @@ impl DocKeys {
         }
         h.finalize()
     }
+}
+
+/// The (terms, fields) digests of empty slot `s` ([`Slots`]): one of its own, which no
+/// document's digest is (a document's gathered pieces begin with another tag).
+fn empty_slot_keys(s: usize) -> (Digest, Digest) {
+    let mut b = [0u8; 9];
+    b[0] = 5;
+    b[1..].copy_from_slice(&(s as u64).to_le_bytes());
+    let d = crate::hash::digest(&b);
+    (d, d)
 }
 
 /// An article's (terms, fields) digests, `buf` the memory to gather each in. Its own terms

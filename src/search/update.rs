@@ -1097,7 +1097,7 @@ pub(super) fn update<P: Send>(
                     Some(a) => find_doc(&mut t, &stems, (None, apart), Doc::Article(&a)),
                     None => find_doc(&mut t, &stems, (None, apart), Doc::None),
                 },
-                Some(p) => match docs.person(p) {
+                Some(s) => match docs.person_at(s) {
                     Some(p) => find_doc(&mut t, &stems, (None, apart), Doc::Person(&p)),
                     None => find_doc(&mut t, &stems, (None, apart), Doc::None),
                 },

@@ -26,6 +26,8 @@ const st = g.litopysStemmer(m);
 const keys = new Set(m.shards);
 const fileOf = (k) => 't/' + Array.from(k).map((c) => c.codePointAt(0).toString(16)).join('-') + '.json';
 const base = size('index.html') + size('search.js') + size('index.json');
+// The people's documents in alphabetical order: doc → place.
+const rank = new Map(JSON.parse(fs.readFileSync(path.join(dir, 'p.json'), 'utf8')).map((d, i) => [d, i]));
 
 const shardCache = new Map();
 function shard(k) {
@@ -81,9 +83,13 @@ function files(q) {
     for (let i = 1; i < per.length; i++) { const x = per[i].get(d); if (x === undefined) return; sum += x; }
     total.set(d, sum);
   });
-  // As templates/search.js ranks: people in the index's order, articles newest first.
+  // As templates/search.js ranks: people in the index's order (p.json, fetched when terms
+  // found more than one person), articles newest first.
+  let found = 0;
+  per.forEach((x) => x.forEach((s, d) => { if (d >= m.articles) found++; }));
+  if (found >= 2) out.add('p.json');
   const ranked = [...total.keys()].sort((a, b) => (total.get(b) - total.get(a)) ||
-    (a >= m.articles && b >= m.articles ? a - b : b - a));
+    (a >= m.articles && b >= m.articles ? rank.get(a) - rank.get(b) : b - a));
   const shown = ranked.filter((d) => d >= m.articles).slice(0, 10)
     .concat(ranked.filter((d) => d < m.articles).slice(0, 20));
   shown.forEach((d) => out.add(`d/${Math.floor(d / m.chunk)}.json`));
@@ -98,7 +104,7 @@ const prefixes = [...new Set(allTerms.map(([t]) => Array.from(st.fold(t)).slice(
 const common = allTerms.sort((a, b) => b[1] - a[1]).slice(0, nWords).map(([t]) => t);
 const people = [];
 for (let n = 0; n * m.chunk < m.docs; n++) {
-  for (const doc of JSON.parse(fs.readFileSync(path.join(dir, `d/${n}.json`), 'utf8'))) if (doc[0] === 1) people.push(doc[1]);
+  for (const doc of JSON.parse(fs.readFileSync(path.join(dir, `d/${n}.json`), 'utf8'))) if (doc && doc[0] === 1) people.push(doc[1]);
 }
 
 function worst(label, queries, each) {
@@ -107,7 +113,7 @@ function worst(label, queries, each) {
   console.log(`${label}: ${queries.length} searches, largest ${(best.b / 1024).toFixed(0)} KiB (${best.b} B) for «${best.q}»`);
   return best.b;
 }
-console.log(`${m.articles} articles, ${m.docs - m.articles} people, ${m.shards.length} shards; page + script + manifest = ${base} B`);
+console.log(`${m.articles} articles, ${rank.size} people, ${m.shards.length} shards; page + script + manifest = ${base} B`);
 const w = [
   worst('two-letter prefixes', prefixes, (q) => bytes(files(q))),
   worst('frequent terms, whole words', common, (q) => bytes(files(q + ' '))),

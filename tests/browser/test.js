@@ -203,6 +203,26 @@ async function main() {
       if (!(await page.$('article.article'))) fail(rel(page.url()), 'search result did not lead to an article');
     });
 
+    await step('search: people found alike are listed in the people index\'s order', async () => {
+      // Everyone whose given name is the most common one in the index matches it as a name,
+      // all with one score: the results must keep the index's (Ukrainian alphabetical) order,
+      // which the script reads from search/p.json (people's documents are in no such order).
+      await page.goto(`${BASE}people/`, { waitUntil: 'load' });
+      const index = await page.$$eval('ul.people li > a', (as) => as.map((a) => a.textContent.trim()));
+      const counts = new Map();
+      for (const n of index) if (n.includes(' ')) counts.set(n.split(' ')[0], (counts.get(n.split(' ')[0]) || 0) + 1);
+      const [given, many] = [...counts].sort((a, b) => b[1] - a[1])[0] || ['', 0];
+      const at = `/search/?q=${given}`;
+      if (many < 3) { fail(at, `no given name shared by three people in the index (${given}: ${many})`); return; }
+      await page.goto(`${BASE}search/?q=${encodeURIComponent(given + ' ')}`, { waitUntil: 'load' });
+      await page.waitForSelector('.results-people a', { timeout: 30000 });
+      const shown = await page.$$eval('.results-people a', (as) => as.map((a) => a.textContent.trim()));
+      const expected = index.filter((n) => n.split(' ')[0] === given).slice(0, shown.length);
+      if (shown.length < 3 || JSON.stringify(shown) !== JSON.stringify(expected)) {
+        fail(at, `people shown ${JSON.stringify(shown)}, in the index's order ${JSON.stringify(expected)}`);
+      }
+    });
+
     await step('search: the script stems like the index (tests/data/search-words.txt, in Chromium)', async () => {
       await page.goto(`${BASE}search/`, { waitUntil: 'load' });
       const table = fs.readFileSync(path.join(__dirname, '..', 'data', 'search-words.txt'), 'utf8')
