@@ -914,18 +914,42 @@ pub fn render_to<S: Sink>(
     let same = previous.filter(|p| Some(p.structure) == structure && p.len() == jobs.len());
     type ByPath<'p> = (
         &'p plan::Plan,
-        rustc_hash::FxHashMap<&'p str, usize>,
+        std::sync::OnceLock<rustc_hash::FxHashMap<&'p str, usize>>,
         plan::Renumbering,
     );
     let by_path: Option<ByPath> = previous
         .filter(|p| same.is_none() && Some(p.base) == digests.map(|d| d.1))
         .map(|p| {
-            let mut paths = rustc_hash::FxHashMap::default();
-            paths.reserve(p.len());
-            paths.extend(p.pages().enumerate().map(|(i, page)| (page.path, i)));
-            (p, paths, plan::Renumbering::new(p.files(), &ids))
+            (
+                p,
+                std::sync::OnceLock::new(),
+                plan::Renumbering::new(p.files(), &ids),
+            )
         });
+    // Where the previous build's page of job `j` most often is: at the same place, or as far
+    // from the end (an edit adds or removes a few pages in the middle); checked by its path,
+    // the plan's table of paths made only when a page is at neither.
+    let moved_by = jobs.len() as isize - previous.map_or(0, |p| p.len() as isize);
+    let find = |(p, paths, _): &ByPath<'_>, j: usize, path: &str| -> Option<usize> {
+        let at = |i: usize| p.page(i).filter(|page| page.path == path).map(|_| i);
+        at(j)
+            .or_else(|| j.checked_add_signed(-moved_by).and_then(at))
+            .or_else(|| {
+                paths
+                    .get_or_init(|| {
+                        let mut paths = rustc_hash::FxHashMap::default();
+                        paths.reserve(p.len());
+                        paths.extend(p.pages().enumerate().map(|(i, page)| (page.path, i)));
+                        paths
+                    })
+                    .get(path)
+                    .copied()
+            })
+    };
     let scopes = deps::Scopes::new(&shared, &ids, &entries, article_digests);
+    if by_path.is_some() {
+        scopes.compute_all();
+    }
     let checking = previous.is_some() && plan::checking();
     let planned = std::sync::atomic::AtomicUsize::new(0);
     // The pages and, alongside, the search page and its index (src/search.rs).
@@ -944,10 +968,10 @@ pub fn render_to<S: Sink>(
                                 })
                             })
                             .map(|page| (j, page, None))
-                    } else if let Some((p, paths, renumbering)) = &by_path {
+                    } else if let Some(bp @ (p, _, renumbering)) = &by_path {
                         job_path(job, site)
-                            .and_then(|path| paths.get(path.as_str()))
-                            .and_then(|&i| Some((i, p.page(i)?)))
+                            .and_then(|path| find(bp, j, &path))
+                            .and_then(|i| Some((i, p.page(i)?)))
                             .and_then(|(i, page)| {
                                 let reads = renumbering.reads(page.reads?)?;
                                 let (kind, deps) = job_deps(job, site);
