@@ -1424,7 +1424,7 @@ impl<'x, 'a> Doc<'x, 'a> {
         match articles.get(d) {
             Some(a) => Doc::Article(a),
             None => d
-                .checked_sub(articles.len())
+                .checked_sub(slots::start(articles.len(), slots))
                 .and_then(|s| slots.person_at(s))
                 .and_then(|p| people.get(p))
                 .map_or(Doc::None, Doc::Person),
@@ -1465,9 +1465,15 @@ impl<'a> Docs<'a> {
         }
     }
 
-    /// How many documents (articles, then the people's slots, some of them empty).
+    /// The document number of the first person's slot ([`slots::start`]).
+    pub fn people_start(&self) -> usize {
+        slots::start(self.articles(), self.slots())
+    }
+
+    /// How many documents (articles, empty ones up to [`Docs::people_start`], then the people's
+    /// slots, some of them empty).
     pub fn len(&self) -> usize {
-        self.articles() + self.slots().capacity()
+        self.people_start() + self.slots().capacity()
     }
 
     /// Whether there are none.
@@ -1656,7 +1662,7 @@ fn full_pieces<P: Send>(
         .collect();
     // Each document's terms, in parallel; for a cached article its own are decoded from the
     // cache and those of the people it names found.
-    let docs = articles.len() + slots.capacity();
+    let docs = slots::start(articles.len(), slots) + slots.capacity();
     let find = |d: usize| -> Found {
         let thread = rayon::current_thread_index().unwrap_or(0) % threads.len();
         let mut guard = threads[thread]
@@ -2069,13 +2075,22 @@ fn other_pieces<P: Send>(
     keys: Vec<String>,
 ) -> Vec<Piece<P>> {
     use rayon::prelude::*;
-    let (docs, articles) = (source.len(), source.articles());
+    let (docs, articles, start) = (source.len(), source.articles(), source.people_start());
     // Documents, in chunks.
     let mut files: Vec<Piece<P>> = (0..docs.div_ceil(CHUNK))
         .into_par_iter()
-        .map(|n| {
+        .filter_map(|n| {
             let path = format!("search/d/{n}.json");
             let range = n * CHUNK..docs.min((n + 1) * CHUNK);
+            // The slot of document `d` when a person is in it.
+            let slot = |d: usize| {
+                d.checked_sub(start)
+                    .filter(|&s| source.slots().person_at(s).is_some())
+            };
+            // A chunk of no document (empty ones only) is not written: no search asks for it.
+            if !range.clone().any(|d| d < articles || slot(d).is_some()) {
+                return None;
+            }
             // Keyed by its documents' fields, so a chunk kept is not even written out.
             let key = match (prev, fields) {
                 (Some(prev), Some(fields)) => {
@@ -2087,7 +2102,7 @@ fn other_pieces<P: Send>(
                         }
                     });
                     if let Some(p) = (prev.keep)(&path, &k) {
-                        return Piece::Kept(p);
+                        return Some(Piece::Kept(p));
                     }
                     Some(k)
                 }
@@ -2099,26 +2114,28 @@ fn other_pieces<P: Send>(
                 if d > n * CHUNK {
                     bytes.extend_from_slice(b",\n");
                 }
-                match d.checked_sub(articles) {
-                    None => match source.article(d) {
-                        Some(a) => article_json(&mut bytes, &a),
-                        None => bytes.extend_from_slice(b"null"),
-                    },
-                    // An empty slot is `null` (no search finds it).
-                    Some(s) => match source.person_at(s) {
-                        Some(p) => person_json(&mut bytes, &p),
-                        None => bytes.extend_from_slice(b"null"),
-                    },
+                let doc = if d < articles {
+                    source.article(d).map(|a| article_json(&mut bytes, &a))
+                } else {
+                    slot(d)
+                        .and_then(|s| source.person_at(s))
+                        .map(|p| person_json(&mut bytes, &p))
+                };
+                // An empty document (no article, an empty slot) is `null`: no search finds it.
+                if doc.is_none() {
+                    bytes.extend_from_slice(b"null");
                 }
             }
             bytes.extend_from_slice(b"]\n");
-            Piece::Made(OutputFile { path, bytes }, key)
+            Some(Piece::Made(OutputFile { path, bytes }, key))
         })
         .collect();
+    // `articles` is where the people's documents begin (all documents before are articles or
+    // empty): the script tells the two apart by it.
     let manifest = Manifest {
         v: 2,
         docs,
-        articles,
+        articles: start,
         chunk: CHUNK,
         min_stem: MIN_STEM,
         endings: ENDINGS,
@@ -2146,7 +2163,7 @@ fn other_pieces<P: Send>(
         if k > 0 {
             order.push(b',');
         }
-        order.extend_from_slice(num.format(articles + s as usize).as_bytes());
+        order.extend_from_slice(num.format(start + s as usize).as_bytes());
     }
     order.extend_from_slice(b"]\n");
     let order = OutputFile {
@@ -3033,8 +3050,14 @@ mod tests {
             new: Mutex::new(FxHashMap::default()),
         };
         let mut t = Terms::default();
-        // The people's documents are after the articles, each in its slot.
+        // The people's documents are after the articles (and empty ones up to the next 1024th),
+        // each in its slot.
         let slots = Slots::of(people.iter().map(|p| p.name.as_str()));
+        let start = if people.is_empty() {
+            articles.len()
+        } else {
+            (articles.len() / 1024 + 1) * 1024
+        };
         let mut docs: Vec<Vec<(u32, u32)>> = Vec::new();
         for a in articles {
             t.add(&stems, &a.lede, TEXT, TEXT_MAX);
@@ -3046,6 +3069,9 @@ mod tests {
                 t.add(&stems, p, PERSON_IN_ARTICLE, u32::MAX);
             }
             docs.push(t.take());
+        }
+        for _ in articles.len()..start {
+            docs.push(Vec::new());
         }
         for s in 0..slots.capacity() {
             if let Some(p) = slots.person_at(s).map(|p| &people[p]) {
@@ -3109,6 +3135,7 @@ mod tests {
                     js(&truncate_chars(&a.lede, LEDE_MAX))
                 )
             })
+            .chain((articles.len()..start).map(|_| "null".to_string()))
             .chain((0..slots.capacity()).map(|s| match slots.person_at(s) {
                 Some(p) => {
                     let p = &people[p];
@@ -3124,6 +3151,10 @@ mod tests {
             }))
             .collect();
         for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+            // A chunk of empty documents only is not written.
+            if chunk.iter().all(|d| d == "null") {
+                continue;
+            }
             files.push(OutputFile {
                 path: format!("search/d/{n}.json"),
                 bytes: format!("[{}]\n", chunk.join(",\n")).into_bytes(),
@@ -3132,7 +3163,7 @@ mod tests {
         let manifest = Manifest {
             v: 2,
             docs: docs.len(),
-            articles: articles.len(),
+            articles: start,
             chunk: CHUNK,
             min_stem: MIN_STEM,
             endings: ENDINGS,
@@ -3151,7 +3182,7 @@ mod tests {
             bytes: serde_json::to_vec(&manifest).unwrap(),
         });
         let order: Vec<String> = (0..people.len())
-            .map(|p| (articles.len() + slots.slot_of(p).unwrap()).to_string())
+            .map(|p| (start + slots.slot_of(p).unwrap()).to_string())
             .collect();
         files.push(OutputFile {
             path: "search/p.json".into(),
@@ -3565,10 +3596,15 @@ mod tests {
             .filter(|f| f.path.starts_with("search/t/"))
             .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
             .collect();
-        // The person's document is after the article, in the person's slot.
-        let person = 1 + Slots::of(["Кирило Буданов"].into_iter())
-            .slot_of(0)
-            .unwrap();
+        // The person's document is in the person's slot, from the 1024th document on.
+        assert_eq!(
+            slots::start(1, &Slots::of(["Кирило Буданов"].into_iter())),
+            1024
+        );
+        let person = 1024
+            + Slots::of(["Кирило Буданов"].into_iter())
+                .slot_of(0)
+                .unwrap();
         let posting = format!("\"буданов\":[0,15,{person},40]");
         assert!(all.contains(&posting), "{all}");
     }

@@ -28,13 +28,15 @@ fn keys_of(root: &Path) -> Keys {
     let fast = DocKeys::of_site(&site, &slots);
     let (articles, people) = documents(&site);
     let full = DocKeys::new(&articles, &people, &slots);
-    assert_eq!(fast.terms.len(), articles.len() + slots.capacity());
+    let start = litopys::search::slots::start(articles.len(), &slots);
+    assert_eq!(fast.terms.len(), start + slots.capacity());
     assert_eq!(full.terms.len(), fast.terms.len());
-    // Articles, then the people's slots (the empty ones left out).
+    // Articles, then the people's slots (the empty documents left out).
     let names = site
         .articles
         .iter()
         .map(|a| Some(format!("a {}", a.file.display())))
+        .chain((articles.len()..start).map(|_| None))
         .chain((0..slots.capacity()).map(|s| {
             slots
                 .person_at(s)

@@ -2,7 +2,9 @@
 //! on the person's name and on the number of people only, so that a person named for the first
 //! time (or no longer named) moves no other document but a neighbour or two.
 //!
-//! The documents are the articles, oldest first, then [`Slots::capacity`] slots for the people.
+//! The documents are the articles, oldest first, then (from the next multiple of
+//! [`ARTICLES_ROOM`], so that the usual edit, an article added on the newest day, moves no
+//! person either) [`Slots::capacity`] slots for the people.
 //! Each person's *home* is a hash of their name modulo the capacity; in the order of (home,
 //! name), each takes its home or, when that is taken, the next free slot (linear probing laid
 //! out in a canonical order, so the table is a function of the set of names, whatever the
@@ -18,6 +20,21 @@
 
 /// The smallest capacity.
 pub const MIN_CAPACITY: usize = 8;
+
+/// The people's slots begin at the first multiple of this after the last article (the
+/// documents between are empty), so that an article added moves no person's document until
+/// the articles reach that multiple.
+pub const ARTICLES_ROOM: usize = 1024;
+
+/// The document number of the first slot after `articles` articles (the articles themselves
+/// when there is no slot).
+pub fn start(articles: usize, slots: &Slots) -> usize {
+    if slots.capacity() == 0 {
+        articles
+    } else {
+        (articles / ARTICLES_ROOM + 1) * ARTICLES_ROOM
+    }
+}
 
 /// No person in a slot.
 const EMPTY: u32 = u32::MAX;

@@ -52,7 +52,8 @@ impl DocKeys {
     /// of gathered in a buffer each thread reuses, in one call ([`crate::hash::digest`]: the
     /// same digest a [`Hasher`] fed the same pieces gives).
     pub fn new(articles: &[ArticleDoc], people: &[PersonDoc], slots: &Slots) -> DocKeys {
-        let docs = articles.len() + slots.capacity();
+        let start = super::slots::start(articles.len(), slots);
+        let docs = start + slots.capacity();
         let (terms, fields): (Vec<Digest>, Vec<Digest>) = (0..docs)
             .into_par_iter()
             .map_init(
@@ -60,10 +61,13 @@ impl DocKeys {
                 |buf, d| match articles.get(d) {
                     Some(a) => article_keys(a, buf),
                     None => {
-                        let s = d - articles.len();
-                        match slots.person_at(s).and_then(|p| people.get(p)) {
+                        let person = d
+                            .checked_sub(start)
+                            .and_then(|s| slots.person_at(s))
+                            .and_then(|p| people.get(p));
+                        match person {
                             Some(p) => person_keys(&Person::of_doc(p), buf),
-                            None => empty_slot_keys(s),
+                            None => empty_keys(d),
                         }
                     }
                 },
@@ -98,12 +102,17 @@ impl DocKeys {
                 |buf, a| site_article_key(site, a, &people, buf),
             )
             .collect();
-        let mut fields = Vec::with_capacity(terms.len() + slots.capacity());
+        let start = super::slots::start(terms.len(), slots);
+        let mut fields = Vec::with_capacity(start + slots.capacity());
         fields.extend_from_slice(&terms);
-        for s in 0..slots.capacity() {
-            let (t, f) = match slots.person_at(s).and_then(|p| people.get(p)) {
+        for d in terms.len()..start + slots.capacity() {
+            let person = d
+                .checked_sub(start)
+                .and_then(|s| slots.person_at(s))
+                .and_then(|p| people.get(p));
+            let (t, f) = match person {
                 Some(p) => (p.1, p.2),
-                None => empty_slot_keys(s),
+                None => empty_keys(d),
             };
             terms.push(t);
             fields.push(f);
@@ -124,12 +133,13 @@ impl DocKeys {
     }
 }
 
-/// The (terms, fields) digests of empty slot `s` ([`Slots`]): one of its own, which no
-/// document's digest is (a document's gathered pieces begin with another tag).
-fn empty_slot_keys(s: usize) -> (Digest, Digest) {
+/// The (terms, fields) digests of empty document `d` (an empty slot, or one between the
+/// articles and the people's slots: [`Slots`]): one of its own, which no other document's
+/// digest is (a document's gathered pieces begin with another tag).
+fn empty_keys(d: usize) -> (Digest, Digest) {
     let mut b = [0u8; 9];
     b[0] = 5;
-    b[1..].copy_from_slice(&(s as u64).to_le_bytes());
+    b[1..].copy_from_slice(&(d as u64).to_le_bytes());
     let d = crate::hash::digest(&b);
     (d, d)
 }

@@ -1097,7 +1097,11 @@ pub(super) fn update<P: Send>(
                     Some(a) => find_doc(&mut t, &stems, (None, apart), Doc::Article(&a)),
                     None => find_doc(&mut t, &stems, (None, apart), Doc::None),
                 },
-                Some(s) => match docs.person_at(s) {
+                // After the articles: empty documents up to the people's slots.
+                Some(_) => match d
+                    .checked_sub(docs.people_start())
+                    .and_then(|s| docs.person_at(s))
+                {
                     Some(p) => find_doc(&mut t, &stems, (None, apart), Doc::Person(&p)),
                     None => find_doc(&mut t, &stems, (None, apart), Doc::None),
                 },

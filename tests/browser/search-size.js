@@ -104,6 +104,8 @@ const prefixes = [...new Set(allTerms.map(([t]) => Array.from(st.fold(t)).slice(
 const common = allTerms.sort((a, b) => b[1] - a[1]).slice(0, nWords).map(([t]) => t);
 const people = [];
 for (let n = 0; n * m.chunk < m.docs; n++) {
+  // A chunk of empty documents only is not written.
+  if (!fs.existsSync(path.join(dir, `d/${n}.json`))) continue;
   for (const doc of JSON.parse(fs.readFileSync(path.join(dir, `d/${n}.json`), 'utf8'))) if (doc && doc[0] === 1) people.push(doc[1]);
 }
 
