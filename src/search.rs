@@ -20,10 +20,12 @@
 //! | `d/<n>.json` | documents `n*CHUNK ..`: `[0, title, url, date, people, lede]` for an article, `[1, name, url, count, role]` for a person, `null` for an empty slot |
 //! | `p.json` | the people's documents in alphabetical order (the script breaks ties of score by it) |
 //!
-//! The documents are the articles, oldest first, then the people, each in a slot of its own
-//! ([`slots`]) that depends on their name and the number of people only: an article added on
-//! the newest day, or a person named for the first time, moves no other document (but a
-//! neighbour or two), so a rebuild rewrites only the shards and chunks they are in.
+//! The documents are the articles, oldest first, then (from the next multiple of 1,024, the
+//! documents between empty) the people, each in a slot of its own ([`slots`]) that depends on
+//! their name and the number of people only: an article added on the newest day, or a person
+//! named for the first time, moves no other document (but a neighbour or two), so a rebuild
+//! rewrites only the shards and chunks they are in. A chunk of empty documents only is not
+//! written.
 //!
 //! Shards are keyed by the first letters of the terms (folded, [`fold`]), as many as it takes to keep each shard
 //! under [`SHARD_BUDGET`] bytes (a shard of a common prefix splits by the next letter), so the
