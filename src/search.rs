@@ -1425,9 +1425,8 @@ impl<'x, 'a> Doc<'x, 'a> {
     ) -> Doc<'x, 'a> {
         match articles.get(d) {
             Some(a) => Doc::Article(a),
-            None => d
-                .checked_sub(slots::start(articles.len(), slots))
-                .and_then(|s| slots.person_at(s))
+            None => slots
+                .person_of(articles.len(), d)
                 .and_then(|p| people.get(p))
                 .map_or(Doc::None, Doc::Person),
         }
@@ -1491,9 +1490,9 @@ impl<'a> Docs<'a> {
         }
     }
 
-    /// The person in slot `s` (document `articles() + s`), if any.
-    pub fn person_at(&self, s: usize) -> Option<Cow<'a, PersonDoc>> {
-        let p = self.slots().person_at(s)?;
+    /// The person whose document is document `d` ([`Slots::person_of`]), if any.
+    pub fn person(&self, d: usize) -> Option<Cow<'a, PersonDoc>> {
+        let p = self.slots().person_of(self.articles(), d)?;
         match *self {
             Docs::Given { people, .. } => people.get(p).map(Cow::Borrowed),
             Docs::Site(site, _) => site.people.get(p).map(|p| Cow::Owned(person_doc(p))),
@@ -2084,13 +2083,9 @@ fn other_pieces<P: Send>(
         .filter_map(|n| {
             let path = format!("search/d/{n}.json");
             let range = n * CHUNK..docs.min((n + 1) * CHUNK);
-            // The slot of document `d` when a person is in it.
-            let slot = |d: usize| {
-                d.checked_sub(start)
-                    .filter(|&s| source.slots().person_at(s).is_some())
-            };
             // A chunk of no document (empty ones only) is not written: no search asks for it.
-            if !range.clone().any(|d| d < articles || slot(d).is_some()) {
+            let person = |d: usize| source.slots().person_of(articles, d);
+            if !range.clone().any(|d| d < articles || person(d).is_some()) {
                 return None;
             }
             // Keyed by its documents' fields, so a chunk kept is not even written out.
@@ -2119,9 +2114,7 @@ fn other_pieces<P: Send>(
                 let doc = if d < articles {
                     source.article(d).map(|a| article_json(&mut bytes, &a))
                 } else {
-                    slot(d)
-                        .and_then(|s| source.person_at(s))
-                        .map(|p| person_json(&mut bytes, &p))
+                    source.person(d).map(|p| person_json(&mut bytes, &p))
                 };
                 // An empty document (no article, an empty slot) is `null`: no search finds it.
                 if doc.is_none() {

@@ -101,6 +101,12 @@ impl Slots {
         self.at.get(s).filter(|&&p| p != EMPTY).map(|&p| p as usize)
     }
 
+    /// The person whose document is document `d` of an index of `articles` articles, if any
+    /// ([`start`]).
+    pub fn person_of(&self, articles: usize, d: usize) -> Option<usize> {
+        self.person_at(d.checked_sub(start(articles, self))?)
+    }
+
     /// Person `p`'s slot.
     pub fn slot_of(&self, p: usize) -> Option<usize> {
         self.of.get(p).map(|&s| s as usize)

@@ -61,9 +61,8 @@ impl DocKeys {
                 |buf, d| match articles.get(d) {
                     Some(a) => article_keys(a, buf),
                     None => {
-                        let person = d
-                            .checked_sub(start)
-                            .and_then(|s| slots.person_at(s))
+                        let person = slots
+                            .person_of(articles.len(), d)
                             .and_then(|p| people.get(p));
                         match person {
                             Some(p) => person_keys(&Person::of_doc(p), buf),
@@ -102,14 +101,12 @@ impl DocKeys {
                 |buf, a| site_article_key(site, a, &people, buf),
             )
             .collect();
-        let start = super::slots::start(terms.len(), slots);
-        let mut fields = Vec::with_capacity(start + slots.capacity());
+        let articles = terms.len();
+        let docs = super::slots::start(articles, slots) + slots.capacity();
+        let mut fields = Vec::with_capacity(docs);
         fields.extend_from_slice(&terms);
-        for d in terms.len()..start + slots.capacity() {
-            let person = d
-                .checked_sub(start)
-                .and_then(|s| slots.person_at(s))
-                .and_then(|p| people.get(p));
+        for d in articles..docs {
+            let person = slots.person_of(articles, d).and_then(|p| people.get(p));
             let (t, f) = match person {
                 Some(p) => (p.1, p.2),
                 None => empty_keys(d),

@@ -1098,10 +1098,7 @@ pub(super) fn update<P: Send>(
                     None => find_doc(&mut t, &stems, (None, apart), Doc::None),
                 },
                 // After the articles: empty documents up to the people's slots.
-                Some(_) => match d
-                    .checked_sub(docs.people_start())
-                    .and_then(|s| docs.person_at(s))
-                {
+                Some(_) => match docs.person(d) {
                     Some(p) => find_doc(&mut t, &stems, (None, apart), Doc::Person(&p)),
                     None => find_doc(&mut t, &stems, (None, apart), Doc::None),
                 },
