@@ -379,3 +379,123 @@ fn serve_survives_content_being_replaced() {
         assert_ne!(v2, v3, "editing the new content/ did not rebuild");
     });
 }
+
+/// Reads one HTTP/1.1 response (head and a `Content-Length` body) from a kept-alive connection;
+/// the status, or `None` when nothing whole came in time.
+fn read_one_response(s: &mut TcpStream) -> Option<u16> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())?;
+            if raw.len() >= split + 4 + len {
+                return head.split(' ').nth(1)?.parse().ok();
+            }
+        }
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+#[test]
+fn many_kept_alive_connections_opened_at_once_are_all_answered() {
+    // A browser opens several connections at once and keeps them open between requests.
+    // Every one of them must be served, however many the others are and however long they
+    // stay open.
+    let tmp = tempfile::tempdir().unwrap();
+    sample_site(tmp.path());
+    let server = start(tmp.path());
+    for round in 0..20 {
+        let mut conns: Vec<TcpStream> = (0..24)
+            .map(|_| TcpStream::connect_timeout(&server.addr(), Duration::from_secs(5)).unwrap())
+            .collect();
+        for c in &mut conns {
+            c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            c.write_all(b"GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .unwrap();
+        }
+        for (i, c) in conns.iter_mut().enumerate() {
+            assert_eq!(
+                read_one_response(c),
+                Some(200),
+                "round {round}, connection {i}"
+            );
+        }
+        // The same connections, kept open, are used again.
+        for (i, c) in conns.iter_mut().enumerate() {
+            c.write_all(b"GET /atom.xml HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .unwrap();
+            assert_eq!(read_one_response(c), Some(200), "round {round}, again {i}");
+        }
+    }
+}
+
+/// Everything the server sends on `s` until it closes the connection (or 10 s pass).
+fn read_until_closed(s: &mut TcpStream) -> String {
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+#[test]
+fn pipelined_requests_are_answered_in_order_and_head_has_no_body() {
+    let tmp = tempfile::tempdir().unwrap();
+    sample_site(tmp.path());
+    let server = start(tmp.path());
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    // Three requests in one write; the last asks to close the connection.
+    s.write_all(
+        b"GET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\n\
+          HEAD /style.css HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /nope.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let all = read_until_closed(&mut s);
+    let statuses: Vec<&str> = all
+        .match_indices("HTTP/1.1 ")
+        .map(|(i, _)| &all[i + 9..i + 12])
+        .collect();
+    assert_eq!(statuses, ["200", "200", "404"], "{all}");
+    // The first body follows its head; HEAD announces the length of a body it does not send.
+    let first = all.find("<feed/>").expect("the first body");
+    let head_at = all.find("HTTP/1.1 200 OK\r\n").unwrap();
+    assert!(first > head_at);
+    let second = &all[all[first..].find("HTTP/1.1").unwrap() + first..];
+    assert!(
+        second.contains("Content-Length: 17\r\n"),
+        "HEAD gives the length of style.css: {second}"
+    );
+    assert!(!all.contains("color:#333"), "HEAD sent a body: {all}");
+    assert!(second.contains("Connection: close\r\n"));
+}
+
+#[test]
+fn bad_and_oversized_requests_get_an_error_and_the_connection_closes() {
+    let tmp = tempfile::tempdir().unwrap();
+    sample_site(tmp.path());
+    let server = start(tmp.path());
+    let send = |bytes: &[u8]| {
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        s.write_all(bytes).unwrap();
+        read_until_closed(&mut s)
+    };
+    assert!(send(b"NOT HTTP AT ALL\r\n\r\n").starts_with("HTTP/1.1 400 "));
+    let mut huge = b"GET / HTTP/1.1\r\nX-Long: ".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 20_000));
+    huge.extend_from_slice(b"\r\n\r\n");
+    assert!(send(&huge).starts_with("HTTP/1.1 431 "));
+    // A request with a body is refused and the connection closed (its body is not read).
+    let post = send(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+    assert!(post.starts_with("HTTP/1.1 405 "), "{post}");
+    assert!(post.contains("Connection: close\r\n"));
+    // HTTP/1.0 closes after one response unless asked to keep the connection.
+    let old = send(b"GET /atom.xml HTTP/1.0\r\n\r\n");
+    assert!(old.starts_with("HTTP/1.1 200 ") && old.ends_with("<feed/>"), "{old}");
+}

@@ -1,23 +1,23 @@
 //! The HTTP side of `litopys serve`: maps request paths to files inside the output folder
 //! (never outside it), serves them with their content type, and injects the live-reload script
 //! into HTML responses (only into responses: files on disk are never changed).
+//!
+//! HTTP/1.1 over the standard library's sockets: a thread per connection, request heads parsed
+//! by `httparse`, GET and HEAD only (nothing else is needed to browse a static site).
 
 use crate::output::{LOCK_FILE, MANIFEST_FILE, PLAN_FILE};
 use anyhow::{Context, Result};
 use std::fs;
-use std::net::SocketAddr;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// Path polled by the live-reload script; answers the current site version.
 pub const VERSION_PATH: &str = "/__litopys/version";
-
-/// Requests handled at once; more get 503 (a dev server for one person never gets near it).
-const MAX_ACTIVE: usize = 64;
 
 /// Where a request path leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,14 +201,15 @@ fn inject_script(html: &[u8], script: &str) -> Vec<u8> {
     out
 }
 
-/// State shared by the accept loop and the request threads.
+/// State shared by the accept loop and the connection threads.
 struct Shared {
     out_dir: PathBuf,
     /// Distinguishes server runs, so a page from a previous run reloads.
     run: u64,
     version: AtomicU64,
     stopping: AtomicBool,
-    active: AtomicUsize,
+    /// Connections being served now.
+    open: AtomicUsize,
 }
 
 impl Shared {
@@ -218,6 +219,11 @@ impl Shared {
 }
 
 /// A running HTTP server over an output folder. Stops when [`Server::stop`]ped or dropped.
+///
+/// One thread accepts connections and each connection gets a thread of its own, which serves
+/// its requests one after another (HTTP/1.1 keep-alive) until the client closes it, asks to
+/// close it, or leaves it idle for [`IDLE`]. So a connection a browser keeps open never holds
+/// up another one.
 pub struct Server {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -228,13 +234,9 @@ impl Server {
     /// Binds `bind:port` (port 0 picks a free one) and serves `out_dir` (which need not exist
     /// yet) on a background thread.
     pub fn start(out_dir: &Path, bind: &str, port: u16) -> Result<Server> {
-        let http = tiny_http::Server::http((bind, port))
-            .map_err(|e| anyhow::anyhow!("{e}"))
+        let listener = TcpListener::bind((bind, port))
             .with_context(|| format!("cannot listen on {bind}:{port}"))?;
-        let addr = http
-            .server_addr()
-            .to_ip()
-            .context("the server has no IP address")?;
+        let addr = listener.local_addr().context("the server has no address")?;
         let run = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -244,12 +246,12 @@ impl Server {
             run,
             version: AtomicU64::new(0),
             stopping: AtomicBool::new(false),
-            active: AtomicUsize::new(0),
+            open: AtomicUsize::new(0),
         });
         let sh = Arc::clone(&shared);
         let accept = std::thread::Builder::new()
             .name("litopys-http".into())
-            .spawn(move || accept_loop(http, sh))
+            .spawn(move || accept_loop(listener, sh))
             .context("cannot start the server thread")?;
         Ok(Server {
             addr,
@@ -273,14 +275,27 @@ impl Server {
         self.shared.version.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Stops accepting requests and waits for the accept thread (not for open requests).
+    /// Stops accepting connections and waits for the accept thread. Open connections close
+    /// after the request they are serving, or within [`POLL`] when idle.
     pub fn stop(mut self) {
         self.shutdown();
     }
 
     fn shutdown(&mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        if let Some(h) = self.accept.take() {
+        let Some(h) = self.accept.take() else {
+            return;
+        };
+        // The accept thread waits in `accept`: a connection of our own wakes it. If none can be
+        // made, the thread is left to end with the process rather than waited for forever.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake {
+                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        if TcpStream::connect_timeout(&wake, Duration::from_secs(1)).is_ok() {
             let _ = h.join();
         }
     }
@@ -292,99 +307,269 @@ impl Drop for Server {
     }
 }
 
-fn accept_loop(http: tiny_http::Server, shared: Arc<Shared>) {
-    while !shared.stopping.load(Ordering::SeqCst) {
-        match http.recv_timeout(Duration::from_millis(100)) {
-            Ok(Some(rq)) => {
-                if shared.active.fetch_add(1, Ordering::SeqCst) >= MAX_ACTIVE {
-                    shared.active.fetch_sub(1, Ordering::SeqCst);
-                    let _ = rq.respond(Response::from_string("busy").with_status_code(503));
-                    continue;
-                }
-                let sh = Arc::clone(&shared);
-                let spawned = std::thread::Builder::new()
-                    .name("litopys-request".into())
-                    .spawn(move || {
-                        handle(&sh, rq);
-                        sh.active.fetch_sub(1, Ordering::SeqCst);
-                    });
-                if spawned.is_err() {
-                    shared.active.fetch_sub(1, Ordering::SeqCst);
+/// Connections served at once; one more is answered 503 and closed (a dev server for one
+/// person never gets near it).
+const MAX_OPEN: usize = 128;
+/// How long a kept-alive connection may stay idle before the server closes it.
+const IDLE: Duration = Duration::from_secs(30);
+/// How often an idle connection checks whether the server is stopping.
+const POLL: Duration = Duration::from_millis(500);
+/// The longest request head (request line and headers) read; a longer one gets 431.
+const MAX_HEAD: usize = 16 * 1024;
+/// The most headers a request may have; more get 431.
+const MAX_HEADERS: usize = 64;
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    for conn in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = conn else {
+            // Out of file descriptors, say: let open connections finish before trying again.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
+        if shared.open.fetch_add(1, Ordering::SeqCst) >= MAX_OPEN {
+            shared.open.fetch_sub(1, Ordering::SeqCst);
+            let mut stream = stream;
+            let busy = Reply::text(503, "503 Service Unavailable: too many connections\n");
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = busy.write_to(&mut stream, false, false);
+            continue;
+        }
+        let sh = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name("litopys-connection".into())
+            .spawn(move || {
+                serve_connection(&sh, stream);
+                sh.open.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            shared.open.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// One request head, as read off a connection.
+struct RequestHead {
+    method: String,
+    target: String,
+    /// Whether the connection stays open after the response.
+    keep_alive: bool,
+    /// Whether a body follows the head (a GET or HEAD has none; anything else is refused and
+    /// the connection closed rather than its body skipped).
+    has_body: bool,
+}
+
+/// What reading the next request gave.
+enum Next {
+    Request(RequestHead),
+    /// The client closed the connection, it stayed idle too long, or the server is stopping.
+    Closed,
+    /// A head that is not HTTP/1.x, or too long: answer with this status and close.
+    Refuse(u16),
+}
+
+/// Serves the requests of one connection, one after another, until it closes.
+fn serve_connection(shared: &Shared, mut stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_read_timeout(Some(POLL));
+    let _ = stream.set_write_timeout(Some(IDLE));
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    loop {
+        match next_request(shared, &mut stream, &mut buf) {
+            Next::Closed => return,
+            Next::Refuse(status) => {
+                let reply = Reply::text(status, &format!("{status} {}\n", reason(status)));
+                let _ = reply.write_to(&mut stream, false, false);
+                return;
+            }
+            Next::Request(rq) => {
+                let reply = respond(shared, &rq.method, &rq.target);
+                let keep = rq.keep_alive && !rq.has_body && !shared.stopping.load(Ordering::SeqCst);
+                let head_only = rq.method == "HEAD";
+                if reply.write_to(&mut stream, keep, head_only).is_err() || !keep {
+                    return;
                 }
             }
-            Ok(None) => {}
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
         }
     }
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn with_headers<R: std::io::Read>(mut r: Response<R>, headers: &[(&str, &str)]) -> Response<R> {
-    for (n, v) in headers {
-        if let Some(h) = header(n, v) {
-            r.add_header(h);
+/// Reads until `buf` holds a whole request head, parses it and takes it off `buf` (bytes after
+/// it, a pipelined request, stay).
+fn next_request(shared: &Shared, stream: &mut TcpStream, buf: &mut Vec<u8>) -> Next {
+    let mut idle = Duration::ZERO;
+    let mut chunk = [0u8; 4096];
+    loop {
+        if !buf.is_empty() {
+            let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut parsed = httparse::Request::new(&mut headers);
+            match parsed.parse(buf) {
+                Ok(httparse::Status::Complete(len)) => {
+                    let head = request_head(&parsed);
+                    buf.drain(..len);
+                    return head.map_or(Next::Refuse(400), Next::Request);
+                }
+                Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => return Next::Refuse(431),
+                Ok(httparse::Status::Partial) => {}
+                Err(httparse::Error::TooManyHeaders) => return Next::Refuse(431),
+                Err(_) => return Next::Refuse(400),
+            }
+        }
+        if shared.stopping.load(Ordering::SeqCst) && buf.is_empty() {
+            return Next::Closed;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Next::Closed,
+            Ok(n) => {
+                buf.extend_from_slice(&chunk[..n]);
+                idle = Duration::ZERO;
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                idle += POLL;
+                if idle >= IDLE || shared.stopping.load(Ordering::SeqCst) {
+                    return Next::Closed;
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => return Next::Closed,
         }
     }
-    r
 }
 
-fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    with_headers(
-        Response::from_string(body).with_status_code(StatusCode(status)),
-        &[
-            ("Content-Type", "text/plain; charset=utf-8"),
-            ("Cache-Control", "no-store"),
-        ],
-    )
+/// The parts of a parsed head that matter here; `None` when the head is not usable.
+fn request_head(parsed: &httparse::Request) -> Option<RequestHead> {
+    let method = parsed.method?.to_string();
+    let target = parsed.path?.to_string();
+    let version = parsed.version?;
+    let mut close = false;
+    let mut keep = false;
+    let mut has_body = false;
+    for h in parsed.headers.iter() {
+        let value = String::from_utf8_lossy(h.value);
+        if h.name.eq_ignore_ascii_case("connection") {
+            for token in value.split(',') {
+                close |= token.trim().eq_ignore_ascii_case("close");
+                keep |= token.trim().eq_ignore_ascii_case("keep-alive");
+            }
+        } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+            has_body = true;
+        } else if h.name.eq_ignore_ascii_case("content-length") {
+            has_body |= value.trim() != "0";
+        }
+    }
+    // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 closes it unless asked.
+    let keep_alive = !close && (version == 1 || keep);
+    Some(RequestHead {
+        method,
+        target,
+        keep_alive,
+        has_body,
+    })
 }
 
-fn handle(shared: &Shared, rq: Request) {
-    let response = respond(shared, rq.method(), rq.url());
-    let _ = rq.respond(response);
+/// A response: its status, headers and body.
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &str, cache: &str, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            headers: vec![
+                ("Content-Type", content_type.to_string()),
+                ("Cache-Control", cache.to_string()),
+            ],
+            body,
+        }
+    }
+
+    /// A plain-text response that is never cached.
+    fn text(status: u16, body: &str) -> Reply {
+        Reply::new(status, "text/plain; charset=utf-8", "no-store", body.into())
+    }
+
+    fn with(mut self, name: &'static str, value: &str) -> Reply {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Writes the status line, headers and (unless `head_only`) the body in one write.
+    fn write_to(
+        &self,
+        out: &mut impl Write,
+        keep_alive: bool,
+        head_only: bool,
+    ) -> std::io::Result<()> {
+        let mut msg = Vec::with_capacity(256 + if head_only { 0 } else { self.body.len() });
+        write!(
+            msg,
+            "HTTP/1.1 {} {}\r\nDate: {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
+            self.status,
+            reason(self.status),
+            httpdate::fmt_http_date(SystemTime::now()),
+            self.body.len(),
+            if keep_alive { "keep-alive" } else { "close" },
+        )?;
+        for (name, value) in &self.headers {
+            write!(msg, "{name}: {value}\r\n")?;
+        }
+        msg.extend_from_slice(b"\r\n");
+        if !head_only {
+            msg.extend_from_slice(&self.body);
+        }
+        out.write_all(&msg)?;
+        out.flush()
+    }
+}
+
+/// The reason phrase of the statuses this server sends.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
+    }
 }
 
 /// Builds the response for one request.
-fn respond(shared: &Shared, method: &Method, url: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    if !matches!(method, Method::Get | Method::Head) {
-        return with_headers(
-            text(405, "405 Method Not Allowed\n"),
-            &[("Allow", "GET, HEAD")],
-        );
+fn respond(shared: &Shared, method: &str, url: &str) -> Reply {
+    if !matches!(method, "GET" | "HEAD") {
+        return Reply::text(405, "405 Method Not Allowed\n").with("Allow", "GET, HEAD");
     }
     let path = url.split(['?', '#']).next().unwrap_or("");
     if path == VERSION_PATH {
-        return text(200, &shared.version());
+        return Reply::text(200, &shared.version());
     }
     match resolve_request_path(&shared.out_dir, url) {
         Resolved::File(p) => serve_file(shared, &p, 200).unwrap_or_else(|| not_found(shared)),
-        Resolved::Redirect(loc) => with_headers(
-            text(302, &format!("see {loc}\n")),
-            &[("Location", loc.as_str())],
-        ),
+        Resolved::Redirect(loc) => Reply::text(302, &format!("see {loc}\n")).with("Location", &loc),
         Resolved::NotFound => not_found(shared),
-        Resolved::BadRequest => text(400, "400 Bad Request\n"),
+        Resolved::BadRequest => Reply::text(400, "400 Bad Request\n"),
     }
 }
 
-fn not_found(shared: &Shared) -> Response<std::io::Cursor<Vec<u8>>> {
+fn not_found(shared: &Shared) -> Reply {
     if let Resolved::File(p) = resolve_request_path(&shared.out_dir, "/404.html") {
         if let Some(r) = serve_file(shared, &p, 404) {
             return r;
         }
     }
-    text(404, "404 Not Found\n")
+    Reply::text(404, "404 Not Found\n")
 }
 
 /// The file's bytes (HTML with the reload script) with its content type; `None` if it
 /// vanished since it was resolved.
-fn serve_file(
-    shared: &Shared,
-    path: &Path,
-    status: u16,
-) -> Option<Response<std::io::Cursor<Vec<u8>>>> {
+fn serve_file(shared: &Shared, path: &Path, status: u16) -> Option<Reply> {
     let bytes = fs::read(path).ok()?;
     let ctype = content_type(path);
     let body = if ctype.starts_with("text/html") {
@@ -392,14 +577,7 @@ fn serve_file(
     } else {
         bytes
     };
-    Some(with_headers(
-        Response::from_data(body).with_status_code(StatusCode(status)),
-        &[
-            ("Content-Type", ctype),
-            ("Cache-Control", "no-cache"),
-            ("X-Content-Type-Options", "nosniff"),
-        ],
-    ))
+    Some(Reply::new(status, ctype, "no-cache", body).with("X-Content-Type-Options", "nosniff"))
 }
 
 #[cfg(test)]

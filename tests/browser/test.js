@@ -214,16 +214,9 @@ async function main() {
       const [given, many] = [...counts].sort((a, b) => b[1] - a[1])[0] || ['', 0];
       const at = `/search/?q=${given}`;
       if (many < 3) { fail(at, `no given name shared by three people in the index (${given}: ${many})`); return; }
-      // As in the place-name step below: a search under `litopys serve` has now and then never
-      // got some of its document chunks (requests left pending by the server, seen in CI
-      // only); one more load, then fail with what the page said.
-      let found = false;
-      for (let attempt = 0; attempt < 2 && !found; attempt++) {
-        await page.goto(`${BASE}search/?q=${encodeURIComponent(given + ' ')}`, { waitUntil: 'load' });
-        found = await page.waitForSelector('.results-people a', { timeout: 30000 }).then(() => true, () => false);
-        if (!found) console.log(`  (${at}: no people after 30 s, status «${await page.textContent('#search-status')}»)`);
-      }
-      if (!found) { fail(at, `no people shown: «${await page.textContent('#search-status')}»`); return; }
+      await page.goto(`${BASE}search/?q=${encodeURIComponent(given + ' ')}`, { waitUntil: 'load' });
+      const found = await page.waitForSelector('.results-people a', { timeout: 30000 }).then(() => true, () => false);
+      if (!found) { fail(at, `no people shown after 30 s: «${await page.textContent('#search-status')}»`); return; }
       const shown = await page.$$eval('.results-people a', (as) => as.map((a) => a.textContent.trim()));
       const expected = index.filter((n) => n.split(' ')[0] === given).slice(0, shown.length);
       if (shown.length < 3 || JSON.stringify(shown) !== JSON.stringify(expected)) {
@@ -275,16 +268,11 @@ async function main() {
         const re = new RegExp(`(?<!\\p{L})(${forms})(?!\\p{L})`, 'u');
         const expected = articles.filter((h) => re.test(body(h))).length;
         const at = `/search/?q=${q}`;
-        // The counts show when the search is done. This wait has timed out now and then in CI
-        // under load (never reproduced by hand): one more load, then fail with what it said.
-        let shown = false;
-        for (let attempt = 0; attempt < 2 && !shown; attempt++) {
-          await page.goto(`${BASE}search/?q=${encodeURIComponent(q + ' ')}`, { waitUntil: 'load' });
-          shown = await page.waitForFunction(() => /\d/.test(document.getElementById('search-status').textContent), null, { timeout: 30000 })
-            .then(() => true, () => false);
-          if (!shown) console.log(`  (${at}: no counts after 30 s, status «${await page.textContent('#search-status')}»)`);
-        }
-        if (!shown) { fail(at, `no result counts after two loads: «${await page.textContent('#search-status')}»`); continue; }
+        // The counts show when the search is done.
+        await page.goto(`${BASE}search/?q=${encodeURIComponent(q + ' ')}`, { waitUntil: 'load' });
+        const shown = await page.waitForFunction(() => /\d/.test(document.getElementById('search-status').textContent), null, { timeout: 30000 })
+          .then(() => true, () => false);
+        if (!shown) { fail(at, `no result counts after 30 s: «${await page.textContent('#search-status')}»`); continue; }
         const status = await page.textContent('#search-status');
         const got = Number((status.match(/(\d+)\s*$/) || [])[1]);
         if (expected < 2) fail(at, `the sample site names ${forms.split('|')[0]} in only ${expected} articles: no test`);
