@@ -497,5 +497,8 @@ fn bad_and_oversized_requests_get_an_error_and_the_connection_closes() {
     assert!(post.contains("Connection: close\r\n"));
     // HTTP/1.0 closes after one response unless asked to keep the connection.
     let old = send(b"GET /atom.xml HTTP/1.0\r\n\r\n");
-    assert!(old.starts_with("HTTP/1.1 200 ") && old.ends_with("<feed/>"), "{old}");
+    assert!(
+        old.starts_with("HTTP/1.1 200 ") && old.ends_with("<feed/>"),
+        "{old}"
+    );
 }
