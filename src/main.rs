@@ -84,34 +84,53 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Rust binding has no name for it yet).
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
-/// Turns transparent huge pages off for this process (Linux), unless `MIMALLOC_ALLOW_THP` is
-/// in the environment (mimalloc then does as it says). On the virtual machines these builds
-/// run on, the host takes back memory the system has had free for a second or two; touching
-/// it again costs ~3.1–3.7 ms a MiB in 2 MiB huge pages against ~0.8 ms in 4 KiB pages
-/// (`bench/touch.py`), and a huge page is faulted in whole even when a few KiB of it are used
-/// (a rebuild after one edit at N = 10,000 touched ~42 MiB in small pages, ~117 MiB in huge
-/// ones). Such a rebuild run 3 s after the last build: 0.26 → 0.18 s (medians of five,
-/// alternated); right after it, when huge pages are cheap (~0.1 ms a MiB), 0.145 → 0.170 s.
-/// Peak memory of a full build 213 → 163 MiB. Returns whether it turned them off. Pages
-/// already touched keep their size.
-fn small_pages_only() -> bool {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
-        // SAFETY: `prctl` with `PR_SET_THP_DISABLE` takes plain integers and changes only
-        // this process's page-size policy.
-        return unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) } == 0;
-    }
+/// Turns transparent huge pages off for this process (Linux) before anything is allocated:
+/// called by the loader before `main`, and before mimalloc's own initializer (which runs from
+/// `.init_array.00101`), so that not even the allocator's first pages are huge ones (two of
+/// them, 4 MiB touched for any command, when this was done at the start of `main`). [`main`]
+/// turns them on again where they pay (see [`page_policy`]).
+///
+/// On the virtual machines these builds run on, the host takes back memory the system has had
+/// free for a second or two; touching it again costs ~3.1–3.7 ms a MiB in 2 MiB huge pages
+/// against ~0.8 ms in 4 KiB pages (`bench/touch.py`), and a huge page is faulted in whole even
+/// when a few KiB of it are used (a rebuild after one edit at N = 10,000 touched ~42 MiB in
+/// small pages, ~117 MiB in huge ones). Such a rebuild run 3 s after the last build: 0.26 →
+/// 0.18 s (medians of five, alternated); right after it, when huge pages are cheap (~0.1 ms a
+/// MiB), 0.145 → 0.170 s. Peak memory of a full build 213 → 163 MiB.
+#[cfg(target_os = "linux")]
+extern "C" fn small_pages_from_the_start() {
+    // SAFETY: `prctl` with `PR_SET_THP_DISABLE` takes plain integers and changes only this
+    // process's page-size policy; nothing here allocates or touches Rust's runtime.
+    unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array.00100"]
+static SMALL_PAGES_FROM_THE_START: extern "C" fn() = small_pages_from_the_start;
+
+/// Huge pages stay off (see [`small_pages_from_the_start`]) unless the command is `ingest` or
+/// `MIMALLOC_ALLOW_THP` is in the environment (mimalloc then does as it says): ingest's
+/// extraction looks words up in tables of several MiB all over, where huge pages save
+/// address-translation misses (CPU of ingesting 10,000 texts, alternated: 2.02–2.04 s with
+/// them, 2.10–2.16 s without). Returns whether huge pages are off.
+#[cfg(target_os = "linux")]
+fn page_policy(ingest: bool) -> bool {
+    let on = ingest || std::env::var_os("MIMALLOC_ALLOW_THP").is_some();
+    // SAFETY: as above; 0 allows huge pages again, 1 keeps them off.
+    let set = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, u64::from(!on), 0, 0, 0) };
+    set == 0 && !on
+}
+
+/// Elsewhere the system decides.
+#[cfg(not(target_os = "linux"))]
+fn page_policy(_ingest: bool) -> bool {
     false
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Not for `ingest`: its extraction looks words up in tables of several MiB all over, where
-    // huge pages save address-translation misses (CPU of ingesting 10,000 texts, alternated:
-    // 2.02–2.04 s with them, 2.10–2.16 s without).
-    if !matches!(cli.command, Command::Ingest { .. }) {
-        small_pages_only();
-    }
+    page_policy(matches!(cli.command, Command::Ingest { .. }));
     // A one-shot command (all but `serve`) frees and reallocates much memory from phase to
     // phase. Memory mimalloc gives back to the system (1 s after it is freed, by default) is
     // faulted in and zeroed by the kernel again moments later whenever a phase outlasts that
@@ -322,17 +341,21 @@ fn extract_jsonl(registry: &Registry) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    /// After the call, the system says huge pages are off for this process (Linux).
+    /// Huge pages are off from before `main` (the test harness's `main` here), and the policy
+    /// turns them on for ingest only (Linux).
     #[cfg(target_os = "linux")]
     #[test]
-    fn huge_pages_are_turned_off() {
+    fn huge_pages_are_off_from_the_start_and_on_for_ingest_only() {
         if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
             return;
         }
-        assert!(super::small_pages_only());
         // SAFETY: `PR_GET_THP_DISABLE` reads this process's setting.
-        let off = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-        assert_eq!(off, 1);
+        let off = || unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+        assert_eq!(off(), 1, "off before the policy was applied");
+        assert!(!super::page_policy(true));
+        assert_eq!(off(), 0);
+        assert!(super::page_policy(false));
+        assert_eq!(off(), 1);
     }
 
     #[test]
