@@ -286,10 +286,21 @@ fn base_url_reaches_feeds_and_sitemap() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let sitemap = fs::read_to_string(site.path().join("public/sitemap.xml")).unwrap();
+    // The sitemap index's files are where it says, and list the article.
+    let index = fs::read_to_string(site.path().join("public/sitemap.xml")).unwrap();
+    let files: Vec<&str> = index
+        .split("<loc>https://example.org/sub/path/")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .collect();
+    assert!(files.contains(&"sitemap-pages.xml"), "{index}");
+    let listed: String = files
+        .iter()
+        .map(|f| fs::read_to_string(site.path().join("public").join(f)).unwrap())
+        .collect();
     assert!(
-        sitemap.contains("https://example.org/sub/path/2026/01/07/"),
-        "{sitemap}"
+        listed.contains("<loc>https://example.org/sub/path/2026/01/07/"),
+        "{listed}"
     );
     let atom = fs::read_to_string(site.path().join("public/atom.xml")).unwrap();
     assert!(atom.contains("https://example.org/sub/path/"), "{atom}");

@@ -918,8 +918,20 @@ fn hostile_content_never_becomes_markup() {
         .map(xml_unescape)
         .collect();
     assert!(titles.contains(&title), "{titles:#?}");
-    let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
-    let locs = xml_elements(&sitemap, "loc");
+    // The sitemap: its index lists its files, which list the pages by plain URLs.
+    let index = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    let mut locs = Vec::new();
+    for l in xml_elements(&index, "loc") {
+        let file = l
+            .strip_prefix("https://example.org/news/")
+            .unwrap_or_else(|| panic!("{l}"));
+        assert!(
+            file.starts_with("sitemap-") && file.ends_with(".xml"),
+            "{l}"
+        );
+        let part = String::from_utf8(files[file].clone()).unwrap();
+        locs.extend(xml_elements(&part, "loc").into_iter().map(str::to_string));
+    }
     assert!(locs.len() > 20);
     for l in locs {
         let rest = l

@@ -158,6 +158,10 @@ fn every_internal_link_points_at_an_output_file() {
         "people/kyrylo-budanov/atom.xml",
         "atom.xml",
         "sitemap.xml",
+        "sitemap-pages.xml",
+        "sitemap-2026.xml",
+        "sitemap-2025.xml",
+        "sitemap-people.xml",
         "404.html",
         "style.css",
     ] {
@@ -298,8 +302,27 @@ fn nothing_from_content_becomes_markup() {
     );
     assert!(feed.starts_with("<?xml"));
     assert!(feed.contains("<id>https://host/sub/path/2026/01/07/perehovory-u-paryzhi/</id>"));
-    let sitemap = text(&files, "sitemap.xml");
-    assert!(sitemap.contains("<loc>https://host/sub/path/people/kyrylo-budanov/</loc>"));
+    // The sitemap index lists its files by their absolute addresses; the people's lists theirs.
+    let index = text(&files, "sitemap.xml");
+    assert!(
+        index.starts_with("<?xml") && index.contains("<sitemapindex"),
+        "{index}"
+    );
+    for part in [
+        "sitemap-pages.xml",
+        "sitemap-2026.xml",
+        "sitemap-people.xml",
+    ] {
+        assert!(
+            index.contains(&format!("<loc>https://host/sub/path/{part}</loc>")),
+            "{index}"
+        );
+    }
+    let people = text(&files, "sitemap-people.xml");
+    assert!(people.contains("<loc>https://host/sub/path/people/kyrylo-budanov/</loc>"));
+    let year = text(&files, "sitemap-2026.xml");
+    assert!(year.contains("<loc>https://host/sub/path/2026/01/07/perehovory-u-paryzhi/</loc>"));
+    assert!(!year.contains("2025/12/"), "{year}");
     // The site feed carries each article's full text; a person's feed its summary and link.
     assert_eq!(
         feed.matches("<entry>").count(),

@@ -166,6 +166,7 @@ fn an_empty_site_loads_and_renders() {
             "search/index.json",
             "search/p.json",
             "search/search.js",
+            "sitemap-pages.xml",
             "sitemap.xml",
             "style.css"
         ]

@@ -1192,50 +1192,207 @@ pub fn person_feed<'s>(sh: &'s Shared, pi: usize) -> FeedCtx<'s> {
     )
 }
 
-/// A sitemap entry.
+/// A sitemap entry, or an entry of the sitemap index (a file of the sitemap).
 #[derive(Debug, Serialize)]
 pub struct SitemapUrl {
     pub loc: String,
     pub lastmod: Option<String>,
 }
 
-/// `sitemap.xml`.
+/// One file of the sitemap (`sitemap.xml` template): a slice of the URLs of one group.
 #[derive(Debug, Serialize)]
 pub struct SitemapCtx {
     pub urls: Vec<SitemapUrl>,
 }
 
-pub fn sitemap(sh: &Shared) -> SitemapCtx {
-    let site = sh.site;
-    let at = |dir: String, lastmod: Option<&Date>| SitemapUrl {
-        loc: [sh.base.as_str(), &dir].concat(),
-        lastmod: lastmod.map(Date::iso),
-    };
-    let mut urls = Vec::with_capacity(site.articles.len() * 2 + site.people.len() + 8);
-    urls.push(at(String::new(), site.articles.first().map(|a| &a.date)));
-    urls.push(at("archive/".into(), None));
-    urls.push(at("people/".into(), None));
-    for a in &site.articles {
-        urls.push(at(a.url.clone(), Some(&a.date)));
+/// `sitemap.xml`, the sitemap index (`sitemap-index.xml` template): the files of the sitemap.
+#[derive(Debug, Serialize)]
+pub struct SitemapIndexCtx {
+    pub sitemaps: Vec<SitemapUrl>,
+}
+
+/// The most URLs one sitemap file may list (the sitemaps protocol's limit).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// The URLs the sitemap lists, in groups of one file each (more when a group has more than
+/// [`SITEMAP_MAX_URLS`]): a group changes only when what it lists does, so a new person
+/// rewrites the people's file, not a file of every page of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SitemapGroup {
+    /// The home page, the archive, the people index, and the pages of days, months and years.
+    Pages,
+    /// The articles of one year.
+    Articles(i32),
+    /// The people's pages.
+    People,
+}
+
+/// One file of the sitemap: a group, and which slice of [`SITEMAP_MAX_URLS`] of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SitemapPart {
+    pub group: SitemapGroup,
+    pub chunk: usize,
+}
+
+impl SitemapPart {
+    /// The file's path: `sitemap-pages.xml`, `sitemap-2026.xml`, `sitemap-people.xml`, and
+    /// `-2`, `-3`… after the name for a group's second and later files. At the site's root, as
+    /// a sitemap may only list URLs under its own folder.
+    pub fn path(&self) -> String {
+        let mut path = String::from("sitemap-");
+        match self.group {
+            SitemapGroup::Pages => path.push_str("pages"),
+            SitemapGroup::Articles(year) => path.push_str(&year.to_string()),
+            SitemapGroup::People => path.push_str("people"),
+        }
+        if self.chunk > 0 {
+            path.push('-');
+            path.push_str(&(self.chunk + 1).to_string());
+        }
+        path.push_str(".xml");
+        path
     }
-    for d in &site.days {
-        urls.push(at(day_dir(&d.date), Some(&d.date)));
-    }
-    for m in &site.months {
-        urls.push(at(month_dir(m.year, m.month), None));
-    }
-    for y in &site.years {
-        urls.push(at(year_dir(y.year), None));
-    }
-    let page_size = site.config.page_size.max(1);
-    for p in &site.people {
-        let pages = p.articles.len().div_ceil(page_size).max(1);
-        for n in 0..pages {
-            let last = if n == 0 { Some(&p.last) } else { None };
-            urls.push(at(person_page_dir(&p.url, n), last));
+}
+
+/// Where a sitemap entry leads (its URL is made only for the files that list it).
+enum Loc<'s> {
+    Dir(&'static str),
+    Url(&'s str),
+    Day(Date),
+    Month(i32, u32),
+    Year(i32),
+    PersonPage(&'s str, usize),
+}
+
+impl Loc<'_> {
+    fn dir(&self) -> String {
+        match self {
+            Loc::Dir(d) => (*d).to_string(),
+            Loc::Url(u) => (*u).to_string(),
+            Loc::Day(d) => day_dir(d),
+            Loc::Month(y, m) => month_dir(*y, *m),
+            Loc::Year(y) => year_dir(*y),
+            Loc::PersonPage(url, n) => person_page_dir(url, *n),
         }
     }
+}
+
+/// The entries of `group`, in order, with their last-modified dates.
+fn sitemap_entries<'s>(
+    site: &'s Site,
+    group: SitemapGroup,
+) -> Box<dyn Iterator<Item = (Loc<'s>, Option<&'s Date>)> + 's> {
+    match group {
+        SitemapGroup::Pages => Box::new(
+            [
+                (Loc::Dir(""), site.articles.first().map(|a| &a.date)),
+                (Loc::Dir("archive/"), None),
+                (Loc::Dir("people/"), None),
+            ]
+            .into_iter()
+            .chain(site.days.iter().map(|d| (Loc::Day(d.date), Some(&d.date))))
+            .chain(
+                site.months
+                    .iter()
+                    .map(|m| (Loc::Month(m.year, m.month), None)),
+            )
+            .chain(site.years.iter().map(|y| (Loc::Year(y.year), None))),
+        ),
+        SitemapGroup::Articles(year) => Box::new(
+            site.years
+                .iter()
+                .filter(move |y| y.year == year)
+                .flat_map(|y| &y.months)
+                .filter_map(|&m| site.months.get(m))
+                .flat_map(|m| &m.days)
+                .filter_map(|&d| site.days.get(d))
+                .flat_map(|d| &d.articles)
+                .filter_map(|&a| site.articles.get(a))
+                .map(|a| (Loc::Url(&a.url), Some(&a.date))),
+        ),
+        SitemapGroup::People => {
+            let page_size = site.config.page_size.max(1);
+            Box::new(site.people.iter().flat_map(move |p| {
+                let pages = p.articles.len().div_ceil(page_size).max(1);
+                (0..pages).map(move |n| {
+                    let last = if n == 0 { Some(&p.last) } else { None };
+                    (Loc::PersonPage(&p.url, n), last)
+                })
+            }))
+        }
+    }
+}
+
+/// The files of the sitemap of `site`, in order: its pages, its articles year by year (newest
+/// first), its people (none for a group with no URL).
+pub fn sitemap_parts(site: &Site) -> Vec<SitemapPart> {
+    sitemap_parts_of(site, SITEMAP_MAX_URLS)
+}
+
+/// [`sitemap_parts`] with at most `max` URLs a file.
+fn sitemap_parts_of(site: &Site, max: usize) -> Vec<SitemapPart> {
+    let max = max.max(1);
+    let groups = std::iter::once(SitemapGroup::Pages)
+        .chain(site.years.iter().map(|y| SitemapGroup::Articles(y.year)))
+        .chain(std::iter::once(SitemapGroup::People));
+    let mut parts = Vec::with_capacity(site.years.len() + 2);
+    for group in groups {
+        let urls = match group {
+            SitemapGroup::Articles(year) => site
+                .years
+                .iter()
+                .filter(|y| y.year == year)
+                .map(|y| y.count)
+                .sum(),
+            _ => sitemap_entries(site, group).count(),
+        };
+        parts.extend((0..urls.div_ceil(max)).map(|chunk| SitemapPart { group, chunk }));
+    }
+    parts
+}
+
+/// The file `part` of the sitemap: its slice of its group's URLs.
+pub fn sitemap(sh: &Shared, part: SitemapPart) -> SitemapCtx {
+    sitemap_of(sh, part, SITEMAP_MAX_URLS)
+}
+
+/// [`sitemap`] with at most `max` URLs a file.
+fn sitemap_of(sh: &Shared, part: SitemapPart, max: usize) -> SitemapCtx {
+    let max = max.max(1);
+    let urls = sitemap_entries(sh.site, part.group)
+        .skip(part.chunk * max)
+        .take(max)
+        .map(|(loc, lastmod)| SitemapUrl {
+            loc: [sh.base.as_str(), &loc.dir()].concat(),
+            lastmod: lastmod.map(Date::iso),
+        })
+        .collect();
     SitemapCtx { urls }
+}
+
+/// `sitemap.xml`: the files of the sitemap, each with the latest date of the URLs it lists.
+pub fn sitemap_index(sh: &Shared) -> SitemapIndexCtx {
+    sitemap_index_of(sh, SITEMAP_MAX_URLS)
+}
+
+/// [`sitemap_index`] with at most `max` URLs a file.
+fn sitemap_index_of(sh: &Shared, max: usize) -> SitemapIndexCtx {
+    let max = max.max(1);
+    let sitemaps = sitemap_parts_of(sh.site, max)
+        .into_iter()
+        .map(|part| {
+            let lastmod = sitemap_entries(sh.site, part.group)
+                .skip(part.chunk * max)
+                .take(max)
+                .filter_map(|(_, d)| d)
+                .max();
+            SitemapUrl {
+                loc: [sh.base.as_str(), &part.path()].concat(),
+                lastmod: lastmod.map(Date::iso),
+            }
+        })
+        .collect();
+    SitemapIndexCtx { sitemaps }
 }
 
 /// `404.html`: `page.root` is the absolute base URL.
@@ -1298,6 +1455,113 @@ mod tests {
                 assert_eq!(ctx.crumbs[1].url, index_of(&day_dir(&a.date)));
             }
         }
+    }
+
+    /// The sitemap's files list every page once whatever the most a file may hold: split in
+    /// files of at most that many URLs, a group's files one after another (`-2`, `-3`…), each
+    /// listed by the index with the latest date among its URLs.
+    #[test]
+    fn the_sitemap_files_list_every_page_once_at_most_max_a_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("content/articles");
+        std::fs::create_dir_all(&dir).unwrap();
+        let dates = [
+            "2025-12-30",
+            "2025-12-31",
+            "2026-01-05",
+            "2026-01-05",
+            "2026-02-01",
+        ];
+        for (i, date) in dates.iter().enumerate() {
+            std::fs::write(
+                dir.join(format!("a{i}.md")),
+                format!(
+                    "---\ntitle: Стаття {i}\ndate: {date}\npeople:\n- Іван Петренко\n- Особа {i}\n---\n\nТекст.\n"
+                ),
+            )
+            .unwrap();
+        }
+        let config = crate::config::Config {
+            base_url: "https://example.org/x/".into(),
+            ..Default::default()
+        };
+        let site = Site::load(tmp.path(), &config, &crate::people::Registry::default()).unwrap();
+        let sh = Shared::new(&site);
+        let urls_of = |max: usize| -> Vec<Vec<String>> {
+            sitemap_parts_of(&site, max)
+                .into_iter()
+                .map(|p| {
+                    sitemap_of(&sh, p, max)
+                        .urls
+                        .into_iter()
+                        .map(|u| u.loc)
+                        .collect()
+                })
+                .collect()
+        };
+        let whole: Vec<String> = urls_of(SITEMAP_MAX_URLS).concat();
+        // Home, archive, people index, 4 days, 3 months, 2 years, 5 articles, 6 people.
+        assert_eq!(whole.len(), 3 + 4 + 3 + 2 + 5 + 6, "{whole:#?}");
+        let mut unique = whole.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), whole.len(), "a page listed twice");
+        for max in [1, 2, 3, 7] {
+            let files = urls_of(max);
+            assert!(
+                files.iter().all(|f| !f.is_empty() && f.len() <= max),
+                "{max}: {files:?}"
+            );
+            assert_eq!(files.concat(), whole, "{max}");
+            let parts = sitemap_parts_of(&site, max);
+            let paths: Vec<String> = parts.iter().map(SitemapPart::path).collect();
+            let mut distinct = paths.clone();
+            distinct.dedup();
+            assert_eq!(distinct.len(), paths.len(), "{paths:?}");
+            let index = sitemap_index_of(&sh, max);
+            let locs: Vec<&str> = index.sitemaps.iter().map(|s| s.loc.as_str()).collect();
+            let expected: Vec<String> = paths
+                .iter()
+                .map(|p| format!("https://example.org/x/{p}"))
+                .collect();
+            assert_eq!(locs, expected);
+        }
+        // One file a group with room enough: pages, one a year (newest first), people; each
+        // dated by its newest page.
+        let index = sitemap_index(&sh);
+        let listed: Vec<(&str, Option<&str>)> = index
+            .sitemaps
+            .iter()
+            .map(|s| {
+                (
+                    s.loc.trim_start_matches("https://example.org/x/"),
+                    s.lastmod.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("sitemap-pages.xml", Some("2026-02-01")),
+                ("sitemap-2026.xml", Some("2026-02-01")),
+                ("sitemap-2025.xml", Some("2025-12-31")),
+                ("sitemap-people.xml", Some("2026-02-01")),
+            ]
+        );
+        // Split by two: the people's six pages in three files.
+        let people: Vec<String> = sitemap_parts_of(&site, 2)
+            .iter()
+            .filter(|p| p.group == SitemapGroup::People)
+            .map(SitemapPart::path)
+            .collect();
+        assert_eq!(
+            people,
+            [
+                "sitemap-people.xml",
+                "sitemap-people-2.xml",
+                "sitemap-people-3.xml"
+            ]
+        );
     }
 
     #[test]

@@ -20,7 +20,9 @@
 //! | `people/index.html` | `people.html` |
 //! | `people/<slug>/index.html`, `people/<slug>/page/N/index.html` | `person.html` |
 //! | `atom.xml`, `people/<slug>/atom.xml` | `atom.xml` |
-//! | `sitemap.xml`, `404.html` | `sitemap.xml`, `404.html` |
+//! | `sitemap.xml` (the sitemap index) | `sitemap-index.xml` |
+//! | `sitemap-pages.xml`, `sitemap-YYYY.xml` (a year's articles), `sitemap-people.xml` (`-2`, `-3`… past 50,000 URLs) | `sitemap.xml` |
+//! | `404.html` | `404.html` |
 //! | `style.css` | copied from `templates/style.css` |
 //!
 //! `base.html` is the layout the HTML templates extend and `card.html` the article card they
@@ -66,6 +68,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    (
+        "sitemap-index.xml",
+        include_str!("../../templates/sitemap-index.xml"),
+    ),
     ("search.html", include_str!("../../templates/search.html")),
 ];
 
@@ -808,7 +814,10 @@ enum Job {
     Person(usize, usize),
     PersonFeed(usize),
     Feed,
-    Sitemap,
+    /// `sitemap.xml`, the index of the sitemap's files.
+    SitemapIndex,
+    /// A file of the sitemap.
+    SitemapPart(context::SitemapPart),
     NotFound,
     Style,
 }
@@ -891,10 +900,15 @@ pub fn render_to<S: Sink>(
         Job::Archive,
         Job::People,
         Job::Feed,
-        Job::Sitemap,
+        Job::SitemapIndex,
         Job::NotFound,
         Job::Style,
     ];
+    jobs.extend(
+        context::sitemap_parts(site)
+            .into_iter()
+            .map(Job::SitemapPart),
+    );
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs.extend((0..site.days.len()).map(Job::Day));
     jobs.extend((0..site.months.len()).map(Job::Month));
@@ -1168,7 +1182,8 @@ fn job_path(job: Job, site: &Site) -> Option<String> {
         Job::Person(i, n) => links::index_of(&c::person_page_dir(&site.people.get(i)?.url, n)),
         Job::PersonFeed(i) => format!("{}atom.xml", site.people.get(i)?.url),
         Job::Feed => "atom.xml".into(),
-        Job::Sitemap => "sitemap.xml".into(),
+        Job::SitemapIndex => "sitemap.xml".into(),
+        Job::SitemapPart(part) => part.path(),
         Job::NotFound => "404.html".into(),
         Job::Style => return None,
     })
@@ -1198,7 +1213,13 @@ fn job_deps(job: Job, site: &Site) -> (u8, Vec<deps::Dep>) {
         Job::Person(p, _) => (8, vec![Dep::Person(p)]),
         Job::PersonFeed(p) => (9, vec![Dep::Person(p)]),
         Job::Feed => (10, vec![Dep::Calendar]),
-        Job::Sitemap => (11, vec![Dep::Calendar, Dep::Links, Dep::PeopleIndex]),
+        // The index lists a file per year and the people's (with their latest dates).
+        Job::SitemapIndex => (11, vec![Dep::Calendar, Dep::PeopleIndex]),
+        Job::SitemapPart(part) => match part.group {
+            context::SitemapGroup::Pages => (14, vec![Dep::Calendar]),
+            context::SitemapGroup::Articles(_) => (15, vec![Dep::Calendar, Dep::Links]),
+            context::SitemapGroup::People => (16, vec![Dep::PeopleIndex]),
+        },
         Job::NotFound => (12, Vec::new()),
         Job::Style => (13, Vec::new()),
     }
@@ -1313,8 +1334,8 @@ fn render_job<S: Sink>(
                 |path| t.render_native("people.html", path, hint, |out| native::people(&ctx, out)),
             )
         }
-        Job::Sitemap if t.native("sitemap.xml") => {
-            let ctx = c::sitemap(sh);
+        Job::SitemapPart(part) if t.native("sitemap.xml") => {
+            let ctx = c::sitemap(sh, part);
             // Room for every entry (~100 bytes each: no copy of a megabyte on the way).
             let room = ctx
                 .urls
@@ -1322,7 +1343,7 @@ fn render_job<S: Sink>(
                 .map(|u| u.loc.len() + u.lastmod.as_ref().map_or(0, |m| m.len() + 19) + 24)
                 .sum::<usize>()
                 + 160;
-            t.page_by(sink, "sitemap.xml", "sitemap.xml".into(), &ctx, |path| {
+            t.page_by(sink, "sitemap.xml", part.path(), &ctx, |path| {
                 t.render_native("sitemap.xml", path, room, |out| native::sitemap(&ctx, out))
             })
         }
@@ -1496,12 +1517,19 @@ fn render_job<S: Sink>(
             &c::site_feed(sh),
             64 << 10,
         ),
-        Job::Sitemap => t.page(
+        Job::SitemapPart(part) => t.page(
             sink,
             "sitemap.xml",
-            "sitemap.xml".into(),
-            &c::sitemap(sh),
+            part.path(),
+            &c::sitemap(sh, part),
             128 << 10,
+        ),
+        Job::SitemapIndex => t.page(
+            sink,
+            "sitemap-index.xml",
+            "sitemap.xml".into(),
+            &c::sitemap_index(sh),
+            4 << 10,
         ),
         Job::NotFound => t.page(
             sink,
