@@ -109,17 +109,30 @@ extern "C" fn small_pages_from_the_start() {
 #[link_section = ".init_array.00100"]
 static SMALL_PAGES_FROM_THE_START: extern "C" fn() = small_pages_from_the_start;
 
-/// Huge pages stay off (see [`small_pages_from_the_start`]) unless the command is `ingest` or
-/// `MIMALLOC_ALLOW_THP` is in the environment (mimalloc then does as it says): ingest's
-/// extraction looks words up in tables of several MiB all over, where huge pages save
+/// Huge pages stay off (see [`small_pages_from_the_start`]) unless the command is `ingest`:
+/// ingest's extraction looks words up in tables of several MiB all over, where huge pages save
 /// address-translation misses (CPU of ingesting 10,000 texts, alternated: 2.02–2.04 s with
-/// them, 2.10–2.16 s without). Returns whether huge pages are off.
+/// them, 2.10–2.16 s without). `MIMALLOC_ALLOW_THP` in the environment decides instead, read
+/// as mimalloc reads it (`0`, `false`, `off` or `no`: off; anything else: on). Returns whether
+/// huge pages are off.
 #[cfg(target_os = "linux")]
 fn page_policy(ingest: bool) -> bool {
-    let on = ingest || std::env::var_os("MIMALLOC_ALLOW_THP").is_some();
+    let on = huge_pages_wanted(std::env::var_os("MIMALLOC_ALLOW_THP").as_deref(), ingest);
     // SAFETY: as above; 0 allows huge pages again, 1 keeps them off.
     let set = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, u64::from(!on), 0, 0, 0) };
     set == 0 && !on
+}
+
+/// Whether huge pages are wanted, given `MIMALLOC_ALLOW_THP` (if set) and the command.
+#[cfg(target_os = "linux")]
+fn huge_pages_wanted(allow: Option<&std::ffi::OsStr>, ingest: bool) -> bool {
+    match allow {
+        Some(v) => !["0", "false", "off", "no"].iter().any(|no| {
+            v.to_str()
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(no))
+        }),
+        None => ingest,
+    }
 }
 
 /// Elsewhere the system decides.
@@ -356,6 +369,22 @@ mod tests {
         assert_eq!(off(), 0);
         assert!(super::page_policy(false));
         assert_eq!(off(), 1);
+    }
+
+    /// `MIMALLOC_ALLOW_THP` decides as mimalloc reads it; without it, ingest only.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_environment_decides_huge_pages_when_set() {
+        use super::huge_pages_wanted as wanted;
+        use std::ffi::OsStr;
+        assert!(wanted(None, true));
+        assert!(!wanted(None, false));
+        for off in ["0", "false", "OFF", "no", " 0 "] {
+            assert!(!wanted(Some(OsStr::new(off)), true), "{off}");
+        }
+        for on in ["1", "true", "on", "yes"] {
+            assert!(wanted(Some(OsStr::new(on)), false), "{on}");
+        }
     }
 
     #[test]
