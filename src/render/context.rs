@@ -1332,23 +1332,19 @@ pub fn sitemap_parts(site: &Site) -> Vec<SitemapPart> {
 /// [`sitemap_parts`] with at most `max` URLs a file.
 fn sitemap_parts_of(site: &Site, max: usize) -> Vec<SitemapPart> {
     let max = max.max(1);
-    let groups = std::iter::once(SitemapGroup::Pages)
-        .chain(site.years.iter().map(|y| SitemapGroup::Articles(y.year)))
-        .chain(std::iter::once(SitemapGroup::People));
-    let mut parts = Vec::with_capacity(site.years.len() + 2);
-    for group in groups {
-        let urls = match group {
-            SitemapGroup::Articles(year) => site
-                .years
+    // Each group with its number of URLs (a year's is its number of articles).
+    let count = |group| (group, sitemap_entries(site, group).count());
+    std::iter::once(count(SitemapGroup::Pages))
+        .chain(
+            site.years
                 .iter()
-                .filter(|y| y.year == year)
-                .map(|y| y.count)
-                .sum(),
-            _ => sitemap_entries(site, group).count(),
-        };
-        parts.extend((0..urls.div_ceil(max)).map(|chunk| SitemapPart { group, chunk }));
-    }
-    parts
+                .map(|y| (SitemapGroup::Articles(y.year), y.count)),
+        )
+        .chain(std::iter::once(count(SitemapGroup::People)))
+        .flat_map(|(group, urls)| {
+            (0..urls.div_ceil(max)).map(move |chunk| SitemapPart { group, chunk })
+        })
+        .collect()
 }
 
 /// The file `part` of the sitemap: its slice of its group's URLs.
