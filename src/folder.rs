@@ -220,6 +220,15 @@ impl Folder {
     /// and gives that file's path relative to the folder.
     fn write_temporary(&self, rel: &str, bytes: &[u8]) -> std::io::Result<String> {
         use std::io::Write;
+        self.write_temporary_with(rel, |f| f.write_all(bytes))
+    }
+
+    /// [`Folder::write_temporary`] with the file's bytes written by `fill`.
+    fn write_temporary_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> std::io::Result<String> {
         let (dir, name) = match rel.rfind('/') {
             Some(i) => (&rel[..=i], &rel[i + 1..]),
             None => ("", rel),
@@ -232,7 +241,7 @@ impl Folder {
         tmp.push('.');
         tmp.push_str(itoa::Buffer::new().format(process_id()));
         tmp.push_str(".tmp");
-        let written = self.create_file(&tmp).and_then(|mut f| f.write_all(bytes));
+        let written = self.create_file(&tmp).and_then(|mut f| fill(&mut f));
         if let Err(e) = written {
             let _ = self.remove_file(&tmp);
             return Err(e);
@@ -265,7 +274,18 @@ impl Folder {
     /// Writes `bytes` as the file at `rel`, replacing what is there, through a temporary
     /// file and a rename (never seen half-written). The folder of `rel` must exist.
     pub fn write_replacing(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let tmp = self.write_temporary(rel, bytes)?;
+        use std::io::Write;
+        self.write_replacing_with(rel, |f| f.write_all(bytes))
+    }
+
+    /// [`Folder::write_replacing`] with the bytes written by `fill` (for a file made as it is
+    /// written, never whole in memory). A `fill` that fails leaves the file as it was.
+    pub fn write_replacing_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let tmp = self.write_temporary_with(rel, fill)?;
         self.rename(&tmp, rel).inspect_err(|_| {
             let _ = self.remove_file(&tmp);
         })

@@ -778,6 +778,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     in_folder(path, |folder, name| folder.write_replacing(name, bytes))
 }
 
+/// [`write_atomic`] with the bytes written by `fill` as they are made (a failing `fill` leaves
+/// the file as it was). `fill` may be called a second time, on a new file, when the folder had
+/// to be made first.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl Fn(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
+    in_folder(path, |folder, name| {
+        folder.write_replacing_with(name, &fill)
+    })
+}
+
 /// [`write_atomic`] for a file that is not expected to exist: `Ok(false)`, and nothing
 /// written, when `path` exists after all (the rename refuses to replace it, so no file made
 /// meanwhile is lost), or when the system cannot rename that way (then the caller looks at

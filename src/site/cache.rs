@@ -323,7 +323,7 @@ impl Cache {
     /// The body of the record of `digest` (cached and not taken), which is counted as taken
     /// but stays, so that articles with the same bytes each get it; `source` as for
     /// [`Cache::take`].
-    pub(super) fn body(&mut self, digest: &Digest, source: &Path) -> Option<Body> {
+    pub(super) fn body(&mut self, digest: &Digest, source: PathBuf) -> Option<Body> {
         let record = self.records.get_mut(digest)?;
         let file = self.bodies.clone()?;
         if !std::mem::replace(&mut record.used, true) {
@@ -334,7 +334,7 @@ impl Cache {
             file,
             offset,
             len,
-            source.to_path_buf(),
+            source,
             self.allow_html,
             *digest,
         ))

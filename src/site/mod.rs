@@ -793,7 +793,7 @@ fn from_snapshot(
         if !read[k] {
             // (A record given stays in the cache: should one be missing, the full load
             // that follows still finds the others.)
-            a.body = c.body(&a.digest, &root.join(&a.file))?;
+            a.body = c.body(&a.digest, root.join(&a.file))?;
         }
     }
     drop(c);

@@ -65,20 +65,18 @@ pub(super) fn changed_before(stat: &Stat, now: SystemTime, needed: Duration) -> 
 }
 
 /// The stamps read at the start of a build: the file's bytes and, in file order (the order of
-/// the files they were saved for: the article listing's), where each entry is in them.
+/// the files they were saved for: the article listing's), where each entry is in them. The
+/// entries are read from the bytes when asked for, not copied out of them.
 #[derive(Default)]
 pub struct Stamps {
     /// The file's bytes, mapped ([`crate::mapped`]).
     data: crate::mapped::FileBytes,
-    entries: Vec<Entry>,
+    /// Where each entry starts in `data` (at its path's length), in path order.
+    entries: Vec<u32>,
 }
 
-/// One stamp: the path's place in [`Stamps::data`], the stat and the digest.
-struct Entry {
-    path: std::ops::Range<usize>,
-    stat: Stat,
-    digest: Digest,
-}
+/// Bytes of an entry after its path: the stat and the digest.
+const TAIL: usize = 7 * 8 + D;
 
 impl Stamps {
     /// Reads the stamps of the site at `root` (none if absent, damaged or of another
@@ -87,97 +85,141 @@ impl Stamps {
         let Ok(data) = crate::mapped::cache_file(&root.join(STAMPS_FILE)) else {
             return Stamps::default();
         };
-        let Some(mut entries) = parse(&data, allow_html) else {
+        let Some(entries) = parse(&data, allow_html) else {
             return Stamps::default();
         };
+        let mut stamps = Stamps { data, entries };
         // Saved in the listing's order, which is path order; a file written otherwise is put
         // in path order here, for the search in `entry`.
-        if !entries
+        if !stamps
+            .entries
             .windows(2)
-            .all(|w| data[w[0].path.clone()] <= data[w[1].path.clone()])
+            .all(|w| stamps.path(w[0]) <= stamps.path(w[1]))
         {
-            entries.sort_by(|a, b| data[a.path.clone()].cmp(&data[b.path.clone()]));
+            let mut entries = std::mem::take(&mut stamps.entries);
+            entries.sort_by(|&a, &b| stamps.path(a).cmp(stamps.path(b)));
+            stamps.entries = entries;
         }
-        Stamps { data, entries }
+        stamps
     }
 
-    fn path(&self, e: &Entry) -> &[u8] {
-        &self.data[e.path.clone()]
+    /// The path of the entry at `at` (checked by [`parse`]).
+    fn path(&self, at: u32) -> &[u8] {
+        let at = at as usize;
+        let len = u32_at(&self.data, at) as usize;
+        &self.data[at + 4..at + 4 + len]
+    }
+
+    /// The stat and digest of the entry at `at`.
+    fn stamp(&self, at: u32) -> (Stat, Digest) {
+        let at = at as usize;
+        let tail = at + 4 + u32_at(&self.data, at) as usize;
+        let mut stat: Stat = [0; 7];
+        for (i, v) in stat.iter_mut().enumerate() {
+            *v = u64_at(&self.data, tail + i * 8);
+        }
+        let mut digest: Digest = [0; D];
+        digest.copy_from_slice(&self.data[tail + 56..tail + TAIL]);
+        (stat, digest)
     }
 
     /// The entry of `rel`: the `at`-th when it is that file's (a listing like the previous
     /// one), else found by path (the entries are in path order).
-    fn entry(&self, at: usize, rel: &str) -> Option<&Entry> {
+    fn entry(&self, at: usize, rel: &str) -> Option<u32> {
         let rel = rel.as_bytes();
-        if let Some(e) = self.entries.get(at).filter(|e| self.path(e) == rel) {
+        if let Some(&e) = self.entries.get(at).filter(|&&e| self.path(e) == rel) {
             return Some(e);
         }
         let i = self
             .entries
-            .binary_search_by(|e| self.path(e).cmp(rel))
+            .binary_search_by(|&e| self.path(e).cmp(rel))
             .ok()?;
-        Some(&self.entries[i])
+        Some(self.entries[i])
     }
 
     /// The digest recorded for the file `rel` (from the site root), the `at`-th of the listing,
     /// if `meta` (its metadata now) is exactly what was recorded.
     pub fn digest(&self, at: usize, rel: &str, meta: &Status) -> Option<Digest> {
-        let e = self.entry(at, rel)?;
-        (stat_of(meta)? == e.stat).then_some(e.digest)
+        let (stat, digest) = self.stamp(self.entry(at, rel)?);
+        (stat_of(meta)? == stat).then_some(digest)
     }
 
     /// Whether recording `files` would change nothing.
-    fn same_as(&self, files: &[(&str, Stat, Digest)]) -> bool {
-        files.len() == self.entries.len()
-            && files.iter().zip(&self.entries).all(|((p, s, d), e)| {
-                p.as_bytes() == self.path(e) && *s == e.stat && *d == e.digest
-            })
+    fn same_as<'a>(&self, mut files: impl Iterator<Item = (&'a str, Stat, Digest)>) -> bool {
+        let mut entries = self.entries.iter();
+        loop {
+            match (files.next(), entries.next()) {
+                (None, None) => return true,
+                (Some((p, s, d)), Some(&e)) => {
+                    if p.as_bytes() != self.path(e) || (s, d) != self.stamp(e) {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
     }
+}
+
+fn u32_at(data: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]])
+}
+
+fn u64_at(data: &[u8], at: usize) -> u64 {
+    let mut b = [0; 8];
+    b.copy_from_slice(&data[at..at + 8]);
+    u64::from_le_bytes(b)
 }
 
 /// Records the stamps of `files` (path from the root, metadata when it was stat'ed, digest of
 /// the bytes read after that stat, in listing order) for the next build, leaving out files
 /// changed less than [`SETTLED`] before `now` (the time of the stats). Rewrites the file only
-/// if something changed. Best effort.
-pub fn save(
-    root: &Path,
-    allow_html: bool,
-    old: &Stamps,
-    files: &[(&str, Status, Digest)],
-    now: SystemTime,
-) {
-    let mut settled_files: Vec<(&str, Stat, Digest)> = Vec::with_capacity(files.len());
-    settled_files.extend(files.iter().filter_map(|&(p, ref m, d)| {
+/// if something changed, writing it as it is made. Best effort.
+pub fn save<'a, I>(root: &Path, allow_html: bool, old: &Stamps, files: I, now: SystemTime)
+where
+    I: Iterator<Item = (&'a str, &'a Status, Digest)> + Clone,
+{
+    let settled_files = files.filter_map(|(p, m, d)| {
         let s = stat_of(m)?;
-        settled(&s, now).then_some((p, s, d))
-    }));
-    let files = settled_files;
-    if old.same_as(&files) {
+        // A path too long for the format is left out (never the case for a real file).
+        (settled(&s, now) && u32::try_from(p.len()).is_ok()).then_some((p, s, d))
+    });
+    if old.same_as(settled_files.clone()) {
         return;
     }
-    let mut data = Vec::with_capacity(MAGIC.len() + 1 + files.len() * 120 + D);
-    data.extend_from_slice(MAGIC);
-    data.push(allow_html as u8);
-    for (p, s, d) in &files {
-        let Ok(len) = u32::try_from(p.len()) else {
-            continue;
-        };
-        data.extend_from_slice(&len.to_le_bytes());
-        data.extend_from_slice(p.as_bytes());
-        for v in s {
-            data.extend_from_slice(&v.to_le_bytes());
-        }
-        data.extend_from_slice(d);
-    }
-    let sum = crate::hash::digest(&data);
-    data.extend_from_slice(&sum);
     let path = root.join(STAMPS_FILE);
-    let _ = crate::ingest::write_atomic(&path, &data);
+    let _ = crate::ingest::write_atomic_with(&path, |f| {
+        use std::io::Write;
+        let mut h = crate::hash::Hasher::new();
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+        let mut put = |bytes: &[u8]| {
+            h.update(bytes);
+            out.write_all(bytes)
+        };
+        put(MAGIC)?;
+        put(&[allow_html as u8])?;
+        for (p, s, d) in settled_files.clone() {
+            let mut tail = [0u8; 4 + TAIL];
+            tail[..4].copy_from_slice(&(p.len() as u32).to_le_bytes());
+            put(&tail[..4])?;
+            put(p.as_bytes())?;
+            for (i, v) in s.iter().enumerate() {
+                tail[4 + i * 8..12 + i * 8].copy_from_slice(&v.to_le_bytes());
+            }
+            tail[60..].copy_from_slice(&d);
+            put(&tail[4..])?;
+        }
+        let sum = h.finalize();
+        out.write_all(&sum)?;
+        out.flush()
+    });
 }
 
-/// The entries of a stamps file, in file order; none if it does not check out.
-fn parse(data: &[u8], allow_html: bool) -> Option<Vec<Entry>> {
+/// Where each entry of a stamps file starts, in file order; none if it does not check out.
+fn parse(data: &[u8], allow_html: bool) -> Option<Vec<u32>> {
     let body_len = data.len().checked_sub(D)?;
+    // Entries are found by u32 offsets.
+    u32::try_from(data.len()).ok()?;
     let (body, sum) = data.split_at(body_len);
     if crate::hash::digest(body).as_slice() != sum {
         return None;
@@ -187,20 +229,14 @@ fn parse(data: &[u8], allow_html: bool) -> Option<Vec<Entry>> {
         return None;
     }
     at += 1;
-    let mut entries = Vec::with_capacity(body.len() / 120);
+    let mut entries = Vec::with_capacity(body.len() / 100);
     while at < body.len() {
         let len = u32::from_le_bytes(body.get(at..at + 4)?.try_into().ok()?) as usize;
-        let path = at + 4..at + 4 + len;
+        let path = at + 4..(at + 4).checked_add(len)?;
         std::str::from_utf8(body.get(path.clone())?).ok()?;
-        at = path.end;
-        let mut stat: Stat = [0; 7];
-        for (i, v) in stat.iter_mut().enumerate() {
-            *v = u64::from_le_bytes(body.get(at + i * 8..at + i * 8 + 8)?.try_into().ok()?);
-        }
-        at += 56;
-        let digest: Digest = body.get(at..at + D)?.try_into().ok()?;
-        at += D;
-        entries.push(Entry { path, stat, digest });
+        body.get(path.end..path.end.checked_add(TAIL)?)?;
+        entries.push(at as u32);
+        at = path.end + TAIL;
     }
     Some(entries)
 }
@@ -208,6 +244,12 @@ fn parse(data: &[u8], allow_html: bool) -> Option<Vec<Entry>> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    fn iter<'a>(
+        files: &'a [(&'a str, Status, Digest)],
+    ) -> impl Iterator<Item = (&'a str, &'a Status, Digest)> + Clone {
+        files.iter().map(|(p, m, d)| (*p, m, *d))
+    }
 
     #[test]
     fn a_stamp_is_trusted_only_while_the_file_is_untouched() {
@@ -218,7 +260,13 @@ mod tests {
         let meta = Status::of(&std::fs::metadata(&file).unwrap());
         let d = [7u8; D];
         let later = SystemTime::now() + Duration::from_secs(10);
-        save(root, false, &Stamps::default(), &[("a.md", meta, d)], later);
+        save(
+            root,
+            false,
+            &Stamps::default(),
+            [("a.md", &meta, d)].into_iter(),
+            later,
+        );
         let stamps = Stamps::load(root, false);
         assert_eq!(stamps.digest(0, "a.md", &meta), Some(d));
         assert_eq!(stamps.digest(0, "b.md", &meta), None);
@@ -262,7 +310,7 @@ mod tests {
         }
         let later = SystemTime::now() + Duration::from_secs(10);
         // Saved out of path order (as no listing gives them): found all the same.
-        save(root, false, &Stamps::default(), &files, later);
+        save(root, false, &Stamps::default(), iter(&files), later);
         let stamps = Stamps::load(root, false);
         for at in 0..6 {
             for (n, meta, d) in &files {
@@ -272,7 +320,7 @@ mod tests {
         }
         // In order, as a listing saves them; one file gone, so the others move up a place.
         files.sort_by(|a, b| a.0.cmp(b.0));
-        save(root, false, &stamps, &files, later);
+        save(root, false, &stamps, iter(&files), later);
         let stamps = Stamps::load(root, false);
         for (at, (n, meta, d)) in files.iter().enumerate().skip(1) {
             assert_eq!(stamps.digest(at - 1, n, meta), Some(*d));
@@ -293,7 +341,7 @@ mod tests {
             root,
             false,
             &Stamps::default(),
-            &[("a.md", meta, [1; D])],
+            [("a.md", &meta, [1; D])].into_iter(),
             SystemTime::now(),
         );
         assert_eq!(Stamps::load(root, false).digest(0, "a.md", &meta), None);
