@@ -412,14 +412,8 @@ fn mtime_of(meta: &fs::Metadata) -> (u64, u32) {
 
 static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Writes `bytes` to `target` through a temporary file in the same folder and a rename.
-fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<fs::Metadata> {
-    write_atomic_with(target, |f| f.write_all(bytes))?;
-    fs::symlink_metadata(target)
-}
-
-/// Writes the bytes `fill` hands over, piece by piece, to `target` as [`write_atomic`] writes
-/// a whole file, and gives their digest ([`crate::hash`]); none if `fill` gives up or a write
+/// Writes the bytes `fill` hands over, piece by piece, to `target` as [`write_atomic_with`]
+/// writes a file, and gives their digest ([`crate::hash`]); none if `fill` gives up or a write
 /// fails (nothing is left at `target` then but what was there before).
 fn write_atomic_pieces(
     target: &Path,
@@ -980,7 +974,7 @@ impl Session {
         let old = std::mem::take(&mut self.old);
         // The file of the manifest read at each file's path, if any (a kept file knows it).
         let prior: Vec<Option<u32>> = files
-            .iter()
+            .par_iter()
             .map(|f| match f.how {
                 How::Kept(i) if old.path_checked(i) == Some(f.path.as_str()) => Some(i),
                 _ => old.find(&f.path),
@@ -1178,10 +1172,17 @@ impl Session {
                 .binary_search_by(|l| old.line_path(l).cmp(p.as_str()))
                 .is_ok()
         };
-        let groups: BTreeMap<String, Group> = groups
-            .into_iter()
-            .filter(|(_, g)| g.paths.iter().all(recorded))
-            .collect();
+        // Without errors every file handed over is recorded, and a group is files handed over
+        // (`crate::render`): only a write with errors can leave a group's file unrecorded. (A
+        // manifest read drops a group with a member it does not list, too.)
+        let groups: BTreeMap<String, Group> = if errors.is_empty() {
+            groups
+        } else {
+            groups
+                .into_iter()
+                .filter(|(_, g)| g.paths.iter().all(recorded))
+                .collect()
+        };
         let stamp = if errors.is_empty() {
             self.stamp.take()
         } else {
@@ -1190,10 +1191,21 @@ impl Session {
         // The plan was written first; the manifest now names it. (A plan that could not be
         // written is simply not named: the next build computes every key.)
         let plan_key = plan_key.filter(|_| errors.is_empty());
-        let bytes = manifest::encode(&old, &record, &groups, stamp.as_ref(), plan_key.as_deref());
-        if old.text().as_bytes() == bytes.as_slice() {
+        // Written as it is made (most of it runs of the manifest read), never whole in memory.
+        let (stamp, plan_key) = (stamp.as_ref(), plan_key.as_deref());
+        if manifest::encodes_to_old(&old, &record, &groups, stamp, plan_key) {
             // Nothing changed: leave the manifest (and its mtime) alone too.
-        } else if let Err(e) = write_atomic(&root.join(MANIFEST_FILE), &bytes) {
+        } else if let Err(e) = write_atomic_with(&root.join(MANIFEST_FILE), |f| {
+            let mut out = std::io::BufWriter::with_capacity(64 << 10, f);
+            let mut failed = None;
+            manifest::encode_pieces(&old, &record, &groups, stamp, plan_key, &mut |piece| {
+                out.write_all(piece).map_err(|e| failed = Some(e)).is_ok()
+            });
+            match failed {
+                Some(e) => Err(e),
+                None => out.flush(),
+            }
+        }) {
             errors.push(format!("cannot write {MANIFEST_FILE}: {e}"));
         }
         let _ = fs::remove_dir_all(&self.staging);

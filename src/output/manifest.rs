@@ -85,6 +85,7 @@ fn bucket(hash: u64, bits: u32) -> usize {
 
 impl Record {
     /// The bytes read.
+    #[cfg(test)]
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -162,10 +163,11 @@ impl Record {
         }
     }
 
-    /// The line of file `i`, with its `\n` (exactly what [`encode`] writes for its entry).
-    fn line(&self, i: u32) -> &str {
+    /// Where the line of file `i` is in the text, with its `\n` (exactly what [`encode`]
+    /// writes for its entry).
+    fn line_range(&self, i: u32) -> std::ops::Range<usize> {
         let s = &self.files[i as usize];
-        &self.text[s.line as usize..(s.path + s.path_len + 1) as usize]
+        s.line as usize..(s.path + s.path_len + 1) as usize
     }
 
     /// Builds the table over `files`.
@@ -232,6 +234,7 @@ fn push_file(out: &mut Vec<u8>, path: &str, len: u64, mtime: (u64, u32), key: Op
 /// those of `old`), `groups` and `stamp`. A key that cannot be written as one field is left
 /// out (the page is then rendered again next time); so is a stamp or group whose key cannot,
 /// or a group whose name holds a line break.
+#[cfg(test)]
 pub(super) fn encode(
     old: &Record,
     files: &[Line],
@@ -239,25 +242,27 @@ pub(super) fn encode(
     stamp: Option<&Stamp>,
     plan: Option<&str>,
 ) -> Vec<u8> {
-    // Sized to what it will hold (a manifest grown by doubling is copied into twice its
-    // memory): a line kept is as long as it was; a new one is "file ", three numbers of at
-    // most 20 digits and the key and path, with their separators.
-    let lines: usize = files
-        .iter()
-        .map(|f| match *f {
-            Line::Same(i) => old.line(i).len(),
-            Line::New { path, key, .. } => {
-                5 + 3 * 21 + key.map_or(1, str::len) + 1 + path.len() + 1
-            }
-        })
-        .sum();
-    let members: usize = groups
-        .iter()
-        .map(|(name, g)| {
-            7 + g.key.len() + name.len() + g.paths.iter().map(|p| 8 + p.len()).sum::<usize>()
-        })
-        .sum();
-    let mut out = Vec::with_capacity(HEADER.len() + 256 + lines + members);
+    let mut out = Vec::new();
+    encode_pieces(old, files, groups, stamp, plan, &mut |piece| {
+        out.extend_from_slice(piece);
+        true
+    });
+    out
+}
+
+/// [`encode`], handing the manifest to `put` in pieces as it is made, never whole: the lines
+/// of files that did not change are runs of `old`'s text, given as they are (a rebuild copies
+/// most of a 2 MB manifest). Stops, returning false, when `put` does.
+pub(super) fn encode_pieces(
+    old: &Record,
+    files: &[Line],
+    groups: &BTreeMap<String, Group>,
+    stamp: Option<&Stamp>,
+    plan: Option<&str>,
+    put: &mut dyn FnMut(&[u8]) -> bool,
+) -> bool {
+    // New lines gather here; runs of old lines are handed over between them.
+    let mut out = Vec::with_capacity(16 << 10);
     out.extend_from_slice(HEADER.as_bytes());
     out.push(b'\n');
     if let Some(s) = stamp.filter(|s| plain_key(&s.key)) {
@@ -274,16 +279,45 @@ pub(super) fn encode(
         out.extend_from_slice(k.as_bytes());
         out.push(b'\n');
     }
+    let text = old.text.as_bytes();
+    // The run of old text not handed over yet (lines of consecutive files are consecutive),
+    // after the new bytes in `out`: both are handed over, in that order, when the run ends.
+    let mut run = 0..0;
+    let mut flush = |out: &mut Vec<u8>, run: &mut std::ops::Range<usize>| {
+        if run.start == run.end {
+            return true;
+        }
+        let run = std::mem::replace(run, 0..0);
+        (out.is_empty() || put(&std::mem::take(out))) && put(&text[run])
+    };
     for f in files {
         match *f {
-            Line::Same(i) => out.extend_from_slice(old.line(i).as_bytes()),
+            Line::Same(i) => {
+                let line = old.line_range(i);
+                if run.end == line.start && !run.is_empty() {
+                    run.end = line.end;
+                } else {
+                    if !flush(&mut out, &mut run) {
+                        return false;
+                    }
+                    run = line;
+                }
+            }
             Line::New {
                 path,
                 len,
                 mtime,
                 key,
-            } => push_file(&mut out, path, len, mtime, key),
+            } => {
+                if !flush(&mut out, &mut run) {
+                    return false;
+                }
+                push_file(&mut out, path, len, mtime, key);
+            }
         }
+    }
+    if !flush(&mut out, &mut run) {
+        return false;
     }
     for (name, g) in groups {
         if !plain_key(&g.key) || name.contains(['\n', '\r']) {
@@ -300,7 +334,25 @@ pub(super) fn encode(
             out.push(b'\n');
         }
     }
-    out
+    out.is_empty() || put(&out)
+}
+
+/// Whether [`encode_pieces`] would give exactly `old`'s text (then the manifest need not be
+/// written again).
+pub(super) fn encodes_to_old(
+    old: &Record,
+    files: &[Line],
+    groups: &BTreeMap<String, Group>,
+    stamp: Option<&Stamp>,
+    plan: Option<&str>,
+) -> bool {
+    let text = old.text.as_bytes();
+    let mut at = 0;
+    encode_pieces(old, files, groups, stamp, plan, &mut |piece| {
+        let same = text.get(at..at + piece.len()) == Some(piece);
+        at += piece.len();
+        same
+    }) && at == text.len()
 }
 
 /// A decimal number at `b[*i..]`, up to the next byte that is not a digit, as [`encode`]
@@ -770,6 +822,94 @@ mod tests {
             encode(&m, &mixed, &groups, Some(&stamp), Some("9c0d")),
             fresh
         );
+    }
+
+    /// The manifest handed over in pieces is a fresh encode of the same entries, whatever
+    /// lines are copied, new or gone; copied lines go as runs of the text read, not line by
+    /// line; and it is known to equal the manifest read exactly when it does.
+    #[test]
+    fn pieces_give_the_fresh_encode_with_runs_of_copied_lines() {
+        let (sample_files, groups, stamp) = sample();
+        let mut files = many(2_000);
+        files.extend(sample_files);
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let m = dec(&enc(&files, &groups, Some(&stamp), Some("9c0d"))).expect("decodes");
+        let n = m.len() as u32;
+        let all: Vec<Line> = (0..n).map(Line::Same).collect();
+        let mut count = 0;
+        assert!(encode_pieces(
+            &m,
+            &all,
+            &groups,
+            Some(&stamp),
+            Some("9c0d"),
+            &mut |_| {
+                count += 1;
+                true
+            }
+        ));
+        // The head, the run of every file line, the groups.
+        assert_eq!(count, 3);
+        let same = |files: &[Line], groups: &BTreeMap<String, Group>, plan| {
+            encodes_to_old(&m, files, groups, Some(&stamp), Some(plan))
+        };
+        assert!(same(&all, &groups, "9c0d"));
+        assert!(!same(&all, &groups, "9c0e"));
+        assert!(!same(&all[1..], &groups, "9c0d"));
+        assert!(!same(&all, &BTreeMap::new(), "9c0d"));
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for round in 0..40 {
+            // Each file copied, written anew (with other numbers) or gone; a few new paths.
+            let extra: Vec<String> = (0..3).map(|k| format!("{round}-{k}/new.html")).collect();
+            let mut entries: Vec<(String, Option<u32>)> = (0..n)
+                .map(|i| (m.path(i).to_string(), Some(i)))
+                .chain(extra.iter().map(|p| (p.clone(), None)))
+                .collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut lines = Vec::new();
+            let mut want: Vec<(String, Entry)> = Vec::new();
+            for (path, i) in &entries {
+                x = crate::testrand::xorshift(x);
+                match (i, x % 7) {
+                    (Some(_), 0) => {}
+                    (Some(_), 1 | 2) | (None, _) => {
+                        let e = entry(x % 1000, x % 77, (x % 1_000_000_000) as u32, Some("k"));
+                        lines.push(Line::New {
+                            path,
+                            len: e.len,
+                            mtime: e.mtime,
+                            key: Some("k"),
+                        });
+                        want.push((path.clone(), e));
+                    }
+                    (Some(i), _) => {
+                        lines.push(Line::Same(*i));
+                        want.push((path.clone(), m.entry(*i)));
+                    }
+                }
+            }
+            let mut got = Vec::new();
+            assert!(encode_pieces(
+                &m,
+                &lines,
+                &groups,
+                None,
+                Some("77"),
+                &mut |p| {
+                    got.extend_from_slice(p);
+                    true
+                }
+            ));
+            assert_eq!(got, enc(&want, &groups, None, Some("77")), "round {round}");
+            assert!(!encodes_to_old(&m, &lines, &groups, None, Some("77")));
+            // A `put` that gives up stops it.
+            let mut calls = 0;
+            assert!(!encode_pieces(&m, &lines, &groups, None, None, &mut |_| {
+                calls += 1;
+                calls < 2
+            }));
+            assert_eq!(calls, 2);
+        }
     }
 
     #[test]
