@@ -545,7 +545,7 @@ fn read_plan(root: &Path, key: &str) -> Option<crate::render::plan::Plan> {
     // Mapped, not read ([`crate::mapped`]): only Litopys writes it, by a rename.
     let bytes = crate::mapped::cache_file(&root.join(PLAN_FILE)).ok()?;
     (crate::hash::hex(&crate::hash::digest(&bytes)) == key)
-        .then(|| crate::render::plan::decode(&bytes))
+        .then(|| crate::render::plan::decode_from(bytes))
         .flatten()
 }
 

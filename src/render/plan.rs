@@ -56,19 +56,12 @@ pub struct PagePlan<'a> {
     pub deps: Digest,
 }
 
-/// Where one page's path and reads are in its plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Span {
-    path: std::ops::Range<usize>,
-    reads: Option<std::ops::Range<usize>>,
-    reads_digest: Digest,
-    deps: Digest,
-}
-
 /// A build's plan: its structure and base digests, its articles, and its pages in the order
-/// they were made. The pages' paths and reads are held in two buffers for the whole plan (a
-/// plan of 16,000 pages is read and written without an allocation per page).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// they were made. The pages are read from the plan's bytes where they are (a plan read back is
+/// its file, mapped: [`crate::mapped`]), so a plan of 16,000 pages is neither copied into
+/// memory when read nor encoded again, page by page, when the next plan keeps its pages
+/// ([`Draft::encode_pieces`]). Only the reads are decoded, the bytes not being aligned for
+/// them.
 pub struct Plan {
     pub structure: Digest,
     /// [`super::deps::base`].
@@ -77,41 +70,78 @@ pub struct Plan {
     /// index meant, so that a later build with articles added, removed or moved can find the
     /// same article under its new index.
     files: Vec<Digest>,
-    paths: String,
+    /// The pages' records as [`put_page`] writes them (and bytes around them).
+    bytes: crate::mapped::FileBytes,
+    /// Where each page's record starts in `bytes`, and then where the last one ends.
+    starts: Vec<u32>,
+    /// Every page's reads, one page's after the other's.
     reads: Vec<u32>,
-    pages: Vec<Span>,
+    /// Where each page's reads start in `reads`.
+    reads_at: Vec<u32>,
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("structure", &self.structure)
+            .field("base", &self.base)
+            .field("files", &self.files)
+            .field("pages", &self.pages().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Plans are equal when they hold the same digests, articles and pages, wherever their bytes.
+impl PartialEq for Plan {
+    fn eq(&self, other: &Plan) -> bool {
+        self.structure == other.structure
+            && self.base == other.base
+            && self.files == other.files
+            && self.len() == other.len()
+            && (0..self.len()).all(|i| self.page(i) == other.page(i))
+    }
+}
+
+impl Eq for Plan {}
+
+impl Clone for Plan {
+    fn clone(&self) -> Plan {
+        let mut copy = Plan::new(self.structure, self.base, self.files.clone(), self.len());
+        self.pages().for_each(|p| copy.push(p));
+        copy
+    }
 }
 
 impl Plan {
     /// An empty plan of a build whose articles are `files` ([`Plan::files`]), with room for
     /// `pages` pages.
     pub fn new(structure: Digest, base: Digest, files: Vec<Digest>, pages: usize) -> Plan {
+        let mut starts = Vec::with_capacity(pages + 1);
+        starts.push(0);
         Plan {
             structure,
             base,
             files,
-            paths: String::with_capacity(pages * 48),
+            bytes: crate::mapped::FileBytes::Read(Vec::with_capacity(pages * 64)),
+            starts,
             reads: Vec::with_capacity(pages * 8),
-            pages: Vec::with_capacity(pages),
+            reads_at: Vec::with_capacity(pages),
         }
     }
 
-    /// Adds `page` after the others (the plans tests write; a build's plan is a [`Draft`]).
-    #[cfg(test)]
+    /// Adds `page` after the others.
     fn push(&mut self, page: PagePlan<'_>) {
-        let start = self.paths.len();
-        self.paths.push_str(page.path);
-        let reads = page.reads.map(|r| {
-            let start = self.reads.len();
-            self.reads.extend_from_slice(r);
-            start..self.reads.len()
-        });
-        self.pages.push(Span {
-            path: start..self.paths.len(),
-            reads,
-            reads_digest: page.reads_digest,
-            deps: page.deps,
-        });
+        let crate::mapped::FileBytes::Read(bytes) = &mut self.bytes else {
+            // A plan read back is complete: make a copy to add to ([`Clone`]).
+            let mut copy = self.clone();
+            copy.push(page);
+            *self = copy;
+            return;
+        };
+        put_page(bytes, &page);
+        self.starts.push(bytes.len() as u32);
+        self.reads_at.push(self.reads.len() as u32);
+        self.reads.extend_from_slice(page.reads.unwrap_or_default());
     }
 
     /// Each article's identity, in the order of the build that made the plan.
@@ -121,25 +151,43 @@ impl Plan {
 
     /// How many pages the plan has.
     pub fn len(&self) -> usize {
-        self.pages.len()
+        self.starts.len() - 1
     }
 
     /// Whether the plan has no page.
     pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
+        self.len() == 0
+    }
+
+    /// The bytes of pages `pages` as [`put_page`] wrote them, one after the other.
+    fn records(&self, pages: std::ops::Range<usize>) -> Option<&[u8]> {
+        let (from, to) = (*self.starts.get(pages.start)?, *self.starts.get(pages.end)?);
+        self.bytes.get(from as usize..to as usize)
     }
 
     /// Page `i`, if there is one.
     pub fn page(&self, i: usize) -> Option<PagePlan<'_>> {
-        let span = self.pages.get(i)?;
-        Some(PagePlan {
-            path: self.paths.get(span.path.clone())?,
-            reads: match &span.reads {
-                Some(r) => Some(self.reads.get(r.clone())?),
-                None => None,
+        let mut r = Reader(self.records(i..i + 1)?);
+        let len = r.len(1)?;
+        let path = std::str::from_utf8(r.take(len)?).ok()?;
+        Some(match r.take(1)?[0] {
+            0 => PagePlan {
+                path,
+                reads: None,
+                reads_digest: [0; 16],
+                deps: [0; 16],
             },
-            reads_digest: span.reads_digest,
-            deps: span.deps,
+            _ => {
+                let count = r.len(4)?;
+                r.take(count * 4)?;
+                let at = *self.reads_at.get(i)? as usize;
+                PagePlan {
+                    path,
+                    reads: Some(self.reads.get(at..at + count)?),
+                    reads_digest: r.digest()?,
+                    deps: r.digest()?,
+                }
+            }
         })
     }
 
@@ -489,13 +537,39 @@ impl Draft {
         piece: &mut dyn FnMut(&[u8]),
     ) -> Option<()> {
         let mut out = head(self.structure, self.base, &self.files, self.pages.len());
-        for i in 0..self.pages.len() {
+        // Pages kept where they were in `previous`, one after the other there, go as its
+        // bytes (a run of them at a time), after what `out` holds.
+        let mut run = 0..0;
+        let flush =
+            |out: &mut Vec<u8>, run: &mut std::ops::Range<usize>, piece: &mut dyn FnMut(&[u8])| {
+                if run.start < run.end {
+                    if !out.is_empty() {
+                        piece(out);
+                        out.clear();
+                    }
+                    piece(previous?.records(std::mem::replace(run, 0..0))?);
+                }
+                Some(())
+            };
+        for (i, made) in self.pages.iter().enumerate() {
+            if let Made::Old(j, None) = *made {
+                if run.end == j && run.start < run.end {
+                    run.end = j + 1;
+                } else {
+                    flush(&mut out, &mut run, piece)?;
+                    previous?.records(j..j + 1)?;
+                    run = j..j + 1;
+                }
+                continue;
+            }
+            flush(&mut out, &mut run, piece)?;
             put_page(&mut out, &self.page(i, previous)?);
             if out.len() >= PIECE {
                 piece(&out);
                 out.clear();
             }
         }
+        flush(&mut out, &mut run, piece)?;
         piece(&out);
         Some(())
     }
@@ -546,6 +620,13 @@ impl<'a> Reader<'a> {
 
 /// A plan from [`encode`]'s bytes; none if they are not one, exactly.
 pub fn decode(bytes: &[u8]) -> Option<Plan> {
+    decode_from(crate::mapped::FileBytes::Read(bytes.to_vec()))
+}
+
+/// [`decode`], the plan keeping `bytes` (a plan file, mapped) to read its pages from.
+pub fn decode_from(bytes: crate::mapped::FileBytes) -> Option<Plan> {
+    // Pages are found by `u32` offsets.
+    u32::try_from(bytes.len()).ok()?;
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
     let structure = r.digest()?;
     let base = r.digest()?;
@@ -554,37 +635,42 @@ pub fn decode(bytes: &[u8]) -> Option<Plan> {
         .map(|_| r.digest())
         .collect::<Option<Vec<Digest>>>()?;
     let n = r.len(9)?;
-    let mut plan = Plan::new(structure, base, files, 0);
-    plan.pages.reserve(n);
-    plan.paths.reserve(r.0.len() / 2);
-    plan.reads.reserve(r.0.len() / 8);
+    let mut starts = Vec::with_capacity(n + 1);
+    let mut reads = Vec::with_capacity(r.0.len() / 16);
+    let mut reads_at = Vec::with_capacity(n);
     for _ in 0..n {
+        starts.push((bytes.len() - r.0.len()) as u32);
+        reads_at.push(reads.len() as u32);
         let len = r.len(1)?;
-        let path = std::str::from_utf8(r.take(len)?).ok()?;
-        let (reads, reads_digest, deps) = match r.take(1)?[0] {
-            0 => (None, [0; 16], [0; 16]),
+        std::str::from_utf8(r.take(len)?).ok()?;
+        match r.take(1)?[0] {
+            0 => {}
             1 => {
                 let count = r.len(4)?;
-                let start = plan.reads.len();
-                plan.reads.extend(
+                reads.extend(
                     r.take(count * 4)?
                         .chunks_exact(4)
                         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
                 );
-                (Some(start..plan.reads.len()), r.digest()?, r.digest()?)
+                r.digest()?;
+                r.digest()?;
             }
             _ => return None,
-        };
-        let start = plan.paths.len();
-        plan.paths.push_str(path);
-        plan.pages.push(Span {
-            path: start..plan.paths.len(),
-            reads,
-            reads_digest,
-            deps,
-        });
+        }
     }
-    r.0.is_empty().then_some(plan)
+    if !r.0.is_empty() {
+        return None;
+    }
+    starts.push(bytes.len() as u32);
+    Some(Plan {
+        structure,
+        base,
+        files,
+        bytes,
+        starts,
+        reads,
+        reads_at,
+    })
 }
 
 #[cfg(test)]
@@ -701,6 +787,74 @@ mod tests {
         forged.extend_from_slice(&0u64.to_le_bytes());
         forged.extend_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(decode(&forged), None);
+    }
+
+    /// Drafts of kept pages (in runs where they were, moved, renumbered) and made ones encode
+    /// as the plan of those pages would, from a previous plan read back from its bytes.
+    #[test]
+    fn drafts_encode_as_their_pages_from_a_plan_read_back() {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |below: u64| {
+            x = crate::testrand::xorshift(x);
+            x % below.max(1)
+        };
+        let files = vec![[1; 16], [2; 16]];
+        let mut old = Plan::new([1; 16], [2; 16], files.clone(), 0);
+        let paths: Vec<String> = (0..200).map(|i| format!("p/{i}/index.html")).collect();
+        let reads: Vec<Vec<u32>> = (0..200)
+            .map(|_| (0..next(6)).map(|_| next(50) as u32).collect())
+            .collect();
+        for (i, path) in paths.iter().enumerate() {
+            old.push(PagePlan {
+                path,
+                reads: (i % 5 != 0).then_some(reads[i].as_slice()),
+                reads_digest: [(i % 251) as u8; 16],
+                deps: [(i % 7) as u8; 16],
+            });
+        }
+        let old = decode(&encode(&old)).expect("a plan");
+        for round in 0..30 {
+            let mut made = Vec::new();
+            let mut want = Plan::new([3; 16], [2; 16], files.clone(), 0);
+            let new_path = format!("new/{round}.html");
+            let renumbered: Vec<u32> = vec![round, 7];
+            let mut j = next(200) as usize;
+            for _ in 0..150 {
+                match next(10) {
+                    // Mostly the next page of the previous plan, as an edit leaves them.
+                    0..=5 => j = (j + 1) % 200,
+                    6 => j = next(200) as usize,
+                    7 => {
+                        made.push(Made::Old(j, Some(renumbered.clone())));
+                        want.push(PagePlan {
+                            reads: Some(&renumbered),
+                            ..old.page(j).expect("a page")
+                        });
+                        continue;
+                    }
+                    8 => {
+                        made.push(Made::New {
+                            path: new_path.clone(),
+                            reads: Some(vec![1, 2]),
+                            reads_digest: [9; 16],
+                            deps: [8; 16],
+                        });
+                        want.push(PagePlan {
+                            path: &new_path,
+                            reads: Some(&[1, 2]),
+                            reads_digest: [9; 16],
+                            deps: [8; 16],
+                        });
+                        continue;
+                    }
+                    _ => {}
+                }
+                made.push(Made::Old(j, None));
+                want.push(old.page(j).expect("a page"));
+            }
+            let draft = Draft::new([3; 16], [2; 16], files.clone(), made);
+            assert_eq!(draft.encode(Some(&old)), Some(encode(&want)), "round {round}");
+        }
     }
 
     #[test]
