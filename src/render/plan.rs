@@ -853,7 +853,11 @@ mod tests {
                 want.push(old.page(j).expect("a page"));
             }
             let draft = Draft::new([3; 16], [2; 16], files.clone(), made);
-            assert_eq!(draft.encode(Some(&old)), Some(encode(&want)), "round {round}");
+            assert_eq!(
+                draft.encode(Some(&old)),
+                Some(encode(&want)),
+                "round {round}"
+            );
         }
     }
 
