@@ -1347,6 +1347,19 @@ fn sitemap_parts_of(site: &Site, max: usize) -> Vec<SitemapPart> {
         .collect()
 }
 
+/// The entries of the file `part` of the sitemap, files holding at most `max` URLs: its slice
+/// of its group's entries.
+fn part_entries<'s>(
+    site: &'s Site,
+    part: SitemapPart,
+    max: usize,
+) -> impl Iterator<Item = (Loc<'s>, Option<&'s Date>)> + 's {
+    let max = max.max(1);
+    sitemap_entries(site, part.group)
+        .skip(part.chunk * max)
+        .take(max)
+}
+
 /// The file `part` of the sitemap: its slice of its group's URLs.
 pub fn sitemap(sh: &Shared, part: SitemapPart) -> SitemapCtx {
     sitemap_of(sh, part, SITEMAP_MAX_URLS)
@@ -1354,10 +1367,7 @@ pub fn sitemap(sh: &Shared, part: SitemapPart) -> SitemapCtx {
 
 /// [`sitemap`] with at most `max` URLs a file.
 fn sitemap_of(sh: &Shared, part: SitemapPart, max: usize) -> SitemapCtx {
-    let max = max.max(1);
-    let urls = sitemap_entries(sh.site, part.group)
-        .skip(part.chunk * max)
-        .take(max)
+    let urls = part_entries(sh.site, part, max)
         .map(|(loc, lastmod)| SitemapUrl {
             loc: [sh.base.as_str(), &loc.dir()].concat(),
             lastmod: lastmod.map(Date::iso),
@@ -1373,13 +1383,10 @@ pub fn sitemap_index(sh: &Shared) -> SitemapIndexCtx {
 
 /// [`sitemap_index`] with at most `max` URLs a file.
 fn sitemap_index_of(sh: &Shared, max: usize) -> SitemapIndexCtx {
-    let max = max.max(1);
     let sitemaps = sitemap_parts_of(sh.site, max)
         .into_iter()
         .map(|part| {
-            let lastmod = sitemap_entries(sh.site, part.group)
-                .skip(part.chunk * max)
-                .take(max)
+            let lastmod = part_entries(sh.site, part, max)
                 .filter_map(|(_, d)| d)
                 .max();
             SitemapUrl {

@@ -193,7 +193,7 @@ pub struct Cache {
 }
 
 /// The little-endian u32 at `at` of `b`, as a length.
-fn u32_at(b: &[u8], at: usize) -> Option<usize> {
+pub(super) fn u32_at(b: &[u8], at: usize) -> Option<usize> {
     let bytes = b.get(at..at.checked_add(4)?)?;
     Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
 }

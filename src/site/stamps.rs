@@ -15,6 +15,7 @@
 //! device), digest (16 bytes); last, the [`crate::hash`] digest of all before it. A file that does
 //! not check out is ignored. Best effort: a build never fails because of it.
 
+use super::cache::u32_at;
 use crate::folder::Status;
 use crate::hash::Digest;
 use std::path::Path;
@@ -106,14 +107,14 @@ impl Stamps {
     /// The path of the entry at `at` (checked by [`parse`]).
     fn path(&self, at: u32) -> &[u8] {
         let at = at as usize;
-        let len = u32_at(&self.data, at) as usize;
+        let len = u32_at(&self.data, at).unwrap_or_default();
         &self.data[at + 4..at + 4 + len]
     }
 
     /// The stat and digest of the entry at `at`.
     fn stamp(&self, at: u32) -> (Stat, Digest) {
         let at = at as usize;
-        let tail = at + 4 + u32_at(&self.data, at) as usize;
+        let tail = at + 4 + u32_at(&self.data, at).unwrap_or_default();
         let mut stat: Stat = [0; 7];
         for (i, v) in stat.iter_mut().enumerate() {
             *v = u64_at(&self.data, tail + i * 8);
@@ -159,10 +160,6 @@ impl Stamps {
             }
         }
     }
-}
-
-fn u32_at(data: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]])
 }
 
 fn u64_at(data: &[u8], at: usize) -> u64 {
@@ -231,7 +228,7 @@ fn parse(data: &[u8], allow_html: bool) -> Option<Vec<u32>> {
     at += 1;
     let mut entries = Vec::with_capacity(body.len() / 100);
     while at < body.len() {
-        let len = u32::from_le_bytes(body.get(at..at + 4)?.try_into().ok()?) as usize;
+        let len = u32_at(body, at)?;
         let path = at + 4..(at + 4).checked_add(len)?;
         std::str::from_utf8(body.get(path.clone())?).ok()?;
         body.get(path.end..path.end.checked_add(TAIL)?)?;
