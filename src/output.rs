@@ -830,7 +830,12 @@ impl Session {
         if self.forget {
             return None;
         }
-        let i = self.old.find(path)?;
+        // Where this thread found the page before this one (a hint: any value is safe).
+        thread_local! {
+            static LAST: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+        }
+        let i = self.old.find_near(path, LAST.get())?;
+        LAST.set(i);
         self.old.key(i)?;
         self.keep_file(path, i)
     }

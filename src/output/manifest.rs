@@ -73,6 +73,9 @@ pub(super) struct Record {
     pub plan: Option<String>,
 }
 
+/// How far either side of its hint [`Record::find_near`] looks.
+const NEAR: usize = 3;
+
 /// The hash of a path for [`Record`]'s table.
 fn hash(path: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(path)
@@ -98,6 +101,20 @@ impl Record {
     /// The index of the file at `path`.
     pub fn find(&self, path: &str) -> Option<u32> {
         self.find_in(&self.text, path)
+    }
+
+    /// [`Record::find`], looking first at the files recorded within a few places of file
+    /// `near` (pages asked for in the order they were made are mostly next to each other in
+    /// path order): no hashing and no jump across the table for those.
+    pub fn find_near(&self, path: &str, near: u32) -> Option<u32> {
+        let near = near as usize;
+        for i in near.saturating_sub(NEAR)..near.saturating_add(NEAR + 1).min(self.files.len()) {
+            let s = &self.files[i];
+            if s.path_len as usize == path.len() && self.path_of(s) == path {
+                return Some(i as u32);
+            }
+        }
+        self.find(path)
     }
 
     /// [`Record::find`] with the text given (while it is being read).
@@ -763,6 +780,18 @@ mod tests {
             for (i, (p, e)) in files.iter().enumerate() {
                 let found = m.find(p).unwrap_or_else(|| panic!("{p} not found"));
                 assert_eq!(found, i as u32, "{p}");
+                // Found from any hint: its own place, next to it, far, or past the end.
+                for near in [
+                    i,
+                    i + 1,
+                    i.saturating_sub(3),
+                    i + 4,
+                    n as usize / 2,
+                    usize::MAX,
+                ] {
+                    let near = u32::try_from(near).unwrap_or(u32::MAX);
+                    assert_eq!(m.find_near(p, near), Some(found), "{p} near {near}");
+                }
                 assert_eq!(m.path(found), p);
                 assert_eq!(&m.entry(found), e, "{p}");
                 assert_eq!(m.key(found), e.key.as_deref());
@@ -774,6 +803,7 @@ mod tests {
                 ] {
                     if files.binary_search_by(|(q, _)| q.cmp(&absent)).is_err() {
                         assert_eq!(m.find(&absent), None, "{absent}");
+                        assert_eq!(m.find_near(&absent, i as u32), None, "{absent}");
                     }
                 }
             }

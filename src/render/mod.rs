@@ -967,7 +967,17 @@ pub fn render_to<S: Sink>(
     let checking = previous.is_some() && plan::checking();
     let planned = std::sync::atomic::AtomicUsize::new(0);
     // The pages and, alongside, the search page and its index (src/search.rs).
-    let (results, search) = rayon::join(
+    // Each page's file (its error boxed: the list holds one per page) and plan, in two lists
+    // collected in place; the files' has room for the search index's files too (as many as
+    // last time).
+    let search_room = sink
+        .previous_group(SEARCH_GROUP)
+        .map_or(0, |g| g.paths.len())
+        + 64;
+    let mut results: Vec<Result<S::Placed, Box<SiteError>>> =
+        Vec::with_capacity(jobs.len() + search_room);
+    let mut pages: Vec<Option<plan::Made>> = Vec::new();
+    let ((), search) = rayon::join(
         || {
             jobs.par_iter()
                 .enumerate()
@@ -1033,45 +1043,42 @@ pub fn render_to<S: Sink>(
                                 let (kind, deps) = job_deps(job, site);
                                 scopes.page_digest(kind, &deps, r)
                             });
-                            plan::Made::New {
+                            plan::Made::New(Box::new(plan::NewPage {
                                 path: S::path_of(f).to_string(),
                                 reads_digest: reads
                                     .as_deref()
                                     .map_or([0; 16], |r| plan::reads_digest(site, r)),
                                 deps: deps.unwrap_or([0; 16]),
                                 reads,
-                            }
+                            }))
                         });
-                    (placed, page)
+                    (placed.map_err(Box::new), page)
                 })
-                .collect::<Vec<(Result<S::Placed, SiteError>, Option<plan::Made>)>>()
+                .unzip_into_vecs(&mut results, &mut pages)
         },
         || search_files(site, templates, sink),
     );
-    // The plan and the files in one pass over the results (no second list of each). The plan
-    // is written out from this draft as the files are put in place (`Sink` commits).
-    let mut made = digests.map(|_| Vec::with_capacity(results.len()));
-    let mut files = Vec::with_capacity(results.len() + 64);
+    // The plan and the files, each list turned into the next in place. The plan is written
+    // out from this draft as the files are put in place (`Sink` commits); a page without a
+    // plan (it failed, or there is no structure) leaves no plan.
+    let made = digests.and_then(|_| pages.into_iter().collect::<Option<Vec<plan::Made>>>());
     // A broken template fails every page it renders: report a few pages per template file.
     let mut per_file: std::collections::BTreeMap<PathBuf, (usize, Vec<SiteError>)> =
         std::collections::BTreeMap::new();
-    for (r, page) in results {
-        // A page without a plan (it failed, or there is no structure): no plan.
-        match (&mut made, page) {
-            (Some(m), Some(page)) => m.push(page),
-            (m, _) => *m = None,
-        }
-        match r {
-            Ok(f) => files.push(f),
+    let mut files: Vec<S::Placed> = results
+        .into_iter()
+        .filter_map(|r| match r {
+            Ok(f) => Some(f),
             Err(e) => {
                 let entry = per_file.entry(e.file.clone()).or_default();
                 entry.0 += 1;
                 if entry.1.len() < ERRORS_PER_TEMPLATE {
-                    entry.1.push(e);
+                    entry.1.push(*e);
                 }
+                None
             }
-        }
-    }
+        })
+        .collect();
     for (file, (count, shown)) in per_file {
         let more = count - shown.len();
         errors.extend(shown);

@@ -463,13 +463,18 @@ pub enum Made {
     /// Page `i` of the previous build's plan, kept; with its reads renumbered to this build's
     /// articles when they are not the previous build's ([`Renumbering`]).
     Old(usize, Option<Vec<u32>>),
-    /// A page made (its key computed).
-    New {
-        path: String,
-        reads: Option<Vec<u32>>,
-        reads_digest: Digest,
-        deps: Digest,
-    },
+    /// A page made (its key computed). Boxed: a rebuild keeps most pages, and a draft holds
+    /// one of these per page.
+    New(Box<NewPage>),
+}
+
+/// A page made, as [`Made::New`] records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPage {
+    pub path: String,
+    pub reads: Option<Vec<u32>>,
+    pub reads_digest: Digest,
+    pub deps: Digest,
 }
 
 /// The plan a build makes, as its pages came: the pages kept are named by their number in the
@@ -506,16 +511,11 @@ impl Draft {
                 reads: Some(reads),
                 ..previous?.page(*j)?
             },
-            Made::New {
-                path,
-                reads,
-                reads_digest,
-                deps,
-            } => PagePlan {
-                path,
-                reads: reads.as_deref(),
-                reads_digest: *reads_digest,
-                deps: *deps,
+            Made::New(new) => PagePlan {
+                path: &new.path,
+                reads: new.reads.as_deref(),
+                reads_digest: new.reads_digest,
+                deps: new.deps,
             },
         })
     }
@@ -734,12 +734,12 @@ mod tests {
             files.clone(),
             vec![
                 Made::Old(2, None),
-                Made::New {
+                Made::New(Box::new(NewPage {
                     path: "index.html".to_string(),
                     reads: Some(vec![CARD | 1, 4]),
                     reads_digest: [6; 16],
                     deps: [7; 16],
-                },
+                })),
                 Made::Old(0, Some(vec![1, CARD | 2])),
                 Made::Old(1, None),
             ],
@@ -833,12 +833,12 @@ mod tests {
                         continue;
                     }
                     8 => {
-                        made.push(Made::New {
+                        made.push(Made::New(Box::new(NewPage {
                             path: new_path.clone(),
                             reads: Some(vec![1, 2]),
                             reads_digest: [9; 16],
                             deps: [8; 16],
-                        });
+                        })));
                         want.push(PagePlan {
                             path: &new_path,
                             reads: Some(&[1, 2]),

@@ -293,31 +293,165 @@ pub struct ShardRec {
 }
 
 /// A state's lists of shards ([`State::lists`]): in the state file, mapped (a state read back,
-/// most of whose lists a rebuild copies into the next state without looking at them), or
-/// in memory (a state being made).
+/// most of whose lists a rebuild copies into the next state without looking at them), in
+/// memory (a state being made), or, for a state made from one read back, runs of the lists
+/// read (never copied: they are written to the next state file straight from the file read)
+/// between lists made in memory.
 #[derive(Clone, Default)]
 pub struct Lists {
     /// The file's bytes and where the lists start in them ([`crate::mapped`]: the file is
-    /// replaced by renaming, never written in place); none once the lists are in `built`.
+    /// replaced by renaming, never written in place): the lists of a state read back, or the
+    /// lists the runs of a state being made are from.
     mapped: Option<(std::sync::Arc<crate::mapped::FileBytes>, usize)>,
+    /// Lists made in this process.
     built: Vec<u8>,
+    /// With `mapped`: the lists in order, as runs of `mapped`'s lists and of `built`. Empty
+    /// when the lists are all `mapped`'s (a state read back) or all `built` (no `mapped`).
+    runs: Vec<Run>,
+    /// The lists' length, when they are runs.
+    runs_len: usize,
+    /// The lists in one piece, when runs are asked for as one slice (tests, comparisons).
+    joined: std::sync::OnceLock<Vec<u8>>,
+}
+
+/// A piece of [`Lists`] made of runs: bytes of the lists mapped (offsets from their start),
+/// or of the lists built.
+#[derive(Clone, Debug)]
+enum Run {
+    Mapped(std::ops::Range<usize>),
+    Built(std::ops::Range<usize>),
 }
 
 impl Lists {
-    /// The lists as a vector to append to (a mapped state's are copied into one first).
-    fn built(&mut self) -> &mut Vec<u8> {
-        if let Some((data, start)) = self.mapped.take() {
-            self.built = data.get(start..).unwrap_or_default().to_vec();
+    /// The lists mapped, from their start (empty without).
+    fn mapped_lists(&self) -> &[u8] {
+        match &self.mapped {
+            Some((data, start)) => data.get(*start..).unwrap_or_default(),
+            None => &[],
         }
-        &mut self.built
+    }
+
+    /// Whether the lists are runs ([`Lists::runs`]).
+    fn in_runs(&self) -> bool {
+        !self.runs.is_empty()
+    }
+
+    /// The lists' length.
+    pub fn len(&self) -> usize {
+        if self.in_runs() {
+            self.runs_len
+        } else {
+            self.whole().len()
+        }
+    }
+
+    /// Whether there are no lists.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The lists when they are one slice already (mapped or built), not runs.
+    fn whole(&self) -> &[u8] {
+        match &self.mapped {
+            Some(_) => self.mapped_lists(),
+            None => &self.built,
+        }
+    }
+
+    /// Appends what `f` writes to the vector it is given (the lists' end), returning the
+    /// bytes appended.
+    fn append(&mut self, f: impl FnOnce(&mut Vec<u8>)) -> &[u8] {
+        if !self.in_runs() {
+            // A state read back: its lists are copied into `built` first.
+            if let Some((data, start)) = self.mapped.take() {
+                self.built = data.get(start..).unwrap_or_default().to_vec();
+            }
+        }
+        let at = self.built.len();
+        f(&mut self.built);
+        let end = self.built.len();
+        if self.in_runs() && end > at {
+            self.runs_len += end - at;
+            self.joined = std::sync::OnceLock::new();
+            match self.runs.last_mut() {
+                Some(Run::Built(r)) if r.end == at => r.end = end,
+                _ => self.runs.push(Run::Built(at..end)),
+            }
+        }
+        &self.built[at..end]
+    }
+
+    /// Appends bytes `range` of `old`'s lists: as a run, nothing copied, when `old` is a state
+    /// read back (its lists mapped) and these lists are built or runs of the same file; else
+    /// copied. False if the range is not in `old`'s lists.
+    fn append_from(&mut self, old: &Lists, range: std::ops::Range<usize>) -> bool {
+        let old_mapped = old.mapped.as_ref().filter(|_| !old.in_runs());
+        let runs_of = match (old_mapped, &self.mapped) {
+            (Some(_), None) => true,
+            (Some((a, sa)), Some((b, sb))) => {
+                self.in_runs() && std::sync::Arc::ptr_eq(a, b) && sa == sb
+            }
+            (None, _) => false,
+        };
+        if !runs_of {
+            let Some(bytes) = old.get(range) else {
+                return false;
+            };
+            // In pieces: one copy of a few megabytes goes through `rep movsb`, which callgrind
+            // counts byte by byte.
+            self.append(|v| {
+                v.reserve(bytes.len());
+                for piece in bytes.chunks(1 << 10) {
+                    v.extend_from_slice(piece);
+                }
+            });
+            return true;
+        }
+        if old.mapped_lists().get(range.clone()).is_none() {
+            return false;
+        }
+        if range.is_empty() {
+            return true;
+        }
+        if !self.in_runs() {
+            // Built so far: those bytes become the first run.
+            self.mapped = old_mapped.cloned();
+            self.runs_len = self.built.len();
+            if !self.built.is_empty() {
+                self.runs.push(Run::Built(0..self.built.len()));
+            }
+        }
+        self.runs_len += range.len();
+        self.joined = std::sync::OnceLock::new();
+        match self.runs.last_mut() {
+            Some(Run::Mapped(r)) if r.end == range.start => r.end = range.end,
+            _ => self.runs.push(Run::Mapped(range)),
+        }
+        true
+    }
+
+    /// Writes the lists to `out`, runs straight from where they are.
+    fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        if !self.in_runs() {
+            return out.write_all(self.whole());
+        }
+        let mapped = self.mapped_lists();
+        for run in &self.runs {
+            let bytes = match run {
+                Run::Mapped(r) => mapped.get(r.clone()),
+                Run::Built(r) => self.built.get(r.clone()),
+            };
+            out.write_all(bytes.ok_or(std::io::ErrorKind::InvalidData)?)?;
+        }
+        Ok(())
     }
 }
 
 impl From<Vec<u8>> for Lists {
     fn from(built: Vec<u8>) -> Lists {
         Lists {
-            mapped: None,
             built,
+            ..Lists::default()
         }
     }
 }
@@ -326,10 +460,15 @@ impl std::ops::Deref for Lists {
     type Target = [u8];
 
     fn deref(&self) -> &[u8] {
-        match &self.mapped {
-            Some((data, start)) => data.get(*start..).unwrap_or_default(),
-            None => &self.built,
+        if !self.in_runs() {
+            return self.whole();
         }
+        self.joined.get_or_init(|| {
+            let mut all = Vec::with_capacity(self.runs_len);
+            // A writer into a vector does not fail.
+            let _ = self.write_to(&mut all);
+            all
+        })
     }
 }
 
@@ -343,7 +482,9 @@ impl Eq for Lists {}
 
 impl std::fmt::Debug for Lists {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let how = if self.mapped.is_some() {
+        let how = if self.in_runs() {
+            "runs"
+        } else if self.mapped.is_some() {
             "mapped"
         } else {
             "built"
@@ -514,9 +655,8 @@ impl State {
     /// Appends the next document's list of shards `shards` (ascending, no repeats); false if the
     /// lists would pass 4 GiB.
     pub fn push_list(&mut self, shards: &[u32]) -> bool {
-        let start = self.lists.len();
-        encode_list(self.lists.built(), shards);
-        self.checks.push(list_check(&self.lists[start..]));
+        let check = list_check(self.lists.append(|v| encode_list(v, shards)));
+        self.checks.push(check);
         self.end_list()
     }
 
@@ -530,7 +670,7 @@ impl State {
                 return false;
             };
             at += len as usize;
-            self.lists.built().extend_from_slice(list);
+            self.lists.append(|v| v.extend_from_slice(list));
             self.checks.push(list_check(list));
             if !self.end_list() {
                 return false;
@@ -541,17 +681,37 @@ impl State {
 
     /// Appends the lists of documents `docs` of `old` as the next documents', with their checks
     /// (not checked: they are when they are read); false if they are not there or the lists
-    /// would pass 4 GiB.
+    /// would pass 4 GiB. The lists of a state read back are not copied: the new state's lists
+    /// are then runs of its file's ([`Lists`]).
     pub fn copy_lists(&mut self, old: &State, docs: std::ops::Range<usize>) -> bool {
         let Some(checks) = old.checks.get(docs.clone()) else {
             return false;
         };
+        let Some(last) = docs.end.checked_sub(1) else {
+            return true;
+        };
+        let start = match docs.start.checked_sub(1) {
+            Some(p) => old.ends.get(p).map_or(usize::MAX, |&e| e as usize),
+            None => 0,
+        };
+        let (Some(&end), Some(ends)) = (old.ends.get(last), old.ends.get(docs)) else {
+            return false;
+        };
+        let base = self.lists.len();
+        if start > end as usize || !self.lists.append_from(&old.lists, start..end as usize) {
+            return false;
+        }
         self.checks.extend_from_slice(checks);
-        copy_run(
-            (&old.lists, &old.ends),
-            docs,
-            (self.lists.built(), &mut self.ends),
-        )
+        for &e in ends {
+            match (e as usize)
+                .checked_sub(start)
+                .and_then(|e| u32::try_from(e + base).ok())
+            {
+                Some(e) => self.ends.push(e),
+                None => return false,
+            }
+        }
+        true
     }
 
     /// Appends the sources of articles `articles` of `old` as the next articles'; false if they
@@ -834,7 +994,7 @@ impl State {
         }
         let lists = Lists {
             mapped: Some((data.clone(), head.len() + body_len)),
-            built: Vec::new(),
+            ..Lists::default()
         };
         State::decode(body, lists)
     }
@@ -865,7 +1025,7 @@ impl State {
             head.extend_from_slice(&crate::hash::digest(&body));
             f.write_all(&head)?;
             f.write_all(&body)?;
-            f.write_all(&self.lists)?;
+            self.lists.write_to(&mut f)?;
             drop(f);
             std::fs::rename(&tmp, &path)
         })();
@@ -995,5 +1155,82 @@ mod tests {
         assert!(!back.list(1, &mut Vec::new()));
         State::remove(dir.path());
         assert!(State::read(dir.path()).is_none());
+    }
+
+    #[test]
+    fn lists_copied_from_a_state_read_back_are_runs_of_its_file_and_write_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut x = 99u64;
+        let mut next = |n: u64| {
+            x = crate::testrand::xorshift(x);
+            x % n
+        };
+        let mut old = State::default();
+        let lists: Vec<Vec<u32>> = (0..60)
+            .map(|_| {
+                let mut l: Vec<u32> = (0..next(6)).map(|_| next(500) as u32).collect();
+                l.sort_unstable();
+                l.dedup();
+                l
+            })
+            .collect();
+        for l in &lists {
+            assert!(old.push_list(l));
+        }
+        old.docs = vec![[0; 16]; lists.len()];
+        old.write(dir.path());
+        let read = State::read(dir.path()).unwrap();
+        assert_eq!(
+            format!("{:?}", read.lists),
+            format!("Lists(mapped, {} bytes)", old.lists.len())
+        );
+        for round in 0..40 {
+            // The same documents made twice: copied from the state read back, and from the
+            // state in memory (whose lists are copied); some lists new, some dropped.
+            let (mut runs, mut copied) = (State::default(), State::default());
+            let mut want: Vec<Vec<u32>> = Vec::new();
+            let mut any_copied = false;
+            let mut d = 0;
+            while d < lists.len() {
+                match next(4) {
+                    0 => {
+                        let l = vec![round, 1000 + next(9) as u32];
+                        assert!(runs.push_list(&l) && copied.push_list(&l));
+                        want.push(l);
+                    }
+                    1 => d += 1 + next(3) as usize,
+                    _ => {
+                        let e = (d + 1 + next(8) as usize).min(lists.len());
+                        assert!(runs.copy_lists(&read, d..e));
+                        assert!(copied.copy_lists(&old, d..e));
+                        any_copied = true;
+                        want.extend_from_slice(&lists[d..e]);
+                        d = e;
+                    }
+                }
+            }
+            assert!(!runs.copy_lists(&read, lists.len()..lists.len() + 1));
+            assert_eq!(runs.ends, copied.ends, "round {round}");
+            assert_eq!(runs.checks, copied.checks, "round {round}");
+            assert_eq!(runs.lists.len(), copied.lists.len(), "round {round}");
+            assert!(!format!("{:?}", copied.lists).contains("runs"));
+            assert_eq!(
+                format!("{:?}", runs.lists).starts_with("Lists(runs"),
+                any_copied,
+                "round {round}"
+            );
+            assert_eq!(runs.lists, copied.lists, "round {round}");
+            // Written and read back: every list is the one wanted, and checks.
+            runs.docs = vec![[1; 16]; want.len()];
+            let sub = dir.path().join(format!("r{round}"));
+            runs.write(&sub);
+            let back = State::read(&sub).unwrap();
+            assert_eq!(*back.lists, *copied.lists, "round {round}");
+            for (k, l) in want.iter().enumerate() {
+                let mut got = Vec::new();
+                assert!(back.list(k, &mut got), "round {round}, list {k}");
+                assert_eq!(&got, l, "round {round}, list {k}");
+            }
+        }
     }
 }

@@ -1320,7 +1320,7 @@ pub(super) fn update<P: Send>(
         fingerprint: prev.fingerprint.to_vec(),
         articles: n_articles as u32,
         docs: keys.terms.clone(),
-        lists: Vec::with_capacity(old.lists.len() + 1024).into(),
+        lists: Default::default(),
         ends: Vec::with_capacity(n_new),
         checks: Vec::with_capacity(n_new),
         shards: recs,
