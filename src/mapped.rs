@@ -1,5 +1,5 @@
-//! The bytes of Litopys's own cache files (under the site's `.litopys/`, and the render plan
-//! beside the output folder's manifest), mapped into memory instead of read into it.
+//! The bytes of Litopys's own cache files (under the site's `.litopys/`, and the output
+//! folder's manifest and render plan), mapped into memory instead of read into it.
 //!
 //! A rebuild opens caches of tens of megabytes (the parsed articles' index, the search terms)
 //! to use a small part of them. Read, each costs its size in fresh memory, which the system

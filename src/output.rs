@@ -690,7 +690,8 @@ impl Session {
         }
         lock.begin()
             .with_context(|| format!("cannot write {}", root.join(LOCK_FILE).display()))?;
-        let old = fs::read(root.join(MANIFEST_FILE))
+        // Mapped, not read: a rebuild copies most of its lines into the next one as they are.
+        let old = crate::mapped::cache_file(&root.join(MANIFEST_FILE))
             .ok()
             .and_then(manifest::decode)
             .unwrap_or_default();

@@ -59,7 +59,9 @@ struct Slot {
 /// (in path order).
 #[derive(Debug, Default)]
 pub(super) struct Record {
-    text: String,
+    /// The manifest's bytes (mapped: see [`crate::mapped`]), checked to be UTF-8 when read;
+    /// its fields are taken from them as `str` with that check made again on each.
+    text: crate::mapped::FileBytes,
     /// The files whose path is an output path, in path order.
     files: Vec<Slot>,
     /// Open addressing over `files` by the hash of their paths: index + 1, 0 for none. Its
@@ -89,8 +91,14 @@ fn bucket(hash: u64, bits: u32) -> usize {
 impl Record {
     /// The bytes read.
     #[cfg(test)]
-    pub fn text(&self) -> &str {
+    pub fn text(&self) -> &[u8] {
         &self.text
+    }
+
+    /// The text at `range` (empty should the bytes have changed under the mapping since
+    /// they were checked, which Litopys never does: it replaces the file by renaming).
+    fn text_at(&self, range: std::ops::Range<usize>) -> &str {
+        std::str::from_utf8(self.text.get(range).unwrap_or_default()).unwrap_or_default()
     }
 
     /// How many files it records.
@@ -118,7 +126,7 @@ impl Record {
     }
 
     /// [`Record::find`] with the text given (while it is being read).
-    fn find_in(&self, text: &str, path: &str) -> Option<u32> {
+    fn find_in(&self, text: &[u8], path: &str) -> Option<u32> {
         if self.table.is_empty() {
             return None;
         }
@@ -128,7 +136,10 @@ impl Record {
         loop {
             let i = self.table[at].checked_sub(1)?;
             let s = &self.files[i as usize];
-            if s.hash == h && &text[s.path as usize..(s.path + s.path_len) as usize] == path {
+            if s.hash == h
+                && text.get(s.path as usize..(s.path + s.path_len) as usize)
+                    == Some(path.as_bytes())
+            {
                 return Some(i);
             }
             at = (at + 1) & mask;
@@ -136,7 +147,7 @@ impl Record {
     }
 
     fn path_of(&self, s: &Slot) -> &str {
-        &self.text[s.path as usize..(s.path + s.path_len) as usize]
+        self.text_at(s.path as usize..(s.path + s.path_len) as usize)
     }
 
     /// The path of a line to write.
@@ -160,7 +171,7 @@ impl Record {
     /// The render key of file `i`.
     pub fn key(&self, i: u32) -> Option<&str> {
         let s = &self.files[i as usize];
-        (s.key_len > 0).then(|| &self.text[s.key as usize..(s.key + s.key_len) as usize])
+        (s.key_len > 0).then(|| self.text_at(s.key as usize..(s.key + s.key_len) as usize))
     }
 
     /// The length and mtime of file `i`.
@@ -296,7 +307,7 @@ pub(super) fn encode_pieces(
         out.extend_from_slice(k.as_bytes());
         out.push(b'\n');
     }
-    let text = old.text.as_bytes();
+    let text: &[u8] = &old.text;
     // The run of old text not handed over yet (lines of consecutive files are consecutive),
     // after the new bytes in `out`: both are handed over, in that order, when the run ends.
     let mut run = 0..0;
@@ -363,7 +374,7 @@ pub(super) fn encodes_to_old(
     stamp: Option<&Stamp>,
     plan: Option<&str>,
 ) -> bool {
-    let text = old.text.as_bytes();
+    let text: &[u8] = &old.text;
     let mut at = 0;
     encode_pieces(old, files, groups, stamp, plan, &mut |piece| {
         let same = text.get(at..at + piece.len()) == Some(piece);
@@ -542,18 +553,18 @@ fn pieces(body: &str, size: usize) -> Vec<&str> {
 /// Decodes a manifest; `None` if it is not one of this version, written as [`encode`] writes.
 /// Lines are parsed in parallel, in pieces; what ties them together (their order, one stamp
 /// and plan, members after their group and their files) is then checked in order.
-pub(super) fn decode(bytes: Vec<u8>) -> Option<Record> {
+pub(super) fn decode(bytes: crate::mapped::FileBytes) -> Option<Record> {
     decode_in(bytes, PIECE_BYTES)
 }
 
 /// [`decode`] with pieces of about `piece` bytes.
-fn decode_in(bytes: Vec<u8>, piece: usize) -> Option<Record> {
+fn decode_in(bytes: crate::mapped::FileBytes, piece: usize) -> Option<Record> {
     use rayon::prelude::*;
     // Offsets into the text are `u32`.
     if u32::try_from(bytes.len()).is_err() {
         return None;
     }
-    let text = String::from_utf8(bytes).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
     let body = text.strip_prefix(HEADER)?.strip_prefix('\n')?;
     if !body.is_empty() && !body.ends_with('\n') {
         return None;
@@ -629,7 +640,11 @@ fn decode_in(bytes: Vec<u8>, piece: usize) -> Option<Record> {
     // Files come before groups, so every member is known by now.
     record.groups = groups
         .into_iter()
-        .filter(|(_, _, members)| members.iter().all(|p| record.find_in(&text, p).is_some()))
+        .filter(|(_, _, members)| {
+            members
+                .iter()
+                .all(|p| record.find_in(text.as_bytes(), p).is_some())
+        })
         .map(|(name, key, members)| {
             let g = Group {
                 key: key.to_string(),
@@ -639,7 +654,7 @@ fn decode_in(bytes: Vec<u8>, piece: usize) -> Option<Record> {
         })
         .collect();
     drop(parsed);
-    record.text = text;
+    record.text = bytes;
     Some(record)
 }
 
@@ -677,7 +692,7 @@ mod tests {
     }
 
     fn dec(bytes: &[u8]) -> Option<Record> {
-        decode(bytes.to_vec())
+        decode(crate::mapped::FileBytes::Read(bytes.to_vec()))
     }
 
     /// The files a record holds, by path.
@@ -729,7 +744,7 @@ mod tests {
         assert_eq!(m.groups, groups);
         assert_eq!(m.stamp, Some(stamp));
         assert_eq!(m.plan.as_deref(), Some("9c0d"));
-        assert_eq!(m.text().as_bytes(), bytes.as_slice());
+        assert_eq!(m.text(), bytes.as_slice());
         // Without a stamp, plan or groups, and empty.
         let m = dec(&enc(&files, &BTreeMap::new(), None, None)).expect("decodes");
         assert_eq!(
@@ -958,7 +973,11 @@ mod tests {
             let parts = pieces(body, size);
             assert_eq!(parts.concat(), body, "size {size}");
             assert!(parts.iter().all(|p| p.ends_with('\n')), "size {size}");
-            let m = decode_in(good.as_bytes().to_vec(), size).expect("decodes");
+            let m = decode_in(
+                crate::mapped::FileBytes::Read(good.as_bytes().to_vec()),
+                size,
+            )
+            .expect("decodes");
             assert_eq!(
                 (files_of(&m), &m.groups, &m.stamp, &m.plan),
                 (files_of(&whole), &whole.groups, &whole.stamp, &whole.plan),
@@ -967,12 +986,18 @@ mod tests {
             // A member before its group's line, a second stamp or files out of order are
             // refused in any piece.
             let late = good.replacen("stamp", "member index.html\nstamp", 1);
-            assert!(decode_in(late.into_bytes(), size).is_none(), "size {size}");
+            assert!(
+                decode_in(crate::mapped::FileBytes::Read(late.into_bytes()), size).is_none(),
+                "size {size}"
+            );
             let twice = format!("{good}stamp 44fa 1 2\n");
-            assert!(decode_in(twice.into_bytes(), size).is_none(), "size {size}");
+            assert!(
+                decode_in(crate::mapped::FileBytes::Read(twice.into_bytes()), size).is_none(),
+                "size {size}"
+            );
             let swapped = good.replacen("p/100/", "p/200/", 1);
             assert!(
-                decode_in(swapped.into_bytes(), size).is_none(),
+                decode_in(crate::mapped::FileBytes::Read(swapped.into_bytes()), size).is_none(),
                 "size {size}"
             );
         }
