@@ -601,19 +601,21 @@ fn encode_people(
     out: &mut Vec<u8>,
     flush: &mut dyn FnMut(&mut Vec<u8>),
 ) -> bool {
-    // The people as resolved are encoded whole first (their length goes before them).
-    let mut resolved = Vec::with_capacity(site.articles.len() * 24 + site.people.len() * 256);
-    let mut ok = put_len(&mut resolved, site.articles.len());
+    // The people as resolved, their length first: encoded whole in the buffer (not handed to
+    // `flush` on the way), after room for the length, which is filled in once known.
+    out.reserve(site.articles.len() * 24 + site.people.len() * 256);
+    let at = out.len();
+    out.extend_from_slice(&[0; 8]);
+    let mut ok = put_len(out, site.articles.len());
     for a in &site.articles {
-        ok &= put_indices(&mut resolved, &a.people);
+        ok &= put_indices(out, &a.people);
     }
-    ok &= put_len(&mut resolved, site.people.len());
+    ok &= put_len(out, site.people.len());
     for p in &site.people {
-        ok &= put_person(&mut resolved, p);
+        ok &= put_person(out, p);
     }
-    out.extend_from_slice(&(resolved.len() as u64).to_le_bytes());
-    out.extend_from_slice(&resolved);
-    drop(resolved);
+    let len = (out.len() - at - 8) as u64;
+    out[at..at + 8].copy_from_slice(&len.to_le_bytes());
     room(out, flush);
     ok &= put_len(out, named.written.len());
     for w in &named.written {
