@@ -383,6 +383,45 @@ pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
     let dir = root.join("content").join("articles");
     let mut named: Vec<PathBuf> = Vec::with_capacity(1024);
     let mut errors: Vec<SiteError> = Vec::new();
+    // Not hidden, so `x.md` has the extension `md` exactly when it ends so.
+    let is_article = |name: &[u8]| !name.starts_with(b".") && name.ends_with(b".md");
+    #[cfg(target_os = "linux")]
+    if dir.is_dir() {
+        // The names one after the other in one buffer, sorted, then each joined to the folder
+        // once (no allocation per entry but its path).
+        let mut names: Vec<u8> = Vec::with_capacity(64 << 10);
+        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(1024);
+        let listed = crate::folder::Folder::open(&dir).regular_files(is_article, |name| {
+            if let Ok(at) = u32::try_from(names.len()) {
+                names.extend_from_slice(name);
+                spans.push((at, name.len() as u32));
+            }
+        });
+        if let Some(result) = listed {
+            if let Err(e) = result {
+                errors.push(SiteError {
+                    file: dir.clone(),
+                    line: None,
+                    message: e.to_string(),
+                });
+            }
+            let name = |&(at, len): &(u32, u32)| &names[at as usize..(at + len) as usize];
+            spans.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+            let dir = dir.as_os_str().as_encoded_bytes();
+            named.reserve_exact(spans.len());
+            for span in &spans {
+                let n = name(span);
+                let mut path = Vec::with_capacity(dir.len() + 1 + n.len());
+                path.extend_from_slice(dir);
+                path.push(b'/');
+                path.extend_from_slice(n);
+                named.push(PathBuf::from(
+                    <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(path),
+                ));
+            }
+            return (named, errors);
+        }
+    }
     if dir.is_dir() {
         // One level: the folder read directly (the entry's type comes with its name on most
         // file systems, so nothing is stat'ed here). Sorted below by name, each name taken
@@ -404,9 +443,7 @@ pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
                     };
                     // The path is the only copy of the name made (one allocation an entry).
                     let path = e.path();
-                    let name = path.file_name().unwrap_or_default().as_encoded_bytes();
-                    // Not hidden, so `x.md` has the extension `md` exactly when it ends so.
-                    if name.starts_with(b".") || !name.ends_with(b".md") {
+                    if !is_article(path.file_name().unwrap_or_default().as_encoded_bytes()) {
                         continue;
                     }
                     // The entry's own type: a symlink is not an article file.
@@ -1101,7 +1138,17 @@ fn fill_people(
     articles: &[Article],
     roles: &[Vec<(usize, String)>],
 ) {
+    // What the per-person pass below reads of each article, its date and its people, in two
+    // small arrays: that pass jumps from article to article, and the articles themselves are
+    // large.
+    let mut dates: Vec<Date> = Vec::with_capacity(articles.len());
+    let mut starts: Vec<u32> = Vec::with_capacity(articles.len() + 1);
+    let mut people_of: Vec<u32> = Vec::with_capacity(articles.len() * 4);
+    starts.push(0);
     for (ai, a) in articles.iter().enumerate() {
+        dates.push(a.date);
+        people_of.extend(a.people.iter().map(|&p| p as u32));
+        starts.push(people_of.len() as u32);
         for (p, role) in roles.get(ai).into_iter().flatten() {
             if people[*p].role.is_none() {
                 people[*p].role = Some(RoleAt {
@@ -1138,16 +1185,17 @@ fn fill_people(
             // oldest first.
             let mut months: Vec<MonthCount> = Vec::new();
             for &ai in person.articles.iter().rev() {
-                let a = &articles[ai];
+                let date = &dates[ai];
                 match months.last_mut() {
-                    Some(m) if m.year == a.date.year && m.month == a.date.month => m.count += 1,
+                    Some(m) if m.year == date.year && m.month == date.month => m.count += 1,
                     _ => months.push(MonthCount {
-                        year: a.date.year,
-                        month: a.date.month,
+                        year: date.year,
+                        month: date.month,
                         count: 1,
                     }),
                 }
-                for &q in &a.people {
+                for &q in &people_of[starts[ai] as usize..starts[ai + 1] as usize] {
+                    let q = q as usize;
                     if q != p {
                         if counts[q] == 0 {
                             touched.push(q);
