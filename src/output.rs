@@ -551,7 +551,12 @@ fn read_plan(root: &Path, key: &str) -> Option<crate::render::plan::Plan> {
 
 /// Whether the file at `rel` in `root` is still what the manifest recorded (length `len` and
 /// `mtime`; the file is not read).
-fn intact(root: &crate::folder::Folder, rel: &str, len: u64, mtime: (u64, u32)) -> bool {
+fn intact(
+    root: &crate::folder::Folder,
+    rel: impl AsRef<Path>,
+    len: u64,
+    mtime: (u64, u32),
+) -> bool {
     root.status(rel, false)
         .is_some_and(|s| s.is_file && s.size == len && s.mtime == mtime)
 }
@@ -760,7 +765,13 @@ impl Session {
     /// Whether file `i` of the manifest read is still as recorded ([`intact`]).
     fn recorded_intact(&self, i: u32) -> bool {
         let (len, mtime) = self.old.stat(i);
-        intact(&self.folder, self.old.path(i), len, mtime)
+        // Its bytes as they are where the system takes bytes (checked as text when read).
+        #[cfg(unix)]
+        let rel =
+            <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(self.old.path_bytes(i));
+        #[cfg(not(unix))]
+        let rel = self.old.path(i);
+        intact(&self.folder, rel, len, mtime)
     }
 
     /// Checks, in parallel, whether each file the previous write recorded is still intact

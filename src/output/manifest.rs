@@ -163,6 +163,15 @@ impl Record {
         self.files.get(i as usize).map(|s| self.path_of(s))
     }
 
+    /// The path of file `i` as its bytes in the manifest read (UTF-8 when it was read; not
+    /// checked again, for a look-up that takes bytes).
+    pub fn path_bytes(&self, i: u32) -> &[u8] {
+        let s = &self.files[i as usize];
+        self.text
+            .get(s.path as usize..(s.path + s.path_len) as usize)
+            .unwrap_or_default()
+    }
+
     /// The path of file `i`.
     pub fn path(&self, i: u32) -> &str {
         self.path_of(&self.files[i as usize])
@@ -795,6 +804,7 @@ mod tests {
             for (i, (p, e)) in files.iter().enumerate() {
                 let found = m.find(p).unwrap_or_else(|| panic!("{p} not found"));
                 assert_eq!(found, i as u32, "{p}");
+                assert_eq!(m.path_bytes(found), p.as_bytes());
                 // Found from any hint: its own place, next to it, far, or past the end.
                 for near in [
                     i,
