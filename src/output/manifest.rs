@@ -117,8 +117,7 @@ impl Record {
     pub fn find_near(&self, path: &str, near: u32) -> Option<u32> {
         let near = near as usize;
         for i in near.saturating_sub(NEAR)..near.saturating_add(NEAR + 1).min(self.files.len()) {
-            let s = &self.files[i];
-            if s.path_len as usize == path.len() && self.path_of(s) == path {
+            if self.path_bytes(i as u32) == path.as_bytes() {
                 return Some(i as u32);
             }
         }

@@ -390,12 +390,11 @@ pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
         // The names one after the other in one buffer, sorted, then each joined to the folder
         // once (no allocation per entry but its path).
         let mut names: Vec<u8> = Vec::with_capacity(64 << 10);
-        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(1024);
+        let mut spans: Vec<std::ops::Range<usize>> = Vec::with_capacity(1024);
         let listed = crate::folder::Folder::open(&dir).regular_files(is_article, |name| {
-            if let Ok(at) = u32::try_from(names.len()) {
-                names.extend_from_slice(name);
-                spans.push((at, name.len() as u32));
-            }
+            let at = names.len();
+            names.extend_from_slice(name);
+            spans.push(at..names.len());
         });
         if let Some(result) = listed {
             if let Err(e) = result {
@@ -405,7 +404,7 @@ pub fn article_files(root: &Path) -> (Vec<PathBuf>, Vec<SiteError>) {
                     message: e.to_string(),
                 });
             }
-            let name = |&(at, len): &(u32, u32)| &names[at as usize..(at + len) as usize];
+            let name = |span: &std::ops::Range<usize>| &names[span.clone()];
             spans.sort_unstable_by(|a, b| name(a).cmp(name(b)));
             let dir = dir.as_os_str().as_encoded_bytes();
             named.reserve_exact(spans.len());
@@ -1142,13 +1141,13 @@ fn fill_people(
     // small arrays: that pass jumps from article to article, and the articles themselves are
     // large.
     let mut dates: Vec<Date> = Vec::with_capacity(articles.len());
-    let mut starts: Vec<u32> = Vec::with_capacity(articles.len() + 1);
-    let mut people_of: Vec<u32> = Vec::with_capacity(articles.len() * 4);
+    let mut starts: Vec<usize> = Vec::with_capacity(articles.len() + 1);
+    let mut people_of: Vec<usize> = Vec::with_capacity(articles.len() * 4);
     starts.push(0);
     for (ai, a) in articles.iter().enumerate() {
         dates.push(a.date);
-        people_of.extend(a.people.iter().map(|&p| p as u32));
-        starts.push(people_of.len() as u32);
+        people_of.extend_from_slice(&a.people);
+        starts.push(people_of.len());
         for (p, role) in roles.get(ai).into_iter().flatten() {
             if people[*p].role.is_none() {
                 people[*p].role = Some(RoleAt {
@@ -1194,8 +1193,7 @@ fn fill_people(
                         count: 1,
                     }),
                 }
-                for &q in &people_of[starts[ai] as usize..starts[ai + 1] as usize] {
-                    let q = q as usize;
+                for &q in &people_of[starts[ai]..starts[ai + 1]] {
                     if q != p {
                         if counts[q] == 0 {
                             touched.push(q);
