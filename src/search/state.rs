@@ -397,14 +397,7 @@ impl Lists {
             let Some(bytes) = old.get(range) else {
                 return false;
             };
-            // In pieces: one copy of a few megabytes goes through `rep movsb`, which callgrind
-            // counts byte by byte.
-            self.append(|v| {
-                v.reserve(bytes.len());
-                for piece in bytes.chunks(1 << 10) {
-                    v.extend_from_slice(piece);
-                }
-            });
+            self.append(|v| extend_in_pieces(v, bytes));
             return true;
         }
         if old.mapped_lists().get(range.clone()).is_none() {
@@ -597,12 +590,15 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Appends items `items` of `old` (bytes, one after the other, and where each ends) to `new`
-/// (the same) in one copy; false if they are not there or would end past 4 GiB.
+/// Appends items `items` of a sequence of bytes whose items end at `old_ends` to one whose
+/// items end at `new_ends`: `append` appends the items' bytes (their range in the old bytes)
+/// and gives where they start in the new ones, none if it cannot. False if the items are not
+/// there or would end past 4 GiB.
 fn copy_run(
-    (old, old_ends): (&[u8], &[u32]),
+    old_ends: &[u32],
     items: std::ops::Range<usize>,
-    (new, new_ends): (&mut Vec<u8>, &mut Vec<u32>),
+    new_ends: &mut Vec<u32>,
+    append: impl FnOnce(std::ops::Range<usize>) -> Option<usize>,
 ) -> bool {
     let Some(last) = items.end.checked_sub(1) else {
         return true;
@@ -614,16 +610,12 @@ fn copy_run(
     let (Some(&end), Some(ends)) = (old_ends.get(last), old_ends.get(items)) else {
         return false;
     };
-    let Some(run) = old.get(start..end as usize) else {
+    if start > end as usize {
+        return false;
+    }
+    let Some(base) = append(start..end as usize) else {
         return false;
     };
-    let base = new.len();
-    // In pieces: one copy of a few megabytes goes through `rep movsb`, which callgrind counts
-    // byte by byte.
-    new.reserve(run.len());
-    for piece in run.chunks(1 << 10) {
-        new.extend_from_slice(piece);
-    }
     for &e in ends {
         match (e as usize)
             .checked_sub(start)
@@ -634,6 +626,15 @@ fn copy_run(
         }
     }
     true
+}
+
+/// Appends `bytes` to `v` in pieces: one copy of a few megabytes goes through `rep movsb`,
+/// which callgrind counts byte by byte.
+fn extend_in_pieces(v: &mut Vec<u8>, bytes: &[u8]) {
+    v.reserve(bytes.len());
+    for piece in bytes.chunks(1 << 10) {
+        v.extend_from_slice(piece);
+    }
 }
 
 /// The check of a document's encoded list of shards.
@@ -687,41 +688,26 @@ impl State {
         let Some(checks) = old.checks.get(docs.clone()) else {
             return false;
         };
-        let Some(last) = docs.end.checked_sub(1) else {
-            return true;
-        };
-        let start = match docs.start.checked_sub(1) {
-            Some(p) => old.ends.get(p).map_or(usize::MAX, |&e| e as usize),
-            None => 0,
-        };
-        let (Some(&end), Some(ends)) = (old.ends.get(last), old.ends.get(docs)) else {
-            return false;
-        };
         let base = self.lists.len();
-        if start > end as usize || !self.lists.append_from(&old.lists, start..end as usize) {
-            return false;
+        let lists = &mut self.lists;
+        let copied = copy_run(&old.ends, docs, &mut self.ends, |range| {
+            lists.append_from(&old.lists, range).then_some(base)
+        });
+        if copied {
+            self.checks.extend_from_slice(checks);
         }
-        self.checks.extend_from_slice(checks);
-        for &e in ends {
-            match (e as usize)
-                .checked_sub(start)
-                .and_then(|e| u32::try_from(e + base).ok())
-            {
-                Some(e) => self.ends.push(e),
-                None => return false,
-            }
-        }
-        true
+        copied
     }
 
     /// Appends the sources of articles `articles` of `old` as the next articles'; false if they
     /// are not there or the sources would pass 4 GiB.
     pub fn copy_sources(&mut self, old: &State, articles: std::ops::Range<usize>) -> bool {
-        copy_run(
-            (&old.sources, &old.source_ends),
-            articles,
-            (&mut self.sources, &mut self.source_ends),
-        )
+        let sources = &mut self.sources;
+        copy_run(&old.source_ends, articles, &mut self.source_ends, |range| {
+            let base = sources.len();
+            extend_in_pieces(sources, old.sources.get(range)?);
+            Some(base)
+        })
     }
 
     fn end_list(&mut self) -> bool {
